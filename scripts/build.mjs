@@ -1,0 +1,43 @@
+// Bundles the entry points into dist/ with esbuild. `--check` builds into a temporary
+// folder and fails when the committed dist/ differs, so a stale bundle never lands.
+import { build } from 'esbuild';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const entries = {
+  index: 'src/action/main.ts',
+  cli: 'src/cli/main.ts',
+};
+
+const check = process.argv.includes('--check');
+const outdir = check ? await mkdtemp(join(tmpdir(), 'proceed-dist-')) : 'dist';
+
+await build({
+  entryPoints: entries,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  splitting: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // CommonJS dependencies inside an ESM bundle still call require().
+  banner: { js: "import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);" },
+});
+
+if (check) {
+  const stale = [];
+  for (const name of await readdir(outdir)) {
+    const fresh = await readFile(join(outdir, name));
+    const committed = await readFile(join('dist', name)).catch(() => null);
+    if (!committed || !fresh.equals(committed)) stale.push(`dist/${name}`);
+  }
+  await rm(outdir, { recursive: true, force: true });
+  if (stale.length) {
+    console.error(`${stale.join(', ')} out of date with src/: run \`npm run build\` and commit dist/.`);
+    process.exit(1);
+  }
+  console.log('dist/ is up to date with src/.');
+}

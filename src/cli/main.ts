@@ -1,0 +1,263 @@
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { formatDiagnostic } from '../plan/diagnostics.js';
+import { loadPlanFile } from '../plan/load.js';
+import type { ParseResult } from '../plan/parse.js';
+import { planHash } from '../plan/hash.js';
+import { renderReview } from '../render/review.js';
+import { renderPlanText, renderReportText } from '../render/terminal.js';
+import { executePlan, PlanChangedError } from '../execute/executor.js';
+import type { CheckpointDecision, FailureDecision } from '../execute/events.js';
+import { Terminal } from './terminal.js';
+import { Progress } from './progress.js';
+import pkg from '../../package.json' with { type: 'json' };
+
+const USAGE = `Usage: proceed <command> [options]
+
+Commands:
+  validate FILE...              check plans; errors and warnings as FILE:LINE:COL: path: message
+  render FILE                   print the review the bot would post for FILE (Markdown)
+  run FILE [--yes] [--from STEP] [--cwd DIR] [--quiet]
+                                show the plan, ask for approval, execute the steps with live progress,
+                                pause at checkpoints, run the verify phase and report
+
+Options:
+  -y, --yes        answer every question (approval, checkpoints) with yes
+      --from STEP  start at STEP (an id or a 1-based number); earlier steps count as done
+      --cwd DIR    the directory steps run in (default: the current directory)
+  -q, --quiet      do not echo the steps' output, only their progress
+  -h, --help       this text
+  -v, --version    the version
+
+Exit status: 0 valid / verified, 1 invalid / failed / refused, 2 wrong usage.`;
+
+/** Exit codes of SPEC §6. */
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], term: Terminal = Terminal.fromProcess()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        yes: { type: 'boolean', short: 'y' },
+        from: { type: 'string' },
+        cwd: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    term.error(`proceed: ${(err as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    term.out(pkg.version);
+    return EXIT.ok;
+  }
+  const [command, ...files] = positionals;
+  if (values.help || command === 'help') {
+    term.out(USAGE);
+    return EXIT.ok;
+  }
+  try {
+    switch (command) {
+      case 'validate':
+        if (files.length === 0) throw new UsageError('validate needs at least one plan file');
+        return await validate(files, term);
+      case 'render':
+        if (files.length !== 1) throw new UsageError('render takes exactly one plan file');
+        return await render(files[0]!, term);
+      case 'run':
+        if (files.length !== 1) throw new UsageError('run takes exactly one plan file');
+        return await run(files[0]!, { yes: !!values.yes, from: values.from, cwd: values.cwd, quiet: !!values.quiet }, term);
+      case undefined:
+        throw new UsageError('no command given');
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      term.error(`proceed: ${err.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+function report(result: ParseResult, term: Terminal): void {
+  for (const d of result.ok ? [] : result.errors) term.out(formatDiagnostic(d));
+  for (const d of result.warnings) term.out(formatDiagnostic(d));
+}
+
+async function validate(files: string[], term: Terminal): Promise<number> {
+  let invalid = 0;
+  for (const file of files) {
+    const result = await loadPlanFile(file);
+    report(result, term);
+    if (!result.ok) invalid++;
+    else {
+      const w = result.warnings.length;
+      term.out(`${file}: valid, ${result.plan.steps.length} step(s)${w ? `, ${w} warning(s)` : ''}`);
+    }
+  }
+  return invalid ? EXIT.failed : EXIT.ok;
+}
+
+async function render(file: string, term: Terminal): Promise<number> {
+  const result = await loadPlanFile(file);
+  if (!result.ok) {
+    report(result, term);
+    return EXIT.failed;
+  }
+  term.out(renderReview(result.plan, { planPath: file, state: 'proposed' }));
+  return EXIT.ok;
+}
+
+interface RunOptions {
+  yes: boolean;
+  from: string | undefined;
+  cwd: string | undefined;
+  quiet: boolean;
+}
+
+async function run(file: string, opts: RunOptions, term: Terminal): Promise<number> {
+  const loaded = await loadPlanFile(file);
+  report(loaded, term);
+  if (!loaded.ok) return EXIT.failed;
+  const { plan, source, hash } = loaded;
+
+  const done = new Set<string>();
+  if (opts.from !== undefined) {
+    const index = stepIndex(plan.steps, opts.from);
+    if (index < 0) {
+      const ids = plan.steps.map((s, i) => `${i + 1} (${s.id})`).join(', ');
+      throw new UsageError(`--from ${opts.from}: no such step; the steps are ${ids}`);
+    }
+    for (const s of plan.steps.slice(0, index)) done.add(s.id);
+  }
+
+  term.out(renderPlanText(plan));
+
+  if (plan.config.require_approval) {
+    if (opts.yes) term.out('Proceed with execution? yes (--yes)');
+    else if (!term.interactive) {
+      term.error(
+        'proceed: refusing to run without approval: there is no terminal to ask "Proceed with execution?".\n' +
+          'Pass --yes to approve the plan non-interactively.',
+      );
+      return EXIT.failed;
+    } else if (!(await term.confirm('Proceed with execution?'))) {
+      term.out('Not approved; nothing was run.');
+      return EXIT.failed;
+    }
+  }
+
+  const abort = new AbortController();
+  const onSigint = () => {
+    progress.interrupt();
+    abort.abort();
+  };
+  const progress = new Progress(term, plan, { quiet: opts.quiet });
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const planPath = resolve(file);
+  try {
+    const result = await executePlan({
+      plan,
+      source,
+      approvedHash: hash,
+      planPath,
+      cwd: resolve(opts.cwd ?? process.cwd()),
+      done,
+      signal: abort.signal,
+      onEvent: (event) => progress.handle(event),
+      guard: async () => {
+        const now = await readFile(planPath, 'utf8').catch(() => '');
+        return planHash(now) === hash
+          ? undefined
+          : `${file} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
+      },
+      onCheckpoint: async (step, index): Promise<CheckpointDecision> => {
+        progress.pause();
+        const where = `step ${index + 1}/${plan.steps.length} "${step.name}"`;
+        if (opts.yes) {
+          term.out(`⏸  CHECKPOINT before ${where}: confirmed (--yes)`);
+          return 'proceed';
+        }
+        if (!term.interactive) return 'pause';
+        const answer = await term.choose(`⏸  CHECKPOINT before ${where}. Continue?`, [
+          ['y', 'yes, run it'],
+          ['p', 'pause here'],
+          ['c', 'cancel the rest'],
+        ]);
+        return answer === 'y' ? 'proceed' : answer === 'c' ? 'cancel' : 'pause';
+      },
+      onFailure: async (step, result, index): Promise<FailureDecision> => {
+        progress.pause();
+        const why = result.status === 'timed-out' ? 'timed out' : `failed (exit ${result.exitCode ?? result.signal})`;
+        term.out(`⛔ STOP: step ${index + 1} "${step.name}" ${why}. The plan assumed it would succeed.`);
+        if (!term.interactive || opts.yes) return 'stop';
+        const choices: [string, string][] = [['r', 'retry it']];
+        if (plan.config.allow_skip) choices.push(['s', 'skip it']);
+        choices.push(['c', 'cancel the rest']);
+        const answer = await term.choose('Retry, skip or cancel?', choices);
+        return answer === 'r' ? 'retry' : answer === 's' ? 'skip' : 'cancel';
+      },
+    });
+    progress.finish();
+    term.out('');
+    term.out(renderReportText(plan, result.results, result.verify));
+    if (result.outcome === 'paused' && result.next) {
+      term.out(
+        `Paused before step ${result.next.index + 1} ("${result.next.stepId}"). ` +
+          `Resume with: proceed run ${file} --from ${result.next.stepId}`,
+      );
+    } else if (result.outcome !== 'verified' && result.next) {
+      term.out(`Stopped at step ${result.next.index + 1} ("${result.next.stepId}")${result.reason ? `: ${result.reason}` : ''}.`);
+      term.out(`Fix the cause, then resume with: proceed run ${file} --from ${result.next.stepId}`);
+    } else if (result.reason) term.out(result.reason);
+    return result.outcome === 'verified' ? EXIT.ok : EXIT.failed;
+  } catch (err) {
+    progress.finish();
+    if (err instanceof PlanChangedError) {
+      term.error(`proceed: ${err.message}`);
+      return EXIT.failed;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+/** A step by id or 1-based number; -1 when none matches. */
+function stepIndex(steps: { id: string }[], ref: string): number {
+  if (/^\d+$/.test(ref)) {
+    const n = Number(ref);
+    return n >= 1 && n <= steps.length ? n - 1 : -1;
+  }
+  return steps.findIndex((s) => s.id === ref);
+}
+
+/** The bin's entry: runs `main` on the process's arguments and sets the exit code. */
+export function runCli(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      // A bug, not a user error: say so plainly, without a stack trace unless asked for.
+      const detail = process.env.PROCEED_DEBUG ? (err as Error).stack : (err as Error).message;
+      process.stderr.write(`proceed: internal error: ${detail}\nPlease report it; set PROCEED_DEBUG=1 for details.\n`);
+      process.exitCode = 1;
+    },
+  );
+}
