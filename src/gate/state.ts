@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The lifecycle of a plan on a pull request (SPEC §3). */
 export const LIFECYCLE_STATES = [
   'proposed',
@@ -11,3 +13,34 @@ export const LIFECYCLE_STATES = [
   'verify-failed',
 ] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+
+/** Who approved what: the binding of SPEC §3 (head commit and plan blob at the moment of approval). */
+export const approvalSchema = z.object({
+  by: z.string(),
+  via: z.enum(['review', 'comment', 'button']),
+  at: z.string(),
+  headSha: z.string(),
+  planBlob: z.string(),
+  planHash: z.string(),
+});
+export type Approval = z.infer<typeof approvalSchema>;
+
+/**
+ * What the bot remembers about a pull request, kept in a hidden marker at the end of its own
+ * review (the app is stateless; only the bot can edit its review, so the marker is trusted there
+ * and ignored anywhere else).
+ */
+export const storedStateSchema = z.object({
+  v: z.literal(1),
+  state: z.enum(LIFECYCLE_STATES),
+  planPath: z.string(),
+  planBlob: z.string(),
+  planHash: z.string(),
+  headSha: z.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: z.array(z.string()).default([]),
+  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
+  handled: z.array(z.number()).default([]),
+});
+export type StoredState = z.infer<typeof storedStateSchema>;

@@ -4,9 +4,10 @@ import { DURATION_PATTERN } from './duration.js';
 /** The hard cap on steps, whatever a plan's `config.max_plan_steps` says. */
 export const MAX_PLAN_STEPS = 50;
 
+const DURATION_MESSAGE = 'must be a duration such as 90s, 10m or 1h30m';
 const duration = z
-  .string()
-  .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration such as 90s, 10m or 1h30m' })
+  .string({ error: DURATION_MESSAGE })
+  .regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE })
   .describe('A duration: 90s, 10m, 1h30m');
 
 export const shellSchema = z

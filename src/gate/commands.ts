@@ -1,0 +1,509 @@
+/**
+ * Finds the one command in a pull-request comment (SPEC §3).
+ *
+ * A command is a line of the comment that starts with `/proceed`, `/retry` … (case-insensitive,
+ * after optional spaces or tabs), followed by whitespace or the end of the line. Only text that
+ * GitHub shows as ordinary text counts: a command inside a fenced or indented code block, a block
+ * quote (nested or lazily continued), an HTML comment, raw `<pre>`-like HTML, a
+ * `<blockquote>`/`<pre>`/`<code>` element or an inline code span running over several lines is
+ * quoted, not given. Telling those apart needs CommonMark's block structure, so this follows
+ * CommonMark 0.31 for containers (block quotes, list items) and leaves (fences, indented code, HTML
+ * blocks, paragraphs); quoting a command never runs anything.
+ *
+ * Everything is linear in the length of the body (GitHub allows 65,536 characters).
+ */
+import { closestMatch } from '../plan/parse.js';
+import { codeSpan } from '../render/markdown.js';
+
+export const COMMANDS = ['proceed', 'retry', 'skip', 'cancel', 'rollback', 'plan', 'help'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export type ParsedComment =
+  /** No command in it: not for us, no reaction. */
+  | { kind: 'none' }
+  /** `line` is 1-based; `args` is the rest of the line, trimmed (the product ignores it). */
+  | { kind: 'command'; command: CommandName; line: number; args: string }
+  /** Looked like ours but is wrong: a typo of a command, or two different commands. */
+  | { kind: 'invalid'; line: number; message: string };
+
+export function isCommandName(word: string): word is CommandName {
+  return (COMMANDS as readonly string[]).includes(word);
+}
+
+export function parseComment(body: string): ParsedComment {
+  const lines = body.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const visible = textLines(lines);
+
+  let first: { command: CommandName; line: number; args: string } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    if (!visible[i]) continue;
+    const found = commandOnLine(lines[i] ?? '', i + 1);
+    if (!found) continue;
+    if (found.kind === 'invalid') return found;
+    if (!first) first = found;
+    else if (found.command !== first.command) {
+      return {
+        kind: 'invalid',
+        line: found.line,
+        message:
+          `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` ` +
+          `(line ${found.line}); write one command per comment`,
+      };
+    }
+  }
+  return first ? { kind: 'command', ...first } : { kind: 'none' };
+}
+
+/** Commands are short; a longer slash word is not a typo of one (and is not worth comparing). */
+const LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
+
+function commandOnLine(
+  line: string,
+  lineNumber: number,
+):
+  | { kind: 'command'; command: CommandName; line: number; args: string }
+  | Extract<ParsedComment, { kind: 'invalid' }>
+  | undefined {
+  const text = line.replace(/^[ \t]+/, '');
+  if (!text.startsWith('/')) return undefined;
+  const token = /^\S*/.exec(text)?.[0] ?? '';
+  const word = token.slice(1).toLowerCase();
+  if (isCommandName(word)) {
+    return { kind: 'command', command: word, line: lineNumber, args: text.slice(token.length).trim() };
+  }
+  if (word === '' || word.length > LONGEST_TYPO) return undefined;
+  // `/proceed.` or `/help?`: the command with punctuation stuck to it.
+  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
+  if (meant) {
+    return {
+      kind: 'invalid',
+      line: lineNumber,
+      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`,
+    };
+  }
+  const suggestion = closestMatch(word, COMMANDS);
+  if (!suggestion) return undefined;
+  return {
+    kind: 'invalid',
+    line: lineNumber,
+    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Block structure: which lines GitHub shows as ordinary text.
+
+type Container = { kind: 'quote' } | { kind: 'item'; indent: number };
+
+interface ParagraphLine {
+  index: number;
+  /** The line's text inside the paragraph, without container markers or leading whitespace. */
+  text: string;
+}
+
+type Leaf =
+  | { kind: 'paragraph'; quoted: boolean; lines: ParagraphLine[] }
+  | { kind: 'fence'; char: string; length: number }
+  | { kind: 'indented' }
+  | { kind: 'html'; end: 'comment' | 'raw' | 'blank' };
+
+/** Deeper nesting is treated as text of the deepest container; it bounds the work per line. */
+const MAX_CONTAINERS = 64;
+
+/** HTML block type 6 of CommonMark: these tags start a raw HTML block that ends at a blank line. */
+const BLOCK_TAGS = new Set(
+  (
+    'address article aside base basefont blockquote body caption center col colgroup dd details dialog dir ' +
+    'div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html ' +
+    'iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary ' +
+    'table tbody td tfoot th thead title tr track ul'
+  ).split(' '),
+);
+
+/** Elements whose content GitHub shows as quoted or as code. */
+const QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
+
+/** For each line, whether it is ordinary text (where a command may be given). */
+function textLines(lines: readonly string[]): boolean[] {
+  const scanner = new BlockScanner(lines.length);
+  lines.forEach((line, index) => scanner.scan(line, index));
+  return scanner.finish();
+}
+
+class BlockScanner {
+  private readonly visible: boolean[];
+  private containers: Container[] = [];
+  private leaf: Leaf | undefined;
+  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
+  private readonly tags: Array<{ index: number; name: string; closing: boolean }> = [];
+
+  constructor(lineCount: number) {
+    this.visible = new Array<boolean>(lineCount).fill(false);
+  }
+
+  finish(): boolean[] {
+    this.closeLeaf();
+    this.hideQuotingElements();
+    return this.visible;
+  }
+
+  scan(raw: string, index: number): void {
+    const text = raw.includes('\t') ? expandTabs(raw) : raw;
+
+    // 1. Which open containers does this line continue?
+    let pos = 0;
+    let matched = 0;
+    for (const container of this.containers) {
+      const indent = indentAt(text, pos);
+      if (container.kind === 'quote') {
+        if (indent > 3 || text[pos + indent] !== '>') break;
+        pos = afterQuoteMarker(text, pos + indent);
+      } else if (isBlankFrom(text, pos)) {
+        // A blank line continues a list item without consuming anything.
+      } else if (indent >= container.indent) {
+        pos += container.indent;
+      } else break;
+      matched++;
+    }
+    const allMatched = matched === this.containers.length;
+
+    // 2. A code block or HTML block that goes on.
+    const open = this.leaf;
+    if (allMatched && open && open.kind !== 'paragraph') {
+      if (open.kind === 'fence') {
+        if (isClosingFence(text, pos, open)) this.leaf = undefined;
+        return;
+      }
+      if (open.kind === 'html') {
+        if (open.end === 'blank' && isBlankFrom(text, pos)) this.leaf = undefined;
+        else {
+          if (open.end === 'blank' && !this.containers.some((c) => c.kind === 'quote')) {
+            this.markRawHtml(index, text.slice(pos));
+          }
+          if (htmlBlockEnds(open.end, text)) this.leaf = undefined;
+        }
+        return;
+      }
+      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
+      this.leaf = undefined;
+    }
+
+    // 3. New block quotes and list items.
+    const paragraphOpen = this.leaf?.kind === 'paragraph';
+    const opened: Container[] = [];
+    while (this.containers.length + opened.length < MAX_CONTAINERS) {
+      const indent = indentAt(text, pos);
+      if (indent >= 4) break;
+      const at = pos + indent;
+      if (text[at] === '>') {
+        opened.push({ kind: 'quote' });
+        pos = afterQuoteMarker(text, at);
+        continue;
+      }
+      const item = listMarkerAt(text, at);
+      if (!item || isThematicBreak(text, at)) break;
+      // Only a non-empty bullet or a list starting at 1 may interrupt a paragraph.
+      const interrupts = allMatched && paragraphOpen && opened.length === 0;
+      if (interrupts && (item.empty || item.start > 1)) break;
+      opened.push({ kind: 'item', indent: indent + item.width });
+      pos = item.empty ? text.length : at + item.width;
+    }
+
+    // 4. What the rest of the line is.
+    const blank = isBlankFrom(text, pos);
+    const indent = indentAt(text, pos);
+    const at = pos + indent;
+    const start: LeafStart = blank
+      ? 'blank'
+      : indent >= 4
+        ? opened.length === 0 && paragraphOpen
+          ? 'text'
+          : 'indented'
+        : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+
+    const paragraph = this.leaf?.kind === 'paragraph' ? this.leaf : undefined;
+    if (!allMatched && opened.length === 0 && paragraph && start === 'text') {
+      // A lazy continuation line: it belongs to the open paragraph, wherever that is.
+      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
+      return;
+    }
+    if (!allMatched || opened.length > 0) this.closeLeaf();
+    this.containers.length = matched;
+    this.containers.push(...opened);
+    const quoted = this.containers.some((c) => c.kind === 'quote');
+
+    switch (start) {
+      case 'blank':
+      case 'heading':
+        this.closeLeaf();
+        return;
+      case 'indented':
+        this.closeLeaf();
+        this.leaf = { kind: 'indented' };
+        return;
+      case 'fence': {
+        this.closeLeaf();
+        const char = text[at] ?? '`';
+        this.leaf = { kind: 'fence', char, length: runLength(text, at, char) };
+        return;
+      }
+      case 'comment':
+      case 'raw':
+      case 'blank-html':
+        this.closeLeaf();
+        if (start === 'blank-html') {
+          if (!quoted) this.markRawHtml(index, text.slice(at));
+          this.leaf = { kind: 'html', end: 'blank' };
+        } else if (!htmlBlockEnds(start, text)) {
+          this.leaf = { kind: 'html', end: start };
+        }
+        return;
+      case 'text': {
+        const current = this.leaf?.kind === 'paragraph' ? this.leaf : undefined;
+        const target = current ?? { kind: 'paragraph' as const, quoted, lines: [] };
+        this.leaf = target;
+        this.addParagraphLine(target, index, text.slice(at));
+        return;
+      }
+    }
+  }
+
+  private addParagraphLine(
+    paragraph: Extract<Leaf, { kind: 'paragraph' }>,
+    index: number,
+    text: string,
+  ): void {
+    paragraph.lines.push({ index, text });
+    if (paragraph.quoted) return;
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+
+  /** Lines of a raw HTML block (`<details>` …) show as text. */
+  private markRawHtml(index: number, text: string): void {
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+
+  private noteQuotingTags(index: number, text: string): void {
+    if (!text.includes('<')) return;
+    const literal = inlineHiddenRanges(text);
+    let r = 0;
+    for (const tag of text.matchAll(QUOTING_TAG)) {
+      while (r < literal.length && (literal[r]?.[1] ?? 0) <= tag.index) r++;
+      const range = literal[r];
+      if (range && range[0] <= tag.index) continue;
+      this.tags.push({ index, name: (tag[2] ?? '').toLowerCase(), closing: tag[1] === '/' });
+    }
+  }
+
+  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
+  private hideQuotingElements(): void {
+    const open = new Map<string, number[]>();
+    const depthChange = new Array<number>(this.visible.length + 1).fill(0);
+    for (const tag of this.tags) {
+      const stack = open.get(tag.name) ?? [];
+      open.set(tag.name, stack);
+      if (!tag.closing) stack.push(tag.index);
+      else {
+        const from = stack.pop();
+        if (from === undefined || tag.index - from < 2) continue;
+        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
+        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
+      }
+    }
+    let depth = 0;
+    for (let i = 0; i < this.visible.length; i++) {
+      depth += depthChange[i] ?? 0;
+      if (depth > 0) this.visible[i] = false;
+    }
+  }
+
+  private closeLeaf(): void {
+    const leaf = this.leaf;
+    this.leaf = undefined;
+    if (leaf?.kind !== 'paragraph' || leaf.quoted || leaf.lines.length < 2) return;
+    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+  }
+}
+
+type LeafStart = 'blank' | 'indented' | 'fence' | 'comment' | 'raw' | 'blank-html' | 'heading' | 'text';
+
+/** The kind of block a line starts at `at` (indented at most 3 spaces). */
+function leafStartAt(text: string, at: number, continuesParagraph: boolean): LeafStart {
+  const c = text[at];
+  if ((c === '`' || c === '~') && runLength(text, at, c) >= 3) {
+    // A backtick fence's info string may not contain a backtick (it would be inline code).
+    if (c === '~' || !text.includes('`', at + runLength(text, at, c))) return 'fence';
+  }
+  if (c === '<') {
+    if (text.startsWith('<!--', at)) return 'comment';
+    const rest = text.slice(at);
+    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return 'raw';
+    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
+    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return 'blank-html';
+  }
+  if (c === '#' && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return 'heading';
+  if (continuesParagraph && (c === '=' || c === '-') && isSetextUnderline(text, at)) return 'heading';
+  if (isThematicBreak(text, at)) return 'heading';
+  return 'text';
+}
+
+function htmlBlockEnds(end: 'comment' | 'raw' | 'blank', line: string): boolean {
+  if (end === 'comment') return line.includes('-->');
+  if (end === 'raw') return /<\/(?:pre|script|style|textarea)>/i.test(line);
+  return false;
+}
+
+function isClosingFence(text: string, pos: number, fence: { char: string; length: number }): boolean {
+  const indent = indentAt(text, pos);
+  if (indent > 3) return false;
+  const at = pos + indent;
+  const n = runLength(text, at, fence.char);
+  return n >= fence.length && isBlankFrom(text, at + n);
+}
+
+function listMarkerAt(
+  text: string,
+  at: number,
+): { width: number; empty: boolean; start: number } | undefined {
+  let end = at;
+  let start = 1;
+  const c = text[at];
+  if (c === '-' || c === '+' || c === '*') end = at + 1;
+  else {
+    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
+    if (!ordered?.[1]) return undefined;
+    start = Number(ordered[1]);
+    end = at + ordered[0].length;
+  }
+  if (end < text.length && text[end] !== ' ') return undefined;
+  const markerWidth = end - at;
+  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
+  const spaces = indentAt(text, end);
+  // Five or more spaces after the marker: one belongs to the marker, the rest start indented code.
+  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
+}
+
+function isThematicBreak(text: string, at: number): boolean {
+  const c = text[at];
+  if (c !== '*' && c !== '-' && c !== '_') return false;
+  let count = 0;
+  for (let i = at; i < text.length; i++) {
+    const d = text[i];
+    if (d === c) count++;
+    else if (d !== ' ' && d !== '\t') return false;
+  }
+  return count >= 3;
+}
+
+function isSetextUnderline(text: string, at: number): boolean {
+  const c = text[at] ?? '';
+  return isBlankFrom(text, at + runLength(text, at, c));
+}
+
+function afterQuoteMarker(text: string, markerAt: number): number {
+  return text[markerAt + 1] === ' ' ? markerAt + 2 : markerAt + 1;
+}
+
+function indentAt(text: string, pos: number): number {
+  let i = pos;
+  while (text[i] === ' ') i++;
+  return i - pos;
+}
+
+function isBlankFrom(text: string, pos: number): boolean {
+  for (let i = pos; i < text.length; i++) {
+    const c = text[i];
+    if (c !== ' ' && c !== '\t') return false;
+  }
+  return true;
+}
+
+function runLength(text: string, at: number, char: string): number {
+  let i = at;
+  while (text[i] === char) i++;
+  return i - at;
+}
+
+/** Tabs to spaces with stops every 4 columns, as CommonMark counts indentation. */
+function expandTabs(line: string): string {
+  let out = '';
+  for (const c of line) {
+    out += c === '\t' ? ' '.repeat(4 - (out.length % 4)) : c;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Inline structure: a paragraph line can start inside a code span or an HTML comment that an earlier
+// line opened (`` `see\n/proceed` ``, `<!--\n/proceed\n-->`).
+
+function linesStartingInsideInlineCode(lines: readonly ParagraphLine[]): number[] {
+  const text = lines.map((l) => l.text).join('\n');
+  const hidden = inlineHiddenRanges(text);
+  if (hidden.length === 0) return [];
+  const inside: number[] = [];
+  let offset = 0;
+  let r = 0;
+  for (const line of lines) {
+    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
+    const range = hidden[r];
+    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
+    offset += line.text.length + 1;
+  }
+  return inside;
+}
+
+/** Code spans and HTML comments as [start, end) offsets, in order. */
+function inlineHiddenRanges(text: string): Array<[number, number]> {
+  // Closers are found by length through one cursor per length, so the scan stays linear.
+  const runsByLength = new Map<number, number[]>();
+  for (let i = 0; i < text.length;) {
+    if (text[i] !== '`') {
+      i++;
+      continue;
+    }
+    const n = runLength(text, i, '`');
+    const list = runsByLength.get(n) ?? [];
+    list.push(i);
+    runsByLength.set(n, list);
+    i += n;
+  }
+  const cursor = new Map<number, number>();
+  const nextRun = (length: number, after: number): number | undefined => {
+    const list = runsByLength.get(length) ?? [];
+    let k = cursor.get(length) ?? 0;
+    while (k < list.length && (list[k] ?? 0) < after) k++;
+    cursor.set(length, k);
+    return list[k];
+  };
+
+  const ranges: Array<[number, number]> = [];
+  let commentsCannotClose = false;
+  for (let i = 0; i < text.length;) {
+    const c = text[i];
+    if (c === '\\') {
+      i += 2;
+    } else if (c === '`') {
+      const n = runLength(text, i, '`');
+      const closer = nextRun(n, i + n);
+      if (closer === undefined) i += n;
+      else {
+        ranges.push([i, closer + n]);
+        i = closer + n;
+      }
+    } else if (c === '<' && text.startsWith('<!--', i)) {
+      const shortForm = text.startsWith('<!-->', i) ? 5 : text.startsWith('<!--->', i) ? 6 : 0;
+      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf('-->', i + 4);
+      if (close < 0) {
+        commentsCannotClose = true;
+        i += 4;
+      } else {
+        ranges.push([i, close + 3]);
+        i = close + 3;
+      }
+    } else i++;
+  }
+  return ranges;
+}

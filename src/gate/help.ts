@@ -1,0 +1,51 @@
+/** The answer to `/help`: the commands, what each does, and who may use it under this policy. */
+import { describeWhoMay } from './authorize.js';
+import { COMMANDS, type CommandName } from './commands.js';
+import { POLICY_FILE, type Policy } from './policy.js';
+
+const EFFECT: Record<CommandName, string> = {
+  proceed: 'Approve the plan and start it, or resume it after a checkpoint or an interruption.',
+  retry: 'Run the failed step again, then continue.',
+  skip: 'Skip the failed or paused step and continue with the next one.',
+  cancel: 'Stop; the steps not run are marked cancelled.',
+  rollback: 'Run the `rollback` commands of the completed steps, newest first.',
+  plan: 'Render the plan again.',
+  help: 'Show this list.',
+};
+
+export function renderHelp(policy: Policy, allowSkip: boolean): string {
+  const rows = COMMANDS.map(
+    (command) =>
+      `| \`/${command}\` | ${EFFECT[command]} | ${describeWhoMay(command, { policy, allowSkip })} |`,
+  );
+  const binding =
+    policy.bind_approval_to === 'head'
+      ? 'An approval holds for the commit it was given on: any new commit needs a new approval.'
+      : 'An approval holds until the plan file changes: commits that leave the plan alone keep it.';
+  const notes = [
+    'An approving review from someone who may `/proceed` counts as `/proceed`.',
+    binding,
+    `A plan paused at a checkpoint that nobody confirms within ${policy.checkpoint_timeout} ends as timed out.`,
+    policy.forks
+      ? 'Plans of pull requests from forks run like any other, once approved.'
+      : 'Plans of pull requests from forks never run (`forks: false`).',
+    policy.self_approval
+      ? "The pull request's author may approve and run their own plan (`self_approval: true`)."
+      : "The pull request's author may not approve or run their own plan, only `/cancel` it (`self_approval: false`).",
+    'Bots never approve, run or stop steps.',
+  ];
+  return [
+    '### proceed commands',
+    '',
+    'Write the command at the start of a line of a new comment, one command per comment; case does not matter. ' +
+      'Commands in quotes, code and edited comments are ignored.',
+    '',
+    '| Command | What it does | Who may use it |',
+    '|---|---|---|',
+    ...rows,
+    '',
+    ...notes.map((note) => `- ${note}`),
+    '',
+    `<sub>From \`${POLICY_FILE}\` on the base branch.</sub>`,
+  ].join('\n');
+}

@@ -1,0 +1,152 @@
+/**
+ * The repository policy, `.github/proceed.yml` (SPEC §2). It is read from the base branch, never from
+ * the pull request, so it is the trusted side: a plan's `config` may tighten it, never loosen it.
+ * Every key has a safe default, so an absent or empty file means `DEFAULT_POLICY`.
+ */
+import { z } from 'zod';
+import { isDuration, parseDuration } from '../plan/duration.js';
+import { verifySchema, type PlanConfig, type Verification } from '../plan/schema.js';
+
+export const POLICY_FILE = '.github/proceed.yml';
+
+/** The lowest repository permission that may approve; below write one cannot even push. */
+export const APPROVER_PERMISSIONS = ['write', 'maintain', 'admin'] as const;
+
+// GitHub logins: letters, digits and single inner hyphens, at most 39 characters. A leading `@` is
+// accepted (people write logins that way) and dropped.
+const LOGIN = /^@?[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
+const TEAM = /^@?[A-Za-z0-9](?:-?[A-Za-z0-9])*\/[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+const loginSchema = z
+  .string()
+  .trim()
+  .max(40, { message: 'is too long for a GitHub login' })
+  .regex(LOGIN, { message: 'must be a GitHub login such as octocat' })
+  .transform((login) => login.replace(/^@/, ''))
+  .describe('A GitHub login');
+
+const teamSchema = z
+  .string()
+  .trim()
+  .max(141, { message: 'is too long for a team' })
+  .regex(TEAM, { message: 'must be a team as org/team-slug, such as octo-org/deployers' })
+  .transform((team) => team.replace(/^@/, ''))
+  .describe('A team, as org/team-slug');
+
+const durationSchema = z
+  .string()
+  .refine(isDuration, { message: 'must be a duration such as 90s, 10m or 1h30m' })
+  .refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: 'must be longer than 0s' })
+  .describe('A duration: 90s, 10m, 1h30m');
+
+export const approversSchema = z
+  .strictObject({
+    permission: z
+      .enum(APPROVER_PERMISSIONS)
+      .default('write')
+      .describe('Minimum repository permission to approve or /proceed'),
+    users: z.array(loginSchema).default([]).describe('Optional allowlist of logins'),
+    teams: z.array(teamSchema).default([]).describe('Optional allowlist of org/team slugs'),
+  })
+  .describe(
+    'Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set',
+  );
+
+export const policySchema = z
+  .strictObject({
+    approvers: approversSchema.prefault({}),
+    self_approval: z
+      .boolean()
+      .default(false)
+      .describe("May the pull request's author /proceed their own plan"),
+    forks: z.boolean().default(false).describe('Execute plans of pull requests from forks'),
+    bind_approval_to: z
+      .enum(['head', 'plan'])
+      .default('head')
+      .describe('head: any new commit voids approval; plan: only a change of the plan file does'),
+    checkpoint_timeout: durationSchema
+      .default('24h')
+      .describe('A paused plan whose checkpoint nobody confirms ends as timed out'),
+    verify: verifySchema.default({}).describe('Always run in the verify phase, whatever the plan says'),
+  })
+  .describe('proceed repository policy (.github/proceed.yml, read from the base branch)');
+
+export type PolicyInput = z.input<typeof policySchema>;
+export type Policy = z.output<typeof policySchema>;
+export type ApproverPermission = (typeof APPROVER_PERMISSIONS)[number];
+
+/** What an absent or empty `.github/proceed.yml` means. */
+export const DEFAULT_POLICY: Policy = policySchema.parse({});
+
+/** The plan's switches as they apply under the repository policy. */
+export type EffectiveSettings = Omit<PlanConfig, 'require_approval'> & {
+  /** Always true: the repository requires approval whatever the plan says. */
+  require_approval: true;
+  /** `checkpoint_timeout` of the policy, in milliseconds. */
+  checkpoint_timeout_ms: number;
+};
+
+export interface MergedConfig {
+  settings: EffectiveSettings;
+  /** One sentence each, for the review: where the plan asked for something the policy does not give. */
+  notices: string[];
+}
+
+/**
+ * The plan's `config` under the repository policy: it may tighten, never loosen.
+ *
+ * - `require_approval`: always on. `false` in a plan is ignored with a notice, because approval is
+ *   what the repository relies on ("nobody outside the policy ever causes a step to run").
+ * - `stop_on_error`, `checkpoint_between_steps`, `max_plan_steps`, `show_estimated_time`: honoured as
+ *   written. The policy has no say over them, and none of them lets anything run that was not
+ *   approved: they are part of the plan the approver sees, any change to the plan voids approval,
+ *   and `proceed/verify` still fails when a step failed.
+ * - `allow_skip`: honoured as written, for the same reasons, and because `/skip` is then still a
+ *   decision of someone who may `/proceed` (never the author without `self_approval`, see
+ *   `authorize`). It skips a failed or paused step, never a verification: the policy's `verify` always
+ *   runs.
+ */
+export function mergePlanConfig(config: PlanConfig, policy: Policy): MergedConfig {
+  const notices: string[] = [];
+  if (!config.require_approval) {
+    notices.push(
+      '`require_approval: false` in the plan is ignored: this repository always requires approval ' +
+        'before a step runs (`.github/proceed.yml`).',
+    );
+  }
+  return {
+    settings: {
+      ...config,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout),
+    },
+    notices,
+  };
+}
+
+export interface MergedVerify {
+  /** The policy's verifications first, then the plan's; every name once. */
+  verify: Record<string, Verification>;
+  notices: string[];
+}
+
+/**
+ * The verify phase under the policy: the policy's verifications always run and cannot be replaced,
+ * so a plan entry with the same name as a policy entry gives way (with a notice).
+ */
+export function mergeVerify(
+  planVerify: Record<string, Verification> | undefined,
+  policy: Policy,
+): MergedVerify {
+  const verify: Record<string, Verification> = { ...policy.verify };
+  const notices: string[] = [];
+  for (const [name, check] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, ` +
+          "which always runs; give the plan's check another name to run both.",
+      );
+    } else verify[name] = check;
+  }
+  return { verify, notices };
+}

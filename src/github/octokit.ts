@@ -1,0 +1,291 @@
+import type { Octokit } from '@octokit/core';
+import type { Permission } from '../gate/authorize.js';
+import type {
+  ChangedFile,
+  CheckRunInfo,
+  CheckRunInput,
+  FileContent,
+  GitHubPort,
+  PullRequestInfo,
+  ReviewInfo,
+} from './port.js';
+
+/** GitHub accepts at most 50 annotations per check run request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+
+function status(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
+}
+
+/** The port over any Octokit built on @octokit/core (the Action's and Probot's both are). */
+export class OctokitPort implements GitHubPort {
+  constructor(
+    private readonly octokit: Octokit,
+    readonly owner: string,
+    readonly repo: string,
+  ) {}
+
+  private get base() {
+    return { owner: this.owner, repo: this.repo };
+  }
+
+  async getPullRequest(number: number): Promise<PullRequestInfo> {
+    const { data: pr } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      ...this.base,
+      pull_number: number,
+    });
+    const headRepo = pr.head.repo?.full_name ?? '';
+    return {
+      number: pr.number,
+      state: pr.state === 'closed' ? 'closed' : 'open',
+      merged: !!pr.merged,
+      draft: !!pr.draft,
+      title: pr.title,
+      author: { login: pr.user.login, type: pr.user.type },
+      headSha: pr.head.sha,
+      headRef: pr.head.ref,
+      headRepo,
+      baseSha: pr.base.sha,
+      baseRef: pr.base.ref,
+      isFork: headRepo.toLowerCase() !== `${this.owner}/${this.repo}`.toLowerCase(),
+      htmlUrl: pr.html_url,
+    };
+  }
+
+  async listChangedFiles(number: number): Promise<ChangedFile[]> {
+    const files: ChangedFile[] = [];
+    // GitHub lists at most 3,000 files, 100 a page.
+    for (let page = 1; page <= 30; page++) {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+        ...this.base,
+        pull_number: number,
+        per_page: 100,
+        page,
+      });
+      for (const f of data) files.push({ filename: f.filename, status: f.status, sha: f.status === 'removed' ? null : f.sha || null });
+      if (data.length < 100) break;
+    }
+    return files;
+  }
+
+  async readFile(path: string, ref: string): Promise<FileContent | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...this.base, path, ref });
+      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
+      return { content: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async getPermission(login: string): Promise<Permission> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
+        ...this.base,
+        username: login,
+      });
+      // role_name tells maintain and triage apart; `permission` folds them into write and read.
+      const role = (data.role_name ?? data.permission) as string;
+      if (['admin', 'maintain', 'write', 'triage', 'read'].includes(role)) return role as Permission;
+      if (role === 'none') return 'none';
+      return (['admin', 'write', 'read'].includes(data.permission) ? data.permission : 'none') as Permission;
+    } catch (err) {
+      if (status(err) === 404) return 'none';
+      throw err;
+    }
+  }
+
+  async isTeamMember(org: string, teamSlug: string, login: string): Promise<boolean> {
+    try {
+      const { data } = await this.octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', {
+        org,
+        team_slug: teamSlug,
+        username: login,
+      });
+      return data.state === 'active';
+    } catch (err) {
+      if (status(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  async listReviews(number: number): Promise<ReviewInfo[]> {
+    const reviews: ReviewInfo[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+        ...this.base,
+        pull_number: number,
+        per_page: 100,
+        page,
+      });
+      for (const r of data) reviews.push(toReview(r));
+      if (data.length < 100) return reviews;
+    }
+  }
+
+  async createReview(number: number, input: { body: string; commitId: string }): Promise<ReviewInfo> {
+    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+      ...this.base,
+      pull_number: number,
+      commit_id: input.commitId,
+      body: input.body,
+      event: 'COMMENT',
+    });
+    return toReview(data);
+  }
+
+  async updateReview(number: number, reviewId: number, body: string): Promise<void> {
+    await this.octokit.request('PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}', {
+      ...this.base,
+      pull_number: number,
+      review_id: reviewId,
+      body,
+    });
+  }
+
+  async createComment(number: number, body: string): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      ...this.base,
+      issue_number: number,
+      body,
+    });
+    return { id: Number(data.id), url: data.html_url };
+  }
+
+  async reactToComment(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void> {
+    await this.octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
+      ...this.base,
+      comment_id: commentId,
+      content,
+    });
+  }
+
+  async createCheckRun(input: CheckRunInput): Promise<{ id: number; url: string }> {
+    const annotations = input.annotations ?? [];
+    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+      ...this.base,
+      ...checkRunBody(input, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+      name: input.name,
+      head_sha: input.headSha,
+    });
+    for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await this.updateCheckRun(Number(data.id), {
+        title: input.title,
+        summary: input.summary,
+        annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST),
+      });
+    }
+    return { id: Number(data.id), url: data.html_url ?? '' };
+  }
+
+  async updateCheckRun(id: number, input: Partial<CheckRunInput>): Promise<void> {
+    const annotations = input.annotations ?? [];
+    for (let i = 0; i === 0 || i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await this.octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        ...this.base,
+        check_run_id: id,
+        ...checkRunBody(input, annotations.slice(i, i + ANNOTATIONS_PER_REQUEST)),
+      });
+    }
+  }
+
+  async listCheckRuns(sha: string, name?: string): Promise<CheckRunInfo[]> {
+    const runs: CheckRunInfo[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+        ...this.base,
+        ref: sha,
+        per_page: 100,
+        page,
+        filter: 'all',
+        ...(name ? { check_name: name } : {}),
+      });
+      for (const r of data.check_runs) {
+        runs.push({
+          id: Number(r.id),
+          name: r.name,
+          headSha: r.head_sha,
+          status: r.status as CheckRunInfo['status'],
+          conclusion: (r.conclusion ?? null) as CheckRunInfo['conclusion'],
+          externalId: r.external_id ?? null,
+          startedAt: r.started_at ?? null,
+          completedAt: r.completed_at ?? null,
+          title: r.output?.title ?? null,
+          summary: r.output?.summary ?? null,
+          appSlug: r.app?.slug ?? null,
+        });
+      }
+      if (data.check_runs.length < 100) break;
+    }
+    // Newest first: a re-run posts a new check run under the same name.
+    return runs.sort((a, b) => b.id - a.id);
+  }
+
+  async createRef(ref: string, sha: string): Promise<'created' | 'exists'> {
+    try {
+      await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.base, ref: `refs/${ref}`, sha });
+      return 'created';
+    } catch (err) {
+      if (status(err) === 422) return 'exists';
+      throw err;
+    }
+  }
+
+  async getRef(ref: string): Promise<{ sha: string } | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...this.base, ref });
+      return { sha: data.object.sha };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async deleteRef(ref: string): Promise<void> {
+    try {
+      await this.octokit.request('DELETE /repos/{owner}/{repo}/git/refs/{ref}', { ...this.base, ref });
+    } catch (err) {
+      // Already gone is what we wanted.
+      if (status(err) !== 404 && status(err) !== 422) throw err;
+    }
+  }
+}
+
+type ReviewData = {
+  id: number | bigint;
+  body: string | null;
+  state: string;
+  commit_id: string | null;
+  user: { login: string; type: string } | null;
+};
+
+function toReview(r: ReviewData): ReviewInfo {
+  return {
+    id: Number(r.id),
+    body: r.body ?? '',
+    state: r.state,
+    commitId: r.commit_id,
+    user: r.user ? { login: r.user.login, type: r.user.type } : null,
+  };
+}
+
+function checkRunBody(input: Partial<CheckRunInput>, annotations: CheckRunInput['annotations']) {
+  const body: Record<string, unknown> = {};
+  if (input.status) body.status = input.status;
+  if (input.conclusion) body.conclusion = input.conclusion;
+  if (input.externalId !== undefined) body.external_id = input.externalId;
+  if (input.detailsUrl) body.details_url = input.detailsUrl;
+  if (input.startedAt) body.started_at = input.startedAt;
+  if (input.completedAt) body.completed_at = input.completedAt;
+  if (input.actions) body.actions = input.actions;
+  if (input.title !== undefined && input.summary !== undefined) {
+    body.output = {
+      title: input.title,
+      summary: input.summary,
+      ...(input.text !== undefined ? { text: input.text } : {}),
+      ...(annotations && annotations.length ? { annotations } : {}),
+    };
+  }
+  return body;
+}

@@ -1,0 +1,130 @@
+import type { Permission } from '../gate/authorize.js';
+
+/**
+ * The operations the core needs from GitHub, and nothing more. The Action and the app both
+ * implement it over Octokit (`octokit.ts`); tests play it with the OpenAPI-checked fake server.
+ */
+export interface GitHubPort {
+  readonly owner: string;
+  readonly repo: string;
+
+  getPullRequest(number: number): Promise<PullRequestInfo>;
+  /** Every file the pull request changes (all pages). */
+  listChangedFiles(number: number): Promise<ChangedFile[]>;
+  /** A file's text at a ref or SHA, or undefined when it does not exist there. */
+  readFile(path: string, ref: string): Promise<FileContent | undefined>;
+  /** The user's permission on the repository, with maintain and triage told apart. */
+  getPermission(login: string): Promise<Permission>;
+  /** Whether the user is an active member of `org/team`. */
+  isTeamMember(org: string, teamSlug: string, login: string): Promise<boolean>;
+
+  listReviews(number: number): Promise<ReviewInfo[]>;
+  createReview(number: number, input: { body: string; commitId: string }): Promise<ReviewInfo>;
+  updateReview(number: number, reviewId: number, body: string): Promise<void>;
+
+  createComment(number: number, body: string): Promise<{ id: number; url: string }>;
+  reactToComment(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
+
+  createCheckRun(input: CheckRunInput): Promise<{ id: number; url: string }>;
+  updateCheckRun(id: number, input: Partial<CheckRunInput>): Promise<void>;
+  /** Check runs on a commit, newest first, optionally only those with one name. */
+  listCheckRuns(sha: string, name?: string): Promise<CheckRunInfo[]>;
+
+  /** Creates a ref; 'exists' when GitHub answers that it already exists (the lock's arbitration). */
+  createRef(ref: string, sha: string): Promise<'created' | 'exists'>;
+  getRef(ref: string): Promise<{ sha: string } | undefined>;
+  deleteRef(ref: string): Promise<void>;
+}
+
+export interface PullRequestInfo {
+  number: number;
+  state: 'open' | 'closed';
+  merged: boolean;
+  draft: boolean;
+  title: string;
+  author: { login: string; type: string };
+  headSha: string;
+  headRef: string;
+  /** owner/name of the repository the head branch lives in. */
+  headRepo: string;
+  baseSha: string;
+  baseRef: string;
+  /** The head branch lives in another repository. */
+  isFork: boolean;
+  htmlUrl: string;
+}
+
+export interface ChangedFile {
+  filename: string;
+  status: string;
+  /** The blob SHA of the file at the head commit (null for removed files). */
+  sha: string | null;
+}
+
+export interface FileContent {
+  content: string;
+  /** The blob SHA GitHub computed for this content. */
+  sha: string;
+}
+
+export interface ReviewInfo {
+  id: number;
+  body: string;
+  state: string;
+  commitId: string | null;
+  user: { login: string; type: string } | null;
+}
+
+export type CheckStatus = 'queued' | 'in_progress' | 'completed';
+export type CheckConclusion =
+  | 'success'
+  | 'failure'
+  | 'neutral'
+  | 'cancelled'
+  | 'skipped'
+  | 'timed_out'
+  | 'action_required';
+
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+}
+
+export interface CheckRunInput {
+  name: string;
+  headSha: string;
+  status: CheckStatus;
+  conclusion?: CheckConclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  /** Any number; the adapter sends them 50 a request as GitHub requires. */
+  annotations?: CheckAnnotation[];
+  /** Our own bookkeeping: which plan (hash) and step this result belongs to. */
+  externalId?: string;
+  detailsUrl?: string;
+  startedAt?: string;
+  completedAt?: string;
+  /** Buttons (at most 3). */
+  actions?: { label: string; description: string; identifier: string }[];
+}
+
+export interface CheckRunInfo {
+  id: number;
+  name: string;
+  headSha: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  externalId: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  title: string | null;
+  summary: string | null;
+  appSlug: string | null;
+}

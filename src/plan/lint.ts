@@ -1,0 +1,139 @@
+import { formatPath, type Diagnostic, type PathSegment } from './diagnostics.js';
+import type { PositionIndex, SourceSpan } from './parse.js';
+import type { Plan, Shell } from './schema.js';
+
+/**
+ * What a trivial command does, when that is all it does: "only prints text", "only creates the file `x`".
+ * Deliberately narrow — it recognises a handful of single-purpose shell builtins and stays silent on
+ * anything it cannot be sure of (pipes, `&&`, command substitution, any other program).
+ */
+export function trivialCommand(run: string, shell: Shell = 'bash'): string | undefined {
+  if (shell !== 'bash' && shell !== 'sh') return undefined;
+  const lines = run
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const [first] = lines;
+  if (first === undefined) return 'holds only comments, so it does nothing';
+
+  const heredoc = heredocWrite(lines);
+  if (heredoc) return heredoc;
+
+  const kinds = lines.map(classifyLine);
+  if (kinds.every((kind) => kind === 'print' || kind === 'noop')) {
+    return kinds.includes('print') ? 'only prints text' : 'does nothing';
+  }
+  const [only] = kinds;
+  if (lines.length === 1 && only && typeof only === 'object') return only.does;
+  return undefined;
+}
+
+type LineKind = 'print' | 'noop' | { does: string } | undefined;
+
+/** Quoted text replaced by `Q`, so operators inside quotes are not mistaken for shell syntax. */
+function withoutQuotes(line: string): string {
+  return line.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, 'Q');
+}
+
+function classifyLine(line: string): LineKind {
+  // Anything that runs another command, continues a line or chains commands is real work or unknown.
+  if (/\$\(|`|\\$/.test(line)) return undefined;
+  const bare = withoutQuotes(line);
+  if (/[|&;<(){}]/.test(bare)) return undefined;
+  if (/^(true|:|exit(\s+0)?)$/.test(bare)) return 'noop';
+  const redirect = /^(?:(echo|printf)(?:\s+[^>]*)?|:)?\s*>>?\s*(\S+)$/.exec(bare);
+  if (redirect && !/>/.test(redirect[2] ?? '')) {
+    return { does: `only writes a single file (\`${target(line)}\`)` };
+  }
+  if (/>/.test(bare)) return undefined;
+  if (/^(echo|printf)(\s|$)/.test(bare)) return 'print';
+  const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
+  if (touch) return { does: `only creates a single file (\`${touch[1] ?? ''}\`)` };
+  const mkdir = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
+  if (mkdir) return { does: `only creates a directory (\`${mkdir[1] ?? ''}\`)` };
+  return undefined;
+}
+
+function target(line: string): string {
+  return />>?\s*("[^"]*"|'[^']*'|\S+)$/.exec(line)?.[1] ?? '';
+}
+
+/** `cat > f <<EOF … EOF`, `cat <<'EOF' > f …`, `tee f <<EOF …`: the whole command writes one file. */
+function heredocWrite(lines: readonly string[]): string | undefined {
+  const [first, ...rest] = lines;
+  if (first === undefined) return undefined;
+  const match =
+    /^cat\s+>\s*(?<file>[^\s<>]+)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first) ??
+    /^cat\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>\s+>\s*(?<file>[^\s<>]+)$/.exec(first) ??
+    /^tee\s+(?<file>[^\s<>-][^\s<>]*)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first);
+  const groups = match?.groups;
+  if (!groups || rest.at(-1) !== groups.tag) return undefined;
+  // With an unquoted delimiter the body's `$(…)` runs, so the command may do more than write.
+  const body = rest.slice(0, -1);
+  if (groups.q === '' && body.some((line) => /\$\(|`/.test(line))) return undefined;
+  return `only writes a single file (\`${groups.file ?? ''}\`)`;
+}
+
+/** Warnings for the plan anti-patterns: over-planning, no verify phase, missing estimates, duplicate commands. */
+export function lintPlan(plan: Plan, positions: PositionIndex, file: string): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
+  const warn = (path: readonly PathSegment[], span: SourceSpan, message: string) => {
+    warnings.push({ severity: 'warning', file, ...span, path: formatPath(path), message });
+  };
+
+  if (plan.verify === undefined) {
+    warn(
+      [],
+      positions.root(),
+      'the plan has no verify phase; add `verify:` with the commands that prove the result (for example `tests: npm test`), which proceed/verify runs before merge',
+    );
+  } else if (Object.keys(plan.verify).length === 0) {
+    warn(
+      ['verify'],
+      positions.locate(['verify']),
+      'the verify phase is empty; list the commands that prove the result (for example `tests: npm test`)',
+    );
+  }
+
+  const firstWithCommand = new Map<string, number>();
+  plan.steps.forEach((step, i) => {
+    const stepPath = ['steps', i];
+    const stepSpan = positions.value(stepPath) ?? positions.locate(stepPath);
+    if (step.run === undefined) {
+      warn(
+        stepPath,
+        stepSpan,
+        'has no command (`run`), which is over-planning; merge it into a meaningful step, or give it the command that does the work',
+      );
+    } else {
+      const runPath = [...stepPath, 'run'];
+      const trivial = trivialCommand(step.run, step.shell);
+      if (trivial) {
+        warn(
+          runPath,
+          positions.locate(runPath),
+          `${trivial}, which is over-planning; merge it into the meaningful step it belongs to`,
+        );
+      }
+      const command = step.run.trim();
+      const first = firstWithCommand.get(command);
+      if (first === undefined) firstWithCommand.set(command, i);
+      else {
+        const earlier = plan.steps[first];
+        warn(
+          runPath,
+          positions.locate(runPath),
+          `runs the same command as steps[${first}] (\`${earlier?.id ?? ''}\`); merge the two steps or remove this one`,
+        );
+      }
+    }
+    if (plan.config.show_estimated_time && step.estimate === undefined) {
+      warn(
+        stepPath,
+        stepSpan,
+        'has no estimate while config.show_estimated_time is on; add one (for example `estimate: 5m`) or set show_estimated_time: false',
+      );
+    }
+  });
+  return warnings;
+}

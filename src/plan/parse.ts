@@ -1,0 +1,669 @@
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type ErrorCode,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLError,
+  type YAMLMap,
+} from 'yaml';
+import { z } from 'zod';
+import { formatPath, sortDiagnostics, type Diagnostic, type PathSegment } from './diagnostics.js';
+import { planHash } from './hash.js';
+import { lintPlan } from './lint.js';
+import { planSchema, type Plan } from './schema.js';
+
+/** Larger plans are refused before parsing: a plan describes steps, it does not carry data. */
+export const MAX_PLAN_BYTES = 1024 * 1024;
+
+/**
+ * How many nodes aliases may expand to. YAML anchors can nest (`*a` inside `&b` inside `&c` …) so a
+ * few lines can expand to billions of nodes; yaml refuses past this count.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+export type ParseResult =
+  | {
+      ok: true;
+      plan: Plan;
+      source: string;
+      hash: string;
+      file: string;
+      warnings: Diagnostic[];
+      positions: PositionIndex;
+    }
+  | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[]; file: string };
+
+export type SchemaParseResult<T> =
+  | { ok: true; value: T; positions: PositionIndex; warnings: Diagnostic[] }
+  | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
+
+/** A place in the YAML source, 1-based; the end is exclusive. */
+export interface SourceSpan {
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+const DOCUMENT_START: SourceSpan = { line: 1, col: 1, endLine: 1, endCol: 1 };
+
+/** Maps key paths (`['steps', 2, 'timeout']`) to where their key and value are written in the YAML source. */
+export class PositionIndex {
+  readonly #doc: Document;
+  readonly #lines: LineCounter;
+
+  constructor(doc: Document, lines: LineCounter) {
+    this.#doc = doc;
+    this.#lines = lines;
+  }
+
+  /** The document's top node; 1:1 when the document is empty. */
+  root(): SourceSpan {
+    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
+  }
+
+  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
+  key(path: readonly PathSegment[]): SourceSpan | undefined {
+    const entry = this.#find(path);
+    if (!entry) return undefined;
+    return this.#span(entry.key) ?? this.#span(entry.value);
+  }
+
+  /** The value node (a scalar, or the start of a mapping or list). */
+  value(path: readonly PathSegment[]): SourceSpan | undefined {
+    const entry = this.#find(path);
+    return entry ? this.#span(entry.value) : undefined;
+  }
+
+  /**
+   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
+   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
+   */
+  locate(path: readonly PathSegment[]): SourceSpan {
+    for (let n = path.length; n >= 0; n--) {
+      const entry = this.#find(path.slice(0, n));
+      if (!entry) continue;
+      const { key, value } = entry;
+      if (value && (isScalar(value) || isAlias(value)) && !isEmptyScalar(value)) {
+        const span = this.#span(value);
+        if (span) return span;
+      }
+      const span = this.#span(key) ?? this.#span(value);
+      if (span) return span;
+    }
+    return this.root();
+  }
+
+  /** Every key written for `key` in the mapping at `mapPath`, in source order (more than one only for a duplicate). */
+  keyOccurrences(mapPath: readonly PathSegment[], key: string): SourceSpan[] {
+    const map = this.#resolve(this.#find(mapPath)?.value);
+    if (!isMap(map)) return [];
+    return map.items.flatMap((pair) =>
+      scalarKey(pair) === key && isNode(pair.key) ? [this.#span(pair.key)].filter(isDefined) : [],
+    );
+  }
+
+  /** The key path of the mapping key written at `offset`, if one is. */
+  keyPathAt(offset: number): PathSegment[] | undefined {
+    const search = (node: unknown, path: PathSegment[]): PathSegment[] | undefined => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          const key = scalarKey(pair);
+          if (key === undefined) continue;
+          if (isNode(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
+          const found = search(pair.value, [...path, key]);
+          if (found) return found;
+        }
+      } else if (isSeq(node)) {
+        for (const [i, item] of node.items.entries()) {
+          const found = search(item, [...path, i]);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    return search(this.#doc.contents, []);
+  }
+
+  /** Offset → 1-based position. */
+  at(offset: number): SourceSpan {
+    const start = this.#lines.linePos(offset);
+    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
+  }
+
+  #span(node: YamlNode | null | undefined): SourceSpan | undefined {
+    const range = node?.range;
+    if (!range) return undefined;
+    const start = this.#lines.linePos(range[0]);
+    const end = this.#lines.linePos(range[1]);
+    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  }
+
+  #resolve(node: unknown): unknown {
+    // Bounded: an alias resolves to an anchored node written before it, never to another alias.
+    return isAlias(node) ? node.resolve(this.#doc) : node;
+  }
+
+  #find(path: readonly PathSegment[]): { key?: YamlNode; value?: YamlNode } | undefined {
+    let key: YamlNode | undefined;
+    let value: unknown = this.#doc.contents;
+    for (const segment of path) {
+      const container = this.#resolve(value);
+      if (isMap(container)) {
+        const pair = this.#findPair(container, String(segment), 0);
+        if (!pair) return undefined;
+        key = isNode(pair.key) ? pair.key : undefined;
+        value = pair.value;
+      } else if (isSeq(container) && typeof segment === 'number') {
+        if (segment >= container.items.length) return undefined;
+        key = undefined;
+        value = container.items[segment];
+      } else return undefined;
+    }
+    return { key, value: isNode(value) ? value : undefined };
+  }
+
+  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
+  #findPair(map: YAMLMap, key: string, depth: number): Pair | undefined {
+    const own = map.items.findLast((pair) => scalarKey(pair) === key);
+    if (own || depth > 8) return own;
+    for (const pair of map.items) {
+      if (scalarKey(pair) !== '<<') continue;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const merged = this.#resolve(source);
+        const found = isMap(merged) ? this.#findPair(merged, key, depth + 1) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+}
+
+function scalarKey(pair: Pair): string | undefined {
+  if (!isScalar(pair.key)) return undefined;
+  // yaml marks a merge key with a symbol; its text is `<<`.
+  const value = pair.key.value;
+  return typeof value === 'symbol' ? (value.description ?? '<<') : String(value);
+}
+
+function isEmptyScalar(node: YamlNode): boolean {
+  return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// YAML syntax
+
+const YAML_MESSAGES: Partial<Record<ErrorCode, (yamlMessage: string) => string>> = {
+  MULTIPLE_DOCS: () =>
+    'the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file',
+  TAB_AS_INDENT: () =>
+    'a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces',
+  BAD_INDENT: (m) =>
+    `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
+  BLOCK_AS_IMPLICIT_KEY: (m) =>
+    `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
+  MULTILINE_IMPLICIT_KEY: (m) =>
+    `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
+  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
+  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
+  BLOCK_IN_FLOW: (m) =>
+    `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
+  NON_STRING_KEY: () => 'a key must be plain text, not a list or a mapping; write the key as text',
+  KEY_OVER_1024_CHARS: () => 'a key is longer than 1024 characters; shorten it',
+  RESOURCE_EXHAUSTION: () => 'the document is nested too deeply to read; flatten it',
+  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`,
+};
+
+function yamlErrorDiagnostic(
+  error: YAMLError,
+  severity: Diagnostic['severity'],
+  positions: PositionIndex,
+  file: string,
+): Diagnostic {
+  const offset = error.pos[0];
+  const start = positions.at(offset);
+  const end = positions.at(error.pos[1]);
+  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  if (error.code === 'DUPLICATE_KEY') {
+    const path = positions.keyPathAt(offset);
+    const key = path?.at(-1);
+    if (path && key !== undefined) {
+      const first = positions.keyOccurrences(path.slice(0, -1), String(key))[0];
+      const firstAt = first && first.line !== span.line ? ` (first at line ${first.line})` : '';
+      const message = `duplicate key \`${String(key)}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`;
+      return { severity, file, ...span, path: formatPath(path), message };
+    }
+    return {
+      severity,
+      file,
+      ...span,
+      path: '',
+      message: 'duplicate key; a key may appear only once in a mapping',
+    };
+  }
+  const friendly = YAML_MESSAGES[error.code];
+  const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
+  return { severity, file, ...span, path: '', message };
+}
+
+/** One diagnostic per position: yaml often reports one mistake twice at the same place. */
+function dedupeByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.col}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `toJS` throws for an alias without an anchor and for alias bombs; say which alias. */
+function aliasDiagnostic(doc: Document, error: unknown, positions: PositionIndex, file: string): Diagnostic {
+  const aliases: Alias[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      aliases.push(node);
+    },
+  });
+  const diagnostic = (alias: Alias | undefined, message: string): Diagnostic => {
+    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
+    const end = alias?.range ? positions.at(alias.range[1]) : span;
+    return { severity: 'error', file, ...span, endLine: end.line, endCol: end.col, path: '', message };
+  };
+  const unresolved = aliases.find((alias) => alias.resolve(doc) === undefined);
+  if (unresolved) {
+    return diagnostic(
+      unresolved,
+      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`,
+    );
+  }
+  if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+    return diagnostic(
+      aliases[0],
+      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`,
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Schema issues
+
+/** The schemas that validate the value at `path` (several where a union offers alternatives). */
+function schemasAt(schema: z.core.$ZodType, path: readonly PathSegment[]): z.core.$ZodType[] {
+  let current = unwrap(schema);
+  for (const segment of path) {
+    current = current.flatMap((s) => unwrap(...childSchemas(s, segment)));
+  }
+  return current;
+}
+
+function unwrap(...schemas: z.core.$ZodType[]): z.core.$ZodType[] {
+  return schemas.flatMap((schema): z.core.$ZodType[] => {
+    const def = (schema as z.core.$ZodTypes)._zod.def;
+    switch (def.type) {
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'nonoptional':
+      case 'catch':
+      case 'readonly':
+        return unwrap(def.innerType);
+      case 'pipe':
+        return unwrap(def.in);
+      case 'union':
+        return unwrap(...def.options);
+      case 'lazy':
+        return unwrap(def.getter());
+      default:
+        return [schema];
+    }
+  });
+}
+
+function childSchemas(schema: z.core.$ZodType, segment: PathSegment): z.core.$ZodType[] {
+  const def = (schema as z.core.$ZodTypes)._zod.def;
+  switch (def.type) {
+    case 'object': {
+      const child = Object.hasOwn(def.shape, segment) ? def.shape[segment] : undefined;
+      return child ? [child] : [];
+    }
+    case 'array':
+      return typeof segment === 'number' ? [def.element] : [];
+    case 'record':
+      return [def.valueType];
+    default:
+      return [];
+  }
+}
+
+/** The keys the mapping at `path` may have, from the schema's own shape. */
+function knownKeys(schema: z.core.$ZodType, path: readonly PathSegment[]): string[] {
+  const keys = schemasAt(schema, path).flatMap((s) => {
+    const def = (s as z.core.$ZodTypes)._zod.def;
+    return def.type === 'object' ? Object.keys(def.shape) : [];
+  });
+  return [...new Set(keys)];
+}
+
+function requiredKeys(schema: z.core.$ZodType): string[] {
+  return unwrap(schema).flatMap((s) => {
+    const def = (s as z.core.$ZodTypes)._zod.def;
+    if (def.type !== 'object') return [];
+    return Object.entries(def.shape)
+      .filter(([, field]) => !z.safeParse(field, undefined).success)
+      .map(([key]) => key);
+  });
+}
+
+/** Optimal-string-alignment distance: Levenshtein plus swapping two neighbours (`nmae` → `name`) as one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/**
+ * The one candidate a typo most plausibly meant: differing only in case or `-`/`_`, or within a few edits
+ * (fewer for short words), and strictly closer than any other candidate.
+ */
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  const normal = (s: string) => s.toLowerCase().replace(/_/g, '-');
+  const target = normal(word);
+  const allowed = target.length <= 4 ? 1 : target.length <= 8 ? 2 : 3;
+  const ranked = candidates
+    .map((candidate) => ({ candidate, distance: editDistance(target, normal(candidate)) }))
+    .sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return undefined;
+  if (second && second.distance === best.distance) return undefined;
+  return best.candidate;
+}
+
+function listWords(words: readonly string[], conjunction: 'and' | 'or'): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words.at(-1) ?? ''}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+  map: 'a mapping',
+  null: 'empty',
+};
+
+function describeExpected(expected: string): string {
+  return EXPECTED[expected] ?? expected;
+}
+
+/** What the YAML actually holds, for "got …". */
+function describeValue(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string': {
+      const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+      return `the string ${JSON.stringify(shown)}`;
+    }
+    case 'number':
+      return `the number ${value}`;
+    case 'boolean':
+      return `${value}`;
+    case 'object':
+      return 'a mapping';
+    default:
+      return typeof value;
+  }
+}
+
+function literal(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Messages for issues whose schema says nothing itself (schema messages take precedence in zod). */
+const defaultMessage: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be ${describeExpected(issue.expected)}`;
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `must be ${literal(issue.values[0])}`
+        : `must be one of ${listWords(issue.values.map(literal), 'or')}`;
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string')
+        return min <= 1 ? 'must not be empty' : `must be at least ${min} characters long`;
+      if (issue.origin === 'array') return `needs at least ${min} item${min === 1 ? '' : 's'}`;
+      return issue.inclusive ? `must be at least ${min}` : `must be more than ${min}`;
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return `must be at most ${max} characters long`;
+      if (issue.origin === 'array') return `may have at most ${max} item${max === 1 ? '' : 's'}`;
+      return issue.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
+    }
+    case 'invalid_format':
+      return issue.pattern ? `must match ${issue.pattern}` : `must be a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${String(issue.divisor)}`;
+    default:
+      return undefined;
+  }
+};
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) {
+      return { found: false, value: undefined };
+    }
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return { found: true, value };
+}
+
+function toSegments(path: readonly PropertyKey[]): PathSegment[] {
+  return path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+}
+
+interface IssueContext {
+  data: unknown;
+  schema: z.core.$ZodType;
+  positions: PositionIndex;
+  file: string;
+}
+
+function issueDiagnostics(issue: z.core.$ZodIssue, ctx: IssueContext): Diagnostic[] {
+  const path = toSegments(issue.path);
+  const error = (span: SourceSpan, at: readonly PathSegment[], message: string): Diagnostic => ({
+    severity: 'error',
+    file: ctx.file,
+    ...span,
+    path: formatPath(at),
+    message,
+  });
+
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeys(ctx.schema, path);
+    return issue.keys.map((key) => {
+      const at = [...path, key];
+      const suggestion = closestMatch(key, known);
+      const hint = suggestion
+        ? `did you mean \`${suggestion}\`?`
+        : `expected one of ${listWords(
+            known.map((k) => `\`${k}\``),
+            'or',
+          )}`;
+      return error(ctx.positions.key(at) ?? ctx.positions.locate(path), at, `unknown key; ${hint}`);
+    });
+  }
+
+  if (issue.code === 'invalid_key') {
+    const reasons = issue.issues.map((inner) => inner.message).join('; ');
+    return [error(ctx.positions.key(path) ?? ctx.positions.locate(path), path, `invalid key: ${reasons}`)];
+  }
+
+  if (issue.code === 'invalid_union') {
+    // When only one alternative got past the type check, its issues are the useful ones.
+    const typeMismatch = (branch: z.core.$ZodIssue[]) =>
+      branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0;
+    const closer = issue.errors.filter((branch) => !typeMismatch(branch));
+    const [only] = closer;
+    if (closer.length === 1 && only) {
+      return only.flatMap((inner) =>
+        issueDiagnostics({ ...inner, path: [...issue.path, ...inner.path] }, ctx),
+      );
+    }
+    const expected = issue.errors.flatMap((branch) =>
+      branch[0]?.code === 'invalid_type' ? [describeExpected(branch[0].expected)] : [],
+    );
+    const got = valueAt(ctx.data, issue.path);
+    if (!got.found) return [error(missingSpan(path, ctx.positions), path, 'is required')];
+    const message =
+      expected.length === issue.errors.length
+        ? `must be ${listWords(
+            [...new Set(expected)].map((e) => (e === EXPECTED.boolean ? 'a boolean' : e)),
+            'or',
+          )}, got ${describeValue(got.value)}`
+        : issue.message;
+    return [error(ctx.positions.locate(path), path, message)];
+  }
+
+  if (issue.code === 'invalid_type' || issue.code === 'invalid_value') {
+    const got = valueAt(ctx.data, issue.path);
+    if (!got.found) return [error(missingSpan(path, ctx.positions), path, 'is required')];
+    let message = `${issue.message}, got ${describeValue(got.value)}`;
+    if (issue.code === 'invalid_value' && typeof got.value === 'string') {
+      const suggestion = closestMatch(
+        got.value,
+        issue.values.filter((v) => typeof v === 'string'),
+      );
+      if (suggestion) message += `; did you mean \`${suggestion}\`?`;
+    }
+    return [error(ctx.positions.locate(path), path, message)];
+  }
+
+  return [error(ctx.positions.locate(path), path, issue.message)];
+}
+
+/** A missing key is reported where its mapping is written. */
+function missingSpan(path: readonly PathSegment[], positions: PositionIndex): SourceSpan {
+  const parent = path.slice(0, -1);
+  return positions.value(parent) ?? positions.locate(parent);
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function documentError(file: string, message: string, span: SourceSpan = DOCUMENT_START): Diagnostic {
+  return { severity: 'error', file, ...span, path: '', message };
+}
+
+/**
+ * YAML text + a zod schema → the validated value, or diagnostics located in the source. Shared by the
+ * plan and the repository policy, so nothing here knows about plans.
+ */
+export function parseYamlWithSchema<S extends z.ZodType>(
+  source: string,
+  file: string,
+  schema: S,
+): SchemaParseResult<z.output<S>> {
+  const lines = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(source, {
+      lineCounter: lines,
+      prettyErrors: false,
+      merge: true,
+      uniqueKeys: true,
+      stringKeys: true,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [documentError(file, `cannot read the YAML: ${reason}`)], warnings: [] };
+  }
+  const positions = new PositionIndex(doc, lines);
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, 'warning', positions, file));
+  if (doc.errors.length > 0) {
+    // Past the nesting limit yaml also reports every bracket left open; only the cause is useful.
+    const exhausted = doc.errors.filter((e) => e.code === 'RESOURCE_EXHAUSTION').slice(0, 1);
+    const yamlErrors = exhausted.length > 0 ? exhausted : doc.errors;
+    const errors = dedupeByPosition(yamlErrors.map((e) => yamlErrorDiagnostic(e, 'error', positions, file)));
+    return { ok: false, errors: sortDiagnostics(errors), warnings };
+  }
+
+  if (doc.contents === null) {
+    const empty = z.safeParse(schema, {});
+    if (empty.success) return { ok: true, value: empty.data, positions, warnings };
+    const required = requiredKeys(schema);
+    const needs = required.length ? `; it needs at least ${listWords(required, 'and')}` : '';
+    return { ok: false, errors: [documentError(file, `the file is empty${needs}`)], warnings };
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { ok: false, errors: [aliasDiagnostic(doc, error, positions, file)], warnings };
+  }
+
+  const result = z.safeParse(schema, data, { error: defaultMessage });
+  if (result.success) return { ok: true, value: result.data, positions, warnings };
+  const ctx: IssueContext = { data, schema, positions, file };
+  const errors = result.error.issues.flatMap((issue) => issueDiagnostics(issue, ctx));
+  return { ok: false, errors: sortDiagnostics(errors), warnings };
+}
+
+/** Validates a plan's text; lint warnings are added only when it is valid. */
+export function parsePlan(source: string, file: string): ParseResult {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_PLAN_BYTES) {
+    const message = `the plan is ${bytes} bytes, more than the ${MAX_PLAN_BYTES} allowed; keep long scripts in files that the steps run`;
+    return { ok: false, errors: [documentError(file, message)], warnings: [], file };
+  }
+  const parsed = parseYamlWithSchema(source, file, planSchema);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: parsed.warnings, file };
+  const warnings = sortDiagnostics([...parsed.warnings, ...lintPlan(parsed.value, parsed.positions, file)]);
+  return {
+    ok: true,
+    plan: parsed.value,
+    source,
+    hash: planHash(source),
+    file,
+    warnings,
+    positions: parsed.positions,
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * Safe building blocks for Markdown that GitHub renders. Every string that came from a plan goes
+ * through one of these before it reaches a comment, so that plan text is always shown, never obeyed:
+ * no HTML, no live links or images, no @mentions, no way out of a code block or a table cell, and no
+ * `<!--` that could forge the bot's hidden state marker.
+ */
+
+const ZERO_WIDTH_SPACE = '\u200B';
+
+/**
+ * Control characters, and the bidirectional overrides that can make a command read differently from
+ * what runs ("Trojan Source"). Tab and newline are ordinary text.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** GitHub's limit on the body of a comment or review. */
+export const GITHUB_BODY_LIMIT = 65_536;
+/** Room left for the hidden state marker that callers append to a body. */
+export const DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1_024;
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** `18765` → `18,765`. */
+export function formatCount(n: number): string {
+  return numberFormat.format(n);
+}
+
+/**
+ * Shows control and bidi characters as `⟨U+202E⟩` so a reviewer sees exactly what will run. CRLF
+ * becomes LF; a lone CR, which a terminal uses to overwrite a line, is shown like the others.
+ */
+export function revealInvisible(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(INVISIBLE, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}
+
+/** `@user` and `@org/team` stay readable but never notify anyone. */
+export function neutralizeMentions(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`);
+}
+
+/**
+ * Breaks every `<!--` so that plan text shown verbatim (in code) can never open an HTML comment,
+ * which is how the bot hides its state. The zero-width space keeps the text looking the same.
+ */
+export function breakCommentOpeners(text: string): string {
+  return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+}
+
+function escapeMarkdownLine(line: string): string {
+  const escaped = line
+    // Leading indentation would turn the line into an indented code block.
+    .replace(/^[ \t]+/, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    // Emphasis, code, links and images, tables, strikethrough and math.
+    .replace(/[\\`*_[\]|~$]/g, '\\$&');
+  return (
+    escaped
+      // Headings, list items, setext underlines and thematic breaks only start a line.
+      .replace(/^[#+=-]/, '\\$&')
+      // `1.` or `1)` at the start of a line would begin an ordered list.
+      .replace(/^(\d+)([.)])/, '$1\\$2')
+  );
+}
+
+/**
+ * Plan text for a Markdown block or paragraph: shown literally, line breaks kept, no markup, no
+ * HTML, no mentions. Not for HTML contexts (use `escapeHtml`) nor inside code (use `codeSpan` or
+ * `fencedBlock`).
+ */
+export function escapeText(text: string): string {
+  return neutralizeMentions(revealInvisible(text).split('\n').map(escapeMarkdownLine).join('\n'));
+}
+
+/** Newlines (and the blank space around them) become one space: for headings, list items and table cells. */
+export function singleLine(text: string): string {
+  return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, ' ').trim();
+}
+
+/** Plan text on one line of Markdown, e.g. a heading or a table cell (`|` is escaped too). */
+export function escapeInline(text: string): string {
+  return escapeText(singleLine(text));
+}
+
+/**
+ * Plan text inside raw HTML such as `<summary>`, where GitHub does not process Markdown (so
+ * backslash escapes would show) but does link mentions.
+ */
+export function escapeHtml(text: string): string {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text))
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;')
+      // Inert already inside an HTML block; entities keep them inert should Markdown ever apply.
+      .replace(/[[\]`]/g, (c) => `&#${c.charCodeAt(0)};`),
+  );
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let current = 0;
+  for (const c of text) {
+    current = c === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+
+/**
+ * Inline code that shows `text` verbatim: the delimiter is longer than any backtick run inside.
+ * `inTable` escapes `|`, which GitHub reads as a cell border even inside code, and which it turns
+ * back into `|` when shown.
+ */
+export function codeSpan(text: string, opts: { inTable?: boolean } = {}): string {
+  let body = breakCommentOpeners(revealInvisible(singleLine(text)));
+  if (opts.inTable) body = body.replace(/\|/g, '\\|');
+  if (body === '') return '` `';
+  const delimiter = '`'.repeat(longestRun(body, '`') + 1);
+  // A backtick next to the delimiter would join it; CommonMark strips one padding space on each side.
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${delimiter}${pad}${body}${pad}${delimiter}`;
+}
+
+/**
+ * A fenced code block showing `code` verbatim. The fence is longer than any backtick run inside, so
+ * no line of the code can close it.
+ */
+export function fencedBlock(code: string, language = ''): string {
+  const body = breakCommentOpeners(revealInvisible(code)).replace(/\n+$/, '');
+  const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+  return `${fence}${language}\n${body}\n${fence}`;
+}
+
+/** Markdown (already safe) as a blockquote. */
+export function blockquote(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((line) => (line === '' ? '>' : `> ${line}`))
+    .join('\n');
+}
+
+/** A GitHub alert block (`NOTE`, `TIP`, `IMPORTANT`, `WARNING`, `CAUTION`) around safe Markdown. */
+export function alert(kind: 'NOTE' | 'TIP' | 'IMPORTANT' | 'WARNING' | 'CAUTION', markdown: string): string {
+  return blockquote(`[!${kind}]\n${markdown}`);
+}
+
+/** A GFM table. Cells must already be safe for a table (see `escapeInline`, `codeSpan(…, { inTable })`). */
+export function table(header: string[], align: ('left' | 'right' | 'center')[], rows: string[][]): string {
+  const rule = align.map((a) => (a === 'right' ? '---:' : a === 'center' ? ':---:' : '---'));
+  return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** The visible note that replaces what `clip` cut off. */
+export function omissionNote(omitted: number, unit = 'characters', where = 'see the plan file'): string {
+  return `… ${formatCount(omitted)} more ${unit}, ${where}`;
+}
+
+/** The first `max` characters of `text` (never splitting a surrogate pair) and how many were cut. */
+export function clip(text: string, max: number): { text: string; omitted: number } {
+  if (text.length <= max) return { text, omitted: 0 };
+  let end = Math.max(0, Math.floor(max));
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  return { text: text.slice(0, end), omitted: text.length - end };
+}
+
+/** The last `max` characters of `text` (for log tails) and how many were cut from the front. */
+export function clipStart(text: string, max: number): { text: string; omitted: number } {
+  if (text.length <= max) return { text, omitted: 0 };
+  let start = text.length - Math.max(0, Math.floor(max));
+  if (start < text.length && isLowSurrogate(text.charCodeAt(start))) start += 1;
+  return { text: text.slice(start), omitted: start };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/**
+ * `text` cut to `max` characters with a visible note of what is missing. Apply it to the raw text,
+ * before escaping or fencing, so markup is never cut in half. `compact` ends with a bare `…`, for
+ * short labels whose full text is elsewhere.
+ */
+export function truncate(
+  text: string,
+  max: number,
+  opts: { compact?: boolean; where?: string } = {},
+): string {
+  const { text: kept, omitted } = clip(text, max);
+  if (omitted === 0) return text;
+  if (opts.compact) return `${kept.trimEnd()}…`;
+  return `${kept}\n${omissionNote(omitted, 'characters', opts.where)}`;
+}
+
+/**
+ * Last resort for a body that no amount of shrinking got under `max`: keep whole lines from the
+ * start, add a note, and keep `tail` (e.g. the "How to proceed" section) whole when it fits.
+ */
+export function fitByCutting(body: string, max: number, tail = '', where = 'see the plan file'): string {
+  const note = `\n\n… the rest of this comment was cut to fit GitHub’s size limit, ${where}\n\n`;
+  const room = max - note.length - tail.length;
+  if (room <= 0) return clip(tail, max).text;
+  const kept = body.slice(0, room);
+  const lastLine = kept.lastIndexOf('\n');
+  return `${lastLine > 0 ? kept.slice(0, lastLine) : kept}${note}${tail}`;
+}
