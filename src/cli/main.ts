@@ -76,7 +76,11 @@ export async function main(argv: string[], term: Terminal = Terminal.fromProcess
         return await render(files[0]!, term);
       case 'run':
         if (files.length !== 1) throw new UsageError('run takes exactly one plan file');
-        return await run(files[0]!, { yes: !!values.yes, from: values.from, cwd: values.cwd, quiet: !!values.quiet }, term);
+        return await run(
+          files[0]!,
+          { yes: !!values.yes, from: values.from, cwd: values.cwd, quiet: !!values.quiet },
+          term,
+        );
       case undefined:
         throw new UsageError('no command given');
       default:
@@ -202,7 +206,8 @@ async function run(file: string, opts: RunOptions, term: Terminal): Promise<numb
       },
       onFailure: async (step, result, index): Promise<FailureDecision> => {
         progress.pause();
-        const why = result.status === 'timed-out' ? 'timed out' : `failed (exit ${result.exitCode ?? result.signal})`;
+        const why =
+          result.status === 'timed-out' ? 'timed out' : `failed (exit ${result.exitCode ?? result.signal})`;
         term.out(`⛔ STOP: step ${index + 1} "${step.name}" ${why}. The plan assumed it would succeed.`);
         if (!term.interactive || opts.yes) return 'stop';
         const choices: [string, string][] = [['r', 'retry it']];
@@ -221,7 +226,9 @@ async function run(file: string, opts: RunOptions, term: Terminal): Promise<numb
           `Resume with: proceed run ${file} --from ${result.next.stepId}`,
       );
     } else if (result.outcome !== 'verified' && result.next) {
-      term.out(`Stopped at step ${result.next.index + 1} ("${result.next.stepId}")${result.reason ? `: ${result.reason}` : ''}.`);
+      term.out(
+        `Stopped at step ${result.next.index + 1} ("${result.next.stepId}")${result.reason ? `: ${result.reason}` : ''}.`,
+      );
       term.out(`Fix the cause, then resume with: proceed run ${file} --from ${result.next.stepId}`);
     } else if (result.reason) term.out(result.reason);
     return result.outcome === 'verified' ? EXIT.ok : EXIT.failed;
@@ -256,7 +263,9 @@ export function runCli(): void {
     (err: unknown) => {
       // A bug, not a user error: say so plainly, without a stack trace unless asked for.
       const detail = process.env.PROCEED_DEBUG ? (err as Error).stack : (err as Error).message;
-      process.stderr.write(`proceed: internal error: ${detail}\nPlease report it; set PROCEED_DEBUG=1 for details.\n`);
+      process.stderr.write(
+        `proceed: internal error: ${detail}\nPlease report it; set PROCEED_DEBUG=1 for details.\n`,
+      );
       process.exitCode = 1;
     },
   );

@@ -26,6 +26,9 @@ export type ParsedComment =
   /** Looked like ours but is wrong: a typo of a command, or two different commands. */
   | { kind: 'invalid'; line: number; message: string };
 
+type GivenCommand = Extract<ParsedComment, { kind: 'command' }>;
+type InvalidCommand = Extract<ParsedComment, { kind: 'invalid' }>;
+
 export function isCommandName(word: string): word is CommandName {
   return (COMMANDS as readonly string[]).includes(word);
 }
@@ -34,7 +37,7 @@ export function parseComment(body: string): ParsedComment {
   const lines = body.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const visible = textLines(lines);
 
-  let first: { command: CommandName; line: number; args: string } | undefined;
+  let first: GivenCommand | undefined;
   for (let i = 0; i < lines.length; i++) {
     if (!visible[i]) continue;
     const found = commandOnLine(lines[i] ?? '', i + 1);
@@ -51,19 +54,13 @@ export function parseComment(body: string): ParsedComment {
       };
     }
   }
-  return first ? { kind: 'command', ...first } : { kind: 'none' };
+  return first ?? { kind: 'none' };
 }
 
 /** Commands are short; a longer slash word is not a typo of one (and is not worth comparing). */
 const LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
 
-function commandOnLine(
-  line: string,
-  lineNumber: number,
-):
-  | { kind: 'command'; command: CommandName; line: number; args: string }
-  | Extract<ParsedComment, { kind: 'invalid' }>
-  | undefined {
+function commandOnLine(line: string, lineNumber: number): GivenCommand | InvalidCommand | undefined {
   const text = line.replace(/^[ \t]+/, '');
   if (!text.startsWith('/')) return undefined;
   const token = /^\S*/.exec(text)?.[0] ?? '';
@@ -154,13 +151,13 @@ class BlockScanner {
     let pos = 0;
     let matched = 0;
     for (const container of this.containers) {
-      const indent = indentAt(text, pos);
       if (container.kind === 'quote') {
+        const indent = indentAt(text, pos);
         if (indent > 3 || text[pos + indent] !== '>') break;
         pos = afterQuoteMarker(text, pos + indent);
       } else if (isBlankFrom(text, pos)) {
         // A blank line continues a list item without consuming anything.
-      } else if (indent >= container.indent) {
+      } else if (indentAt(text, pos) >= container.indent) {
         pos += container.indent;
       } else break;
       matched++;
@@ -408,7 +405,7 @@ function afterQuoteMarker(text: string, markerAt: number): number {
 
 function indentAt(text: string, pos: number): number {
   let i = pos;
-  while (text[i] === ' ') i++;
+  while (i < text.length && text[i] === ' ') i++;
   return i - pos;
 }
 
@@ -422,7 +419,7 @@ function isBlankFrom(text: string, pos: number): boolean {
 
 function runLength(text: string, at: number, char: string): number {
   let i = at;
-  while (text[i] === char) i++;
+  while (i < text.length && text[i] === char) i++;
   return i - at;
 }
 

@@ -12,15 +12,15 @@ export const POLICY_FILE = '.github/proceed.yml';
 /** The lowest repository permission that may approve; below write one cannot even push. */
 export const APPROVER_PERMISSIONS = ['write', 'maintain', 'admin'] as const;
 
-// GitHub logins: letters, digits and single inner hyphens, at most 39 characters. A leading `@` is
-// accepted (people write logins that way) and dropped.
-const LOGIN = /^@?[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
-const TEAM = /^@?[A-Za-z0-9](?:-?[A-Za-z0-9])*\/[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// GitHub logins: letters, digits and hyphens, at most 39 characters (some old accounts have double or
+// trailing hyphens, so those are accepted). A leading `@` is accepted, as people write logins that
+// way, and dropped.
+const LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+const TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 const loginSchema = z
   .string()
   .trim()
-  .max(40, { message: 'is too long for a GitHub login' })
   .regex(LOGIN, { message: 'must be a GitHub login such as octocat' })
   .transform((login) => login.replace(/^@/, ''))
   .describe('A GitHub login');
@@ -28,7 +28,6 @@ const loginSchema = z
 const teamSchema = z
   .string()
   .trim()
-  .max(141, { message: 'is too long for a team' })
   .regex(TEAM, { message: 'must be a team as org/team-slug, such as octo-org/deployers' })
   .transform((team) => team.replace(/^@/, ''))
   .describe('A team, as org/team-slug');

@@ -14,7 +14,9 @@ import type {
 const ANNOTATIONS_PER_REQUEST = 50;
 
 function status(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
+  return typeof err === 'object' && err !== null && 'status' in err
+    ? Number((err as { status: unknown }).status)
+    : undefined;
 }
 
 /** The port over any Octokit built on @octokit/core (the Action's and Probot's both are). */
@@ -62,7 +64,12 @@ export class OctokitPort implements GitHubPort {
         per_page: 100,
         page,
       });
-      for (const f of data) files.push({ filename: f.filename, status: f.status, sha: f.status === 'removed' ? null : f.sha || null });
+      for (const f of data)
+        files.push({
+          filename: f.filename,
+          status: f.status,
+          sha: f.status === 'removed' ? null : f.sha || null,
+        });
       if (data.length < 100) break;
     }
     return files;
@@ -70,7 +77,11 @@ export class OctokitPort implements GitHubPort {
 
   async readFile(path: string, ref: string): Promise<FileContent | undefined> {
     try {
-      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...this.base, path, ref });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        ...this.base,
+        path,
+        ref,
+      });
       if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
       return { content: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
     } catch (err) {
@@ -81,10 +92,13 @@ export class OctokitPort implements GitHubPort {
 
   async getPermission(login: string): Promise<Permission> {
     try {
-      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
-        ...this.base,
-        username: login,
-      });
+      const { data } = await this.octokit.request(
+        'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+        {
+          ...this.base,
+          username: login,
+        },
+      );
       // role_name tells maintain and triage apart; `permission` folds them into write and read.
       const role = (data.role_name ?? data.permission) as string;
       if (['admin', 'maintain', 'write', 'triage', 'read'].includes(role)) return role as Permission;
@@ -98,11 +112,14 @@ export class OctokitPort implements GitHubPort {
 
   async isTeamMember(org: string, teamSlug: string, login: string): Promise<boolean> {
     try {
-      const { data } = await this.octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', {
-        org,
-        team_slug: teamSlug,
-        username: login,
-      });
+      const { data } = await this.octokit.request(
+        'GET /orgs/{org}/teams/{team_slug}/memberships/{username}',
+        {
+          org,
+          team_slug: teamSlug,
+          username: login,
+        },
+      );
       return data.state === 'active';
     } catch (err) {
       if (status(err) === 404) return false;
@@ -224,7 +241,11 @@ export class OctokitPort implements GitHubPort {
 
   async createRef(ref: string, sha: string): Promise<'created' | 'exists'> {
     try {
-      await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...this.base, ref: `refs/${ref}`, sha });
+      await this.octokit.request('POST /repos/{owner}/{repo}/git/refs', {
+        ...this.base,
+        ref: `refs/${ref}`,
+        sha,
+      });
       return 'created';
     } catch (err) {
       if (status(err) === 422) return 'exists';
@@ -234,7 +255,10 @@ export class OctokitPort implements GitHubPort {
 
   async getRef(ref: string): Promise<{ sha: string } | undefined> {
     try {
-      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...this.base, ref });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        ...this.base,
+        ref,
+      });
       return { sha: data.object.sha };
     } catch (err) {
       if (status(err) === 404) return undefined;

@@ -77,13 +77,7 @@ export interface ReviewInfo {
 
 export type CheckStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckConclusion =
-  | 'success'
-  | 'failure'
-  | 'neutral'
-  | 'cancelled'
-  | 'skipped'
-  | 'timed_out'
-  | 'action_required';
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
 
 export interface CheckAnnotation {
   path: string;

@@ -44,6 +44,8 @@ export interface FlowDiagramOptions {
   statuses?: Record<string, StepDisplayStatus>;
   /** Show each step's estimate under its name. Default true. */
   showEstimates?: boolean;
+  /** The verify gate's status, for the progress variant. */
+  verifyStatus?: StepDisplayStatus;
   /** Names of the verifications of the verify phase (plan and repository policy). */
   verifyNames?: string[];
   /** Longest step name shown before it is cut with `…`. Default 60. */
@@ -55,7 +57,13 @@ export interface FlowDiagramOptions {
  * execution stops before are hexagons behind a "checkpoint" edge), then the `proceed/verify` gate.
  */
 export function renderFlowDiagram(plan: Plan, opts: FlowDiagramOptions = {}): string {
-  const { statuses = {}, showEstimates = true, verifyNames = [], maxLabel = 60 } = opts;
+  const {
+    statuses = {},
+    verifyStatus = 'pending',
+    showEstimates = true,
+    verifyNames = [],
+    maxLabel = 60,
+  } = opts;
   const nodes: string[] = ['  approval(["👍 Approval"])'];
   const edges: string[] = [];
   const classes = new Map<string, { style: string; nodes: string[] }>();
@@ -85,8 +93,11 @@ export function renderFlowDiagram(plan: Plan, opts: FlowDiagramOptions = {}): st
   const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
   if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
   const checks = shown.length > 0 ? `<br/>${shown.join(' · ')}` : '';
-  nodes.push(`  verify{"🔍 proceed/verify${checks}"}`, '  merge(["✅ Ready to merge"])');
+  const verifyIcon = verifyStatus === 'pending' ? '🔍' : STEP_STATUS_ICON[verifyStatus];
+  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["✅ Ready to merge"])');
   edges.push(`  ${previous} --> verify`, '  verify --> merge');
+  const verifyClass = STATUS_CLASS[verifyStatus];
+  if (verifyClass) addClass(verifyClass, 'verify');
 
   const styling = [...classes].flatMap(([name, { style, nodes: members }]) => [
     `  classDef ${name} ${style}`,

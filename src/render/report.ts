@@ -136,7 +136,11 @@ function stepsTable(plan: Plan, results: StepResult[], budget: Budget): string {
     const outcome = latest.get(step.id);
     const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
     const actualMs = outcome?.result.durationMs;
-    const delta = estimateMs !== undefined && actualMs !== undefined ? formatDelta(actualMs, estimateMs) : '';
+    // A skipped or cancelled step did not run, so its time says nothing about the estimate.
+    const ran =
+      outcome !== undefined && outcome.result.status !== 'skipped' && outcome.result.status !== 'cancelled';
+    const delta =
+      ran && estimateMs !== undefined && actualMs !== undefined ? formatDelta(actualMs, estimateMs) : '';
     return [
       String(i + 1),
       escapeInline(truncate(step.name, budget.name, { compact: true })),

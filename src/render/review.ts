@@ -1,6 +1,7 @@
 import type { LifecycleState } from '../gate/state.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Plan, Shell, Step, Verification } from '../plan/schema.js';
+import type { FlowDiagramOptions } from './diagram.js';
 import { renderFlowDiagram } from './diagram.js';
 import {
   alert,
@@ -236,12 +237,14 @@ function stepsSection(plan: Plan, opts: ReviewOptions, budget: Budget): string {
   if (totals.length) parts.push(totals.join(' · '));
   if (budget.details)
     parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join('\n\n'));
-  else parts.push('_Commands are not shown here to fit GitHub’s comment size limit; see the plan file._');
+  else if (!budget.essentials) {
+    parts.push('_Commands are not shown here to fit GitHub’s comment size limit; see the plan file._');
+  }
   return parts.join('\n\n');
 }
 
 function stepDetails(step: Step, index: number, plan: Plan, budget: Budget): string {
-  const summary = [`<b>${index + 1}. ${escapeHtml(step.name)}</b>`];
+  const summary = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
   if (stopsBefore(plan, index)) summary.push('⏸️ checkpoint');
   summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
   const parts = [`<details>\n<summary>${summary.join(' · ')}</summary>`];
@@ -318,10 +321,17 @@ function verifyRows(plan: Plan, opts: ReviewOptions): VerifyRow[] {
   ];
 }
 
-function diagramOptions(plan: Plan, opts: ReviewOptions) {
+const VERIFY_STATUS: Partial<Record<LifecycleState, StepDisplayStatus>> = {
+  verifying: 'running',
+  verified: 'success',
+  'verify-failed': 'failure',
+};
+
+function diagramOptions(plan: Plan, opts: ReviewOptions): FlowDiagramOptions {
   const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
   return {
     statuses,
+    verifyStatus: VERIFY_STATUS[opts.state],
     showEstimates: plan.config.show_estimated_time,
     verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))],
   };

@@ -14,23 +14,19 @@ import {
 } from './plan-summary.js';
 import { STEP_STATUS_MARK, STEP_STATUS_TEXT } from './status.js';
 
-/**
- * Plan text for a terminal. Control characters (ANSI escapes, carriage returns, bidi overrides) are
- * shown as `⟨U+001B⟩`, so a plan can neither repaint the terminal nor hide part of a command.
- */
-function plain(text: string): string {
-  return revealInvisible(text);
-}
+// Every plan string goes through `revealInvisible`: control characters (ANSI escapes, carriage
+// returns, bidi overrides) show as `⟨U+001B⟩`, so a plan can neither repaint the terminal nor hide
+// part of a command.
 
 function oneLine(text: string): string {
-  return plain(text)
+  return revealInvisible(text)
     .replace(/\s*\n\s*/g, ' ')
     .trim();
 }
 
 /** Every line of `text` after the first indented by `indent`. */
 function hang(text: string, indent: string): string {
-  return plain(text).replace(/\n/g, `\n${indent}`);
+  return revealInvisible(text).replace(/\n/g, `\n${indent}`);
 }
 
 function heading(text: string): string {
@@ -59,7 +55,7 @@ function verificationCommand(v: Verification): { run: string; notes: string[] } 
 export function renderPlanText(plan: Plan): string {
   const showEstimates = plan.config.show_estimated_time;
   const out: string[] = [heading(oneLine(plan.title))];
-  if (plan.description) out.push(plain(plan.description).trimEnd());
+  if (plan.description) out.push(revealInvisible(plan.description).trimEnd());
   if (plan.requirements?.length) out.push(`Requirements\n${bullets(plan.requirements, '•')}`);
   if (plan.risks?.length) out.push(`Risks\n${bullets(plan.risks, '!')}`);
 

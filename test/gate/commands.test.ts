@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, parseComment, type ParsedComment } from '../../src/gate/commands.js';
 
 const md = (...lines: string[]) => lines.join('\n');
-const command = (name: string, line = 1, args = ''): ParsedComment => ({ kind: 'command', command: name as never, line, args });
+const command = (name: string, line = 1, args = ''): ParsedComment => ({
+  kind: 'command',
+  command: name as never,
+  line,
+  args,
+});
 const NONE: ParsedComment = { kind: 'none' };
 
 describe('a command line', () => {
@@ -85,7 +90,10 @@ describe('a command must start the line and end at whitespace', () => {
       line: 2,
       message: '`/proceed.` is not a command: write `/proceed` followed by a space or the end of the line',
     });
-    expect(parseComment('/help?')).toMatchObject({ kind: 'invalid', message: expect.stringContaining('write `/help`') });
+    expect(parseComment('/help?')).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('write `/help`'),
+    });
   });
 });
 
@@ -110,12 +118,20 @@ describe('typos of our commands', () => {
     });
   });
 
-  it.each(['/deploy', '/cc @octocat', '/hold', '/lgtm', '/approve', '/assign', '/retest', '/', '//', '/usr/bin/env'])(
-    'leaves other slash words alone: %s',
-    (body) => {
-      expect(parseComment(body)).toEqual(NONE);
-    },
-  );
+  it.each([
+    '/deploy',
+    '/cc @octocat',
+    '/hold',
+    '/lgtm',
+    '/approve',
+    '/assign',
+    '/retest',
+    '/',
+    '//',
+    '/usr/bin/env',
+  ])('leaves other slash words alone: %s', (body) => {
+    expect(parseComment(body)).toEqual(NONE);
+  });
 
   it('shows a typo containing backticks in a code span it cannot break out of', () => {
     const parsed = parseComment('/proceed`');
@@ -133,7 +149,8 @@ describe('one command per comment', () => {
     expect(parseComment(md('/proceed', 'then later', '/cancel'))).toEqual({
       kind: 'invalid',
       line: 3,
-      message: 'this comment gives both `/proceed` (line 1) and `/cancel` (line 3); write one command per comment',
+      message:
+        'this comment gives both `/proceed` (line 1) and `/cancel` (line 3); write one command per comment',
     });
   });
 
@@ -257,9 +274,9 @@ describe('HTML', () => {
 
   it('is not thrown off by a tag that is never closed or that is only shown as code', () => {
     expect(parseComment(md('I changed the <pre> handling.', '', '/proceed'))).toEqual(command('proceed', 3));
-    expect(parseComment(md('Use `<blockquote>` here', '', '/proceed', '', 'and `</blockquote>` there'))).toEqual(
-      command('proceed', 3),
-    );
+    expect(
+      parseComment(md('Use `<blockquote>` here', '', '/proceed', '', 'and `</blockquote>` there')),
+    ).toEqual(command('proceed', 3));
   });
 
   it('treats an unclosed comment in a paragraph as text once the paragraph ends', () => {
@@ -364,7 +381,7 @@ describe('bodies of GitHub’s maximum size', () => {
     'fences on every line': fill('```\n'),
     'typos on every line': fill('/procede\n'),
     'one long slash word': '/' + fill('a'),
-    'tabs': fill('\t'),
+    tabs: fill('\t'),
     'raw HTML lines': fill('<div>\n'),
     'one long line of text': fill('word '),
   };
@@ -372,7 +389,7 @@ describe('bodies of GitHub’s maximum size', () => {
   it.each(Object.entries(shapes))('parses %s quickly', (_, body) => {
     const started = performance.now();
     parseComment(body);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('finds a command on the last line of a maximal body', () => {

@@ -67,6 +67,14 @@ describe('renderFlowDiagram options', () => {
     expect(lines.some((l) => l.includes('class s3'))).toBe(false);
   });
 
+  it('colours the verify gate by its status', () => {
+    const lines = mermaidSource(
+      renderFlowDiagram(migrationPlan(), { verifyStatus: 'failure', verifyNames: ['tests'] }),
+    );
+    expect(lines).toContain('  verify{"❌ proceed/verify<br/>tests"}');
+    expect(lines).toContain('  class verify failure');
+  });
+
   it('stops before every step after the first with checkpoint_between_steps', () => {
     const plan = migrationPlan({
       config: { checkpoint_between_steps: true },

@@ -113,7 +113,7 @@ describe('renderReport outcomes', () => {
     ];
     const report = renderReport(plan, results, undefined);
     expect(report.startsWith('## 🚫 Cancelled: ')).toBe(true);
-    expect(report).toContain('| 2 | Execute migration | 10m | 0ms | −10m | 🚫 Cancelled |');
+    expect(report).toContain('| 2 | Execute migration | 10m | 0ms |  | 🚫 Cancelled |');
   });
 
   it('says where a paused execution stopped', () => {

@@ -314,6 +314,11 @@ describe('renderReview says how to proceed in every state', () => {
     expect(how('paused', undefined, true)).toContain('`/skip`');
   });
 
+  it('marks the verify gate in the diagram once verified', () => {
+    const review = renderReview(migrationPlan(), { ...PROPOSED, state: 'verified' });
+    expect(review).toContain('class verify success');
+  });
+
   it('says the pull request can merge once verified', () => {
     expect(how('verified')).toContain('`proceed/verify` is green');
   });
@@ -401,6 +406,7 @@ describe('renderReview keeps plan text inert', () => {
   });
 
   it('shows hidden control and bidi characters instead of passing them on', () => {
+    // eslint-disable-next-line no-control-regex
     expect(review).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u0000-\u0008\u000B-\u001F]/);
     expect(review).toContain('⟨U+202E⟩');
   });

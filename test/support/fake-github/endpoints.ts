@@ -231,6 +231,9 @@ function applyCheckRunFields(
   if (body.external_id !== undefined) run.externalId = body.external_id;
   if (body.started_at !== undefined) run.startedAt = body.started_at;
   if (body.status !== undefined) run.status = body.status;
+  if (body.conclusion === 'stale') {
+    throw unprocessable(ctx, 'Invalid request.\n\nOnly GitHub can set the stale conclusion.', 'conclusion "stale" is set only by GitHub');
+  }
   if (body.conclusion !== undefined) {
     run.conclusion = body.conclusion;
     run.status = 'completed';

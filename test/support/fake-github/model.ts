@@ -1,5 +1,6 @@
 /** The fake's state: what GitHub would store for the repositories a test seeds. */
 import { createHash } from 'node:crypto';
+import type { components } from '@octokit/openapi-types';
 
 /** Repository roles as `role_name` reports them; `permission` folds maintain→write and triage→read. */
 export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
@@ -130,17 +131,8 @@ export interface CheckRunRecord {
   id: number;
   headSha: string;
   name: string;
-  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
-  conclusion:
-    | 'action_required'
-    | 'cancelled'
-    | 'failure'
-    | 'neutral'
-    | 'success'
-    | 'skipped'
-    | 'stale'
-    | 'timed_out'
-    | null;
+  status: components['schemas']['check-run']['status'];
+  conclusion: components['schemas']['check-run']['conclusion'];
   startedAt: string | null;
   completedAt: string | null;
   externalId: string | null;
@@ -156,7 +148,7 @@ export interface ReactionRecord {
   id: number;
   commentId: number;
   user: string;
-  content: '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+  content: components['schemas']['reaction']['content'];
   createdAt: string;
 }
 

@@ -53,7 +53,8 @@ function rebase<T>(value: T, replacements: [string, string][]): T {
 }
 
 export function userJson(urls: Urls, login: string): Schemas['simple-user'] {
-  const api = `${urls.api}/users/${login}`;
+  // GitHub percent-encodes bot logins in URLs: /users/github-actions%5Bbot%5D
+  const api = `${urls.api}/users/${encodeURIComponent(login)}`;
   return {
     login,
     id: userId(login),
@@ -61,7 +62,7 @@ export function userJson(urls: Urls, login: string): Schemas['simple-user'] {
     avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`,
     gravatar_id: '',
     url: api,
-    html_url: `${urls.html}/${login.replace(/\[bot\]$/, '')}`,
+    html_url: userType(login) === 'Bot' ? `${urls.html}/apps/${login.replace(/\[bot\]$/, '')}` : `${urls.html}/${login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -97,12 +98,16 @@ export function repositoryJson(
   urls: Urls,
   repo: Pick<RepoRecord, 'id' | 'owner' | 'name' | 'private' | 'defaultBranch'>,
   fork = false,
-): Schemas['full-repository'] {
-  const base = example<Schemas['full-repository'] & Record<string, unknown>>('full-repository');
-  delete base['template_repository'];
-  delete base['organization'];
-  delete base['parent'];
-  delete base['source'];
+): Schemas['full-repository'] & Schemas['repository'] {
+  // Fork, template and organisation links describe other repositories; a token's clone token is not ours to show.
+  const {
+    template_repository: _template,
+    organization: _organization,
+    parent: _parent,
+    source: _source,
+    temp_clone_token: _token,
+    ...base
+  } = example<Schemas['full-repository']>('full-repository');
   const full = `${repo.owner}/${repo.name}`;
   const rebased = rebase(base, [
     ['https://api.github.com/repos/octocat/Hello-World', `${urls.api}/repos/${full}`],
@@ -127,6 +132,8 @@ export function repositoryJson(
     default_branch: repo.defaultBranch,
     topics: [],
     is_template: false,
+    has_downloads: true,
+    has_discussions: false,
   };
 }
 

@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Octokit } from '@octokit/core';
+import { parseGlobList } from '../gate/discover.js';
+import { toGateEvent } from '../gate/events.js';
+import { handleEvent, type GateResult } from '../gate/handle.js';
+import { OctokitPort } from '../github/octokit.js';
+
+/** How often a request limited by GitHub (primary or secondary) is tried again before giving up. */
+const RATE_LIMIT_RETRIES = 4;
+
+/**
+ * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
+ * the job summary out. Everything the product decides lives behind `handleEvent`.
+ */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const eventName = env.GITHUB_EVENT_NAME;
+  const eventPath = env.GITHUB_EVENT_PATH;
+  const repository = env.GITHUB_REPOSITORY;
+  if (!eventName || !eventPath || !repository) {
+    core.setFailed(
+      'proceed runs inside a GitHub Actions job: GITHUB_EVENT_NAME, GITHUB_EVENT_PATH and GITHUB_REPOSITORY must be set. ' +
+        'To try a plan locally, use the CLI: npx proceed run FILE.',
+    );
+    return;
+  }
+  const [owner, repo] = repository.split('/');
+  if (!owner || !repo) {
+    core.setFailed(`GITHUB_REPOSITORY is "${repository}", expected OWNER/REPO.`);
+    return;
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(await readFile(eventPath, 'utf8'));
+  } catch (err) {
+    core.setFailed(`Cannot read the event payload at ${eventPath}: ${(err as Error).message}`);
+    return;
+  }
+  const event = toGateEvent(eventName, payload);
+  if (event.kind === 'invalid') {
+    core.setFailed(`${event.message}. Check the workflow's \`on:\` triggers against the README.`);
+    return;
+  }
+  if (event.kind === 'ignored') {
+    core.notice(`proceed: ${event.reason}.`);
+    core.setOutput('state', 'none');
+    return;
+  }
+
+  const token = core.getInput('github-token', { required: true });
+  const octokit = getOctokit(
+    token,
+    {
+      baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          core.info(`Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
+          return retryCount < RATE_LIMIT_RETRIES;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          core.info(`Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
+          return retryCount < RATE_LIMIT_RETRIES;
+        },
+      },
+    },
+    throttling,
+    retry,
+  ) as unknown as Octokit;
+
+  const port = new OctokitPort(octokit, owner, repo);
+  const result: GateResult = await handleEvent(
+    {
+      port,
+      botLogin: core.getInput('bot-login') || 'github-actions[bot]',
+      planGlobs: parseGlobList(core.getInput('plan-files')),
+      policyPath: core.getInput('policy-file') || '.github/proceed.yml',
+      log: (line) => core.info(line),
+    },
+    event,
+  );
+
+  core.setOutput('state', result.state);
+  core.setOutput('plan-path', result.planPath ?? '');
+  core.setOutput('next-step', result.nextStep ?? '');
+  core.info(result.summary);
+  if (env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addHeading('proceed', 2).addRaw(result.summary, true).write();
+  }
+  if (result.failed) core.setFailed(result.summary);
+}
+
+run().catch((err: unknown) => {
+  // An API failure that outlived the retries, or a bug: say what happened without a stack trace.
+  const status =
+    typeof err === 'object' && err && 'status' in err
+      ? ` (HTTP ${String((err as { status: unknown }).status)})`
+      : '';
+  core.setFailed(
+    `proceed stopped: ${(err as Error).message}${status}. Re-run the job; if it persists, check the token's permissions.`,
+  );
+});

@@ -1,0 +1,276 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Shell } from '../plan/schema.js';
+import { MaskingDecoder, OutputTail } from './tail.js';
+
+export const DEFAULT_TAIL_BYTES = 64 * 1024;
+export const DEFAULT_KILL_GRACE_MS = 5000;
+/**
+ * After the command exits, how long to wait for output still in the pipes. A background process
+ * that keeps the pipes open does not hold the step forever (as in GitHub Actions, a step ends when
+ * its shell does); its later output is not captured.
+ */
+const DRAIN_MS = 250;
+const GROUP_POLL_MS = 25;
+
+export interface RunSpec {
+  command: string;
+  shell: Shell;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Bytes of output kept for `tail` (default 64 KiB). */
+  tailBytes?: number;
+  /** Between SIGTERM and SIGKILL on timeout or abort (default 5000). */
+  killGraceMs?: number;
+  /** Values replaced by `***` in the tail and in `onOutput` chunks. */
+  secrets?: string[];
+  /** Live output, stdout and stderr as they arrive, decoded and masked. */
+  onOutput?: (chunk: string) => void;
+}
+
+export interface ProcessOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  startedAt: string;
+  durationMs: number;
+  tail: string;
+  droppedBytes: number;
+  /** Why the command could not start (missing interpreter or directory), in a sentence. */
+  spawnError?: string;
+  /** The process group the command ran in; background processes it left may still be in it. */
+  pid?: number;
+}
+
+/** How each shell runs a command, as GitHub Actions runs `run:` steps. */
+export function shellInvocation(shell: Shell, command: string): { file: string; args: string[] } {
+  switch (shell) {
+    case 'bash':
+      return { file: 'bash', args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command] };
+    case 'sh':
+      return { file: 'sh', args: ['-e', '-c', command] };
+    case 'pwsh':
+      // Like Actions: stop on the first error, and let a native command's exit code be the step's.
+      return {
+        file: 'pwsh',
+        args: [
+          '-NoLogo',
+          '-NoProfile',
+          '-NonInteractive',
+          '-Command',
+          `$ErrorActionPreference = 'Stop'\n${command}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`,
+        ],
+      };
+    case 'python':
+      return { file: 'python3', args: ['-c', command] };
+  }
+}
+
+const INSTALL_HINT: Record<Shell, string> = {
+  bash: 'install bash, or use shell: sh',
+  sh: 'install a POSIX shell at sh',
+  pwsh: 'install PowerShell 7 (https://aka.ms/powershell), or use shell: bash',
+  python: 'install Python 3 so that python3 is on PATH',
+};
+
+function missingInterpreter(shell: Shell, file: string): string {
+  return `${file} was not found on PATH, and shell: ${shell} needs it; ${INSTALL_HINT[shell]}`;
+}
+
+async function directoryProblem(cwd: string): Promise<string | undefined> {
+  try {
+    const info = await stat(cwd);
+    return info.isDirectory() ? undefined : `working directory ${cwd} is not a directory; fix working-directory`;
+  } catch {
+    return `working directory ${cwd} does not exist; create it in an earlier step or fix working-directory`;
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether any process of the group is still running. Zombies do not count: where PID 1 does not
+ * reap orphans (containers without an init), a dead grandchild stays a zombie in the group forever.
+ */
+export function processGroupAlive(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true; // no /proc (macOS): signal 0 is the best answer there is
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const line = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so split after the last ')'.
+      const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
+}
+
+/** SIGTERM to the whole group, then SIGKILL to whatever is left after `graceMs`; resolves when nothing runs. */
+export async function stopProcessGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!processGroupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    if (!processGroupAlive(pgid)) return;
+  }
+  signalGroup(pgid, 'SIGKILL');
+  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
+}
+
+/**
+ * Runs one command in its own process group with stdin closed, keeping a bounded tail of its
+ * output. Never throws for the command's sake: a command that cannot start comes back with
+ * `spawnError`. On timeout or abort the whole group (children and grandchildren) is stopped
+ * before this resolves.
+ */
+export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const base = { exitCode: null, signal: null, timedOut: false, aborted: false, startedAt };
+  const ended = (extra: Partial<ProcessOutcome>): ProcessOutcome => ({
+    ...base,
+    durationMs: Math.round(performance.now() - started),
+    tail: '',
+    droppedBytes: 0,
+    ...extra,
+  });
+
+  if (spec.signal?.aborted) return ended({ aborted: true });
+  const problem = await directoryProblem(spec.cwd);
+  if (problem) return ended({ spawnError: problem });
+  if (spec.signal?.aborted) return ended({ aborted: true });
+
+  const { file, args } = shellInvocation(spec.shell, spec.command);
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    // Node refuses some arguments outright, such as a command or variable holding a NUL byte.
+    return ended({ spawnError: `could not start ${file}: ${(err as Error).message}` });
+  }
+
+  return new Promise<ProcessOutcome>((resolve, reject) => {
+    let exitCode: number | null = null;
+    let exitSignal: NodeJS.Signals | null = null;
+    let exitedAt: number | undefined;
+    let timedOut = false;
+    let aborted = false;
+    let stopping: Promise<void> | undefined;
+    let spawnError: string | undefined;
+    let outputError: unknown;
+    let finished = false;
+    let drainTimer: NodeJS.Timeout | undefined;
+
+    const emit = (text: string): void => {
+      if (!text || !spec.onOutput || outputError !== undefined) return;
+      try {
+        spec.onOutput(text);
+      } catch (err) {
+        outputError = err;
+      }
+    };
+    const listen = (stream: NodeJS.ReadableStream): MaskingDecoder | undefined => {
+      const decoder = spec.onOutput ? new MaskingDecoder(spec.secrets) : undefined;
+      stream.on('data', (chunk: Buffer) => {
+        tail.write(chunk);
+        if (decoder) emit(decoder.write(chunk));
+      });
+      return decoder;
+    };
+    const decoders = [listen(child.stdout), listen(child.stderr)];
+
+    const stop = (): void => {
+      if (stopping || exitedAt !== undefined || child.pid === undefined) return;
+      stopping = stopProcessGroup(child.pid, graceMs);
+      void stopping.then(() => {
+        if (exitedAt !== undefined) startDrain();
+      });
+    };
+    const timer =
+      spec.timeoutMs !== undefined && spec.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, spec.timeoutMs)
+        : undefined;
+    const onAbort = (): void => {
+      aborted = true;
+      stop();
+    };
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      clearTimeout(drainTimer);
+      spec.signal?.removeEventListener('abort', onAbort);
+      for (const decoder of decoders) if (decoder) emit(decoder.end());
+      const { text, droppedBytes } = tail.snapshot();
+      const outcome: ProcessOutcome = {
+        exitCode,
+        signal: exitSignal,
+        timedOut,
+        aborted,
+        startedAt,
+        durationMs: Math.round((exitedAt ?? performance.now()) - started),
+        tail: text,
+        droppedBytes,
+        ...(spawnError !== undefined ? { spawnError } : {}),
+        ...(child.pid !== undefined ? { pid: child.pid } : {}),
+      };
+      void (stopping ?? Promise.resolve()).then(() =>
+        outputError === undefined ? resolve(outcome) : reject(outputError as Error),
+      );
+    };
+    const startDrain = (): void => {
+      if (drainTimer || finished) return;
+      drainTimer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish();
+      }, DRAIN_MS);
+    };
+
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // a later kill() error; the exit path settles the run
+      spawnError =
+        err.code === 'ENOENT' ? missingInterpreter(spec.shell, file) : `could not start ${file}: ${err.message}`;
+      finish();
+    });
+    child.on('exit', (code, signal) => {
+      exitedAt = performance.now();
+      exitCode = code;
+      exitSignal = signal;
+      clearTimeout(timer);
+      // While the group is being stopped, wait for that: the pipes close when the last holder dies.
+      if (!stopping) startDrain();
+    });
+    child.on('close', finish);
+  });
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * The events the gate acts on, whichever door they came through (an Action's event file, a
+ * webhook, a check-run button). Payloads are validated here, so the rest of the gate can trust
+ * their shape; everything else in a payload is ignored.
+ */
+export type GateEvent =
+  | { kind: 'pull_request'; action: string; number: number; sender: Sender }
+  | { kind: 'review'; number: number; reviewId: number; state: string; commitId: string; sender: Sender }
+  | { kind: 'comment'; number: number; commentId: number; body: string; sender: Sender }
+  | { kind: 'button'; number: number; identifier: string; headSha: string; sender: Sender };
+
+export interface Sender {
+  login: string;
+  type: 'User' | 'Bot' | 'Organization';
+}
+
+/** Why an event is not for us; said in the log and the job summary, never an error. */
+export type Ignored = { kind: 'ignored'; reason: string };
+/** A payload that does not have the shape GitHub sends: a clear message, never a crash. */
+export type Invalid = { kind: 'invalid'; message: string };
+
+const PR_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'closed'];
+
+const sender = z.object({ login: z.string().min(1), type: z.enum(['User', 'Bot', 'Organization']) });
+
+const pullRequestPayload = z.object({
+  action: z.string(),
+  pull_request: z.object({ number: z.number().int().positive() }),
+  sender,
+});
+const reviewPayload = z.object({
+  action: z.string(),
+  review: z.object({ id: z.number(), state: z.string(), commit_id: z.string() }),
+  pull_request: z.object({ number: z.number().int().positive() }),
+  sender,
+});
+const commentPayload = z.object({
+  action: z.string(),
+  issue: z.object({
+    number: z.number().int().positive(),
+    pull_request: z.object({}).passthrough().optional(),
+  }),
+  comment: z.object({ id: z.number(), body: z.string().nullable() }),
+  sender,
+});
+const checkRunPayload = z.object({
+  action: z.string(),
+  check_run: z.object({
+    head_sha: z.string(),
+    pull_requests: z.array(z.object({ number: z.number().int().positive() })),
+  }),
+  requested_action: z.object({ identifier: z.string() }).optional(),
+  sender,
+});
+
+function invalid(name: string, error: z.ZodError): Invalid {
+  const first = error.issues[0];
+  const where = first ? first.path.join('.') || '(payload)' : '(payload)';
+  return {
+    kind: 'invalid',
+    message: `the ${name} event payload is not what GitHub sends: ${where}: ${first?.message ?? 'invalid'}`,
+  };
+}
+
+/** Turns a GitHub event (name + payload) into a gate event, or says why it is not one. */
+export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored | Invalid {
+  switch (name) {
+    case 'pull_request':
+    case 'pull_request_target': {
+      const p = pullRequestPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (!PR_ACTIONS.includes(p.data.action))
+        return { kind: 'ignored', reason: `pull_request.${p.data.action} is not acted on` };
+      return {
+        kind: 'pull_request',
+        action: p.data.action,
+        number: p.data.pull_request.number,
+        sender: p.data.sender,
+      };
+    }
+    case 'pull_request_review': {
+      const p = reviewPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== 'submitted')
+        return { kind: 'ignored', reason: `pull_request_review.${p.data.action} is not acted on` };
+      return {
+        kind: 'review',
+        number: p.data.pull_request.number,
+        reviewId: p.data.review.id,
+        state: p.data.review.state.toLowerCase(),
+        commitId: p.data.review.commit_id,
+        sender: p.data.sender,
+      };
+    }
+    case 'issue_comment': {
+      const p = commentPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      // Edited comments are ignored (SPEC §3): an edit must not turn an old comment into a command.
+      if (p.data.action !== 'created')
+        return { kind: 'ignored', reason: `issue_comment.${p.data.action} is not acted on` };
+      if (!p.data.issue.pull_request)
+        return { kind: 'ignored', reason: 'the comment is on an issue, not a pull request' };
+      return {
+        kind: 'comment',
+        number: p.data.issue.number,
+        commentId: p.data.comment.id,
+        body: p.data.comment.body ?? '',
+        sender: p.data.sender,
+      };
+    }
+    case 'check_run': {
+      const p = checkRunPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== 'requested_action' || !p.data.requested_action)
+        return { kind: 'ignored', reason: `check_run.${p.data.action} is not acted on` };
+      const pr = p.data.check_run.pull_requests[0];
+      if (!pr) return { kind: 'ignored', reason: 'the check run belongs to no pull request' };
+      return {
+        kind: 'button',
+        number: pr.number,
+        identifier: p.data.requested_action.identifier,
+        headSha: p.data.check_run.head_sha,
+        sender: p.data.sender,
+      };
+    }
+    default:
+      return { kind: 'ignored', reason: `the ${name} event is not acted on` };
+  }
+}
