@@ -1,16 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import type { Octokit } from '@octokit/core';
 import { parseGlobList } from '../gate/discover.js';
 import { toGateEvent } from '../gate/events.js';
 import { handleEvent, type GateResult } from '../gate/handle.js';
+import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { OctokitPort } from '../github/octokit.js';
-
-/** How often a request limited by GitHub (primary or secondary) is tried again before giving up. */
-const RATE_LIMIT_RETRIES = 4;
 
 /**
  * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
@@ -50,36 +44,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     return;
   }
 
-  const token = core.getInput('github-token', { required: true });
-  const octokit = getOctokit(
-    token,
-    {
-      baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
-      throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number,
-        ) => {
-          core.info(`Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
-          return retryCount < RATE_LIMIT_RETRIES;
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number,
-        ) => {
-          core.info(`Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
-          return retryCount < RATE_LIMIT_RETRIES;
-        },
-      },
-    },
-    throttling,
-    retry,
-  ) as unknown as Octokit;
-
+  const octokit = createOctokit({
+    token: core.getInput('github-token', { required: true }),
+    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    log: (line) => core.info(line),
+    writeIntervalMs: writeIntervalFromEnv(env),
+  });
   const port = new OctokitPort(octokit, owner, repo);
   const result: GateResult = await handleEvent(
     {

@@ -47,12 +47,12 @@ export class Progress {
       case 'verify-started':
         this.stopSpinner();
         this.term.out(event.names.length ? `Verify: ${event.names.join(', ')}` : 'Verify: nothing to run');
-        if (event.names.length) this.start('verify');
+        if (event.names.length) this.start('verify', false);
         break;
       case 'verify-check-finished':
         this.flushPartial();
         this.end(`verify ${event.result.id}`, event.result);
-        if (this.current === undefined) this.start('verify');
+        if (this.current === undefined) this.start('verify', false);
         break;
       case 'verify-finished':
         this.stopSpinner();
@@ -76,11 +76,12 @@ export class Progress {
     this.stopSpinner();
   }
 
-  private start(label: string): void {
+  /** `announce`: say so in a plain log too (a spinner alone says it on a terminal). */
+  private start(label: string, announce = true): void {
     this.stopSpinner();
     this.current = { label, since: Date.now() };
     if (!this.term.live) {
-      this.term.out(`▶ ${label}`);
+      if (announce) this.term.out(`▶ ${label}`);
       return;
     }
     this.draw();

@@ -1,8 +1,14 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, constants, openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
+import type { OnReadOpts, SocketConstructorOpts } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import type { Shell } from '../plan/schema.js';
 import { MaskingDecoder, OutputTail } from './tail.js';
 
@@ -15,6 +21,7 @@ export const DEFAULT_KILL_GRACE_MS = 5000;
  */
 const DRAIN_MS = 250;
 const GROUP_POLL_MS = 25;
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export interface RunSpec {
   command: string;
@@ -140,6 +147,78 @@ export async function stopProcessGroup(pgid: number, graceMs: number): Promise<v
   for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
 }
 
+/** Both ends of a named pipe; the command writes stdout and stderr to one, we read the other. */
+interface Fifo {
+  readFd: number;
+  writeFd: number;
+}
+
+/**
+ * A FIFO that the command's stdout and stderr share: the kernel keeps their interleaving exact,
+ * and reading it through a socket with one reused buffer keeps memory flat however much a step
+ * prints (Node's own pipes allocate a buffer per read, which piles up to tens of MB before the
+ * garbage collector runs). Undefined where mkfifo is unavailable; ordinary pipes are used then.
+ */
+async function openFifo(): Promise<Fifo | undefined> {
+  let dir: string | undefined;
+  try {
+    dir = await mkdtemp(join(tmpdir(), 'proceed-output-'));
+    const path = join(dir, 'output');
+    await promisify(execFile)('mkfifo', ['-m', '600', path]);
+    // The read end first and non-blocking, so that opening the write end (blocking, as the
+    // command expects its stdout to be) returns at once.
+    const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      return { readFd, writeFd: openSync(path, constants.O_WRONLY) };
+    } catch {
+      closeSync(readFd);
+      return undefined;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** The command's output as byte chunks, from a FIFO or from the child's two pipes. */
+interface OutputSource {
+  /** Streams to wait for: output is complete when all of them closed. */
+  streams: (Socket | Readable)[];
+  /** One decoder per stream for live output. */
+  decoders: (MaskingDecoder | undefined)[];
+}
+
+function readOutput(
+  child: ChildProcess,
+  fifo: Fifo | undefined,
+  spec: RunSpec,
+  onBytes: (bytes: Buffer, decoder: MaskingDecoder | undefined) => void,
+): OutputSource {
+  const decoder = () => (spec.onOutput ? new MaskingDecoder(spec.secrets) : undefined);
+  if (fifo) {
+    const d = decoder();
+    const onread: OnReadOpts = {
+      buffer: Buffer.alloc(READ_BUFFER_BYTES),
+      callback: (n, buf) => {
+        onBytes(Buffer.from(buf.buffer, buf.byteOffset, n), d);
+        return true;
+      },
+    };
+    // The constructor takes `onread` as `connect` does (lib/net.js); @types/node lists it only there.
+    const socket = new Socket({ fd: fifo.readFd, readable: true, writable: false, onread } as SocketConstructorOpts);
+    socket.on('error', () => undefined);
+    return { streams: [socket], decoders: [d] };
+  }
+  const streams = [child.stdout!, child.stderr!];
+  const decoders = streams.map((stream) => {
+    const d = decoder();
+    stream.on('data', (chunk: Buffer) => onBytes(chunk, d));
+    return d;
+  });
+  return { streams, decoders };
+}
+
 /**
  * Runs one command in its own process group with stdin closed, keeping a bounded tail of its
  * output. Never throws for the command's sake: a command that cannot start comes back with
@@ -151,9 +230,12 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
   const started = performance.now();
   const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  const base = { exitCode: null, signal: null, timedOut: false, aborted: false, startedAt };
   const ended = (extra: Partial<ProcessOutcome>): ProcessOutcome => ({
-    ...base,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    aborted: false,
+    startedAt,
     durationMs: Math.round(performance.now() - started),
     tail: '',
     droppedBytes: 0,
@@ -163,16 +245,31 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
   if (spec.signal?.aborted) return ended({ aborted: true });
   const problem = await directoryProblem(spec.cwd);
   if (problem) return ended({ spawnError: problem });
-  if (spec.signal?.aborted) return ended({ aborted: true });
+  const fifo = await openFifo();
+  const closeFifo = () => {
+    for (const fd of fifo ? [fifo.readFd, fifo.writeFd] : []) closeSync(fd);
+  };
+  if (spec.signal?.aborted) {
+    closeFifo();
+    return ended({ aborted: true });
+  }
 
   const { file, args } = shellInvocation(spec.shell, spec.command);
-  let child: ChildProcessByStdio<null, Readable, Readable>;
+  let child: ChildProcess;
   try {
-    child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(file, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: fifo ? ['ignore', fifo.writeFd, fifo.writeFd] : ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
     // Node refuses some arguments outright, such as a command or variable holding a NUL byte.
+    closeFifo();
     return ended({ spawnError: `could not start ${file}: ${(err as Error).message}` });
   }
+  // The command holds its own copy; ours would keep the FIFO open after the command ended.
+  if (fifo) closeSync(fifo.writeFd);
 
   return new Promise<ProcessOutcome>((resolve, reject) => {
     let exitCode: number | null = null;
@@ -194,15 +291,11 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
         outputError = err;
       }
     };
-    const listen = (stream: NodeJS.ReadableStream): MaskingDecoder | undefined => {
-      const decoder = spec.onOutput ? new MaskingDecoder(spec.secrets) : undefined;
-      stream.on('data', (chunk: Buffer) => {
-        tail.write(chunk);
-        if (decoder) emit(decoder.write(chunk));
-      });
-      return decoder;
-    };
-    const decoders = [listen(child.stdout), listen(child.stderr)];
+    const output = readOutput(child, fifo, spec, (bytes, decoder) => {
+      tail.write(bytes);
+      if (decoder) emit(decoder.write(bytes));
+    });
+    let openStreams = output.streams.length;
 
     const stop = (): void => {
       if (stopping || exitedAt !== undefined || child.pid === undefined) return;
@@ -230,7 +323,8 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
       clearTimeout(timer);
       clearTimeout(drainTimer);
       spec.signal?.removeEventListener('abort', onAbort);
-      for (const decoder of decoders) if (decoder) emit(decoder.end());
+      for (const stream of output.streams) stream.destroy();
+      for (const decoder of output.decoders) if (decoder) emit(decoder.end());
       const { text, droppedBytes } = tail.snapshot();
       const outcome: ProcessOutcome = {
         exitCode,
@@ -250,12 +344,14 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
     };
     const startDrain = (): void => {
       if (drainTimer || finished) return;
-      drainTimer = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        finish();
-      }, DRAIN_MS);
+      drainTimer = setTimeout(finish, DRAIN_MS);
     };
+    for (const stream of output.streams) {
+      stream.on('close', () => {
+        openStreams--;
+        if (openStreams === 0 && exitedAt !== undefined) finish();
+      });
+    }
 
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a later kill() error; the exit path settles the run
@@ -268,9 +364,9 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
       exitCode = code;
       exitSignal = signal;
       clearTimeout(timer);
-      // While the group is being stopped, wait for that: the pipes close when the last holder dies.
-      if (!stopping) startDrain();
+      if (openStreams === 0) finish();
+      // While the group is being stopped, wait for that: the output closes when the last holder dies.
+      else if (!stopping) startDrain();
     });
-    child.on('close', finish);
   });
 }

@@ -16,8 +16,8 @@
  *   `/retry` and `/cancel`; anything else through those doors is refused.
  */
 import { codeSpan } from '../render/markdown.js';
-import type { CommandName } from './commands.js';
-import { POLICY_FILE, type ApproverPermission, type Policy } from './policy.js';
+import { COMMANDS, type CommandName } from './commands.js';
+import { POLICY_FILE, type Policy } from './policy.js';
 
 /** Repository permissions, weakest first. */
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
@@ -48,7 +48,7 @@ export interface AuthorizeInput {
 export type Decision = { allowed: true } | { allowed: false; reason: string; whoMay: string };
 
 const DOOR_COMMANDS: Record<Door, readonly CommandName[]> = {
-  comment: ['proceed', 'retry', 'skip', 'cancel', 'rollback', 'plan', 'help'],
+  comment: COMMANDS,
   review: ['proceed'],
   button: ['proceed', 'retry', 'cancel'],
 };
@@ -162,7 +162,7 @@ export function describeWhoMay(command: CommandName, context: WhoMayContext): st
       break;
   }
   if (command === 'skip' && !context.allowSkip) {
-    return 'nobody: this plan does not allow `/skip` (`config.allow_skip` is false)';
+    return 'nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)';
   }
   if (context.isFork && !policy.forks) {
     return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
@@ -197,6 +197,6 @@ function permissionWords(permission: Permission): string {
   return permission === 'none' ? 'no access to this repository' : `${permission} access`;
 }
 
-function minimumWords(minimum: ApproverPermission | Permission): string {
+function minimumWords(minimum: Permission): string {
   return minimum === 'admin' ? 'admin access' : `${minimum} access or more`;
 }

@@ -113,8 +113,8 @@ async function onReview(env: GateEnv, event: Extract<GateEvent, { kind: 'review'
       event.number,
       refusal(
         'approval',
-        `This approval is for ${codeSpan(short(event.commitId))}, but the head is now ${codeSpan(short(view.pr.headSha))}; ` +
-          'approve the current head, or comment `/proceed`.',
+        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. ` +
+          'Approve the current head, or comment `/proceed`.',
       ),
     );
     return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);

@@ -60,6 +60,7 @@ const DOCUMENT_START: SourceSpan = { line: 1, col: 1, endLine: 1, endCol: 1 };
 export class PositionIndex {
   readonly #doc: Document;
   readonly #lines: LineCounter;
+  readonly #pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(doc: Document, lines: LineCounter) {
     this.#doc = doc;
@@ -172,9 +173,24 @@ export class PositionIndex {
     return { key, value: isNode(value) ? value : undefined };
   }
 
+  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
+  #pairsByKey(map: YAMLMap): Map<string, Pair> {
+    let index = this.#pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      // Later pairs overwrite earlier ones, as in toJS.
+      for (const pair of map.items) {
+        const key = scalarKey(pair);
+        if (key !== undefined) index.set(key, pair);
+      }
+      this.#pairIndex.set(map, index);
+    }
+    return index;
+  }
+
   /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
   #findPair(map: YAMLMap, key: string, depth: number): Pair | undefined {
-    const own = map.items.findLast((pair) => scalarKey(pair) === key);
+    const own = this.#pairsByKey(map).get(key);
     if (own || depth > 8) return own;
     for (const pair of map.items) {
       if (scalarKey(pair) !== '<<') continue;
@@ -274,18 +290,22 @@ function dedupeByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
 
 /** `toJS` throws for an alias without an anchor and for alias bombs; say which alias. */
 function aliasDiagnostic(doc: Document, error: unknown, positions: PositionIndex, file: string): Diagnostic {
+  // One pass in document order: an alias is unresolved when no anchor of its name came before it.
+  // (`Alias.resolve` scans the whole document per call, too slow for a file of many aliases.)
   const aliases: Alias[] = [];
-  visit(doc, {
-    Alias(_, node) {
+  const anchors = new Set<string>();
+  let unresolved: Alias | undefined;
+  visit(doc, (_, node) => {
+    if (isAlias(node)) {
       aliases.push(node);
-    },
+      if (!anchors.has(node.source)) unresolved ??= node;
+    } else if (isNode(node) && node.anchor) anchors.add(node.anchor);
   });
   const diagnostic = (alias: Alias | undefined, message: string): Diagnostic => {
     const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
     const end = alias?.range ? positions.at(alias.range[1]) : span;
     return { severity: 'error', file, ...span, endLine: end.line, endCol: end.col, path: '', message };
   };
-  const unresolved = aliases.find((alias) => alias.resolve(doc) === undefined);
   if (unresolved) {
     return diagnostic(
       unresolved,

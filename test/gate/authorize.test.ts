@@ -216,7 +216,7 @@ describe('refusals say why and who may', () => {
       allowed: false,
       reason:
         'This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`.',
-      whoMay: 'nobody: this plan does not allow `/skip` (`config.allow_skip` is false)',
+      whoMay: 'nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)',
     });
   });
 

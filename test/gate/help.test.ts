@@ -38,7 +38,7 @@ describe('the command table', () => {
       "people with write access or more who are not the pull request's author",
     );
     expect(whoMay(help, 'skip')).toBe(
-      'nobody: this plan does not allow `/skip` (`config.allow_skip` is false)',
+      'nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)',
     );
     expect(whoMay(help, 'cancel')).toBe("the pull request's author and people with write access or more");
     expect(whoMay(help, 'help')).toBe('anyone who can comment on the pull request');

@@ -90,7 +90,12 @@ type JsonBody<K extends keyof operations> = operations[K] extends {
   ? B
   : never;
 
-function errorBody(ctx: RequestContext, status: number, message: string, extra: Record<string, unknown> = {}) {
+function errorBody(
+  ctx: RequestContext,
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
   return { message, ...extra, documentation_url: ctx.documentationUrl, status: String(status) };
 }
 
@@ -98,7 +103,12 @@ function notFound(ctx: RequestContext): GitHubError {
   return new GitHubError(404, errorBody(ctx, 404, 'Not Found'));
 }
 
-function unprocessable(ctx: RequestContext, message: string, violation?: string, errors?: unknown[]): GitHubError {
+function unprocessable(
+  ctx: RequestContext,
+  message: string,
+  violation?: string,
+  errors?: unknown[],
+): GitHubError {
   return new GitHubError(422, errorBody(ctx, 422, message, errors ? { errors } : {}), violation);
 }
 
@@ -130,17 +140,28 @@ function length(s: string): number {
   return n;
 }
 
-function checkBodyLength(ctx: RequestContext, body: string | undefined, resource: string): void {
+function checkBodyLength(
+  ctx: RequestContext,
+  body: string | undefined,
+  resource: 'IssueComment' | 'PullRequestReview',
+): void {
   if (body === undefined || length(body) <= MAX_COMMENT_BODY) return;
+  const message = `body is too long (maximum is ${MAX_COMMENT_BODY} characters)`;
+  // Review endpoints answer "simple" validation errors: a list of strings.
+  const errors =
+    resource === 'PullRequestReview' ? [message] : [{ resource, code: 'custom', field: 'body', message }];
   throw unprocessable(
     ctx,
     'Validation Failed',
     `body is ${length(body)} characters; GitHub accepts at most ${MAX_COMMENT_BODY}`,
-    [{ resource, code: 'custom', field: 'body', message: `body is too long (maximum is ${MAX_COMMENT_BODY} characters)` }],
+    errors,
   );
 }
 
-function checkOutputLimits(ctx: RequestContext, output: { summary?: string; text?: string; annotations?: unknown[] } | undefined) {
+function checkOutputLimits(
+  ctx: RequestContext,
+  output: { summary?: string; text?: string; annotations?: unknown[] } | undefined,
+) {
   if (!output) return;
   for (const field of ['summary', 'text'] as const) {
     const value = output[field];
@@ -232,7 +253,11 @@ function applyCheckRunFields(
   if (body.started_at !== undefined) run.startedAt = body.started_at;
   if (body.status !== undefined) run.status = body.status;
   if (body.conclusion === 'stale') {
-    throw unprocessable(ctx, 'Invalid request.\n\nOnly GitHub can set the stale conclusion.', 'conclusion "stale" is set only by GitHub');
+    throw unprocessable(
+      ctx,
+      'Invalid request.\n\nOnly GitHub can set the stale conclusion.',
+      'conclusion "stale" is set only by GitHub',
+    );
   }
   if (body.conclusion !== undefined) {
     run.conclusion = body.conclusion;
@@ -327,12 +352,19 @@ export const handlers: Record<string, Handler> = {
     if (body.event === 'APPROVE' && pr.user === ctx.actor.login) {
       throw unprocessable(ctx, 'Unprocessable Entity', undefined, ['Can not approve your own pull request']);
     }
-    if (!body.event && repo.reviews.some((r) => r.pullNumber === pr.number && r.user === ctx.actor.login && r.state === 'PENDING')) {
-      throw unprocessable(ctx, 'Unprocessable Entity', undefined, ['User can only have one pending review per pull request']);
+    if (
+      !body.event &&
+      repo.reviews.some(
+        (r) => r.pullNumber === pr.number && r.user === ctx.actor.login && r.state === 'PENDING',
+      )
+    ) {
+      throw unprocessable(ctx, 'Unprocessable Entity', undefined, [
+        'User can only have one pending review per pull request',
+      ]);
     }
-    const state = ({ APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' } as const)[
-      body.event ?? 'COMMENT'
-    ];
+    const state = (
+      { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' } as const
+    )[body.event ?? 'COMMENT'];
     const review: ReviewRecord = {
       id: ctx.store.nextId('review'),
       pullNumber: pr.number,
@@ -349,7 +381,9 @@ export const handlers: Record<string, Handler> = {
   'pulls/get-review': (ctx) => {
     const repo = repoOf(ctx);
     const pr = pullOf(ctx, repo);
-    const review = repo.reviews.find((r) => r.id === intParam(ctx, 'review_id') && r.pullNumber === pr.number);
+    const review = repo.reviews.find(
+      (r) => r.id === intParam(ctx, 'review_id') && r.pullNumber === pr.number,
+    );
     if (!review) throw notFound(ctx);
     return { status: 200, body: reviewOut(ctx, repo, review) };
   },
@@ -357,11 +391,17 @@ export const handlers: Record<string, Handler> = {
   'pulls/update-review': (ctx) => {
     const repo = repoOf(ctx);
     const pr = pullOf(ctx, repo);
-    const review = repo.reviews.find((r) => r.id === intParam(ctx, 'review_id') && r.pullNumber === pr.number);
+    const review = repo.reviews.find(
+      (r) => r.id === intParam(ctx, 'review_id') && r.pullNumber === pr.number,
+    );
     if (!review) throw notFound(ctx);
     const body = ctx.body as JsonBody<'pulls/update-review'>;
     if (review.user !== ctx.actor.login) {
-      throw forbidden(ctx, 'Resource not accessible by integration', `${ctx.actor.login} cannot edit ${review.user}'s review`);
+      throw forbidden(
+        ctx,
+        'Resource not accessible by integration',
+        `${ctx.actor.login} cannot edit ${review.user}'s review`,
+      );
     }
     checkBodyLength(ctx, body.body, 'PullRequestReview');
     review.body = body.body;
@@ -375,11 +415,14 @@ export const handlers: Record<string, Handler> = {
       (r) => r.id === intParam(ctx, 'review_id') && r.pullNumber === pr.number && r.user === ctx.actor.login,
     );
     if (!review) throw notFound(ctx);
-    if (review.state !== 'PENDING') throw unprocessable(ctx, 'Unprocessable Entity', undefined, ['Can not submit a non-pending review']);
+    if (review.state !== 'PENDING')
+      throw unprocessable(ctx, 'Unprocessable Entity', undefined, ['Can not submit a non-pending review']);
     const body = ctx.body as JsonBody<'pulls/submit-review'>;
     checkBodyLength(ctx, body.body, 'PullRequestReview');
     if (body.body !== undefined) review.body = body.body;
-    review.state = ({ APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' } as const)[body.event];
+    review.state = (
+      { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' } as const
+    )[body.event];
     review.submittedAt = ctx.store.now();
     return { status: 200, body: reviewOut(ctx, repo, review) };
   },
@@ -388,7 +431,9 @@ export const handlers: Record<string, Handler> = {
     const repo = repoOf(ctx);
     const pr = pullOf(ctx, repo);
     const since = ctx.query['since'] as string | undefined;
-    const comments = repo.comments.filter((c) => c.issueNumber === pr.number && (!since || c.updatedAt >= since));
+    const comments = repo.comments.filter(
+      (c) => c.issueNumber === pr.number && (!since || c.updatedAt >= since),
+    );
     const { page, headers } = paginate(ctx, comments);
     return { status: 200, body: page.map((c) => commentJson(ctx, repo, c)), headers };
   },
@@ -409,7 +454,11 @@ export const handlers: Record<string, Handler> = {
       ...(ctx.actor.app ? { app: ctx.actor.app } : {}),
     };
     repo.comments.push(comment);
-    return { status: 201, body: commentJson(ctx, repo, comment), headers: { location: `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/issues/comments/${comment.id}` } };
+    return {
+      status: 201,
+      body: commentJson(ctx, repo, comment),
+      headers: { location: `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/issues/comments/${comment.id}` },
+    };
   },
 
   'issues/get-comment': (ctx) => {
@@ -471,7 +520,12 @@ export const handlers: Record<string, Handler> = {
     checkOutputLimits(ctx, body.output);
     if (!repo.objects.has(body.head_sha)) {
       throw unprocessable(ctx, 'Validation Failed', undefined, [
-        { resource: 'CheckRun', code: 'invalid', field: 'head_sha', message: `No commit found for SHA: ${body.head_sha}` },
+        {
+          resource: 'CheckRun',
+          code: 'invalid',
+          field: 'head_sha',
+          message: `No commit found for SHA: ${body.head_sha}`,
+        },
       ]);
     }
     const now = ctx.store.now();
@@ -502,7 +556,12 @@ export const handlers: Record<string, Handler> = {
     const run = checkRunOf(ctx, repo);
     const body = ctx.body as JsonBody<'checks/update'>;
     if (ctx.actor.app?.id !== run.app.id) {
-      throw forbidden(ctx, 'Invalid app_id `' + String(ctx.actor.app?.id ?? 'none') + '` - check run can only be modified by the GitHub App that created it.');
+      throw forbidden(
+        ctx,
+        'Invalid app_id `' +
+          String(ctx.actor.app?.id ?? 'none') +
+          '` - check run can only be modified by the GitHub App that created it.',
+      );
     }
     checkOutputLimits(ctx, body.output);
     // Validate on a copy: a rejected update must not change the run.
@@ -539,10 +598,16 @@ export const handlers: Record<string, Handler> = {
       .reverse();
     const runs =
       (ctx.query['filter'] ?? 'latest') === 'latest'
-        ? newestFirst.filter((c, i) => newestFirst.findIndex((d) => d.name === c.name && d.app.id === c.app.id) === i)
+        ? newestFirst.filter(
+            (c, i) => newestFirst.findIndex((d) => d.name === c.name && d.app.id === c.app.id) === i,
+          )
         : newestFirst;
     const { page, headers } = paginate(ctx, runs);
-    return { status: 200, body: { total_count: runs.length, check_runs: page.map((c) => checkRunOut(ctx, repo, c)) }, headers };
+    return {
+      status: 200,
+      body: { total_count: runs.length, check_runs: page.map((c) => checkRunOut(ctx, repo, c)) },
+      headers,
+    };
   },
 
   'git/create-ref': (ctx) => {
@@ -615,7 +680,12 @@ export const handlers: Record<string, Handler> = {
     repo.objects.add(sha);
     return {
       status: 201,
-      body: { sha, url: `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}`, tree: entries, truncated: false },
+      body: {
+        sha,
+        url: `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}`,
+        tree: entries,
+        truncated: false,
+      },
     };
   },
 
@@ -624,13 +694,21 @@ export const handlers: Record<string, Handler> = {
     const body = ctx.body as JsonBody<'git/create-commit'>;
     if (!repo.objects.has(body.tree)) throw unprocessable(ctx, 'Tree SHA does not exist');
     const parents = body.parents ?? [];
-    if (parents.some((p) => !repo.objects.has(p))) throw unprocessable(ctx, 'Parent SHA does not exist or is not a commit object');
+    if (parents.some((p) => !repo.objects.has(p)))
+      throw unprocessable(ctx, 'Parent SHA does not exist or is not a commit object');
     const now = ctx.store.now();
     const person = { name: ctx.actor.login, email: `${ctx.actor.login}@users.noreply.github.com`, date: now };
     const author = { ...person, ...body.author };
     const committer = { ...author, ...body.committer };
     const commit: GitCommitRecord = {
-      sha: fakeSha('commit', body.message, body.tree, parents.join(','), author.date, String(repo.gitCommits.size)),
+      sha: fakeSha(
+        'commit',
+        body.message,
+        body.tree,
+        parents.join(','),
+        author.date,
+        String(repo.gitCommits.size),
+      ),
       message: body.message,
       tree: body.tree,
       parents,
@@ -657,8 +735,12 @@ export const handlers: Record<string, Handler> = {
     const content = tree?.get(path);
     if (content !== undefined) {
       const accept = String(ctx.headers['accept'] ?? '');
-      if (accept.includes('application/vnd.github.raw')) {
-        return { status: 200, text: content, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
+      if (/application\/vnd\.github(\.v3)?\.raw/.test(accept)) {
+        return {
+          status: 200,
+          text: content,
+          headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' },
+        };
       }
       return { status: 200, body: contentFileJson(ctx.urls, repo, path, content, ref) };
     }
@@ -673,14 +755,29 @@ export const handlers: Record<string, Handler> = {
     const listing = [...children].map(([name, type]) => {
       const childPath = prefix + name;
       if (type === 'file') {
-        const { content: _content, encoding: _encoding, ...entry } = contentFileJson(ctx.urls, repo, childPath, tree?.get(childPath) ?? '', ref);
+        const {
+          content: _content,
+          encoding: _encoding,
+          ...entry
+        } = contentFileJson(ctx.urls, repo, childPath, tree?.get(childPath) ?? '', ref);
         return entry;
       }
       const sha = fakeSha('tree', ref, childPath);
       const self = `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/contents/${childPath}?ref=${encodeURIComponent(ref)}`;
       const git = `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/git/trees/${sha}`;
       const html = `${ctx.urls.html}/${repo.owner}/${repo.name}/tree/${ref}/${childPath}`;
-      return { type: 'dir', size: 0, name, path: childPath, sha, url: self, git_url: git, html_url: html, download_url: null, _links: { self, git, html } };
+      return {
+        type: 'dir',
+        size: 0,
+        name,
+        path: childPath,
+        sha,
+        url: self,
+        git_url: git,
+        html_url: html,
+        download_url: null,
+        _links: { self, git, html },
+      };
     });
     return { status: 200, body: listing };
   },
@@ -708,7 +805,13 @@ export const handlers: Record<string, Handler> = {
       updatedAt: now,
     };
     repo.workflowRuns.set(run.id, run);
-    repo.dispatches.push({ workflowId, ref: body.ref, inputs: { ...body.inputs }, actor: ctx.actor.login, runId: run.id });
+    repo.dispatches.push({
+      workflowId,
+      ref: body.ref,
+      inputs: { ...body.inputs },
+      actor: ctx.actor.login,
+      runId: run.id,
+    });
     if (!body.return_run_details) return { status: 204 };
     return {
       status: 200,
@@ -738,7 +841,11 @@ export const handlers: Record<string, Handler> = {
       .filter((r) => !q['actor'] || r.actor === q['actor'])
       .reverse();
     const { page, headers } = paginate(ctx, runs);
-    return { status: 200, body: { total_count: runs.length, workflow_runs: page.map((r) => workflowRunJson(ctx.urls, repo, r)) }, headers };
+    return {
+      status: 200,
+      body: { total_count: runs.length, workflow_runs: page.map((r) => workflowRunJson(ctx.urls, repo, r)) },
+      headers,
+    };
   },
 
   'repos/get-collaborator-permission-level': (ctx) => {
@@ -759,14 +866,20 @@ export const handlers: Record<string, Handler> = {
     };
   },
 
-  'users/get-by-username': (ctx) => ({ status: 200, body: publicUserJson(ctx.urls, ctx.params['username'] ?? '') }),
+  'users/get-by-username': (ctx) => ({
+    status: 200,
+    body: publicUserJson(ctx.urls, ctx.params['username'] ?? ''),
+  }),
 
   'users/get-authenticated': (ctx) => {
     if (ctx.actor.type === 'Bot') throw forbidden(ctx, 'Resource not accessible by integration');
     return { status: 200, body: { ...publicUserJson(ctx.urls, ctx.actor.login) } };
   },
 
-  'apps/get-authenticated': (ctx) => ({ status: 200, body: appJson(ctx.urls, ctx.actor.app ?? GITHUB_ACTIONS_APP) }),
+  'apps/get-authenticated': (ctx) => ({
+    status: 200,
+    body: appJson(ctx.urls, ctx.actor.app ?? GITHUB_ACTIONS_APP),
+  }),
 
   'apps/create-installation-access-token': (ctx) => {
     const installationId = intParam(ctx, 'installation_id');
@@ -776,7 +889,13 @@ export const handlers: Record<string, Handler> = {
       body: {
         token: ctx.issueInstallationToken(installationId),
         expires_at: expires,
-        permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write', actions: 'write' },
+        permissions: {
+          checks: 'write',
+          contents: 'read',
+          issues: 'write',
+          pull_requests: 'write',
+          actions: 'write',
+        },
         repository_selection: 'all',
       },
     };
@@ -785,4 +904,3 @@ export const handlers: Record<string, Handler> = {
 
 /** Exposed so a harness test can hold the handlers to real operationIds. */
 export const implementedOperations = Object.keys(handlers);
-

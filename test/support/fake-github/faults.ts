@@ -1,6 +1,7 @@
 /** Seeded fault injection: which requests fail, and how GitHub would fail them. */
 
-export type FaultKind = '500' | '502' | 'secondary-rate-limit' | 'rate-limit' | 'timeout' | 'connection-reset';
+export type FaultKind =
+  '500' | '502' | 'secondary-rate-limit' | 'rate-limit' | 'timeout' | 'connection-reset';
 
 export interface FaultRequest {
   method: string;
@@ -42,7 +43,8 @@ export class FaultPlan {
   private injected = 0;
 
   constructor(readonly options: FaultOptions) {
-    if (!(options.rate >= 0 && options.rate <= 1)) throw new Error(`fault rate must be within [0, 1], got ${options.rate}`);
+    if (!(options.rate >= 0 && options.rate <= 1))
+      throw new Error(`fault rate must be within [0, 1], got ${options.rate}`);
     this.kinds = options.kinds?.length ? options.kinds : ['500', '502', 'secondary-rate-limit', 'timeout'];
     this.random = mulberry32(options.seed ?? 1);
   }

@@ -82,8 +82,27 @@ import {
   Store,
 } from './store.js';
 
-export type { Actor, AppIdentity, FaultKind, FaultOptions, FileSeed, PullRequestSeed, RepoSeed, ReviewSeed, Role, WorkflowRunSeed };
-export type { CheckRunRecord, CommentRecord, DispatchRecord, PullRequestRecord, ReactionRecord, ReviewRecord, WorkflowRunRecord };
+export type {
+  Actor,
+  AppIdentity,
+  FaultKind,
+  FaultOptions,
+  FileSeed,
+  PullRequestSeed,
+  RepoSeed,
+  ReviewSeed,
+  Role,
+  WorkflowRunSeed,
+};
+export type {
+  CheckRunRecord,
+  CommentRecord,
+  DispatchRecord,
+  PullRequestRecord,
+  ReactionRecord,
+  ReviewRecord,
+  WorkflowRunRecord,
+};
 export { RepoHandle };
 export { DEFAULT_OWNER, DEFAULT_REPO, GITHUB_ACTIONS_BOT };
 export { MAX_ANNOTATIONS_PER_REQUEST, MAX_CHECK_OUTPUT, MAX_COMMENT_BODY } from './endpoints.js';
@@ -194,10 +213,15 @@ export class FakeGitHub {
     this.store = new Store(() => isoSeconds(clock()));
     this.defaultActor = toActor(options.actor ?? GITHUB_ACTIONS_BOT);
     for (const [token, actor] of Object.entries(options.tokens ?? {})) this.tokens.set(token, toActor(actor));
-    this.validateResponses = options.validateResponses ?? process.env['FAKE_GITHUB_VALIDATE_RESPONSES'] === '1';
+    this.validateResponses =
+      options.validateResponses ?? process.env['FAKE_GITHUB_VALIDATE_RESPONSES'] === '1';
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((err: unknown) => {
-        this.violations.push({ method: req.method ?? '', path: req.url ?? '', reason: `fake GitHub crashed: ${String(err)}` });
+        this.violations.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          reason: `fake GitHub crashed: ${String(err)}`,
+        });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'fake GitHub crashed' }));
       });
@@ -253,7 +277,12 @@ export class FakeGitHub {
     return this.repo().setWorkflowRun(seed);
   }
 
-  addTeamMember(org: string, teamSlug: string, login: string, role: 'member' | 'maintainer' = 'member'): void {
+  addTeamMember(
+    org: string,
+    teamSlug: string,
+    login: string,
+    role: 'member' | 'maintainer' = 'member',
+  ): void {
     const key = `${org}/${teamSlug}`.toLowerCase();
     let team = this.store.teams.get(key);
     if (!team) {
@@ -292,14 +321,18 @@ export class FakeGitHub {
 
   /** Requests other than GET/HEAD that succeeded (2xx), in order. */
   writes(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && r.status >= 200 && r.status < 300);
+    return this.requests.filter(
+      (r) => r.method !== 'GET' && r.method !== 'HEAD' && r.status >= 200 && r.status < 300,
+    );
   }
 
   /** Throws, listing them, when any request broke GitHub's contract. */
   assertNoViolations(): void {
     if (this.violations.length === 0) return;
     const lines = this.violations.map((v) => `  ${v.method} ${v.path}: ${v.reason}`);
-    throw new Error(`fake GitHub saw ${this.violations.length} request(s) GitHub would not accept:\n${lines.join('\n')}`);
+    throw new Error(
+      `fake GitHub saw ${this.violations.length} request(s) GitHub would not accept:\n${lines.join('\n')}`,
+    );
   }
 
   // --- faults and lifecycle ------------------------------------------------------------------
@@ -326,7 +359,8 @@ export class FakeGitHub {
     const mapped = this.tokens.get(token);
     if (mapped) return mapped;
     const app = this.options.app;
-    if (app && /^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(authorization)) return { login: `${app.slug}[bot]`, type: 'Bot', app };
+    if (app && /^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(authorization))
+      return { login: `${app.slug}[bot]`, type: 'Bot', app };
     return this.defaultActor;
   }
 
@@ -349,8 +383,9 @@ export class FakeGitHub {
 
     const send = (reply: Reply, operation?: Operation) => {
       record.status = reply.status;
-      if (operation && this.validateResponses && reply.status < 500) {
-        for (const p of checkResponseBody(operation, reply.status, reply.body)) violate(`fake response (${reply.status}): ${p.reason}`);
+      if (operation && this.validateResponses && reply.status < 500 && reply.text === undefined) {
+        for (const p of checkResponseBody(operation, reply.status, reply.body))
+          violate(`fake response (${reply.status}): ${p.reason}`);
       }
       const headers: HeaderMap = {
         'x-github-request-id': randomUUID().toUpperCase().slice(0, 23),
@@ -373,9 +408,18 @@ export class FakeGitHub {
         res.end(JSON.stringify(reply.body));
       }
     };
-    const fail = (status: number, message: string, reason: string, documentationUrl = 'https://docs.github.com/rest', extra = {}) => {
+    const fail = (
+      status: number,
+      message: string,
+      reason: string,
+      documentationUrl = 'https://docs.github.com/rest',
+      extra = {},
+    ) => {
       violate(reason);
-      send({ status, body: { message, ...extra, documentation_url: documentationUrl, status: String(status) } });
+      send({
+        status,
+        body: { message, ...extra, documentation_url: documentationUrl, status: String(status) },
+      });
     };
 
     let body: unknown;
@@ -391,7 +435,7 @@ export class FakeGitHub {
 
     const routed = matchOperation(method, path);
     if (!routed.match) {
-      const others = [...new Set(routed.methodsForPath)];
+      const others = routed.methodsForPath;
       const reason = others.length
         ? `${method} is not an operation on ${path} in GitHub's description (it has ${others.join(', ')})`
         : `no operation in GitHub's description matches ${method} ${path}`;
@@ -407,19 +451,40 @@ export class FakeGitHub {
     record.actor = actor.login;
 
     const pathProblems = checkPathParameters(operation, params);
-    if (pathProblems.length) return fail(404, 'Not Found', pathProblems.map((p) => p.reason).join('; '), docs);
+    if (pathProblems.length)
+      return fail(404, 'Not Found', pathProblems.map((p) => p.reason).join('; '), docs);
     const query = checkQueryParameters(operation, rawQuery);
-    for (const name of query.unknown) violate(`query parameter "${name}" is not declared by ${operation.operationId} (GitHub ignores it)`);
+    for (const name of query.unknown)
+      violate(`query parameter "${name}" is not declared by ${operation.operationId} (GitHub ignores it)`);
     if (query.problems.length) {
-      return fail(422, `Invalid request.\n\n${query.problems.map((p) => p.message).join('\n')}`, query.problems.map((p) => p.reason).join('; '), docs);
+      return fail(
+        422,
+        `Invalid request.\n\n${query.problems.map((p) => p.message).join('\n')}`,
+        query.problems.map((p) => p.reason).join('; '),
+        docs,
+      );
     }
     const checked = checkRequestBody(operation, body);
-    for (const name of checked.unknown) violate(`body field "${name}" is not declared by ${operation.operationId} (GitHub ignores it)`);
+    for (const name of checked.unknown)
+      violate(`body field "${name}" is not declared by ${operation.operationId} (GitHub ignores it)`);
     if (checked.problems.length) {
-      return fail(422, `Invalid request.\n\n${checked.problems.map((p) => p.message).join('\n')}`, checked.problems.map((p) => p.reason).join('; '), docs);
+      return fail(
+        422,
+        `Invalid request.\n\n${checked.problems.map((p) => p.message).join('\n')}`,
+        checked.problems.map((p) => p.reason).join('; '),
+        docs,
+      );
     }
 
-    await this.hooks.beforeRequest?.({ method, path, operationId: operation.operationId, params, query: rawQuery, body, actor });
+    await this.hooks.beforeRequest?.({
+      method,
+      path,
+      operationId: operation.operationId,
+      params,
+      query: rawQuery,
+      body,
+      actor,
+    });
 
     const fault = this.faultPlan?.pick({ method, path, operationId: operation.operationId });
     if (fault) {
@@ -429,7 +494,12 @@ export class FakeGitHub {
 
     const handler = handlers[operation.operationId];
     if (!handler) {
-      return fail(501, 'Not Implemented', `${operation.operationId} (${method} ${operation.template}) is not implemented in the fake`, docs);
+      return fail(
+        501,
+        'Not Implemented',
+        `${operation.operationId} (${method} ${operation.template}) is not implemented in the fake`,
+        docs,
+      );
     }
     const ctx: RequestContext = {
       method,
@@ -456,7 +526,12 @@ export class FakeGitHub {
     send(reply, operation);
   }
 
-  private injectFault(fault: FaultKind, req: IncomingMessage, send: (reply: Reply) => void, docs: string): void {
+  private injectFault(
+    fault: FaultKind,
+    req: IncomingMessage,
+    send: (reply: Reply) => void,
+    docs: string,
+  ): void {
     const options = this.faultPlan?.options;
     switch (fault) {
       case '500':
@@ -483,12 +558,19 @@ export class FakeGitHub {
             'x-ratelimit-used': '5000',
             'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)),
           },
-          body: { message: 'API rate limit exceeded for installation.', documentation_url: docs, status: '403' },
+          body: {
+            message: 'API rate limit exceeded for installation.',
+            documentation_url: docs,
+            status: '403',
+          },
         });
       case 'timeout': {
         const timer = setTimeout(() => {
           this.pendingTimers.delete(timer);
-          send({ status: 504, body: { message: "We couldn't respond to your request in time. Sorry about that." } });
+          send({
+            status: 504,
+            body: { message: "We couldn't respond to your request in time. Sorry about that." },
+          });
         }, options?.timeoutMs ?? 200);
         this.pendingTimers.add(timer);
         return;

@@ -23,8 +23,17 @@ export interface Actor {
   app?: AppIdentity;
 }
 
-export const GITHUB_ACTIONS_APP: AppIdentity = { id: 15368, slug: 'github-actions', name: 'GitHub Actions', owner: 'github' };
-export const GITHUB_ACTIONS_BOT: Actor = { login: 'github-actions[bot]', type: 'Bot', app: GITHUB_ACTIONS_APP };
+export const GITHUB_ACTIONS_APP: AppIdentity = {
+  id: 15368,
+  slug: 'github-actions',
+  name: 'GitHub Actions',
+  owner: 'github',
+};
+export const GITHUB_ACTIONS_BOT: Actor = {
+  login: 'github-actions[bot]',
+  type: 'Bot',
+  app: GITHUB_ACTIONS_APP,
+};
 
 const KNOWN_USER_IDS: Record<string, number> = { 'github-actions[bot]': 41898282, octocat: 583231 };
 
@@ -193,6 +202,8 @@ export interface RepoRecord {
   private: boolean;
   /** Full ref names (`refs/heads/main`) → SHA. */
   refs: Map<string, string>;
+  /** SHA → the branch it was first seen on, so files set on a branch are found by its SHAs. */
+  branchOfSha: Map<string, string>;
   /** Ref name or SHA → path → content. */
   trees: Map<string, Map<string, string>>;
   pulls: Map<number, PullRequestRecord>;

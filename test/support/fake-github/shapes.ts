@@ -38,7 +38,7 @@ function nodeId(kind: string, id: number | string): string {
 }
 
 /** Deep copy of an example with every string's host/owner/name prefixes replaced. */
-function rebase<T>(value: T, replacements: [string, string][]): T {
+export function rebase<T>(value: T, replacements: [string, string][]): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
       let s = v;
@@ -46,7 +46,8 @@ function rebase<T>(value: T, replacements: [string, string][]): T {
       return s;
     }
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;
@@ -62,7 +63,10 @@ export function userJson(urls: Urls, login: string): Schemas['simple-user'] {
     avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`,
     gravatar_id: '',
     url: api,
-    html_url: userType(login) === 'Bot' ? `${urls.html}/apps/${login.replace(/\[bot\]$/, '')}` : `${urls.html}/${login}`,
+    html_url:
+      userType(login) === 'Bot'
+        ? `${urls.html}/apps/${login.replace(/\[bot\]$/, '')}`
+        : `${urls.html}/${login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -138,7 +142,10 @@ export function repositoryJson(
 }
 
 function repoUrls(urls: Urls, repo: Pick<RepoRecord, 'owner' | 'name'>) {
-  return { api: `${urls.api}/repos/${repo.owner}/${repo.name}`, html: `${urls.html}/${repo.owner}/${repo.name}` };
+  return {
+    api: `${urls.api}/repos/${repo.owner}/${repo.name}`,
+    html: `${urls.html}/${repo.owner}/${repo.name}`,
+  };
 }
 
 export function pullRequestJson(
@@ -152,7 +159,11 @@ export function pullRequestJson(
   const api = `${r.api}/pulls/${pr.number}`;
   const html = `${r.html}/pull/${pr.number}`;
   const issue = `${r.api}/issues/${pr.number}`;
-  const headRepo = repositoryJson(urls, { ...repo, owner: pr.headOwner, id: pr.fork ? repo.id + 1_000_000 : repo.id }, pr.fork);
+  const headRepo = repositoryJson(
+    urls,
+    { ...repo, owner: pr.headOwner, id: pr.fork ? repo.id + 1_000_000 : repo.id },
+    pr.fork,
+  );
   const baseRepo = repositoryJson(urls, repo);
   const additions = pr.files.reduce((n, f) => n + f.additions, 0);
   const deletions = pr.files.reduce((n, f) => n + f.deletions, 0);
@@ -230,7 +241,12 @@ export function pullRequestJson(
   };
 }
 
-export function diffEntryJson(urls: Urls, repo: RepoRecord, pr: PullRequestRecord, file: ChangedFileRecord): Schemas['diff-entry'] {
+export function diffEntryJson(
+  urls: Urls,
+  repo: RepoRecord,
+  pr: PullRequestRecord,
+  file: ChangedFileRecord,
+): Schemas['diff-entry'] {
   const r = repoUrls(urls, repo);
   const path = encodeURIComponent(file.filename).replace(/%2F/g, '/');
   return {
@@ -296,7 +312,11 @@ export function issueCommentJson(
   urls: Urls,
   repo: RepoRecord,
   comment: CommentRecord,
-  extra: { authorAssociation: Schemas['author-association']; isPullRequest: boolean; reactions: ReactionRecord[] },
+  extra: {
+    authorAssociation: Schemas['author-association'];
+    isPullRequest: boolean;
+    reactions: ReactionRecord[];
+  },
 ): Schemas['issue-comment'] {
   const r = repoUrls(urls, repo);
   return {
@@ -338,7 +358,13 @@ export function appJson(urls: Urls, app: AppIdentity): Schemas['integration'] {
     description: null,
     external_url: `${urls.html}/apps/${app.slug}`,
     html_url: `${urls.html}/apps/${app.slug}`,
-    permissions: { checks: 'write', contents: 'read', issues: 'write', pull_requests: 'write', actions: 'write' },
+    permissions: {
+      checks: 'write',
+      contents: 'read',
+      issues: 'write',
+      pull_requests: 'write',
+      actions: 'write',
+    },
     events: ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'],
   };
 }
@@ -383,7 +409,12 @@ export function checkRunJson(
   };
 }
 
-export function annotationJson(urls: Urls, repo: RepoRecord, headSha: string, a: AnnotationRecord): Schemas['check-annotation'] {
+export function annotationJson(
+  urls: Urls,
+  repo: RepoRecord,
+  headSha: string,
+  a: AnnotationRecord,
+): Schemas['check-annotation'] {
   return {
     path: a.path,
     start_line: a.start_line,
@@ -414,7 +445,13 @@ function base64Lines(content: string): string {
   return (b64.match(/.{1,60}/g) ?? []).map((line) => `${line}\n`).join('');
 }
 
-export function contentFileJson(urls: Urls, repo: RepoRecord, path: string, content: string, ref: string): Schemas['content-file'] {
+export function contentFileJson(
+  urls: Urls,
+  repo: RepoRecord,
+  path: string,
+  content: string,
+  ref: string,
+): Schemas['content-file'] {
   const r = repoUrls(urls, repo);
   const sha = blobSha(content);
   const self = `${r.api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
@@ -456,12 +493,19 @@ export function gitCommitJson(urls: Urls, repo: RepoRecord, commit: GitCommitRec
   };
 }
 
-export function workflowRunJson(urls: Urls, repo: RepoRecord, run: WorkflowRunRecord): Schemas['workflow-run'] {
+export function workflowRunJson(
+  urls: Urls,
+  repo: RepoRecord,
+  run: WorkflowRunRecord,
+): Schemas['workflow-run'] {
   const base = example<Schemas['workflow-run']>('workflow-run');
   const r = repoUrls(urls, repo);
   const api = `${r.api}/actions/runs/${run.id}`;
   const repository = repositoryJson(urls, repo);
-  const minimal = { ...repository, owner: userJson(urls, repo.owner) } as unknown as Schemas['minimal-repository'];
+  const minimal = {
+    ...repository,
+    owner: userJson(urls, repo.owner),
+  } as unknown as Schemas['minimal-repository'];
   return {
     ...base,
     id: run.id,
@@ -499,15 +543,32 @@ export function workflowRunJson(urls: Urls, repo: RepoRecord, run: WorkflowRunRe
   };
 }
 
-export function collaboratorPermissionJson(urls: Urls, login: string, role: Role): Schemas['repository-collaborator-permission'] {
-  const permission = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'none' }[role];
+export function collaboratorPermissionJson(
+  urls: Urls,
+  login: string,
+  role: Role,
+): Schemas['repository-collaborator-permission'] {
+  const permission = {
+    admin: 'admin',
+    maintain: 'write',
+    write: 'write',
+    triage: 'read',
+    read: 'read',
+    none: 'none',
+  }[role];
   const rank = ['none', 'read', 'triage', 'write', 'maintain', 'admin'].indexOf(role);
   return {
     permission,
     role_name: role,
     user: {
       ...userJson(urls, login),
-      permissions: { pull: rank >= 1, triage: rank >= 2, push: rank >= 3, maintain: rank >= 4, admin: rank >= 5 },
+      permissions: {
+        pull: rank >= 1,
+        triage: rank >= 2,
+        push: rank >= 3,
+        maintain: rank >= 4,
+        admin: rank >= 5,
+      },
       role_name: role,
     },
   };

@@ -126,6 +126,7 @@ export class Store {
       defaultBranch,
       private: seed.private ?? false,
       refs: new Map([[`refs/heads/${defaultBranch}`, defaultSha]]),
+      branchOfSha: new Map([[defaultSha, defaultBranch]]),
       trees: new Map(),
       pulls: new Map(),
       comments: [],
@@ -150,9 +151,8 @@ export class Store {
       const sha = repo.refs.get(prefix + short);
       if (sha) candidates.push(sha);
     }
-    for (const [name, sha] of repo.refs) {
-      if (sha === ref && name.startsWith('refs/heads/')) candidates.push(name.slice('refs/heads/'.length));
-    }
+    const branch = repo.branchOfSha.get(ref);
+    if (branch) candidates.push(branch);
     for (const c of candidates) {
       const tree = repo.trees.get(c);
       if (tree) return tree;
@@ -181,8 +181,10 @@ export class Store {
 
   authorAssociation(repo: RepoRecord, login: string): 'OWNER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'NONE' {
     if (login.toLowerCase() === repo.owner.toLowerCase()) return 'OWNER';
-    if (repo.roles.has(login.toLowerCase()) && repo.roles.get(login.toLowerCase()) !== 'none') return 'COLLABORATOR';
-    for (const pr of repo.pulls.values()) if (pr.user.toLowerCase() === login.toLowerCase() && pr.merged) return 'CONTRIBUTOR';
+    if (repo.roles.has(login.toLowerCase()) && repo.roles.get(login.toLowerCase()) !== 'none')
+      return 'COLLABORATOR';
+    for (const pr of repo.pulls.values())
+      if (pr.user.toLowerCase() === login.toLowerCase() && pr.merged) return 'CONTRIBUTOR';
     return 'NONE';
   }
 
@@ -229,7 +231,8 @@ export class RepoHandle {
 
   addPullRequest(seed: PullRequestSeed): PullRequestRecord {
     const r = this.record;
-    if (r.pulls.has(seed.number)) throw new Error(`fake GitHub: pull request #${seed.number} already exists in ${this.fullName}`);
+    if (r.pulls.has(seed.number))
+      throw new Error(`fake GitHub: pull request #${seed.number} already exists in ${this.fullName}`);
     const user = seed.user ?? 'octocat';
     const now = this.store.now();
     const fork = seed.fork ?? false;
@@ -257,10 +260,12 @@ export class RepoHandle {
       commits: [seed.headSha],
     };
     r.pulls.set(pr.number, pr);
-    r.objects.add(pr.headSha).add(pr.baseSha);
-    if (!fork) r.refs.set(`refs/heads/${pr.headRef}`, pr.headSha);
-    if (!r.refs.has(`refs/heads/${pr.baseRef}`)) r.refs.set(`refs/heads/${pr.baseRef}`, pr.baseSha);
-    for (const f of seed.files ?? []) if (f.content !== undefined) this.setFile(pr.headSha, f.filename, f.content);
+    // The base branch is where the pull request says it is; the head branch too, unless it lives in a fork.
+    this.setRef(`refs/heads/${pr.baseRef}`, pr.baseSha);
+    if (fork) r.objects.add(pr.headSha);
+    else this.setRef(`refs/heads/${pr.headRef}`, pr.headSha);
+    for (const f of seed.files ?? [])
+      if (f.content !== undefined) this.setFile(pr.headSha, f.filename, f.content);
     return structuredClone(pr);
   }
 
@@ -286,8 +291,8 @@ export class RepoHandle {
     pr.headSha = newHeadSha;
     pr.commits.push(newHeadSha);
     pr.updatedAt = this.store.now();
-    this.record.objects.add(newHeadSha);
-    if (!pr.fork) this.record.refs.set(`refs/heads/${pr.headRef}`, newHeadSha);
+    if (pr.fork) this.record.objects.add(newHeadSha);
+    else this.setRef(`refs/heads/${pr.headRef}`, newHeadSha);
     if (files) {
       pr.files = files.map(changedFile);
       for (const f of files) if (f.content !== undefined) this.setFile(newHeadSha, f.filename, f.content);
@@ -342,9 +347,14 @@ export class RepoHandle {
     this.record.objects.add(sha);
   }
 
+  /** Points a ref at a SHA; a branch's files (setFile on its name) stay readable by every SHA it has pointed at. */
   setRef(ref: string, sha: string): void {
+    const full = ref.startsWith('refs/') ? ref : `refs/${ref}`;
     this.record.objects.add(sha);
-    this.record.refs.set(ref.startsWith('refs/') ? ref : `refs/${ref}`, sha);
+    this.record.refs.set(full, sha);
+    if (full.startsWith('refs/heads/') && !this.record.branchOfSha.has(sha)) {
+      this.record.branchOfSha.set(sha, full.slice('refs/heads/'.length));
+    }
   }
 
   /** Creates or updates a workflow run (`GET /actions/runs/{run_id}`). */
@@ -356,7 +366,8 @@ export class RepoHandle {
       workflowId: seed.workflowId ?? 'proceed.yml',
       name: seed.name ?? seed.workflowId ?? 'proceed',
       headBranch: seed.headBranch ?? this.record.defaultBranch,
-      headSha: seed.headSha ?? this.record.refs.get(`refs/heads/${this.record.defaultBranch}`) ?? fakeSha('run'),
+      headSha:
+        seed.headSha ?? this.record.refs.get(`refs/heads/${this.record.defaultBranch}`) ?? fakeSha('run'),
       event: seed.event ?? 'workflow_dispatch',
       status: 'queued',
       conclusion: null,
@@ -405,7 +416,9 @@ export class RepoHandle {
 
   /** Every ref with its SHA, sorted by name. */
   refs(): { ref: string; sha: string }[] {
-    return [...this.record.refs].map(([ref, sha]) => ({ ref, sha })).sort((a, b) => a.ref.localeCompare(b.ref));
+    return [...this.record.refs]
+      .map(([ref, sha]) => ({ ref, sha }))
+      .sort((a, b) => a.ref.localeCompare(b.ref));
   }
 
   dispatches(): DispatchRecord[] {
@@ -418,7 +431,10 @@ export class RepoHandle {
 
   private pull(prNumber: number): PullRequestRecord {
     const pr = this.record.pulls.get(prNumber);
-    if (!pr) throw new Error(`fake GitHub: no pull request #${prNumber} in ${this.fullName}; seed it with addPullRequest`);
+    if (!pr)
+      throw new Error(
+        `fake GitHub: no pull request #${prNumber} in ${this.fullName}; seed it with addPullRequest`,
+      );
     return pr;
   }
 }
