@@ -24,7 +24,9 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   // CommonJS dependencies inside an ESM bundle still call require().
-  banner: { js: "import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);",
+  },
 });
 
 if (check) {

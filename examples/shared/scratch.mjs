@@ -30,19 +30,23 @@ export async function resetScratch(scenario) {
 }
 
 /** Fails with a clear message unless an earlier step left `file` in the scratch folder. */
-export async function requireScratch(scenario, file, producedBy) {
+export async function requireScratch(scenario, file, producedBy = undefined) {
   const path = join(scratchDir(scenario), file);
   try {
     await stat(path);
   } catch {
-    throw new StepError(`${file} is missing from the scratch folder; run the step "${producedBy}" first`);
+    const step = producedBy ? `the step "${producedBy}"` : 'the earlier steps';
+    throw new StepError(
+      `${file} is missing from examples/.work/${scenario}; the plan assumed ${step} made it. ` +
+        'Run the plan from its first step.',
+    );
   }
   return path;
 }
 
 /** Imports a module of the project built in the scratch folder. */
 export async function importScratch(scenario, file) {
-  const path = await requireScratch(scenario, file, 'that creates it');
+  const path = await requireScratch(scenario, file);
   return import(pathToFileURL(path).href);
 }
 

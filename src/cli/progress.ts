@@ -42,7 +42,9 @@ export class Progress {
         break;
       case 'paused':
         this.stopSpinner();
-        this.term.out(`⏸  paused before [${event.index + 1}/${this.plan.steps.length}] ${event.step.name}`);
+        // After a failure the STOP line has said it already.
+        if (event.reason === 'checkpoint')
+          this.term.out(`⏸  paused before [${event.index + 1}/${this.plan.steps.length}] ${event.step.name}`);
         break;
       case 'verify-started':
         this.stopSpinner();

@@ -44,9 +44,4 @@ export type CheckpointDecision = 'proceed' | 'pause' | 'cancel';
 export type FailureDecision = 'retry' | 'skip' | 'cancel' | 'stop';
 
 /** How an execution ended. */
-export type ExecutionOutcome =
-  | 'verified'
-  | 'verify-failed'
-  | 'failed'
-  | 'paused'
-  | 'cancelled';
+export type ExecutionOutcome = 'verified' | 'verify-failed' | 'failed' | 'paused' | 'cancelled';

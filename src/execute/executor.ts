@@ -101,7 +101,10 @@ function abortReason(signal: AbortSignal | undefined): string {
 }
 
 /** Resolves `dir` inside `root`, refusing paths (and symlinks) that lead out of it. */
-function resolveWorkingDirectory(root: string, dir: string | undefined): { path: string } | { error: string } {
+function resolveWorkingDirectory(
+  root: string,
+  dir: string | undefined,
+): { path: string } | { error: string } {
   if (dir === undefined) return { path: root };
   const path = resolve(root, dir);
   const inside = (from: string, to: string): boolean => {
@@ -135,7 +138,14 @@ function stepCommand(step: Step): Command | undefined {
 
 function verificationCommand(name: string, v: Verification): Command {
   if (typeof v === 'string') {
-    return { id: name, run: v, shell: 'bash', workingDirectory: undefined, env: undefined, timeout: undefined };
+    return {
+      id: name,
+      run: v,
+      shell: 'bash',
+      workingDirectory: undefined,
+      env: undefined,
+      timeout: undefined,
+    };
   }
   return {
     id: name,
@@ -154,7 +164,11 @@ function statusOf(outcome: ProcessOutcome): StepStatus {
   return outcome.exitCode === 0 ? 'success' : 'failure';
 }
 
-function reasonOf(outcome: ProcessOutcome, status: StepStatus, timeoutMs: number | undefined): string | undefined {
+function reasonOf(
+  outcome: ProcessOutcome,
+  status: StepStatus,
+  timeoutMs: number | undefined,
+): string | undefined {
   switch (status) {
     case 'cancelled':
       return 'cancelled while running; its processes were stopped';
@@ -162,7 +176,9 @@ function reasonOf(outcome: ProcessOutcome, status: StepStatus, timeoutMs: number
       return `timed out after ${formatDuration(timeoutMs ?? 0)}; its processes were stopped`;
     case 'failure':
       if (outcome.spawnError !== undefined) return outcome.spawnError;
-      return outcome.exitCode !== null ? `exited with code ${outcome.exitCode}` : `killed by ${outcome.signal ?? 'a signal'}`;
+      return outcome.exitCode !== null
+        ? `exited with code ${outcome.exitCode}`
+        : `killed by ${outcome.signal ?? 'a signal'}`;
     default:
       return undefined;
   }
@@ -415,9 +431,14 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
       }
 
       if (stopsBefore(plan, index) && !opts.confirmed?.has(step.id)) {
-        const decision = await ask(() => opts.onCheckpoint?.(step, index) ?? Promise.resolve('pause' as const));
+        const decision = await ask(
+          () => opts.onCheckpoint?.(step, index) ?? Promise.resolve('pause' as const),
+        );
         if (decision === 'aborted' || decision === 'cancel') {
-          const why = decision === 'aborted' ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
+          const why =
+            decision === 'aborted'
+              ? abortReason(signal)
+              : `cancelled at the checkpoint before step "${step.id}"`;
           await cancelFrom(index, `not run: ${why}`);
           return { outcome: 'cancelled', next, reason: why };
         }
@@ -440,14 +461,26 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
           firstFailure ??= { index, reason: describeFailure(step, result) };
           break;
         }
-        const decision = await ask(() => opts.onFailure?.(step, result, index) ?? Promise.resolve('stop' as const));
+        const decision = await ask(
+          () => opts.onFailure?.(step, result, index) ?? Promise.resolve('stop' as const),
+        );
         if (decision === 'retry') continue;
         if (decision === 'skip' && config.allow_skip) {
-          await finishStep(step, index, settled(step.id, 'skipped', `skipped by /skip after it ${result.status === 'timed-out' ? 'timed out' : 'failed'}`, step.estimate));
+          await finishStep(
+            step,
+            index,
+            settled(
+              step.id,
+              'skipped',
+              `skipped by /skip after it ${result.status === 'timed-out' ? 'timed out' : 'failed'}`,
+              step.estimate,
+            ),
+          );
           break;
         }
         if (decision === 'aborted' || decision === 'cancel') {
-          const why = decision === 'aborted' ? abortReason(signal) : `cancelled after ${describeFailure(step, result)}`;
+          const why =
+            decision === 'aborted' ? abortReason(signal) : `cancelled after ${describeFailure(step, result)}`;
           await cancelFrom(index + 1, `not run: ${why}`);
           return { outcome: 'cancelled', next, reason: why };
         }
@@ -471,7 +504,9 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
   };
 
   const executeVerify = async (): Promise<{ verify: VerifyResult } & Ending> => {
-    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(([name, v]) => verificationCommand(name, v));
+    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(([name, v]) =>
+      verificationCommand(name, v),
+    );
     await events.send({ type: 'verify-started', names: checks.map((c) => c.id) });
     const verify: VerifyResult = { status: 'success', checks: [] };
     for (const cmd of checks) {

@@ -93,7 +93,9 @@ function missingInterpreter(shell: Shell, file: string): string {
 async function directoryProblem(cwd: string): Promise<string | undefined> {
   try {
     const info = await stat(cwd);
-    return info.isDirectory() ? undefined : `working directory ${cwd} is not a directory; fix working-directory`;
+    return info.isDirectory()
+      ? undefined
+      : `working directory ${cwd} is not a directory; fix working-directory`;
   } catch {
     return `working directory ${cwd} does not exist; create it in an earlier step or fix working-directory`;
   }
@@ -206,7 +208,12 @@ function readOutput(
       },
     };
     // The constructor takes `onread` as `connect` does (lib/net.js); @types/node lists it only there.
-    const socket = new Socket({ fd: fifo.readFd, readable: true, writable: false, onread } as SocketConstructorOpts);
+    const socket = new Socket({
+      fd: fifo.readFd,
+      readable: true,
+      writable: false,
+      onread,
+    } as SocketConstructorOpts);
     socket.on('error', () => undefined);
     return { streams: [socket], decoders: [d] };
   }
@@ -356,7 +363,9 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a later kill() error; the exit path settles the run
       spawnError =
-        err.code === 'ENOENT' ? missingInterpreter(spec.shell, file) : `could not start ${file}: ${err.message}`;
+        err.code === 'ENOENT'
+          ? missingInterpreter(spec.shell, file)
+          : `could not start ${file}: ${err.message}`;
       finish();
     });
     child.on('exit', (code, signal) => {

@@ -6,14 +6,19 @@ import Bottleneck from 'bottleneck/light.js';
 
 /** How often a request limited by GitHub (primary or secondary) is tried again before giving up. */
 const RATE_LIMIT_RETRIES = 4;
-/** GitHub asks integrations to leave a second between writes (POST, PATCH, PUT, DELETE). */
+/** GitHub asks integrations to leave a second between writes (POST, PATCH, PUT, DELETE)… */
 export const DEFAULT_WRITE_INTERVAL_MS = 1_000;
+/** …and Octokit leaves three between writes that notify people (comments, reviews). */
+const DEFAULT_NOTIFY_INTERVAL_MS = 3_000;
 
 export interface ClientOptions {
   token: string;
   baseUrl: string;
   log: (line: string) => void;
-  /** Minimum time between two writes; `PROCEED_WRITE_INTERVAL_MS` sets it for a GitHub-compatible API that allows more. */
+  /**
+   * Minimum time between two writes, and between two notifying writes; `PROCEED_WRITE_INTERVAL_MS`
+   * sets both, for a GitHub-compatible API that allows more. Default: GitHub's recommendation.
+   */
   writeIntervalMs?: number;
 }
 
@@ -22,18 +27,30 @@ export interface ClientOptions {
  * are waited out as GitHub's `retry-after` says, server errors are retried with backoff.
  */
 export function createOctokit(o: ClientOptions): Octokit {
-  const minTime = o.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
+  const write = o.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
+  const notify = o.writeIntervalMs ?? DEFAULT_NOTIFY_INTERVAL_MS;
   return getOctokit(
     o.token,
     {
       baseUrl: o.baseUrl,
       throttle: {
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime }),
-        onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: write }),
+        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: notify }),
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
           o.log(`Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
           return retryCount < RATE_LIMIT_RETRIES;
         },
-        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
           o.log(`Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
           return retryCount < RATE_LIMIT_RETRIES;
         },
@@ -45,7 +62,9 @@ export function createOctokit(o: ClientOptions): Octokit {
 }
 
 /** Reads `PROCEED_WRITE_INTERVAL_MS`; anything but a non-negative number keeps GitHub's recommendation. */
-export function writeIntervalFromEnv(env: NodeJS.ProcessEnv): number {
+export function writeIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const value = Number(env.PROCEED_WRITE_INTERVAL_MS);
-  return env.PROCEED_WRITE_INTERVAL_MS !== undefined && Number.isFinite(value) && value >= 0 ? value : DEFAULT_WRITE_INTERVAL_MS;
+  return env.PROCEED_WRITE_INTERVAL_MS !== undefined && Number.isFinite(value) && value >= 0
+    ? value
+    : undefined;
 }

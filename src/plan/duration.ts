@@ -9,7 +9,8 @@ export function isDuration(text: string): boolean {
 /** Milliseconds of a duration string; throws on text that `isDuration` rejects. */
 export function parseDuration(text: string): number {
   const m = durationRe.exec(text);
-  if (!m || text.length === 0) throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
   const [, h, min, s] = m;
   return ((parseInt(h ?? '0', 10) * 60 + parseInt(min ?? '0', 10)) * 60 + parseInt(s ?? '0', 10)) * 1000;
 }

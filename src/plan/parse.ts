@@ -30,6 +30,9 @@ export const MAX_PLAN_BYTES = 1024 * 1024;
  */
 export const MAX_ALIAS_COUNT = 100;
 
+/** Errors listed for one file; past this a file is better fixed from the top than read to the end. */
+export const MAX_ERRORS = 100;
+
 export type ParseResult =
   | {
       ok: true;
@@ -104,35 +107,9 @@ export class PositionIndex {
     return this.root();
   }
 
-  /** Every key written for `key` in the mapping at `mapPath`, in source order (more than one only for a duplicate). */
-  keyOccurrences(mapPath: readonly PathSegment[], key: string): SourceSpan[] {
-    const map = this.#resolve(this.#find(mapPath)?.value);
-    if (!isMap(map)) return [];
-    return map.items.flatMap((pair) =>
-      scalarKey(pair) === key && isNode(pair.key) ? [this.#span(pair.key)].filter(isDefined) : [],
-    );
-  }
-
-  /** The key path of the mapping key written at `offset`, if one is. */
-  keyPathAt(offset: number): PathSegment[] | undefined {
-    const search = (node: unknown, path: PathSegment[]): PathSegment[] | undefined => {
-      if (isMap(node)) {
-        for (const pair of node.items) {
-          const key = scalarKey(pair);
-          if (key === undefined) continue;
-          if (isNode(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
-          const found = search(pair.value, [...path, key]);
-          if (found) return found;
-        }
-      } else if (isSeq(node)) {
-        for (const [i, item] of node.items.entries()) {
-          const found = search(item, [...path, i]);
-          if (found) return found;
-        }
-      }
-      return undefined;
-    };
-    return search(this.#doc.contents, []);
+  /** Where a yaml node is written, if it was parsed from this source. */
+  spanOf(node: unknown): SourceSpan | undefined {
+    return isNode(node) ? this.#span(node) : undefined;
   }
 
   /** Offset → 1-based position. */
@@ -216,10 +193,6 @@ function isEmptyScalar(node: YamlNode): boolean {
   return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
 }
 
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // YAML syntax
 
@@ -255,26 +228,65 @@ function yamlErrorDiagnostic(
   const start = positions.at(offset);
   const end = positions.at(error.pos[1]);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  if (error.code === 'DUPLICATE_KEY') {
-    const path = positions.keyPathAt(offset);
-    const key = path?.at(-1);
-    if (path && key !== undefined) {
-      const first = positions.keyOccurrences(path.slice(0, -1), String(key))[0];
-      const firstAt = first && first.line !== span.line ? ` (first at line ${first.line})` : '';
-      const message = `duplicate key \`${String(key)}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`;
-      return { severity, file, ...span, path: formatPath(path), message };
-    }
-    return {
-      severity,
-      file,
-      ...span,
-      path: '',
-      message: 'duplicate key; a key may appear only once in a mapping',
-    };
-  }
   const friendly = YAML_MESSAGES[error.code];
   const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
   return { severity, file, ...span, path: '', message };
+}
+
+/**
+ * A key written twice in one mapping, reported at the second. Done here rather than by yaml's
+ * `uniqueKeys`, which compares every pair with every other; iterative, so deep documents cannot
+ * overflow the stack.
+ */
+function duplicateKeyErrors(doc: Document, positions: PositionIndex, file: string): Diagnostic[] {
+  const errors: Diagnostic[] = [];
+  const pending: { node: unknown; path: PathSegment[] }[] = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, path } = next;
+    if (isSeq(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!isMap(node)) continue;
+    const first = new Map<string, Pair>();
+    for (const pair of node.items) {
+      const key = scalarKey(pair);
+      if (key === undefined) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== '<<' || !isScalar(pair.key) || typeof pair.key.value !== 'symbol') first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt =
+        firstLine !== undefined && firstLine !== span.line ? ` (first at line ${firstLine})` : '';
+      errors.push({
+        severity: 'error',
+        file,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`,
+      });
+    }
+  }
+  return errors;
+}
+
+/** The first MAX_ERRORS errors, then one that says how many more there are. */
+function capErrors(errors: Diagnostic[], file: string): Diagnostic[] {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1,
+    },
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
 }
 
 /** One diagnostic per position: yaml often reports one mistake twice at the same place. */
@@ -539,7 +551,7 @@ function issueDiagnostics(issue: z.core.$ZodIssue, ctx: IssueContext): Diagnosti
 
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(ctx.schema, path);
-    return issue.keys.map((key) => {
+    return issue.keys.slice(0, MAX_ERRORS + 1).map((key) => {
       const at = [...path, key];
       const suggestion = closestMatch(key, known);
       const hint = suggestion
@@ -628,7 +640,8 @@ export function parseYamlWithSchema<S extends z.ZodType>(
       lineCounter: lines,
       prettyErrors: false,
       merge: true,
-      uniqueKeys: true,
+      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
+      uniqueKeys: false,
       stringKeys: true,
     });
   } catch (error) {
@@ -637,12 +650,16 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   }
   const positions = new PositionIndex(doc, lines);
   const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, 'warning', positions, file));
-  if (doc.errors.length > 0) {
-    // Past the nesting limit yaml also reports every bracket left open; only the cause is useful.
-    const exhausted = doc.errors.filter((e) => e.code === 'RESOURCE_EXHAUSTION').slice(0, 1);
-    const yamlErrors = exhausted.length > 0 ? exhausted : doc.errors;
-    const errors = dedupeByPosition(yamlErrors.map((e) => yamlErrorDiagnostic(e, 'error', positions, file)));
-    return { ok: false, errors: sortDiagnostics(errors), warnings };
+  // Past the nesting limit yaml also reports every bracket left open; only the cause is useful.
+  const exhausted = doc.errors.filter((e) => e.code === 'RESOURCE_EXHAUSTION').slice(0, 1);
+  const syntaxErrors = [
+    ...(exhausted.length > 0 ? exhausted : doc.errors).map((e) =>
+      yamlErrorDiagnostic(e, 'error', positions, file),
+    ),
+    ...(exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file)),
+  ];
+  if (syntaxErrors.length > 0) {
+    return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
   }
 
   if (doc.contents === null) {
@@ -663,8 +680,10 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   const result = z.safeParse(schema, data, { error: defaultMessage });
   if (result.success) return { ok: true, value: result.data, positions, warnings };
   const ctx: IssueContext = { data, schema, positions, file };
-  const errors = result.error.issues.flatMap((issue) => issueDiagnostics(issue, ctx));
-  return { ok: false, errors: sortDiagnostics(errors), warnings };
+  const errors = result.error.issues
+    .slice(0, MAX_ERRORS + 1)
+    .flatMap((issue) => issueDiagnostics(issue, ctx));
+  return { ok: false, errors: capErrors(sortDiagnostics(errors), file), warnings };
 }
 
 /** Validates a plan's text; lint warnings are added only when it is valid. */

@@ -15,7 +15,10 @@ export const shellSchema = z
   .describe('bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script');
 
 const envSchema = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }), z.union([z.string(), z.number(), z.boolean()]))
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }),
+    z.union([z.string(), z.number(), z.boolean()]),
+  )
   .describe('Extra environment variables for the command');
 
 export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -25,11 +28,17 @@ export const stepSchema = z
     id: z
       .string()
       .regex(STEP_ID_PATTERN, {
-        message: 'must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters',
+        message:
+          'must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters',
       })
       .optional()
       .describe('Unique id; the check run is proceed/<id>. Default: a slug of name'),
-    name: z.string().trim().min(1, { message: 'must not be empty' }).max(200).describe('What the step does, in a few words'),
+    name: z
+      .string()
+      .trim()
+      .min(1, { message: 'must not be empty' })
+      .max(200)
+      .describe('What the step does, in a few words'),
     description: z.string().optional(),
     run: z.string().min(1, { message: 'must not be empty' }).optional().describe('The command to run'),
     shell: shellSchema.default('bash'),
@@ -143,7 +152,10 @@ export type Shell = z.output<typeof shellSchema>;
 
 /** JSON Schema for editors, generated from `planSchema` (committed as schema/plan.schema.json). */
 export function planJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(planSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(planSchema, { io: 'input', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return {
     $schema: schema.$schema,
     $id: 'https://github.com/proceed/proceed/schema/plan.schema.json',

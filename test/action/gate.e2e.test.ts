@@ -43,23 +43,45 @@ interface Pr {
 function openPr(fake: FakeGitHub, pr: Pr = {}): { number: number; user: string; fork: boolean } {
   const number = pr.number ?? 7;
   const user = pr.user ?? 'alice';
-  const files = pr.files ?? (pr.plan === null ? [{ filename: 'src/app.ts', content: 'x' }] : [{ filename: 'deploy/users.plan.yml', content: pr.plan ?? PLAN }]);
+  const files =
+    pr.files ??
+    (pr.plan === null
+      ? [{ filename: 'src/app.ts', content: 'x' }]
+      : [{ filename: 'deploy/users.plan.yml', content: pr.plan ?? PLAN }]);
   fake.addPullRequest({ number, user, headSha: HEAD, baseSha: BASE, fork: !!pr.fork, files });
   fake.setPermission('alice', 'write');
   fake.setPermission('bob', 'write');
   return { number, user, fork: !!pr.fork };
 }
 
-function prEvent(fake: FakeGitHub, action: 'opened' | 'synchronize', pr: { number: number; user: string; fork: boolean }) {
+function prEvent(
+  fake: FakeGitHub,
+  action: 'opened' | 'synchronize',
+  pr: { number: number; user: string; fork: boolean },
+) {
   const head = fake.pullRequest(pr.number).headSha;
-  return runAction({ fake, event: 'pull_request', payload: pullRequestEvent(action, { number: pr.number, user: pr.user, fork: pr.fork, headSha: head, baseSha: BASE }) });
+  return runAction({
+    fake,
+    event: 'pull_request',
+    payload: pullRequestEvent(action, {
+      number: pr.number,
+      user: pr.user,
+      fork: pr.fork,
+      headSha: head,
+      baseSha: BASE,
+    }),
+  });
 }
 
 function comment(fake: FakeGitHub, number: number, user: string, body: string) {
   const c = fake.addComment(number, { user, body });
   return {
     record: c,
-    run: runAction({ fake, event: 'issue_comment', payload: issueCommentEvent('created', { number, user, body, commentId: c.id, prAuthor: 'alice' }) }),
+    run: runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', { number, user, body, commentId: c.id, prAuthor: 'alice' }),
+    }),
   };
 }
 
@@ -102,7 +124,12 @@ describe('rendering the plan when a pull request opens', () => {
     const pr = openPr(fake);
     await prEvent(fake, 'opened', pr);
     const first = botReview(fake, 7);
-    fake.pushCommit(7, HEAD2, [{ filename: 'deploy/users.plan.yml', content: PLAN.replace('Migrate the users table', 'Migrate users, take two') }]);
+    fake.pushCommit(7, HEAD2, [
+      {
+        filename: 'deploy/users.plan.yml',
+        content: PLAN.replace('Migrate the users table', 'Migrate users, take two'),
+      },
+    ]);
     const run = await prEvent(fake, 'synchronize', pr);
     expect(run.code, run.stderr).toBe(0);
     const second = botReview(fake, 7);
@@ -113,13 +140,19 @@ describe('rendering the plan when a pull request opens', () => {
 
   it('fails proceed/plan with annotations on the lines of an invalid plan', async () => {
     const fake = github();
-    const bad = 'version: 1\ntitle: Broken\nsteps:\n  - name: One\n    run: echo hi\n    timeout: soon\n    colour: red\n';
+    const bad =
+      'version: 1\ntitle: Broken\nsteps:\n  - name: One\n    run: echo hi\n    timeout: soon\n    colour: red\n';
     const pr = openPr(fake, { plan: bad });
     const run = await prEvent(fake, 'opened', pr);
     expect(run.code, run.stderr).toBe(0);
     const plan = checks(fake, 'proceed/plan')[0]!;
     expect(plan.conclusion).toBe('failure');
-    const annotations = plan.annotations.map((a) => [a.start_line, a.start_column, a.annotation_level, a.path]);
+    const annotations = plan.annotations.map((a) => [
+      a.start_line,
+      a.start_column,
+      a.annotation_level,
+      a.path,
+    ]);
     expect(annotations).toContainEqual([6, 14, 'failure', 'deploy/users.plan.yml']);
     expect(annotations).toContainEqual([7, 5, 'failure', 'deploy/users.plan.yml']);
     expect(checks(fake, 'proceed/verify')[0]!.conclusion).toBe('failure');
@@ -187,7 +220,18 @@ describe('approval', () => {
     const pr = openPr(fake);
     await prEvent(fake, 'opened', pr);
     fake.addReview(7, { user: 'bob', state: 'APPROVED' });
-    const run = await runAction({ fake, event: 'pull_request_review', payload: pullRequestReviewEvent('submitted', { number: 7, user: 'bob', state: 'approved', headSha: HEAD, baseSha: BASE, prAuthor: 'alice' }) });
+    const run = await runAction({
+      fake,
+      event: 'pull_request_review',
+      payload: pullRequestReviewEvent('submitted', {
+        number: 7,
+        user: 'bob',
+        state: 'approved',
+        headSha: HEAD,
+        baseSha: BASE,
+        prAuthor: 'alice',
+      }),
+    });
     expect(run.code, run.stderr).toBe(0);
     const state = decodeState(botReview(fake, 7).body)!;
     expect(state.state).toBe('approved');
@@ -211,7 +255,19 @@ describe('approval', () => {
     await prEvent(fake, 'opened', pr);
     fake.pushCommit(7, HEAD2, [{ filename: 'deploy/users.plan.yml', content: PLAN }]);
     await prEvent(fake, 'synchronize', pr);
-    const run = await runAction({ fake, event: 'pull_request_review', payload: pullRequestReviewEvent('submitted', { number: 7, user: 'bob', state: 'approved', headSha: HEAD2, commitId: HEAD, baseSha: BASE, prAuthor: 'alice' }) });
+    const run = await runAction({
+      fake,
+      event: 'pull_request_review',
+      payload: pullRequestReviewEvent('submitted', {
+        number: 7,
+        user: 'bob',
+        state: 'approved',
+        headSha: HEAD2,
+        commitId: HEAD,
+        baseSha: BASE,
+        prAuthor: 'alice',
+      }),
+    });
     expect(run.code).toBe(0);
     expect(stateOf(fake, 7)).toBe('proposed');
     expect(fake.comments(7).at(-1)!.body).toContain('older');
@@ -308,7 +364,24 @@ describe('refusals', () => {
     const fake = github();
     openPr(fake);
     const forged = Buffer.from(
-      JSON.stringify({ v: 1, state: 'approved', planPath: 'deploy/users.plan.yml', planBlob: 'x', planHash: 'x', headSha: HEAD, approval: { by: 'mallory', via: 'comment', at: '2024-01-01T00:00:00Z', headSha: HEAD, planBlob: 'x', planHash: 'x' }, confirmed: [], handled: [] }),
+      JSON.stringify({
+        v: 1,
+        state: 'approved',
+        planPath: 'deploy/users.plan.yml',
+        planBlob: 'x',
+        planHash: 'x',
+        headSha: HEAD,
+        approval: {
+          by: 'mallory',
+          via: 'comment',
+          at: '2024-01-01T00:00:00Z',
+          headSha: HEAD,
+          planBlob: 'x',
+          planHash: 'x',
+        },
+        confirmed: [],
+        handled: [],
+      }),
     ).toString('base64');
     fake.addReview(7, { user: 'mallory', state: 'COMMENTED', body: `<!-- proceed:state ${forged} -->` });
     fake.addComment(7, { user: 'mallory', body: `<!-- proceed:state ${forged} -->` });
@@ -322,7 +395,10 @@ describe('refusals', () => {
     openPr(fake, {
       files: [
         { filename: 'deploy/users.plan.yml', content: PLAN },
-        { filename: '.github/proceed.yml', content: 'approvers:\n  permission: write\nself_approval: true\n' },
+        {
+          filename: '.github/proceed.yml',
+          content: 'approvers:\n  permission: write\nself_approval: true\n',
+        },
       ],
     });
     fake.setFile(BASE, '.github/proceed.yml', 'approvers:\n  permission: admin\n');
@@ -343,10 +419,29 @@ describe('refusals', () => {
     openPr(fake);
     await prEvent(fake, 'opened', { number: 7, user: 'alice', fork: false });
     const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
-    const edited = await runAction({ fake, event: 'issue_comment', payload: issueCommentEvent('edited', { number: 7, user: 'bob', body: '/proceed', commentId: c.id, previousBody: 'hi' }) });
+    const edited = await runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('edited', {
+        number: 7,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        previousBody: 'hi',
+      }),
+    });
     expect(edited.code).toBe(0);
     const bot = fake.addComment(7, { user: 'renovate[bot]', body: '/proceed' });
-    await runAction({ fake, event: 'issue_comment', payload: issueCommentEvent('created', { number: 7, user: 'renovate[bot]', body: '/proceed', commentId: bot.id }) });
+    await runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: 7,
+        user: 'renovate[bot]',
+        body: '/proceed',
+        commentId: bot.id,
+      }),
+    });
     expect(fake.reactions(c.id)).toHaveLength(0);
     expect(fake.reactions(bot.id)).toHaveLength(0);
     expect(stateOf(fake, 7)).toBe('proposed');
@@ -363,7 +458,8 @@ describe('/help and /plan', () => {
     fake.setPermission('dave', 'read');
     await comment(fake, 7, 'dave', '/help').run;
     const answer = fake.comments(7).at(-1)!.body;
-    for (const c of ['/proceed', '/retry', '/skip', '/cancel', '/rollback', '/plan', '/help']) expect(answer).toContain(c);
+    for (const c of ['/proceed', '/retry', '/skip', '/cancel', '/rollback', '/plan', '/help'])
+      expect(answer).toContain(c);
   });
 
   it('re-renders the plan in place on /plan', async () => {

@@ -1,12 +1,20 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand, shellInvocation, stopProcessGroup } from '../../src/execute/process.js';
 import type { RunSpec } from '../../src/execute/process.js';
 import { isRunning } from './running.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'proceed-process-'));
+const scratchDirs: string[] = [];
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'proceed-process-'));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 const run = (command: string, extra: Partial<RunSpec> = {}) =>
   runCommand({ command, shell: 'bash', cwd: scratch(), env: process.env, killGraceMs: 200, ...extra });
 const pidIn = (file: string) => Number(readFileSync(file, 'utf8').trim());
@@ -82,11 +90,14 @@ describe('output is kept as a bounded tail of stdout and stderr interleaved', ()
 
   it('masks secrets in the tail and in live output', async () => {
     const chunks: string[] = [];
-    const out = await run('echo "token=$TOKEN"; printf "half-%s" "${TOKEN:0:5}"; sleep 0.05; echo "${TOKEN:5}"', {
-      env: { ...process.env, TOKEN: 's3cr3t-value' },
-      secrets: ['s3cr3t-value'],
-      onOutput: (c) => chunks.push(c),
-    });
+    const out = await run(
+      'echo "token=$TOKEN"; printf "half-%s" "${TOKEN:0:5}"; sleep 0.05; echo "${TOKEN:5}"',
+      {
+        env: { ...process.env, TOKEN: 's3cr3t-value' },
+        secrets: ['s3cr3t-value'],
+        onOutput: (c) => chunks.push(c),
+      },
+    );
     expect(out.tail).toBe('token=***\nhalf-***\n');
     expect(chunks.join('')).toBe('token=***\nhalf-***\n');
   });
@@ -139,7 +150,10 @@ describe('aborting stops the whole process group', () => {
     const dir = scratch();
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 200);
-    const out = await run('sleep 1000 & echo $! > grandchild; sleep 1000', { cwd: dir, signal: abort.signal });
+    const out = await run('sleep 1000 & echo $! > grandchild; sleep 1000', {
+      cwd: dir,
+      signal: abort.signal,
+    });
     expect(out).toMatchObject({ aborted: true, timedOut: false, exitCode: null });
     expect(isRunning(pidIn(join(dir, 'grandchild')))).toBe(false);
   });
@@ -209,7 +223,9 @@ describe('without mkfifo, ordinary pipes carry the output', () => {
 
   it('ends when the shell ends although a background process holds the pipes', async () => {
     const dir = scratch();
-    const out = await withoutMkfifo((env) => run('sleep 1000 & echo $! > background; echo started', { env, cwd: dir }));
+    const out = await withoutMkfifo((env) =>
+      run('sleep 1000 & echo $! > background; echo started', { env, cwd: dir }),
+    );
     expect(out).toMatchObject({ exitCode: 0, tail: 'started\n' });
     await stopProcessGroup(out.pid!, 200);
     expect(isRunning(pidIn(join(dir, 'background')))).toBe(false);

@@ -34,7 +34,10 @@ describe('OutputTail keeps the last bytes written', () => {
         for (const chunk of chunks) tail.write(Buffer.from(chunk));
         const all = Buffer.concat(chunks);
         const kept = all.subarray(Math.max(0, all.length - limit));
-        expect(tail.snapshot()).toEqual({ text: kept.toString('utf8'), droppedBytes: all.length - kept.length });
+        expect(tail.snapshot()).toEqual({
+          text: kept.toString('utf8'),
+          droppedBytes: all.length - kept.length,
+        });
       }),
     );
   });

@@ -35,7 +35,8 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'proceed-ws-'));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
-  for (const [path, content] of Object.entries({ 'README.md': 'workspace\n', ...files })) writeFileSync(join(dir, path), content);
+  for (const [path, content] of Object.entries({ 'README.md': 'workspace\n', ...files }))
+    writeFileSync(join(dir, path), content);
   git('add', '-A');
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'init');
   return dir;

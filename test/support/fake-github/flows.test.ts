@@ -623,32 +623,34 @@ describe('workflow dispatch and runs', () => {
 });
 
 describe('users and apps', () => {
+  const appGitHub = useFakeGitHub({
+    app: { id: 99, slug: 'proceed-bot', name: 'Proceed', owner: 'octo-org' },
+    validateResponses: true,
+  });
+
   it('serves any user, and an installation token that acts as the app’s bot', async () => {
-    const app = { id: 99, slug: 'proceed-bot', name: 'Proceed', owner: 'octo-org' };
-    await github().close();
-    const { startFakeGitHub } = await import('../../../test/support/fake-github/index.js');
-    const fake = await startFakeGitHub({ app, validateResponses: true });
-    try {
-      fake.addPullRequest({ number: 7, headSha: HEAD, baseSha: BASE });
-      const jwt = new Octokit({ auth: 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOjk5fQ.c2ln', baseUrl: fake.url });
-      const { data: token } = await jwt.request('POST /app/installations/{installation_id}/access_tokens', {
-        installation_id: 1,
-      });
-      const { data: me } = await jwt.request('GET /app');
-      const installation = new Octokit({ auth: token.token, baseUrl: fake.url });
-      const { data: user } = await installation.request('GET /users/{username}', { username: 'alice' });
-      const { data: run } = await installation.request('POST /repos/{owner}/{repo}/check-runs', {
-        ...repo,
-        name: 'proceed/plan',
-        head_sha: HEAD,
-      });
-      expect(me?.slug).toBe('proceed-bot');
-      expect(user.login).toBe('alice');
-      expect(run.app?.slug).toBe('proceed-bot');
-      expect(fake.violations).toEqual([]);
-    } finally {
-      await fake.close();
-    }
+    const fake = appGitHub();
+    fake.addPullRequest({ number: 7, headSha: HEAD, baseSha: BASE });
+    const jwt = new Octokit({ auth: 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOjk5fQ.c2ln', baseUrl: fake.url });
+    const { data: token } = await jwt.request('POST /app/installations/{installation_id}/access_tokens', {
+      installation_id: 1,
+    });
+    const { data: me } = await jwt.request('GET /app');
+    const installation = new Octokit({ auth: token.token, baseUrl: fake.url });
+    const { data: user } = await installation.request('GET /users/{username}', { username: 'alice' });
+    const { data: run } = await installation.request('POST /repos/{owner}/{repo}/check-runs', {
+      ...repo,
+      name: 'proceed/plan',
+      head_sha: HEAD,
+    });
+    expect(me?.slug).toBe('proceed-bot');
+    expect(user.login).toBe('alice');
+    expect(run.app?.slug).toBe('proceed-bot');
+  });
+
+  it('answers GET /user with 403 for a bot token, as GitHub does for installation tokens', async () => {
+    const octokit = new Octokit({ auth: 'installation-token', baseUrl: appGitHub().url });
+    expect(await status(octokit.request('GET /user'))).toBe(403);
   });
 });
 

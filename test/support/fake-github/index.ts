@@ -10,6 +10,8 @@
  *   fake.setPermission('bob', 'maintain');                  // GET /collaborators/{u}/permission
  *   fake.addTeamMember('octo-org', 'deployers', 'bob');
  *   const c = fake.addComment(7, { user: 'bob', body: '/proceed' });  // then send issueCommentEvent(...)
+ *   fake.addReview(7, { user: 'bob', state: 'APPROVED' });  // then send pullRequestReviewEvent(...)
+ *   fake.setPullRequestState(7, 'closed', { merged: true }); fake.setRef('refs/heads/x', sha); fake.addCommit(sha);
  *   fake.pushCommit(7, newSha, files?);                     // a new head, e.g. from hooks.beforeRequest
  *   fake.repo('other/repo')                                 // the same methods for another repository
  *
@@ -34,14 +36,17 @@
  * issues tokens that act as `<slug>[bot]`.
  *
  * Inspection (copies): `requests`, `writes()`, `violations`, `reviews(pr)`, `comments(pr)`,
- * `checkRuns(sha?)` (newest last), `reactions(commentId)`, `refs()`, `dispatches()`,
- * `workflowRuns()`, `pullRequest(pr)`. Seeding a workflow run: `setWorkflowRun({ id, status, conclusion })`.
+ * `checkRuns(sha?)` (newest last; the API lists newest first), `reactions(commentId)`, `refs()`,
+ * `dispatches()`, `workflowRuns()`, `pullRequest(pr)`. A dispatch queues a workflow run; a test moves
+ * it on with `setWorkflowRun({ id, status, conclusion })`.
  *
  * Faults: `fake.faults({ rate, kinds, seed, timeoutMs, match, limit })` fails valid requests with
  * 500, 502, a secondary rate limit (403, `retry-after`), a primary rate limit (403,
  * `x-ratelimit-remaining: 0`), a timeout (held, then 504) or a connection reset; a faulted request
  * changes no state. `fake.faults(null)` turns them off. `fake.hooks.beforeRequest` runs before each
- * routed request is handled, to act mid-flow.
+ * routed request is handled, to act mid-flow. Octokit's throttling plugin spaces writes 1 s apart
+ * (comments 3 s) by default: give it `throttle.write`/`throttle.notifications` Bottleneck groups
+ * with `minTime: 0` in tests, as faults.test.ts does.
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';

@@ -26,7 +26,8 @@ async function readJson(request) {
   }
 }
 
-export function createTaskServer({ db, secret }) {
+/** `log` receives unexpected errors (default: stderr). */
+export function createTaskServer({ db, secret, log = process.stderr }) {
   return createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -43,7 +44,7 @@ export function createTaskServer({ db, secret }) {
       response.writeHead(result.status, result.body === undefined ? {} : { 'content-type': 'application/json' });
       response.end(result.body === undefined ? undefined : JSON.stringify(result.body));
     } catch (error) {
-      errorMiddleware(error, request, response);
+      errorMiddleware(error, request, response, log);
     }
   });
 }
