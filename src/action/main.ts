@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { parseGlobList } from '../gate/discover.js';
 import { toGateEvent } from '../gate/events.js';
 import { handleEvent, type GateResult } from '../gate/handle.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { OctokitPort } from '../github/octokit.js';
+import { checkoutApproved } from './checkout.js';
 
 /**
  * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
@@ -51,6 +53,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     writeIntervalMs: writeIntervalFromEnv(env),
   });
   const port = new OctokitPort(octokit, owner, repo);
+  const token = core.getInput('github-token', { required: true });
+  const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+  const runId = env.GITHUB_RUN_ID || 'local';
   const result: GateResult = await handleEvent(
     {
       port,
@@ -58,6 +63,24 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       planGlobs: parseGlobList(core.getInput('plan-files')),
       policyPath: core.getInput('policy-file') || '.github/proceed.yml',
       log: (line) => core.info(line),
+      runner: {
+        workspace: (sha, number) =>
+          checkoutApproved({
+            workspace: env.GITHUB_WORKSPACE || process.cwd(),
+            scratch: env.RUNNER_TEMP || tmpdir(),
+            serverUrl,
+            owner,
+            repo,
+            sha,
+            prNumber: number,
+            token,
+            log: (line) => core.info(line),
+          }),
+        holder: { kind: 'workflow-run', id: runId, url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` },
+        env: stepEnvironment(env),
+        secrets: [token],
+        pollMs: pollIntervalFromEnv(env),
+      },
     },
     event,
   );
@@ -67,9 +90,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   core.setOutput('next-step', result.nextStep ?? '');
   core.info(result.summary);
   if (env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addHeading('proceed', 2).addRaw(result.summary, true).write();
+    const summary = core.summary.addHeading('proceed', 2).addRaw(result.summary, true);
+    if (result.report) summary.addEOL().addRaw(result.report, true);
+    await summary.write();
   }
   if (result.failed) core.setFailed(result.summary);
+}
+
+/** Steps inherit the job's environment, as workflow steps do, minus this action's own inputs (the token among them). */
+function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
+}
+
+/** How often a running execution looks for /cancel, a close or a push: `PROCEED_POLL_INTERVAL_MS`, default 10 s. */
+function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 50 ? value : 10_000;
 }
 
 run().catch((err: unknown) => {

@@ -40,6 +40,12 @@ export const storedStateSchema = z.object({
   approval: approvalSchema.optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
   confirmed: z.array(z.string()).default([]),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: z.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: z.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: z.string().max(300).optional(),
   /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
   handled: z.array(z.number()).default([]),
 });

@@ -64,6 +64,7 @@ export class PositionIndex {
   readonly #doc: Document;
   readonly #lines: LineCounter;
   readonly #pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+  readonly #aliasTargets = new WeakMap<Alias, unknown>();
 
   constructor(doc: Document, lines: LineCounter) {
     this.#doc = doc;
@@ -127,8 +128,11 @@ export class PositionIndex {
   }
 
   #resolve(node: unknown): unknown {
-    // Bounded: an alias resolves to an anchored node written before it, never to another alias.
-    return isAlias(node) ? node.resolve(this.#doc) : node;
+    if (!isAlias(node)) return node;
+    // An alias resolves to an anchored node written before it, never to another alias. Resolving scans
+    // the document, hence the cache.
+    if (!this.#aliasTargets.has(node)) this.#aliasTargets.set(node, node.resolve(this.#doc));
+    return this.#aliasTargets.get(node);
   }
 
   #find(path: readonly PathSegment[]): { key?: YamlNode; value?: YamlNode } | undefined {
@@ -196,6 +200,8 @@ function isEmptyScalar(node: YamlNode): boolean {
 // ---------------------------------------------------------------------------------------------------
 // YAML syntax
 
+const TOO_DEEP = 'the document is nested too deeply to read; flatten it';
+
 const YAML_MESSAGES: Partial<Record<ErrorCode, (yamlMessage: string) => string>> = {
   MULTIPLE_DOCS: () =>
     'the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file',
@@ -214,7 +220,7 @@ const YAML_MESSAGES: Partial<Record<ErrorCode, (yamlMessage: string) => string>>
     `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => 'a key must be plain text, not a list or a mapping; write the key as text',
   KEY_OVER_1024_CHARS: () => 'a key is longer than 1024 characters; shorten it',
-  RESOURCE_EXHAUSTION: () => 'the document is nested too deeply to read; flatten it',
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`,
 };
 
@@ -300,8 +306,13 @@ function dedupeByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** `toJS` throws for an alias without an anchor and for alias bombs; say which alias. */
-function aliasDiagnostic(doc: Document, error: unknown, positions: PositionIndex, file: string): Diagnostic {
+/** `toJS` throws for an alias without an anchor, for alias bombs and for nesting past the stack; say which. */
+function conversionDiagnostic(
+  doc: Document,
+  error: unknown,
+  positions: PositionIndex,
+  file: string,
+): Diagnostic {
   // One pass in document order: an alias is unresolved when no anchor of its name came before it.
   // (`Alias.resolve` scans the whole document per call, too slow for a file of many aliases.)
   const aliases: Alias[] = [];
@@ -330,6 +341,7 @@ function aliasDiagnostic(doc: Document, error: unknown, positions: PositionIndex
       `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`,
     );
   }
+  if (error instanceof RangeError) return diagnostic(undefined, TOO_DEEP);
   const reason = error instanceof Error ? error.message : String(error);
   return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
 }
@@ -674,7 +686,7 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { ok: false, errors: [aliasDiagnostic(doc, error, positions, file)], warnings };
+    return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
   }
 
   const result = z.safeParse(schema, data, { error: defaultMessage });

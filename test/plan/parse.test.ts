@@ -6,6 +6,7 @@ import { formatDiagnostic, type Diagnostic } from '../../src/plan/diagnostics.js
 import { planHash } from '../../src/plan/hash.js';
 import {
   closestMatch,
+  MAX_ERRORS,
   MAX_PLAN_BYTES,
   parsePlan,
   parseYamlWithSchema,
@@ -139,6 +140,25 @@ describe('YAML syntax errors', () => {
     expect(d.message).toBe(
       'duplicate key `run` (first at line 5); a key may appear only once in a mapping, so remove or rename one of them',
     );
+  });
+
+  it('reports duplicate keys in nested and flow mappings, each at its second occurrence', () => {
+    const source = yaml(
+      ...VALID_HEAD,
+      'steps:',
+      '  - name: a',
+      '    env: { A: 1, B: 2, A: 3 }',
+      'title: again',
+    );
+    expect(where(errorsOf(parsePlan(source, 'p.plan.yml')))).toEqual([
+      [5, 24, 'steps[0].env.A', expect.stringMatching(/^duplicate key `A`; a key may appear only once/)],
+      [
+        6,
+        1,
+        'title',
+        'duplicate key `title` (first at line 2); a key may appear only once in a mapping, so remove or rename one of them',
+      ],
+    ]);
   });
 
   it('refuses a second YAML document at its separator', () => {
@@ -420,6 +440,20 @@ describe('schema errors', () => {
     const source = yaml(...VALID_HEAD, 'steps:', '  - name: a', '    env:', '      1: x');
     expect(where([onlyError(source)])).toEqual([
       [6, 7, 'steps[0].env["1"]', 'invalid key: must be an environment variable name'],
+    ]);
+  });
+
+  it('lists at most 100 errors, then says that more follow', () => {
+    const source = yaml(
+      ...VALID_HEAD,
+      'steps: [{ name: a }]',
+      ...Array.from({ length: 150 }, (_, i) => `extra${i}: x`),
+    );
+    const errors = errorsOf(parsePlan(source, 'p.plan.yml'));
+    expect(errors).toHaveLength(MAX_ERRORS + 1);
+    expect(where(errors.slice(0, 1))).toEqual([[4, 1, 'extra0', expect.stringMatching(/^unknown key/)]]);
+    expect(where(errors.slice(-1))).toEqual([
+      [103, 1, '', 'more errors follow; fix the 100 above first, then check again'],
     ]);
   });
 

@@ -3,7 +3,7 @@
  * runner's variables, the event in a file, inputs as INPUT_* and a real git clone as the workspace,
  * pointed at the fake GitHub through GITHUB_API_URL.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,8 @@ export interface RunActionOptions {
   env?: Record<string, string>;
   /** The workspace; default a fresh git clone made by `makeWorkspace`. */
   workspace?: string;
+  /** Called with the running process, e.g. to kill it mid-step like a runner that dies. */
+  onStart?: (child: ChildProcess) => void;
 }
 
 /** A throwaway git repository standing in for the runner's checkout. */
@@ -83,6 +85,7 @@ export async function runAction(o: RunActionOptions): Promise<ActionRun> {
     GITHUB_RUN_ATTEMPT: '1',
     RUNNER_TEMP: scratch,
     PROCEED_WRITE_INTERVAL_MS: '0',
+    PROCEED_POLL_INTERVAL_MS: '100',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...o.env,
   };
@@ -91,6 +94,7 @@ export async function runAction(o: RunActionOptions): Promise<ActionRun> {
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  o.onStart?.(child);
   const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
   const run: ActionRun = {
     code,

@@ -13,44 +13,42 @@ export const encodeRecord = (values) => `${values.map(encodeField).join(',')}\n`
 export function parseCsv(text) {
   const records = [];
   let record = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
   let i = 0;
-  const endField = () => {
-    record.push(field === '' && !wasQuoted ? null : field);
-    field = '';
-    wasQuoted = false;
-  };
   while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
+    let value;
+    if (text[i] === '"') {
+      // A quoted field: up to the next quote that is not doubled.
+      value = '';
+      let from = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) throw new Error('unterminated quoted field at the end of the file');
+        value += text.slice(from, quote);
+        if (text[quote + 1] === '"') {
+          value += '"';
+          from = quote + 2;
+        } else {
+          i = quote + 1;
+          break;
+        }
       }
-      if (ch === '"') quoted = false;
-      else field += ch;
-      i++;
-      continue;
+    } else {
+      let end = i;
+      while (end < text.length && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++;
+      value = end === i ? null : text.slice(i, end);
+      i = end;
     }
-    if (ch === '"') {
-      quoted = true;
-      wasQuoted = true;
-    } else if (ch === ',') endField();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endField();
+    record.push(value);
+    const separator = text[i];
+    if (separator === ',') {
+      i++;
+      if (i === text.length) record.push(null);
+    } else if (separator === '\n' || separator === '\r' || separator === undefined) {
+      if (separator === '\r' && text[i + 1] === '\n') i++;
+      i++;
       records.push(record);
       record = [];
-    } else field += ch;
-    i++;
-  }
-  if (quoted) throw new Error('unterminated quoted field at the end of the file');
-  if (field !== '' || wasQuoted || record.length) {
-    endField();
-    records.push(record);
+    } else throw new Error(`unexpected ${JSON.stringify(separator)} after a quoted field at offset ${i}`);
   }
   return records;
 }

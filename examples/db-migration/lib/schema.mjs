@@ -28,8 +28,9 @@ export const TYPE_RULES = [
   },
 ];
 
-function ruleFor(column) {
-  const type = column.type.replace(/\(\d+\)/, '(n)');
+/** The rule that converts a MySQL column. */
+export function ruleFor(column) {
+  const type = column.type.replace(/^VARCHAR\(\d+\)$/, 'VARCHAR(n)');
   const key = column.autoIncrement ? `${type} AUTO_INCREMENT` : column.onUpdate ? `${type} ON UPDATE CURRENT_TIMESTAMP` : type;
   const rule = TYPE_RULES.find((r) => r.mysql === key) ?? TYPE_RULES.find((r) => r.mysql === type);
   if (!rule) throw new Error(`no conversion rule for MySQL type ${column.type} (column ${column.name})`);

@@ -1,6 +1,7 @@
 // Export (MySQL rows → CSV chunks) and import (CSV chunk → one COPY transaction), shared by the
 // strategy steps, which try them on one chunk, and the migration, which runs them on all.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { encodeRecord, parseCsv } from './csv.mjs';
 import { toCopyText } from './schema.mjs';
 
@@ -15,11 +16,11 @@ export function planChunks(rows, size) {
   return chunks;
 }
 
-/** Writes one chunk as COPY-ready CSV with a header; returns the number of records. */
-export function exportChunk(rows, chunk, columns, file) {
+/** Writes one chunk as COPY-ready CSV with a header; resolves to the number of records. */
+export async function exportChunk(rows, chunk, columns, file) {
   const selected = rows.filter((r) => r.id >= chunk.firstId && r.id <= chunk.lastId);
   const body = selected.map((row) => encodeRecord(columns.map((c) => toCopyText(c, row[c.name]))));
-  writeFileSync(file, encodeRecord(columns.map((c) => c.name)) + body.join(''));
+  await writeFile(file, encodeRecord(columns.map((c) => c.name)) + body.join(''));
   return selected.length;
 }
 

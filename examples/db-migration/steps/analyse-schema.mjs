@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, resetScratch, runStep } from '../../shared/scratch.mjs';
-import { convertSchema, postgresDdl, TYPE_RULES } from '../lib/schema.mjs';
+import { convertSchema, postgresDdl, ruleFor } from '../lib/schema.mjs';
 import { seedSource } from '../lib/seed.mjs';
 import { showCreateTable, SOURCE_SCHEMA } from '../lib/source.mjs';
 import { writeConfig } from '../lib/app.mjs';
@@ -23,8 +23,7 @@ await runStep(async () => {
   writeFileSync(join(analysis, 'postgres-schema.json'), `${JSON.stringify(target, null, 2)}\n`);
   writeFileSync(join(analysis, 'postgres-schema.sql'), postgresDdl(target));
 
-  const used = new Set(SOURCE_SCHEMA.columns.map((c) => c.type.replace(/\(\d+\)/, '(n)')));
-  const rules = TYPE_RULES.filter((r) => used.has(r.mysql.replace(/ (AUTO_INCREMENT|ON UPDATE CURRENT_TIMESTAMP)$/, '')));
+  const rules = [...new Set(SOURCE_SCHEMA.columns.map(ruleFor))];
   const report = [
     '# MySQL → PostgreSQL type differences (users)',
     '',

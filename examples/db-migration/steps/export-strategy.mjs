@@ -34,7 +34,7 @@ await runStep(async () => {
   console.log(`  format CSV (COPY-compatible), ${CHUNK_SIZE} records per chunk, ${chunks.length} chunks, ${workers} parallel workers`);
 
   const sample = join(dir, 'dry-run', 'users-0001.csv');
-  const exported = exportChunk(rows, chunks[0], schema.columns, sample);
+  const exported = await exportChunk(rows, chunks[0], schema.columns, sample);
   const [header, ...records] = parseCsv(readFileSync(sample, 'utf8'));
   const source = rows.filter((r) => r.id <= chunks[0].lastId);
   const roundTrips = records.every((record, i) => schema.columns.every((c, j) => record[j] === toCopyText(c, source[i][c.name])));

@@ -241,6 +241,19 @@ function fullRef(ref: string): string {
   return `refs/${ref.replace(/^refs\//, '')}`;
 }
 
+/** Whether `descendant` is `ancestor` or reaches it through commits' parents (git's fast-forward test). */
+function descendsFrom(repo: RepoRecord, descendant: string, ancestor: string): boolean {
+  const seen = new Set<string>();
+  const queue = [descendant];
+  for (let sha = queue.pop(); sha !== undefined; sha = queue.pop()) {
+    if (sha === ancestor) return true;
+    if (seen.has(sha)) continue;
+    seen.add(sha);
+    queue.push(...(repo.gitCommits.get(sha)?.parents ?? []));
+  }
+  return false;
+}
+
 function applyCheckRunFields(
   ctx: RequestContext,
   run: CheckRunRecord,
@@ -648,8 +661,12 @@ export const handlers: Record<string, Handler> = {
     const repo = repoOf(ctx);
     const ref = fullRef(ctx.params['ref'] ?? '');
     const body = ctx.body as JsonBody<'git/update-ref'>;
-    if (!repo.refs.has(ref)) throw unprocessable(ctx, 'Reference does not exist');
+    const current = repo.refs.get(ref);
+    if (current === undefined) throw unprocessable(ctx, 'Reference does not exist');
     if (!repo.objects.has(body.sha)) throw unprocessable(ctx, 'Object does not exist');
+    // Without force GitHub moves a ref only forward: the new commit must descend from the current one.
+    if (!body.force && !descendsFrom(repo, body.sha, current))
+      throw unprocessable(ctx, 'Update is not a fast forward');
     repo.refs.set(ref, body.sha);
     return { status: 200, body: gitRefJson(ctx.urls, repo, ref, body.sha) };
   },
@@ -678,6 +695,7 @@ export const handlers: Record<string, Handler> = {
     });
     const sha = fakeSha('tree', body.base_tree ?? '', JSON.stringify(entries));
     repo.objects.add(sha);
+    repo.gitTrees.add(sha);
     return {
       status: 201,
       body: {
@@ -692,9 +710,9 @@ export const handlers: Record<string, Handler> = {
   'git/create-commit': (ctx) => {
     const repo = repoOf(ctx);
     const body = ctx.body as JsonBody<'git/create-commit'>;
-    if (!repo.objects.has(body.tree)) throw unprocessable(ctx, 'Tree SHA does not exist');
+    if (!repo.gitTrees.has(body.tree)) throw unprocessable(ctx, 'Tree SHA does not exist');
     const parents = body.parents ?? [];
-    if (parents.some((p) => !repo.objects.has(p)))
+    if (parents.some((p) => !repo.gitCommits.has(p)))
       throw unprocessable(ctx, 'Parent SHA does not exist or is not a commit object');
     const now = ctx.store.now();
     const person = { name: ctx.actor.login, email: `${ctx.actor.login}@users.noreply.github.com`, date: now };

@@ -569,6 +569,113 @@ describe('git refs as a lock', () => {
   });
 });
 
+describe('git commits and fast-forward ref updates', () => {
+  const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+  async function lockCommit(message: string, parents: string[]) {
+    const { data } = await client().request('POST /repos/{owner}/{repo}/git/commits', {
+      ...repo,
+      message,
+      tree: EMPTY_TREE,
+      parents,
+    });
+    return data.sha;
+  }
+
+  it('answers for a seeded head commit with a tree that new commits may use', async () => {
+    seedPullRequest();
+    const octokit = client();
+    const head = await octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+      ...repo,
+      commit_sha: HEAD,
+    });
+    const made = await octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+      ...repo,
+      message: 'on the head tree',
+      tree: head.data.tree.sha,
+      parents: [],
+    });
+    expect(head.data.sha).toBe(HEAD);
+    expect(head.data.parents.map((p) => p.sha)).toEqual([BASE]);
+    expect(made.data.tree.sha).toBe(head.data.tree.sha);
+    expect(made.data.parents).toEqual([]);
+  });
+
+  it('refuses a commit with an unknown tree or an unknown parent with 422', async () => {
+    seedPullRequest();
+    const octokit = client();
+    const create = (tree: string, parents: string[]) =>
+      octokit.request('POST /repos/{owner}/{repo}/git/commits', { ...repo, message: 'm', tree, parents });
+    expect(await status(create('e'.repeat(40), []))).toBe(422);
+    expect(await status(create(EMPTY_TREE, ['e'.repeat(40)]))).toBe(422);
+    // A commit is not a tree.
+    expect(await status(create(HEAD, []))).toBe(422);
+  });
+
+  it('moves a ref forward to a descendant without force', async () => {
+    seedPullRequest();
+    const first = await lockCommit('first', []);
+    const child = await lockCommit('child', [first]);
+    const grandchild = await lockCommit('grandchild', [child]);
+    await client().request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: 'refs/proceed/x', sha: first });
+    const updated = await client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+      ...repo,
+      ref: 'proceed/x',
+      sha: grandchild,
+      force: false,
+    });
+    expect(updated.data.object.sha).toBe(grandchild);
+    expect(github().refs()).toContainEqual({ ref: 'refs/proceed/x', sha: grandchild });
+  });
+
+  it('refuses a non-fast-forward update with 422 "Update is not a fast forward" and keeps the ref', async () => {
+    seedPullRequest();
+    const stale = await lockCommit('stale', []);
+    const winner = await lockCommit('winner', [stale]);
+    const loser = await lockCommit('loser', [stale]);
+    await client().request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: 'refs/proceed/x', sha: stale });
+    await client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+      ...repo,
+      ref: 'proceed/x',
+      sha: winner,
+      force: false,
+    });
+    let refused: { status: number; message: string } | undefined;
+    try {
+      await client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+        ...repo,
+        ref: 'proceed/x',
+        sha: loser,
+        force: false,
+      });
+    } catch (err) {
+      const e = err as { status: number; response: { data: { message: string } } };
+      refused = { status: e.status, message: e.response.data.message };
+    }
+    expect(refused).toEqual({ status: 422, message: 'Update is not a fast forward' });
+    expect(github().refs()).toContainEqual({ ref: 'refs/proceed/x', sha: winner });
+  });
+
+  it('moves a ref anywhere with force', async () => {
+    seedPullRequest();
+    const a = await lockCommit('a', []);
+    const b = await lockCommit('b', []);
+    await client().request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: 'refs/proceed/x', sha: a });
+    const forced = await status(
+      client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...repo, ref: 'proceed/x', sha: b, force: true }),
+    );
+    expect(forced).toBe(200);
+    expect(github().refs()).toContainEqual({ ref: 'refs/proceed/x', sha: b });
+  });
+
+  it('answers 404 for a workflow run it does not know', async () => {
+    seedPullRequest();
+    expect(
+      await status(client().request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...repo, run_id: 424242 })),
+    ).toBe(404);
+  });
+});
+
 describe('workflow dispatch and runs', () => {
   it('records a dispatch and serves the run it queued, whose status a test can change', async () => {
     seedPullRequest();

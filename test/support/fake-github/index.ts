@@ -11,7 +11,7 @@
  *   fake.addTeamMember('octo-org', 'deployers', 'bob');
  *   const c = fake.addComment(7, { user: 'bob', body: '/proceed' });  // then send issueCommentEvent(...)
  *   fake.addReview(7, { user: 'bob', state: 'APPROVED' });  // then send pullRequestReviewEvent(...)
- *   fake.setPullRequestState(7, 'closed', { merged: true }); fake.setRef('refs/heads/x', sha); fake.addCommit(sha);
+ *   fake.setPullRequestState(7, 'closed', { merged: true }); fake.setRef('refs/heads/x', sha); fake.addCommit(sha, parents?);
  *   fake.pushCommit(7, newSha, files?);                     // a new head, e.g. from hooks.beforeRequest
  *   fake.repo('other/repo')                                 // the same methods for another repository
  *
@@ -29,7 +29,10 @@
  * State semantics are GitHub's, and are not violations: 404 for missing resources, 422
  * "Reference already exists" on `POST /git/refs`, 422 for refs to unknown SHAs, 403 when an app
  * edits another app's check run or a user's review. Known SHAs are PR heads and bases, pushed
- * commits, ref targets and `addCommit(sha)`.
+ * commits, ref targets and `addCommit(sha, parents?)`; each is a commit with a tree of its own
+ * (`GET /git/commits/{sha}`). `POST /git/commits` needs an existing tree and parent commits (422
+ * otherwise); `PATCH /git/refs/{ref}` without `force` only fast-forwards — the new commit must
+ * descend from the ref's current one through commits' parents — else 422 "Update is not a fast forward".
  *
  * Identity: every token acts as github-actions[bot] (the GitHub Actions app) unless `tokens` maps
  * it to another actor; with `app`, a JWT acts as the app and `POST /app/installations/{id}/access_tokens`
@@ -272,8 +275,8 @@ export class FakeGitHub {
   setPullRequestState(prNumber: number, state: 'open' | 'closed', options?: { merged?: boolean }): void {
     this.repo().setPullRequestState(prNumber, state, options);
   }
-  addCommit(sha: string): void {
-    this.repo().addCommit(sha);
+  addCommit(sha: string, parents?: string[]): void {
+    this.repo().addCommit(sha, parents);
   }
   setRef(ref: string, sha: string): void {
     this.repo().setRef(ref, sha);

@@ -215,7 +215,10 @@ export interface RepoRecord {
   roles: Map<string, Role>;
   workflowRuns: Map<number, WorkflowRunRecord>;
   dispatches: DispatchRecord[];
+  /** Commits by SHA: those created through the API and one per seeded SHA (heads, bases, ref targets). */
   gitCommits: Map<string, GitCommitRecord>;
+  /** Tree SHAs that exist: the empty tree, seeded commits' trees and trees created through the API. */
+  gitTrees: Set<string>;
   /** Every SHA the repository knows, so refs can only point at existing objects. */
   objects: Set<string>;
 }

@@ -80,6 +80,8 @@ export interface WorkflowRunSeed {
   status?: WorkflowRunRecord['status'];
   conclusion?: string | null;
   actor?: string;
+  /** The attempt the run is on (a re-run of a completed run starts attempt 2). */
+  runAttempt?: number;
 }
 
 export class Store {
@@ -137,10 +139,34 @@ export class Store {
       workflowRuns: new Map(),
       dispatches: [],
       gitCommits: new Map(),
+      gitTrees: new Set([EMPTY_TREE_SHA]),
       objects: new Set([defaultSha, EMPTY_TREE_SHA]),
     };
+    this.ensureCommit(record, defaultSha);
     this.repos.set(key, record);
     return record;
+  }
+
+  /**
+   * Makes a seeded SHA a commit `GET /git/commits/{sha}` answers, with a tree of its own, so
+   * commits created through the API can use it as a parent and its tree as theirs. A SHA that
+   * already is a commit or a tree stays what it is.
+   */
+  ensureCommit(repo: RepoRecord, sha: string, parents: string[] = []): void {
+    repo.objects.add(sha);
+    if (repo.gitCommits.has(sha) || repo.gitTrees.has(sha)) return;
+    const tree = fakeSha('tree-of', sha);
+    const person = { name: 'Octo Cat', email: 'octocat@users.noreply.github.com', date: this.now() };
+    repo.gitTrees.add(tree);
+    repo.objects.add(tree);
+    repo.gitCommits.set(sha, {
+      sha,
+      message: `Commit ${sha.slice(0, 7)}`,
+      tree,
+      parents: parents.filter((p) => repo.gitCommits.has(p)),
+      author: person,
+      committer: person,
+    });
   }
 
   /** Ref name or SHA → the tree the contents endpoint reads; branch names and their SHAs are interchangeable. */
@@ -262,8 +288,8 @@ export class RepoHandle {
     r.pulls.set(pr.number, pr);
     // The base branch is where the pull request says it is; the head branch too, unless it lives in a fork.
     this.setRef(`refs/heads/${pr.baseRef}`, pr.baseSha);
-    if (fork) r.objects.add(pr.headSha);
-    else this.setRef(`refs/heads/${pr.headRef}`, pr.headSha);
+    this.store.ensureCommit(r, pr.headSha, [pr.baseSha]);
+    if (!fork) this.setRef(`refs/heads/${pr.headRef}`, pr.headSha);
     for (const f of seed.files ?? [])
       if (f.content !== undefined) this.setFile(pr.headSha, f.filename, f.content);
     return structuredClone(pr);
@@ -278,7 +304,7 @@ export class RepoHandle {
       this.record.trees.set(key, tree);
     }
     tree.set(path.replace(/^\/+/, ''), content);
-    if (/^[0-9a-f]{40}$/.test(key)) this.record.objects.add(key);
+    if (/^[0-9a-f]{40}$/.test(key)) this.store.ensureCommit(this.record, key);
   }
 
   setPermission(login: string, role: Role): void {
@@ -288,11 +314,11 @@ export class RepoHandle {
   /** A new head commit on the pull request; `files` (if given) replaces its changed files. */
   pushCommit(prNumber: number, newHeadSha: string, files?: FileSeed[]): PullRequestRecord {
     const pr = this.pull(prNumber);
+    this.store.ensureCommit(this.record, newHeadSha, [pr.headSha]);
     pr.headSha = newHeadSha;
     pr.commits.push(newHeadSha);
     pr.updatedAt = this.store.now();
-    if (pr.fork) this.record.objects.add(newHeadSha);
-    else this.setRef(`refs/heads/${pr.headRef}`, newHeadSha);
+    if (!pr.fork) this.setRef(`refs/heads/${pr.headRef}`, newHeadSha);
     if (files) {
       pr.files = files.map(changedFile);
       for (const f of files) if (f.content !== undefined) this.setFile(newHeadSha, f.filename, f.content);
@@ -343,14 +369,14 @@ export class RepoHandle {
   }
 
   /** Makes a SHA known, so refs may point at it and check runs may be created on it. */
-  addCommit(sha: string): void {
-    this.record.objects.add(sha);
+  addCommit(sha: string, parents: string[] = []): void {
+    this.store.ensureCommit(this.record, sha, parents);
   }
 
   /** Points a ref at a SHA; a branch's files (setFile on its name) stay readable by every SHA it has pointed at. */
   setRef(ref: string, sha: string): void {
     const full = ref.startsWith('refs/') ? ref : `refs/${ref}`;
-    this.record.objects.add(sha);
+    this.store.ensureCommit(this.record, sha);
     this.record.refs.set(full, sha);
     if (full.startsWith('refs/heads/') && !this.record.branchOfSha.has(sha)) {
       this.record.branchOfSha.set(sha, full.slice('refs/heads/'.length));
@@ -372,13 +398,14 @@ export class RepoHandle {
       status: 'queued',
       conclusion: null,
       runNumber: this.record.workflowRuns.size + 1,
-      runAttempt: 1,
+      runAttempt: seed.runAttempt ?? 1,
       actor: seed.actor ?? 'octocat',
       createdAt: now,
       updatedAt: now,
     };
     if (seed.status) run.status = seed.status;
     if (seed.conclusion !== undefined) run.conclusion = seed.conclusion;
+    if (seed.runAttempt !== undefined) run.runAttempt = seed.runAttempt;
     if (existing) {
       if (seed.name) run.name = seed.name;
       if (seed.headSha) run.headSha = seed.headSha;

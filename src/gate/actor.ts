@@ -1,0 +1,22 @@
+import type { Actor } from './authorize.js';
+import type { CommandName } from './commands.js';
+import type { Policy } from './policy.js';
+import type { GateEnv } from './view.js';
+
+/** The sender as `authorize` needs them; team memberships are looked up only when the policy lists teams. */
+export async function actorOf(
+  env: GateEnv,
+  policy: Policy,
+  sender: { login: string; type: string },
+  command: CommandName,
+): Promise<Actor> {
+  const type = sender.type === 'User' || sender.type === 'Organization' ? sender.type : 'Bot';
+  if (command === 'help' || command === 'plan' || type !== 'User') return { login: sender.login, type, permission: 'none', teams: [] };
+  const permission = await env.port.getPermission(sender.login);
+  const teams: string[] = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split('/') as [string, string];
+    if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
+  }
+  return { login: sender.login, type, permission, teams };
+}

@@ -1,0 +1,196 @@
+import type { Diagnostic } from '../plan/diagnostics.js';
+import { parsePlan, parseYamlWithSchema } from '../plan/parse.js';
+import type { Plan } from '../plan/schema.js';
+import type { CheckRunInfo, GitHubPort, PullRequestInfo, ReviewInfo } from '../github/port.js';
+import { codeSpan } from '../render/markdown.js';
+import { discoverPlan } from './discover.js';
+import { decodeState } from './marker.js';
+import { DEFAULT_POLICY, policySchema, type Policy } from './policy.js';
+import type { StoredState } from './state.js';
+
+/** What the gate needs from the door it runs behind. */
+export interface GateEnv {
+  port: GitHubPort;
+  /** The login the bot posts as; state is trusted only in this account's review. */
+  botLogin: string;
+  planGlobs: string[];
+  policyPath: string;
+  log: (line: string) => void;
+  now?: () => Date;
+  /** How this door runs an approved plan; without one the gate approves but cannot execute. */
+  runner?: PlanRunner;
+}
+
+/** The door's means to execute: a checkout of the approved commit, the lock's holder, the steps' environment. */
+export interface PlanRunner {
+  /** A directory holding exactly `sha`, or why there cannot be one. */
+  workspace(sha: string, number: number): Promise<{ ok: true; dir: string } | { ok: false; message: string }>;
+  /** Who holds the lock while this door executes (the workflow run, the app instance). */
+  holder: { kind: 'workflow-run' | 'app'; id: string; url?: string };
+  /** The environment steps inherit. */
+  env: NodeJS.ProcessEnv;
+  /** Values masked in posted logs. */
+  secrets: string[];
+  /** How often a running execution looks for /cancel, a closed pull request or a new head. */
+  pollMs: number;
+}
+
+/** Everything the gate reads about a pull request before deciding. */
+export interface View {
+  pr: PullRequestInfo;
+  policy: Policy;
+  policyErrors: Diagnostic[];
+  plan: PlanView;
+  review: ReviewInfo | undefined;
+  stored: StoredState | undefined;
+}
+
+export type PlanView =
+  | { kind: 'none' }
+  | { kind: 'many'; paths: string[] }
+  | { kind: 'invalid'; path: string; blobSha: string; errors: Diagnostic[]; warnings: Diagnostic[] }
+  | { kind: 'valid'; path: string; blobSha: string; plan: Plan; source: string; hash: string; warnings: Diagnostic[] };
+
+export const CHECK_PLAN = 'proceed/plan';
+export const CHECK_VERIFY = 'proceed/verify';
+export const LOCK_PREFIX = 'proceed/locks/pr-';
+
+/** The check run of a step: `proceed/<id>`. */
+export function stepCheckName(stepId: string): string {
+  return `proceed/${stepId}`;
+}
+
+/** What a step's check run carries in `external_id`, tying the result to the plan it ran from. */
+export function stepExternalId(planHash: string, stepId: string): string {
+  return `${planHash.slice(0, 40)}:${stepId}`;
+}
+
+/** Reads the pull request, the base branch's policy, the plan at the head, and the bot's own review. */
+export async function loadView(env: GateEnv, number: number): Promise<View> {
+  const { port } = env;
+  const pr = await port.getPullRequest(number);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number),
+    port.listReviews(number),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha),
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors: Diagnostic[] = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : undefined;
+
+  const found = discoverPlan(files, env.planGlobs);
+  let plan: PlanView;
+  if (found.kind !== 'one') plan = found;
+  else {
+    const file = await port.readFile(found.path, pr.headSha);
+    if (!file) plan = { kind: 'none' };
+    else {
+      const parsed = parsePlan(file.content, found.path);
+      plan = parsed.ok
+        ? {
+            kind: 'valid',
+            path: found.path,
+            blobSha: file.sha,
+            plan: parsed.plan,
+            source: parsed.source,
+            hash: parsed.hash,
+            warnings: parsed.warnings,
+          }
+        : { kind: 'invalid', path: found.path, blobSha: file.sha, errors: parsed.errors, warnings: parsed.warnings };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+
+/** The bot's review: the newest one by the bot's own account. Markers anywhere else are ignored. */
+function ownReview(reviews: ReviewInfo[], botLogin: string): ReviewInfo | undefined {
+  const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own.find((r) => decodeState(r.body)) ?? own[0];
+}
+
+/** Whether the stored approval still holds for what the pull request is now. */
+export function bound(stored: StoredState, view: View): boolean {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== 'valid') return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === 'plan' || a.headSha === view.pr.headSha;
+}
+
+export function freshState(view: View): StoredState {
+  const plan = view.plan.kind === 'valid' ? view.plan : undefined;
+  return {
+    v: 1,
+    state: 'proposed',
+    planPath: plan?.path ?? '',
+    planBlob: plan?.blobSha ?? '',
+    planHash: plan?.hash ?? '',
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: [],
+  };
+}
+
+export interface Binding {
+  stored?: StoredState;
+  notice?: string;
+}
+
+/**
+ * After a push: does the approval still hold? With `bind_approval_to: head` any new commit voids
+ * it; with `plan` only a change of the plan file does, and the approval moves to the new head (whose
+ * steps still have to run there: nothing runs without a `/proceed`). A voided approval puts the plan
+ * back to `proposed`, and the review says why.
+ */
+export function bindingAfterPush(view: View): Binding {
+  if (view.plan.kind !== 'valid') return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh: StoredState = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha,
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: 'proposed', next: undefined } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    // Same plan, new commit: the approval stands, but nothing has run on this commit yet.
+    return {
+      stored: { ...fresh, state: 'approved', approval: { ...prev.approval, headSha: view.pr.headSha }, confirmed: [], next: undefined },
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged
+    ? `the plan changed in ${codeSpan(short(view.pr.headSha))}`
+    : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: 'proposed', approval: undefined, confirmed: [], next: undefined },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`,
+  };
+}
+
+/** The newest check run of each step of this plan on this commit (others' and older plans' are ignored). */
+export function stepChecks(checks: CheckRunInfo[], planHash: string, stepIds: string[]): Map<string, CheckRunInfo> {
+  const byStep = new Map<string, CheckRunInfo>();
+  for (const id of stepIds) {
+    const newest = checks
+      .filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash, id))
+      .sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+
+export function short(sha: string): string {
+  return sha.slice(0, 7);
+}

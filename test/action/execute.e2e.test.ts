@@ -1,0 +1,322 @@
+/**
+ * The Action's second half end to end (SPEC §3–§5): the bundle checks out the approved commit from
+ * a local bare repository, runs the steps as real processes, and reports them as check runs on the
+ * OpenAPI-checked fake GitHub.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeState } from '../../src/gate/marker.js';
+import { runAction, type ActionRun } from '../support/action.js';
+import type { FakeGitHub } from '../support/fake-github/index.js';
+import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
+import { issueCommentEvent, pullRequestEvent } from '../support/payloads.js';
+import { makeRemote, type Remote } from '../support/remote.js';
+
+const BOT = 'github-actions[bot]';
+const PLAN_PATH = 'deploy/release.plan.yml';
+
+/** Each step appends to $RUN_LOG; step two fails while $FAIL_TWO exists; step three waits while $HOLD exists. */
+function plan(extra: { checkpoint?: boolean; allowSkip?: boolean; stepTwo?: string; verify?: string } = {}): string {
+  return `version: 1
+title: Release the widgets service
+config:
+  allow_skip: ${extra.allowSkip ?? false}
+steps:
+  - id: one
+    name: Build the release
+    run: echo one >> "$RUN_LOG"
+    rollback: echo undo-one >> "$RUN_LOG"
+    estimate: 1m
+  - id: two
+    name: Migrate the database
+    run: ${extra.stepTwo ?? 'echo two >> "$RUN_LOG"; test ! -e "$FAIL_TWO"'}
+    rollback: echo undo-two >> "$RUN_LOG"
+    estimate: 1m
+  - id: three
+    name: Switch traffic
+    run: echo three >> "$RUN_LOG"; while [ -e "$HOLD" ]; do sleep 0.05; done
+    checkpoint: ${extra.checkpoint ?? false}
+    estimate: 1m
+verify:
+  tests: ${extra.verify ?? 'echo verify >> "$RUN_LOG"'}
+`;
+}
+
+interface Scene {
+  fake: FakeGitHub;
+  remote: Remote;
+  head: string;
+  dir: string;
+  log: () => string[];
+  env: Record<string, string>;
+  send: (user: string, body: string) => Promise<ActionRun>;
+  open: () => Promise<ActionRun>;
+  state: () => ReturnType<typeof decodeState>;
+  checks: (name: string) => ReturnType<FakeGitHub['checkRuns']>;
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function scene(fake: FakeGitHub, planText = plan(), policy?: string): Scene {
+  const remote = makeRemote(policy ? { '.github/proceed.yml': policy } : {});
+  const head = remote.commit({ [PLAN_PATH]: planText });
+  const dir = mkdtempSync(join(tmpdir(), 'proceed-e2e-'));
+  cleanups.push(() => remote.cleanup(), () => rmSync(dir, { recursive: true, force: true }));
+  fake.addPullRequest({ number: 7, user: 'alice', headSha: head, baseSha: remote.baseSha, files: [{ filename: PLAN_PATH, content: planText }] });
+  if (policy) fake.setFile(remote.baseSha, '.github/proceed.yml', policy);
+  fake.setPermission('alice', 'write');
+  fake.setPermission('bob', 'write');
+  const env = {
+    GITHUB_SERVER_URL: remote.serverUrl,
+    RUN_LOG: join(dir, 'run.log'),
+    FAIL_TWO: join(dir, 'fail-two'),
+    HOLD: join(dir, 'hold'),
+  };
+  let runs = 2000;
+  const s: Scene = {
+    fake,
+    remote,
+    head,
+    dir,
+    env,
+    log: () => (existsSync(env.RUN_LOG) ? readFileSync(env.RUN_LOG, 'utf8').trim().split('\n') : []),
+    open: () =>
+      runAction({ fake, event: 'pull_request', payload: pullRequestEvent('opened', { number: 7, user: 'alice', headSha: head, baseSha: remote.baseSha }), env }),
+    send: (user, body) => {
+      const c = fake.addComment(7, { user, body });
+      return runAction({
+        fake,
+        event: 'issue_comment',
+        payload: issueCommentEvent('created', { number: 7, user, body, commentId: c.id, prAuthor: 'alice' }),
+        env: { ...env, GITHUB_RUN_ID: String(runs++) },
+      });
+    },
+    state: () => decodeState(fake.reviews(7).find((r) => r.user === BOT)!.body),
+    checks: (name) => fake.checkRuns(head).filter((c) => c.name === name),
+  };
+  return s;
+}
+
+function newest(s: Scene, name: string) {
+  return s.checks(name).at(-1);
+}
+
+describe('executing an approved plan', () => {
+  const github = useFakeGitHub();
+
+  it('runs every step in order on the approved commit, one check run each, and passes the gate', async () => {
+    const s = scene(github());
+    await s.open();
+    const run = await s.send('bob', '/proceed');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    for (const id of ['one', 'two', 'three']) {
+      const check = newest(s, `proceed/${id}`)!;
+      expect(check).toMatchObject({ status: 'completed', conclusion: 'success' });
+      expect(check.output.summary).toMatch(/exit code 0/);
+      expect(check.output.summary).toMatch(/estimate of 1m/);
+    }
+    expect(newest(s, 'proceed/verify')).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(s.state()?.state).toBe('verified');
+    expect(run.outputs).toMatchObject({ state: 'verified', 'plan-path': PLAN_PATH });
+    const report = s.fake.comments(7).find((c) => c.user === BOT && /estimate/i.test(c.body));
+    expect(report, 'completion report').toBeDefined();
+    expect(run.summary).toContain('Release the widgets service');
+  });
+
+  it('stops on a failing step, comments the escalation, fails the job, and /retry finishes without re-running step one', async () => {
+    const s = scene(github());
+    writeFileSync(s.env.FAIL_TWO, '');
+    await s.open();
+    const failed = await s.send('bob', '/proceed');
+    expect(failed.code).not.toBe(0);
+    expect(s.log()).toEqual(['one', 'two']);
+    expect(newest(s, 'proceed/two')!.conclusion).toBe('failure');
+    expect(newest(s, 'proceed/three')).toBeUndefined();
+    expect(newest(s, 'proceed/verify')!.conclusion).toBe('failure');
+    expect(s.state()).toMatchObject({ state: 'failed', next: 'two' });
+    const escalation = s.fake.comments(7).at(-1)!.body;
+    expect(escalation).toContain('/retry');
+    expect(escalation).toContain('/cancel');
+    expect(escalation).not.toContain('/skip');
+
+    rmSync(s.env.FAIL_TWO);
+    const retried = await s.send('bob', '/retry');
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'two', 'three', 'verify']);
+    expect(s.checks('proceed/one')).toHaveLength(1);
+    expect(newest(s, 'proceed/verify')!.conclusion).toBe('success');
+    expect(s.state()?.state).toBe('verified');
+  });
+
+  it('skips a failed step with /skip when the plan allows it, and refuses /skip when it does not', async () => {
+    const fake = github();
+    const s = scene(fake, plan({ allowSkip: true }));
+    writeFileSync(s.env.FAIL_TWO, '');
+    await s.open();
+    await s.send('bob', '/proceed');
+    const skipped = await s.send('bob', '/skip');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(newest(s, 'proceed/two')!.conclusion).toBe('skipped');
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    expect(s.state()?.state).toBe('verified');
+  });
+
+  it('refuses /skip when the plan does not allow skipping', async () => {
+    const s = scene(github());
+    writeFileSync(s.env.FAIL_TWO, '');
+    await s.open();
+    await s.send('bob', '/proceed');
+    await s.send('bob', '/skip');
+    expect(s.fake.comments(7).at(-1)!.body).toMatch(/allow_skip/);
+    expect(s.log()).toEqual(['one', 'two']);
+    expect(s.state()?.state).toBe('failed');
+  });
+
+  it('cancels a failed plan with /cancel: the steps not run are marked cancelled', async () => {
+    const s = scene(github());
+    writeFileSync(s.env.FAIL_TWO, '');
+    await s.open();
+    await s.send('bob', '/proceed');
+    const run = await s.send('alice', '/cancel');
+    expect(run.code).toBe(0);
+    expect(newest(s, 'proceed/three')!.conclusion).toBe('cancelled');
+    expect(newest(s, 'proceed/verify')!.conclusion).toBe('cancelled');
+    expect(s.state()?.state).toBe('cancelled');
+  });
+
+  it('runs the rollback commands of completed steps, newest first, each as a check run', async () => {
+    const s = scene(github());
+    await s.open();
+    await s.send('bob', '/proceed');
+    const run = await s.send('bob', '/rollback');
+    expect(run.code, run.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify', 'undo-two', 'undo-one']);
+    expect(newest(s, 'proceed/rollback-two')!.conclusion).toBe('success');
+    expect(newest(s, 'proceed/rollback-one')!.conclusion).toBe('success');
+    expect(s.fake.comments(7).at(-1)!.body).toMatch(/Rollback done/);
+  });
+
+  it('pauses before a checkpoint and resumes on the next /proceed', async () => {
+    const s = scene(github(), plan({ checkpoint: true }));
+    await s.open();
+    const paused = await s.send('bob', '/proceed');
+    expect(paused.code).toBe(0);
+    expect(s.log()).toEqual(['one', 'two']);
+    expect(newest(s, 'proceed/three')!.conclusion).toBe('action_required');
+    expect(s.state()).toMatchObject({ state: 'paused', next: 'three' });
+    expect(paused.outputs['next-step']).toBe('three');
+    expect(s.fake.comments(7).at(-1)!.body).toMatch(/Checkpoint/);
+    const resumed = await s.send('bob', '/proceed');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    expect(s.state()?.state).toBe('verified');
+  });
+
+  it('runs each step once when two /proceed arrive at the same moment', async () => {
+    const s = scene(github());
+    await s.open();
+    const [a, b] = await Promise.all([s.send('bob', '/proceed'), s.send('bob', '/proceed')]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const counts = s.log().reduce<Record<string, number>>((m, l) => ({ ...m, [l]: (m[l] ?? 0) + 1 }), {});
+    expect(counts.one).toBe(1);
+    expect(counts.two).toBe(1);
+    expect(s.fake.refs().filter((r) => r.ref.includes('locks'))).toHaveLength(0);
+  });
+
+  it('resumes after the runner was killed in the middle of step two, without re-running step one', async () => {
+    const fake = github();
+    const once = 'if [ -e "$HOLD.once" ]; then rm "$HOLD.once"; echo $$ > "$HOLD.pid"; sleep 30; fi';
+    const s = scene(fake, plan({ stepTwo: `echo two >> "$RUN_LOG"; ${once}` }));
+    writeFileSync(`${s.env.HOLD}.once`, '');
+    await s.open();
+    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
+    await runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', { number: 7, user: 'bob', body: '/proceed', commentId: c.id, prAuthor: 'alice' }),
+      env: { ...s.env, GITHUB_RUN_ID: '1001' },
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (!existsSync(`${s.env.HOLD}.pid`)) return;
+          clearInterval(timer);
+          // The whole machine goes: the Action and the step's process group.
+          try {
+            process.kill(-Number(readFileSync(`${s.env.HOLD}.pid`, 'utf8')), 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+          child.kill('SIGKILL');
+        }, 20);
+      },
+    });
+    expect(s.log()).toEqual(['one', 'two']);
+    expect(s.state()?.state).toBe('executing');
+    fake.setWorkflowRun({ id: 1001, status: 'completed', conclusion: 'failure' });
+    const resumed = await s.send('bob', '/proceed');
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'two', 'three', 'verify']);
+    expect(s.checks('proceed/one')).toHaveLength(1);
+    expect(s.state()?.state).toBe('verified');
+  });
+
+  it('stops the running step when the pull request is closed, and releases the lock', async () => {
+    const fake = github();
+    const s = scene(fake);
+    writeFileSync(s.env.HOLD, '');
+    await s.open();
+    const running = s.send('bob', '/proceed');
+    await until(() => s.log().includes('three'));
+    fake.setPullRequestState(7, 'closed');
+    const run = await running;
+    expect(run.code).toBe(0);
+    expect(newest(s, 'proceed/three')!.conclusion).toBe('cancelled');
+    expect(newest(s, 'proceed/verify')!.conclusion).not.toBe('success');
+    expect(s.log()).not.toContain('verify');
+    expect(fake.refs().filter((r) => r.ref.includes('locks'))).toHaveLength(0);
+    expect(s.state()?.state).toBe('cancelled');
+  });
+
+  it('keeps every posted body within GitHub limits when a step prints 5 MB', async () => {
+    const s = scene(github(), plan({ stepTwo: 'head -c 3750000 /dev/urandom | base64; echo two >> "$RUN_LOG"' }));
+    await s.open();
+    const run = await s.send('bob', '/proceed');
+    expect(run.code, run.stderr).toBe(0);
+    const two = newest(s, 'proceed/two')!;
+    expect(two.output.text!.length).toBeLessThanOrEqual(65_535);
+    expect(two.output.text).toMatch(/bytes of output are not shown/);
+    expect(s.state()?.state).toBe('verified');
+  });
+});
+
+describe('API faults during execution', () => {
+  const github = useFakeGitHub();
+
+  it('completes with 20% of requests answering 502 or a secondary rate limit, posting nothing twice', async () => {
+    const fake = github();
+    const s = scene(fake);
+    await s.open();
+    fake.faults({ rate: 0.2, kinds: ['502', 'secondary-rate-limit'], seed: 7 });
+    const run = await s.send('bob', '/proceed');
+    fake.faults(null);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    for (const id of ['one', 'two', 'three']) expect(s.checks(`proceed/${id}`)).toHaveLength(1);
+    expect(fake.reviews(7).filter((r) => r.user === BOT)).toHaveLength(1);
+    expect(fake.comments(7).filter((c) => c.user === BOT)).toHaveLength(1);
+    expect(s.state()?.state).toBe('verified');
+  }, 120_000);
+});
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
