@@ -27239,7 +27239,8 @@ var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
 var durationRe = new RegExp(DURATION_PATTERN);
 function parseDuration(text) {
   const m = durationRe.exec(text);
-  if (!m || text.length === 0) throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
   const [, h, min, s] = m;
   return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
 }
@@ -27259,7 +27260,10 @@ var MAX_PLAN_STEPS = 50;
 var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
 var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
 var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).describe("Extra environment variables for the command");
+var envSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+).describe("Extra environment variables for the command");
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = external_exports.strictObject({
   id: external_exports.string().regex(STEP_ID_PATTERN, {
@@ -27349,10 +27353,13 @@ var planSchema = external_exports.strictObject({
 // src/plan/parse.ts
 var MAX_PLAN_BYTES = 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
 var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
 var PositionIndex = class {
   #doc;
   #lines;
+  #pairIndex = /* @__PURE__ */ new WeakMap();
+  #aliasTargets = /* @__PURE__ */ new WeakMap();
   constructor(doc, lines) {
     this.#doc = doc;
     this.#lines = lines;
@@ -27390,34 +27397,9 @@ var PositionIndex = class {
     }
     return this.root();
   }
-  /** Every key written for `key` in the mapping at `mapPath`, in source order (more than one only for a duplicate). */
-  keyOccurrences(mapPath, key) {
-    const map2 = this.#resolve(this.#find(mapPath)?.value);
-    if (!(0, import_yaml.isMap)(map2)) return [];
-    return map2.items.flatMap(
-      (pair) => scalarKey(pair) === key && (0, import_yaml.isNode)(pair.key) ? [this.#span(pair.key)].filter(isDefined) : []
-    );
-  }
-  /** The key path of the mapping key written at `offset`, if one is. */
-  keyPathAt(offset) {
-    const search = (node2, path) => {
-      if ((0, import_yaml.isMap)(node2)) {
-        for (const pair of node2.items) {
-          const key = scalarKey(pair);
-          if (key === void 0) continue;
-          if ((0, import_yaml.isNode)(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
-          const found = search(pair.value, [...path, key]);
-          if (found) return found;
-        }
-      } else if ((0, import_yaml.isSeq)(node2)) {
-        for (const [i, item] of node2.items.entries()) {
-          const found = search(item, [...path, i]);
-          if (found) return found;
-        }
-      }
-      return void 0;
-    };
-    return search(this.#doc.contents, []);
+  /** Where a yaml node is written, if it was parsed from this source. */
+  spanOf(node2) {
+    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
   }
   /** Offset → 1-based position. */
   at(offset) {
@@ -27432,7 +27414,9 @@ var PositionIndex = class {
     return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   }
   #resolve(node2) {
-    return (0, import_yaml.isAlias)(node2) ? node2.resolve(this.#doc) : node2;
+    if (!(0, import_yaml.isAlias)(node2)) return node2;
+    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
+    return this.#aliasTargets.get(node2);
   }
   #find(path) {
     let key;
@@ -27452,9 +27436,22 @@ var PositionIndex = class {
     }
     return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
   }
+  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
+  #pairsByKey(map2) {
+    let index = this.#pairIndex.get(map2);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map2.items) {
+        const key = scalarKey(pair);
+        if (key !== void 0) index.set(key, pair);
+      }
+      this.#pairIndex.set(map2, index);
+    }
+    return index;
+  }
   /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
   #findPair(map2, key, depth) {
-    const own2 = map2.items.findLast((pair) => scalarKey(pair) === key);
+    const own2 = this.#pairsByKey(map2).get(key);
     if (own2 || depth > 8) return own2;
     for (const pair of map2.items) {
       if (scalarKey(pair) !== "<<") continue;
@@ -27476,9 +27473,7 @@ function scalarKey(pair) {
 function isEmptyScalar(node2) {
   return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
 }
-function isDefined(value) {
-  return value !== void 0;
-}
+var TOO_DEEP = "the document is nested too deeply to read; flatten it";
 var YAML_MESSAGES = {
   MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
   TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
@@ -27491,7 +27486,7 @@ var YAML_MESSAGES = {
   BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
   KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
-  RESOURCE_EXHAUSTION: () => "the document is nested too deeply to read; flatten it",
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
 };
 function yamlErrorDiagnostic(error62, severity, positions, file2) {
@@ -27499,26 +27494,56 @@ function yamlErrorDiagnostic(error62, severity, positions, file2) {
   const start = positions.at(offset);
   const end = positions.at(error62.pos[1]);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  if (error62.code === "DUPLICATE_KEY") {
-    const path = positions.keyPathAt(offset);
-    const key = path?.at(-1);
-    if (path && key !== void 0) {
-      const first = positions.keyOccurrences(path.slice(0, -1), String(key))[0];
-      const firstAt = first && first.line !== span.line ? ` (first at line ${first.line})` : "";
-      const message2 = `duplicate key \`${String(key)}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`;
-      return { severity, file: file2, ...span, path: formatPath(path), message: message2 };
-    }
-    return {
-      severity,
-      file: file2,
-      ...span,
-      path: "",
-      message: "duplicate key; a key may appear only once in a mapping"
-    };
-  }
   const friendly = YAML_MESSAGES[error62.code];
   const message = friendly ? friendly(error62.message) : `YAML syntax error: ${error62.message}`;
   return { severity, file: file2, ...span, path: "", message };
+}
+function duplicateKeyErrors(doc, positions, file2) {
+  const errors = [];
+  const pending = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node: node2, path } = next;
+    if ((0, import_yaml.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!(0, import_yaml.isMap)(node2)) continue;
+    const first = /* @__PURE__ */ new Map();
+    for (const pair of node2.items) {
+      const key = scalarKey(pair);
+      if (key === void 0) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== "<<" || !(0, import_yaml.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
+      errors.push({
+        severity: "error",
+        file: file2,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
+      });
+    }
+  }
+  return errors;
+}
+function capErrors(errors, file2) {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file2,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1
+    }
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
 }
 function dedupeByPosition(diagnostics) {
   const seen = /* @__PURE__ */ new Set();
@@ -27529,7 +27554,7 @@ function dedupeByPosition(diagnostics) {
     return true;
   });
 }
-function aliasDiagnostic(doc, error62, positions, file2) {
+function conversionDiagnostic(doc, error62, positions, file2) {
   const aliases = [];
   const anchors = /* @__PURE__ */ new Set();
   let unresolved;
@@ -27556,6 +27581,7 @@ function aliasDiagnostic(doc, error62, positions, file2) {
       `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
     );
   }
+  if (error62 instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
   const reason = error62 instanceof Error ? error62.message : String(error62);
   return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
 }
@@ -27736,7 +27762,7 @@ function issueDiagnostics(issue2, ctx) {
   });
   if (issue2.code === "unrecognized_keys") {
     const known = knownKeys(ctx.schema, path);
-    return issue2.keys.map((key) => {
+    return issue2.keys.slice(0, MAX_ERRORS + 1).map((key) => {
       const at = [...path, key];
       const suggestion = closestMatch(key, known);
       const hint = suggestion ? `did you mean \`${suggestion}\`?` : `expected one of ${listWords(
@@ -27800,7 +27826,8 @@ function parseYamlWithSchema(source, file2, schema) {
       lineCounter: lines,
       prettyErrors: false,
       merge: true,
-      uniqueKeys: true,
+      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
+      uniqueKeys: false,
       stringKeys: true
     });
   } catch (error62) {
@@ -27809,11 +27836,15 @@ function parseYamlWithSchema(source, file2, schema) {
   }
   const positions = new PositionIndex(doc, lines);
   const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2));
-  if (doc.errors.length > 0) {
-    const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
-    const yamlErrors = exhausted.length > 0 ? exhausted : doc.errors;
-    const errors2 = dedupeByPosition(yamlErrors.map((e) => yamlErrorDiagnostic(e, "error", positions, file2)));
-    return { ok: false, errors: sortDiagnostics(errors2), warnings };
+  const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
+  const syntaxErrors = [
+    ...(exhausted.length > 0 ? exhausted : doc.errors).map(
+      (e) => yamlErrorDiagnostic(e, "error", positions, file2)
+    ),
+    ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file2)
+  ];
+  if (syntaxErrors.length > 0) {
+    return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file2), warnings };
   }
   if (doc.contents === null) {
     const empty = external_exports.safeParse(schema, {});
@@ -27826,13 +27857,13 @@ function parseYamlWithSchema(source, file2, schema) {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error62) {
-    return { ok: false, errors: [aliasDiagnostic(doc, error62, positions, file2)], warnings };
+    return { ok: false, errors: [conversionDiagnostic(doc, error62, positions, file2)], warnings };
   }
   const result = external_exports.safeParse(schema, data, { error: defaultMessage });
   if (result.success) return { ok: true, value: result.data, positions, warnings };
   const ctx = { data, schema, positions, file: file2 };
-  const errors = result.error.issues.flatMap((issue2) => issueDiagnostics(issue2, ctx));
-  return { ok: false, errors: sortDiagnostics(errors), warnings };
+  const errors = result.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue2) => issueDiagnostics(issue2, ctx));
+  return { ok: false, errors: capErrors(sortDiagnostics(errors), file2), warnings };
 }
 function parsePlan(source, file2) {
   const bytes = Buffer.byteLength(source, "utf8");
@@ -28964,7 +28995,12 @@ function readOutput(child, fifo, spec, onBytes) {
         return true;
       }
     };
-    const socket = new Socket({ fd: fifo.readFd, readable: true, writable: false, onread });
+    const socket = new Socket({
+      fd: fifo.readFd,
+      readable: true,
+      writable: false,
+      onread
+    });
     socket.on("error", () => void 0);
     return { streams: [socket], decoders: [d] };
   }
@@ -29148,7 +29184,14 @@ function stepCommand(step) {
 }
 function verificationCommand2(name, v) {
   if (typeof v === "string") {
-    return { id: name, run: v, shell: "bash", workingDirectory: void 0, env: void 0, timeout: void 0 };
+    return {
+      id: name,
+      run: v,
+      shell: "bash",
+      workingDirectory: void 0,
+      env: void 0,
+      timeout: void 0
+    };
   }
   return {
     id: name,
@@ -29389,7 +29432,9 @@ async function executePlan(opts) {
         continue;
       }
       if (stopsBefore(plan, index) && !opts.confirmed?.has(step.id)) {
-        const decision = await ask(() => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause"));
+        const decision = await ask(
+          () => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause")
+        );
         if (decision === "aborted" || decision === "cancel") {
           const why = decision === "aborted" ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
           await cancelFrom(index, `not run: ${why}`);
@@ -29413,10 +29458,21 @@ async function executePlan(opts) {
           firstFailure ??= { index, reason: describeFailure(step, result) };
           break;
         }
-        const decision = await ask(() => opts.onFailure?.(step, result, index) ?? Promise.resolve("stop"));
+        const decision = await ask(
+          () => opts.onFailure?.(step, result, index) ?? Promise.resolve("stop")
+        );
         if (decision === "retry") continue;
         if (decision === "skip" && config2.allow_skip) {
-          await finishStep(step, index, settled(step.id, "skipped", `skipped by /skip after it ${result.status === "timed-out" ? "timed out" : "failed"}`, step.estimate));
+          await finishStep(
+            step,
+            index,
+            settled(
+              step.id,
+              "skipped",
+              `skipped by /skip after it ${result.status === "timed-out" ? "timed out" : "failed"}`,
+              step.estimate
+            )
+          );
           break;
         }
         if (decision === "aborted" || decision === "cancel") {
@@ -29440,7 +29496,9 @@ async function executePlan(opts) {
     return void 0;
   };
   const executeVerify = async () => {
-    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(([name, v]) => verificationCommand2(name, v));
+    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(
+      ([name, v]) => verificationCommand2(name, v)
+    );
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
@@ -29565,7 +29623,8 @@ var Progress = class {
         break;
       case "paused":
         this.stopSpinner();
-        this.term.out(`\u23F8  paused before [${event.index + 1}/${this.plan.steps.length}] ${event.step.name}`);
+        if (event.reason === "checkpoint")
+          this.term.out(`\u23F8  paused before [${event.index + 1}/${this.plan.steps.length}] ${event.step.name}`);
         break;
       case "verify-started":
         this.stopSpinner();

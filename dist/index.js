@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve2(data);
             });
           });
         }
@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise2 = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          await new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve, reject) => {
+        return await new Promise((resolve2, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve(null);
+              resolve2(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve2(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve2(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -11117,7 +11117,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11157,7 +11157,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11170,7 +11170,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11210,7 +11210,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve2({
                 status: status2,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve({
+              resolve2({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -14958,7 +14958,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15049,7 +15049,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -15078,7 +15078,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve) => {
-        setTimeout(resolve, ms).unref();
+      return new Promise((resolve2) => {
+        setTimeout(resolve2, ms).unref();
       });
     }
     module.exports = {
@@ -19761,7 +19761,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -19769,7 +19769,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -19978,7 +19978,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -20024,8 +20024,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -20721,7 +20721,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -20779,7 +20779,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse5 = require_parse2();
     var utils = require_utils2();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -20907,7 +20907,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -28383,11 +28383,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve) {
-          resolve(value);
+        return value instanceof P ? value : new P(function(resolve2) {
+          resolve2(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve, reject) {
+      return new (P || (P = Promise))(function(resolve2, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28403,7 +28403,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result2) {
-          result2.done ? resolve(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+          result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28490,26 +28490,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve2) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve(output2.toString());
+              resolve2(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve2) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve(Buffer.concat(chunks));
+              resolve2(Buffer.concat(chunks));
             });
           }));
         });
@@ -28717,14 +28717,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve(res);
+                resolve2(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -28968,12 +28968,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve) => setTimeout(() => resolve(), ms));
+          return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve2, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -28981,7 +28981,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve(response);
+              resolve2(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -29020,7 +29020,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve(response);
+              resolve2(response);
             }
           }));
         });
@@ -29042,7 +29042,7 @@ var require_light = __commonJS({
       function getCjsExportFromNamespace(n) {
         return n && n["default"] || n;
       }
-      var load2 = function(received, defaults2, onto = {}) {
+      var load = function(received, defaults2, onto = {}) {
         var k, ref, v;
         for (k in defaults2) {
           v = defaults2[k];
@@ -29061,7 +29061,7 @@ var require_light = __commonJS({
         return onto;
       };
       var parser = {
-        load: load2,
+        load,
         overwrite
       };
       var DLList;
@@ -29449,20 +29449,20 @@ var require_light = __commonJS({
           var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
             return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
+              var amount, incr, maximum, now2, reservoir;
+              now2 = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now2 >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now2;
                 this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
                 this.instance._drainAll(this.computeCapacity());
               }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+              if (this.storeOptions.reservoirIncreaseInterval != null && now2 >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
                 ({
                   reservoirIncreaseAmount: amount,
                   reservoirIncreaseMaximum: maximum,
                   reservoir
                 } = this.storeOptions);
-                this._lastReservoirIncrease = now;
+                this._lastReservoirIncrease = now2;
                 incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
                 if (incr > 0) {
                   this.storeOptions.reservoir += incr;
@@ -29484,8 +29484,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve, reject) {
-            return setTimeout(resolve, t);
+          return new this.Promise(function(resolve2, reject) {
+            return setTimeout(resolve2, t);
           });
         }
         computePenalty() {
@@ -29544,29 +29544,29 @@ var require_light = __commonJS({
           await this.yieldLoop();
           return this.storeOptions.reservoir;
         }
-        isBlocked(now) {
-          return this._unblockTime >= now;
+        isBlocked(now2) {
+          return this._unblockTime >= now2;
         }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        check(weight, now2) {
+          return this.conditionsCheck(weight) && this._nextRequest - now2 <= 0;
         }
         async __check__(weight) {
-          var now;
+          var now2;
           await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
+          now2 = Date.now();
+          return this.check(weight, now2);
         }
         async __register__(index, weight, expiration) {
-          var now, wait;
+          var now2, wait;
           await this.yieldLoop();
-          now = Date.now();
+          now2 = Date.now();
           if (this.conditionsCheck(weight)) {
             this._running += weight;
             if (this.storeOptions.reservoir != null) {
               this.storeOptions.reservoir -= weight;
             }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
+            wait = Math.max(this._nextRequest - now2, 0);
+            this._nextRequest = now2 + wait + this.storeOptions.minTime;
             return {
               success: true,
               wait,
@@ -29582,16 +29582,16 @@ var require_light = __commonJS({
           return this.storeOptions.strategy === 3;
         }
         async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
+          var blocked, now2, reachedHWM;
           await this.yieldLoop();
           if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
             throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
           }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          now2 = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now2);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now2));
           if (blocked) {
-            this._unblockTime = now + this.computePenalty();
+            this._unblockTime = now2 + this.computePenalty();
             this._nextRequest = this._unblockTime + this.storeOptions.minTime;
             this.instance._dropAllQueued();
           }
@@ -29696,15 +29696,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve, returned, task;
+          var args, cb, error63, reject, resolve2, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve(returned);
+                  return resolve2(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -29719,13 +29719,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve;
-          resolve = reject = null;
+          var promise2, reject, resolve2;
+          resolve2 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve = _resolve;
+            resolve2 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve, reject });
+          this._queue.push({ task, args, resolve: resolve2, reject });
           this._tryToRun();
           return promise2;
         }
@@ -30126,14 +30126,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve, reject) => {
+              return new this.Promise((resolve2, reject) => {
                 if (finished()) {
-                  return resolve();
+                  return resolve2();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve();
+                      return resolve2();
                     }
                   });
                 }
@@ -30226,9 +30226,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve, reject) {
+              return new this.Promise(function(resolve2, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve)(args3);
+                  return (args3[0] != null ? reject : resolve2)(args3);
                 });
               });
             };
@@ -30351,7 +30351,8 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -30515,11 +30516,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30535,7 +30536,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35931,7 +35932,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve) {
+function isRecursive(inst, stack, resolve2) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -35941,7 +35942,7 @@ function isRecursive(inst, stack, resolve) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+      const answer = isRecursive(child, stack, resolve2);
       if (answer > result2)
         result2 = answer;
     }
@@ -35952,7 +35953,7 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -36016,7 +36017,7 @@ function isRecursive(inst, stack, resolve) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -41575,8 +41576,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+        const plural3 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -41720,8 +41721,8 @@ var error45 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+        const plural3 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -50685,6 +50686,280 @@ function toGateEvent(name, payload) {
   }
 }
 
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/github/lock.ts
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = external_exports.object({
+  kind: external_exports.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: external_exports.string().min(1),
+  url: external_exports.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: external_exports.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The head commit being executed. */
+  sha: external_exports.string()
+});
+var lockMessageSchema = external_exports.object({
+  "proceed-lock": external_exports.literal(1),
+  pr: external_exports.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url: url2, attempt } = o.holder;
+    const holder = { kind, id, url: url2, attempt, at: now2().toISOString(), sha: o.headSha };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => ({
+    acquired: true,
+    lock: {
+      ref: fullRef,
+      sha: mine.sha,
+      holder: mine.holder,
+      release: async () => {
+        if ((await port.getRef(ref))?.sha === mine.sha) await port.deleteRef(ref);
+      }
+    }
+  });
+  let create = true;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let attempted;
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
+    const mine = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, mine.sha, false) === "updated") return held(mine);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number4) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
+}
+function describeHolder(holder, now2) {
+  const age = now2.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}`;
+}
+async function headTree(port, headSha, number4) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef, sha, number4) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now2) {
+  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run2;
+  try {
+    run2 = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run2) return true;
+  if (run2.status === "completed") return true;
+  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
+}
+
+// src/render/markdown.ts
+var ZERO_WIDTH_SPACE = "\u200B";
+var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+var GITHUB_BODY_LIMIT = 65536;
+var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
+var numberFormat = new Intl.NumberFormat("en-US");
+function formatCount(n) {
+  return numberFormat.format(n);
+}
+function revealInvisible(text) {
+  return text.replace(/\r\n/g, "\n").replace(INVISIBLE, (c) => `\u27E8U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27E9`);
+}
+function neutralizeMentions(text) {
+  return text.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`);
+}
+function breakCommentOpeners(text) {
+  return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+}
+function escapeMarkdownLine(line) {
+  const escaped = line.replace(/^[ \t]+/, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+  return escaped.replace(/^[#+=-]/, "\\$&").replace(/^(\d+)([.)])/, "$1\\$2");
+}
+function escapeText(text) {
+  return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
+}
+function singleLine(text) {
+  return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, " ").trim();
+}
+function escapeInline(text) {
+  return escapeText(singleLine(text));
+}
+function escapeHtml(text) {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/[[\]`]/g, (c) => `&#${c.charCodeAt(0)};`)
+  );
+}
+function longestRun(text, char) {
+  let longest = 0;
+  let current = 0;
+  for (const c of text) {
+    current = c === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+function codeSpan(text, opts = {}) {
+  let body = breakCommentOpeners(revealInvisible(singleLine(text)));
+  if (opts.inTable) body = body.replace(/\|/g, "\\|");
+  if (body === "") return "` `";
+  const delimiter = "`".repeat(longestRun(body, "`") + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
+  return `${delimiter}${pad}${body}${pad}${delimiter}`;
+}
+function fencedBlock(code, language = "") {
+  const body = breakCommentOpeners(revealInvisible(code)).replace(/\n+$/, "");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}${language}
+${body}
+${fence}`;
+}
+function blockquote(markdown) {
+  return markdown.split("\n").map((line) => line === "" ? ">" : `> ${line}`).join("\n");
+}
+function alert(kind, markdown) {
+  return blockquote(`[!${kind}]
+${markdown}`);
+}
+function table(header2, align, rows) {
+  const rule = align.map((a) => a === "right" ? "---:" : a === "center" ? ":---:" : "---");
+  return [header2, rule, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+function omissionNote(omitted, unit = "characters", where = "see the plan file") {
+  return `\u2026 ${formatCount(omitted)} more ${unit}, ${where}`;
+}
+function clip(text, max) {
+  if (text.length <= max) return { text, omitted: 0 };
+  let end = Math.max(0, Math.floor(max));
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  return { text: text.slice(0, end), omitted: text.length - end };
+}
+function clipStart(text, max) {
+  if (text.length <= max) return { text, omitted: 0 };
+  let start = text.length - Math.max(0, Math.floor(max));
+  if (start < text.length && isLowSurrogate(text.charCodeAt(start))) start += 1;
+  return { text: text.slice(start), omitted: start };
+}
+function isHighSurrogate(code) {
+  return code >= 55296 && code <= 56319;
+}
+function isLowSurrogate(code) {
+  return code >= 56320 && code <= 57343;
+}
+function truncate(text, max, opts = {}) {
+  const { text: kept, omitted } = clip(text, max);
+  if (omitted === 0) return text;
+  if (opts.compact) return `${kept.trimEnd()}\u2026`;
+  return `${kept}
+${omissionNote(omitted, "characters", opts.where)}`;
+}
+function fitByCutting(body, max, tail = "", where = "see the plan file") {
+  const note = `
+
+\u2026 the rest of this comment was cut to fit GitHub\u2019s size limit, ${where}
+
+`;
+  const room = max - note.length - tail.length;
+  if (room <= 0) return clip(tail, max).text;
+  const kept = body.slice(0, room);
+  const lastLine2 = kept.lastIndexOf("\n");
+  return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
+}
+
+// src/gate/actor.ts
+async function actorOf(env, policy, sender2, command2) {
+  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender2.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender2.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
+  }
+  return { login: sender2.login, type, permission, teams };
+}
+
+// src/plan/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
+
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 function formatPath(path) {
@@ -50705,9 +50980,6 @@ function formatDiagnostic(d) {
 function sortDiagnostics(diagnostics) {
   return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
 }
-
-// src/plan/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
 
 // src/plan/hash.ts
 import { createHash } from "node:crypto";
@@ -50747,8 +51019,8 @@ function classifyLine(line) {
   if (/^(echo|printf)(\s|$)/.test(bare)) return "print";
   const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
   if (touch) return { does: `only creates a single file (\`${touch[1] ?? ""}\`)` };
-  const mkdir2 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
-  if (mkdir2) return { does: `only creates a directory (\`${mkdir2[1] ?? ""}\`)` };
+  const mkdir3 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
+  if (mkdir3) return { does: `only creates a directory (\`${mkdir3[1] ?? ""}\`)` };
   return void 0;
 }
 function target(line) {
@@ -50825,35 +51097,15 @@ function lintPlan(plan, positions, file2) {
   return warnings;
 }
 
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0) throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
-}
-
 // src/plan/schema.ts
 var MAX_PLAN_STEPS = 50;
 var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
 var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
 var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).describe("Extra environment variables for the command");
+var envSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+).describe("Extra environment variables for the command");
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = external_exports.strictObject({
   id: external_exports.string().regex(STEP_ID_PATTERN, {
@@ -50943,10 +51195,13 @@ var planSchema = external_exports.strictObject({
 // src/plan/parse.ts
 var MAX_PLAN_BYTES = 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
 var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
 var PositionIndex = class {
   #doc;
   #lines;
+  #pairIndex = /* @__PURE__ */ new WeakMap();
+  #aliasTargets = /* @__PURE__ */ new WeakMap();
   constructor(doc, lines) {
     this.#doc = doc;
     this.#lines = lines;
@@ -50984,34 +51239,9 @@ var PositionIndex = class {
     }
     return this.root();
   }
-  /** Every key written for `key` in the mapping at `mapPath`, in source order (more than one only for a duplicate). */
-  keyOccurrences(mapPath, key) {
-    const map2 = this.#resolve(this.#find(mapPath)?.value);
-    if (!(0, import_yaml.isMap)(map2)) return [];
-    return map2.items.flatMap(
-      (pair) => scalarKey(pair) === key && (0, import_yaml.isNode)(pair.key) ? [this.#span(pair.key)].filter(isDefined) : []
-    );
-  }
-  /** The key path of the mapping key written at `offset`, if one is. */
-  keyPathAt(offset) {
-    const search = (node2, path) => {
-      if ((0, import_yaml.isMap)(node2)) {
-        for (const pair of node2.items) {
-          const key = scalarKey(pair);
-          if (key === void 0) continue;
-          if ((0, import_yaml.isNode)(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
-          const found = search(pair.value, [...path, key]);
-          if (found) return found;
-        }
-      } else if ((0, import_yaml.isSeq)(node2)) {
-        for (const [i, item] of node2.items.entries()) {
-          const found = search(item, [...path, i]);
-          if (found) return found;
-        }
-      }
-      return void 0;
-    };
-    return search(this.#doc.contents, []);
+  /** Where a yaml node is written, if it was parsed from this source. */
+  spanOf(node2) {
+    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
   }
   /** Offset → 1-based position. */
   at(offset) {
@@ -51026,7 +51256,9 @@ var PositionIndex = class {
     return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   }
   #resolve(node2) {
-    return (0, import_yaml.isAlias)(node2) ? node2.resolve(this.#doc) : node2;
+    if (!(0, import_yaml.isAlias)(node2)) return node2;
+    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
+    return this.#aliasTargets.get(node2);
   }
   #find(path) {
     let key;
@@ -51046,9 +51278,22 @@ var PositionIndex = class {
     }
     return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
   }
+  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
+  #pairsByKey(map2) {
+    let index = this.#pairIndex.get(map2);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map2.items) {
+        const key = scalarKey(pair);
+        if (key !== void 0) index.set(key, pair);
+      }
+      this.#pairIndex.set(map2, index);
+    }
+    return index;
+  }
   /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
   #findPair(map2, key, depth) {
-    const own2 = map2.items.findLast((pair) => scalarKey(pair) === key);
+    const own2 = this.#pairsByKey(map2).get(key);
     if (own2 || depth > 8) return own2;
     for (const pair of map2.items) {
       if (scalarKey(pair) !== "<<") continue;
@@ -51070,9 +51315,7 @@ function scalarKey(pair) {
 function isEmptyScalar(node2) {
   return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
 }
-function isDefined(value) {
-  return value !== void 0;
-}
+var TOO_DEEP = "the document is nested too deeply to read; flatten it";
 var YAML_MESSAGES = {
   MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
   TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
@@ -51085,7 +51328,7 @@ var YAML_MESSAGES = {
   BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
   KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
-  RESOURCE_EXHAUSTION: () => "the document is nested too deeply to read; flatten it",
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
 };
 function yamlErrorDiagnostic(error63, severity, positions, file2) {
@@ -51093,26 +51336,56 @@ function yamlErrorDiagnostic(error63, severity, positions, file2) {
   const start = positions.at(offset);
   const end = positions.at(error63.pos[1]);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  if (error63.code === "DUPLICATE_KEY") {
-    const path = positions.keyPathAt(offset);
-    const key = path?.at(-1);
-    if (path && key !== void 0) {
-      const first = positions.keyOccurrences(path.slice(0, -1), String(key))[0];
-      const firstAt = first && first.line !== span.line ? ` (first at line ${first.line})` : "";
-      const message2 = `duplicate key \`${String(key)}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`;
-      return { severity, file: file2, ...span, path: formatPath(path), message: message2 };
-    }
-    return {
-      severity,
-      file: file2,
-      ...span,
-      path: "",
-      message: "duplicate key; a key may appear only once in a mapping"
-    };
-  }
   const friendly = YAML_MESSAGES[error63.code];
   const message = friendly ? friendly(error63.message) : `YAML syntax error: ${error63.message}`;
   return { severity, file: file2, ...span, path: "", message };
+}
+function duplicateKeyErrors(doc, positions, file2) {
+  const errors = [];
+  const pending = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node: node2, path } = next;
+    if ((0, import_yaml.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!(0, import_yaml.isMap)(node2)) continue;
+    const first = /* @__PURE__ */ new Map();
+    for (const pair of node2.items) {
+      const key = scalarKey(pair);
+      if (key === void 0) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== "<<" || !(0, import_yaml.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
+      errors.push({
+        severity: "error",
+        file: file2,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
+      });
+    }
+  }
+  return errors;
+}
+function capErrors(errors, file2) {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file2,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1
+    }
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
 }
 function dedupeByPosition(diagnostics) {
   const seen = /* @__PURE__ */ new Set();
@@ -51123,7 +51396,7 @@ function dedupeByPosition(diagnostics) {
     return true;
   });
 }
-function aliasDiagnostic(doc, error63, positions, file2) {
+function conversionDiagnostic(doc, error63, positions, file2) {
   const aliases = [];
   const anchors = /* @__PURE__ */ new Set();
   let unresolved;
@@ -51150,6 +51423,7 @@ function aliasDiagnostic(doc, error63, positions, file2) {
       `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
     );
   }
+  if (error63 instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
   const reason = error63 instanceof Error ? error63.message : String(error63);
   return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
 }
@@ -51330,7 +51604,7 @@ function issueDiagnostics(issue3, ctx) {
   });
   if (issue3.code === "unrecognized_keys") {
     const known = knownKeys(ctx.schema, path);
-    return issue3.keys.map((key) => {
+    return issue3.keys.slice(0, MAX_ERRORS + 1).map((key) => {
       const at = [...path, key];
       const suggestion = closestMatch(key, known);
       const hint = suggestion ? `did you mean \`${suggestion}\`?` : `expected one of ${listWords(
@@ -51394,7 +51668,8 @@ function parseYamlWithSchema(source, file2, schema) {
       lineCounter: lines,
       prettyErrors: false,
       merge: true,
-      uniqueKeys: true,
+      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
+      uniqueKeys: false,
       stringKeys: true
     });
   } catch (error63) {
@@ -51403,11 +51678,15 @@ function parseYamlWithSchema(source, file2, schema) {
   }
   const positions = new PositionIndex(doc, lines);
   const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2));
-  if (doc.errors.length > 0) {
-    const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
-    const yamlErrors = exhausted.length > 0 ? exhausted : doc.errors;
-    const errors2 = dedupeByPosition(yamlErrors.map((e) => yamlErrorDiagnostic(e, "error", positions, file2)));
-    return { ok: false, errors: sortDiagnostics(errors2), warnings };
+  const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
+  const syntaxErrors = [
+    ...(exhausted.length > 0 ? exhausted : doc.errors).map(
+      (e) => yamlErrorDiagnostic(e, "error", positions, file2)
+    ),
+    ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file2)
+  ];
+  if (syntaxErrors.length > 0) {
+    return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file2), warnings };
   }
   if (doc.contents === null) {
     const empty = external_exports.safeParse(schema, {});
@@ -51420,13 +51699,13 @@ function parseYamlWithSchema(source, file2, schema) {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error63) {
-    return { ok: false, errors: [aliasDiagnostic(doc, error63, positions, file2)], warnings };
+    return { ok: false, errors: [conversionDiagnostic(doc, error63, positions, file2)], warnings };
   }
   const result2 = external_exports.safeParse(schema, data, { error: defaultMessage });
   if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file: file2 };
-  const errors = result2.error.issues.flatMap((issue3) => issueDiagnostics(issue3, ctx));
-  return { ok: false, errors: sortDiagnostics(errors), warnings };
+  const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue3) => issueDiagnostics(issue3, ctx));
+  return { ok: false, errors: capErrors(sortDiagnostics(errors), file2), warnings };
 }
 function parsePlan(source, file2) {
   const bytes = Buffer.byteLength(source, "utf8");
@@ -51446,667 +51725,6 @@ function parsePlan(source, file2) {
     warnings,
     positions: parsed.positions
   };
-}
-
-// src/render/markdown.ts
-var ZERO_WIDTH_SPACE = "\u200B";
-var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-var GITHUB_BODY_LIMIT = 65536;
-var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
-var numberFormat = new Intl.NumberFormat("en-US");
-function formatCount(n) {
-  return numberFormat.format(n);
-}
-function revealInvisible(text) {
-  return text.replace(/\r\n/g, "\n").replace(INVISIBLE, (c) => `\u27E8U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27E9`);
-}
-function neutralizeMentions(text) {
-  return text.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`);
-}
-function breakCommentOpeners(text) {
-  return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-}
-function escapeMarkdownLine(line) {
-  const escaped = line.replace(/^[ \t]+/, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
-  return escaped.replace(/^[#+=-]/, "\\$&").replace(/^(\d+)([.)])/, "$1\\$2");
-}
-function escapeText(text) {
-  return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
-}
-function singleLine(text) {
-  return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, " ").trim();
-}
-function escapeInline(text) {
-  return escapeText(singleLine(text));
-}
-function escapeHtml(text) {
-  return neutralizeMentions(
-    revealInvisible(singleLine(text)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/[[\]`]/g, (c) => `&#${c.charCodeAt(0)};`)
-  );
-}
-function longestRun(text, char) {
-  let longest = 0;
-  let current = 0;
-  for (const c of text) {
-    current = c === char ? current + 1 : 0;
-    if (current > longest) longest = current;
-  }
-  return longest;
-}
-function codeSpan(text, opts = {}) {
-  let body = breakCommentOpeners(revealInvisible(singleLine(text)));
-  if (opts.inTable) body = body.replace(/\|/g, "\\|");
-  if (body === "") return "` `";
-  const delimiter = "`".repeat(longestRun(body, "`") + 1);
-  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
-  return `${delimiter}${pad}${body}${pad}${delimiter}`;
-}
-function fencedBlock(code, language = "") {
-  const body = breakCommentOpeners(revealInvisible(code)).replace(/\n+$/, "");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}${language}
-${body}
-${fence}`;
-}
-function blockquote(markdown) {
-  return markdown.split("\n").map((line) => line === "" ? ">" : `> ${line}`).join("\n");
-}
-function alert(kind, markdown) {
-  return blockquote(`[!${kind}]
-${markdown}`);
-}
-function table(header2, align, rows) {
-  const rule = align.map((a) => a === "right" ? "---:" : a === "center" ? ":---:" : "---");
-  return [header2, rule, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
-}
-function omissionNote(omitted, unit = "characters", where = "see the plan file") {
-  return `\u2026 ${formatCount(omitted)} more ${unit}, ${where}`;
-}
-function clip(text, max) {
-  if (text.length <= max) return { text, omitted: 0 };
-  let end = Math.max(0, Math.floor(max));
-  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
-  return { text: text.slice(0, end), omitted: text.length - end };
-}
-function isHighSurrogate(code) {
-  return code >= 55296 && code <= 56319;
-}
-function truncate(text, max, opts = {}) {
-  const { text: kept, omitted } = clip(text, max);
-  if (omitted === 0) return text;
-  if (opts.compact) return `${kept.trimEnd()}\u2026`;
-  return `${kept}
-${omissionNote(omitted, "characters", opts.where)}`;
-}
-function fitByCutting(body, max, tail = "", where = "see the plan file") {
-  const note = `
-
-\u2026 the rest of this comment was cut to fit GitHub\u2019s size limit, ${where}
-
-`;
-  const room = max - note.length - tail.length;
-  if (room <= 0) return clip(tail, max).text;
-  const kept = body.slice(0, room);
-  const lastLine = kept.lastIndexOf("\n");
-  return `${lastLine > 0 ? kept.slice(0, lastLine) : kept}${note}${tail}`;
-}
-
-// src/render/plan-summary.ts
-function stepEstimateMs(step) {
-  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
-}
-function summarizeEstimate(plan) {
-  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
-  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
-  return {
-    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
-    fromPlan: plan.estimate !== void 0,
-    estimatedSteps: estimates.length,
-    steps: plan.steps.length
-  };
-}
-function describeEstimate(summary2) {
-  const { totalMs, fromPlan, estimatedSteps, steps } = summary2;
-  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
-}
-function stopsBefore(plan, index) {
-  const step = plan.steps[index];
-  if (!step) return false;
-  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
-}
-function checkpointIndexes(plan) {
-  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
-}
-
-// src/render/status.ts
-var STEP_STATUS_ICON = {
-  pending: "\u26AA",
-  running: "\u{1F504}",
-  success: "\u2705",
-  failure: "\u274C",
-  "timed-out": "\u231B",
-  skipped: "\u23ED\uFE0F",
-  cancelled: "\u{1F6AB}",
-  waiting: "\u23F8\uFE0F"
-};
-var STEP_STATUS_TEXT = {
-  pending: "Pending",
-  running: "Running",
-  success: "Success",
-  failure: "Failed",
-  "timed-out": "Timed out",
-  skipped: "Skipped",
-  cancelled: "Cancelled",
-  waiting: "Waiting at checkpoint"
-};
-function stepStatusLabel(status2) {
-  return `${STEP_STATUS_ICON[status2]} ${STEP_STATUS_TEXT[status2]}`;
-}
-var STATE_LABEL = {
-  proposed: "\u23F3 Awaiting approval",
-  approved: "\u{1F44D} Approved",
-  executing: "\u{1F504} Executing",
-  paused: "\u23F8\uFE0F Paused at a checkpoint",
-  failed: "\u274C Failed",
-  cancelled: "\u{1F6AB} Cancelled",
-  verifying: "\u{1F50D} Verifying",
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed"
-};
-
-// src/render/diagram.ts
-var MERMAID_ENTITY = {
-  '"': "#quot;",
-  "#": "#35;",
-  "%": "#37;",
-  "&": "#38;",
-  ";": "#59;",
-  "<": "#60;",
-  ">": "#62;",
-  "`": "#96;"
-};
-function mermaidLabel(text) {
-  return neutralizeMentions(
-    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
-  );
-}
-var STATUS_CLASS = {
-  pending: void 0,
-  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
-  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
-  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
-};
-var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
-function renderFlowDiagram(plan, opts = {}) {
-  const {
-    statuses = {},
-    verifyStatus = "pending",
-    showEstimates = true,
-    verifyNames = [],
-    maxLabel = 60
-  } = opts;
-  const nodes = ['  approval(["\u{1F44D} Approval"])'];
-  const edges = [];
-  const classes = /* @__PURE__ */ new Map();
-  const addClass = (cls, node2) => {
-    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
-    entry.nodes.push(node2);
-    classes.set(cls.name, entry);
-  };
-  let previous = "approval";
-  plan.steps.forEach((step, i) => {
-    const node2 = `s${i + 1}`;
-    const checkpoint = stopsBefore(plan, i);
-    const status2 = statuses[step.id] ?? "pending";
-    const icon = status2 === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status2]} `;
-    const estimateMs = stepEstimateMs(step);
-    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
-    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
-    nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
-    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
-    const statusClass = STATUS_CLASS[status2];
-    if (statusClass) addClass(statusClass, node2);
-    else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
-    previous = node2;
-  });
-  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
-  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
-  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
-  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
-  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
-  edges.push(`  ${previous} --> verify`, "  verify --> merge");
-  const verifyClass = STATUS_CLASS[verifyStatus];
-  if (verifyClass) addClass(verifyClass, "verify");
-  const styling = [...classes].flatMap(([name, { style, nodes: members2 }]) => [
-    `  classDef ${name} ${style}`,
-    `  class ${members2.join(",")} ${name}`
-  ]);
-  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
-}
-
-// src/render/review.ts
-var FULL = {
-  text: Infinity,
-  command: Infinity,
-  itemText: Infinity,
-  items: Infinity,
-  name: Infinity,
-  details: true,
-  diagram: true,
-  essentials: false,
-  rows: Infinity
-};
-var ESSENTIALS = {
-  ...FULL,
-  text: 0,
-  command: 0,
-  itemText: 0,
-  items: 0,
-  name: 40,
-  details: false,
-  diagram: false,
-  essentials: true
-};
-var BUDGETS = [
-  FULL,
-  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
-  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
-  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
-  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
-  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
-  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
-  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
-  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
-  ESSENTIALS,
-  { ...ESSENTIALS, name: 20 }
-];
-var SHELL_LANGUAGE = {
-  bash: "bash",
-  sh: "sh",
-  pwsh: "powershell",
-  python: "python"
-};
-function renderReview(plan, opts) {
-  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  for (const budget of BUDGETS) {
-    const body = composeReview(plan, opts, budget);
-    if (body.length <= maxLength) return body;
-  }
-  const smallest = BUDGETS[BUDGETS.length - 1];
-  let low = 1;
-  let high = plan.steps.length - 1;
-  let best;
-  while (low <= high) {
-    const rows = Math.floor((low + high) / 2);
-    const body = composeReview(plan, opts, { ...smallest, rows });
-    if (body.length <= maxLength) {
-      best = body;
-      low = rows + 1;
-    } else high = rows - 1;
-  }
-  if (best !== void 0) return best;
-  const howTo = `${howToProceed(plan, opts, smallest)}
-`;
-  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
-}
-var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
-var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
-function composeReview(plan, opts, budget) {
-  const showEstimates = plan.config.show_estimated_time;
-  const full = !budget.essentials;
-  const sections = [
-    header(plan, opts),
-    opts.notice ? alert("IMPORTANT", opts.notice) : "",
-    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
-    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
-
-${bulletList(plan.requirements, budget)}` : "",
-    stepsSection(plan, opts, budget),
-    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
-
-${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
-    full ? verifySection(plan, opts, budget) : "",
-    full ? approvalSection(plan, opts, budget, showEstimates) : "",
-    howToProceed(plan, opts, budget)
-  ];
-  return `${sections.filter((s) => s !== "").join("\n\n")}
-`;
-}
-function header(plan, opts) {
-  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
-  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
-  const lines = [
-    `## \u{1F4CB} ${escapeInline(plan.title)}`,
-    "",
-    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
-  ];
-  if (opts.approval) {
-    lines.push(
-      "",
-      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
-    );
-  }
-  return lines.join("\n");
-}
-function bulletList(items, budget) {
-  const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
-    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
-  });
-  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
-  return shown.join("\n");
-}
-function stepsSection(plan, opts, budget) {
-  const rows = Math.min(budget.rows, plan.steps.length);
-  const showEstimates = plan.config.show_estimated_time;
-  const progress = opts.steps !== void 0;
-  const columns = [
-    "#",
-    "Step",
-    ...showEstimates ? ["Estimate"] : [],
-    ...progress ? ["Actual"] : [],
-    "Checkpoint",
-    "Status"
-  ];
-  const align = columns.map(
-    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
-  );
-  const body = plan.steps.slice(0, rows).map((step, i) => {
-    const state = opts.steps?.[step.id];
-    const estimateMs = stepEstimateMs(step);
-    return [
-      String(i + 1),
-      escapeInline(truncate(step.name, budget.name, { compact: true })),
-      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
-      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
-      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
-      stepStatusLabel(state?.status ?? "pending")
-    ];
-  });
-  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
-  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
-  const totals = [];
-  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
-  if (progress) {
-    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
-    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
-  }
-  if (totals.length) parts.push(totals.join(" \xB7 "));
-  if (budget.details)
-    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
-  else if (!budget.essentials) {
-    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
-  }
-  return parts.join("\n\n");
-}
-function stepDetails(step, index, plan, budget) {
-  const summary2 = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
-  if (stopsBefore(plan, index)) summary2.push("\u23F8\uFE0F checkpoint");
-  summary2.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
-  const parts = [`<details>
-<summary>${summary2.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
-  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
-  const facts = [];
-  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
-  if (step["working-directory"] !== void 0) {
-    facts.push(
-      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
-    );
-  }
-  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
-  if (facts.length) parts.push(facts.join(" \xB7 "));
-  if (step.env && Object.keys(step.env).length > 0)
-    parts.push(`**Environment**
-
-${environment(step.env, budget)}`);
-  if (step.rollback !== void 0)
-    parts.push(`**Rollback** (run by \`/rollback\`)
-
-${command(step.rollback, step.shell, budget)}`);
-  parts.push("</details>");
-  return parts.join("\n\n");
-}
-function command(run2, shell, budget) {
-  const { text, omitted } = clip(run2, budget.command);
-  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
-  return omitted ? `${block}
-
-_${omissionNote(omitted)}_` : block;
-}
-function environment(env, budget) {
-  const entries = Object.entries(env);
-  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
-  if (entries.length > lines.length)
-    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
-  return fencedBlock(lines.join("\n"), "sh");
-}
-function verifyRows(plan, opts) {
-  const fromPlan = Object.entries(plan.verify ?? {}).map(
-    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
-      name,
-      run: v.run,
-      shell: v.shell,
-      timeout: v.timeout,
-      workingDirectory: v["working-directory"],
-      source: "plan"
-    }
-  );
-  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
-    name,
-    run: run2,
-    shell: "bash",
-    source: "policy"
-  }));
-  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
-  return [
-    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
-    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
-  ];
-}
-var VERIFY_STATUS = {
-  verifying: "running",
-  verified: "success",
-  "verify-failed": "failure"
-};
-function diagramOptions(plan, opts) {
-  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
-  return {
-    statuses,
-    verifyStatus: VERIFY_STATUS[opts.state],
-    showEstimates: plan.config.show_estimated_time,
-    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
-  };
-}
-var INLINE_COMMAND = 100;
-function verifySection(plan, opts, budget) {
-  const rows = verifyRows(plan, opts);
-  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
-  if (rows.length === 0) {
-    return `### \u{1F50D} Verify
-
-${intro}
-
-\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
-  }
-  const shown = rows.slice(0, budget.items);
-  const long = [];
-  const cells = shown.map((row) => {
-    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
-    else if (budget.details) {
-      cell = "see below";
-      long.push(
-        `<details>
-<summary><b>${escapeHtml(row.name)}</b></summary>
-
-${command(row.run, row.shell, budget)}
-
-</details>`
-      );
-    } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
-        inTable: true
-      });
-    const notes = [
-      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
-      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
-      row.shell !== "bash" ? row.shell : ""
-    ].filter((n) => n !== "");
-    return [
-      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
-      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
-    ];
-  });
-  const parts = [
-    `### \u{1F50D} Verify`,
-    intro,
-    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
-  ];
-  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
-  if (long.length) parts.push(long.join("\n\n"));
-  return parts.join("\n\n");
-}
-function approvalSection(plan, opts, budget, showEstimates) {
-  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
-  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
-
-${risks}` : "";
-  const checks = verifyRows(plan, opts).length;
-  const sentences = [
-    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
-    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
-  ];
-  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
-  const parts = [
-    sentences.join(""),
-    risks ? `**Risks**
-
-${risks}` : "",
-    "**Proceed with execution?**"
-  ].filter((p) => p !== "");
-  return `### \u{1F64B} Approval requested
-
-${blockquote(parts.join("\n\n"))}`;
-}
-function stepRef(plan, index, budget) {
-  const step = plan.steps[index];
-  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
-}
-function checkpointSentence(plan, budget, from = 0) {
-  const stops = checkpointIndexes(plan).filter((i) => i >= from);
-  if (stops.length === 0) return "";
-  if (plan.config.checkpoint_between_steps && from <= 1) {
-    return "It stops before every step after the first and waits for `/proceed` again.";
-  }
-  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
-  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
-  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
-  return `It stops before ${list} and waits for \`/proceed\` again.`;
-}
-function howToProceed(plan, opts, budget) {
-  const lines = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
-  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
-  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status2 = opts.steps?.[s.id]?.status;
-    return status2 !== void 0 && wanted.includes(status2);
-  });
-  switch (opts.state) {
-    case "proposed": {
-      lines.push(
-        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
-      );
-      const stops = checkpointSentence(plan, budget);
-      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "approved":
-    case "executing":
-    case "verifying": {
-      lines.push(
-        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
-      );
-      const running = statusIndex(["running"]);
-      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
-      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "paused": {
-      const waiting = statusIndex(["waiting"]);
-      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
-      lines.push(
-        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
-      );
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
-      break;
-    }
-    case "failed": {
-      const failed = statusIndex(["failure", "timed-out"]);
-      const which2 = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
-      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which2} again and continue.`);
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
-      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
-      break;
-    }
-    case "cancelled":
-      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
-      break;
-    case "verified":
-      lines.push(
-        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
-      );
-      break;
-    case "verify-failed":
-      lines.push(
-        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
-      );
-      break;
-  }
-  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
-  return `### \u25B6\uFE0F How to proceed
-
-${lines.join("\n")}`;
-}
-
-// src/render/problem.ts
-var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
-function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
-  let body;
-  switch (problem.kind) {
-    case "invalid":
-      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
-
-Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
-
-` + problem.errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n") + `
-
-Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
-      break;
-    case "many":
-      body = `## \u26D4 More than one plan
-
-One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
-
-` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
-      break;
-    case "removed":
-      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
-
-There is nothing to approve or run; \`proceed/verify\` passes.`;
-      break;
-  }
-  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
 }
 
 // src/gate/commands.ts
@@ -52660,6 +52278,2524 @@ function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
+// src/gate/execute.ts
+import { readFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/execute/executor.ts
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+
+// src/render/plan-summary.ts
+function stepEstimateMs(step) {
+  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
+}
+function summarizeEstimate(plan) {
+  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
+  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
+  return {
+    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
+    fromPlan: plan.estimate !== void 0,
+    estimatedSteps: estimates.length,
+    steps: plan.steps.length
+  };
+}
+function describeEstimate(summary2) {
+  const { totalMs, fromPlan, estimatedSteps, steps } = summary2;
+  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
+  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
+  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function stopsBefore(plan, index) {
+  const step = plan.steps[index];
+  if (!step) return false;
+  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
+}
+function checkpointIndexes(plan) {
+  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
+}
+function latestStepResults(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  const latest = /* @__PURE__ */ new Map();
+  for (const result2 of results) {
+    if (!ids.has(result2.id)) continue;
+    const previous = latest.get(result2.id);
+    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
+  }
+  return latest;
+}
+function rollbackResults(results) {
+  return results.filter((r) => r.id.startsWith("rollback:"));
+}
+function reportOutcome(plan, results, verify) {
+  const latest = latestStepResults(plan, results);
+  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
+  if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
+  if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
+  if (statuses.includes(void 0) || verify === void 0) return "paused";
+  return verify.status === "success" ? "verified" : "verify-failed";
+}
+function formatDelta(actualMs, estimateMs) {
+  const delta = actualMs - estimateMs;
+  if (Math.abs(delta) < 500) return "\xB10s";
+  return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
+}
+
+// src/execute/process.ts
+import { execFile, spawn } from "node:child_process";
+import { closeSync, constants as constants3, openSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+
+// src/execute/tail.ts
+import { StringDecoder } from "node:string_decoder";
+var SECRET_MASK = "***";
+function secretBytes(secrets) {
+  return [...new Set(secrets)].filter((s) => s.length > 0).map((s) => Buffer.from(s, "utf8")).sort((a, b) => b.length - a.length);
+}
+function isContinuationByte(byte) {
+  return byte !== void 0 && (byte & 192) === 128;
+}
+var OutputTail = class {
+  constructor(limit, secrets = []) {
+    this.limit = limit;
+    this.secrets = secretBytes(secrets);
+    const margin = this.secrets[0]?.length ?? 0;
+    this.ring = Buffer.alloc(Math.max(0, limit) + margin);
+  }
+  limit;
+  ring;
+  secrets;
+  writeAt = 0;
+  size = 0;
+  total = 0;
+  /** Bytes written so far. */
+  get totalBytes() {
+    return this.total;
+  }
+  write(chunk) {
+    this.total += chunk.length;
+    const capacity = this.ring.length;
+    if (capacity === 0 || chunk.length === 0) return;
+    if (chunk.length >= capacity) {
+      chunk.copy(this.ring, 0, chunk.length - capacity);
+      this.writeAt = 0;
+      this.size = capacity;
+      return;
+    }
+    const first = Math.min(chunk.length, capacity - this.writeAt);
+    chunk.copy(this.ring, this.writeAt, 0, first);
+    chunk.copy(this.ring, 0, first);
+    this.writeAt = (this.writeAt + chunk.length) % capacity;
+    this.size = Math.min(capacity, this.size + chunk.length);
+  }
+  /**
+   * The tail decoded as UTF-8, secrets replaced by `***`, starting at a character boundary, and
+   * how many bytes of output came before it.
+   */
+  snapshot() {
+    const raw = this.size < this.ring.length ? this.ring.subarray(0, this.size) : Buffer.concat([this.ring.subarray(this.writeAt), this.ring.subarray(0, this.writeAt)]);
+    let cut = Math.max(0, raw.length - Math.max(0, this.limit));
+    if (cut > 0 || this.total > raw.length) {
+      for (let i = 0; i < 3 && isContinuationByte(raw[cut]); i++) cut++;
+    }
+    const masked = this.maskedRanges(raw);
+    const parts = [];
+    let at = cut;
+    while (at < raw.length) {
+      let end = at;
+      const inSecret = masked[at] === 1;
+      while (end < raw.length && masked[end] === 1 === inSecret) end++;
+      parts.push(inSecret ? Buffer.from(SECRET_MASK) : raw.subarray(at, end));
+      at = end;
+    }
+    return { text: Buffer.concat(parts).toString("utf8"), droppedBytes: this.total - (raw.length - cut) };
+  }
+  /** 1 for every byte of `raw` that belongs to an occurrence of a secret. */
+  maskedRanges(raw) {
+    const masked = new Uint8Array(raw.length);
+    for (const secret of this.secrets) {
+      for (let i = raw.indexOf(secret); i !== -1; i = raw.indexOf(secret, i + 1)) {
+        masked.fill(1, i, i + secret.length);
+      }
+    }
+    return masked;
+  }
+};
+var MaskingDecoder = class {
+  decoder = new StringDecoder("utf8");
+  secrets;
+  carry = "";
+  constructor(secrets = []) {
+    this.secrets = secretBytes(secrets).map((s) => s.toString("utf8"));
+  }
+  write(chunk) {
+    return this.release(this.carry + this.decoder.write(chunk), false);
+  }
+  /** Whatever is still held back, at the end of the stream. */
+  end() {
+    return this.release(this.carry + this.decoder.end(), true);
+  }
+  release(text, final) {
+    let masked = text;
+    for (const secret of this.secrets) masked = masked.replaceAll(secret, SECRET_MASK);
+    const hold = final ? 0 : this.heldBack(masked);
+    this.carry = masked.slice(masked.length - hold);
+    return masked.slice(0, masked.length - hold);
+  }
+  /** Length of the longest end of `text` that is the beginning of a secret. */
+  heldBack(text) {
+    let longest = 0;
+    for (const secret of this.secrets) {
+      for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
+        if (text.endsWith(secret.slice(0, k))) {
+          longest = k;
+          break;
+        }
+      }
+    }
+    return longest;
+  }
+};
+
+// src/execute/process.ts
+var DEFAULT_TAIL_BYTES = 64 * 1024;
+var DEFAULT_KILL_GRACE_MS = 5e3;
+var DRAIN_MS = 250;
+var GROUP_POLL_MS = 25;
+var READ_BUFFER_BYTES = 64 * 1024;
+function shellInvocation(shell, command2) {
+  switch (shell) {
+    case "bash":
+      return { file: "bash", args: ["--noprofile", "--norc", "-eo", "pipefail", "-c", command2] };
+    case "sh":
+      return { file: "sh", args: ["-e", "-c", command2] };
+    case "pwsh":
+      return {
+        file: "pwsh",
+        args: [
+          "-NoLogo",
+          "-NoProfile",
+          "-NonInteractive",
+          "-Command",
+          `$ErrorActionPreference = 'Stop'
+${command2}
+if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`
+        ]
+      };
+    case "python":
+      return { file: "python3", args: ["-c", command2] };
+  }
+}
+var INSTALL_HINT = {
+  bash: "install bash, or use shell: sh",
+  sh: "install a POSIX shell at sh",
+  pwsh: "install PowerShell 7 (https://aka.ms/powershell), or use shell: bash",
+  python: "install Python 3 so that python3 is on PATH"
+};
+function missingInterpreter(shell, file2) {
+  return `${file2} was not found on PATH, and shell: ${shell} needs it; ${INSTALL_HINT[shell]}`;
+}
+async function directoryProblem(cwd) {
+  try {
+    const info2 = await stat2(cwd);
+    return info2.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
+  } catch {
+    return `working directory ${cwd} does not exist; create it in an earlier step or fix working-directory`;
+  }
+}
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+function processGroupAlive(pgid) {
+  if (!signalGroup(pgid, 0)) return false;
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
+    } catch {
+    }
+  }
+  return false;
+}
+async function stopProcessGroup(pgid, graceMs) {
+  if (!processGroupAlive(pgid)) return;
+  signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    if (!processGroupAlive(pgid)) return;
+  }
+  signalGroup(pgid, "SIGKILL");
+  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
+}
+async function openFifo() {
+  let dir;
+  try {
+    dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
+    const path = join(dir, "output");
+    await promisify(execFile)("mkfifo", ["-m", "600", path]);
+    const readFd = openSync(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    try {
+      return { readFd, writeFd: openSync(path, constants3.O_WRONLY) };
+    } catch {
+      closeSync(readFd);
+      return void 0;
+    }
+  } catch {
+    return void 0;
+  } finally {
+    if (dir) await rm2(dir, { recursive: true, force: true }).catch(() => void 0);
+  }
+}
+function readOutput(child, fifo, spec, onBytes) {
+  const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
+  if (fifo) {
+    const d = decoder();
+    const onread = {
+      buffer: Buffer.alloc(READ_BUFFER_BYTES),
+      callback: (n, buf) => {
+        onBytes(Buffer.from(buf.buffer, buf.byteOffset, n), d);
+        return true;
+      }
+    };
+    const socket = new Socket({
+      fd: fifo.readFd,
+      readable: true,
+      writable: false,
+      onread
+    });
+    socket.on("error", () => void 0);
+    return { streams: [socket], decoders: [d] };
+  }
+  const streams = [child.stdout, child.stderr];
+  const decoders = streams.map((stream) => {
+    const d = decoder();
+    stream.on("data", (chunk) => onBytes(chunk, d));
+    return d;
+  });
+  return { streams, decoders };
+}
+async function runCommand(spec) {
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const started = performance.now();
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const ended = (extra) => ({
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    aborted: false,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    tail: "",
+    droppedBytes: 0,
+    ...extra
+  });
+  if (spec.signal?.aborted) return ended({ aborted: true });
+  const problem = await directoryProblem(spec.cwd);
+  if (problem) return ended({ spawnError: problem });
+  const fifo = await openFifo();
+  const closeFifo = () => {
+    for (const fd of fifo ? [fifo.readFd, fifo.writeFd] : []) closeSync(fd);
+  };
+  if (spec.signal?.aborted) {
+    closeFifo();
+    return ended({ aborted: true });
+  }
+  const { file: file2, args } = shellInvocation(spec.shell, spec.command);
+  let child;
+  try {
+    child = spawn(file2, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: fifo ? ["ignore", fifo.writeFd, fifo.writeFd] : ["ignore", "pipe", "pipe"]
+    });
+  } catch (err) {
+    closeFifo();
+    return ended({ spawnError: `could not start ${file2}: ${err.message}` });
+  }
+  if (fifo) closeSync(fifo.writeFd);
+  return new Promise((resolve2, reject) => {
+    let exitCode = null;
+    let exitSignal = null;
+    let exitedAt;
+    let timedOut = false;
+    let aborted2 = false;
+    let stopping;
+    let spawnError;
+    let outputError;
+    let finished = false;
+    let drainTimer;
+    const emit = (text) => {
+      if (!text || !spec.onOutput || outputError !== void 0) return;
+      try {
+        spec.onOutput(text);
+      } catch (err) {
+        outputError = err;
+      }
+    };
+    const output2 = readOutput(child, fifo, spec, (bytes, decoder) => {
+      tail.write(bytes);
+      if (decoder) emit(decoder.write(bytes));
+    });
+    let openStreams = output2.streams.length;
+    const stop = () => {
+      if (stopping || exitedAt !== void 0 || child.pid === void 0) return;
+      stopping = stopProcessGroup(child.pid, graceMs);
+      void stopping.then(() => {
+        if (exitedAt !== void 0) startDrain();
+      });
+    };
+    const timer = spec.timeoutMs !== void 0 && spec.timeoutMs > 0 ? setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, spec.timeoutMs) : void 0;
+    const onAbort = () => {
+      aborted2 = true;
+      stop();
+    };
+    spec.signal?.addEventListener("abort", onAbort, { once: true });
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      clearTimeout(drainTimer);
+      spec.signal?.removeEventListener("abort", onAbort);
+      for (const stream of output2.streams) stream.destroy();
+      for (const decoder of output2.decoders) if (decoder) emit(decoder.end());
+      const { text, droppedBytes } = tail.snapshot();
+      const outcome = {
+        exitCode,
+        signal: exitSignal,
+        timedOut,
+        aborted: aborted2,
+        startedAt,
+        durationMs: Math.round((exitedAt ?? performance.now()) - started),
+        tail: text,
+        droppedBytes,
+        ...spawnError !== void 0 ? { spawnError } : {},
+        ...child.pid !== void 0 ? { pid: child.pid } : {}
+      };
+      void (stopping ?? Promise.resolve()).then(
+        () => outputError === void 0 ? resolve2(outcome) : reject(outputError)
+      );
+    };
+    const startDrain = () => {
+      if (drainTimer || finished) return;
+      drainTimer = setTimeout(finish, DRAIN_MS);
+    };
+    for (const stream of output2.streams) {
+      stream.on("close", () => {
+        openStreams--;
+        if (openStreams === 0 && exitedAt !== void 0) finish();
+      });
+    }
+    child.on("error", (err) => {
+      if (child.pid !== void 0) return;
+      spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
+      finish();
+    });
+    child.on("exit", (code, signal) => {
+      exitedAt = performance.now();
+      exitCode = code;
+      exitSignal = signal;
+      clearTimeout(timer);
+      if (openStreams === 0) finish();
+      else if (!stopping) startDrain();
+    });
+  });
+}
+
+// src/execute/executor.ts
+var ALREADY_SUCCEEDED = "already succeeded on this commit and plan; not run again";
+var PlanChangedError = class extends Error {
+  name = "PlanChangedError";
+};
+function abortReason(signal) {
+  const reason = signal?.reason;
+  if (typeof reason === "string" && reason) return reason;
+  if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
+  return "the execution was cancelled";
+}
+function resolveWorkingDirectory(root, dir) {
+  if (dir === void 0) return { path: root };
+  const path = resolve(root, dir);
+  const inside = (from, to) => {
+    const rel = relative(from, to);
+    return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
+  };
+  let escapes = !inside(root, path);
+  if (!escapes) {
+    try {
+      escapes = !inside(realpathSync(root), realpathSync(path));
+    } catch {
+    }
+  }
+  return escapes ? { error: `working-directory ${JSON.stringify(dir)} leads outside the repository; use a path inside it` } : { path };
+}
+function stepCommand(step) {
+  if (step.run === void 0) return void 0;
+  return {
+    id: step.id,
+    run: step.run,
+    shell: step.shell,
+    workingDirectory: step["working-directory"],
+    env: step.env,
+    timeout: step.timeout
+  };
+}
+function verificationCommand(name, v) {
+  if (typeof v === "string") {
+    return {
+      id: name,
+      run: v,
+      shell: "bash",
+      workingDirectory: void 0,
+      env: void 0,
+      timeout: void 0
+    };
+  }
+  return {
+    id: name,
+    run: v.run,
+    shell: v.shell,
+    workingDirectory: v["working-directory"],
+    env: v.env,
+    timeout: v.timeout
+  };
+}
+function statusOf(outcome) {
+  if (outcome.aborted) return "cancelled";
+  if (outcome.timedOut) return "timed-out";
+  if (outcome.spawnError !== void 0) return "failure";
+  return outcome.exitCode === 0 ? "success" : "failure";
+}
+function reasonOf(outcome, status2, timeoutMs) {
+  switch (status2) {
+    case "cancelled":
+      return "cancelled while running; its processes were stopped";
+    case "timed-out":
+      return `timed out after ${formatDuration(timeoutMs ?? 0)}; its processes were stopped`;
+    case "failure":
+      if (outcome.spawnError !== void 0) return outcome.spawnError;
+      return outcome.exitCode !== null ? `exited with code ${outcome.exitCode}` : `killed by ${outcome.signal ?? "a signal"}`;
+    default:
+      return void 0;
+  }
+}
+function describeFailure(step, result2) {
+  return `step "${step.id}" ${result2.status === "timed-out" ? "timed out" : "failed"}${result2.reason ? `: ${result2.reason}` : ""}`;
+}
+var EventChannel = class {
+  constructor(handler2, limit) {
+    this.handler = handler2;
+    this.limit = limit;
+  }
+  handler;
+  limit;
+  pending;
+  buffered = "";
+  skipped = 0;
+  error;
+  get wantsOutput() {
+    return this.handler !== void 0;
+  }
+  async send(event) {
+    await this.drain();
+    await this.handler?.(event);
+  }
+  output(step, index, chunk) {
+    if (this.error !== void 0) return;
+    if (this.pending) {
+      this.buffered += chunk;
+      if (this.buffered.length > this.limit) {
+        this.skipped += this.buffered.length - this.limit;
+        this.buffered = this.buffered.slice(this.buffered.length - this.limit);
+      }
+      return;
+    }
+    let result2;
+    try {
+      result2 = this.handler?.({ type: "step-output", step, index, chunk });
+    } catch (err) {
+      this.error = err;
+      return;
+    }
+    if (result2 instanceof Promise) {
+      this.pending = result2.then(
+        () => {
+          this.pending = void 0;
+          if (!this.buffered) return;
+          const note = this.skipped ? `[\u2026 ${this.skipped} characters of output not shown \u2026]
+` : "";
+          const next = note + this.buffered;
+          this.buffered = "";
+          this.skipped = 0;
+          this.output(step, index, next);
+        },
+        (err) => {
+          this.pending = void 0;
+          this.error = err;
+        }
+      );
+    }
+  }
+  /** Waits for output still being delivered; rethrows a handler's error. */
+  async drain() {
+    while (this.pending) await this.pending;
+    if (this.error !== void 0) throw this.error;
+  }
+};
+async function executePlan(opts) {
+  const actualHash = planHash(opts.source);
+  if (actualHash !== opts.approvedHash) {
+    throw new PlanChangedError(
+      `the plan at ${opts.planPath} is not the plan that was approved (approved sha256 ${opts.approvedHash.slice(0, 12)}, now ${actualHash.slice(0, 12)}); nothing was run. Review and approve the plan as it is now.`
+    );
+  }
+  const { plan, signal } = opts;
+  const config2 = plan.config;
+  const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
+  const results = [];
+  const groups2 = /* @__PURE__ */ new Set();
+  const run2 = async (cmd, extraEnv, onOutput) => {
+    const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
+    const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
+    const env = { ...opts.env ?? process.env };
+    for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    const outcome = "error" in dir ? {
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      startedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      durationMs: 0,
+      tail: "",
+      droppedBytes: 0,
+      spawnError: dir.error
+    } : await runCommand({
+      command: cmd.run,
+      shell: cmd.shell,
+      cwd: dir.path,
+      env,
+      ...timeoutMs !== void 0 ? { timeoutMs } : {},
+      ...signal ? { signal } : {},
+      ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
+      killGraceMs: graceMs,
+      ...opts.secrets ? { secrets: opts.secrets } : {},
+      ...onOutput ? { onOutput } : {}
+    });
+    if (outcome.pid !== void 0) groups2.add(outcome.pid);
+    const status2 = statusOf(outcome);
+    const reason = reasonOf(outcome, status2, timeoutMs);
+    const result2 = {
+      id: cmd.id,
+      status: status2,
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      startedAt: outcome.startedAt,
+      durationMs: outcome.durationMs,
+      tail: outcome.tail,
+      droppedBytes: outcome.droppedBytes,
+      ...reason !== void 0 ? { reason } : {}
+    };
+    return result2;
+  };
+  const settled = (id, status2, reason, estimate) => ({
+    id,
+    status: status2,
+    exitCode: null,
+    signal: null,
+    startedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    durationMs: 0,
+    ...estimate !== void 0 ? { estimateMs: parseDuration(estimate) } : {},
+    tail: "",
+    droppedBytes: 0,
+    reason
+  });
+  const finishStep = async (step, index, result2) => {
+    results.push(result2);
+    await events.send({ type: "step-finished", step, index, result: result2 });
+  };
+  const runStep = async (step, index) => {
+    const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+    await events.send({ type: "step-started", step, index, startedAt });
+    const cmd = stepCommand(step);
+    const result2 = cmd ? await run2(
+      cmd,
+      { PROCEED_STEP: step.id },
+      events.wantsOutput ? (chunk) => events.output(step, index, chunk) : void 0
+    ) : { ...settled(step.id, "success", "no command"), startedAt };
+    await events.drain();
+    if (step.estimate !== void 0) result2.estimateMs = parseDuration(step.estimate);
+    await finishStep(step, index, result2);
+    return result2;
+  };
+  const cancelFrom = async (from, reason) => {
+    for (let j = from; j < plan.steps.length; j++) {
+      const step = plan.steps[j];
+      const done = doneResult(step);
+      if (done) results.push(done);
+      else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
+    }
+  };
+  const doneResult = (step) => {
+    if (!opts.done?.has(step.id)) return void 0;
+    const earlier = opts.done instanceof Map ? opts.done.get(step.id) : void 0;
+    return earlier ?? settled(step.id, "success", ALREADY_SUCCEEDED, step.estimate);
+  };
+  const ask = async (question) => {
+    if (signal?.aborted) return "aborted";
+    if (!signal) return question();
+    let onAbort = () => void 0;
+    const aborted2 = new Promise((resolve2) => {
+      onAbort = () => resolve2("aborted");
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([question(), aborted2]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  };
+  const checkGuard = async () => {
+    if (!opts.guard) return void 0;
+    try {
+      return await opts.guard();
+    } catch (err) {
+      return `could not confirm that the plan and head are unchanged (${err.message}); nothing more was run`;
+    }
+  };
+  const executeSteps = async () => {
+    let firstFailure;
+    for (let index = 0; index < plan.steps.length; index++) {
+      const step = plan.steps[index];
+      const next = { stepId: step.id, index };
+      const done = doneResult(step);
+      if (done) {
+        results.push(done);
+        continue;
+      }
+      if (signal?.aborted) {
+        await cancelFrom(index, "not run: the execution was cancelled");
+        return { outcome: "cancelled", next, reason: abortReason(signal) };
+      }
+      if (opts.skip?.has(step.id)) {
+        if (!config2.allow_skip) {
+          return {
+            outcome: "failed",
+            next,
+            reason: `step "${step.id}" cannot be skipped: this plan does not allow skipping (config.allow_skip is false); /retry it or /cancel`
+          };
+        }
+        await finishStep(step, index, settled(step.id, "skipped", "skipped by /skip", step.estimate));
+        continue;
+      }
+      if (stopsBefore(plan, index) && !opts.confirmed?.has(step.id)) {
+        const decision = await ask(
+          () => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause")
+        );
+        if (decision === "aborted" || decision === "cancel") {
+          const why = decision === "aborted" ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
+          await cancelFrom(index, `not run: ${why}`);
+          return { outcome: "cancelled", next, reason: why };
+        }
+        if (decision === "pause") {
+          await events.send({ type: "paused", step, index, reason: "checkpoint" });
+          return { outcome: "paused", next, reason: `paused at the checkpoint before step "${step.id}"` };
+        }
+      }
+      for (; ; ) {
+        const stop = await checkGuard();
+        if (stop !== void 0) return { outcome: "failed", next, reason: stop };
+        const result2 = await runStep(step, index);
+        if (result2.status === "success") break;
+        if (result2.status === "cancelled") {
+          await cancelFrom(index + 1, "not run: the execution was cancelled");
+          return { outcome: "cancelled", next, reason: abortReason(signal) };
+        }
+        if (!config2.stop_on_error) {
+          firstFailure ??= { index, reason: describeFailure(step, result2) };
+          break;
+        }
+        const decision = await ask(
+          () => opts.onFailure?.(step, result2, index) ?? Promise.resolve("stop")
+        );
+        if (decision === "retry") continue;
+        if (decision === "skip" && config2.allow_skip) {
+          await finishStep(
+            step,
+            index,
+            settled(
+              step.id,
+              "skipped",
+              `skipped by /skip after it ${result2.status === "timed-out" ? "timed out" : "failed"}`,
+              step.estimate
+            )
+          );
+          break;
+        }
+        if (decision === "aborted" || decision === "cancel") {
+          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result2)}`;
+          await cancelFrom(index + 1, `not run: ${why}`);
+          return { outcome: "cancelled", next, reason: why };
+        }
+        await events.send({ type: "paused", step, index, reason: "failure" });
+        const refusal2 = decision === "skip" ? "; it cannot be skipped: this plan does not allow skipping (config.allow_skip is false)" : "";
+        return { outcome: "failed", next, reason: `${describeFailure(step, result2)}${refusal2}` };
+      }
+    }
+    if (firstFailure) {
+      const step = plan.steps[firstFailure.index];
+      return {
+        outcome: "failed",
+        next: { stepId: step.id, index: firstFailure.index },
+        reason: `${firstFailure.reason}; the later steps ran because stop_on_error is off, but a plan with a failed step is never verified`
+      };
+    }
+    return void 0;
+  };
+  const executeVerify = async () => {
+    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(
+      ([name, v]) => verificationCommand(name, v)
+    );
+    await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
+    const verify = { status: "success", checks: [] };
+    for (const cmd of checks) {
+      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      verify.checks.push(result2);
+      if (result2.status === "cancelled") verify.status = "cancelled";
+      else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
+      await events.send({ type: "verify-check-finished", result: result2 });
+    }
+    await events.send({ type: "verify-finished", result: verify });
+    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal) };
+    if (verify.status === "failure") {
+      const failed = verify.checks.filter((c) => c.status !== "success").map((c) => c.id);
+      return { verify, outcome: "verify-failed", reason: `verification failed: ${failed.join(", ")}` };
+    }
+    return { verify, outcome: "verified" };
+  };
+  try {
+    let ending = await executeSteps();
+    if (!ending) {
+      const stop = await checkGuard();
+      ending = stop !== void 0 ? { outcome: "failed", reason: stop } : await executeVerify();
+    }
+    return { ...ending, results };
+  } finally {
+    await Promise.all([...groups2].map((pgid) => stopProcessGroup(pgid, graceMs)));
+  }
+}
+
+// src/render/status.ts
+var STEP_STATUS_ICON = {
+  pending: "\u26AA",
+  running: "\u{1F504}",
+  success: "\u2705",
+  failure: "\u274C",
+  "timed-out": "\u231B",
+  skipped: "\u23ED\uFE0F",
+  cancelled: "\u{1F6AB}",
+  waiting: "\u23F8\uFE0F"
+};
+var STEP_STATUS_TEXT = {
+  pending: "Pending",
+  running: "Running",
+  success: "Success",
+  failure: "Failed",
+  "timed-out": "Timed out",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+  waiting: "Waiting at checkpoint"
+};
+function stepStatusLabel(status2) {
+  return `${STEP_STATUS_ICON[status2]} ${STEP_STATUS_TEXT[status2]}`;
+}
+var STATE_LABEL = {
+  proposed: "\u23F3 Awaiting approval",
+  approved: "\u{1F44D} Approved",
+  executing: "\u{1F504} Executing",
+  paused: "\u23F8\uFE0F Paused at a checkpoint",
+  failed: "\u274C Failed",
+  cancelled: "\u{1F6AB} Cancelled",
+  verifying: "\u{1F50D} Verifying",
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed"
+};
+var OUTCOME_LABEL = {
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed",
+  failed: "\u274C Failed",
+  paused: "\u23F8\uFE0F Paused",
+  cancelled: "\u{1F6AB} Cancelled"
+};
+
+// src/render/report.ts
+var BUDGETS = [
+  { tail: 3e3, reason: 2e3, name: Infinity, items: Infinity },
+  { tail: 1500, reason: 500, name: Infinity, items: Infinity },
+  { tail: 600, reason: 300, name: Infinity, items: 100 },
+  { tail: 200, reason: 200, name: 80, items: 50 },
+  { tail: 0, reason: 120, name: 60, items: 30 },
+  { tail: 0, reason: 0, name: 40, items: 10 }
+];
+function renderReport(plan, results, verify, opts = {}) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  let body = "";
+  for (const budget of BUDGETS) {
+    body = composeReport(plan, results, verify, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const result2 = `${resultLine(plan, results, verify, BUDGETS[BUDGETS.length - 1])}
+`;
+  return fitByCutting(body, maxLength, result2, "see the check runs");
+}
+function composeReport(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const sections = [
+    `## ${OUTCOME_LABEL[outcome]}: ${escapeInline(plan.title)}`,
+    summaryLine(plan, results, verify),
+    stepsTable(plan, results, budget),
+    verify ? verifyTable(verify, budget) : "",
+    rollbackTable(results, budget),
+    budget.tail > 0 ? failureDetails(plan, results, verify, budget) : "",
+    resultLine(plan, results, verify, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function plural2(n, word) {
+  return `${formatCount(n)} ${n === 1 ? word : `${word}s`}`;
+}
+function stepsTotalMs(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
+}
+function summaryLine(plan, results, verify) {
+  const latest = [...latestStepResults(plan, results).values()];
+  const succeeded = latest.filter((o) => o.result.status === "success").length;
+  const skipped = latest.filter((o) => o.result.status === "skipped").length;
+  const showEstimates = plan.config.show_estimated_time;
+  const estimate = summarizeEstimate(plan);
+  let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
+  if (skipped) line += ` (${formatCount(skipped)} skipped)`;
+  line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
+  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (verify) {
+    const passed = verify.checks.filter((c) => c.status === "success").length;
+    line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
+  }
+  return `${line}.`;
+}
+function statusCell(outcome) {
+  if (!outcome) return "\u26AA Not run";
+  const label = stepStatusLabel(outcome.result.status);
+  return outcome.attempts > 1 ? `${label} (${outcome.attempts} attempts)` : label;
+}
+function stepsTable(plan, results, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const latest = latestStepResults(plan, results);
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    "Actual",
+    ...showEstimates ? ["\u0394"] : [],
+    "Status"
+  ];
+  const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
+  const rows = plan.steps.map((step, i) => {
+    const outcome = latest.get(step.id);
+    const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
+    const actualMs = outcome?.result.durationMs;
+    const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
+    const delta = ran && estimateMs !== void 0 && actualMs !== void 0 ? formatDelta(actualMs, estimateMs) : "";
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      actualMs === void 0 ? "\u2014" : formatDuration(actualMs),
+      ...showEstimates ? [delta] : [],
+      statusCell(outcome)
+    ];
+  });
+  const totalMs = stepsTotalMs(plan, results);
+  const estimate = summarizeEstimate(plan);
+  const totalEstimate = estimate.totalMs === void 0 ? "\u2014" : formatDuration(estimate.totalMs);
+  const totalDelta = estimate.totalMs !== void 0 && (estimate.fromPlan || estimate.estimatedSteps === estimate.steps) ? formatDelta(totalMs, estimate.totalMs) : "";
+  rows.push([
+    "",
+    "**Total**",
+    ...showEstimates ? [`**${totalEstimate}**`] : [],
+    `**${formatDuration(totalMs)}**`,
+    ...showEstimates ? [totalDelta] : [],
+    ""
+  ]);
+  return `### \u{1FA9C} Steps
+
+${table(columns, align, rows)}`;
+}
+function checkRows(checks, budget) {
+  return checks.slice(0, budget.items).map((c) => [
+    `**${escapeInline(truncate(c.id, budget.name, { compact: true }))}**`,
+    formatDuration(c.durationMs),
+    stepStatusLabel(c.status)
+  ]);
+}
+function verifyTable(verify, budget) {
+  if (verify.checks.length === 0) return "### \u{1F50D} Verify\n\nNo checks were defined.";
+  const parts = [
+    "### \u{1F50D} Verify",
+    table(["Check", "Duration", "Result"], ["left", "right", "left"], checkRows(verify.checks, budget))
+  ];
+  if (verify.checks.length > budget.items)
+    parts.push(omissionNote(verify.checks.length - budget.items, "checks"));
+  return parts.join("\n\n");
+}
+function rollbackTable(results, budget) {
+  const rollbacks = rollbackResults(results);
+  if (rollbacks.length === 0) return "";
+  const parts = [
+    "### \u21A9\uFE0F Rollback",
+    table(["Rollback of", "Duration", "Result"], ["left", "right", "left"], checkRows(rollbacks, budget))
+  ];
+  if (rollbacks.length > budget.items) parts.push(omissionNote(rollbacks.length - budget.items, "rollbacks"));
+  return parts.join("\n\n");
+}
+function endedHow(result2) {
+  if (result2.status === "timed-out") return "timed out";
+  if (result2.exitCode !== null) return `exit code ${result2.exitCode}`;
+  if (result2.signal !== null) return `killed by ${result2.signal}`;
+  return result2.status;
+}
+function failureDetails(plan, results, verify, budget) {
+  const failed = (r) => r.status === "failure" || r.status === "timed-out";
+  const items = [];
+  const latest = latestStepResults(plan, results);
+  plan.steps.forEach((step, i) => {
+    const outcome = latest.get(step.id);
+    if (outcome && failed(outcome.result))
+      items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
+  });
+  for (const check2 of verify?.checks ?? [])
+    if (failed(check2)) items.push({ title: `verify: ${check2.id}`, result: check2 });
+  for (const rollback of rollbackResults(results))
+    if (failed(rollback)) items.push({ title: rollback.id, result: rollback });
+  if (items.length === 0) return "";
+  const blocks = items.slice(0, budget.items).map(({ title, result: result2 }) => {
+    const parts = [
+      `<details>
+<summary>\u274C <b>${escapeHtml(title)}</b> \u2014 ${escapeHtml(endedHow(result2))}</summary>`
+    ];
+    if (result2.reason) parts.push(escapeText(truncate(result2.reason, budget.reason)));
+    const tail = clipStart(result2.tail.replace(/\s+$/, ""), budget.tail);
+    if (tail.text !== "") {
+      parts.push(fencedBlock(tail.text, "text"));
+      if (tail.omitted > 0 || result2.droppedBytes > 0)
+        parts.push("_Only the end of the output is shown; see the check run for more._");
+    } else parts.push("_No output._");
+    parts.push("</details>");
+    return parts.join("\n\n");
+  });
+  if (items.length > budget.items)
+    blocks.push(omissionNote(items.length - budget.items, "failures", "see the check runs"));
+  return `### \u{1F50E} What failed
+
+${blocks.join("\n\n")}`;
+}
+function stepName(plan, id, budget) {
+  const index = plan.steps.findIndex((s) => s.id === id);
+  const step = plan.steps[index];
+  if (!step) return codeSpan(id);
+  return `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 80), { compact: true }))}**)`;
+}
+function resultLine(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const latest = latestStepResults(plan, results);
+  const firstWith = (statuses) => plan.steps.find((s) => {
+    const status2 = latest.get(s.id)?.result.status;
+    return status2 !== void 0 && statuses.includes(status2);
+  });
+  let text;
+  switch (outcome) {
+    case "verified": {
+      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
+      text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural2(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
+      break;
+    }
+    case "failed": {
+      const step = firstWith(["failure", "timed-out"]);
+      const reason = step ? latest.get(step.id)?.result.reason : void 0;
+      const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
+      text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
+      break;
+    }
+    case "verify-failed": {
+      const failing = (verify?.checks ?? []).filter((c) => c.status !== "success").map((c) => c.id);
+      const names = failing.slice(0, 10).map((id) => codeSpan(truncate(id, 60, { compact: true })));
+      if (failing.length > names.length) names.push(`${failing.length - names.length} more`);
+      text = `\u274C Verification failed: ${names.join(", ") || "the verify phase did not pass"}.`;
+      break;
+    }
+    case "cancelled":
+      text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
+      break;
+    case "paused": {
+      const next = plan.steps.find((s) => !latest.has(s.id));
+      text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
+      break;
+    }
+  }
+  return `**Result:** ${text}`;
+}
+
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + problem.errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n") + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
+      break;
+  }
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+
+// src/render/diagram.ts
+var MERMAID_ENTITY = {
+  '"': "#quot;",
+  "#": "#35;",
+  "%": "#37;",
+  "&": "#38;",
+  ";": "#59;",
+  "<": "#60;",
+  ">": "#62;",
+  "`": "#96;"
+};
+function mermaidLabel(text) {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
+  );
+}
+var STATUS_CLASS = {
+  pending: void 0,
+  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
+  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
+  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
+};
+var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
+function renderFlowDiagram(plan, opts = {}) {
+  const {
+    statuses = {},
+    verifyStatus = "pending",
+    showEstimates = true,
+    verifyNames = [],
+    maxLabel = 60
+  } = opts;
+  const nodes = ['  approval(["\u{1F44D} Approval"])'];
+  const edges = [];
+  const classes = /* @__PURE__ */ new Map();
+  const addClass = (cls, node2) => {
+    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
+    entry.nodes.push(node2);
+    classes.set(cls.name, entry);
+  };
+  let previous = "approval";
+  plan.steps.forEach((step, i) => {
+    const node2 = `s${i + 1}`;
+    const checkpoint = stopsBefore(plan, i);
+    const status2 = statuses[step.id] ?? "pending";
+    const icon = status2 === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status2]} `;
+    const estimateMs = stepEstimateMs(step);
+    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
+    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
+    nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
+    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
+    const statusClass = STATUS_CLASS[status2];
+    if (statusClass) addClass(statusClass, node2);
+    else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
+    previous = node2;
+  });
+  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
+  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
+  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
+  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
+  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
+  edges.push(`  ${previous} --> verify`, "  verify --> merge");
+  const verifyClass = STATUS_CLASS[verifyStatus];
+  if (verifyClass) addClass(verifyClass, "verify");
+  const styling = [...classes].flatMap(([name, { style, nodes: members2 }]) => [
+    `  classDef ${name} ${style}`,
+    `  class ${members2.join(",")} ${name}`
+  ]);
+  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
+}
+
+// src/render/review.ts
+var FULL = {
+  text: Infinity,
+  command: Infinity,
+  itemText: Infinity,
+  items: Infinity,
+  name: Infinity,
+  details: true,
+  diagram: true,
+  essentials: false,
+  rows: Infinity
+};
+var ESSENTIALS = {
+  ...FULL,
+  text: 0,
+  command: 0,
+  itemText: 0,
+  items: 0,
+  name: 40,
+  details: false,
+  diagram: false,
+  essentials: true
+};
+var BUDGETS2 = [
+  FULL,
+  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
+  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
+  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
+  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
+  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
+  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
+  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
+  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
+  ESSENTIALS,
+  { ...ESSENTIALS, name: 20 }
+];
+var SHELL_LANGUAGE = {
+  bash: "bash",
+  sh: "sh",
+  pwsh: "powershell",
+  python: "python"
+};
+function renderReview(plan, opts) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  for (const budget of BUDGETS2) {
+    const body = composeReview(plan, opts, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const smallest = BUDGETS2[BUDGETS2.length - 1];
+  let low = 1;
+  let high = plan.steps.length - 1;
+  let best;
+  while (low <= high) {
+    const rows = Math.floor((low + high) / 2);
+    const body = composeReview(plan, opts, { ...smallest, rows });
+    if (body.length <= maxLength) {
+      best = body;
+      low = rows + 1;
+    } else high = rows - 1;
+  }
+  if (best !== void 0) return best;
+  const howTo = `${howToProceed(plan, opts, smallest)}
+`;
+  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
+}
+var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
+var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
+function composeReview(plan, opts, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const full = !budget.essentials;
+  const sections = [
+    header(plan, opts),
+    opts.notice ? alert("IMPORTANT", opts.notice) : "",
+    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
+    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
+    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
+
+${bulletList(plan.requirements, budget)}` : "",
+    stepsSection(plan, opts, budget),
+    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
+
+${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
+    full ? verifySection(plan, opts, budget) : "",
+    full ? approvalSection(plan, opts, budget, showEstimates) : "",
+    howToProceed(plan, opts, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function header(plan, opts) {
+  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
+  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
+  const lines = [
+    `## \u{1F4CB} ${escapeInline(plan.title)}`,
+    "",
+    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
+  ];
+  if (opts.approval) {
+    lines.push(
+      "",
+      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
+    );
+  }
+  return lines.join("\n");
+}
+function bulletList(items, budget) {
+  const shown = items.slice(0, budget.items).map((item) => {
+    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
+    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
+  });
+  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
+  return shown.join("\n");
+}
+function stepsSection(plan, opts, budget) {
+  const rows = Math.min(budget.rows, plan.steps.length);
+  const showEstimates = plan.config.show_estimated_time;
+  const progress = opts.steps !== void 0;
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    ...progress ? ["Actual"] : [],
+    "Checkpoint",
+    "Status"
+  ];
+  const align = columns.map(
+    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
+  );
+  const body = plan.steps.slice(0, rows).map((step, i) => {
+    const state = opts.steps?.[step.id];
+    const estimateMs = stepEstimateMs(step);
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
+      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
+      stepStatusLabel(state?.status ?? "pending")
+    ];
+  });
+  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
+  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
+  const totals = [];
+  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
+  if (progress) {
+    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
+    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
+  }
+  if (totals.length) parts.push(totals.join(" \xB7 "));
+  if (budget.details)
+    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
+  else if (!budget.essentials) {
+    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
+  }
+  return parts.join("\n\n");
+}
+function stepDetails(step, index, plan, budget) {
+  const summary2 = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
+  if (stopsBefore(plan, index)) summary2.push("\u23F8\uFE0F checkpoint");
+  summary2.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
+  const parts = [`<details>
+<summary>${summary2.join(" \xB7 ")}</summary>`];
+  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
+  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
+  const facts = [];
+  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
+  if (step["working-directory"] !== void 0) {
+    facts.push(
+      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
+    );
+  }
+  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
+  if (facts.length) parts.push(facts.join(" \xB7 "));
+  if (step.env && Object.keys(step.env).length > 0)
+    parts.push(`**Environment**
+
+${environment(step.env, budget)}`);
+  if (step.rollback !== void 0)
+    parts.push(`**Rollback** (run by \`/rollback\`)
+
+${command(step.rollback, step.shell, budget)}`);
+  parts.push("</details>");
+  return parts.join("\n\n");
+}
+function command(run2, shell, budget) {
+  const { text, omitted } = clip(run2, budget.command);
+  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
+  return omitted ? `${block}
+
+_${omissionNote(omitted)}_` : block;
+}
+function environment(env, budget) {
+  const entries = Object.entries(env);
+  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
+  if (entries.length > lines.length)
+    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
+  return fencedBlock(lines.join("\n"), "sh");
+}
+function verifyRows(plan, opts) {
+  const fromPlan = Object.entries(plan.verify ?? {}).map(
+    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
+      name,
+      run: v.run,
+      shell: v.shell,
+      timeout: v.timeout,
+      workingDirectory: v["working-directory"],
+      source: "plan"
+    }
+  );
+  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
+    name,
+    run: run2,
+    shell: "bash",
+    source: "policy"
+  }));
+  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
+  return [
+    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
+    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
+  ];
+}
+var VERIFY_STATUS = {
+  verifying: "running",
+  verified: "success",
+  "verify-failed": "failure"
+};
+function diagramOptions(plan, opts) {
+  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
+  return {
+    statuses,
+    verifyStatus: VERIFY_STATUS[opts.state],
+    showEstimates: plan.config.show_estimated_time,
+    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
+  };
+}
+var INLINE_COMMAND = 100;
+function verifySection(plan, opts, budget) {
+  const rows = verifyRows(plan, opts);
+  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
+  if (rows.length === 0) {
+    return `### \u{1F50D} Verify
+
+${intro}
+
+\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
+  }
+  const shown = rows.slice(0, budget.items);
+  const long = [];
+  const cells = shown.map((row) => {
+    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
+    let cell;
+    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    else if (budget.details) {
+      cell = "see below";
+      long.push(
+        `<details>
+<summary><b>${escapeHtml(row.name)}</b></summary>
+
+${command(row.run, row.shell, budget)}
+
+</details>`
+      );
+    } else
+      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+        inTable: true
+      });
+    const notes = [
+      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
+      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
+      row.shell !== "bash" ? row.shell : ""
+    ].filter((n) => n !== "");
+    return [
+      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
+      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
+    ];
+  });
+  const parts = [
+    `### \u{1F50D} Verify`,
+    intro,
+    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
+  ];
+  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
+  if (long.length) parts.push(long.join("\n\n"));
+  return parts.join("\n\n");
+}
+function approvalSection(plan, opts, budget, showEstimates) {
+  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
+  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
+
+${risks}` : "";
+  const checks = verifyRows(plan, opts).length;
+  const sentences = [
+    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
+    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
+  ];
+  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
+  const parts = [
+    sentences.join(""),
+    risks ? `**Risks**
+
+${risks}` : "",
+    "**Proceed with execution?**"
+  ].filter((p) => p !== "");
+  return `### \u{1F64B} Approval requested
+
+${blockquote(parts.join("\n\n"))}`;
+}
+function stepRef(plan, index, budget) {
+  const step = plan.steps[index];
+  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
+}
+function checkpointSentence(plan, budget, from = 0) {
+  const stops = checkpointIndexes(plan).filter((i) => i >= from);
+  if (stops.length === 0) return "";
+  if (plan.config.checkpoint_between_steps && from <= 1) {
+    return "It stops before every step after the first and waits for `/proceed` again.";
+  }
+  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
+  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
+  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
+  return `It stops before ${list} and waits for \`/proceed\` again.`;
+}
+function howToProceed(plan, opts, budget) {
+  const lines = [];
+  const skip = plan.config.allow_skip;
+  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
+  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
+  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
+    const status2 = opts.steps?.[s.id]?.status;
+    return status2 !== void 0 && wanted.includes(status2);
+  });
+  switch (opts.state) {
+    case "proposed": {
+      lines.push(
+        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
+      );
+      const stops = checkpointSentence(plan, budget);
+      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "approved":
+    case "executing":
+    case "verifying": {
+      lines.push(
+        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
+      );
+      const running = statusIndex(["running"]);
+      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
+      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "paused": {
+      const waiting = statusIndex(["waiting"]);
+      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
+      lines.push(
+        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
+      );
+      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
+      break;
+    }
+    case "failed": {
+      const failed = statusIndex(["failure", "timed-out"]);
+      const which2 = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
+      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which2} again and continue.`);
+      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
+      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      break;
+    }
+    case "cancelled":
+      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      break;
+    case "verified":
+      lines.push(
+        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
+      );
+      break;
+    case "verify-failed":
+      lines.push(
+        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
+      );
+      break;
+  }
+  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
+  return `### \u25B6\uFE0F How to proceed
+
+${lines.join("\n")}`;
+}
+
+// src/gate/state.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var approvalSchema = external_exports.object({
+  by: external_exports.string(),
+  via: external_exports.enum(["review", "comment", "button"]),
+  at: external_exports.string(),
+  headSha: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string()
+});
+var storedStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  state: external_exports.enum(LIFECYCLE_STATES),
+  planPath: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string(),
+  headSha: external_exports.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: external_exports.array(external_exports.string()).default([]),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: external_exports.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: external_exports.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: external_exports.string().max(300).optional(),
+  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
+  handled: external_exports.array(external_exports.number()).default([])
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  const trimmed = { ...state, handled: state.handled.slice(-HANDLED_KEPT) };
+  return `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/gate/view.ts
+var CHECK_PLAN = "proceed/plan";
+var CHECK_VERIFY = "proceed/verify";
+function stepCheckName(stepId) {
+  return `proceed/${stepId}`;
+}
+function stepExternalId(planHash2, stepId) {
+  return `${planHash2.slice(0, 40)}:${stepId}`;
+}
+async function loadView(env, number4) {
+  const { port } = env;
+  const pr = await port.getPullRequest(number4);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number4),
+    port.listReviews(number4),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha)
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : void 0;
+  const found = discoverPlan(files, env.planGlobs);
+  let plan;
+  if (found.kind !== "one") plan = found;
+  else {
+    const file2 = await port.readFile(found.path, pr.headSha);
+    if (!file2) plan = { kind: "none" };
+    else {
+      const parsed = parsePlan(file2.content, found.path);
+      plan = parsed.ok ? {
+        kind: "valid",
+        path: found.path,
+        blobSha: file2.sha,
+        plan: parsed.plan,
+        source: parsed.source,
+        hash: parsed.hash,
+        warnings: parsed.warnings
+      } : {
+        kind: "invalid",
+        path: found.path,
+        blobSha: file2.sha,
+        errors: parsed.errors,
+        warnings: parsed.warnings
+      };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+function ownReview(reviews, botLogin) {
+  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own2.find((r) => decodeState(r.body)) ?? own2[0];
+}
+function bound(stored, view) {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== "valid") return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
+}
+function freshState(view) {
+  const plan = view.plan.kind === "valid" ? view.plan : void 0;
+  return {
+    v: 1,
+    state: "proposed",
+    planPath: plan?.path ?? "",
+    planBlob: plan?.blobSha ?? "",
+    planHash: plan?.hash ?? "",
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: []
+  };
+}
+function bindingAfterPush(view) {
+  if (view.plan.kind !== "valid") return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    return {
+      stored: {
+        ...fresh,
+        state: "approved",
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: void 0
+      }
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+  };
+}
+function stepChecks(checks, planHash2, stepIds) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const id of stepIds) {
+    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/gate/publish.ts
+function result(view, summary2, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary: summary2
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(env, view);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary2 = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary: summary2
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary: summary2
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary2}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary2 = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n")}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary: summary2,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary: summary2
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const stored = binding.stored ?? freshState(view);
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${warnings.map((w) => `- ${codeSpan(formatDiagnostic(w))}`).join("\n")}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit."
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice2) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash: hash2 } = view.plan;
+  const notices = [
+    notice2,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check2] of stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check2) {
+  if (check2.status !== "completed") return "running";
+  const map2 = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check2.conclusion && map2[check2.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const full = body + (stored ? encodeState(stored) : "");
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status2 = update.conclusion ? "completed" : update.status ?? "queued";
+  const input2 = {
+    status: status2,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
+    ...status2 === "in_progress" ? { startedAt: now2 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input2);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status: status2,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status2 === "in_progress" ? now2 : null,
+    completedAt: update.conclusion ? now2 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: d.path ? `${d.path}: ${d.message}` : d.message,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(env, view) {
+  const list = view.policyErrors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n");
+  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/execute.ts
+var CHECK_TEXT_LIMIT = 65535;
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const runner = env.runner;
+  if (!runner) {
+    await writeReview(env, view, reviewBody(view, stored, await port.listCheckRuns(sha)), stored);
+    return result(view, `Approved by ${by}; this door does not execute plans.`, stored);
+  }
+  const lock = await acquireLock(port, {
+    number: number4,
+    headSha: sha,
+    holder: runner.holder,
+    maxAgeMs: lockMaxAgeMs(view.plan.plan)
+  });
+  if (!lock.acquired) {
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan is already being executed by ${describeHolder(lock.holder, now(env))}; wait for it to finish, or \`/cancel\` it.`
+      )
+    );
+    return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+  }
+  try {
+    return await runLocked(env, view, stored, trigger, runner);
+  } finally {
+    await lock.lock.release();
+  }
+}
+async function runLocked(env, view, prior, trigger, runner) {
+  const { port } = env;
+  const { plan, hash: hash2, path } = view.plan;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  );
+  const done = /* @__PURE__ */ new Map();
+  for (const [id, check2] of previous) {
+    if (check2.conclusion === "success" || check2.conclusion === "skipped")
+      done.set(id, resultFromCheck(id, check2));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && prior.state === "paused" && prior.next) confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  const workspace = await runner.workspace(sha, number4);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report;
+  try {
+    report = await executePlan({
+      plan,
+      source,
+      approvedHash: hash2,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      onEvent: (event) => publishEvent(env, view, checks, stepRuns, event)
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  stored = { ...stored, ...afterExecution(report, now(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report, stored);
+  if (comment) await port.createComment(number4, comment);
+  const summary2 = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
+  return {
+    ...result(view, summary2, stored),
+    failed: report.outcome === "failed" || report.outcome === "verify-failed",
+    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
+  };
+}
+function afterExecution(report, at) {
+  const states = {
+    verified: "verified",
+    "verify-failed": "verify-failed",
+    failed: "failed",
+    paused: "paused",
+    cancelled: "cancelled"
+  };
+  return {
+    state: states[report.outcome],
+    next: report.next?.stepId,
+    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report.reason ? report.reason.slice(0, 300) : void 0
+  };
+}
+async function publishEvent(env, view, checks, stepRuns, event) {
+  const { port } = env;
+  const sha = view.pr.headSha;
+  const hash2 = view.plan.hash;
+  switch (event.type) {
+    case "step-started": {
+      const created = await port.createCheckRun({
+        name: stepCheckName(event.step.id),
+        headSha: sha,
+        status: "in_progress",
+        startedAt: event.startedAt,
+        externalId: stepExternalId(hash2, event.step.id),
+        title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
+        summary: `${codeSpan(event.step.name)} started.`
+      });
+      stepRuns.set(event.step.id, created.id);
+      return;
+    }
+    case "step-finished": {
+      const output2 = stepOutput(event.step, event.index, view.plan.plan, event.result);
+      const id = stepRuns.get(event.step.id);
+      stepRuns.delete(event.step.id);
+      if (id !== void 0) {
+        await port.updateCheckRun(id, {
+          status: "completed",
+          conclusion: conclusionOf(event.result),
+          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          ...output2
+        });
+      } else {
+        await port.createCheckRun({
+          name: stepCheckName(event.step.id),
+          headSha: sha,
+          status: "completed",
+          conclusion: conclusionOf(event.result),
+          externalId: stepExternalId(hash2, event.step.id),
+          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          ...output2
+        });
+      }
+      return;
+    }
+    case "paused":
+      if (event.reason !== "checkpoint") return;
+      await port.createCheckRun({
+        name: stepCheckName(event.step.id),
+        headSha: sha,
+        status: "completed",
+        conclusion: "action_required",
+        externalId: stepExternalId(hash2, event.step.id),
+        completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+        title: "Checkpoint: waiting for /proceed",
+        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`
+      });
+      return;
+    case "verify-started":
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: "in_progress",
+        title: "Verifying",
+        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run."
+      });
+      return;
+    case "verify-finished": {
+      const lines = event.result.checks.map(
+        (c) => `- ${c.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? "\u2014"}, ${formatDuration(c.durationMs)}`
+      );
+      const failures = event.result.checks.filter((c) => c.status !== "success");
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        conclusion: event.result.status === "success" ? "success" : "failure",
+        title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
+        summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
+        text: clipText(failures.map((c) => `### ${c.id}
+
+${logBlock(c.tail.slice(-8e3))}`).join("\n\n"))
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}
+async function concludeGate(env, view, checks, report) {
+  const sha = view.pr.headSha;
+  const at = report.next ? ` at step ${report.next.index + 1} (${codeSpan(report.next.stepId)})` : "";
+  switch (report.outcome) {
+    case "paused":
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: "queued",
+        title: `Paused${at}`,
+        summary: `Paused at a checkpoint${at}; \`/proceed\` resumes. This check passes only when every step and verification passed.`
+      });
+      return;
+    case "failed":
+    case "cancelled":
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        conclusion: report.outcome === "failed" ? "failure" : "cancelled",
+        title: report.outcome === "failed" ? `Failed${at}` : `Cancelled${at}`,
+        summary: `${report.reason ? `${escapeReason(report.reason)}
+
+` : ""}The steps did not all succeed on ${codeSpan(short(sha))}, so this commit is not verified.`
+      });
+      return;
+    default:
+      return;
+  }
+}
+function outcomeComment(view, report, stored) {
+  const { plan } = view.plan;
+  const step = report.next ? plan.steps[report.next.index] : void 0;
+  switch (report.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+- \`/proceed\` runs step ${report.next.index + 1} and continues
+` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
+    case "failed": {
+      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report.reason ? `${escapeReason(report.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
+
+- \`/retry\` runs it again, then continues
+` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
+  }
+}
+function escapeReason(reason) {
+  return codeSpan(reason);
+}
+function stepOutput(step, index, plan, r) {
+  const estimate = r.estimateMs !== void 0 ? ` against an estimate of ${formatDuration(r.estimateMs)}` : "";
+  const exit = r.exitCode !== null ? `exit code ${r.exitCode}` : r.signal ? `killed by ${r.signal}` : "no exit code";
+  const title = r.status === "success" ? `Succeeded in ${formatDuration(r.durationMs)}` : r.status === "timed-out" ? `Timed out after ${formatDuration(r.durationMs)}` : r.status === "failure" ? `Failed (${exit})` : r.status === "skipped" ? "Skipped" : "Cancelled";
+  const summary2 = `Step ${index + 1} of ${plan.steps.length}: ${codeSpan(step.name)}
+
+- Result: **${r.status}**, ${exit}
+- Duration: ${formatDuration(r.durationMs)}${estimate}` + (r.reason ? `
+- ${escapeReason(r.reason)}` : "");
+  const dropped = r.droppedBytes ? `The first ${formatCount(r.droppedBytes)} bytes of output are not shown.
+
+` : "";
+  return { title, summary: summary2, text: logBlock(r.tail, dropped) };
+}
+function logBlock(tail, prefix = "") {
+  if (!tail) return `${prefix}No output.`;
+  let room = CHECK_TEXT_LIMIT - prefix.length - 200;
+  for (; ; ) {
+    const kept = clipStart(tail, room);
+    const cut = kept.omitted ? `\u2026 ${formatCount(kept.omitted)} earlier characters cut to fit.
+
+` : "";
+    const text = `${prefix}${cut}${fencedBlock(kept.text)}`;
+    if (text.length <= CHECK_TEXT_LIMIT) return text;
+    room = Math.floor(room * 0.8);
+  }
+}
+function clipText(text) {
+  return text.length <= CHECK_TEXT_LIMIT ? text : `\u2026 earlier text cut to fit.
+
+${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
+}
+function conclusionOf(r) {
+  return r.status === "timed-out" ? "timed_out" : r.status;
+}
+function resultFromCheck(id, check2) {
+  const startedAt = check2.startedAt ?? check2.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
+  const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : 0;
+  return {
+    id,
+    status: check2.conclusion === "skipped" ? "skipped" : "success",
+    exitCode: check2.conclusion === "skipped" ? null : 0,
+    signal: null,
+    startedAt,
+    durationMs,
+    tail: "",
+    droppedBytes: 0,
+    reason: "already done on this commit and plan; not run again"
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+function watchWhileRunning(env, view, runner) {
+  const controller = new AbortController();
+  const since = now(env).toISOString();
+  let stopReason;
+  const check2 = async () => {
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
+    return void 0;
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check2().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
+      }
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
+  timer.unref();
+  return {
+    signal: controller.signal,
+    // Before every step: the same checks, so a push or a close between steps stops the next one from starting.
+    guard: async () => stopReason ?? await check2(),
+    stop: () => clearInterval(timer)
+  };
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: now(env).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: "cancelled",
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+async function rollbackPlan(env, view, stored, by) {
+  const { port } = env;
+  const runner = env.runner;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  const toUndo = view.plan.plan.steps.filter((s) => s.rollback && previous.get(s.id)?.conclusion === "success").reverse();
+  if (toUndo.length === 0) {
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        "No completed step on this commit has a `rollback` command, so there is nothing to undo."
+      )
+    );
+    return result(view, "Nothing to roll back.");
+  }
+  if (!runner) return result(view, "This door does not execute plans.");
+  const lock = await acquireLock(port, {
+    number: number4,
+    headSha: sha,
+    holder: runner.holder,
+    maxAgeMs: lockMaxAgeMs(view.plan.plan)
+  });
+  if (!lock.acquired) {
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        `The plan is being executed by ${describeHolder(lock.holder, now(env))}; \`/cancel\` it first.`
+      )
+    );
+    return result(view, "Refused /rollback: another execution holds the lock.");
+  }
+  try {
+    const workspace = await runner.workspace(sha, number4);
+    if (!workspace.ok) {
+      await port.createComment(number4, refusal("/rollback", workspace.message));
+      return { ...result(view, workspace.message), failed: true };
+    }
+    const lines = [];
+    let failed = false;
+    for (const step of toUndo) {
+      const name = `proceed/rollback-${step.id}`;
+      const startedAt = now(env).toISOString();
+      const check2 = await port.createCheckRun({
+        name,
+        headSha: sha,
+        status: "in_progress",
+        startedAt,
+        title: "Rolling back",
+        summary: `Undoing ${codeSpan(step.name)}.`
+      });
+      const outcome = await runCommand({
+        command: step.rollback,
+        shell: step.shell,
+        cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+        env: {
+          ...runner.env,
+          ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
+          PROCEED_PLAN: view.plan.path,
+          PROCEED_STEP: step.id,
+          PROCEED_PR: String(number4),
+          PROCEED_SHA: sha
+        },
+        ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+        secrets: runner.secrets
+      });
+      const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
+      failed ||= !ok;
+      await port.updateCheckRun(check2.id, {
+        status: "completed",
+        conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
+        completedAt: now(env).toISOString(),
+        title: ok ? "Rolled back" : "Rollback failed",
+        summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+
+${codeSpan(outcome.spawnError)}` : ""}`,
+        text: logBlock(outcome.tail)
+      });
+      lines.push(
+        `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+      );
+      if (!ok) break;
+    }
+    const next = {
+      ...stored,
+      state: failed ? "failed" : "cancelled",
+      reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
+    };
+    const fresh = await port.listCheckRuns(sha);
+    await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+      conclusion: failed ? "failure" : "cancelled",
+      title: failed ? "Rollback failed" : "Rolled back",
+      summary: `Rolled back at the request of ${codeSpan(by)}:
+
+${lines.join("\n")}`
+    });
+    await writeReview(env, view, reviewBody(view, next, fresh), next);
+    await port.createComment(
+      number4,
+      `### \u21A9\uFE0F Rollback ${failed ? "failed" : "done"}
+
+Newest first:
+
+${lines.join("\n")}`
+    );
+    return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
+  } finally {
+    await lock.lock.release();
+  }
+}
+
 // src/gate/help.ts
 var EFFECT = {
   proceed: "Approve the plan and start it, or resume it after a checkpoint or an interruption.",
@@ -52698,63 +54834,7 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
-// src/gate/state.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var approvalSchema = external_exports.object({
-  by: external_exports.string(),
-  via: external_exports.enum(["review", "comment", "button"]),
-  at: external_exports.string(),
-  headSha: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string()
-});
-var storedStateSchema = external_exports.object({
-  v: external_exports.literal(1),
-  state: external_exports.enum(LIFECYCLE_STATES),
-  planPath: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string(),
-  headSha: external_exports.string(),
-  approval: approvalSchema.optional(),
-  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: external_exports.array(external_exports.string()).default([]),
-  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
-  handled: external_exports.array(external_exports.number()).default([])
-});
-
-// src/gate/marker.ts
-var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
-var HANDLED_KEPT = 20;
-function encodeState(state) {
-  const trimmed = { ...state, handled: state.handled.slice(-HANDLED_KEPT) };
-  return `
-
-<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
-}
-function decodeState(body) {
-  const m = MARKER.exec(body);
-  if (!m) return void 0;
-  try {
-    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
 // src/gate/handle.ts
-var CHECK_PLAN = "proceed/plan";
-var CHECK_VERIFY = "proceed/verify";
 async function handleEvent(env, event) {
   if (event.sender.type !== "User") {
     return {
@@ -52774,7 +54854,7 @@ async function handleEvent(env, event) {
     case "button":
       return onCommand(
         env,
-        await load(env, event.number),
+        await loadView(env, event.number),
         event.identifier,
         event.sender,
         "button"
@@ -52782,16 +54862,24 @@ async function handleEvent(env, event) {
   }
 }
 async function onPush(env, number4) {
-  const view = await load(env, number4);
-  return render(env, view, bindingAfterPush(view));
+  const view = await loadView(env, number4);
+  return publishPlan(env, view, bindingAfterPush(view));
 }
 async function onClosed(env, number4) {
-  const view = await load(env, number4);
-  return {
-    state: view.stored?.state ?? "none",
-    failed: false,
-    summary: `Pull request #${number4} closed; nothing to do.`
-  };
+  await forceReleaseLock(env.port, number4);
+  const view = await loadView(env, number4);
+  const stored = view.stored;
+  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
+    const next = {
+      ...stored,
+      state: "cancelled",
+      reason: "the pull request was closed",
+      pausedAt: void 0
+    };
+    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
+    return result(view, `Pull request #${number4} closed: the plan is cancelled and the lock released.`, next);
+  }
+  return result(view, `Pull request #${number4} closed; the lock is released.`);
 }
 async function onReview(env, event) {
   if (event.state !== "approved") {
@@ -52801,7 +54889,7 @@ async function onReview(env, event) {
       summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
     };
   }
-  const view = await load(env, event.number);
+  const view = await loadView(env, event.number);
   if (event.commitId !== view.pr.headSha) {
     await env.port.createComment(
       event.number,
@@ -52819,7 +54907,7 @@ async function onComment(env, event) {
   if (parsed.kind === "none")
     return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
   await env.port.reactToComment(event.commentId, "eyes");
-  const view = await load(env, event.number);
+  const view = await loadView(env, event.number);
   if (view.stored?.handled.includes(event.commentId)) {
     return result(view, `Comment ${event.commentId} was already handled.`);
   }
@@ -52846,323 +54934,155 @@ async function onCommand(env, view, command2, sender2, door, commentId) {
     await env.port.createComment(number4, refusal(`/${command2}`, decision.reason, decision.whoMay));
     return result(view, `Refused /${command2} from ${sender2.login}: ${decision.reason}`);
   }
+  if (command2 === "help") {
+    await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
+    return result(view, `Answered /help for ${sender2.login}.`);
+  }
+  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
+  const unusable = whyUnusable(env, view);
+  if (unusable) {
+    await env.port.createComment(number4, refusal(`/${command2}`, unusable));
+    return result(view, `Refused /${command2}: ${unusable}`);
+  }
+  const valid = view;
+  const binding = bindingAfterPush(valid);
+  let stored = binding.stored ?? freshState(valid);
+  if (commentId !== void 0) stored = { ...stored, handled: [...stored.handled, commentId] };
+  stored = await expireCheckpoint(env, valid, stored);
   switch (command2) {
-    case "help":
-      await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
-      return result(view, `Answered /help for ${sender2.login}.`);
-    case "plan":
-      return render(env, view, bindingAfterPush(view));
     case "proceed":
-      return approve(env, view, sender2.login, door, commentId);
-    default:
-      await env.port.createComment(
-        number4,
-        refusal(
-          `/${command2}`,
-          `There is nothing to ${command2}: the plan is ${stateWords(view.stored?.state ?? "proposed")}.`
-        )
-      );
+      return proceed(env, valid, stored, sender2.login, door);
+    case "retry":
+      if (!["failed", "verify-failed", "executing"].includes(stored.state))
+        return nothingTo(env, valid, stored, "retry");
+      return executeApproved(env, valid, stored, "retry", sender2.login);
+    case "skip":
+      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
+      return executeApproved(env, valid, stored, "skip", sender2.login);
+    case "cancel":
+      return cancel(env, valid, stored, sender2.login);
+    case "rollback":
+      if (stored.state === "executing") {
+        await env.port.createComment(
+          number4,
+          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
+        );
+        return result(view, "Refused /rollback while executing.", stored);
+      }
+      return rollbackPlan(env, valid, stored, sender2.login);
+  }
+}
+async function proceed(env, view, stored, login, door) {
+  const stopped = {
+    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+    "verify-failed": "The verify phase failed: `/retry` runs it again.",
+    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+  };
+  const why = stopped[stored.state];
+  if (why) {
+    await env.port.createComment(view.pr.number, refusal("/proceed", why));
+    await writeReview(
+      env,
+      view,
+      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
+      stored
+    );
+    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
+  }
+  let next = stored;
+  if (!next.approval || next.state === "proposed") {
+    next = {
+      ...next,
+      state: "approved",
+      approval: {
+        by: login,
+        via: door,
+        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+        headSha: view.pr.headSha,
+        planBlob: view.plan.blobSha,
+        planHash: view.plan.hash
+      },
+      confirmed: []
+    };
+  }
+  return executeApproved(env, view, next, "proceed", login);
+}
+async function cancel(env, view, stored, login) {
+  if (["proposed", "verified", "cancelled"].includes(stored.state))
+    return nothingTo(env, view, stored, "cancel");
+  if (stored.state === "executing" && env.runner) {
+    const lock = await acquireLock(env.port, {
+      number: view.pr.number,
+      headSha: view.pr.headSha,
+      holder: env.runner.holder,
+      maxAgeMs: Number.MAX_SAFE_INTEGER
+    });
+    if (!lock.acquired) {
       return result(
         view,
-        `/${command2} from ${sender2.login}: nothing to do in state ${view.stored?.state ?? "proposed"}.`
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
       );
+    }
+    try {
+      return await cancelPlan(env, view, stored, login);
+    } finally {
+      await lock.lock.release();
+    }
   }
+  return cancelPlan(env, view, stored, login);
 }
-async function approve(env, view, login, door, commentId) {
-  const number4 = view.pr.number;
-  if (view.policyErrors.length) {
-    await env.port.createComment(number4, refusal("/proceed", policyProblem(env, view)));
-    return result(view, "Refused /proceed: the repository policy is invalid.");
-  }
-  if (view.plan.kind !== "valid") {
-    const why = view.plan.kind === "none" ? "This pull request has no plan file, so there is nothing to approve." : view.plan.kind === "many" ? "This pull request has more than one plan; keep one plan per pull request." : `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`${CHECK_PLAN}\` check first.`;
-    await env.port.createComment(number4, refusal("/proceed", why));
-    return result(view, `Refused /proceed: ${why}`);
-  }
-  const stored = view.stored ?? freshState(view);
-  if (stored.approval && bound(stored, view)) {
-    await env.port.createComment(
-      number4,
-      refusal("/proceed", `The plan is already approved (by ${codeSpan(stored.approval.by)}).`)
-    );
-    return result(view, "Already approved.");
-  }
-  const next = {
-    ...stored,
-    state: "approved",
-    approval: {
-      by: login,
-      via: door,
-      at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-      headSha: view.pr.headSha,
-      planBlob: view.plan.blobSha,
-      planHash: view.plan.hash
-    },
-    confirmed: [],
-    handled: commentId === void 0 ? stored.handled : [...stored.handled, commentId]
-  };
-  return render(env, { ...view, stored: next }, { stored: next });
+async function nothingTo(env, view, stored, command2) {
+  await env.port.createComment(
+    view.pr.number,
+    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
+  );
+  await writeReview(
+    env,
+    view,
+    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
+    stored
+  );
+  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
 }
-function bindingAfterPush(view) {
-  if (view.plan.kind !== "valid") return { stored: view.stored };
-  const prev = view.stored;
-  if (!prev) return { stored: freshState(view) };
-  const fresh = {
-    ...prev,
-    planPath: view.plan.path,
-    planBlob: view.plan.blobSha,
-    planHash: view.plan.hash,
-    headSha: view.pr.headSha
-  };
-  if (!prev.approval || bound(prev, view)) return { stored: fresh };
-  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
-  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
-  return {
-    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [] },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
-  };
-}
-function bound(stored, view) {
-  const a = stored.approval;
-  if (!a || view.plan.kind !== "valid") return false;
-  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
-    return false;
-  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
-}
-function freshState(view) {
-  const plan = view.plan.kind === "valid" ? view.plan : void 0;
-  return {
-    v: 1,
-    state: "proposed",
-    planPath: plan?.path ?? "",
-    planBlob: plan?.blobSha ?? "",
-    planHash: plan?.hash ?? "",
+async function expireCheckpoint(env, view, stored) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return stored;
+  const limit = parseDuration(view.policy.checkpoint_timeout);
+  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
+  if (now2.getTime() - Date.parse(stored.pausedAt) <= limit) return stored;
+  await env.port.createCheckRun({
+    name: stepCheckName(stored.next),
     headSha: view.pr.headSha,
-    confirmed: [],
-    handled: []
-  };
-}
-async function render(env, view, binding) {
-  const { port } = env;
-  const { pr } = view;
-  const sha = pr.headSha;
-  if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
-    await upsertCheck(env, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "The repository policy is invalid",
-      summary: text
-    });
-    await upsertCheck(env, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the repository policy is invalid",
-      summary: text
-    });
-    return {
-      state: view.stored?.state ?? "none",
-      failed: false,
-      summary: "The repository policy is invalid; nothing can be approved."
-    };
-  }
-  if (view.plan.kind === "none") {
-    if (view.review && view.stored) {
-      await port.updateReview(
-        pr.number,
-        view.review.id,
-        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
-      );
-    }
-    await upsertCheck(env, sha, CHECK_VERIFY, {
-      conclusion: "success",
-      title: "No plan: nothing to gate",
-      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
-    });
-    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
-  }
-  if (view.plan.kind === "many") {
-    const body2 = renderPlanProblem({ kind: "many", paths: view.plan.paths });
-    await writeReview(env, view, body2, view.stored);
-    const summary2 = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
-    await upsertCheck(env, sha, CHECK_PLAN, { conclusion: "failure", title: "More than one plan", summary: summary2 });
-    await upsertCheck(env, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: more than one plan",
-      summary: summary2
-    });
-    return { state: "none", failed: false, summary: `Refused: ${summary2}` };
-  }
-  if (view.plan.kind === "invalid") {
-    const { path: path2, errors, warnings: warnings2 } = view.plan;
-    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
-    const summary2 = `${errors.length} error(s) in ${codeSpan(path2)}:
-
-${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n")}`;
-    await upsertCheck(env, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: `${errors.length} error(s) in the plan`,
-      summary: summary2,
-      annotations: annotate([...errors, ...warnings2], path2)
-    });
-    await upsertCheck(env, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the plan is invalid",
-      summary: summary2
-    });
-    return {
-      state: "none",
-      planPath: path2,
-      failed: false,
-      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
-    };
-  }
-  const { plan, path, warnings } = view.plan;
-  const stored = binding.stored ?? freshState(view);
-  const notices = [
-    binding.notice,
-    ...mergePlanConfig(plan.config, view.policy).notices,
-    ...mergeVerify(plan.verify, view.policy).notices
-  ].filter((n) => !!n);
-  const body = renderReview(plan, {
-    planPath: path,
-    state: stored.state,
-    notice: notices.length ? notices.join("\n\n") : void 0,
-    approval: stored.approval ? { by: stored.approval.by, sha: stored.approval.headSha } : void 0,
-    verifyExtra: Object.fromEntries(
-      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
-    )
+    status: "completed",
+    conclusion: "timed_out",
+    externalId: stepExternalId(view.plan.hash, stored.next),
+    completedAt: now2.toISOString(),
+    title: "Checkpoint timed out",
+    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
   });
-  await writeReview(env, view, body, stored);
-  await upsertCheck(env, sha, CHECK_PLAN, {
-    conclusion: "success",
-    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
-    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).${warnings.length ? `
-
-${warnings.map((w) => `- ${codeSpan(formatDiagnostic(w))}`).join("\n")}` : ""}`,
-    annotations: annotate(warnings, path)
-  });
-  await upsertCheck(env, sha, CHECK_VERIFY, {
-    status: "queued",
-    title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-    summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit."
-  });
-  return { state: stored.state, planPath: path, failed: false, summary: `Plan ${path}: ${stored.state}.` };
-}
-async function writeReview(env, view, body, stored) {
-  const full = body + (stored ? encodeState(stored) : "");
-  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
-  else await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
-}
-async function upsertCheck(env, sha, name, update) {
-  const [existing] = await env.port.listCheckRuns(sha, name);
-  const status2 = update.conclusion ? "completed" : update.status ?? "queued";
-  const input2 = {
-    status: status2,
-    title: update.title,
-    summary: update.summary,
-    ...update.conclusion ? { conclusion: update.conclusion, completedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : {},
-    ...update.annotations ? { annotations: update.annotations } : {}
-  };
-  if (existing) await env.port.updateCheckRun(existing.id, input2);
-  else await env.port.createCheckRun({ name, headSha: sha, ...input2 });
-}
-function annotate(diagnostics, path) {
-  return diagnostics.map((d) => ({
-    path,
-    start_line: d.line,
-    end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
-    annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: d.path ? `${d.path}: ${d.message}` : d.message,
-    title: d.severity === "error" ? "Plan error" : "Plan warning"
-  }));
-}
-async function load(env, number4) {
-  const { port } = env;
-  const pr = await port.getPullRequest(number4);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number4),
-    port.listReviews(number4),
-    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
-    port.readFile(env.policyPath, pr.baseSha)
-  ]);
-  let policy = DEFAULT_POLICY;
-  let policyErrors = [];
-  if (policyFile) {
-    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
-    if (parsed.ok) policy = parsed.value;
-    else policyErrors = parsed.errors;
-  }
-  const review = ownReview(reviews, env.botLogin);
-  const stored = review ? decodeState(review.body) : void 0;
-  const found = discoverPlan(files, env.planGlobs);
-  let plan;
-  if (found.kind !== "one") plan = found;
-  else {
-    const file2 = await port.readFile(found.path, pr.headSha);
-    if (!file2) plan = { kind: "none" };
-    else {
-      const parsed = parsePlan(file2.content, found.path);
-      plan = parsed.ok ? {
-        kind: "valid",
-        path: found.path,
-        blobSha: file2.sha,
-        plan: parsed.plan,
-        hash: parsed.hash,
-        warnings: parsed.warnings
-      } : {
-        kind: "invalid",
-        path: found.path,
-        blobSha: file2.sha,
-        errors: parsed.errors,
-        warnings: parsed.warnings
-      };
-    }
-  }
-  return { pr, policy, policyErrors, plan, review, stored };
-}
-function ownReview(reviews, botLogin) {
-  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
-  return own2.find((r) => decodeState(r.body)) ?? own2[0];
-}
-async function actorOf(env, policy, sender2, command2) {
-  if (command2 === "help" || command2 === "plan" || sender2.type !== "User")
-    return { ...sender2, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender2.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
-  }
-  return { ...sender2, permission, teams };
-}
-function policyProblem(env, view) {
-  const list = view.policyErrors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n");
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
-
-${list}`;
-}
-function refusal(what, reason, whoMay) {
-  return `**${what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`}.** ${reason}${whoMay ? `
-
-Who may: ${whoMay}.` : ""}`;
-}
-function result(view, summary2) {
   return {
-    state: view.stored?.state ?? "none",
-    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
-    failed: false,
-    summary: summary2
+    ...stored,
+    state: "cancelled",
+    confirmed: [],
+    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
   };
 }
-function stateWords(state) {
-  return state.replace("-", " ");
-}
-function short(sha) {
-  return sha.slice(0, 7);
+function whyUnusable(env, view) {
+  if (view.policyErrors.length) return policyProblem(env, view);
+  switch (view.plan.kind) {
+    case "none":
+      return "This pull request has no plan file, so there is nothing to run.";
+    case "many":
+      return "This pull request has more than one plan; keep one plan per pull request.";
+    case "invalid":
+      return `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`proceed/plan\` check first.`;
+    default:
+      return void 0;
+  }
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -53173,7 +55093,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
@@ -53217,11 +55137,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53237,7 +55157,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53525,7 +55445,7 @@ function encodeValue(operator, value, key) {
     return value;
   }
 }
-function isDefined2(value) {
+function isDefined(value) {
   return value !== void 0 && value !== null;
 }
 function isKeyOperator(operator) {
@@ -53533,7 +55453,7 @@ function isKeyOperator(operator) {
 }
 function getValues(context3, operator, key, modifier) {
   var value = context3[key], result2 = [];
-  if (isDefined2(value) && value !== "") {
+  if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
       if (modifier && modifier !== "*") {
@@ -53545,14 +55465,14 @@ function getValues(context3, operator, key, modifier) {
     } else {
       if (modifier === "*") {
         if (Array.isArray(value)) {
-          value.filter(isDefined2).forEach(function(value2) {
+          value.filter(isDefined).forEach(function(value2) {
             result2.push(
               encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
             );
           });
         } else {
           Object.keys(value).forEach(function(k) {
-            if (isDefined2(value[k])) {
+            if (isDefined(value[k])) {
               result2.push(encodeValue(operator, value[k], k));
             }
           });
@@ -53560,12 +55480,12 @@ function getValues(context3, operator, key, modifier) {
       } else {
         const tmp = [];
         if (Array.isArray(value)) {
-          value.filter(isDefined2).forEach(function(value2) {
+          value.filter(isDefined).forEach(function(value2) {
             tmp.push(encodeValue(operator, value2));
           });
         } else {
           Object.keys(value).forEach(function(k) {
-            if (isDefined2(value[k])) {
+            if (isDefined(value[k])) {
               tmp.push(encodeUnreserved(k));
               tmp.push(encodeValue(operator, value[k].toString()));
             }
@@ -53580,7 +55500,7 @@ function getValues(context3, operator, key, modifier) {
     }
   } else {
     if (operator === ";") {
-      if (isDefined2(value)) {
+      if (isDefined(value)) {
         result2.push(encodeUnreserved(key));
       }
     } else if (value === "" && (operator === "&" || operator === "?")) {
@@ -57634,14 +59554,17 @@ throttling.triggersNotification = triggersNotification;
 var import_light3 = __toESM(require_light(), 1);
 var RATE_LIMIT_RETRIES = 4;
 var DEFAULT_WRITE_INTERVAL_MS = 1e3;
+var DEFAULT_NOTIFY_INTERVAL_MS = 3e3;
 function createOctokit(o) {
-  const minTime = o.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
+  const write = o.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
+  const notify = o.writeIntervalMs ?? DEFAULT_NOTIFY_INTERVAL_MS;
   return getOctokit(
     o.token,
     {
       baseUrl: o.baseUrl,
       throttle: {
-        write: new import_light3.default.Group({ maxConcurrent: 1, minTime }),
+        write: new import_light3.default.Group({ maxConcurrent: 1, minTime: write }),
+        notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: notify }),
         onRateLimit: (retryAfter, options, _o, retryCount) => {
           o.log(`Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
           return retryCount < RATE_LIMIT_RETRIES;
@@ -57658,7 +59581,7 @@ function createOctokit(o) {
 }
 function writeIntervalFromEnv(env) {
   const value = Number(env.PROCEED_WRITE_INTERVAL_MS);
-  return env.PROCEED_WRITE_INTERVAL_MS !== void 0 && Number.isFinite(value) && value >= 0 ? value : DEFAULT_WRITE_INTERVAL_MS;
+  return env.PROCEED_WRITE_INTERVAL_MS !== void 0 && Number.isFinite(value) && value >= 0 ? value : void 0;
 }
 
 // src/github/octokit.ts
@@ -57806,6 +59729,30 @@ var OctokitPort = class {
     });
     return { id: Number(data.id), url: data.html_url };
   }
+  async listComments(number4, since) {
+    const comments = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        {
+          ...this.base,
+          issue_number: number4,
+          since,
+          per_page: 100,
+          page
+        }
+      );
+      for (const c of data) {
+        comments.push({
+          id: Number(c.id),
+          body: c.body ?? "",
+          user: c.user ? { login: c.user.login, type: c.user.type } : null,
+          createdAt: c.created_at
+        });
+      }
+      if (data.length < 100) return comments;
+    }
+  }
   async reactToComment(commentId, content) {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
       ...this.base,
@@ -57902,6 +59849,53 @@ var OctokitPort = class {
       if (status(err) !== 404 && status(err) !== 422) throw err;
     }
   }
+  async updateRef(ref, sha, force) {
+    try {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+        ...this.base,
+        ref,
+        sha,
+        force
+      });
+      return "updated";
+    } catch (err) {
+      if (status(err) === 422) return "conflict";
+      throw err;
+    }
+  }
+  async createCommit(input2) {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.base,
+      message: input2.message,
+      tree: input2.tree,
+      parents: input2.parents
+    });
+    return { sha: data.sha };
+  }
+  async getCommit(sha) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+        ...this.base,
+        commit_sha: sha
+      });
+      return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
+    } catch (err) {
+      if (status(err) === 404) return void 0;
+      throw err;
+    }
+  }
+  async getWorkflowRun(id) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+        ...this.base,
+        run_id: id
+      });
+      return { status: data.status, conclusion: data.conclusion, attempt: Number(data.run_attempt ?? 1) };
+    } catch (err) {
+      if (status(err) === 404) return void 0;
+      throw err;
+    }
+  }
 };
 function toReview(r) {
   return {
@@ -57932,6 +59926,262 @@ function checkRunBody(input2, annotations) {
   return body;
 }
 
+// src/action/checkout.ts
+import { execFile as execFile2 } from "node:child_process";
+import { mkdir as mkdir2, realpath, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+var GIT_TIMEOUT_MS = 5 * 6e4;
+var GIT_OUTPUT_LINES = 6;
+var GIT_OUTPUT_CHARS = 600;
+var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var NAME = /^[A-Za-z0-9_.-]+$/;
+var MISSING_OBJECT = /not our ref|unadvertised object|couldn't find remote ref|no such remote ref/i;
+async function checkoutApproved(o) {
+  const log = o.log ?? (() => void 0);
+  const invalid2 = invalidOptions(o);
+  if (invalid2) return { ok: false, message: invalid2 };
+  const sha = o.sha.toLowerCase();
+  const short2 = sha.slice(0, 7);
+  const mask = secretMasker(o.token);
+  const refuse = (message) => ({ ok: false, message: mask(message) });
+  const workspace = await inspectWorkspace(o.workspace, sha);
+  if (workspace.usable) {
+    log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
+    return { ok: true, dir: o.workspace, reused: true };
+  }
+  const dir = join3(o.scratch, "proceed", sha);
+  log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
+  try {
+    await rm3(dir, { recursive: true, force: true });
+    await mkdir2(dir, { recursive: true });
+  } catch (err) {
+    return refuse(
+      `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
+    );
+  }
+  const result2 = await fetchAndCheckOut(o, sha, dir, log, mask);
+  if (result2.ok) return result2;
+  await rm3(dir, { recursive: true, force: true }).catch(() => void 0);
+  return refuse(result2.message);
+}
+async function fetchAndCheckOut(o, sha, dir, log, mask) {
+  const short2 = sha.slice(0, 7);
+  const slug = `${o.owner}/${o.repo}`;
+  const url2 = `${o.serverUrl.replace(/\/+$/, "")}/${o.owner}/${o.repo}.git`;
+  const where = `${slug} at ${displayUrl(url2)}`;
+  const init = await git(["init", "-q"], dir);
+  if (!init.ok) return { ok: false, message: gitFailure(`could not create a repository in ${dir}`, init) };
+  const auth2 = authConfig(o.serverUrl, o.token);
+  const fetch2 = async (ref) => {
+    const outcome = await git(
+      ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", url2, ref],
+      dir,
+      auth2
+    );
+    return { ...outcome, stdout: mask(outcome.stdout), stderr: mask(outcome.stderr) };
+  };
+  log(`proceed: fetching ${short2} from ${displayUrl(url2)}.`);
+  const direct = await fetch2(sha);
+  if (!direct.ok) {
+    if (direct.spawnError || direct.timedOut)
+      return { ok: false, message: fetchFailure(short2, where, direct) };
+    const pullRef = `refs/pull/${o.prNumber}/head`;
+    log(`proceed: ${short2} cannot be fetched directly (${lastLine(direct.stderr)}); trying ${pullRef}.`);
+    const viaPull = await fetch2(pullRef);
+    if (!viaPull.ok) {
+      if (MISSING_OBJECT.test(direct.stderr) && MISSING_OBJECT.test(viaPull.stderr)) {
+        return {
+          ok: false,
+          message: `the approved commit ${short2} is no longer reachable in ${slug} (and ${pullRef} was not found) \u2014 was the branch force-pushed? Push again and re-approve.`
+        };
+      }
+      return { ok: false, message: fetchFailure(short2, where, viaPull) };
+    }
+    const pullHead = await git(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], dir);
+    const head2 = pullHead.stdout.trim();
+    if (!pullHead.ok || head2 !== sha) {
+      return {
+        ok: false,
+        message: `the approved commit ${short2} is no longer reachable in ${slug}, and pull request #${o.prNumber} now points at ${head2.slice(0, 7) || "another commit"} \u2014 was the branch force-pushed? Push again and re-approve.`
+      };
+    }
+  }
+  const checkout = await git(["checkout", "-q", "--detach", "FETCH_HEAD"], dir);
+  if (!checkout.ok) {
+    return {
+      ok: false,
+      message: gitFailure(
+        `could not check out ${short2} in ${dir}`,
+        checkout,
+        "check free disk space on the runner"
+      )
+    };
+  }
+  const verify = await git(["rev-parse", "--verify", "HEAD"], dir);
+  const head = verify.stdout.trim();
+  if (!verify.ok || head !== sha) {
+    return {
+      ok: false,
+      message: `after checking out ${short2}, HEAD in ${dir} is ${head.slice(0, 7) || "unreadable"} \u2014 no step was run on a different commit; run the job again.`
+    };
+  }
+  log(`proceed: checked out ${short2} in ${dir}.`);
+  return { ok: true, dir, reused: false };
+}
+async function inspectWorkspace(workspace, sha) {
+  if (!workspace) return { usable: false, reason: "is not set" };
+  const isDir = await stat3(workspace).then(
+    (s) => s.isDirectory(),
+    () => false
+  );
+  if (!isDir) return { usable: false, reason: `${workspace} does not exist` };
+  const top = await git(["rev-parse", "--show-toplevel"], workspace);
+  if (!top.ok)
+    return { usable: false, reason: `is not a git work tree git can use (${lastLine(top.stderr)})` };
+  const [topReal, workspaceReal] = await Promise.all([
+    realpath(top.stdout.trim()).catch(() => top.stdout.trim()),
+    realpath(workspace).catch(() => workspace)
+  ]);
+  if (topReal !== workspaceReal) return { usable: false, reason: `is inside another work tree (${topReal})` };
+  const head = await git(["rev-parse", "--verify", "HEAD"], workspace);
+  if (!head.ok) return { usable: false, reason: "has no commit checked out" };
+  const at = head.stdout.trim();
+  if (at !== sha)
+    return { usable: false, reason: `is at ${at.slice(0, 7)}, not the approved ${sha.slice(0, 7)}` };
+  const status2 = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
+  if (!status2.ok) return { usable: false, reason: "has a status git cannot read" };
+  if (status2.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
+  return { usable: true };
+}
+function invalidOptions(o) {
+  const what = "cannot check out the approved commit";
+  if (!FULL_SHA.test(o.sha.toLowerCase())) return `${what}: "${o.sha}" is not a full commit SHA.`;
+  if (!Number.isSafeInteger(o.prNumber) || o.prNumber < 1) {
+    return `${what}: "${String(o.prNumber)}" is not a pull request number.`;
+  }
+  for (const name of [o.owner, o.repo]) {
+    if (!NAME.test(name) || name === "." || name === "..")
+      return `${what}: "${name}" is not a repository name.`;
+  }
+  let server;
+  try {
+    server = new URL(o.serverUrl);
+  } catch {
+    return `${what}: the server URL "${o.serverUrl}" is not a URL \u2014 check GITHUB_SERVER_URL.`;
+  }
+  if (!["https:", "http:", "file:"].includes(server.protocol)) {
+    return `${what}: the server URL "${o.serverUrl}" is not an http(s) URL \u2014 check GITHUB_SERVER_URL.`;
+  }
+  if (!o.scratch) return `${what}: no scratch folder was given \u2014 check RUNNER_TEMP.`;
+  return void 0;
+}
+function authConfig(serverUrl, token) {
+  if (!token) return [];
+  const key = `http.${serverUrl.replace(/\/+$/, "")}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return [
+    [key, ""],
+    [key, `AUTHORIZATION: basic ${basic}`]
+  ];
+}
+function secretMasker(token) {
+  if (!token) return (text) => text;
+  const forms = [
+    token,
+    Buffer.from(`x-access-token:${token}`).toString("base64"),
+    Buffer.from(token).toString("base64")
+  ];
+  return (text) => forms.reduce((masked, form) => masked.split(form).join("***"), text);
+}
+function gitEnv(config2) {
+  const env = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    // As actions/checkout does by default: LFS files stay pointers instead of downloading with our token.
+    GIT_LFS_SKIP_SMUDGE: "1"
+  };
+  for (const name of [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS"
+  ]) {
+    delete env[name];
+  }
+  const entries = [["credential.helper", ""], ["core.askPass", ""], ...config2];
+  const inherited = Number(env.GIT_CONFIG_COUNT ?? 0);
+  const base = Number.isSafeInteger(inherited) && inherited > 0 ? inherited : 0;
+  entries.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${base + i}`] = key;
+    env[`GIT_CONFIG_VALUE_${base + i}`] = value;
+  });
+  env.GIT_CONFIG_COUNT = String(base + entries.length);
+  return env;
+}
+function git(args, cwd, config2 = []) {
+  return new Promise((resolve2) => {
+    execFile2(
+      "git",
+      args,
+      { cwd, env: gitEnv(config2), timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
+      (err, stdout, stderr) => {
+        if (!err) return resolve2({ ok: true, stdout, stderr, timedOut: false });
+        const code = err.code;
+        const notStarted = code === "ENOENT" || code === "EACCES";
+        resolve2({
+          ok: false,
+          stdout,
+          stderr,
+          timedOut: err.killed === true && !notStarted,
+          ...notStarted ? { spawnError: err.message } : {}
+        });
+      }
+    );
+  });
+}
+function fetchFailure(short2, where, outcome) {
+  if (outcome.timedOut) {
+    return `fetching the approved commit ${short2} from ${where} took longer than ${GIT_TIMEOUT_MS / 6e4} minutes \u2014 check the runner's network access to the server and run the job again.`;
+  }
+  return gitFailure(
+    `could not fetch the approved commit ${short2} from ${where}`,
+    outcome,
+    "check that the workflow grants `contents: read` (under `permissions:`) and that its token can read the repository"
+  );
+}
+function gitFailure(what, outcome, advice = "run the job again") {
+  if (outcome.spawnError) {
+    return `${what}: git could not be started (${outcome.spawnError}) \u2014 use a runner with git installed and on PATH.`;
+  }
+  if (outcome.timedOut)
+    return `${what}: git took longer than ${GIT_TIMEOUT_MS / 6e4} minutes \u2014 ${advice}.`;
+  const said = gitOutput(outcome.stderr || outcome.stdout);
+  return `${what}${said ? `: ${said}` : ""} \u2014 ${advice}.`;
+}
+function gitOutput(text) {
+  const lines = text.split("\n").map((line) => line.trim()).filter(Boolean);
+  const joined = lines.slice(-GIT_OUTPUT_LINES).join(" ");
+  return joined.length > GIT_OUTPUT_CHARS ? `\u2026${joined.slice(-GIT_OUTPUT_CHARS)}` : joined;
+}
+function lastLine(text) {
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).pop() ?? "no output";
+}
+function displayUrl(url2) {
+  try {
+    const parsed = new URL(url2);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url2;
+  }
+}
+
 // src/action/main.ts
 async function run(env = process.env) {
   const eventName = env.GITHUB_EVENT_NAME;
@@ -57950,7 +60200,7 @@ async function run(env = process.env) {
   }
   let payload;
   try {
-    payload = JSON.parse(await readFile(eventPath, "utf8"));
+    payload = JSON.parse(await readFile2(eventPath, "utf8"));
   } catch (err) {
     setFailed(`Cannot read the event payload at ${eventPath}: ${err.message}`);
     return;
@@ -57972,13 +60222,38 @@ async function run(env = process.env) {
     writeIntervalMs: writeIntervalFromEnv(env)
   });
   const port = new OctokitPort(octokit, owner, repo);
+  const token = getInput("github-token", { required: true });
+  const serverUrl = env.GITHUB_SERVER_URL || "https://github.com";
+  const runId = env.GITHUB_RUN_ID || "local";
   const result2 = await handleEvent(
     {
       port,
       botLogin: getInput("bot-login") || "github-actions[bot]",
       planGlobs: parseGlobList(getInput("plan-files")),
       policyPath: getInput("policy-file") || ".github/proceed.yml",
-      log: (line) => info(line)
+      log: (line) => info(line),
+      runner: {
+        workspace: (sha, number4) => checkoutApproved({
+          workspace: env.GITHUB_WORKSPACE || process.cwd(),
+          scratch: env.RUNNER_TEMP || tmpdir2(),
+          serverUrl,
+          owner,
+          repo,
+          sha,
+          prNumber: number4,
+          token,
+          log: (line) => info(line)
+        }),
+        holder: {
+          kind: "workflow-run",
+          id: runId,
+          url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+          attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1
+        },
+        env: stepEnvironment(env),
+        secrets: [token],
+        pollMs: pollIntervalFromEnv(env)
+      }
     },
     event
   );
@@ -57987,9 +60262,18 @@ async function run(env = process.env) {
   setOutput("next-step", result2.nextStep ?? "");
   info(result2.summary);
   if (env.GITHUB_STEP_SUMMARY) {
-    await summary.addHeading("proceed", 2).addRaw(result2.summary, true).write();
+    const summary2 = summary.addHeading("proceed", 2).addRaw(result2.summary, true);
+    if (result2.report) summary2.addEOL().addRaw(result2.report, true);
+    await summary2.write();
   }
   if (result2.failed) setFailed(result2.summary);
+}
+function stepEnvironment(env) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
+}
+function pollIntervalFromEnv(env) {
+  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 50 ? value : 1e4;
 }
 run().catch((err) => {
   const status2 = typeof err === "object" && err && "status" in err ? ` (HTTP ${String(err.status)})` : "";

@@ -23,12 +23,16 @@ const ACTIONS = {
     const config = readConfig(root);
     writeConfig(root, { database: 'mysql' });
     leaveMaintenance(root);
-    check(readConfig(root).database === 'mysql', `the application reads MySQL again (was ${config.database})`);
+    check(
+      readConfig(root).database === 'mysql',
+      `the application reads MySQL again (was ${config.database})`,
+    );
   },
 };
 
 await runStep(async () => {
   const action = ACTIONS[process.argv[2]];
-  if (!action) throw new StepError(`usage: node examples/db-migration/rollback.mjs ${Object.keys(ACTIONS).join('|')}`);
+  if (!action)
+    throw new StepError(`usage: node examples/db-migration/rollback.mjs ${Object.keys(ACTIONS).join('|')}`);
   action();
 });

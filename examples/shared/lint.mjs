@@ -30,7 +30,8 @@ async function lintFile(root, path) {
   const name = relative(root, path);
   const ext = extname(path);
   const problems = [];
-  if (!['.js', '.mjs', '.json', '.html', '.md', '.ts'].includes(ext)) return { name, problems, skipped: true };
+  if (!['.js', '.mjs', '.json', '.html', '.md', '.ts'].includes(ext))
+    return { name, problems, skipped: true };
   const text = await readFile(path, 'utf8');
   if (text.length > 0 && !text.endsWith('\n')) problems.push('no newline at the end of the file');
   for (const rule of RULES) {

@@ -76,7 +76,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
             token,
             log: (line) => core.info(line),
           }),
-        holder: { kind: 'workflow-run', id: runId, url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` },
+        holder: {
+          kind: 'workflow-run',
+          id: runId,
+          url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+          attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+        },
         env: stepEnvironment(env),
         secrets: [token],
         pollMs: pollIntervalFromEnv(env),

@@ -11,7 +11,8 @@ export async function actorOf(
   command: CommandName,
 ): Promise<Actor> {
   const type = sender.type === 'User' || sender.type === 'Organization' ? sender.type : 'Bot';
-  if (command === 'help' || command === 'plan' || type !== 'User') return { login: sender.login, type, permission: 'none', teams: [] };
+  if (command === 'help' || command === 'plan' || type !== 'User')
+    return { login: sender.login, type, permission: 'none', teams: [] };
   const permission = await env.port.getPermission(sender.login);
   const teams: string[] = [];
   for (const team of policy.approvers.teams) {

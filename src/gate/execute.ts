@@ -40,7 +40,13 @@ export type Trigger = 'proceed' | 'retry' | 'skip';
  * takes the pull request's lock, checks out the commit, executes, turns every event into a check
  * run, and writes the outcome back to the review. The one place where steps are started.
  */
-export async function executeApproved(env: GateEnv, view: ValidView, stored: StoredState, trigger: Trigger, by: string): Promise<GateResult> {
+export async function executeApproved(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  trigger: Trigger,
+  by: string,
+): Promise<GateResult> {
   const { port } = env;
   const number = view.pr.number;
   const sha = view.pr.headSha;
@@ -50,11 +56,19 @@ export async function executeApproved(env: GateEnv, view: ValidView, stored: Sto
     return result(view, `Approved by ${by}; this door does not execute plans.`, stored);
   }
 
-  const lock = await acquireLock(port, { number, headSha: sha, holder: runner.holder, maxAgeMs: lockMaxAgeMs(view.plan.plan) });
+  const lock = await acquireLock(port, {
+    number,
+    headSha: sha,
+    holder: runner.holder,
+    maxAgeMs: lockMaxAgeMs(view.plan.plan),
+  });
   if (!lock.acquired) {
     await port.createComment(
       number,
-      refusal(`/${trigger}`, `The plan is already being executed by ${describeHolder(lock.holder, now(env))}; wait for it to finish, or \`/cancel\` it.`),
+      refusal(
+        `/${trigger}`,
+        `The plan is already being executed by ${describeHolder(lock.holder, now(env))}; wait for it to finish, or \`/cancel\` it.`,
+      ),
     );
     return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
   }
@@ -65,24 +79,42 @@ export async function executeApproved(env: GateEnv, view: ValidView, stored: Sto
   }
 }
 
-async function runLocked(env: GateEnv, view: ValidView, prior: StoredState, trigger: Trigger, runner: PlanRunner): Promise<GateResult> {
+async function runLocked(
+  env: GateEnv,
+  view: ValidView,
+  prior: StoredState,
+  trigger: Trigger,
+  runner: PlanRunner,
+): Promise<GateResult> {
   const { port } = env;
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
   const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(checks, hash, plan.steps.map((s) => s.id));
+  const previous = stepChecks(
+    checks,
+    hash,
+    plan.steps.map((s) => s.id),
+  );
 
   // Resume: what succeeded (or was skipped) on this commit and plan is never run again.
   const done = new Map<string, StepResult>();
   for (const [id, check] of previous) {
-    if (check.conclusion === 'success' || check.conclusion === 'skipped') done.set(id, resultFromCheck(id, check));
+    if (check.conclusion === 'success' || check.conclusion === 'skipped')
+      done.set(id, resultFromCheck(id, check));
   }
   const confirmed = new Set(prior.confirmed);
   if (trigger === 'proceed' && prior.state === 'paused' && prior.next) confirmed.add(prior.next);
   const skip = new Set(trigger === 'skip' && prior.next ? [prior.next] : []);
 
-  let stored: StoredState = { ...prior, state: 'executing', next: undefined, pausedAt: undefined, reason: undefined, confirmed: [...confirmed] };
+  let stored: StoredState = {
+    ...prior,
+    state: 'executing',
+    next: undefined,
+    pausedAt: undefined,
+    reason: undefined,
+    confirmed: [...confirmed],
+  };
   await writeReview(env, view, reviewBody(view, stored, checks), stored);
 
   const workspace = await runner.workspace(sha, number);
@@ -90,7 +122,10 @@ async function runLocked(env: GateEnv, view: ValidView, prior: StoredState, trig
     stored = { ...prior };
     await writeReview(env, view, reviewBody(view, stored, checks), stored);
     await port.createComment(number, refusal(`/${trigger}`, workspace.message));
-    return { ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored), failed: true };
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true,
+    };
   }
   const source = await readFile(join(workspace.dir, path), 'utf8').catch(() => '');
 
@@ -122,7 +157,13 @@ async function runLocked(env: GateEnv, view: ValidView, prior: StoredState, trig
     if (!(err instanceof PlanChangedError)) throw err;
     stored = { ...prior };
     await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(number, refusal(`/${trigger}`, `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`));
+    await port.createComment(
+      number,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`,
+      ),
+    );
     return result(view, 'Refused: the checked-out plan differs from the approved one.', stored);
   }
   watch.stop();
@@ -137,7 +178,9 @@ async function runLocked(env: GateEnv, view: ValidView, prior: StoredState, trig
   return {
     ...result(view, summary, stored),
     failed: report.outcome === 'failed' || report.outcome === 'verify-failed',
-    ...(report.outcome === 'verified' || report.outcome === 'verify-failed' ? { report: renderReport(plan, report.results, report.verify) } : {}),
+    ...(report.outcome === 'verified' || report.outcome === 'verify-failed'
+      ? { report: renderReport(plan, report.results, report.verify) }
+      : {}),
   };
 }
 
@@ -159,7 +202,13 @@ function afterExecution(report: ExecutionReport, at: Date): Partial<StoredState>
 }
 
 /** Turns the executor's events into check runs: one per step (in progress, then its conclusion), and the gate. */
-async function publishEvent(env: GateEnv, view: ValidView, checks: CheckRunInfo[], stepRuns: Map<string, number>, event: ExecEvent): Promise<void> {
+async function publishEvent(
+  env: GateEnv,
+  view: ValidView,
+  checks: CheckRunInfo[],
+  stepRuns: Map<string, number>,
+  event: ExecEvent,
+): Promise<void> {
   const { port } = env;
   const sha = view.pr.headSha;
   const hash = view.plan.hash;
@@ -182,7 +231,12 @@ async function publishEvent(env: GateEnv, view: ValidView, checks: CheckRunInfo[
       const id = stepRuns.get(event.step.id);
       stepRuns.delete(event.step.id);
       if (id !== undefined) {
-        await port.updateCheckRun(id, { status: 'completed', conclusion: conclusionOf(event.result), completedAt: new Date().toISOString(), ...output });
+        await port.updateCheckRun(id, {
+          status: 'completed',
+          conclusion: conclusionOf(event.result),
+          completedAt: new Date().toISOString(),
+          ...output,
+        });
       } else {
         // A step that never started (cancelled, skipped) still gets its check run.
         await port.createCheckRun({
@@ -214,19 +268,25 @@ async function publishEvent(env: GateEnv, view: ValidView, checks: CheckRunInfo[
       await upsertCheck(env, checks, sha, CHECK_VERIFY, {
         status: 'in_progress',
         title: 'Verifying',
-        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(', ')}.` : 'Nothing to run.',
+        summary: event.names.length
+          ? `Running ${event.names.map((n) => codeSpan(n)).join(', ')}.`
+          : 'Nothing to run.',
       });
       return;
     case 'verify-finished': {
       const lines = event.result.checks.map(
-        (c) => `- ${c.status === 'success' ? '✅' : '❌'} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? '—'}, ${formatDuration(c.durationMs)}`,
+        (c) =>
+          `- ${c.status === 'success' ? '✅' : '❌'} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? '—'}, ${formatDuration(c.durationMs)}`,
       );
       const failures = event.result.checks.filter((c) => c.status !== 'success');
       await upsertCheck(env, checks, sha, CHECK_VERIFY, {
         conclusion: event.result.status === 'success' ? 'success' : 'failure',
-        title: event.result.status === 'success' ? 'Verified: every step and every check passed' : `${failures.length} check(s) failed`,
+        title:
+          event.result.status === 'success'
+            ? 'Verified: every step and every check passed'
+            : `${failures.length} check(s) failed`,
         summary: clipStart(lines.join('\n') || 'No checks to run; every step passed.', CHECK_TEXT_LIMIT).text,
-        text: clipText(failures.map((c) => `### ${c.id}\n\n${fencedBlock(c.tail)}`).join('\n\n')),
+        text: clipText(failures.map((c) => `### ${c.id}\n\n${logBlock(c.tail.slice(-8_000))}`).join('\n\n')),
       });
       return;
     }
@@ -236,7 +296,12 @@ async function publishEvent(env: GateEnv, view: ValidView, checks: CheckRunInfo[
 }
 
 /** After a run that did not reach the verify phase, the gate says why it is not passing. */
-async function concludeGate(env: GateEnv, view: ValidView, checks: CheckRunInfo[], report: ExecutionReport): Promise<void> {
+async function concludeGate(
+  env: GateEnv,
+  view: ValidView,
+  checks: CheckRunInfo[],
+  report: ExecutionReport,
+): Promise<void> {
   const sha = view.pr.headSha;
   const at = report.next ? ` at step ${report.next.index + 1} (${codeSpan(report.next.stepId)})` : '';
   switch (report.outcome) {
@@ -274,7 +339,9 @@ function outcomeComment(view: ValidView, report: ExecutionReport, stored: Stored
         : undefined;
     case 'failed': {
       const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
-      const why = last ? `${last.status === 'timed-out' ? 'timed out' : `failed with exit ${last.exitCode ?? last.signal ?? '—'}`}` : 'stopped';
+      const why = last
+        ? `${last.status === 'timed-out' ? 'timed out' : `failed with exit ${last.exitCode ?? last.signal ?? '—'}`}`
+        : 'stopped';
       return (
         `### ⛔ STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ''} ${why}\n\n` +
         `${report.reason ? `${escapeReason(report.reason)}\n\n` : ''}The plan assumed it would succeed, so nothing after it ran. ` +
@@ -288,7 +355,10 @@ function outcomeComment(view: ValidView, report: ExecutionReport, stored: Stored
     case 'cancelled':
       return `### ⊘ Cancelled\n\n${report.reason ? escapeReason(report.reason) : 'The execution was cancelled.'} Steps not run are marked cancelled.`;
     default:
-      return renderReport(plan, report.results, report.verify) + (stored.state === 'verify-failed' ? '\n\n`/retry` runs the verify phase again.' : '');
+      return (
+        renderReport(plan, report.results, report.verify) +
+        (stored.state === 'verify-failed' ? '\n\n`/retry` runs the verify phase again.' : '')
+      );
   }
 }
 
@@ -297,9 +367,16 @@ function escapeReason(reason: string): string {
   return codeSpan(reason);
 }
 
-function stepOutput(step: Step, index: number, plan: Plan, r: StepResult): { title: string; summary: string; text: string } {
-  const estimate = r.estimateMs !== undefined ? ` against an estimate of ${formatDuration(r.estimateMs)}` : '';
-  const exit = r.exitCode !== null ? `exit code ${r.exitCode}` : r.signal ? `killed by ${r.signal}` : 'no exit code';
+function stepOutput(
+  step: Step,
+  index: number,
+  plan: Plan,
+  r: StepResult,
+): { title: string; summary: string; text: string } {
+  const estimate =
+    r.estimateMs !== undefined ? ` against an estimate of ${formatDuration(r.estimateMs)}` : '';
+  const exit =
+    r.exitCode !== null ? `exit code ${r.exitCode}` : r.signal ? `killed by ${r.signal}` : 'no exit code';
   const title =
     r.status === 'success'
       ? `Succeeded in ${formatDuration(r.durationMs)}`
@@ -314,15 +391,33 @@ function stepOutput(step: Step, index: number, plan: Plan, r: StepResult): { tit
     `Step ${index + 1} of ${plan.steps.length}: ${codeSpan(step.name)}\n\n` +
     `- Result: **${r.status}**, ${exit}\n- Duration: ${formatDuration(r.durationMs)}${estimate}` +
     (r.reason ? `\n- ${escapeReason(r.reason)}` : '');
-  const dropped = r.droppedBytes ? `The first ${formatCount(r.droppedBytes)} bytes of output are not shown.\n\n` : '';
-  return { title, summary, text: clipText(r.tail ? `${dropped}${fencedBlock(r.tail)}` : 'No output.') };
+  const dropped = r.droppedBytes
+    ? `The first ${formatCount(r.droppedBytes)} bytes of output are not shown.\n\n`
+    : '';
+  return { title, summary, text: logBlock(r.tail, dropped) };
 }
 
-/** Keeps the end of a log within a check run's limit (the end is where the error is). */
+/**
+ * A log's tail as a code block within a check run's limit, keeping the end (where the error is).
+ * Escaping can lengthen text (control characters are shown as ⟨U+XXXX⟩), so it shrinks until it fits.
+ */
+function logBlock(tail: string, prefix = ''): string {
+  if (!tail) return `${prefix}No output.`;
+  let room = CHECK_TEXT_LIMIT - prefix.length - 200;
+  for (;;) {
+    const kept = clipStart(tail, room);
+    const cut = kept.omitted ? `… ${formatCount(kept.omitted)} earlier characters cut to fit.\n\n` : '';
+    const text = `${prefix}${cut}${fencedBlock(kept.text)}`;
+    if (text.length <= CHECK_TEXT_LIMIT) return text;
+    room = Math.floor(room * 0.8);
+  }
+}
+
+/** Texts made of many logs (the failed verifications) are kept to the limit the same way. */
 function clipText(text: string): string {
-  if (text.length <= CHECK_TEXT_LIMIT) return text;
-  const note = '… (earlier output cut to fit)\n';
-  return fencedBlock(clipStart(text, CHECK_TEXT_LIMIT - note.length - 16).text).replace(/^/, note).slice(0, CHECK_TEXT_LIMIT);
+  return text.length <= CHECK_TEXT_LIMIT
+    ? text
+    : `… earlier text cut to fit.\n\n${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
 }
 
 function conclusionOf(r: StepResult): CheckConclusion {
@@ -331,7 +426,8 @@ function conclusionOf(r: StepResult): CheckConclusion {
 
 function resultFromCheck(id: string, check: CheckRunInfo): StepResult {
   const startedAt = check.startedAt ?? check.completedAt ?? new Date(0).toISOString();
-  const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : 0;
+  const durationMs =
+    check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : 0;
   return {
     id,
     status: check.conclusion === 'skipped' ? 'skipped' : 'success',
@@ -367,12 +463,21 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
   const check = async (): Promise<string | undefined> => {
     const pr = await env.port.getPullRequest(view.pr.number);
     if (pr.state === 'closed') return 'the pull request was closed';
-    if (pr.headSha !== view.pr.headSha) return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
       const parsed = parseComment(c.body);
       if (parsed.kind !== 'command' || parsed.command !== 'cancel' || !c.user) continue;
       const actor = await actorOf(env, view.policy, c.user, 'cancel');
-      const ok = authorize({ command: 'cancel', actor, prAuthor: view.pr.author.login, isFork: view.pr.isFork, policy: view.policy, allowSkip: false, door: 'comment' });
+      const ok = authorize({
+        command: 'cancel',
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: 'comment',
+      });
       if (ok.allowed) {
         await env.port.reactToComment(c.id, 'eyes');
         return `cancelled by ${c.user.login}`;
@@ -391,7 +496,9 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
           controller.abort(reason);
         }
       })
-      .catch((err: unknown) => env.log(`Could not check the pull request while running: ${(err as Error).message}`))
+      .catch((err: unknown) =>
+        env.log(`Could not check the pull request while running: ${(err as Error).message}`),
+      )
       .finally(() => (busy = false));
   }, runner.pollMs);
   timer.unref();
@@ -404,13 +511,27 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
 }
 
 /** `/cancel` when nothing is running: the steps not run are marked cancelled, and the gate with them. */
-export async function cancelPlan(env: GateEnv, view: ValidView, stored: StoredState, by: string): Promise<GateResult> {
+export async function cancelPlan(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  by: string,
+): Promise<GateResult> {
   const sha = view.pr.headSha;
   const checks = await env.port.listCheckRuns(sha);
-  const previous = stepChecks(checks, view.plan.hash, view.plan.plan.steps.map((s) => s.id));
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id),
+  );
   for (const step of view.plan.plan.steps) {
     const c = previous.get(step.id);
-    if (c && c.status === 'completed' && (c.conclusion === 'success' || c.conclusion === 'skipped' || c.conclusion === 'cancelled')) continue;
+    if (
+      c &&
+      c.status === 'completed' &&
+      (c.conclusion === 'success' || c.conclusion === 'skipped' || c.conclusion === 'cancelled')
+    )
+      continue;
     await env.port.createCheckRun({
       name: stepCheckName(step.id),
       headSha: sha,
@@ -422,7 +543,12 @@ export async function cancelPlan(env: GateEnv, view: ValidView, stored: StoredSt
       summary: `Cancelled by ${codeSpan(by)} before it ran.`,
     });
   }
-  const next: StoredState = { ...stored, state: 'cancelled', reason: `cancelled by ${by}`, pausedAt: undefined };
+  const next: StoredState = {
+    ...stored,
+    state: 'cancelled',
+    reason: `cancelled by ${by}`,
+    pausedAt: undefined,
+  };
   const fresh = await env.port.listCheckRuns(sha);
   await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
     conclusion: 'cancelled',
@@ -434,22 +560,50 @@ export async function cancelPlan(env: GateEnv, view: ValidView, stored: StoredSt
 }
 
 /** `/rollback`: the `rollback` commands of the completed steps, newest first, each as a check run. */
-export async function rollbackPlan(env: GateEnv, view: ValidView, stored: StoredState, by: string): Promise<GateResult> {
+export async function rollbackPlan(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  by: string,
+): Promise<GateResult> {
   const { port } = env;
   const runner = env.runner;
   const number = view.pr.number;
   const sha = view.pr.headSha;
   const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(checks, view.plan.hash, view.plan.plan.steps.map((s) => s.id));
-  const toUndo = view.plan.plan.steps.filter((s) => s.rollback && previous.get(s.id)?.conclusion === 'success').reverse();
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id),
+  );
+  const toUndo = view.plan.plan.steps
+    .filter((s) => s.rollback && previous.get(s.id)?.conclusion === 'success')
+    .reverse();
   if (toUndo.length === 0) {
-    await port.createComment(number, refusal('/rollback', 'No completed step on this commit has a `rollback` command, so there is nothing to undo.'));
+    await port.createComment(
+      number,
+      refusal(
+        '/rollback',
+        'No completed step on this commit has a `rollback` command, so there is nothing to undo.',
+      ),
+    );
     return result(view, 'Nothing to roll back.');
   }
   if (!runner) return result(view, 'This door does not execute plans.');
-  const lock = await acquireLock(port, { number, headSha: sha, holder: runner.holder, maxAgeMs: lockMaxAgeMs(view.plan.plan) });
+  const lock = await acquireLock(port, {
+    number,
+    headSha: sha,
+    holder: runner.holder,
+    maxAgeMs: lockMaxAgeMs(view.plan.plan),
+  });
   if (!lock.acquired) {
-    await port.createComment(number, refusal('/rollback', `The plan is being executed by ${describeHolder(lock.holder, now(env))}; \`/cancel\` it first.`));
+    await port.createComment(
+      number,
+      refusal(
+        '/rollback',
+        `The plan is being executed by ${describeHolder(lock.holder, now(env))}; \`/cancel\` it first.`,
+      ),
+    );
     return result(view, 'Refused /rollback: another execution holds the lock.');
   }
   try {
@@ -463,12 +617,26 @@ export async function rollbackPlan(env: GateEnv, view: ValidView, stored: Stored
     for (const step of toUndo) {
       const name = `proceed/rollback-${step.id}`;
       const startedAt = now(env).toISOString();
-      const check = await port.createCheckRun({ name, headSha: sha, status: 'in_progress', startedAt, title: 'Rolling back', summary: `Undoing ${codeSpan(step.name)}.` });
+      const check = await port.createCheckRun({
+        name,
+        headSha: sha,
+        status: 'in_progress',
+        startedAt,
+        title: 'Rolling back',
+        summary: `Undoing ${codeSpan(step.name)}.`,
+      });
       const outcome = await runCommand({
         command: step.rollback!,
         shell: step.shell,
         cwd: step['working-directory'] ? join(workspace.dir, step['working-directory']) : workspace.dir,
-        env: { ...runner.env, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])), PROCEED_PLAN: view.plan.path, PROCEED_STEP: step.id, PROCEED_PR: String(number), PROCEED_SHA: sha },
+        env: {
+          ...runner.env,
+          ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
+          PROCEED_PLAN: view.plan.path,
+          PROCEED_STEP: step.id,
+          PROCEED_PR: String(number),
+          PROCEED_SHA: sha,
+        },
         ...(step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {}),
         secrets: runner.secrets,
       });
@@ -480,12 +648,18 @@ export async function rollbackPlan(env: GateEnv, view: ValidView, stored: Stored
         completedAt: now(env).toISOString(),
         title: ok ? 'Rolled back' : 'Rollback failed',
         summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? '—'} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `\n\n${codeSpan(outcome.spawnError)}` : ''}`,
-        text: clipText(outcome.tail ? fencedBlock(outcome.tail) : 'No output.'),
+        text: logBlock(outcome.tail),
       });
-      lines.push(`- ${ok ? '✅' : '❌'} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? '—'}, ${formatDuration(outcome.durationMs)}`);
+      lines.push(
+        `- ${ok ? '✅' : '❌'} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? '—'}, ${formatDuration(outcome.durationMs)}`,
+      );
       if (!ok) break;
     }
-    const next: StoredState = { ...stored, state: failed ? 'failed' : 'cancelled', reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}` };
+    const next: StoredState = {
+      ...stored,
+      state: failed ? 'failed' : 'cancelled',
+      reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`,
+    };
     const fresh = await port.listCheckRuns(sha);
     await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
       conclusion: failed ? 'failure' : 'cancelled',
@@ -493,10 +667,12 @@ export async function rollbackPlan(env: GateEnv, view: ValidView, stored: Stored
       summary: `Rolled back at the request of ${codeSpan(by)}:\n\n${lines.join('\n')}`,
     });
     await writeReview(env, view, reviewBody(view, next, fresh), next);
-    await port.createComment(number, `### ↩️ Rollback ${failed ? 'failed' : 'done'}\n\nNewest first:\n\n${lines.join('\n')}`);
+    await port.createComment(
+      number,
+      `### ↩️ Rollback ${failed ? 'failed' : 'done'}\n\nNewest first:\n\n${lines.join('\n')}`,
+    );
     return { ...result(view, `Rollback by ${by}: ${failed ? 'failed' : 'done'}.`, next), failed };
   } finally {
     await lock.lock.release();
   }
 }
-

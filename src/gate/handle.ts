@@ -8,7 +8,15 @@ import type { GateEvent, Sender } from './events.js';
 import { cancelPlan, executeApproved, rollbackPlan, type Trigger } from './execute.js';
 import { renderHelp } from './help.js';
 import { mergePlanConfig } from './policy.js';
-import { policyProblem, publishPlan, refusal, result, reviewBody, writeReview, type GateResult } from './publish.js';
+import {
+  policyProblem,
+  publishPlan,
+  refusal,
+  result,
+  reviewBody,
+  writeReview,
+  type GateResult,
+} from './publish.js';
 import type { LifecycleState, StoredState } from './state.js';
 import {
   bindingAfterPush,
@@ -32,7 +40,11 @@ type ValidView = View & { plan: Extract<View['plan'], { kind: 'valid' }> };
  */
 export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateResult> {
   if (event.sender.type !== 'User') {
-    return { state: 'none', failed: false, summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.` };
+    return {
+      state: 'none',
+      failed: false,
+      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`,
+    };
   }
   switch (event.kind) {
     case 'pull_request':
@@ -43,7 +55,13 @@ export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateR
     case 'comment':
       return onComment(env, event);
     case 'button':
-      return onCommand(env, await loadView(env, event.number), event.identifier as CommandName, event.sender, 'button');
+      return onCommand(
+        env,
+        await loadView(env, event.number),
+        event.identifier as CommandName,
+        event.sender,
+        'button',
+      );
   }
 }
 
@@ -58,8 +76,17 @@ async function onClosed(env: GateEnv, number: number): Promise<GateResult> {
   await forceReleaseLock(env.port, number);
   const view = await loadView(env, number);
   const stored = view.stored;
-  if (view.plan.kind === 'valid' && stored && ['approved', 'executing', 'paused', 'failed'].includes(stored.state)) {
-    const next: StoredState = { ...stored, state: 'cancelled', reason: 'the pull request was closed', pausedAt: undefined };
+  if (
+    view.plan.kind === 'valid' &&
+    stored &&
+    ['approved', 'executing', 'paused', 'failed'].includes(stored.state)
+  ) {
+    const next: StoredState = {
+      ...stored,
+      state: 'cancelled',
+      reason: 'the pull request was closed',
+      pausedAt: undefined,
+    };
     await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
     return result(view, `Pull request #${number} closed: the plan is cancelled and the lock released.`, next);
   }
@@ -69,7 +96,11 @@ async function onClosed(env: GateEnv, number: number): Promise<GateResult> {
 /** An approving review by someone allowed, on the current head, counts as `/proceed` (SPEC §3). */
 async function onReview(env: GateEnv, event: Extract<GateEvent, { kind: 'review' }>): Promise<GateResult> {
   if (event.state !== 'approved') {
-    return { state: 'none', failed: false, summary: `Ignored: a review that ${event.state.replace('_', ' ')}, not an approval.` };
+    return {
+      state: 'none',
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace('_', ' ')}, not an approval.`,
+    };
   }
   const view = await loadView(env, event.number);
   if (event.commitId !== view.pr.headSha) {
@@ -88,7 +119,8 @@ async function onReview(env: GateEnv, event: Extract<GateEvent, { kind: 'review'
 
 async function onComment(env: GateEnv, event: Extract<GateEvent, { kind: 'comment' }>): Promise<GateResult> {
   const parsed = parseComment(event.body);
-  if (parsed.kind === 'none') return { state: 'none', failed: false, summary: 'Ignored: the comment has no command.' };
+  if (parsed.kind === 'none')
+    return { state: 'none', failed: false, summary: 'Ignored: the comment has no command.' };
   await env.port.reactToComment(event.commentId, 'eyes');
   const view = await loadView(env, event.number);
   if (view.stored?.handled.includes(event.commentId)) {
@@ -111,9 +143,18 @@ async function onCommand(
   commentId?: number,
 ): Promise<GateResult> {
   const number = view.pr.number;
-  const allowSkip = view.plan.kind === 'valid' && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
+  const allowSkip =
+    view.plan.kind === 'valid' && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender, command);
-  const decision = authorize({ command, actor, prAuthor: view.pr.author.login, isFork: view.pr.isFork, policy: view.policy, allowSkip, door });
+  const decision = authorize({
+    command,
+    actor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy: view.policy,
+    allowSkip,
+    door,
+  });
   if (!decision.allowed) {
     await env.port.createComment(number, refusal(`/${command}`, decision.reason, decision.whoMay));
     return result(view, `Refused /${command} from ${sender.login}: ${decision.reason}`);
@@ -140,7 +181,8 @@ async function onCommand(
     case 'proceed':
       return proceed(env, valid, stored, sender.login, door);
     case 'retry':
-      if (!['failed', 'verify-failed', 'executing'].includes(stored.state)) return nothingTo(env, valid, stored, 'retry');
+      if (!['failed', 'verify-failed', 'executing'].includes(stored.state))
+        return nothingTo(env, valid, stored, 'retry');
       return executeApproved(env, valid, stored, 'retry', sender.login);
     case 'skip':
       if (!['failed', 'paused'].includes(stored.state)) return nothingTo(env, valid, stored, 'skip');
@@ -149,7 +191,10 @@ async function onCommand(
       return cancel(env, valid, stored, sender.login);
     case 'rollback':
       if (stored.state === 'executing') {
-        await env.port.createComment(number, refusal('/rollback', 'The plan is executing; `/cancel` it first, then `/rollback`.'));
+        await env.port.createComment(
+          number,
+          refusal('/rollback', 'The plan is executing; `/cancel` it first, then `/rollback`.'),
+        );
         return result(view, 'Refused /rollback while executing.', stored);
       }
       return rollbackPlan(env, valid, stored, sender.login);
@@ -157,7 +202,13 @@ async function onCommand(
 }
 
 /** `/proceed` (or an approving review): approve when not yet approved, then start or resume. */
-async function proceed(env: GateEnv, view: ValidView, stored: StoredState, login: string, door: Door): Promise<GateResult> {
+async function proceed(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  login: string,
+  door: Door,
+): Promise<GateResult> {
   const stopped: Partial<Record<LifecycleState, string>> = {
     failed: `Step ${codeSpan(stored.next ?? '?')} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
     'verify-failed': 'The verify phase failed: `/retry` runs it again.',
@@ -166,7 +217,12 @@ async function proceed(env: GateEnv, view: ValidView, stored: StoredState, login
   const why = stopped[stored.state];
   if (why) {
     await env.port.createComment(view.pr.number, refusal('/proceed', why));
-    await writeReview(env, view, reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)), stored);
+    await writeReview(
+      env,
+      view,
+      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
+      stored,
+    );
     return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
   }
   let next = stored;
@@ -189,12 +245,27 @@ async function proceed(env: GateEnv, view: ValidView, stored: StoredState, login
 }
 
 /** `/cancel`: a running execution is stopped by its own watcher; anything else is cancelled here. */
-async function cancel(env: GateEnv, view: ValidView, stored: StoredState, login: string): Promise<GateResult> {
-  if (['proposed', 'verified', 'cancelled'].includes(stored.state)) return nothingTo(env, view, stored, 'cancel');
+async function cancel(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  login: string,
+): Promise<GateResult> {
+  if (['proposed', 'verified', 'cancelled'].includes(stored.state))
+    return nothingTo(env, view, stored, 'cancel');
   if (stored.state === 'executing' && env.runner) {
-    const lock = await acquireLock(env.port, { number: view.pr.number, headSha: view.pr.headSha, holder: env.runner.holder, maxAgeMs: Number.MAX_SAFE_INTEGER });
+    const lock = await acquireLock(env.port, {
+      number: view.pr.number,
+      headSha: view.pr.headSha,
+      holder: env.runner.holder,
+      maxAgeMs: Number.MAX_SAFE_INTEGER,
+    });
     if (!lock.acquired) {
-      return result(view, `Cancel requested by ${login}; the running execution stops at its next check.`, stored);
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored,
+      );
     }
     try {
       return await cancelPlan(env, view, stored, login);
@@ -205,9 +276,22 @@ async function cancel(env: GateEnv, view: ValidView, stored: StoredState, login:
   return cancelPlan(env, view, stored, login);
 }
 
-async function nothingTo(env: GateEnv, view: ValidView, stored: StoredState, command: CommandName): Promise<GateResult> {
-  await env.port.createComment(view.pr.number, refusal(`/${command}`, `There is nothing to ${command}: the plan is ${stored.state.replace('-', ' ')}.`));
-  await writeReview(env, view, reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)), stored);
+async function nothingTo(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  command: CommandName,
+): Promise<GateResult> {
+  await env.port.createComment(
+    view.pr.number,
+    refusal(`/${command}`, `There is nothing to ${command}: the plan is ${stored.state.replace('-', ' ')}.`),
+  );
+  await writeReview(
+    env,
+    view,
+    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
+    stored,
+  );
   return result(view, `/${command}: nothing to do in state ${stored.state}.`, stored);
 }
 
@@ -227,7 +311,12 @@ async function expireCheckpoint(env: GateEnv, view: ValidView, stored: StoredSta
     title: 'Checkpoint timed out',
     summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`,
   });
-  return { ...stored, state: 'cancelled', confirmed: [], reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}` };
+  return {
+    ...stored,
+    state: 'cancelled',
+    confirmed: [],
+    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`,
+  };
 }
 
 function whyUnusable(env: GateEnv, view: View): string | undefined {

@@ -6,7 +6,15 @@ import { renderReview, type StepDisplayStatus } from '../render/review.js';
 import { encodeState } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
 import type { LifecycleState, StoredState } from './state.js';
-import { CHECK_PLAN, CHECK_VERIFY, freshState, stepChecks, type Binding, type GateEnv, type View } from './view.js';
+import {
+  CHECK_PLAN,
+  CHECK_VERIFY,
+  freshState,
+  stepChecks,
+  type Binding,
+  type GateEnv,
+  type View,
+} from './view.js';
 
 /** What a run of the gate ended with: the Action's outputs and job summary come from it. */
 export interface GateResult {
@@ -46,7 +54,11 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
 
   if (view.policyErrors.length) {
     const text = policyProblem(env, view);
-    await upsertCheck(env, checks, sha, CHECK_PLAN, { conclusion: 'failure', title: 'The repository policy is invalid', summary: text });
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: 'failure',
+      title: 'The repository policy is invalid',
+      summary: text,
+    });
     await upsertCheck(env, checks, sha, CHECK_VERIFY, {
       conclusion: 'failure',
       title: 'Blocked: the repository policy is invalid',
@@ -74,8 +86,16 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   if (view.plan.kind === 'many') {
     await writeReview(env, view, renderPlanProblem({ kind: 'many', paths: view.plan.paths }), view.stored);
     const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(', ')}.`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, { conclusion: 'failure', title: 'More than one plan', summary });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, { conclusion: 'failure', title: 'Blocked: more than one plan', summary });
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: 'failure',
+      title: 'More than one plan',
+      summary,
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: 'failure',
+      title: 'Blocked: more than one plan',
+      summary,
+    });
     return { state: 'none', failed: false, summary: `Refused: ${summary}` };
   }
 
@@ -89,8 +109,17 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
       summary,
       annotations: annotate([...errors, ...warnings], path),
     });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, { conclusion: 'failure', title: 'Blocked: the plan is invalid', summary });
-    return { state: 'none', planPath: path, failed: false, summary: `The plan ${path} is invalid (${errors.length} error(s)).` };
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: 'failure',
+      title: 'Blocked: the plan is invalid',
+      summary,
+    });
+    return {
+      state: 'none',
+      planPath: path,
+      failed: false,
+      summary: `The plan ${path} is invalid (${errors.length} error(s)).`,
+    };
   }
 
   const { plan, path, warnings } = view.plan;
@@ -110,7 +139,8 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
     await upsertCheck(env, checks, sha, CHECK_VERIFY, {
       status: 'queued',
       title: stored.state === 'approved' ? 'Approved; waiting for execution' : 'Waiting for approval',
-      summary: 'This check concludes `success` only when every step and every verification of the approved plan passed on this commit.',
+      summary:
+        'This check concludes `success` only when every step and every verification of the approved plan passed on this commit.',
     });
   }
   return result(view, `Plan ${path}: ${stored.state}.`, stored);
@@ -120,12 +150,22 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
 export function reviewBody(view: View, stored: StoredState, checks: CheckRunInfo[], notice?: string): string {
   if (view.plan.kind !== 'valid') throw new Error('reviewBody needs a valid plan');
   const { plan, path, hash } = view.plan;
-  const notices = [notice, stored.reason, ...mergePlanConfig(plan.config, view.policy).notices, ...mergeVerify(plan.verify, view.policy).notices].filter(
-    (n): n is string => !!n,
-  );
+  const notices = [
+    notice,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices,
+  ].filter((n): n is string => !!n);
   const steps: Record<string, { status: StepDisplayStatus; durationMs?: number }> = {};
-  for (const [id, check] of stepChecks(checks, hash, plan.steps.map((s) => s.id))) {
-    const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : undefined;
+  for (const [id, check] of stepChecks(
+    checks,
+    hash,
+    plan.steps.map((s) => s.id),
+  )) {
+    const durationMs =
+      check.startedAt && check.completedAt
+        ? Date.parse(check.completedAt) - Date.parse(check.startedAt)
+        : undefined;
     steps[id] = { status: displayStatus(check), ...(durationMs !== undefined ? { durationMs } : {}) };
   }
   return renderReview(plan, {
@@ -134,7 +174,9 @@ export function reviewBody(view: View, stored: StoredState, checks: CheckRunInfo
     ...(Object.keys(steps).length ? { steps } : {}),
     ...(notices.length ? { notice: notices.join('\n\n') } : {}),
     ...(stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {}),
-    verifyExtra: Object.fromEntries(Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === 'string' ? v : v.run])),
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === 'string' ? v : v.run]),
+    ),
   });
 }
 
@@ -152,7 +194,12 @@ function displayStatus(check: CheckRunInfo): StepDisplayStatus {
 }
 
 /** Creates the bot's review, or edits it in place: one review per pull request (SPEC §4). */
-export async function writeReview(env: GateEnv, view: View, body: string, stored: StoredState | undefined): Promise<void> {
+export async function writeReview(
+  env: GateEnv,
+  view: View,
+  body: string,
+  stored: StoredState | undefined,
+): Promise<void> {
   const full = body + (stored ? encodeState(stored) : '');
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
@@ -219,7 +266,9 @@ function annotate(diagnostics: Diagnostic[], path: string): CheckAnnotation[] {
     path,
     start_line: d.line,
     end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...(d.endLine === undefined || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {}),
+    ...(d.endLine === undefined || d.endLine === d.line
+      ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) }
+      : {}),
     annotation_level: d.severity === 'error' ? 'failure' : 'warning',
     message: d.path ? `${d.path}: ${d.message}` : d.message,
     title: d.severity === 'error' ? 'Plan error' : 'Plan warning',

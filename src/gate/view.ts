@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../plan/diagnostics.js';
 import { parsePlan, parseYamlWithSchema } from '../plan/parse.js';
 import type { Plan } from '../plan/schema.js';
+import type { HolderIdentity } from '../github/lock.js';
 import type { CheckRunInfo, GitHubPort, PullRequestInfo, ReviewInfo } from '../github/port.js';
 import { codeSpan } from '../render/markdown.js';
 import { discoverPlan } from './discover.js';
@@ -26,7 +27,7 @@ export interface PlanRunner {
   /** A directory holding exactly `sha`, or why there cannot be one. */
   workspace(sha: string, number: number): Promise<{ ok: true; dir: string } | { ok: false; message: string }>;
   /** Who holds the lock while this door executes (the workflow run, the app instance). */
-  holder: { kind: 'workflow-run' | 'app'; id: string; url?: string };
+  holder: HolderIdentity;
   /** The environment steps inherit. */
   env: NodeJS.ProcessEnv;
   /** Values masked in posted logs. */
@@ -49,7 +50,15 @@ export type PlanView =
   | { kind: 'none' }
   | { kind: 'many'; paths: string[] }
   | { kind: 'invalid'; path: string; blobSha: string; errors: Diagnostic[]; warnings: Diagnostic[] }
-  | { kind: 'valid'; path: string; blobSha: string; plan: Plan; source: string; hash: string; warnings: Diagnostic[] };
+  | {
+      kind: 'valid';
+      path: string;
+      blobSha: string;
+      plan: Plan;
+      source: string;
+      hash: string;
+      warnings: Diagnostic[];
+    };
 
 export const CHECK_PLAN = 'proceed/plan';
 export const CHECK_VERIFY = 'proceed/verify';
@@ -103,7 +112,13 @@ export async function loadView(env: GateEnv, number: number): Promise<View> {
             hash: parsed.hash,
             warnings: parsed.warnings,
           }
-        : { kind: 'invalid', path: found.path, blobSha: file.sha, errors: parsed.errors, warnings: parsed.warnings };
+        : {
+            kind: 'invalid',
+            path: found.path,
+            blobSha: file.sha,
+            errors: parsed.errors,
+            warnings: parsed.warnings,
+          };
     }
   }
   return { pr, policy, policyErrors, plan, review, stored };
@@ -166,7 +181,13 @@ export function bindingAfterPush(view: View): Binding {
     if (!headMoved) return { stored: fresh };
     // Same plan, new commit: the approval stands, but nothing has run on this commit yet.
     return {
-      stored: { ...fresh, state: 'approved', approval: { ...prev.approval, headSha: view.pr.headSha }, confirmed: [], next: undefined },
+      stored: {
+        ...fresh,
+        state: 'approved',
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: undefined,
+      },
     };
   }
   const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
@@ -180,7 +201,11 @@ export function bindingAfterPush(view: View): Binding {
 }
 
 /** The newest check run of each step of this plan on this commit (others' and older plans' are ignored). */
-export function stepChecks(checks: CheckRunInfo[], planHash: string, stepIds: string[]): Map<string, CheckRunInfo> {
+export function stepChecks(
+  checks: CheckRunInfo[],
+  planHash: string,
+  stepIds: string[],
+): Map<string, CheckRunInfo> {
   const byStep = new Map<string, CheckRunInfo>();
   for (const id of stepIds) {
     const newest = checks

@@ -2,12 +2,15 @@ import type { Octokit } from '@octokit/core';
 import type { Permission } from '../gate/authorize.js';
 import type {
   ChangedFile,
+  CommentInfo,
   CheckRunInfo,
   CheckRunInput,
   FileContent,
+  GitCommitInfo,
   GitHubPort,
   PullRequestInfo,
   ReviewInfo,
+  WorkflowRunInfo,
 } from './port.js';
 
 /** GitHub accepts at most 50 annotations per check run request. */
@@ -170,6 +173,31 @@ export class OctokitPort implements GitHubPort {
     return { id: Number(data.id), url: data.html_url };
   }
 
+  async listComments(number: number, since: string): Promise<CommentInfo[]> {
+    const comments: CommentInfo[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request(
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+        {
+          ...this.base,
+          issue_number: number,
+          since,
+          per_page: 100,
+          page,
+        },
+      );
+      for (const c of data) {
+        comments.push({
+          id: Number(c.id),
+          body: c.body ?? '',
+          user: c.user ? { login: c.user.login, type: c.user.type } : null,
+          createdAt: c.created_at,
+        });
+      }
+      if (data.length < 100) return comments;
+    }
+  }
+
   async reactToComment(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void> {
     await this.octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
       ...this.base,
@@ -272,6 +300,58 @@ export class OctokitPort implements GitHubPort {
     } catch (err) {
       // Already gone is what we wanted.
       if (status(err) !== 404 && status(err) !== 422) throw err;
+    }
+  }
+
+  async updateRef(ref: string, sha: string, force: boolean): Promise<'updated' | 'conflict'> {
+    try {
+      await this.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+        ...this.base,
+        ref,
+        sha,
+        force,
+      });
+      return 'updated';
+    } catch (err) {
+      // "Update is not a fast forward", or "Reference does not exist": either way the ref is not where we thought.
+      if (status(err) === 422) return 'conflict';
+      throw err;
+    }
+  }
+
+  async createCommit(input: { message: string; tree: string; parents: string[] }): Promise<{ sha: string }> {
+    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+      ...this.base,
+      message: input.message,
+      tree: input.tree,
+      parents: input.parents,
+    });
+    return { sha: data.sha };
+  }
+
+  async getCommit(sha: string): Promise<GitCommitInfo | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+        ...this.base,
+        commit_sha: sha,
+      });
+      return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async getWorkflowRun(id: number): Promise<WorkflowRunInfo | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
+        ...this.base,
+        run_id: id,
+      });
+      return { status: data.status, conclusion: data.conclusion, attempt: Number(data.run_attempt ?? 1) };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
     }
   }
 }

@@ -23,6 +23,8 @@ export interface GitHubPort {
   updateReview(number: number, reviewId: number, body: string): Promise<void>;
 
   createComment(number: number, body: string): Promise<{ id: number; url: string }>;
+  /** Comments on the pull request created or updated at or after `since` (ISO time), oldest first. */
+  listComments(number: number, since: string): Promise<CommentInfo[]>;
   reactToComment(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
 
   createCheckRun(input: CheckRunInput): Promise<{ id: number; url: string }>;
@@ -34,6 +36,35 @@ export interface GitHubPort {
   createRef(ref: string, sha: string): Promise<'created' | 'exists'>;
   getRef(ref: string): Promise<{ sha: string } | undefined>;
   deleteRef(ref: string): Promise<void>;
+  /**
+   * Moves an existing ref (named like `createRef`'s). Without `force` GitHub accepts only a
+   * fast-forward — the new commit descends from the ref's current one — which makes it a
+   * compare-and-swap; 'conflict' when GitHub refuses (not a fast-forward, or the ref is gone).
+   */
+  updateRef(ref: string, sha: string, force: boolean): Promise<'updated' | 'conflict'>;
+
+  /** Creates a commit object without moving any ref; `parents: []` makes a root commit. */
+  createCommit(input: { message: string; tree: string; parents: string[] }): Promise<{ sha: string }>;
+  /** A commit of the repository, or undefined when it has none with that SHA. */
+  getCommit(sha: string): Promise<GitCommitInfo | undefined>;
+  /** A workflow run of the repository, or undefined when there is none with that id (any more). */
+  getWorkflowRun(id: number): Promise<WorkflowRunInfo | undefined>;
+}
+
+export interface GitCommitInfo {
+  sha: string;
+  message: string;
+  /** The SHA of the commit's tree. */
+  tree: string;
+  /** The committer date GitHub records (ISO 8601). */
+  committedAt: string;
+}
+
+export interface WorkflowRunInfo {
+  status: string | null;
+  conclusion: string | null;
+  /** The attempt the run is on; a re-run of a finished run starts the next attempt under the same id. */
+  attempt: number;
 }
 
 export interface PullRequestInfo {
@@ -65,6 +96,13 @@ export interface FileContent {
   content: string;
   /** The blob SHA GitHub computed for this content. */
   sha: string;
+}
+
+export interface CommentInfo {
+  id: number;
+  body: string;
+  user: { login: string; type: string } | null;
+  createdAt: string;
 }
 
 export interface ReviewInfo {

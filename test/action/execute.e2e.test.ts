@@ -18,7 +18,9 @@ const BOT = 'github-actions[bot]';
 const PLAN_PATH = 'deploy/release.plan.yml';
 
 /** Each step appends to $RUN_LOG; step two fails while $FAIL_TWO exists; step three waits while $HOLD exists. */
-function plan(extra: { checkpoint?: boolean; allowSkip?: boolean; stepTwo?: string; verify?: string } = {}): string {
+function plan(
+  extra: { checkpoint?: boolean; allowSkip?: boolean; stepTwo?: string; verify?: string } = {},
+): string {
   return `version: 1
 title: Release the widgets service
 config:
@@ -50,7 +52,7 @@ interface Scene {
   head: string;
   dir: string;
   log: () => string[];
-  env: Record<string, string>;
+  env: { GITHUB_SERVER_URL: string; RUN_LOG: string; FAIL_TWO: string; HOLD: string };
   send: (user: string, body: string) => Promise<ActionRun>;
   open: () => Promise<ActionRun>;
   state: () => ReturnType<typeof decodeState>;
@@ -66,8 +68,17 @@ function scene(fake: FakeGitHub, planText = plan(), policy?: string): Scene {
   const remote = makeRemote(policy ? { '.github/proceed.yml': policy } : {});
   const head = remote.commit({ [PLAN_PATH]: planText });
   const dir = mkdtempSync(join(tmpdir(), 'proceed-e2e-'));
-  cleanups.push(() => remote.cleanup(), () => rmSync(dir, { recursive: true, force: true }));
-  fake.addPullRequest({ number: 7, user: 'alice', headSha: head, baseSha: remote.baseSha, files: [{ filename: PLAN_PATH, content: planText }] });
+  cleanups.push(
+    () => remote.cleanup(),
+    () => rmSync(dir, { recursive: true, force: true }),
+  );
+  fake.addPullRequest({
+    number: 7,
+    user: 'alice',
+    headSha: head,
+    baseSha: remote.baseSha,
+    files: [{ filename: PLAN_PATH, content: planText }],
+  });
   if (policy) fake.setFile(remote.baseSha, '.github/proceed.yml', policy);
   fake.setPermission('alice', 'write');
   fake.setPermission('bob', 'write');
@@ -86,15 +97,30 @@ function scene(fake: FakeGitHub, planText = plan(), policy?: string): Scene {
     env,
     log: () => (existsSync(env.RUN_LOG) ? readFileSync(env.RUN_LOG, 'utf8').trim().split('\n') : []),
     open: () =>
-      runAction({ fake, event: 'pull_request', payload: pullRequestEvent('opened', { number: 7, user: 'alice', headSha: head, baseSha: remote.baseSha }), env }),
-    send: (user, body) => {
+      runAction({
+        fake,
+        event: 'pull_request',
+        payload: pullRequestEvent('opened', {
+          number: 7,
+          user: 'alice',
+          headSha: head,
+          baseSha: remote.baseSha,
+        }),
+        env,
+      }),
+    send: async (user, body) => {
       const c = fake.addComment(7, { user, body });
-      return runAction({
+      // Each comment starts a workflow run, which the lock names as its holder while it runs.
+      const id = runs++;
+      fake.setWorkflowRun({ id, status: 'in_progress' });
+      const run = await runAction({
         fake,
         event: 'issue_comment',
         payload: issueCommentEvent('created', { number: 7, user, body, commentId: c.id, prAuthor: 'alice' }),
-        env: { ...env, GITHUB_RUN_ID: String(runs++) },
+        env: { ...env, GITHUB_RUN_ID: String(id) },
       });
+      fake.setWorkflowRun({ id, status: 'completed', conclusion: run.code === 0 ? 'success' : 'failure' });
+      return run;
     },
     state: () => decodeState(fake.reviews(7).find((r) => r.user === BOT)!.body),
     checks: (name) => fake.checkRuns(head).filter((c) => c.name === name),
@@ -239,7 +265,13 @@ describe('executing an approved plan', () => {
     await runAction({
       fake,
       event: 'issue_comment',
-      payload: issueCommentEvent('created', { number: 7, user: 'bob', body: '/proceed', commentId: c.id, prAuthor: 'alice' }),
+      payload: issueCommentEvent('created', {
+        number: 7,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        prAuthor: 'alice',
+      }),
       env: { ...s.env, GITHUB_RUN_ID: '1001' },
       onStart: (child) => {
         const timer = setInterval(() => {
@@ -283,7 +315,10 @@ describe('executing an approved plan', () => {
   });
 
   it('keeps every posted body within GitHub limits when a step prints 5 MB', async () => {
-    const s = scene(github(), plan({ stepTwo: 'head -c 3750000 /dev/urandom | base64; echo two >> "$RUN_LOG"' }));
+    const s = scene(
+      github(),
+      plan({ stepTwo: 'head -c 3750000 /dev/urandom | base64; echo two >> "$RUN_LOG"' }),
+    );
     await s.open();
     const run = await s.send('bob', '/proceed');
     expect(run.code, run.stderr).toBe(0);

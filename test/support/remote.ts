@@ -23,7 +23,10 @@ export function makeRemote(base: Record<string, string> = {}, owner = 'octo-org'
   mkdirSync(bare, { recursive: true });
   mkdirSync(work);
   const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' }).trim();
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      cwd,
+      encoding: 'utf8',
+    }).trim();
   git(bare, 'init', '-q', '--bare');
   git(bare, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
   git(work, 'init', '-q', '-b', 'main');
@@ -40,5 +43,10 @@ export function makeRemote(base: Record<string, string> = {}, owner = 'octo-org'
     return sha;
   };
   const baseSha = commit({ 'README.md': 'base\n', ...base }, 'base');
-  return { serverUrl: `file://${root}`, baseSha, commit, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    serverUrl: `file://${root}`,
+    baseSha,
+    commit,
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
 }

@@ -29,7 +29,10 @@ const CHECKS = {
     const expected = readJson('validation/report.json').valid;
     const source = readSourceRows(root).length;
     const target = readRows(root, 'users').length;
-    check(source === expected && target === expected, `${format(target)} records migrated (MySQL ${format(source)}, validated ${format(expected)})`);
+    check(
+      source === expected && target === expected,
+      `${format(target)} records migrated (MySQL ${format(source)}, validated ${format(expected)})`,
+    );
   },
   'no-data-loss'() {
     const schema = readCatalog(root).tables.users;
@@ -41,19 +44,43 @@ const CHECKS = {
     const { columns } = readCatalog(root).tables.users;
     const rows = readRows(root, 'users');
     const ids = new Set(rows.map((r) => r.id));
-    const types = { BIGINT: Number.isSafeInteger, BOOLEAN: (v) => typeof v === 'boolean', TIMESTAMPTZ: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v), JSONB: (v) => typeof v === 'object' };
+    const types = {
+      BIGINT: Number.isSafeInteger,
+      BOOLEAN: (v) => typeof v === 'boolean',
+      TIMESTAMPTZ: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v),
+      JSONB: (v) => typeof v === 'object',
+    };
     const typed = (c, v) => (v === null ? c.nullable : (types[c.type] ?? ((x) => typeof x === 'string'))(v));
     const bad = rows.filter((row) => columns.some((c) => !typed(c, row[c.name])));
     check(ids.size === rows.length, 'primary key: ids are unique');
-    check(new Set(rows.map((r) => r.email.toLowerCase())).size === rows.length, 'unique index: lower(email) is unique');
-    check(bad.length === 0, `every value has its column's type and NOT NULL holds${bad.length ? ` (not: ids ${bad.slice(0, 5).map((r) => r.id).join(', ')})` : ''}`);
-    check(rows.every((r) => r.manager_id === null || ids.has(r.manager_id)), 'foreign key: every manager_id exists');
+    check(
+      new Set(rows.map((r) => r.email.toLowerCase())).size === rows.length,
+      'unique index: lower(email) is unique',
+    );
+    check(
+      bad.length === 0,
+      `every value has its column's type and NOT NULL holds${
+        bad.length
+          ? ` (not: ids ${bad
+              .slice(0, 5)
+              .map((r) => r.id)
+              .join(', ')})`
+          : ''
+      }`,
+    );
+    check(
+      rows.every((r) => r.manager_id === null || ids.has(r.manager_id)),
+      'foreign key: every manager_id exists',
+    );
   },
   application() {
     check(readConfig(root).database === 'postgres', 'the application is configured for PostgreSQL');
     check(maintenance(root) === null, 'maintenance mode is off');
     const db = connect(root);
-    check(db.count() > 0 && db.findById(db.count())?.id === db.count(), 'the application queries PostgreSQL successfully');
+    check(
+      db.count() > 0 && db.findById(db.count())?.id === db.count(),
+      'the application queries PostgreSQL successfully',
+    );
   },
   downtime() {
     const { ms } = readJson('migration/downtime.json');
@@ -63,7 +90,10 @@ const CHECKS = {
 
 await runStep(async () => {
   const run = CHECKS[process.argv[2]];
-  if (!run) throw new StepError(`usage: node examples/db-migration/checks/verify.mjs ${Object.keys(CHECKS).join('|')}`);
+  if (!run)
+    throw new StepError(
+      `usage: node examples/db-migration/checks/verify.mjs ${Object.keys(CHECKS).join('|')}`,
+    );
   await requireScratch('db-migration', 'migration/result.json', 'Execute migration');
   run();
 });

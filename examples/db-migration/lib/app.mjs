@@ -9,7 +9,8 @@ const configFile = (root) => join(root, 'app', 'config.json');
 const maintenanceFile = (root) => join(root, 'app', 'maintenance.json');
 
 export const readConfig = (root) => JSON.parse(readFileSync(configFile(root), 'utf8'));
-export const writeConfig = (root, config) => writeFileSync(configFile(root), `${JSON.stringify(config, null, 2)}\n`);
+export const writeConfig = (root, config) =>
+  writeFileSync(configFile(root), `${JSON.stringify(config, null, 2)}\n`);
 
 export function maintenance(root) {
   return existsSync(maintenanceFile(root)) ? JSON.parse(readFileSync(maintenanceFile(root), 'utf8')) : null;

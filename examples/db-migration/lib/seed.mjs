@@ -14,8 +14,34 @@ export const MALFORMED = {
   45678: (email) => email.replace('@', '(at)'),
 };
 
-const FIRST = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'José', 'Zoë', 'Chloé'];
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', "O'Brien", 'Núñez', 'Smith, Jr.'];
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'José',
+  'Zoë',
+  'Chloé',
+];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  "O'Brien",
+  'Núñez',
+  'Smith, Jr.',
+];
 const PLANS = ['free', 'team', 'enterprise'];
 
 function mulberry32(seed) {
@@ -43,7 +69,10 @@ export function generateRows(count = SOURCE_ROWS, seed = 20240601) {
   for (let id = 1; id <= count; id++) {
     const first = pick(FIRST);
     const last = pick(LAST);
-    const local = `${first}.${last}`.normalize('NFKD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+    const local = `${first}.${last}`
+      .normalize('NFKD')
+      .replace(/[^A-Za-z.]/g, '')
+      .toLowerCase();
     const created = start + Math.floor(random() * span);
     const nickname = id % 1009 === 0 ? ' "Ace"' : '';
     const email = `${local}${id}@example.com`;
@@ -53,7 +82,14 @@ export function generateRows(count = SOURCE_ROWS, seed = 20240601) {
       name: `${first}${nickname} ${last}`,
       is_active: random() < 0.9 ? 1 : 0,
       manager_id: id <= 100 ? null : 1 + Math.floor(random() * (id - 1)),
-      profile: random() < 0.2 ? null : JSON.stringify({ plan: pick(PLANS), newsletter: random() < 0.5, bio: id % 997 === 0 ? 'Line one\nline "two", with a comma' : undefined }),
+      profile:
+        random() < 0.2
+          ? null
+          : JSON.stringify({
+              plan: pick(PLANS),
+              newsletter: random() < 0.5,
+              bio: id % 997 === 0 ? 'Line one\nline "two", with a comma' : undefined,
+            }),
       created_at: datetime(created),
       updated_at: datetime(created + Math.floor(random() * 86_400_000 * 90)),
       last_login_at: random() < 0.15 ? null : datetime(created + Math.floor(random() * 86_400_000 * 365)),

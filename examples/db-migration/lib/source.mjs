@@ -25,7 +25,9 @@ export const SOURCE_SCHEMA = {
     { name: 'idx_manager', columns: ['manager_id'], unique: false },
     { name: 'idx_created', columns: ['created_at'], unique: false },
   ],
-  foreignKeys: [{ name: 'fk_manager', columns: ['manager_id'], references: 'users(id)', onDelete: 'SET NULL' }],
+  foreignKeys: [
+    { name: 'fk_manager', columns: ['manager_id'], references: 'users(id)', onDelete: 'SET NULL' },
+  ],
 };
 
 export const sourceFile = (root) => join(root, 'mysql', 'users.jsonl');
@@ -55,9 +57,13 @@ export function showCreateTable(schema = SOURCE_SCHEMA) {
   });
   const keys = [
     `  PRIMARY KEY (${schema.primaryKey.map((k) => `\`${k}\``).join(', ')})`,
-    ...schema.indexes.map((i) => `  ${i.unique ? 'UNIQUE KEY' : 'KEY'} \`${i.name}\` (${i.columns.map((k) => `\`${k}\``).join(', ')})`),
+    ...schema.indexes.map(
+      (i) =>
+        `  ${i.unique ? 'UNIQUE KEY' : 'KEY'} \`${i.name}\` (${i.columns.map((k) => `\`${k}\``).join(', ')})`,
+    ),
     ...schema.foreignKeys.map(
-      (f) => `  CONSTRAINT \`${f.name}\` FOREIGN KEY (\`${f.columns[0]}\`) REFERENCES ${f.references} ON DELETE ${f.onDelete}`,
+      (f) =>
+        `  CONSTRAINT \`${f.name}\` FOREIGN KEY (\`${f.columns[0]}\`) REFERENCES ${f.references} ON DELETE ${f.onDelete}`,
     ),
   ];
   return `CREATE TABLE \`${schema.table}\` (\n${[...columns, ...keys].join(',\n')}\n) ENGINE=${schema.engine} DEFAULT CHARSET=${schema.charset} COLLATE=${schema.collation};\n`;

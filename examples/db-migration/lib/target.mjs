@@ -78,7 +78,10 @@ function uniqueKeys(definition) {
   const keys = [{ name: `${definition.table}_pkey`, of: (row) => row[definition.primaryKey[0]] }];
   for (const index of definition.indexes.filter((i) => i.unique)) {
     const lower = /^lower\((\w+)\)$/.exec(index.expression);
-    keys.push({ name: index.name, of: lower ? (row) => row[lower[1]].toLowerCase() : (row) => row[index.expression] });
+    keys.push({
+      name: index.name,
+      of: lower ? (row) => row[lower[1]].toLowerCase() : (row) => row[index.expression],
+    });
   }
   return keys;
 }
@@ -100,9 +103,13 @@ export function openTable(root, table) {
         /** One CSV record, in the table's column order. */
         insert(fields) {
           if (fields.length !== definition.columns.length) {
-            throw new Error(`extra or missing data: ${fields.length} fields for ${definition.columns.length} columns`);
+            throw new Error(
+              `extra or missing data: ${fields.length} fields for ${definition.columns.length} columns`,
+            );
           }
-          const row = Object.fromEntries(definition.columns.map((c, i) => [c.name, fromCopyText(c, fields[i])]));
+          const row = Object.fromEntries(
+            definition.columns.map((c, i) => [c.name, fromCopyText(c, fields[i])]),
+          );
           keys.forEach((key, k) => {
             const value = key.of(row);
             if (committed[k].has(value) || pending[k].has(value)) {
@@ -118,8 +125,14 @@ export function openTable(root, table) {
         commit() {
           // The foreign key is DEFERRABLE INITIALLY DEFERRED: checked at COMMIT.
           if (fk) {
-            const dangling = rows.find((r) => r[fk.column] !== null && !committed[0].has(r[fk.column]) && !pending[0].has(r[fk.column]));
-            if (dangling) throw new Error(`insert violates foreign key constraint "${fk.name}": ${fk.column}=${dangling[fk.column]} is not present`);
+            const dangling = rows.find(
+              (r) =>
+                r[fk.column] !== null && !committed[0].has(r[fk.column]) && !pending[0].has(r[fk.column]),
+            );
+            if (dangling)
+              throw new Error(
+                `insert violates foreign key constraint "${fk.name}": ${fk.column}=${dangling[fk.column]} is not present`,
+              );
           }
           const dir = tableDir(root, table);
           const name = `segment-${String(segments(root, table).length + 1).padStart(4, '0')}.jsonl`;

@@ -28,7 +28,8 @@ export async function exportChunk(rows, chunk, columns, file) {
 export function importChunk(session, file, { commit = true } = {}) {
   const [header, ...records] = parseCsv(readFileSync(file, 'utf8'));
   const expected = session.definition.columns.map((c) => c.name);
-  if (header?.join() !== expected.join()) throw new Error(`${file}: header ${header?.join()} does not match the columns ${expected.join()}`);
+  if (header?.join() !== expected.join())
+    throw new Error(`${file}: header ${header?.join()} does not match the columns ${expected.join()}`);
   const tx = session.begin();
   try {
     for (const [i, record] of records.entries()) {

@@ -14,7 +14,9 @@ await runStep(async () => {
   const rows = seedSource(root);
   mkdirSync(join(root, 'app'));
   writeConfig(root, { database: 'mysql' });
-  console.log(`  source: MySQL users table with ${rows.toLocaleString('en-US')} rows; the application reads it`);
+  console.log(
+    `  source: MySQL users table with ${rows.toLocaleString('en-US')} rows; the application reads it`,
+  );
 
   const analysis = join(root, 'analysis');
   mkdirSync(analysis);
@@ -29,14 +31,21 @@ await runStep(async () => {
     '',
     '| column | MySQL | PostgreSQL |',
     '| --- | --- | --- |',
-    ...target.columns.map((c) => `| ${c.name} | ${c.mysqlType} | ${c.type}${c.identity ? ' (identity)' : ''} |`),
+    ...target.columns.map(
+      (c) => `| ${c.name} | ${c.mysqlType} | ${c.type}${c.identity ? ' (identity)' : ''} |`,
+    ),
     '',
     ...rules.map((r) => `- **${r.mysql} → ${r.postgres}**: ${r.difference}.`),
     '',
   ];
   writeFileSync(join(analysis, 'type-differences.md'), report.join('\n'));
   for (const c of target.columns) console.log(`  ${c.name.padEnd(14)} ${c.mysqlType.padEnd(13)} → ${c.type}`);
-  console.log('  wrote analysis/mysql-schema.sql, postgres-schema.sql, postgres-schema.json, type-differences.md');
-  check(target.columns.length === SOURCE_SCHEMA.columns.length, `all ${target.columns.length} columns have a PostgreSQL type`);
+  console.log(
+    '  wrote analysis/mysql-schema.sql, postgres-schema.sql, postgres-schema.json, type-differences.md',
+  );
+  check(
+    target.columns.length === SOURCE_SCHEMA.columns.length,
+    `all ${target.columns.length} columns have a PostgreSQL type`,
+  );
   check(rules.length >= 5, `${rules.length} type differences documented`);
 });

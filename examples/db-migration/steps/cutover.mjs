@@ -10,7 +10,10 @@ const MONITORED_REQUESTS = 1000;
 await runStep(async () => {
   await requireScratch('db-migration', 'migration/result.json', 'Execute migration');
   const root = scratchDir('db-migration');
-  if (!maintenance(root)) throw new StepError('the application is not in maintenance mode; the plan assumed "Execute migration" left it on');
+  if (!maintenance(root))
+    throw new StepError(
+      'the application is not in maintenance mode; the plan assumed "Execute migration" left it on',
+    );
 
   const previous = readConfig(root);
   writeConfig(root, { ...previous, database: 'postgres', previous: previous.database });

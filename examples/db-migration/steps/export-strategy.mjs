@@ -28,18 +28,31 @@ await runStep(async () => {
     chunkSize: CHUNK_SIZE,
     workers,
     columns: schema.columns.map((c) => c.name),
-    chunks: chunks.map((c) => ({ ...c, file: `export/chunks/users-${String(c.number).padStart(4, '0')}.csv` })),
+    chunks: chunks.map((c) => ({
+      ...c,
+      file: `export/chunks/users-${String(c.number).padStart(4, '0')}.csv`,
+    })),
   };
   writeFileSync(join(dir, 'strategy.json'), `${JSON.stringify(strategy, null, 2)}\n`);
-  console.log(`  format CSV (COPY-compatible), ${CHUNK_SIZE} records per chunk, ${chunks.length} chunks, ${workers} parallel workers`);
+  console.log(
+    `  format CSV (COPY-compatible), ${CHUNK_SIZE} records per chunk, ${chunks.length} chunks, ${workers} parallel workers`,
+  );
 
   const sample = join(dir, 'dry-run', 'users-0001.csv');
   const exported = await exportChunk(rows, chunks[0], schema.columns, sample);
   const [header, ...records] = parseCsv(readFileSync(sample, 'utf8'));
   const source = rows.filter((r) => r.id <= chunks[0].lastId);
-  const roundTrips = records.every((record, i) => schema.columns.every((c, j) => record[j] === toCopyText(c, source[i][c.name])));
+  const roundTrips = records.every((record, i) =>
+    schema.columns.every((c, j) => record[j] === toCopyText(c, source[i][c.name])),
+  );
   check(header.join() === strategy.columns.join(), 'the CSV header names the target columns');
-  check(exported === CHUNK_SIZE && records.length === CHUNK_SIZE, `a dry run exported chunk 1 (${exported} records)`);
+  check(
+    exported === CHUNK_SIZE && records.length === CHUNK_SIZE,
+    `a dry run exported chunk 1 (${exported} records)`,
+  );
   check(roundTrips, 'every field reads back exactly (quotes, commas, line breaks, NULLs, accents)');
-  check(chunks.reduce((n, c) => n + c.rows, 0) === rows.length, `the chunks cover all ${rows.length.toLocaleString('en-US')} records once`);
+  check(
+    chunks.reduce((n, c) => n + c.rows, 0) === rows.length,
+    `the chunks cover all ${rows.length.toLocaleString('en-US')} records once`,
+  );
 });

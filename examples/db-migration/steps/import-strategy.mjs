@@ -16,9 +16,14 @@ await runStep(async () => {
   mkdirSync(dir);
   const columns = strategy.columns.join(', ');
   const copy = strategy.chunks.map((c) =>
-    [`BEGIN;`, `\\copy users (${columns}) FROM '${c.file}' WITH (${strategy.copyOptions})`, 'COMMIT;'].join('\n'),
+    [`BEGIN;`, `\\copy users (${columns}) FROM '${c.file}' WITH (${strategy.copyOptions})`, 'COMMIT;'].join(
+      '\n',
+    ),
   );
-  writeFileSync(join(dir, 'copy.sql'), `${copy.join('\n\n')}\n\nSELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users));\n`);
+  writeFileSync(
+    join(dir, 'copy.sql'),
+    `${copy.join('\n\n')}\n\nSELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users));\n`,
+  );
   writeFileSync(join(dir, 'rollback.sql'), 'TRUNCATE users RESTART IDENTITY;\n');
   writeFileSync(
     join(dir, 'strategy.json'),
@@ -28,7 +33,10 @@ await runStep(async () => {
 
   const session = openTable(root, 'users');
   const copied = importChunk(session, sample, { commit: false });
-  check(copied === strategy.chunkSize && readRows(root, 'users').length === 0, `COPY of the dry-run chunk parsed ${copied} records and ROLLBACK left the table empty`);
+  check(
+    copied === strategy.chunkSize && readRows(root, 'users').length === 0,
+    `COPY of the dry-run chunk parsed ${copied} records and ROLLBACK left the table empty`,
+  );
 
   const lines = readFileSync(sample, 'utf8').split('\n');
   const duplicate = join(dir, 'duplicate-test.csv');
@@ -39,5 +47,8 @@ await runStep(async () => {
   } catch (error) {
     refused = error.message;
   }
-  check(/unique constraint/.test(refused) && readRows(root, 'users').length === 0, 'a chunk with a duplicate email is refused whole; nothing is kept');
+  check(
+    /unique constraint/.test(refused) && readRows(root, 'users').length === 0,
+    'a chunk with a duplicate email is refused whole; nothing is kept',
+  );
 });

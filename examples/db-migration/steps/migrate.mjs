@@ -17,7 +17,10 @@ await runStep(async () => {
   const strategy = JSON.parse(readFileSync(join(root, 'export/strategy.json'), 'utf8'));
   const schema = JSON.parse(readFileSync(join(root, 'analysis/postgres-schema.json'), 'utf8'));
   const session = openTable(root, 'users');
-  if (readRows(root, 'users').length > 0) throw new StepError('the target users table is not empty; the plan assumed an empty table (roll back "Execute migration" first)');
+  if (readRows(root, 'users').length > 0)
+    throw new StepError(
+      'the target users table is not empty; the plan assumed an empty table (roll back "Execute migration" first)',
+    );
 
   const started = Date.now();
   const state = enterMaintenance(root, 'MySQL → PostgreSQL migration');
@@ -25,19 +28,27 @@ await runStep(async () => {
 
   const rows = readSourceRows(root);
   mkdirSync(join(root, 'export', 'chunks'), { recursive: true });
-  const exported = await inParallel(strategy.chunks, strategy.workers, async (chunk) => exportChunk(rows, chunk, schema.columns, join(root, chunk.file)));
+  const exported = await inParallel(strategy.chunks, strategy.workers, async (chunk) =>
+    exportChunk(rows, chunk, schema.columns, join(root, chunk.file)),
+  );
   const exportedTotal = exported.reduce((a, b) => a + b, 0);
-  console.log(`  [exporting… ${format(exportedTotal)} records exported in ${strategy.chunks.length} chunks, ${strategy.workers} at a time]`);
+  console.log(
+    `  [exporting… ${format(exportedTotal)} records exported in ${strategy.chunks.length} chunks, ${strategy.workers} at a time]`,
+  );
 
   let imported = 0;
   for (const chunk of strategy.chunks) {
     try {
       imported += importChunk(session, join(root, chunk.file));
     } catch (error) {
-      throw new StepError(`chunk ${chunk.number} was rolled back: ${error.message}. ${format(imported)} records were committed before it; roll back this step before a retry.`);
+      throw new StepError(
+        `chunk ${chunk.number} was rolled back: ${error.message}. ${format(imported)} records were committed before it; roll back this step before a retry.`,
+      );
     }
   }
-  console.log(`  [importing… ${format(imported)} records imported, ${strategy.chunks.length} transactions committed]`);
+  console.log(
+    `  [importing… ${format(imported)} records imported, ${strategy.chunks.length} transactions committed]`,
+  );
   const migrated = readRows(root, 'users');
   const maxId = migrated.reduce((max, r) => Math.max(max, r.id), 0);
   setSequence(root, 'users', maxId);
@@ -45,7 +56,13 @@ await runStep(async () => {
 
   const target = migrated.length;
   mkdirSync(join(root, 'migration'), { recursive: true });
-  writeFileSync(join(root, 'migration', 'result.json'), `${JSON.stringify({ source: rows.length, exported: exportedTotal, imported, target, ms: Date.now() - started }, null, 2)}\n`);
-  check(exportedTotal === rows.length, `exported = source (${format(exportedTotal)} = ${format(rows.length)})`);
+  writeFileSync(
+    join(root, 'migration', 'result.json'),
+    `${JSON.stringify({ source: rows.length, exported: exportedTotal, imported, target, ms: Date.now() - started }, null, 2)}\n`,
+  );
+  check(
+    exportedTotal === rows.length,
+    `exported = source (${format(exportedTotal)} = ${format(rows.length)})`,
+  );
   check(target === rows.length, `count match: PostgreSQL ${format(target)} = MySQL ${format(rows.length)}`);
 });

@@ -42,22 +42,29 @@ await runStep(async () => {
     for (const column of SOURCE_SCHEMA.columns) {
       if (row[column.name] !== null) continue;
       nulls[column.name]++;
-      if (!column.nullable) exceptions.push(`users.id=${row.id}: ${column.name} is NULL but the column is NOT NULL`);
+      if (!column.nullable)
+        exceptions.push(`users.id=${row.id}: ${column.name} is NULL but the column is NOT NULL`);
     }
     if (!EMAIL.test(row.email)) {
       const repair = repairEmail(row.email);
-      if (!repair) exceptions.push(`users.id=${row.id}: email ${JSON.stringify(row.email)} is malformed and has no safe fix`);
+      if (!repair)
+        exceptions.push(
+          `users.id=${row.id}: email ${JSON.stringify(row.email)} is malformed and has no safe fix`,
+        );
       else {
         fixed.push({ id: row.id, before: row.email, after: repair.value, fix: repair.applied.join(', ') });
         row.email = repair.value;
       }
     }
     const key = row.email.toLowerCase();
-    if (seenEmails.has(key)) exceptions.push(`users.id=${row.id}: email ${row.email} duplicates users.id=${seenEmails.get(key)}`);
+    if (seenEmails.has(key))
+      exceptions.push(`users.id=${row.id}: email ${row.email} duplicates users.id=${seenEmails.get(key)}`);
     seenEmails.set(key, row.id);
-    if (row.manager_id !== null && !ids.has(row.manager_id)) exceptions.push(`users.id=${row.id}: manager_id ${row.manager_id} does not exist`);
+    if (row.manager_id !== null && !ids.has(row.manager_id))
+      exceptions.push(`users.id=${row.id}: manager_id ${row.manager_id} does not exist`);
     for (const column of ['created_at', 'updated_at', 'last_login_at']) {
-      if (row[column] !== null && !DATETIME.test(row[column])) exceptions.push(`users.id=${row.id}: ${column} ${row[column]} is not a DATETIME`);
+      if (row[column] !== null && !DATETIME.test(row[column]))
+        exceptions.push(`users.id=${row.id}: ${column} ${row[column]} is not a DATETIME`);
     }
     if (row.profile !== null) {
       try {
@@ -81,7 +88,11 @@ await runStep(async () => {
       '',
       '## Fixed in the source',
       '',
-      ...(fixed.length ? fixed.map((f) => `- users.id=${f.id}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)} (${f.fix})`) : ['- none']),
+      ...(fixed.length
+        ? fixed.map(
+            (f) => `- users.id=${f.id}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)} (${f.fix})`,
+          )
+        : ['- none']),
       '',
       '## NULLs (all in nullable columns)',
       '',
@@ -93,13 +104,20 @@ await runStep(async () => {
       '',
     ].join('\n'),
   );
-  writeFileSync(join(dir, 'report.json'), `${JSON.stringify({ rows: rows.length, valid: rows.length - exceptions.length, fixed, nulls, exceptions }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'report.json'),
+    `${JSON.stringify({ rows: rows.length, valid: rows.length - exceptions.length, fixed, nulls, exceptions }, null, 2)}\n`,
+  );
 
   for (const f of fixed) console.log(`  fixed users.id=${f.id}: ${JSON.stringify(f.before)} → ${f.after}`);
   console.log(`  NULLs: ${nullable.map(([c, n]) => `${c} ${n}`).join(', ')} (nullable columns)`);
   if (exceptions.length) {
     for (const e of exceptions.slice(0, 20)) console.log(`  ✗ ${e}`);
-    throw new StepError(`${exceptions.length} row(s) cannot be migrated as they are; see validation/exceptions.md`);
+    throw new StepError(
+      `${exceptions.length} row(s) cannot be migrated as they are; see validation/exceptions.md`,
+    );
   }
-  console.log(`  ✓ ${fixed.length} malformed emails found and fixed; ${rows.length.toLocaleString('en-US')} valid records`);
+  console.log(
+    `  ✓ ${fixed.length} malformed emails found and fixed; ${rows.length.toLocaleString('en-US')} valid records`,
+  );
 });

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { check, importScratch, runStep, scratchDir, StepError } from '../../shared/scratch.mjs';
 
 async function listeningUrl(child) {
@@ -32,16 +33,32 @@ await runStep(async () => {
   try {
     const url = await listeningUrl(child);
     console.log(`  server up at ${url}`);
-    const auth = { authorization: `Bearer ${signToken({ sub: 'smoke' }, secret)}`, 'content-type': 'application/json' };
-    const created = await fetch(url, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Smoke test' }) });
+    const auth = {
+      authorization: `Bearer ${signToken({ sub: 'smoke' }, secret)}`,
+      'content-type': 'application/json',
+    };
+    const created = await fetch(url, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ title: 'Smoke test' }),
+    });
     const task = await created.json();
     check(created.status === 201, 'POST /tasks → 201');
     const read = await fetch(`${url}/${task.id}`, { headers: auth });
-    check(read.status === 200 && (await read.json()).title === 'Smoke test', 'GET /tasks/:id → 200 with the task');
+    check(
+      read.status === 200 && (await read.json()).title === 'Smoke test',
+      'GET /tasks/:id → 200 with the task',
+    );
     check((await fetch(url)).status === 401, 'no token → 401');
     const foreign = `Bearer ${signToken({ sub: 'smoke' }, 'some-other-secret')}`;
-    check((await fetch(url, { headers: { authorization: foreign } })).status === 401, 'a token signed with another secret → 401');
-    check((await fetch(`${url}/${task.id}`, { method: 'DELETE', headers: auth })).status === 204, 'DELETE /tasks/:id → 204 (cleans up)');
+    check(
+      (await fetch(url, { headers: { authorization: foreign } })).status === 401,
+      'a token signed with another secret → 401',
+    );
+    check(
+      (await fetch(`${url}/${task.id}`, { method: 'DELETE', headers: auth })).status === 204,
+      'DELETE /tasks/:id → 204 (cleans up)',
+    );
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');

@@ -19,10 +19,16 @@ await runStep(async () => {
   const secret = 'step-3-secret';
   const token = signToken({ sub: 'ada' }, secret);
   check(verifyToken(token, secret).sub === 'ada', 'a signed token verifies');
-  check(rejects(() => verifyToken(`${token.slice(0, -2)}xx`, secret)) === 401, 'a forged signature is refused (401)');
+  check(
+    rejects(() => verifyToken(`${token.slice(0, -2)}xx`, secret)) === 401,
+    'a forged signature is refused (401)',
+  );
   const old = signToken({ sub: 'ada' }, secret, { expiresInSeconds: 1, now: Date.now() - 10_000 });
   check(rejects(() => verifyToken(old, secret)) === 401, 'an expired token is refused (401)');
-  check(rejects(() => authenticate({ headers: {} }, secret)) === 401, 'a request without a token is refused (401)');
+  check(
+    rejects(() => authenticate({ headers: {} }, secret)) === 401,
+    'a request without a token is refused (401)',
+  );
   const claims = authenticate({ headers: { authorization: `Bearer ${token}` } }, secret);
   check(claims.sub === 'ada', 'the middleware passes a request with a valid bearer token');
 });

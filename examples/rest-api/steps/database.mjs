@@ -10,7 +10,12 @@ const run = promisify(execFile);
 
 await runStep(async () => {
   await requireScratch('rest-api', 'package.json', 'Project setup');
-  await install('rest-api', 'app', ['db/migrations/001_create_tasks.json', 'src/db.mjs', 'src/model.mjs', 'src/migrate.mjs']);
+  await install('rest-api', 'app', [
+    'db/migrations/001_create_tasks.json',
+    'src/db.mjs',
+    'src/model.mjs',
+    'src/migrate.mjs',
+  ]);
 
   const cwd = scratchDir('rest-api');
   const first = await run(process.execPath, ['src/migrate.mjs'], { cwd });
@@ -22,5 +27,8 @@ await runStep(async () => {
   check(Array.isArray(database.tables.tasks?.rows), 'the tasks table exists');
   const { TASK_SCHEMA } = await importScratch('rest-api', 'src/model.mjs');
   const columns = Object.keys(database.tables.tasks.columns).sort().join(',');
-  check(columns === Object.keys(TASK_SCHEMA.properties).sort().join(','), `the Task model has the table's columns (${columns})`);
+  check(
+    columns === Object.keys(TASK_SCHEMA.properties).sort().join(','),
+    `the Task model has the table's columns (${columns})`,
+  );
 });

@@ -6,7 +6,14 @@ import { check, importScratch, runStep, scratchDir } from '../../shared/scratch.
 
 const ERROR = { $ref: '#/components/responses/Error' };
 const SUCCESS = {
-  listTasks: ['200', 'The tasks, oldest first', { type: 'object', properties: { tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } } } }],
+  listTasks: [
+    '200',
+    'The tasks, oldest first',
+    {
+      type: 'object',
+      properties: { tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } } },
+    },
+  ],
   createTask: ['201', 'The created task', { $ref: '#/components/schemas/Task' }],
   getTask: ['200', 'The task', { $ref: '#/components/schemas/Task' }],
   updateTask: ['200', 'The updated task', { $ref: '#/components/schemas/Task' }],
@@ -26,11 +33,21 @@ function operation(route) {
   if (route.path.includes(':id')) op.responses[404] = ERROR;
   if (route.method === 'POST' || route.method === 'PUT') {
     const input = route.method === 'POST' ? 'NewTask' : 'TaskChanges';
-    op.requestBody = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${input}` } } } };
+    op.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: { $ref: `#/components/schemas/${input}` } } },
+    };
     op.responses[400] = ERROR;
   }
   if (route.operationId === 'listTasks') {
-    op.parameters = [{ name: 'status', in: 'query', required: false, schema: { $ref: '#/components/schemas/Task/properties/status' } }];
+    op.parameters = [
+      {
+        name: 'status',
+        in: 'query',
+        required: false,
+        schema: { $ref: '#/components/schemas/Task/properties/status' },
+      },
+    ];
     op.responses[400] = ERROR;
   }
   return op;
@@ -46,7 +63,11 @@ await runStep(async () => {
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     paths[path] ??= route.path.includes(':id')
-      ? { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] }
+      ? {
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
+        }
       : {};
     paths[path][route.method.toLowerCase()] = operation(route);
   }
@@ -69,13 +90,20 @@ await runStep(async () => {
             error: {
               type: 'object',
               required: ['code', 'message'],
-              properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                details: { type: 'array' },
+              },
             },
           },
         },
       },
       responses: {
-        Error: { description: 'An error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        Error: {
+          description: 'An error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     },
   };
@@ -92,7 +120,9 @@ await runStep(async () => {
     '| --- | --- | --- |',
     ...rows,
     '',
-    `Task fields: ${Object.keys(TASK_SCHEMA.properties).map((f) => `\`${f}\``).join(', ')}. The full contract is [openapi.json](openapi.json).`,
+    `Task fields: ${Object.keys(TASK_SCHEMA.properties)
+      .map((f) => `\`${f}\``)
+      .join(', ')}. The full contract is [openapi.json](openapi.json).`,
     '',
   ].join('\n');
   await writeFile(join(docs, 'API.md'), markdown);

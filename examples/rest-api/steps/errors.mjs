@@ -15,7 +15,12 @@ await runStep(async () => {
   const db = openDatabase();
   migrate(db, join(scratchDir('rest-api'), 'db/migrations'));
   // A database that fails, to see what a client gets from an unexpected error.
-  const broken = { ...db, all: () => { throw new Error('connection reset by peer at 10.0.0.7'); } };
+  const broken = {
+    ...db,
+    all: () => {
+      throw new Error('connection reset by peer at 10.0.0.7');
+    },
+  };
   const secret = 'step-5-secret';
   const logged = [];
   const log = { write: (text) => logged.push(text) };
@@ -30,7 +35,8 @@ await runStep(async () => {
     const response = await fetch(`${base}${path}`, { method, ...init });
     return { status: response.status, body: await response.json() };
   };
-  const shaped = (r, status, code) => r.status === status && r.body.error?.code === code && typeof r.body.error.message === 'string';
+  const shaped = (r, status, code) =>
+    r.status === status && r.body.error?.code === code && typeof r.body.error.message === 'string';
 
   try {
     const results = {
@@ -45,9 +51,15 @@ await runStep(async () => {
     check(shaped(results.notFound, 404, 'not_found'), 'unknown route → 404 not_found');
     check(shaped(results.notAllowed, 405, 'method_not_allowed'), 'wrong method → 405 method_not_allowed');
     check(shaped(results.badJson, 400, 'invalid_json'), 'malformed body → 400 invalid_json');
-    check(shaped(results.invalid, 400, 'invalid_task') && results.invalid.body.error.details.length === 1, 'invalid task → 400 invalid_task with details');
+    check(
+      shaped(results.invalid, 400, 'invalid_task') && results.invalid.body.error.details.length === 1,
+      'invalid task → 400 invalid_task with details',
+    );
     check(shaped(results.internal, 500, 'internal'), 'unexpected error → 500 internal');
-    check(!JSON.stringify(results.internal.body).includes('10.0.0.7'), 'the 500 response leaks nothing about the server');
+    check(
+      !JSON.stringify(results.internal.body).includes('10.0.0.7'),
+      'the 500 response leaks nothing about the server',
+    );
     check(logged.join('').includes('connection reset'), 'the unexpected error is logged for the operators');
   } finally {
     for (const server of servers) server.close();

@@ -1,5 +1,6 @@
 // Step 4, routes: the five task endpoints, exercised in process against an in-memory database.
 import { join } from 'node:path';
+import { URLSearchParams } from 'node:url';
 import { check, importScratch, install, requireScratch, runStep, scratchDir } from '../../shared/scratch.mjs';
 
 await runStep(async () => {
@@ -9,7 +10,8 @@ await runStep(async () => {
   const { openDatabase } = await importScratch('rest-api', 'src/db.mjs');
   const { migrate } = await importScratch('rest-api', 'src/migrate.mjs');
 
-  for (const route of routes) console.log(`  ${route.method.padEnd(6)} ${route.path.padEnd(11)} ${route.summary}`);
+  for (const route of routes)
+    console.log(`  ${route.method.padEnd(6)} ${route.path.padEnd(11)} ${route.summary}`);
   const db = openDatabase();
   migrate(db, join(scratchDir('rest-api'), 'db/migrations'));
   const call = (method, path, body) => {

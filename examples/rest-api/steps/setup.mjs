@@ -17,7 +17,8 @@ await runStep(async () => {
   check(major >= 20, `Node ${process.versions.node} is 20 or newer`);
 
   const root = await resetScratch('rest-api');
-  for (const dir of ['src', 'test', 'db/migrations', 'data', 'docs']) await mkdir(join(root, dir), { recursive: true });
+  for (const dir of ['src', 'test', 'db/migrations', 'data', 'docs'])
+    await mkdir(join(root, dir), { recursive: true });
   await install('rest-api', 'app', ['package.json', 'jsconfig.json', 'src/config.mjs', 'src/http-error.mjs']);
 
   for (const [pkg, [builtIn, name]] of Object.entries(BUILT_INS)) {

@@ -617,7 +617,11 @@ describe('git commits and fast-forward ref updates', () => {
     const first = await lockCommit('first', []);
     const child = await lockCommit('child', [first]);
     const grandchild = await lockCommit('grandchild', [child]);
-    await client().request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: 'refs/proceed/x', sha: first });
+    await client().request('POST /repos/{owner}/{repo}/git/refs', {
+      ...repo,
+      ref: 'refs/proceed/x',
+      sha: first,
+    });
     const updated = await client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
       ...repo,
       ref: 'proceed/x',
@@ -633,7 +637,11 @@ describe('git commits and fast-forward ref updates', () => {
     const stale = await lockCommit('stale', []);
     const winner = await lockCommit('winner', [stale]);
     const loser = await lockCommit('loser', [stale]);
-    await client().request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: 'refs/proceed/x', sha: stale });
+    await client().request('POST /repos/{owner}/{repo}/git/refs', {
+      ...repo,
+      ref: 'refs/proceed/x',
+      sha: stale,
+    });
     await client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
       ...repo,
       ref: 'proceed/x',
@@ -662,7 +670,12 @@ describe('git commits and fast-forward ref updates', () => {
     const b = await lockCommit('b', []);
     await client().request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: 'refs/proceed/x', sha: a });
     const forced = await status(
-      client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...repo, ref: 'proceed/x', sha: b, force: true }),
+      client().request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+        ...repo,
+        ref: 'proceed/x',
+        sha: b,
+        force: true,
+      }),
     );
     expect(forced).toBe(200);
     expect(github().refs()).toContainEqual({ ref: 'refs/proceed/x', sha: b });
@@ -671,7 +684,9 @@ describe('git commits and fast-forward ref updates', () => {
   it('answers 404 for a workflow run it does not know', async () => {
     seedPullRequest();
     expect(
-      await status(client().request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...repo, run_id: 424242 })),
+      await status(
+        client().request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { ...repo, run_id: 424242 }),
+      ),
     ).toBe(404);
   });
 });

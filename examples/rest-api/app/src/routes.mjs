@@ -45,10 +45,28 @@ function deleteTask({ db, params }) {
 
 export const routes = [
   { method: 'GET', path: '/tasks', operationId: 'listTasks', summary: 'List all tasks', handler: listTasks },
-  { method: 'POST', path: '/tasks', operationId: 'createTask', summary: 'Create a task', handler: createTask },
+  {
+    method: 'POST',
+    path: '/tasks',
+    operationId: 'createTask',
+    summary: 'Create a task',
+    handler: createTask,
+  },
   { method: 'GET', path: '/tasks/:id', operationId: 'getTask', summary: 'Get one task', handler: getTask },
-  { method: 'PUT', path: '/tasks/:id', operationId: 'updateTask', summary: 'Update a task', handler: updateTask },
-  { method: 'DELETE', path: '/tasks/:id', operationId: 'deleteTask', summary: 'Delete a task', handler: deleteTask },
+  {
+    method: 'PUT',
+    path: '/tasks/:id',
+    operationId: 'updateTask',
+    summary: 'Update a task',
+    handler: updateTask,
+  },
+  {
+    method: 'DELETE',
+    path: '/tasks/:id',
+    operationId: 'deleteTask',
+    summary: 'Delete a task',
+    handler: deleteTask,
+  },
 ];
 
 function matches(pattern, pathname) {

@@ -40,8 +40,17 @@ export function createTaskServer({ db, secret, log = process.stderr }) {
       }
       const user = authenticate(request, secret);
       const body = await readJson(request);
-      const result = await match.route.handler({ db, params: match.params, query: url.searchParams, body, user });
-      response.writeHead(result.status, result.body === undefined ? {} : { 'content-type': 'application/json' });
+      const result = await match.route.handler({
+        db,
+        params: match.params,
+        query: url.searchParams,
+        body,
+        user,
+      });
+      response.writeHead(
+        result.status,
+        result.body === undefined ? {} : { 'content-type': 'application/json' },
+      );
       response.end(result.body === undefined ? undefined : JSON.stringify(result.body));
     } catch (error) {
       errorMiddleware(error, request, response, log);

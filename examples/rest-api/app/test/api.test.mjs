@@ -25,7 +25,11 @@ after(() => new Promise((resolve) => server.close(resolve)));
 function call(method, path, { body, token = signToken({ sub: 'tester' }, SECRET), raw } = {}) {
   const headers = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  return fetch(`${base}${path}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  return fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
 }
 
 test('refuses requests without a valid token', async () => {

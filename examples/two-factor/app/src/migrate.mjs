@@ -10,8 +10,15 @@ import { openUserStore } from './users.mjs';
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 async function loadMigrations() {
-  const names = readdirSync(MIGRATIONS).filter((n) => n.endsWith('.mjs')).sort();
-  return Promise.all(names.map(async (name) => ({ id: name.replace(/\.mjs$/, ''), ...(await import(pathToFileURL(join(MIGRATIONS, name)).href)) })));
+  const names = readdirSync(MIGRATIONS)
+    .filter((n) => n.endsWith('.mjs'))
+    .sort();
+  return Promise.all(
+    names.map(async (name) => ({
+      id: name.replace(/\.mjs$/, ''),
+      ...(await import(pathToFileURL(join(MIGRATIONS, name)).href)),
+    })),
+  );
 }
 
 export async function migrateUp(store, context) {

@@ -17,7 +17,7 @@ export function up(table, { dataDir } = {}) {
   const clash = Object.keys(COLUMNS).find((column) => table.columns.includes(column));
   if (clash) throw new Error(`column "${clash}" of relation "users" already exists`);
   table.columns.push(...Object.keys(COLUMNS));
-  for (const row of table.rows) Object.assign(row, structuredClone(COLUMNS));
+  for (const row of table.rows) Object.assign(row, { ...COLUMNS, backup_codes: [] });
   const keyFile = dataDir && join(dataDir, 'two-factor.key');
   if (keyFile && !process.env.TWO_FACTOR_KEY && !existsSync(keyFile)) {
     writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });

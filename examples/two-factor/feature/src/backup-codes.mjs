@@ -9,7 +9,12 @@ function signedIn(app, token) {
   try {
     return { session: requireAuth(app, token) };
   } catch (error) {
-    return { failed: { status: error.status ?? 401, body: { error: { code: 'unauthorized', message: error.message } } } };
+    return {
+      failed: {
+        status: error.status ?? 401,
+        body: { error: { code: 'unauthorized', message: error.message } },
+      },
+    };
   }
 }
 
@@ -24,9 +29,17 @@ export async function regenerate(app, token, { code }) {
   const { session, failed } = signedIn(app, token);
   if (failed) return failed;
   const user = app.users.get(session.userId);
-  if (!user.two_factor_enabled) return { status: 409, body: { error: { code: 'not_enabled', message: 'enable two-factor authentication first' } } };
+  if (!user.two_factor_enabled)
+    return {
+      status: 409,
+      body: { error: { code: 'not_enabled', message: 'enable two-factor authentication first' } },
+    };
   const step = checkCode(app, user.two_factor_secret, code, user.two_factor_last_step);
-  if (step === null) return { status: 400, body: { error: { code: 'invalid_code', message: 'enter a current code from your authenticator app' } } };
+  if (step === null)
+    return {
+      status: 400,
+      body: { error: { code: 'invalid_code', message: 'enter a current code from your authenticator app' } },
+    };
   app.users.update(user.id, { two_factor_last_step: step });
   return { status: 200, body: { backupCodes: await issueBackupCodes(app, user.id) } };
 }

@@ -22,7 +22,8 @@ function endpoint(handler) {
 }
 
 export const setup = endpoint(async (app, session, user) => {
-  if (user.two_factor_enabled) return problem(409, 'already_enabled', 'two-factor authentication is already on');
+  if (user.two_factor_enabled)
+    return problem(409, 'already_enabled', 'two-factor authentication is already on');
   const { secret, sealed, otpauthUrl } = createSecret(app, user);
   app.users.update(user.id, { two_factor_pending_secret: sealed, two_factor_pending_verified: false });
   return reply(200, { otpauthUrl, secret });
@@ -31,13 +32,19 @@ export const setup = endpoint(async (app, session, user) => {
 export const verify = endpoint(async (app, session, user, { code }) => {
   if (!user.two_factor_pending_secret) return problem(409, 'no_setup', 'start with GET /auth/2fa/setup');
   const step = checkCode(app, user.two_factor_pending_secret, code);
-  if (step === null) return problem(400, 'invalid_code', 'that code is not valid; check the time on your phone and try the next one');
+  if (step === null)
+    return problem(
+      400,
+      'invalid_code',
+      'that code is not valid; check the time on your phone and try the next one',
+    );
   app.users.update(user.id, { two_factor_pending_verified: true, two_factor_last_step: step });
   return reply(200, { verified: true });
 });
 
 export const enable = endpoint(async (app, session, user) => {
-  if (!user.two_factor_pending_verified) return problem(409, 'not_verified', 'verify a code from your authenticator app first');
+  if (!user.two_factor_pending_verified)
+    return problem(409, 'not_verified', 'verify a code from your authenticator app first');
   app.users.update(user.id, {
     two_factor_enabled: true,
     two_factor_secret: user.two_factor_pending_secret,

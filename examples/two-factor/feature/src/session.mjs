@@ -26,7 +26,9 @@ export function requireAuth(app, token, { allowScopes = [] } = {}) {
     throw Object.assign(new Error('sign in first'), { status: 401 });
   }
   if (session.scope && !allowScopes.includes(session.scope)) {
-    throw Object.assign(new Error('set up two-factor authentication first: it is required for admins'), { status: 403 });
+    throw Object.assign(new Error('set up two-factor authentication first: it is required for admins'), {
+      status: 403,
+    });
   }
   return session;
 }

@@ -21,7 +21,11 @@ function key(app) {
 /** A new secret for `user`: the base32 text for manual entry, its sealed form, and the otpauth URI. */
 export function createSecret(app, user) {
   const secret = generateSecret();
-  return { secret, sealed: seal(secret, key(app)), otpauthUrl: otpauthUri({ issuer: ISSUER, account: user.username, secret }) };
+  return {
+    secret,
+    sealed: seal(secret, key(app)),
+    otpauthUrl: otpauthUri({ issuer: ISSUER, account: user.username, secret }),
+  };
 }
 
 /** The time step `code` matches for the sealed secret, or null (wrong, expired, or already used). */
@@ -34,14 +38,18 @@ export function checkCode(app, sealed, code, lastStep = null) {
 
 /** Ten fresh codes such as "K7QX2-M9PAT", to show the user once. */
 export function generateBackupCodes(count = BACKUP_CODE_COUNT) {
-  const code = () => Array.from({ length: 10 }, () => BACKUP_ALPHABET[randomInt(BACKUP_ALPHABET.length)]).join('');
+  const code = () =>
+    Array.from({ length: 10 }, () => BACKUP_ALPHABET[randomInt(BACKUP_ALPHABET.length)]).join('');
   return Array.from({ length: count }, () => {
     const text = code();
     return `${text.slice(0, 5)}-${text.slice(5)}`;
   });
 }
 
-const normalize = (code) => String(code ?? '').toUpperCase().replace(/[\s-]/g, '');
+const normalize = (code) =>
+  String(code ?? '')
+    .toUpperCase()
+    .replace(/[\s-]/g, '');
 
 export async function hashBackupCode(code) {
   const salt = randomBytes(16);

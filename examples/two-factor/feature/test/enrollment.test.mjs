@@ -42,7 +42,8 @@ test('stores the secret encrypted and the backup codes hashed', async () => {
   const stored = JSON.stringify(app.users.get(2));
   assert.ok(!stored.includes(body.secret), 'the secret is not stored in plain text');
   assert.match(app.users.get(2).two_factor_secret, /^v1\./);
-  for (const code of done.backupCodes) assert.ok(!stored.includes(code), 'no backup code is stored in plain text');
+  for (const code of done.backupCodes)
+    assert.ok(!stored.includes(code), 'no backup code is stored in plain text');
 });
 
 test('needs a signed-in user', async () => {

@@ -40,10 +40,16 @@ test('accepts each backup code once', async () => {
   const { app, backupCodes } = await enrolled('carol');
   const [code] = backupCodes;
   const first = await login(app, { username: 'carol', password: PASSWORD });
-  assert.equal((await completeLogin(app, { challenge: first.challenge, backupCode: code.toLowerCase() })).status, 'ok');
+  assert.equal(
+    (await completeLogin(app, { challenge: first.challenge, backupCode: code.toLowerCase() })).status,
+    'ok',
+  );
   assert.equal(app.users.get(3).backup_codes.length, 9);
   const second = await login(app, { username: 'carol', password: PASSWORD });
-  assert.equal((await completeLogin(app, { challenge: second.challenge, backupCode: code })).status, 'invalid_code');
+  assert.equal(
+    (await completeLogin(app, { challenge: second.challenge, backupCode: code })).status,
+    'invalid_code',
+  );
 });
 
 test('makes two-factor authentication mandatory for admins', async () => {

@@ -20,13 +20,28 @@ test('matches the RFC 6238 test vectors (SHA-1, SHA-256, SHA-512)', () => {
   ];
   for (const [seconds, ...expected] of vectors) {
     ['sha1', 'sha256', 'sha512'].forEach((algorithm, i) => {
-      assert.equal(totp(secrets[algorithm], { time: seconds * 1000, digits: 8, algorithm }), expected[i], `${algorithm} at ${seconds}`);
+      assert.equal(
+        totp(secrets[algorithm], { time: seconds * 1000, digits: 8, algorithm }),
+        expected[i],
+        `${algorithm} at ${seconds}`,
+      );
     });
   }
 });
 
 test('matches the RFC 4226 HOTP test vectors', () => {
-  const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+  const expected = [
+    '755224',
+    '287082',
+    '359152',
+    '969429',
+    '338314',
+    '254676',
+    '287922',
+    '162583',
+    '399871',
+    '520489',
+  ];
   expected.forEach((code, counter) => assert.equal(hotp(Buffer.from('12345678901234567890'), counter), code));
 });
 

@@ -19,5 +19,15 @@ export function generateSecret(bytes?: number): string;
 export function hotp(secret: Uint8Array | string, counter: number, options?: OtpOptions): string;
 export function timeStep(time?: number, step?: number): number;
 export function totp(secret: Uint8Array | string, options?: TotpOptions): string;
-export function verifyTotp(secret: Uint8Array | string, token: string, options?: TotpOptions & { window?: number }): number | null;
-export function otpauthUri(options: { issuer: string; account: string; secret: string; digits?: number; period?: number }): string;
+export function verifyTotp(
+  secret: Uint8Array | string,
+  token: string,
+  options?: TotpOptions & { window?: number },
+): number | null;
+export function otpauthUri(options: {
+  issuer: string;
+  account: string;
+  secret: string;
+  digits?: number;
+  period?: number;
+}): string;

@@ -3,6 +3,7 @@
 // secrets, and the otpauth:// URI that authenticator apps read from a QR code.
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
+import { URLSearchParams } from 'node:url';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -69,7 +70,11 @@ export function totp(secret, { time = Date.now(), step = 30, digits = 6, algorit
  * The time step whose password is `token`, looking `window` steps either side of `time` for clock
  * drift; null when none matches.
  */
-export function verifyTotp(secret, token, { time = Date.now(), step = 30, digits = 6, algorithm = 'sha1', window = 1 } = {}) {
+export function verifyTotp(
+  secret,
+  token,
+  { time = Date.now(), step = 30, digits = 6, algorithm = 'sha1', window = 1 } = {},
+) {
   if (!new RegExp(`^\\d{${digits}}$`).test(String(token))) return null;
   const current = timeStep(time, step);
   for (let delta = -window; delta <= window; delta++) {
@@ -81,6 +86,12 @@ export function verifyTotp(secret, token, { time = Date.now(), step = 30, digits
 /** The otpauth:// URI an authenticator app enrolls from (what the QR code on the setup page encodes). */
 export function otpauthUri({ issuer, account, secret, digits = 6, period = 30 }) {
   const label = encodeURIComponent(`${issuer}:${account}`);
-  const params = new URLSearchParams({ secret, issuer, algorithm: 'SHA1', digits: String(digits), period: String(period) });
+  const params = new URLSearchParams({
+    secret,
+    issuer,
+    algorithm: 'SHA1',
+    digits: String(digits),
+    period: String(period),
+  });
   return `otpauth://totp/${label}?${params}`;
 }
