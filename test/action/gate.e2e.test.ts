@@ -2,9 +2,10 @@
  * The Action's first half end to end (SPEC §2–§4): the committed bundle runs as a child process
  * against the OpenAPI-checked fake GitHub; every test fails on any request the real API would reject.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { decodeState } from '../../src/gate/marker.js';
 import { runAction } from '../support/action.js';
+import { makeRemote } from '../support/remote.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import type { FakeGitHub, FileSeed } from '../support/fake-github/index.js';
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from '../support/payloads.js';
@@ -31,6 +32,11 @@ steps:
 verify:
   tests: npm test
 `;
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
 
 interface Pr {
   number?: number;
@@ -215,10 +221,36 @@ verify:
 describe('approval', () => {
   const github = useFakeGitHub();
 
-  it('binds an approving review by an allowed user to the head and the plan', async () => {
+  /** A pull request whose head is a real commit, so an approval goes on to execute it. */
+  function runnablePr(fake: FakeGitHub) {
+    const remote = makeRemote();
+    cleanups.push(() => remote.cleanup());
+    const plan = PLAN.replace('./scripts/convert-schema.sh', 'test -f deploy/users.plan.yml').replace(
+      './scripts/migrate.sh',
+      'git --version',
+    );
+    const head = remote.commit({ 'deploy/users.plan.yml': plan });
+    fake.addPullRequest({
+      number: 7,
+      user: 'alice',
+      headSha: head,
+      baseSha: remote.baseSha,
+      files: [{ filename: 'deploy/users.plan.yml', content: plan }],
+    });
+    fake.setPermission('bob', 'write');
+    const env = { GITHUB_SERVER_URL: remote.serverUrl };
+    return { head, base: remote.baseSha, env };
+  }
+
+  it('binds an approving review by an allowed user to the head and the plan, then executes it', async () => {
     const fake = github();
-    const pr = openPr(fake);
-    await prEvent(fake, 'opened', pr);
+    const { head, base, env } = runnablePr(fake);
+    await runAction({
+      fake,
+      event: 'pull_request',
+      payload: pullRequestEvent('opened', { number: 7, user: 'alice', headSha: head, baseSha: base }),
+      env,
+    });
     fake.addReview(7, { user: 'bob', state: 'APPROVED' });
     const run = await runAction({
       fake,
@@ -227,25 +259,44 @@ describe('approval', () => {
         number: 7,
         user: 'bob',
         state: 'approved',
-        headSha: HEAD,
-        baseSha: BASE,
+        headSha: head,
+        baseSha: base,
         prAuthor: 'alice',
       }),
+      env,
     });
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
     const state = decodeState(botReview(fake, 7).body)!;
-    expect(state.state).toBe('approved');
-    expect(state.approval).toMatchObject({ by: 'bob', via: 'review', headSha: HEAD });
+    expect(state.approval).toMatchObject({ by: 'bob', via: 'review', headSha: head });
+    // The first step stops at the checkpoint before "Execute migration".
+    expect(state.state).toBe('paused');
     expect(botReview(fake, 7).body).toContain('bob');
   });
 
   it('approves on /proceed from an allowed user, with an eyes reaction', async () => {
     const fake = github();
-    const pr = openPr(fake);
-    await prEvent(fake, 'opened', pr);
-    const { record, run } = comment(fake, 7, 'bob', '/proceed');
-    expect((await run).code).toBe(0);
-    expect(fake.reactions(record.id).map((r) => r.content)).toContain('eyes');
+    const { head, base, env } = runnablePr(fake);
+    await runAction({
+      fake,
+      event: 'pull_request',
+      payload: pullRequestEvent('opened', { number: 7, user: 'alice', headSha: head, baseSha: base }),
+      env,
+    });
+    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
+    const run = await runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: 7,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        prAuthor: 'alice',
+      }),
+      env,
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fake.reactions(c.id).map((r) => r.content)).toContain('eyes');
     expect(decodeState(botReview(fake, 7).body)?.approval).toMatchObject({ by: 'bob', via: 'comment' });
   });
 
