@@ -54305,7 +54305,7 @@ async function runLocked(env, view, prior, trigger, runner) {
       done.set(id, resultFromCheck(id, check2));
   }
   const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && prior.state === "paused" && prior.next) confirmed.add(prior.next);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next) confirmed.add(prior.next);
   const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
   let stored = {
     ...prior,
@@ -54948,7 +54948,15 @@ async function onCommand(env, view, command2, sender2, door, commentId) {
   const binding = bindingAfterPush(valid);
   let stored = binding.stored ?? freshState(valid);
   if (commentId !== void 0) stored = { ...stored, handled: [...stored.handled, commentId] };
-  stored = await expireCheckpoint(env, valid, stored);
+  const expired = await expireCheckpoint(env, valid, stored);
+  if (expired !== stored) {
+    await writeReview(env, valid, reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)), expired);
+    await env.port.createComment(
+      number4,
+      refusal(`/${command2}`, `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`)
+    );
+    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
+  }
   switch (command2) {
     case "proceed":
       return proceed(env, valid, stored, sender2.login, door);

@@ -104,7 +104,8 @@ async function runLocked(
       done.set(id, resultFromCheck(id, check));
   }
   const confirmed = new Set(prior.confirmed);
-  if (trigger === 'proceed' && prior.state === 'paused' && prior.next) confirmed.add(prior.next);
+  // A /proceed where the plan stopped at a checkpoint (paused, or cancelled there by a timeout) confirms it.
+  if (trigger === 'proceed' && (prior.state === 'paused' || prior.state === 'cancelled') && prior.next) confirmed.add(prior.next);
   const skip = new Set(trigger === 'skip' && prior.next ? [prior.next] : []);
 
   let stored: StoredState = {

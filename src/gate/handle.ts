@@ -175,7 +175,16 @@ async function onCommand(
   const binding = bindingAfterPush(valid);
   let stored: StoredState = binding.stored ?? freshState(valid);
   if (commentId !== undefined) stored = { ...stored, handled: [...stored.handled, commentId] };
-  stored = await expireCheckpoint(env, valid, stored);
+  const expired = await expireCheckpoint(env, valid, stored);
+  if (expired !== stored) {
+    // A late confirmation is not a confirmation: the timeout is said first, and a new /proceed resumes.
+    await writeReview(env, valid, reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)), expired);
+    await env.port.createComment(
+      number,
+      refusal(`/${command}`, `The checkpoint before ${codeSpan(stored.next ?? '?')} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`),
+    );
+    return result(view, `Checkpoint timed out; /${command} not acted on.`, expired);
+  }
 
   switch (command) {
     case 'proceed':

@@ -7,7 +7,8 @@ function refused(file: string, message: string): ParseResult {
   return { ok: false, errors: [error], warnings: [], file };
 }
 
-function readFailure(error: unknown): string {
+/** The message for a file that could not be read, by its errno code. */
+export function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':

@@ -244,6 +244,24 @@ describe('executing an approved plan', () => {
     expect(s.state()?.state).toBe('verified');
   });
 
+  it('ends a checkpoint nobody confirmed within checkpoint_timeout as timed out, and resumes on a later /proceed', async () => {
+    const s = scene(github(), plan({ checkpoint: true }), 'checkpoint_timeout: 1s\n');
+    await s.open();
+    await s.send('bob', '/proceed');
+    expect(s.state()?.state).toBe('paused');
+    await new Promise((r) => setTimeout(r, 1_100));
+    const late = await s.send('bob', '/proceed');
+    expect(late.code).toBe(0);
+    expect(s.log()).toEqual(['one', 'two']);
+    expect(newest(s, 'proceed/three')!.conclusion).toBe('timed_out');
+    expect(s.state()?.state).toBe('cancelled');
+    expect(s.fake.comments(7).at(-1)!.body).toMatch(/timed out/);
+    const resumed = await s.send('bob', '/proceed');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    expect(s.state()?.state).toBe('verified');
+  });
+
   it('runs each step once when two /proceed arrive at the same moment', async () => {
     const s = scene(github());
     await s.open();
