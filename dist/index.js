@@ -60259,7 +60259,7 @@ async function run(env = process.env) {
           attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1
         },
         env: stepEnvironment(env),
-        secrets: [token],
+        secrets: [token, ...secretsInEnvironment(env)],
         pollMs: pollIntervalFromEnv(env)
       }
     },
@@ -60279,6 +60279,10 @@ async function run(env = process.env) {
 function stepEnvironment(env) {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
 }
+function secretsInEnvironment(env) {
+  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
+  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
+}
 function pollIntervalFromEnv(env) {
   const value = Number(env.PROCEED_POLL_INTERVAL_MS);
   return Number.isFinite(value) && value >= 50 ? value : 1e4;
@@ -60290,5 +60294,6 @@ run().catch((err) => {
   );
 });
 export {
-  run
+  run,
+  secretsInEnvironment
 };

@@ -83,7 +83,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
         },
         env: stepEnvironment(env),
-        secrets: [token],
+        secrets: [token, ...secretsInEnvironment(env)],
         pollMs: pollIntervalFromEnv(env),
       },
     },
@@ -105,6 +105,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 /** Steps inherit the job's environment, as workflow steps do, minus this action's own inputs (the token among them). */
 function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
+}
+
+/**
+ * Values that look like secrets in the job's environment (a workflow passes secrets to a step as
+ * variables: `env: { DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }} }`), masked in every posted log.
+ */
+export function secretsInEnvironment(env: NodeJS.ProcessEnv): string[] {
+  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
+  return Object.entries(env)
+    .filter(([key, value]) => name.test(key) && value && value.length >= 6)
+    .map(([, value]) => value!);
 }
 
 /** How often a running execution looks for /cancel, a close or a push: `PROCEED_POLL_INTERVAL_MS`, default 10 s. */

@@ -347,6 +347,82 @@ describe('executing an approved plan', () => {
   });
 });
 
+describe('guards around execution', () => {
+  const github = useFakeGitHub();
+
+  it('refuses a second /proceed while an execution holds the lock, naming the holder', async () => {
+    const s = scene(github());
+    writeFileSync(s.env.HOLD, '');
+    await s.open();
+    const first = s.send('bob', '/proceed');
+    await until(() => s.log().includes('three'));
+    const second = await s.send('bob', '/proceed');
+    expect(second.code).toBe(0);
+    expect(s.fake.comments(7).at(-1)!.body).toMatch(/already being executed by workflow run 2000/);
+    rmSync(s.env.HOLD);
+    expect((await first).code).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+  });
+
+  it('refuses to run when the plan in the approved commit is not the plan that was approved', async () => {
+    const fake = github();
+    const s = scene(fake);
+    // GitHub's API shows one plan, the commit holds another: execution must not run either.
+    const other = plan().replace('Switch traffic', 'Switch all traffic at once');
+    const head = s.remote.commit({ [PLAN_PATH]: other });
+    fake.pushCommit(7, head, [{ filename: PLAN_PATH, content: plan() }]);
+    await runAction({
+      fake,
+      event: 'pull_request',
+      payload: pullRequestEvent('synchronize', {
+        number: 7,
+        user: 'alice',
+        headSha: head,
+        baseSha: s.remote.baseSha,
+      }),
+      env: s.env,
+    });
+    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
+    const run = await runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: 7,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        prAuthor: 'alice',
+      }),
+      env: s.env,
+    });
+    expect(run.code).toBe(0);
+    expect(s.log()).toEqual([]);
+    expect(fake.comments(7).at(-1)!.body).toMatch(/not the plan that was approved/);
+  });
+
+  it('masks secret values from the environment in posted logs', async () => {
+    const s = scene(github(), plan({ stepTwo: 'echo "token is $DEPLOY_TOKEN"; echo two >> "$RUN_LOG"' }));
+    await s.open();
+    const c = s.fake.addComment(7, { user: 'bob', body: '/proceed' });
+    const run = await runAction({
+      fake: s.fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: 7,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        prAuthor: 'alice',
+      }),
+      env: { ...s.env, DEPLOY_TOKEN: 'hunter2-very-secret' },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const text = newest(s, 'proceed/two')!.output.text!;
+    expect(text).toContain('token is ***');
+    expect(JSON.stringify(s.fake.requests)).not.toContain('hunter2-very-secret');
+  });
+});
+
 describe('API faults during execution', () => {
   const github = useFakeGitHub();
 
