@@ -987,12 +987,12 @@ var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str, indent2, comment) => str.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1006,17 +1006,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
       if (text.length <= endStep)
         return text;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -1030,7 +1030,7 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
@@ -1054,8 +1054,8 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
@@ -1100,22 +1100,22 @@ var require_foldFlowLines = __commonJS({
         const end2 = folds[i2 + 1] || text.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent2}${text.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
             res += `${text[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent2}${text.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text, i, indent2) {
       let end = i;
       let start = i + 1;
       let ch = text[start];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
+        if (i < start + indent2) {
           ch = text[++i];
         } else {
           do {
@@ -1171,7 +1171,7 @@ var require_stringifyString = __commonJS({
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -1231,7 +1231,7 @@ var require_stringifyString = __commonJS({
                   str += "\n";
                   i += 2;
                 }
-                str += indent;
+                str += indent2;
                 if (json2[i + 2] === " ")
                   str += "\\";
                 i += 1;
@@ -1243,15 +1243,15 @@ var require_stringifyString = __commonJS({
           }
       }
       str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
@@ -1276,13 +1276,13 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value }, ctx, onComment2, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal3 ? "|\n" : ">\n";
       let chomp;
@@ -1307,7 +1307,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -1324,17 +1324,17 @@ ${indent}`) + "'";
       let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
         value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+        start = start.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
-        if (onComment)
-          onComment();
+        if (onComment2)
+          onComment2();
       }
       if (!literal3) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -1342,46 +1342,46 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header2}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header2}
-${indent}${start}${value}${end}`;
+${indent2}${start}${value}${end}`;
     }
-    function plainString(item, ctx, onComment, onChompKeep) {
+    function plainString(item, ctx, onComment2, onChompKeep) {
       const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment2, onChompKeep);
       }
       if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
-        return blockString(item, ctx, onComment, onChompKeep);
+        return blockString(item, ctx, onComment2, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
-          return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+          return blockString(item, ctx, onComment2, onChompKeep);
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function stringifyString(item, ctx, onComment, onChompKeep) {
+    function stringifyString(item, ctx, onComment2, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
@@ -1393,13 +1393,13 @@ ${indent}`);
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment2, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment, onChompKeep);
+            return plainString(ss, ctx, onComment2, onChompKeep);
           default:
             return null;
         }
@@ -1509,9 +1509,9 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify(item, ctx, onComment2, onChompKeep) {
       if (identity.isPair(item))
-        return item.toString(ctx, onComment, onChompKeep);
+        return item.toString(ctx, onComment2, onChompKeep);
       if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
@@ -1531,7 +1531,7 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment2, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment2, onChompKeep) : node2.toString(ctx, onComment2, onChompKeep);
       if (!props)
         return str;
       return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
@@ -1550,8 +1550,8 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+    function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -1566,7 +1566,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -1578,8 +1578,8 @@ var require_stringifyPair = __commonJS({
       }
       if (ctx.inFlow) {
         if (allNullValues || value == null) {
-          if (keyCommentDone && onComment)
-            onComment();
+          if (keyCommentDone && onComment2)
+            onComment2();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
@@ -1596,7 +1596,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
         str = `? ${str}
-${indent}:`;
+${indent2}:`;
       } else {
         str = `${str}:`;
         if (keyComment)
@@ -1662,8 +1662,8 @@ ${ctx.indent}`;
       }
       str += ws + valueStr;
       if (ctx.inFlow) {
-        if (valueCommentDone && onComment)
-          onComment();
+        if (valueCommentDone && onComment2)
+          onComment2();
       } else if (valueComment && !valueCommentDone) {
         str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
@@ -1852,8 +1852,8 @@ var require_Pair = __commonJS({
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
-      toString(ctx, onComment, onChompKeep) {
-        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
+      toString(ctx, onComment2, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment2, onChompKeep) : JSON.stringify(this);
       }
     };
     exports.Pair = Pair;
@@ -1873,8 +1873,8 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment: onComment2 }) {
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
@@ -1911,19 +1911,19 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
           str += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
-        if (onComment)
-          onComment();
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
+        if (onComment2)
+          onComment2();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
       return str;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -1992,19 +1992,19 @@ ${indent}${line}` : "\n";
           let str = start;
           for (const line of lines)
             str += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines.push(ic.trimStart());
       }
     }
@@ -2133,7 +2133,7 @@ var require_YAMLMap = __commonJS({
           addPairToJSMap.addPairToJSMap(ctx, map2, item);
         return map2;
       }
-      toString(ctx, onComment, onChompKeep) {
+      toString(ctx, onComment2, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
@@ -2147,7 +2147,7 @@ var require_YAMLMap = __commonJS({
           flowChars: { start: "{", end: "}" },
           itemIndent: ctx.indent || "",
           onChompKeep,
-          onComment
+          onComment: onComment2
         });
       }
     };
@@ -2257,7 +2257,7 @@ var require_YAMLSeq = __commonJS({
           seq.push(toJS.toJS(item, String(i++), ctx));
         return seq;
       }
-      toString(ctx, onComment, onChompKeep) {
+      toString(ctx, onComment2, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         return stringifyCollection.stringifyCollection(this, ctx, {
@@ -2265,7 +2265,7 @@ var require_YAMLSeq = __commonJS({
           flowChars: { start: "[", end: "]" },
           itemIndent: (ctx.indent || "") + "  ",
           onChompKeep,
-          onComment
+          onComment: onComment2
         });
       }
       static from(schema, obj, ctx) {
@@ -2326,9 +2326,9 @@ var require_string = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
-      stringify(item, ctx, onComment, onChompKeep) {
+      stringify(item, ctx, onComment2, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
-        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString(item, ctx, onComment2, onChompKeep);
       }
     };
     exports.string = string4;
@@ -2624,7 +2624,7 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+      stringify({ comment, type, value }, ctx, onComment2, onChompKeep) {
         if (!value)
           return "";
         const buf = value;
@@ -2649,7 +2649,7 @@ var require_binary = __commonJS({
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment2, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -3017,11 +3017,11 @@ var require_set = __commonJS({
       toJSON(_, ctx) {
         return super.toJSON(_, ctx, Set);
       }
-      toString(ctx, onComment, onChompKeep) {
+      toString(ctx, onComment2, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         if (this.hasAllNullValues(true))
-          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment2, onChompKeep);
         else
           throw new Error("Set items must all have null values");
       }
@@ -3954,10 +3954,10 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -4002,10 +4002,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4019,7 +4019,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4043,7 +4043,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4059,7 +4059,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4150,7 +4150,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4164,13 +4164,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -4213,18 +4213,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4278,8 +4278,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4291,7 +4291,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4302,8 +4302,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4320,7 +4320,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4475,17 +4475,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header2.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header2.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header2.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -4493,48 +4493,48 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines.length - 1; i >= chompStart; --i) {
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent2.slice(trimIndent) + content;
+          sep2 = "\n";
+        } else if (indent2.length > trimIndent || content[0] === "	") {
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent2.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4560,7 +4560,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error62 = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -4569,8 +4569,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error62 === -1)
             error62 = offset + i;
         }
@@ -4611,7 +4611,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -4717,25 +4717,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5345,15 +5345,15 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -5362,25 +5362,25 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -5400,8 +5400,8 @@ var require_cst_scalar = __commonJS({
             type = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -5432,16 +5432,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -5486,12 +5486,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type, indent: indent2, source, end });
         }
       }
     }
@@ -5545,14 +5545,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5797,15 +5797,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -5974,12 +5974,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -5988,8 +5988,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -6097,16 +6097,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -6122,9 +6122,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -6157,7 +6157,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -6719,18 +6719,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6883,15 +6883,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7085,13 +7085,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7173,10 +7173,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -7298,8 +7298,8 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
@@ -7369,10 +7369,1786 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output2 = input2;
+      if (output2.startsWith("./")) {
+        output2 = output2.slice(2);
+        state.prefix = "./";
+      }
+      return output2;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output2 = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output2 = `(?:^(?!${output2}).*$)`;
+      }
+      return output2;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input2.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants2 = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants2;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse3 = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output2 = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output: output2 });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal3 = input2.slice(token.startIndex, state.index + 1);
+        const body = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal3;
+          open2.output = safeOutput || utils.escapeRegex(literal3);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output2 = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output2 = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output2 = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output: output2 });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc2) {
+              return esc2 + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc2) {
+              return esc2 + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc2 ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output2 = output2.replace(/\\/g, "");
+          } else {
+            output2 = output2.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output2 === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output2, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output2 = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output2 = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output2 = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output: output2 });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output2 = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output2 = "|";
+          }
+          push({ type: "comma", value, output: output2 });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output2 = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output2 = `\\${value}`;
+            }
+            push({ type: "text", value, output: output2 });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants2.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output2 = utils.removePrefix(input2, state);
+      let source = create(output2);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse3 = require_parse();
+    var utils = require_utils();
+    var constants2 = require_constants();
+    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch2(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject2(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob, posix });
+        const result2 = { glob, state, regex, posix, input: input2, output: output2, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result2);
+        }
+        if (isMatch === false) {
+          result2.isMatch = false;
+          return returnObject ? result2 : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result2);
+          }
+          result2.isMatch = false;
+          return returnObject ? result2 : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result2);
+        }
+        return returnObject ? result2 : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input2, regex, options, { glob, posix } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob;
+      let output2 = match && format ? format(input2) : input2;
+      if (match === false) {
+        output2 = format ? format(input2) : input2;
+        match = output2 === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input2, regex, options, posix);
+        } else {
+          match = regex.exec(output2);
+        }
+      }
+      return { isMatch: Boolean(match), match, output: output2 };
+    };
+    picomatch2.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(utils.basename(input2, { windows: posix }));
+    };
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input2, options) => scan(input2, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse3.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input2, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants2;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch2(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
 // src/cli/main.ts
 import { parseArgs } from "node:util";
-import { readFile as readFile2 } from "node:fs/promises";
-import { resolve as resolve2 } from "node:path";
+import { readFile as readFile4 } from "node:fs/promises";
+import { resolve as resolve3 } from "node:path";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -9074,7 +10850,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
   return fieldErrors;
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
-  const result = { errors: [] };
+  const result2 = { errors: [] };
   const processError = (error63, path = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
@@ -9087,10 +10863,10 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
       } else {
         const fullpath = [...path, ...issue2.path];
         if (fullpath.length === 0) {
-          result.errors.push(mapper(issue2));
+          result2.errors.push(mapper(issue2));
           continue;
         }
-        let curr = result;
+        let curr = result2;
         let i = 0;
         while (i < fullpath.length) {
           const el = fullpath[i];
@@ -9120,7 +10896,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
     }
   };
   processError(error62);
-  return result;
+  return result2;
 }
 function toDotPath(_path) {
   const segs = [];
@@ -9158,16 +10934,16 @@ function finalizeParams(callee, params) {
 var _parse = (_Err) => {
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise) {
+    const result2 = schema._zod.run({ value, issues: [] }, ctx);
+    if (result2 instanceof Promise) {
       throw new $ZodAsyncError();
     }
-    if (result.issues.length) {
-      const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+    if (result2.issues.length) {
+      const e = new (_params?.Err ?? _Err)(result2.issues.map((iss) => finalizeIssue(iss, ctx, config())));
       captureStackTrace(e, _params?.callee ?? fn);
       throw e;
     }
-    return result.value;
+    return result2.value;
   };
   return fn;
 };
@@ -9175,26 +10951,26 @@ var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-      result = await result;
-    if (result.issues.length) {
-      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+    let result2 = schema._zod.run({ value, issues: [] }, ctx);
+    if (result2 instanceof Promise)
+      result2 = await result2;
+    if (result2.issues.length) {
+      const e = new (params?.Err ?? _Err)(result2.issues.map((iss) => finalizeIssue(iss, ctx, config())));
       captureStackTrace(e, params?.callee ?? fn);
       throw e;
     }
-    return result.value;
+    return result2.value;
   };
   return fn;
 };
 var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
 var _safeParse = (_Err) => (schema, value, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-  const result = schema._zod.run({ value, issues: [] }, ctx);
-  if (result instanceof Promise) {
+  const result2 = schema._zod.run({ value, issues: [] }, ctx);
+  if (result2 instanceof Promise) {
     throw new $ZodAsyncError();
   }
-  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+  return result2.issues.length ? failure(_Err, result2.issues, ctx) : { success: true, data: result2.value };
 };
 var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
 function failure(Err, issues, ctx) {
@@ -9218,10 +10994,10 @@ function failure(Err, issues, ctx) {
 }
 var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
-  if (result instanceof Promise)
-    result = await result;
-  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+  let result2 = schema._zod.run({ value, issues: [] }, ctx);
+  if (result2 instanceof Promise)
+    result2 = await result2;
+  return result2.issues.length ? failure(_Err, result2.issues, ctx) : { success: true, data: result2.value };
 };
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
@@ -9239,24 +11015,24 @@ var validate = ((schema, value, _ctx) => {
 function validateFallback(schema, value, _ctx) {
   const ctx = _ctx ? { ..._ctx, async: false, abortEarly: true } : { async: false, abortEarly: true };
   const fallbackRun = schema._zod.bag.fallbackRun;
-  let result;
+  let result2;
   if (fallbackRun) {
     ctx[COMPILE_FALLBACK] = true;
-    result = fallbackRun({ value, issues: [] }, ctx);
+    result2 = fallbackRun({ value, issues: [] }, ctx);
   } else {
-    result = schema._zod.run({ value, issues: [] }, ctx);
+    result2 = schema._zod.run({ value, issues: [] }, ctx);
   }
-  if (result instanceof Promise) {
+  if (result2 instanceof Promise) {
     throw new $ZodAsyncError();
   }
-  return result.issues.length === 0;
+  return result2.issues.length === 0;
 }
 var validateAsync = async (schema, value, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true, abortEarly: true } : { async: true, abortEarly: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
-  if (result instanceof Promise)
-    result = await result;
-  return result.issues.length === 0;
+  let result2 = schema._zod.run({ value, issues: [] }, ctx);
+  if (result2 instanceof Promise)
+    result2 = await result2;
+  return result2.issues.length === 0;
 };
 var _encode = (_Err) => {
   const parse3 = _parse(_Err);
@@ -9890,22 +11666,22 @@ var $ZodCheckEndsWith = /* @__PURE__ */ $constructor("$ZodCheckEndsWith", (inst,
     });
   };
 });
-function handleCheckPropertyResult(result, payload, property) {
-  if (result.issues.length) {
-    payload.issues.push(...prefixIssues(property, result.issues));
+function handleCheckPropertyResult(result2, payload, property) {
+  if (result2.issues.length) {
+    payload.issues.push(...prefixIssues(property, result2.issues));
   }
 }
 var $ZodCheckProperty = /* @__PURE__ */ $constructor("$ZodCheckProperty", (inst, def) => {
   $ZodCheck.init(inst, def);
   inst._zod.check = (payload) => {
-    const result = def.schema._zod.run({
+    const result2 = def.schema._zod.run({
       value: payload.value[def.property],
       issues: []
     }, {});
-    if (result instanceof Promise) {
-      return result.then((result2) => handleCheckPropertyResult(result2, payload, def.property));
+    if (result2 instanceof Promise) {
+      return result2.then((result3) => handleCheckPropertyResult(result3, payload, def.property));
     }
-    handleCheckPropertyResult(result, payload, def.property);
+    handleCheckPropertyResult(result2, payload, def.property);
     return;
   };
 });
@@ -9924,12 +11700,12 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
     const input2 = payload.value;
     let proms;
     for (const [key, schema] of entries) {
-      const result = schema._zod.run({ value: input2[key], issues: [] }, {});
-      if (result instanceof Promise) {
+      const result2 = schema._zod.run({ value: input2[key], issues: [] }, {});
+      if (result2 instanceof Promise) {
         proms ?? (proms = []);
-        proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key)));
+        proms.push(result2.then((result3) => handleCheckPropertyResult(result3, payload, key)));
       } else {
-        handleCheckPropertyResult(result, payload, key);
+        handleCheckPropertyResult(result2, payload, key);
       }
     }
     if (proms)
@@ -10099,13 +11875,13 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
         }
         return handleCanaryResult(canary, payload, ctx);
       }
-      const result = inst._zod.parse(payload, ctx);
-      if (result instanceof Promise) {
+      const result2 = inst._zod.parse(payload, ctx);
+      if (result2 instanceof Promise) {
         if (ctx.async === false)
           throw new $ZodAsyncError();
-        return result.then((result2) => runChecks(result2, checks, ctx));
+        return result2.then((result3) => runChecks(result3, checks, ctx));
       }
-      return runChecks(result, checks, ctx);
+      return runChecks(result2, checks, ctx);
     };
   }
 }, {
@@ -10785,11 +12561,11 @@ function capSize(inst, size) {
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
 var mapSize = (input2) => input2 instanceof Map ? input2.size : -1;
 var setSize = (input2) => input2 instanceof Set ? input2.size : -1;
-function handleArrayResult(result, final, index) {
-  if (result.issues.length) {
-    final.issues.push(...prefixIssues(index, result.issues));
+function handleArrayResult(result2, final, index) {
+  if (result2.issues.length) {
+    final.issues.push(...prefixIssues(index, result2.issues));
   }
-  final.value[index] = result.value;
+  final.value[index] = result2.value;
 }
 var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   $ZodType.init(inst, def);
@@ -10811,15 +12587,15 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
     const abortEarly = ctx?.abortEarly;
     for (let i = 0; i < input2.length; i++) {
       const item = input2[i];
-      const result = def.element._zod.run({
+      const result2 = def.element._zod.run({
         value: item,
         issues: []
       }, ctx);
-      if (result instanceof Promise) {
-        proms.push(result.then((result2) => handleArrayResult(result2, payload, i)));
+      if (result2 instanceof Promise) {
+        proms.push(result2.then((result3) => handleArrayResult(result3, payload, i)));
       } else {
-        handleArrayResult(result, payload, i);
-        if (abortEarly && result.issues.length !== 0 && aborted(result))
+        handleArrayResult(result2, payload, i);
+        if (abortEarly && result2.issues.length !== 0 && aborted(result2))
           break;
       }
     }
@@ -10830,20 +12606,20 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   };
   capSize(inst, arraySize);
 });
-function handlePropertyResult(result, final, key, input2, optin, optout) {
+function handlePropertyResult(result2, final, key, input2, optin, optout) {
   const isPresent = key in input2;
   const isOptionalOut = optout === "optional";
   if (!isPresent && isOptionalOut && optin === "optional") {
     return;
   }
-  if (result.issues.length) {
+  if (result2.issues.length) {
     if (optin !== void 0 && isOptionalOut && !isPresent) {
       return;
     }
-    final.issues.push(...prefixIssues(key, result.issues));
+    final.issues.push(...prefixIssues(key, result2.issues));
   }
   if (!isPresent && optin === void 0) {
-    if (!result.issues.length) {
+    if (!result2.issues.length) {
       final.issues.push({
         code: "invalid_type",
         expected: "nonoptional",
@@ -10853,12 +12629,12 @@ function handlePropertyResult(result, final, key, input2, optin, optout) {
     }
     return;
   }
-  if (result.value === void 0) {
+  if (result2.value === void 0) {
     if (isPresent || optin === "defaulted" && !isOptionalOut) {
       final.value[key] = void 0;
     }
   } else {
-    final.value[key] = result.value;
+    final.value[key] = result2.value;
   }
 }
 var NO_SYMBOL_KEYS = [];
@@ -11137,9 +12913,9 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   };
 });
 function handleUnionResults(results, final, inst, ctx) {
-  for (const result of results) {
-    if (result.issues.length === 0) {
-      final.value = result.value;
+  for (const result2 of results) {
+    if (result2.issues.length === 0) {
+      final.value = result2.value;
       return final;
     }
   }
@@ -11152,7 +12928,7 @@ function handleUnionResults(results, final, inst, ctx) {
     code: "invalid_union",
     input: final.value,
     inst,
-    errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
+    errors: results.map((result2) => result2.issues.map((iss) => finalizeIssue(iss, ctx, config())))
   });
   return final;
 }
@@ -11181,17 +12957,17 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
     let async = false;
     const results = [];
     for (const option of def.options) {
-      const result = option._zod.run({
+      const result2 = option._zod.run({
         value: payload.value,
         issues: []
       }, ctx);
-      if (result instanceof Promise) {
-        results.push(result);
+      if (result2 instanceof Promise) {
+        results.push(result2);
         async = true;
       } else {
-        if (result.issues.length === 0)
-          return result;
-        results.push(result);
+        if (result2.issues.length === 0)
+          return result2;
+        results.push(result2);
       }
     }
     if (!async)
@@ -11216,7 +12992,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       code: "invalid_union",
       input: final.value,
       inst,
-      errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
+      errors: results.map((result2) => result2.issues.map((iss) => finalizeIssue(iss, ctx, config())))
     });
   } else {
     final.issues.push({
@@ -11241,15 +13017,15 @@ var $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
     let async = false;
     const results = [];
     for (const option of def.options) {
-      const result = option._zod.run({
+      const result2 = option._zod.run({
         value: payload.value,
         issues: []
       }, ctx);
-      if (result instanceof Promise) {
-        results.push(result);
+      if (result2 instanceof Promise) {
+        results.push(result2);
         async = true;
       } else {
-        results.push(result);
+        results.push(result2);
       }
     }
     if (!async)
@@ -11417,7 +13193,7 @@ function mergeValues(a, b) {
   }
   return { valid: false, mergeErrorPath: [] };
 }
-function handleIntersectionResults(result, left, right) {
+function handleIntersectionResults(result2, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
@@ -11443,30 +13219,30 @@ function handleIntersectionResults(result, left, right) {
   };
   for (const iss of left.issues) {
     if (!collect(iss, "l"))
-      result.issues.push(iss);
+      result2.issues.push(iss);
   }
   for (const iss of right.issues) {
     if (!collect(iss, "r"))
-      result.issues.push(iss);
+      result2.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
   if (bothKeys.length) {
     const aggregated = unrecIssue ? bothKeys.filter((k) => unrecIssue.keys.includes(k)) : [];
     if (aggregated.length)
-      result.issues.push({ ...unrecIssue, keys: aggregated });
+      result2.issues.push({ ...unrecIssue, keys: aggregated });
     for (const k of bothKeys) {
       if (!aggregated.includes(k) && keyIssues.has(k))
-        result.issues.push(keyIssues.get(k));
+        result2.issues.push(keyIssues.get(k));
     }
   }
   const merged = mergeValues(left.value, right.value);
   if (!merged.valid) {
-    if (aborted(result))
-      return result;
+    if (aborted(result2))
+      return result2;
     throw new Error(`Unmergable intersection. Error path: ${JSON.stringify(merged.mergeErrorPath)}`);
   }
-  result.value = merged.data;
-  return result;
+  result2.value = merged.data;
+  return result2;
 }
 var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
   $ZodType.init(inst, def);
@@ -11537,11 +13313,11 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
           seen = payload.issues.length;
         }
         i++;
-        const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
-        if (result instanceof Promise) {
-          proms.push(result.then((r) => handleTupleResult(r, payload, i)));
+        const result2 = def.rest._zod.run({ value: el, issues: [] }, ctx);
+        if (result2 instanceof Promise) {
+          proms.push(result2.then((r) => handleTupleResult(r, payload, i)));
         } else {
-          handleTupleResult(result, payload, i);
+          handleTupleResult(result2, payload, i);
         }
       }
     }
@@ -11559,11 +13335,11 @@ function getTupleOptStart(items, key) {
   }
   return 0;
 }
-function handleTupleResult(result, final, index) {
-  if (result.issues.length) {
-    final.issues.push(...prefixIssues(index, result.issues));
+function handleTupleResult(result2, final, index) {
+  if (result2.issues.length) {
+    final.issues.push(...prefixIssues(index, result2.issues));
   }
-  final.value[index] = result.value;
+  final.value[index] = result2.value;
 }
 function handleTupleResults(itemResults, final, items, input2, optoutStart) {
   for (let i = 0; i < items.length; i++) {
@@ -11634,19 +13410,19 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           const outKey = keyResult.value;
           if (outKey === "__proto__")
             continue;
-          const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
-          if (result instanceof Promise) {
-            proms.push(result.then((result2) => {
-              if (result2.issues.length) {
-                payload.issues.push(...prefixIssues(key, result2.issues));
+          const result2 = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+          if (result2 instanceof Promise) {
+            proms.push(result2.then((result3) => {
+              if (result3.issues.length) {
+                payload.issues.push(...prefixIssues(key, result3.issues));
               }
-              payload.value[outKey] = result2.value;
+              payload.value[outKey] = result3.value;
             }));
           } else {
-            if (result.issues.length) {
-              payload.issues.push(...prefixIssues(key, result.issues));
+            if (result2.issues.length) {
+              payload.issues.push(...prefixIssues(key, result2.issues));
             }
-            payload.value[outKey] = result.value;
+            payload.value[outKey] = result2.value;
           }
         }
       }
@@ -11715,19 +13491,19 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         const outKey = keyResult.value;
         if (outKey === "__proto__")
           continue;
-        const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
-        if (result instanceof Promise) {
-          proms.push(result.then((result2) => {
-            if (result2.issues.length) {
-              payload.issues.push(...prefixIssues(key, result2.issues));
+        const result2 = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+        if (result2 instanceof Promise) {
+          proms.push(result2.then((result3) => {
+            if (result3.issues.length) {
+              payload.issues.push(...prefixIssues(key, result3.issues));
             }
-            payload.value[outKey] = result2.value;
+            payload.value[outKey] = result3.value;
           }));
         } else {
-          if (result.issues.length) {
-            payload.issues.push(...prefixIssues(key, result.issues));
+          if (result2.issues.length) {
+            payload.issues.push(...prefixIssues(key, result2.issues));
           }
-          payload.value[outKey] = result.value;
+          payload.value[outKey] = result2.value;
         }
       }
       if (unrecognized && unrecognized.length > 0) {
@@ -11842,11 +13618,11 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
           break;
         seen = payload.issues.length;
       }
-      const result = def.valueType._zod.run({ value: item, issues: [] }, ctx);
-      if (result instanceof Promise) {
-        proms.push(result.then((result2) => handleSetResult(result2, payload)));
+      const result2 = def.valueType._zod.run({ value: item, issues: [] }, ctx);
+      if (result2 instanceof Promise) {
+        proms.push(result2.then((result3) => handleSetResult(result3, payload)));
       } else
-        handleSetResult(result, payload);
+        handleSetResult(result2, payload);
     }
     if (proms.length)
       return Promise.all(proms).then(() => payload);
@@ -11854,11 +13630,11 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
   };
   capSize(inst, setSize);
 });
-function handleSetResult(result, final) {
-  if (result.issues.length) {
-    final.issues.push(...result.issues);
+function handleSetResult(result2, final) {
+  if (result2.issues.length) {
+    final.issues.push(...result2.issues);
   }
-  final.value.add(result.value);
+  final.value.add(result2.value);
 }
 var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   $ZodType.init(inst, def);
@@ -11943,8 +13719,8 @@ var $ZodTransform = /* @__PURE__ */ $constructor("$ZodTransform", (inst, def) =>
     return payload;
   };
 });
-function handleOptionalResult(payload, result) {
-  payload.value = result.issues.length ? void 0 : result.value;
+function handleOptionalResult(payload, result2) {
+  payload.value = result2.issues.length ? void 0 : result2.value;
   return payload;
 }
 var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
@@ -11963,10 +13739,10 @@ var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
     if (payload.value === void 0) {
       if (def.innerType._zod.optin !== "defaulted")
         return payload;
-      const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
-      if (result instanceof Promise)
-        return result.then((result2) => handleOptionalResult(payload, result2));
-      return handleOptionalResult(payload, result);
+      const result2 = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+      if (result2 instanceof Promise)
+        return result2.then((result3) => handleOptionalResult(payload, result3));
+      return handleOptionalResult(payload, result2);
     }
     return def.innerType._zod.run(payload, ctx);
   };
@@ -12008,11 +13784,11 @@ var $ZodDefault = /* @__PURE__ */ $constructor("$ZodDefault", (inst, def) => {
       payload.value = def.defaultValue;
       return payload;
     }
-    const result = def.innerType._zod.run(payload, ctx);
-    if (result instanceof Promise) {
-      return result.then((result2) => handleDefaultResult(result2, def));
+    const result2 = def.innerType._zod.run(payload, ctx);
+    if (result2 instanceof Promise) {
+      return result2.then((result3) => handleDefaultResult(result3, def));
     }
-    return handleDefaultResult(result, def);
+    return handleDefaultResult(result2, def);
   };
 });
 function handleDefaultResult(payload, def) {
@@ -12042,11 +13818,11 @@ var $ZodNonOptional = /* @__PURE__ */ $constructor("$ZodNonOptional", (inst, def
     return v ? new Set([...v].filter((x) => x !== void 0)) : void 0;
   });
   inst._zod.parse = (payload, ctx) => {
-    const result = def.innerType._zod.run(payload, ctx);
-    if (result instanceof Promise) {
-      return result.then((result2) => handleNonOptionalResult(result2, inst));
+    const result2 = def.innerType._zod.run(payload, ctx);
+    if (result2 instanceof Promise) {
+      return result2.then((result3) => handleNonOptionalResult(result3, inst));
     }
-    return handleNonOptionalResult(result, inst);
+    return handleNonOptionalResult(result2, inst);
   };
 });
 function handleNonOptionalResult(payload, inst) {
@@ -12066,29 +13842,29 @@ var $ZodSuccess = /* @__PURE__ */ $constructor("$ZodSuccess", (inst, def) => {
     if (ctx.direction === "backward") {
       throw new $ZodEncodeError("ZodSuccess");
     }
-    const result = def.innerType._zod.run(payload, ctx);
-    if (result instanceof Promise) {
-      return result.then((result2) => {
-        payload.value = result2.issues.length === 0;
+    const result2 = def.innerType._zod.run(payload, ctx);
+    if (result2 instanceof Promise) {
+      return result2.then((result3) => {
+        payload.value = result3.issues.length === 0;
         return payload;
       });
     }
-    payload.value = result.issues.length === 0;
+    payload.value = result2.issues.length === 0;
     return payload;
   };
 });
-function handleCatchResult(payload, result, def, ctx) {
-  if (!result.issues.length) {
-    payload.value = result.value;
-    if (result.memo)
+function handleCatchResult(payload, result2, def, ctx) {
+  if (!result2.issues.length) {
+    payload.value = result2.value;
+    if (result2.memo)
       payload.memo = true;
     return payload;
   }
   payload.value = def.catchValue({
-    ...result,
+    ...result2,
     value: payload.value,
     error: {
-      issues: result.issues.map((iss) => finalizeIssue(iss, ctx, config()))
+      issues: result2.issues.map((iss) => finalizeIssue(iss, ctx, config()))
     },
     input: payload.value
   });
@@ -12103,11 +13879,11 @@ var $ZodCatch = /* @__PURE__ */ $constructor("$ZodCatch", (inst, def) => {
     if (ctx.direction === "backward") {
       return def.innerType._zod.run(payload, ctx);
     }
-    const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
-    if (result instanceof Promise) {
-      return result.then((result2) => handleCatchResult(payload, result2, def, ctx));
+    const result2 = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+    if (result2 instanceof Promise) {
+      return result2.then((result3) => handleCatchResult(payload, result3, def, ctx));
     }
-    return handleCatchResult(payload, result, def, ctx);
+    return handleCatchResult(payload, result2, def, ctx);
   };
 });
 var $ZodNaN = /* @__PURE__ */ $constructor("$ZodNaN", (inst, def) => {
@@ -12176,24 +13952,24 @@ var $ZodCodec = /* @__PURE__ */ $constructor("$ZodCodec", (inst, def) => {
     }
   };
 });
-function handleCodecAResult(result, def, ctx) {
-  if (result.issues.length) {
-    result.aborted = true;
-    return result;
+function handleCodecAResult(result2, def, ctx) {
+  if (result2.issues.length) {
+    result2.aborted = true;
+    return result2;
   }
   const direction = ctx.direction || "forward";
   if (direction === "forward") {
-    const transformed = def.transform(result.value, result);
+    const transformed = def.transform(result2.value, result2);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.out, ctx));
+      return transformed.then((value) => handleCodecTxResult(result2, value, def.out, ctx));
     }
-    return handleCodecTxResult(result, transformed, def.out, ctx);
+    return handleCodecTxResult(result2, transformed, def.out, ctx);
   } else {
-    const transformed = def.reverseTransform(result.value, result);
+    const transformed = def.reverseTransform(result2.value, result2);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.in, ctx));
+      return transformed.then((value) => handleCodecTxResult(result2, value, def.in, ctx));
     }
-    return handleCodecTxResult(result, transformed, def.in, ctx);
+    return handleCodecTxResult(result2, transformed, def.in, ctx);
   }
 }
 function handleCodecTxResult(left, value, nextSchema, ctx) {
@@ -12216,11 +13992,11 @@ var $ZodReadonly = /* @__PURE__ */ $constructor("$ZodReadonly", (inst, def) => {
     if (ctx.direction === "backward") {
       return def.innerType._zod.run(payload, ctx);
     }
-    const result = def.innerType._zod.run(payload, ctx);
-    if (result instanceof Promise) {
-      return result.then(handleReadonlyResult);
+    const result2 = def.innerType._zod.run(payload, ctx);
+    if (result2 instanceof Promise) {
+      return result2.then(handleReadonlyResult);
     }
-    return handleReadonlyResult(result);
+    return handleReadonlyResult(result2);
   };
 });
 function handleReadonlyResult(payload) {
@@ -12325,11 +14101,11 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
     }
     return Object.defineProperty(function(...args) {
       const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
-      const result = Reflect.apply(func, this, parsedArgs);
+      const result2 = Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return parse(inst._def.output, result);
+        return parse(inst._def.output, result2);
       }
-      return result;
+      return result2;
     }, "_zod", { value: inst._zod, enumerable: false });
   };
   inst.implementAsync = (func) => {
@@ -12338,11 +14114,11 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
     }
     return Object.defineProperty(async function(...args) {
       const parsedArgs = inst._def.input ? await parseAsync(inst._def.input, args) : args;
-      const result = await Reflect.apply(func, this, parsedArgs);
+      const result2 = await Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return await parseAsync(inst._def.output, result);
+        return await parseAsync(inst._def.output, result2);
       }
-      return result;
+      return result2;
     }, "_zod", { value: inst._zod, enumerable: false });
   };
   inst._zod.parse = (payload, _ctx) => {
@@ -12431,8 +14207,8 @@ var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
     return;
   };
 });
-function handleRefineResult(result, payload, input2, inst) {
-  if (!result) {
+function handleRefineResult(result2, payload, input2, inst) {
+  if (!result2) {
     const _iss = {
       code: "custom",
       input: input2,
@@ -12468,19 +14244,19 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
-  let result = NONE;
+  let result2 = NONE;
   const check2 = (child) => {
-    if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
-      if (answer > result)
-        result = answer;
+    if (result2 !== PROVEN && child?._zod) {
+      const answer = isRecursive(child, stack, resolve4);
+      if (answer > result2)
+        result2 = answer;
     }
   };
   const shape = (sh, spread) => {
@@ -12489,15 +14265,15 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
     return answer;
   };
   const merge2 = (answer) => {
-    if (answer > result)
-      result = answer;
+    if (answer > result2)
+      result2 = answer;
   };
   const def = inst._zod.def;
   const kind = def.type;
@@ -12553,7 +14329,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -12598,7 +14374,7 @@ function isRecursive(inst, stack, resolve3) {
     }
   }
   stack.delete(inst);
-  return settle(inst, result);
+  return settle(inst, result2);
 }
 function settle(inst, answer) {
   if (answer !== ASSUMED)
@@ -12698,19 +14474,19 @@ var memo = {
         }
         handoff = bucket;
         const depth = open.length;
-        const result = base(payload, ctx);
+        const result2 = base(payload, ctx);
         handoff = void 0;
         const entry = open.length > depth ? open.pop() : void 0;
-        if (result instanceof Promise) {
-          return result.then((r) => {
+        if (result2 instanceof Promise) {
+          return result2.then((r) => {
             if (entry)
               entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
             return r;
           });
         }
         if (entry)
-          entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
-        return result;
+          entry.issues = result2.issues.length ? cloneIssues(result2.issues) : NO_ISSUES;
+        return result2;
       };
       inst._zod.parse = wrapped;
       if (inst._zod.run === base)
@@ -16836,12 +18612,12 @@ var error33 = () => {
     }
   };
   function getSizing(origin, unitType, inclusive, targetShouldBe) {
-    const result = Sizable[origin] ?? null;
-    if (result === null)
-      return result;
+    const result2 = Sizable[origin] ?? null;
+    if (result2 === null)
+      return result2;
     return {
-      unit: result.unit[unitType],
-      verb: result.verb[targetShouldBe][inclusive ? "inclusive" : "notInclusive"]
+      unit: result2.unit[unitType],
+      verb: result2.verb[targetShouldBe][inclusive ? "inclusive" : "notInclusive"]
     };
   }
   const FormatDictionary = {
@@ -18112,8 +19888,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -18257,8 +20033,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -20490,10 +22266,10 @@ function newVar(ctx) {
   return `v${ctx.varCounter++}`;
 }
 function runtimeRun(schema, value) {
-  const result = schema._zod.run({ value, issues: [] }, {});
-  if (result && typeof result.then === "function")
+  const result2 = schema._zod.run({ value, issues: [] }, {});
+  if (result2 && typeof result2.then === "function")
     return INVALID;
-  const r = result;
+  const r = result2;
   return r.issues.length === 0 ? r.value : INVALID;
 }
 function compileChild(doc, ctx, schema, accessor, needsValue = true) {
@@ -20765,8 +22541,8 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
     const checkFn = check2._zod.check;
     const helperFn = (value) => {
       const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = checkFn(fakePayload);
-      if (result instanceof Promise)
+      const result2 = checkFn(fakePayload);
+      if (result2 instanceof Promise)
         throwAsync();
       return fakePayload.issues.length === 0 ? fakePayload.value : INVALID;
     };
@@ -21864,10 +23640,10 @@ function generatePipeCheck(doc, ctx, schema, accessor) {
     const transformFn = def.transform;
     const helperFn = (value) => {
       const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
-      if (result instanceof Promise)
+      const result2 = transformFn(value, fakePayload);
+      if (result2 instanceof Promise)
         return INVALID;
-      return fakePayload.issues.length === 0 ? result : INVALID;
+      return fakePayload.issues.length === 0 ? result2 : INVALID;
     };
     const helperConst = addUserConstant(ctx, helperFn);
     const transformedVar = newVar(ctx);
@@ -21899,10 +23675,10 @@ function generateCustomCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 function runtimeCatch(innerSchema, catchValue, value) {
-  const result = innerSchema._zod.run({ value, issues: [] }, {});
-  if (result && typeof result.then === "function")
+  const result2 = innerSchema._zod.run({ value, issues: [] }, {});
+  if (result2 && typeof result2.then === "function")
     return INVALID;
-  const r = result;
+  const r = result2;
   if (r.issues.length === 0)
     return r.value;
   return catchValue();
@@ -21939,10 +23715,10 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
     const transformFn = def.transform;
     const helperFn = (value) => {
       const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
-      if (result instanceof Promise)
+      const result2 = transformFn(value, fakePayload);
+      if (result2 instanceof Promise)
         return INVALID;
-      return fakePayload.issues.length === 0 ? result : INVALID;
+      return fakePayload.issues.length === 0 ? result2 : INVALID;
     };
     const helperConst = addUserConstant(ctx, helperFn);
     const outputVar = newVar(ctx);
@@ -23049,12 +24825,12 @@ function initializeContext(params) {
   };
 }
 function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
-  if (result === "any")
+  const result2 = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+  if (result2 === "any")
     return false;
-  if (result === void 0 || result === "throw")
+  if (result2 === void 0 || result2 === "throw")
     throw new Error(message);
-  Object.assign(json2, result);
+  Object.assign(json2, result2);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
@@ -23069,13 +24845,13 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
     }
     return seen.schema;
   }
-  const result = { schema: {}, count: 1, cycle: void 0, path: _params.path };
-  ctx.seen.set(schema, result);
+  const result2 = { schema: {}, count: 1, cycle: void 0, path: _params.path };
+  ctx.seen.set(schema, result2);
   ctx.sharedDefsExtractedFor = void 0;
   ctx.sharedEmitDoneFor = void 0;
   const overrideSchema = schema._zod.toJSONSchema?.();
   if (overrideSchema) {
-    result.schema = overrideSchema;
+    result2.schema = overrideSchema;
   } else {
     const params = {
       ..._params,
@@ -23083,9 +24859,9 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
       path: _params.path
     };
     if (schema._zod.processJSONSchema) {
-      schema._zod.processJSONSchema(ctx, result.schema, params);
+      schema._zod.processJSONSchema(ctx, result2.schema, params);
     } else {
-      const _json = result.schema;
+      const _json = result2.schema;
       const processor = ctx.processors[def.type];
       if (!processor) {
         throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
@@ -23094,22 +24870,22 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
     }
     const parent = schema._zod.parent;
     if (parent) {
-      if (!result.ref)
-        result.ref = parent;
+      if (!result2.ref)
+        result2.ref = parent;
       processSchema(parent, ctx, params);
       ctx.seen.get(parent).isParent = true;
     }
   }
   const meta3 = ctx.metadataRegistry.get(schema);
   if (meta3)
-    assignProps(result.schema, meta3);
+    assignProps(result2.schema, meta3);
   if (ctx.io === "input" && isTransforming(schema)) {
-    delete result.schema.examples;
-    delete result.schema.default;
+    delete result2.schema.examples;
+    delete result2.schema.default;
   }
-  if (ctx.io === "input" && "_prefault" in result.schema)
-    (_a3 = result.schema).default ?? (_a3.default = result.schema._prefault);
-  delete result.schema._prefault;
+  if (ctx.io === "input" && "_prefault" in result2.schema)
+    (_a3 = result2.schema).default ?? (_a3.default = result2.schema._prefault);
+  delete result2.schema._prefault;
   const _result = ctx.seen.get(schema);
   return _result.schema;
 }
@@ -23414,13 +25190,13 @@ function finalize(ctx, schema) {
       }
     }
   }
-  const result = {};
+  const result2 = {};
   if (ctx.target === "draft-2020-12") {
-    result.$schema = "https://json-schema.org/draft/2020-12/schema";
+    result2.$schema = "https://json-schema.org/draft/2020-12/schema";
   } else if (ctx.target === "draft-07") {
-    result.$schema = "http://json-schema.org/draft-07/schema#";
+    result2.$schema = "http://json-schema.org/draft-07/schema#";
   } else if (ctx.target === "draft-04") {
-    result.$schema = "http://json-schema.org/draft-04/schema#";
+    result2.$schema = "http://json-schema.org/draft-04/schema#";
   } else if (ctx.target === "openapi-3.0") {
   } else {
   }
@@ -23428,12 +25204,12 @@ function finalize(ctx, schema) {
     const id = ctx.external.registry.get(schema)?.id;
     if (!id)
       throw new Error("Schema is missing an `id` property");
-    result.$id = ctx.external.uri(id);
+    result2.$id = ctx.external.uri(id);
   }
-  assignProps(result, root.defId ? root.schema : root.def ?? root.schema);
+  assignProps(result2, root.defId ? root.schema : root.def ?? root.schema);
   const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
-  if (rootMetaId !== void 0 && result.id === rootMetaId)
-    delete result.id;
+  if (rootMetaId !== void 0 && result2.id === rootMetaId)
+    delete result2.id;
   const defs = ctx.external?.defs ?? {};
   if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
     for (const entry of ctx.seen.entries()) {
@@ -23451,14 +25227,14 @@ function finalize(ctx, schema) {
   } else {
     if (Object.keys(defs).length > 0) {
       if (ctx.target === "draft-2020-12") {
-        result.$defs = defs;
+        result2.$defs = defs;
       } else {
-        result.definitions = defs;
+        result2.definitions = defs;
       }
     }
   }
   try {
-    const finalized = JSON.parse(JSON.stringify(result));
+    const finalized = JSON.parse(JSON.stringify(result2));
     Object.defineProperty(finalized, "~standard", {
       value: {
         ...schema["~standard"],
@@ -24362,8 +26138,8 @@ var JSONSchemaGenerator = class {
     this.ctx.sharedDefsExtractedFor = void 0;
     this.ctx.sharedEmitDoneFor = void 0;
     extractDefs(this.ctx, schema);
-    const result = finalize(this.ctx, schema);
-    const { "~standard": _, ...plainResult } = result;
+    const result2 = finalize(this.ctx, schema);
+    const { "~standard": _, ...plainResult } = result2;
     return plainResult;
   }
 };
@@ -26309,13 +28085,13 @@ function checkObjectGuards(objectSchema, guards) {
     }
     if (guards.keySchema) {
       for (const key of keys) {
-        const result = guards.keySchema.safeParse(key);
-        if (result.success)
+        const result2 = guards.keySchema.safeParse(key);
+        if (result2.success)
           continue;
         payload.issues.push({
           code: "invalid_key",
           origin: "record",
-          issues: result.error.issues,
+          issues: result2.error.issues,
           input: key,
           path: [key],
           continue: true
@@ -26681,11 +28457,11 @@ function convertBaseSchema(schema, ctx) {
         } else if (schemasToIntersect.length === 1) {
           zodSchema = schemasToIntersect[0];
         } else {
-          let result = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
+          let result2 = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
           for (let i = 2; i < schemasToIntersect.length; i++) {
-            result = z.intersection(result, schemasToIntersect[i]);
+            result2 = z.intersection(result2, schemasToIntersect[i]);
           }
-          zodSchema = result;
+          zodSchema = result2;
         }
         if (schema.additionalProperties === false) {
           const propertyKeys = Object.keys(shape);
@@ -26812,12 +28588,12 @@ function convertSchema(schema, ctx) {
     if (schema.allOf.length === 0) {
       baseSchema = hasExplicitType ? baseSchema : z.any();
     } else {
-      let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
+      let result2 = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
       const startIdx = hasExplicitType ? 0 : 1;
       for (let i = startIdx; i < schema.allOf.length; i++) {
-        result = z.intersection(result, convertSchema(schema.allOf[i], ctx));
+        result2 = z.intersection(result2, convertSchema(schema.allOf[i], ctx));
       }
-      baseSchema = result;
+      baseSchema = result2;
     }
   }
   if (schema.nullable === true && ctx.version === "openapi-3.0") {
@@ -27237,6 +29013,9 @@ function lintPlan(plan, positions, file2) {
 // src/plan/duration.ts
 var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
 var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
 function parseDuration(text) {
   const m = durationRe.exec(text);
   if (!m || text.length === 0)
@@ -27859,10 +29638,10 @@ function parseYamlWithSchema(source, file2, schema) {
   } catch (error62) {
     return { ok: false, errors: [conversionDiagnostic(doc, error62, positions, file2)], warnings };
   }
-  const result = external_exports.safeParse(schema, data, { error: defaultMessage });
-  if (result.success) return { ok: true, value: result.data, positions, warnings };
+  const result2 = external_exports.safeParse(schema, data, { error: defaultMessage });
+  if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file: file2 };
-  const errors = result.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue2) => issueDiagnostics(issue2, ctx));
+  const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue2) => issueDiagnostics(issue2, ctx));
   return { ok: false, errors: capErrors(sortDiagnostics(errors), file2), warnings };
 }
 function parsePlan(source, file2) {
@@ -28012,8 +29791,17 @@ function clip(text, max) {
   if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
   return { text: text.slice(0, end), omitted: text.length - end };
 }
+function clipStart(text, max) {
+  if (text.length <= max) return { text, omitted: 0 };
+  let start = text.length - Math.max(0, Math.floor(max));
+  if (start < text.length && isLowSurrogate(text.charCodeAt(start))) start += 1;
+  return { text: text.slice(start), omitted: start };
+}
 function isHighSurrogate(code) {
   return code >= 55296 && code <= 56319;
+}
+function isLowSurrogate(code) {
+  return code >= 56320 && code <= 57343;
 }
 function truncate(text, max, opts = {}) {
   const { text: kept, omitted } = clip(text, max);
@@ -28066,10 +29854,10 @@ function checkpointIndexes(plan) {
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
   const latest = /* @__PURE__ */ new Map();
-  for (const result of results) {
-    if (!ids.has(result.id)) continue;
-    const previous = latest.get(result.id);
-    latest.set(result.id, { result, attempts: (previous?.attempts ?? 0) + 1 });
+  for (const result2 of results) {
+    if (!ids.has(result2.id)) continue;
+    const previous = latest.get(result2.id);
+    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
   }
   return latest;
 }
@@ -28134,6 +29922,13 @@ var STATE_LABEL = {
   verifying: "\u{1F50D} Verifying",
   verified: "\u2705 Verified",
   "verify-failed": "\u274C Verification failed"
+};
+var OUTCOME_LABEL = {
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed",
+  failed: "\u274C Failed",
+  paused: "\u23F8\uFE0F Paused",
+  cancelled: "\u{1F6AB} Cancelled"
 };
 
 // src/render/diagram.ts
@@ -28603,9 +30398,9 @@ ${lines.join("\n")}`;
 function oneLine(text) {
   return revealInvisible(text).replace(/\s*\n\s*/g, " ").trim();
 }
-function hang(text, indent) {
+function hang(text, indent2) {
   return revealInvisible(text).replace(/\n/g, `
-${indent}`);
+${indent2}`);
 }
 function heading(text) {
   return `${text}
@@ -28632,7 +30427,7 @@ ${bullets(plan.requirements, "\u2022")}`);
   if (plan.risks?.length) out.push(`Risks
 ${bullets(plan.risks, "!")}`);
   const width = String(plan.steps.length).length;
-  const indent = " ".repeat(width + 6);
+  const indent2 = " ".repeat(width + 6);
   const steps = plan.steps.map((step, i) => {
     const estimateMs = stepEstimateMs(step);
     const checkpoint = stopsBefore(plan, i);
@@ -28640,9 +30435,9 @@ ${bullets(plan.risks, "!")}`);
     if (showEstimates && estimateMs !== void 0) line += `  ~${formatDuration(estimateMs)}`;
     if (checkpoint) line += "  [checkpoint: stops before this step until you confirm]";
     const lines = [line];
-    if (step.description) lines.push(`${indent}${hang(step.description.trimEnd(), indent)}`);
+    if (step.description) lines.push(`${indent2}${hang(step.description.trimEnd(), indent2)}`);
     lines.push(
-      step.run === void 0 ? `${indent}(no command)` : `${indent}$ ${hang(step.run.trimEnd(), `${indent}  `)}`
+      step.run === void 0 ? `${indent2}(no command)` : `${indent2}$ ${hang(step.run.trimEnd(), `${indent2}  `)}`
     );
     const facts = [
       step["working-directory"] !== void 0 ? `in ${oneLine(step["working-directory"])}` : "",
@@ -28650,9 +30445,9 @@ ${bullets(plan.risks, "!")}`);
       step.shell !== "bash" ? `shell ${step.shell}` : "",
       ...Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${oneLine(String(v))}`)
     ].filter((f) => f !== "");
-    if (facts.length) lines.push(`${indent}${facts.join(" \xB7 ")}`);
+    if (facts.length) lines.push(`${indent2}${facts.join(" \xB7 ")}`);
     if (step.rollback !== void 0)
-      lines.push(`${indent}rollback: ${hang(step.rollback.trimEnd(), `${indent}  `)}`);
+      lines.push(`${indent2}rollback: ${hang(step.rollback.trimEnd(), `${indent2}  `)}`);
     return lines.join("\n");
   });
   out.push(`Steps
@@ -28672,12 +30467,12 @@ ${lines.join("\n")}`);
   return `${out.join("\n\n")}
 `;
 }
-function resultLine(result) {
-  if (!result) return "not run";
-  const parts = [formatDuration(result.durationMs)];
-  if (result.status !== "success") {
-    const how = result.status === "failure" && result.exitCode !== null ? `failed, exit code ${result.exitCode}` : result.status === "failure" && result.signal !== null ? `failed, killed by ${result.signal}` : STEP_STATUS_TEXT[result.status].toLowerCase();
-    parts.push(result.reason ? `${how}: ${oneLine(result.reason)}` : how);
+function resultLine(result2) {
+  if (!result2) return "not run";
+  const parts = [formatDuration(result2.durationMs)];
+  if (result2.status !== "success") {
+    const how = result2.status === "failure" && result2.exitCode !== null ? `failed, exit code ${result2.exitCode}` : result2.status === "failure" && result2.signal !== null ? `failed, killed by ${result2.signal}` : STEP_STATUS_TEXT[result2.status].toLowerCase();
+    parts.push(result2.reason ? `${how}: ${oneLine(result2.reason)}` : how);
   }
   return parts.join(" \xB7 ");
 }
@@ -29053,7 +30848,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file2}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -29115,7 +30910,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve3(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve4(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -29221,8 +31016,8 @@ function reasonOf(outcome, status, timeoutMs) {
       return void 0;
   }
 }
-function describeFailure(step, result) {
-  return `step "${step.id}" ${result.status === "timed-out" ? "timed out" : "failed"}${result.reason ? `: ${result.reason}` : ""}`;
+function describeFailure(step, result2) {
+  return `step "${step.id}" ${result2.status === "timed-out" ? "timed out" : "failed"}${result2.reason ? `: ${result2.reason}` : ""}`;
 }
 var EventChannel = class {
   constructor(handler, limit) {
@@ -29252,15 +31047,15 @@ var EventChannel = class {
       }
       return;
     }
-    let result;
+    let result2;
     try {
-      result = this.handler?.({ type: "step-output", step, index, chunk });
+      result2 = this.handler?.({ type: "step-output", step, index, chunk });
     } catch (err) {
       this.error = err;
       return;
     }
-    if (result instanceof Promise) {
-      this.pending = result.then(
+    if (result2 instanceof Promise) {
+      this.pending = result2.then(
         () => {
           this.pending = void 0;
           if (!this.buffered) return;
@@ -29328,7 +31123,7 @@ async function executePlan(opts) {
     if (outcome.pid !== void 0) groups.add(outcome.pid);
     const status = statusOf(outcome);
     const reason = reasonOf(outcome, status, timeoutMs);
-    const result = {
+    const result2 = {
       id: cmd.id,
       status,
       exitCode: outcome.exitCode,
@@ -29339,7 +31134,7 @@ async function executePlan(opts) {
       droppedBytes: outcome.droppedBytes,
       ...reason !== void 0 ? { reason } : {}
     };
-    return result;
+    return result2;
   };
   const settled = (id, status, reason, estimate) => ({
     id,
@@ -29353,23 +31148,23 @@ async function executePlan(opts) {
     droppedBytes: 0,
     reason
   });
-  const finishStep = async (step, index, result) => {
-    results.push(result);
-    await events.send({ type: "step-finished", step, index, result });
+  const finishStep = async (step, index, result2) => {
+    results.push(result2);
+    await events.send({ type: "step-finished", step, index, result: result2 });
   };
   const runStep = async (step, index) => {
     const startedAt = (/* @__PURE__ */ new Date()).toISOString();
     await events.send({ type: "step-started", step, index, startedAt });
     const cmd = stepCommand(step);
-    const result = cmd ? await run2(
+    const result2 = cmd ? await run2(
       cmd,
       { PROCEED_STEP: step.id },
       events.wantsOutput ? (chunk) => events.output(step, index, chunk) : void 0
     ) : { ...settled(step.id, "success", "no command"), startedAt };
     await events.drain();
-    if (step.estimate !== void 0) result.estimateMs = parseDuration(step.estimate);
-    await finishStep(step, index, result);
-    return result;
+    if (step.estimate !== void 0) result2.estimateMs = parseDuration(step.estimate);
+    await finishStep(step, index, result2);
+    return result2;
   };
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
@@ -29388,8 +31183,8 @@ async function executePlan(opts) {
     if (signal?.aborted) return "aborted";
     if (!signal) return question();
     let onAbort = () => void 0;
-    const aborted2 = new Promise((resolve3) => {
-      onAbort = () => resolve3("aborted");
+    const aborted2 = new Promise((resolve4) => {
+      onAbort = () => resolve4("aborted");
       signal.addEventListener("abort", onAbort, { once: true });
     });
     try {
@@ -29448,18 +31243,18 @@ async function executePlan(opts) {
       for (; ; ) {
         const stop = await checkGuard();
         if (stop !== void 0) return { outcome: "failed", next, reason: stop };
-        const result = await runStep(step, index);
-        if (result.status === "success") break;
-        if (result.status === "cancelled") {
+        const result2 = await runStep(step, index);
+        if (result2.status === "success") break;
+        if (result2.status === "cancelled") {
           await cancelFrom(index + 1, "not run: the execution was cancelled");
           return { outcome: "cancelled", next, reason: abortReason(signal) };
         }
         if (!config2.stop_on_error) {
-          firstFailure ??= { index, reason: describeFailure(step, result) };
+          firstFailure ??= { index, reason: describeFailure(step, result2) };
           break;
         }
         const decision = await ask(
-          () => opts.onFailure?.(step, result, index) ?? Promise.resolve("stop")
+          () => opts.onFailure?.(step, result2, index) ?? Promise.resolve("stop")
         );
         if (decision === "retry") continue;
         if (decision === "skip" && config2.allow_skip) {
@@ -29469,20 +31264,20 @@ async function executePlan(opts) {
             settled(
               step.id,
               "skipped",
-              `skipped by /skip after it ${result.status === "timed-out" ? "timed out" : "failed"}`,
+              `skipped by /skip after it ${result2.status === "timed-out" ? "timed out" : "failed"}`,
               step.estimate
             )
           );
           break;
         }
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result)}`;
+          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result2)}`;
           await cancelFrom(index + 1, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
         await events.send({ type: "paused", step, index, reason: "failure" });
-        const refusal = decision === "skip" ? "; it cannot be skipped: this plan does not allow skipping (config.allow_skip is false)" : "";
-        return { outcome: "failed", next, reason: `${describeFailure(step, result)}${refusal}` };
+        const refusal2 = decision === "skip" ? "; it cannot be skipped: this plan does not allow skipping (config.allow_skip is false)" : "";
+        return { outcome: "failed", next, reason: `${describeFailure(step, result2)}${refusal2}` };
       }
     }
     if (firstFailure) {
@@ -29502,11 +31297,11 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
-      verify.checks.push(result);
-      if (result.status === "cancelled") verify.status = "cancelled";
-      else if (result.status !== "success" && verify.status === "success") verify.status = "failure";
-      await events.send({ type: "verify-check-finished", result });
+      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      verify.checks.push(result2);
+      if (result2.status === "cancelled") verify.status = "cancelled";
+      else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
+      await events.send({ type: "verify-check-finished", result: result2 });
     }
     await events.send({ type: "verify-finished", result: verify });
     if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal) };
@@ -29666,13 +31461,13 @@ var Progress = class {
     this.timer = setInterval(() => this.draw(), 100);
     this.timer.unref();
   }
-  end(label, result) {
+  end(label, result2) {
     this.flushPartial();
     this.stopSpinner();
-    const took = formatDuration(result.durationMs);
-    const est = result.estimateMs !== void 0 ? ` (estimate ${formatDuration(result.estimateMs)})` : "";
-    const why = result.status === "failure" ? ` \u2014 failed, exit ${result.exitCode ?? result.signal ?? "?"}` : result.status === "success" ? "" : ` \u2014 ${result.status}${result.reason ? `: ${result.reason}` : ""}`;
-    this.term.out(`${MARK[result.status]} ${label}  ${took}${est}${why}`);
+    const took = formatDuration(result2.durationMs);
+    const est = result2.estimateMs !== void 0 ? ` (estimate ${formatDuration(result2.estimateMs)})` : "";
+    const why = result2.status === "failure" ? ` \u2014 failed, exit ${result2.exitCode ?? result2.signal ?? "?"}` : result2.status === "success" ? "" : ` \u2014 ${result2.status}${result2.reason ? `: ${result2.reason}` : ""}`;
+    this.term.out(`${MARK[result2.status]} ${label}  ${took}${est}${why}`);
   }
   output(chunk) {
     const text = this.partial + chunk;
@@ -29706,6 +31501,3015 @@ var Progress = class {
     this.current = void 0;
   }
 };
+
+// src/cli/simulate.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { basename, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep } from "node:path";
+
+// src/gate/discover.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
+function discoverPlan(files, globs) {
+  const isPlan = (0, import_picomatch.default)(globs, { dot: true });
+  const plans = files.filter((f) => f.status !== "removed" && f.sha && isPlan(f.filename));
+  if (plans.length === 0) return { kind: "none" };
+  if (plans.length > 1) return { kind: "many", paths: plans.map((f) => f.filename).sort() };
+  return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
+}
+
+// src/github/lock.ts
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = external_exports.object({
+  kind: external_exports.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: external_exports.string().min(1),
+  url: external_exports.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: external_exports.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The head commit being executed. */
+  sha: external_exports.string()
+});
+var lockMessageSchema = external_exports.object({
+  "proceed-lock": external_exports.literal(1),
+  pr: external_exports.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef2 = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url: url2, attempt } = o.holder;
+    const holder = { kind, id, url: url2, attempt, at: now2().toISOString(), sha: o.headSha };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => ({
+    acquired: true,
+    lock: {
+      ref: fullRef2,
+      sha: mine.sha,
+      holder: mine.holder,
+      release: async () => {
+        if ((await port.getRef(ref))?.sha === mine.sha) await port.deleteRef(ref);
+      }
+    }
+  });
+  let create = true;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let attempted;
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef2, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef2 };
+    const mine = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, mine.sha, false) === "updated") return held(mine);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef2} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number4) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
+}
+function describeHolder(holder, now2) {
+  const age = now2.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}`;
+}
+async function headTree(port, headSha, number4) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef2, sha, number4) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef2} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef2}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now2) {
+  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run2;
+  try {
+    run2 = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run2) return true;
+  if (run2.status === "completed") return true;
+  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
+}
+
+// src/gate/actor.ts
+async function actorOf(env, policy, sender, command2) {
+  const type = sender.type === "User" || sender.type === "Organization" ? sender.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
+  }
+  return { login: sender.login, type, permission, teams };
+}
+
+// src/gate/commands.ts
+var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
+function isCommandName(word) {
+  return COMMANDS.includes(word);
+}
+function parseComment(body) {
+  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  const visible = textLines(lines);
+  let first;
+  for (let i = 0; i < lines.length; i++) {
+    if (!visible[i]) continue;
+    const found = commandOnLine(lines[i] ?? "", i + 1);
+    if (!found) continue;
+    if (found.kind === "invalid") return found;
+    if (!first) first = found;
+    else if (found.command !== first.command) {
+      return {
+        kind: "invalid",
+        line: found.line,
+        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
+      };
+    }
+  }
+  return first ?? { kind: "none" };
+}
+var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
+function commandOnLine(line, lineNumber) {
+  const text = line.replace(/^[ \t]+/, "");
+  if (!text.startsWith("/")) return void 0;
+  const token = /^\S*/.exec(text)?.[0] ?? "";
+  const word = token.slice(1).toLowerCase();
+  if (isCommandName(word)) {
+    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
+  }
+  if (word === "" || word.length > LONGEST_TYPO) return void 0;
+  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
+  if (meant) {
+    return {
+      kind: "invalid",
+      line: lineNumber,
+      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
+    };
+  }
+  const suggestion = closestMatch(word, COMMANDS);
+  if (!suggestion) return void 0;
+  return {
+    kind: "invalid",
+    line: lineNumber,
+    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
+  };
+}
+var MAX_CONTAINERS = 64;
+var BLOCK_TAGS = new Set(
+  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
+);
+var QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
+function textLines(lines) {
+  const scanner = new BlockScanner(lines.length);
+  lines.forEach((line, index) => scanner.scan(line, index));
+  return scanner.finish();
+}
+var BlockScanner = class {
+  visible;
+  containers = [];
+  leaf;
+  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
+  tags = [];
+  constructor(lineCount) {
+    this.visible = new Array(lineCount).fill(false);
+  }
+  finish() {
+    this.closeLeaf();
+    this.hideQuotingElements();
+    return this.visible;
+  }
+  scan(raw, index) {
+    const text = raw.includes("	") ? expandTabs(raw) : raw;
+    let pos = 0;
+    let matched = 0;
+    for (const container of this.containers) {
+      if (container.kind === "quote") {
+        const indent3 = indentAt(text, pos);
+        if (indent3 > 3 || text[pos + indent3] !== ">") break;
+        pos = afterQuoteMarker(text, pos + indent3);
+      } else if (isBlankFrom(text, pos)) {
+      } else if (indentAt(text, pos) >= container.indent) {
+        pos += container.indent;
+      } else break;
+      matched++;
+    }
+    const allMatched = matched === this.containers.length;
+    const open2 = this.leaf;
+    if (allMatched && open2 && open2.kind !== "paragraph") {
+      if (open2.kind === "fence") {
+        if (isClosingFence(text, pos, open2)) this.leaf = void 0;
+        return;
+      }
+      if (open2.kind === "html") {
+        if (open2.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+        else {
+          if (open2.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+            this.markRawHtml(index, text.slice(pos));
+          }
+          if (htmlBlockEnds(open2.end, text)) this.leaf = void 0;
+        }
+        return;
+      }
+      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
+      this.leaf = void 0;
+    }
+    const paragraphOpen = this.leaf?.kind === "paragraph";
+    const opened = [];
+    while (this.containers.length + opened.length < MAX_CONTAINERS) {
+      const indent3 = indentAt(text, pos);
+      if (indent3 >= 4) break;
+      const at2 = pos + indent3;
+      if (text[at2] === ">") {
+        opened.push({ kind: "quote" });
+        pos = afterQuoteMarker(text, at2);
+        continue;
+      }
+      const item = listMarkerAt(text, at2);
+      if (!item || isThematicBreak(text, at2)) break;
+      const interrupts = allMatched && paragraphOpen && opened.length === 0;
+      if (interrupts && (item.empty || item.start > 1)) break;
+      opened.push({ kind: "item", indent: indent3 + item.width });
+      pos = item.empty ? text.length : at2 + item.width;
+    }
+    const blank = isBlankFrom(text, pos);
+    const indent2 = indentAt(text, pos);
+    const at = pos + indent2;
+    const start = blank ? "blank" : indent2 >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+    const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+    if (!allMatched && opened.length === 0 && paragraph && start === "text") {
+      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
+      return;
+    }
+    if (!allMatched || opened.length > 0) this.closeLeaf();
+    this.containers.length = matched;
+    this.containers.push(...opened);
+    const quoted = this.containers.some((c) => c.kind === "quote");
+    switch (start) {
+      case "blank":
+      case "heading":
+        this.closeLeaf();
+        return;
+      case "indented":
+        this.closeLeaf();
+        this.leaf = { kind: "indented" };
+        return;
+      case "fence": {
+        this.closeLeaf();
+        const char = text[at] ?? "`";
+        this.leaf = { kind: "fence", char, length: runLength(text, at, char) };
+        return;
+      }
+      case "comment":
+      case "raw":
+      case "blank-html":
+        this.closeLeaf();
+        if (start === "blank-html") {
+          if (!quoted) this.markRawHtml(index, text.slice(at));
+          this.leaf = { kind: "html", end: "blank" };
+        } else if (!htmlBlockEnds(start, text)) {
+          this.leaf = { kind: "html", end: start };
+        }
+        return;
+      case "text": {
+        const current = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+        const target2 = current ?? { kind: "paragraph", quoted, lines: [] };
+        this.leaf = target2;
+        this.addParagraphLine(target2, index, text.slice(at));
+        return;
+      }
+    }
+  }
+  addParagraphLine(paragraph, index, text) {
+    paragraph.lines.push({ index, text });
+    if (paragraph.quoted) return;
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  /** Lines of a raw HTML block (`<details>` …) show as text. */
+  markRawHtml(index, text) {
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  noteQuotingTags(index, text) {
+    if (!text.includes("<")) return;
+    const literal3 = inlineHiddenRanges(text);
+    let r = 0;
+    for (const tag of text.matchAll(QUOTING_TAG)) {
+      while (r < literal3.length && (literal3[r]?.[1] ?? 0) <= tag.index) r++;
+      const range = literal3[r];
+      if (range && range[0] <= tag.index) continue;
+      this.tags.push({ index, name: (tag[2] ?? "").toLowerCase(), closing: tag[1] === "/" });
+    }
+  }
+  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
+  hideQuotingElements() {
+    const open2 = /* @__PURE__ */ new Map();
+    const depthChange = new Array(this.visible.length + 1).fill(0);
+    for (const tag of this.tags) {
+      const stack = open2.get(tag.name) ?? [];
+      open2.set(tag.name, stack);
+      if (!tag.closing) stack.push(tag.index);
+      else {
+        const from = stack.pop();
+        if (from === void 0 || tag.index - from < 2) continue;
+        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
+        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
+      }
+    }
+    let depth = 0;
+    for (let i = 0; i < this.visible.length; i++) {
+      depth += depthChange[i] ?? 0;
+      if (depth > 0) this.visible[i] = false;
+    }
+  }
+  closeLeaf() {
+    const leaf = this.leaf;
+    this.leaf = void 0;
+    if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
+    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+  }
+};
+function leafStartAt(text, at, continuesParagraph) {
+  const c = text[at];
+  if ((c === "`" || c === "~") && runLength(text, at, c) >= 3) {
+    if (c === "~" || !text.includes("`", at + runLength(text, at, c))) return "fence";
+  }
+  if (c === "<") {
+    if (text.startsWith("<!--", at)) return "comment";
+    const rest = text.slice(at);
+    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
+    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
+    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return "blank-html";
+  }
+  if (c === "#" && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return "heading";
+  if (continuesParagraph && (c === "=" || c === "-") && isSetextUnderline(text, at)) return "heading";
+  if (isThematicBreak(text, at)) return "heading";
+  return "text";
+}
+function htmlBlockEnds(end, line) {
+  if (end === "comment") return line.includes("-->");
+  if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
+  return false;
+}
+function isClosingFence(text, pos, fence) {
+  const indent2 = indentAt(text, pos);
+  if (indent2 > 3) return false;
+  const at = pos + indent2;
+  const n = runLength(text, at, fence.char);
+  return n >= fence.length && isBlankFrom(text, at + n);
+}
+function listMarkerAt(text, at) {
+  let end = at;
+  let start = 1;
+  const c = text[at];
+  if (c === "-" || c === "+" || c === "*") end = at + 1;
+  else {
+    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
+    if (!ordered?.[1]) return void 0;
+    start = Number(ordered[1]);
+    end = at + ordered[0].length;
+  }
+  if (end < text.length && text[end] !== " ") return void 0;
+  const markerWidth = end - at;
+  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
+  const spaces = indentAt(text, end);
+  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
+}
+function isThematicBreak(text, at) {
+  const c = text[at];
+  if (c !== "*" && c !== "-" && c !== "_") return false;
+  let count = 0;
+  for (let i = at; i < text.length; i++) {
+    const d = text[i];
+    if (d === c) count++;
+    else if (d !== " " && d !== "	") return false;
+  }
+  return count >= 3;
+}
+function isSetextUnderline(text, at) {
+  const c = text[at] ?? "";
+  return isBlankFrom(text, at + runLength(text, at, c));
+}
+function afterQuoteMarker(text, markerAt) {
+  return text[markerAt + 1] === " " ? markerAt + 2 : markerAt + 1;
+}
+function indentAt(text, pos) {
+  let i = pos;
+  while (i < text.length && text[i] === " ") i++;
+  return i - pos;
+}
+function isBlankFrom(text, pos) {
+  for (let i = pos; i < text.length; i++) {
+    const c = text[i];
+    if (c !== " " && c !== "	") return false;
+  }
+  return true;
+}
+function runLength(text, at, char) {
+  let i = at;
+  while (i < text.length && text[i] === char) i++;
+  return i - at;
+}
+function expandTabs(line) {
+  let out = "";
+  for (const c of line) {
+    out += c === "	" ? " ".repeat(4 - out.length % 4) : c;
+  }
+  return out;
+}
+function linesStartingInsideInlineCode(lines) {
+  const text = lines.map((l) => l.text).join("\n");
+  const hidden = inlineHiddenRanges(text);
+  if (hidden.length === 0) return [];
+  const inside = [];
+  let offset = 0;
+  let r = 0;
+  for (const line of lines) {
+    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
+    const range = hidden[r];
+    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
+    offset += line.text.length + 1;
+  }
+  return inside;
+}
+function inlineHiddenRanges(text) {
+  const runsByLength = /* @__PURE__ */ new Map();
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== "`") {
+      i++;
+      continue;
+    }
+    const n = runLength(text, i, "`");
+    const list = runsByLength.get(n) ?? [];
+    list.push(i);
+    runsByLength.set(n, list);
+    i += n;
+  }
+  const cursor = /* @__PURE__ */ new Map();
+  const nextRun = (length, after) => {
+    const list = runsByLength.get(length) ?? [];
+    let k = cursor.get(length) ?? 0;
+    while (k < list.length && (list[k] ?? 0) < after) k++;
+    cursor.set(length, k);
+    return list[k];
+  };
+  const ranges = [];
+  let commentsCannotClose = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "\\") {
+      i += 2;
+    } else if (c === "`") {
+      const n = runLength(text, i, "`");
+      const closer = nextRun(n, i + n);
+      if (closer === void 0) i += n;
+      else {
+        ranges.push([i, closer + n]);
+        i = closer + n;
+      }
+    } else if (c === "<" && text.startsWith("<!--", i)) {
+      const shortForm = text.startsWith("<!-->", i) ? 5 : text.startsWith("<!--->", i) ? 6 : 0;
+      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf("-->", i + 4);
+      if (close < 0) {
+        commentsCannotClose = true;
+        i += 4;
+      } else {
+        ranges.push([i, close + 3]);
+        i = close + 3;
+      }
+    } else i++;
+  }
+  return ranges;
+}
+
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = external_exports.strictObject({
+  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = external_exports.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function mergePlanConfig(config2, policy) {
+  const notices = [];
+  if (!config2.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config2,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check2] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check2;
+  }
+  return { verify, notices };
+}
+
+// src/gate/authorize.ts
+var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
+var DOOR_COMMANDS = {
+  comment: COMMANDS,
+  review: ["proceed"],
+  button: ["proceed", "retry", "cancel"]
+};
+var CANCEL_PERMISSION = "write";
+var NAMES_SHOWN = 10;
+function atLeast(permission, minimum) {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
+}
+function sameLogin(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function isListedApprover(actor, policy) {
+  const { users, teams } = policy.approvers;
+  if (users.length === 0 && teams.length === 0) return true;
+  if (users.some((user) => sameLogin(user, actor.login))) return true;
+  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
+  return teams.some((team) => memberOf.has(team.toLowerCase()));
+}
+function authorize(input2) {
+  const { command: command2, actor, policy, door } = input2;
+  const refuse = (reason) => ({
+    allowed: false,
+    reason,
+    whoMay: describeWhoMay(command2, input2)
+  });
+  const who = codeSpan(actor.login);
+  const isAuthor = sameLogin(actor.login, input2.prAuthor);
+  if (!DOOR_COMMANDS[door].includes(command2)) {
+    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
+    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
+  }
+  if (command2 === "help" || command2 === "plan") return { allowed: true };
+  if (actor.type !== "User") {
+    const kind = actor.type === "Bot" ? "a bot" : "an organization";
+    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
+  }
+  if (command2 === "cancel") {
+    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
+    return refuse(
+      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
+    );
+  }
+  if (command2 === "skip" && !input2.allowSkip) {
+    return refuse(
+      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
+    );
+  }
+  if (input2.isFork && !policy.forks) {
+    return refuse(
+      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
+    );
+  }
+  const minimum = policy.approvers.permission;
+  if (!atLeast(actor.permission, minimum)) {
+    return refuse(
+      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
+    );
+  }
+  if (!isListedApprover(actor, policy)) {
+    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+  }
+  if (isAuthor && !policy.self_approval) {
+    return refuse(
+      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
+    );
+  }
+  return { allowed: true };
+}
+function describeWhoMay(command2, context) {
+  const { policy, prAuthor } = context;
+  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
+  switch (command2) {
+    case "help":
+    case "plan":
+      return "anyone who can comment on the pull request";
+    case "cancel":
+      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
+    default:
+      break;
+  }
+  if (command2 === "skip" && !context.allowSkip) {
+    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  }
+  if (context.isFork && !policy.forks) {
+    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
+  }
+  const conditions = [];
+  const listed = allowlistWords(policy);
+  if (listed) conditions.push(listed);
+  if (!policy.self_approval) conditions.push(`are not ${author}`);
+  const people = `people with ${minimumWords(policy.approvers.permission)}`;
+  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
+}
+function allowlistWords(policy) {
+  const { users, teams } = policy.approvers;
+  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
+  const hidden = Math.max(0, names.length - NAMES_SHOWN);
+  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
+  const shownTeams = names.slice(users.length, NAMES_SHOWN);
+  const parts = [];
+  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
+  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
+  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
+  return parts.join(", or ");
+}
+function alternatives(names) {
+  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+function permissionWords(permission) {
+  return permission === "none" ? "no access to this repository" : `${permission} access`;
+}
+function minimumWords(minimum) {
+  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
+}
+
+// src/gate/state.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var approvalSchema = external_exports.object({
+  by: external_exports.string(),
+  via: external_exports.enum(["review", "comment", "button"]),
+  at: external_exports.string(),
+  headSha: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string()
+});
+var storedStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  state: external_exports.enum(LIFECYCLE_STATES),
+  planPath: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string(),
+  headSha: external_exports.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: external_exports.array(external_exports.string()).default([]),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: external_exports.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: external_exports.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: external_exports.string().max(300).optional(),
+  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
+  handled: external_exports.array(external_exports.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: external_exports.object({
+    command: external_exports.enum(["proceed", "retry", "skip", "rollback"]),
+    by: external_exports.string(),
+    headSha: external_exports.string()
+  }).optional()
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  const trimmed = { ...state, handled: state.handled.slice(-HANDLED_KEPT) };
+  return `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/gate/view.ts
+var CHECK_PLAN = "proceed/plan";
+var CHECK_VERIFY = "proceed/verify";
+function stepCheckName(stepId) {
+  return `proceed/${stepId}`;
+}
+function stepExternalId(planHash2, stepId) {
+  return `${planHash2.slice(0, 40)}:${stepId}`;
+}
+async function loadView(env, number4) {
+  const { port } = env;
+  const pr = await port.getPullRequest(number4);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number4),
+    port.listReviews(number4),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha)
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : void 0;
+  const found = discoverPlan(files, env.planGlobs);
+  let plan;
+  if (found.kind !== "one") plan = found;
+  else {
+    const file2 = await port.readFile(found.path, pr.headSha);
+    if (!file2) plan = { kind: "none" };
+    else {
+      const parsed = parsePlan(file2.content, found.path);
+      plan = parsed.ok ? {
+        kind: "valid",
+        path: found.path,
+        blobSha: file2.sha,
+        plan: parsed.plan,
+        source: parsed.source,
+        hash: parsed.hash,
+        warnings: parsed.warnings
+      } : {
+        kind: "invalid",
+        path: found.path,
+        blobSha: file2.sha,
+        errors: parsed.errors,
+        warnings: parsed.warnings
+      };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+function ownReview(reviews, botLogin) {
+  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own2.find((r) => decodeState(r.body)) ?? own2[0];
+}
+function bound(stored, view) {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== "valid") return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
+}
+function freshState(view) {
+  const plan = view.plan.kind === "valid" ? view.plan : void 0;
+  return {
+    v: 1,
+    state: "proposed",
+    planPath: plan?.path ?? "",
+    planBlob: plan?.blobSha ?? "",
+    planHash: plan?.hash ?? "",
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: []
+  };
+}
+function bindingAfterPush(view) {
+  if (view.plan.kind !== "valid") return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    return {
+      stored: {
+        ...fresh,
+        state: "approved",
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: void 0
+      }
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+  };
+}
+function stepChecks(checks, planHash2, stepIds) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const id of stepIds) {
+    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/gate/buttons.ts
+var BUTTONS = {
+  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
+  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
+  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
+};
+function buttons(env, ...commands) {
+  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+}
+function liveButtons(check2, checks, stored, plan) {
+  const state = stored?.state ?? "proposed";
+  if (check2.name === CHECK_VERIFY) {
+    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+    if (newest?.id !== check2.id) return [];
+    if (check2.status !== "completed")
+      return (state === "proposed" || state === "approved") && !stored?.requested ? ["proceed"] : [];
+    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
+  }
+  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
+  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
+  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
+  const current = stored?.next === stepId;
+  if (check2.conclusion === "action_required")
+    return state === "paused" && current && !stored?.requested ? ["proceed", "cancel"] : [];
+  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
+    return state === "failed" && current && !stored?.requested ? ["retry", "cancel"] : [];
+  return [];
+}
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
+function cancelRequestComment(login) {
+  return `### \u2298 Cancel requested
+
+${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
+
+<!-- proceed:cancel-request by=${login} -->`;
+}
+function cancelRequestedBy(body) {
+  return CANCEL_REQUEST.exec(body)?.[1];
+}
+
+// src/gate/execute.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/render/report.ts
+var BUDGETS2 = [
+  { tail: 3e3, reason: 2e3, name: Infinity, items: Infinity },
+  { tail: 1500, reason: 500, name: Infinity, items: Infinity },
+  { tail: 600, reason: 300, name: Infinity, items: 100 },
+  { tail: 200, reason: 200, name: 80, items: 50 },
+  { tail: 0, reason: 120, name: 60, items: 30 },
+  { tail: 0, reason: 0, name: 40, items: 10 }
+];
+function renderReport(plan, results, verify, opts = {}) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  let body = "";
+  for (const budget of BUDGETS2) {
+    body = composeReport(plan, results, verify, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const result2 = `${resultLine2(plan, results, verify, BUDGETS2[BUDGETS2.length - 1])}
+`;
+  return fitByCutting(body, maxLength, result2, "see the check runs");
+}
+function composeReport(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const sections = [
+    `## ${OUTCOME_LABEL[outcome]}: ${escapeInline(plan.title)}`,
+    summaryLine(plan, results, verify),
+    stepsTable(plan, results, budget),
+    verify ? verifyTable(verify, budget) : "",
+    rollbackTable(results, budget),
+    budget.tail > 0 ? failureDetails(plan, results, verify, budget) : "",
+    resultLine2(plan, results, verify, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function plural2(n, word) {
+  return `${formatCount(n)} ${n === 1 ? word : `${word}s`}`;
+}
+function stepsTotalMs(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
+}
+function summaryLine(plan, results, verify) {
+  const latest = [...latestStepResults(plan, results).values()];
+  const succeeded = latest.filter((o) => o.result.status === "success").length;
+  const skipped = latest.filter((o) => o.result.status === "skipped").length;
+  const showEstimates = plan.config.show_estimated_time;
+  const estimate = summarizeEstimate(plan);
+  let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
+  if (skipped) line += ` (${formatCount(skipped)} skipped)`;
+  line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
+  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (verify) {
+    const passed = verify.checks.filter((c) => c.status === "success").length;
+    line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
+  }
+  return `${line}.`;
+}
+function statusCell(outcome) {
+  if (!outcome) return "\u26AA Not run";
+  const label = stepStatusLabel(outcome.result.status);
+  return outcome.attempts > 1 ? `${label} (${outcome.attempts} attempts)` : label;
+}
+function stepsTable(plan, results, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const latest = latestStepResults(plan, results);
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    "Actual",
+    ...showEstimates ? ["\u0394"] : [],
+    "Status"
+  ];
+  const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
+  const rows = plan.steps.map((step, i) => {
+    const outcome = latest.get(step.id);
+    const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
+    const actualMs = outcome?.result.durationMs;
+    const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
+    const delta = ran && estimateMs !== void 0 && actualMs !== void 0 ? formatDelta(actualMs, estimateMs) : "";
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      actualMs === void 0 ? "\u2014" : formatDuration(actualMs),
+      ...showEstimates ? [delta] : [],
+      statusCell(outcome)
+    ];
+  });
+  const totalMs = stepsTotalMs(plan, results);
+  const estimate = summarizeEstimate(plan);
+  const totalEstimate = estimate.totalMs === void 0 ? "\u2014" : formatDuration(estimate.totalMs);
+  const totalDelta = estimate.totalMs !== void 0 && (estimate.fromPlan || estimate.estimatedSteps === estimate.steps) ? formatDelta(totalMs, estimate.totalMs) : "";
+  rows.push([
+    "",
+    "**Total**",
+    ...showEstimates ? [`**${totalEstimate}**`] : [],
+    `**${formatDuration(totalMs)}**`,
+    ...showEstimates ? [totalDelta] : [],
+    ""
+  ]);
+  return `### \u{1FA9C} Steps
+
+${table(columns, align, rows)}`;
+}
+function checkRows(checks, budget) {
+  return checks.slice(0, budget.items).map((c) => [
+    `**${escapeInline(truncate(c.id, budget.name, { compact: true }))}**`,
+    formatDuration(c.durationMs),
+    stepStatusLabel(c.status)
+  ]);
+}
+function verifyTable(verify, budget) {
+  if (verify.checks.length === 0) return "### \u{1F50D} Verify\n\nNo checks were defined.";
+  const parts = [
+    "### \u{1F50D} Verify",
+    table(["Check", "Duration", "Result"], ["left", "right", "left"], checkRows(verify.checks, budget))
+  ];
+  if (verify.checks.length > budget.items)
+    parts.push(omissionNote(verify.checks.length - budget.items, "checks"));
+  return parts.join("\n\n");
+}
+function rollbackTable(results, budget) {
+  const rollbacks = rollbackResults(results);
+  if (rollbacks.length === 0) return "";
+  const parts = [
+    "### \u21A9\uFE0F Rollback",
+    table(["Rollback of", "Duration", "Result"], ["left", "right", "left"], checkRows(rollbacks, budget))
+  ];
+  if (rollbacks.length > budget.items) parts.push(omissionNote(rollbacks.length - budget.items, "rollbacks"));
+  return parts.join("\n\n");
+}
+function endedHow(result2) {
+  if (result2.status === "timed-out") return "timed out";
+  if (result2.exitCode !== null) return `exit code ${result2.exitCode}`;
+  if (result2.signal !== null) return `killed by ${result2.signal}`;
+  return result2.status;
+}
+function failureDetails(plan, results, verify, budget) {
+  const failed = (r) => r.status === "failure" || r.status === "timed-out";
+  const items = [];
+  const latest = latestStepResults(plan, results);
+  plan.steps.forEach((step, i) => {
+    const outcome = latest.get(step.id);
+    if (outcome && failed(outcome.result))
+      items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
+  });
+  for (const check2 of verify?.checks ?? [])
+    if (failed(check2)) items.push({ title: `verify: ${check2.id}`, result: check2 });
+  for (const rollback of rollbackResults(results))
+    if (failed(rollback)) items.push({ title: rollback.id, result: rollback });
+  if (items.length === 0) return "";
+  const blocks = items.slice(0, budget.items).map(({ title, result: result2 }) => {
+    const parts = [
+      `<details>
+<summary>\u274C <b>${escapeHtml(title)}</b> \u2014 ${escapeHtml(endedHow(result2))}</summary>`
+    ];
+    if (result2.reason) parts.push(escapeText(truncate(result2.reason, budget.reason)));
+    const tail = clipStart(result2.tail.replace(/\s+$/, ""), budget.tail);
+    if (tail.text !== "") {
+      parts.push(fencedBlock(tail.text, "text"));
+      if (tail.omitted > 0 || result2.droppedBytes > 0)
+        parts.push("_Only the end of the output is shown; see the check run for more._");
+    } else parts.push("_No output._");
+    parts.push("</details>");
+    return parts.join("\n\n");
+  });
+  if (items.length > budget.items)
+    blocks.push(omissionNote(items.length - budget.items, "failures", "see the check runs"));
+  return `### \u{1F50E} What failed
+
+${blocks.join("\n\n")}`;
+}
+function stepName(plan, id, budget) {
+  const index = plan.steps.findIndex((s) => s.id === id);
+  const step = plan.steps[index];
+  if (!step) return codeSpan(id);
+  return `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 80), { compact: true }))}**)`;
+}
+function resultLine2(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const latest = latestStepResults(plan, results);
+  const firstWith = (statuses) => plan.steps.find((s) => {
+    const status = latest.get(s.id)?.result.status;
+    return status !== void 0 && statuses.includes(status);
+  });
+  let text;
+  switch (outcome) {
+    case "verified": {
+      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
+      text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural2(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
+      break;
+    }
+    case "failed": {
+      const step = firstWith(["failure", "timed-out"]);
+      const reason = step ? latest.get(step.id)?.result.reason : void 0;
+      const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
+      text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
+      break;
+    }
+    case "verify-failed": {
+      const failing = (verify?.checks ?? []).filter((c) => c.status !== "success").map((c) => c.id);
+      const names = failing.slice(0, 10).map((id) => codeSpan(truncate(id, 60, { compact: true })));
+      if (failing.length > names.length) names.push(`${failing.length - names.length} more`);
+      text = `\u274C Verification failed: ${names.join(", ") || "the verify phase did not pass"}.`;
+      break;
+    }
+    case "cancelled":
+      text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
+      break;
+    case "paused": {
+      const next = plan.steps.find((s) => !latest.has(s.id));
+      text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
+      break;
+    }
+  }
+  return `**Result:** ${text}`;
+}
+
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + problem.errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n") + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
+      break;
+  }
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+
+// src/gate/publish.ts
+function result(view, summary, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(env, view);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n")}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const stored = binding.stored ?? freshState(view);
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${warnings.map((w) => `- ${codeSpan(formatDiagnostic(w))}`).join("\n")}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash: hash2 } = view.plan;
+  const notices = [
+    notice,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check2] of stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check2) {
+  if (check2.status !== "completed") return "running";
+  const map2 = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check2.conclusion && map2[check2.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const full = body + (stored ? encodeState(stored) : "");
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const input2 = {
+    status,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
+    ...status === "in_progress" ? { startedAt: now2 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input2);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status === "in_progress" ? now2 : null,
+    completedAt: update.conclusion ? now2 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: d.path ? `${d.path}: ${d.message}` : d.message,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(env, view) {
+  const list = view.policyErrors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n");
+  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/execute.ts
+var CHECK_TEXT_LIMIT = 65535;
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const runner = env.runner;
+  if (!runner) return handOff(env, view, stored, trigger, by);
+  const lock = await acquireLock(port, {
+    number: number4,
+    headSha: sha,
+    holder: runner.holder,
+    maxAgeMs: lockMaxAgeMs(view.plan.plan)
+  });
+  if (!lock.acquired) {
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan is already being executed by ${describeHolder(lock.holder, now(env))}; wait for it to finish, or \`/cancel\` it.`
+      )
+    );
+    return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+  }
+  try {
+    return await runLocked(env, view, stored, trigger, runner);
+  } finally {
+    await lock.lock.release();
+  }
+}
+async function runLocked(env, view, prior, trigger, runner) {
+  const { port } = env;
+  const { plan, hash: hash2, path } = view.plan;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  );
+  const done = /* @__PURE__ */ new Map();
+  for (const [id, check2] of previous) {
+    if (check2.conclusion === "success" || check2.conclusion === "skipped")
+      done.set(id, resultFromCheck(id, check2));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next) confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
+  const workspace = await runner.workspace(sha, number4);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile2(join2(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report2;
+  try {
+    report2 = await executePlan({
+      plan,
+      source,
+      approvedHash: hash2,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      onEvent: (event) => publishEvent(env, view, checks, stepRuns, event)
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  stored = { ...stored, ...afterExecution(report2, now(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report2);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report2, stored);
+  if (comment) await port.createComment(number4, comment);
+  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report2.reason ? ` (${report2.reason})` : ""}.`;
+  return {
+    ...result(view, summary, stored),
+    failed: report2.outcome === "failed" || report2.outcome === "verify-failed",
+    ...report2.outcome === "verified" || report2.outcome === "verify-failed" ? { report: renderReport(plan, report2.results, report2.verify) } : {}
+  };
+}
+function afterExecution(report2, at) {
+  const states = {
+    verified: "verified",
+    "verify-failed": "verify-failed",
+    failed: "failed",
+    paused: "paused",
+    cancelled: "cancelled"
+  };
+  return {
+    state: states[report2.outcome],
+    next: report2.next?.stepId,
+    pausedAt: report2.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report2.reason ? report2.reason.slice(0, 300) : void 0
+  };
+}
+async function publishEvent(env, view, checks, stepRuns, event) {
+  const { port } = env;
+  const sha = view.pr.headSha;
+  const hash2 = view.plan.hash;
+  switch (event.type) {
+    case "step-started": {
+      const created = await port.createCheckRun({
+        name: stepCheckName(event.step.id),
+        headSha: sha,
+        status: "in_progress",
+        startedAt: event.startedAt,
+        externalId: stepExternalId(hash2, event.step.id),
+        title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
+        summary: `${codeSpan(event.step.name)} started.`,
+        ...buttons(env, "cancel")
+      });
+      stepRuns.set(event.step.id, created.id);
+      return;
+    }
+    case "step-finished": {
+      const output2 = stepOutput(event.step, event.index, view.plan.plan, event.result);
+      const id = stepRuns.get(event.step.id);
+      stepRuns.delete(event.step.id);
+      const failed = event.result.status === "failure" || event.result.status === "timed-out";
+      if (id !== void 0) {
+        await port.updateCheckRun(id, {
+          status: "completed",
+          conclusion: conclusionOf(event.result),
+          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          ...output2,
+          ...failed ? buttons(env, "retry", "cancel") : buttons(env)
+        });
+      } else {
+        await port.createCheckRun({
+          name: stepCheckName(event.step.id),
+          headSha: sha,
+          status: "completed",
+          conclusion: conclusionOf(event.result),
+          externalId: stepExternalId(hash2, event.step.id),
+          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          ...output2
+        });
+      }
+      return;
+    }
+    case "paused":
+      if (event.reason !== "checkpoint") return;
+      await port.createCheckRun({
+        name: stepCheckName(event.step.id),
+        headSha: sha,
+        status: "completed",
+        conclusion: "action_required",
+        externalId: stepExternalId(hash2, event.step.id),
+        completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+        title: "Checkpoint: waiting for /proceed",
+        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
+        ...buttons(env, "proceed", "cancel")
+      });
+      return;
+    case "verify-started":
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: "in_progress",
+        title: "Verifying",
+        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
+        ...buttons(env)
+      });
+      return;
+    case "verify-finished": {
+      const lines = event.result.checks.map(
+        (c) => `- ${c.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? "\u2014"}, ${formatDuration(c.durationMs)}`
+      );
+      const failures = event.result.checks.filter((c) => c.status !== "success");
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        conclusion: event.result.status === "success" ? "success" : "failure",
+        title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
+        summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
+        text: clipText(failures.map((c) => `### ${c.id}
+
+${logBlock(c.tail.slice(-8e3))}`).join("\n\n")),
+        ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}
+async function concludeGate(env, view, checks, report2) {
+  const sha = view.pr.headSha;
+  const at = report2.next ? ` at step ${report2.next.index + 1} (${codeSpan(report2.next.stepId)})` : "";
+  switch (report2.outcome) {
+    case "paused":
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: "queued",
+        title: `Paused${at}`,
+        summary: `Paused at a checkpoint${at}; \`/proceed\` resumes. This check passes only when every step and verification passed.`,
+        ...buttons(env)
+      });
+      return;
+    case "failed":
+    case "cancelled":
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        conclusion: report2.outcome === "failed" ? "failure" : "cancelled",
+        title: report2.outcome === "failed" ? `Failed${at}` : `Cancelled${at}`,
+        summary: `${report2.reason ? `${escapeReason(report2.reason)}
+
+` : ""}The steps did not all succeed on ${codeSpan(short(sha))}, so this commit is not verified.`,
+        ...buttons(env)
+      });
+      return;
+    default:
+      return;
+  }
+}
+function outcomeComment(view, report2, stored) {
+  const { plan } = view.plan;
+  const step = report2.next ? plan.steps[report2.next.index] : void 0;
+  switch (report2.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report2.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+- \`/proceed\` runs step ${report2.next.index + 1} and continues
+` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
+    case "failed": {
+      const last = [...report2.results].reverse().find((r) => r.id === report2.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report2.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report2.reason ? `${escapeReason(report2.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report2.next?.stepId ?? ""))} check.
+
+- \`/retry\` runs it again, then continues
+` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report2.reason ? escapeReason(report2.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report2.results, report2.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
+  }
+}
+function escapeReason(reason) {
+  return codeSpan(reason);
+}
+function stepOutput(step, index, plan, r) {
+  const estimate = r.estimateMs !== void 0 ? ` against an estimate of ${formatDuration(r.estimateMs)}` : "";
+  const exit = r.exitCode !== null ? `exit code ${r.exitCode}` : r.signal ? `killed by ${r.signal}` : "no exit code";
+  const title = r.status === "success" ? `Succeeded in ${formatDuration(r.durationMs)}` : r.status === "timed-out" ? `Timed out after ${formatDuration(r.durationMs)}` : r.status === "failure" ? `Failed (${exit})` : r.status === "skipped" ? "Skipped" : "Cancelled";
+  const summary = `Step ${index + 1} of ${plan.steps.length}: ${codeSpan(step.name)}
+
+- Result: **${r.status}**, ${exit}
+- Duration: ${formatDuration(r.durationMs)}${estimate}` + (r.reason ? `
+- ${escapeReason(r.reason)}` : "");
+  const dropped = r.droppedBytes ? `The first ${formatCount(r.droppedBytes)} bytes of output are not shown.
+
+` : "";
+  return { title, summary, text: logBlock(r.tail, dropped) };
+}
+function logBlock(tail, prefix = "") {
+  if (!tail) return `${prefix}No output.`;
+  let room = CHECK_TEXT_LIMIT - prefix.length - 200;
+  for (; ; ) {
+    const kept = clipStart(tail, room);
+    const cut = kept.omitted ? `\u2026 ${formatCount(kept.omitted)} earlier characters cut to fit.
+
+` : "";
+    const text = `${prefix}${cut}${fencedBlock(kept.text)}`;
+    if (text.length <= CHECK_TEXT_LIMIT) return text;
+    room = Math.floor(room * 0.8);
+  }
+}
+function clipText(text) {
+  return text.length <= CHECK_TEXT_LIMIT ? text : `\u2026 earlier text cut to fit.
+
+${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
+}
+function conclusionOf(r) {
+  return r.status === "timed-out" ? "timed_out" : r.status;
+}
+function resultFromCheck(id, check2) {
+  const startedAt = check2.startedAt ?? check2.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
+  const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : 0;
+  return {
+    id,
+    status: check2.conclusion === "skipped" ? "skipped" : "success",
+    exitCode: check2.conclusion === "skipped" ? null : 0,
+    signal: null,
+    startedAt,
+    durationMs,
+    tail: "",
+    droppedBytes: 0,
+    reason: "already done on this commit and plan; not run again"
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+function watchWhileRunning(env, view, runner) {
+  const controller = new AbortController();
+  const since = now(env).toISOString();
+  let stopReason;
+  const check2 = async () => {
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
+      }
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
+    return void 0;
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check2().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
+      }
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
+  timer.unref();
+  return {
+    signal: controller.signal,
+    // Before every step: the same checks, so a push or a close between steps stops the next one from starting.
+    guard: async () => stopReason ?? await check2(),
+    stop: () => clearInterval(timer)
+  };
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: now(env).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: "cancelled",
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+async function rollbackPlan(env, view, stored, by) {
+  const { port } = env;
+  const runner = env.runner;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  const toUndo = view.plan.plan.steps.filter((s) => s.rollback && previous.get(s.id)?.conclusion === "success").reverse();
+  if (toUndo.length === 0) {
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        "No completed step on this commit has a `rollback` command, so there is nothing to undo."
+      )
+    );
+    return result(view, "Nothing to roll back.");
+  }
+  if (!runner) return handOff(env, view, stored, "rollback", by);
+  const lock = await acquireLock(port, {
+    number: number4,
+    headSha: sha,
+    holder: runner.holder,
+    maxAgeMs: lockMaxAgeMs(view.plan.plan)
+  });
+  if (!lock.acquired) {
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        `The plan is being executed by ${describeHolder(lock.holder, now(env))}; \`/cancel\` it first.`
+      )
+    );
+    return result(view, "Refused /rollback: another execution holds the lock.");
+  }
+  try {
+    const workspace = await runner.workspace(sha, number4);
+    if (!workspace.ok) {
+      await port.createComment(number4, refusal("/rollback", workspace.message));
+      return { ...result(view, workspace.message), failed: true };
+    }
+    const lines = [];
+    let failed = false;
+    for (const step of toUndo) {
+      const name = `proceed/rollback-${step.id}`;
+      const startedAt = now(env).toISOString();
+      const check2 = await port.createCheckRun({
+        name,
+        headSha: sha,
+        status: "in_progress",
+        startedAt,
+        title: "Rolling back",
+        summary: `Undoing ${codeSpan(step.name)}.`
+      });
+      const outcome = await runCommand({
+        command: step.rollback,
+        shell: step.shell,
+        cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+        env: {
+          ...runner.env,
+          ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
+          PROCEED_PLAN: view.plan.path,
+          PROCEED_STEP: step.id,
+          PROCEED_PR: String(number4),
+          PROCEED_SHA: sha
+        },
+        ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+        secrets: runner.secrets
+      });
+      const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
+      failed ||= !ok;
+      await port.updateCheckRun(check2.id, {
+        status: "completed",
+        conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
+        completedAt: now(env).toISOString(),
+        title: ok ? "Rolled back" : "Rollback failed",
+        summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+
+${codeSpan(outcome.spawnError)}` : ""}`,
+        text: logBlock(outcome.tail)
+      });
+      lines.push(
+        `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+      );
+      if (!ok) break;
+    }
+    const next = {
+      ...stored,
+      state: failed ? "failed" : "cancelled",
+      reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
+    };
+    const fresh = await port.listCheckRuns(sha);
+    await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+      conclusion: failed ? "failure" : "cancelled",
+      title: failed ? "Rollback failed" : "Rolled back",
+      summary: `Rolled back at the request of ${codeSpan(by)}:
+
+${lines.join("\n")}`,
+      ...buttons(env)
+    });
+    await writeReview(env, view, reviewBody(view, next, fresh), next);
+    await port.createComment(
+      number4,
+      `### \u21A9\uFE0F Rollback ${failed ? "failed" : "done"}
+
+Newest first:
+
+${lines.join("\n")}`
+    );
+    return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
+  } finally {
+    await lock.lock.release();
+  }
+}
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
+  return {
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: requested
+  };
+}
+
+// src/gate/help.ts
+var EFFECT = {
+  proceed: "Approve the plan and start it, or resume it after a checkpoint or an interruption.",
+  retry: "Run the failed step again, then continue.",
+  skip: "Skip the failed or paused step and continue with the next one.",
+  cancel: "Stop; the steps not run are marked cancelled.",
+  rollback: "Run the `rollback` commands of the completed steps, newest first.",
+  plan: "Render the plan again.",
+  help: "Show this list."
+};
+function renderHelp(policy, allowSkip) {
+  const rows = COMMANDS.map(
+    (command2) => `| \`/${command2}\` | ${EFFECT[command2]} | ${describeWhoMay(command2, { policy, allowSkip })} |`
+  );
+  const binding = policy.bind_approval_to === "head" ? "An approval holds for the commit it was given on: any new commit needs a new approval." : "An approval holds until the plan file changes: commits that leave the plan alone keep it.";
+  const notes = [
+    "An approving review from someone who may `/proceed` counts as `/proceed`.",
+    binding,
+    `A plan paused at a checkpoint that nobody confirms within ${policy.checkpoint_timeout} ends as timed out.`,
+    policy.forks ? "Plans of pull requests from forks run like any other, once approved." : "Plans of pull requests from forks never run (`forks: false`).",
+    policy.self_approval ? "The pull request's author may approve and run their own plan (`self_approval: true`)." : "The pull request's author may not approve or run their own plan, only `/cancel` it (`self_approval: false`).",
+    "Bots never approve, run or stop steps."
+  ];
+  return [
+    "### proceed commands",
+    "",
+    "Write the command at the start of a line of a new comment, one command per comment; case does not matter. Commands in quotes, code and edited comments are ignored.",
+    "",
+    "| Command | What it does | Who may use it |",
+    "|---|---|---|",
+    ...rows,
+    "",
+    ...notes.map((note) => `- ${note}`),
+    "",
+    `<sub>From \`${POLICY_FILE}\` on the base branch.</sub>`
+  ].join("\n");
+}
+
+// src/gate/handle.ts
+async function handleEvent(env, event) {
+  if (event.sender.type !== "User") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
+    };
+  }
+  switch (event.kind) {
+    case "pull_request":
+      if (event.action === "closed") return onClosed(env, event.number);
+      return onPush(env, event.number);
+    case "review":
+      return onReview(env, event);
+    case "comment":
+      return onComment(env, event);
+    case "button":
+      return onButton(env, event);
+  }
+}
+async function onPush(env, number4) {
+  const view = await loadView(env, number4);
+  return publishPlan(env, view, bindingAfterPush(view));
+}
+async function onClosed(env, number4) {
+  await forceReleaseLock(env.port, number4);
+  const view = await loadView(env, number4);
+  const stored = view.stored;
+  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
+    const next = {
+      ...stored,
+      state: "cancelled",
+      reason: "the pull request was closed",
+      pausedAt: void 0
+    };
+    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
+    return result(view, `Pull request #${number4} closed: the plan is cancelled and the lock released.`, next);
+  }
+  return result(view, `Pull request #${number4} closed; the lock is released.`);
+}
+async function onReview(env, event) {
+  if (event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
+  }
+  const view = await loadView(env, event.number);
+  if (event.commitId !== view.pr.headSha) {
+    await env.port.createComment(
+      event.number,
+      refusal(
+        "approval",
+        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+      )
+    );
+    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
+  }
+  return onCommand(env, view, "proceed", event.sender, "review");
+}
+async function onComment(env, event) {
+  const parsed = parseComment(event.body);
+  if (parsed.kind === "none")
+    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+  await env.port.reactToComment(event.commentId, "eyes");
+  const view = await loadView(env, event.number);
+  if (view.stored?.handled.includes(event.commentId)) {
+    return result(view, `Comment ${event.commentId} was already handled.`);
+  }
+  if (parsed.kind === "invalid") {
+    await env.port.createComment(event.number, refusal("command", parsed.message));
+    return result(view, `Refused a comment: ${parsed.message}`);
+  }
+  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId);
+}
+async function onButton(env, event) {
+  const view = await loadView(env, event.number);
+  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+  if (event.headSha !== view.pr.headSha) {
+    return result(
+      view,
+      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+    );
+  }
+  if (view.plan.kind === "valid" && !view.policyErrors.length) {
+    const checks = await env.port.listCheckRuns(view.pr.headSha);
+    const check2 = checks.find((c) => c.id === event.checkRunId);
+    const live = check2 ? liveButtons(check2, checks, view.stored, {
+      hash: view.plan.hash,
+      stepIds: view.plan.plan.steps.map((s) => s.id)
+    }) : [];
+    if (!live.some((command3) => command3 === event.identifier)) {
+      return result(view, `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`);
+    }
+  }
+  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+  return onCommand(env, view, command2, event.sender, "button");
+}
+async function onCommand(env, view, command2, sender, door, commentId) {
+  const number4 = view.pr.number;
+  const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
+  const actor = await actorOf(env, view.policy, sender, command2);
+  const decision = authorize({
+    command: command2,
+    actor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy: view.policy,
+    allowSkip,
+    door
+  });
+  if (!decision.allowed) {
+    await env.port.createComment(number4, refusal(`/${command2}`, decision.reason, decision.whoMay));
+    return result(view, `Refused /${command2} from ${sender.login}: ${decision.reason}`);
+  }
+  if (command2 === "help") {
+    await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
+    return result(view, `Answered /help for ${sender.login}.`);
+  }
+  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
+  const unusable = whyUnusable(env, view);
+  if (unusable) {
+    await env.port.createComment(number4, refusal(`/${command2}`, unusable));
+    return result(view, `Refused /${command2}: ${unusable}`);
+  }
+  const valid = view;
+  const binding = bindingAfterPush(valid);
+  let stored = binding.stored ?? freshState(valid);
+  if (commentId !== void 0) stored = { ...stored, handled: [...stored.handled, commentId] };
+  const expired = await expireCheckpoint(env, valid, stored);
+  if (expired !== stored) {
+    await writeReview(env, valid, reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)), expired);
+    await env.port.createComment(
+      number4,
+      refusal(`/${command2}`, `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`)
+    );
+    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
+  }
+  switch (command2) {
+    case "proceed":
+      return proceed(env, valid, stored, sender.login, door);
+    case "retry":
+      if (!["failed", "verify-failed", "executing"].includes(stored.state))
+        return nothingTo(env, valid, stored, "retry");
+      return executeApproved(env, valid, stored, "retry", sender.login);
+    case "skip":
+      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
+      return executeApproved(env, valid, stored, "skip", sender.login);
+    case "cancel":
+      return cancel(env, valid, stored, sender.login, door);
+    case "rollback":
+      if (stored.state === "executing") {
+        await env.port.createComment(
+          number4,
+          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
+        );
+        return result(view, "Refused /rollback while executing.", stored);
+      }
+      return rollbackPlan(env, valid, stored, sender.login);
+  }
+}
+async function proceed(env, view, stored, login, door) {
+  const stopped = {
+    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+    "verify-failed": "The verify phase failed: `/retry` runs it again.",
+    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+  };
+  const why = stopped[stored.state];
+  if (why) {
+    await env.port.createComment(view.pr.number, refusal("/proceed", why));
+    await writeReview(
+      env,
+      view,
+      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
+      stored
+    );
+    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
+  }
+  let next = stored;
+  if (!next.approval || next.state === "proposed") {
+    next = {
+      ...next,
+      state: "approved",
+      approval: {
+        by: login,
+        via: door,
+        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+        headSha: view.pr.headSha,
+        planBlob: view.plan.blobSha,
+        planHash: view.plan.hash
+      },
+      confirmed: []
+    };
+  }
+  return executeApproved(env, view, next, "proceed", login);
+}
+async function cancel(env, view, stored, login, door) {
+  if (["proposed", "verified", "cancelled"].includes(stored.state))
+    return nothingTo(env, view, stored, "cancel");
+  if (stored.state === "executing") {
+    const lock = await acquireLock(env.port, {
+      number: view.pr.number,
+      headSha: view.pr.headSha,
+      holder: env.runner?.holder ?? { kind: "app", id: env.botLogin },
+      maxAgeMs: Number.MAX_SAFE_INTEGER
+    });
+    if (!lock.acquired) {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    }
+    try {
+      return await cancelPlan(env, view, stored, login);
+    } finally {
+      await lock.lock.release();
+    }
+  }
+  return cancelPlan(env, view, stored, login);
+}
+async function nothingTo(env, view, stored, command2) {
+  await env.port.createComment(
+    view.pr.number,
+    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
+  );
+  await writeReview(
+    env,
+    view,
+    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
+    stored
+  );
+  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
+}
+async function expireCheckpoint(env, view, stored) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return stored;
+  const limit = parseDuration(view.policy.checkpoint_timeout);
+  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
+  if (now2.getTime() - Date.parse(stored.pausedAt) <= limit) return stored;
+  await env.port.createCheckRun({
+    name: stepCheckName(stored.next),
+    headSha: view.pr.headSha,
+    status: "completed",
+    conclusion: "timed_out",
+    externalId: stepExternalId(view.plan.hash, stored.next),
+    completedAt: now2.toISOString(),
+    title: "Checkpoint timed out",
+    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+  });
+  return {
+    ...stored,
+    state: "cancelled",
+    confirmed: [],
+    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
+  };
+}
+function whyUnusable(env, view) {
+  if (view.policyErrors.length) return policyProblem(env, view);
+  switch (view.plan.kind) {
+    case "none":
+      return "This pull request has no plan file, so there is nothing to run.";
+    case "many":
+      return "This pull request has more than one plan; keep one plan per pull request.";
+    case "invalid":
+      return `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`proceed/plan\` check first.`;
+    default:
+      return void 0;
+  }
+}
+
+// src/github/memory.ts
+import { createHash as createHash2 } from "node:crypto";
+var BODY_LIMIT = 65536;
+var CHECK_TEXT_LIMIT2 = 65535;
+var SEED_EPOCH_SECONDS = 17e8;
+var MemoryGitHubError = class extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+    this.name = "MemoryGitHubError";
+  }
+  status;
+};
+function gitBlobSha(content) {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash2("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+function blob(content) {
+  return { content, sha: gitBlobSha(content) };
+}
+function treeSha(files) {
+  const hash2 = createHash2("sha1").update("tree\0");
+  for (const path of [...files.keys()].sort()) hash2.update(`${path}\0${files.get(path).sha}
+`);
+  return hash2.digest("hex");
+}
+function sameLogin2(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+var MemoryGitHub = class {
+  owner;
+  repo;
+  botLogin;
+  appSlug;
+  /** Called after every write, with the write. */
+  onWrite;
+  clock;
+  log = [];
+  pr;
+  trees = /* @__PURE__ */ new Map();
+  commits = /* @__PURE__ */ new Map();
+  refMap = /* @__PURE__ */ new Map();
+  reviewList = [];
+  commentList = [];
+  checks = [];
+  reactionList = [];
+  permissions = /* @__PURE__ */ new Map();
+  teams = /* @__PURE__ */ new Map();
+  runs = /* @__PURE__ */ new Map();
+  lastId = 0;
+  constructor(seed) {
+    this.owner = seed.owner ?? "octo-org";
+    this.repo = seed.repo ?? "widgets";
+    this.botLogin = seed.botLogin ?? "proceed[bot]";
+    this.appSlug = seed.appSlug ?? "proceed";
+    this.clock = seed.now ?? (() => /* @__PURE__ */ new Date());
+    this.onWrite = seed.onWrite;
+    for (const [login, permission] of Object.entries(seed.permissions ?? {}))
+      this.permissions.set(login.toLowerCase(), permission);
+    for (const [team, logins] of Object.entries(seed.teams ?? {}))
+      this.teams.set(team.toLowerCase(), new Set(logins.map((l) => l.toLowerCase())));
+    for (const [id, run2] of Object.entries(seed.workflowRuns ?? {})) this.runs.set(Number(id), { ...run2 });
+    const p = seed.pullRequest;
+    const baseFiles = new Map(Object.entries(seed.baseFiles ?? {}).map(([path, text]) => [path, blob(text)]));
+    const baseSha = this.seedCommit("Initial commit", baseFiles, []);
+    this.pr = {
+      number: p.number ?? 1,
+      state: "open",
+      merged: false,
+      draft: p.draft ?? false,
+      title: p.title ?? "A pull request",
+      author: { login: p.author, type: p.authorType ?? "User" },
+      headRef: p.headRef ?? "feature",
+      baseRef: p.baseRef ?? "main",
+      headSha: baseSha,
+      baseSha,
+      isFork: p.fork ?? false,
+      changes: /* @__PURE__ */ new Map()
+    };
+    this.refMap.set(`refs/heads/${this.pr.baseRef}`, baseSha);
+    this.push(p.files, `Changes of #${this.pr.number}`);
+  }
+  // ---- the world outside the bot: what people do, for tests and the simulation ----
+  /**
+   * A new head commit on the pull request: `files` (path → text, or null to remove) on top of what it
+   * already changes. Returns the new head SHA.
+   */
+  push(files, message = "Update") {
+    for (const [path, text] of Object.entries(files))
+      this.pr.changes.set(path, text === null ? null : blob(text));
+    const tree = new Map(this.trees.get(this.commits.get(this.pr.baseSha).tree));
+    for (const [path, b] of this.pr.changes) {
+      if (b) tree.set(path, b);
+      else tree.delete(path);
+    }
+    const sha = this.seedCommit(message, tree, [this.pr.headSha]);
+    this.pr.headSha = sha;
+    if (!this.pr.isFork) this.refMap.set(`refs/heads/${this.pr.headRef}`, sha);
+    return sha;
+  }
+  /** A comment by someone other than the bot (a `/proceed`, say); it is not a write of the port. */
+  addComment(login, body, type = "User") {
+    this.checkBody(body, "comment");
+    const at = this.isoNow();
+    const comment = {
+      id: this.nextId(),
+      body,
+      user: { login, type },
+      createdAt: at,
+      updatedAt: at
+    };
+    this.commentList.push(comment);
+    return publicComment(comment);
+  }
+  /** A review by someone other than the bot, on the head unless `commitId` says otherwise. */
+  submitReview(login, state, body = "", commitId = this.pr.headSha) {
+    const review = { id: this.nextId(), body, state, commitId, user: { login, type: "User" } };
+    this.reviewList.push(review);
+    return { ...review };
+  }
+  close(merged = false) {
+    this.pr.state = "closed";
+    this.pr.merged = merged;
+  }
+  setPermission(login, permission) {
+    this.permissions.set(login.toLowerCase(), permission);
+  }
+  setWorkflowRun(id, run2) {
+    if (run2) this.runs.set(id, { ...run2 });
+    else this.runs.delete(id);
+  }
+  // ---- what the bot did ----
+  /** Every write, oldest first. */
+  get writes() {
+    return this.log;
+  }
+  /** Writes of some kinds, oldest first. */
+  writesOf(...kinds) {
+    return this.log.filter(
+      (w) => kinds.includes(w.kind)
+    );
+  }
+  get pullRequest() {
+    return this.prInfo();
+  }
+  /** The reviews, oldest first. */
+  reviews() {
+    return this.reviewList.map((r) => ({ ...r }));
+  }
+  /** The comments, oldest first. */
+  comments() {
+    return this.commentList.map(publicComment);
+  }
+  /** Check runs with everything they hold, oldest first; on one commit when `sha` is given. */
+  checkRuns(sha) {
+    return this.checks.filter((c) => !sha || c.headSha === sha).map(snapshot);
+  }
+  reactions() {
+    return this.reactionList.map((r) => ({ ...r }));
+  }
+  /** Every ref with its SHA (full names), sorted by name. */
+  refs() {
+    return [...this.refMap].map(([ref, sha]) => ({ ref, sha })).sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+  // ---- GitHubPort ----
+  async getPullRequest(number4) {
+    this.pullOf(number4);
+    return this.prInfo();
+  }
+  async listChangedFiles(number4) {
+    this.pullOf(number4);
+    const base = this.trees.get(this.commits.get(this.pr.baseSha).tree);
+    return [...this.pr.changes].map(([filename, b]) => ({
+      filename,
+      status: b === null ? "removed" : base.has(filename) ? "modified" : "added",
+      sha: b?.sha ?? null
+    }));
+  }
+  async readFile(path, ref) {
+    const sha = this.resolveCommit(ref);
+    if (!sha) throw new MemoryGitHubError(404, `No commit found for the ref ${ref}`);
+    const b = this.trees.get(this.commits.get(sha).tree).get(path.replace(/^\/+/, ""));
+    return b ? { content: b.content, sha: b.sha } : void 0;
+  }
+  async getPermission(login) {
+    return this.permissions.get(login.toLowerCase()) ?? "none";
+  }
+  async isTeamMember(org, teamSlug, login) {
+    return this.teams.get(`${org}/${teamSlug}`.toLowerCase())?.has(login.toLowerCase()) ?? false;
+  }
+  async listReviews(number4) {
+    this.pullOf(number4);
+    return this.reviews();
+  }
+  async createReview(number4, input2) {
+    this.pullOf(number4);
+    this.checkBody(input2.body, "review");
+    if (!this.commits.has(input2.commitId))
+      throw new MemoryGitHubError(422, `No commit found for SHA: ${input2.commitId}`);
+    const review = {
+      id: this.nextId(),
+      body: input2.body,
+      state: "COMMENTED",
+      commitId: input2.commitId,
+      user: { login: this.botLogin, type: "Bot" }
+    };
+    this.reviewList.push(review);
+    this.record({ kind: "review", ...review });
+    return { ...review };
+  }
+  async updateReview(number4, reviewId, body) {
+    this.pullOf(number4);
+    const review = this.reviewList.find((r) => r.id === reviewId);
+    if (!review) throw new MemoryGitHubError(404, `No review ${reviewId} on #${number4}`);
+    if (!review.user || !sameLogin2(review.user.login, this.botLogin))
+      throw new MemoryGitHubError(
+        403,
+        `Review ${reviewId} is ${review.user?.login ?? "nobody"}'s; only its author may edit it`
+      );
+    this.checkBody(body, "review");
+    review.body = body;
+    this.record({ kind: "review-edit", ...review });
+  }
+  async createComment(number4, body) {
+    this.pullOf(number4);
+    this.checkBody(body, "comment");
+    const at = this.isoNow();
+    const comment = {
+      id: this.nextId(),
+      body,
+      user: { login: this.botLogin, type: "Bot" },
+      createdAt: at,
+      updatedAt: at
+    };
+    this.commentList.push(comment);
+    this.record({ kind: "comment", ...publicComment(comment) });
+    return { id: comment.id, url: `${this.prUrl()}#issuecomment-${comment.id}` };
+  }
+  async listComments(number4, since) {
+    this.pullOf(number4);
+    const from = Date.parse(since);
+    return this.commentList.filter((c) => !(Date.parse(c.updatedAt) < from)).map(publicComment);
+  }
+  async reactToComment(commentId, content) {
+    if (!this.commentList.some((c) => c.id === commentId))
+      throw new MemoryGitHubError(404, `No comment ${commentId}`);
+    const reaction = { commentId, content, user: this.botLogin };
+    this.reactionList.push(reaction);
+    this.record({ kind: "reaction", ...reaction });
+  }
+  async createCheckRun(input2) {
+    if (!input2.name) throw new MemoryGitHubError(422, "A check run needs a name");
+    if (!this.commits.has(input2.headSha))
+      throw new MemoryGitHubError(422, `No commit found for SHA: ${input2.headSha}`);
+    const run2 = {
+      id: this.nextId(),
+      name: input2.name,
+      headSha: input2.headSha,
+      status: "queued",
+      conclusion: null,
+      externalId: null,
+      // GitHub stamps a new check run as started when it is created.
+      startedAt: this.isoNow(),
+      completedAt: null,
+      title: null,
+      summary: null,
+      appSlug: this.appSlug,
+      text: null,
+      annotations: [],
+      detailsUrl: null,
+      actions: []
+    };
+    this.applyCheckFields(run2, input2);
+    this.checks.push(run2);
+    this.record({ kind: "check-run", ...snapshot(run2) });
+    return { id: run2.id, url: `https://github.com/${this.owner}/${this.repo}/runs/${run2.id}` };
+  }
+  async updateCheckRun(id, input2) {
+    const run2 = this.checks.find((c) => c.id === id);
+    if (!run2) throw new MemoryGitHubError(404, `No check run ${id}`);
+    const next = snapshot(run2);
+    this.applyCheckFields(next, input2);
+    Object.assign(run2, next);
+    this.record({ kind: "check-run-update", update: input2, ...snapshot(run2) });
+  }
+  async listCheckRuns(sha, name) {
+    const out = [];
+    for (let i = this.checks.length - 1; i >= 0; i--) {
+      const c = this.checks[i];
+      if (c.headSha !== sha || name !== void 0 && c.name !== name) continue;
+      out.push({
+        id: c.id,
+        name: c.name,
+        headSha: c.headSha,
+        status: c.status,
+        conclusion: c.conclusion,
+        externalId: c.externalId,
+        startedAt: c.startedAt,
+        completedAt: c.completedAt,
+        title: c.title,
+        summary: c.summary,
+        appSlug: c.appSlug
+      });
+    }
+    return out;
+  }
+  async createRef(ref, sha) {
+    const full = fullRef(ref);
+    if (this.refMap.has(full)) return "exists";
+    this.requireObject(sha);
+    this.refMap.set(full, sha);
+    this.record({ kind: "ref", action: "create", ref: full, sha });
+    return "created";
+  }
+  async getRef(ref) {
+    const sha = this.refMap.get(fullRef(ref));
+    return sha === void 0 ? void 0 : { sha };
+  }
+  async deleteRef(ref) {
+    const full = fullRef(ref);
+    const sha = this.refMap.get(full);
+    if (sha === void 0) return;
+    this.refMap.delete(full);
+    this.record({ kind: "ref", action: "delete", ref: full, sha });
+  }
+  async updateRef(ref, sha, force) {
+    const full = fullRef(ref);
+    const current = this.refMap.get(full);
+    if (current === void 0) return "conflict";
+    this.requireObject(sha);
+    if (!force && !this.descendsFrom(sha, current)) return "conflict";
+    this.refMap.set(full, sha);
+    this.record({ kind: "ref", action: "update", ref: full, sha, force });
+    return "updated";
+  }
+  async createCommit(input2) {
+    if (!this.trees.has(input2.tree))
+      throw new MemoryGitHubError(422, `Tree SHA does not exist: ${input2.tree}`);
+    for (const parent of input2.parents) {
+      if (!this.commits.has(parent))
+        throw new MemoryGitHubError(422, `Parent SHA does not exist or is not a commit object: ${parent}`);
+    }
+    const at = this.clock();
+    const commit = this.storeCommit(
+      input2.message,
+      input2.tree,
+      input2.parents,
+      at,
+      Math.floor(at.getTime() / 1e3)
+    );
+    this.record({ kind: "commit", ...commit, parents: [...commit.parents] });
+    return { sha: commit.sha };
+  }
+  async getCommit(sha) {
+    const c = this.commits.get(sha);
+    return c ? { sha: c.sha, message: c.message, tree: c.tree, committedAt: c.committedAt } : void 0;
+  }
+  async getWorkflowRun(id) {
+    const run2 = this.runs.get(id);
+    return run2 ? { ...run2 } : void 0;
+  }
+  // ---- inside ----
+  record(write) {
+    this.log.push(write);
+    this.onWrite?.(write);
+  }
+  nextId() {
+    return ++this.lastId;
+  }
+  isoNow() {
+    return this.clock().toISOString();
+  }
+  pullOf(number4) {
+    if (number4 !== this.pr.number) throw new MemoryGitHubError(404, `No pull request #${number4}`);
+    return this.pr;
+  }
+  prUrl() {
+    return `https://github.com/${this.owner}/${this.repo}/pull/${this.pr.number}`;
+  }
+  prInfo() {
+    const p = this.pr;
+    return {
+      number: p.number,
+      state: p.state,
+      merged: p.merged,
+      draft: p.draft,
+      title: p.title,
+      author: { ...p.author },
+      headSha: p.headSha,
+      headRef: p.headRef,
+      headRepo: p.isFork ? `${p.author.login}/${this.repo}` : `${this.owner}/${this.repo}`,
+      baseSha: p.baseSha,
+      baseRef: p.baseRef,
+      isFork: p.isFork,
+      htmlUrl: this.prUrl()
+    };
+  }
+  checkBody(body, what) {
+    if (body.length > BODY_LIMIT)
+      throw new MemoryGitHubError(
+        422,
+        `The ${what} body is ${body.length} characters; GitHub takes at most ${BODY_LIMIT}`
+      );
+  }
+  /** A commit the repository itself makes (base, pushes): dated at a fixed time, so its SHA is reproducible. */
+  seedCommit(message, files, parents) {
+    const tree = treeSha(files);
+    this.trees.set(tree, files);
+    return this.storeCommit(message, tree, parents, this.clock(), SEED_EPOCH_SECONDS).sha;
+  }
+  /** Stores a commit under git's object id for it: sha1 of `commit <len>\0` and the commit's text. */
+  storeCommit(message, tree, parents, at, epochSeconds) {
+    const who = `${this.botLogin} <${this.botLogin}@users.noreply.github.com> ${epochSeconds} +0000`;
+    const text = `tree ${tree}
+${parents.map((p) => `parent ${p}
+`).join("")}author ${who}
+committer ${who}
+
+${message}`;
+    const bytes = Buffer.from(text, "utf8");
+    const sha = createHash2("sha1").update(`commit ${bytes.length}\0`).update(bytes).digest("hex");
+    const existing = this.commits.get(sha);
+    if (existing) return existing;
+    const commit = { sha, message, tree, parents: [...parents], committedAt: at.toISOString() };
+    this.commits.set(sha, commit);
+    return commit;
+  }
+  /** A branch, `refs/…` name or commit SHA → the commit it names. */
+  resolveCommit(ref) {
+    if (this.commits.has(ref)) return ref;
+    const short3 = ref.replace(/^refs\//, "").replace(/^heads\//, "");
+    return this.refMap.get(`refs/heads/${short3}`) ?? this.refMap.get(fullRef(ref));
+  }
+  requireObject(sha) {
+    if (!this.commits.has(sha)) throw new MemoryGitHubError(422, `Object does not exist: ${sha}`);
+  }
+  /** Whether `descendant` is `ancestor` or reaches it through parents (git's fast-forward test). */
+  descendsFrom(descendant, ancestor) {
+    const seen = /* @__PURE__ */ new Set();
+    const queue = [descendant];
+    for (let sha = queue.pop(); sha !== void 0; sha = queue.pop()) {
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      queue.push(...this.commits.get(sha)?.parents ?? []);
+    }
+    return false;
+  }
+  /** Applies a create or an update the way GitHub does, refusing what GitHub refuses. */
+  applyCheckFields(run2, input2) {
+    const now2 = this.isoNow();
+    if (input2.name !== void 0) run2.name = input2.name;
+    if (input2.status !== void 0) run2.status = input2.status;
+    if (input2.conclusion !== void 0) {
+      run2.conclusion = input2.conclusion;
+      run2.status = "completed";
+    }
+    if (input2.externalId !== void 0) run2.externalId = input2.externalId;
+    if (input2.detailsUrl !== void 0) run2.detailsUrl = input2.detailsUrl;
+    if (input2.startedAt !== void 0) run2.startedAt = input2.startedAt;
+    if (input2.completedAt !== void 0) run2.completedAt = input2.completedAt;
+    if (run2.status === "completed") {
+      if (run2.conclusion === null)
+        throw new MemoryGitHubError(
+          422,
+          `Check run ${run2.name}: "conclusion" wasn't supplied for status "completed"`
+        );
+      run2.completedAt ??= now2;
+    }
+    if (input2.title !== void 0 && input2.summary !== void 0) {
+      for (const [field, text] of [
+        ["title", input2.title],
+        ["summary", input2.summary],
+        ["text", input2.text ?? ""]
+      ]) {
+        if (text.length > CHECK_TEXT_LIMIT2)
+          throw new MemoryGitHubError(
+            422,
+            `Check run ${run2.name}: output.${field} is ${text.length} characters; GitHub takes at most ${CHECK_TEXT_LIMIT2}`
+          );
+      }
+      run2.title = input2.title;
+      run2.summary = input2.summary;
+      if (input2.text !== void 0) run2.text = input2.text;
+      if (input2.annotations) run2.annotations = [...run2.annotations, ...input2.annotations];
+    }
+    if (input2.actions !== void 0) {
+      if (input2.actions.length > 3)
+        throw new MemoryGitHubError(
+          422,
+          `Check run ${run2.name}: at most 3 actions, not ${input2.actions.length}`
+        );
+      run2.actions = input2.actions.map((a) => ({ ...a }));
+    }
+  }
+};
+function fullRef(ref) {
+  return `refs/${ref.replace(/^refs\//, "")}`;
+}
+function publicComment(c) {
+  return { id: c.id, body: c.body, user: c.user ? { ...c.user } : null, createdAt: c.createdAt };
+}
+function snapshot(run2) {
+  return { ...run2, annotations: [...run2.annotations], actions: [...run2.actions] };
+}
+
+// src/cli/simulate.ts
+var AUTHOR = "author";
+var REVIEWER = "reviewer";
+var BOT = "proceed[bot]";
+var PR_NUMBER = 1;
+var POLL_MS = 60 * 60 * 1e3;
+var REACTION = { eyes: "\u{1F440}", "+1": "\u{1F44D}", confused: "\u{1F615}" };
+var RULE = "\u2500".repeat(72);
+var MARKER2 = /<!-- proceed:state [A-Za-z0-9+/=]+ -->\s*$/;
+async function simulate(file2, term, opts = {}) {
+  const loaded = await loadPlanFile(file2);
+  if (!loaded.ok) {
+    for (const d of [...loaded.errors, ...loaded.warnings]) term.out(formatDiagnostic(d));
+    return 1;
+  }
+  const dir = resolve2(opts.cwd ?? process.cwd());
+  const inRepo = relative2(dir, resolve2(file2));
+  if (inRepo.startsWith("..") || isAbsolute2(inRepo)) {
+    term.error(
+      `proceed: ${file2} is outside ${dir}, the directory the steps run in (the checkout of the pull request). Run simulate from the repository that holds the plan, or pass --cwd DIR.`
+    );
+    return 1;
+  }
+  const planPath = inRepo.split(sep).join("/");
+  if (discoverPlan([{ filename: planPath, status: "added", sha: "-" }], DEFAULT_PLAN_GLOBS).kind !== "one") {
+    term.error(
+      `proceed: the bot looks for plans matching ${DEFAULT_PLAN_GLOBS.join(", ")}, so it would not find ${planPath} in a pull request. Rename it to end in .plan.yml.`
+    );
+    return 1;
+  }
+  const policyText = await readFile3(resolve2(dir, POLICY_FILE), "utf8").catch(() => void 0);
+  const reviewer = reviewerFor(policyText);
+  const print = new Transcript(term, !!opts.quiet);
+  const github = new MemoryGitHub({
+    owner: "local",
+    repo: basename(dir) || "repository",
+    botLogin: BOT,
+    baseFiles: policyText === void 0 ? {} : { [POLICY_FILE]: policyText },
+    pullRequest: {
+      number: PR_NUMBER,
+      title: loaded.plan.title,
+      author: AUTHOR,
+      files: { [planPath]: loaded.source },
+      headRef: "plan",
+      baseRef: "main"
+    },
+    permissions: { [AUTHOR]: "write", [reviewer.login]: reviewer.permission },
+    teams: Object.fromEntries(reviewer.teams.map((team) => [team, [reviewer.login]])),
+    onWrite: (write) => print.write(write)
+  });
+  print.github = github;
+  const { headSha } = github.pullRequest;
+  const env = {
+    port: github,
+    botLogin: BOT,
+    planGlobs: DEFAULT_PLAN_GLOBS,
+    policyPath: POLICY_FILE,
+    log: (line) => term.out(`  (bot log) ${line}`),
+    runner: {
+      workspace: async () => ({ ok: true, dir }),
+      holder: { kind: "app", id: `proceed-simulate-${process.pid}` },
+      env: process.env,
+      secrets: [],
+      pollMs: POLL_MS
+    }
+  };
+  term.out(`proceed simulate: the pull-request flow for ${planPath}, offline (nothing is sent to GitHub)`);
+  term.out(`  pull request  #${PR_NUMBER} by @${AUTHOR}, adding ${planPath}; head ${short2(headSha)}`);
+  term.out(
+    `  reviewer      @${reviewer.login}, with ${reviewer.permission} permission${reviewer.teams.length ? ` and in ${reviewer.teams.join(", ")}` : ""}`
+  );
+  term.out(
+    `  policy        ${policyText === void 0 ? `none (no ${POLICY_FILE}): the defaults` : `${POLICY_FILE} from ${dir}`}`
+  );
+  term.out(`  steps run in  ${dir}`);
+  const author = { login: AUTHOR, type: "User" };
+  let result2 = await print.event(
+    `@${AUTHOR} opens pull request #${PR_NUMBER} (pull_request opened)`,
+    () => handleEvent(env, { kind: "pull_request", action: "opened", number: PR_NUMBER, sender: author })
+  );
+  if (result2.state === "proposed") {
+    result2 = await proceed2(env, github, print, reviewer.login);
+    for (let round = 0; result2.state === "paused" && round < loaded.plan.steps.length; round++) {
+      term.out("");
+      term.out(`\u2014 the reviewer comments /proceed to confirm the checkpoint \u2014`);
+      result2 = await proceed2(env, github, print, reviewer.login);
+    }
+  }
+  print.end(result2);
+  return result2.state === "verified" ? 0 : 1;
+}
+async function proceed2(env, github, print, login) {
+  const comment = github.addComment(login, "/proceed");
+  const event = {
+    kind: "comment",
+    number: PR_NUMBER,
+    commentId: comment.id,
+    body: comment.body,
+    sender: { login, type: "User" }
+  };
+  return print.event(`@${login} comments "/proceed" (issue_comment created)`, () => handleEvent(env, event));
+}
+function reviewerFor(policyText) {
+  const fallback = { login: REVIEWER, permission: "write", teams: [] };
+  if (policyText === void 0) return fallback;
+  const parsed = parseYamlWithSchema(policyText, POLICY_FILE, policySchema);
+  if (!parsed.ok) return fallback;
+  const { approvers } = parsed.value;
+  const listed = approvers.users.find((u) => u.toLowerCase() !== AUTHOR);
+  return { login: listed ?? REVIEWER, permission: approvers.permission, teams: approvers.teams };
+}
+function short2(sha) {
+  return sha.slice(0, 7);
+}
+var Transcript = class {
+  constructor(term, quiet) {
+    this.term = term;
+    this.quiet = quiet;
+  }
+  term;
+  quiet;
+  github;
+  section = 0;
+  async event(title, run2) {
+    this.section++;
+    this.term.out("");
+    this.term.out(`\u2550\u2550\u2550 ${this.section}. ${title} \u2550\u2550\u2550`);
+    this.term.out("");
+    const result2 = await run2();
+    this.term.out(
+      `\u2192 ${result2.state === "none" ? "no plan state" : `state: ${result2.state}`} \u2014 ${result2.summary}`
+    );
+    return result2;
+  }
+  write(w) {
+    switch (w.kind) {
+      case "review":
+        this.body(`review posted (event COMMENT on ${short2(w.commitId ?? "")})${stateOf(w.body)}`, w.body);
+        return;
+      case "review-edit":
+        this.line(`review edited${stateOf(w.body)}`);
+        return;
+      case "comment":
+        this.body("comment posted", w.body);
+        return;
+      case "reaction": {
+        const on = this.github?.comments().find((c) => c.id === w.commentId);
+        this.line(
+          `reaction ${REACTION[w.content]} on ${on?.user ? `@${on.user.login}'s` : "the"} comment ${JSON.stringify(on?.body.split("\n")[0] ?? "")}`
+        );
+        return;
+      }
+      case "check-run":
+      case "check-run-update":
+        this.check(w);
+        return;
+      case "ref":
+        if (w.ref.includes("/proceed/locks/"))
+          this.line(`${w.action === "delete" ? "lock released" : "lock taken"}: ${w.ref}`);
+        return;
+      case "commit":
+        return;
+    }
+  }
+  end(result2) {
+    const review = this.github?.reviews().find((r) => r.user?.login === BOT);
+    this.term.out("");
+    if (review && !this.quiet) {
+      this.term.out(`\u2550\u2550\u2550 The review at the end${stateOf(review.body)} \u2550\u2550\u2550`);
+      this.term.out("");
+      this.term.out(shortenMarker(review.body));
+      this.term.out("");
+    }
+    const gate = this.github?.checkRuns().filter((c) => c.name === "proceed/verify").at(-1);
+    const verdict = result2.state === "verified" ? "verified: every step and every verification passed" : result2.state === "failed" || result2.state === "verify-failed" ? `${result2.state}${result2.nextStep ? ` at step ${result2.nextStep}` : ""}; the bot now waits for /retry or /cancel, and the simulation ends here` : result2.state === "paused" ? "still paused at a checkpoint" : result2.state === "none" ? "nothing to execute" : `${result2.state}, not verified`;
+    this.term.out(`Result: ${verdict}.`);
+    if (gate) this.term.out(`proceed/verify (the check branch protection requires): ${checkState(gate)}.`);
+  }
+  line(text) {
+    this.term.out(`\u25B8 ${text}`);
+  }
+  /** A review or comment: its Markdown between rules, exactly as posted (the state marker shortened). */
+  body(head, markdown) {
+    if (this.quiet) {
+      const first = markdown.split("\n").find((l) => l.trim()) ?? "";
+      this.line(`${head}: ${first.trim()}`);
+      return;
+    }
+    this.line(head);
+    this.term.out(RULE);
+    this.term.out(shortenMarker(markdown));
+    this.term.out(RULE);
+  }
+  /**
+   * A check run: name, status or conclusion, and title; then its summary, the log's tail and the
+   * annotations, as far as this write sent them, indented.
+   */
+  check(run2) {
+    const created = run2.kind === "check-run";
+    this.line(
+      `check run ${run2.name} ${created ? "created" : "updated"}: ${checkState(run2)} \u2014 ${run2.title ?? "(no title)"}`
+    );
+    if (this.quiet) return;
+    const sent = created ? run2 : run2.update;
+    if (sent.summary) this.term.out(indent(sent.summary));
+    if (sent.text) this.term.out(`
+${indent(sent.text)}`);
+    for (const a of sent.annotations ?? []) {
+      this.term.out(`    ${a.annotation_level} at ${a.path}:${a.start_line}: ${a.message}`);
+    }
+  }
+};
+function checkState(run2) {
+  return run2.status === "completed" ? `completed, ${run2.conclusion ?? "no conclusion"}` : run2.status.replace("_", " ");
+}
+function stateOf(body) {
+  const state = decodeState(body)?.state;
+  return state ? ` \u2014 state ${state}` : "";
+}
+function shortenMarker(body) {
+  return body.replace(MARKER2, "<!-- proceed:state \u2026 (the hidden state marker, shortened here) -->");
+}
+function indent(text) {
+  return text.split("\n").map((l) => l ? `    ${l}` : "").join("\n");
+}
 
 // package.json
 var package_default = {
@@ -29777,12 +34581,17 @@ Commands:
   run FILE [--yes] [--from STEP] [--cwd DIR] [--quiet]
                                 show the plan, ask for approval, execute the steps with live progress,
                                 pause at checkpoints, run the verify phase and report
+  simulate FILE [--cwd DIR] [--quiet]
+                                the whole pull-request flow offline: a pull request adds FILE, a reviewer
+                                comments /proceed (and again at each checkpoint), the steps run locally;
+                                prints exactly the review, check runs and comments the bot would post
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
       --from STEP  start at STEP (an id or a 1-based number); earlier steps count as done
       --cwd DIR    the directory steps run in (default: the current directory)
-  -q, --quiet      do not echo the steps' output, only their progress
+  -q, --quiet      run: do not echo the steps' output, only their progress;
+                   simulate: one line per post instead of its Markdown
   -h, --help       this text
   -v, --version    the version
 
@@ -29836,6 +34645,9 @@ ${USAGE}`);
           { yes: !!values.yes, from: values.from, cwd: values.cwd, quiet: !!values.quiet },
           term
         );
+      case "simulate":
+        if (files.length !== 1) throw new UsageError("simulate takes exactly one plan file");
+        return await simulate(files[0], term, { cwd: values.cwd, quiet: !!values.quiet });
       case void 0:
         throw new UsageError("no command given");
       default:
@@ -29851,30 +34663,30 @@ ${USAGE}`);
     throw err;
   }
 }
-function report(result, term) {
-  for (const d of result.ok ? [] : result.errors) term.out(formatDiagnostic(d));
-  for (const d of result.warnings) term.out(formatDiagnostic(d));
+function report(result2, term) {
+  for (const d of result2.ok ? [] : result2.errors) term.out(formatDiagnostic(d));
+  for (const d of result2.warnings) term.out(formatDiagnostic(d));
 }
 async function validate2(files, term) {
   let invalid = 0;
   for (const file2 of files) {
-    const result = await loadPlanFile(file2);
-    report(result, term);
-    if (!result.ok) invalid++;
+    const result2 = await loadPlanFile(file2);
+    report(result2, term);
+    if (!result2.ok) invalid++;
     else {
-      const w = result.warnings.length;
-      term.out(`${file2}: valid, ${result.plan.steps.length} step(s)${w ? `, ${w} warning(s)` : ""}`);
+      const w = result2.warnings.length;
+      term.out(`${file2}: valid, ${result2.plan.steps.length} step(s)${w ? `, ${w} warning(s)` : ""}`);
     }
   }
   return invalid ? EXIT.failed : EXIT.ok;
 }
 async function render(file2, term) {
-  const result = await loadPlanFile(file2);
-  if (!result.ok) {
-    report(result, term);
+  const result2 = await loadPlanFile(file2);
+  if (!result2.ok) {
+    report(result2, term);
     return EXIT.failed;
   }
-  term.out(renderReview(result.plan, { planPath: file2, state: "proposed" }));
+  term.out(renderReview(result2.plan, { planPath: file2, state: "proposed" }));
   return EXIT.ok;
 }
 async function run(file2, opts, term) {
@@ -29912,20 +34724,20 @@ async function run(file2, opts, term) {
   const progress = new Progress(term, plan, { quiet: opts.quiet });
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
-  const planPath = resolve2(file2);
+  const planPath = resolve3(file2);
   try {
-    const result = await executePlan({
+    const result2 = await executePlan({
       plan,
       source,
       approvedHash: hash2,
       planPath,
-      cwd: resolve2(opts.cwd ?? process.cwd()),
+      cwd: resolve3(opts.cwd ?? process.cwd()),
       done,
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),
       guard: async () => {
-        const now = await readFile2(planPath, "utf8").catch(() => "");
-        return planHash(now) === hash2 ? void 0 : `${file2} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
+        const now2 = await readFile4(planPath, "utf8").catch(() => "");
+        return planHash(now2) === hash2 ? void 0 : `${file2} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
       },
       onCheckpoint: async (step, index) => {
         progress.pause();
@@ -29942,9 +34754,9 @@ async function run(file2, opts, term) {
         ]);
         return answer === "y" ? "proceed" : answer === "c" ? "cancel" : "pause";
       },
-      onFailure: async (step, result2, index) => {
+      onFailure: async (step, result3, index) => {
         progress.pause();
-        const why = result2.status === "timed-out" ? "timed out" : `failed (exit ${result2.exitCode ?? result2.signal})`;
+        const why = result3.status === "timed-out" ? "timed out" : `failed (exit ${result3.exitCode ?? result3.signal})`;
         term.out(`\u26D4 STOP: step ${index + 1} "${step.name}" ${why}. The plan assumed it would succeed.`);
         if (!term.interactive || opts.yes) return "stop";
         const choices = [["r", "retry it"]];
@@ -29956,18 +34768,18 @@ async function run(file2, opts, term) {
     });
     progress.finish();
     term.out("");
-    term.out(renderReportText(plan, result.results, result.verify));
-    if (result.outcome === "paused" && result.next) {
+    term.out(renderReportText(plan, result2.results, result2.verify));
+    if (result2.outcome === "paused" && result2.next) {
       term.out(
-        `Paused before step ${result.next.index + 1} ("${result.next.stepId}"). Resume with: proceed run ${file2} --from ${result.next.stepId}`
+        `Paused before step ${result2.next.index + 1} ("${result2.next.stepId}"). Resume with: proceed run ${file2} --from ${result2.next.stepId}`
       );
-    } else if (result.outcome !== "verified" && result.next) {
+    } else if (result2.outcome !== "verified" && result2.next) {
       term.out(
-        `Stopped at step ${result.next.index + 1} ("${result.next.stepId}")${result.reason ? `: ${result.reason}` : ""}.`
+        `Stopped at step ${result2.next.index + 1} ("${result2.next.stepId}")${result2.reason ? `: ${result2.reason}` : ""}.`
       );
-      term.out(`Fix the cause, then resume with: proceed run ${file2} --from ${result.next.stepId}`);
-    } else if (result.reason) term.out(result.reason);
-    return result.outcome === "verified" ? EXIT.ok : EXIT.failed;
+      term.out(`Fix the cause, then resume with: proceed run ${file2} --from ${result2.next.stepId}`);
+    } else if (result2.reason) term.out(result2.reason);
+    return result2.outcome === "verified" ? EXIT.ok : EXIT.failed;
   } catch (err) {
     progress.finish();
     if (err instanceof PlanChangedError) {

@@ -50608,6 +50608,7 @@ var commentPayload = external_exports.object({
 var checkRunPayload = external_exports.object({
   action: external_exports.string(),
   check_run: external_exports.object({
+    id: external_exports.number(),
     head_sha: external_exports.string(),
     pull_requests: external_exports.array(external_exports.object({ number: external_exports.number().int().positive() }))
   }),
@@ -50677,6 +50678,7 @@ function toGateEvent(name, payload) {
         kind: "button",
         number: pr.number,
         identifier: p.data.requested_action.identifier,
+        checkRunId: p.data.check_run.id,
         headSha: p.data.check_run.head_sha,
         sender: p.data.sender
       };
@@ -52278,6 +52280,237 @@ function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
+// src/gate/state.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var approvalSchema = external_exports.object({
+  by: external_exports.string(),
+  via: external_exports.enum(["review", "comment", "button"]),
+  at: external_exports.string(),
+  headSha: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string()
+});
+var storedStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  state: external_exports.enum(LIFECYCLE_STATES),
+  planPath: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string(),
+  headSha: external_exports.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: external_exports.array(external_exports.string()).default([]),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: external_exports.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: external_exports.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: external_exports.string().max(300).optional(),
+  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
+  handled: external_exports.array(external_exports.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: external_exports.object({
+    command: external_exports.enum(["proceed", "retry", "skip", "rollback"]),
+    by: external_exports.string(),
+    headSha: external_exports.string()
+  }).optional()
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  const trimmed = { ...state, handled: state.handled.slice(-HANDLED_KEPT) };
+  return `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/gate/view.ts
+var CHECK_PLAN = "proceed/plan";
+var CHECK_VERIFY = "proceed/verify";
+function stepCheckName(stepId) {
+  return `proceed/${stepId}`;
+}
+function stepExternalId(planHash2, stepId) {
+  return `${planHash2.slice(0, 40)}:${stepId}`;
+}
+async function loadView(env, number4) {
+  const { port } = env;
+  const pr = await port.getPullRequest(number4);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number4),
+    port.listReviews(number4),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha)
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : void 0;
+  const found = discoverPlan(files, env.planGlobs);
+  let plan;
+  if (found.kind !== "one") plan = found;
+  else {
+    const file2 = await port.readFile(found.path, pr.headSha);
+    if (!file2) plan = { kind: "none" };
+    else {
+      const parsed = parsePlan(file2.content, found.path);
+      plan = parsed.ok ? {
+        kind: "valid",
+        path: found.path,
+        blobSha: file2.sha,
+        plan: parsed.plan,
+        source: parsed.source,
+        hash: parsed.hash,
+        warnings: parsed.warnings
+      } : {
+        kind: "invalid",
+        path: found.path,
+        blobSha: file2.sha,
+        errors: parsed.errors,
+        warnings: parsed.warnings
+      };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+function ownReview(reviews, botLogin) {
+  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own2.find((r) => decodeState(r.body)) ?? own2[0];
+}
+function bound(stored, view) {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== "valid") return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
+}
+function freshState(view) {
+  const plan = view.plan.kind === "valid" ? view.plan : void 0;
+  return {
+    v: 1,
+    state: "proposed",
+    planPath: plan?.path ?? "",
+    planBlob: plan?.blobSha ?? "",
+    planHash: plan?.hash ?? "",
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: []
+  };
+}
+function bindingAfterPush(view) {
+  if (view.plan.kind !== "valid") return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    return {
+      stored: {
+        ...fresh,
+        state: "approved",
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: void 0
+      }
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+  };
+}
+function stepChecks(checks, planHash2, stepIds) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const id of stepIds) {
+    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/gate/buttons.ts
+var BUTTONS = {
+  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
+  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
+  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
+};
+function buttons(env, ...commands) {
+  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+}
+function liveButtons(check2, checks, stored, plan) {
+  const state = stored?.state ?? "proposed";
+  if (check2.name === CHECK_VERIFY) {
+    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+    if (newest?.id !== check2.id) return [];
+    if (check2.status !== "completed")
+      return (state === "proposed" || state === "approved") && !stored?.requested ? ["proceed"] : [];
+    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
+  }
+  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
+  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
+  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
+  const current = stored?.next === stepId;
+  if (check2.conclusion === "action_required")
+    return state === "paused" && current && !stored?.requested ? ["proceed", "cancel"] : [];
+  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
+    return state === "failed" && current && !stored?.requested ? ["retry", "cancel"] : [];
+  return [];
+}
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
+function cancelRequestComment(login) {
+  return `### \u2298 Cancel requested
+
+${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
+
+<!-- proceed:cancel-request by=${login} -->`;
+}
+function cancelRequestedBy(body) {
+  return CANCEL_REQUEST.exec(body)?.[1];
+}
+
 // src/gate/execute.ts
 import { readFile } from "node:fs/promises";
 import { join as join2 } from "node:path";
@@ -53864,188 +54097,6 @@ function howToProceed(plan, opts, budget) {
 ${lines.join("\n")}`;
 }
 
-// src/gate/state.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var approvalSchema = external_exports.object({
-  by: external_exports.string(),
-  via: external_exports.enum(["review", "comment", "button"]),
-  at: external_exports.string(),
-  headSha: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string()
-});
-var storedStateSchema = external_exports.object({
-  v: external_exports.literal(1),
-  state: external_exports.enum(LIFECYCLE_STATES),
-  planPath: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string(),
-  headSha: external_exports.string(),
-  approval: approvalSchema.optional(),
-  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: external_exports.array(external_exports.string()).default([]),
-  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: external_exports.string().optional(),
-  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: external_exports.string().optional(),
-  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: external_exports.string().max(300).optional(),
-  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
-  handled: external_exports.array(external_exports.number()).default([])
-});
-
-// src/gate/marker.ts
-var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
-var HANDLED_KEPT = 20;
-function encodeState(state) {
-  const trimmed = { ...state, handled: state.handled.slice(-HANDLED_KEPT) };
-  return `
-
-<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
-}
-function decodeState(body) {
-  const m = MARKER.exec(body);
-  if (!m) return void 0;
-  try {
-    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
-// src/gate/view.ts
-var CHECK_PLAN = "proceed/plan";
-var CHECK_VERIFY = "proceed/verify";
-function stepCheckName(stepId) {
-  return `proceed/${stepId}`;
-}
-function stepExternalId(planHash2, stepId) {
-  return `${planHash2.slice(0, 40)}:${stepId}`;
-}
-async function loadView(env, number4) {
-  const { port } = env;
-  const pr = await port.getPullRequest(number4);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number4),
-    port.listReviews(number4),
-    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
-    port.readFile(env.policyPath, pr.baseSha)
-  ]);
-  let policy = DEFAULT_POLICY;
-  let policyErrors = [];
-  if (policyFile) {
-    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
-    if (parsed.ok) policy = parsed.value;
-    else policyErrors = parsed.errors;
-  }
-  const review = ownReview(reviews, env.botLogin);
-  const stored = review ? decodeState(review.body) : void 0;
-  const found = discoverPlan(files, env.planGlobs);
-  let plan;
-  if (found.kind !== "one") plan = found;
-  else {
-    const file2 = await port.readFile(found.path, pr.headSha);
-    if (!file2) plan = { kind: "none" };
-    else {
-      const parsed = parsePlan(file2.content, found.path);
-      plan = parsed.ok ? {
-        kind: "valid",
-        path: found.path,
-        blobSha: file2.sha,
-        plan: parsed.plan,
-        source: parsed.source,
-        hash: parsed.hash,
-        warnings: parsed.warnings
-      } : {
-        kind: "invalid",
-        path: found.path,
-        blobSha: file2.sha,
-        errors: parsed.errors,
-        warnings: parsed.warnings
-      };
-    }
-  }
-  return { pr, policy, policyErrors, plan, review, stored };
-}
-function ownReview(reviews, botLogin) {
-  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
-  return own2.find((r) => decodeState(r.body)) ?? own2[0];
-}
-function bound(stored, view) {
-  const a = stored.approval;
-  if (!a || view.plan.kind !== "valid") return false;
-  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
-    return false;
-  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
-}
-function freshState(view) {
-  const plan = view.plan.kind === "valid" ? view.plan : void 0;
-  return {
-    v: 1,
-    state: "proposed",
-    planPath: plan?.path ?? "",
-    planBlob: plan?.blobSha ?? "",
-    planHash: plan?.hash ?? "",
-    headSha: view.pr.headSha,
-    confirmed: [],
-    handled: []
-  };
-}
-function bindingAfterPush(view) {
-  if (view.plan.kind !== "valid") return { stored: view.stored };
-  const prev = view.stored;
-  if (!prev) return { stored: freshState(view) };
-  const headMoved = prev.headSha !== view.pr.headSha;
-  const fresh = {
-    ...prev,
-    planPath: view.plan.path,
-    planBlob: view.plan.blobSha,
-    planHash: view.plan.hash,
-    headSha: view.pr.headSha
-  };
-  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
-  if (bound(prev, view)) {
-    if (!headMoved) return { stored: fresh };
-    return {
-      stored: {
-        ...fresh,
-        state: "approved",
-        approval: { ...prev.approval, headSha: view.pr.headSha },
-        confirmed: [],
-        next: void 0
-      }
-    };
-  }
-  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
-  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
-  return {
-    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
-  };
-}
-function stepChecks(checks, planHash2, stepIds) {
-  const byStep = /* @__PURE__ */ new Map();
-  for (const id of stepIds) {
-    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
-    if (newest) byStep.set(id, newest);
-  }
-  return byStep;
-}
-function short(sha) {
-  return sha.slice(0, 7);
-}
-
 // src/gate/publish.ts
 function result(view, summary2, stored = view.stored) {
   return {
@@ -54151,7 +54202,8 @@ ${warnings.map((w) => `- ${codeSpan(formatDiagnostic(w))}`).join("\n")}` : ""),
     await upsertCheck(env, checks, sha, CHECK_VERIFY, {
       status: "queued",
       title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit."
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
     });
   }
   return result(view, `Plan ${path}: ${stored.state}.`, stored);
@@ -54214,7 +54266,8 @@ async function upsertCheck(env, checks, sha, name, update) {
     ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
     ...status2 === "in_progress" ? { startedAt: now2 } : {},
     ...update.annotations ? { annotations: update.annotations } : {},
-    ...update.externalId ? { externalId: update.externalId } : {}
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
   };
   if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
     await env.port.updateCheckRun(newest.id, input2);
@@ -54262,10 +54315,7 @@ async function executeApproved(env, view, stored, trigger, by) {
   const number4 = view.pr.number;
   const sha = view.pr.headSha;
   const runner = env.runner;
-  if (!runner) {
-    await writeReview(env, view, reviewBody(view, stored, await port.listCheckRuns(sha)), stored);
-    return result(view, `Approved by ${by}; this door does not execute plans.`, stored);
-  }
+  if (!runner) return handOff(env, view, stored, trigger, by);
   const lock = await acquireLock(port, {
     number: number4,
     headSha: sha,
@@ -54316,6 +54366,14 @@ async function runLocked(env, view, prior, trigger, runner) {
     confirmed: [...confirmed]
   };
   await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
   const workspace = await runner.workspace(sha, number4);
   if (!workspace.ok) {
     stored = { ...prior };
@@ -54406,7 +54464,8 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         startedAt: event.startedAt,
         externalId: stepExternalId(hash2, event.step.id),
         title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
-        summary: `${codeSpan(event.step.name)} started.`
+        summary: `${codeSpan(event.step.name)} started.`,
+        ...buttons(env, "cancel")
       });
       stepRuns.set(event.step.id, created.id);
       return;
@@ -54415,12 +54474,14 @@ async function publishEvent(env, view, checks, stepRuns, event) {
       const output2 = stepOutput(event.step, event.index, view.plan.plan, event.result);
       const id = stepRuns.get(event.step.id);
       stepRuns.delete(event.step.id);
+      const failed = event.result.status === "failure" || event.result.status === "timed-out";
       if (id !== void 0) {
         await port.updateCheckRun(id, {
           status: "completed",
           conclusion: conclusionOf(event.result),
           completedAt: (/* @__PURE__ */ new Date()).toISOString(),
-          ...output2
+          ...output2,
+          ...failed ? buttons(env, "retry", "cancel") : buttons(env)
         });
       } else {
         await port.createCheckRun({
@@ -54445,14 +54506,16 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         externalId: stepExternalId(hash2, event.step.id),
         completedAt: (/* @__PURE__ */ new Date()).toISOString(),
         title: "Checkpoint: waiting for /proceed",
-        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`
+        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
+        ...buttons(env, "proceed", "cancel")
       });
       return;
     case "verify-started":
       await upsertCheck(env, checks, sha, CHECK_VERIFY, {
         status: "in_progress",
         title: "Verifying",
-        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run."
+        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
+        ...buttons(env)
       });
       return;
     case "verify-finished": {
@@ -54466,7 +54529,8 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
         text: clipText(failures.map((c) => `### ${c.id}
 
-${logBlock(c.tail.slice(-8e3))}`).join("\n\n"))
+${logBlock(c.tail.slice(-8e3))}`).join("\n\n")),
+        ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
       });
       return;
     }
@@ -54482,7 +54546,8 @@ async function concludeGate(env, view, checks, report) {
       await upsertCheck(env, checks, sha, CHECK_VERIFY, {
         status: "queued",
         title: `Paused${at}`,
-        summary: `Paused at a checkpoint${at}; \`/proceed\` resumes. This check passes only when every step and verification passed.`
+        summary: `Paused at a checkpoint${at}; \`/proceed\` resumes. This check passes only when every step and verification passed.`,
+        ...buttons(env)
       });
       return;
     case "failed":
@@ -54492,7 +54557,8 @@ async function concludeGate(env, view, checks, report) {
         title: report.outcome === "failed" ? `Failed${at}` : `Cancelled${at}`,
         summary: `${report.reason ? `${escapeReason(report.reason)}
 
-` : ""}The steps did not all succeed on ${codeSpan(short(sha))}, so this commit is not verified.`
+` : ""}The steps did not all succeed on ${codeSpan(short(sha))}, so this commit is not verified.`,
+        ...buttons(env)
       });
       return;
     default:
@@ -54600,6 +54666,11 @@ function watchWhileRunning(env, view, runner) {
     if (pr.headSha !== view.pr.headSha)
       return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
+      }
       const parsed = parseComment(c.body);
       if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
       const actor = await actorOf(env, view.policy, c.user, "cancel");
@@ -54673,7 +54744,8 @@ async function cancelPlan(env, view, stored, by) {
   await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
     conclusion: "cancelled",
     title: "Cancelled",
-    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   return result(view, `Cancelled by ${by}.`, next);
@@ -54700,7 +54772,7 @@ async function rollbackPlan(env, view, stored, by) {
     );
     return result(view, "Nothing to roll back.");
   }
-  if (!runner) return result(view, "This door does not execute plans.");
+  if (!runner) return handOff(env, view, stored, "rollback", by);
   const lock = await acquireLock(port, {
     number: number4,
     headSha: sha,
@@ -54779,7 +54851,8 @@ ${codeSpan(outcome.spawnError)}` : ""}`,
       title: failed ? "Rollback failed" : "Rolled back",
       summary: `Rolled back at the request of ${codeSpan(by)}:
 
-${lines.join("\n")}`
+${lines.join("\n")}`,
+      ...buttons(env)
     });
     await writeReview(env, view, reviewBody(view, next, fresh), next);
     await port.createComment(
@@ -54794,6 +54867,15 @@ ${lines.join("\n")}`
   } finally {
     await lock.lock.release();
   }
+}
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
+  return {
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: requested
+  };
 }
 
 // src/gate/help.ts
@@ -54852,13 +54934,7 @@ async function handleEvent(env, event) {
     case "comment":
       return onComment(env, event);
     case "button":
-      return onCommand(
-        env,
-        await loadView(env, event.number),
-        event.identifier,
-        event.sender,
-        "button"
-      );
+      return onButton(env, event);
   }
 }
 async function onPush(env, number4) {
@@ -54917,6 +54993,29 @@ async function onComment(env, event) {
   }
   return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId);
 }
+async function onButton(env, event) {
+  const view = await loadView(env, event.number);
+  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+  if (event.headSha !== view.pr.headSha) {
+    return result(
+      view,
+      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+    );
+  }
+  if (view.plan.kind === "valid" && !view.policyErrors.length) {
+    const checks = await env.port.listCheckRuns(view.pr.headSha);
+    const check2 = checks.find((c) => c.id === event.checkRunId);
+    const live = check2 ? liveButtons(check2, checks, view.stored, {
+      hash: view.plan.hash,
+      stepIds: view.plan.plan.steps.map((s) => s.id)
+    }) : [];
+    if (!live.some((command3) => command3 === event.identifier)) {
+      return result(view, `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`);
+    }
+  }
+  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+  return onCommand(env, view, command2, event.sender, "button");
+}
 async function onCommand(env, view, command2, sender2, door, commentId) {
   const number4 = view.pr.number;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
@@ -54968,7 +55067,7 @@ async function onCommand(env, view, command2, sender2, door, commentId) {
       if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
       return executeApproved(env, valid, stored, "skip", sender2.login);
     case "cancel":
-      return cancel(env, valid, stored, sender2.login);
+      return cancel(env, valid, stored, sender2.login, door);
     case "rollback":
       if (stored.state === "executing") {
         await env.port.createComment(
@@ -55015,17 +55114,18 @@ async function proceed(env, view, stored, login, door) {
   }
   return executeApproved(env, view, next, "proceed", login);
 }
-async function cancel(env, view, stored, login) {
+async function cancel(env, view, stored, login, door) {
   if (["proposed", "verified", "cancelled"].includes(stored.state))
     return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing" && env.runner) {
+  if (stored.state === "executing") {
     const lock = await acquireLock(env.port, {
       number: view.pr.number,
       headSha: view.pr.headSha,
-      holder: env.runner.holder,
+      holder: env.runner?.holder ?? { kind: "app", id: env.botLogin },
       maxAgeMs: Number.MAX_SAFE_INTEGER
     });
     if (!lock.acquired) {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
       return result(
         view,
         `Cancel requested by ${login}; the running execution stops at its next check.`,

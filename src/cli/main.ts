@@ -11,6 +11,7 @@ import { executePlan, PlanChangedError } from '../execute/executor.js';
 import type { CheckpointDecision, FailureDecision } from '../execute/events.js';
 import { Terminal } from './terminal.js';
 import { Progress } from './progress.js';
+import { simulate } from './simulate.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 const USAGE = `Usage: proceed <command> [options]
@@ -21,12 +22,17 @@ Commands:
   run FILE [--yes] [--from STEP] [--cwd DIR] [--quiet]
                                 show the plan, ask for approval, execute the steps with live progress,
                                 pause at checkpoints, run the verify phase and report
+  simulate FILE [--cwd DIR] [--quiet]
+                                the whole pull-request flow offline: a pull request adds FILE, a reviewer
+                                comments /proceed (and again at each checkpoint), the steps run locally;
+                                prints exactly the review, check runs and comments the bot would post
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
       --from STEP  start at STEP (an id or a 1-based number); earlier steps count as done
       --cwd DIR    the directory steps run in (default: the current directory)
-  -q, --quiet      do not echo the steps' output, only their progress
+  -q, --quiet      run: do not echo the steps' output, only their progress;
+                   simulate: one line per post instead of its Markdown
   -h, --help       this text
   -v, --version    the version
 
@@ -81,6 +87,9 @@ export async function main(argv: string[], term: Terminal = Terminal.fromProcess
           { yes: !!values.yes, from: values.from, cwd: values.cwd, quiet: !!values.quiet },
           term,
         );
+      case 'simulate':
+        if (files.length !== 1) throw new UsageError('simulate takes exactly one plan file');
+        return await simulate(files[0]!, term, { cwd: values.cwd, quiet: !!values.quiet });
       case undefined:
         throw new UsageError('no command given');
       default:

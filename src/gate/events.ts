@@ -9,7 +9,15 @@ export type GateEvent =
   | { kind: 'pull_request'; action: string; number: number; sender: Sender }
   | { kind: 'review'; number: number; reviewId: number; state: string; commitId: string; sender: Sender }
   | { kind: 'comment'; number: number; commentId: number; body: string; sender: Sender }
-  | { kind: 'button'; number: number; identifier: string; headSha: string; sender: Sender };
+  | {
+      kind: 'button';
+      number: number;
+      identifier: string;
+      /** The check run the button was pressed on, and the commit it belongs to. */
+      checkRunId: number;
+      headSha: string;
+      sender: Sender;
+    };
 
 export interface Sender {
   login: string;
@@ -48,6 +56,7 @@ const commentPayload = z.object({
 const checkRunPayload = z.object({
   action: z.string(),
   check_run: z.object({
+    id: z.number(),
     head_sha: z.string(),
     pull_requests: z.array(z.object({ number: z.number().int().positive() })),
   }),
@@ -121,6 +130,7 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
         kind: 'button',
         number: pr.number,
         identifier: p.data.requested_action.identifier,
+        checkRunId: p.data.check_run.id,
         headSha: p.data.check_run.head_sha,
         sender: p.data.sender,
       };

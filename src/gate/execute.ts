@@ -10,10 +10,11 @@ import type { Plan, Step } from '../plan/schema.js';
 import { clipStart, codeSpan, fencedBlock, formatCount } from '../render/markdown.js';
 import { renderReport } from '../render/report.js';
 import { authorize } from './authorize.js';
+import { buttons, cancelRequestedBy } from './buttons.js';
 import { parseComment } from './commands.js';
 import { mergeVerify } from './policy.js';
 import { refusal, result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
-import type { LifecycleState, StoredState } from './state.js';
+import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import { actorOf } from './actor.js';
 import {
   CHECK_VERIFY,
@@ -51,10 +52,7 @@ export async function executeApproved(
   const number = view.pr.number;
   const sha = view.pr.headSha;
   const runner = env.runner;
-  if (!runner) {
-    await writeReview(env, view, reviewBody(view, stored, await port.listCheckRuns(sha)), stored);
-    return result(view, `Approved by ${by}; this door does not execute plans.`, stored);
-  }
+  if (!runner) return handOff(env, view, stored, trigger, by);
 
   const lock = await acquireLock(port, {
     number,
@@ -117,6 +115,15 @@ async function runLocked(
     confirmed: [...confirmed],
   };
   await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: 'queued',
+      title: 'Executing the approved plan',
+      summary:
+        'This check concludes `success` only when every step and every verification of the approved plan passed on this commit.',
+      ...buttons(env),
+    });
+  }
 
   const workspace = await runner.workspace(sha, number);
   if (!workspace.ok) {
@@ -223,6 +230,7 @@ async function publishEvent(
         externalId: stepExternalId(hash, event.step.id),
         title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
         summary: `${codeSpan(event.step.name)} started.`,
+        ...buttons(env, 'cancel'),
       });
       stepRuns.set(event.step.id, created.id);
       return;
@@ -231,12 +239,14 @@ async function publishEvent(
       const output = stepOutput(event.step, event.index, view.plan.plan, event.result);
       const id = stepRuns.get(event.step.id);
       stepRuns.delete(event.step.id);
+      const failed = event.result.status === 'failure' || event.result.status === 'timed-out';
       if (id !== undefined) {
         await port.updateCheckRun(id, {
           status: 'completed',
           conclusion: conclusionOf(event.result),
           completedAt: new Date().toISOString(),
           ...output,
+          ...(failed ? buttons(env, 'retry', 'cancel') : buttons(env)),
         });
       } else {
         // A step that never started (cancelled, skipped) still gets its check run.
@@ -263,6 +273,7 @@ async function publishEvent(
         completedAt: new Date().toISOString(),
         title: 'Checkpoint: waiting for /proceed',
         summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
+        ...buttons(env, 'proceed', 'cancel'),
       });
       return;
     case 'verify-started':
@@ -272,6 +283,7 @@ async function publishEvent(
         summary: event.names.length
           ? `Running ${event.names.map((n) => codeSpan(n)).join(', ')}.`
           : 'Nothing to run.',
+        ...buttons(env),
       });
       return;
     case 'verify-finished': {
@@ -288,6 +300,7 @@ async function publishEvent(
             : `${failures.length} check(s) failed`,
         summary: clipStart(lines.join('\n') || 'No checks to run; every step passed.', CHECK_TEXT_LIMIT).text,
         text: clipText(failures.map((c) => `### ${c.id}\n\n${logBlock(c.tail.slice(-8_000))}`).join('\n\n')),
+        ...(event.result.status === 'success' ? buttons(env) : buttons(env, 'retry')),
       });
       return;
     }
@@ -311,6 +324,7 @@ async function concludeGate(
         status: 'queued',
         title: `Paused${at}`,
         summary: `Paused at a checkpoint${at}; \`/proceed\` resumes. This check passes only when every step and verification passed.`,
+        ...buttons(env),
       });
       return;
     case 'failed':
@@ -319,6 +333,7 @@ async function concludeGate(
         conclusion: report.outcome === 'failed' ? 'failure' : 'cancelled',
         title: report.outcome === 'failed' ? `Failed${at}` : `Cancelled${at}`,
         summary: `${report.reason ? `${escapeReason(report.reason)}\n\n` : ''}The steps did not all succeed on ${codeSpan(short(sha))}, so this commit is not verified.`,
+        ...buttons(env),
       });
       return;
     default:
@@ -467,6 +482,12 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
     if (pr.headSha !== view.pr.headSha)
       return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
+      // A Cancel button pressed while this runs reaches it as the bot's own comment (see buttons.ts).
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
+      }
       const parsed = parseComment(c.body);
       if (parsed.kind !== 'command' || parsed.command !== 'cancel' || !c.user) continue;
       const actor = await actorOf(env, view.policy, c.user, 'cancel');
@@ -555,6 +576,7 @@ export async function cancelPlan(
     conclusion: 'cancelled',
     title: 'Cancelled',
     summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env),
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   return result(view, `Cancelled by ${by}.`, next);
@@ -590,7 +612,7 @@ export async function rollbackPlan(
     );
     return result(view, 'Nothing to roll back.');
   }
-  if (!runner) return result(view, 'This door does not execute plans.');
+  if (!runner) return handOff(env, view, stored, 'rollback', by);
   const lock = await acquireLock(port, {
     number,
     headSha: sha,
@@ -666,6 +688,7 @@ export async function rollbackPlan(
       conclusion: failed ? 'failure' : 'cancelled',
       title: failed ? 'Rollback failed' : 'Rolled back',
       summary: `Rolled back at the request of ${codeSpan(by)}:\n\n${lines.join('\n')}`,
+      ...buttons(env),
     });
     await writeReview(env, view, reviewBody(view, next, fresh), next);
     await port.createComment(
@@ -676,4 +699,26 @@ export async function rollbackPlan(
   } finally {
     await lock.lock.release();
   }
+}
+
+/**
+ * A door without a runner (the app with the `dispatch` executor) records the allowed run in the
+ * review as `requested`, bound to the head commit, and hands it back to be carried out elsewhere:
+ * the Action in `mode: execute` runs a request it finds there, and nothing else, so starting that
+ * workflow by hand cannot run, resume or retry anything nobody allowed.
+ */
+async function handOff(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  command: RunRequest['command'],
+  by: string,
+): Promise<GateResult> {
+  const requested: RunRequest = { command, by, headSha: view.pr.headSha };
+  const next: StoredState = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
+  return {
+    ...result(view, `/${command} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: { ...requested, planHash: view.plan.hash },
+  };
 }

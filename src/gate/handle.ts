@@ -3,7 +3,8 @@ import { parseDuration } from '../plan/duration.js';
 import { codeSpan } from '../render/markdown.js';
 import { actorOf } from './actor.js';
 import { authorize, type Door } from './authorize.js';
-import { parseComment, type CommandName } from './commands.js';
+import { cancelRequestComment, liveButtons } from './buttons.js';
+import { isCommandName, parseComment, type CommandName } from './commands.js';
 import type { GateEvent, Sender } from './events.js';
 import { cancelPlan, executeApproved, rollbackPlan, type Trigger } from './execute.js';
 import { renderHelp } from './help.js';
@@ -20,6 +21,7 @@ import {
 import type { LifecycleState, StoredState } from './state.js';
 import {
   bindingAfterPush,
+  bound,
   freshState,
   loadView,
   short,
@@ -55,14 +57,50 @@ export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateR
     case 'comment':
       return onComment(env, event);
     case 'button':
-      return onCommand(
-        env,
-        await loadView(env, event.number),
-        event.identifier as CommandName,
-        event.sender,
-        'button',
-      );
+      return onButton(env, event);
   }
+}
+
+/** What the app's dispatch tells the Action in `mode: execute`: which pull request, commit and plan. */
+export interface DispatchedRun {
+  number: number;
+  headSha: string;
+  planHash: string;
+}
+
+/**
+ * The Action's `mode: execute` (the app's `dispatch` executor): carries out the run the gate recorded
+ * in its review (see `handOff` in execute.ts), and only when it was asked for on exactly this commit,
+ * the plan is exactly the one named, and the approval still binds. Anything else is refused and fails
+ * the job, so a hand-started workflow runs nothing that nobody allowed.
+ */
+export async function executeRequested(env: GateEnv, run: DispatchedRun): Promise<GateResult> {
+  const view = await loadView(env, run.number);
+  const refuse = (why: string): GateResult => ({
+    ...result(view, `Refused to execute pull request #${run.number}: ${why}`),
+    failed: true,
+  });
+  if (view.pr.state !== 'open') return refuse('it is closed.');
+  const unusable = whyUnusable(env, view);
+  if (unusable) return refuse(unusable);
+  const valid = view as ValidView;
+  const stored = view.stored;
+  const request = stored?.requested;
+  if (!stored || !request) {
+    return refuse(
+      "no run is waiting in the bot's review (it already ran, or nobody allowed one); comment `/proceed` on the pull request.",
+    );
+  }
+  if (run.headSha !== view.pr.headSha)
+    return refuse(`this run is for ${short(run.headSha)}, but the head is now ${short(view.pr.headSha)}.`);
+  if (request.headSha !== run.headSha)
+    return refuse(`the waiting run was allowed on ${short(request.headSha)}, not on ${short(run.headSha)}.`);
+  if (run.planHash !== valid.plan.hash)
+    return refuse(`the plan at ${short(run.headSha)} is not the plan this run is for (its hash differs).`);
+  if (!bound(stored, valid)) return refuse('the approval no longer holds for this commit and plan; approve again.');
+  const next: StoredState = { ...stored, requested: undefined };
+  if (request.command === 'rollback') return rollbackPlan(env, valid, next, request.by);
+  return executeApproved(env, valid, next, request.command, request.by);
 }
 
 /** Opened, reopened, ready for review, or a push: render the plan and check the approval's binding. */
@@ -133,6 +171,37 @@ async function onComment(env: GateEnv, event: Extract<GateEvent, { kind: 'commen
   return onCommand(env, view, parsed.command, event.sender, 'comment', event.commentId);
 }
 
+/**
+ * A check-run button: the command of whoever pressed it, if the button still means something there.
+ * A press on a superseded run, a second click, or a redelivered webhook is ignored without a word.
+ */
+async function onButton(env: GateEnv, event: Extract<GateEvent, { kind: 'button' }>): Promise<GateResult> {
+  const view = await loadView(env, event.number);
+  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+  if (event.headSha !== view.pr.headSha) {
+    return result(
+      view,
+      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`,
+    );
+  }
+  if (view.plan.kind === 'valid' && !view.policyErrors.length) {
+    const checks = await env.port.listCheckRuns(view.pr.headSha);
+    const check = checks.find((c) => c.id === event.checkRunId);
+    const live = check
+      ? liveButtons(check, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id),
+        })
+      : [];
+    if (!live.some((command) => command === event.identifier)) {
+      return result(view, `${pressed} no longer applies (the plan is ${view.stored?.state ?? 'proposed'}); ignored.`);
+    }
+  }
+  // Anything else is refused by `authorize` with a message, like a comment would be.
+  const command = isCommandName(event.identifier) ? event.identifier : 'help';
+  return onCommand(env, view, command, event.sender, 'button');
+}
+
 /** Every command, from a comment, a review or a button, goes through here: who may, then what it does. */
 async function onCommand(
   env: GateEnv,
@@ -197,7 +266,7 @@ async function onCommand(
       if (!['failed', 'paused'].includes(stored.state)) return nothingTo(env, valid, stored, 'skip');
       return executeApproved(env, valid, stored, 'skip', sender.login);
     case 'cancel':
-      return cancel(env, valid, stored, sender.login);
+      return cancel(env, valid, stored, sender.login, door);
     case 'rollback':
       if (stored.state === 'executing') {
         await env.port.createComment(
@@ -253,23 +322,29 @@ async function proceed(
   return executeApproved(env, view, next, 'proceed' satisfies Trigger, login);
 }
 
-/** `/cancel`: a running execution is stopped by its own watcher; anything else is cancelled here. */
+/**
+ * `/cancel`: a running execution is stopped by its own watcher, which reads the comments (a button
+ * press reaches it as the bot's comment); anything else is cancelled here.
+ */
 async function cancel(
   env: GateEnv,
   view: ValidView,
   stored: StoredState,
   login: string,
+  door: Door,
 ): Promise<GateResult> {
   if (['proposed', 'verified', 'cancelled'].includes(stored.state))
     return nothingTo(env, view, stored, 'cancel');
-  if (stored.state === 'executing' && env.runner) {
+  if (stored.state === 'executing') {
+    // Taken only to learn whether an execution is running; a door without a runner names the bot.
     const lock = await acquireLock(env.port, {
       number: view.pr.number,
       headSha: view.pr.headSha,
-      holder: env.runner.holder,
+      holder: env.runner?.holder ?? { kind: 'app', id: env.botLogin },
       maxAgeMs: Number.MAX_SAFE_INTEGER,
     });
     if (!lock.acquired) {
+      if (door === 'button') await env.port.createComment(view.pr.number, cancelRequestComment(login));
       return result(
         view,
         `Cancel requested by ${login}; the running execution stops at its next check.`,

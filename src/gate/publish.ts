@@ -1,11 +1,12 @@
 import { formatDiagnostic, type Diagnostic } from '../plan/diagnostics.js';
-import type { CheckAnnotation, CheckConclusion, CheckRunInfo } from '../github/port.js';
+import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } from '../github/port.js';
 import { codeSpan } from '../render/markdown.js';
 import { renderPlanProblem } from '../render/problem.js';
 import { renderReview, type StepDisplayStatus } from '../render/review.js';
+import { buttons } from './buttons.js';
 import { encodeState } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
-import type { LifecycleState, StoredState } from './state.js';
+import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import {
   CHECK_PLAN,
   CHECK_VERIFY,
@@ -27,6 +28,8 @@ export interface GateResult {
   summary: string;
   /** The completion report, when an execution ended. */
   report?: string;
+  /** A run that was allowed but that this door cannot execute (it has no runner): the door passes it on. */
+  handoff?: RunRequest & { planHash: string };
 }
 
 export function result(view: View, summary: string, stored = view.stored): GateResult {
@@ -141,6 +144,7 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
       title: stored.state === 'approved' ? 'Approved; waiting for execution' : 'Waiting for approval',
       summary:
         'This check concludes `success` only when every step and every verification of the approved plan passed on this commit.',
+      ...(stored.state === 'proposed' || stored.state === 'approved' ? buttons(env, 'proceed') : {}),
     });
   }
   return result(view, `Plan ${path}: ${stored.state}.`, stored);
@@ -213,6 +217,8 @@ export interface CheckUpdate {
   text?: string;
   annotations?: CheckAnnotation[];
   externalId?: string;
+  /** Buttons; an empty list removes those the check run had. */
+  actions?: CheckRunInput['actions'];
 }
 
 /**
@@ -238,6 +244,7 @@ export async function upsertCheck(
     ...(status === 'in_progress' ? { startedAt: now } : {}),
     ...(update.annotations ? { annotations: update.annotations } : {}),
     ...(update.externalId ? { externalId: update.externalId } : {}),
+    ...(update.actions ? { actions: update.actions } : {}),
   } as const;
   // A completed plan check is re-used when it is re-rendered; any other completed check is superseded.
   if (newest && (newest.status !== 'completed' || name === 'proceed/plan')) {

@@ -48,5 +48,19 @@ export const storedStateSchema = z.object({
   reason: z.string().max(300).optional(),
   /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
   handled: z.array(z.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: z
+    .object({
+      command: z.enum(['proceed', 'retry', 'skip', 'rollback']),
+      by: z.string(),
+      headSha: z.string(),
+    })
+    .optional(),
 });
 export type StoredState = z.infer<typeof storedStateSchema>;
+
+/** An execution recorded for another door to carry out (see `requested`). */
+export type RunRequest = NonNullable<StoredState['requested']>;

@@ -18,8 +18,13 @@ export interface GateEnv {
   policyPath: string;
   log: (line: string) => void;
   now?: () => Date;
-  /** How this door runs an approved plan; without one the gate approves but cannot execute. */
+  /**
+   * How this door runs an approved plan. Without one, an approved run is recorded in the review as
+   * `requested` and handed back in `GateResult.handoff`, for the door to pass on (the app's dispatch).
+   */
   runner?: PlanRunner;
+  /** Put Proceed, Retry and Cancel buttons on check runs: only a door that receives `check_run` events can answer them. */
+  buttons?: boolean;
 }
 
 /** The door's means to execute: a checkout of the approved commit, the lock's holder, the steps' environment. */

@@ -276,7 +276,8 @@ export class OctokitPort implements GitHubPort {
       });
       return 'created';
     } catch (err) {
-      if (status(err) === 422) return 'exists';
+      // 422 also answers an unknown object; only "Reference already exists" means someone holds it.
+      if (status(err) === 422 && /already exists/i.test((err as Error).message)) return 'exists';
       throw err;
     }
   }

@@ -43,7 +43,7 @@ function minutes(n: number): Date {
 describe('gitBlobSha', () => {
   it('computes the object id git computes for the same content', () => {
     expect(gitBlobSha('hello\n')).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
-    expect(gitBlobSha('')).toBe('e69de29bb2d1d6280b5b8c4c7bd9c93a2c2b0a2e');
+    expect(gitBlobSha('')).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
   });
 
   it('counts bytes, not characters, for text beyond ASCII', () => {
