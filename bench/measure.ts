@@ -30,7 +30,8 @@ export function median(values: readonly number[]): number {
 }
 
 export function ms(value: number): string {
-  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
+  if (Math.abs(value) < 1) return `${Math.round(value * 1000)} µs`;
+  return Math.abs(value) >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
 }
 
 export function ratio(value: number): string {
@@ -43,9 +44,7 @@ export function bytes(value: number): string {
   return `${value} B`;
 }
 
-/** Wall time of `f` in milliseconds, with its result. */
-export async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = performance.now();
-  const value = await f();
-  return { ms: performance.now() - start, value };
+/** A signed change in bytes, e.g. `+4.6 MiB`. */
+export function change(value: number): string {
+  return `${value < 0 ? '−' : '+'}${bytes(Math.abs(value))}`;
 }

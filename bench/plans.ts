@@ -8,7 +8,7 @@ export const PLAN_PATH = 'deploy/bench.plan.yml';
 export function trivialPlan(steps: number): string {
   const lines = ['version: 1', `title: Bench plan with ${steps} steps`, 'steps:'];
   for (let i = 1; i <= steps; i++)
-    lines.push(`  - id: step-${i}`, `    name: Step ${i}`, '    run: "true"', '    estimate: 1m');
+    lines.push(`  - id: step-${i}`, `    name: Step ${i}`, `    run: "true step-${i}"`, '    estimate: 1m');
   lines.push('verify:', '  tests: "true"');
   return `${lines.join('\n')}\n`;
 }
@@ -60,7 +60,10 @@ export function largestPlan(): string {
         `    checkpoint: ${i % 10 === 0}`,
       );
     }
-    out.push('verify:', ...Array.from({ length: 10 }, (_, i) => `  check-${i + 1}: ./scripts/check.sh ${i + 1}`));
+    out.push(
+      'verify:',
+      ...Array.from({ length: 10 }, (_, i) => `  check-${i + 1}: ./scripts/check.sh ${i + 1}`),
+    );
     return `${out.join('\n')}\n`;
   };
   const size = (lines: number) => Buffer.byteLength(build(lines));

@@ -1,5 +1,5 @@
 /** The benchmark table, as text for the terminal and as docs/benchmarks.md. */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { Row } from './measure.js';
 
 const HEADER = ['row', 'measured', 'compared with', 'ratio', 'target', 'holds'] as const;
@@ -40,6 +40,8 @@ export interface Machine {
   memory: string;
   node: string;
   platform: string;
+  /** The 1-minute load average when the report was written: how busy the machine was. */
+  load: number;
 }
 
 export function machine(): Machine {
@@ -50,6 +52,7 @@ export function machine(): Machine {
     memory: `${Math.round(totalmem() / 1024 / 1024 / 1024)} GiB`,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    load: loadavg()[0] ?? 0,
   };
 }
 
@@ -75,6 +78,7 @@ export function markdownReport(c: ReportContext): string {
     `- Date: ${c.date.toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
     `- Machine: ${m.cores} cores (${m.cpu}), ${m.memory} memory, ${m.platform}`,
     `- Node: ${m.node}`,
+    `- Load average (1 min) at the end of the run: ${m.load.toFixed(2)}${m.load > m.cores ? ' — above the core count: other work shared the machine, so absolute times are inflated (the ratios less so)' : ''}`,
     `- Whole run: ${(c.durationMs / 1000).toFixed(1)} s`,
     '- Reproduce: `npm run bench` (it reads the committed `dist/index.js`; run `npm run build` first after changing `src/`)',
     '',

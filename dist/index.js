@@ -52316,7 +52316,10 @@ var storedStateSchema = external_exports.object({
   pausedAt: external_exports.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
   reason: external_exports.string().max(300).optional(),
-  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
   handled: external_exports.array(external_exports.number()).default([]),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
@@ -52482,11 +52485,12 @@ function buttons(env, ...commands) {
 }
 function liveButtons(check2, checks, stored, plan) {
   const state = stored?.state ?? "proposed";
+  const pending = stored?.requested?.headSha === check2.headSha;
   if (check2.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check2.id) return [];
     if (check2.status !== "completed")
-      return (state === "proposed" || state === "approved") && !stored?.requested ? ["proceed"] : [];
+      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
     return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
   }
   const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
@@ -52494,9 +52498,9 @@ function liveButtons(check2, checks, stored, plan) {
   if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
   const current = stored?.next === stepId;
   if (check2.conclusion === "action_required")
-    return state === "paused" && current && !stored?.requested ? ["proceed", "cancel"] : [];
+    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
   if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return state === "failed" && current && !stored?.requested ? ["retry", "cancel"] : [];
+    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
   return [];
 }
 var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
@@ -54355,7 +54359,8 @@ async function runLocked(env, view, prior, trigger, runner) {
       done.set(id, resultFromCheck(id, check2));
   }
   const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next) confirmed.add(prior.next);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
   const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
   let stored = {
     ...prior,
@@ -54874,7 +54879,7 @@ async function handOff(env, view, stored, command2, by) {
   await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
     ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: requested
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
 
@@ -54937,6 +54942,35 @@ async function handleEvent(env, event) {
       return onButton(env, event);
   }
 }
+async function executeRequested(env, run2) {
+  const view = await loadView(env, run2.number);
+  const refuse = (why) => ({
+    ...result(view, `Refused to execute pull request #${run2.number}: ${why}`),
+    failed: true
+  });
+  if (view.pr.state !== "open") return refuse("it is closed.");
+  const unusable = whyUnusable(env, view);
+  if (unusable) return refuse(unusable);
+  const valid = view;
+  const stored = view.stored;
+  const request2 = stored?.requested;
+  if (!stored || !request2) {
+    return refuse(
+      "no run is waiting in the bot's review (it already ran, or nobody allowed one); comment `/proceed` on the pull request."
+    );
+  }
+  if (run2.headSha !== view.pr.headSha)
+    return refuse(`this run is for ${short(run2.headSha)}, but the head is now ${short(view.pr.headSha)}.`);
+  if (request2.headSha !== run2.headSha)
+    return refuse(`the waiting run was allowed on ${short(request2.headSha)}, not on ${short(run2.headSha)}.`);
+  if (run2.planHash !== valid.plan.hash)
+    return refuse(`the plan at ${short(run2.headSha)} is not the plan this run is for (its hash differs).`);
+  if (!bound(stored, valid))
+    return refuse("the approval no longer holds for this commit and plan; approve again.");
+  const next = { ...stored, requested: void 0 };
+  if (request2.command === "rollback") return rollbackPlan(env, valid, next, request2.by);
+  return executeApproved(env, valid, next, request2.command, request2.by);
+}
 async function onPush(env, number4) {
   const view = await loadView(env, number4);
   return publishPlan(env, view, bindingAfterPush(view));
@@ -54976,7 +55010,10 @@ async function onReview(env, event) {
     );
     return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
   }
-  return onCommand(env, view, "proceed", event.sender, "review");
+  if (view.stored?.handled.includes(-event.reviewId)) {
+    return result(view, `Review ${event.reviewId} was already handled.`);
+  }
+  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
 }
 async function onComment(env, event) {
   const parsed = parseComment(event.body);
@@ -55010,13 +55047,16 @@ async function onButton(env, event) {
       stepIds: view.plan.plan.steps.map((s) => s.id)
     }) : [];
     if (!live.some((command3) => command3 === event.identifier)) {
-      return result(view, `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`);
+      return result(
+        view,
+        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+      );
     }
   }
   const command2 = isCommandName(event.identifier) ? event.identifier : "help";
   return onCommand(env, view, command2, event.sender, "button");
 }
-async function onCommand(env, view, command2, sender2, door, commentId) {
+async function onCommand(env, view, command2, sender2, door, handledId) {
   const number4 = view.pr.number;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender2, command2);
@@ -55046,13 +55086,21 @@ async function onCommand(env, view, command2, sender2, door, commentId) {
   const valid = view;
   const binding = bindingAfterPush(valid);
   let stored = binding.stored ?? freshState(valid);
-  if (commentId !== void 0) stored = { ...stored, handled: [...stored.handled, commentId] };
+  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
   const expired = await expireCheckpoint(env, valid, stored);
   if (expired !== stored) {
-    await writeReview(env, valid, reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)), expired);
+    await writeReview(
+      env,
+      valid,
+      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
+      expired
+    );
     await env.port.createComment(
       number4,
-      refusal(`/${command2}`, `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`)
+      refusal(
+        `/${command2}`,
+        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+      )
     );
     return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
   }
@@ -59934,7 +59982,7 @@ var OctokitPort = class {
       });
       return "created";
     } catch (err) {
-      if (status(err) === 422) return "exists";
+      if (status(err) === 422 && /already exists/i.test(err.message)) return "exists";
       throw err;
     }
   }
@@ -60306,22 +60354,40 @@ async function run(env = process.env) {
     setFailed(`GITHUB_REPOSITORY is "${repository}", expected OWNER/REPO.`);
     return;
   }
-  let payload;
-  try {
-    payload = JSON.parse(await readFile2(eventPath, "utf8"));
-  } catch (err) {
-    setFailed(`Cannot read the event payload at ${eventPath}: ${err.message}`);
+  const mode = getInput("mode") || "auto";
+  if (mode !== "auto" && mode !== "execute") {
+    setFailed(
+      `The \`mode\` input is "${mode}"; use \`auto\` (act on the triggering event) or \`execute\` (run what the app dispatched).`
+    );
     return;
   }
-  const event = toGateEvent(eventName, payload);
-  if (event.kind === "invalid") {
-    setFailed(`${event.message}. Check the workflow's \`on:\` triggers against the README.`);
-    return;
-  }
-  if (event.kind === "ignored") {
-    notice(`proceed: ${event.reason}.`);
-    setOutput("state", "none");
-    return;
+  let work;
+  if (mode === "execute") {
+    const dispatched = dispatchedRun();
+    if (typeof dispatched === "string") {
+      setFailed(dispatched);
+      return;
+    }
+    work = { kind: "dispatched", run: dispatched };
+  } else {
+    let payload;
+    try {
+      payload = JSON.parse(await readFile2(eventPath, "utf8"));
+    } catch (err) {
+      setFailed(`Cannot read the event payload at ${eventPath}: ${err.message}`);
+      return;
+    }
+    const event = toGateEvent(eventName, payload);
+    if (event.kind === "invalid") {
+      setFailed(`${event.message}. Check the workflow's \`on:\` triggers against the README.`);
+      return;
+    }
+    if (event.kind === "ignored") {
+      notice(`proceed: ${event.reason}.`);
+      setOutput("state", "none");
+      return;
+    }
+    work = { kind: "event", event };
   }
   const octokit = createOctokit({
     token: getInput("github-token", { required: true }),
@@ -60333,38 +60399,38 @@ async function run(env = process.env) {
   const token = getInput("github-token", { required: true });
   const serverUrl = env.GITHUB_SERVER_URL || "https://github.com";
   const runId = env.GITHUB_RUN_ID || "local";
-  const result2 = await handleEvent(
-    {
-      port,
-      botLogin: getInput("bot-login") || "github-actions[bot]",
-      planGlobs: parseGlobList(getInput("plan-files")),
-      policyPath: getInput("policy-file") || ".github/proceed.yml",
-      log: (line) => info(line),
-      runner: {
-        workspace: (sha, number4) => checkoutApproved({
-          workspace: env.GITHUB_WORKSPACE || process.cwd(),
-          scratch: env.RUNNER_TEMP || tmpdir2(),
-          serverUrl,
-          owner,
-          repo,
-          sha,
-          prNumber: number4,
-          token,
-          log: (line) => info(line)
-        }),
-        holder: {
-          kind: "workflow-run",
-          id: runId,
-          url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
-          attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1
-        },
-        env: stepEnvironment(env),
-        secrets: [token, ...secretsInEnvironment(env)],
-        pollMs: pollIntervalFromEnv(env)
-      }
+  const gateEnv = {
+    port,
+    botLogin: getInput("bot-login") || "github-actions[bot]",
+    planGlobs: parseGlobList(getInput("plan-files")),
+    policyPath: getInput("policy-file") || ".github/proceed.yml",
+    log: (line) => info(line),
+    runner: {
+      workspace: (sha, number4) => checkoutApproved({
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        scratch: env.RUNNER_TEMP || tmpdir2(),
+        serverUrl,
+        owner,
+        repo,
+        sha,
+        prNumber: number4,
+        token,
+        log: (line) => info(line)
+      }),
+      holder: {
+        kind: "workflow-run",
+        id: runId,
+        url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+        attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1
+      },
+      env: stepEnvironment(env),
+      secrets: [token, ...secretsInEnvironment(env)],
+      pollMs: pollIntervalFromEnv(env)
     },
-    event
-  );
+    // Dispatched by the app, this runs with the app's token, so its check runs' buttons reach the app.
+    buttons: work.kind === "dispatched"
+  };
+  const result2 = work.kind === "dispatched" ? await executeRequested(gateEnv, work.run) : await handleEvent(gateEnv, work.event);
   setOutput("state", result2.state);
   setOutput("plan-path", result2.planPath ?? "");
   setOutput("next-step", result2.nextStep ?? "");
@@ -60375,6 +60441,19 @@ async function run(env = process.env) {
     await summary2.write();
   }
   if (result2.failed) setFailed(result2.summary);
+}
+function dispatchedRun() {
+  const pr = getInput("pr").trim();
+  const sha = getInput("sha").trim().toLowerCase();
+  const planHash2 = getInput("plan-hash").trim().toLowerCase();
+  const how = 'The app dispatches the proceed workflow with it; see "The GitHub App" in the README.';
+  if (!/^[1-9]\d{0,9}$/.test(pr))
+    return `mode: execute needs the \`pr\` input, a pull request number; it is "${pr}". ${how}`;
+  if (!/^[0-9a-f]{40}$/.test(sha))
+    return `mode: execute needs the \`sha\` input, the approved commit's full SHA; it is "${sha}". ${how}`;
+  if (!/^[0-9a-f]{64}$/.test(planHash2))
+    return `mode: execute needs the \`plan-hash\` input, the approved plan's SHA-256; it is "${planHash2}". ${how}`;
+  return { number: Number(pr), headSha: sha, planHash: planHash2 };
 }
 function stepEnvironment(env) {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));

@@ -13,8 +13,7 @@ const entries = {
 const check = process.argv.includes('--check');
 const outdir = check ? await mkdtemp(join(tmpdir(), 'proceed-dist-')) : 'dist';
 
-await build({
-  entryPoints: entries,
+const common = {
   outdir,
   bundle: true,
   platform: 'node',
@@ -27,7 +26,12 @@ await build({
   banner: {
     js: "import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);",
   },
-});
+};
+
+await build({ ...common, entryPoints: entries });
+// The app (`npm start`) runs from a clone after `npm ci`: its dependencies stay in node_modules,
+// where Probot finds its setup page's views and pino its transports.
+await build({ ...common, entryPoints: { app: 'src/app/server.ts' }, packages: 'external' });
 
 if (check) {
   const stale = [];

@@ -2,9 +2,11 @@
  * Row 1: the Action's cold start on `pull_request.opened` against the fake, next to a floor action that
  * reads the same inputs and sends the same requests and does nothing else.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Octokit } from '@octokit/core';
 import { build } from 'esbuild';
+import { createOctokit } from '../../src/github/client.js';
 import { BUNDLE, makeWorkspace } from '../../test/support/action.js';
 import { type FakeGitHub, startFakeGitHub } from '../../test/support/fake-github/index.js';
 import { fakeSha } from '../../test/support/fake-github/model.js';
@@ -17,6 +19,7 @@ import { PLAN_PATH, trivialPlan } from '../plans.js';
 const TARGET = 1.3;
 const HEAD = fakeSha('bench', 'head');
 const BASE = fakeSha('bench', 'base');
+const PLAN_STEPS = 3;
 
 /** The floor bundled as scripts/build.mjs bundles the Action: ESM for node20 with the same require banner. */
 async function buildFloor(outdir: string): Promise<string> {
@@ -37,8 +40,6 @@ async function buildFloor(outdir: string): Promise<string> {
   return join(outdir, 'floor.js');
 }
 
-const planText = trivialPlan(3);
-
 /** A fresh fake holding the same pull request every time, so both actions get the same answers. */
 async function freshFake(): Promise<FakeGitHub> {
   const fake = await startFakeGitHub();
@@ -47,34 +48,54 @@ async function freshFake(): Promise<FakeGitHub> {
     user: 'alice',
     headSha: HEAD,
     baseSha: BASE,
-    files: [{ filename: PLAN_PATH, content: planText }],
+    files: [{ filename: PLAN_PATH, content: trivialPlan(PLAN_STEPS) }],
   });
   return fake;
 }
 
 interface Sample {
   run: TimedRun;
+  requests: ScriptedRequest[];
   statuses: number[];
   /** When each request reached the fake, from spawn: the first one after loading and setting up. */
   arrivalsMs: number[];
 }
 
+type Who = 'action' | 'floor' | 'action-load' | 'floor-load';
+
 export async function coldStart(o: { runs: number; scratch: string }): Promise<Row> {
-  const floorBundle = await buildFloor(o.scratch);
   const workspace = makeWorkspace();
+  try {
+    return await measureColdStart(o, workspace);
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+async function measureColdStart(o: { runs: number; scratch: string }, workspace: string): Promise<Row> {
+  const floorBundle = await buildFloor(o.scratch);
   const scriptPath = join(o.scratch, 'floor-requests.json');
   const payload = pullRequestEvent('opened', { number: 7, user: 'alice', headSha: HEAD, baseSha: BASE });
+  const floorEnv = { BENCH_FLOOR_REQUESTS: scriptPath };
 
   const once = async (bundle: string, env: Record<string, string> = {}): Promise<Sample> => {
     const fake = await freshFake();
     const arrivals: number[] = [];
     fake.hooks.beforeRequest = () => void arrivals.push(performance.now());
     try {
-      const run = await spawnTimed({ bundle, apiUrl: fake.url, event: 'pull_request', payload, workspace, env });
+      const run = await spawnTimed({
+        bundle,
+        apiUrl: fake.url,
+        event: 'pull_request',
+        payload,
+        workspace,
+        env,
+      });
       if (run.code !== 0) throw new Error(`${bundle} exited with ${run.code}:\n${run.stdout}${run.stderr}`);
       fake.assertNoViolations();
       return {
         run,
+        requests: fake.requests.map(({ method, path, query, body }) => ({ method, path, query, body })),
         statuses: fake.requests.map((r) => r.status),
         arrivalsMs: arrivals.map((t) => t - run.startedAt),
       };
@@ -82,91 +103,69 @@ export async function coldStart(o: { runs: number; scratch: string }): Promise<R
       await fake.close();
     }
   };
+  // Without an event both bundles stop right after loading: what loading alone costs.
+  const loadOnly = (bundle: string) =>
+    spawnTimed({ bundle, apiUrl: 'http://127.0.0.1:9', event: '', payload: {}, workspace });
 
-  // The first run of the Action records what the floor replays, and warms the fake's validators.
-  const fake = await freshFake();
-  let script: ScriptedRequest[];
-  let realStatuses: number[];
-  try {
-    const first = await spawnTimed({ bundle: BUNDLE, apiUrl: fake.url, event: 'pull_request', payload, workspace });
-    const state = outputValue(first.outputFile, 'state');
-    if (first.code !== 0 || state !== 'proposed')
-      throw new Error(`the Action did not render the plan (exit ${first.code}, state ${state}):\n${first.stdout}`);
-    script = fake.requests.map(({ method, path, query, body }) => ({ method, path, query, body }));
-    realStatuses = fake.requests.map((r) => r.status);
-    fake.assertNoViolations();
-  } finally {
-    await fake.close();
-  }
+  // The Action's first run records what the floor replays (and warms the fake's validators).
+  const recorded = await once(BUNDLE);
+  const state = outputValue(recorded.run.outputFile, 'state');
+  if (state !== 'proposed') throw new Error(`the Action did not render the plan (state ${state}).`);
+  const script = recorded.requests;
   writeFileSync(scriptPath, JSON.stringify(script));
-  const floorEnv = { BENCH_FLOOR_REQUESTS: scriptPath };
   const floorWarm = await once(floorBundle, floorEnv);
-  if (floorWarm.statuses.join() !== realStatuses.join())
-    throw new Error(`the floor's answers ${floorWarm.statuses.join()} differ from the Action's ${realStatuses.join()}`);
+  if (floorWarm.statuses.join() !== recorded.statuses.join())
+    throw new Error(`the floor got ${floorWarm.statuses.join()}, the Action ${recorded.statuses.join()}`);
 
-  const real: Sample[] = [];
-  const floor: Sample[] = [];
+  const samples: Record<'action' | 'floor', Sample[]> = { action: [], floor: [] };
+  const loads: Record<'action' | 'floor', number[]> = { action: [], floor: [] };
+  const rounds: Who[] = ['action', 'floor', 'action-load', 'floor-load'];
   for (let i = 0; i < o.runs; i++) {
-    // Alternating who goes first cancels a drift in the machine's speed over the run.
-    const order = i % 2 === 0 ? (['real', 'floor'] as const) : (['floor', 'real'] as const);
-    for (const who of order) {
-      const s = who === 'real' ? await once(BUNDLE) : await once(floorBundle, floorEnv);
-      if (s.statuses.length !== script.length)
-        throw new Error(`${who} sent ${s.statuses.length} requests, expected ${script.length}`);
-      (who === 'real' ? real : floor).push(s);
+    // Rotating who goes first cancels a drift in the machine's speed over the run.
+    for (const who of [...rounds.slice(i % 4), ...rounds.slice(0, i % 4)]) {
+      if (who === 'action-load') loads.action.push((await loadOnly(BUNDLE)).wallMs);
+      else if (who === 'floor-load') loads.floor.push((await loadOnly(floorBundle)).wallMs);
+      else {
+        const s = who === 'action' ? await once(BUNDLE) : await once(floorBundle, floorEnv);
+        if (s.statuses.length !== script.length)
+          throw new Error(`${who} sent ${s.statuses.length} requests, expected ${script.length}`);
+        samples[who].push(s);
+      }
     }
   }
 
-  // Where the time goes: with no event the bundle exits right after loading, so this is its load cost.
-  const loadOnly = async (bundle: string): Promise<number> => {
-    const samples: number[] = [];
-    for (let i = 0; i < 5; i++)
-      samples.push(
-        (await spawnTimed({ bundle, apiUrl: 'http://127.0.0.1:9', event: '', payload: {}, workspace })).wallMs,
-      );
-    return median(samples);
-  };
-  const realLoad = await loadOnly(BUNDLE);
-  const floorLoad = await loadOnly(floorBundle);
-
-  const realMedian = median(real.map((s) => s.run.wallMs));
-  const floorMedian = median(floor.map((s) => s.run.wallMs));
-  const arrivals = (samples: Sample[]) =>
-    script.map((_, i) => median(samples.map((s) => s.arrivalsMs[i] ?? Number.NaN)));
-  const realArrivals = arrivals(real);
-  const floorArrivals = arrivals(floor);
-  const realFirst = realArrivals[0]!;
-  const floorFirst = floorArrivals[0]!;
+  const wall = (who: 'action' | 'floor') => median(samples[who].map((s) => s.run.wallMs));
+  const arrivals = (who: 'action' | 'floor') =>
+    script.map((_, i) => median(samples[who].map((s) => s.arrivalsMs[i] ?? Number.NaN)));
+  const action = { wall: wall('action'), load: median(loads.action), at: arrivals('action') };
+  const floor = { wall: wall('floor'), load: median(loads.floor), at: arrivals('floor') };
   const gaps = script.map((req, i) => {
-    const gap = (a: number[]) => (i === 0 ? a[0]! : a[i]! - a[i - 1]!);
-    return `${req.method} ${req.path.replace(/^\/repos\/[^/]+\/[^/]+/, '')} ${ms(gap(realArrivals))} / ${ms(gap(floorArrivals))}`;
+    const gap = (at: number[]) => (i === 0 ? at[0]! : at[i]! - at[i - 1]!);
+    const name = `${req.method} ${req.path.replace(/^\/repos\/[^/]+\/[^/]+/, '').replace(/[0-9a-f]{40}/, '{sha}')}`;
+    return { name, action: gap(action.at), floor: gap(floor.at) };
   });
-  const r = realMedian / floorMedian;
+  const pipeline = await octokitPerRequest();
+  const r = action.wall / floor.wall;
   const reads = script.filter((s) => s.method === 'GET').length;
-  const size = statSync(BUNDLE).size;
+  const sizes = { action: statSync(BUNDLE).size, floor: statSync(floorBundle).size };
   const notes = [
-    `${o.runs} runs of each, interleaved (alternating which goes first), after one warm-up run each; medians of wall time from spawn to exit. ` +
-      `Each run gets a fresh fake seeded with the same pull request (a ${trivialPlan(3).split('\n').length - 1}-line plan of 3 steps).`,
-    `Both send the same ${script.length} requests (${reads} reads, ${script.length - reads} writes): the floor replays the Action's recorded requests — method, path, query and body — with \`fetch\`, one after another, and gets the same statuses.`,
-    `PROCEED_WRITE_INTERVAL_MS=0, as in the e2e harness: Octokit's throttling otherwise spaces writes 1 s apart, which would measure the throttle, not the Action.`,
-    `Bundle sizes: dist/index.js ${bytes(size)}, floor ${bytes(statSync(floorBundle).size)}.`,
-    `Where the time goes (medians): loading alone (the bundle run without an event exits right after loading) takes the Action ${ms(realLoad)} and the floor ${ms(floorLoad)}; ` +
-      `the first request reaches the fake ${ms(realFirst)} after spawn for the Action and ${ms(floorFirst)} for the floor; ` +
-      `from there to exit, ${ms(realMedian - realFirst)} against ${ms(floorMedian - floorFirst)}.`,
-    `Time before each request, Action / floor (medians): ${gaps.join('; ')}; after the last request to exit: ${ms(realMedian - realArrivals.at(-1)!)} / ${ms(floorMedian - floorArrivals.at(-1)!)}.`,
+    `${o.runs} runs of each, interleaved (rotating which goes first) after one warm-up run each; medians of wall time from spawn to exit. ` +
+      `Each run gets a fresh fake seeded with the same pull request (a plan of ${PLAN_STEPS} steps).`,
+    `Both send the same ${script.length} requests (${reads} reads, ${script.length - reads} writes): the floor replays the Action's recorded requests (method, path, query and body) with \`fetch\`, one after another, and gets the same statuses.`,
+    "PROCEED_WRITE_INTERVAL_MS=0, as in the e2e harness: Octokit's throttling otherwise spaces writes 1 s apart, which would measure the throttle, not the Action.",
+    `Bundle sizes: dist/index.js ${bytes(sizes.action)}, the floor ${bytes(sizes.floor)} (@actions/core and what it imports).`,
+    `Where the time goes (medians): loading alone (a bundle run without an event stops right after loading) takes the Action ${ms(action.load)} and the floor ${ms(floor.load)}; ` +
+      `the first request reaches the fake ${ms(action.at[0]!)} after spawn from the Action and ${ms(floor.at[0]!)} from the floor; ` +
+      `from there to exit, ${ms(action.wall - action.at[0]!)} against ${ms(floor.wall - floor.at[0]!)}.`,
+    `Time before each request, Action / floor: ${gaps.map((g) => `${g.name} ${ms(g.action)} / ${ms(g.floor)}`).join('; ')}; after the last request to exit: ${ms(action.wall - action.at.at(-1)!)} / ${ms(floor.wall - floor.at.at(-1)!)}.`,
+    `One request through the Action's Octokit (src/github/client.ts: @actions/github with the throttling and retry plugins, writes unthrottled) takes ${ms(pipeline.proceed)} against the same fake, a bare @octokit/core ${ms(pipeline.bare)} (medians of 20 sequential GETs each, warm).`,
   ];
   if (r > TARGET)
-    notes.push(
-      ...coldStartExplanation({
-        extra: realMedian - floorMedian,
-        extraLoad: realLoad - floorLoad,
-        extraBeforeFirst: realFirst - floorFirst,
-      }),
-    );
+    notes.push(...explanation({ action, floor, gaps, pipeline, requests: script.length, sizes }));
   return {
     what: 'Action cold start (pull_request.opened, plan rendered)',
-    measured: `${ms(realMedian)} median\nbundle ${bytes(size)}`,
-    comparedWith: `floor ${ms(floorMedian)} median`,
+    measured: `${ms(action.wall)} median\nbundle ${bytes(sizes.action)}`,
+    comparedWith: `floor ${ms(floor.wall)} median`,
     ratio: ratio(r),
     target: `≤ ${TARGET.toFixed(2)}×`,
     holds: r <= TARGET,
@@ -174,14 +173,66 @@ export async function coldStart(o: { runs: number; scratch: string }): Promise<R
   };
 }
 
-function coldStartExplanation(d: { extra: number; extraLoad: number; extraBeforeFirst: number }): string[] {
-  const pct = (part: number) => `${Math.round((100 * part) / d.extra)}%`;
+/** Median time of one GET through the Action's Octokit and through a bare one, against a fake. */
+async function octokitPerRequest(): Promise<{ proceed: number; bare: number }> {
+  const fake = await freshFake();
+  try {
+    const clients = {
+      proceed: createOctokit({ token: 't', baseUrl: fake.url, log: () => undefined, writeIntervalMs: 0 }),
+      bare: new Octokit({ auth: 't', baseUrl: fake.url }),
+    };
+    const times = { proceed: [] as number[], bare: [] as number[] };
+    for (let i = 0; i < 25; i++) {
+      for (const name of ['proceed', 'bare'] as const) {
+        const start = performance.now();
+        await clients[name].request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+          owner: 'octo-org',
+          repo: 'widgets',
+          pull_number: 7,
+        });
+        // The first five warm up.
+        if (i >= 5) times[name].push(performance.now() - start);
+      }
+    }
+    return { proceed: median(times.proceed), bare: median(times.bare) };
+  } finally {
+    await fake.close();
+  }
+}
+
+interface Measured {
+  action: { wall: number; load: number; at: number[] };
+  floor: { wall: number; load: number; at: number[] };
+  gaps: { name: string; action: number; floor: number }[];
+  pipeline: { proceed: number; bare: number };
+  requests: number;
+  sizes: { action: number; floor: number };
+}
+
+function explanation({ action, floor, gaps, pipeline, requests, sizes }: Measured): string[] {
+  const extra = action.wall - floor.wall;
+  const extraLoad = action.load - floor.load;
+  const extraBeforeFirst = action.at[0]! - floor.at[0]!;
+  const between = extra - extraBeforeFirst;
+  const pct = (part: number) => `${Math.round((100 * part) / extra)}%`;
+  const widest = gaps
+    .slice(1)
+    .sort((x, y) => y.action - y.floor - (x.action - x.floor))
+    .slice(0, 3)
+    .map((g) => `${ms(g.action - g.floor)} before ${g.name}`);
+  const perRequest = pipeline.proceed - pipeline.bare;
+  const pipelineTotal = perRequest * (requests - 1);
   return [
-    `Why it misses: the Action takes ${ms(d.extra)} more than the floor. ${ms(d.extraLoad)} (${pct(d.extraLoad)}) is loading and evaluating a bundle ~3× the floor's; ` +
-      `${ms(d.extraBeforeFirst - d.extraLoad)} more passes before its first request (creating Octokit with its throttling and retry plugins, reading the event); ` +
-      `the remaining ${ms(d.extra - d.extraBeforeFirst)} is spent between requests (YAML parsing and zod validation of plan and policy, rendering the review, Octokit's request pipeline). ` +
-      'A CPU profile of one run shows ~35 ms compiling modules and ~30 ms of garbage collection in a process that lives a third of a second.',
-    'What would fix it: load and do less before the first request — split dist/index.js so that the event decides what is imported (`pull_request.opened` needs discovery, parsing and rendering, not the executor, checkout or lock: dynamic `import()` with esbuild `splitting`), ' +
-      'minify the bundle (`minify: true` in scripts/build.mjs shortens parsing and compiling), and send the reads that do not depend on each other together (once the pull request is read, its files, its reviews and the policy file can be fetched at once) instead of one after another.',
+    `Why it misses: the Action takes ${ms(extra)} more than the floor. ` +
+      `Before its first request: ${ms(extraBeforeFirst)} (${pct(extraBeforeFirst)}), of which ${ms(extraLoad)} is loading and evaluating a bundle ${(sizes.action / sizes.floor).toFixed(1)}× the floor's size. ` +
+      `Between requests: ${ms(between)} (${pct(between)}); the widest extra gaps are ${widest.join(', ')}. ` +
+      `Octokit's pipeline alone costs ${ms(perRequest)} more per request than a bare client (measured warm), about ${ms(pipelineTotal)} over those ${requests - 1} gaps, ` +
+      'because every request is scheduled through three Bottleneck limiters (the throttling plugin’s retry limiter and its global group, and a new Bottleneck the retry plugin creates per request; writes through one or two more), and Bottleneck’s local datastore yields to the event loop with a `setTimeout(0)` at each of its steps. ' +
+      (between - pipelineTotal > between / 10
+        ? `The remaining ${ms(between - pipelineTotal)} is validating plan and policy (YAML and zod) and rendering the review, run once, cold, by V8.`
+        : 'That is most of it; the widest gaps follow parsing the plan and rendering the review, which add to it.'),
+    'What would fix it: (1) keep the throttling and retry behaviour but not its per-request cost — e.g. route only writes through a throttle (reads need only the rate-limit handling, which can wrap the request hook without a limiter), and create the retry limiter only when a request actually failed; ' +
+      '(2) load less before the first request — split dist/index.js so that the event decides what is imported (`pull_request.opened` needs discovery, parsing and rendering, not the executor, checkout or lock: dynamic `import()` with esbuild `splitting`), and minify it; ' +
+      '(3) send the reads that do not depend on each other together (once the pull request is read, its files, its reviews and the policy file can be fetched at once), so that their latency overlaps.',
   ];
 }

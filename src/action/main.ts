@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { parseGlobList } from '../gate/discover.js';
-import { toGateEvent } from '../gate/events.js';
-import { handleEvent, type GateResult } from '../gate/handle.js';
+import { toGateEvent, type GateEvent } from '../gate/events.js';
+import { executeRequested, handleEvent, type DispatchedRun, type GateResult } from '../gate/handle.js';
+import type { GateEnv } from '../gate/view.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { OctokitPort } from '../github/octokit.js';
 import { checkoutApproved } from './checkout.js';
@@ -28,22 +29,40 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setFailed(`GITHUB_REPOSITORY is "${repository}", expected OWNER/REPO.`);
     return;
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(await readFile(eventPath, 'utf8'));
-  } catch (err) {
-    core.setFailed(`Cannot read the event payload at ${eventPath}: ${(err as Error).message}`);
+  const mode = core.getInput('mode') || 'auto';
+  if (mode !== 'auto' && mode !== 'execute') {
+    core.setFailed(
+      `The \`mode\` input is "${mode}"; use \`auto\` (act on the triggering event) or \`execute\` (run what the app dispatched).`,
+    );
     return;
   }
-  const event = toGateEvent(eventName, payload);
-  if (event.kind === 'invalid') {
-    core.setFailed(`${event.message}. Check the workflow's \`on:\` triggers against the README.`);
-    return;
-  }
-  if (event.kind === 'ignored') {
-    core.notice(`proceed: ${event.reason}.`);
-    core.setOutput('state', 'none');
-    return;
+  let work: { kind: 'event'; event: GateEvent } | { kind: 'dispatched'; run: DispatchedRun };
+  if (mode === 'execute') {
+    const dispatched = dispatchedRun();
+    if (typeof dispatched === 'string') {
+      core.setFailed(dispatched);
+      return;
+    }
+    work = { kind: 'dispatched', run: dispatched };
+  } else {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await readFile(eventPath, 'utf8'));
+    } catch (err) {
+      core.setFailed(`Cannot read the event payload at ${eventPath}: ${(err as Error).message}`);
+      return;
+    }
+    const event = toGateEvent(eventName, payload);
+    if (event.kind === 'invalid') {
+      core.setFailed(`${event.message}. Check the workflow's \`on:\` triggers against the README.`);
+      return;
+    }
+    if (event.kind === 'ignored') {
+      core.notice(`proceed: ${event.reason}.`);
+      core.setOutput('state', 'none');
+      return;
+    }
+    work = { kind: 'event', event };
   }
 
   const octokit = createOctokit({
@@ -56,39 +75,42 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const token = core.getInput('github-token', { required: true });
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
   const runId = env.GITHUB_RUN_ID || 'local';
-  const result: GateResult = await handleEvent(
-    {
-      port,
-      botLogin: core.getInput('bot-login') || 'github-actions[bot]',
-      planGlobs: parseGlobList(core.getInput('plan-files')),
-      policyPath: core.getInput('policy-file') || '.github/proceed.yml',
-      log: (line) => core.info(line),
-      runner: {
-        workspace: (sha, number) =>
-          checkoutApproved({
-            workspace: env.GITHUB_WORKSPACE || process.cwd(),
-            scratch: env.RUNNER_TEMP || tmpdir(),
-            serverUrl,
-            owner,
-            repo,
-            sha,
-            prNumber: number,
-            token,
-            log: (line) => core.info(line),
-          }),
-        holder: {
-          kind: 'workflow-run',
-          id: runId,
-          url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
-          attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
-        },
-        env: stepEnvironment(env),
-        secrets: [token, ...secretsInEnvironment(env)],
-        pollMs: pollIntervalFromEnv(env),
+  const gateEnv: GateEnv = {
+    port,
+    botLogin: core.getInput('bot-login') || 'github-actions[bot]',
+    planGlobs: parseGlobList(core.getInput('plan-files')),
+    policyPath: core.getInput('policy-file') || '.github/proceed.yml',
+    log: (line) => core.info(line),
+    runner: {
+      workspace: (sha, number) =>
+        checkoutApproved({
+          workspace: env.GITHUB_WORKSPACE || process.cwd(),
+          scratch: env.RUNNER_TEMP || tmpdir(),
+          serverUrl,
+          owner,
+          repo,
+          sha,
+          prNumber: number,
+          token,
+          log: (line) => core.info(line),
+        }),
+      holder: {
+        kind: 'workflow-run',
+        id: runId,
+        url: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+        attempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
       },
+      env: stepEnvironment(env),
+      secrets: [token, ...secretsInEnvironment(env)],
+      pollMs: pollIntervalFromEnv(env),
     },
-    event,
-  );
+    // Dispatched by the app, this runs with the app's token, so its check runs' buttons reach the app.
+    buttons: work.kind === 'dispatched',
+  };
+  const result: GateResult =
+    work.kind === 'dispatched'
+      ? await executeRequested(gateEnv, work.run)
+      : await handleEvent(gateEnv, work.event);
 
   core.setOutput('state', result.state);
   core.setOutput('plan-path', result.planPath ?? '');
@@ -100,6 +122,24 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     await summary.write();
   }
   if (result.failed) core.setFailed(result.summary);
+}
+
+/**
+ * `mode: execute`: the pull request, commit and plan the app's dispatch names (inputs `pr`, `sha`,
+ * `plan-hash`), or what is wrong with them.
+ */
+function dispatchedRun(): DispatchedRun | string {
+  const pr = core.getInput('pr').trim();
+  const sha = core.getInput('sha').trim().toLowerCase();
+  const planHash = core.getInput('plan-hash').trim().toLowerCase();
+  const how = 'The app dispatches the proceed workflow with it; see "The GitHub App" in the README.';
+  if (!/^[1-9]\d{0,9}$/.test(pr))
+    return `mode: execute needs the \`pr\` input, a pull request number; it is "${pr}". ${how}`;
+  if (!/^[0-9a-f]{40}$/.test(sha))
+    return `mode: execute needs the \`sha\` input, the approved commit's full SHA; it is "${sha}". ${how}`;
+  if (!/^[0-9a-f]{64}$/.test(planHash))
+    return `mode: execute needs the \`plan-hash\` input, the approved plan's SHA-256; it is "${planHash}". ${how}`;
+  return { number: Number(pr), headSha: sha, planHash };
 }
 
 /** Steps inherit the job's environment, as workflow steps do, minus this action's own inputs (the token among them). */

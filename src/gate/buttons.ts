@@ -37,11 +37,13 @@ export function liveButtons(
   plan: { hash: string; stepIds: string[] },
 ): ButtonCommand[] {
   const state = stored?.state ?? 'proposed';
+  // A run already handed over for this commit (the dispatch executor) is not asked for twice.
+  const pending = stored?.requested?.headSha === check.headSha;
   if (check.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check.id) return [];
     if (check.status !== 'completed')
-      return (state === 'proposed' || state === 'approved') && !stored?.requested ? ['proceed'] : [];
+      return (state === 'proposed' || state === 'approved') && !pending ? ['proceed'] : [];
     return check.conclusion === 'failure' && state === 'verify-failed' ? ['retry'] : [];
   }
   const stepId = plan.stepIds.find((id) => check.externalId === stepExternalId(plan.hash, id));
@@ -49,9 +51,9 @@ export function liveButtons(
   if (check.status !== 'completed') return state === 'executing' ? ['cancel'] : [];
   const current = stored?.next === stepId;
   if (check.conclusion === 'action_required')
-    return state === 'paused' && current && !stored?.requested ? ['proceed', 'cancel'] : [];
+    return state === 'paused' && current && !pending ? ['proceed', 'cancel'] : [];
   if (check.conclusion === 'failure' || check.conclusion === 'timed_out')
-    return state === 'failed' && current && !stored?.requested ? ['retry', 'cancel'] : [];
+    return state === 'failed' && current && !pending ? ['retry', 'cancel'] : [];
   return [];
 }
 

@@ -103,7 +103,8 @@ async function runLocked(
   }
   const confirmed = new Set(prior.confirmed);
   // A /proceed where the plan stopped at a checkpoint (paused, or cancelled there by a timeout) confirms it.
-  if (trigger === 'proceed' && (prior.state === 'paused' || prior.state === 'cancelled') && prior.next) confirmed.add(prior.next);
+  if (trigger === 'proceed' && (prior.state === 'paused' || prior.state === 'cancelled') && prior.next)
+    confirmed.add(prior.next);
   const skip = new Set(trigger === 'skip' && prior.next ? [prior.next] : []);
 
   let stored: StoredState = {

@@ -97,7 +97,8 @@ export async function executeRequested(env: GateEnv, run: DispatchedRun): Promis
     return refuse(`the waiting run was allowed on ${short(request.headSha)}, not on ${short(run.headSha)}.`);
   if (run.planHash !== valid.plan.hash)
     return refuse(`the plan at ${short(run.headSha)} is not the plan this run is for (its hash differs).`);
-  if (!bound(stored, valid)) return refuse('the approval no longer holds for this commit and plan; approve again.');
+  if (!bound(stored, valid))
+    return refuse('the approval no longer holds for this commit and plan; approve again.');
   const next: StoredState = { ...stored, requested: undefined };
   if (request.command === 'rollback') return rollbackPlan(env, valid, next, request.by);
   return executeApproved(env, valid, next, request.command, request.by);
@@ -152,7 +153,12 @@ async function onReview(env: GateEnv, event: Extract<GateEvent, { kind: 'review'
     );
     return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
   }
-  return onCommand(env, view, 'proceed', event.sender, 'review');
+  // Kept negated beside comment ids (another sequence): a redelivered approval, or a re-run of its
+  // workflow, must not confirm a checkpoint reached since.
+  if (view.stored?.handled.includes(-event.reviewId)) {
+    return result(view, `Review ${event.reviewId} was already handled.`);
+  }
+  return onCommand(env, view, 'proceed', event.sender, 'review', -event.reviewId);
 }
 
 async function onComment(env: GateEnv, event: Extract<GateEvent, { kind: 'comment' }>): Promise<GateResult> {
@@ -194,7 +200,10 @@ async function onButton(env: GateEnv, event: Extract<GateEvent, { kind: 'button'
         })
       : [];
     if (!live.some((command) => command === event.identifier)) {
-      return result(view, `${pressed} no longer applies (the plan is ${view.stored?.state ?? 'proposed'}); ignored.`);
+      return result(
+        view,
+        `${pressed} no longer applies (the plan is ${view.stored?.state ?? 'proposed'}); ignored.`,
+      );
     }
   }
   // Anything else is refused by `authorize` with a message, like a comment would be.
@@ -209,7 +218,7 @@ async function onCommand(
   command: CommandName,
   sender: Sender,
   door: Door,
-  commentId?: number,
+  handledId?: number,
 ): Promise<GateResult> {
   const number = view.pr.number;
   const allowSkip =
@@ -243,14 +252,22 @@ async function onCommand(
   const valid = view as ValidView;
   const binding = bindingAfterPush(valid);
   let stored: StoredState = binding.stored ?? freshState(valid);
-  if (commentId !== undefined) stored = { ...stored, handled: [...stored.handled, commentId] };
+  if (handledId !== undefined) stored = { ...stored, handled: [...stored.handled, handledId] };
   const expired = await expireCheckpoint(env, valid, stored);
   if (expired !== stored) {
     // A late confirmation is not a confirmation: the timeout is said first, and a new /proceed resumes.
-    await writeReview(env, valid, reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)), expired);
+    await writeReview(
+      env,
+      valid,
+      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
+      expired,
+    );
     await env.port.createComment(
       number,
-      refusal(`/${command}`, `The checkpoint before ${codeSpan(stored.next ?? '?')} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`),
+      refusal(
+        `/${command}`,
+        `The checkpoint before ${codeSpan(stored.next ?? '?')} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`,
+      ),
     );
     return result(view, `Checkpoint timed out; /${command} not acted on.`, expired);
   }

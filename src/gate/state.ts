@@ -46,7 +46,10 @@ export const storedStateSchema = z.object({
   pausedAt: z.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
   reason: z.string().max(300).optional(),
-  /** Ids of comments already acted on, newest last, so a redelivered webhook does nothing twice. */
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
   handled: z.array(z.number()).default([]),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it

@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** What every row of the reliability table is: a measurement, its figure, and the bar it must meet. */
+
+export interface RowResult {
+  row: string;
+  /** What was measured, with the numbers. */
+  figure: string;
+  bar: string;
+  ok: boolean;
+  /** Why a bar was missed, or what else the measurement saw; one line each. */
+  detail?: string[];
+}
+
+export interface RowContext {
+  /** The short form: the same checks at smaller sizes, for `npm test`. */
+  short: boolean;
+  /** Seed for every random choice, so a failure can be replayed with `--seed`. */
+  seed: number;
+  /** Progress for the terminal (stderr); not part of the result. */
+  progress: (line: string) => void;
+}
+
+export interface Row {
+  /** The attack or fault, as the table names it. */
+  name: string;
+  bar: string;
+  /** How it is measured, for docs/reliability.md. */
+  how: string;
+  run(ctx: RowContext): Promise<RowResult>;
+}
+
+/** Writes what failed, in full, to a temporary file, so a failure can be replayed; returns its path. */
+export function saveFailures(row: string, failures: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'proceed-rel-failures-')), `${row.replace(/\W+/g, '-')}.json`);
+  writeFileSync(path, JSON.stringify(failures, null, 2));
+  return path;
+}
+
+/** mulberry32: small, seedable, and enough to pick cases reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, results in input order. */
+export async function inPool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** The first few of a list of problems, with how many more there were. */
+export function firstOf(problems: string[], shown = 5): string[] {
+  return problems.length <= shown ? problems : [...problems.slice(0, shown), `… and ${problems.length - shown} more`];
+}

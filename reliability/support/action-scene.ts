@@ -1,0 +1,190 @@
+/**
+ * One pull request on the OpenAPI-checked fake GitHub, with its commits in a local git server, worked
+ * by the committed Action bundle as GitHub Actions would run it: one process per event, each comment
+ * its own workflow run (which the lock names as its holder, and which is marked completed when the
+ * process ends, as GitHub would).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeState } from '../../src/gate/marker.js';
+import type { StoredState } from '../../src/gate/state.js';
+import { type FakeGitHub, startFakeGitHub } from '../../test/support/fake-github/index.js';
+import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
+import { makeRemote, type Remote } from '../../test/support/remote.js';
+import { type ActionExit, runAction, type StartedAction, startAction } from './action.js';
+import { readTrace, type TraceEntry } from './plans.js';
+
+export const ACTION_BOT = 'github-actions[bot]';
+export const PLAN_PATH = 'deploy/release.plan.yml';
+const POLICY = '.github/proceed.yml';
+
+export interface ActionSceneOptions {
+  plan: string;
+  policy?: string;
+  number?: number;
+  author?: string;
+  /** Logins with write access (the author has it too). */
+  writers?: string[];
+}
+
+export class ActionScene {
+  readonly number: number;
+  readonly author: string;
+  readonly root: string;
+  readonly tracePath: string;
+  /** `$FAIL_FLAG` and `$HOLD_FLAG` of the steps: files a step can wait on or fail on. */
+  readonly failFlag: string;
+  readonly holdFlag: string;
+  head: string;
+  private files: Record<string, string>;
+  private nextRunId = 5000;
+
+  private constructor(
+    readonly fake: FakeGitHub,
+    readonly remote: Remote,
+    o: ActionSceneOptions,
+  ) {
+    this.number = o.number ?? 7;
+    this.author = o.author ?? 'alice';
+    this.root = mkdtempSync(join(tmpdir(), 'proceed-rel-act-'));
+    this.tracePath = join(this.root, 'trace.log');
+    this.failFlag = join(this.root, 'fail');
+    this.holdFlag = join(this.root, 'hold');
+    this.files = { [PLAN_PATH]: o.plan };
+    this.head = remote.commit(this.files);
+    fake.addPullRequest({
+      number: this.number,
+      user: this.author,
+      headSha: this.head,
+      baseSha: remote.baseSha,
+      files: Object.entries(this.files).map(([filename, content]) => ({ filename, content })),
+    });
+    if (o.policy !== undefined) fake.setFile(remote.baseSha, POLICY, o.policy);
+    for (const login of [this.author, ...(o.writers ?? ['bob'])]) fake.setPermission(login, 'write');
+  }
+
+  static async create(o: ActionSceneOptions): Promise<ActionScene> {
+    const fake = await startFakeGitHub();
+    const remote = makeRemote(o.policy !== undefined ? { [POLICY]: o.policy } : {});
+    return new ActionScene(fake, remote, o);
+  }
+
+  /** The runner's variables every run of this scene gets. */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      GITHUB_SERVER_URL: this.remote.serverUrl,
+      RUN_LOG: this.tracePath,
+      FAIL_FLAG: this.failFlag,
+      HOLD_FLAG: this.holdFlag,
+      ...extra,
+    };
+  }
+
+  trace(): TraceEntry[] {
+    return readTrace(this.tracePath);
+  }
+
+  state(): StoredState | undefined {
+    const own = this.fake.reviews(this.number).filter((r) => r.user === ACTION_BOT);
+    return own.map((r) => decodeState(r.body)).find(Boolean);
+  }
+
+  /** Check runs named `name` on the head, oldest first. */
+  checks(name: string, sha = this.head) {
+    return this.fake.checkRuns(sha).filter((c) => c.name === name);
+  }
+
+  /** A `pull_request` event (opened, synchronize, closed) handled by the Action. */
+  pullRequest(action: 'opened' | 'synchronize' | 'closed', env: Record<string, string> = {}): Promise<ActionExit> {
+    return runAction({
+      fake: this.fake,
+      event: 'pull_request',
+      payload: pullRequestEvent(action, {
+        number: this.number,
+        user: this.author,
+        headSha: this.head,
+        baseSha: this.remote.baseSha,
+        ...(action === 'closed' ? { state: 'closed' as const } : {}),
+      }),
+      env: this.env(env),
+    });
+  }
+
+  /**
+   * A comment, and the workflow run it starts: `in_progress` while the Action runs, `completed` when
+   * its process has ended (however it ended).
+   */
+  startComment(user: string, body: string, env: Record<string, string> = {}): StartedAction & { runId: number } {
+    const c = this.fake.addComment(this.number, { user, body });
+    const runId = this.nextRunId++;
+    this.fake.setWorkflowRun({ id: runId, status: 'in_progress' });
+    const started = startAction({
+      fake: this.fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', { number: this.number, user, body, commentId: c.id, prAuthor: this.author }),
+      env: this.env({ GITHUB_RUN_ID: String(runId), ...env }),
+    });
+    const exit = started.exit.then((e) => {
+      this.fake.setWorkflowRun({ id: runId, status: 'completed', conclusion: e.code === 0 ? 'success' : 'failure' });
+      return e;
+    });
+    return { ...started, exit, runId };
+  }
+
+  comment(user: string, body: string, env: Record<string, string> = {}): Promise<ActionExit> {
+    return this.startComment(user, body, env).exit;
+  }
+
+  /** A new commit on the head branch with `files` changed; GitHub learns of it at once, the bot on the next event. */
+  push(files: Record<string, string>): string {
+    this.files = { ...this.files, ...files };
+    this.head = this.remote.commit(files, 'push');
+    this.fake.pushCommit(this.number, this.head, this.changedFiles());
+    return this.head;
+  }
+
+  /** A force-push: a new commit on the base, not on the old head, holding the pull request's files with `files` changed. */
+  forcePush(files: Record<string, string>): string {
+    this.files = { ...this.files, ...files };
+    // makeRemote keeps its work tree next to the bare repositories it serves.
+    const work = join(fileURLToPath(this.remote.serverUrl), 'work');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: work, encoding: 'utf8' }).trim();
+    git('checkout', '-q', '--detach', this.remote.baseSha);
+    for (const [path, content] of Object.entries(this.files)) {
+      mkdirSync(dirname(join(work, path)), { recursive: true });
+      writeFileSync(join(work, path), content);
+    }
+    git('add', '-A');
+    git('commit', '-q', '--allow-empty', '-m', 'rewritten');
+    const sha = git('rev-parse', 'HEAD');
+    git('push', '-q', '--force', 'origin', `HEAD:refs/heads/${sha.slice(0, 12)}`);
+    this.head = sha;
+    this.fake.addCommit(sha, [this.remote.baseSha]);
+    this.fake.pushCommit(this.number, sha, this.changedFiles());
+    return sha;
+  }
+
+  /** The repository policy on the base branch, changed (the bot reads it at the pull request's base). */
+  setBasePolicy(policy: string): void {
+    this.fake.setFile(this.remote.baseSha, POLICY, policy);
+  }
+
+  /** What the fake saw that GitHub would have refused. */
+  violations(): string[] {
+    return this.fake.violations.map((v) => `${v.method} ${v.path}: ${v.reason}`);
+  }
+
+  async dispose(): Promise<void> {
+    await this.fake.close();
+    this.remote.cleanup();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private changedFiles() {
+    return Object.entries(this.files).map(([filename, content]) => ({ filename, content }));
+  }
+}

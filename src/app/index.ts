@@ -1,0 +1,190 @@
+import type { Octokit } from '@octokit/core';
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from 'probot';
+import { parseComment } from '../gate/commands.js';
+import { toGateEvent, type GateEvent } from '../gate/events.js';
+import { handleEvent, type GateResult } from '../gate/handle.js';
+import type { GateEnv } from '../gate/view.js';
+import { OctokitPort } from '../github/octokit.js';
+import { codeSpan } from '../render/markdown.js';
+import { claimComment } from './claim.js';
+import { configFromEnv, type AppConfig } from './config.js';
+import { dispatchRun, reportDispatchFailure, type DispatchTarget } from './dispatch.js';
+import { inlineRunner, type InlineRunner } from './inline.js';
+
+/** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
+export const APP_EVENTS = ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'] as const;
+type AppEvent = (typeof APP_EVENTS)[number];
+
+type Handler = Parameters<ApplicationFunctionOptions['addHandler']>[0];
+
+/** `GET /healthz` → 200 `ok`, for load balancers and orchestrators; it needs neither GitHub nor a secret. */
+export const healthz: Handler = (req, res) => {
+  if (req.method !== 'GET' || req.url?.split('?')[0] !== '/healthz') return false;
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok');
+  return true;
+};
+
+/**
+ * The Probot app: the same gate as the Action (`handleEvent`), fed from webhooks of every
+ * repository the app is installed on. It keeps nothing between events but the app's own login:
+ * state lives in the bot's review and check runs, the lock is a ref, and a comment is claimed with
+ * a reaction, so any number of replicas may receive any event, as often as GitHub sends it.
+ */
+export function createApp(config: AppConfig): ApplicationFunction {
+  return (app: Probot, options: ApplicationFunctionOptions) => {
+    options.addHandler(healthz);
+    const botLogin = appLogin(app);
+    app.on([...APP_EVENTS], async (context) => {
+      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin);
+    });
+  };
+}
+
+/** The app as `npm start` (Probot's `run`) loads it: configured from the environment. */
+export default function proceedApp(app: Probot, options: ApplicationFunctionOptions): void | Promise<void> {
+  return createApp(configFromEnv(process.env))(app, options);
+}
+
+/** `<slug>[bot]`, the login the app posts as: asked once per process (it never changes), again after a failure. */
+function appLogin(app: Probot): () => Promise<string> {
+  let login: Promise<string> | undefined;
+  return () => {
+    login ??= (async () => {
+      const octokit = await app.auth();
+      const { data } = await octokit.request('GET /app');
+      if (!data?.slug) throw new Error('GET /app answered without the app slug');
+      return `${data.slug}[bot]`;
+    })().catch((err: unknown) => {
+      login = undefined;
+      throw err;
+    });
+    return login;
+  };
+}
+
+async function onWebhook(
+  context: Context<AppEvent>,
+  config: AppConfig,
+  botLogin: () => Promise<string>,
+): Promise<void> {
+  const log = (line: string) => context.log.info(line);
+  const event = toGateEvent(context.name, context.payload);
+  if (event.kind === 'ignored') {
+    context.log.debug(`proceed: ${event.reason}.`);
+    return;
+  }
+  if (event.kind === 'invalid') {
+    context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
+    return;
+  }
+  const where = context.repo() as { owner: string; repo: string };
+  const octokit = context.octokit as unknown as Octokit;
+  const port = new OctokitPort(octokit, where.owner, where.repo);
+  let inline: InlineRunner | undefined;
+  try {
+    const comment = event.kind === 'comment' ? parseComment(event.body) : undefined;
+    if (event.kind === 'comment' && comment?.kind !== 'none' && event.sender.type === 'User') {
+      if (!(await claimComment(octokit, where, event.commentId))) {
+        log(`proceed: comment ${event.commentId} on #${event.number} was already seen; nothing to do.`);
+        return;
+      }
+    }
+    if (config.executor === 'inline')
+      inline = inlineRunner(config, where, () => installationToken(context), log);
+    const env: GateEnv = {
+      port,
+      botLogin: await botLogin(),
+      planGlobs: config.planGlobs,
+      policyPath: config.policyPath,
+      log,
+      buttons: true,
+      ...(inline ? { runner: inline.runner } : {}),
+    };
+    const result = await handleEvent(env, event);
+    log(`proceed: ${result.summary}`);
+    if (result.handoff) await handOn(context, config, port, event.number, result);
+  } catch (err) {
+    await reportFailure(context, port, event, err);
+  } finally {
+    await inline?.cleanup();
+  }
+}
+
+/** `dispatch`: the run the gate recorded goes to the repository's proceed workflow. */
+async function handOn(
+  context: Context<AppEvent>,
+  config: AppConfig,
+  port: OctokitPort,
+  number: number,
+  result: GateResult,
+): Promise<void> {
+  const handoff = result.handoff!;
+  if (config.executor !== 'dispatch') {
+    context.log.warn(`proceed: a run was handed over on #${number}, but the executor is ${config.executor}.`);
+    return;
+  }
+  const target: DispatchTarget = {
+    ...(context.repo() as { owner: string; repo: string }),
+    workflow: config.workflow,
+    ref: await defaultBranch(context),
+  };
+  try {
+    await dispatchRun(context.octokit as unknown as Octokit, target, number, handoff);
+    context.log.info(
+      `proceed: dispatched ${target.workflow} on ${target.ref} for #${number} at ${handoff.headSha.slice(0, 7)} (/${handoff.command} by ${handoff.by}).`,
+    );
+  } catch (err) {
+    context.log.warn(`proceed: could not dispatch ${target.workflow}: ${(err as Error).message}`);
+    await reportDispatchFailure(port, target, number, handoff, err);
+  }
+}
+
+async function defaultBranch(context: Context<AppEvent>): Promise<string> {
+  const repository = (context.payload as { repository?: { default_branch?: unknown } }).repository;
+  if (typeof repository?.default_branch === 'string') return repository.default_branch;
+  const { data } = await context.octokit.request('GET /repos/{owner}/{repo}', context.repo());
+  return data.default_branch;
+}
+
+/**
+ * The installation token, for cloning. Asked for only once the gate has called the API with it:
+ * Probot's auth then hands out the token it holds (asked directly first, it would go to
+ * api.github.com whatever the app's base URL).
+ */
+async function installationToken(context: Context<AppEvent>): Promise<string> {
+  const auth = (await context.octokit.auth({ type: 'installation' })) as { token?: unknown };
+  if (typeof auth.token !== 'string')
+    throw new Error('no installation token: is the app installed on this repository?');
+  return auth.token;
+}
+
+/**
+ * An API failure that outlived the retries, or a bug: logged, and said on the pull request when
+ * GitHub lets us, without a stack trace. Never thrown: the delivery was received, and a redelivery
+ * of a claimed comment would be ignored anyway.
+ */
+async function reportFailure(
+  context: Context<AppEvent>,
+  port: OctokitPort,
+  event: GateEvent,
+  err: unknown,
+): Promise<void> {
+  const status =
+    typeof err === 'object' && err && 'status' in err
+      ? ` (HTTP ${String((err as { status: unknown }).status)})`
+      : '';
+  const message = `${(err as Error)?.message ?? String(err)}${status}`;
+  context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
+  if (event.sender.type !== 'User') return;
+  await port
+    .createComment(
+      event.number,
+      `**proceed stopped** while handling this \`${context.name}\` event: ${codeSpan(message)}. ` +
+        'Nothing after that point was done; comment the command again (or `/plan` to re-render) to continue.',
+    )
+    .catch((again: unknown) =>
+      context.log.error(
+        `proceed: could not report that on #${event.number} either: ${(again as Error).message}`,
+      ),
+    );
+}

@@ -1,0 +1,132 @@
+/**
+ * `npm start` as an operator runs it: the committed bundle dist/app.js, configured like
+ * .env.example, in a folder of its own (so no developer's .env is read).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { APP_EVENTS } from '../../src/app/index.js';
+import { WEBHOOK_SECRET, privateKey } from './harness.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BUNDLE = join(ROOT, 'dist/app.js');
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number>;
+}
+
+function npmStart(env: Record<string, string>): Started {
+  const cwd = mkdtempSync(join(tmpdir(), 'proceed-start-'));
+  dirs.push(cwd);
+  const child = spawn(process.execPath, [BUNDLE], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? -1)));
+  return { child, output: () => output, exited };
+}
+
+async function healthy(url: string, child: ChildProcess): Promise<Response> {
+  for (const started = Date.now(); Date.now() - started < 15_000;) {
+    if (child.exitCode !== null) throw new Error('the app exited');
+    try {
+      return await fetch(`${url}/healthz`);
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error('the app did not answer /healthz within 15 s');
+}
+
+describe('npm start', () => {
+  it('serves /healthz and refuses an unsigned webhook, with the variables of .env.example', async () => {
+    const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+    for (const name of ['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET', 'PROCEED_EXECUTOR'])
+      expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
+    const port = await freePort();
+    const app = npmStart({
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      PROCEED_EXECUTOR: 'inline',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const health = await healthy(url, app.child);
+    expect(health.status, app.output()).toBe(200);
+    expect(await health.text()).toBe('ok');
+    const unsigned = await fetch(`${url}/api/github/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issue_comment',
+        'x-github-delivery': '1',
+      },
+      body: JSON.stringify({ action: 'created' }),
+    });
+    expect([400, 401]).toContain(unsigned.status);
+  });
+
+  it('stops with a message naming the setting when PROCEED_EXECUTOR is not inline or dispatch', async () => {
+    const app = npmStart({
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      PROCEED_EXECUTOR: 'cluster',
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+    });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toMatch(/PROCEED_EXECUTOR is "cluster": use inline .* or dispatch/);
+    expect(app.output()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the app manifest (app.yml)', () => {
+  const manifest = parse(readFileSync(join(ROOT, 'app.yml'), 'utf8')) as {
+    default_events: string[];
+    default_permissions: Record<string, string>;
+  };
+
+  it('subscribes to exactly the events the app handles', () => {
+    expect([...manifest.default_events].sort()).toEqual([...APP_EVENTS].sort());
+  });
+
+  it('asks for what the gate, the lock, the buttons and the dispatch executor use', () => {
+    expect(manifest.default_permissions).toMatchObject({
+      contents: 'write',
+      pull_requests: 'write',
+      issues: 'write',
+      checks: 'write',
+      actions: 'write',
+      metadata: 'read',
+    });
+  });
+});
