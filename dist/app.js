@@ -5454,15 +5454,14 @@ async function onWebhook(context, config, botLogin) {
     };
     const result2 = await handleEvent(env, event);
     log(`proceed: ${result2.summary}`);
-    if (result2.handoff) await handOn(context, config, port, event.number, result2);
+    if (result2.handoff) await handOn(context, config, port, event.number, result2.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
   } finally {
     await inline?.cleanup();
   }
 }
-async function handOn(context, config, port, number, result2) {
-  const handoff = result2.handoff;
+async function handOn(context, config, port, number, handoff) {
   if (config.executor !== "dispatch") {
     context.log.warn(`proceed: a run was handed over on #${number}, but the executor is ${config.executor}.`);
     return;

@@ -2,13 +2,13 @@ import type { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { parseComment } from '../gate/commands.js';
 import { toGateEvent, type GateEvent } from '../gate/events.js';
-import { handleEvent, type GateResult } from '../gate/handle.js';
+import { handleEvent } from '../gate/handle.js';
 import type { GateEnv } from '../gate/view.js';
 import { OctokitPort } from '../github/octokit.js';
 import { codeSpan } from '../render/markdown.js';
 import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
-import { dispatchRun, reportDispatchFailure, type DispatchTarget } from './dispatch.js';
+import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff } from './dispatch.js';
 import { inlineRunner, type InlineRunner } from './inline.js';
 
 /** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
@@ -102,7 +102,7 @@ async function onWebhook(
     };
     const result = await handleEvent(env, event);
     log(`proceed: ${result.summary}`);
-    if (result.handoff) await handOn(context, config, port, event.number, result);
+    if (result.handoff) await handOn(context, config, port, event.number, result.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
   } finally {
@@ -116,9 +116,8 @@ async function handOn(
   config: AppConfig,
   port: OctokitPort,
   number: number,
-  result: GateResult,
+  handoff: Handoff,
 ): Promise<void> {
-  const handoff = result.handoff!;
   if (config.executor !== 'dispatch') {
     context.log.warn(`proceed: a run was handed over on #${number}, but the executor is ${config.executor}.`);
     return;
