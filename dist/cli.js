@@ -32257,12 +32257,18 @@ var storedStateSchema = external_exports.object({
 
 // src/gate/marker.ts
 var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var MARKER_BUDGET = 2048;
 var HANDLED_KEPT = 20;
 function encodeState(state) {
-  const trimmed = { ...state, handled: state.handled.slice(-HANDLED_KEPT) };
-  return `
+  let kept = HANDLED_KEPT;
+  for (; ; ) {
+    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
+    const marker = `
 
 <!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
+    kept = Math.floor(kept / 2);
+  }
 }
 function decodeState(body) {
   const m = MARKER.exec(body);
@@ -32821,6 +32827,7 @@ function reviewBody(view, stored, checks, notice) {
     steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
   }
   return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
     planPath: path,
     state: stored.state,
     ...Object.keys(steps).length ? { steps } : {},
@@ -32844,7 +32851,9 @@ function displayStatus(check2) {
   return check2.conclusion && map2[check2.conclusion] || "pending";
 }
 async function writeReview(env, view, body, stored) {
-  const full = body + (stored ? encodeState(stored) : "");
+  const marker = stored ? encodeState(stored) : "";
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
 }
@@ -32907,27 +32916,36 @@ var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
 async function executeApproved(env, view, stored, trigger, by) {
   const { port } = env;
   const number4 = view.pr.number;
-  const sha = view.pr.headSha;
   const runner = env.runner;
   if (!runner) return handOff(env, view, stored, trigger, by);
-  const lock = await acquireLock(port, {
-    number: number4,
-    headSha: sha,
-    holder: runner.holder,
-    maxAgeMs: lockMaxAgeMs(view.plan.plan)
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number4,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
+        )
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    () => runLocked(env, view, stored, trigger, runner)
+  );
+}
+async function withPlanLock(env, view, holder, maxAgeMs, refused2, body) {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs
   });
-  if (!lock.acquired) {
-    await port.createComment(
-      number4,
-      refusal(
-        `/${trigger}`,
-        `The plan is already being executed by ${describeHolder(lock.holder, now(env))}; wait for it to finish, or \`/cancel\` it.`
-      )
-    );
-    return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-  }
+  if (!lock.acquired) return refused2(describeHolder(lock.holder, now(env)));
   try {
-    return await runLocked(env, view, stored, trigger, runner);
+    return await body();
   } finally {
     await lock.lock.release();
   }
@@ -33074,7 +33092,7 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         await port.updateCheckRun(id, {
           status: "completed",
           conclusion: conclusionOf(event.result),
-          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          completedAt: now(env).toISOString(),
           ...output2,
           ...failed ? buttons(env, "retry", "cancel") : buttons(env)
         });
@@ -33085,7 +33103,7 @@ async function publishEvent(env, view, checks, stepRuns, event) {
           status: "completed",
           conclusion: conclusionOf(event.result),
           externalId: stepExternalId(hash2, event.step.id),
-          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          completedAt: now(env).toISOString(),
           ...output2
         });
       }
@@ -33099,7 +33117,7 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         status: "completed",
         conclusion: "action_required",
         externalId: stepExternalId(hash2, event.step.id),
-        completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+        completedAt: now(env).toISOString(),
         title: "Checkpoint: waiting for /proceed",
         summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
         ...buttons(env, "proceed", "cancel")
@@ -33368,100 +33386,99 @@ async function rollbackPlan(env, view, stored, by) {
     return result(view, "Nothing to roll back.");
   }
   if (!runner) return handOff(env, view, stored, "rollback", by);
-  const lock = await acquireLock(port, {
-    number: number4,
-    headSha: sha,
-    holder: runner.holder,
-    maxAgeMs: lockMaxAgeMs(view.plan.plan)
-  });
-  if (!lock.acquired) {
-    await port.createComment(
-      number4,
-      refusal(
-        "/rollback",
-        `The plan is being executed by ${describeHolder(lock.holder, now(env))}; \`/cancel\` it first.`
-      )
-    );
-    return result(view, "Refused /rollback: another execution holds the lock.");
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number4,
+        refusal("/rollback", `The plan is being executed by ${holder}; \`/cancel\` it first.`)
+      );
+      return result(view, "Refused /rollback: another execution holds the lock.");
+    },
+    () => runRollback(env, view, stored, by, runner, toUndo)
+  );
+}
+async function runRollback(env, view, stored, by, runner, toUndo) {
+  const { port } = env;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const workspace = await runner.workspace(sha, number4);
+  if (!workspace.ok) {
+    await port.createComment(number4, refusal("/rollback", workspace.message));
+    return { ...result(view, workspace.message), failed: true };
   }
-  try {
-    const workspace = await runner.workspace(sha, number4);
-    if (!workspace.ok) {
-      await port.createComment(number4, refusal("/rollback", workspace.message));
-      return { ...result(view, workspace.message), failed: true };
-    }
-    const lines = [];
-    let failed = false;
-    for (const step of toUndo) {
-      const name = `proceed/rollback-${step.id}`;
-      const startedAt = now(env).toISOString();
-      const check2 = await port.createCheckRun({
-        name,
-        headSha: sha,
-        status: "in_progress",
-        startedAt,
-        title: "Rolling back",
-        summary: `Undoing ${codeSpan(step.name)}.`
-      });
-      const outcome = await runCommand({
-        command: step.rollback,
-        shell: step.shell,
-        cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
-        env: {
-          ...runner.env,
-          ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-          PROCEED_PLAN: view.plan.path,
-          PROCEED_STEP: step.id,
-          PROCEED_PR: String(number4),
-          PROCEED_SHA: sha
-        },
-        ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
-        secrets: runner.secrets
-      });
-      const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-      failed ||= !ok;
-      await port.updateCheckRun(check2.id, {
-        status: "completed",
-        conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
-        completedAt: now(env).toISOString(),
-        title: ok ? "Rolled back" : "Rollback failed",
-        summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+  const lines = [];
+  let failed = false;
+  for (const step of toUndo) {
+    const name = `proceed/rollback-${step.id}`;
+    const startedAt = now(env).toISOString();
+    const check2 = await port.createCheckRun({
+      name,
+      headSha: sha,
+      status: "in_progress",
+      startedAt,
+      title: "Rolling back",
+      summary: `Undoing ${codeSpan(step.name)}.`
+    });
+    const outcome = await runCommand({
+      command: step.rollback,
+      shell: step.shell,
+      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+      env: {
+        ...runner.env,
+        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
+        PROCEED_PLAN: view.plan.path,
+        PROCEED_STEP: step.id,
+        PROCEED_PR: String(number4),
+        PROCEED_SHA: sha
+      },
+      ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+      secrets: runner.secrets
+    });
+    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
+    failed ||= !ok;
+    await port.updateCheckRun(check2.id, {
+      status: "completed",
+      conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
+      completedAt: now(env).toISOString(),
+      title: ok ? "Rolled back" : "Rollback failed",
+      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
 
 ${codeSpan(outcome.spawnError)}` : ""}`,
-        text: logBlock(outcome.tail)
-      });
-      lines.push(
-        `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
-      );
-      if (!ok) break;
-    }
-    const next = {
-      ...stored,
-      state: failed ? "failed" : "cancelled",
-      reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
-    };
-    const fresh = await port.listCheckRuns(sha);
-    await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-      conclusion: failed ? "failure" : "cancelled",
-      title: failed ? "Rollback failed" : "Rolled back",
-      summary: `Rolled back at the request of ${codeSpan(by)}:
+      text: logBlock(outcome.tail)
+    });
+    lines.push(
+      `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+    );
+    if (!ok) break;
+  }
+  const next = {
+    ...stored,
+    state: failed ? "failed" : "cancelled",
+    reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
+  };
+  const fresh = await port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: failed ? "failure" : "cancelled",
+    title: failed ? "Rollback failed" : "Rolled back",
+    summary: `Rolled back at the request of ${codeSpan(by)}:
 
 ${lines.join("\n")}`,
-      ...buttons(env)
-    });
-    await writeReview(env, view, reviewBody(view, next, fresh), next);
-    await port.createComment(
-      number4,
-      `### \u21A9\uFE0F Rollback ${failed ? "failed" : "done"}
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  await port.createComment(
+    number4,
+    `### \u21A9\uFE0F Rollback ${failed ? "failed" : "done"}
 
 Newest first:
 
 ${lines.join("\n")}`
-    );
-    return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
-  } finally {
-    await lock.lock.release();
-  }
+  );
+  return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
 }
 async function handOff(env, view, stored, command2, by) {
   const requested = { command: command2, by, headSha: view.pr.headSha };
@@ -33727,25 +33744,21 @@ async function cancel(env, view, stored, login, door) {
   if (["proposed", "verified", "cancelled"].includes(stored.state))
     return nothingTo(env, view, stored, "cancel");
   if (stored.state === "executing") {
-    const lock = await acquireLock(env.port, {
-      number: view.pr.number,
-      headSha: view.pr.headSha,
-      holder: env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      maxAgeMs: Number.MAX_SAFE_INTEGER
-    });
-    if (!lock.acquired) {
-      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-      return result(
-        view,
-        `Cancel requested by ${login}; the running execution stops at its next check.`,
-        stored
-      );
-    }
-    try {
-      return await cancelPlan(env, view, stored, login);
-    } finally {
-      await lock.lock.release();
-    }
+    return withPlanLock(
+      env,
+      view,
+      env.runner?.holder ?? { kind: "app", id: env.botLogin },
+      Number.MAX_SAFE_INTEGER,
+      async () => {
+        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+        return result(
+          view,
+          `Cancel requested by ${login}; the running execution stops at its next check.`,
+          stored
+        );
+      },
+      () => cancelPlan(env, view, stored, login)
+    );
   }
   return cancelPlan(env, view, stored, login);
 }

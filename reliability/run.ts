@@ -11,8 +11,11 @@ import { permissions } from './rows/permissions.js';
 import { forgedContent } from './rows/forged-content.js';
 import { closedMidRun } from './rows/closed-mid-run.js';
 import { hugeOutput } from './rows/huge-output.js';
+import { crashes } from './rows/crashes.js';
+import { races } from './rows/races.js';
+import { apiFaults } from './rows/api-faults.js';
 
-const ROWS: Row[] = [malformedPlans, permissions, forgedContent, hugeOutput, closedMidRun];
+const ROWS: Row[] = [malformedPlans, permissions, forgedContent, races, crashes, apiFaults, hugeOutput, closedMidRun];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

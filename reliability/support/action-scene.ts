@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeState } from '../../src/gate/marker.js';
 import type { StoredState } from '../../src/gate/state.js';
-import { type FakeGitHub, startFakeGitHub } from '../../test/support/fake-github/index.js';
+import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from '../../test/support/fake-github/index.js';
 import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { makeRemote, type Remote } from '../../test/support/remote.js';
 import { type ActionExit, runAction, type StartedAction, startAction } from './action.js';
@@ -28,11 +28,16 @@ export interface ActionSceneOptions {
   author?: string;
   /** Logins with write access (the author has it too). */
   writers?: string[];
+  /** For the fake: e.g. a GitHub App whose installation tokens the app processes use. */
+  fake?: FakeGitHubOptions;
+  /** The account the Action's token posts as (its `bot-login` input). */
+  botLogin?: string;
 }
 
 export class ActionScene {
   readonly number: number;
   readonly author: string;
+  readonly botLogin: string;
   readonly root: string;
   readonly tracePath: string;
   /** `$FAIL_FLAG` and `$HOLD_FLAG` of the steps: files a step can wait on or fail on. */
@@ -49,6 +54,7 @@ export class ActionScene {
   ) {
     this.number = o.number ?? 7;
     this.author = o.author ?? 'alice';
+    this.botLogin = o.botLogin ?? ACTION_BOT;
     this.root = mkdtempSync(join(tmpdir(), 'proceed-rel-act-'));
     this.tracePath = join(this.root, 'trace.log');
     this.failFlag = join(this.root, 'fail');
@@ -67,7 +73,7 @@ export class ActionScene {
   }
 
   static async create(o: ActionSceneOptions): Promise<ActionScene> {
-    const fake = await startFakeGitHub();
+    const fake = await startFakeGitHub(o.fake);
     const remote = makeRemote(o.policy !== undefined ? { [POLICY]: o.policy } : {});
     return new ActionScene(fake, remote, o);
   }
@@ -79,6 +85,7 @@ export class ActionScene {
       RUN_LOG: this.tracePath,
       FAIL_FLAG: this.failFlag,
       HOLD_FLAG: this.holdFlag,
+      'INPUT_BOT-LOGIN': this.botLogin,
       ...extra,
     };
   }
@@ -88,7 +95,7 @@ export class ActionScene {
   }
 
   state(): StoredState | undefined {
-    const own = this.fake.reviews(this.number).filter((r) => r.user === ACTION_BOT);
+    const own = this.fake.reviews(this.number).filter((r) => r.user === this.botLogin);
     return own.map((r) => decodeState(r.body)).find(Boolean);
   }
 

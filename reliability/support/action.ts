@@ -14,6 +14,9 @@ import type { FakeGitHub } from '../../test/support/fake-github/index.js';
 
 export { BUNDLE };
 
+/** The token every Action run gets; the fake may map it to an identity (`tokens`). */
+export const ACTION_TOKEN = 'ghs_reliability_token';
+
 /** How much of the Action's own stdout and stderr is kept for the report when something goes wrong. */
 const KEPT_OUTPUT = 16 * 1024;
 
@@ -67,7 +70,7 @@ export function startAction(o: ActionOptions): StartedAction {
     RUNNER_TEMP: scratch,
     PROCEED_WRITE_INTERVAL_MS: '0',
     PROCEED_POLL_INTERVAL_MS: '100',
-    'INPUT_GITHUB-TOKEN': 'ghs_reliability_token',
+    'INPUT_GITHUB-TOKEN': ACTION_TOKEN,
     'INPUT_PLAN-FILES': '**/*.plan.yml,**/*.plan.yaml',
     'INPUT_POLICY-FILE': '.github/proceed.yml',
     INPUT_MODE: 'auto',

@@ -8,6 +8,7 @@ import type { GateEnv } from '../gate/view.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { OctokitPort } from '../github/octokit.js';
 import { checkoutApproved } from './checkout.js';
+import { secretsInEnvironment } from '../execute/secrets.js';
 
 /**
  * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
@@ -145,17 +146,6 @@ function dispatchedRun(): DispatchedRun | string {
 /** Steps inherit the job's environment, as workflow steps do, minus this action's own inputs (the token among them). */
 function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
-}
-
-/**
- * Values that look like secrets in the job's environment (a workflow passes secrets to a step as
- * variables: `env: { DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }} }`), masked in every posted log.
- */
-export function secretsInEnvironment(env: NodeJS.ProcessEnv): string[] {
-  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
-  return Object.entries(env)
-    .filter(([key, value]) => name.test(key) && value && value.length >= 6)
-    .map(([, value]) => value!);
 }
 
 /** How often a running execution looks for /cancel, a close or a push: `PROCEED_POLL_INTERVAL_MS`, default 10 s. */

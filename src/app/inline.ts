@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { secretsInEnvironment } from '../execute/secrets.js';
 import { checkoutApproved } from '../action/checkout.js';
 import type { PlanRunner } from '../gate/view.js';
 import type { AppConfig } from './config.js';
@@ -24,7 +25,7 @@ export function inlineRunner(
 ): InlineRunner {
   const made: string[] = [];
   // Filled when a workspace is made: the executor reads it after that, to mask the token in posted logs.
-  const secrets: string[] = [];
+  const secrets: string[] = secretsInEnvironment(config.stepEnv);
   return {
     runner: {
       workspace: async (sha, number) => {

@@ -14,7 +14,13 @@ import type {
   VerifyResult,
 } from './events.js';
 import type { ProcessOutcome } from './process.js';
-import { DEFAULT_KILL_GRACE_MS, DEFAULT_TAIL_BYTES, runCommand, stopProcessGroup } from './process.js';
+import {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_TAIL_BYTES,
+  OutputFifos,
+  runCommand,
+  stopProcessGroup,
+} from './process.js';
 
 /** The `reason` of a step in `done`: it is reported as a success without running. */
 export const ALREADY_SUCCEEDED = 'already succeeded on this commit and plan; not run again';
@@ -278,11 +284,18 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
   const results: StepResult[] = [];
   const groups = new Set<number>();
+  const verifications = opts.verify ?? plan.verify ?? {};
+  // One FIFO per command this run is expected to start, made at once; a retry makes more.
+  const fifos = new OutputFifos(
+    plan.steps.filter((s) => s.run !== undefined && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length +
+      Object.keys(verifications).length,
+  );
+  const baseEnv: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
 
   const run = async (cmd: Command, extraEnv: Record<string, string>, onOutput?: (chunk: string) => void) => {
     const timeoutMs = cmd.timeout !== undefined ? parseDuration(cmd.timeout) : undefined;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
-    const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+    const env: NodeJS.ProcessEnv = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
     Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
     const outcome: ProcessOutcome =
@@ -309,6 +322,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
             killGraceMs: graceMs,
             ...(opts.secrets ? { secrets: opts.secrets } : {}),
             ...(onOutput ? { onOutput } : {}),
+            fifos,
           });
     if (outcome.pid !== undefined) groups.add(outcome.pid);
     const status = statusOf(outcome);
@@ -504,7 +518,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
   };
 
   const executeVerify = async (): Promise<{ verify: VerifyResult } & Ending> => {
-    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(([name, v]) =>
+    const checks = Object.entries(verifications).map(([name, v]) =>
       verificationCommand(name, v),
     );
     await events.send({ type: 'verify-started', names: checks.map((c) => c.id) });
@@ -536,5 +550,6 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
     return { ...ending, results };
   } finally {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await fifos.dispose();
   }
 }

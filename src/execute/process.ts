@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, constants, openSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { OnReadOpts, SocketConstructorOpts } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,8 @@ export interface RunSpec {
   secrets?: string[];
   /** Live output, stdout and stderr as they arrive, decoded and masked. */
   onOutput?: (chunk: string) => void;
+  /** Where the output FIFO comes from; without it, one is made for this command alone. */
+  fifos?: OutputFifos;
 }
 
 export interface ProcessOutcome {
@@ -90,15 +92,15 @@ function missingInterpreter(shell: Shell, file: string): string {
   return `${file} was not found on PATH, and shell: ${shell} needs it; ${INSTALL_HINT[shell]}`;
 }
 
-async function directoryProblem(cwd: string): Promise<string | undefined> {
+/** A synchronous stat: microseconds, where a round trip through libuv's thread pool costs a step more. */
+function directoryProblem(cwd: string): string | undefined {
+  let info;
   try {
-    const info = await stat(cwd);
-    return info.isDirectory()
-      ? undefined
-      : `working directory ${cwd} is not a directory; fix working-directory`;
+    info = statSync(cwd);
   } catch {
     return `working directory ${cwd} does not exist; create it in an earlier step or fix working-directory`;
   }
+  return info.isDirectory() ? undefined : `working directory ${cwd} is not a directory; fix working-directory`;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -156,30 +158,81 @@ interface Fifo {
 }
 
 /**
- * A FIFO that the command's stdout and stderr share: the kernel keeps their interleaving exact,
- * and reading it through a socket with one reused buffer keeps memory flat however much a step
- * prints (Node's own pipes allocate a buffer per read, which piles up to tens of MB before the
- * garbage collector runs). Undefined where mkfifo is unavailable; ordinary pipes are used then.
+ * Named pipes for commands' output: the command's stdout and stderr share one, so the kernel
+ * keeps their interleaving exact, and reading it through a socket with one reused buffer keeps
+ * memory flat however much a step prints (Node's own pipes allocate a buffer per read, which
+ * piles up to tens of MB before the garbage collector runs).
+ *
+ * Node cannot make a FIFO itself, and a `mkfifo` process per command cost more than the command
+ * (a trivial step took three times as long): this makes `expected` of them with one `mkfifo` the
+ * first time one is needed, and `spare` more whenever they run out (a retried step). Every
+ * command still gets a FIFO of its own, unlinked as soon as both ends are open, so that a
+ * background process one step leaves behind cannot write into the next step's output.
  */
-async function openFifo(): Promise<Fifo | undefined> {
-  let dir: string | undefined;
-  try {
-    dir = await mkdtemp(join(tmpdir(), 'proceed-output-'));
-    const path = join(dir, 'output');
-    await promisify(execFile)('mkfifo', ['-m', '600', path]);
-    // The read end first and non-blocking, so that opening the write end (blocking, as the
-    // command expects its stdout to be) returns at once.
-    const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      return { readFd, writeFd: openSync(path, constants.O_WRONLY) };
-    } catch {
-      closeSync(readFd);
-      return undefined;
+export class OutputFifos {
+  private dir: string | undefined;
+  private readonly free: string[] = [];
+  private made = 0;
+  private unavailable = false;
+  private disposed = false;
+  private making: Promise<void> | undefined;
+
+  constructor(
+    private readonly expected = 1,
+    private readonly spare = 4,
+  ) {}
+
+  /** Both ends of a fresh FIFO; undefined where mkfifo is unavailable (ordinary pipes are used then). */
+  async open(): Promise<Fifo | undefined> {
+    while (this.free.length === 0 && !this.unavailable && !this.disposed) {
+      this.making ??= this.make(Math.max(1, this.made === 0 ? this.expected : this.spare)).finally(() => {
+        this.making = undefined;
+      });
+      await this.making;
     }
-  } catch {
-    return undefined;
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    const path = this.free.shift();
+    if (path === undefined) return undefined;
+    try {
+      // The read end first and non-blocking, so that opening the write end (blocking, as the
+      // command expects its stdout to be) returns at once.
+      const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        return { readFd, writeFd: openSync(path, constants.O_WRONLY) };
+      } catch {
+        closeSync(readFd);
+        return undefined;
+      }
+    } catch {
+      return undefined;
+    } finally {
+      try {
+        unlinkSync(path);
+      } catch {
+        // gone already; dispose removes the directory anyway
+      }
+    }
+  }
+
+  /** Removes the FIFOs not used; those in use stay open to whoever holds them. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.making;
+    this.free.length = 0;
+    if (this.dir) await rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
+    this.dir = undefined;
+  }
+
+  private async make(count: number): Promise<void> {
+    try {
+      this.dir ??= await mkdtemp(join(tmpdir(), 'proceed-output-'));
+      const dir = this.dir;
+      const paths = Array.from({ length: count }, (_, i) => join(dir, String(this.made + i)));
+      this.made += count;
+      await promisify(execFile)('mkfifo', ['-m', '600', ...paths]);
+      if (!this.disposed) this.free.push(...paths);
+    } catch {
+      this.unavailable = true;
+    }
   }
 }
 
@@ -250,9 +303,15 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
   });
 
   if (spec.signal?.aborted) return ended({ aborted: true });
-  const problem = await directoryProblem(spec.cwd);
+  const problem = directoryProblem(spec.cwd);
   if (problem) return ended({ spawnError: problem });
-  const fifo = await openFifo();
+  let fifo: Fifo | undefined;
+  if (spec.fifos) fifo = await spec.fifos.open();
+  else {
+    const own = new OutputFifos();
+    fifo = await own.open();
+    await own.dispose();
+  }
   const closeFifo = () => {
     for (const fd of fifo ? [fifo.readFd, fifo.writeFd] : []) closeSync(fd);
   };

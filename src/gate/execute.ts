@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { executePlan, PlanChangedError, type ExecutionReport } from '../execute/executor.js';
 import type { ExecEvent, StepResult } from '../execute/events.js';
 import { runCommand } from '../execute/process.js';
-import { acquireLock, describeHolder } from '../github/lock.js';
+import { acquireLock, describeHolder, type HolderIdentity } from '../github/lock.js';
 import type { CheckConclusion, CheckRunInfo } from '../github/port.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { Plan, Step } from '../plan/schema.js';
@@ -50,28 +50,46 @@ export async function executeApproved(
 ): Promise<GateResult> {
   const { port } = env;
   const number = view.pr.number;
-  const sha = view.pr.headSha;
   const runner = env.runner;
   if (!runner) return handOff(env, view, stored, trigger, by);
 
-  const lock = await acquireLock(port, {
-    number,
-    headSha: sha,
-    holder: runner.holder,
-    maxAgeMs: lockMaxAgeMs(view.plan.plan),
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`,
+        ),
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    () => runLocked(env, view, stored, trigger, runner),
+  );
+}
+
+/** Runs `body` holding the pull request's lock; when someone else holds it, `refused` answers instead (given who). */
+export async function withPlanLock(
+  env: GateEnv,
+  view: View,
+  holder: HolderIdentity,
+  maxAgeMs: number,
+  refused: (holder: string) => Promise<GateResult>,
+  body: () => Promise<GateResult>,
+): Promise<GateResult> {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs,
   });
-  if (!lock.acquired) {
-    await port.createComment(
-      number,
-      refusal(
-        `/${trigger}`,
-        `The plan is already being executed by ${describeHolder(lock.holder, now(env))}; wait for it to finish, or \`/cancel\` it.`,
-      ),
-    );
-    return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-  }
+  if (!lock.acquired) return refused(describeHolder(lock.holder, now(env)));
   try {
-    return await runLocked(env, view, stored, trigger, runner);
+    return await body();
   } finally {
     await lock.lock.release();
   }
@@ -245,7 +263,7 @@ async function publishEvent(
         await port.updateCheckRun(id, {
           status: 'completed',
           conclusion: conclusionOf(event.result),
-          completedAt: new Date().toISOString(),
+          completedAt: now(env).toISOString(),
           ...output,
           ...(failed ? buttons(env, 'retry', 'cancel') : buttons(env)),
         });
@@ -257,7 +275,7 @@ async function publishEvent(
           status: 'completed',
           conclusion: conclusionOf(event.result),
           externalId: stepExternalId(hash, event.step.id),
-          completedAt: new Date().toISOString(),
+          completedAt: now(env).toISOString(),
           ...output,
         });
       }
@@ -271,7 +289,7 @@ async function publishEvent(
         status: 'completed',
         conclusion: 'action_required',
         externalId: stepExternalId(hash, event.step.id),
-        completedAt: new Date().toISOString(),
+        completedAt: now(env).toISOString(),
         title: 'Checkpoint: waiting for /proceed',
         summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
         ...buttons(env, 'proceed', 'cancel'),
@@ -614,92 +632,99 @@ export async function rollbackPlan(
     return result(view, 'Nothing to roll back.');
   }
   if (!runner) return handOff(env, view, stored, 'rollback', by);
-  const lock = await acquireLock(port, {
-    number,
-    headSha: sha,
-    holder: runner.holder,
-    maxAgeMs: lockMaxAgeMs(view.plan.plan),
-  });
-  if (!lock.acquired) {
-    await port.createComment(
-      number,
-      refusal(
-        '/rollback',
-        `The plan is being executed by ${describeHolder(lock.holder, now(env))}; \`/cancel\` it first.`,
-      ),
-    );
-    return result(view, 'Refused /rollback: another execution holds the lock.');
-  }
-  try {
-    const workspace = await runner.workspace(sha, number);
-    if (!workspace.ok) {
-      await port.createComment(number, refusal('/rollback', workspace.message));
-      return { ...result(view, workspace.message), failed: true };
-    }
-    const lines: string[] = [];
-    let failed = false;
-    for (const step of toUndo) {
-      const name = `proceed/rollback-${step.id}`;
-      const startedAt = now(env).toISOString();
-      const check = await port.createCheckRun({
-        name,
-        headSha: sha,
-        status: 'in_progress',
-        startedAt,
-        title: 'Rolling back',
-        summary: `Undoing ${codeSpan(step.name)}.`,
-      });
-      const outcome = await runCommand({
-        command: step.rollback!,
-        shell: step.shell,
-        cwd: step['working-directory'] ? join(workspace.dir, step['working-directory']) : workspace.dir,
-        env: {
-          ...runner.env,
-          ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-          PROCEED_PLAN: view.plan.path,
-          PROCEED_STEP: step.id,
-          PROCEED_PR: String(number),
-          PROCEED_SHA: sha,
-        },
-        ...(step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {}),
-        secrets: runner.secrets,
-      });
-      const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-      failed ||= !ok;
-      await port.updateCheckRun(check.id, {
-        status: 'completed',
-        conclusion: ok ? 'success' : outcome.timedOut ? 'timed_out' : 'failure',
-        completedAt: now(env).toISOString(),
-        title: ok ? 'Rolled back' : 'Rollback failed',
-        summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? '—'} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `\n\n${codeSpan(outcome.spawnError)}` : ''}`,
-        text: logBlock(outcome.tail),
-      });
-      lines.push(
-        `- ${ok ? '✅' : '❌'} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? '—'}, ${formatDuration(outcome.durationMs)}`,
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number,
+        refusal('/rollback', `The plan is being executed by ${holder}; \`/cancel\` it first.`),
       );
-      if (!ok) break;
-    }
-    const next: StoredState = {
-      ...stored,
-      state: failed ? 'failed' : 'cancelled',
-      reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`,
-    };
-    const fresh = await port.listCheckRuns(sha);
-    await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-      conclusion: failed ? 'failure' : 'cancelled',
-      title: failed ? 'Rollback failed' : 'Rolled back',
-      summary: `Rolled back at the request of ${codeSpan(by)}:\n\n${lines.join('\n')}`,
-      ...buttons(env),
-    });
-    await writeReview(env, view, reviewBody(view, next, fresh), next);
-    await port.createComment(
-      number,
-      `### ↩️ Rollback ${failed ? 'failed' : 'done'}\n\nNewest first:\n\n${lines.join('\n')}`,
-    );
-    return { ...result(view, `Rollback by ${by}: ${failed ? 'failed' : 'done'}.`, next), failed };
-  } finally {
-    await lock.lock.release();
+      return result(view, 'Refused /rollback: another execution holds the lock.');
+    },
+    () => runRollback(env, view, stored, by, runner, toUndo),
+  );
+}
+
+async function runRollback(
+  env: GateEnv,
+  view: ValidView,
+  stored: StoredState,
+  by: string,
+  runner: PlanRunner,
+  toUndo: Step[],
+): Promise<GateResult> {
+  const { port } = env;
+  const number = view.pr.number;
+  const sha = view.pr.headSha;
+  const workspace = await runner.workspace(sha, number);
+  if (!workspace.ok) {
+    await port.createComment(number, refusal('/rollback', workspace.message));
+    return { ...result(view, workspace.message), failed: true };
   }
+  const lines: string[] = [];
+  let failed = false;
+  for (const step of toUndo) {
+    const name = `proceed/rollback-${step.id}`;
+    const startedAt = now(env).toISOString();
+    const check = await port.createCheckRun({
+      name,
+      headSha: sha,
+      status: 'in_progress',
+      startedAt,
+      title: 'Rolling back',
+      summary: `Undoing ${codeSpan(step.name)}.`,
+    });
+    const outcome = await runCommand({
+      command: step.rollback!,
+      shell: step.shell,
+      cwd: step['working-directory'] ? join(workspace.dir, step['working-directory']) : workspace.dir,
+      env: {
+        ...runner.env,
+        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
+        PROCEED_PLAN: view.plan.path,
+        PROCEED_STEP: step.id,
+        PROCEED_PR: String(number),
+        PROCEED_SHA: sha,
+      },
+      ...(step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {}),
+      secrets: runner.secrets,
+    });
+    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
+    failed ||= !ok;
+    await port.updateCheckRun(check.id, {
+      status: 'completed',
+      conclusion: ok ? 'success' : outcome.timedOut ? 'timed_out' : 'failure',
+      completedAt: now(env).toISOString(),
+      title: ok ? 'Rolled back' : 'Rollback failed',
+      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? '—'} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `\n\n${codeSpan(outcome.spawnError)}` : ''}`,
+      text: logBlock(outcome.tail),
+    });
+    lines.push(
+      `- ${ok ? '✅' : '❌'} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? '—'}, ${formatDuration(outcome.durationMs)}`,
+    );
+    if (!ok) break;
+  }
+  const next: StoredState = {
+    ...stored,
+    state: failed ? 'failed' : 'cancelled',
+    reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`,
+  };
+  const fresh = await port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: failed ? 'failure' : 'cancelled',
+    title: failed ? 'Rollback failed' : 'Rolled back',
+    summary: `Rolled back at the request of ${codeSpan(by)}:\n\n${lines.join('\n')}`,
+    ...buttons(env),
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  await port.createComment(
+    number,
+    `### ↩️ Rollback ${failed ? 'failed' : 'done'}\n\nNewest first:\n\n${lines.join('\n')}`,
+  );
+  return { ...result(view, `Rollback by ${by}: ${failed ? 'failed' : 'done'}.`, next), failed };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { acquireLock, forceReleaseLock } from '../github/lock.js';
+import { forceReleaseLock } from '../github/lock.js';
 import { parseDuration } from '../plan/duration.js';
 import { codeSpan } from '../render/markdown.js';
 import { actorOf } from './actor.js';
@@ -6,7 +6,7 @@ import { authorize, type Door } from './authorize.js';
 import { cancelRequestComment, liveButtons } from './buttons.js';
 import { isCommandName, parseComment, type CommandName } from './commands.js';
 import type { GateEvent, Sender } from './events.js';
-import { cancelPlan, executeApproved, rollbackPlan, type Trigger } from './execute.js';
+import { cancelPlan, executeApproved, rollbackPlan, withPlanLock, type Trigger } from './execute.js';
 import { renderHelp } from './help.js';
 import { mergePlanConfig } from './policy.js';
 import {
@@ -354,25 +354,21 @@ async function cancel(
     return nothingTo(env, view, stored, 'cancel');
   if (stored.state === 'executing') {
     // Taken only to learn whether an execution is running; a door without a runner names the bot.
-    const lock = await acquireLock(env.port, {
-      number: view.pr.number,
-      headSha: view.pr.headSha,
-      holder: env.runner?.holder ?? { kind: 'app', id: env.botLogin },
-      maxAgeMs: Number.MAX_SAFE_INTEGER,
-    });
-    if (!lock.acquired) {
-      if (door === 'button') await env.port.createComment(view.pr.number, cancelRequestComment(login));
-      return result(
-        view,
-        `Cancel requested by ${login}; the running execution stops at its next check.`,
-        stored,
-      );
-    }
-    try {
-      return await cancelPlan(env, view, stored, login);
-    } finally {
-      await lock.lock.release();
-    }
+    return withPlanLock(
+      env,
+      view,
+      env.runner?.holder ?? { kind: 'app', id: env.botLogin },
+      Number.MAX_SAFE_INTEGER,
+      async () => {
+        if (door === 'button') await env.port.createComment(view.pr.number, cancelRequestComment(login));
+        return result(
+          view,
+          `Cancel requested by ${login}; the running execution stops at its next check.`,
+          stored,
+        );
+      },
+      () => cancelPlan(env, view, stored, login),
+    );
   }
   return cancelPlan(env, view, stored, login);
 }

@@ -1,10 +1,10 @@
 import { formatDiagnostic, type Diagnostic } from '../plan/diagnostics.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } from '../github/port.js';
-import { codeSpan } from '../render/markdown.js';
+import { codeSpan, fitByCutting, GITHUB_BODY_LIMIT } from '../render/markdown.js';
 import { renderPlanProblem } from '../render/problem.js';
 import { renderReview, type StepDisplayStatus } from '../render/review.js';
 import { buttons } from './buttons.js';
-import { encodeState } from './marker.js';
+import { encodeState, MARKER_BUDGET } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import {
@@ -173,6 +173,7 @@ export function reviewBody(view: View, stored: StoredState, checks: CheckRunInfo
     steps[id] = { status: displayStatus(check), ...(durationMs !== undefined ? { durationMs } : {}) };
   }
   return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
     planPath: path,
     state: stored.state,
     ...(Object.keys(steps).length ? { steps } : {}),
@@ -204,7 +205,10 @@ export async function writeReview(
   body: string,
   stored: StoredState | undefined,
 ): Promise<void> {
-  const full = body + (stored ? encodeState(stored) : '');
+  const marker = stored ? encodeState(stored) : '';
+  // The renderers keep within their budget; this is the backstop for a marker past its own.
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
 }
