@@ -2088,8 +2088,8 @@ function formatDelta(actualMs, estimateMs) {
 
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -2245,13 +2245,14 @@ var INSTALL_HINT = {
 function missingInterpreter(shell, file) {
   return `${file} was not found on PATH, and shell: ${shell} needs it; ${INSTALL_HINT[shell]}`;
 }
-async function directoryProblem(cwd) {
+function directoryProblem(cwd) {
+  let info;
   try {
-    const info = await stat(cwd);
-    return info.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
+    info = statSync(cwd);
   } catch {
     return `working directory ${cwd} does not exist; create it in an earlier step or fix working-directory`;
   }
+  return info.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
 }
 function signalGroup(pgid, signal) {
   try {
@@ -2291,25 +2292,67 @@ async function stopProcessGroup(pgid, graceMs) {
   signalGroup(pgid, "SIGKILL");
   for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
 }
-async function openFifo() {
-  let dir;
-  try {
-    dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
-    const path = join(dir, "output");
-    await promisify(execFile)("mkfifo", ["-m", "600", path]);
-    const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      return { readFd, writeFd: openSync(path, constants.O_WRONLY) };
-    } catch {
-      closeSync(readFd);
-      return void 0;
-    }
-  } catch {
-    return void 0;
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => void 0);
+var OutputFifos = class {
+  constructor(expected = 1, spare = 4) {
+    this.expected = expected;
+    this.spare = spare;
   }
-}
+  expected;
+  spare;
+  dir;
+  free = [];
+  made = 0;
+  unavailable = false;
+  disposed = false;
+  making;
+  /** Both ends of a fresh FIFO; undefined where mkfifo is unavailable (ordinary pipes are used then). */
+  async open() {
+    while (this.free.length === 0 && !this.unavailable && !this.disposed) {
+      this.making ??= this.make(Math.max(1, this.made === 0 ? this.expected : this.spare)).finally(() => {
+        this.making = void 0;
+      });
+      await this.making;
+    }
+    const path = this.free.shift();
+    if (path === void 0) return void 0;
+    try {
+      const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        return { readFd, writeFd: openSync(path, constants.O_WRONLY) };
+      } catch {
+        closeSync(readFd);
+        return void 0;
+      }
+    } catch {
+      return void 0;
+    } finally {
+      try {
+        unlinkSync(path);
+      } catch {
+      }
+    }
+  }
+  /** Removes the FIFOs not used; those in use stay open to whoever holds them. */
+  async dispose() {
+    this.disposed = true;
+    await this.making;
+    this.free.length = 0;
+    if (this.dir) await rm(this.dir, { recursive: true, force: true }).catch(() => void 0);
+    this.dir = void 0;
+  }
+  async make(count) {
+    try {
+      this.dir ??= await mkdtemp(join(tmpdir(), "proceed-output-"));
+      const dir = this.dir;
+      const paths = Array.from({ length: count }, (_, i) => join(dir, String(this.made + i)));
+      this.made += count;
+      await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
+      if (!this.disposed) this.free.push(...paths);
+    } catch {
+      this.unavailable = true;
+    }
+  }
+};
 function readOutput(child, fifo, spec, onBytes) {
   const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
   if (fifo) {
@@ -2355,9 +2398,15 @@ async function runCommand(spec) {
     ...extra
   });
   if (spec.signal?.aborted) return ended({ aborted: true });
-  const problem = await directoryProblem(spec.cwd);
+  const problem = directoryProblem(spec.cwd);
   if (problem) return ended({ spawnError: problem });
-  const fifo = await openFifo();
+  let fifo;
+  if (spec.fifos) fifo = await spec.fifos.open();
+  else {
+    const own = new OutputFifos();
+    fifo = await own.open();
+    await own.dispose();
+  }
   const closeFifo = () => {
     for (const fd of fifo ? [fifo.readFd, fifo.writeFd] : []) closeSync(fd);
   };
@@ -2623,10 +2672,15 @@ async function executePlan(opts) {
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
   const results = [];
   const groups = /* @__PURE__ */ new Set();
+  const verifications = opts.verify ?? plan.verify ?? {};
+  const fifos = new OutputFifos(
+    plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
+  );
+  const baseEnv = { ...opts.env ?? process.env };
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
-    const env = { ...opts.env ?? process.env };
+    const env = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
     Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
     const outcome = "error" in dir ? {
@@ -2649,7 +2703,8 @@ async function executePlan(opts) {
       ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
       killGraceMs: graceMs,
       ...opts.secrets ? { secrets: opts.secrets } : {},
-      ...onOutput ? { onOutput } : {}
+      ...onOutput ? { onOutput } : {},
+      fifos
     });
     if (outcome.pid !== void 0) groups.add(outcome.pid);
     const status2 = statusOf(outcome);
@@ -2822,7 +2877,7 @@ async function executePlan(opts) {
     return void 0;
   };
   const executeVerify = async () => {
-    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(
+    const checks = Object.entries(verifications).map(
       ([name, v]) => verificationCommand(name, v)
     );
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
@@ -2851,6 +2906,7 @@ async function executePlan(opts) {
     return { ...ending, results };
   } finally {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await fifos.dispose();
   }
 }
 
@@ -4185,7 +4241,9 @@ function watchWhileRunning(env, view, runner) {
   const controller = new AbortController();
   const since = now(env).toISOString();
   let stopReason;
+  let lookedAt = Date.now();
   const check = async () => {
+    lookedAt = Date.now();
     const pr = await env.port.getPullRequest(view.pr.number);
     if (pr.state === "closed") return "the pull request was closed";
     if (pr.headSha !== view.pr.headSha)
@@ -4231,8 +4289,9 @@ function watchWhileRunning(env, view, runner) {
   timer.unref();
   return {
     signal: controller.signal,
-    // Before every step: the same checks, so a push or a close between steps stops the next one from starting.
-    guard: async () => stopReason ?? await check(),
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check()),
     stop: () => clearInterval(timer)
   };
 }
@@ -5106,7 +5165,7 @@ function secretsInEnvironment(env) {
 
 // src/action/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
-import { mkdir, realpath, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { mkdir, realpath, rm as rm2, stat } from "node:fs/promises";
 import { join as join3 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
@@ -5208,7 +5267,7 @@ async function fetchAndCheckOut(o, sha, dir, log, mask) {
 }
 async function inspectWorkspace(workspace, sha) {
   if (!workspace) return { usable: false, reason: "is not set" };
-  const isDir = await stat2(workspace).then(
+  const isDir = await stat(workspace).then(
     (s) => s.isDirectory(),
     () => false
   );

@@ -52586,8 +52586,8 @@ function formatDelta(actualMs, estimateMs) {
 
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants as constants3, openSync, readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { closeSync, constants as constants3, openSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52743,13 +52743,14 @@ var INSTALL_HINT = {
 function missingInterpreter(shell, file2) {
   return `${file2} was not found on PATH, and shell: ${shell} needs it; ${INSTALL_HINT[shell]}`;
 }
-async function directoryProblem(cwd) {
+function directoryProblem(cwd) {
+  let info2;
   try {
-    const info2 = await stat2(cwd);
-    return info2.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
+    info2 = statSync(cwd);
   } catch {
     return `working directory ${cwd} does not exist; create it in an earlier step or fix working-directory`;
   }
+  return info2.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
 }
 function signalGroup(pgid, signal) {
   try {
@@ -52789,25 +52790,67 @@ async function stopProcessGroup(pgid, graceMs) {
   signalGroup(pgid, "SIGKILL");
   for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
 }
-async function openFifo() {
-  let dir;
-  try {
-    dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
-    const path = join(dir, "output");
-    await promisify(execFile)("mkfifo", ["-m", "600", path]);
-    const readFd = openSync(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
-    try {
-      return { readFd, writeFd: openSync(path, constants3.O_WRONLY) };
-    } catch {
-      closeSync(readFd);
-      return void 0;
-    }
-  } catch {
-    return void 0;
-  } finally {
-    if (dir) await rm2(dir, { recursive: true, force: true }).catch(() => void 0);
+var OutputFifos = class {
+  constructor(expected = 1, spare = 4) {
+    this.expected = expected;
+    this.spare = spare;
   }
-}
+  expected;
+  spare;
+  dir;
+  free = [];
+  made = 0;
+  unavailable = false;
+  disposed = false;
+  making;
+  /** Both ends of a fresh FIFO; undefined where mkfifo is unavailable (ordinary pipes are used then). */
+  async open() {
+    while (this.free.length === 0 && !this.unavailable && !this.disposed) {
+      this.making ??= this.make(Math.max(1, this.made === 0 ? this.expected : this.spare)).finally(() => {
+        this.making = void 0;
+      });
+      await this.making;
+    }
+    const path = this.free.shift();
+    if (path === void 0) return void 0;
+    try {
+      const readFd = openSync(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+      try {
+        return { readFd, writeFd: openSync(path, constants3.O_WRONLY) };
+      } catch {
+        closeSync(readFd);
+        return void 0;
+      }
+    } catch {
+      return void 0;
+    } finally {
+      try {
+        unlinkSync(path);
+      } catch {
+      }
+    }
+  }
+  /** Removes the FIFOs not used; those in use stay open to whoever holds them. */
+  async dispose() {
+    this.disposed = true;
+    await this.making;
+    this.free.length = 0;
+    if (this.dir) await rm2(this.dir, { recursive: true, force: true }).catch(() => void 0);
+    this.dir = void 0;
+  }
+  async make(count) {
+    try {
+      this.dir ??= await mkdtemp(join(tmpdir(), "proceed-output-"));
+      const dir = this.dir;
+      const paths = Array.from({ length: count }, (_, i) => join(dir, String(this.made + i)));
+      this.made += count;
+      await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
+      if (!this.disposed) this.free.push(...paths);
+    } catch {
+      this.unavailable = true;
+    }
+  }
+};
 function readOutput(child, fifo, spec, onBytes) {
   const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
   if (fifo) {
@@ -52853,9 +52896,15 @@ async function runCommand(spec) {
     ...extra
   });
   if (spec.signal?.aborted) return ended({ aborted: true });
-  const problem = await directoryProblem(spec.cwd);
+  const problem = directoryProblem(spec.cwd);
   if (problem) return ended({ spawnError: problem });
-  const fifo = await openFifo();
+  let fifo;
+  if (spec.fifos) fifo = await spec.fifos.open();
+  else {
+    const own2 = new OutputFifos();
+    fifo = await own2.open();
+    await own2.dispose();
+  }
   const closeFifo = () => {
     for (const fd of fifo ? [fifo.readFd, fifo.writeFd] : []) closeSync(fd);
   };
@@ -53121,10 +53170,15 @@ async function executePlan(opts) {
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
   const results = [];
   const groups2 = /* @__PURE__ */ new Set();
+  const verifications = opts.verify ?? plan.verify ?? {};
+  const fifos = new OutputFifos(
+    plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
+  );
+  const baseEnv = { ...opts.env ?? process.env };
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
-    const env = { ...opts.env ?? process.env };
+    const env = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
     Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
     const outcome = "error" in dir ? {
@@ -53147,7 +53201,8 @@ async function executePlan(opts) {
       ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
       killGraceMs: graceMs,
       ...opts.secrets ? { secrets: opts.secrets } : {},
-      ...onOutput ? { onOutput } : {}
+      ...onOutput ? { onOutput } : {},
+      fifos
     });
     if (outcome.pid !== void 0) groups2.add(outcome.pid);
     const status2 = statusOf(outcome);
@@ -53320,7 +53375,7 @@ async function executePlan(opts) {
     return void 0;
   };
   const executeVerify = async () => {
-    const checks = Object.entries(opts.verify ?? plan.verify ?? {}).map(
+    const checks = Object.entries(verifications).map(
       ([name, v]) => verificationCommand(name, v)
     );
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
@@ -53349,6 +53404,7 @@ async function executePlan(opts) {
     return { ...ending, results };
   } finally {
     await Promise.all([...groups2].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await fifos.dispose();
   }
 }
 
@@ -54683,7 +54739,9 @@ function watchWhileRunning(env, view, runner) {
   const controller = new AbortController();
   const since = now(env).toISOString();
   let stopReason;
+  let lookedAt = Date.now();
   const check2 = async () => {
+    lookedAt = Date.now();
     const pr = await env.port.getPullRequest(view.pr.number);
     if (pr.state === "closed") return "the pull request was closed";
     if (pr.headSha !== view.pr.headSha)
@@ -54729,8 +54787,9 @@ function watchWhileRunning(env, view, runner) {
   timer.unref();
   return {
     signal: controller.signal,
-    // Before every step: the same checks, so a push or a close between steps stops the next one from starting.
-    guard: async () => stopReason ?? await check2(),
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2()),
     stop: () => clearInterval(timer)
   };
 }
@@ -60097,7 +60156,7 @@ function checkRunBody(input2, annotations) {
 
 // src/action/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
-import { mkdir as mkdir2, realpath, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { mkdir as mkdir2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
@@ -60199,7 +60258,7 @@ async function fetchAndCheckOut(o, sha, dir, log, mask) {
 }
 async function inspectWorkspace(workspace, sha) {
   if (!workspace) return { usable: false, reason: "is not set" };
-  const isDir = await stat3(workspace).then(
+  const isDir = await stat2(workspace).then(
     (s) => s.isDirectory(),
     () => false
   );

@@ -47,6 +47,10 @@ async function flowWithFaults(kind: Kind, seed: number): Promise<Outcome> {
       if (n !== 1) problems.push(`${where}: ${n} check runs named ${name}`);
     }
     if (s.fake.refs().some((r) => r.ref.includes('proceed/locks'))) problems.push(`${where}: the lock was left behind`);
+    if (proxy && problems.length) {
+      const writes = proxy.lost.filter((l) => l.method !== 'GET').map((l) => `${l.method} ${l.path.replace(/^\/repos\/[^/]+\/[^/]+/, '')} (${l.kind})`);
+      problems.push(`${where}: answers lost after the work: ${writes.join(', ')}`);
+    }
     const faults = proxy ? proxy.lost.length : (plan?.count ?? 0);
     return { kind, seed, faults, requests: s.fake.requests.length, problems };
   } finally {

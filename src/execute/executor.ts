@@ -518,9 +518,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
   };
 
   const executeVerify = async (): Promise<{ verify: VerifyResult } & Ending> => {
-    const checks = Object.entries(verifications).map(([name, v]) =>
-      verificationCommand(name, v),
-    );
+    const checks = Object.entries(verifications).map(([name, v]) => verificationCommand(name, v));
     await events.send({ type: 'verify-started', names: checks.map((c) => c.id) });
     const verify: VerifyResult = { status: 'success', checks: [] };
     for (const cmd of checks) {

@@ -100,7 +100,9 @@ function directoryProblem(cwd: string): string | undefined {
   } catch {
     return `working directory ${cwd} does not exist; create it in an earlier step or fix working-directory`;
   }
-  return info.isDirectory() ? undefined : `working directory ${cwd} is not a directory; fix working-directory`;
+  return info.isDirectory()
+    ? undefined
+    : `working directory ${cwd} is not a directory; fix working-directory`;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {

@@ -495,7 +495,10 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
   const controller = new AbortController();
   const since = now(env).toISOString();
   let stopReason: string | undefined;
+  // The view was read just before the run started: that counts as the first look.
+  let lookedAt = Date.now();
   const check = async (): Promise<string | undefined> => {
+    lookedAt = Date.now();
     const pr = await env.port.getPullRequest(view.pr.number);
     if (pr.state === 'closed') return 'the pull request was closed';
     if (pr.headSha !== view.pr.headSha)
@@ -545,8 +548,9 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
   timer.unref();
   return {
     signal: controller.signal,
-    // Before every step: the same checks, so a push or a close between steps stops the next one from starting.
-    guard: async () => stopReason ?? (await check()),
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? undefined : await check()),
     stop: () => clearInterval(timer),
   };
 }

@@ -364,6 +364,28 @@ describe('guards around execution', () => {
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
   });
 
+  it('does not start the next step after a push to the pull request during execution', async () => {
+    const fake = github();
+    const s = scene(fake, plan({ stepTwo: 'echo two >> "$RUN_LOG"; sleep 0.4' }));
+    await s.open();
+    const pushed = s.remote.commit({ 'src/other.ts': 'x' });
+    fake.hooks.beforeRequest = ({ method, body }) => {
+      if (method === 'POST' && (body as { name?: string } | undefined)?.name === 'proceed/two') {
+        fake.pushCommit(7, pushed, [
+          { filename: PLAN_PATH, content: plan({ stepTwo: 'echo two >> "$RUN_LOG"; sleep 0.4' }) },
+        ]);
+      }
+    };
+    const run = await s.send('bob', '/proceed');
+    fake.hooks.beforeRequest = undefined;
+    expect(s.log()).toEqual(['one', 'two']);
+    // Stopped like a cancel, not failed: no step failed.
+    expect(run.code).toBe(0);
+    expect(newest(s, 'proceed/three')?.conclusion ?? 'not run').not.toBe('success');
+    expect(newest(s, 'proceed/verify')!.conclusion).not.toBe('success');
+    expect(fake.comments(7).at(-1)!.body).toContain(pushed.slice(0, 7));
+  });
+
   it('refuses to run when the plan in the approved commit is not the plan that was approved', async () => {
     const fake = github();
     const s = scene(fake);

@@ -1,6 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecEvent, StepResult } from '../../src/execute/events.js';
 import type { ExecuteOptions } from '../../src/execute/executor.js';
@@ -683,5 +692,56 @@ describe('background processes a step leaves running', () => {
     expect(report.outcome).toBe('verified');
     expect(t.log()).toEqual(['alive']);
     expect(isRunning(pidIn(join(t.dir, 'server')))).toBe(false);
+  });
+});
+
+describe('the output FIFOs of an execution', () => {
+  it('are made by one mkfifo for every command expected, again only for a retry, and removed at the end', async () => {
+    const t = setup();
+    const bin = scratch('proceed-mkfifo-');
+    const calls = join(bin, 'calls');
+    const real = execFileSync('sh', ['-c', 'command -v mkfifo'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'mkfifo'), `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${real}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    let report;
+    try {
+      report = await executePlan({
+        ...t.opts({
+          steps: [
+            append('one'),
+            append('flaky', { run: 'test -e tried || { touch tried; exit 1; }' }),
+            append('three'),
+          ],
+          verify: { check: 'true' },
+        }),
+        onFailure: async () => 'retry',
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(report.outcome).toBe('verified');
+    const made = readFileSync(calls, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ').slice(2));
+    // 3 steps and 1 verification up front; the retry's command needed one more.
+    expect(made.map((paths) => paths.length)).toEqual([4, expect.any(Number)]);
+    expect(existsSync(dirname(made[0]![0]!))).toBe(false);
+  });
+
+  it('are one per command: a background process of a step does not write into the next step', async () => {
+    const t = setup();
+    const report = await executePlan(
+      t.opts({
+        steps: [
+          append('leaves', { run: '(sleep 0.3; touch wrote; echo late; echo later >&2) & echo early' }),
+          append('next', { run: 'until [ -e wrote ]; do sleep 0.02; done; sleep 0.2; echo own' }),
+        ],
+      }),
+    );
+    expect(report.results.map((r) => r.tail)).toEqual(['early\n', 'own\n']);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCommand, shellInvocation, stopProcessGroup } from '../../src/execute/process.js';
+import { OutputFifos, runCommand, shellInvocation, stopProcessGroup } from '../../src/execute/process.js';
 import type { RunSpec } from '../../src/execute/process.js';
 import { isRunning } from './running.js';
 
@@ -77,6 +77,18 @@ describe('output is kept as a bounded tail of stdout and stderr interleaved', ()
     const out = await run("printf '0123456789abcdef'", { tailBytes: 10 });
     expect(out.tail).toBe('6789abcdef');
     expect(out.droppedBytes).toBe(6);
+  });
+
+  it('gives each command its own FIFO from a shared OutputFifos, making more when they run out', async () => {
+    const fifos = new OutputFifos(1, 1);
+    try {
+      const outs = await Promise.all(
+        ['a', 'b', 'c'].map((word) => run(`for i in 1 2 3; do echo ${word}$i; sleep 0.02; done`, { fifos })),
+      );
+      expect(outs.map((o) => o.tail)).toEqual(['a1\na2\na3\n', 'b1\nb2\nb3\n', 'c1\nc2\nc3\n']);
+    } finally {
+      await fifos.dispose();
+    }
   });
 
   it('passes live output to onOutput, whole', async () => {
@@ -229,6 +241,18 @@ describe('without mkfifo, ordinary pipes carry the output', () => {
     expect(out).toMatchObject({ exitCode: 0, tail: 'started\n' });
     await stopProcessGroup(out.pid!, 200);
     expect(isRunning(pidIn(join(dir, 'background')))).toBe(false);
+  });
+
+  it('a shared OutputFifos falls back to them for every command', async () => {
+    const fifos = new OutputFifos(2);
+    try {
+      const outs = await withoutMkfifo((env) =>
+        Promise.all([run('echo one >&2', { env, fifos }), run('echo two', { env, fifos })]),
+      );
+      expect(outs.map((o) => o.tail)).toEqual(['one\n', 'two\n']);
+    } finally {
+      await fifos.dispose();
+    }
   });
 
   it('still stops the whole group on timeout', async () => {
