@@ -953,6 +953,21 @@ function escapeMarkdownLine(line) {
 function escapeText(text) {
   return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
 }
+var CR = 13;
+var LF = 10;
+var SPACE = 32;
+var TAB = 9;
+function escapedLengthAtLeast(text, enough = Infinity) {
+  let kept = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length && kept <= enough; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CR || lineStart && (c === SPACE || c === TAB)) continue;
+    kept++;
+    lineStart = c === LF;
+  }
+  return kept;
+}
 function singleLine(text) {
   return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, " ").trim();
 }
@@ -987,6 +1002,13 @@ function fencedBlock(code, language = "") {
   return `${fence}${language}
 ${body}
 ${fence}`;
+}
+function fencedLengthAtLeast(code, language = "", enough = Infinity) {
+  let end = code.length;
+  while (end > 0 && (code.charCodeAt(end - 1) === LF || code.charCodeAt(end - 1) === CR)) end--;
+  let kept = 8 + language.length;
+  for (let i = 0; i < end && kept <= enough; i++) if (code.charCodeAt(i) !== CR) kept++;
+  return kept;
 }
 function blockquote(markdown) {
   return markdown.split("\n").map((line) => line === "" ? ">" : `> ${line}`).join("\n");
@@ -2088,7 +2110,7 @@ function formatDelta(actualMs, estimateMs) {
 
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -2299,60 +2321,62 @@ var OutputFifos = class {
   }
   expected;
   spare;
-  dir;
-  free = [];
+  ready = [];
   made = 0;
   unavailable = false;
   disposed = false;
   making;
-  /** Both ends of a fresh FIFO; undefined where mkfifo is unavailable (ordinary pipes are used then). */
+  /**
+   * Both ends of a FIFO no other command had; undefined where mkfifo is unavailable (ordinary
+   * pipes are used then). The caller owns the two descriptors.
+   */
   async open() {
-    while (this.free.length === 0 && !this.unavailable && !this.disposed) {
-      this.making ??= this.make(Math.max(1, this.made === 0 ? this.expected : this.spare)).finally(() => {
+    while (this.ready.length === 0 && !this.unavailable && !this.disposed) {
+      const count = Math.min(
+        MAX_FIFOS_AT_ONCE,
+        Math.max(this.made === 0 ? 1 : this.spare, this.expected - this.made)
+      );
+      this.making ??= this.make(count).finally(() => {
         this.making = void 0;
       });
       await this.making;
     }
-    const path = this.free.shift();
-    if (path === void 0) return void 0;
-    try {
-      const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-      try {
-        return { readFd, writeFd: openSync(path, constants.O_WRONLY) };
-      } catch {
-        closeSync(readFd);
-        return void 0;
-      }
-    } catch {
-      return void 0;
-    } finally {
-      try {
-        unlinkSync(path);
-      } catch {
-      }
-    }
+    return this.ready.shift();
   }
-  /** Removes the FIFOs not used; those in use stay open to whoever holds them. */
+  /** Closes the FIFOs no command took. */
   async dispose() {
     this.disposed = true;
     await this.making;
-    this.free.length = 0;
-    if (this.dir) await rm(this.dir, { recursive: true, force: true }).catch(() => void 0);
-    this.dir = void 0;
+    for (const fifo of this.ready.splice(0)) {
+      closeSync(fifo.readFd);
+      closeSync(fifo.writeFd);
+    }
   }
   async make(count) {
+    let dir;
     try {
-      this.dir ??= await mkdtemp(join(tmpdir(), "proceed-output-"));
-      const dir = this.dir;
-      const paths = Array.from({ length: count }, (_, i) => join(dir, String(this.made + i)));
+      dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
+      const inDir = dir;
+      const paths = Array.from({ length: count }, (_, i) => join(inDir, String(i)));
       this.made += count;
       await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
-      if (!this.disposed) this.free.push(...paths);
+      for (const path of paths) {
+        const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        try {
+          this.ready.push({ readFd, writeFd: openSync(path, constants.O_WRONLY) });
+        } catch (err) {
+          closeSync(readFd);
+          throw err;
+        }
+      }
     } catch {
       this.unavailable = true;
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => void 0);
     }
   }
 };
+var MAX_FIFOS_AT_ONCE = 64;
 function readOutput(child, fifo, spec, onBytes) {
   const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
   if (fifo) {
@@ -2877,9 +2901,7 @@ async function executePlan(opts) {
     return void 0;
   };
   const executeVerify = async () => {
-    const checks = Object.entries(verifications).map(
-      ([name, v]) => verificationCommand(name, v)
-    );
+    const checks = Object.entries(verifications).map(([name, v]) => verificationCommand(name, v));
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
@@ -3111,7 +3133,7 @@ function failureDetails(plan, results, verify, budget) {
 <summary>\u274C <b>${escapeHtml(title)}</b> \u2014 ${escapeHtml(endedHow(result2))}</summary>`
     ];
     if (result2.reason) parts.push(escapeText(truncate(result2.reason, budget.reason)));
-    const tail = clipStart(result2.tail.replace(/\s+$/, ""), budget.tail);
+    const tail = clipStart(result2.tail.trimEnd(), budget.tail);
     if (tail.text !== "") {
       parts.push(fencedBlock(tail.text, "text"));
       if (tail.omitted > 0 || result2.droppedBytes > 0)
@@ -3299,7 +3321,7 @@ var ESSENTIALS = {
   diagram: false,
   essentials: true
 };
-var BUDGETS2 = [
+var REVIEW_BUDGETS = [
   FULL,
   { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
   { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
@@ -3320,11 +3342,12 @@ var SHELL_LANGUAGE = {
 };
 function renderReview(plan, opts) {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  for (const budget of BUDGETS2) {
+  for (const budget of REVIEW_BUDGETS) {
+    if (certainlyLonger(plan, budget, maxLength)) continue;
     const body = composeReview(plan, opts, budget);
     if (body.length <= maxLength) return body;
   }
-  const smallest = BUDGETS2[BUDGETS2.length - 1];
+  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
   let low = 1;
   let high = plan.steps.length - 1;
   let best;
@@ -3341,6 +3364,20 @@ function renderReview(plan, opts) {
 `;
   return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
 }
+function certainlyLonger(plan, budget, max) {
+  if (budget.essentials || max === Infinity) return false;
+  let total = 0;
+  const over = (n) => (total += n) > max;
+  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
+  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
+  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
+  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
+  if (!budget.details) return false;
+  return plan.steps.some(
+    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
+  );
+}
+var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
 var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
 var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
 function composeReview(plan, opts, budget) {

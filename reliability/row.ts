@@ -12,6 +12,8 @@ export interface RowResult {
   ok: boolean;
   /** Why a bar was missed, or what else the measurement saw; one line each. */
   detail?: string[];
+  /** A file holding the failing inputs in full (see `saveFailures`), for the terminal, not the report. */
+  saved?: string;
 }
 
 export interface RowContext {
@@ -52,7 +54,11 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, results in input order. */
-export async function inPool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inPool<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -66,7 +72,14 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** `1 crash`, `2 crashes`: the count and the word for it. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
 /** The first few of a list of problems, with how many more there were. */
 export function firstOf(problems: string[], shown = 5): string[] {
-  return problems.length <= shown ? problems : [...problems.slice(0, shown), `… and ${problems.length - shown} more`];
+  return problems.length <= shown
+    ? problems
+    : [...problems.slice(0, shown), `… and ${problems.length - shown} more`];
 }

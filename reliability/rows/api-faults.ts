@@ -24,9 +24,12 @@ interface Outcome {
 
 async function flowWithFaults(kind: Kind, seed: number): Promise<Outcome> {
   const s = await ActionScene.create({ plan: tracedPlan({ steps: STEPS.map((id) => ({ id })) }) });
-  const proxy = kind === 'after the work' ? await startLossyProxy(s.fake.url, { rate: RATE, seed }) : undefined;
-  const env = proxy ? { GITHUB_API_URL: proxy.url } : {};
-  const plan = proxy ? undefined : s.fake.faults({ rate: RATE, kinds: ['500', '502', 'secondary-rate-limit', 'timeout'], seed });
+  const proxy =
+    kind === 'after the work' ? await startLossyProxy(s.fake.url, { rate: RATE, seed }) : undefined;
+  const env: Record<string, string> = proxy ? { GITHUB_API_URL: proxy.url } : {};
+  const plan = proxy
+    ? undefined
+    : s.fake.faults({ rate: RATE, kinds: ['500', '502', 'secondary-rate-limit', 'timeout'], seed });
   try {
     const opened = await s.pullRequest('opened', env);
     const proceeded = await s.comment('bob', '/proceed', env);
@@ -34,21 +37,31 @@ async function flowWithFaults(kind: Kind, seed: number): Promise<Outcome> {
     const problems: string[] = [];
     const where = `${kind}, seed ${seed}`;
     if (opened.code !== 0 || proceeded.code !== 0)
-      problems.push(`${where}: the Action failed (${opened.code}, ${proceeded.code}): ${(proceeded.code ? proceeded : opened).tail.slice(-300).replace(/\s+/g, ' ')}`);
-    if (s.state()?.state !== 'verified') problems.push(`${where}: the plan ended ${s.state()?.state ?? 'without a state'}`);
+      problems.push(
+        `${where}: the Action failed (${opened.code}, ${proceeded.code}): ${(proceeded.code ? proceeded : opened).tail.slice(-300).replace(/\s+/g, ' ')}`,
+      );
+    if (s.state()?.state !== 'verified')
+      problems.push(`${where}: the plan ended ${s.state()?.state ?? 'without a state'}`);
     const counts = startCounts(s.trace());
-    for (const id of [...STEPS, 'verify']) if ((counts.get(id) ?? 0) !== 1) problems.push(`${where}: ${id} ran ${counts.get(id) ?? 0} times`);
+    for (const id of [...STEPS, 'verify'])
+      if ((counts.get(id) ?? 0) !== 1) problems.push(`${where}: ${id} ran ${counts.get(id) ?? 0} times`);
     const reviews = s.fake.reviews(s.number).filter((r) => r.user === s.botLogin).length;
     if (reviews !== 1) problems.push(`${where}: ${reviews} reviews by the bot`);
     const comments = s.fake.comments(s.number).filter((c) => c.user === s.botLogin);
-    if (comments.length !== 1) problems.push(`${where}: ${comments.length} comments by the bot (one report expected): ${comments.map((c) => c.body.split('\n')[0]).join(' | ')}`);
+    if (comments.length !== 1)
+      problems.push(
+        `${where}: ${comments.length} comments by the bot (one report expected): ${comments.map((c) => c.body.split('\n')[0]).join(' | ')}`,
+      );
     for (const name of ['proceed/plan', 'proceed/verify', ...STEPS.map((id) => `proceed/${id}`)]) {
       const n = s.checks(name).length;
       if (n !== 1) problems.push(`${where}: ${n} check runs named ${name}`);
     }
-    if (s.fake.refs().some((r) => r.ref.includes('proceed/locks'))) problems.push(`${where}: the lock was left behind`);
+    if (s.fake.refs().some((r) => r.ref.includes('proceed/locks')))
+      problems.push(`${where}: the lock was left behind`);
     if (proxy && problems.length) {
-      const writes = proxy.lost.filter((l) => l.method !== 'GET').map((l) => `${l.method} ${l.path.replace(/^\/repos\/[^/]+\/[^/]+/, '')} (${l.kind})`);
+      const writes = proxy.lost
+        .filter((l) => l.method !== 'GET')
+        .map((l) => `${l.method} ${l.path.replace(/^\/repos\/[^/]+\/[^/]+/, '')} (${l.kind})`);
       problems.push(`${where}: answers lost after the work: ${writes.join(', ')}`);
     }
     const faults = proxy ? proxy.lost.length : (plan?.count ?? 0);
@@ -67,7 +80,7 @@ export const apiFaults: Row = {
     'its requests fail, chosen by a seeded random draw. Before the work: the fake answers 500, 502, 403 secondary rate limit with ' +
     '`retry-after: 1`, or holds the request 200 ms and answers 504, without changing anything. After the work: a proxy passes the ' +
     'request on, the fake carries it out, and the answer is replaced by 500 or 502, or held and replaced by 504 — as when GitHub ' +
-    'did the work and the gateway lost the answer. Measured: the plan ends verified, each step and the verification ran once (steps\' ' +
+    "did the work and the gateway lost the answer. Measured: the plan ends verified, each step and the verification ran once (steps' " +
     'own trace), and the bot has exactly one review, one comment (the report), one check run per name, and no lock left.',
   async run(ctx: RowContext): Promise<RowResult> {
     const seeds = ctx.short ? 2 : 6;
@@ -87,7 +100,10 @@ export const apiFaults: Row = {
       figure: `${summary('before the work')}; ${summary('after the work')}`,
       bar: this.bar,
       ok: failed.length === 0,
-      detail: firstOf(failed.flatMap((o) => o.problems), 8),
+      detail: firstOf(
+        failed.flatMap((o) => o.problems),
+        8,
+      ),
     };
   },
 };

@@ -9,7 +9,8 @@ import { tracedPlan } from '../support/plans.js';
 import { processGroupAlive, sleep, until } from '../support/processes.js';
 
 /** Step two runs until the test removes $HOLD_FLAG (or for a minute), printing as it goes. */
-const HOLD = 'touch "$HOLD_FLAG"; for i in $(seq 1 1200); do [ -e "$HOLD_FLAG" ] || break; echo "tick $i"; sleep 0.05; done';
+const HOLD =
+  'touch "$HOLD_FLAG"; for i in $(seq 1 1200); do [ -e "$HOLD_FLAG" ] || break; echo "tick $i"; sleep 0.05; done';
 
 interface Outcome {
   problems: string[];
@@ -33,11 +34,17 @@ async function closeDuringStepTwo(delayMs: number): Promise<Outcome> {
     const stopMs = performance.now() - closedAt;
     const [running, closed] = await Promise.all([run.exit, closing]);
     const problems: string[] = [];
-    const started = s.trace().filter((e) => e.kind === 'start').map((e) => e.id);
-    if (started.includes('three') || started.includes('verify')) problems.push(`ran after the close: ${started.join(', ')}`);
+    const started = s
+      .trace()
+      .filter((e) => e.kind === 'start')
+      .map((e) => e.id);
+    if (started.includes('three') || started.includes('verify'))
+      problems.push(`ran after the close: ${started.join(', ')}`);
     const newest = (name: string) => s.checks(name).at(-1);
     if (newest('proceed/two')?.conclusion !== 'cancelled')
-      problems.push(`proceed/two is ${newest('proceed/two')?.status}/${newest('proceed/two')?.conclusion}, not cancelled`);
+      problems.push(
+        `proceed/two is ${newest('proceed/two')?.status}/${newest('proceed/two')?.conclusion}, not cancelled`,
+      );
     if (newest('proceed/three')?.conclusion !== 'cancelled')
       problems.push(`proceed/three is ${newest('proceed/three')?.conclusion ?? 'absent'}, not cancelled`);
     if (newest('proceed/verify')?.conclusion === 'success') problems.push('proceed/verify passed');
@@ -45,7 +52,9 @@ async function closeDuringStepTwo(delayMs: number): Promise<Outcome> {
     if (locks.length) problems.push(`lock not released: ${locks.map((l) => l.ref).join(', ')}`);
     if (s.state()?.state !== 'cancelled') problems.push(`the review says ${s.state()?.state}, not cancelled`);
     if (running.code !== 0 || closed.code !== 0)
-      problems.push(`Action exit codes ${running.code} (running) and ${closed.code} (closed): ${running.tail.slice(-200)}`);
+      problems.push(
+        `Action exit codes ${running.code} (running) and ${closed.code} (closed): ${running.tail.slice(-200)}`,
+      );
     problems.push(...s.violations());
     return { problems, stopMs };
   } finally {
@@ -71,8 +80,7 @@ export const closedMidRun: Row = {
     const worst = Math.max(...outcomes.map((o) => o.stopMs));
     return {
       row: this.name,
-      figure:
-        `${count(runs - failed.length)} of ${count(runs)} closes: step stopped (within ${Math.round(worst)} ms), rest cancelled, lock released`,
+      figure: `${count(runs - failed.length)} of ${count(runs)} closes: step stopped (within ${Math.round(worst)} ms), rest cancelled, lock released`,
       bar: this.bar,
       ok: failed.length === 0,
       detail: firstOf(failed.flatMap((o) => o.problems)),

@@ -4,8 +4,11 @@
  * again. What GitHub showed as succeeded when the runner died must never run again, and the resumed
  * run must bring every step to success: none lost.
  */
+import { randomUUID } from 'node:crypto';
+import { issueCommentEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
+import { APP, APP_BOT, startReplica, type Replica } from '../support/app-replica.js';
 import { tracedPlan } from '../support/plans.js';
 import { killGroup, sleep, until } from '../support/processes.js';
 
@@ -13,7 +16,10 @@ const STEPS = ['one', 'two', 'three'];
 /** Each step works for this long, so a kill lands inside it or in the API calls just after it. */
 const STEP_MS = 300;
 
+type Door = 'Action' | 'app';
+
 interface Outcome {
+  door: Door;
   target: string;
   delayMs: number;
   problems: string[];
@@ -21,35 +27,84 @@ interface Outcome {
   succeededAtKill: number;
 }
 
-async function crashIn(target: string, delayMs: number): Promise<Outcome> {
+/** A runner of one `/proceed`: the Action in its own process, or a replica of the app given the comment's webhook. */
+interface Runner {
+  pid: number;
+  kill(): void;
+  exit: Promise<unknown>;
+}
+
+async function proceedBy(door: Door, s: ActionScene): Promise<Runner> {
+  if (door === 'Action') {
+    const run = s.startComment('bob', '/proceed');
+    return { pid: run.pid, kill: () => run.child.kill('SIGKILL'), exit: run.exit };
+  }
+  const c = s.fake.addComment(s.number, { user: 'bob', body: '/proceed' });
+  const replica: Replica = startReplica({
+    apiUrl: s.fake.url,
+    gitUrl: s.remote.serverUrl,
+    stepEnv: { RUN_LOG: s.tracePath },
+    deliveries: [
+      {
+        id: randomUUID(),
+        name: 'issue_comment',
+        payload: issueCommentEvent('created', {
+          number: s.number,
+          user: 'bob',
+          body: '/proceed',
+          commentId: c.id,
+          prAuthor: s.author,
+        }),
+      },
+    ],
+  });
+  await replica.ready;
+  replica.go();
+  return { pid: replica.child.pid!, kill: () => replica.child.kill('SIGKILL'), exit: replica.done };
+}
+
+async function crashIn(door: Door, target: string, delayMs: number): Promise<Outcome> {
   const s = await ActionScene.create({
     plan: tracedPlan({ steps: STEPS.map((id) => ({ id, body: `sleep ${STEP_MS / 1000}` })) }),
+    ...(door === 'app' ? { fake: { app: APP }, botLogin: APP_BOT } : {}),
   });
+  const where = `${door} killed at +${delayMs} ms into ${target}`;
   try {
-    const run = s.startComment('bob', '/proceed');
+    const run = await proceedBy(door, s);
     await until(() => s.trace().some((e) => e.id === target), 30_000, `${target} to start`);
     await sleep(delayMs);
-    // The machine goes: the Action and whatever step is running.
-    run.child.kill('SIGKILL');
+    // The machine goes: the runner and whatever step is running.
+    run.kill();
     for (const e of s.trace()) if (e.kind === 'start' && e.pid) killGroup(e.pid);
     await run.exit;
     const killedAt = s.trace().length;
     const succeeded = STEPS.filter((id) => s.checks(`proceed/${id}`).some((c) => c.conclusion === 'success'));
     const problems: string[] = [];
-    const resumed = await s.comment('bob', '/proceed');
+    // Someone allowed says /proceed again: to a fresh Action run, or to another replica of the app.
+    const resume = await proceedBy(door, s);
+    await resume.exit;
     const after = s.trace().slice(killedAt);
     for (const id of succeeded) {
       const again = after.filter((e) => e.kind === 'start' && e.id === id).length;
-      if (again) problems.push(`killed at +${delayMs} ms into ${target}: ${id} had succeeded and ran ${again} more time(s)`);
+      if (again) problems.push(`${where}: ${id} had succeeded and ran ${again} more time(s)`);
     }
-    for (const id of STEPS) {
-      if (s.checks(`proceed/${id}`).at(-1)?.conclusion !== 'success')
-        problems.push(`killed at +${delayMs} ms into ${target}: ${id} did not end in success (${s.checks(`proceed/${id}`).at(-1)?.conclusion ?? 'no check run'})`);
+    const lost = STEPS.filter((id) => s.checks(`proceed/${id}`).at(-1)?.conclusion !== 'success');
+    if (lost.length) {
+      const answer =
+        s.fake
+          .comments(s.number)
+          .filter((c) => c.user === s.botLogin)
+          .at(-1)?.body ?? '';
+      const why = /already being executed by (.*?);/.exec(answer)?.[1];
+      problems.push(
+        `${where}: ${lost.length} step(s) did not end in success after /proceed (${lost.join(', ')})` +
+          (why ? `: refused, the lock is still held by the killed ${why}` : ''),
+      );
     }
-    if (s.state()?.state !== 'verified')
-      problems.push(`killed at +${delayMs} ms into ${target}: the resumed plan ended ${s.state()?.state} — ${resumed.tail.slice(-240).replace(/\s+/g, ' ')}`);
+    if (s.state()?.state !== 'verified' && !lost.length)
+      problems.push(`${where}: the resumed plan ended ${s.state()?.state}`);
     problems.push(...s.violations());
-    return { target, delayMs, problems, succeededAtKill: succeeded.length };
+    return { door, target, delayMs, problems, succeededAtKill: succeeded.length };
   } finally {
     await s.dispose();
   }
@@ -62,25 +117,42 @@ export const crashes: Row = {
     `The Action bundle runs a plan of three steps (each works ${STEP_MS} ms) and a verification. For each step, and for the verify ` +
     `phase, the Action process and the running step's process group are killed with SIGKILL at a random moment from the step's start ` +
     `to ${STEP_MS + 200} ms later (inside the step, or in the API calls after it); its workflow run is then completed, as GitHub ` +
-    'would show it, and `/proceed` is commented again. Measured from the steps\' own trace: whether any step whose check run showed ' +
-    'success at the kill started again, and whether every step ended in success with the plan verified. Only the Action is killed: ' +
-    'the app holds the lock as an app instance, which a later run may take over only after the plan\'s time limit, so a crashed app ' +
-    'replica is not resumed by `/proceed` within this suite.',
+    "would show it, and `/proceed` is commented again. Measured from the steps' own trace: whether any step whose check run showed " +
+    'success at the kill started again, and whether every step ended in success with the plan verified after that one `/proceed`. ' +
+    'The same for the app: a replica of the Probot app (its own process, inline executor, the same bot) is killed with its step at ' +
+    'a random moment in a step, and `/proceed` is given to a fresh replica.',
   async run(ctx: RowContext): Promise<RowResult> {
     const random = seededRandom(ctx.seed);
     const points = ctx.short ? 1 : 3;
-    const cases = [...STEPS, 'verify'].flatMap((target) =>
-      Array.from({ length: points }, () => ({ target, delayMs: Math.round(random() * (STEP_MS + 200)) })),
-    );
-    const outcomes = await inPool(cases, 2, (c) => crashIn(c.target, c.delayMs));
+    const targets = [...STEPS, 'verify'];
+    const cases = [
+      ...targets.flatMap((target) =>
+        Array.from({ length: points }, () => ({
+          door: 'Action' as Door,
+          target,
+          delayMs: Math.round(random() * (STEP_MS + 200)),
+        })),
+      ),
+      // The app: one kill per step in the full form, one in a random step in the short one.
+      ...(ctx.short ? [targets[Math.floor(random() * STEPS.length)]!] : STEPS).map((target) => ({
+        door: 'app' as Door,
+        target,
+        delayMs: Math.round(random() * STEP_MS),
+      })),
+    ];
+    const outcomes = await inPool(cases, 2, (c) => crashIn(c.door, c.target, c.delayMs));
     const failed = outcomes.filter((o) => o.problems.length);
     const reruns = outcomes.flatMap((o) => o.problems).filter((p) => /ran \d+ more/.test(p)).length;
     const lost = outcomes.flatMap((o) => o.problems).filter((p) => /did not end in success/.test(p)).length;
+    const resumed = (door: Door) => {
+      const os = outcomes.filter((o) => o.door === door);
+      return `${door} ${os.filter((o) => !o.problems.length).length}/${os.length}`;
+    };
     return {
       row: this.name,
       figure:
-        `${count(cases.length)} kills (${points} per step and verify): ${reruns} succeeded steps ran again, ${lost} steps lost; ` +
-        `${count(outcomes.length - failed.length)} of ${count(outcomes.length)} resumed to verified`,
+        `${count(cases.length)} kills (Action: ${points} per step and verify; app: ${ctx.short ? 1 : STEPS.length}): ` +
+        `${reruns} succeeded steps ran again, ${lost} runs lost steps; resumed to verified by /proceed: ${resumed('Action')}, ${resumed('app')}`,
       bar: this.bar,
       ok: failed.length === 0,
       detail: firstOf(failed.flatMap((o) => o.problems)),

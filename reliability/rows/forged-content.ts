@@ -7,15 +7,14 @@
  * renders the plan's text as live HTML, a mention, a heading or a broken code block.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { executeRequested } from '../../src/gate/handle.js';
-import { decodeState, encodeState } from '../../src/gate/marker.js';
+import { encodeState } from '../../src/gate/marker.js';
 import type { StoredState } from '../../src/gate/state.js';
 import type { CommentInfo } from '../../src/github/port.js';
 import type { MemoryWrite } from '../../src/github/memory.js';
 import { liveText, scanFences } from '../../test/render/markdown-structure.js';
-import { count, firstOf, saveFailures, type Row, type RowContext, type RowResult } from '../row.js';
+import { count, counted, firstOf, saveFailures, type Row, type RowContext, type RowResult } from '../row.js';
 import { BOT, MemoryScene } from '../support/memory-scene.js';
 import { tracedPlan, yamlString } from '../support/plans.js';
 
@@ -32,12 +31,12 @@ interface Attempt {
   input?: string;
 }
 
-function scene(plan = tracedPlan({ steps: [{ id: 'one' }, { id: 'two' }, { id: 'three' }] }), extra: { policy?: string } = {}) {
+/** A pull request by the author, with an approver, an outsider, and a user who named themselves after the bot. */
+function scene(plan = tracedPlan({ steps: [{ id: 'one' }, { id: 'two' }, { id: 'three' }] })) {
   return new MemoryScene({
     plan,
     author: AUTHOR,
     permissions: { [AUTHOR]: 'write', [APPROVER]: 'write', [OUTSIDER]: 'read', proceed: 'admin' },
-    ...extra,
   });
 }
 
@@ -62,18 +61,36 @@ function forgedStates(s: MemoryScene): Record<string, StoredState> {
     approved: { ...real, state: 'approved', approval },
     failed: { ...real, state: 'failed', approval, next: 'one' },
     paused: { ...real, state: 'paused', approval, next: 'two', pausedAt: new Date().toISOString() },
-    requested: { ...real, state: 'approved', approval, requested: { command: 'proceed', by: APPROVER, headSha: real.headSha } },
+    requested: {
+      ...real,
+      state: 'approved',
+      approval,
+      requested: { command: 'proceed', by: APPROVER, headSha: real.headSha },
+    },
   };
 }
 
-const PLACES = ['comment by the author', 'comment by an outsider', 'review by the author', 'review by a user named "proceed"'] as const;
+const PLACES = [
+  'comment by the author',
+  'comment by an outsider',
+  'review by the author',
+  'review by a user named "proceed"',
+] as const;
 
 async function forgedMarkers(): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
   for (const place of PLACES) {
     for (const claim of ['approved', 'failed', 'paused', 'requested']) {
-      for (const trigger of ['push', 'author /proceed', 'approver /retry', 'approver /skip', 'dispatched execution'] as const) {
-        const s = scene(tracedPlan({ steps: [{ id: 'one' }, { id: 'two' }, { id: 'three' }], allowSkip: true }));
+      for (const trigger of [
+        'push',
+        'author /proceed',
+        'approver /retry',
+        'approver /skip',
+        'dispatched execution',
+      ] as const) {
+        const s = scene(
+          tracedPlan({ steps: [{ id: 'one' }, { id: 'two' }, { id: 'three' }], allowSkip: true }),
+        );
         try {
           await s.open();
           const forged = forgedStates(s)[claim]!;
@@ -98,7 +115,11 @@ async function forgedMarkers(): Promise<Attempt[]> {
               await s.comment(APPROVER, '/skip');
               break;
             case 'dispatched execution': {
-              const r = await executeRequested(s.env, { number: 1, headSha: s.headSha, planHash: forged.planHash });
+              const r = await executeRequested(s.env, {
+                number: 1,
+                headSha: s.headSha,
+                planHash: forged.planHash,
+              });
               handoff = !r.failed;
               break;
             }
@@ -110,7 +131,11 @@ async function forgedMarkers(): Promise<Attempt[]> {
           if (state?.approval) effects.push(`the bot now records an approval by ${state.approval.by}`);
           if (state && state.state !== 'proposed') effects.push(`the bot's state became ${state.state}`);
           if (handoff) effects.push('a dispatched execution was accepted');
-          attempts.push({ group: 'forged state markers', name: `${claim} marker in a ${place}, then ${trigger}`, effects });
+          attempts.push({
+            group: 'forged state markers',
+            name: `${claim} marker in a ${place}, then ${trigger}`,
+            effects,
+          });
         } finally {
           s.cleanup();
         }
@@ -123,8 +148,10 @@ async function forgedMarkers(): Promise<Attempt[]> {
 // ---- injected plan text -----------------------------------------------------------------------
 
 /** An HTML element the plan's text could bring to life, or a link to a script (escaped text is inert). */
-const HTML_TAGS = /<\s*\/?\s*(script|img|iframe|x-inject|svg|style|object|embed|form|input|a)\b|(?<!\\)\]\(\s*javascript:/i;
-const MERMAID_HTML = /<\s*\/?\s*(script|img|iframe|x-inject|svg|style|object|embed|form|input|a|details|summary)\b/i;
+const HTML_TAGS =
+  /<\s*\/?\s*(script|img|iframe|x-inject|svg|style|object|embed|form|input|a)\b|(?<!\\)\]\(\s*javascript:/i;
+const MERMAID_HTML =
+  /<\s*\/?\s*(script|img|iframe|x-inject|svg|style|object|embed|form|input|a|details|summary)\b/i;
 const MENTION = /(^|[^\w`\\/-])@(victim|octo-org\/admins)\b/m;
 
 /** Text a plan author might use to make the bot's posts do something. */
@@ -183,7 +210,8 @@ function injectionsIn(body: string): string[] {
   if (scanFences(text).unclosed) problems.push('a code block left open');
   // Mermaid reads HTML in labels (not Markdown links).
   for (const f of scanFences(text).fences) {
-    if (f.info === 'mermaid' && MERMAID_HTML.test(f.body)) problems.push(`HTML in the diagram: ${MERMAID_HTML.exec(f.body)![0]}`);
+    if (f.info === 'mermaid' && MERMAID_HTML.test(f.body))
+      problems.push(`HTML in the diagram: ${MERMAID_HTML.exec(f.body)![0]}`);
   }
   return problems;
 }
@@ -240,7 +268,11 @@ async function injectedText(text: string): Promise<Attempt> {
       await s.open();
       await s.comment(OUTSIDER, `/proceed ${text.replace(/[\r\n]+/g, ' ')}`);
       await s.comment(APPROVER, '/proceed');
-      return { writes: [...s.github.writes], review: s.github.reviews().find((r) => r.user?.login === BOT)?.body ?? '', state: s.state() };
+      return {
+        writes: [...s.github.writes],
+        review: s.github.reviews().find((r) => r.user?.login === BOT)?.body ?? '',
+        state: s.state(),
+      };
     } finally {
       s.cleanup();
     }
@@ -248,10 +280,14 @@ async function injectedText(text: string): Promise<Attempt> {
   const injected = await postsOf(false);
   const baseline = await postsOf(true);
   const effects: string[] = [];
-  for (const w of injected.writes) for (const b of bodiesOf(w)) for (const p of injectionsIn(b)) effects.push(`${w.kind}: ${p}`);
+  for (const w of injected.writes)
+    for (const b of bodiesOf(w)) for (const p of injectionsIn(b)) effects.push(`${w.kind}: ${p}`);
   if (structure(injected.review) !== structure(baseline.review))
-    effects.push(`the review's structure changed: ${structure(injected.review)} instead of ${structure(baseline.review)}`);
-  if (injected.state?.state !== baseline.state?.state) effects.push(`the plan ended ${injected.state?.state}, not ${baseline.state?.state}`);
+    effects.push(
+      `the review's structure changed: ${structure(injected.review)} instead of ${structure(baseline.review)}`,
+    );
+  if (injected.state?.state !== baseline.state?.state)
+    effects.push(`the plan ended ${injected.state?.state}, not ${baseline.state?.state}`);
   return {
     group: 'injected plan text',
     name: `plan strings holding ${JSON.stringify(text.slice(0, 60))}`,
@@ -295,7 +331,11 @@ function fence(t: string, char: '`' | '~'): string {
   return char.repeat(Math.max(3, longest + 1));
 }
 
-const indent = (t: string, by: string) => t.split('\n').map((l) => by + l).join('\n');
+const indent = (t: string, by: string) =>
+  t
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
 
 /** Containers that quote what they hold, nested at random around a command. */
 const wrapper = fc.constantFrom(
@@ -308,8 +348,12 @@ const wrapper = fc.constantFrom(
   (t: string) => `- item\n\n${indent(`${fence(t, '`')}\n${t}\n${fence(t, '`')}`, '  ')}`,
 );
 const hiddenCommand = fc
-  .tuple(fc.array(wrapper, { minLength: 1, maxLength: 3 }), fc.constantFrom('/proceed', '/PROCEED', '  /proceed', '/retry', '/skip'), fc.constantFrom('', 'Some text first.\n\n'))
-  .map(([wraps, command, lead]) => lead + wraps.reduce((t, w) => w(t), command));
+  .tuple(
+    fc.array(wrapper, { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('/proceed', '/PROCEED', '  /proceed', '/retry', '/skip'),
+    fc.constantFrom('', 'Some text first.\n\n'),
+  )
+  .map(([wraps, command, lead]) => lead + wraps.reduce((t: string, w) => w(t), command));
 
 async function hiddenCommands(bodies: string[]): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
@@ -321,7 +365,12 @@ async function hiddenCommands(bodies: string[]): Promise<Attempt[]> {
       const effects: string[] = [];
       if (starts(s)) effects.push(`${starts(s)} step(s) ran`);
       if (s.state()?.approval) effects.push('approved');
-      attempts.push({ group: 'hidden commands', name: JSON.stringify(body.slice(0, 60)), effects, input: body });
+      attempts.push({
+        group: 'hidden commands',
+        name: JSON.stringify(body.slice(0, 60)),
+        effects,
+        input: body,
+      });
     } finally {
       s.cleanup();
     }
@@ -369,7 +418,11 @@ async function whileRunning(kind: 'forged cancel request' | 'edited into /cancel
         return async (number: number, since: string): Promise<CommentInfo[]> => {
           const all = await target.listComments(number, new Date(0).toISOString());
           return all
-            .map((c) => ({ ...c, body: edits.get(c.id)?.body ?? c.body, updatedAt: edits.get(c.id)?.at ?? c.createdAt }))
+            .map((c) => ({
+              ...c,
+              body: edits.get(c.id)?.body ?? c.body,
+              updatedAt: edits.get(c.id)?.at ?? c.createdAt,
+            }))
             .filter((c) => Date.parse(c.updatedAt) >= Date.parse(since))
             .map(({ updatedAt: _u, ...c }) => c);
         };
@@ -397,7 +450,11 @@ async function whileRunning(kind: 'forged cancel request' | 'edited into /cancel
     const state = s.state()?.state;
     if (state !== 'verified') effects.push(`the plan ended ${state} (${s.state()?.reason ?? ''})`);
     if (!s.trace().some((e) => e.id === 'three')) effects.push('step three never ran');
-    return { group: 'edited comments', name: `while a step runs: ${kind === 'forged cancel request' ? 'an outsider forges the bot\'s cancel request' : 'an old comment of an allowed person is edited into /cancel'}`, effects };
+    return {
+      group: 'edited comments',
+      name: `while a step runs: ${kind === 'forged cancel request' ? "an outsider forges the bot's cancel request" : 'an old comment of an allowed person is edited into /cancel'}`,
+      effects,
+    };
   } finally {
     if (existsSync(s.failFlag)) rmSync(s.failFlag);
     s.cleanup();
@@ -408,29 +465,35 @@ export const forgedContent: Row = {
   name: 'forged or injected content',
   bar: '0 effects',
   how:
-    'On the in-memory GitHub through `handleEvent`: (1) the bot\'s state marker, encoding an approval, a failure, a checkpoint pause ' +
+    "On the in-memory GitHub through `handleEvent`: (1) the bot's state marker, encoding an approval, a failure, a checkpoint pause " +
     'or a dispatched run bound to the real head and plan, written into comments and reviews by the author, an outsider and a user ' +
-    'named `proceed`, followed by a push, the author\'s `/proceed`, an approver\'s `/retry` and `/skip`, and a dispatched ' +
+    "named `proceed`, followed by a push, the author's `/proceed`, an approver's `/retry` and `/skip`, and a dispatched " +
     '`mode: execute` run; (2) HTML, scripts, mentions, fences, tables, headings, markers and bidi characters in every string of a ' +
     'plan (title, description, requirements, risks, step names and descriptions, commands, rollbacks, environment, verify) and in ' +
-    'a refused command\'s arguments; the plan is rendered, refused, approved and run, and every body the bot posts (review, ' +
+    "a refused command's arguments; the plan is rendered, refused, approved and run, and every body the bot posts (review, " +
     'comments, check-run titles, summaries and logs) is scanned for live HTML, notifying mentions, a second marker and open code ' +
-    'blocks, and the review\'s structure (fences, headings, HTML blocks) compared with the same plan holding benign text; (3) `/proceed` ' +
+    "blocks, and the review's structure (fences, headings, HTML blocks) compared with the same plan holding benign text; (3) `/proceed` " +
     'from an allowed person hidden in quotes, code blocks, code spans, HTML comments and elements, hand-written and generated by ' +
-    'fast-check as random nestings; (4) edited and deleted comments, and, while a step runs, an outsider\'s forged cancel request and ' +
+    "fast-check as random nestings; (4) edited and deleted comments, and, while a step runs, an outsider's forged cancel request and " +
     'an old comment edited into `/cancel`. An effect is a step that ran, a stored state or approval that moved, a run that stopped, ' +
     'or markup that came alive.',
   async run(ctx: RowContext): Promise<RowResult> {
     const attempts: Attempt[] = [];
     attempts.push(...(await forgedMarkers()));
     ctx.progress(`forged markers: ${attempts.length}`);
-    const generated = fc.sample(fc.array(fc.constantFrom(...INJECTIONS), { minLength: 2, maxLength: 5 }).map((a) => a.join(' ')), {
-      numRuns: ctx.short ? 6 : 60,
-      seed: ctx.seed,
-    });
+    const generated = fc.sample(
+      fc.array(fc.constantFrom(...INJECTIONS), { minLength: 2, maxLength: 5 }).map((a) => a.join(' ')),
+      {
+        numRuns: ctx.short ? 6 : 60,
+        seed: ctx.seed,
+      },
+    );
     for (const text of [...INJECTIONS, ...generated]) attempts.push(await injectedText(text));
     ctx.progress(`injected texts: ${INJECTIONS.length + generated.length}`);
-    const hidden = [...HIDDEN, ...fc.sample(hiddenCommand, { numRuns: ctx.short ? 30 : 300, seed: ctx.seed })];
+    const hidden = [
+      ...HIDDEN,
+      ...fc.sample(hiddenCommand, { numRuns: ctx.short ? 30 : 300, seed: ctx.seed }),
+    ];
     attempts.push(...(await hiddenCommands(hidden)));
     ctx.progress(`hidden commands: ${hidden.length}`);
     attempts.push(...(await editedComments()));
@@ -438,17 +501,19 @@ export const forgedContent: Row = {
     attempts.push(await whileRunning('edited into /cancel'));
     const failed = attempts.filter((a) => a.effects.length > 0);
     const groups = [...new Set(attempts.map((a) => a.group))].map(
-      (g) => `${g} ${attempts.filter((a) => a.group === g && a.effects.length).length}/${attempts.filter((a) => a.group === g).length}`,
+      (g) =>
+        `${g} ${attempts.filter((a) => a.group === g && a.effects.length).length}/${attempts.filter((a) => a.group === g).length}`,
     );
     return {
       row: this.name,
-      figure: `${failed.length} effects in ${count(attempts.length)} attempts (${groups.join(', ')})`,
+      figure: `${counted(failed.length, 'effect')} in ${count(attempts.length)} attempts (${groups.join(', ')})`,
       bar: this.bar,
       ok: failed.length === 0,
-      detail: [
-        ...firstOf(failed.map((a) => `${a.group}: ${a.name}: ${a.effects.slice(0, 3).join('; ')}`), 8),
-        ...(failed.length ? [`every attempt with an effect, in full: ${saveFailures(this.name, failed)}`] : []),
-      ],
+      detail: firstOf(
+        failed.map((a) => `${a.group}: ${a.name}: ${a.effects.slice(0, 3).join('; ')}`),
+        8,
+      ),
+      ...(failed.length ? { saved: saveFailures(this.name, failed) } : {}),
     };
   },
 };

@@ -17,10 +17,12 @@ function oversized(body: unknown): string[] {
   const found: string[] = [];
   if (!body || typeof body !== 'object') return found;
   const b = body as { body?: unknown; output?: { title?: unknown; summary?: unknown; text?: unknown } };
-  if (typeof b.body === 'string' && b.body.length > MAX_COMMENT_BODY) found.push(`body of ${b.body.length} characters`);
+  if (typeof b.body === 'string' && b.body.length > MAX_COMMENT_BODY)
+    found.push(`body of ${b.body.length} characters`);
   for (const field of ['title', 'summary', 'text'] as const) {
     const v = b.output?.[field];
-    if (typeof v === 'string' && v.length > MAX_CHECK_OUTPUT) found.push(`output.${field} of ${v.length} characters`);
+    if (typeof v === 'string' && v.length > MAX_CHECK_OUTPUT)
+      found.push(`output.${field} of ${v.length} characters`);
   }
   return found;
 }
@@ -31,13 +33,20 @@ export const hugeOutput: Row = {
   how:
     "A step runs `yes … | head -c N` (N = 1 GiB; 100 MiB in the short form) under the Action bundle. VmRSS of the Action's node " +
     'process is read from /proc every 20 ms while the step runs; the figure is the peak. Every request body the Action sent is ' +
-    'checked against GitHub\'s limits (65,536 characters for comment and review bodies, 65,535 for check-run title, summary and ' +
-    'text), the fake GitHub refuses and records any that exceed them, and the step\'s check run must show the tail of the log.',
+    "checked against GitHub's limits (65,536 characters for comment and review bodies, 65,535 for check-run title, summary and " +
+    "text), the fake GitHub refuses and records any that exceed them, and the step's check run must show the tail of the log.",
   async run(ctx: RowContext): Promise<RowResult> {
     const bytes = ctx.short ? 100 * MiB : 1024 * MiB;
     const s = await ActionScene.create({
       plan: tracedPlan({
-        steps: [{ id: 'one' }, { id: 'flood', body: `{ yes 'proceed reliability: a line of output' || true; } | head -c ${bytes}` }, { id: 'three' }],
+        steps: [
+          { id: 'one' },
+          {
+            id: 'flood',
+            body: `{ yes 'proceed reliability: a line of output' || true; } | head -c ${bytes}`,
+          },
+          { id: 'three' },
+        ],
       }),
     });
     try {
@@ -51,7 +60,8 @@ export const hugeOutput: Row = {
         if (rss === undefined) return;
         const trace = s.trace();
         if (!flooding && trace.some((e) => e.id === 'flood')) flooding = { from: performance.now() };
-        if (flooding && !flooding.to && trace.some((e) => e.kind === 'end' && e.id === 'flood')) flooding.to = performance.now();
+        if (flooding && !flooding.to && trace.some((e) => e.kind === 'end' && e.id === 'flood'))
+          flooding.to = performance.now();
         peak = Math.max(peak, rss);
         if (flooding && !flooding.to) samples++;
       }, 20);
@@ -59,12 +69,15 @@ export const hugeOutput: Row = {
       clearInterval(sampler);
       const seconds = flooding?.to ? (flooding.to - flooding.from) / 1000 : NaN;
       const problems: string[] = [];
-      for (const r of s.fake.requests) for (const o of oversized(r.body)) problems.push(`${r.method} ${r.path}: ${o}`);
+      for (const r of s.fake.requests)
+        for (const o of oversized(r.body)) problems.push(`${r.method} ${r.path}: ${o}`);
       problems.push(...s.violations());
       const flood = s.checks('proceed/flood').at(-1);
       if (flood?.conclusion !== 'success') problems.push(`proceed/flood is ${flood?.conclusion}`);
-      if (!/bytes of output are not shown/.test(flood?.output.text ?? '')) problems.push("proceed/flood's log does not say output was cut");
-      if (s.state()?.state !== 'verified') problems.push(`the plan ended ${s.state()?.state}: ${exit.tail.slice(-300)}`);
+      if (!/bytes of output are not shown/.test(flood?.output.text ?? ''))
+        problems.push("proceed/flood's log does not say output was cut");
+      if (s.state()?.state !== 'verified')
+        problems.push(`the plan ended ${s.state()?.state}: ${exit.tail.slice(-300)}`);
       if (samples < 3) problems.push(`only ${samples} RSS samples while the step ran`);
       const ok = peak < RSS_BAR && problems.length === 0;
       return {

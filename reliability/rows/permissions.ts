@@ -34,7 +34,13 @@ const POLICIES: PolicyCase[] = [
   { name: 'user and team allowlists', floor: 'write', lists: true, selfApproval: false, forks: false },
   { name: 'self-approval', floor: 'write', lists: false, selfApproval: true, forks: false },
   { name: 'forks', floor: 'write', lists: false, selfApproval: false, forks: true },
-  { name: 'allowlists, self-approval and forks', floor: 'write', lists: true, selfApproval: true, forks: true },
+  {
+    name: 'allowlists, self-approval and forks',
+    floor: 'write',
+    lists: true,
+    selfApproval: true,
+    forks: true,
+  },
   { name: 'admin floor and allowlists', floor: 'admin', lists: true, selfApproval: false, forks: false },
 ];
 
@@ -69,11 +75,14 @@ export interface Cell {
 export function allCells(): Cell[] {
   const cells: Cell[] = [];
   for (const policy of POLICIES)
-    for (const membership of (policy.lists ? ['unlisted', 'listed user', 'team member'] : ['unlisted']) as Membership[])
+    for (const membership of (policy.lists
+      ? ['unlisted', 'listed user', 'team member']
+      : ['unlisted']) as Membership[])
       for (const permission of PERMISSIONS)
         for (const author of [false, true])
           for (const fork of [false, true])
-            for (const dc of DOOR_COMMANDS) cells.push({ permission, author, fork, policy, membership, ...dc });
+            for (const dc of DOOR_COMMANDS)
+              cells.push({ permission, author, fork, policy, membership, ...dc });
   return cells;
 }
 
@@ -177,15 +186,23 @@ async function runCell(c: Cell): Promise<Outcome> {
       case 'button': {
         // A button exists only where the gate put one: Proceed on the gate, Retry and Cancel on the failed step.
         const on = c.command === 'proceed' ? 'proceed/verify' : 'proceed/one';
-        const check = scene.github.checkRuns(scene.headSha).filter((k) => k.name === on).at(-1);
+        const check = scene.github
+          .checkRuns(scene.headSha)
+          .filter((k) => k.name === on)
+          .at(-1);
         applicable = !!check?.actions.some((a) => a.identifier === c.command);
         if (applicable) await scene.button(actor, c.command, on);
         break;
       }
     }
     const ran = scene.trace().filter((e) => e.kind === 'start').length - before;
-    const newComments = scene.github.comments().slice(comments).filter((k) => k.user?.login === BOT);
-    const refusal = newComments.some((k) => /refused\.\*\*|Not accepted\.\*\*/.test(k.body) && /Who may: /.test(k.body));
+    const newComments = scene.github
+      .comments()
+      .slice(comments)
+      .filter((k) => k.user?.login === BOT);
+    const refusal = newComments.some(
+      (k) => /refused\.\*\*|Not accepted\.\*\*/.test(k.body) && /Who may: /.test(k.body),
+    );
     const reacted = c.door !== 'comment' || scene.github.reactions().length > reactions;
     return { cell: c, ran, answered: refusal && reacted, applicable, stageReached };
   } finally {
@@ -202,8 +219,10 @@ export const permissions: Row = {
     'in the team, or neither; self-approval; forks; combinations) × command (`/proceed`, `/retry`, `/skip` with and without ' +
     '`allow_skip`, `/rollback`, `/cancel`; the buttons Proceed, Retry and Cancel) is a fresh pull request on the in-memory GitHub. ' +
     'An allowed approver first brings it to the state the command acts on (a failed step, a verified plan); then the person gives ' +
-    'the command as a webhook payload through `toGateEvent` and `handleEvent`. Executions are counted from the steps\' own trace. ' +
-    'Whether the person may is decided by an oracle written from SPEC §2–3, not by the gate\'s `authorize`. A refusal counts as ' +
+    'the command as a webhook payload through `toGateEvent` and `handleEvent`. A button is pressed only where the gate shows it ' +
+    '(Proceed on `proceed/verify`, Retry and Cancel on the failed step), so cells whose stage cannot be reached (a fork under ' +
+    "`forks: false`) have no button to press and are left out. Executions are counted from the steps' own trace. " +
+    "Whether the person may is decided by an oracle written from SPEC §2–3, not by the gate's `authorize`. A refusal counts as " +
     'answered when the bot commented why and who may (and reacted 👀 to a comment). Cells where the policy allows the command ' +
     'must run it, so the matrix cannot pass by refusing everyone.',
   async run(ctx: RowContext): Promise<RowResult> {
@@ -221,7 +240,9 @@ export const permissions: Row = {
     });
     const applicable = outcomes.filter((o) => o.applicable);
     const outside = applicable.filter((o) => o.ran > 0 && !mayRun(o.cell));
-    const refusals = applicable.filter((o) => (o.cell.command === 'cancel' ? !mayCancel(o.cell) : !mayRun(o.cell)));
+    const refusals = applicable.filter((o) =>
+      o.cell.command === 'cancel' ? !mayCancel(o.cell) : !mayRun(o.cell),
+    );
     const unanswered = refusals.filter((o) => !o.answered);
     const shouldRun = applicable.filter((o) => mayRun(o.cell) && o.stageReached && stageReachable(o.cell));
     const didNotRun = shouldRun.filter((o) => o.ran === 0);
@@ -234,11 +255,14 @@ export const permissions: Row = {
         `${count(shouldRun.length - didNotRun.length)} of ${count(shouldRun.length)} allowed commands ran`,
       bar: this.bar,
       ok,
-      detail: firstOf([
-        ...outside.map((o) => `ran ${o.ran} step(s) outside policy: ${describe(o.cell)}`),
-        ...unanswered.map((o) => `refused without an answer: ${describe(o.cell)}`),
-        ...didNotRun.map((o) => `allowed but ran nothing: ${describe(o.cell)}`),
-      ], 8),
+      detail: firstOf(
+        [
+          ...outside.map((o) => `ran ${o.ran} step(s) outside policy: ${describe(o.cell)}`),
+          ...unanswered.map((o) => `refused without an answer: ${describe(o.cell)}`),
+          ...didNotRun.map((o) => `allowed but ran nothing: ${describe(o.cell)}`),
+        ],
+        8,
+      ),
     };
   },
 };

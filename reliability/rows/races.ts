@@ -4,54 +4,18 @@
  * redelivers) and by ten Action runs, all as the same bot against one fake GitHub. The lock, a ref
  * GitHub arbitrates, must let each step run exactly once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { APP } from '../../test/app/harness.js';
 import { issueCommentEvent } from '../../test/support/payloads.js';
-import { count, firstOf, type Row, type RowContext, type RowResult } from '../row.js';
+import { count, counted, firstOf, type Row, type RowContext, type RowResult } from '../row.js';
 import { ACTION_TOKEN, type ActionExit, runAction } from '../support/action.js';
 import { ActionScene } from '../support/action-scene.js';
-import type { AppProcessInput } from '../support/app-process.js';
+import { APP, APP_BOT as BOT, startReplica } from '../support/app-replica.js';
 import { startCounts, tracedPlan } from '../support/plans.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const BOT = `${APP.slug}[bot]`;
 const STEPS = ['one', 'two', 'three'];
 const APP_REPLICAS = 2;
 const PER_REPLICA = 5;
 const ACTION_RUNS = 10;
-
-interface Replica {
-  child: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<string[]>;
-}
-
-/** Starts a replica with its deliveries; it receives them when told to go. */
-function startReplica(input: AppProcessInput): Replica {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'reliability/support/app-process.ts')], {
-    env: { ...process.env, RELIABILITY_APP: JSON.stringify(input) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const lines = createInterface({ input: child.stdout! });
-  let markReady: () => void;
-  const ready = new Promise<void>((r) => (markReady = r));
-  const done = new Promise<string[]>((resolveDone) => {
-    lines.on('line', (line) => {
-      if (line === 'ready') markReady();
-      else if (line.startsWith('{')) resolveDone((JSON.parse(line) as { errors: string[] }).errors);
-    });
-    child.on('close', (code) => {
-      markReady();
-      resolveDone(code === 0 ? [] : [`app replica exited ${code}: ${stderr.slice(-400)}`]);
-    });
-  });
-  return { child, ready, done };
-}
 
 async function race(): Promise<{ problems: string[]; counts: Map<string, number>; contenders: number }> {
   const s = await ActionScene.create({
@@ -67,7 +31,13 @@ async function race(): Promise<{ problems: string[]; counts: Map<string, number>
     const delivery = (c: { id: number }) => ({
       id: randomUUID(),
       name: 'issue_comment',
-      payload: issueCommentEvent('created', { number: s.number, user: 'bob', body: '/proceed', commentId: c.id, prAuthor: s.author }),
+      payload: issueCommentEvent('created', {
+        number: s.number,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        prAuthor: s.author,
+      }),
     });
     const own = (r: number) => comments.slice(r * PER_REPLICA, (r + 1) * PER_REPLICA);
     const replicas = Array.from({ length: APP_REPLICAS }, (_, r) =>
@@ -80,7 +50,7 @@ async function race(): Promise<{ problems: string[]; counts: Map<string, number>
       }),
     );
     await Promise.all(replicas.map((r) => r.ready));
-    for (const r of replicas) r.child.stdin!.write('go\n');
+    for (const r of replicas) r.go();
     const actions: Promise<ActionExit>[] = comments.slice(APP_REPLICAS * PER_REPLICA).map((c, i) => {
       const runId = 9000 + i;
       s.fake.setWorkflowRun({ id: runId, status: 'in_progress' });
@@ -90,31 +60,50 @@ async function race(): Promise<{ problems: string[]; counts: Map<string, number>
         payload: delivery(c).payload,
         env: s.env({ GITHUB_RUN_ID: String(runId) }),
       }).then((e) => {
-        s.fake.setWorkflowRun({ id: runId, status: 'completed', conclusion: e.code === 0 ? 'success' : 'failure' });
+        s.fake.setWorkflowRun({
+          id: runId,
+          status: 'completed',
+          conclusion: e.code === 0 ? 'success' : 'failure',
+        });
         return e;
       });
     });
-    const [replicaErrors, actionExits] = await Promise.all([Promise.all(replicas.map((r) => r.done)), Promise.all(actions)]);
+    const [replicaErrors, actionExits] = await Promise.all([
+      Promise.all(replicas.map((r) => r.done)),
+      Promise.all(actions),
+    ]);
     const problems: string[] = [];
     const counts = startCounts(s.trace());
     for (const id of [...STEPS, 'verify']) {
       if ((counts.get(id) ?? 0) !== 1) problems.push(`${id} ran ${counts.get(id) ?? 0} times`);
     }
     if (s.state()?.state !== 'verified') problems.push(`the plan ended ${s.state()?.state}`);
-    if (s.fake.reviews(s.number).filter((r) => r.user === BOT).length !== 1) problems.push('more than one review by the bot');
+    if (s.fake.reviews(s.number).filter((r) => r.user === BOT).length !== 1)
+      problems.push('more than one review by the bot');
     const locks = s.fake.refs().filter((r) => r.ref.includes('proceed/locks'));
     if (locks.length) problems.push('the lock was left behind');
     for (const e of replicaErrors.flat()) problems.push(`app replica: ${e.slice(0, 200)}`);
-    for (const e of actionExits) if (e.code !== 0) problems.push(`an Action run failed: ${e.tail.slice(-200)}`);
+    for (const e of actionExits)
+      if (e.code !== 0) problems.push(`an Action run failed: ${e.tail.slice(-200)}`);
     problems.push(...s.violations());
     // Who took part: every delivery must have been looked at (a 👀 claim, by any of them).
-    const claimed = new Set(s.fake.requests.filter((r) => r.operationId === 'reactions/create-for-issue-comment' && r.status < 300).map((r) => r.path));
-    if (claimed.size !== comments.length) problems.push(`${claimed.size} of ${comments.length} comments were seen`);
+    const claimed = new Set(
+      s.fake.requests
+        .filter((r) => r.operationId === 'reactions/create-for-issue-comment' && r.status < 300)
+        .map((r) => r.path),
+    );
+    if (claimed.size !== comments.length)
+      problems.push(`${claimed.size} of ${comments.length} comments were seen`);
     // Who competed for the lock: its commits name their would-be holders.
     const contenders = new Set(
       s.fake.requests
         .filter((r) => r.operationId === 'git/create-commit')
-        .map((r) => /"kind":"(\w[\w-]*)","id":"([^"]+)"/.exec(String((r.body as { message?: string }).message))?.slice(1).join(' ')),
+        .map((r) =>
+          /"kind":"(\w[\w-]*)","id":"([^"]+)"/
+            .exec(String((r.body as { message?: string }).message))
+            ?.slice(1)
+            .join(' '),
+        ),
     );
     return { problems, counts, contenders: [...contenders].filter(Boolean).length };
   } finally {
@@ -129,8 +118,8 @@ export const races: Row = {
     `Twenty \`/proceed\` comments by an allowed reviewer are created on one pull request and delivered at the same moment: ` +
     `${PER_REPLICA} to each of ${APP_REPLICAS} replicas of the Probot app (separate processes running \`createApp\` with the ` +
     `inline executor; each replica also receives the other's ${PER_REPLICA} again, as redeliveries) and ${ACTION_RUNS} to Action ` +
-    'runs (the bundle, one process each, its own workflow run as the lock\'s holder). All post as the same app bot to one fake ' +
-    'GitHub. Executions are counted from the steps\' own trace: each of the three steps and the verification must run exactly once, ' +
+    "runs (the bundle, one process each, its own workflow run as the lock's holder). All post as the same app bot to one fake " +
+    "GitHub. Executions are counted from the steps' own trace: each of the three steps and the verification must run exactly once, " +
     'the plan end verified, and the lock be released.',
   async run(ctx: RowContext): Promise<RowResult> {
     const rounds = ctx.short ? 1 : 3;
@@ -141,12 +130,14 @@ export const races: Row = {
     }
     const failed = results.filter((r) => r.problems.length);
     const most = Math.max(...results.flatMap((r) => [...r.counts.values()]));
-    const fewest = Math.min(...results.flatMap((r) => [...STEPS, 'verify'].map((id) => r.counts.get(id) ?? 0)));
+    const fewest = Math.min(
+      ...results.flatMap((r) => [...STEPS, 'verify'].map((id) => r.counts.get(id) ?? 0)),
+    );
     return {
       row: this.name,
       figure:
         `${rounds} × 20 simultaneous /proceed (2 app replicas with redeliveries + ${ACTION_RUNS} Action runs): ` +
-        `each step ran ${fewest === most ? `${most}` : `${fewest}–${most}`} time(s), with up to ${Math.max(...results.map((r) => r.contenders))} ` +
+        `each step ran ${fewest === most ? counted(most, 'time') : `${fewest}–${most} times`}, with up to ${Math.max(...results.map((r) => r.contenders))} ` +
         `processes contending for the lock; ${count(rounds - failed.length)} of ${rounds} rounds clean`,
       bar: this.bar,
       ok: failed.length === 0,

@@ -11,7 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeState } from '../../src/gate/marker.js';
 import type { StoredState } from '../../src/gate/state.js';
-import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from '../../test/support/fake-github/index.js';
+import {
+  type FakeGitHub,
+  type FakeGitHubOptions,
+  startFakeGitHub,
+} from '../../test/support/fake-github/index.js';
 import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { makeRemote, type Remote } from '../../test/support/remote.js';
 import { type ActionExit, runAction, type StartedAction, startAction } from './action.js';
@@ -105,7 +109,10 @@ export class ActionScene {
   }
 
   /** A `pull_request` event (opened, synchronize, closed) handled by the Action. */
-  pullRequest(action: 'opened' | 'synchronize' | 'closed', env: Record<string, string> = {}): Promise<ActionExit> {
+  pullRequest(
+    action: 'opened' | 'synchronize' | 'closed',
+    env: Record<string, string> = {},
+  ): Promise<ActionExit> {
     return runAction({
       fake: this.fake,
       event: 'pull_request',
@@ -124,18 +131,32 @@ export class ActionScene {
    * A comment, and the workflow run it starts: `in_progress` while the Action runs, `completed` when
    * its process has ended (however it ended).
    */
-  startComment(user: string, body: string, env: Record<string, string> = {}): StartedAction & { runId: number } {
+  startComment(
+    user: string,
+    body: string,
+    env: Record<string, string> = {},
+  ): StartedAction & { runId: number } {
     const c = this.fake.addComment(this.number, { user, body });
     const runId = this.nextRunId++;
     this.fake.setWorkflowRun({ id: runId, status: 'in_progress' });
     const started = startAction({
       fake: this.fake,
       event: 'issue_comment',
-      payload: issueCommentEvent('created', { number: this.number, user, body, commentId: c.id, prAuthor: this.author }),
+      payload: issueCommentEvent('created', {
+        number: this.number,
+        user,
+        body,
+        commentId: c.id,
+        prAuthor: this.author,
+      }),
       env: this.env({ GITHUB_RUN_ID: String(runId), ...env }),
     });
     const exit = started.exit.then((e) => {
-      this.fake.setWorkflowRun({ id: runId, status: 'completed', conclusion: e.code === 0 ? 'success' : 'failure' });
+      this.fake.setWorkflowRun({
+        id: runId,
+        status: 'completed',
+        conclusion: e.code === 0 ? 'success' : 'failure',
+      });
       return e;
     });
     return { ...started, exit, runId };
@@ -143,6 +164,35 @@ export class ActionScene {
 
   comment(user: string, body: string, env: Record<string, string> = {}): Promise<ActionExit> {
     return this.startComment(user, body, env).exit;
+  }
+
+  /** The workflow run of a comment written earlier (GitHub may start it well after the comment). */
+  async deliverComment(comment: { id: number }, user: string, body: string): Promise<ActionExit> {
+    const runId = this.nextRunId++;
+    this.fake.setWorkflowRun({ id: runId, status: 'in_progress' });
+    const exit = await runAction({
+      fake: this.fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: this.number,
+        user,
+        body,
+        commentId: comment.id,
+        prAuthor: this.author,
+      }),
+      env: this.env({ GITHUB_RUN_ID: String(runId) }),
+    });
+    this.fake.setWorkflowRun({
+      id: runId,
+      status: 'completed',
+      conclusion: exit.code === 0 ? 'success' : 'failure',
+    });
+    return exit;
+  }
+
+  /** Lets a step waiting on `$HOLD_FLAG` go on. */
+  releaseHold(): void {
+    rmSync(this.holdFlag, { force: true });
   }
 
   /** A new commit on the head branch with `files` changed; GitHub learns of it at once, the bot on the next event. */
@@ -159,7 +209,10 @@ export class ActionScene {
     // makeRemote keeps its work tree next to the bare repositories it serves.
     const work = join(fileURLToPath(this.remote.serverUrl), 'work');
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: work, encoding: 'utf8' }).trim();
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: work,
+        encoding: 'utf8',
+      }).trim();
     git('checkout', '-q', '--detach', this.remote.baseSha);
     for (const [path, content] of Object.entries(this.files)) {
       mkdirSync(dirname(join(work, path)), { recursive: true });

@@ -10,13 +10,7 @@ import { instanceId } from '../../src/app/config.js';
 import { createApp } from '../../src/app/index.js';
 import { appOctokit } from '../../src/app/octokit.js';
 import { APP, WEBHOOK_SECRET, privateKey } from '../../test/app/harness.js';
-
-export interface AppProcessInput {
-  apiUrl: string;
-  gitUrl: string;
-  stepEnv: Record<string, string>;
-  deliveries: { id: string; name: string; payload: unknown }[];
-}
+import type { AppProcessInput } from './app-replica.js';
 
 const input = JSON.parse(process.env.RELIABILITY_APP ?? '{}') as AppProcessInput;
 const probot = new Probot({
@@ -47,7 +41,9 @@ for await (const line of lines) {
   const settled = await Promise.allSettled(
     input.deliveries.map((d) => probot.receive(d as Parameters<Probot['receive']>[0])),
   );
-  const errors = settled.flatMap((s) => (s.status === 'rejected' ? [String((s.reason as Error).message ?? s.reason)] : []));
+  const errors = settled.flatMap((s) =>
+    s.status === 'rejected' ? [String((s.reason as Error).message ?? s.reason)] : [],
+  );
   process.stdout.write(`${JSON.stringify({ errors })}\n`);
   break;
 }

@@ -17,7 +17,10 @@ export interface LossyProxy {
   close(): Promise<void>;
 }
 
-export async function startLossyProxy(target: string, o: { rate: number; seed: number; holdMs?: number }): Promise<LossyProxy> {
+export async function startLossyProxy(
+  target: string,
+  o: { rate: number; seed: number; holdMs?: number },
+): Promise<LossyProxy> {
   const random = seededRandom(o.seed);
   const kinds: LostAnswer[] = ['502', '500', '504'];
   const lost: LossyProxy['lost'] = [];
@@ -28,7 +31,13 @@ export async function startLossyProxy(target: string, o: { rate: number; seed: n
     req.on('end', () => {
       const fault = random() < o.rate ? kinds[Math.floor(random() * kinds.length)]! : undefined;
       const forward = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
         (answer) => {
           const body: Buffer[] = [];
           answer.on('data', (c: Buffer) => body.push(c));
@@ -41,7 +50,12 @@ export async function startLossyProxy(target: string, o: { rate: number; seed: n
             lost.push({ method: req.method ?? '', path: req.url ?? '', kind: fault });
             const fail = () => {
               res.writeHead(Number(fault), { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ message: fault === '504' ? 'We couldn\u2019t respond to your request in time.' : 'Server Error' }));
+              res.end(
+                JSON.stringify({
+                  message:
+                    fault === '504' ? 'We couldn\u2019t respond to your request in time.' : 'Server Error',
+                }),
+              );
             };
             if (fault === '504') setTimeout(fail, o.holdMs ?? 200);
             else fail();

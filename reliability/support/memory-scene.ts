@@ -31,8 +31,6 @@ export const NUMBER = 1;
 export interface MemorySceneOptions {
   planPath?: string;
   plan: string;
-  /** Other files the pull request changes. */
-  files?: Record<string, string>;
   /** `.github/proceed.yml` on the base branch. */
   policy?: string;
   author?: string;
@@ -41,8 +39,6 @@ export interface MemorySceneOptions {
   teams?: Record<string, string[]>;
   /** Check-run buttons, as the app shows them. */
   buttons?: boolean;
-  /** More environment for the steps. */
-  stepEnv?: Record<string, string>;
 }
 
 /** What a delivery came to: the gate's result, or why the event was not for the gate. */
@@ -71,7 +67,7 @@ export class MemoryScene {
       pullRequest: {
         number: NUMBER,
         author: this.author,
-        files: { [planPath]: o.plan, ...o.files },
+        files: { [planPath]: o.plan },
         fork: o.fork ?? false,
       },
       permissions: o.permissions ?? {},
@@ -92,7 +88,6 @@ export class MemoryScene {
           HOME: process.env.HOME ?? this.root,
           RUN_LOG: this.tracePath,
           FAIL_FLAG: this.failFlag,
-          ...o.stepEnv,
         },
         secrets: [],
         pollMs: 100,
@@ -136,23 +131,13 @@ export class MemoryScene {
     );
   }
 
-  close(): Promise<Delivery> {
-    this.github.close();
-    const pr = this.github.pullRequest;
-    return this.deliver(
-      'pull_request',
-      pullRequestEvent('closed', {
-        number: NUMBER,
-        user: this.author,
-        headSha: pr.headSha,
-        baseSha: pr.baseSha,
-        state: 'closed',
-      }),
-    );
-  }
-
   /** A comment as GitHub stores it, then its webhook (`created`, or `edited` with the body before). */
-  comment(login: string, body: string, action: 'created' | 'edited' = 'created', previousBody = ''): Promise<Delivery> {
+  comment(
+    login: string,
+    body: string,
+    action: 'created' | 'edited' | 'deleted' = 'created',
+    previousBody = '',
+  ): Promise<Delivery> {
     const c = this.github.addComment(login, body);
     return this.deliver(
       'issue_comment',
@@ -167,7 +152,11 @@ export class MemoryScene {
     );
   }
 
-  review(login: string, state: 'approved' | 'commented' | 'changes_requested' = 'approved', commitId = this.headSha): Promise<Delivery> {
+  review(
+    login: string,
+    state: 'approved' | 'commented' | 'changes_requested' = 'approved',
+    commitId = this.headSha,
+  ): Promise<Delivery> {
     const upper = state.toUpperCase() as 'APPROVED' | 'COMMENTED' | 'CHANGES_REQUESTED';
     const r = this.github.submitReview(login, upper, '', commitId);
     const pr = this.github.pullRequest;

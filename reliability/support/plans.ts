@@ -37,7 +37,11 @@ export function tracedPlan(o: TracedPlanOptions): string {
     'steps:',
   ];
   for (const s of o.steps) {
-    const run = [`echo "start ${s.id} $$" >> "$RUN_LOG"`, ...(s.body ? [s.body] : []), `echo "end ${s.id}" >> "$RUN_LOG"`];
+    const run = [
+      `echo "start ${s.id} $$" >> "$RUN_LOG"`,
+      ...(s.body ? [s.body] : []),
+      `echo "end ${s.id}" >> "$RUN_LOG"`,
+    ];
     lines.push(`  - id: ${s.id}`, `    name: Step ${s.id}`, '    estimate: 1m', '    run: |');
     for (const l of run.join('\n').split('\n')) lines.push(`      ${l}`);
     if (s.checkpoint) lines.push('    checkpoint: true');

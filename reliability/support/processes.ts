@@ -21,10 +21,15 @@ export function killGroup(pgid: number, signal: NodeJS.Signals = 'SIGKILL'): voi
   }
 }
 
-export async function until(condition: () => boolean, timeoutMs = 30_000, what = 'a condition'): Promise<void> {
+export async function until(
+  condition: () => boolean,
+  timeoutMs = 30_000,
+  what = 'a condition',
+): Promise<void> {
   const start = Date.now();
   while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, constants, openSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { OnReadOpts, SocketConstructorOpts } from 'node:net';
@@ -92,7 +92,10 @@ function missingInterpreter(shell: Shell, file: string): string {
   return `${file} was not found on PATH, and shell: ${shell} needs it; ${INSTALL_HINT[shell]}`;
 }
 
-/** A synchronous stat: microseconds, where a round trip through libuv's thread pool costs a step more. */
+/**
+ * What is wrong with the working directory, if anything. Synchronous: a stat takes microseconds,
+ * less than the round trip through libuv's thread pool that the promise version adds to every step.
+ */
 function directoryProblem(cwd: string): string | undefined {
   let info;
   try {
@@ -167,13 +170,13 @@ interface Fifo {
  *
  * Node cannot make a FIFO itself, and a `mkfifo` process per command cost more than the command
  * (a trivial step took three times as long): this makes `expected` of them with one `mkfifo` the
- * first time one is needed, and `spare` more whenever they run out (a retried step). Every
- * command still gets a FIFO of its own, unlinked as soon as both ends are open, so that a
- * background process one step leaves behind cannot write into the next step's output.
+ * first time one is needed, and `spare` more whenever they run out (a retried step). Both ends of
+ * each are opened at once and the directory is removed right away, so that nothing is left in the
+ * temporary directory however the process ends. Every command still gets a FIFO of its own, so
+ * that a background process one step leaves behind cannot write into the next step's output.
  */
 export class OutputFifos {
-  private dir: string | undefined;
-  private readonly free: string[] = [];
+  private readonly ready: Fifo[] = [];
   private made = 0;
   private unavailable = false;
   private disposed = false;
@@ -184,59 +187,64 @@ export class OutputFifos {
     private readonly spare = 4,
   ) {}
 
-  /** Both ends of a fresh FIFO; undefined where mkfifo is unavailable (ordinary pipes are used then). */
+  /**
+   * Both ends of a FIFO no other command had; undefined where mkfifo is unavailable (ordinary
+   * pipes are used then). The caller owns the two descriptors.
+   */
   async open(): Promise<Fifo | undefined> {
-    while (this.free.length === 0 && !this.unavailable && !this.disposed) {
-      this.making ??= this.make(Math.max(1, this.made === 0 ? this.expected : this.spare)).finally(() => {
+    while (this.ready.length === 0 && !this.unavailable && !this.disposed) {
+      const count = Math.min(
+        MAX_FIFOS_AT_ONCE,
+        Math.max(this.made === 0 ? 1 : this.spare, this.expected - this.made),
+      );
+      this.making ??= this.make(count).finally(() => {
         this.making = undefined;
       });
       await this.making;
     }
-    const path = this.free.shift();
-    if (path === undefined) return undefined;
-    try {
-      // The read end first and non-blocking, so that opening the write end (blocking, as the
-      // command expects its stdout to be) returns at once.
-      const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-      try {
-        return { readFd, writeFd: openSync(path, constants.O_WRONLY) };
-      } catch {
-        closeSync(readFd);
-        return undefined;
-      }
-    } catch {
-      return undefined;
-    } finally {
-      try {
-        unlinkSync(path);
-      } catch {
-        // gone already; dispose removes the directory anyway
-      }
-    }
+    return this.ready.shift();
   }
 
-  /** Removes the FIFOs not used; those in use stay open to whoever holds them. */
+  /** Closes the FIFOs no command took. */
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.making;
-    this.free.length = 0;
-    if (this.dir) await rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
-    this.dir = undefined;
+    for (const fifo of this.ready.splice(0)) {
+      closeSync(fifo.readFd);
+      closeSync(fifo.writeFd);
+    }
   }
 
   private async make(count: number): Promise<void> {
+    let dir: string | undefined;
     try {
-      this.dir ??= await mkdtemp(join(tmpdir(), 'proceed-output-'));
-      const dir = this.dir;
-      const paths = Array.from({ length: count }, (_, i) => join(dir, String(this.made + i)));
+      dir = await mkdtemp(join(tmpdir(), 'proceed-output-'));
+      const inDir = dir;
+      const paths = Array.from({ length: count }, (_, i) => join(inDir, String(i)));
       this.made += count;
       await promisify(execFile)('mkfifo', ['-m', '600', ...paths]);
-      if (!this.disposed) this.free.push(...paths);
+      for (const path of paths) {
+        // The read end first and non-blocking, so that opening the write end (blocking, as the
+        // command expects its stdout to be) returns at once.
+        const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        try {
+          this.ready.push({ readFd, writeFd: openSync(path, constants.O_WRONLY) });
+        } catch (err) {
+          closeSync(readFd);
+          throw err;
+        }
+      }
     } catch {
+      // Those opened before the failure are still used; after them, ordinary pipes.
       this.unavailable = true;
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 }
+
+/** Each holds two descriptors until a command takes it; more are made when needed. */
+const MAX_FIFOS_AT_ONCE = 64;
 
 /** The command's output as byte chunks, from a FIFO or from the child's two pipes. */
 interface OutputSource {

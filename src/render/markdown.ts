@@ -76,6 +76,28 @@ export function escapeText(text: string): string {
   return neutralizeMentions(revealInvisible(text).split('\n').map(escapeMarkdownLine).join('\n'));
 }
 
+const CR = 13;
+const LF = 10;
+const SPACE = 32;
+const TAB = 9;
+
+/**
+ * A lower bound on `escapeText(text).length`, and on the escaped text with more appended (as
+ * `truncate` appends its note), counted only until it passes `enough`. Escaping only adds, except
+ * that it drops carriage returns and the spaces and tabs that start a line: this counts the rest.
+ */
+export function escapedLengthAtLeast(text: string, enough = Infinity): number {
+  let kept = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length && kept <= enough; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CR || (lineStart && (c === SPACE || c === TAB))) continue;
+    kept++;
+    lineStart = c === LF;
+  }
+  return kept;
+}
+
 /** Newlines (and the blank space around them) become one space: for headings, list items and table cells. */
 export function singleLine(text: string): string {
   return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, ' ').trim();
@@ -136,6 +158,19 @@ export function fencedBlock(code: string, language = ''): string {
   const body = breakCommentOpeners(revealInvisible(code)).replace(/\n+$/, '');
   const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
   return `${fence}${language}\n${body}\n${fence}`;
+}
+
+/**
+ * A lower bound on `fencedBlock(code, language).length`, counted only until it passes `enough`:
+ * the fences are three backticks at least, on lines of their own, the first naming the language;
+ * the code loses only its carriage returns and the newlines that end it.
+ */
+export function fencedLengthAtLeast(code: string, language = '', enough = Infinity): number {
+  let end = code.length;
+  while (end > 0 && (code.charCodeAt(end - 1) === LF || code.charCodeAt(end - 1) === CR)) end--;
+  let kept = 8 + language.length;
+  for (let i = 0; i < end && kept <= enough; i++) if (code.charCodeAt(i) !== CR) kept++;
+  return kept;
 }
 
 /** Markdown (already safe) as a blockquote. */

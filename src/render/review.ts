@@ -11,8 +11,10 @@ import {
   DEFAULT_MAX_LENGTH,
   escapeHtml,
   escapeInline,
+  escapedLengthAtLeast,
   escapeText,
   fencedBlock,
+  fencedLengthAtLeast,
   fitByCutting,
   formatCount,
   omissionNote,
@@ -51,7 +53,7 @@ export interface ReviewOptions {
 }
 
 /** How much of the plan's free text fits; the renderer steps down this ladder until the body fits. */
-interface Budget {
+export interface ReviewBudget {
   /** Characters of a description (the plan's or a step's). */
   text: number;
   /** Characters of a command (run, rollback, verification). */
@@ -71,7 +73,7 @@ interface Budget {
   rows: number;
 }
 
-const FULL: Budget = {
+const FULL: ReviewBudget = {
   text: Infinity,
   command: Infinity,
   itemText: Infinity,
@@ -83,7 +85,7 @@ const FULL: Budget = {
   rows: Infinity,
 };
 
-const ESSENTIALS: Budget = {
+const ESSENTIALS: ReviewBudget = {
   ...FULL,
   text: 0,
   command: 0,
@@ -95,7 +97,8 @@ const ESSENTIALS: Budget = {
   essentials: true,
 };
 
-const BUDGETS: Budget[] = [
+/** The ladder, widest first; exported for the tests that pin what each step of it guarantees. */
+export const REVIEW_BUDGETS: readonly ReviewBudget[] = [
   FULL,
   { ...FULL, text: 4000, command: 6000, itemText: 1000, items: 200 },
   { ...FULL, text: 2000, command: 3000, itemText: 500, items: 100 },
@@ -124,12 +127,15 @@ const SHELL_LANGUAGE: Record<Shell, string> = {
  */
 export function renderReview(plan: Plan, opts: ReviewOptions): string {
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  for (const budget of BUDGETS) {
+  for (const budget of REVIEW_BUDGETS) {
+    // Composing a budget that cannot fit costs as much as one that does (a plan near the size
+    // limit pays for a megabyte of Markdown first); skipping it leaves the result unchanged.
+    if (certainlyLonger(plan, budget, maxLength)) continue;
     const body = composeReview(plan, opts, budget);
     if (body.length <= maxLength) return body;
   }
   // Still too long: as many table rows as fit, then, for absurdly small limits, cutting.
-  const smallest = BUDGETS[BUDGETS.length - 1]!;
+  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1]!;
   let low = 1;
   let high = plan.steps.length - 1;
   let best: string | undefined;
@@ -146,12 +152,45 @@ export function renderReview(plan: Plan, opts: ReviewOptions): string {
   return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
 }
 
+/**
+ * Whether the review composed at `budget` is certainly longer than `max`, from a lower bound on
+ * its length that is cheap to take: what the plan's free text becomes at least once escaped or
+ * fenced, plus markup every step's details have. The count stops as soon as it passes `max`, so
+ * it reads at most about `max` characters, however long the plan.
+ */
+export function certainlyLonger(plan: Plan, budget: ReviewBudget, max: number): boolean {
+  if (budget.essentials || max === Infinity) return false;
+  let total = 0;
+  const over = (n: number): boolean => (total += n) > max;
+  const prose = (text: string | undefined, limit: number): boolean =>
+    text !== undefined && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
+  const code = (text: string | undefined, shell: Shell): boolean =>
+    text !== undefined &&
+    over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
+  const items = (list: string[] | undefined): boolean =>
+    (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
+
+  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
+  if (!budget.details) return false;
+  return plan.steps.some(
+    (step) =>
+      over(DETAILS_MARKUP) ||
+      prose(step.description, budget.text) ||
+      code(step.run, step.shell) ||
+      code(step.rollback, step.shell),
+  );
+}
+
+/** What every step's `<details>` holds besides the plan's text: see `stepDetails`. */
+const DETAILS_MARKUP = '<details>\n<summary><b></b><code>proceed/</code></summary></details>'.length;
+
 const SHORTENED =
   'Long text in this plan was shortened to fit GitHub’s comment size limit; the plan file has it in full.';
 const ESSENTIALS_ONLY =
   'This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.';
 
-function composeReview(plan: Plan, opts: ReviewOptions, budget: Budget): string {
+/** The review at one budget of the ladder, whatever its length. */
+export function composeReview(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): string {
   const showEstimates = plan.config.show_estimated_time;
   const full = !budget.essentials;
   const sections = [
@@ -190,7 +229,7 @@ function header(plan: Plan, opts: ReviewOptions): string {
   return lines.join('\n');
 }
 
-function bulletList(items: string[], budget: Budget): string {
+function bulletList(items: string[], budget: ReviewBudget): string {
   const shown = items.slice(0, budget.items).map((item) => {
     const [first = '', ...rest] = escapeText(truncate(item, budget.itemText)).split('\n');
     return [`- ${first}`, ...rest.map((line) => (line === '' ? '' : `  ${line}`))].join('\n');
@@ -199,7 +238,7 @@ function bulletList(items: string[], budget: Budget): string {
   return shown.join('\n');
 }
 
-function stepsSection(plan: Plan, opts: ReviewOptions, budget: Budget): string {
+function stepsSection(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): string {
   const rows = Math.min(budget.rows, plan.steps.length);
   const showEstimates = plan.config.show_estimated_time;
   const progress = opts.steps !== undefined;
@@ -243,7 +282,7 @@ function stepsSection(plan: Plan, opts: ReviewOptions, budget: Budget): string {
   return parts.join('\n\n');
 }
 
-function stepDetails(step: Step, index: number, plan: Plan, budget: Budget): string {
+function stepDetails(step: Step, index: number, plan: Plan, budget: ReviewBudget): string {
   const summary = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
   if (stopsBefore(plan, index)) summary.push('⏸️ checkpoint');
   summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
@@ -268,13 +307,13 @@ function stepDetails(step: Step, index: number, plan: Plan, budget: Budget): str
 }
 
 /** A command in a fenced block, cut before fencing, with the note of what was cut outside the fence. */
-function command(run: string, shell: Shell, budget: Budget): string {
+function command(run: string, shell: Shell, budget: ReviewBudget): string {
   const { text, omitted } = clip(run, budget.command);
   const block = fencedBlock(omitted ? `${text}…` : text, SHELL_LANGUAGE[shell]);
   return omitted ? `${block}\n\n_${omissionNote(omitted)}_` : block;
 }
 
-function environment(env: Record<string, string | number | boolean>, budget: Budget): string {
+function environment(env: Record<string, string | number | boolean>, budget: ReviewBudget): string {
   const entries = Object.entries(env);
   const lines = entries
     .slice(0, budget.items)
@@ -340,7 +379,7 @@ function diagramOptions(plan: Plan, opts: ReviewOptions): FlowDiagramOptions {
 /** Commands longer than this, or on several lines, go in a `<details>` under the table. */
 const INLINE_COMMAND = 100;
 
-function verifySection(plan: Plan, opts: ReviewOptions, budget: Budget): string {
+function verifySection(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): string {
   const rows = verifyRows(plan, opts);
   const intro =
     'Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, ' +
@@ -386,7 +425,12 @@ function verifySection(plan: Plan, opts: ReviewOptions, budget: Budget): string 
   return parts.join('\n\n');
 }
 
-function approvalSection(plan: Plan, opts: ReviewOptions, budget: Budget, showEstimates: boolean): string {
+function approvalSection(
+  plan: Plan,
+  opts: ReviewOptions,
+  budget: ReviewBudget,
+  showEstimates: boolean,
+): string {
   const risks = plan.risks?.length ? bulletList(plan.risks, budget) : '';
   if (opts.state !== 'proposed') return risks ? `### ⚠️ Risks\n\n${risks}` : '';
   const checks = verifyRows(plan, opts).length;
@@ -405,7 +449,7 @@ function approvalSection(plan: Plan, opts: ReviewOptions, budget: Budget, showEs
   return `### 🙋 Approval requested\n\n${blockquote(parts.join('\n\n'))}`;
 }
 
-function stepRef(plan: Plan, index: number, budget: Budget): string {
+function stepRef(plan: Plan, index: number, budget: ReviewBudget): string {
   const step = plan.steps[index];
   return step
     ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)`
@@ -413,7 +457,7 @@ function stepRef(plan: Plan, index: number, budget: Budget): string {
 }
 
 /** Where execution will stop for confirmation, or '' when it will not. */
-function checkpointSentence(plan: Plan, budget: Budget, from = 0): string {
+function checkpointSentence(plan: Plan, budget: ReviewBudget, from = 0): string {
   const stops = checkpointIndexes(plan).filter((i) => i >= from);
   if (stops.length === 0) return '';
   if (plan.config.checkpoint_between_steps && from <= 1) {
@@ -425,7 +469,7 @@ function checkpointSentence(plan: Plan, budget: Budget, from = 0): string {
   return `It stops before ${list} and waits for \`/proceed\` again.`;
 }
 
-function howToProceed(plan: Plan, opts: ReviewOptions, budget: Budget): string {
+function howToProceed(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): string {
   const lines: string[] = [];
   const skip = plan.config.allow_skip;
   const hasRollback = plan.steps.some((s) => s.rollback !== undefined);

@@ -696,7 +696,7 @@ describe('background processes a step leaves running', () => {
 });
 
 describe('the output FIFOs of an execution', () => {
-  it('are made by one mkfifo for every command expected, again only for a retry, and removed at the end', async () => {
+  it('are made by one mkfifo for every command expected, again only for a retry, leaving no files behind', async () => {
     const t = setup();
     const bin = scratch('proceed-mkfifo-');
     const calls = join(bin, 'calls');
@@ -730,6 +730,17 @@ describe('the output FIFOs of an execution', () => {
     // 3 steps and 1 verification up front; the retry's command needed one more.
     expect(made.map((paths) => paths.length)).toEqual([4, expect.any(Number)]);
     expect(existsSync(dirname(made[0]![0]!))).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('are not open in any other command', async () => {
+    const t = setup();
+    const report = await executePlan(
+      t.opts({
+        steps: [append('one'), append('lists', { run: 'ls -l /proc/$$/fd | grep -c proceed-output-' })],
+      }),
+    );
+    // stdout and stderr, its own FIFO, and no other one.
+    expect(report.results[1]?.tail).toBe('2\n');
   });
 
   it('are one per command: a background process of a step does not write into the next step', async () => {

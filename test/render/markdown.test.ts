@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   breakCommentOpeners,
@@ -6,8 +7,10 @@ import {
   codeSpan,
   escapeHtml,
   escapeInline,
+  escapedLengthAtLeast,
   escapeText,
   fencedBlock,
+  fencedLengthAtLeast,
   fitByCutting,
   neutralizeMentions,
   omissionNote,
@@ -250,6 +253,67 @@ describe('fitByCutting, the last resort', () => {
 
   it('still fits when even the tail is too long', () => {
     expect(fitByCutting(body, 10, 'x'.repeat(50))).toHaveLength(10);
+  });
+});
+
+describe('the length bounds are never more than what escaping and fencing produce', () => {
+  // Mostly what escaping removes (carriage returns, indentation, trailing newlines), so that a bound
+  // counting any of it would pass the real length.
+  const text = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          '\r',
+          '\r\n',
+          '\n',
+          ' ',
+          '\t',
+          '\n  \t',
+          '\r\n\r\n',
+          'a',
+          '`',
+          '<!--',
+          '@x',
+          '\u202E',
+        ),
+        fc.string({ unit: 'binary', maxLength: 3 }),
+      ),
+      { maxLength: 200 },
+    )
+    .map((parts) => parts.join(''));
+
+  it('escapedLengthAtLeast, also with the note truncate appends', () => {
+    fc.assert(
+      fc.property(text, fc.nat({ max: 300 }), (t, max) => {
+        expect(escapedLengthAtLeast(t)).toBeLessThanOrEqual(escapeText(t).length);
+        expect(escapedLengthAtLeast(clip(t, max).text)).toBeLessThanOrEqual(
+          escapeText(truncate(t, max)).length,
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fencedLengthAtLeast', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom('', 'bash', 'powershell'), (t, language) => {
+        expect(fencedLengthAtLeast(t, language)).toBeLessThanOrEqual(fencedBlock(t, language).length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('are exact for text that escaping and fencing keep as it is', () => {
+    expect(escapedLengthAtLeast('plain words\nand more')).toBe(escapeText('plain words\nand more').length);
+    expect(fencedLengthAtLeast('make test\nmake lint', 'sh')).toBe(
+      fencedBlock('make test\nmake lint', 'sh').length,
+    );
+  });
+
+  it('stop counting once past `enough`', () => {
+    expect(escapedLengthAtLeast('x'.repeat(1000), 10)).toBe(11);
+    expect(fencedLengthAtLeast('x'.repeat(1000), 'sh', 20)).toBe(21);
+    expect(escapedLengthAtLeast('short', 10)).toBe(5);
   });
 });
 

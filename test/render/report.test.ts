@@ -82,6 +82,13 @@ describe('renderReport outcomes', () => {
     expect(report).toContain('**Result:** ❌ Failed at step 2 (**Execute migration**): exited with code 1');
   });
 
+  it('drops the blank end of a log, and shows a log of only blanks as no output', () => {
+    const withTail = (tail: string) =>
+      renderReport(plan, [allPassed[0]!, result('execute-migration', 'failure', 4_000, { tail })], undefined);
+    expect(withTail('done\n \t\r\n\u00a0\u2028\n')).toContain('```text\ndone\n```');
+    expect(withTail(' \n\t\n')).toContain('_No output._');
+  });
+
   it('counts attempts when a step was retried and uses the newest result', () => {
     const results = [allPassed[0]!, result('execute-migration', 'failure', 4_000), ...allPassed.slice(1)];
     const report = renderReport(plan, results, verified);

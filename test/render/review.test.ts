@@ -1,8 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleState } from '../../src/gate/state.js';
 import { planSchema } from '../../src/plan/schema.js';
 import { breakCommentOpeners, revealInvisible } from '../../src/render/markdown.js';
-import { DEFAULT_MAX_LENGTH, renderReview } from '../../src/render/review.js';
+import {
+  certainlyLonger,
+  composeReview,
+  DEFAULT_MAX_LENGTH,
+  renderReview,
+  REVIEW_BUDGETS,
+} from '../../src/render/review.js';
 import { hostilePlan, hugePlan, migrationPlan } from './fixtures.js';
 import { liveText, scanFences, tableAfter, tableCells } from './markdown-structure.js';
 
@@ -479,5 +486,100 @@ describe('renderReview stays under the size limit', () => {
     const review = renderReview(migrationPlan(), PROPOSED);
     expect(review).not.toContain('shortened');
     expect(review).not.toContain('more characters');
+  });
+});
+
+describe('renderReview skips only the budgets that cannot fit', () => {
+  // Text that escaping shortens (CRLF, indentation, trailing newlines) next to text it lengthens.
+  const piece = fc.constantFrom(
+    'word ',
+    'a',
+    ' ',
+    '  ',
+    '\t',
+    '\n',
+    '\r',
+    '\r\n',
+    '\n\n',
+    '`',
+    '```',
+    '<!--',
+    '@team',
+    '&',
+    '<',
+    '*',
+    '# ',
+    '1. ',
+    '\u202E',
+    '\u0007',
+    '😀',
+    'é',
+    '    indented\n',
+  );
+  const text = (max: number) => fc.array(piece, { maxLength: max }).map((parts) => parts.join(''));
+  const plans = fc
+    .record({
+      description: fc.option(text(1500), { nil: undefined }),
+      requirements: fc.option(fc.array(text(80), { maxLength: 12 }), { nil: undefined }),
+      risks: fc.option(fc.array(text(80), { maxLength: 12 }), { nil: undefined }),
+      steps: fc.array(
+        fc.record({
+          description: fc.option(text(1500), { nil: undefined }),
+          run: fc.option(
+            text(2500).map((t) => `x${t}`),
+            { nil: undefined },
+          ),
+          rollback: fc.option(
+            text(300).map((t) => `y${t}`),
+            { nil: undefined },
+          ),
+          shell: fc.constantFrom('bash', 'sh', 'pwsh', 'python'),
+        }),
+        { minLength: 1, maxLength: 6 },
+      ),
+    })
+    .map(({ steps, ...rest }) =>
+      planSchema.parse({
+        version: 1,
+        title: 'Generated',
+        ...rest,
+        steps: steps.map((step, i) => ({ ...step, id: `step-${i}`, name: `Step ${i}` })),
+      }),
+    );
+
+  it('never rules out a budget whose review is as short as the limit', () => {
+    fc.assert(
+      fc.property(
+        plans,
+        fc.constantFrom<LifecycleState>('proposed', 'executing', 'failed'),
+        (plan, state) => {
+          for (const budget of REVIEW_BUDGETS) {
+            const length = composeReview(plan, { ...PROPOSED, state }, budget).length;
+            expect(certainlyLonger(plan, budget, length)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('renders what trying every budget in turn renders', () => {
+    fc.assert(
+      fc.property(plans, fc.integer({ min: 2_000, max: 40_000 }), (plan, maxLength) => {
+        const opts = { ...PROPOSED, maxLength };
+        const first = REVIEW_BUDGETS.map((b) => composeReview(plan, opts, b)).find(
+          (body) => body.length <= maxLength,
+        );
+        fc.pre(first !== undefined);
+        expect(renderReview(plan, opts)).toBe(first);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rules out the wide budgets for a plan far over the limit', () => {
+    const plan = hugePlan();
+    expect(certainlyLonger(plan, REVIEW_BUDGETS[0]!, DEFAULT_MAX_LENGTH)).toBe(true);
+    expect(certainlyLonger(plan, REVIEW_BUDGETS[1]!, DEFAULT_MAX_LENGTH)).toBe(true);
   });
 });
