@@ -32326,6 +32326,8 @@ var storedStateSchema = external_exports.object({
   approval: approvalSchema.optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
   confirmed: external_exports.array(external_exports.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: external_exports.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
   next: external_exports.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
@@ -32770,7 +32772,7 @@ function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
 
 Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
 
-` + problem.errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n") + `
+` + diagnosticList(problem.errors) + `
 
 Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
       break;
@@ -32788,6 +32790,25 @@ There is nothing to approve or run; \`proceed/verify\` passes.`;
       break;
   }
   return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
 }
 
 // src/gate/publish.ts
@@ -32860,7 +32881,7 @@ async function publishPlan(env, view, binding) {
     await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
     const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
 
-${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n")}`;
+${diagnosticList(errors)}`;
     await upsertCheck(env, checks, sha, CHECK_PLAN, {
       conclusion: "failure",
       title: `${errors.length} error(s) in the plan`,
@@ -32880,14 +32901,16 @@ ${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n")}`;
     };
   }
   const { plan, path, warnings } = view.plan;
-  const stored = binding.stored ?? freshState(view);
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
   await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
   await upsertCheck(env, checks, sha, CHECK_PLAN, {
     conclusion: "success",
     title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
     summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
 
-${warnings.map((w) => `- ${codeSpan(formatDiagnostic(w))}`).join("\n")}` : ""),
+${diagnosticList(warnings)}` : ""),
     annotations: annotate(warnings, path)
   });
   const gate = checks.find((c) => c.name === CHECK_VERIFY);
@@ -32985,6 +33008,7 @@ async function upsertCheck(env, checks, sha, name, update) {
   });
   return created.id;
 }
+var DIAGNOSTIC_CHARS2 = 500;
 function annotate(diagnostics, path) {
   return diagnostics.map((d) => ({
     path,
@@ -32992,12 +33016,12 @@ function annotate(diagnostics, path) {
     end_line: Math.max(d.line, d.endLine ?? d.line),
     ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
     annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: d.path ? `${d.path}: ${d.message}` : d.message,
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
     title: d.severity === "error" ? "Plan error" : "Plan warning"
   }));
 }
 function policyProblem(env, view) {
-  const list = view.policyErrors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n");
+  const list = diagnosticList(view.policyErrors);
   return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
 
 ${list}`;
@@ -33374,6 +33398,7 @@ function watchWhileRunning(env, view, runner) {
     if (pr.headSha !== view.pr.headSha)
       return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
         if (by) return `cancelled by ${by}`;
@@ -33702,7 +33727,7 @@ async function onComment(env, event) {
     await env.port.createComment(event.number, refusal("command", parsed.message));
     return result(view, `Refused a comment: ${parsed.message}`);
   }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId);
+  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
 }
 async function onButton(env, event) {
   const view = await loadView(env, event.number);
@@ -33730,7 +33755,7 @@ async function onButton(env, event) {
   const command2 = isCommandName(event.identifier) ? event.identifier : "help";
   return onCommand(env, view, command2, event.sender, "button");
 }
-async function onCommand(env, view, command2, sender, door, handledId) {
+async function onCommand(env, view, command2, sender, door, handledId, writtenAt) {
   const number4 = view.pr.number;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender, command2);
@@ -33758,6 +33783,12 @@ async function onCommand(env, view, command2, sender, door, handledId) {
     return result(view, `Refused /${command2}: ${unusable}`);
   }
   const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
+  if (unseen) {
+    await publishPlan(env, valid, bindingAfterPush(valid));
+    await env.port.createComment(number4, refusal(`/${command2}`, unseen));
+    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
+  }
   const binding = bindingAfterPush(valid);
   let stored = binding.stored ?? freshState(valid);
   if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
@@ -33892,6 +33923,18 @@ async function expireCheckpoint(env, view, stored) {
     confirmed: [],
     reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
   };
+}
+function unseenPlan(view, writtenAt) {
+  const head = codeSpan(short(view.pr.headSha));
+  const again = "Read the plan in the review, then comment again.";
+  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
+    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
+  }
+  const rendered = view.stored.renderedAt;
+  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1e3) * 1e3) {
+    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
+  }
+  return void 0;
 }
 function whyUnusable(env, view) {
   if (view.policyErrors.length) return policyProblem(env, view);
@@ -34407,7 +34450,13 @@ function fullRef(ref) {
   return `refs/${ref.replace(/^refs\//, "")}`;
 }
 function publicComment(c) {
-  return { id: c.id, body: c.body, user: c.user ? { ...c.user } : null, createdAt: c.createdAt };
+  return {
+    id: c.id,
+    body: c.body,
+    user: c.user ? { ...c.user } : null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt
+  };
 }
 function snapshot(run2) {
   return { ...run2, annotations: [...run2.annotations], actions: [...run2.actions] };
@@ -34666,7 +34715,7 @@ var package_default = {
     start: "node dist/app.js",
     bench: "tsx bench/run.ts",
     "test:node": '"$npm_node_execpath" node_modules/vitest/vitest.mjs run',
-    reliability: "tsx reliability/run.ts"
+    reliability: '"$npm_node_execpath" node_modules/tsx/dist/cli.mjs reliability/run.ts'
   },
   dependencies: {
     "@actions/core": "^3.0.1",

@@ -50602,7 +50602,7 @@ var commentPayload = external_exports.object({
     number: external_exports.number().int().positive(),
     pull_request: external_exports.object({}).passthrough().optional()
   }),
-  comment: external_exports.object({ id: external_exports.number(), body: external_exports.string().nullable() }),
+  comment: external_exports.object({ id: external_exports.number(), body: external_exports.string().nullable(), created_at: external_exports.string().optional() }),
   sender
 });
 var checkRunPayload = external_exports.object({
@@ -50664,7 +50664,8 @@ function toGateEvent(name, payload) {
         number: p.data.issue.number,
         commentId: p.data.comment.id,
         body: p.data.comment.body ?? "",
-        sender: p.data.sender
+        sender: p.data.sender,
+        ...p.data.comment.created_at ? { createdAt: p.data.comment.created_at } : {}
       };
     }
     case "check_run": {
@@ -52332,6 +52333,8 @@ var storedStateSchema = external_exports.object({
   approval: approvalSchema.optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
   confirmed: external_exports.array(external_exports.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: external_exports.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
   next: external_exports.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
@@ -53702,7 +53705,7 @@ function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
 
 Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
 
-` + problem.errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n") + `
+` + diagnosticList(problem.errors) + `
 
 Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
       break;
@@ -53720,6 +53723,25 @@ There is nothing to approve or run; \`proceed/verify\` passes.`;
       break;
   }
   return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
 }
 
 // src/render/diagram.ts
@@ -54270,7 +54292,7 @@ async function publishPlan(env, view, binding) {
     await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
     const summary2 = `${errors.length} error(s) in ${codeSpan(path2)}:
 
-${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n")}`;
+${diagnosticList(errors)}`;
     await upsertCheck(env, checks, sha, CHECK_PLAN, {
       conclusion: "failure",
       title: `${errors.length} error(s) in the plan`,
@@ -54290,14 +54312,16 @@ ${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n")}`;
     };
   }
   const { plan, path, warnings } = view.plan;
-  const stored = binding.stored ?? freshState(view);
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
   await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
   await upsertCheck(env, checks, sha, CHECK_PLAN, {
     conclusion: "success",
     title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
     summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
 
-${warnings.map((w) => `- ${codeSpan(formatDiagnostic(w))}`).join("\n")}` : ""),
+${diagnosticList(warnings)}` : ""),
     annotations: annotate(warnings, path)
   });
   const gate = checks.find((c) => c.name === CHECK_VERIFY);
@@ -54395,6 +54419,7 @@ async function upsertCheck(env, checks, sha, name, update) {
   });
   return created.id;
 }
+var DIAGNOSTIC_CHARS2 = 500;
 function annotate(diagnostics, path) {
   return diagnostics.map((d) => ({
     path,
@@ -54402,12 +54427,12 @@ function annotate(diagnostics, path) {
     end_line: Math.max(d.line, d.endLine ?? d.line),
     ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
     annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: d.path ? `${d.path}: ${d.message}` : d.message,
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
     title: d.severity === "error" ? "Plan error" : "Plan warning"
   }));
 }
 function policyProblem(env, view) {
-  const list = view.policyErrors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join("\n");
+  const list = diagnosticList(view.policyErrors);
   return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
 
 ${list}`;
@@ -54784,6 +54809,7 @@ function watchWhileRunning(env, view, runner) {
     if (pr.headSha !== view.pr.headSha)
       return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
         if (by) return `cancelled by ${by}`;
@@ -55141,7 +55167,7 @@ async function onComment(env, event) {
     await env.port.createComment(event.number, refusal("command", parsed.message));
     return result(view, `Refused a comment: ${parsed.message}`);
   }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId);
+  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
 }
 async function onButton(env, event) {
   const view = await loadView(env, event.number);
@@ -55169,7 +55195,7 @@ async function onButton(env, event) {
   const command2 = isCommandName(event.identifier) ? event.identifier : "help";
   return onCommand(env, view, command2, event.sender, "button");
 }
-async function onCommand(env, view, command2, sender2, door, handledId) {
+async function onCommand(env, view, command2, sender2, door, handledId, writtenAt) {
   const number4 = view.pr.number;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender2, command2);
@@ -55197,6 +55223,12 @@ async function onCommand(env, view, command2, sender2, door, handledId) {
     return result(view, `Refused /${command2}: ${unusable}`);
   }
   const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
+  if (unseen) {
+    await publishPlan(env, valid, bindingAfterPush(valid));
+    await env.port.createComment(number4, refusal(`/${command2}`, unseen));
+    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
+  }
   const binding = bindingAfterPush(valid);
   let stored = binding.stored ?? freshState(valid);
   if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
@@ -55331,6 +55363,18 @@ async function expireCheckpoint(env, view, stored) {
     confirmed: [],
     reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
   };
+}
+function unseenPlan(view, writtenAt) {
+  const head = codeSpan(short(view.pr.headSha));
+  const again = "Read the plan in the review, then comment again.";
+  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
+    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
+  }
+  const rendered = view.stored.renderedAt;
+  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1e3) * 1e3) {
+    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
+  }
+  return void 0;
 }
 function whyUnusable(env, view) {
   if (view.policyErrors.length) return policyProblem(env, view);
@@ -60012,7 +60056,8 @@ var OctokitPort = class {
           id: Number(c.id),
           body: c.body ?? "",
           user: c.user ? { login: c.user.login, type: c.user.type } : null,
-          createdAt: c.created_at
+          createdAt: c.created_at,
+          updatedAt: c.updated_at
         });
       }
       if (data.length < 100) return comments;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export type GateEvent =
   | { kind: 'pull_request'; action: string; number: number; sender: Sender }
   | { kind: 'review'; number: number; reviewId: number; state: string; commitId: string; sender: Sender }
-  | { kind: 'comment'; number: number; commentId: number; body: string; sender: Sender }
+  | { kind: 'comment'; number: number; commentId: number; body: string; sender: Sender; createdAt?: string }
   | {
       kind: 'button';
       number: number;
@@ -50,7 +50,7 @@ const commentPayload = z.object({
     number: z.number().int().positive(),
     pull_request: z.object({}).passthrough().optional(),
   }),
-  comment: z.object({ id: z.number(), body: z.string().nullable() }),
+  comment: z.object({ id: z.number(), body: z.string().nullable(), created_at: z.string().optional() }),
   sender,
 });
 const checkRunPayload = z.object({
@@ -117,6 +117,7 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
         commentId: p.data.comment.id,
         body: p.data.comment.body ?? '',
         sender: p.data.sender,
+        ...(p.data.comment.created_at ? { createdAt: p.data.comment.created_at } : {}),
       };
     }
     case 'check_run': {

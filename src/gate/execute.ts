@@ -504,6 +504,8 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
     if (pr.headSha !== view.pr.headSha)
       return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
+      // GitHub's `since` also returns older comments edited since; edited comments are never commands (SPEC §3).
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1_000 || c.updatedAt !== c.createdAt) continue;
       // A Cancel button pressed while this runs reaches it as the bot's own comment (see buttons.ts).
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);

@@ -174,7 +174,7 @@ async function onComment(env: GateEnv, event: Extract<GateEvent, { kind: 'commen
     await env.port.createComment(event.number, refusal('command', parsed.message));
     return result(view, `Refused a comment: ${parsed.message}`);
   }
-  return onCommand(env, view, parsed.command, event.sender, 'comment', event.commentId);
+  return onCommand(env, view, parsed.command, event.sender, 'comment', event.commentId, event.createdAt);
 }
 
 /**
@@ -219,6 +219,7 @@ async function onCommand(
   sender: Sender,
   door: Door,
   handledId?: number,
+  writtenAt?: string,
 ): Promise<GateResult> {
   const number = view.pr.number;
   const allowSkip =
@@ -250,6 +251,13 @@ async function onCommand(
     return result(view, `Refused /${command}: ${unusable}`);
   }
   const valid = view as ValidView;
+  const unseen = door === 'comment' ? unseenPlan(valid, writtenAt) : undefined;
+  if (unseen) {
+    // The comment was written about another plan than the one at the head now: show this one, ask again.
+    await publishPlan(env, valid, bindingAfterPush(valid));
+    await env.port.createComment(number, refusal(`/${command}`, unseen));
+    return result(view, `Refused /${command}: the comment predates the plan at the head.`);
+  }
   const binding = bindingAfterPush(valid);
   let stored: StoredState = binding.stored ?? freshState(valid);
   if (handledId !== undefined) stored = { ...stored, handled: [...stored.handled, handledId] };
@@ -414,6 +422,24 @@ async function expireCheckpoint(env: GateEnv, view: ValidView, stored: StoredSta
     confirmed: [],
     reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`,
   };
+}
+
+/**
+ * Why a command comment cannot be about the plan at the head: the bot has not rendered this head yet
+ * (a push raced the comment), or the comment was written before it did.
+ */
+function unseenPlan(view: ValidView, writtenAt: string | undefined): string | undefined {
+  const head = codeSpan(short(view.pr.headSha));
+  const again = 'Read the plan in the review, then comment again.';
+  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
+    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
+  }
+  const rendered = view.stored.renderedAt;
+  // GitHub's timestamps have whole seconds: compare at that resolution.
+  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1000) * 1000) {
+    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
+  }
+  return undefined;
 }
 
 function whyUnusable(env: GateEnv, view: View): string | undefined {

@@ -1,7 +1,7 @@
-import { formatDiagnostic, type Diagnostic } from '../plan/diagnostics.js';
+import type { Diagnostic } from '../plan/diagnostics.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } from '../github/port.js';
-import { codeSpan, fitByCutting, GITHUB_BODY_LIMIT } from '../render/markdown.js';
-import { renderPlanProblem } from '../render/problem.js';
+import { clip, codeSpan, fitByCutting, GITHUB_BODY_LIMIT } from '../render/markdown.js';
+import { diagnosticList, renderPlanProblem } from '../render/problem.js';
 import { renderReview, type StepDisplayStatus } from '../render/review.js';
 import { buttons } from './buttons.js';
 import { encodeState, MARKER_BUDGET } from './marker.js';
@@ -105,7 +105,7 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   if (view.plan.kind === 'invalid') {
     const { path, errors, warnings } = view.plan;
     await writeReview(env, view, renderPlanProblem({ kind: 'invalid', path, errors }), view.stored);
-    const summary = `${errors.length} error(s) in ${codeSpan(path)}:\n\n${errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join('\n')}`;
+    const summary = `${errors.length} error(s) in ${codeSpan(path)}:\n\n${diagnosticList(errors)}`;
     await upsertCheck(env, checks, sha, CHECK_PLAN, {
       conclusion: 'failure',
       title: `${errors.length} error(s) in the plan`,
@@ -126,14 +126,17 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   }
 
   const { plan, path, warnings } = view.plan;
-  const stored = binding.stored ?? freshState(view);
+  const base = binding.stored ?? freshState(view);
+  // The first render of a head starts the time from which commands are about this plan.
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? new Date()).toISOString() } : base;
   await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
   await upsertCheck(env, checks, sha, CHECK_PLAN, {
     conclusion: 'success',
     title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : 'Valid',
     summary:
       `${codeSpan(path)}: ${plan.steps.length} step(s).` +
-      (warnings.length ? `\n\n${warnings.map((w) => `- ${codeSpan(formatDiagnostic(w))}`).join('\n')}` : ''),
+      (warnings.length ? `\n\n${diagnosticList(warnings)}` : ''),
     annotations: annotate(warnings, path),
   });
   const gate = checks.find((c) => c.name === CHECK_VERIFY);
@@ -272,6 +275,9 @@ export async function upsertCheck(
   return created.id;
 }
 
+/** A diagnostic quotes what it found, which can be huge (a 70,000-character YAML token): each is cut to this. */
+const DIAGNOSTIC_CHARS = 500;
+
 function annotate(diagnostics: Diagnostic[], path: string): CheckAnnotation[] {
   return diagnostics.map((d) => ({
     path,
@@ -281,13 +287,13 @@ function annotate(diagnostics: Diagnostic[], path: string): CheckAnnotation[] {
       ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) }
       : {}),
     annotation_level: d.severity === 'error' ? 'failure' : 'warning',
-    message: d.path ? `${d.path}: ${d.message}` : d.message,
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS).text,
     title: d.severity === 'error' ? 'Plan error' : 'Plan warning',
   }));
 }
 
 export function policyProblem(env: GateEnv, view: View): string {
-  const list = view.policyErrors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join('\n');
+  const list = diagnosticList(view.policyErrors);
   return (
     `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved ` +
     `or run until it is fixed on the base branch:\n\n${list}`

@@ -40,6 +40,8 @@ export const storedStateSchema = z.object({
   approval: approvalSchema.optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
   confirmed: z.array(z.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: z.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
   next: z.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */

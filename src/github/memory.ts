@@ -697,7 +697,13 @@ function fullRef(ref: string): string {
 }
 
 function publicComment(c: StoredComment): CommentInfo {
-  return { id: c.id, body: c.body, user: c.user ? { ...c.user } : null, createdAt: c.createdAt };
+  return {
+    id: c.id,
+    body: c.body,
+    user: c.user ? { ...c.user } : null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
 }
 
 function snapshot(run: MemoryCheckRun): MemoryCheckRun {

@@ -192,6 +192,7 @@ export class OctokitPort implements GitHubPort {
           body: c.body ?? '',
           user: c.user ? { login: c.user.login, type: c.user.type } : null,
           createdAt: c.created_at,
+          updatedAt: c.updated_at,
         });
       }
       if (data.length < 100) return comments;

@@ -23,7 +23,7 @@ export interface GitHubPort {
   updateReview(number: number, reviewId: number, body: string): Promise<void>;
 
   createComment(number: number, body: string): Promise<{ id: number; url: string }>;
-  /** Comments on the pull request created or updated at or after `since` (ISO time), oldest first. */
+  /** Comments on the pull request created or updated at or after `since` (ISO time, as GitHub's `since`), oldest first. */
   listComments(number: number, since: string): Promise<CommentInfo[]>;
   reactToComment(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
 
@@ -103,6 +103,8 @@ export interface CommentInfo {
   body: string;
   user: { login: string; type: string } | null;
   createdAt: string;
+  /** Differs from `createdAt` once the comment was edited. */
+  updatedAt: string;
 }
 
 export interface ReviewInfo {

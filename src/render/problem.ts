@@ -1,5 +1,5 @@
 import { formatDiagnostic, type Diagnostic } from '../plan/diagnostics.js';
-import { codeSpan, DEFAULT_MAX_LENGTH, fitByCutting } from './markdown.js';
+import { clip, codeSpan, DEFAULT_MAX_LENGTH, fitByCutting } from './markdown.js';
 
 /** What the review says when there is no plan it could render. */
 export type PlanProblem =
@@ -17,7 +17,7 @@ export function renderPlanProblem(problem: PlanProblem, maxLength = DEFAULT_MAX_
       body =
         `## ⛔ The plan ${codeSpan(problem.path)} is invalid\n\n` +
         `Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:\n\n` +
-        problem.errors.map((e) => `- ${codeSpan(formatDiagnostic(e))}`).join('\n') +
+        diagnosticList(problem.errors) +
         `\n\nRun \`npx proceed validate ${problem.path.replace(/[`\s]/g, '')}\` locally to check it before pushing.`;
       break;
     case 'many':
@@ -33,4 +33,28 @@ export function renderPlanProblem(problem: PlanProblem, maxLength = DEFAULT_MAX_
   return body.length + HOW.length <= maxLength
     ? body + HOW
     : fitByCutting(body, maxLength, HOW, 'see the `proceed/plan` check');
+}
+
+/** A diagnostic quotes what it found, which can be huge (a 70,000-character YAML token): each is cut to this. */
+const DIAGNOSTIC_CHARS = 500;
+/** Room for a list of diagnostics in a check run's summary (65,535) or a review, with the text around it. */
+const DIAGNOSTIC_LIST_CHARS = 50_000;
+
+/** Diagnostics as a Markdown list of code spans, each cut to DIAGNOSTIC_CHARS, the list to DIAGNOSTIC_LIST_CHARS. */
+export function diagnosticList(diagnostics: Diagnostic[]): string {
+  const lines: string[] = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}…` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- … and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`,
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join('\n');
 }

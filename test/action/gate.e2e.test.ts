@@ -339,6 +339,62 @@ describe('approval', () => {
     expect(body).toContain(HEAD2.slice(0, 7));
   });
 
+  it('does not apply a /proceed written before a push to the plan that push brought', async () => {
+    const fake = github();
+    const { head, base, env } = runnablePr(fake);
+    await runAction({
+      fake,
+      event: 'pull_request',
+      payload: pullRequestEvent('opened', { number: 7, user: 'alice', headSha: head, baseSha: base }),
+      env,
+    });
+    const written = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    // A push lands between the comment and its handling; its synchronize run has not happened yet.
+    fake.pushCommit(7, HEAD2, [
+      {
+        filename: 'deploy/users.plan.yml',
+        content: PLAN.replace('Migrate the users table', 'Drop the users table'),
+      },
+    ]);
+    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
+    const run = await runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: 7,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        prAuthor: 'alice',
+        createdAt: written,
+      }),
+      env,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(fake.comments(7).at(-1)!.body).toMatch(/had not been rendered/);
+    const state = decodeState(botReview(fake, 7).body)!;
+    expect(state).toMatchObject({ state: 'proposed', headSha: HEAD2 });
+    expect(botReview(fake, 7).body).toContain('Drop the users table');
+    // Written before that render, the same comment is still not about this plan.
+    const late = fake.addComment(7, { user: 'bob', body: '/proceed' });
+    const again = await runAction({
+      fake,
+      event: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: 7,
+        user: 'bob',
+        body: '/proceed',
+        commentId: late.id,
+        prAuthor: 'alice',
+        createdAt: written,
+      }),
+      env,
+    });
+    expect(again.code).toBe(0);
+    expect(fake.comments(7).at(-1)!.body).toMatch(/written before the plan at the head/);
+    expect(decodeState(botReview(fake, 7).body)!.approval).toBeUndefined();
+  });
+
   it('keeps the approval across a push that leaves the plan alone when bind_approval_to is plan', async () => {
     const fake = github();
     const pr = openPr(fake);

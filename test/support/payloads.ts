@@ -270,6 +270,8 @@ export interface IssueCommentOptions extends RepositoryOptions {
   authorAssociation?: 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'NONE';
   /** For 'edited': the body before the edit. */
   previousBody?: string;
+  /** When the comment was written (default: now). */
+  createdAt?: string;
 }
 
 export function issueCommentEvent<A extends IssueCommentEvent['action']>(
@@ -322,6 +324,9 @@ export function issueCommentEvent<A extends IssueCommentEvent['action']>(
       user: user(o.user),
       body: o.body,
       author_association: o.authorAssociation ?? 'COLLABORATOR',
+      // Written now, as a comment that triggers a workflow is (the gate compares it with its last render).
+      created_at: o.createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      updated_at: o.createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     },
     ...envelope(o, o.user),
   };
