@@ -181,6 +181,9 @@ const SCENARIOS: Scenario[] = [
         // The comment is written while the reviewed plan is the head; its workflow run starts after the push.
         const comment = s.fake.addComment(s.number, { user: 'bob', body: '/proceed' });
         const at = s.trace().length;
+        // GitHub's timestamps have whole seconds: a push in the same second as the comment cannot be
+        // told from one just before it, so the push comes a second later, as any human push does.
+        await new Promise((r) => setTimeout(r, 1_100));
         s.push({ [PLAN_PATH]: changedPlan() });
         if (order === 'after its synchronize was handled') await s.pullRequest('synchronize');
         await s.deliverComment(comment, 'bob', '/proceed');

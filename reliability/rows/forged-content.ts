@@ -423,8 +423,7 @@ async function whileRunning(kind: 'forged cancel request' | 'edited into /cancel
               body: edits.get(c.id)?.body ?? c.body,
               updatedAt: edits.get(c.id)?.at ?? c.createdAt,
             }))
-            .filter((c) => Date.parse(c.updatedAt) >= Date.parse(since))
-            .map(({ updatedAt: _u, ...c }) => c);
+            .filter((c) => Date.parse(c.updatedAt) >= Date.parse(since));
         };
       }
       const value = Reflect.get(target, prop, target) as unknown;

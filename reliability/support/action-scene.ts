@@ -167,7 +167,11 @@ export class ActionScene {
   }
 
   /** The workflow run of a comment written earlier (GitHub may start it well after the comment). */
-  async deliverComment(comment: { id: number }, user: string, body: string): Promise<ActionExit> {
+  async deliverComment(
+    comment: { id: number; createdAt?: string },
+    user: string,
+    body: string,
+  ): Promise<ActionExit> {
     const runId = this.nextRunId++;
     this.fake.setWorkflowRun({ id: runId, status: 'in_progress' });
     const exit = await runAction({
@@ -179,6 +183,8 @@ export class ActionScene {
         body,
         commentId: comment.id,
         prAuthor: this.author,
+        // The payload carries when the comment was written, not when its run started.
+        ...(comment.createdAt ? { createdAt: comment.createdAt } : {}),
       }),
       env: this.env({ GITHUB_RUN_ID: String(runId) }),
     });

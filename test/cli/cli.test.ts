@@ -23,15 +23,24 @@ function workdir(): string {
 /** A plan whose steps append to log.txt in the working directory. */
 function writePlan(cwd: string, steps: string, extra = ''): string {
   const path = join(cwd, 'test.plan.yml');
-  writeFileSync(path, `version: 1\ntitle: CLI test\n${extra}steps:\n${steps}verify:\n  ok: test -f log.txt\n`);
+  writeFileSync(
+    path,
+    `version: 1\ntitle: CLI test\n${extra}steps:\n${steps}verify:\n  ok: test -f log.txt\n`,
+  );
   return path;
 }
 
-const step = (id: string, run: string, more = '') => `  - id: ${id}\n    name: Step ${id}\n    run: ${run}\n    estimate: 1s\n${more}`;
+const step = (id: string, run: string, more = '') =>
+  `  - id: ${id}\n    name: Step ${id}\n    run: ${run}\n    estimate: 1s\n${more}`;
 const logged = (id: string) => `echo ${id} >> log.txt`;
 
 function cli(args: string[], cwd: string, input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', input: input ?? '', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    input: input ?? '',
+    timeout: 30_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -39,11 +48,15 @@ function cli(args: string[], cwd: string, input?: string) {
 function onTerminal(args: string[], cwd: string, answers: string[]) {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
   const typing = answers.map((a) => `sleep 0.8; printf '${a}\\n'`).join('; ');
-  const r = spawnSync('bash', ['-c', `(${typing || 'true'}; sleep 1) | script -qfec "${command}" /dev/null`], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const r = spawnSync(
+    'bash',
+    ['-c', `(${typing || 'true'}; sleep 1) | script -qfec "${command}" /dev/null`],
+    {
+      cwd,
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   return { code: r.status, out: r.stdout };
 }
 
@@ -55,7 +68,10 @@ function log(cwd: string): string[] {
 describe('proceed validate', () => {
   it('prints FILE:LINE:COL errors and exits 1 for a broken plan', () => {
     const cwd = workdir();
-    writeFileSync(join(cwd, 'bad.plan.yml'), 'version: 1\ntitle: Broken\nsteps:\n  - name: One\n    run: ls\n    timout: 10m\n');
+    writeFileSync(
+      join(cwd, 'bad.plan.yml'),
+      'version: 1\ntitle: Broken\nsteps:\n  - name: One\n    run: ls\n    timout: 10m\n',
+    );
     const r = cli(['validate', 'bad.plan.yml'], cwd);
     expect(r.code).toBe(1);
     expect(r.out).toContain('bad.plan.yml:6:5: steps[0].timout:');
@@ -127,7 +143,10 @@ describe('proceed run', () => {
 
   it('stops at a failing step, exits 1 and never runs the next step', () => {
     const cwd = workdir();
-    const plan = writePlan(cwd, step('one', logged('one')) + step('two', 'exit 3') + step('three', logged('three')));
+    const plan = writePlan(
+      cwd,
+      step('one', logged('one')) + step('two', 'exit 3') + step('three', logged('three')),
+    );
     const r = cli(['run', plan, '--yes'], cwd);
     expect(r.code).toBe(1);
     expect(log(cwd)).toEqual(['one']);
@@ -145,7 +164,10 @@ describe('proceed run', () => {
 
   it('stops when the plan file is edited during execution', () => {
     const cwd = workdir();
-    const plan = writePlan(cwd, step('one', `${logged('one')} && echo '# edited' >> test.plan.yml`) + step('two', logged('two')));
+    const plan = writePlan(
+      cwd,
+      step('one', `${logged('one')} && echo '# edited' >> test.plan.yml`) + step('two', logged('two')),
+    );
     const r = cli(['run', plan, '--yes'], cwd);
     expect(r.code).toBe(1);
     expect(log(cwd)).toEqual(['one']);
@@ -154,8 +176,14 @@ describe('proceed run', () => {
 
   it('kills the running step and everything it started on Ctrl-C, and exits 1', async () => {
     const cwd = workdir();
-    const plan = writePlan(cwd, step('one', `(sleep 300 & echo $! > child.pid; wait)`) + step('two', logged('two')));
-    const child = spawn(process.execPath, [BIN, 'run', plan, '--yes'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const plan = writePlan(
+      cwd,
+      step('one', `(sleep 300 & echo $! > child.pid; wait)`) + step('two', logged('two')),
+    );
+    const child = spawn(process.execPath, [BIN, 'run', plan, '--yes'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const pidFile = join(cwd, 'child.pid');
@@ -192,7 +220,10 @@ describe('proceed run on a terminal', () => {
 
   it('pauses at a checkpoint and continues when confirmed', () => {
     const cwd = workdir();
-    const plan = writePlan(cwd, step('one', logged('one')) + step('two', logged('two'), '    checkpoint: true\n'));
+    const plan = writePlan(
+      cwd,
+      step('one', logged('one')) + step('two', logged('two'), '    checkpoint: true\n'),
+    );
     const r = onTerminal(['run', plan], cwd, ['y', 'y']);
     expect(r.out).toContain('CHECKPOINT before step 2/2');
     expect(r.code, r.out).toBe(0);

@@ -106,5 +106,4 @@ describe('loadPlanFile with a file it cannot use', () => {
       expect(readFailure({ code })).toBe('cannot read the plan: permission denied; make the file readable');
     }
   });
-
 });
