@@ -199,12 +199,14 @@ describe('comments and reactions', () => {
         body: 'Checkpoint',
         user: { login: 'proceed[bot]', type: 'Bot' },
         createdAt: minutes(5).toISOString(),
+        updatedAt: minutes(5).toISOString(),
       },
       {
         id: late.id,
         body: '/cancel',
         user: { login: 'alice', type: 'User' },
         createdAt: minutes(6).toISOString(),
+        updatedAt: minutes(6).toISOString(),
       },
     ]);
   });
