@@ -5,7 +5,7 @@
  * run must bring every step to success: none lost.
  */
 import { randomUUID } from 'node:crypto';
-import { issueCommentEvent } from '../../test/support/payloads.js';
+import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
 import { APP, APP_BOT, startReplica, type Replica } from '../support/app-replica.js';
@@ -34,7 +34,7 @@ interface Runner {
   exit: Promise<unknown>;
 }
 
-async function proceedBy(door: Door, s: ActionScene): Promise<Runner> {
+async function proceedBy(door: Door, s: ActionScene, open = false): Promise<Runner> {
   if (door === 'Action') {
     const run = s.startComment('bob', '/proceed');
     return { pid: run.pid, kill: () => run.child.kill('SIGKILL'), exit: run.exit };
@@ -45,6 +45,20 @@ async function proceedBy(door: Door, s: ActionScene): Promise<Runner> {
     gitUrl: s.remote.serverUrl,
     stepEnv: { RUN_LOG: s.tracePath },
     deliveries: [
+      ...(open
+        ? [
+            {
+              id: randomUUID(),
+              name: 'pull_request',
+              payload: pullRequestEvent('opened', {
+                number: s.number,
+                user: s.author,
+                headSha: s.head,
+                baseSha: s.remote.baseSha,
+              }),
+            },
+          ]
+        : []),
       {
         id: randomUUID(),
         name: 'issue_comment',
@@ -70,7 +84,9 @@ async function crashIn(door: Door, target: string, delayMs: number): Promise<Out
   });
   const where = `${door} killed at +${delayMs} ms into ${target}`;
   try {
-    const run = await proceedBy(door, s);
+    // The plan is rendered first, as on any pull request: a command about a plan the bot never showed is refused.
+    if (door === 'Action') await s.pullRequest('opened');
+    const run = await proceedBy(door, s, true);
     await until(() => s.trace().some((e) => e.id === target), 30_000, `${target} to start`);
     await sleep(delayMs);
     // The machine goes: the runner and whatever step is running.
