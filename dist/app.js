@@ -198,51 +198,6 @@ function mergeVerify(planVerify, policy) {
   return { verify, notices };
 }
 
-// src/app/config.ts
-var EXECUTORS = ["inline", "dispatch"];
-var APP_VARIABLES = /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PATH|WEBHOOK_PROXY_URL|GITHUB_CLIENT_ID|GITHUB_CLIENT_SECRET|REDIS_URL|SENTRY_DSN|PROCEED_.*)$/;
-var ConfigError = class extends Error {
-};
-function configFromEnv(env) {
-  const executor = (env.PROCEED_EXECUTOR ?? "").trim() || "inline";
-  if (!EXECUTORS.includes(executor)) {
-    throw new ConfigError(
-      `PROCEED_EXECUTOR is "${executor}": use inline (steps run in a temporary clone on this machine) or dispatch (steps run on GitHub Actions through each repository's proceed workflow).`
-    );
-  }
-  const workflow = (env.PROCEED_WORKFLOW ?? "").trim() || "proceed.yml";
-  if (!/^[\w.-]+\.ya?ml$/.test(workflow)) {
-    throw new ConfigError(
-      `PROCEED_WORKFLOW is "${workflow}": give the workflow's file name in .github/workflows/, e.g. proceed.yml.`
-    );
-  }
-  const gitUrl = (env.PROCEED_GIT_URL ?? "").trim() || serverUrlOf(env);
-  try {
-    new URL(gitUrl);
-  } catch {
-    throw new ConfigError(
-      `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`
-    );
-  }
-  const poll = Number(env.PROCEED_POLL_INTERVAL_MS);
-  return {
-    executor,
-    workflow,
-    gitUrl,
-    planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
-    policyPath: (env.PROCEED_POLICY_FILE ?? "").trim() || POLICY_FILE,
-    pollMs: Number.isFinite(poll) && poll >= 50 ? poll : 1e4,
-    stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
-    instanceId: instanceId()
-  };
-}
-function serverUrlOf(env) {
-  return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
-}
-function instanceId() {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-}
-
 // src/plan/parse.ts
 import {
   isAlias,
@@ -1062,6 +1017,258 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
 }
 
+// src/gate/state.ts
+import { z as z4 } from "zod";
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var approvalSchema = z4.object({
+  by: z4.string(),
+  via: z4.enum(["review", "comment", "button"]),
+  at: z4.string(),
+  headSha: z4.string(),
+  planBlob: z4.string(),
+  planHash: z4.string()
+});
+var storedStateSchema = z4.object({
+  v: z4.literal(1),
+  state: z4.enum(LIFECYCLE_STATES),
+  planPath: z4.string(),
+  planBlob: z4.string(),
+  planHash: z4.string(),
+  headSha: z4.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: z4.array(z4.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: z4.string().optional(),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: z4.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: z4.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: z4.string().max(300).optional(),
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
+  handled: z4.array(z4.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: z4.object({
+    command: z4.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z4.string(),
+    headSha: z4.string()
+  }).optional()
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var MARKER_BUDGET = 2048;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  let kept = HANDLED_KEPT;
+  for (; ; ) {
+    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
+    const marker = `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
+    kept = Math.floor(kept / 2);
+  }
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/gate/view.ts
+var DEFAULT_POLL_MS = 1e4;
+function pollIntervalFromEnv(env) {
+  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 50 ? value : DEFAULT_POLL_MS;
+}
+var CHECK_PLAN = "proceed/plan";
+var CHECK_VERIFY = "proceed/verify";
+function stepCheckName(stepId) {
+  return `proceed/${stepId}`;
+}
+function stepExternalId(planHash2, stepId) {
+  return `${planHash2.slice(0, 40)}:${stepId}`;
+}
+async function loadView(env, number) {
+  const { port } = env;
+  const pr = await port.getPullRequest(number);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number),
+    port.listReviews(number),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha)
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : void 0;
+  const found = discoverPlan(files, env.planGlobs);
+  let plan;
+  if (found.kind !== "one") plan = found;
+  else {
+    const file = await port.readFile(found.path, pr.headSha);
+    if (!file) plan = { kind: "none" };
+    else {
+      const parsed = parsePlan(file.content, found.path);
+      plan = parsed.ok ? {
+        kind: "valid",
+        path: found.path,
+        blobSha: file.sha,
+        plan: parsed.plan,
+        source: parsed.source,
+        hash: parsed.hash,
+        warnings: parsed.warnings
+      } : {
+        kind: "invalid",
+        path: found.path,
+        blobSha: file.sha,
+        errors: parsed.errors,
+        warnings: parsed.warnings
+      };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+function ownReview(reviews, botLogin) {
+  const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own.find((r) => decodeState(r.body)) ?? own[0];
+}
+function bound(stored, view) {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== "valid") return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
+}
+function freshState(view) {
+  const plan = view.plan.kind === "valid" ? view.plan : void 0;
+  return {
+    v: 1,
+    state: "proposed",
+    planPath: plan?.path ?? "",
+    planBlob: plan?.blobSha ?? "",
+    planHash: plan?.hash ?? "",
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: []
+  };
+}
+function bindingAfterPush(view) {
+  if (view.plan.kind !== "valid") return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    return {
+      stored: {
+        ...fresh,
+        state: "approved",
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: void 0
+      }
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+  };
+}
+function stepChecks(checks, planHash2, stepIds) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const id of stepIds) {
+    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/app/config.ts
+var EXECUTORS = ["inline", "dispatch"];
+var APP_VARIABLES = /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PATH|WEBHOOK_PROXY_URL|GITHUB_CLIENT_ID|GITHUB_CLIENT_SECRET|REDIS_URL|SENTRY_DSN|PROCEED_.*)$/;
+var ConfigError = class extends Error {
+};
+function configFromEnv(env) {
+  const executor = (env.PROCEED_EXECUTOR ?? "").trim() || "inline";
+  if (!EXECUTORS.includes(executor)) {
+    throw new ConfigError(
+      `PROCEED_EXECUTOR is "${executor}": use inline (steps run in a temporary clone on this machine) or dispatch (steps run on GitHub Actions through each repository's proceed workflow).`
+    );
+  }
+  const workflow = (env.PROCEED_WORKFLOW ?? "").trim() || "proceed.yml";
+  if (!/^[\w.-]+\.ya?ml$/.test(workflow)) {
+    throw new ConfigError(
+      `PROCEED_WORKFLOW is "${workflow}": give the workflow's file name in .github/workflows/, e.g. proceed.yml.`
+    );
+  }
+  const gitUrl = (env.PROCEED_GIT_URL ?? "").trim() || serverUrlOf(env);
+  try {
+    new URL(gitUrl);
+  } catch {
+    throw new ConfigError(
+      `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`
+    );
+  }
+  return {
+    executor,
+    workflow,
+    gitUrl,
+    planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
+    policyPath: (env.PROCEED_POLICY_FILE ?? "").trim() || POLICY_FILE,
+    pollMs: pollIntervalFromEnv(env),
+    stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
+    instanceId: instanceId()
+  };
+}
+function serverUrlOf(env) {
+  return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
+}
+function instanceId() {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+}
+
 // src/gate/commands.ts
 var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
 function isCommandName(word) {
@@ -1442,37 +1649,37 @@ function inlineHiddenRanges(text) {
 }
 
 // src/gate/events.ts
-import { z as z4 } from "zod";
+import { z as z5 } from "zod";
 var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
-var sender = z4.object({ login: z4.string().min(1), type: z4.enum(["User", "Bot", "Organization"]) });
-var pullRequestPayload = z4.object({
-  action: z4.string(),
-  pull_request: z4.object({ number: z4.number().int().positive() }),
+var sender = z5.object({ login: z5.string().min(1), type: z5.enum(["User", "Bot", "Organization"]) });
+var pullRequestPayload = z5.object({
+  action: z5.string(),
+  pull_request: z5.object({ number: z5.number().int().positive() }),
   sender
 });
-var reviewPayload = z4.object({
-  action: z4.string(),
-  review: z4.object({ id: z4.number(), state: z4.string(), commit_id: z4.string() }),
-  pull_request: z4.object({ number: z4.number().int().positive() }),
+var reviewPayload = z5.object({
+  action: z5.string(),
+  review: z5.object({ id: z5.number(), state: z5.string(), commit_id: z5.string() }),
+  pull_request: z5.object({ number: z5.number().int().positive() }),
   sender
 });
-var commentPayload = z4.object({
-  action: z4.string(),
-  issue: z4.object({
-    number: z4.number().int().positive(),
-    pull_request: z4.object({}).passthrough().optional()
+var commentPayload = z5.object({
+  action: z5.string(),
+  issue: z5.object({
+    number: z5.number().int().positive(),
+    pull_request: z5.object({}).passthrough().optional()
   }),
-  comment: z4.object({ id: z4.number(), body: z4.string().nullable(), created_at: z4.string().optional() }),
+  comment: z5.object({ id: z5.number(), body: z5.string().nullable(), created_at: z5.string().optional() }),
   sender
 });
-var checkRunPayload = z4.object({
-  action: z4.string(),
-  check_run: z4.object({
-    id: z4.number(),
-    head_sha: z4.string(),
-    pull_requests: z4.array(z4.object({ number: z4.number().int().positive() }))
+var checkRunPayload = z5.object({
+  action: z5.string(),
+  check_run: z5.object({
+    id: z5.number(),
+    head_sha: z5.string(),
+    pull_requests: z5.array(z5.object({ number: z5.number().int().positive() }))
   }),
-  requested_action: z4.object({ identifier: z4.string() }).optional(),
+  requested_action: z5.object({ identifier: z5.string() }).optional(),
   sender
 });
 function invalid(name, error) {
@@ -1550,27 +1757,27 @@ function toGateEvent(name, payload) {
 }
 
 // src/github/lock.ts
-import { z as z5 } from "zod";
+import { z as z6 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
-var isoTime = z5.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z5.object({
-  kind: z5.enum(["workflow-run", "app"]),
+var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z6.object({
+  kind: z6.enum(["workflow-run", "app"]),
   /** The workflow run's id, or the app instance's. */
-  id: z5.string().min(1),
-  url: z5.string().optional(),
+  id: z6.string().min(1),
+  url: z6.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z5.number().int().positive().optional()
+  attempt: z6.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
   at: isoTime,
   /** The head commit being executed. */
-  sha: z5.string()
+  sha: z6.string()
 });
-var lockMessageSchema = z5.object({
-  "proceed-lock": z5.literal(1),
-  pr: z5.number().int(),
+var lockMessageSchema = z6.object({
+  "proceed-lock": z6.literal(1),
+  pr: z6.number().int(),
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
@@ -1802,209 +2009,6 @@ function permissionWords(permission) {
 }
 function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
-}
-
-// src/gate/state.ts
-import { z as z6 } from "zod";
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var approvalSchema = z6.object({
-  by: z6.string(),
-  via: z6.enum(["review", "comment", "button"]),
-  at: z6.string(),
-  headSha: z6.string(),
-  planBlob: z6.string(),
-  planHash: z6.string()
-});
-var storedStateSchema = z6.object({
-  v: z6.literal(1),
-  state: z6.enum(LIFECYCLE_STATES),
-  planPath: z6.string(),
-  planBlob: z6.string(),
-  planHash: z6.string(),
-  headSha: z6.string(),
-  approval: approvalSchema.optional(),
-  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z6.array(z6.string()).default([]),
-  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z6.string().optional(),
-  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z6.string().optional(),
-  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z6.string().optional(),
-  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z6.string().max(300).optional(),
-  /**
-   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
-   * redelivered webhook or a re-run workflow does nothing twice.
-   */
-  handled: z6.array(z6.number()).default([]),
-  /**
-   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
-   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
-   */
-  requested: z6.object({
-    command: z6.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z6.string(),
-    headSha: z6.string()
-  }).optional()
-});
-
-// src/gate/marker.ts
-var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
-var MARKER_BUDGET = 2048;
-var HANDLED_KEPT = 20;
-function encodeState(state) {
-  let kept = HANDLED_KEPT;
-  for (; ; ) {
-    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
-    const marker = `
-
-<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
-    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
-    kept = Math.floor(kept / 2);
-  }
-}
-function decodeState(body) {
-  const m = MARKER.exec(body);
-  if (!m) return void 0;
-  try {
-    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
-// src/gate/view.ts
-var CHECK_PLAN = "proceed/plan";
-var CHECK_VERIFY = "proceed/verify";
-function stepCheckName(stepId) {
-  return `proceed/${stepId}`;
-}
-function stepExternalId(planHash2, stepId) {
-  return `${planHash2.slice(0, 40)}:${stepId}`;
-}
-async function loadView(env, number) {
-  const { port } = env;
-  const pr = await port.getPullRequest(number);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number),
-    port.listReviews(number),
-    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
-    port.readFile(env.policyPath, pr.baseSha)
-  ]);
-  let policy = DEFAULT_POLICY;
-  let policyErrors = [];
-  if (policyFile) {
-    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
-    if (parsed.ok) policy = parsed.value;
-    else policyErrors = parsed.errors;
-  }
-  const review = ownReview(reviews, env.botLogin);
-  const stored = review ? decodeState(review.body) : void 0;
-  const found = discoverPlan(files, env.planGlobs);
-  let plan;
-  if (found.kind !== "one") plan = found;
-  else {
-    const file = await port.readFile(found.path, pr.headSha);
-    if (!file) plan = { kind: "none" };
-    else {
-      const parsed = parsePlan(file.content, found.path);
-      plan = parsed.ok ? {
-        kind: "valid",
-        path: found.path,
-        blobSha: file.sha,
-        plan: parsed.plan,
-        source: parsed.source,
-        hash: parsed.hash,
-        warnings: parsed.warnings
-      } : {
-        kind: "invalid",
-        path: found.path,
-        blobSha: file.sha,
-        errors: parsed.errors,
-        warnings: parsed.warnings
-      };
-    }
-  }
-  return { pr, policy, policyErrors, plan, review, stored };
-}
-function ownReview(reviews, botLogin) {
-  const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
-  return own.find((r) => decodeState(r.body)) ?? own[0];
-}
-function bound(stored, view) {
-  const a = stored.approval;
-  if (!a || view.plan.kind !== "valid") return false;
-  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
-    return false;
-  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
-}
-function freshState(view) {
-  const plan = view.plan.kind === "valid" ? view.plan : void 0;
-  return {
-    v: 1,
-    state: "proposed",
-    planPath: plan?.path ?? "",
-    planBlob: plan?.blobSha ?? "",
-    planHash: plan?.hash ?? "",
-    headSha: view.pr.headSha,
-    confirmed: [],
-    handled: []
-  };
-}
-function bindingAfterPush(view) {
-  if (view.plan.kind !== "valid") return { stored: view.stored };
-  const prev = view.stored;
-  if (!prev) return { stored: freshState(view) };
-  const headMoved = prev.headSha !== view.pr.headSha;
-  const fresh = {
-    ...prev,
-    planPath: view.plan.path,
-    planBlob: view.plan.blobSha,
-    planHash: view.plan.hash,
-    headSha: view.pr.headSha
-  };
-  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
-  if (bound(prev, view)) {
-    if (!headMoved) return { stored: fresh };
-    return {
-      stored: {
-        ...fresh,
-        state: "approved",
-        approval: { ...prev.approval, headSha: view.pr.headSha },
-        confirmed: [],
-        next: void 0
-      }
-    };
-  }
-  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
-  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
-  return {
-    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
-  };
-}
-function stepChecks(checks, planHash2, stepIds) {
-  const byStep = /* @__PURE__ */ new Map();
-  for (const id of stepIds) {
-    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
-    if (newest) byStep.set(id, newest);
-  }
-  return byStep;
-}
-function short(sha) {
-  return sha.slice(0, 7);
 }
 
 // src/gate/buttons.ts
@@ -2610,8 +2614,8 @@ function statusOf(outcome) {
   if (outcome.spawnError !== void 0) return "failure";
   return outcome.exitCode === 0 ? "success" : "failure";
 }
-function reasonOf(outcome, status2, timeoutMs) {
-  switch (status2) {
+function reasonOf(outcome, status, timeoutMs) {
+  switch (status) {
     case "cancelled":
       return "cancelled while running; its processes were stopped";
     case "timed-out":
@@ -2734,11 +2738,11 @@ async function executePlan(opts) {
       fifos
     });
     if (outcome.pid !== void 0) groups.add(outcome.pid);
-    const status2 = statusOf(outcome);
-    const reason = reasonOf(outcome, status2, timeoutMs);
+    const status = statusOf(outcome);
+    const reason = reasonOf(outcome, status, timeoutMs);
     const result2 = {
       id: cmd.id,
-      status: status2,
+      status,
       exitCode: outcome.exitCode,
       signal: outcome.signal,
       startedAt: outcome.startedAt,
@@ -2749,9 +2753,9 @@ async function executePlan(opts) {
     };
     return result2;
   };
-  const settled = (id, status2, reason, estimate) => ({
+  const settled = (id, status, reason, estimate) => ({
     id,
-    status: status2,
+    status,
     exitCode: null,
     signal: null,
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
@@ -2956,8 +2960,8 @@ var STEP_STATUS_TEXT = {
   cancelled: "Cancelled",
   waiting: "Waiting at checkpoint"
 };
-function stepStatusLabel(status2) {
-  return `${STEP_STATUS_ICON[status2]} ${STEP_STATUS_TEXT[status2]}`;
+function stepStatusLabel(status) {
+  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
 }
 var STATE_LABEL = {
   proposed: "\u23F3 Awaiting approval",
@@ -3161,8 +3165,8 @@ function resultLine(plan, results, verify, budget) {
   const outcome = reportOutcome(plan, results, verify);
   const latest = latestStepResults(plan, results);
   const firstWith = (statuses) => plan.steps.find((s) => {
-    const status2 = latest.get(s.id)?.result.status;
-    return status2 !== void 0 && statuses.includes(status2);
+    const status = latest.get(s.id)?.result.status;
+    return status !== void 0 && statuses.includes(status);
   });
   let text;
   switch (outcome) {
@@ -3293,14 +3297,14 @@ function renderFlowDiagram(plan, opts = {}) {
   plan.steps.forEach((step, i) => {
     const node = `s${i + 1}`;
     const checkpoint = stopsBefore(plan, i);
-    const status2 = statuses[step.id] ?? "pending";
-    const icon = status2 === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status2]} `;
+    const status = statuses[step.id] ?? "pending";
+    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
     const estimateMs = stepEstimateMs(step);
     const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
     const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
     nodes.push(checkpoint ? `  ${node}{{"${label}"}}` : `  ${node}["${label}"]`);
     edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node}` : `  ${previous} --> ${node}`);
-    const statusClass = STATUS_CLASS[status2];
+    const statusClass = STATUS_CLASS[status];
     if (statusClass) addClass(statusClass, node);
     else if (checkpoint) addClass(CHECKPOINT_CLASS, node);
     previous = node;
@@ -3664,8 +3668,8 @@ function howToProceed(plan, opts, budget) {
   const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
   const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
   const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status2 = opts.steps?.[s.id]?.status;
-    return status2 !== void 0 && wanted.includes(status2);
+    const status = opts.steps?.[s.id]?.status;
+    return status !== void 0 && wanted.includes(status);
   });
   switch (opts.state) {
     case "proposed": {
@@ -3889,14 +3893,14 @@ async function writeReview(env, view, body, stored) {
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
   const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status2 = update.conclusion ? "completed" : update.status ?? "queued";
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
   const input = {
-    status: status2,
+    status,
     title: update.title,
     summary: update.summary,
     ...update.text !== void 0 ? { text: update.text } : {},
     ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status2 === "in_progress" ? { startedAt: now2 } : {},
+    ...status === "in_progress" ? { startedAt: now2 } : {},
     ...update.annotations ? { annotations: update.annotations } : {},
     ...update.externalId ? { externalId: update.externalId } : {},
     ...update.actions ? { actions: update.actions } : {}
@@ -3910,10 +3914,10 @@ async function upsertCheck(env, checks, sha, name, update) {
     id: created.id,
     name,
     headSha: sha,
-    status: status2,
+    status,
     conclusion: update.conclusion ?? null,
     externalId: update.externalId ?? null,
-    startedAt: status2 === "in_progress" ? now2 : null,
+    startedAt: status === "in_progress" ? now2 : null,
     completedAt: update.conclusion ? now2 : null,
     title: update.title,
     summary: update.summary,
@@ -4865,7 +4869,7 @@ function whyUnusable(env, view) {
 
 // src/github/octokit.ts
 var ANNOTATIONS_PER_REQUEST = 50;
-function status(err) {
+function httpStatus(err) {
   return typeof err === "object" && err !== null && "status" in err ? Number(err.status) : void 0;
 }
 var OctokitPort = class {
@@ -4931,7 +4935,7 @@ var OctokitPort = class {
       if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
       return { content: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -4949,7 +4953,7 @@ var OctokitPort = class {
       if (role === "none") return "none";
       return ["admin", "write", "read"].includes(data.permission) ? data.permission : "none";
     } catch (err) {
-      if (status(err) === 404) return "none";
+      if (httpStatus(err) === 404) return "none";
       throw err;
     }
   }
@@ -4965,7 +4969,7 @@ var OctokitPort = class {
       );
       return data.state === "active";
     } catch (err) {
-      if (status(err) === 404) return false;
+      if (httpStatus(err) === 404) return false;
       throw err;
     }
   }
@@ -5106,7 +5110,7 @@ var OctokitPort = class {
       });
       return "created";
     } catch (err) {
-      if (status(err) === 422 && /already exists/i.test(err.message)) return "exists";
+      if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return "exists";
       throw err;
     }
   }
@@ -5118,7 +5122,7 @@ var OctokitPort = class {
       });
       return { sha: data.object.sha };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -5126,7 +5130,7 @@ var OctokitPort = class {
     try {
       await this.octokit.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { ...this.base, ref });
     } catch (err) {
-      if (status(err) !== 404 && status(err) !== 422) throw err;
+      if (httpStatus(err) !== 404 && httpStatus(err) !== 422) throw err;
     }
   }
   async updateRef(ref, sha, force) {
@@ -5139,7 +5143,7 @@ var OctokitPort = class {
       });
       return "updated";
     } catch (err) {
-      if (status(err) === 422) return "conflict";
+      if (httpStatus(err) === 422) return "conflict";
       throw err;
     }
   }
@@ -5160,7 +5164,7 @@ var OctokitPort = class {
       });
       return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -5172,7 +5176,7 @@ var OctokitPort = class {
       });
       return { status: data.status, conclusion: data.conclusion, attempt: Number(data.run_attempt ?? 1) };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -5226,8 +5230,8 @@ async function dispatchRun(octokit, target2, number, handoff) {
   });
 }
 async function reportDispatchFailure(port, target2, number, handoff, err) {
-  const status2 = typeof err === "object" && err && "status" in err ? Number(err.status) : void 0;
-  const why = status2 === 404 ? `there is no ${codeSpan(`.github/workflows/${target2.workflow}`)} on ${codeSpan(target2.ref)}, or the app may not read it` : status2 === 422 ? `the workflow on ${codeSpan(target2.ref)} has no \`workflow_dispatch\` trigger with the inputs \`pr\`, \`sha\` and \`plan-hash\`` : `GitHub answered: ${codeSpan(err.message ?? String(err))}`;
+  const status = httpStatus(err);
+  const why = status === 404 ? `there is no ${codeSpan(`.github/workflows/${target2.workflow}`)} on ${codeSpan(target2.ref)}, or the app may not read it` : status === 422 ? `the workflow on ${codeSpan(target2.ref)} has no \`workflow_dispatch\` trigger with the inputs \`pr\`, \`sha\` and \`plan-hash\`` : `GitHub answered: ${codeSpan(err.message ?? String(err))}`;
   await port.createComment(
     number,
     `**\`/${handoff.command}\` was allowed, but its run could not be started:** ${why}. Add the workflow from the README ("The GitHub App") to the default branch, then comment \`/${handoff.command}\` again.`
@@ -5367,9 +5371,9 @@ async function inspectWorkspace(workspace, sha) {
   const at = head.stdout.trim();
   if (at !== sha)
     return { usable: false, reason: `is at ${at.slice(0, 7)}, not the approved ${sha.slice(0, 7)}` };
-  const status2 = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
-  if (!status2.ok) return { usable: false, reason: "has a status git cannot read" };
-  if (status2.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
+  const status = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
+  if (!status.ok) return { usable: false, reason: "has a status git cannot read" };
+  if (status.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
   return { usable: true };
 }
 function invalidOptions(o) {
@@ -5654,8 +5658,8 @@ async function installationToken(context) {
   return auth.token;
 }
 async function reportFailure(context, port, event, err) {
-  const status2 = typeof err === "object" && err && "status" in err ? ` (HTTP ${String(err.status)})` : "";
-  const message = `${err?.message ?? String(err)}${status2}`;
+  const code = httpStatus(err);
+  const message = `${err?.message ?? String(err)}${code === void 0 ? "" : ` (HTTP ${code})`}`;
   context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
   if (event.sender.type !== "User") return;
   await port.createComment(

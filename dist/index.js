@@ -12425,21 +12425,21 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url2, status2 = 302) {
+      static redirect(url2, status = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
         url2 = webidl.converters.USVString(url2);
-        status2 = webidl.converters["unsigned short"](status2);
+        status = webidl.converters["unsigned short"](status);
         let parsedURL;
         try {
           parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
           throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
         }
-        if (!redirectStatusSet.has(status2)) {
-          throw new RangeError(`Invalid status code ${status2}`);
+        if (!redirectStatusSet.has(status)) {
+          throw new RangeError(`Invalid status code ${status}`);
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
-        responseObject[kState].status = status2;
+        responseObject[kState].status = status;
         const value = isomorphicEncode(URLSerializer(parsedURL));
         responseObject[kState].headersList.append("location", value, true);
         return responseObject;
@@ -14331,13 +14331,13 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status: status2, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status: status2, statusText, headersList, socket });
+          response = makeResponse({ status, statusText, headersList, socket });
         } else {
           const iterator2 = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator2.next();
-          response = makeResponse({ status: status2, statusText, headersList });
+          response = makeResponse({ status, statusText, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -14461,8 +14461,8 @@ var require_fetch = __commonJS({
             onResponseStarted() {
               timingInfo.finalNetworkResponseStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
             },
-            onHeaders(status2, rawHeaders, resume, statusText) {
-              if (status2 < 200) {
+            onHeaders(status, rawHeaders, resume, statusText) {
+              if (status < 200) {
                 return;
               }
               let location = "";
@@ -14472,8 +14472,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status2);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status2) && !willFollow) {
+              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14511,7 +14511,7 @@ var require_fetch = __commonJS({
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
-                status: status2,
+                status,
                 statusText,
                 headersList,
                 body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
@@ -14545,8 +14545,8 @@ var require_fetch = __commonJS({
               fetchParams.controller.terminate(error63);
               reject(error63);
             },
-            onUpgrade(status2, rawHeaders, socket) {
-              if (status2 !== 101) {
+            onUpgrade(status, rawHeaders, socket) {
+              if (status !== 101) {
                 return;
               }
               const headersList = new HeadersList();
@@ -14554,8 +14554,8 @@ var require_fetch = __commonJS({
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
               resolve2({
-                status: status2,
-                statusText: STATUS_CODES[status2],
+                status,
+                statusText: STATUS_CODES[status],
                 headersList,
                 socket
               });
@@ -29169,12 +29169,12 @@ var require_light = __commonJS({
             }
           };
         }
-        _addListener(name, status2, cb) {
+        _addListener(name, status, cb) {
           var base;
           if ((base = this._events)[name] == null) {
             base[name] = [];
           }
-          this._events[name].push({ cb, status: status2 });
+          this._events[name].push({ cb, status });
           return this.instance;
         }
         listenerCount(name) {
@@ -29347,10 +29347,10 @@ var require_light = __commonJS({
           }
         }
         _assertStatus(expected) {
-          var status2;
-          status2 = this._states.jobStatus(this.options.id);
-          if (!(status2 === expected || expected === "DONE" && status2 === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status2}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
           }
         }
         doReceive() {
@@ -29654,10 +29654,10 @@ var require_light = __commonJS({
           var ref;
           return (ref = this.status[this._jobs[id]]) != null ? ref : null;
         }
-        statusJobs(status2) {
+        statusJobs(status) {
           var k, pos, ref, results, v;
-          if (status2 != null) {
-            pos = this.status.indexOf(status2);
+          if (status != null) {
+            pos = this.status.indexOf(status);
             if (pos < 0) {
               throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
             }
@@ -30015,8 +30015,8 @@ var require_light = __commonJS({
           jobStatus(id) {
             return this._states.jobStatus(id);
           }
-          jobs(status2) {
-            return this._states.statusJobs(status2);
+          jobs(status) {
+            return this._states.statusJobs(status);
           }
           counts() {
             return this._states.statusCounts();
@@ -50582,6 +50582,178 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/plan/schema.ts
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+).describe("Extra environment variables for the command");
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = external_exports.strictObject({
+  id: external_exports.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: external_exports.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: external_exports.string().optional(),
+  run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": external_exports.string().min(1).optional().describe("Relative to the repository root"),
+  env: envSchema.optional(),
+  timeout: duration3.optional().describe("The process group is killed after it"),
+  estimate: duration3.optional(),
+  checkpoint: external_exports.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: external_exports.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = external_exports.union([
+  external_exports.string().min(1, { message: "must not be empty" }),
+  external_exports.strictObject({
+    run: external_exports.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": external_exports.string().min(1).optional(),
+    env: envSchema.optional(),
+    timeout: duration3.optional()
+  })
+]);
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = external_exports.record(
+  external_exports.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = external_exports.strictObject({
+  require_approval: external_exports.boolean().default(true),
+  stop_on_error: external_exports.boolean().default(true),
+  allow_skip: external_exports.boolean().default(false),
+  checkpoint_between_steps: external_exports.boolean().default(false),
+  max_plan_steps: external_exports.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: external_exports.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify2(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = external_exports.strictObject({
+  version: external_exports.literal(1, { message: "must be 1" }),
+  title: external_exports.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: external_exports.string().optional(),
+  requirements: external_exports.array(external_exports.string()).optional().describe("What was gathered before planning"),
+  risks: external_exports.array(external_exports.string()).optional().describe("Shown in the approval request"),
+  estimate: duration3.optional().describe("Default: the sum of the steps' estimates"),
+  steps: external_exports.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify2(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify2(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = external_exports.strictObject({
+  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = external_exports.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function mergePlanConfig(config2, policy) {
+  const notices = [];
+  if (!config2.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config2,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check2] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check2;
+  }
+  return { verify, notices };
+}
+
 // src/gate/events.ts
 var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
 var sender = external_exports.object({ login: external_exports.string().min(1), type: external_exports.enum(["User", "Bot", "Organization"]) });
@@ -50687,30 +50859,6 @@ function toGateEvent(name, payload) {
     default:
       return { kind: "ignored", reason: `the ${name} event is not acted on` };
   }
-}
-
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
 }
 
 // src/github/lock.ts
@@ -51121,101 +51269,6 @@ function lintPlan(plan, positions, file2) {
   });
   return warnings;
 }
-
-// src/plan/schema.ts
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = external_exports.record(
-  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
-).describe("Extra environment variables for the command");
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = external_exports.strictObject({
-  id: external_exports.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: external_exports.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: external_exports.string().optional(),
-  run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": external_exports.string().min(1).optional().describe("Relative to the repository root"),
-  env: envSchema.optional(),
-  timeout: duration3.optional().describe("The process group is killed after it"),
-  estimate: duration3.optional(),
-  checkpoint: external_exports.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: external_exports.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = external_exports.union([
-  external_exports.string().min(1, { message: "must not be empty" }),
-  external_exports.strictObject({
-    run: external_exports.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": external_exports.string().min(1).optional(),
-    env: envSchema.optional(),
-    timeout: duration3.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = external_exports.record(
-  external_exports.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = external_exports.strictObject({
-  require_approval: external_exports.boolean().default(true),
-  stop_on_error: external_exports.boolean().default(true),
-  allow_skip: external_exports.boolean().default(false),
-  checkpoint_between_steps: external_exports.boolean().default(false),
-  max_plan_steps: external_exports.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: external_exports.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify2(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = external_exports.strictObject({
-  version: external_exports.literal(1, { message: "must be 1" }),
-  title: external_exports.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: external_exports.string().optional(),
-  requirements: external_exports.array(external_exports.string()).optional().describe("What was gathered before planning"),
-  risks: external_exports.array(external_exports.string()).optional().describe("Shown in the approval request"),
-  estimate: duration3.optional().describe("Default: the sum of the steps' estimates"),
-  steps: external_exports.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify2(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify2(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
 
 // src/plan/parse.ts
 var MAX_PLAN_BYTES = 1024 * 1024;
@@ -52131,59 +52184,6 @@ function inlineHiddenRanges(text) {
   return ranges;
 }
 
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = external_exports.strictObject({
-  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
-var policySchema = external_exports.strictObject({
-  approvers: approversSchema.prefault({}),
-  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function mergePlanConfig(config2, policy) {
-  const notices = [];
-  if (!config2.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config2,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check2] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check2;
-  }
-  return { verify, notices };
-}
-
 // src/gate/authorize.ts
 var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
 var DOOR_COMMANDS = {
@@ -52384,6 +52384,11 @@ function decodeState(body) {
 }
 
 // src/gate/view.ts
+var DEFAULT_POLL_MS = 1e4;
+function pollIntervalFromEnv(env) {
+  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 50 ? value : DEFAULT_POLL_MS;
+}
 var CHECK_PLAN = "proceed/plan";
 var CHECK_VERIFY = "proceed/verify";
 function stepCheckName(stepId) {
@@ -53108,8 +53113,8 @@ function statusOf(outcome) {
   if (outcome.spawnError !== void 0) return "failure";
   return outcome.exitCode === 0 ? "success" : "failure";
 }
-function reasonOf(outcome, status2, timeoutMs) {
-  switch (status2) {
+function reasonOf(outcome, status, timeoutMs) {
+  switch (status) {
     case "cancelled":
       return "cancelled while running; its processes were stopped";
     case "timed-out":
@@ -53232,11 +53237,11 @@ async function executePlan(opts) {
       fifos
     });
     if (outcome.pid !== void 0) groups2.add(outcome.pid);
-    const status2 = statusOf(outcome);
-    const reason = reasonOf(outcome, status2, timeoutMs);
+    const status = statusOf(outcome);
+    const reason = reasonOf(outcome, status, timeoutMs);
     const result2 = {
       id: cmd.id,
-      status: status2,
+      status,
       exitCode: outcome.exitCode,
       signal: outcome.signal,
       startedAt: outcome.startedAt,
@@ -53247,9 +53252,9 @@ async function executePlan(opts) {
     };
     return result2;
   };
-  const settled = (id, status2, reason, estimate) => ({
+  const settled = (id, status, reason, estimate) => ({
     id,
-    status: status2,
+    status,
     exitCode: null,
     signal: null,
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
@@ -53454,8 +53459,8 @@ var STEP_STATUS_TEXT = {
   cancelled: "Cancelled",
   waiting: "Waiting at checkpoint"
 };
-function stepStatusLabel(status2) {
-  return `${STEP_STATUS_ICON[status2]} ${STEP_STATUS_TEXT[status2]}`;
+function stepStatusLabel(status) {
+  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
 }
 var STATE_LABEL = {
   proposed: "\u23F3 Awaiting approval",
@@ -53659,8 +53664,8 @@ function resultLine(plan, results, verify, budget) {
   const outcome = reportOutcome(plan, results, verify);
   const latest = latestStepResults(plan, results);
   const firstWith = (statuses) => plan.steps.find((s) => {
-    const status2 = latest.get(s.id)?.result.status;
-    return status2 !== void 0 && statuses.includes(status2);
+    const status = latest.get(s.id)?.result.status;
+    return status !== void 0 && statuses.includes(status);
   });
   let text;
   switch (outcome) {
@@ -53791,14 +53796,14 @@ function renderFlowDiagram(plan, opts = {}) {
   plan.steps.forEach((step, i) => {
     const node2 = `s${i + 1}`;
     const checkpoint = stopsBefore(plan, i);
-    const status2 = statuses[step.id] ?? "pending";
-    const icon = status2 === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status2]} `;
+    const status = statuses[step.id] ?? "pending";
+    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
     const estimateMs = stepEstimateMs(step);
     const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
     const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
     nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
     edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
-    const statusClass = STATUS_CLASS[status2];
+    const statusClass = STATUS_CLASS[status];
     if (statusClass) addClass(statusClass, node2);
     else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
     previous = node2;
@@ -54162,8 +54167,8 @@ function howToProceed(plan, opts, budget) {
   const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
   const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
   const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status2 = opts.steps?.[s.id]?.status;
-    return status2 !== void 0 && wanted.includes(status2);
+    const status = opts.steps?.[s.id]?.status;
+    return status !== void 0 && wanted.includes(status);
   });
   switch (opts.state) {
     case "proposed": {
@@ -54387,14 +54392,14 @@ async function writeReview(env, view, body, stored) {
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
   const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status2 = update.conclusion ? "completed" : update.status ?? "queued";
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
   const input2 = {
-    status: status2,
+    status,
     title: update.title,
     summary: update.summary,
     ...update.text !== void 0 ? { text: update.text } : {},
     ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status2 === "in_progress" ? { startedAt: now2 } : {},
+    ...status === "in_progress" ? { startedAt: now2 } : {},
     ...update.annotations ? { annotations: update.annotations } : {},
     ...update.externalId ? { externalId: update.externalId } : {},
     ...update.actions ? { actions: update.actions } : {}
@@ -54408,10 +54413,10 @@ async function upsertCheck(env, checks, sha, name, update) {
     id: created.id,
     name,
     headSha: sha,
-    status: status2,
+    status,
     conclusion: update.conclusion ?? null,
     externalId: update.externalId ?? null,
-    startedAt: status2 === "in_progress" ? now2 : null,
+    startedAt: status === "in_progress" ? now2 : null,
     completedAt: update.conclusion ? now2 : null,
     title: update.title,
     summary: update.summary,
@@ -56565,7 +56570,7 @@ async function fetchWrapper(requestOptions) {
     requestError.cause = error63;
     throw requestError;
   }
-  const status2 = fetchResponse.status;
+  const status = fetchResponse.status;
   const url2 = fetchResponse.url;
   const responseHeaders = {};
   for (const [key, value] of fetchResponse.headers) {
@@ -56573,7 +56578,7 @@ async function fetchWrapper(requestOptions) {
   }
   const octokitResponse = {
     url: url2,
-    status: status2,
+    status,
     headers: responseHeaders,
     data: ""
   };
@@ -56584,28 +56589,28 @@ async function fetchWrapper(requestOptions) {
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }
-  if (status2 === 204 || status2 === 205) {
+  if (status === 204 || status === 205) {
     return octokitResponse;
   }
   if (requestOptions.method === "HEAD") {
-    if (status2 < 400) {
+    if (status < 400) {
       return octokitResponse;
     }
-    throw new RequestError(fetchResponse.statusText, status2, {
+    throw new RequestError(fetchResponse.statusText, status, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status2 === 304) {
+  if (status === 304) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status2, {
+    throw new RequestError("Not modified", status, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status2 >= 400) {
+  if (status >= 400) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status2, {
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
       response: octokitResponse,
       request: requestOptions
     });
@@ -59895,7 +59900,7 @@ function writeIntervalFromEnv(env) {
 
 // src/github/octokit.ts
 var ANNOTATIONS_PER_REQUEST = 50;
-function status(err) {
+function httpStatus(err) {
   return typeof err === "object" && err !== null && "status" in err ? Number(err.status) : void 0;
 }
 var OctokitPort = class {
@@ -59961,7 +59966,7 @@ var OctokitPort = class {
       if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
       return { content: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -59979,7 +59984,7 @@ var OctokitPort = class {
       if (role === "none") return "none";
       return ["admin", "write", "read"].includes(data.permission) ? data.permission : "none";
     } catch (err) {
-      if (status(err) === 404) return "none";
+      if (httpStatus(err) === 404) return "none";
       throw err;
     }
   }
@@ -59995,7 +60000,7 @@ var OctokitPort = class {
       );
       return data.state === "active";
     } catch (err) {
-      if (status(err) === 404) return false;
+      if (httpStatus(err) === 404) return false;
       throw err;
     }
   }
@@ -60136,7 +60141,7 @@ var OctokitPort = class {
       });
       return "created";
     } catch (err) {
-      if (status(err) === 422 && /already exists/i.test(err.message)) return "exists";
+      if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return "exists";
       throw err;
     }
   }
@@ -60148,7 +60153,7 @@ var OctokitPort = class {
       });
       return { sha: data.object.sha };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -60156,7 +60161,7 @@ var OctokitPort = class {
     try {
       await this.octokit.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { ...this.base, ref });
     } catch (err) {
-      if (status(err) !== 404 && status(err) !== 422) throw err;
+      if (httpStatus(err) !== 404 && httpStatus(err) !== 422) throw err;
     }
   }
   async updateRef(ref, sha, force) {
@@ -60169,7 +60174,7 @@ var OctokitPort = class {
       });
       return "updated";
     } catch (err) {
-      if (status(err) === 422) return "conflict";
+      if (httpStatus(err) === 422) return "conflict";
       throw err;
     }
   }
@@ -60190,7 +60195,7 @@ var OctokitPort = class {
       });
       return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -60202,7 +60207,7 @@ var OctokitPort = class {
       });
       return { status: data.status, conclusion: data.conclusion, attempt: Number(data.run_attempt ?? 1) };
     } catch (err) {
-      if (status(err) === 404) return void 0;
+      if (httpStatus(err) === 404) return void 0;
       throw err;
     }
   }
@@ -60358,9 +60363,9 @@ async function inspectWorkspace(workspace, sha) {
   const at = head.stdout.trim();
   if (at !== sha)
     return { usable: false, reason: `is at ${at.slice(0, 7)}, not the approved ${sha.slice(0, 7)}` };
-  const status2 = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
-  if (!status2.ok) return { usable: false, reason: "has a status git cannot read" };
-  if (status2.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
+  const status = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
+  if (!status.ok) return { usable: false, reason: "has a status git cannot read" };
+  if (status.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
   return { usable: true };
 }
 function invalidOptions(o) {
@@ -60563,7 +60568,7 @@ async function run(env = process.env) {
     port,
     botLogin: getInput("bot-login") || "github-actions[bot]",
     planGlobs: parseGlobList(getInput("plan-files")),
-    policyPath: getInput("policy-file") || ".github/proceed.yml",
+    policyPath: getInput("policy-file") || POLICY_FILE,
     log: (line) => info(line),
     runner: {
       workspace: (sha, number4) => checkoutApproved({
@@ -60618,14 +60623,11 @@ function dispatchedRun() {
 function stepEnvironment(env) {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
 }
-function pollIntervalFromEnv(env) {
-  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
-  return Number.isFinite(value) && value >= 50 ? value : 1e4;
-}
 run().catch((err) => {
-  const status2 = typeof err === "object" && err && "status" in err ? ` (HTTP ${String(err.status)})` : "";
+  const code = httpStatus(err);
+  const status = code === void 0 ? "" : ` (HTTP ${code})`;
   setFailed(
-    `proceed stopped: ${err.message}${status2}. Re-run the job; if it persists, check the token's permissions.`
+    `proceed stopped: ${err.message}${status}. Re-run the job; if it persists, check the token's permissions.`
   );
 });
 export {

@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { parseGlobList } from '../gate/discover.js';
+import { POLICY_FILE } from '../gate/policy.js';
 import { toGateEvent, type GateEvent } from '../gate/events.js';
 import { executeRequested, handleEvent, type DispatchedRun, type GateResult } from '../gate/handle.js';
-import type { GateEnv } from '../gate/view.js';
+import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
-import { OctokitPort } from '../github/octokit.js';
+import { httpStatus, OctokitPort } from '../github/octokit.js';
 import { checkoutApproved } from './checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
 
@@ -80,7 +81,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     port,
     botLogin: core.getInput('bot-login') || 'github-actions[bot]',
     planGlobs: parseGlobList(core.getInput('plan-files')),
-    policyPath: core.getInput('policy-file') || '.github/proceed.yml',
+    policyPath: core.getInput('policy-file') || POLICY_FILE,
     log: (line) => core.info(line),
     runner: {
       workspace: (sha, number) =>
@@ -148,18 +149,10 @@ function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
 }
 
-/** How often a running execution looks for /cancel, a close or a push: `PROCEED_POLL_INTERVAL_MS`, default 10 s. */
-function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
-  return Number.isFinite(value) && value >= 50 ? value : 10_000;
-}
-
 run().catch((err: unknown) => {
   // An API failure that outlived the retries, or a bug: say what happened without a stack trace.
-  const status =
-    typeof err === 'object' && err && 'status' in err
-      ? ` (HTTP ${String((err as { status: unknown }).status)})`
-      : '';
+  const code = httpStatus(err);
+  const status = code === undefined ? '' : ` (HTTP ${code})`;
   core.setFailed(
     `proceed stopped: ${(err as Error).message}${status}. Re-run the job; if it persists, check the token's permissions.`,
   );

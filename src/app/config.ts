@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseGlobList } from '../gate/discover.js';
 import { POLICY_FILE } from '../gate/policy.js';
+import { pollIntervalFromEnv } from '../gate/view.js';
 
 /** How the app runs an approved plan (`PROCEED_EXECUTOR`). */
 export const EXECUTORS = ['inline', 'dispatch'] as const;
@@ -55,14 +56,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv): AppConfig {
       `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`,
     );
   }
-  const poll = Number(env.PROCEED_POLL_INTERVAL_MS);
   return {
     executor: executor as Executor,
     workflow,
     gitUrl,
     planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
     policyPath: (env.PROCEED_POLICY_FILE ?? '').trim() || POLICY_FILE,
-    pollMs: Number.isFinite(poll) && poll >= 50 ? poll : 10_000,
+    pollMs: pollIntervalFromEnv(env),
     stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
     instanceId: instanceId(),
   };

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/core';
 import type { GateResult } from '../gate/handle.js';
+import { httpStatus } from '../github/octokit.js';
 import type { GitHubPort } from '../github/port.js';
 import { codeSpan } from '../render/markdown.js';
 
@@ -43,10 +44,7 @@ export async function reportDispatchFailure(
   handoff: Handoff,
   err: unknown,
 ): Promise<void> {
-  const status =
-    typeof err === 'object' && err && 'status' in err
-      ? Number((err as { status: unknown }).status)
-      : undefined;
+  const status = httpStatus(err);
   const why =
     status === 404
       ? `there is no ${codeSpan(`.github/workflows/${target.workflow}`)} on ${codeSpan(target.ref)}, or the app may not read it`

@@ -4,7 +4,7 @@ import { parseComment } from '../gate/commands.js';
 import { toGateEvent, type GateEvent } from '../gate/events.js';
 import { handleEvent } from '../gate/handle.js';
 import type { GateEnv } from '../gate/view.js';
-import { OctokitPort } from '../github/octokit.js';
+import { httpStatus, OctokitPort } from '../github/octokit.js';
 import { codeSpan } from '../render/markdown.js';
 import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
@@ -168,11 +168,8 @@ async function reportFailure(
   event: GateEvent,
   err: unknown,
 ): Promise<void> {
-  const status =
-    typeof err === 'object' && err && 'status' in err
-      ? ` (HTTP ${String((err as { status: unknown }).status)})`
-      : '';
-  const message = `${(err as Error)?.message ?? String(err)}${status}`;
+  const code = httpStatus(err);
+  const message = `${(err as Error)?.message ?? String(err)}${code === undefined ? '' : ` (HTTP ${code})`}`;
   context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
   if (event.sender.type !== 'User') return;
   await port

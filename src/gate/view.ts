@@ -41,6 +41,15 @@ export interface PlanRunner {
   pollMs: number;
 }
 
+/** How often a running execution looks for /cancel, a close or a push, unless PROCEED_POLL_INTERVAL_MS says otherwise. */
+export const DEFAULT_POLL_MS = 10_000;
+
+/** `PROCEED_POLL_INTERVAL_MS` (at least 50 ms), for the Action and the app alike. */
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 50 ? value : DEFAULT_POLL_MS;
+}
+
 /** Everything the gate reads about a pull request before deciding. */
 export interface View {
   pr: PullRequestInfo;

@@ -16,7 +16,8 @@ import type {
 /** GitHub accepts at most 50 annotations per check run request. */
 const ANNOTATIONS_PER_REQUEST = 50;
 
-function status(err: unknown): number | undefined {
+/** The HTTP status of an Octokit error, if it has one. */
+export function httpStatus(err: unknown): number | undefined {
   return typeof err === 'object' && err !== null && 'status' in err
     ? Number((err as { status: unknown }).status)
     : undefined;
@@ -88,7 +89,7 @@ export class OctokitPort implements GitHubPort {
       if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
       return { content: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
     } catch (err) {
-      if (status(err) === 404) return undefined;
+      if (httpStatus(err) === 404) return undefined;
       throw err;
     }
   }
@@ -108,7 +109,7 @@ export class OctokitPort implements GitHubPort {
       if (role === 'none') return 'none';
       return (['admin', 'write', 'read'].includes(data.permission) ? data.permission : 'none') as Permission;
     } catch (err) {
-      if (status(err) === 404) return 'none';
+      if (httpStatus(err) === 404) return 'none';
       throw err;
     }
   }
@@ -125,7 +126,7 @@ export class OctokitPort implements GitHubPort {
       );
       return data.state === 'active';
     } catch (err) {
-      if (status(err) === 404) return false;
+      if (httpStatus(err) === 404) return false;
       throw err;
     }
   }
@@ -278,7 +279,7 @@ export class OctokitPort implements GitHubPort {
       return 'created';
     } catch (err) {
       // 422 also answers an unknown object; only "Reference already exists" means someone holds it.
-      if (status(err) === 422 && /already exists/i.test((err as Error).message)) return 'exists';
+      if (httpStatus(err) === 422 && /already exists/i.test((err as Error).message)) return 'exists';
       throw err;
     }
   }
@@ -291,7 +292,7 @@ export class OctokitPort implements GitHubPort {
       });
       return { sha: data.object.sha };
     } catch (err) {
-      if (status(err) === 404) return undefined;
+      if (httpStatus(err) === 404) return undefined;
       throw err;
     }
   }
@@ -301,7 +302,7 @@ export class OctokitPort implements GitHubPort {
       await this.octokit.request('DELETE /repos/{owner}/{repo}/git/refs/{ref}', { ...this.base, ref });
     } catch (err) {
       // Already gone is what we wanted.
-      if (status(err) !== 404 && status(err) !== 422) throw err;
+      if (httpStatus(err) !== 404 && httpStatus(err) !== 422) throw err;
     }
   }
 
@@ -316,7 +317,7 @@ export class OctokitPort implements GitHubPort {
       return 'updated';
     } catch (err) {
       // "Update is not a fast forward", or "Reference does not exist": either way the ref is not where we thought.
-      if (status(err) === 422) return 'conflict';
+      if (httpStatus(err) === 422) return 'conflict';
       throw err;
     }
   }
@@ -339,7 +340,7 @@ export class OctokitPort implements GitHubPort {
       });
       return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
     } catch (err) {
-      if (status(err) === 404) return undefined;
+      if (httpStatus(err) === 404) return undefined;
       throw err;
     }
   }
@@ -352,7 +353,7 @@ export class OctokitPort implements GitHubPort {
       });
       return { status: data.status, conclusion: data.conclusion, attempt: Number(data.run_attempt ?? 1) };
     } catch (err) {
-      if (status(err) === 404) return undefined;
+      if (httpStatus(err) === 404) return undefined;
       throw err;
     }
   }
