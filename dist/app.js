@@ -1227,6 +1227,7 @@ function short(sha) {
 
 // src/app/config.ts
 var EXECUTORS = ["inline", "dispatch"];
+var DEFAULT_LOCK_HEARTBEAT_MS = 3e4;
 var APP_VARIABLES = /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PATH|WEBHOOK_PROXY_URL|GITHUB_CLIENT_ID|GITHUB_CLIENT_SECRET|REDIS_URL|SENTRY_DSN|PROCEED_.*)$/;
 var ConfigError = class extends Error {
 };
@@ -1251,6 +1252,13 @@ function configFromEnv(env) {
       `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`
     );
   }
+  const heartbeat = (env.PROCEED_LOCK_HEARTBEAT_MS ?? "").trim();
+  const lockHeartbeatMs = heartbeat === "" ? DEFAULT_LOCK_HEARTBEAT_MS : Number(heartbeat);
+  if (!Number.isInteger(lockHeartbeatMs) || lockHeartbeatMs < 50) {
+    throw new ConfigError(
+      `PROCEED_LOCK_HEARTBEAT_MS is "${heartbeat}": give a whole number of milliseconds, at least 50 (default ${DEFAULT_LOCK_HEARTBEAT_MS}: an executing instance renews its lock every 30 s).`
+    );
+  }
   return {
     executor,
     workflow,
@@ -1259,7 +1267,8 @@ function configFromEnv(env) {
     policyPath: (env.PROCEED_POLICY_FILE ?? "").trim() || POLICY_FILE,
     pollMs: pollIntervalFromEnv(env),
     stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
-    instanceId: instanceId()
+    instanceId: instanceId(),
+    lockHeartbeatMs
   };
 }
 function serverUrlOf(env) {
@@ -1760,6 +1769,7 @@ function toGateEvent(name, payload) {
 import { z as z6 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
 var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
 var holderIdentitySchema = z6.object({
   kind: z6.enum(["workflow-run", "app"]),
@@ -1767,11 +1777,15 @@ var holderIdentitySchema = z6.object({
   id: z6.string().min(1),
   url: z6.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z6.number().int().positive().optional()
+  attempt: z6.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: z6.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
   at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
   /** The head commit being executed. */
   sha: z6.string()
 });
@@ -1785,25 +1799,51 @@ async function acquireLock(port, o) {
   const ref = LOCK_REF_PREFIX + String(o.number);
   const fullRef = `refs/${ref}`;
   let tree;
-  const lockCommit = async (parents) => {
+  const lockCommit = async (parents, taken) => {
     tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url, attempt } = o.holder;
-    const holder = { kind, id, url, attempt, at: now2().toISOString(), sha: o.headSha };
+    const { kind, id, url, attempt, heartbeatMs } = o.holder;
+    const at = now2().toISOString();
+    const holder = {
+      kind,
+      id,
+      url,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
     const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
     const { sha } = await port.createCommit({ message, tree, parents });
     return { sha, holder };
   };
-  const held = (mine) => ({
-    acquired: true,
-    lock: {
-      ref: fullRef,
-      sha: mine.sha,
-      holder: mine.holder,
-      release: async () => {
-        if ((await port.getRef(ref))?.sha === mine.sha) await port.deleteRef(ref);
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
       }
-    }
-  });
+    };
+  };
   let create = true;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let attempted;
@@ -1835,7 +1875,13 @@ function describeHolder(holder, now2) {
   const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
   if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
 }
 async function headTree(port, headSha, number) {
   const head = await port.getCommit(headSha);
@@ -1866,6 +1912,8 @@ function parseJson(text) {
 }
 async function isStale(port, holder, maxAgeMs, now2) {
   if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
   if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
   let run2;
   try {
@@ -3967,7 +4015,7 @@ async function executeApproved(env, view, stored, trigger, by) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    () => runLocked(env, view, stored, trigger, runner)
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
   );
 }
 async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
@@ -3978,13 +4026,39 @@ async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
     maxAgeMs
   });
   if (!lock.acquired) return refused(describeHolder(lock.holder, now(env)));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
   try {
-    return await body();
+    return await body(lost.signal);
   } finally {
+    await heartbeat?.stop();
     await lock.lock.release();
   }
 }
-async function runLocked(env, view, prior, trigger, runner) {
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
   const { port } = env;
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
@@ -4032,7 +4106,7 @@ async function runLocked(env, view, prior, trigger, runner) {
     };
   }
   const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner);
+  const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
   let report;
   try {
@@ -4053,7 +4127,10 @@ async function runLocked(env, view, prior, trigger, runner) {
       guard: watch.guard,
       onCheckpoint: async () => "pause",
       onFailure: async () => "stop",
-      onEvent: (event) => publishEvent(env, view, checks, stepRuns, event)
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
     });
   } catch (err) {
     watch.stop();
@@ -4070,6 +4147,10 @@ async function runLocked(env, view, prior, trigger, runner) {
     return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
   }
   watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
   stored = { ...stored, ...afterExecution(report, now(env)) };
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
@@ -4303,10 +4384,16 @@ function lockMaxAgeMs(plan) {
 function now(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner) {
+function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = now(env).toISOString();
   let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
+  };
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
   let lookedAt = Date.now();
   const check = async () => {
     lookedAt = Date.now();
@@ -4359,7 +4446,10 @@ function watchWhileRunning(env, view, runner) {
     // Before every step: the same checks, unless the last look is younger than the poll interval,
     // so short steps do not cost two reads each and a push or a close still stops the next step.
     guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check()),
-    stop: () => clearInterval(timer)
+    stop: () => {
+      clearInterval(timer);
+      lost.removeEventListener("abort", onLost);
+    }
   };
 }
 async function cancelPlan(env, view, stored, by) {
@@ -4436,10 +4526,10 @@ async function rollbackPlan(env, view, stored, by) {
       );
       return result(view, "Refused /rollback: another execution holds the lock.");
     },
-    () => runRollback(env, view, stored, by, runner, toUndo)
+    (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
-async function runRollback(env, view, stored, by, runner, toUndo) {
+async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number = view.pr.number;
   const sha = view.pr.headSha;
@@ -4474,7 +4564,8 @@ async function runRollback(env, view, stored, by, runner, toUndo) {
         PROCEED_SHA: sha
       },
       ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
-      secrets: runner.secrets
+      secrets: runner.secrets,
+      signal: lost
     });
     const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
     failed ||= !ok;
@@ -5537,7 +5628,11 @@ function inlineRunner(config, where, installationToken2, log) {
         });
         return checkout.ok ? { ok: true, dir: checkout.dir } : checkout;
       },
-      holder: { kind: "app", id: config.instanceId },
+      holder: {
+        kind: "app",
+        id: config.instanceId,
+        heartbeatMs: config.lockHeartbeatMs ?? DEFAULT_LOCK_HEARTBEAT_MS
+      },
       env: config.stepEnv,
       secrets,
       pollMs: config.pollMs

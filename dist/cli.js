@@ -31613,6 +31613,7 @@ function discoverPlan(files, globs) {
 // src/github/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
 var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
 var holderIdentitySchema = external_exports.object({
   kind: external_exports.enum(["workflow-run", "app"]),
@@ -31620,11 +31621,15 @@ var holderIdentitySchema = external_exports.object({
   id: external_exports.string().min(1),
   url: external_exports.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: external_exports.number().int().positive().optional()
+  attempt: external_exports.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: external_exports.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
   at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
   /** The head commit being executed. */
   sha: external_exports.string()
 });
@@ -31638,25 +31643,51 @@ async function acquireLock(port, o) {
   const ref = LOCK_REF_PREFIX + String(o.number);
   const fullRef2 = `refs/${ref}`;
   let tree;
-  const lockCommit = async (parents) => {
+  const lockCommit = async (parents, taken) => {
     tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url: url2, attempt } = o.holder;
-    const holder = { kind, id, url: url2, attempt, at: now2().toISOString(), sha: o.headSha };
+    const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
+    const at = now2().toISOString();
+    const holder = {
+      kind,
+      id,
+      url: url2,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
     const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
     const { sha } = await port.createCommit({ message, tree, parents });
     return { sha, holder };
   };
-  const held = (mine) => ({
-    acquired: true,
-    lock: {
-      ref: fullRef2,
-      sha: mine.sha,
-      holder: mine.holder,
-      release: async () => {
-        if ((await port.getRef(ref))?.sha === mine.sha) await port.deleteRef(ref);
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef2,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
       }
-    }
-  });
+    };
+  };
   let create = true;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let attempted;
@@ -31688,7 +31719,13 @@ function describeHolder(holder, now2) {
   const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
   if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
 }
 async function headTree(port, headSha, number4) {
   const head = await port.getCommit(headSha);
@@ -31719,6 +31756,8 @@ function parseJson(text) {
 }
 async function isStale(port, holder, maxAgeMs, now2) {
   if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
   if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
   let run2;
   try {
@@ -33050,7 +33089,7 @@ async function executeApproved(env, view, stored, trigger, by) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    () => runLocked(env, view, stored, trigger, runner)
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
   );
 }
 async function withPlanLock(env, view, holder, maxAgeMs, refused2, body) {
@@ -33061,13 +33100,39 @@ async function withPlanLock(env, view, holder, maxAgeMs, refused2, body) {
     maxAgeMs
   });
   if (!lock.acquired) return refused2(describeHolder(lock.holder, now(env)));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
   try {
-    return await body();
+    return await body(lost.signal);
   } finally {
+    await heartbeat?.stop();
     await lock.lock.release();
   }
 }
-async function runLocked(env, view, prior, trigger, runner) {
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
   const { port } = env;
   const { plan, hash: hash2, path } = view.plan;
   const number4 = view.pr.number;
@@ -33115,7 +33180,7 @@ async function runLocked(env, view, prior, trigger, runner) {
     };
   }
   const source = await readFile2(join2(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner);
+  const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
   let report2;
   try {
@@ -33136,7 +33201,10 @@ async function runLocked(env, view, prior, trigger, runner) {
       guard: watch.guard,
       onCheckpoint: async () => "pause",
       onFailure: async () => "stop",
-      onEvent: (event) => publishEvent(env, view, checks, stepRuns, event)
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
     });
   } catch (err) {
     watch.stop();
@@ -33153,6 +33221,10 @@ async function runLocked(env, view, prior, trigger, runner) {
     return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
   }
   watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
   stored = { ...stored, ...afterExecution(report2, now(env)) };
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report2);
@@ -33386,10 +33458,16 @@ function lockMaxAgeMs(plan) {
 function now(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner) {
+function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = now(env).toISOString();
   let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
+  };
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
   let lookedAt = Date.now();
   const check2 = async () => {
     lookedAt = Date.now();
@@ -33442,7 +33520,10 @@ function watchWhileRunning(env, view, runner) {
     // Before every step: the same checks, unless the last look is younger than the poll interval,
     // so short steps do not cost two reads each and a push or a close still stops the next step.
     guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2()),
-    stop: () => clearInterval(timer)
+    stop: () => {
+      clearInterval(timer);
+      lost.removeEventListener("abort", onLost);
+    }
   };
 }
 async function cancelPlan(env, view, stored, by) {
@@ -33519,10 +33600,10 @@ async function rollbackPlan(env, view, stored, by) {
       );
       return result(view, "Refused /rollback: another execution holds the lock.");
     },
-    () => runRollback(env, view, stored, by, runner, toUndo)
+    (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
-async function runRollback(env, view, stored, by, runner, toUndo) {
+async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number4 = view.pr.number;
   const sha = view.pr.headSha;
@@ -33557,7 +33638,8 @@ async function runRollback(env, view, stored, by, runner, toUndo) {
         PROCEED_SHA: sha
       },
       ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
-      secrets: runner.secrets
+      secrets: runner.secrets,
+      signal: lost
     });
     const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
     failed ||= !ok;

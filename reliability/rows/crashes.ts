@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
-import { APP, APP_BOT, startReplica, type Replica } from '../support/app-replica.js';
+import { MISSED_BEATS } from '../../src/github/lock.js';
+import { APP, APP_BOT, startReplica, type AppProcessInput, type Replica } from '../support/app-replica.js';
 import { tracedPlan } from '../support/plans.js';
 import { killGroup, sleep, until } from '../support/processes.js';
 
@@ -34,44 +35,59 @@ interface Runner {
   exit: Promise<unknown>;
 }
 
-async function proceedBy(door: Door, s: ActionScene, open = false): Promise<Runner> {
+/** The app replicas' heartbeat: a killed replica's lock is free after `MISSED_BEATS` of them. */
+const HEARTBEAT_MS = 200;
+
+function appReplica(s: ActionScene, deliveries: AppProcessInput['deliveries']): Replica {
+  return startReplica({
+    apiUrl: s.fake.url,
+    gitUrl: s.remote.serverUrl,
+    stepEnv: { RUN_LOG: s.tracePath },
+    deliveries,
+    sequential: true,
+    lockHeartbeatMs: HEARTBEAT_MS,
+  });
+}
+
+/** The plan rendered by a replica of the app, as when the pull request opened. */
+async function renderByApp(s: ActionScene): Promise<void> {
+  const replica = appReplica(s, [
+    {
+      id: randomUUID(),
+      name: 'pull_request',
+      payload: pullRequestEvent('opened', {
+        number: s.number,
+        user: s.author,
+        headSha: s.head,
+        baseSha: s.remote.baseSha,
+      }),
+    },
+  ]);
+  await replica.ready;
+  replica.go();
+  const errors = await replica.done;
+  if (errors.length) throw new Error(`the app could not render the plan: ${errors.join('; ')}`);
+}
+
+async function proceedBy(door: Door, s: ActionScene): Promise<Runner> {
   if (door === 'Action') {
     const run = s.startComment('bob', '/proceed');
     return { pid: run.pid, kill: () => run.child.kill('SIGKILL'), exit: run.exit };
   }
   const c = s.fake.addComment(s.number, { user: 'bob', body: '/proceed' });
-  const replica: Replica = startReplica({
-    apiUrl: s.fake.url,
-    gitUrl: s.remote.serverUrl,
-    stepEnv: { RUN_LOG: s.tracePath },
-    deliveries: [
-      ...(open
-        ? [
-            {
-              id: randomUUID(),
-              name: 'pull_request',
-              payload: pullRequestEvent('opened', {
-                number: s.number,
-                user: s.author,
-                headSha: s.head,
-                baseSha: s.remote.baseSha,
-              }),
-            },
-          ]
-        : []),
-      {
-        id: randomUUID(),
-        name: 'issue_comment',
-        payload: issueCommentEvent('created', {
-          number: s.number,
-          user: 'bob',
-          body: '/proceed',
-          commentId: c.id,
-          prAuthor: s.author,
-        }),
-      },
-    ],
-  });
+  const replica = appReplica(s, [
+    {
+      id: randomUUID(),
+      name: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: s.number,
+        user: 'bob',
+        body: '/proceed',
+        commentId: c.id,
+        prAuthor: s.author,
+      }),
+    },
+  ]);
   await replica.ready;
   replica.go();
   return { pid: replica.child.pid!, kill: () => replica.child.kill('SIGKILL'), exit: replica.done };
@@ -86,7 +102,8 @@ async function crashIn(door: Door, target: string, delayMs: number): Promise<Out
   try {
     // The plan is rendered first, as on any pull request: a command about a plan the bot never showed is refused.
     if (door === 'Action') await s.pullRequest('opened');
-    const run = await proceedBy(door, s, true);
+    else await renderByApp(s);
+    const run = await proceedBy(door, s);
     await until(() => s.trace().some((e) => e.id === target), 30_000, `${target} to start`);
     await sleep(delayMs);
     // The machine goes: the runner and whatever step is running.
@@ -96,6 +113,10 @@ async function crashIn(door: Door, target: string, delayMs: number): Promise<Out
     const killedAt = s.trace().length;
     const succeeded = STEPS.filter((id) => s.checks(`proceed/${id}`).some((c) => c.conclusion === 'success'));
     const problems: string[] = [];
+    // A killed replica sends no more heartbeats; its lock is free once MISSED_BEATS are missed (a
+    // /proceed before then is refused, naming when it was last seen). The Action's is free at once:
+    // GitHub shows its workflow run completed.
+    if (door === 'app') await sleep(MISSED_BEATS * HEARTBEAT_MS + 100);
     // Someone allowed says /proceed again: to a fresh Action run, or to another replica of the app.
     const resume = await proceedBy(door, s);
     await resume.exit;
@@ -135,8 +156,9 @@ export const crashes: Row = {
     `to ${STEP_MS + 200} ms later (inside the step, or in the API calls after it); its workflow run is then completed, as GitHub ` +
     "would show it, and `/proceed` is commented again. Measured from the steps' own trace: whether any step whose check run showed " +
     'success at the kill started again, and whether every step ended in success with the plan verified after that one `/proceed`. ' +
-    'The same for the app: a replica of the Probot app (its own process, inline executor, the same bot) is killed with its step at ' +
-    'a random moment in a step, and `/proceed` is given to a fresh replica.',
+    'The same for the app: a replica of the Probot app (its own process, inline executor, the same bot, a lock heartbeat every ' +
+    `${HEARTBEAT_MS} ms) is killed with its step at a random moment in a step; once its lock has missed ${MISSED_BEATS} heartbeats, ` +
+    '`/proceed` is given to a fresh replica.',
   async run(ctx: RowContext): Promise<RowResult> {
     const random = seededRandom(ctx.seed);
     const points = ctx.short ? 1 : 3;

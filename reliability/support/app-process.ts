@@ -1,7 +1,8 @@
 /**
  * One replica of the Probot app in a process of its own (run with tsx by races.ts): the real app
  * (`createApp`, Probot's Octokit with the app's throttling and retry) against the fake GitHub, with
- * the `inline` executor. It receives the deliveries it is given all at once when told "go" on stdin,
+ * the `inline` executor. It receives the deliveries it is given all at once (or one after another)
+ * when told "go" on stdin,
  * as a replica behind a load balancer would receive webhooks, and prints how each one ended.
  */
 import { createInterface } from 'node:readline';
@@ -31,6 +32,7 @@ await probot.load(
     pollMs: 100,
     stepEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...input.stepEnv },
     instanceId: instanceId(),
+    ...(input.lockHeartbeatMs ? { lockHeartbeatMs: input.lockHeartbeatMs } : {}),
   }),
   { cwd: process.cwd(), addHandler: () => undefined },
 );
@@ -38,9 +40,12 @@ process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (line.trim() !== 'go') continue;
-  const settled = await Promise.allSettled(
-    input.deliveries.map((d) => probot.receive(d as Parameters<Probot['receive']>[0])),
-  );
+  const receive = (d: AppProcessInput['deliveries'][number]) =>
+    probot.receive(d as Parameters<Probot['receive']>[0]);
+  const settled: PromiseSettledResult<unknown>[] = [];
+  if (input.sequential) {
+    for (const d of input.deliveries) settled.push(...(await Promise.allSettled([receive(d)])));
+  } else settled.push(...(await Promise.allSettled(input.deliveries.map(receive))));
   const errors = settled.flatMap((s) =>
     s.status === 'rejected' ? [String((s.reason as Error).message ?? s.reason)] : [],
   );

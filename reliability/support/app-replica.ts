@@ -19,6 +19,10 @@ export interface AppProcessInput {
   gitUrl: string;
   stepEnv: Record<string, string>;
   deliveries: { id: string; name: string; payload: unknown }[];
+  /** One delivery after another (default: all at once, as simultaneous webhooks). */
+  sequential?: boolean;
+  /** How often an executing replica renews its lock (the app's PROCEED_LOCK_HEARTBEAT_MS). */
+  lockHeartbeatMs?: number;
 }
 
 export interface Replica {

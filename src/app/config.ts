@@ -24,7 +24,15 @@ export interface AppConfig {
   stepEnv: NodeJS.ProcessEnv;
   /** This process, as the lock names it while it executes. */
   instanceId: string;
+  /**
+   * While it executes, the instance renews the pull request's lock this often; another replica takes
+   * the lock over from an instance silent for `MISSED_BEATS` intervals (it crashed). Default 30 s.
+   */
+  lockHeartbeatMs?: number;
 }
+
+/** How often an executing app instance renews its lock, unless PROCEED_LOCK_HEARTBEAT_MS says otherwise. */
+export const DEFAULT_LOCK_HEARTBEAT_MS = 30_000;
 
 /** The app's own credentials and settings: never handed to the steps of a plan. */
 const APP_VARIABLES =
@@ -33,7 +41,10 @@ const APP_VARIABLES =
 /** Thrown for a setting the operator has to fix; the message says which and how. */
 export class ConfigError extends Error {}
 
-/** Reads PROCEED_EXECUTOR, PROCEED_WORKFLOW, PROCEED_GIT_URL, PROCEED_PLAN_FILES, PROCEED_POLICY_FILE, PROCEED_POLL_INTERVAL_MS. */
+/**
+ * Reads PROCEED_EXECUTOR, PROCEED_WORKFLOW, PROCEED_GIT_URL, PROCEED_PLAN_FILES, PROCEED_POLICY_FILE,
+ * PROCEED_POLL_INTERVAL_MS, PROCEED_LOCK_HEARTBEAT_MS.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv): AppConfig {
   const executor = (env.PROCEED_EXECUTOR ?? '').trim() || 'inline';
   if (!(EXECUTORS as readonly string[]).includes(executor)) {
@@ -56,6 +67,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): AppConfig {
       `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`,
     );
   }
+  const heartbeat = (env.PROCEED_LOCK_HEARTBEAT_MS ?? '').trim();
+  const lockHeartbeatMs = heartbeat === '' ? DEFAULT_LOCK_HEARTBEAT_MS : Number(heartbeat);
+  if (!Number.isInteger(lockHeartbeatMs) || lockHeartbeatMs < 50) {
+    throw new ConfigError(
+      `PROCEED_LOCK_HEARTBEAT_MS is "${heartbeat}": give a whole number of milliseconds, at least 50 ` +
+        `(default ${DEFAULT_LOCK_HEARTBEAT_MS}: an executing instance renews its lock every 30 s).`,
+    );
+  }
   return {
     executor: executor as Executor,
     workflow,
@@ -65,6 +84,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): AppConfig {
     pollMs: pollIntervalFromEnv(env),
     stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
     instanceId: instanceId(),
+    lockHeartbeatMs,
   };
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { secretsInEnvironment } from '../execute/secrets.js';
 import { checkoutApproved } from '../action/checkout.js';
 import type { PlanRunner } from '../gate/view.js';
-import type { AppConfig } from './config.js';
+import { DEFAULT_LOCK_HEARTBEAT_MS, type AppConfig } from './config.js';
 
 export interface InlineRunner {
   runner: PlanRunner;
@@ -55,7 +55,11 @@ export function inlineRunner(
         });
         return checkout.ok ? { ok: true, dir: checkout.dir } : checkout;
       },
-      holder: { kind: 'app', id: config.instanceId },
+      holder: {
+        kind: 'app',
+        id: config.instanceId,
+        heartbeatMs: config.lockHeartbeatMs ?? DEFAULT_LOCK_HEARTBEAT_MS,
+      },
       env: config.stepEnv,
       secrets,
       pollMs: config.pollMs,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { executePlan, PlanChangedError, type ExecutionReport } from '../execute/executor.js';
 import type { ExecEvent, StepResult } from '../execute/events.js';
 import { runCommand } from '../execute/process.js';
-import { acquireLock, describeHolder, type HolderIdentity } from '../github/lock.js';
+import { acquireLock, describeHolder, type HeldLock, type HolderIdentity } from '../github/lock.js';
 import type { CheckConclusion, CheckRunInfo } from '../github/port.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { Plan, Step } from '../plan/schema.js';
@@ -68,18 +68,22 @@ export async function executeApproved(
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    () => runLocked(env, view, stored, trigger, runner),
+    (lost) => runLocked(env, view, stored, trigger, runner, lost),
   );
 }
 
-/** Runs `body` holding the pull request's lock; when someone else holds it, `refused` answers instead (given who). */
+/**
+ * Runs `body` holding the pull request's lock; when someone else holds it, `refused` answers instead
+ * (given who). A holder that promised heartbeats (an app instance) beats while `body` runs; `body`'s
+ * signal aborts if the lock is nevertheless taken over, so what it runs stops.
+ */
 export async function withPlanLock(
   env: GateEnv,
   view: View,
   holder: HolderIdentity,
   maxAgeMs: number,
   refused: (holder: string) => Promise<GateResult>,
-  body: () => Promise<GateResult>,
+  body: (lost: AbortSignal) => Promise<GateResult>,
 ): Promise<GateResult> {
   const lock = await acquireLock(env.port, {
     number: view.pr.number,
@@ -88,11 +92,39 @@ export async function withPlanLock(
     maxAgeMs,
   });
   if (!lock.acquired) return refused(describeHolder(lock.holder, now(env)));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : undefined;
   try {
-    return await body();
+    return await body(lost.signal);
   } finally {
+    await heartbeat?.stop();
     await lock.lock.release();
   }
+}
+
+/** Beats every `intervalMs` until stopped; a lost lock aborts `lost`. A failed beat is retried at the next one. */
+function startHeartbeat(env: GateEnv, lock: HeldLock, intervalMs: number, lost: AbortController) {
+  let beating: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if ((await lock.beat()) === 'lost') {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${(err as Error).message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    },
+  };
 }
 
 async function runLocked(
@@ -101,6 +133,7 @@ async function runLocked(
   prior: StoredState,
   trigger: Trigger,
   runner: PlanRunner,
+  lost: AbortSignal,
 ): Promise<GateResult> {
   const { port } = env;
   const { plan, hash, path } = view.plan;
@@ -156,7 +189,7 @@ async function runLocked(
   }
   const source = await readFile(join(workspace.dir, path), 'utf8').catch(() => '');
 
-  const watch = watchWhileRunning(env, view, runner);
+  const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = new Map<string, number>();
   let report: ExecutionReport;
   try {
@@ -177,7 +210,10 @@ async function runLocked(
       guard: watch.guard,
       onCheckpoint: async () => 'pause',
       onFailure: async () => 'stop',
-      onEvent: (event) => publishEvent(env, view, checks, stepRuns, event),
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      },
     });
   } catch (err) {
     watch.stop();
@@ -194,6 +230,10 @@ async function runLocked(
     return result(view, 'Refused: the checked-out plan differs from the approved one.', stored);
   }
   watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
 
   stored = { ...stored, ...afterExecution(report, now(env)) };
   const fresh = await port.listCheckRuns(sha);
@@ -491,10 +531,17 @@ function now(env: GateEnv): Date {
  * allowed stops the running step's process group. (A `/cancel` workflow run may be queued behind this
  * one by the workflow's concurrency group, so the running execution looks for it itself.)
  */
-function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
+function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner, lost: AbortSignal) {
   const controller = new AbortController();
   const since = now(env).toISOString();
   let stopReason: string | undefined;
+  // Taken over by someone who found our heartbeats missing: they run the plan now, we stop.
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
+  };
+  if (lost.aborted) onLost();
+  else lost.addEventListener('abort', onLost, { once: true });
   // The view was read just before the run started: that counts as the first look.
   let lookedAt = Date.now();
   const check = async (): Promise<string | undefined> => {
@@ -553,7 +600,10 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner) {
     // Before every step: the same checks, unless the last look is younger than the poll interval,
     // so short steps do not cost two reads each and a push or a close still stops the next step.
     guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? undefined : await check()),
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      lost.removeEventListener('abort', onLost);
+    },
   };
 }
 
@@ -650,7 +700,7 @@ export async function rollbackPlan(
       );
       return result(view, 'Refused /rollback: another execution holds the lock.');
     },
-    () => runRollback(env, view, stored, by, runner, toUndo),
+    (lost) => runRollback(env, view, stored, by, runner, toUndo, lost),
   );
 }
 
@@ -661,6 +711,7 @@ async function runRollback(
   by: string,
   runner: PlanRunner,
   toUndo: Step[],
+  lost: AbortSignal,
 ): Promise<GateResult> {
   const { port } = env;
   const number = view.pr.number;
@@ -697,6 +748,7 @@ async function runRollback(
       },
       ...(step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {}),
       secrets: runner.secrets,
+      signal: lost,
     });
     const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
     failed ||= !ok;

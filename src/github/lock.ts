@@ -7,6 +7,11 @@
  * compare-and-swap: a new lock commit whose parent is the stale one, moved onto the ref without
  * force. GitHub accepts that only as a fast-forward of the ref's current value, so of two
  * processes recovering the same stale lock exactly one wins.
+ *
+ * An app instance has no workflow run GitHub could vouch for, so it promises a heartbeat instead
+ * (`heartbeatMs` in its holder): while it holds the lock it moves the ref on to a fresh lock commit
+ * every `heartbeatMs` (`HeldLock.beat`, the same compare-and-swap), and a holder whose last beat is
+ * older than `MISSED_BEATS` intervals has died with its machine and is stale.
  */
 import { z } from 'zod';
 import { formatDuration } from '../plan/duration.js';
@@ -17,6 +22,8 @@ export const LOCK_REF_PREFIX = 'proceed/locks/pr-';
 
 /** Takeovers and re-reads before giving up, when the lock changes hands under us every time. */
 const MAX_ROUNDS = 5;
+/** A holder that promised a heartbeat is stale once this many intervals pass without one. */
+export const MISSED_BEATS = 4;
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
 
@@ -27,11 +34,15 @@ const holderIdentitySchema = z.object({
   url: z.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
   attempt: z.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: z.number().int().positive().optional(),
 });
 
 const lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
   at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
   /** The head commit being executed. */
   sha: z.string(),
 });
@@ -53,14 +64,28 @@ export type HolderIdentity = z.infer<typeof holderIdentitySchema>;
  */
 export type LockHolder =
   | z.infer<typeof lockHolderSchema>
-  | { kind: 'unknown'; id: string; url?: undefined; attempt?: undefined; at: string; sha: string };
+  | {
+      kind: 'unknown';
+      id: string;
+      url?: undefined;
+      attempt?: undefined;
+      heartbeatMs?: undefined;
+      beat?: undefined;
+      at: string;
+      sha: string;
+    };
 
 export interface HeldLock {
   /** The full ref name, `refs/proceed/locks/pr-N`. */
   ref: string;
-  /** Our lock commit. */
-  sha: string;
+  /** Our lock commit: the newest, after heartbeats. */
+  readonly sha: string;
   holder: LockHolder;
+  /**
+   * Moves the lock on to a fresh lock commit saying "still here" (compare-and-swap). `lost` when
+   * someone took it over meanwhile, having found us stale: whatever we run must stop.
+   */
+  beat(): Promise<'kept' | 'lost'>;
   /** Deletes the ref if it still points at our lock commit; a lock taken over meanwhile is left alone. */
   release(): Promise<void>;
 }
@@ -84,27 +109,57 @@ export async function acquireLock(port: GitHubPort, o: AcquireOptions): Promise<
   const ref = LOCK_REF_PREFIX + String(o.number);
   const fullRef = `refs/${ref}`;
   let tree: string | undefined;
-  const lockCommit = async (parents: string[]) => {
+  const lockCommit = async (parents: string[], taken?: LockHolder) => {
     tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url, attempt } = o.holder;
-    const holder: LockHolder = { kind, id, url, attempt, at: now().toISOString(), sha: o.headSha };
+    const { kind, id, url, attempt, heartbeatMs } = o.holder;
+    const at = now().toISOString();
+    const holder: LockHolder = {
+      kind,
+      id,
+      url,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : undefined,
+      sha: o.headSha,
+    };
     const message = JSON.stringify({ 'proceed-lock': 1, pr: o.number, holder });
     const { sha } = await port.createCommit({ message, tree, parents });
     return { sha, holder };
   };
-  const held = (mine: { sha: string; holder: LockHolder }): Acquired => ({
-    acquired: true,
-    lock: {
-      ref: fullRef,
-      sha: mine.sha,
-      holder: mine.holder,
-      release: async () => {
-        // Not atomic: a takeover between these two calls would be deleted. Only a holder past
-        // maxAgeMs can be taken over, so that needs an overdue holder releasing at that instant.
-        if ((await port.getRef(ref))?.sha === mine.sha) await port.deleteRef(ref);
+  const held = (mine: { sha: string; holder: LockHolder }): Acquired => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return 'lost';
+          const next = await lockCommit([current], mine.holder);
+          // A retried update whose first try did reach GitHub answers "not a fast-forward" about our own move.
+          if (
+            (await port.updateRef(ref, next.sha, false)) === 'updated' ||
+            (await port.getRef(ref))?.sha === next.sha
+          ) {
+            current = next.sha;
+            return 'kept';
+          }
+          lost = true;
+          return 'lost';
+        },
+        release: async () => {
+          // Not atomic: a takeover between these two calls would be deleted. Only a holder past
+          // maxAgeMs or its heartbeats can be taken over, so that needs an overdue holder releasing at that instant.
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        },
       },
-    },
-  });
+    };
+  };
 
   let create = true;
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -153,7 +208,15 @@ export function describeHolder(holder: LockHolder, now: Date): string {
     holder.kind === 'workflow-run'
       ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ''}`
       : `app instance ${holder.id}`;
-  return `${who}${holder.url ? ` (${holder.url})` : ''}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ''}`;
+  let alive = '';
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive =
+      `; last seen ${seen < 1000 ? 'just now' : `${formatDuration(Math.floor(seen / 1000) * 1000)} ago`}, ` +
+      `and counted as ended once not seen for ${formatDuration(Math.max(1000, Math.ceil(limit / 1000) * 1000))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ''}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ''}${alive}`;
 }
 
 async function headTree(port: GitHubPort, headSha: string, number: number): Promise<string> {
@@ -196,6 +259,11 @@ function parseJson(text: string): unknown {
 /** Whether the holder has certainly ended (or overstayed); when GitHub cannot tell us, it has not. */
 async function isStale(port: GitHubPort, holder: LockHolder, maxAgeMs: number, now: Date): Promise<boolean> {
   if (now.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (
+    holder.heartbeatMs &&
+    now.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs
+  )
+    return true;
   if (holder.kind !== 'workflow-run' || !/^\d+$/.test(holder.id)) return false;
   let run;
   try {

@@ -6,7 +6,10 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getOctokit } from '@actions/github';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquireLock } from '../../src/github/lock.js';
+import { OctokitPort } from '../../src/github/octokit.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { issueCommentEvent, pullRequestReviewEvent } from '../support/payloads.js';
 import { APP, BOT, PLAN_PATH, deliver, plan, scene, until, type Scene } from './harness.js';
@@ -335,5 +338,83 @@ describe('redeliveries and replicas', () => {
     await s.comment('bob', '/proceed');
     expect(s.state()?.state).toBe('failed');
     expect(workspacesLeft()).toEqual([]);
+  });
+});
+
+describe('a replica that dies or freezes while it holds the lock', () => {
+  const github = useFakeGitHub({ app: APP });
+  const port = () =>
+    new OctokitPort(getOctokit('test-token', { baseUrl: github().url }), 'octo-org', 'widgets');
+
+  it('renews the lock while it executes: the ref moves on to a new lock commit every heartbeat', async () => {
+    const s = await start(github(), { config: { lockHeartbeatMs: 100 } });
+    writeFileSync(s.files.HOLD, '');
+    await s.open();
+    const running = s.comment('bob', '/proceed');
+    await until(() => s.newest('proceed/three')?.status === 'in_progress');
+    const lockRef = () => s.fake.refs().find((r) => r.ref === 'refs/proceed/locks/pr-7')?.sha;
+    const first = lockRef();
+    await until(() => lockRef() !== undefined && lockRef() !== first);
+    rmSync(s.files.HOLD);
+    await running;
+    expect(s.state()?.state).toBe('verified');
+    expect(lockRef()).toBeUndefined();
+  });
+
+  it('refuses /proceed while a silent holder may still live, naming when it was last seen; takes over once four beats are missed', async () => {
+    const s = await start(github());
+    await s.open();
+    // An instance took the lock and died at once: it promised a beat every 100 ms and sent none.
+    const dead = await acquireLock(port(), {
+      number: 7,
+      headSha: s.head,
+      holder: { kind: 'app', id: 'dead-instance', heartbeatMs: 100 },
+      maxAgeMs: 3_600_000,
+    });
+    expect(dead.acquired).toBe(true);
+    await s.comment('bob', '/proceed');
+    expect(s.log()).toEqual([]);
+    expect(s.botComments().at(-1)).toMatch(
+      /app instance dead-instance, taken just now for \w{7}; last seen just now, and counted as ended once not seen for 1s/,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    await s.comment('bob', '/proceed');
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    expect(s.state()?.state).toBe('verified');
+    expect(s.fake.refs().filter((r) => r.ref.includes('locks'))).toEqual([]);
+  });
+
+  it('stops its step and posts nothing more when it finds its lock taken over (it was frozen too long)', async () => {
+    const s = await start(github(), { config: { lockHeartbeatMs: 100 } });
+    writeFileSync(s.files.HOLD, '');
+    await s.open();
+    const running = s.comment('bob', '/proceed');
+    await until(() => s.newest('proceed/three')?.status === 'in_progress');
+    const posted = s.fake.requests.filter((r) => r.method !== 'GET').length;
+    // Another replica, whose clock says this one has been silent for an hour, takes the lock over.
+    const takeover = await acquireLock(port(), {
+      number: 7,
+      headSha: s.head,
+      holder: { kind: 'app', id: 'other-instance', heartbeatMs: 100 },
+      maxAgeMs: 3_600_000,
+      now: () => new Date(Date.now() + 3_600_000),
+    });
+    expect(takeover.acquired).toBe(true);
+    // The held step waits on $HOLD forever: the handler ends only because its process group was stopped.
+    await running;
+    expect(s.log()).not.toContain('verify');
+    expect(s.newest('proceed/three')!.status).toBe('in_progress');
+    expect(s.state()?.state).toBe('executing');
+    // Its own heartbeat found the loss (one commit, one refused update); nothing was posted after.
+    const writes = s.fake.requests.filter((r) => r.method !== 'GET');
+    expect(
+      writes
+        .slice(posted)
+        .map((r) => r.operationId)
+        .filter((op) => op !== 'git/create-commit' && op !== 'git/update-ref' && op !== 'git/create-ref'),
+    ).toEqual([]);
+    expect(s.fake.refs().find((r) => r.ref === 'refs/proceed/locks/pr-7')?.sha).toBe(
+      takeover.acquired ? takeover.lock.sha : '',
+    );
   });
 });

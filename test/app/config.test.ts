@@ -11,6 +11,7 @@ describe('the app configuration from the environment', () => {
       planGlobs: ['**/*.plan.yml', '**/*.plan.yaml'],
       policyPath: '.github/proceed.yml',
       pollMs: 10_000,
+      lockHeartbeatMs: 30_000,
     });
     expect(config.instanceId).toMatch(/-\d+-[0-9a-f]{6}$/);
   });
@@ -20,6 +21,11 @@ describe('the app configuration from the environment', () => {
     expect(configFromEnv({ GHE_HOST: 'git.example.com', PROCEED_GIT_URL: 'file:///srv/git' }).gitUrl).toBe(
       'file:///srv/git',
     );
+  });
+
+  it('renews the lock as often as PROCEED_LOCK_HEARTBEAT_MS says', () => {
+    expect(configFromEnv({ PROCEED_LOCK_HEARTBEAT_MS: '5000' }).lockHeartbeatMs).toBe(5_000);
+    expect(configFromEnv({ PROCEED_LOCK_HEARTBEAT_MS: ' ' }).lockHeartbeatMs).toBe(30_000);
   });
 
   it('hands steps the environment without the app’s credentials', () => {
@@ -41,6 +47,11 @@ describe('the app configuration from the environment', () => {
       /PROCEED_WORKFLOW is "..\/evil.yml": give the workflow's file name/,
     ],
     [{ PROCEED_GIT_URL: 'github.com' }, /PROCEED_GIT_URL is "github.com", which is not a URL/],
+    [
+      { PROCEED_LOCK_HEARTBEAT_MS: '30s' },
+      /PROCEED_LOCK_HEARTBEAT_MS is "30s": give a whole number of milliseconds/,
+    ],
+    [{ PROCEED_LOCK_HEARTBEAT_MS: '10' }, /PROCEED_LOCK_HEARTBEAT_MS is "10": .* at least 50/],
   ])('refuses %o with a message naming the setting', (env, message) => {
     expect(() => configFromEnv(env)).toThrow(ConfigError);
     expect(() => configFromEnv(env)).toThrow(message);

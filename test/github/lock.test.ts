@@ -304,6 +304,97 @@ describe('forceReleaseLock', () => {
   });
 });
 
+describe('heartbeats (app instances)', () => {
+  const BEATING: HolderIdentity = { kind: 'app', id: 'replica-a', heartbeatMs: 30_000 };
+
+  function clock(start: Date) {
+    let t = start.getTime();
+    return { now: () => new Date(t), set: (d: Date) => (t = d.getTime()) };
+  }
+
+  it('moves the ref on to a child lock commit that keeps when it was taken and says when it beat', async () => {
+    seed();
+    const c = clock(T0);
+    const lock = held(
+      await acquireLock(port(), { number: 7, headSha: HEAD, holder: BEATING, maxAgeMs: HOUR, now: c.now }),
+    );
+    const first = lock.sha;
+    c.set(minutes(1));
+    expect(await lock.beat()).toBe('kept');
+    expect(lock.sha).not.toBe(first);
+    expect(lockSha()).toBe(lock.sha);
+    const commit = await rawCommit(lock.sha);
+    expect(commit.parents.map((p) => p.sha)).toEqual([first]);
+    expect(JSON.parse(commit.message)).toMatchObject({
+      holder: { id: 'replica-a', heartbeatMs: 30_000, at: T0.toISOString(), beat: minutes(1).toISOString() },
+    });
+    await lock.release();
+    expect(lockSha()).toBeUndefined();
+  });
+
+  it('is not stale while it beats, and stale once four beats are missed', async () => {
+    seed();
+    const c = clock(T0);
+    const lock = held(
+      await acquireLock(port(), { number: 7, headSha: HEAD, holder: BEATING, maxAgeMs: HOUR, now: c.now }),
+    );
+    c.set(minutes(10));
+    await lock.beat();
+    // Ten minutes after it was taken, but seen just now: alive.
+    const holder = refused(await acquire(REPLICA_B, minutes(11)));
+    expect(holder.beat).toBe(minutes(10).toISOString());
+    // Two minutes without a beat (4 × 30 s) is not yet over the line; a moment later it is.
+    expect((await acquire(REPLICA_B, minutes(12))).acquired).toBe(false);
+    const next = held(await acquire(REPLICA_B, new Date(minutes(12).getTime() + 1)));
+    expect((await rawCommit(next.sha)).parents.map((p) => p.sha)).toEqual([lock.sha]);
+  });
+
+  it('a holder without heartbeats is judged by its age alone', async () => {
+    seed();
+    held(await acquire(REPLICA_A));
+    expect((await acquire(REPLICA_B, minutes(30))).acquired).toBe(false);
+  });
+
+  it('a beat after a takeover says lost, leaves the new holder alone, and release does not delete it', async () => {
+    seed();
+    const c = clock(T0);
+    const lock = held(
+      await acquireLock(port(), { number: 7, headSha: HEAD, holder: BEATING, maxAgeMs: HOUR, now: c.now }),
+    );
+    const next = held(await acquire(REPLICA_B, minutes(5)));
+    c.set(minutes(5));
+    expect(await lock.beat()).toBe('lost');
+    expect(await lock.beat()).toBe('lost');
+    await lock.release();
+    expect(lockSha()).toBe(next.sha);
+  });
+
+  it('a beat whose answer was lost after GitHub moved the ref still counts as kept', async () => {
+    seed();
+    const c = clock(T0);
+    const p = port();
+    const lock = held(
+      await acquireLock(p, { number: 7, headSha: HEAD, holder: BEATING, maxAgeMs: HOUR, now: c.now }),
+    );
+    // The first try moved the ref; its answer was lost, and the retry is told "not a fast-forward".
+    const update = p.updateRef.bind(p);
+    p.updateRef = async (ref, sha, force) => {
+      await update(ref, sha, force);
+      return 'conflict';
+    };
+    c.set(minutes(1));
+    expect(await lock.beat()).toBe('kept');
+    expect(lockSha()).toBe(lock.sha);
+  });
+
+  it('names when the holder was last seen and when it counts as ended', () => {
+    const beat = { ...BEATING, at: T0.toISOString(), beat: minutes(3).toISOString(), sha: HEAD };
+    expect(describeHolder(beat, new Date(minutes(3).getTime() + 40_000))).toBe(
+      'app instance replica-a, taken 3m40s ago for aaaaaaa; last seen 40s ago, and counted as ended once not seen for 2m',
+    );
+  });
+});
+
 describe('describeHolder', () => {
   const base = { at: T0.toISOString(), sha: HEAD };
 
