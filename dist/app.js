@@ -1845,8 +1845,8 @@ async function acquireLock(port, o) {
     };
   };
   let create = true;
+  let attempted;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    let attempted;
     if (create) {
       attempted = await lockCommit([]);
       if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
@@ -1859,8 +1859,8 @@ async function acquireLock(port, o) {
     }
     const holder = await readHolder(port, fullRef, current.sha, o.number);
     if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    const mine = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, mine.sha, false) === "updated") return held(mine);
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
   }
   throw new Error(
@@ -2088,7 +2088,7 @@ function liveButtons(check, checks, stored, plan) {
     return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
   return [];
 }
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
 function cancelRequestComment(login) {
   return `### \u2298 Cancel requested
 
@@ -4959,21 +4959,53 @@ function whyUnusable(env, view) {
 }
 
 // src/github/octokit.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
+var BODY_LIMIT = 65536;
+var CREATE_ATTEMPTS = 4;
+function outcomeUnknown(err) {
+  const status = httpStatus(err);
+  return status !== void 0 && status >= 500;
+}
+function postId() {
+  return randomBytes2(6).toString("hex");
+}
+function postTag(id) {
+  return `
+
+<!-- proceed:post ${id} -->`;
+}
+var EXTERNAL_POST = /#p-[0-9a-f]{12}$/;
 function httpStatus(err) {
   return typeof err === "object" && err !== null && "status" in err ? Number(err.status) : void 0;
 }
 var OctokitPort = class {
-  constructor(octokit, owner, repo) {
+  constructor(octokit, owner, repo, retryBaseMs = 1e3) {
     this.octokit = octokit;
     this.owner = owner;
     this.repo = repo;
+    this.retryBaseMs = retryBaseMs;
   }
   octokit;
   owner;
   repo;
+  retryBaseMs;
   get base() {
     return { owner: this.owner, repo: this.repo };
+  }
+  /** Creates once: on an unknown outcome, `find` looks for what an earlier try made before trying again. */
+  async createOnce(create, find) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        const found = await find();
+        if (found !== void 0) return found;
+        if (attempt >= CREATE_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, attempt ** 2 * this.retryBaseMs));
+      }
+    }
   }
   async getPullRequest(number) {
     const { data: pr } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
@@ -5078,14 +5110,20 @@ var OctokitPort = class {
     }
   }
   async createReview(number, input) {
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-      ...this.base,
-      pull_number: number,
-      commit_id: input.commitId,
-      body: input.body,
-      event: "COMMENT"
-    });
-    return toReview(data);
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+          ...this.base,
+          pull_number: number,
+          commit_id: input.commitId,
+          body: input.body,
+          event: "COMMENT",
+          request: { retries: 0 }
+        });
+        return toReview(data);
+      },
+      async () => (await this.listReviews(number)).find((r) => r.body === input.body)
+    );
   }
   async updateReview(number, reviewId, body) {
     await this.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}", {
@@ -5096,12 +5134,22 @@ var OctokitPort = class {
     });
   }
   async createComment(number, body) {
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...this.base,
-      issue_number: number,
-      body
-    });
-    return { id: Number(data.id), url: data.html_url };
+    const tag = postTag(postId());
+    const posted = body.length + tag.length <= BODY_LIMIT ? body + tag : body;
+    const since = new Date(Date.now() - 10 * 6e4).toISOString();
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request(
+          "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+          { ...this.base, issue_number: number, body: posted, request: { retries: 0 } }
+        );
+        return { id: Number(data.id), url: data.html_url };
+      },
+      async () => {
+        const found = (await this.listComments(number, since)).find((c) => c.body === posted);
+        return found && { id: found.id, url: found.url ?? "" };
+      }
+    );
   }
   async listComments(number, since) {
     const comments = [];
@@ -5122,7 +5170,8 @@ var OctokitPort = class {
           body: c.body ?? "",
           user: c.user ? { login: c.user.login, type: c.user.type } : null,
           createdAt: c.created_at,
-          updatedAt: c.updated_at
+          updatedAt: c.updated_at,
+          url: c.html_url
         });
       }
       if (data.length < 100) return comments;
@@ -5137,20 +5186,39 @@ var OctokitPort = class {
   }
   async createCheckRun(input) {
     const annotations = input.annotations ?? [];
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
-      ...this.base,
-      ...checkRunBody(input, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
-      name: input.name,
-      head_sha: input.headSha
-    });
+    const externalId = `${input.externalId ?? ""}#p-${postId()}`;
+    const created = await this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+          ...this.base,
+          ...checkRunBody(input, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+          external_id: externalId,
+          name: input.name,
+          head_sha: input.headSha,
+          request: { retries: 0 }
+        });
+        return { id: Number(data.id), url: data.html_url ?? "" };
+      },
+      async () => {
+        const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+          ...this.base,
+          ref: input.headSha,
+          check_name: input.name,
+          filter: "all",
+          per_page: 100
+        });
+        const found = data.check_runs.find((r) => r.external_id === externalId);
+        return found && { id: Number(found.id), url: found.html_url ?? "" };
+      }
+    );
     for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-      await this.updateCheckRun(Number(data.id), {
+      await this.updateCheckRun(created.id, {
         title: input.title,
         summary: input.summary,
         annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST)
       });
     }
-    return { id: Number(data.id), url: data.html_url ?? "" };
+    return created;
   }
   async updateCheckRun(id, input) {
     const annotations = input.annotations ?? [];
@@ -5180,7 +5248,7 @@ var OctokitPort = class {
           headSha: r.head_sha,
           status: r.status,
           conclusion: r.conclusion ?? null,
-          externalId: r.external_id ?? null,
+          externalId: r.external_id ? r.external_id.replace(EXTERNAL_POST, "") || null : null,
           startedAt: r.started_at ?? null,
           completedAt: r.completed_at ?? null,
           title: r.output?.title ?? null,
@@ -5303,11 +5371,20 @@ function checkRunBody(input, annotations) {
 
 // src/app/claim.ts
 async function claimComment(octokit, where, commentId) {
-  const response = await octokit.request(
-    "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-    { ...where, comment_id: commentId, content: "eyes" }
-  );
-  return response.status === 201;
+  const react = () => octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    ...where,
+    comment_id: commentId,
+    content: "eyes",
+    // Not retried blindly: a retry after a lost 201 would answer 200 and drop the command.
+    request: { retries: 0 }
+  });
+  try {
+    return (await react()).status === 201;
+  } catch (err) {
+    if (!outcomeUnknown(err)) throw err;
+    await react();
+    return true;
+  }
 }
 
 // src/app/dispatch.ts

@@ -31689,8 +31689,8 @@ async function acquireLock(port, o) {
     };
   };
   let create = true;
+  let attempted;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    let attempted;
     if (create) {
       attempted = await lockCommit([]);
       if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
@@ -31703,8 +31703,8 @@ async function acquireLock(port, o) {
     }
     const holder = await readHolder(port, fullRef2, current.sha, o.number);
     if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef2 };
-    const mine = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, mine.sha, false) === "updated") return held(mine);
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
   }
   throw new Error(
@@ -32566,7 +32566,7 @@ function liveButtons(check2, checks, stored, plan) {
     return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
   return [];
 }
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
 function cancelRequestComment(login) {
   return `### \u2298 Cancel requested
 

@@ -50940,8 +50940,8 @@ async function acquireLock(port, o) {
     };
   };
   let create = true;
+  let attempted;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    let attempted;
     if (create) {
       attempted = await lockCommit([]);
       if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
@@ -50954,8 +50954,8 @@ async function acquireLock(port, o) {
     }
     const holder = await readHolder(port, fullRef, current.sha, o.number);
     if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    const mine = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, mine.sha, false) === "updated") return held(mine);
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
   }
   throw new Error(
@@ -52578,7 +52578,7 @@ function liveButtons(check2, checks, stored, plan) {
     return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
   return [];
 }
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
 function cancelRequestComment(login) {
   return `### \u2298 Cancel requested
 
@@ -59981,21 +59981,53 @@ function writeIntervalFromEnv(env) {
 }
 
 // src/github/octokit.ts
+import { randomBytes } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
+var BODY_LIMIT = 65536;
+var CREATE_ATTEMPTS = 4;
+function outcomeUnknown(err) {
+  const status = httpStatus(err);
+  return status !== void 0 && status >= 500;
+}
+function postId() {
+  return randomBytes(6).toString("hex");
+}
+function postTag(id) {
+  return `
+
+<!-- proceed:post ${id} -->`;
+}
+var EXTERNAL_POST = /#p-[0-9a-f]{12}$/;
 function httpStatus(err) {
   return typeof err === "object" && err !== null && "status" in err ? Number(err.status) : void 0;
 }
 var OctokitPort = class {
-  constructor(octokit, owner, repo) {
+  constructor(octokit, owner, repo, retryBaseMs = 1e3) {
     this.octokit = octokit;
     this.owner = owner;
     this.repo = repo;
+    this.retryBaseMs = retryBaseMs;
   }
   octokit;
   owner;
   repo;
+  retryBaseMs;
   get base() {
     return { owner: this.owner, repo: this.repo };
+  }
+  /** Creates once: on an unknown outcome, `find` looks for what an earlier try made before trying again. */
+  async createOnce(create, find) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        const found = await find();
+        if (found !== void 0) return found;
+        if (attempt >= CREATE_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, attempt ** 2 * this.retryBaseMs));
+      }
+    }
   }
   async getPullRequest(number4) {
     const { data: pr } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
@@ -60100,14 +60132,20 @@ var OctokitPort = class {
     }
   }
   async createReview(number4, input2) {
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-      ...this.base,
-      pull_number: number4,
-      commit_id: input2.commitId,
-      body: input2.body,
-      event: "COMMENT"
-    });
-    return toReview(data);
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+          ...this.base,
+          pull_number: number4,
+          commit_id: input2.commitId,
+          body: input2.body,
+          event: "COMMENT",
+          request: { retries: 0 }
+        });
+        return toReview(data);
+      },
+      async () => (await this.listReviews(number4)).find((r) => r.body === input2.body)
+    );
   }
   async updateReview(number4, reviewId, body) {
     await this.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}", {
@@ -60118,12 +60156,22 @@ var OctokitPort = class {
     });
   }
   async createComment(number4, body) {
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...this.base,
-      issue_number: number4,
-      body
-    });
-    return { id: Number(data.id), url: data.html_url };
+    const tag = postTag(postId());
+    const posted = body.length + tag.length <= BODY_LIMIT ? body + tag : body;
+    const since = new Date(Date.now() - 10 * 6e4).toISOString();
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request(
+          "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+          { ...this.base, issue_number: number4, body: posted, request: { retries: 0 } }
+        );
+        return { id: Number(data.id), url: data.html_url };
+      },
+      async () => {
+        const found = (await this.listComments(number4, since)).find((c) => c.body === posted);
+        return found && { id: found.id, url: found.url ?? "" };
+      }
+    );
   }
   async listComments(number4, since) {
     const comments = [];
@@ -60144,7 +60192,8 @@ var OctokitPort = class {
           body: c.body ?? "",
           user: c.user ? { login: c.user.login, type: c.user.type } : null,
           createdAt: c.created_at,
-          updatedAt: c.updated_at
+          updatedAt: c.updated_at,
+          url: c.html_url
         });
       }
       if (data.length < 100) return comments;
@@ -60159,20 +60208,39 @@ var OctokitPort = class {
   }
   async createCheckRun(input2) {
     const annotations = input2.annotations ?? [];
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
-      ...this.base,
-      ...checkRunBody(input2, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
-      name: input2.name,
-      head_sha: input2.headSha
-    });
+    const externalId = `${input2.externalId ?? ""}#p-${postId()}`;
+    const created = await this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+          ...this.base,
+          ...checkRunBody(input2, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+          external_id: externalId,
+          name: input2.name,
+          head_sha: input2.headSha,
+          request: { retries: 0 }
+        });
+        return { id: Number(data.id), url: data.html_url ?? "" };
+      },
+      async () => {
+        const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+          ...this.base,
+          ref: input2.headSha,
+          check_name: input2.name,
+          filter: "all",
+          per_page: 100
+        });
+        const found = data.check_runs.find((r) => r.external_id === externalId);
+        return found && { id: Number(found.id), url: found.html_url ?? "" };
+      }
+    );
     for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-      await this.updateCheckRun(Number(data.id), {
+      await this.updateCheckRun(created.id, {
         title: input2.title,
         summary: input2.summary,
         annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST)
       });
     }
-    return { id: Number(data.id), url: data.html_url ?? "" };
+    return created;
   }
   async updateCheckRun(id, input2) {
     const annotations = input2.annotations ?? [];
@@ -60202,7 +60270,7 @@ var OctokitPort = class {
           headSha: r.head_sha,
           status: r.status,
           conclusion: r.conclusion ?? null,
-          externalId: r.external_id ?? null,
+          externalId: r.external_id ? r.external_id.replace(EXTERNAL_POST, "") || null : null,
           startedAt: r.started_at ?? null,
           completedAt: r.completed_at ?? null,
           title: r.output?.title ?? null,

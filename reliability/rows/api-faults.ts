@@ -6,7 +6,6 @@
  */
 import { count, firstOf, inPool, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
-import { startLossyProxy } from '../support/lossy-proxy.js';
 import { startCounts, tracedPlan } from '../support/plans.js';
 
 const STEPS = ['one', 'two', 'three'];
@@ -24,15 +23,16 @@ interface Outcome {
 
 async function flowWithFaults(kind: Kind, seed: number): Promise<Outcome> {
   const s = await ActionScene.create({ plan: tracedPlan({ steps: STEPS.map((id) => ({ id })) }) });
-  const proxy =
-    kind === 'after the work' ? await startLossyProxy(s.fake.url, { rate: RATE, seed }) : undefined;
-  const env: Record<string, string> = proxy ? { GITHUB_API_URL: proxy.url } : {};
-  const plan = proxy
-    ? undefined
-    : s.fake.faults({ rate: RATE, kinds: ['500', '502', 'secondary-rate-limit', 'timeout'], seed });
+  const after = kind === 'after the work';
+  const plan = s.fake.faults({
+    rate: RATE,
+    kinds: after ? ['500', '502', 'timeout'] : ['500', '502', 'secondary-rate-limit', 'timeout'],
+    seed,
+    after,
+  });
   try {
-    const opened = await s.pullRequest('opened', env);
-    const proceeded = await s.comment('bob', '/proceed', env);
+    const opened = await s.pullRequest('opened');
+    const proceeded = await s.comment('bob', '/proceed');
     s.fake.faults(null);
     const problems: string[] = [];
     const where = `${kind}, seed ${seed}`;
@@ -58,16 +58,14 @@ async function flowWithFaults(kind: Kind, seed: number): Promise<Outcome> {
     }
     if (s.fake.refs().some((r) => r.ref.includes('proceed/locks')))
       problems.push(`${where}: the lock was left behind`);
-    if (proxy && problems.length) {
-      const writes = proxy.lost
-        .filter((l) => l.method !== 'GET')
-        .map((l) => `${l.method} ${l.path.replace(/^\/repos\/[^/]+\/[^/]+/, '')} (${l.kind})`);
+    if (after && problems.length) {
+      const writes = s.fake.requests
+        .filter((r) => r.fault && r.method !== 'GET')
+        .map((r) => `${r.method} ${r.path.replace(/^\/repos\/[^/]+\/[^/]+/, '')} (${r.fault})`);
       problems.push(`${where}: answers lost after the work: ${writes.join(', ')}`);
     }
-    const faults = proxy ? proxy.lost.length : (plan?.count ?? 0);
-    return { kind, seed, faults, requests: s.fake.requests.length, problems };
+    return { kind, seed, faults: plan?.count ?? 0, requests: s.fake.requests.length, problems };
   } finally {
-    await proxy?.close();
     await s.dispose();
   }
 }
@@ -78,8 +76,8 @@ export const apiFaults: Row = {
   how:
     'The Action bundle renders a three-step plan (`pull_request` opened) and runs it (`/proceed`) against the fake GitHub while 20% of ' +
     'its requests fail, chosen by a seeded random draw. Before the work: the fake answers 500, 502, 403 secondary rate limit with ' +
-    '`retry-after: 1`, or holds the request 200 ms and answers 504, without changing anything. After the work: a proxy passes the ' +
-    'request on, the fake carries it out, and the answer is replaced by 500 or 502, or held and replaced by 504 — as when GitHub ' +
+    '`retry-after: 1`, or holds the request 200 ms and answers 504, without changing anything. After the work: the fake carries ' +
+    'the request out, and then its answer is replaced by 500 or 502, or held and replaced by 504 — as when GitHub ' +
     "did the work and the gateway lost the answer. Measured: the plan ends verified, each step and the verification ran once (steps' " +
     'own trace), and the bot has exactly one review, one comment (the report), one check run per name, and no lock left.',
   async run(ctx: RowContext): Promise<RowResult> {

@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/core';
+import { outcomeUnknown } from '../github/octokit.js';
 
 /**
  * Claims a command comment for the app with the 👀 the gate would add anyway. GitHub answers the
@@ -12,9 +13,22 @@ export async function claimComment(
   where: { owner: string; repo: string },
   commentId: number,
 ): Promise<boolean> {
-  const response = await octokit.request(
-    'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
-    { ...where, comment_id: commentId, content: 'eyes' },
-  );
-  return response.status === 201;
+  const react = () =>
+    octokit.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', {
+      ...where,
+      comment_id: commentId,
+      content: 'eyes',
+      // Not retried blindly: a retry after a lost 201 would answer 200 and drop the command.
+      request: { retries: 0 },
+    });
+  try {
+    return (await react()).status === 201;
+  } catch (err) {
+    if (!outcomeUnknown(err)) throw err;
+    // GitHub may have added our 👀 before the answer was lost. Then a 200 now cannot tell our
+    // first try from another replica's: the command goes on rather than being dropped (the lock
+    // still runs each step once; at worst an answer is posted twice).
+    await react();
+    return true;
+  }
 }

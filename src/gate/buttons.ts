@@ -58,7 +58,7 @@ export function liveButtons(
 }
 
 /** Hidden at the end of the bot's comment for a Cancel press; only the bot's own comments are read for it. */
-const CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->\s*$/;
+const CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
 
 /**
  * What the bot comments when Cancel is pressed while another process executes: that process's

@@ -162,14 +162,16 @@ export async function acquireLock(port: GitHubPort, o: AcquireOptions): Promise<
   };
 
   let create = true;
+  // Our last lock commit offered to the ref (by create or by takeover).
+  let attempted: { sha: string; holder: LockHolder } | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    let attempted: { sha: string; holder: LockHolder } | undefined;
     if (create) {
       attempted = await lockCommit([]);
       if ((await port.createRef(ref, attempted.sha)) === 'created') return held(attempted);
     }
     const current = await port.getRef(ref);
-    // A retried create whose first try did reach GitHub answers "already exists" about our own ref.
+    // A retried create whose first try did reach GitHub answers "already exists" about our own ref,
+    // and a retried takeover "not a fast-forward" about our own move.
     if (attempted && current?.sha === attempted.sha) return held(attempted);
     if (!current) {
       // Released between our attempt and our look: try again.
@@ -178,8 +180,8 @@ export async function acquireLock(port: GitHubPort, o: AcquireOptions): Promise<
     }
     const holder = await readHolder(port, fullRef, current.sha, o.number);
     if (!(await isStale(port, holder, o.maxAgeMs, now()))) return { acquired: false, holder, ref: fullRef };
-    const mine = await lockCommit([current.sha]);
-    if ((await port.updateRef(ref, mine.sha, false)) === 'updated') return held(mine);
+    attempted = await lockCommit([current.sha]);
+    if ((await port.updateRef(ref, attempted.sha, false)) === 'updated') return held(attempted);
     // Someone else moved or deleted it first: look again at who holds it now.
     create = false;
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Octokit } from '@octokit/core';
 import type { Permission } from '../gate/authorize.js';
 import type {
@@ -15,6 +16,32 @@ import type {
 
 /** GitHub accepts at most 50 annotations per check run request. */
 const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub's limit on a comment or review body. */
+const BODY_LIMIT = 65_536;
+/** Tries of a create whose answers keep getting lost, each after looking for what the previous one made. */
+const CREATE_ATTEMPTS = 4;
+
+/**
+ * Whether GitHub may have done the work although the answer says it failed: a 5xx (or a network
+ * failure, which Octokit reports as 500) can come from a gateway after the work was done.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  const status = httpStatus(err);
+  return status !== undefined && status >= 500;
+}
+
+/** What tells one of our creates from every other item: random, so nobody can forge it. */
+function postId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** The hidden tag that ends a comment we post, so a create whose answer was lost can be found. */
+function postTag(id: string): string {
+  return `\n\n<!-- proceed:post ${id} -->`;
+}
+
+/** The suffix of a check run's external_id naming one create (stripped when read back). */
+const EXTERNAL_POST = /#p-[0-9a-f]{12}$/;
 
 /** The HTTP status of an Octokit error, if it has one. */
 export function httpStatus(err: unknown): number | undefined {
@@ -23,16 +50,41 @@ export function httpStatus(err: unknown): number | undefined {
     : undefined;
 }
 
-/** The port over any Octokit built on @octokit/core (the Action's and Probot's both are). */
+/**
+ * The port over any Octokit built on @octokit/core (the Action's and Probot's both are).
+ *
+ * Reads and idempotent writes (edits, ref moves, deletes) are retried by Octokit's retry plugin. A
+ * create is not: retried blindly after GitHub did the work and only the answer was lost, it would
+ * post twice. Each create carries an id of its own (a hidden tag ending a comment, a suffix of a
+ * check run's external_id, a review's whole body); after an answer that leaves the outcome unknown,
+ * the port looks for that id before it tries again.
+ */
 export class OctokitPort implements GitHubPort {
   constructor(
     private readonly octokit: Octokit,
     readonly owner: string,
     readonly repo: string,
+    /** The wait before a create's second try; the later ones wait 4×, 9×… as Octokit's retries do. */
+    private readonly retryBaseMs = 1_000,
   ) {}
 
   private get base() {
     return { owner: this.owner, repo: this.repo };
+  }
+
+  /** Creates once: on an unknown outcome, `find` looks for what an earlier try made before trying again. */
+  private async createOnce<T>(create: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        const found = await find();
+        if (found !== undefined) return found;
+        if (attempt >= CREATE_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, attempt ** 2 * this.retryBaseMs));
+      }
+    }
   }
 
   async getPullRequest(number: number): Promise<PullRequestInfo> {
@@ -146,14 +198,21 @@ export class OctokitPort implements GitHubPort {
   }
 
   async createReview(number: number, input: { body: string; commitId: string }): Promise<ReviewInfo> {
-    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-      ...this.base,
-      pull_number: number,
-      commit_id: input.commitId,
-      body: input.body,
-      event: 'COMMENT',
-    });
-    return toReview(data);
+    // The review's body ends with the state marker, which says when it was rendered: the body is its id.
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+          ...this.base,
+          pull_number: number,
+          commit_id: input.commitId,
+          body: input.body,
+          event: 'COMMENT',
+          request: { retries: 0 },
+        });
+        return toReview(data);
+      },
+      async () => (await this.listReviews(number)).find((r) => r.body === input.body),
+    );
   }
 
   async updateReview(number: number, reviewId: number, body: string): Promise<void> {
@@ -166,12 +225,23 @@ export class OctokitPort implements GitHubPort {
   }
 
   async createComment(number: number, body: string): Promise<{ id: number; url: string }> {
-    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-      ...this.base,
-      issue_number: number,
-      body,
-    });
-    return { id: Number(data.id), url: data.html_url };
+    const tag = postTag(postId());
+    // A body at GitHub's limit has no room for the tag: then the whole body is what is looked for.
+    const posted = body.length + tag.length <= BODY_LIMIT ? body + tag : body;
+    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request(
+          'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+          { ...this.base, issue_number: number, body: posted, request: { retries: 0 } },
+        );
+        return { id: Number(data.id), url: data.html_url };
+      },
+      async () => {
+        const found = (await this.listComments(number, since)).find((c) => c.body === posted);
+        return found && { id: found.id, url: found.url ?? '' };
+      },
+    );
   }
 
   async listComments(number: number, since: string): Promise<CommentInfo[]> {
@@ -194,6 +264,7 @@ export class OctokitPort implements GitHubPort {
           user: c.user ? { login: c.user.login, type: c.user.type } : null,
           createdAt: c.created_at,
           updatedAt: c.updated_at,
+          url: c.html_url,
         });
       }
       if (data.length < 100) return comments;
@@ -210,20 +281,39 @@ export class OctokitPort implements GitHubPort {
 
   async createCheckRun(input: CheckRunInput): Promise<{ id: number; url: string }> {
     const annotations = input.annotations ?? [];
-    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
-      ...this.base,
-      ...checkRunBody(input, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
-      name: input.name,
-      head_sha: input.headSha,
-    });
+    const externalId = `${input.externalId ?? ''}#p-${postId()}`;
+    const created = await this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+          ...this.base,
+          ...checkRunBody(input, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+          external_id: externalId,
+          name: input.name,
+          head_sha: input.headSha,
+          request: { retries: 0 },
+        });
+        return { id: Number(data.id), url: data.html_url ?? '' };
+      },
+      async () => {
+        const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+          ...this.base,
+          ref: input.headSha,
+          check_name: input.name,
+          filter: 'all',
+          per_page: 100,
+        });
+        const found = data.check_runs.find((r) => r.external_id === externalId);
+        return found && { id: Number(found.id), url: found.html_url ?? '' };
+      },
+    );
     for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-      await this.updateCheckRun(Number(data.id), {
+      await this.updateCheckRun(created.id, {
         title: input.title,
         summary: input.summary,
         annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST),
       });
     }
-    return { id: Number(data.id), url: data.html_url ?? '' };
+    return created;
   }
 
   async updateCheckRun(id: number, input: Partial<CheckRunInput>): Promise<void> {
@@ -255,7 +345,7 @@ export class OctokitPort implements GitHubPort {
           headSha: r.head_sha,
           status: r.status as CheckRunInfo['status'],
           conclusion: (r.conclusion ?? null) as CheckRunInfo['conclusion'],
-          externalId: r.external_id ?? null,
+          externalId: r.external_id ? r.external_id.replace(EXTERNAL_POST, '') || null : null,
           startedAt: r.started_at ?? null,
           completedAt: r.completed_at ?? null,
           title: r.output?.title ?? null,

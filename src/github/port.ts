@@ -105,6 +105,7 @@ export interface CommentInfo {
   createdAt: string;
   /** Differs from `createdAt` once the comment was edited. */
   updatedAt: string;
+  url?: string;
 }
 
 export interface ReviewInfo {

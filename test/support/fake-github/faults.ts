@@ -23,6 +23,12 @@ export interface FaultOptions {
   match?: (request: FaultRequest) => boolean;
   /** Stop after this many faults. */
   limit?: number;
+  /**
+   * Fail after the work: the request is carried out, then its answer is replaced by the fault, as
+   * when GitHub did the work and a gateway lost the answer (a retry can then post twice). Default:
+   * before, changing nothing.
+   */
+  after?: boolean;
 }
 
 /** mulberry32: tiny, seedable and good enough to pick faults reproducibly. */

@@ -46,7 +46,7 @@
  * Faults: `fake.faults({ rate, kinds, seed, timeoutMs, match, limit })` fails valid requests with
  * 500, 502, a secondary rate limit (403, `retry-after`), a primary rate limit (403,
  * `x-ratelimit-remaining: 0`), a timeout (held, then 504) or a connection reset; a faulted request
- * changes no state. `fake.faults(null)` turns them off. `fake.hooks.beforeRequest` runs before each
+ * changes no state — unless `after: true`, which carries it out and then loses the answer. `fake.faults(null)` turns them off. `fake.hooks.beforeRequest` runs before each
  * routed request is handled, to act mid-flow. Octokit's throttling plugin spaces writes 1 s apart
  * (comments 3 s) by default: give it `throttle.write`/`throttle.notifications` Bottleneck groups
  * with `minTime: 0` in tests, as faults.test.ts does.
@@ -495,10 +495,8 @@ export class FakeGitHub {
     });
 
     const fault = this.faultPlan?.pick({ method, path, operationId: operation.operationId });
-    if (fault) {
-      record.fault = fault;
-      return this.injectFault(fault, req, send, docs);
-    }
+    if (fault) record.fault = fault;
+    if (fault && !this.faultPlan?.options.after) return this.injectFault(fault, req, send, docs);
 
     const handler = handlers[operation.operationId];
     if (!handler) {
@@ -531,6 +529,7 @@ export class FakeGitHub {
       if (err.violation) violate(err.violation);
       reply = { status: err.status, body: err.body };
     }
+    if (fault) return this.injectFault(fault, req, (r) => send(r), docs);
     send(reply, operation);
   }
 
