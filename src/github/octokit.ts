@@ -201,14 +201,17 @@ export class OctokitPort implements GitHubPort {
     // The review's body ends with the state marker, which says when it was rendered: the body is its id.
     return this.createOnce(
       async () => {
-        const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-          ...this.base,
-          pull_number: number,
-          commit_id: input.commitId,
-          body: input.body,
-          event: 'COMMENT',
-          request: { retries: 0 },
-        });
+        const { data } = await this.octokit.request(
+          'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+          {
+            ...this.base,
+            pull_number: number,
+            commit_id: input.commitId,
+            body: input.body,
+            event: 'COMMENT',
+            request: { retries: 0 },
+          },
+        );
         return toReview(data);
       },
       async () => (await this.listReviews(number)).find((r) => r.body === input.body),
