@@ -5112,14 +5112,17 @@ var OctokitPort = class {
   async createReview(number, input) {
     return this.createOnce(
       async () => {
-        const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-          ...this.base,
-          pull_number: number,
-          commit_id: input.commitId,
-          body: input.body,
-          event: "COMMENT",
-          request: { retries: 0 }
-        });
+        const { data } = await this.octokit.request(
+          "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+          {
+            ...this.base,
+            pull_number: number,
+            commit_id: input.commitId,
+            body: input.body,
+            event: "COMMENT",
+            request: { retries: 0 }
+          }
+        );
         return toReview(data);
       },
       async () => (await this.listReviews(number)).find((r) => r.body === input.body)

