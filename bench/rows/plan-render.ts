@@ -46,9 +46,9 @@ export function planRender(o: { iterations: number }): Row {
   if (measured > TARGET_MS) {
     const renderShare = median(rendering) / measured;
     notes.push(
-      `Why it misses: ${Math.round(renderShare * 100)}% is rendering. A review longer than GitHub's 65,536 characters is composed again with a smaller budget for the plan's text, down a ladder of budgets (\`BUDGETS\` in src/render/review.ts) until it fits, ` +
-        `so this plan costs ${(median(rendering) / median(fullRendering)).toFixed(1)}× one composition without a limit (${ms(median(fullRendering))}, for ${bytes(full.length)} of Markdown that is then thrown away).`,
-      'What would fix it: start the ladder where the plan can fit — the length of the plan’s free text bounds the body from below, so every budget whose text alone passes the limit can be skipped — or bisect the ladder (the length falls as the budget tightens), so that a plan near the limit costs two or three compositions instead of one per rung. ' +
+      `Why it misses: ${Math.round(renderShare * 100)}% is rendering. A review longer than GitHub's 65,536 characters is composed again with a smaller budget for the plan's text, down a ladder of budgets (\`REVIEW_BUDGETS\` in src/render/review.ts) until it fits; rungs whose plan text alone passes the limit are skipped (\`certainlyLonger\`), ` +
+        `and this plan costs ${(median(rendering) / median(fullRendering)).toFixed(1)}× one composition without a limit (${ms(median(fullRendering))}, for ${bytes(full.length)} of Markdown that is then thrown away).`,
+      'What would fix it: bisect the rungs that remain (the length falls as the budget tightens), so that a plan near the limit costs two or three compositions instead of one per rung. ' +
         (median(parse) <= TARGET_MS
           ? `Parsing (${ms(median(parse))}) fits the target on its own.`
           : `Parsing (${ms(median(parse))}) alone passes the target too: most of it is YAML with source positions for a file of ${bytes(Buffer.byteLength(source))}.`),
