@@ -1,12 +1,11 @@
 /**
- * Spawns a bundled action the way the runner does, timing it from spawn to exit. The environment is
- * the one test/support/action.ts gives the Action (its `runAction` always runs dist/index.js, and the
- * cold-start row needs the same environment for the floor's bundle too).
+ * Spawns a bundled action the way the runner does, timing it from spawn to exit, in the environment
+ * test/support/action.ts gives the Action (`runnerEnv`); the cold-start row runs the floor's bundle
+ * in the same one.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { parseOutputs, runnerEnv, runnerFiles } from '../test/support/action.js';
 
 export interface TimedRun {
   code: number;
@@ -28,41 +27,16 @@ export interface SpawnOptions {
   env?: Record<string, string>;
 }
 
-export const BENCH_INPUTS: Record<string, string> = {
-  'github-token': 'ghs_bench_token',
-  'plan-files': '**/*.plan.yml,**/*.plan.yaml',
-  'policy-file': '.github/proceed.yml',
-  mode: 'auto',
-};
-
 export async function spawnTimed(o: SpawnOptions): Promise<TimedRun> {
-  const scratch = mkdtempSync(join(tmpdir(), 'proceed-bench-run-'));
-  const eventPath = join(scratch, 'event.json');
-  const outputPath = join(scratch, 'output');
-  const summaryPath = join(scratch, 'summary');
-  writeFileSync(eventPath, JSON.stringify(o.payload));
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? scratch,
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    GITHUB_EVENT_NAME: o.event,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'octo-org/widgets',
-    GITHUB_API_URL: o.apiUrl,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_WORKSPACE: o.workspace,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    GITHUB_RUN_ID: '1001',
-    GITHUB_RUN_ATTEMPT: '1',
-    RUNNER_TEMP: scratch,
-    PROCEED_WRITE_INTERVAL_MS: '0',
-    ...Object.fromEntries(Object.entries(BENCH_INPUTS).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-    ...o.env,
-  };
+  const files = runnerFiles(o.payload);
+  const env = runnerEnv({
+    files,
+    event: o.event,
+    apiUrl: o.apiUrl,
+    workspace: o.workspace,
+    inputs: { 'github-token': 'ghs_bench_token' },
+    env: o.env,
+  });
   try {
     const start = performance.now();
     const child = spawn(process.execPath, [o.bundle], {
@@ -79,15 +53,20 @@ export async function spawnTimed(o: SpawnOptions): Promise<TimedRun> {
       child.on('close', (c) => done(c ?? -1));
     });
     const wallMs = performance.now() - start;
-    return { code, wallMs, startedAt: start, stdout, stderr, outputFile: readFileSync(outputPath, 'utf8') };
+    return {
+      code,
+      wallMs,
+      startedAt: start,
+      stdout,
+      stderr,
+      outputFile: readFileSync(files.outputPath, 'utf8'),
+    };
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync(files.scratch, { recursive: true, force: true });
   }
 }
 
 /** One output's value from GITHUB_OUTPUT's `name<<DELIM\nvalue\nDELIM` records. */
 export function outputValue(outputFile: string, name: string): string | undefined {
-  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (let m = re.exec(outputFile); m; m = re.exec(outputFile)) if (m[1] === name) return m[3];
-  return undefined;
+  return parseOutputs(outputFile)[name];
 }

@@ -6,10 +6,8 @@
  * child is handed back while it runs, to be killed or sampled.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BUNDLE, makeWorkspace } from '../../test/support/action.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { BUNDLE, makeWorkspace, parseOutputs, runnerEnv, runnerFiles } from '../../test/support/action.js';
 import type { FakeGitHub } from '../../test/support/fake-github/index.js';
 
 export { BUNDLE };
@@ -44,38 +42,16 @@ export interface ActionOptions {
 
 /** Starts the Action on one event; `exit` settles when the process has ended. */
 export function startAction(o: ActionOptions): StartedAction {
-  const scratch = mkdtempSync(join(tmpdir(), 'proceed-rel-run-'));
+  const files = runnerFiles(o.payload);
   const workspace = makeWorkspace();
-  const eventPath = join(scratch, 'event.json');
-  const outputPath = join(scratch, 'output');
-  const summaryPath = join(scratch, 'summary');
-  writeFileSync(eventPath, JSON.stringify(o.payload));
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? scratch,
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    GITHUB_EVENT_NAME: o.event,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'octo-org/widgets',
-    GITHUB_API_URL: o.fake.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    GITHUB_RUN_ID: '1001',
-    GITHUB_RUN_ATTEMPT: '1',
-    RUNNER_TEMP: scratch,
-    PROCEED_WRITE_INTERVAL_MS: '0',
-    PROCEED_POLL_INTERVAL_MS: '100',
-    'INPUT_GITHUB-TOKEN': ACTION_TOKEN,
-    'INPUT_PLAN-FILES': '**/*.plan.yml,**/*.plan.yaml',
-    'INPUT_POLICY-FILE': '.github/proceed.yml',
-    INPUT_MODE: 'auto',
-    ...o.env,
-  };
+  const env = runnerEnv({
+    files,
+    event: o.event,
+    apiUrl: o.fake.url,
+    workspace,
+    inputs: { 'github-token': ACTION_TOKEN },
+    env: o.env,
+  });
   const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer) => {
@@ -88,11 +64,11 @@ export function startAction(o: ActionOptions): StartedAction {
     child.on('close', (code, signal) => {
       let outputs: Record<string, string> = {};
       try {
-        outputs = parseOutputs(readFileSync(outputPath, 'utf8'));
+        outputs = parseOutputs(readFileSync(files.outputPath, 'utf8'));
       } catch {
         /* killed before writing any */
       }
-      rmSync(scratch, { recursive: true, force: true });
+      rmSync(files.scratch, { recursive: true, force: true });
       rmSync(workspace, { recursive: true, force: true });
       resolve({ code: code ?? -1, signal, tail, outputs });
     });
@@ -103,12 +79,4 @@ export function startAction(o: ActionOptions): StartedAction {
 /** Runs the Action on one event to its end. */
 export async function runAction(o: ActionOptions): Promise<ActionExit> {
   return startAction(o).exit;
-}
-
-/** GITHUB_OUTPUT's `name<<DELIM\nvalue\nDELIM` records. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]!] = m[3]!;
-  return out;
 }

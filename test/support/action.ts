@@ -45,50 +45,87 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
 }
 
 /** Parses GITHUB_OUTPUT's `name<<DELIM\nvalue\nDELIM` records. */
-function parseOutputs(text: string): Record<string, string> {
+export function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
   for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]!] = m[3]!;
   return out;
 }
 
-export async function runAction(o: RunActionOptions): Promise<ActionRun> {
+/** The Action's inputs as action.yml's defaults give them, with a test token. */
+export const DEFAULT_INPUTS: Record<string, string> = {
+  'github-token': 'ghs_test_token',
+  'plan-files': '**/*.plan.yml,**/*.plan.yaml',
+  'policy-file': '.github/proceed.yml',
+  mode: 'auto',
+};
+
+/** The files a runner gives a job (the event, GITHUB_OUTPUT, the job summary), in a scratch directory of their own. */
+export interface RunnerFiles {
+  scratch: string;
+  eventPath: string;
+  outputPath: string;
+  summaryPath: string;
+}
+
+export function runnerFiles(payload: unknown): RunnerFiles {
   const scratch = mkdtempSync(join(tmpdir(), 'proceed-run-'));
-  const workspace = o.workspace ?? makeWorkspace();
-  const eventPath = join(scratch, 'event.json');
-  const outputPath = join(scratch, 'output');
-  const summaryPath = join(scratch, 'summary');
-  writeFileSync(eventPath, JSON.stringify(o.payload));
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const inputs: Record<string, string> = {
-    'github-token': 'ghs_test_token',
-    'plan-files': '**/*.plan.yml,**/*.plan.yaml',
-    'policy-file': '.github/proceed.yml',
-    mode: 'auto',
-    ...o.inputs,
+  const files = {
+    scratch,
+    eventPath: join(scratch, 'event.json'),
+    outputPath: join(scratch, 'output'),
+    summaryPath: join(scratch, 'summary'),
   };
-  const env: Record<string, string> = {
+  writeFileSync(files.eventPath, JSON.stringify(payload));
+  writeFileSync(files.outputPath, '');
+  writeFileSync(files.summaryPath, '');
+  return files;
+}
+
+export interface RunnerEnvOptions {
+  files: RunnerFiles;
+  event: string;
+  apiUrl: string;
+  workspace: string;
+  repository?: string;
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+/**
+ * The environment the runner gives a JavaScript action: its variables, the inputs as INPUT_*, and
+ * the API pointed at the fake. Writes unthrottled (GitHub's 1 s spacing would time the throttle)
+ * and a running execution polling every 100 ms, unless `env` says otherwise.
+ */
+export function runnerEnv(o: RunnerEnvOptions): Record<string, string> {
+  const inputs = { ...DEFAULT_INPUTS, ...o.inputs };
+  return {
     PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? scratch,
+    HOME: process.env.HOME ?? o.files.scratch,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     GITHUB_EVENT_NAME: o.event,
-    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_EVENT_PATH: o.files.eventPath,
     GITHUB_REPOSITORY: o.repository ?? 'octo-org/widgets',
-    GITHUB_API_URL: o.fake.url,
+    GITHUB_API_URL: o.apiUrl,
     GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
+    GITHUB_WORKSPACE: o.workspace,
+    GITHUB_OUTPUT: o.files.outputPath,
+    GITHUB_STEP_SUMMARY: o.files.summaryPath,
     GITHUB_RUN_ID: '1001',
     GITHUB_RUN_ATTEMPT: '1',
-    RUNNER_TEMP: scratch,
+    RUNNER_TEMP: o.files.scratch,
     PROCEED_WRITE_INTERVAL_MS: '0',
     PROCEED_POLL_INTERVAL_MS: '100',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...o.env,
   };
+}
+
+export async function runAction(o: RunActionOptions): Promise<ActionRun> {
+  const files = runnerFiles(o.payload);
+  const workspace = o.workspace ?? makeWorkspace();
+  const env = runnerEnv({ ...o, files, apiUrl: o.fake.url, workspace });
   const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -100,10 +137,10 @@ export async function runAction(o: RunActionOptions): Promise<ActionRun> {
     code,
     stdout,
     stderr,
-    outputs: parseOutputs(readFileSync(outputPath, 'utf8')),
-    summary: readFileSync(summaryPath, 'utf8'),
+    outputs: parseOutputs(readFileSync(files.outputPath, 'utf8')),
+    summary: readFileSync(files.summaryPath, 'utf8'),
   };
-  rmSync(scratch, { recursive: true, force: true });
+  rmSync(files.scratch, { recursive: true, force: true });
   if (!o.workspace) rmSync(workspace, { recursive: true, force: true });
   return run;
 }
