@@ -5,7 +5,7 @@
  * run must bring every step to success: none lost.
  */
 import { randomUUID } from 'node:crypto';
-import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
+import { pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
 import { MISSED_BEATS } from '../../src/github/lock.js';
@@ -75,19 +75,7 @@ async function proceedBy(door: Door, s: ActionScene): Promise<Runner> {
     return { pid: run.pid, kill: () => run.child.kill('SIGKILL'), exit: run.exit };
   }
   const c = s.fake.addComment(s.number, { user: 'bob', body: '/proceed' });
-  const replica = appReplica(s, [
-    {
-      id: randomUUID(),
-      name: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: s.number,
-        user: 'bob',
-        body: '/proceed',
-        commentId: c.id,
-        prAuthor: s.author,
-      }),
-    },
-  ]);
+  const replica = appReplica(s, [s.commentDelivery(c)]);
   await replica.ready;
   replica.go();
   return { pid: replica.child.pid!, kill: () => replica.child.kill('SIGKILL'), exit: replica.done };

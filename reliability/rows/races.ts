@@ -4,8 +4,6 @@
  * redelivers) and by ten Action runs, all as the same bot against one fake GitHub. The lock, a ref
  * GitHub arbitrates, must let each step run exactly once.
  */
-import { randomUUID } from 'node:crypto';
-import { issueCommentEvent } from '../../test/support/payloads.js';
 import { count, counted, firstOf, type Row, type RowContext, type RowResult } from '../row.js';
 import { ACTION_TOKEN, type ActionExit, runAction } from '../support/action.js';
 import { ActionScene } from '../support/action-scene.js';
@@ -28,17 +26,7 @@ async function race(): Promise<{ problems: string[]; counts: Map<string, number>
     const comments = Array.from({ length: APP_REPLICAS * PER_REPLICA + ACTION_RUNS }, () =>
       s.fake.addComment(s.number, { user: 'bob', body: '/proceed' }),
     );
-    const delivery = (c: { id: number }) => ({
-      id: randomUUID(),
-      name: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: s.number,
-        user: 'bob',
-        body: '/proceed',
-        commentId: c.id,
-        prAuthor: s.author,
-      }),
-    });
+    const delivery = (c: { id: number }) => s.commentDelivery(c);
     const own = (r: number) => comments.slice(r * PER_REPLICA, (r + 1) * PER_REPLICA);
     const replicas = Array.from({ length: APP_REPLICAS }, (_, r) =>
       startReplica({

@@ -5,6 +5,7 @@
  * process ends, as GitHub would).
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -164,6 +165,21 @@ export class ActionScene {
 
   comment(user: string, body: string, env: Record<string, string> = {}): Promise<ActionExit> {
     return this.startComment(user, body, env).exit;
+  }
+
+  /** The webhook delivery of a comment on this pull request, as an app replica receives it. */
+  commentDelivery(comment: { id: number }, user = 'bob', body = '/proceed') {
+    return {
+      id: randomUUID(),
+      name: 'issue_comment',
+      payload: issueCommentEvent('created', {
+        number: this.number,
+        user,
+        body,
+        commentId: comment.id,
+        prAuthor: this.author,
+      }),
+    };
   }
 
   /** The workflow run of a comment written earlier (GitHub may start it well after the comment). */
