@@ -5,7 +5,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type ExecuteOptions, executePlan } from '../../src/execute/executor.js';
 import { OutputFifos, runCommand, shellInvocation } from '../../src/execute/process.js';
@@ -98,25 +99,61 @@ async function processRunner(cwd: string): Promise<number> {
   return performance.now() - start;
 }
 
+const MEASURES = { executor, loop: bashLoop, spawn: nodeSpawn, runner: processRunner };
+type Which = keyof typeof MEASURES;
+type Times = Record<Which, number[]>;
+
+/** Every measure, `rounds` times each, rotating which goes first (that cancels a drift in the machine's speed). */
+async function measureAll(rounds: number, cwd: string): Promise<Times> {
+  const order: Which[] = ['executor', 'loop', 'spawn', 'runner'];
+  const times: Times = { executor: [], loop: [], spawn: [], runner: [] };
+  // Warm-up: the first executions compile the executor's code and fill the file cache.
+  await executor(cwd);
+  await bashLoop(cwd);
+  for (let i = 0; i < rounds; i++)
+    for (const which of [...order.slice(i % 4), ...order.slice(0, i % 4)])
+      times[which].push(await MEASURES[which](cwd));
+  return times;
+}
+
+/**
+ * The measures run in a Node process of their own that has loaded what the Action's has (the gate,
+ * GitHub's client, the checkout) and nothing of the bench.
+ * In the bench's process, which by now holds GitHub's OpenAPI description and two fakes, every
+ * fork copies the page tables of a heap many times larger, and spawning alone costs twice as much.
+ */
+async function measureInChild(rounds: number, cwd: string): Promise<Times> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url)],
+    { cwd: ROOT, env: { ...process.env, [CHILD]: JSON.stringify({ rounds, cwd }) }, maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Times;
+}
+
+const CHILD = 'PROCEED_BENCH_EXECUTOR_CHILD';
+const ROOT = resolve(import.meta.dirname, '../..');
+
+if (process.env[CHILD]) {
+  const { rounds, cwd } = JSON.parse(process.env[CHILD]) as { rounds: number; cwd: string };
+  // What the Action's process has loaded when it executes: the gate, GitHub's client, the checkout.
+  await Promise.all([
+    import('../../src/gate/handle.js'),
+    import('../../src/github/client.js'),
+    import('../../src/action/checkout.js'),
+  ]);
+  process.stdout.write(`${JSON.stringify(await measureAll(rounds, cwd))}\n`);
+}
+
 export async function executorOverhead(o: { rounds: number }): Promise<Row> {
   const cwd = mkdtempSync(join(tmpdir(), 'proceed-bench-exec-'));
   try {
-    const measure = { executor, loop: bashLoop, spawn: nodeSpawn, runner: processRunner };
-    type Which = keyof typeof measure;
-    const order: Which[] = ['executor', 'loop', 'spawn', 'runner'];
-    const times: Record<Which, number[]> = { executor: [], loop: [], spawn: [], runner: [] };
-    // Warm-up: the first executions compile the executor's code and fill the file cache.
-    await executor(cwd);
-    await bashLoop(cwd);
-    for (let i = 0; i < o.rounds; i++)
-      // Rotating who goes first cancels a drift in the machine's speed over the run.
-      for (const which of [...order.slice(i % 4), ...order.slice(0, i % 4)])
-        times[which].push(await measure[which](cwd));
+    const times = await measureInChild(o.rounds, cwd);
     const per = (which: keyof typeof times) => median(times[which]) / STEPS;
     const overhead = per('executor') - per('loop');
     const notes = [
       `${STEPS} steps of \`run: ${COMMAND}\` (shell bash) through \`executePlan\`, as ${Math.ceil(STEPS / MAX_PLAN_STEPS)} plans of ${MAX_PLAN_STEPS} (the most a plan may hold), against \`bash -c 'for i in $(seq ${STEPS}); do ${shellInvocation('bash', COMMAND).file} ${shellInvocation('bash', COMMAND).args.join(' ')}; done'\` — the invocation \`shellInvocation\` in src/execute/process.ts gives the executor.`,
-      `${o.rounds} rounds of each, rotating which goes first, after a warm-up; medians. Overhead per step = (executor − loop) / ${STEPS}.`,
+      `${o.rounds} rounds of each, rotating which goes first, after a warm-up; medians. Overhead per step = (executor − loop) / ${STEPS}. Measured in a Node process of its own that has loaded what the Action's process has when it executes (the gate, GitHub's client and its plugins, the checkout) and nothing of the bench: in the bench's own process, which by then holds GitHub's OpenAPI description, every spawn costs about twice as much (fork copies the page tables of the larger heap).`,
       `Per step: bash loop ${ms(per('loop'))}; Node spawning the same invocation and waiting for its exit ${ms(per('spawn'))}; runCommand alone (src/execute/process.ts: process group, output FIFO, tail) ${ms(per('runner'))}; executePlan ${ms(per('executor'))}.`,
     ];
     if (overhead > TARGET_MS)
