@@ -4910,11 +4910,14 @@ async function nothingTo(env, view, stored, command2) {
   );
   return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
 }
-async function expireCheckpoint(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return stored;
-  const limit = parseDuration(view.policy.checkpoint_timeout);
+function overdue(env, view, stored) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
   const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  if (now2.getTime() - Date.parse(stored.pausedAt) <= limit) return stored;
+  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+async function expireCheckpoint(env, view, stored) {
+  if (!overdue(env, view, stored) || !stored.next) return stored;
+  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
   await env.port.createCheckRun({
     name: stepCheckName(stored.next),
     headSha: view.pr.headSha,
@@ -5028,6 +5031,19 @@ var OctokitPort = class {
       isFork: headRepo.toLowerCase() !== `${this.owner}/${this.repo}`.toLowerCase(),
       htmlUrl: pr.html_url
     };
+  }
+  async listOpenPullRequests() {
+    const numbers = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        ...this.base,
+        state: "open",
+        per_page: 100,
+        page
+      });
+      numbers.push(...data.map((pr) => pr.number));
+      if (data.length < 100) return numbers;
+    }
   }
   async listChangedFiles(number) {
     const files = [];

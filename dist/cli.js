@@ -33984,11 +33984,14 @@ async function nothingTo(env, view, stored, command2) {
   );
   return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
 }
-async function expireCheckpoint(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return stored;
-  const limit = parseDuration(view.policy.checkpoint_timeout);
+function overdue(env, view, stored) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
   const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  if (now2.getTime() - Date.parse(stored.pausedAt) <= limit) return stored;
+  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+async function expireCheckpoint(env, view, stored) {
+  if (!overdue(env, view, stored) || !stored.next) return stored;
+  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
   await env.port.createCheckRun({
     name: stepCheckName(stored.next),
     headSha: view.pr.headSha,
@@ -34200,6 +34203,9 @@ var MemoryGitHub = class {
   async getPullRequest(number4) {
     this.pullOf(number4);
     return this.prInfo();
+  }
+  async listOpenPullRequests() {
+    return this.pr.state === "open" ? [this.pr.number] : [];
   }
   async listChangedFiles(number4) {
     this.pullOf(number4);

@@ -55168,6 +55168,57 @@ async function handleEvent(env, event) {
       return onButton(env, event);
   }
 }
+async function sweepCheckpoints(env) {
+  const numbers = await env.port.listOpenPullRequests();
+  const ended = [];
+  const skipped = [];
+  for (const number4 of numbers) {
+    try {
+      await sweepOne(env, number4, () => ended.push(number4));
+    } catch (err) {
+      skipped.push(`#${number4} (${err.message})`);
+      env.log(`Could not look at the checkpoint of #${number4}: ${err.message}`);
+    }
+  }
+  const checked = `Looked at ${numbers.length} open pull request${numbers.length === 1 ? "" : "s"}`;
+  return {
+    state: "none",
+    failed: false,
+    summary: (ended.length ? `${checked}; ended the checkpoint nobody confirmed in time on ${ended.map((n) => `#${n}`).join(", ")} (\`/proceed\` resumes).` : `${checked}; no checkpoint has waited longer than its checkpoint_timeout.`) + (skipped.length ? ` Could not look at ${skipped.join(", ")}; the next scheduled run tries again.` : "")
+  };
+}
+async function sweepOne(env, number4, onEnded) {
+  const reviews = await env.port.listReviews(number4);
+  const paused = reviews.some(
+    (r) => r.user?.login.toLowerCase() === env.botLogin.toLowerCase() && decodeState(r.body)?.state === "paused"
+  );
+  if (!paused) return;
+  const view = await loadView(env, number4);
+  const stored = view.stored;
+  if (whyUnusable(env, view) || !env.runner || !stored || stored.headSha !== view.pr.headSha) return;
+  if (!overdue(env, view, stored)) return;
+  await withPlanLock(
+    env,
+    view,
+    env.runner.holder,
+    Number.MAX_SAFE_INTEGER,
+    // Someone holds the lock: the plan is executing, so it is not waiting at its checkpoint.
+    async () => result(view, "The plan is executing."),
+    async () => {
+      const fresh = await loadView(env, number4);
+      const stored2 = fresh.stored;
+      if (whyUnusable(env, fresh) || !stored2 || stored2.headSha !== fresh.pr.headSha)
+        return result(fresh, "Nothing to end.");
+      const valid = fresh;
+      const next = await expireCheckpoint(env, valid, stored2);
+      if (next === stored2) return result(fresh, "Nothing to end.");
+      const checks = await env.port.listCheckRuns(valid.pr.headSha);
+      await writeReview(env, valid, reviewBody(valid, next, checks), next);
+      onEnded();
+      return result(fresh, "Ended the checkpoint.", next);
+    }
+  );
+}
 async function executeRequested(env, run2) {
   const view = await loadView(env, run2.number);
   const refuse = (why) => ({
@@ -55429,11 +55480,14 @@ async function nothingTo(env, view, stored, command2) {
   );
   return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
 }
-async function expireCheckpoint(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return stored;
-  const limit = parseDuration(view.policy.checkpoint_timeout);
+function overdue(env, view, stored) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
   const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  if (now2.getTime() - Date.parse(stored.pausedAt) <= limit) return stored;
+  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+async function expireCheckpoint(env, view, stored) {
+  if (!overdue(env, view, stored) || !stored.next) return stored;
+  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
   await env.port.createCheckRun({
     name: stepCheckName(stored.next),
     headSha: view.pr.headSha,
@@ -60051,6 +60105,19 @@ var OctokitPort = class {
       htmlUrl: pr.html_url
     };
   }
+  async listOpenPullRequests() {
+    const numbers = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        ...this.base,
+        state: "open",
+        per_page: 100,
+        page
+      });
+      numbers.push(...data.map((pr) => pr.number));
+      if (data.length < 100) return numbers;
+    }
+  }
   async listChangedFiles(number4) {
     const files = [];
     for (let page = 1; page <= 30; page++) {
@@ -60687,6 +60754,8 @@ async function run(env = process.env) {
       return;
     }
     work = { kind: "dispatched", run: dispatched };
+  } else if (eventName === "schedule") {
+    work = { kind: "sweep" };
   } else {
     let payload;
     try {
@@ -60748,7 +60817,7 @@ async function run(env = process.env) {
     // Dispatched by the app, this runs with the app's token, so its check runs' buttons reach the app.
     buttons: work.kind === "dispatched"
   };
-  const result2 = work.kind === "dispatched" ? await executeRequested(gateEnv, work.run) : await handleEvent(gateEnv, work.event);
+  const result2 = work.kind === "dispatched" ? await executeRequested(gateEnv, work.run) : work.kind === "sweep" ? await sweepCheckpoints(gateEnv) : await handleEvent(gateEnv, work.event);
   setOutput("state", result2.state);
   setOutput("plan-path", result2.planPath ?? "");
   setOutput("next-step", result2.nextStep ?? "");

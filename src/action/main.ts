@@ -4,7 +4,13 @@ import * as core from '@actions/core';
 import { parseGlobList } from '../gate/discover.js';
 import { POLICY_FILE } from '../gate/policy.js';
 import { toGateEvent, type GateEvent } from '../gate/events.js';
-import { executeRequested, handleEvent, type DispatchedRun, type GateResult } from '../gate/handle.js';
+import {
+  executeRequested,
+  handleEvent,
+  sweepCheckpoints,
+  type DispatchedRun,
+  type GateResult,
+} from '../gate/handle.js';
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { httpStatus, OctokitPort } from '../github/octokit.js';
@@ -38,7 +44,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
     return;
   }
-  let work: { kind: 'event'; event: GateEvent } | { kind: 'dispatched'; run: DispatchedRun };
+  let work:
+    { kind: 'event'; event: GateEvent } | { kind: 'dispatched'; run: DispatchedRun } | { kind: 'sweep' };
   if (mode === 'execute') {
     const dispatched = dispatchedRun();
     if (typeof dispatched === 'string') {
@@ -46,6 +53,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       return;
     }
     work = { kind: 'dispatched', run: dispatched };
+  } else if (eventName === 'schedule') {
+    // A scheduled run ends the checkpoints nobody confirmed in time, on every open pull request.
+    work = { kind: 'sweep' };
   } else {
     let payload: unknown;
     try {
@@ -112,7 +122,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const result: GateResult =
     work.kind === 'dispatched'
       ? await executeRequested(gateEnv, work.run)
-      : await handleEvent(gateEnv, work.event);
+      : work.kind === 'sweep'
+        ? await sweepCheckpoints(gateEnv)
+        : await handleEvent(gateEnv, work.event);
 
   core.setOutput('state', result.state);
   core.setOutput('plan-path', result.planPath ?? '');

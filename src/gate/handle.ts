@@ -18,6 +18,7 @@ import {
   writeReview,
   type GateResult,
 } from './publish.js';
+import { decodeState } from './marker.js';
 import type { LifecycleState, StoredState } from './state.js';
 import {
   bindingAfterPush,
@@ -59,6 +60,74 @@ export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateR
     case 'button':
       return onButton(env, event);
   }
+}
+
+/**
+ * A sweep (the Action on `schedule`): every open pull request whose plan has waited at a checkpoint
+ * longer than the policy's `checkpoint_timeout` ends as timed out now, rather than at the next event.
+ * One read per open pull request (its reviews); the full view only for a paused one. Each expiry
+ * holds the pull request's lock, so it cannot interleave with a `/proceed` that resumes the plan.
+ */
+export async function sweepCheckpoints(env: GateEnv): Promise<GateResult> {
+  const numbers = await env.port.listOpenPullRequests();
+  const ended: number[] = [];
+  const skipped: string[] = [];
+  for (const number of numbers) {
+    try {
+      await sweepOne(env, number, () => ended.push(number));
+    } catch (err) {
+      // One pull request the API would not answer for does not stop the others.
+      skipped.push(`#${number} (${(err as Error).message})`);
+      env.log(`Could not look at the checkpoint of #${number}: ${(err as Error).message}`);
+    }
+  }
+  const checked = `Looked at ${numbers.length} open pull request${numbers.length === 1 ? '' : 's'}`;
+  return {
+    state: 'none',
+    failed: false,
+    summary:
+      (ended.length
+        ? `${checked}; ended the checkpoint nobody confirmed in time on ${ended.map((n) => `#${n}`).join(', ')} (\`/proceed\` resumes).`
+        : `${checked}; no checkpoint has waited longer than its checkpoint_timeout.`) +
+      (skipped.length ? ` Could not look at ${skipped.join(', ')}; the next scheduled run tries again.` : ''),
+  };
+}
+
+/** The sweep of one pull request: ends its checkpoint when it is overdue, and says so through `onEnded`. */
+async function sweepOne(env: GateEnv, number: number, onEnded: () => void): Promise<void> {
+  const reviews = await env.port.listReviews(number);
+  const paused = reviews.some(
+    (r) =>
+      r.user?.login.toLowerCase() === env.botLogin.toLowerCase() && decodeState(r.body)?.state === 'paused',
+  );
+  if (!paused) return;
+  const view = await loadView(env, number);
+  const stored = view.stored;
+  // A push since the pause resets the approval when its event is handled: nothing to end here.
+  if (whyUnusable(env, view) || !env.runner || !stored || stored.headSha !== view.pr.headSha) return;
+  if (!overdue(env, view, stored)) return;
+  await withPlanLock(
+    env,
+    view,
+    env.runner.holder,
+    Number.MAX_SAFE_INTEGER,
+    // Someone holds the lock: the plan is executing, so it is not waiting at its checkpoint.
+    async () => result(view, 'The plan is executing.'),
+    async () => {
+      // Read again under the lock: a /proceed may have resumed the plan since the first look.
+      const fresh = await loadView(env, number);
+      const stored = fresh.stored;
+      if (whyUnusable(env, fresh) || !stored || stored.headSha !== fresh.pr.headSha)
+        return result(fresh, 'Nothing to end.');
+      const valid = fresh as ValidView;
+      const next = await expireCheckpoint(env, valid, stored);
+      if (next === stored) return result(fresh, 'Nothing to end.');
+      const checks = await env.port.listCheckRuns(valid.pr.headSha);
+      await writeReview(env, valid, reviewBody(valid, next, checks), next);
+      onEnded();
+      return result(fresh, 'Ended the checkpoint.', next);
+    },
+  );
 }
 
 /** What the app's dispatch tells the Action in `mode: execute`: which pull request, commit and plan. */
@@ -400,12 +469,17 @@ async function nothingTo(
   return result(view, `/${command}: nothing to do in state ${stored.state}.`, stored);
 }
 
+/** Whether the plan has waited at its checkpoint longer than the policy's `checkpoint_timeout`. */
+function overdue(env: GateEnv, view: View, stored: StoredState): boolean {
+  if (stored.state !== 'paused' || !stored.pausedAt || !stored.next) return false;
+  const now = env.now?.() ?? new Date();
+  return now.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+
 /** A checkpoint nobody confirmed within the policy's `checkpoint_timeout` ends the plan as timed out. */
 async function expireCheckpoint(env: GateEnv, view: ValidView, stored: StoredState): Promise<StoredState> {
-  if (stored.state !== 'paused' || !stored.pausedAt || !stored.next) return stored;
-  const limit = parseDuration(view.policy.checkpoint_timeout);
+  if (!overdue(env, view, stored) || !stored.next) return stored;
   const now = env.now?.() ?? new Date();
-  if (now.getTime() - Date.parse(stored.pausedAt) <= limit) return stored;
   await env.port.createCheckRun({
     name: stepCheckName(stored.next),
     headSha: view.pr.headSha,

@@ -326,6 +326,10 @@ export class MemoryGitHub implements GitHubPort {
     return this.prInfo();
   }
 
+  async listOpenPullRequests(): Promise<number[]> {
+    return this.pr.state === 'open' ? [this.pr.number] : [];
+  }
+
   async listChangedFiles(number: number): Promise<ChangedFile[]> {
     this.pullOf(number);
     const base = this.trees.get(this.commits.get(this.pr.baseSha)!.tree)!;

@@ -110,6 +110,20 @@ export class OctokitPort implements GitHubPort {
     };
   }
 
+  async listOpenPullRequests(): Promise<number[]> {
+    const numbers: number[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls', {
+        ...this.base,
+        state: 'open',
+        per_page: 100,
+        page,
+      });
+      numbers.push(...data.map((pr) => pr.number));
+      if (data.length < 100) return numbers;
+    }
+  }
+
   async listChangedFiles(number: number): Promise<ChangedFile[]> {
     const files: ChangedFile[] = [];
     // GitHub lists at most 3,000 files, 100 a page.

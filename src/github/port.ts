@@ -9,6 +9,8 @@ export interface GitHubPort {
   readonly repo: string;
 
   getPullRequest(number: number): Promise<PullRequestInfo>;
+  /** The numbers of the repository's open pull requests (all pages). */
+  listOpenPullRequests(): Promise<number[]>;
   /** Every file the pull request changes (all pages). */
   listChangedFiles(number: number): Promise<ChangedFile[]>;
   /** A file's text at a ref or SHA, or undefined when it does not exist there. */

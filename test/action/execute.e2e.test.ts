@@ -262,6 +262,41 @@ describe('executing an approved plan', () => {
     expect(s.state()?.state).toBe('verified');
   });
 
+  it('ends such a checkpoint on a scheduled run, without waiting for an event, and only once it is overdue', async () => {
+    const s = scene(github(), plan({ checkpoint: true }), 'checkpoint_timeout: 2s\n');
+    await s.open();
+    await s.send('bob', '/proceed');
+    expect(s.state()?.state).toBe('paused');
+    const sweep = () =>
+      runAction({ fake: s.fake, event: 'schedule', payload: { schedule: '*/30 * * * *' }, env: s.env });
+    const comments = s.fake.comments(7).length;
+
+    const early = await sweep();
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stdout).toMatch(/Looked at 1 open pull request; no checkpoint has waited longer/);
+    expect(s.state()?.state).toBe('paused');
+
+    await new Promise((r) => setTimeout(r, 2_100));
+    const due = await sweep();
+    expect(due.code, due.stderr).toBe(0);
+    expect(due.stdout).toMatch(/ended the checkpoint nobody confirmed in time on #7/);
+    expect(newest(s, 'proceed/three')!.conclusion).toBe('timed_out');
+    expect(s.state()).toMatchObject({
+      state: 'cancelled',
+      reason: expect.stringMatching(/timed out after 2s/),
+    });
+    // The review and the check run say it; no comment (SPEC §4 keeps comments for fewer things).
+    expect(s.fake.comments(7)).toHaveLength(comments);
+    expect(s.fake.refs().filter((r) => r.ref.includes('locks'))).toHaveLength(0);
+
+    const again = await sweep();
+    expect(again.stdout).toMatch(/no checkpoint has waited longer/);
+    const resumed = await s.send('bob', '/proceed');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    expect(s.state()?.state).toBe('verified');
+  });
+
   it('runs each step once when two /proceed arrive at the same moment', async () => {
     const s = scene(github());
     await s.open();

@@ -127,6 +127,15 @@ describe('the seeded pull request', () => {
   });
 });
 
+describe('listing open pull requests', () => {
+  it('lists the seeded pull request while it is open, and nothing once it is closed', async () => {
+    const gh = memory();
+    expect(await gh.listOpenPullRequests()).toEqual([7]);
+    gh.close();
+    expect(await gh.listOpenPullRequests()).toEqual([]);
+  });
+});
+
 describe('permissions, teams and workflow runs', () => {
   it('answers the seeded permission per login, case-insensitively, and none for everyone else', async () => {
     const gh = memory();
