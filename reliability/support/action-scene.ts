@@ -143,13 +143,7 @@ export class ActionScene {
     const started = startAction({
       fake: this.fake,
       event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: this.number,
-        user,
-        body,
-        commentId: c.id,
-        prAuthor: this.author,
-      }),
+      payload: this.commentPayload(c, user, body),
       env: this.env({ GITHUB_RUN_ID: String(runId), ...env }),
     });
     const exit = started.exit.then((e) => {
@@ -167,19 +161,21 @@ export class ActionScene {
     return this.startComment(user, body, env).exit;
   }
 
+  /** The `issue_comment` payload of a comment on this pull request; it says when the comment was written, if given. */
+  commentPayload(comment: { id: number; createdAt?: string }, user: string, body: string) {
+    return issueCommentEvent('created', {
+      number: this.number,
+      user,
+      body,
+      commentId: comment.id,
+      prAuthor: this.author,
+      ...(comment.createdAt ? { createdAt: comment.createdAt } : {}),
+    });
+  }
+
   /** The webhook delivery of a comment on this pull request, as an app replica receives it. */
   commentDelivery(comment: { id: number }, user = 'bob', body = '/proceed') {
-    return {
-      id: randomUUID(),
-      name: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: this.number,
-        user,
-        body,
-        commentId: comment.id,
-        prAuthor: this.author,
-      }),
-    };
+    return { id: randomUUID(), name: 'issue_comment', payload: this.commentPayload(comment, user, body) };
   }
 
   /** The workflow run of a comment written earlier (GitHub may start it well after the comment). */
@@ -193,15 +189,8 @@ export class ActionScene {
     const exit = await runAction({
       fake: this.fake,
       event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: this.number,
-        user,
-        body,
-        commentId: comment.id,
-        prAuthor: this.author,
-        // The payload carries when the comment was written, not when its run started.
-        ...(comment.createdAt ? { createdAt: comment.createdAt } : {}),
-      }),
+      // The payload carries when the comment was written, not when its run started.
+      payload: this.commentPayload(comment, user, body),
       env: this.env({ GITHUB_RUN_ID: String(runId) }),
     });
     this.fake.setWorkflowRun({
