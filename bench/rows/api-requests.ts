@@ -2,9 +2,9 @@
  * Row 2: the API requests a plan of N steps costs from `pull_request.opened` to `verified` (the
  * rendering run and the `/proceed` run), counted on the fake: reads are GETs, writes everything else.
  */
-import { runAction } from '../../test/support/action.js';
+import { commentRun, runAction } from '../../test/support/action.js';
 import { type RecordedRequest, startFakeGitHub } from '../../test/support/fake-github/index.js';
-import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
+import { pullRequestEvent } from '../../test/support/payloads.js';
 import { makeRemote } from '../../test/support/remote.js';
 import { ms, type Row } from '../measure.js';
 import { PLAN_PATH, trivialPlan } from '../plans.js';
@@ -60,20 +60,13 @@ async function flow(steps: number): Promise<Flow> {
     });
     if (opened.code !== 0 || opened.outputs.state !== 'proposed')
       throw new Error(`N=${steps}: the plan was not rendered (${opened.outputs.state}):\n${opened.stdout}`);
-    const comment = fake.addComment(7, { user: 'bob', body: '/proceed' });
     fake.setWorkflowRun({ id: 2000, status: 'in_progress' });
-    const run = await runAction({
+    const run = await commentRun({
       fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: 7,
-        user: 'bob',
-        body: '/proceed',
-        commentId: comment.id,
-        prAuthor: 'alice',
-      }),
+      user: 'bob',
+      body: '/proceed',
       env: { ...env, GITHUB_RUN_ID: '2000' },
-    });
+    }).run;
     const wallMs = performance.now() - start;
     if (run.code !== 0 || run.outputs.state !== 'verified')
       throw new Error(

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeState } from '../../src/gate/marker.js';
-import { runAction, type ActionRun } from '../support/action.js';
+import { commentRun, runAction, type ActionRun } from '../support/action.js';
 import type { FakeGitHub } from '../support/fake-github/index.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
-import { issueCommentEvent, pullRequestEvent } from '../support/payloads.js';
+import { pullRequestEvent } from '../support/payloads.js';
 import { makeRemote, type Remote } from '../support/remote.js';
 
 const BOT = 'github-actions[bot]';
@@ -109,16 +109,10 @@ function scene(fake: FakeGitHub, planText = plan(), policy?: string): Scene {
         env,
       }),
     send: async (user, body) => {
-      const c = fake.addComment(7, { user, body });
       // Each comment starts a workflow run, which the lock names as its holder while it runs.
       const id = runs++;
       fake.setWorkflowRun({ id, status: 'in_progress' });
-      const run = await runAction({
-        fake,
-        event: 'issue_comment',
-        payload: issueCommentEvent('created', { number: 7, user, body, commentId: c.id, prAuthor: 'alice' }),
-        env: { ...env, GITHUB_RUN_ID: String(id) },
-      });
+      const run = await commentRun({ fake, user, body, env: { ...env, GITHUB_RUN_ID: String(id) } }).run;
       fake.setWorkflowRun({ id, status: 'completed', conclusion: run.code === 0 ? 'success' : 'failure' });
       return run;
     },
@@ -314,17 +308,10 @@ describe('executing an approved plan', () => {
     const s = scene(fake, plan({ stepTwo: `echo two >> "$RUN_LOG"; ${once}` }));
     writeFileSync(`${s.env.HOLD}.once`, '');
     await s.open();
-    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
-    await runAction({
+    await commentRun({
       fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: 7,
-        user: 'bob',
-        body: '/proceed',
-        commentId: c.id,
-        prAuthor: 'alice',
-      }),
+      user: 'bob',
+      body: '/proceed',
       env: { ...s.env, GITHUB_RUN_ID: '1001' },
       onStart: (child) => {
         const timer = setInterval(() => {
@@ -339,7 +326,7 @@ describe('executing an approved plan', () => {
           child.kill('SIGKILL');
         }, 20);
       },
-    });
+    }).run;
     expect(s.log()).toEqual(['one', 'two']);
     expect(s.state()?.state).toBe('executing');
     fake.setWorkflowRun({ id: 1001, status: 'completed', conclusion: 'failure' });
@@ -439,19 +426,12 @@ describe('guards around execution', () => {
       }),
       env: s.env,
     });
-    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
-    const run = await runAction({
+    const run = await commentRun({
       fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: 7,
-        user: 'bob',
-        body: '/proceed',
-        commentId: c.id,
-        prAuthor: 'alice',
-      }),
+      user: 'bob',
+      body: '/proceed',
       env: s.env,
-    });
+    }).run;
     expect(run.code).toBe(0);
     expect(s.log()).toEqual([]);
     expect(fake.comments(7).at(-1)!.body).toMatch(/not the plan that was approved/);
@@ -460,19 +440,12 @@ describe('guards around execution', () => {
   it('masks secret values from the environment in posted logs', async () => {
     const s = scene(github(), plan({ stepTwo: 'echo "token is $DEPLOY_TOKEN"; echo two >> "$RUN_LOG"' }));
     await s.open();
-    const c = s.fake.addComment(7, { user: 'bob', body: '/proceed' });
-    const run = await runAction({
+    const run = await commentRun({
       fake: s.fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: 7,
-        user: 'bob',
-        body: '/proceed',
-        commentId: c.id,
-        prAuthor: 'alice',
-      }),
+      user: 'bob',
+      body: '/proceed',
       env: { ...s.env, DEPLOY_TOKEN: 'hunter2-very-secret' },
-    });
+    }).run;
     expect(run.code, run.stderr).toBe(0);
     const text = newest(s, 'proceed/two')!.output.text!;
     expect(text).toContain('token is ***');

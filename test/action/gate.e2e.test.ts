@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeState } from '../../src/gate/marker.js';
-import { runAction } from '../support/action.js';
+import { commentRun, runAction } from '../support/action.js';
 import { makeRemote } from '../support/remote.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import type { FakeGitHub, FileSeed } from '../support/fake-github/index.js';
@@ -80,15 +80,8 @@ function prEvent(
 }
 
 function comment(fake: FakeGitHub, number: number, user: string, body: string) {
-  const c = fake.addComment(number, { user, body });
-  return {
-    record: c,
-    run: runAction({
-      fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', { number, user, body, commentId: c.id, prAuthor: 'alice' }),
-    }),
-  };
+  const { comment: record, run } = commentRun({ fake, number, user, body });
+  return { record, run };
 }
 
 function botReview(fake: FakeGitHub, number: number) {
@@ -282,19 +275,13 @@ describe('approval', () => {
       payload: pullRequestEvent('opened', { number: 7, user: 'alice', headSha: head, baseSha: base }),
       env,
     });
-    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
-    const run = await runAction({
+    const { comment: c, run: pending } = commentRun({
       fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: 7,
-        user: 'bob',
-        body: '/proceed',
-        commentId: c.id,
-        prAuthor: 'alice',
-      }),
+      user: 'bob',
+      body: '/proceed',
       env,
     });
+    const run = await pending;
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(fake.reactions(c.id).map((r) => r.content)).toContain('eyes');
     expect(decodeState(botReview(fake, 7).body)?.approval).toMatchObject({ by: 'bob', via: 'comment' });
@@ -356,40 +343,26 @@ describe('approval', () => {
         content: PLAN.replace('Migrate the users table', 'Drop the users table'),
       },
     ]);
-    const c = fake.addComment(7, { user: 'bob', body: '/proceed' });
-    const run = await runAction({
+    const run = await commentRun({
       fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: 7,
-        user: 'bob',
-        body: '/proceed',
-        commentId: c.id,
-        prAuthor: 'alice',
-        createdAt: written,
-      }),
+      user: 'bob',
+      body: '/proceed',
+      createdAt: written,
       env,
-    });
+    }).run;
     expect(run.code, run.stderr).toBe(0);
     expect(fake.comments(7).at(-1)!.body).toMatch(/had not been rendered/);
     const state = decodeState(botReview(fake, 7).body)!;
     expect(state).toMatchObject({ state: 'proposed', headSha: HEAD2 });
     expect(botReview(fake, 7).body).toContain('Drop the users table');
     // Written before that render, the same comment is still not about this plan.
-    const late = fake.addComment(7, { user: 'bob', body: '/proceed' });
-    const again = await runAction({
+    const again = await commentRun({
       fake,
-      event: 'issue_comment',
-      payload: issueCommentEvent('created', {
-        number: 7,
-        user: 'bob',
-        body: '/proceed',
-        commentId: late.id,
-        prAuthor: 'alice',
-        createdAt: written,
-      }),
+      user: 'bob',
+      body: '/proceed',
+      createdAt: written,
       env,
-    });
+    }).run;
     expect(again.code).toBe(0);
     expect(fake.comments(7).at(-1)!.body).toMatch(/written before the plan at the head/);
     expect(decodeState(botReview(fake, 7).body)!.approval).toBeUndefined();

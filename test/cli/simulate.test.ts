@@ -3,38 +3,14 @@
  * (in a temporary copy of examples/, so the repository's scratch folder is never touched), and
  * in-process with a Terminal over in-memory streams.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proceed, ROOT, RUN_TIMEOUT_MS, type Outcome } from '../support/cli.js';
 import { simulate } from '../../src/cli/simulate.js';
 import { Terminal } from '../../src/cli/terminal.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/proceed.js');
-const RUN_TIMEOUT_MS = 60_000;
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function proceed(args: string[], cwd: string): Promise<Outcome> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 32 * 1024 * 1024, timeout: RUN_TIMEOUT_MS },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 const dirs: string[] = [];
 

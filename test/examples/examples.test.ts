@@ -1,36 +1,13 @@
 // The example plans end to end, through the CLI as a user runs it (`proceed validate`, `proceed run
 // --yes`). Each run works in a temporary copy of examples/, so the repository's own scratch folder
 // is never touched and runs cannot disturb each other.
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proceed, ROOT, RUN_TIMEOUT_MS, type Outcome } from '../support/cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/proceed.js');
 const PLANS = ['hello', 'rest-api', 'db-migration', 'two-factor'];
-const RUN_TIMEOUT_MS = 60_000;
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function proceed(args: string[], cwd: string): Promise<Outcome> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 32 * 1024 * 1024, timeout: RUN_TIMEOUT_MS },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 const copies: string[] = [];
 

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeGitHub } from './fake-github/index.js';
+import { issueCommentEvent } from './payloads.js';
 
 export const BUNDLE = resolve(import.meta.dirname, '../../dist/index.js');
 
@@ -143,4 +144,33 @@ export async function runAction(o: RunActionOptions): Promise<ActionRun> {
   rmSync(files.scratch, { recursive: true, force: true });
   if (!o.workspace) rmSync(workspace, { recursive: true, force: true });
   return run;
+}
+
+export type CommentRunOptions = Omit<RunActionOptions, 'event' | 'payload'> & {
+  user: string;
+  body: string;
+  /** Default 7, the pull request the tests seed. */
+  number?: number;
+  /** Who opened the pull request (default alice). */
+  prAuthor?: string;
+  /** When the payload says the comment was written (default: GitHub's time of the comment). */
+  createdAt?: string;
+};
+
+/**
+ * Writes a comment on the fake's pull request and runs the Action on its `issue_comment` event, as
+ * GitHub starts a workflow run for it. The comment is written at once; `run` settles when the run ends.
+ */
+export function commentRun(o: CommentRunOptions): { comment: { id: number }; run: Promise<ActionRun> } {
+  const { user, body, number = 7, prAuthor = 'alice', createdAt, ...rest } = o;
+  const comment = o.fake.addComment(number, { user, body });
+  const payload = issueCommentEvent('created', {
+    number,
+    user,
+    body,
+    commentId: comment.id,
+    prAuthor,
+    ...(createdAt ? { createdAt } : {}),
+  });
+  return { comment, run: runAction({ ...rest, event: 'issue_comment', payload }) };
 }
