@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mulberry32 } from '../test/support/fake-github/faults.js';
 
 /** What every row of the reliability table is: a measurement, its figure, and the bar it must meet. */
 
@@ -41,17 +42,8 @@ export function saveFailures(row: string, failures: unknown): string {
   return path;
 }
 
-/** mulberry32: small, seedable, and enough to pick cases reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random numbers (the fake's mulberry32): the same seed picks the same cases. */
+export const seededRandom = mulberry32;
 
 /** Runs `work` over `items` with at most `limit` at a time, results in input order. */
 export async function inPool<T, R>(

@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleOptions } from './bundle-options.mjs';
 
 const entries = {
   index: 'src/action/main.ts',
@@ -13,20 +14,7 @@ const entries = {
 const check = process.argv.includes('--check');
 const outdir = check ? await mkdtemp(join(tmpdir(), 'proceed-dist-')) : 'dist';
 
-const common = {
-  outdir,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  splitting: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  // CommonJS dependencies inside an ESM bundle still call require().
-  banner: {
-    js: "import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);",
-  },
-};
+const common = { ...bundleOptions, outdir };
 
 await build({ ...common, entryPoints: entries });
 // The app (`npm start`) runs from a clone after `npm ci`: its dependencies stay in node_modules,

@@ -6,6 +6,7 @@ import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/core';
 import { build } from 'esbuild';
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
 import { createOctokit } from '../../src/github/client.js';
 import { BUNDLE, makeWorkspace } from '../../test/support/action.js';
 import { type FakeGitHub, startFakeGitHub } from '../../test/support/fake-github/index.js';
@@ -21,21 +22,12 @@ const HEAD = fakeSha('bench', 'head');
 const BASE = fakeSha('bench', 'base');
 const PLAN_STEPS = 3;
 
-/** The floor bundled as scripts/build.mjs bundles the Action: ESM for node20 with the same require banner. */
+/** The floor bundled as scripts/build.mjs bundles the Action (the same `bundleOptions`). */
 async function buildFloor(outdir: string): Promise<string> {
   await build({
+    ...bundleOptions,
     entryPoints: { floor: join(import.meta.dirname, '../floor/action.ts') },
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    splitting: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);",
-    },
   });
   return join(outdir, 'floor.js');
 }

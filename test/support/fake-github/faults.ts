@@ -32,7 +32,7 @@ export interface FaultOptions {
 }
 
 /** mulberry32: tiny, seedable and good enough to pick faults reproducibly. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
