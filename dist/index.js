@@ -60012,6 +60012,7 @@ function createOctokit(o) {
     o.token,
     {
       baseUrl: o.baseUrl,
+      ...o.retryBaseMs === void 0 ? {} : { retry: { retryAfterBaseValue: o.retryBaseMs } },
       throttle: {
         write: new import_light3.default.Group({ maxConcurrent: 1, minTime: write }),
         notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: notify }),
@@ -60030,8 +60031,14 @@ function createOctokit(o) {
   );
 }
 function writeIntervalFromEnv(env) {
-  const value = Number(env.PROCEED_WRITE_INTERVAL_MS);
-  return env.PROCEED_WRITE_INTERVAL_MS !== void 0 && Number.isFinite(value) && value >= 0 ? value : void 0;
+  return millisecondsFromEnv(env, "PROCEED_WRITE_INTERVAL_MS");
+}
+function retryBaseFromEnv(env) {
+  return millisecondsFromEnv(env, "PROCEED_RETRY_BASE_MS");
+}
+function millisecondsFromEnv(env, name) {
+  const value = Number(env[name]);
+  return env[name] !== void 0 && Number.isFinite(value) && value >= 0 ? value : void 0;
 }
 
 // src/github/octokit.ts
@@ -60461,6 +60468,31 @@ function checkRunBody(input2, annotations) {
   return body;
 }
 
+// src/action/stopped.ts
+var RESUME = "Steps that finished keep their check runs and are not run again; the lock this run held counts as ended once the run is over. To resume, comment `/proceed` on the pull request (or re-run this job) once GitHub answers again.";
+function stoppedMessage(err) {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = httpStatus(err);
+  const network = networkCode(err);
+  if (network)
+    return `proceed stopped: could not reach the GitHub API (${network}: ${message}). Check GITHUB_API_URL and the runner's network. ${RESUME}`;
+  if (code === void 0)
+    return `proceed stopped: ${message}. Re-run the job; if it persists, report it with this log.`;
+  if (code >= 500 || code === 429)
+    return `proceed stopped: GitHub kept failing after retries: ${message} (HTTP ${code}). ${RESUME}`;
+  if (code === 401 || code === 403)
+    return `proceed stopped: ${message} (HTTP ${code}). Check the token's permissions (the README's workflow lists them).`;
+  return `proceed stopped: ${message} (HTTP ${code}). Re-run the job; if it persists, report it with this log.`;
+}
+function networkCode(err) {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const code = e.code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+    e = e.cause;
+  }
+  return void 0;
+}
+
 // src/action/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
@@ -60780,9 +60812,10 @@ async function run(env = process.env) {
     token: getInput("github-token", { required: true }),
     baseUrl: env.GITHUB_API_URL || "https://api.github.com",
     log: (line) => info(line),
-    writeIntervalMs: writeIntervalFromEnv(env)
+    writeIntervalMs: writeIntervalFromEnv(env),
+    retryBaseMs: retryBaseFromEnv(env)
   });
-  const port = new OctokitPort(octokit, owner, repo);
+  const port = new OctokitPort(octokit, owner, repo, retryBaseFromEnv(env));
   const token = getInput("github-token", { required: true });
   const serverUrl = env.GITHUB_SERVER_URL || "https://github.com";
   const runId = env.GITHUB_RUN_ID || "local";
@@ -60845,13 +60878,7 @@ function dispatchedRun() {
 function stepEnvironment(env) {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
 }
-run().catch((err) => {
-  const code = httpStatus(err);
-  const status = code === void 0 ? "" : ` (HTTP ${code})`;
-  setFailed(
-    `proceed stopped: ${err.message}${status}. Re-run the job; if it persists, check the token's permissions.`
-  );
-});
+run().catch((err) => setFailed(stoppedMessage(err)));
 export {
   run
 };

@@ -12,8 +12,9 @@ import {
   type GateResult,
 } from '../gate/handle.js';
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
-import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
-import { httpStatus, OctokitPort } from '../github/octokit.js';
+import { createOctokit, retryBaseFromEnv, writeIntervalFromEnv } from '../github/client.js';
+import { OctokitPort } from '../github/octokit.js';
+import { stoppedMessage } from './stopped.js';
 import { checkoutApproved } from './checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
 
@@ -82,8 +83,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
     log: (line) => core.info(line),
     writeIntervalMs: writeIntervalFromEnv(env),
+    retryBaseMs: retryBaseFromEnv(env),
   });
-  const port = new OctokitPort(octokit, owner, repo);
+  const port = new OctokitPort(octokit, owner, repo, retryBaseFromEnv(env));
   const token = core.getInput('github-token', { required: true });
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
   const runId = env.GITHUB_RUN_ID || 'local';
@@ -161,11 +163,4 @@ function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
 }
 
-run().catch((err: unknown) => {
-  // An API failure that outlived the retries, or a bug: say what happened without a stack trace.
-  const code = httpStatus(err);
-  const status = code === undefined ? '' : ` (HTTP ${code})`;
-  core.setFailed(
-    `proceed stopped: ${(err as Error).message}${status}. Re-run the job; if it persists, check the token's permissions.`,
-  );
-});
+run().catch((err: unknown) => core.setFailed(stoppedMessage(err)));

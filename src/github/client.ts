@@ -20,6 +20,11 @@ export interface ClientOptions {
    * sets both, for a GitHub-compatible API that allows more. Default: GitHub's recommendation.
    */
   writeIntervalMs?: number;
+  /**
+   * The wait before a failed request's second try (the later ones wait 4×, 9×…); default Octokit's
+   * 1 s. `PROCEED_RETRY_BASE_MS` sets it, for a GitHub-compatible API and for tests.
+   */
+  retryBaseMs?: number;
 }
 
 /**
@@ -33,6 +38,7 @@ export function createOctokit(o: ClientOptions): Octokit {
     o.token,
     {
       baseUrl: o.baseUrl,
+      ...(o.retryBaseMs === undefined ? {} : { retry: { retryAfterBaseValue: o.retryBaseMs } }),
       throttle: {
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: write }),
         notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: notify }),
@@ -63,8 +69,15 @@ export function createOctokit(o: ClientOptions): Octokit {
 
 /** Reads `PROCEED_WRITE_INTERVAL_MS`; anything but a non-negative number keeps GitHub's recommendation. */
 export function writeIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const value = Number(env.PROCEED_WRITE_INTERVAL_MS);
-  return env.PROCEED_WRITE_INTERVAL_MS !== undefined && Number.isFinite(value) && value >= 0
-    ? value
-    : undefined;
+  return millisecondsFromEnv(env, 'PROCEED_WRITE_INTERVAL_MS');
+}
+
+/** Reads `PROCEED_RETRY_BASE_MS`; anything but a non-negative number keeps Octokit's 1 s. */
+export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  return millisecondsFromEnv(env, 'PROCEED_RETRY_BASE_MS');
+}
+
+function millisecondsFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = Number(env[name]);
+  return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
 }

@@ -52,7 +52,13 @@ interface Scene {
   head: string;
   dir: string;
   log: () => string[];
-  env: { GITHUB_SERVER_URL: string; RUN_LOG: string; FAIL_TWO: string; HOLD: string };
+  env: {
+    GITHUB_SERVER_URL: string;
+    RUN_LOG: string;
+    FAIL_TWO: string;
+    HOLD: string;
+    PROCEED_RETRY_BASE_MS?: string;
+  };
   send: (user: string, body: string) => Promise<ActionRun>;
   open: () => Promise<ActionRun>;
   state: () => ReturnType<typeof decodeState>;
@@ -460,7 +466,7 @@ describe('API faults during execution', () => {
     const fake = github();
     const s = scene(fake);
     await s.open();
-    fake.faults({ rate: 0.2, kinds: ['502', 'secondary-rate-limit'], seed: 7 });
+    fake.faults({ rate: 0.2, kinds: ['502', 'secondary-rate-limit'], seed: 7, maxConsecutive: 2 });
     const run = await s.send('bob', '/proceed');
     fake.faults(null);
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -470,6 +476,35 @@ describe('API faults during execution', () => {
     expect(fake.comments(7).filter((c) => c.user === BOT)).toHaveLength(1);
     expect(s.state()?.state).toBe('verified');
   }, 120_000);
+
+  it('when GitHub stays down past the retries, fails saying how to resume, and the next /proceed resumes', async () => {
+    const fake = github();
+    const s = scene(fake);
+    // Octokit's backoff (1 s, 4 s, 9 s per request) scaled down: the retries are the same, only faster.
+    s.env.PROCEED_RETRY_BASE_MS = '25';
+    await s.open();
+    // GitHub goes down once step one's success is recorded: every request fails, past any retry.
+    let down = false;
+    fake.hooks.beforeRequest = () => {
+      if (!down && newest(s, 'proceed/one')?.conclusion === 'success') {
+        down = true;
+        fake.faults({ rate: 1, kinds: ['500'] });
+      }
+    };
+    const failed = await s.send('bob', '/proceed');
+    fake.hooks.beforeRequest = undefined;
+    fake.faults(null);
+    const said = failed.stdout + failed.stderr;
+    expect(failed.code, said).not.toBe(0);
+    expect(said).toMatch(/comment `\/proceed`/);
+    expect(said).toMatch(/resume/i);
+    // The run that held the lock has ended, so the lock it may have left is provably stale.
+    const resumed = await s.send('bob', '/proceed');
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(s.log().filter((l) => l === 'one')).toHaveLength(1);
+    expect(s.state()?.state).toBe('verified');
+    expect(fake.refs().filter((r) => r.ref.includes('locks'))).toHaveLength(0);
+  }, 240_000);
 });
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

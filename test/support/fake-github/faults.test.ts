@@ -4,6 +4,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../../../test/support/fake-github/index.js';
+import { FaultPlan } from './faults.js';
 
 const HEAD = '4'.repeat(40);
 const BASE = '5'.repeat(40);
@@ -170,6 +171,26 @@ describe('faults are reproducible from the seed', () => {
     expect(first.filter((s) => s !== 200).length).toBeGreaterThan(0);
   });
 
+  it('draws each request by its method, path and how many came before it, not by how paths interleave', () => {
+    const draw = (order: string[]) => {
+      const p = new FaultPlan({ rate: 0.5, kinds: ['500'], seed: 3 });
+      const got = new Map<string, (string | undefined)[]>();
+      for (const path of order)
+        got.set(path, [...(got.get(path) ?? []), p.pick({ method: 'GET', path, operationId: 'x' })]);
+      return got;
+    };
+    const a = draw(['/a', '/b', '/a', '/b', '/a', '/b']);
+    const b = draw(['/b', '/b', '/b', '/a', '/a', '/a']);
+    expect(b.get('/a')).toEqual(a.get('/a'));
+    expect(b.get('/b')).toEqual(a.get('/b'));
+  });
+
+  it('faults one method and path at most maxConsecutive times in a row', () => {
+    const p = new FaultPlan({ rate: 1, kinds: ['500'], maxConsecutive: 2 });
+    const picks = Array.from({ length: 6 }, () => p.pick({ method: 'GET', path: '/a', operationId: 'x' }));
+    expect(picks).toEqual(['500', '500', undefined, '500', '500', undefined]);
+  });
+
   it('refuses a rate outside [0, 1]', () => {
     expect(() => fake.faults({ rate: 1.5 })).toThrow(/within \[0, 1\]/);
   });
@@ -180,8 +201,9 @@ describe('a client with plugin-retry and plugin-throttling gets through 30% faul
     const plan = fake.faults({
       rate: 0.3,
       kinds: ['500', '502', 'secondary-rate-limit', 'rate-limit', 'timeout', 'connection-reset'],
-      seed: 7,
+      seed: 3,
       timeoutMs: 20,
+      maxConsecutive: 2,
     });
     const octokit = resilient();
     const pr = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
