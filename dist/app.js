@@ -4395,7 +4395,9 @@ function watchWhileRunning(env, view, runner, lost) {
   if (lost.aborted) onLost();
   else lost.addEventListener("abort", onLost, { once: true });
   let lookedAt = Date.now();
-  const check = async () => {
+  let looking;
+  const check = () => looking ??= look().finally(() => looking = void 0);
+  const look = async () => {
     lookedAt = Date.now();
     const pr = await env.port.getPullRequest(view.pr.number);
     if (pr.state === "closed") return "the pull request was closed";
@@ -4445,7 +4447,9 @@ function watchWhileRunning(env, view, runner, lost) {
     signal: controller.signal,
     // Before every step: the same checks, unless the last look is younger than the poll interval,
     // so short steps do not cost two reads each and a push or a close still stops the next step.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check()),
+    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
+    // more before the guard gives up and stops the run.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check().catch(() => check())),
     stop: () => {
       clearInterval(timer);
       lost.removeEventListener("abort", onLost);

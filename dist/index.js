@@ -54885,7 +54885,9 @@ function watchWhileRunning(env, view, runner, lost) {
   if (lost.aborted) onLost();
   else lost.addEventListener("abort", onLost, { once: true });
   let lookedAt = Date.now();
-  const check2 = async () => {
+  let looking;
+  const check2 = () => looking ??= look().finally(() => looking = void 0);
+  const look = async () => {
     lookedAt = Date.now();
     const pr = await env.port.getPullRequest(view.pr.number);
     if (pr.state === "closed") return "the pull request was closed";
@@ -54935,7 +54937,9 @@ function watchWhileRunning(env, view, runner, lost) {
     signal: controller.signal,
     // Before every step: the same checks, unless the last look is younger than the poll interval,
     // so short steps do not cost two reads each and a push or a close still stops the next step.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2()),
+    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
+    // more before the guard gives up and stops the run.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2().catch(() => check2())),
     stop: () => {
       clearInterval(timer);
       lost.removeEventListener("abort", onLost);

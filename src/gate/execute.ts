@@ -544,7 +544,11 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner, lo
   else lost.addEventListener('abort', onLost, { once: true });
   // The view was read just before the run started: that counts as the first look.
   let lookedAt = Date.now();
-  const check = async (): Promise<string | undefined> => {
+  // One look at a time: the guard before a step joins a poll already under way instead of sending
+  // the same reads again beside it.
+  let looking: Promise<string | undefined> | undefined;
+  const check = (): Promise<string | undefined> => (looking ??= look().finally(() => (looking = undefined)));
+  const look = async (): Promise<string | undefined> => {
     lookedAt = Date.now();
     const pr = await env.port.getPullRequest(view.pr.number);
     if (pr.state === 'closed') return 'the pull request was closed';
@@ -599,7 +603,10 @@ function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRunner, lo
     signal: controller.signal,
     // Before every step: the same checks, unless the last look is younger than the poll interval,
     // so short steps do not cost two reads each and a push or a close still stops the next step.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? undefined : await check()),
+    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
+    // more before the guard gives up and stops the run.
+    guard: async () =>
+      stopReason ?? (Date.now() - lookedAt < runner.pollMs ? undefined : await check().catch(() => check())),
     stop: () => {
       clearInterval(timer);
       lost.removeEventListener('abort', onLost);
