@@ -85,6 +85,21 @@ export class InstallationTokens {
     return token;
   }
 
+  /** Every token issued, oldest first, with its scope (copies). */
+  issued(): {
+    token: string;
+    repositoryIds?: number[];
+    permissions: Record<string, PermissionLevel>;
+    revoked: boolean;
+  }[] {
+    return [...this.grants].map(([token, g]) => ({
+      token,
+      ...(g.repositoryIds ? { repositoryIds: [...g.repositoryIds] } : {}),
+      permissions: { ...g.permissions },
+      revoked: g.revoked,
+    }));
+  }
+
   /** Who an issued token acts as; undefined for a token this installation did not issue. */
   actorOf(token: string): Actor | undefined {
     return this.grants.get(token)?.actor;
