@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APP_EVENTS } from '../../src/app/index.js';
 import { freePort } from '../support/free-port.js';
-import { WEBHOOK_SECRET, privateKey } from './harness.js';
+import { WEBHOOK_SECRET, privateKey, until } from './harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/app.js');
@@ -86,6 +86,25 @@ describe('npm start', () => {
     expect([400, 401]).toContain(unsigned.status);
   });
 
+  it('serves the dispatch token exchange at POST /proceed/token, refusing a request without a token', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const app = npmStart({
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      PROCEED_EXECUTOR: 'dispatch',
+      PROCEED_APP_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    expect((await healthy(url, app.child)).status, app.output()).toBe(200);
+    const answer = await fetch(`${url}/proceed/token`, { method: 'POST', body: '{"token": 3}' });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ reason: 'malformed' });
+    await until(() => /refused a token exchange from 127\.0\.0\.1 \(malformed\)/.test(app.output()));
+  });
+
   it('stops with a message naming the setting when PROCEED_EXECUTOR is not inline or dispatch', async () => {
     const app = npmStart({
       APP_ID: '1',
@@ -98,6 +117,32 @@ describe('npm start', () => {
     expect(await app.exited).toBe(1);
     expect(app.output()).toMatch(/PROCEED_EXECUTOR is "cluster": use inline .* or dispatch/);
     expect(app.output()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm start with credentials Probot would quietly replace', () => {
+  it.each([
+    [{ WEBHOOK_SECRET: '' }, /WEBHOOK_SECRET is not set/],
+    [
+      { PRIVATE_KEY: '', PRIVATE_KEY_PATH: 'nowhere/app.pem' },
+      /PRIVATE_KEY_PATH is "nowhere\/app.pem", which cannot be read/,
+    ],
+    [{ PRIVATE_KEY: 'garbage' }, /PRIVATE_KEY does not hold a PEM private key/],
+    [{ APP_ID: '', PRIVATE_KEY: '', WEBHOOK_SECRET: '', NODE_ENV: 'production' }, /NODE_ENV is production/],
+    [{ PROCEED_EXECUTOR: 'dispatch' }, /PROCEED_APP_URL is not set/],
+  ])('stops at once, saying what to set: %o', async (override, message) => {
+    const app = npmStart({
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      ...override,
+    });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toMatch(message);
+    expect(app.output()).not.toMatch(/\n\s+at /);
+    expect(app.output()).not.toMatch(/Listening on/);
   });
 });
 
