@@ -1264,8 +1264,10 @@ var ActionsClaims = z5.object({
   run_attempt: z5.string().regex(/^\d+$/)
 });
 function exchangeMarkRef(runId, attempt) {
-  return `refs/proceed/tokens/run-${runId}-${attempt}`;
+  return `${MARK_PREFIX}${runId}-${attempt}`;
 }
+var MARK_PREFIX = "refs/proceed/tokens/run-";
+var SWEEP_LIMIT = 5;
 function oidcVerifier(settings) {
   const keys = createRemoteJWKSet(new URL(`${settings.issuer.replace(/\/+$/, "")}/.well-known/jwks`));
   return async (jwt) => {
@@ -1391,6 +1393,7 @@ async function exchangeToken(ctx, jwt) {
       `run ${runId} (attempt ${attempt}) of ${claims.repository} already exchanged its token; each run gets one`
     );
   const issued = await fromGitHub(() => ctx.github.createToken(installation.id, repository.id, permissions));
+  await sweepEndedMarks(ctx.github, installation.id, owner, repo, runId);
   return {
     token: issued.token,
     expiresAt: issued.expiresAt,
@@ -1399,6 +1402,16 @@ async function exchangeToken(ctx, jwt) {
     botLogin: bot,
     permissions: issued.permissions
   };
+}
+async function sweepEndedMarks(github, installationId, owner, repo, current) {
+  try {
+    const others = (await github.exchangeMarks(installationId, owner, repo)).map((ref) => ({ ref, runId: Number(/^refs\/proceed\/tokens\/run-(\d+)-\d+$/.exec(ref)?.[1]) })).filter((m) => Number.isSafeInteger(m.runId) && m.runId !== current).slice(0, SWEEP_LIMIT);
+    for (const mark of others) {
+      const run2 = await github.workflowRun(installationId, owner, repo, mark.runId);
+      if (!run2 || run2.status === "completed") await github.deleteRef(installationId, owner, repo, mark.ref);
+    }
+  } catch {
+  }
 }
 function covers(granted, wanted) {
   return granted === "write" || granted === "admin" || wanted === "read" && granted === "read";
@@ -6136,6 +6149,21 @@ function probotExchangeGitHub(app) {
         if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return false;
         throw err;
       }
+    },
+    async exchangeMarks(installationId, owner, repo) {
+      const { data } = await (await asInstallation(installationId)).request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
+        owner,
+        repo,
+        ref: "proceed/tokens/run-"
+      });
+      return data.map((r) => r.ref);
+    },
+    async deleteRef(installationId, owner, repo, ref) {
+      await (await asInstallation(installationId)).request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+        owner,
+        repo,
+        ref: ref.replace(/^refs\//, "")
+      });
     },
     async createToken(installationId, repositoryId, permissions) {
       const { data } = await (await asApp()).request("POST /app/installations/{installation_id}/access_tokens", {

@@ -166,6 +166,25 @@ export function probotExchangeGitHub(app: Probot): ExchangeGitHub {
         throw err;
       }
     },
+    async exchangeMarks(installationId, owner, repo) {
+      const { data } = await (
+        await asInstallation(installationId)
+      ).request('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
+        owner,
+        repo,
+        ref: 'proceed/tokens/run-',
+      });
+      return data.map((r) => r.ref);
+    },
+    async deleteRef(installationId, owner, repo, ref) {
+      await (
+        await asInstallation(installationId)
+      ).request('DELETE /repos/{owner}/{repo}/git/refs/{ref}', {
+        owner,
+        repo,
+        ref: ref.replace(/^refs\//, ''),
+      });
+    },
     async createToken(installationId, repositoryId, permissions) {
       const { data } = await (
         await asApp()

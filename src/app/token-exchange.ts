@@ -90,6 +90,9 @@ export interface ExchangeGitHub {
     ref: string,
     sha: string,
   ): Promise<boolean>;
+  /** The exchange marks (refs/proceed/tokens/…) in the repository. */
+  exchangeMarks(installationId: number, owner: string, repo: string): Promise<string[]>;
+  deleteRef(installationId: number, owner: string, repo: string, ref: string): Promise<void>;
   createToken(
     installationId: number,
     repositoryId: number,
@@ -131,8 +134,11 @@ const ActionsClaims = z.object({
 
 /** The ref that marks a run attempt's exchange (next to the locks under refs/proceed/). */
 export function exchangeMarkRef(runId: number, attempt: number): string {
-  return `refs/proceed/tokens/run-${runId}-${attempt}`;
+  return `${MARK_PREFIX}${runId}-${attempt}`;
 }
+const MARK_PREFIX = 'refs/proceed/tokens/run-';
+/** Marks of other runs looked at per exchange; enough to keep up, as each run leaves one. */
+const SWEEP_LIMIT = 5;
 
 /** Signature, issuer, audience, expiry and not-before, against the issuer's published keys (fetched and cached by jose). */
 export function oidcVerifier(settings: TokenExchangeSettings): (jwt: string) => Promise<JWTPayload> {
@@ -288,6 +294,7 @@ export async function exchangeToken(ctx: ExchangeContext, jwt: string): Promise<
       `run ${runId} (attempt ${attempt}) of ${claims.repository} already exchanged its token; each run gets one`,
     );
   const issued = await fromGitHub(() => ctx.github.createToken(installation.id, repository.id, permissions));
+  await sweepEndedMarks(ctx.github, installation.id, owner, repo, runId);
   return {
     token: issued.token,
     expiresAt: issued.expiresAt,
@@ -296,6 +303,32 @@ export async function exchangeToken(ctx: ExchangeContext, jwt: string): Promise<
     botLogin: bot,
     permissions: issued.permissions,
   };
+}
+
+/**
+ * Deletes the marks of runs that have ended, so the refs do not pile up: an ended run is refused
+ * anyway (`run-ended`), so its mark guards nothing. Housekeeping only, so a failure is ignored and
+ * the next exchange tries again.
+ */
+async function sweepEndedMarks(
+  github: ExchangeGitHub,
+  installationId: number,
+  owner: string,
+  repo: string,
+  current: number,
+): Promise<void> {
+  try {
+    const others = (await github.exchangeMarks(installationId, owner, repo))
+      .map((ref) => ({ ref, runId: Number(/^refs\/proceed\/tokens\/run-(\d+)-\d+$/.exec(ref)?.[1]) }))
+      .filter((m) => Number.isSafeInteger(m.runId) && m.runId !== current)
+      .slice(0, SWEEP_LIMIT);
+    for (const mark of others) {
+      const run = await github.workflowRun(installationId, owner, repo, mark.runId);
+      if (!run || run.status === 'completed') await github.deleteRef(installationId, owner, repo, mark.ref);
+    }
+  } catch {
+    // Left for the next exchange.
+  }
 }
 
 function covers(granted: string | undefined, wanted: 'read' | 'write'): boolean {

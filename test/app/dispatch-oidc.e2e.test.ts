@@ -26,7 +26,7 @@ import {
   type OidcIssuer,
   type SignOptions,
 } from '../support/oidc-issuer.js';
-import { APP, BOT, WEBHOOK_SECRET, privateKey, scene, type Scene } from './harness.js';
+import { APP, BOT, WEBHOOK_SECRET, plan, privateKey, scene, type Scene } from './harness.js';
 
 let issuer: OidcIssuer;
 beforeAll(async () => {
@@ -50,11 +50,14 @@ afterEach(async () => {
  * `POST /proceed/token` on a real HTTP server, so the exchange needs nothing from the replica that
  * dispatched.
  */
-async function start(fake: FakeGitHub): Promise<Dispatching> {
+async function start(fake: FakeGitHub, planText?: string): Promise<Dispatching> {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const tokenExchange = { appUrl, issuer: issuer.url, audience: appUrl };
-  const s = await scene(fake, { config: { executor: 'dispatch', tokenExchange } });
+  const s = await scene(fake, {
+    config: { executor: 'dispatch', tokenExchange },
+    ...(planText ? { plan: planText } : {}),
+  });
   cleanups.push(() => s.cleanup());
   const server = await appServer(fake, s.config, port);
   cleanups.push(() => server.stop());
@@ -70,9 +73,10 @@ async function appServer(fake: FakeGitHub, config: AppConfig, port: number): Pro
     logLevel: 'fatal' as const,
     Octokit: appOctokit({ throttle: { enabled: false } }),
   };
-  // A quiet logger for the server too (it would log every request): a Probot's own pino logger.
-  const log = new Probot(options).log;
-  log.level = 'fatal';
+  // A quiet logger for the server too (it would log every request): a ready Probot's own, at `fatal`.
+  const quiet = new Probot(options);
+  await quiet.ready();
+  const log = quiet.log;
   const server = new Server({
     host: '127.0.0.1',
     port,
@@ -195,6 +199,24 @@ describe('dispatch with the OIDC token exchange', () => {
     expect(late.stdout).toMatch(/already exchanged its token/);
     expect(late.stdout).toMatch(/Nothing was run/);
     expect(d.s.log()).toEqual([]);
+  });
+
+  it('gives each dispatched run its own token, and forgets the marks of runs that ended', async () => {
+    const d = await start(github(), plan({ checkpoint: true }));
+    await d.s.open();
+    await d.s.comment('bob', '/proceed');
+    const first = await execute(d);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(d.s.state()).toMatchObject({ state: 'paused', next: 'three' });
+    await d.s.comment('bob', '/proceed');
+    const [run1, run2] = d.s.fake.dispatches().map((x) => x.runId);
+    const second = await execute(d);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(d.s.log()).toEqual(['one', 'two', 'three', 'verify']);
+    expect(scopedTokens(d.s.fake).map((t) => t.revoked)).toEqual([true, true]);
+    const marks = d.s.fake.refs().filter((r) => r.ref.startsWith('refs/proceed/tokens/'));
+    expect(marks.map((r) => r.ref)).toEqual([exchangeMarkRef(run2!, 1)]);
+    expect(run1).not.toBe(run2);
   });
 
   it('hands out a token that cannot reach another repository or dispatch a workflow', async () => {
@@ -416,6 +438,34 @@ describe('what POST /proceed/token refuses', () => {
     expect(await empty.json()).toMatchObject({ reason: 'malformed', message: /no "token" holding a JWT/ });
     const get = await fetch(`${d.appUrl}/proceed/token`);
     expect(get.status).toBe(400);
+  });
+});
+
+describe('an installation that lacks a permission an execution needs', () => {
+  const github = useFakeGitHub({
+    app: APP,
+    installation: {
+      permissions: { contents: 'write', issues: 'write', pull_requests: 'write', metadata: 'read' },
+    },
+  });
+
+  it('is refused, naming the permissions to accept, and mints nothing', async () => {
+    const d = await start(github());
+    const run = d.s.fake.setWorkflowRun({ actor: BOT, status: 'in_progress' });
+    const jwt = await issuer.sign(issuer.claims({ repositoryId: d.repositoryId, runId: run.id }), {
+      audience: d.appUrl,
+    });
+    const answer = await exchange(d.appUrl, jwt);
+    expect(answer).toEqual({
+      status: 403,
+      body: {
+        reason: 'installation-permissions',
+        message: expect.stringMatching(
+          /lacks checks: write, actions: read; accept the app's requested permissions/,
+        ),
+      },
+    });
+    expect(scopedTokens(d.s.fake)).toEqual([]);
   });
 });
 
