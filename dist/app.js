@@ -1342,6 +1342,18 @@ async function exchangeToken(ctx, jwt) {
     );
   const installation = await fromGitHub(() => ctx.github.installation(owner, repo));
   if (!installation) throw forbid("not-installed", `the app is not installed on ${claims.repository}`);
+  const granted = installation.permissions;
+  const missing = Object.entries(EXECUTION_PERMISSIONS).filter(
+    ([name, level]) => !covers(granted[name], level)
+  );
+  if (missing.length)
+    throw forbid(
+      "installation-permissions",
+      `the app's installation on ${claims.repository} lacks ${missing.map(([n, l]) => `${n}: ${l}`).join(", ")}; accept the app's requested permissions in the installation settings`
+    );
+  const permissions = { ...EXECUTION_PERMISSIONS };
+  for (const [name, level] of Object.entries(OPTIONAL_PERMISSIONS))
+    if (covers(granted[name], level)) permissions[name] = level;
   const repository = await fromGitHub(() => ctx.github.repository(installation.id, owner, repo));
   if (String(repository.id) !== claims.repository_id)
     throw forbid(
@@ -1371,18 +1383,6 @@ async function exchangeToken(ctx, jwt) {
     );
   if (run2.status === "completed")
     throw forbid("run-ended", `run ${runId} of ${claims.repository} has ended; its token would outlive it`);
-  const granted = installation.permissions;
-  const missing = Object.entries(EXECUTION_PERMISSIONS).filter(
-    ([name, level]) => !covers(granted[name], level)
-  );
-  if (missing.length)
-    throw forbid(
-      "installation-permissions",
-      `the app's installation on ${claims.repository} lacks ${missing.map(([n, l]) => `${n}: ${l}`).join(", ")}; accept the app's requested permissions in the installation settings`
-    );
-  const permissions = { ...EXECUTION_PERMISSIONS };
-  for (const [name, level] of Object.entries(OPTIONAL_PERMISSIONS))
-    if (covers(granted[name], level)) permissions[name] = level;
   const fresh = await fromGitHub(
     () => ctx.github.markExchanged(installation.id, owner, repo, exchangeMarkRef(runId, attempt), run2.headSha)
   );

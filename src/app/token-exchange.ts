@@ -231,6 +231,21 @@ export async function exchangeToken(ctx: ExchangeContext, jwt: string): Promise<
 
   const installation = await fromGitHub(() => ctx.github.installation(owner, repo));
   if (!installation) throw forbid('not-installed', `the app is not installed on ${claims.repository}`);
+  // Before reading the run: without `actions: read` GitHub would hide it, and the refusal would mislead.
+  const granted = installation.permissions;
+  const missing = Object.entries(EXECUTION_PERMISSIONS).filter(
+    ([name, level]) => !covers(granted[name], level),
+  );
+  if (missing.length)
+    throw forbid(
+      'installation-permissions',
+      `the app's installation on ${claims.repository} lacks ${missing.map(([n, l]) => `${n}: ${l}`).join(', ')}; ` +
+        "accept the app's requested permissions in the installation settings",
+    );
+  const permissions: Record<string, string> = { ...EXECUTION_PERMISSIONS };
+  for (const [name, level] of Object.entries(OPTIONAL_PERMISSIONS))
+    if (covers(granted[name], level)) permissions[name] = level;
+
   const repository = await fromGitHub(() => ctx.github.repository(installation.id, owner, repo));
   if (String(repository.id) !== claims.repository_id)
     throw forbid(
@@ -269,20 +284,6 @@ export async function exchangeToken(ctx: ExchangeContext, jwt: string): Promise<
     );
   if (run.status === 'completed')
     throw forbid('run-ended', `run ${runId} of ${claims.repository} has ended; its token would outlive it`);
-
-  const granted = installation.permissions;
-  const missing = Object.entries(EXECUTION_PERMISSIONS).filter(
-    ([name, level]) => !covers(granted[name], level),
-  );
-  if (missing.length)
-    throw forbid(
-      'installation-permissions',
-      `the app's installation on ${claims.repository} lacks ${missing.map(([n, l]) => `${n}: ${l}`).join(', ')}; ` +
-        "accept the app's requested permissions in the installation settings",
-    );
-  const permissions: Record<string, string> = { ...EXECUTION_PERMISSIONS };
-  for (const [name, level] of Object.entries(OPTIONAL_PERMISSIONS))
-    if (covers(granted[name], level)) permissions[name] = level;
 
   const fresh = await fromGitHub(() =>
     ctx.github.markExchanged(installation.id, owner, repo, exchangeMarkRef(runId, attempt), run.headSha),
