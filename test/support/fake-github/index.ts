@@ -36,7 +36,10 @@
  *
  * Identity: every token acts as github-actions[bot] (the GitHub Actions app) unless `tokens` maps
  * it to another actor; with `app`, a JWT acts as the app and `POST /app/installations/{id}/access_tokens`
- * issues tokens that act as `<slug>[bot]`.
+ * issues tokens that act as `<slug>[bot]`, narrowed to `repositories`/`repository_ids` and
+ * `permissions` when asked: such a token gets 404 reading and 403 writing another repository or
+ * without the permission, and 401 once revoked (`DELETE /installation/token`); see
+ * installation-tokens.ts, and `fake.installation.issued()` for what was issued.
  *
  * Inspection (copies): `requests`, `writes()`, `violations`, `reviews(pr)`, `comments(pr)`,
  * `checkRuns(sha?)` (newest last; the API lists newest first), `reactions(commentId)`, `refs()`,
