@@ -167,9 +167,11 @@ function unprocessable(ctx: RequestContext, message: string): GitHubError {
   return new GitHubError(422, { message, documentation_url: ctx.documentationUrl, status: '422' });
 }
 
-function appOf(ctx: RequestContext): AppIdentity {
+/** The app behind a JWT; these endpoints refuse an installation token, as GitHub does. */
+function appOf(ctx: RequestContext & { token: string }): AppIdentity {
   const app = ctx.actor.app;
-  if (!app || ctx.actor.login !== `${app.slug}[bot]` || ctx.actor.app?.slug === 'github-actions')
+  const jwt = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(ctx.token);
+  if (!app || !jwt || ctx.actor.login !== `${app.slug}[bot]` || app.slug === 'github-actions')
     throw new GitHubError(401, {
       message: 'A JSON web token could not be decoded',
       documentation_url: ctx.documentationUrl,
@@ -274,6 +276,8 @@ export const installationTokenHandlers: Record<string, Handler> = {
         created_at: now,
         updated_at: now,
         single_file_name: null,
+        suspended_by: null,
+        suspended_at: null,
       },
     };
   },
