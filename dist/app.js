@@ -1277,7 +1277,9 @@ function oidcVerifier(settings) {
       algorithms: ["RS256"],
       requiredClaims: ["exp", "iat"],
       // GitHub's tokens live minutes; an older one was kept somewhere, which is what one-time use is for.
-      maxTokenAge: "15m"
+      maxTokenAge: "15m",
+      // The app's clock and GitHub's may differ by seconds; a fresh token must not look issued in the future.
+      clockTolerance: 30
     });
     return payload;
   };

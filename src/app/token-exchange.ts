@@ -151,6 +151,8 @@ export function oidcVerifier(settings: TokenExchangeSettings): (jwt: string) => 
       requiredClaims: ['exp', 'iat'],
       // GitHub's tokens live minutes; an older one was kept somewhere, which is what one-time use is for.
       maxTokenAge: '15m',
+      // The app's clock and GitHub's may differ by seconds; a fresh token must not look issued in the future.
+      clockTolerance: 30,
     });
     return payload;
   };
