@@ -1,11 +1,16 @@
 import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);
 
 // src/app/server.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join5 } from "node:path";
+import { parseEnv } from "node:util";
 import { run } from "probot";
 
 // src/app/config.ts
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 
 // src/gate/discover.ts
 import picomatch from "picomatch";
@@ -401,15 +406,15 @@ var PositionIndex = class {
   }
   /** Offset → 1-based position. */
   at(offset) {
-    const start = this.#lines.linePos(offset);
-    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
+    const start2 = this.#lines.linePos(offset);
+    return { line: start2.line, col: start2.col, endLine: start2.line, endCol: start2.col };
   }
   #span(node) {
     const range = node?.range;
     if (!range) return void 0;
-    const start = this.#lines.linePos(range[0]);
+    const start2 = this.#lines.linePos(range[0]);
     const end = this.#lines.linePos(range[1]);
-    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+    return { line: start2.line, col: start2.col, endLine: end.line, endCol: end.col };
   }
   #resolve(node) {
     if (!isAlias(node)) return node;
@@ -489,9 +494,9 @@ var YAML_MESSAGES = {
 };
 function yamlErrorDiagnostic(error, severity, positions, file) {
   const offset = error.pos[0];
-  const start = positions.at(offset);
+  const start2 = positions.at(offset);
   const end = positions.at(error.pos[1]);
-  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  const span = { line: start2.line, col: start2.col, endLine: end.line, endCol: end.col };
   const friendly = YAML_MESSAGES[error.code];
   const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
   return { severity, file, ...span, path: "", message };
@@ -987,9 +992,9 @@ function clip(text, max) {
 }
 function clipStart(text, max) {
   if (text.length <= max) return { text, omitted: 0 };
-  let start = text.length - Math.max(0, Math.floor(max));
-  if (start < text.length && isLowSurrogate(text.charCodeAt(start))) start += 1;
-  return { text: text.slice(start), omitted: start };
+  let start2 = text.length - Math.max(0, Math.floor(max));
+  if (start2 < text.length && isLowSurrogate(text.charCodeAt(start2))) start2 += 1;
+  return { text: text.slice(start2), omitted: start2 };
 }
 function isHighSurrogate(code) {
   return code >= 55296 && code <= 56319;
@@ -1225,6 +1230,207 @@ function short(sha) {
   return sha.slice(0, 7);
 }
 
+// src/app/token-exchange.ts
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
+import { z as z5 } from "zod";
+var TOKEN_EXCHANGE_PATH = "/proceed/token";
+var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+var EXECUTION_PERMISSIONS = {
+  checks: "write",
+  contents: "write",
+  issues: "write",
+  pull_requests: "write",
+  actions: "read",
+  metadata: "read"
+};
+var OPTIONAL_PERMISSIONS = { members: "read" };
+var ExchangeRefusal = class extends Error {
+  constructor(status, reason, message) {
+    super(message);
+    this.status = status;
+    this.reason = reason;
+  }
+  status;
+  reason;
+};
+var ActionsClaims = z5.object({
+  repository: z5.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  repository_id: z5.string().regex(/^\d+$/),
+  event_name: z5.string(),
+  ref: z5.string(),
+  workflow_ref: z5.string(),
+  job_workflow_ref: z5.string(),
+  run_id: z5.string().regex(/^\d+$/),
+  run_attempt: z5.string().regex(/^\d+$/)
+});
+function exchangeMarkRef(runId, attempt) {
+  return `${MARK_PREFIX}${runId}-${attempt}`;
+}
+var MARK_PREFIX = "refs/proceed/tokens/run-";
+var SWEEP_LIMIT = 5;
+function oidcVerifier(settings) {
+  const keys = createRemoteJWKSet(new URL(`${settings.issuer.replace(/\/+$/, "")}/.well-known/jwks`));
+  return async (jwt) => {
+    const { payload } = await jwtVerify(jwt, keys, {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      algorithms: ["RS256"],
+      requiredClaims: ["exp", "iat"],
+      // GitHub's tokens live minutes; an older one was kept somewhere, which is what one-time use is for.
+      maxTokenAge: "15m",
+      // The app's clock and GitHub's may differ by seconds; a fresh token must not look issued in the future.
+      clockTolerance: 30
+    });
+    return payload;
+  };
+}
+function verificationRefusal(err, settings) {
+  const refuse = (reason, message) => new ExchangeRefusal(401, reason, message);
+  if (err instanceof joseErrors.JWTExpired)
+    return refuse("expired", "the OIDC token has expired: request a new one");
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === "aud")
+      return refuse(
+        "wrong-audience",
+        `the OIDC token is not for this app: its audience must be ${settings.audience} (the Action's app-url)`
+      );
+    if (err.claim === "iss")
+      return refuse("wrong-issuer", `the OIDC token was not issued by ${settings.issuer}`);
+    if (err.claim === "iat")
+      return refuse("expired", "the OIDC token is older than 15 minutes: request a new one");
+    return refuse("invalid-claims", `the OIDC token's "${err.claim}" claim is not acceptable: ${err.reason}`);
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return refuse("bad-signature", `the OIDC token is not signed by one of ${settings.issuer}'s keys`);
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return refuse("bad-signature", "the OIDC token is not signed with RS256, as GitHub signs them");
+  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid)
+    return new ExchangeRefusal(
+      502,
+      "issuer-unavailable",
+      `the keys of ${settings.issuer} could not be read; try again`
+    );
+  if (err instanceof joseErrors.JOSEError)
+    return refuse("invalid-token", `the OIDC token could not be verified: ${err.message}`);
+  return new ExchangeRefusal(
+    502,
+    "issuer-unavailable",
+    `the keys of ${settings.issuer} could not be read (${err.message}); try again`
+  );
+}
+async function exchangeToken(ctx, jwt) {
+  let payload;
+  try {
+    payload = await ctx.verify(jwt);
+  } catch (err) {
+    throw verificationRefusal(err, ctx.settings);
+  }
+  const parsed = ActionsClaims.safeParse(payload);
+  if (!parsed.success)
+    throw new ExchangeRefusal(
+      401,
+      "invalid-claims",
+      `the OIDC token lacks GitHub Actions' claims (${parsed.error.issues.map((i) => i.path.join(".")).join(", ")})`
+    );
+  const claims = parsed.data;
+  const [owner = "", repo = ""] = claims.repository.split("/");
+  const runId = Number(claims.run_id);
+  const attempt = Number(claims.run_attempt);
+  const forbid = (reason, message) => new ExchangeRefusal(403, reason, message);
+  if (claims.event_name !== "workflow_dispatch")
+    throw forbid(
+      "not-a-dispatch",
+      `the run was started by a ${claims.event_name} event; only the workflow_dispatch the app sends gets a token`
+    );
+  const installation = await fromGitHub(() => ctx.github.installation(owner, repo));
+  if (!installation) throw forbid("not-installed", `the app is not installed on ${claims.repository}`);
+  const granted = installation.permissions;
+  const missing = Object.entries(EXECUTION_PERMISSIONS).filter(
+    ([name, level]) => !covers(granted[name], level)
+  );
+  if (missing.length)
+    throw forbid(
+      "installation-permissions",
+      `the app's installation on ${claims.repository} lacks ${missing.map(([n, l]) => `${n}: ${l}`).join(", ")}; accept the app's requested permissions in the installation settings`
+    );
+  const permissions = { ...EXECUTION_PERMISSIONS };
+  for (const [name, level] of Object.entries(OPTIONAL_PERMISSIONS))
+    if (covers(granted[name], level)) permissions[name] = level;
+  const repository = await fromGitHub(() => ctx.github.repository(installation.id, owner, repo));
+  if (String(repository.id) !== claims.repository_id)
+    throw forbid(
+      "wrong-repository",
+      `the OIDC token is for repository id ${claims.repository_id}, but ${claims.repository} is ${repository.id}`
+    );
+  const defaultRef = `refs/heads/${repository.defaultBranch}`;
+  const workflowRef = `${repository.fullName}/.github/workflows/${ctx.workflow}@${defaultRef}`;
+  for (const [claim, value] of [
+    ["ref", claims.ref],
+    ["workflow_ref", claims.workflow_ref],
+    ["job_workflow_ref", claims.job_workflow_ref]
+  ]) {
+    const expected = claim === "ref" ? defaultRef : workflowRef;
+    if (value.toLowerCase() !== expected.toLowerCase())
+      throw forbid(
+        "wrong-workflow",
+        `the run's ${claim} is ${value}; the app only gives tokens to ${workflowRef}, the workflow reviewed on the default branch`
+      );
+  }
+  const run2 = await fromGitHub(() => ctx.github.workflowRun(installation.id, owner, repo, runId));
+  const bot = await fromGitHub(() => ctx.botLogin());
+  if (!run2 || run2.event !== "workflow_dispatch" || run2.path !== `.github/workflows/${ctx.workflow}` || run2.triggeringActor !== bot || run2.runAttempt !== attempt)
+    throw forbid(
+      "not-dispatched-by-app",
+      `run ${runId} (attempt ${attempt}) of ${claims.repository} was not dispatched by ${bot}` + (run2?.triggeringActor && run2.triggeringActor !== bot ? ` (started by ${run2.triggeringActor})` : "")
+    );
+  if (run2.status === "completed")
+    throw forbid("run-ended", `run ${runId} of ${claims.repository} has ended; its token would outlive it`);
+  const fresh = await fromGitHub(
+    () => ctx.github.markExchanged(installation.id, owner, repo, exchangeMarkRef(runId, attempt), run2.headSha)
+  );
+  if (!fresh)
+    throw new ExchangeRefusal(
+      409,
+      "replayed",
+      `run ${runId} (attempt ${attempt}) of ${claims.repository} already exchanged its token; each run gets one`
+    );
+  const issued = await fromGitHub(() => ctx.github.createToken(installation.id, repository.id, permissions));
+  await sweepEndedMarks(ctx.github, installation.id, owner, repo, runId);
+  return {
+    token: issued.token,
+    expiresAt: issued.expiresAt,
+    repository: repository.fullName,
+    runId,
+    botLogin: bot,
+    permissions: issued.permissions
+  };
+}
+async function sweepEndedMarks(github, installationId, owner, repo, current) {
+  try {
+    const others = (await github.exchangeMarks(installationId, owner, repo)).map((ref) => ({ ref, runId: Number(/^refs\/proceed\/tokens\/run-(\d+)-\d+$/.exec(ref)?.[1]) })).filter((m) => Number.isSafeInteger(m.runId) && m.runId !== current).slice(0, SWEEP_LIMIT);
+    for (const mark of others) {
+      const run2 = await github.workflowRun(installationId, owner, repo, mark.runId);
+      if (!run2 || run2.status === "completed") await github.deleteRef(installationId, owner, repo, mark.ref);
+    }
+  } catch {
+  }
+}
+function covers(granted, wanted) {
+  return granted === "write" || granted === "admin" || wanted === "read" && granted === "read";
+}
+async function fromGitHub(call) {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ExchangeRefusal) throw err;
+    throw new ExchangeRefusal(
+      502,
+      "github-unavailable",
+      `GitHub could not be asked about the run: ${err.message ?? String(err)}; try again`
+    );
+  }
+}
+
 // src/app/config.ts
 var EXECUTORS = ["inline", "dispatch"];
 var DEFAULT_LOCK_HEARTBEAT_MS = 3e4;
@@ -1261,6 +1467,7 @@ function configFromEnv(env) {
   }
   return {
     executor,
+    ...executor === "dispatch" ? { tokenExchange: tokenExchangeFromEnv(env) } : {},
     workflow,
     gitUrl,
     planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
@@ -1270,6 +1477,83 @@ function configFromEnv(env) {
     instanceId: instanceId(),
     lockHeartbeatMs
   };
+}
+function tokenExchangeFromEnv(env) {
+  const appUrl = (env.PROCEED_APP_URL ?? "").trim().replace(/\/+$/, "");
+  if (!isHttpUrl(appUrl))
+    throw new ConfigError(
+      `PROCEED_APP_URL is ${appUrl ? `"${appUrl}", which is not an http(s) URL` : "not set"}: the dispatch executor needs the app's public URL (the one its webhook URL starts with, e.g. https://proceed.example.com), where the proceed workflow trades its OIDC token for an installation token; give the same URL as the Action's app-url.`
+    );
+  const issuer = (env.PROCEED_OIDC_ISSUER ?? "").trim().replace(/\/+$/, "") || GITHUB_ACTIONS_ISSUER;
+  if (!isHttpUrl(issuer))
+    throw new ConfigError(
+      `PROCEED_OIDC_ISSUER is "${issuer}", which is not an http(s) URL: leave it unset for github.com (${GITHUB_ACTIONS_ISSUER}) or give your server's, e.g. https://HOST/_services/token.`
+    );
+  return { appUrl, issuer, audience: appUrl };
+}
+function isHttpUrl(text) {
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+function startModeFromEnv(env, cwd = process.cwd()) {
+  const appId = (env.APP_ID ?? "").trim();
+  const key = (env.PRIVATE_KEY ?? "").trim();
+  const keyPath = (env.PRIVATE_KEY_PATH ?? "").trim();
+  const secret = env.WEBHOOK_SECRET ?? "";
+  const production = env.NODE_ENV === "production";
+  if (!appId && !key && !keyPath && !secret.trim()) {
+    if (!production) return "setup";
+    throw new ConfigError(
+      "APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET are not set, and NODE_ENV is production: set them from the app's settings page (Probot's setup page, which registers a new app, runs only outside production)."
+    );
+  }
+  if (!/^[1-9]\d*$/.test(appId))
+    throw new ConfigError(
+      `APP_ID is ${appId ? `"${appId}", not a number` : "not set"}: set it to the App ID on the app's settings page (unset APP_ID, PRIVATE_KEY and WEBHOOK_SECRET together, outside production, to register a new app instead).`
+    );
+  if (!secret.trim())
+    throw new ConfigError(
+      "WEBHOOK_SECRET is not set: set it to the webhook secret on the app's settings page. Without it Probot would accept webhooks signed with its public default secret, so anyone could send the app events."
+    );
+  if (secret === "development")
+    throw new ConfigError(
+      `WEBHOOK_SECRET is "development", Probot's public default: anyone could sign webhooks with it. Generate a random secret and set it both here and on the app's settings page.`
+    );
+  privateKeyFromEnv(key, keyPath, cwd);
+  return "app";
+}
+function privateKeyFromEnv(key, keyPath, cwd) {
+  const fix = "set PRIVATE_KEY to the PEM file GitHub gave you (newlines may be written as \\n, or base64-encode it), or PRIVATE_KEY_PATH to its path";
+  let pem;
+  let where;
+  if (key) {
+    const decoded = /-----BEGIN/.test(key) ? key : Buffer.from(key, "base64").toString("utf8");
+    pem = decoded.replace(/\\n/g, "\n");
+    where = "PRIVATE_KEY";
+  } else if (keyPath) {
+    where = `PRIVATE_KEY_PATH (${keyPath})`;
+    try {
+      pem = readFileSync(resolve(cwd, keyPath), "utf8");
+    } catch (err) {
+      throw new ConfigError(
+        `PRIVATE_KEY_PATH is "${keyPath}", which cannot be read (${err.code ?? err.message}): ${fix}.`
+      );
+    }
+  } else {
+    throw new ConfigError(`PRIVATE_KEY and PRIVATE_KEY_PATH are not set: ${fix}.`);
+  }
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem))
+    throw new ConfigError(`${where} does not hold a PEM private key: ${fix}.`);
+  try {
+    createPrivateKey(pem);
+  } catch (err) {
+    throw new ConfigError(
+      `${where} holds a private key that does not parse (${err.message}): ${fix}.`
+    );
+  }
 }
 function serverUrlOf(env) {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
@@ -1409,9 +1693,9 @@ var BlockScanner = class {
     const blank = isBlankFrom(text, pos);
     const indent = indentAt(text, pos);
     const at = pos + indent;
-    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+    const start2 = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
     const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
-    if (!allMatched && opened.length === 0 && paragraph && start === "text") {
+    if (!allMatched && opened.length === 0 && paragraph && start2 === "text") {
       this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
       return;
     }
@@ -1419,7 +1703,7 @@ var BlockScanner = class {
     this.containers.length = matched;
     this.containers.push(...opened);
     const quoted = this.containers.some((c) => c.kind === "quote");
-    switch (start) {
+    switch (start2) {
       case "blank":
       case "heading":
         this.closeLeaf();
@@ -1438,11 +1722,11 @@ var BlockScanner = class {
       case "raw":
       case "blank-html":
         this.closeLeaf();
-        if (start === "blank-html") {
+        if (start2 === "blank-html") {
           if (!quoted) this.markRawHtml(index, text.slice(at));
           this.leaf = { kind: "html", end: "blank" };
-        } else if (!htmlBlockEnds(start, text)) {
-          this.leaf = { kind: "html", end: start };
+        } else if (!htmlBlockEnds(start2, text)) {
+          this.leaf = { kind: "html", end: start2 };
         }
         return;
       case "text": {
@@ -1535,20 +1819,20 @@ function isClosingFence(text, pos, fence) {
 }
 function listMarkerAt(text, at) {
   let end = at;
-  let start = 1;
+  let start2 = 1;
   const c = text[at];
   if (c === "-" || c === "+" || c === "*") end = at + 1;
   else {
     const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
     if (!ordered?.[1]) return void 0;
-    start = Number(ordered[1]);
+    start2 = Number(ordered[1]);
     end = at + ordered[0].length;
   }
   if (end < text.length && text[end] !== " ") return void 0;
   const markerWidth = end - at;
-  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
+  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start: start2 };
   const spaces = indentAt(text, end);
-  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
+  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start: start2 };
 }
 function isThematicBreak(text, at) {
   const c = text[at];
@@ -1658,37 +1942,37 @@ function inlineHiddenRanges(text) {
 }
 
 // src/gate/events.ts
-import { z as z5 } from "zod";
+import { z as z6 } from "zod";
 var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
-var sender = z5.object({ login: z5.string().min(1), type: z5.enum(["User", "Bot", "Organization"]) });
-var pullRequestPayload = z5.object({
-  action: z5.string(),
-  pull_request: z5.object({ number: z5.number().int().positive() }),
+var sender = z6.object({ login: z6.string().min(1), type: z6.enum(["User", "Bot", "Organization"]) });
+var pullRequestPayload = z6.object({
+  action: z6.string(),
+  pull_request: z6.object({ number: z6.number().int().positive() }),
   sender
 });
-var reviewPayload = z5.object({
-  action: z5.string(),
-  review: z5.object({ id: z5.number(), state: z5.string(), commit_id: z5.string() }),
-  pull_request: z5.object({ number: z5.number().int().positive() }),
+var reviewPayload = z6.object({
+  action: z6.string(),
+  review: z6.object({ id: z6.number(), state: z6.string(), commit_id: z6.string() }),
+  pull_request: z6.object({ number: z6.number().int().positive() }),
   sender
 });
-var commentPayload = z5.object({
-  action: z5.string(),
-  issue: z5.object({
-    number: z5.number().int().positive(),
-    pull_request: z5.object({}).passthrough().optional()
+var commentPayload = z6.object({
+  action: z6.string(),
+  issue: z6.object({
+    number: z6.number().int().positive(),
+    pull_request: z6.object({}).passthrough().optional()
   }),
-  comment: z5.object({ id: z5.number(), body: z5.string().nullable(), created_at: z5.string().optional() }),
+  comment: z6.object({ id: z6.number(), body: z6.string().nullable(), created_at: z6.string().optional() }),
   sender
 });
-var checkRunPayload = z5.object({
-  action: z5.string(),
-  check_run: z5.object({
-    id: z5.number(),
-    head_sha: z5.string(),
-    pull_requests: z5.array(z5.object({ number: z5.number().int().positive() }))
+var checkRunPayload = z6.object({
+  action: z6.string(),
+  check_run: z6.object({
+    id: z6.number(),
+    head_sha: z6.string(),
+    pull_requests: z6.array(z6.object({ number: z6.number().int().positive() }))
   }),
-  requested_action: z5.object({ identifier: z5.string() }).optional(),
+  requested_action: z6.object({ identifier: z6.string() }).optional(),
   sender
 });
 function invalid(name, error) {
@@ -1766,20 +2050,20 @@ function toGateEvent(name, payload) {
 }
 
 // src/github/lock.ts
-import { z as z6 } from "zod";
+import { z as z7 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
-var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z6.object({
-  kind: z6.enum(["workflow-run", "app"]),
+var isoTime = z7.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z7.object({
+  kind: z7.enum(["workflow-run", "app"]),
   /** The workflow run's id, or the app instance's. */
-  id: z6.string().min(1),
-  url: z6.string().optional(),
+  id: z7.string().min(1),
+  url: z7.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z6.number().int().positive().optional(),
+  attempt: z7.number().int().positive().optional(),
   /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z6.number().int().positive().optional()
+  heartbeatMs: z7.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
@@ -1787,11 +2071,11 @@ var lockHolderSchema = holderIdentitySchema.extend({
   /** The holder's last heartbeat, when it promised them. */
   beat: isoTime.optional(),
   /** The head commit being executed. */
-  sha: z6.string()
+  sha: z7.string()
 });
-var lockMessageSchema = z6.object({
-  "proceed-lock": z6.literal(1),
-  pr: z6.number().int(),
+var lockMessageSchema = z7.object({
+  "proceed-lock": z7.literal(1),
+  pr: z7.number().int(),
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
@@ -2106,7 +2390,7 @@ import { join as join2 } from "node:path";
 
 // src/execute/executor.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve as resolve2 } from "node:path";
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -2165,7 +2449,7 @@ function formatDelta(actualMs, estimateMs) {
 
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, readFileSync as readFileSync2, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -2350,7 +2634,7 @@ function processGroupAlive(pgid) {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync2(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -2507,7 +2791,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -2569,7 +2853,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve2(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve3(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -2611,7 +2895,7 @@ function abortReason(signal) {
 }
 function resolveWorkingDirectory(root, dir) {
   if (dir === void 0) return { path: root };
-  const path = resolve(root, dir);
+  const path = resolve2(root, dir);
   const inside = (from, to) => {
     const rel = relative(from, to);
     return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
@@ -2848,8 +3132,8 @@ async function executePlan(opts) {
     if (signal?.aborted) return "aborted";
     if (!signal) return question();
     let onAbort = () => void 0;
-    const aborted = new Promise((resolve2) => {
-      onAbort = () => resolve2("aborted");
+    const aborted = new Promise((resolve3) => {
+      onAbort = () => resolve3("aborted");
       signal.addEventListener("abort", onAbort, { once: true });
     });
     try {
@@ -5412,13 +5696,19 @@ async function claimComment(octokit, where, commentId) {
 
 // src/app/dispatch.ts
 async function dispatchRun(octokit, target2, number, handoff) {
-  await octokit.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
-    owner: target2.owner,
-    repo: target2.repo,
-    workflow_id: target2.workflow,
-    ref: target2.ref,
-    inputs: { pr: String(number), sha: handoff.headSha, "plan-hash": handoff.planHash }
-  });
+  const { data } = await octokit.request(
+    "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    {
+      owner: target2.owner,
+      repo: target2.repo,
+      workflow_id: target2.workflow,
+      ref: target2.ref,
+      inputs: { pr: String(number), sha: handoff.headSha, "plan-hash": handoff.planHash },
+      return_run_details: true
+    }
+  );
+  const runId = data?.workflow_run_id;
+  return typeof runId === "number" ? runId : void 0;
 }
 async function reportDispatchFailure(port, target2, number, handoff, err) {
   const status = httpStatus(err);
@@ -5638,16 +5928,16 @@ function gitEnv(config) {
   return env;
 }
 function git(args, cwd, config = []) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     execFile2(
       "git",
       args,
       { cwd, env: gitEnv(config), timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
       (err, stdout, stderr) => {
-        if (!err) return resolve2({ ok: true, stdout, stderr, timedOut: false });
+        if (!err) return resolve3({ ok: true, stdout, stderr, timedOut: false });
         const code = err.code;
         const notStarted = code === "ENOENT" || code === "EACCES";
-        resolve2({
+        resolve3({
           ok: false,
           stdout,
           stderr,
@@ -5743,6 +6033,159 @@ function inlineRunner(config, where, installationToken2, log) {
   };
 }
 
+// src/app/token-exchange-http.ts
+var MAX_BODY_BYTES = 64 * 1024;
+function tokenExchangeHandler(exchange, log) {
+  return async (req, res) => {
+    if (req.url?.split("?")[0] !== TOKEN_EXCHANGE_PATH) return false;
+    const from = req.socket.remoteAddress ?? "unknown address";
+    try {
+      if (req.method !== "POST")
+        throw new ExchangeRefusal(
+          400,
+          "method",
+          `use POST ${TOKEN_EXCHANGE_PATH} with {"token": "<OIDC token>"}`
+        );
+      const jwt = await readToken(req);
+      const issued = await exchange(jwt);
+      log.info(
+        `proceed: gave run ${issued.runId} of ${issued.repository} an installation token for that repository, until ${issued.expiresAt}.`
+      );
+      answer(res, 201, {
+        token: issued.token,
+        expires_at: issued.expiresAt,
+        repository: issued.repository,
+        bot_login: issued.botLogin,
+        permissions: issued.permissions
+      });
+    } catch (err) {
+      const refusal2 = err instanceof ExchangeRefusal ? err : new ExchangeRefusal(
+        502,
+        "internal",
+        `the exchange failed: ${err.message ?? String(err)}`
+      );
+      log.warn(`proceed: refused a token exchange from ${from} (${refusal2.reason}): ${refusal2.message}.`);
+      answer(res, refusal2.status, {
+        reason: refusal2.reason,
+        message: `proceed refused the token: ${refusal2.message}.`
+      });
+    }
+    return true;
+  };
+}
+function answer(res, status, body) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
+}
+async function readToken(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      throw new ExchangeRefusal(400, "malformed", "the request body is too large for a token");
+    chunks.push(chunk);
+  }
+  let body;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new ExchangeRefusal(
+      400,
+      "malformed",
+      'the request body is not JSON: send {"token": "<OIDC token>"}'
+    );
+  }
+  const token = body?.token;
+  if (typeof token !== "string" || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
+    throw new ExchangeRefusal(
+      400,
+      "malformed",
+      'the body has no "token" holding a JWT: send {"token": "<OIDC token>"}'
+    );
+  return token;
+}
+function probotExchangeGitHub(app) {
+  const asApp = async () => await app.auth();
+  const asInstallation = async (id) => await app.auth(id);
+  return {
+    async installation(owner, repo) {
+      try {
+        const { data } = await (await asApp()).request("GET /repos/{owner}/{repo}/installation", { owner, repo });
+        return { id: data.id, permissions: { ...data.permissions } };
+      } catch (err) {
+        if (httpStatus(err) === 404) return void 0;
+        throw err;
+      }
+    },
+    async repository(installationId, owner, repo) {
+      const { data } = await (await asInstallation(installationId)).request("GET /repos/{owner}/{repo}", {
+        owner,
+        repo
+      });
+      return { id: Number(data.id), fullName: data.full_name, defaultBranch: data.default_branch };
+    },
+    async workflowRun(installationId, owner, repo, runId) {
+      try {
+        const { data } = await (await asInstallation(installationId)).request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner, repo, run_id: runId });
+        return {
+          id: Number(data.id),
+          event: data.event,
+          status: data.status ?? "",
+          path: data.path,
+          headBranch: data.head_branch,
+          headSha: data.head_sha,
+          runAttempt: data.run_attempt ?? 1,
+          triggeringActor: (data.triggering_actor ?? data.actor)?.login
+        };
+      } catch (err) {
+        if (httpStatus(err) === 404) return void 0;
+        throw err;
+      }
+    },
+    async markExchanged(installationId, owner, repo, ref, sha) {
+      try {
+        await (await asInstallation(installationId)).request("POST /repos/{owner}/{repo}/git/refs", {
+          owner,
+          repo,
+          ref,
+          sha
+        });
+        return true;
+      } catch (err) {
+        if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return false;
+        throw err;
+      }
+    },
+    async exchangeMarks(installationId, owner, repo) {
+      const { data } = await (await asInstallation(installationId)).request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
+        owner,
+        repo,
+        ref: "proceed/tokens/run-"
+      });
+      return data.map((r) => r.ref);
+    },
+    async deleteRef(installationId, owner, repo, ref) {
+      await (await asInstallation(installationId)).request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+        owner,
+        repo,
+        ref: ref.replace(/^refs\//, "")
+      });
+    },
+    async createToken(installationId, repositoryId, permissions) {
+      const { data } = await (await asApp()).request("POST /app/installations/{installation_id}/access_tokens", {
+        installation_id: installationId,
+        repository_ids: [repositoryId],
+        permissions
+      });
+      return {
+        token: data.token,
+        expiresAt: data.expires_at,
+        permissions: { ...data.permissions }
+      };
+    }
+  };
+}
+
 // src/app/index.ts
 var APP_EVENTS = ["pull_request", "pull_request_review", "issue_comment", "check_run"];
 var healthz = (req, res) => {
@@ -5754,6 +6197,21 @@ function createApp(config) {
   return (app, options) => {
     options.addHandler(healthz);
     const botLogin = appLogin(app);
+    if (config.executor === "dispatch" && config.tokenExchange) {
+      const exchange = {
+        settings: config.tokenExchange,
+        workflow: config.workflow,
+        github: probotExchangeGitHub(app),
+        botLogin,
+        verify: oidcVerifier(config.tokenExchange)
+      };
+      options.addHandler(
+        tokenExchangeHandler((jwt) => exchangeToken(exchange, jwt), {
+          info: (line) => app.log.info(line),
+          warn: (line) => app.log.warn(line)
+        })
+      );
+    }
     app.on([...APP_EVENTS], async (context) => {
       await onWebhook(context, config, botLogin);
     });
@@ -5831,9 +6289,9 @@ async function handOn(context, config, port, number, handoff) {
     ref: await defaultBranch(context)
   };
   try {
-    await dispatchRun(context.octokit, target2, number, handoff);
+    const runId = await dispatchRun(context.octokit, target2, number, handoff);
     context.log.info(
-      `proceed: dispatched ${target2.workflow} on ${target2.ref} for #${number} at ${handoff.headSha.slice(0, 7)} (/${handoff.command} by ${handoff.by}).`
+      `proceed: dispatched ${target2.workflow} on ${target2.ref} for #${number} at ${handoff.headSha.slice(0, 7)} (/${handoff.command} by ${handoff.by})${runId === void 0 ? "" : `: run ${runId}`}.`
     );
   } catch (err) {
     context.log.warn(`proceed: could not dispatch ${target2.workflow}: ${err.message}`);
@@ -5889,7 +6347,26 @@ function appOctokit(overrides = {}) {
 }
 
 // src/app/server.ts
-run(proceedApp, { Octokit: appOctokit() }).catch((err) => {
+function applyDotEnv() {
+  let text;
+  try {
+    text = readFileSync3(join5(process.cwd(), ".env"), "utf8");
+  } catch (err) {
+    if (err.code === "ENOENT") return;
+    throw new ConfigError(`.env cannot be read: ${err.message}`);
+  }
+  Object.assign(process.env, parseEnv(text));
+}
+async function start() {
+  applyDotEnv();
+  if (startModeFromEnv(process.env) === "app") configFromEnv(process.env);
+  else
+    console.warn(
+      "proceed: no APP_ID, PRIVATE_KEY or WEBHOOK_SECRET set: serving Probot's setup page to register the app."
+    );
+  await run(proceedApp, { Octokit: appOctokit() });
+}
+start().catch((err) => {
   const message = err instanceof ConfigError ? err.message : `the app could not start: ${err.message}`;
   console.error(`proceed: ${message}`);
   process.exit(1);

@@ -34816,6 +34816,7 @@ var package_default = {
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
     bottleneck: "^2.19.5",
+    jose: "^6.2.19",
     picomatch: "^4.0.7",
     probot: "^14.3.2",
     yaml: "^2.9.1",

@@ -15,6 +15,7 @@ import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, retryBaseFromEnv, writeIntervalFromEnv } from '../github/client.js';
 import { OctokitPort } from '../github/octokit.js';
 import { stoppedMessage } from './stopped.js';
+import { type AppToken, revokeToken, tokenFromApp } from './app-token.js';
 import { checkoutApproved } from './checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
 
@@ -78,20 +79,31 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     work = { kind: 'event', event };
   }
 
+  // Dispatched by the app with `app-url`: the app's token, traded for this job's OIDC token.
+  const appUrl = work.kind === 'dispatched' ? core.getInput('app-url') : '';
+  let appToken: AppToken | undefined;
+  if (appUrl) {
+    try {
+      appToken = await tokenFromApp(appUrl, { log: (line) => core.info(line) });
+    } catch (err) {
+      core.setFailed(`${(err as Error).message} Nothing was run.`);
+      return;
+    }
+  }
+  const token = appToken?.token ?? core.getInput('github-token', { required: true });
   const octokit = createOctokit({
-    token: core.getInput('github-token', { required: true }),
+    token,
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
     log: (line) => core.info(line),
     writeIntervalMs: writeIntervalFromEnv(env),
     retryBaseMs: retryBaseFromEnv(env),
   });
   const port = new OctokitPort(octokit, owner, repo, retryBaseFromEnv(env));
-  const token = core.getInput('github-token', { required: true });
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
   const runId = env.GITHUB_RUN_ID || 'local';
   const gateEnv: GateEnv = {
     port,
-    botLogin: core.getInput('bot-login') || 'github-actions[bot]',
+    botLogin: appToken?.botLogin ?? (core.getInput('bot-login') || 'github-actions[bot]'),
     planGlobs: parseGlobList(core.getInput('plan-files')),
     policyPath: core.getInput('policy-file') || POLICY_FILE,
     log: (line) => core.info(line),
@@ -121,12 +133,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Dispatched by the app, this runs with the app's token, so its check runs' buttons reach the app.
     buttons: work.kind === 'dispatched',
   };
-  const result: GateResult =
-    work.kind === 'dispatched'
-      ? await executeRequested(gateEnv, work.run)
-      : work.kind === 'sweep'
-        ? await sweepCheckpoints(gateEnv)
-        : await handleEvent(gateEnv, work.event);
+  let result: GateResult;
+  try {
+    result =
+      work.kind === 'dispatched'
+        ? await executeRequested(gateEnv, work.run)
+        : work.kind === 'sweep'
+          ? await sweepCheckpoints(gateEnv)
+          : await handleEvent(gateEnv, work.event);
+  } finally {
+    if (appToken)
+      await revokeToken(octokit).catch((err: unknown) =>
+        core.warning(
+          `proceed: could not revoke the app's token (${(err as Error).message}); it expires at ${appToken?.expiresAt}.`,
+        ),
+      );
+  }
 
   core.setOutput('state', result.state);
   core.setOutput('plan-path', result.planPath ?? '');

@@ -19,21 +19,30 @@ export interface DispatchTarget {
  * The `dispatch` executor: starts the repository's proceed workflow (`workflow_dispatch` with the
  * pull request, commit and plan hash), whose Action runs in `mode: execute` on a GitHub Actions
  * runner, so executions scale with runners rather than with this process. The run itself was
- * recorded in the bot's review by the gate; the Action refuses anything else.
+ * recorded in the bot's review by the gate; the Action refuses anything else. GitHub records the
+ * app as the run's triggering actor, which is what lets that run, and no other, trade its OIDC
+ * token for an installation token (token-exchange.ts). Returns the new run's id, for the log.
  */
 export async function dispatchRun(
   octokit: Octokit,
   target: DispatchTarget,
   number: number,
   handoff: Handoff,
-): Promise<void> {
-  await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-    owner: target.owner,
-    repo: target.repo,
-    workflow_id: target.workflow,
-    ref: target.ref,
-    inputs: { pr: String(number), sha: handoff.headSha, 'plan-hash': handoff.planHash },
-  });
+): Promise<number | undefined> {
+  const { data } = await octokit.request(
+    'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+    {
+      owner: target.owner,
+      repo: target.repo,
+      workflow_id: target.workflow,
+      ref: target.ref,
+      inputs: { pr: String(number), sha: handoff.headSha, 'plan-hash': handoff.planHash },
+      return_run_details: true,
+    },
+  );
+  // GitHub Enterprise Server versions without run details answer 204 with no body.
+  const runId = (data as { workflow_run_id?: unknown } | undefined)?.workflow_run_id;
+  return typeof runId === 'number' ? runId : undefined;
 }
 
 /** Tells the pull request that an allowed run could not be started, and how to fix it. */

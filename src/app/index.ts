@@ -10,6 +10,8 @@ import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
 import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff } from './dispatch.js';
 import { inlineRunner, type InlineRunner } from './inline.js';
+import { exchangeToken, oidcVerifier } from './token-exchange.js';
+import { probotExchangeGitHub, tokenExchangeHandler } from './token-exchange-http.js';
 
 /** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
 export const APP_EVENTS = ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'] as const;
@@ -34,6 +36,21 @@ export function createApp(config: AppConfig): ApplicationFunction {
   return (app: Probot, options: ApplicationFunctionOptions) => {
     options.addHandler(healthz);
     const botLogin = appLogin(app);
+    if (config.executor === 'dispatch' && config.tokenExchange) {
+      const exchange = {
+        settings: config.tokenExchange,
+        workflow: config.workflow,
+        github: probotExchangeGitHub(app),
+        botLogin,
+        verify: oidcVerifier(config.tokenExchange),
+      };
+      options.addHandler(
+        tokenExchangeHandler((jwt) => exchangeToken(exchange, jwt), {
+          info: (line) => app.log.info(line),
+          warn: (line) => app.log.warn(line),
+        }),
+      );
+    }
     app.on([...APP_EVENTS], async (context) => {
       await onWebhook(context as unknown as Context<AppEvent>, config, botLogin);
     });
@@ -128,9 +145,10 @@ async function handOn(
     ref: await defaultBranch(context),
   };
   try {
-    await dispatchRun(context.octokit as unknown as Octokit, target, number, handoff);
+    const runId = await dispatchRun(context.octokit as unknown as Octokit, target, number, handoff);
     context.log.info(
-      `proceed: dispatched ${target.workflow} on ${target.ref} for #${number} at ${handoff.headSha.slice(0, 7)} (/${handoff.command} by ${handoff.by}).`,
+      `proceed: dispatched ${target.workflow} on ${target.ref} for #${number} at ${handoff.headSha.slice(0, 7)} (/${handoff.command} by ${handoff.by})` +
+        `${runId === undefined ? '' : `: run ${runId}`}.`,
     );
   } catch (err) {
     context.log.warn(`proceed: could not dispatch ${target.workflow}: ${(err as Error).message}`);

@@ -4,13 +4,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APP_EVENTS } from '../../src/app/index.js';
-import { WEBHOOK_SECRET, privateKey } from './harness.js';
+import { freePort } from '../support/free-port.js';
+import { WEBHOOK_SECRET, privateKey, until } from './harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/app.js');
@@ -21,14 +21,6 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 interface Started {
   child: ChildProcess;
@@ -94,6 +86,25 @@ describe('npm start', () => {
     expect([400, 401]).toContain(unsigned.status);
   });
 
+  it('serves the dispatch token exchange at POST /proceed/token, refusing a request without a token', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const app = npmStart({
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      PROCEED_EXECUTOR: 'dispatch',
+      PROCEED_APP_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    expect((await healthy(url, app.child)).status, app.output()).toBe(200);
+    const answer = await fetch(`${url}/proceed/token`, { method: 'POST', body: '{"token": 3}' });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ reason: 'malformed' });
+    await until(() => /refused a token exchange from 127\.0\.0\.1 \(malformed\)/.test(app.output()));
+  });
+
   it('stops with a message naming the setting when PROCEED_EXECUTOR is not inline or dispatch', async () => {
     const app = npmStart({
       APP_ID: '1',
@@ -106,6 +117,32 @@ describe('npm start', () => {
     expect(await app.exited).toBe(1);
     expect(app.output()).toMatch(/PROCEED_EXECUTOR is "cluster": use inline .* or dispatch/);
     expect(app.output()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm start with credentials Probot would quietly replace', () => {
+  it.each([
+    [{ WEBHOOK_SECRET: '' }, /WEBHOOK_SECRET is not set/],
+    [
+      { PRIVATE_KEY: '', PRIVATE_KEY_PATH: 'nowhere/app.pem' },
+      /PRIVATE_KEY_PATH is "nowhere\/app.pem", which cannot be read/,
+    ],
+    [{ PRIVATE_KEY: 'garbage' }, /PRIVATE_KEY does not hold a PEM private key/],
+    [{ APP_ID: '', PRIVATE_KEY: '', WEBHOOK_SECRET: '', NODE_ENV: 'production' }, /NODE_ENV is production/],
+    [{ PROCEED_EXECUTOR: 'dispatch' }, /PROCEED_APP_URL is not set/],
+  ])('stops at once, saying what to set: %o', async (override, message) => {
+    const app = npmStart({
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      ...override,
+    });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toMatch(message);
+    expect(app.output()).not.toMatch(/\n\s+at /);
+    expect(app.output()).not.toMatch(/Listening on/);
   });
 });
 

@@ -59,8 +59,6 @@ export interface RequestContext {
   actor: Actor;
   store: Store;
   urls: Urls;
-  /** Issues an installation token that acts as the app's bot. */
-  issueInstallationToken(installationId: number): string;
 }
 
 export interface Reply {
@@ -898,26 +896,7 @@ export const handlers: Record<string, Handler> = {
     status: 200,
     body: appJson(ctx.urls, ctx.actor.app ?? GITHUB_ACTIONS_APP),
   }),
-
-  'apps/create-installation-access-token': (ctx) => {
-    const installationId = intParam(ctx, 'installation_id');
-    const expires = new Date(Date.parse(ctx.store.now()) + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return {
-      status: 201,
-      body: {
-        token: ctx.issueInstallationToken(installationId),
-        expires_at: expires,
-        permissions: {
-          checks: 'write',
-          contents: 'read',
-          issues: 'write',
-          pull_requests: 'write',
-          actions: 'write',
-        },
-        repository_selection: 'all',
-      },
-    };
-  },
+  // Installation tokens, their scope and revocation: installation-tokens.ts.
 };
 
 /** Exposed so a harness test can hold the handlers to real operationIds. */

@@ -36,7 +36,10 @@
  *
  * Identity: every token acts as github-actions[bot] (the GitHub Actions app) unless `tokens` maps
  * it to another actor; with `app`, a JWT acts as the app and `POST /app/installations/{id}/access_tokens`
- * issues tokens that act as `<slug>[bot]`.
+ * issues tokens that act as `<slug>[bot]`, narrowed to `repositories`/`repository_ids` and
+ * `permissions` when asked: such a token gets 404 reading and 403 writing another repository or
+ * without the permission, and 401 once revoked (`DELETE /installation/token`); see
+ * installation-tokens.ts, and `fake.installation.issued()` for what was issued.
  *
  * Inspection (copies): `requests`, `writes()`, `violations`, `reviews(pr)`, `comments(pr)`,
  * `checkRuns(sha?)` (newest last; the API lists newest first), `reactions(commentId)`, `refs()`,
@@ -56,6 +59,11 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { type Reply, type RequestContext, GitHubError, handlers } from './endpoints.js';
 import { type FaultKind, type FaultOptions, FaultPlan } from './faults.js';
+import {
+  type InstallationSeed,
+  InstallationTokens,
+  installationTokenHandlers,
+} from './installation-tokens.js';
 import {
   type Actor,
   type AppIdentity,
@@ -122,6 +130,8 @@ export interface FakeGitHubOptions {
   tokens?: Record<string, Actor | string>;
   /** The GitHub App whose JWT and installation tokens the fake accepts. */
   app?: AppIdentity;
+  /** The app's installation (id 1, app.yml's permissions unless given), which every repository belongs to. */
+  installation?: InstallationSeed;
   /**
    * Hold the fake's own responses to the description's response schemas. Off by default because
    * compiling response schemas costs ~0.1 s per operation; the harness's own tests turn it on, and
@@ -200,6 +210,8 @@ export class FakeGitHub {
   readonly violations: Violation[] = [];
   readonly hooks: FakeGitHubHooks = {};
   readonly url: string;
+  /** The app's installation: the tokens it issued, their scope, revocation. */
+  readonly installation: InstallationTokens;
 
   private readonly store: Store;
   private readonly defaultActor: Actor;
@@ -220,6 +232,7 @@ export class FakeGitHub {
     const clock = options.now ?? (() => new Date());
     this.store = new Store(() => isoSeconds(clock()));
     this.defaultActor = toActor(options.actor ?? GITHUB_ACTIONS_BOT);
+    this.installation = new InstallationTokens(options.installation);
     for (const [token, actor] of Object.entries(options.tokens ?? {})) this.tokens.set(token, toActor(actor));
     this.validateResponses =
       options.validateResponses ?? process.env['FAKE_GITHUB_VALIDATE_RESPONSES'] === '1';
@@ -364,19 +377,12 @@ export class FakeGitHub {
 
   private actorFor(authorization: string): Actor {
     const token = authorization.replace(/^(token|bearer)\s+/i, '').trim();
-    const mapped = this.tokens.get(token);
+    const mapped = this.tokens.get(token) ?? this.installation.actorOf(token);
     if (mapped) return mapped;
     const app = this.options.app;
     if (app && /^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(authorization))
       return { login: `${app.slug}[bot]`, type: 'Bot', app };
     return this.defaultActor;
-  }
-
-  private issueInstallationToken(installationId: number): string {
-    const token = `ghs_fake${installationId}x${randomUUID().replace(/-/g, '')}`;
-    const app = this.options.app;
-    this.tokens.set(token, app ? { login: `${app.slug}[bot]`, type: 'Bot', app } : this.defaultActor);
-    return token;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -455,6 +461,12 @@ export class FakeGitHub {
 
     const authorization = req.headers['authorization'];
     if (!authorization) return fail(401, 'Requires authentication', 'no authorization header', docs);
+    const presented = authorization.replace(/^(token|bearer)\s+/i, '').trim();
+    if (this.installation.isRevoked(presented))
+      return send({
+        status: 401,
+        body: { message: 'Bad credentials', documentation_url: docs, status: '401' },
+      });
     const actor = this.actorFor(authorization);
     record.actor = actor.login;
 
@@ -498,7 +510,7 @@ export class FakeGitHub {
     if (fault) record.fault = fault;
     if (fault && !this.faultPlan?.options.after) return this.injectFault(fault, req, send, docs);
 
-    const handler = handlers[operation.operationId];
+    const handler = handlers[operation.operationId] ?? installationTokenHandlers[operation.operationId];
     if (!handler) {
       return fail(
         501,
@@ -507,7 +519,7 @@ export class FakeGitHub {
         docs,
       );
     }
-    const ctx: RequestContext = {
+    const ctx: RequestContext & { tokens: InstallationTokens; token: string } = {
       method,
       url,
       operationId: operation.operationId,
@@ -519,10 +531,13 @@ export class FakeGitHub {
       actor,
       store: this.store,
       urls: this.urls,
-      issueInstallationToken: (id) => this.issueInstallationToken(id),
+      tokens: this.installation,
+      token: presented,
     };
     let reply: Reply;
     try {
+      const outOfScope = this.installation.refusal(presented, ctx);
+      if (outOfScope) throw outOfScope;
       reply = handler(ctx);
     } catch (err) {
       if (!(err instanceof GitHubError)) throw err;
