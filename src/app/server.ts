@@ -7,6 +7,9 @@ import { run } from 'probot';
 import { ConfigError } from './config.js';
 import proceedApp from './index.js';
 import { appOctokit } from './octokit.js';
+import { healthzOnEveryServer } from './setup-health.js';
+
+healthzOnEveryServer();
 
 run(proceedApp, { Octokit: appOctokit() }).catch((err: unknown) => {
   const message =

@@ -1,5 +1,5 @@
 /**
- * `npm start` as an operator runs it: the committed bundle dist/app.js, configured like
+ * `npm start` as an operator runs it: the committed bundle dist/server.js, configured like
  * .env.example, in a folder of its own (so no developer's .env is read).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import { APP_EVENTS } from '../../src/app/index.js';
 import { WEBHOOK_SECRET, privateKey } from './harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BUNDLE = join(ROOT, 'dist/app.js');
+const BUNDLE = join(ROOT, 'dist/server.js');
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -92,6 +92,16 @@ describe('npm start', () => {
       body: JSON.stringify({ action: 'created' }),
     });
     expect([400, 401]).toContain(unsigned.status);
+  });
+
+  it('serves /healthz in setup mode too (no APP_ID yet), beside the setup page', async () => {
+    const port = await freePort();
+    const app = npmStart({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const url = `http://127.0.0.1:${port}`;
+    const health = await healthy(url, app.child);
+    expect(health.status, app.output()).toBe(200);
+    expect(await health.text()).toBe('ok');
+    expect(app.output()).toMatch(/setup mode/);
   });
 
   it('stops with a message naming the setting when PROCEED_EXECUTOR is not inline or dispatch', async () => {
