@@ -2065,8 +2065,13 @@ function summarizeEstimate(plan) {
 function describeEstimate(summary) {
   const { totalMs, fromPlan, estimatedSteps, steps } = summary;
   if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+  if (totalMs === void 0)
+    return steps === 1 ? "none (the step has no estimate)" : "none (no step has an estimate)";
+  const coverage = `${estimatedSteps} of ${steps} steps ${estimatedSteps === 1 ? "has an estimate" : "have estimates"}`;
+  return `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function estimatedAside(summary) {
+  return summary.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary)}`;
 }
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
@@ -3020,7 +3025,7 @@ function summaryLine(plan, results, verify) {
   let line = `**${succeeded} of ${plural(plan.steps.length, "step")}** succeeded`;
   if (skipped) line += ` (${formatCount(skipped)} skipped)`;
   line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
   if (verify) {
     const passed = verify.checks.filter((c) => c.status === "success").length;
     line += `; **${passed} of ${plural(verify.checks.length, "check")}** passed`;

@@ -9147,7 +9147,7 @@ var require_picomatch2 = __commonJS({
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/plan/diagnostics.ts
@@ -29862,8 +29862,13 @@ function summarizeEstimate(plan) {
 function describeEstimate(summary) {
   const { totalMs, fromPlan, estimatedSteps, steps } = summary;
   if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+  if (totalMs === void 0)
+    return steps === 1 ? "none (the step has no estimate)" : "none (no step has an estimate)";
+  const coverage = `${estimatedSteps} of ${steps} steps ${estimatedSteps === 1 ? "has an estimate" : "have estimates"}`;
+  return `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function estimatedAside(summary) {
+  return summary.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary)}`;
 }
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
@@ -30509,11 +30514,12 @@ function resultLine(result2) {
   const parts = [formatDuration(result2.durationMs)];
   if (result2.status !== "success") {
     const how = result2.status === "failure" && result2.exitCode !== null ? `failed, exit code ${result2.exitCode}` : result2.status === "failure" && result2.signal !== null ? `failed, killed by ${result2.signal}` : STEP_STATUS_TEXT[result2.status].toLowerCase();
-    parts.push(result2.reason ? `${how}: ${oneLine(result2.reason)}` : how);
+    const restates = result2.reason === `exited with code ${result2.exitCode}` || result2.reason === `killed by ${result2.signal}`;
+    parts.push(result2.reason && !restates ? `${how}: ${oneLine(result2.reason)}` : how);
   }
   return parts.join(" \xB7 ");
 }
-function renderReportText(plan, results, verify) {
+function renderReportText(plan, results, verify, { startedAt, stoppedBecause } = {}) {
   const showEstimates = plan.config.show_estimated_time;
   const latest = latestStepResults(plan, results);
   const outcome = reportOutcome(plan, results, verify);
@@ -30521,7 +30527,10 @@ function renderReportText(plan, results, verify) {
   const names = plan.steps.map((s) => oneLine(s.name));
   const nameWidth = Math.min(40, Math.max(...names.map((n) => n.length)));
   const out = [heading(`Report: ${oneLine(plan.title)}`)];
+  const skippedByFrom = startedAt?.index ?? 0;
   const steps = plan.steps.map((step, i) => {
+    if (i < skippedByFrom)
+      return `  ${STEP_STATUS_MARK.pending} ${String(i + 1).padStart(width)}. ${names[i].padEnd(nameWidth)}  not run (--from ${oneLine(startedAt.from)})`;
     const found = latest.get(step.id);
     const mark = found ? STEP_STATUS_MARK[found.result.status] : STEP_STATUS_MARK.pending;
     let line = `  ${mark} ${String(i + 1).padStart(width)}. ${names[i].padEnd(nameWidth)}  ${resultLine(found?.result)}`;
@@ -30553,10 +30562,14 @@ ${rollbacks.map((r) => `  ${STEP_STATUS_MARK[r.status]} ${oneLine(r.id)}  ${resu
   const totalMs = results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
   const estimate = summarizeEstimate(plan);
   let total = `Total: ${formatDuration(totalMs)}`;
-  if (showEstimates) total += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) total += ` (${estimatedAside(estimate)})`;
   if (verify) total += `; verify ${formatDuration(verify.checks.reduce((sum, c) => sum + c.durationMs, 0))}`;
   out.push(total);
-  out.push(`Result: ${outcomeText(plan, results, verify, outcome)}`);
+  let result2 = outcomeText(plan, results, verify, outcome);
+  if (stoppedBecause !== void 0) result2 = `stopped: ${oneLine(stoppedBecause)}`;
+  else if (skippedByFrom > 0 && outcome === "verified")
+    result2 = `verified from step ${skippedByFrom + 1} on; ${skippedByFrom === 1 ? "step 1 was" : `steps 1\u2013${skippedByFrom} were`} not run (--from)`;
+  out.push(`Result: ${result2}`);
   return `${out.join("\n\n")}
 `;
 }
@@ -31453,23 +31466,48 @@ var Terminal = class _Terminal {
     this.stderr.write(text.endsWith("\n") ? text : `${text}
 `);
   }
+  /** A yes/no question; Ctrl-D (end of input) is a no, and says so. */
   async confirm(question) {
     const answer = await this.ask(`${question} [y/N] `);
+    if (answer === void 0) {
+      this.out("\nNo answer (Ctrl-D): taken as no.");
+      return false;
+    }
     return /^y(es)?$/i.test(answer.trim());
   }
-  /** Asks until one of the keys is given; returns that key. */
-  async choose(question, choices) {
+  /**
+   * Asks until one of the keys (or the first word of its label) is given and returns that key; an
+   * answer that is neither is told why before the question comes again. Ctrl-D (end of input)
+   * returns `onEnd`, and says so.
+   */
+  async choose(question, choices, onEnd) {
     const menu = choices.map(([key, label]) => `[${key}] ${label}`).join("  ");
     for (; ; ) {
-      const answer = (await this.ask(`${question} ${menu}: `)).trim().toLowerCase();
+      const raw = await this.ask(`${question} ${menu}: `);
+      if (raw === void 0) {
+        const label = choices.find(([key]) => key === onEnd)?.[1] ?? onEnd;
+        this.out(`
+No answer (Ctrl-D): taken as "${label}".`);
+        return onEnd;
+      }
+      const answer = raw.trim().toLowerCase();
       const hit = choices.find(([key, label]) => answer === key || answer === label.split(" ")[0]);
       if (hit) return hit[0];
+      const keys = choices.map(([key]) => key).join(", ");
+      this.out(
+        answer === "" ? `No answer given; type one of ${keys}.` : `"${raw.trim()}" is not one of the answers; type one of ${keys}.`
+      );
     }
   }
+  /** The line typed, or undefined when input ended (Ctrl-D on a terminal, the end of a pipe). */
   async ask(prompt) {
     const rl = createInterface({ input: this.stdin, output: this.stdout, terminal: this.interactive });
+    const ended = new Promise((resolve4) => rl.once("close", () => resolve4(void 0)));
     try {
-      return await rl.question(prompt);
+      return await Promise.race([rl.question(prompt), ended]);
+    } catch (err) {
+      if (err.name === "AbortError") return void 0;
+      throw err;
     } finally {
       rl.close();
     }
@@ -31559,7 +31597,7 @@ var Progress = class {
     this.stopSpinner();
     const took = formatDuration(result2.durationMs);
     const est = result2.estimateMs !== void 0 ? ` (estimate ${formatDuration(result2.estimateMs)})` : "";
-    const why = result2.status === "failure" ? ` \u2014 failed, exit ${result2.exitCode ?? result2.signal ?? "?"}` : result2.status === "success" ? "" : ` \u2014 ${result2.status}${result2.reason ? `: ${result2.reason}` : ""}`;
+    const why = result2.status === "failure" ? ` \u2014 failed, ${result2.exitCode !== null ? `exit ${result2.exitCode}` : result2.signal !== null ? `killed by ${result2.signal}` : result2.reason ?? "did not start"}` : result2.status === "success" ? "" : ` \u2014 ${result2.status}${result2.reason ? `: ${result2.reason}` : ""}`;
     this.term.out(`${MARK[result2.status]} ${label}  ${took}${est}${why}`);
   }
   output(chunk) {
@@ -32632,7 +32670,7 @@ function summaryLine(plan, results, verify) {
   let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
   if (skipped) line += ` (${formatCount(skipped)} skipped)`;
   line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
   if (verify) {
     const passed = verify.checks.filter((c) => c.status === "success").length;
     line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
@@ -34856,7 +34894,7 @@ Commands:
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
-      --from STEP  start at STEP (an id or a 1-based number); earlier steps count as done
+      --from STEP  start at STEP (an id or a 1-based number); earlier steps are not run
       --cwd DIR    the directory steps run in (default: the current directory)
   -q, --quiet      run: do not echo the steps' output, only their progress;
                    simulate: one line per post instead of its Markdown
@@ -34915,7 +34953,10 @@ ${USAGE}`);
         );
       case "simulate":
         if (files.length !== 1) throw new UsageError("simulate takes exactly one plan file");
-        return await simulate(files[0], term, { cwd: values.cwd, quiet: !!values.quiet });
+        return await simulate(files[0], term, {
+          cwd: values.cwd === void 0 ? void 0 : await workingDirectory(values.cwd),
+          quiet: !!values.quiet
+        });
       case void 0:
         throw new UsageError("no command given");
       default:
@@ -34957,12 +34998,21 @@ async function render(file2, term) {
   term.out(renderReview(result2.plan, { planPath: file2, state: "proposed" }));
   return EXIT.ok;
 }
+async function workingDirectory(cwd) {
+  const dir = resolve3(cwd ?? process.cwd());
+  const found = await stat2(dir).catch(() => void 0);
+  if (!found) throw new UsageError(`--cwd ${cwd}: no such directory (${dir})`);
+  if (!found.isDirectory()) throw new UsageError(`--cwd ${cwd}: not a directory (${dir})`);
+  return dir;
+}
 async function run(file2, opts, term) {
+  const cwd = await workingDirectory(opts.cwd);
   const loaded = await loadPlanFile(file2);
   report(loaded, term);
   if (!loaded.ok) return EXIT.failed;
   const { plan, source, hash: hash2 } = loaded;
   const done = /* @__PURE__ */ new Set();
+  let startedAt;
   if (opts.from !== void 0) {
     const index = stepIndex(plan.steps, opts.from);
     if (index < 0) {
@@ -34970,6 +35020,7 @@ async function run(file2, opts, term) {
       throw new UsageError(`--from ${opts.from}: no such step; the steps are ${ids}`);
     }
     for (const s of plan.steps.slice(0, index)) done.add(s.id);
+    startedAt = { index, from: opts.from };
   }
   term.out(renderPlanText(plan));
   if (plan.config.require_approval) {
@@ -34993,19 +35044,22 @@ async function run(file2, opts, term) {
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
   const planPath = resolve3(file2);
+  let planChanged = false;
   try {
     const result2 = await executePlan({
       plan,
       source,
       approvedHash: hash2,
       planPath,
-      cwd: resolve3(opts.cwd ?? process.cwd()),
+      cwd,
       done,
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),
       guard: async () => {
         const now2 = await readFile4(planPath, "utf8").catch(() => "");
-        return planHash(now2) === hash2 ? void 0 : `${file2} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
+        if (planHash(now2) === hash2) return void 0;
+        planChanged = true;
+        return `${file2} changed during execution; the plan that was approved is no longer the plan on disk`;
       },
       onCheckpoint: async (step, index) => {
         progress.pause();
@@ -35015,35 +35069,52 @@ async function run(file2, opts, term) {
           return "proceed";
         }
         if (!term.interactive) return "pause";
-        const answer = await term.choose(`\u23F8  CHECKPOINT before ${where}. Continue?`, [
-          ["y", "yes, run it"],
-          ["p", "pause here"],
-          ["c", "cancel the rest"]
-        ]);
+        const answer = await term.choose(
+          `\u23F8  CHECKPOINT before ${where}. Continue?`,
+          [
+            ["y", "yes, run it"],
+            ["p", "pause here"],
+            ["c", "cancel the rest"]
+          ],
+          "c"
+        );
         return answer === "y" ? "proceed" : answer === "c" ? "cancel" : "pause";
       },
       onFailure: async (step, result3, index) => {
         progress.pause();
-        const why = result3.status === "timed-out" ? "timed out" : `failed (exit ${result3.exitCode ?? result3.signal})`;
-        term.out(`\u26D4 STOP: step ${index + 1} "${step.name}" ${why}. The plan assumed it would succeed.`);
+        term.out(
+          `\u26D4 STOP: step ${index + 1} "${step.name}" ${failureText(result3)}. The plan assumed it would succeed.`
+        );
         if (!term.interactive || opts.yes) return "stop";
         const choices = [["r", "retry it"]];
         if (plan.config.allow_skip) choices.push(["s", "skip it"]);
+        else term.out("Skipping is off for this plan (config.allow_skip is false).");
         choices.push(["c", "cancel the rest"]);
-        const answer = await term.choose("Retry, skip or cancel?", choices);
+        const question = plan.config.allow_skip ? "Retry, skip or cancel?" : "Retry or cancel?";
+        const answer = await term.choose(question, choices, "c");
         return answer === "r" ? "retry" : answer === "s" ? "skip" : "cancel";
       }
     });
     progress.finish();
     term.out("");
-    term.out(renderReportText(plan, result2.results, result2.verify));
-    if (result2.outcome === "paused" && result2.next) {
+    term.out(
+      renderReportText(plan, result2.results, result2.verify, {
+        startedAt,
+        stoppedBecause: planChanged ? `${file2} changed during execution` : void 0
+      })
+    );
+    if (planChanged) {
+      term.out(
+        `Stopped before step ${(result2.next?.index ?? 0) + 1}: the plan on disk is no longer the plan that was approved.`
+      );
+      term.out(`Review the changed plan, then run it from the start: proceed run ${file2}`);
+    } else if (result2.outcome === "paused" && result2.next) {
       term.out(
         `Paused before step ${result2.next.index + 1} ("${result2.next.stepId}"). Resume with: proceed run ${file2} --from ${result2.next.stepId}`
       );
     } else if (result2.outcome !== "verified" && result2.next) {
       term.out(
-        `Stopped at step ${result2.next.index + 1} ("${result2.next.stepId}")${result2.reason ? `: ${result2.reason}` : ""}.`
+        `Stopped at step ${result2.next.index + 1} ("${result2.next.stepId}")${result2.reason ? `: ${sentence(result2.reason)}` : "."}`
       );
       term.out(`Fix the cause, then resume with: proceed run ${file2} --from ${result2.next.stepId}`);
     } else if (result2.reason) term.out(result2.reason);
@@ -35059,6 +35130,15 @@ async function run(file2, opts, term) {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
+}
+function failureText(result2) {
+  if (result2.status === "timed-out") return "timed out";
+  if (result2.exitCode !== null) return `failed (exit code ${result2.exitCode})`;
+  if (result2.signal !== null) return `failed (killed by ${result2.signal})`;
+  return result2.reason ? `failed: ${result2.reason}` : "failed";
+}
+function sentence(text) {
+  return /[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`;
 }
 function stepIndex(steps, ref) {
   if (/^\d+$/.test(ref)) {

@@ -222,7 +222,7 @@ describe('renderReview totals the estimate', () => {
 
   it('says when nothing is estimated', () => {
     const plan = migrationPlan({ estimate: undefined, steps: [{ name: 'A', run: 'a' }] });
-    expect(renderReview(plan, PROPOSED)).toContain('not estimated (0 of 1 steps have estimates)');
+    expect(renderReview(plan, PROPOSED)).toContain('none (the step has no estimate)');
   });
 
   it('hides every estimate when show_estimated_time is false', () => {
