@@ -5748,7 +5748,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -6311,7 +6311,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -29260,7 +29260,7 @@ var YAML_MESSAGES = {
   BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
   MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
   BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
   BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
   BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
@@ -29268,10 +29268,23 @@ var YAML_MESSAGES = {
   RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
 };
-function yamlErrorDiagnostic(error62, severity, positions, file2) {
-  const offset = error62.pos[0];
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new import_yaml.Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error62, severity, positions, file2, source) {
+  const quoteStart = error62.code === "MISSING_CHAR" && /quote/.test(error62.message) ? unterminatedQuoteStart(source, error62.pos[0]) : void 0;
+  const offset = quoteStart ?? error62.pos[0];
   const start = positions.at(offset);
-  const end = positions.at(error62.pos[1]);
+  const end = positions.at(quoteStart === void 0 ? error62.pos[1] : quoteStart + 1);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   const friendly = YAML_MESSAGES[error62.code];
   const message = friendly ? friendly(error62.message) : `YAML syntax error: ${error62.message}`;
@@ -29614,11 +29627,11 @@ function parseYamlWithSchema(source, file2, schema) {
     return { ok: false, errors: [documentError(file2, `cannot read the YAML: ${reason}`)], warnings: [] };
   }
   const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2));
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2, source));
   const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
   const syntaxErrors = [
     ...(exhausted.length > 0 ? exhausted : doc.errors).map(
-      (e) => yamlErrorDiagnostic(e, "error", positions, file2)
+      (e) => yamlErrorDiagnostic(e, "error", positions, file2, source)
     ),
     ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file2)
   ];

@@ -205,6 +205,7 @@ import {
   isNode,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   parseDocument,
   visit
@@ -479,7 +480,7 @@ var YAML_MESSAGES = {
   BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
   MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
   BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
   BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
   BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
@@ -487,10 +488,23 @@ var YAML_MESSAGES = {
   RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
 };
-function yamlErrorDiagnostic(error, severity, positions, file) {
-  const offset = error.pos[0];
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error, severity, positions, file, source) {
+  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
+  const offset = quoteStart ?? error.pos[0];
   const start = positions.at(offset);
-  const end = positions.at(error.pos[1]);
+  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   const friendly = YAML_MESSAGES[error.code];
   const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
@@ -833,11 +847,11 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: [documentError(file, `cannot read the YAML: ${reason}`)], warnings: [] };
   }
   const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file));
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file, source));
   const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
   const syntaxErrors = [
     ...(exhausted.length > 0 ? exhausted : doc.errors).map(
-      (e) => yamlErrorDiagnostic(e, "error", positions, file)
+      (e) => yamlErrorDiagnostic(e, "error", positions, file, source)
     ),
     ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file)
   ];
