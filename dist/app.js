@@ -5793,6 +5793,43 @@ function inlineRunner(config, where, installationToken2, log) {
   };
 }
 
+// src/app/webhook-log.ts
+var REMEMBERED = 100;
+function signatureFailure(value) {
+  const candidates = [value, value?.err];
+  for (const candidate of candidates) {
+    if (!(candidate instanceof Error)) continue;
+    const errors = candidate instanceof AggregateError ? [...candidate.errors] : [candidate];
+    const first = errors[0];
+    if (!first || !/signature does not match|x-hub-signature/i.test(first.message)) continue;
+    return { id: String(first.event?.id ?? "unknown"), name: String(first.event?.name ?? "unknown") };
+  }
+  return void 0;
+}
+function oneLineForBadSignatures(log) {
+  const reported = [];
+  const wrap = (target2) => {
+    const error = target2.error.bind(target2);
+    const child = target2.child.bind(target2);
+    target2.error = ((first, ...rest) => {
+      const failure = signatureFailure(first);
+      if (!failure) return error(first, ...rest);
+      if (reported.includes(failure.id)) return;
+      reported.push(failure.id);
+      if (reported.length > REMEMBERED) reported.shift();
+      target2.warn(
+        `webhook refused: delivery ${failure.id} (${failure.name}) is not signed with WEBHOOK_SECRET; nothing ran. If GitHub sent it, set WEBHOOK_SECRET to the secret in the app's settings.`
+      );
+    });
+    target2.child = ((...args) => {
+      const made = child(...args);
+      wrap(made);
+      return made;
+    });
+  };
+  wrap(log);
+}
+
 // src/app/index.ts
 var APP_EVENTS = ["pull_request", "pull_request_review", "issue_comment", "check_run"];
 var healthz = (req, res) => {
@@ -5802,6 +5839,7 @@ var healthz = (req, res) => {
 };
 function createApp(config) {
   return (app, options) => {
+    oneLineForBadSignatures(app.log);
     const served = addHealthz(options);
     const botLogin = appLogin(app, served);
     app.on([...APP_EVENTS], async (context) => {

@@ -11,6 +11,7 @@ import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
 import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff } from './dispatch.js';
 import { inlineRunner, type InlineRunner } from './inline.js';
+import { oneLineForBadSignatures } from './webhook-log.js';
 
 /** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
 export const APP_EVENTS = ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'] as const;
@@ -33,6 +34,7 @@ export const healthz: Handler = (req, res) => {
  */
 export function createApp(config: AppConfig): ApplicationFunction {
   return (app: Probot, options: ApplicationFunctionOptions) => {
+    oneLineForBadSignatures(app.log);
     const served = addHealthz(options);
     const botLogin = appLogin(app, served);
     app.on([...APP_EVENTS], async (context) => {
