@@ -846,6 +846,86 @@ function escapeMarkdownLine(line) {
 function escapeText(text) {
   return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
 }
+var SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#!$&+,;=%]+$/;
+var LINK = /^\[([^[\]\n]{1,1000})\]\(([^()\s]{1,2000})\)/;
+var EMPHASIS = /^(\*\*|__|\*|_)(?=\S)([^\n]*?\S)\1/;
+var LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$/;
+function safeUrl(raw) {
+  if (!SAFE_URL.test(raw)) return false;
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "http:" || url.protocol === "https:") && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+function inlineCode(body, delimiterLength) {
+  const shown = breakCommentOpeners(revealInvisible(body));
+  const delimiter = "`".repeat(Math.max(delimiterLength, longestRun(shown, "`") + 1));
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${delimiter}${pad}${shown}${pad}${delimiter}`;
+}
+function escapeMidLine(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+}
+function plainInline(line, lineStart) {
+  let out = "";
+  let text = "";
+  const flush = () => {
+    if (text)
+      out += neutralizeMentions(lineStart && out === "" ? escapeMarkdownLine(text) : escapeMidLine(text));
+    text = "";
+  };
+  for (let i = 0; i < line.length; ) {
+    const c = line[i];
+    if (c !== "`" && c !== "[" && c !== "*" && c !== "_") {
+      text += c;
+      i += 1;
+      continue;
+    }
+    const rest = line.slice(i);
+    if (c === "`") {
+      const ticks = /^`+/.exec(rest)[0];
+      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(rest.slice(ticks.length));
+      if (close) {
+        flush();
+        out += inlineCode(rest.slice(ticks.length, ticks.length + close.index), ticks.length);
+        i += ticks.length * 2 + close.index;
+      } else {
+        text += ticks;
+        i += ticks.length;
+      }
+      continue;
+    }
+    const link = c === "[" ? LINK.exec(rest) : null;
+    if (link && safeUrl(link[2])) {
+      flush();
+      if (out.endsWith("!")) out = `${out.slice(0, -1)}\\!`;
+      out += `[${neutralizeMentions(escapeMidLine(link[1]))}](${link[2]})`;
+      i += link[0].length;
+      continue;
+    }
+    const emphasis = c === "*" || c === "_" ? EMPHASIS.exec(rest) : null;
+    if (emphasis) {
+      flush();
+      out += `${emphasis[1]}${plainInline(emphasis[2], false)}${emphasis[1]}`;
+      i += emphasis[0].length;
+      continue;
+    }
+    text += c;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+function plainMarkdown(text) {
+  return revealInvisible(text).split("\n").map((line) => {
+    const item = LIST_ITEM.exec(line);
+    if (!item) return line.trim() === "" ? "" : plainInline(line.replace(/^[ \t]+/, ""), true);
+    const level = Math.min(3, Math.floor(item[1].replace(/\t/g, "  ").length / 2));
+    return `${"  ".repeat(level)}${item[2]}${item[3]}${plainInline(item[4], true)}`;
+  }).join("\n");
+}
 var CR = 13;
 var LF = 10;
 var SPACE = 32;
@@ -3420,7 +3500,7 @@ function composeReview(plan, opts, budget) {
     header(plan, opts),
     opts.notice ? alert("IMPORTANT", opts.notice) : "",
     budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
     full && plan.requirements?.length ? `### \u{1F4DD} Requirements
 
 ${bulletList(plan.requirements, budget)}` : "",
@@ -3453,7 +3533,7 @@ function header(plan, opts) {
 }
 function bulletList(items, budget) {
   const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
+    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
     return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
   });
   if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
@@ -3508,7 +3588,7 @@ function stepDetails(step, index, plan, budget) {
   summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
   const parts = [`<details>
 <summary>${summary.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
   parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
   const facts = [];
   if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
