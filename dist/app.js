@@ -1,208 +1,5 @@
 import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);
 
-// src/app/server.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
-import { parseEnv } from "node:util";
-import { run } from "probot";
-
-// src/app/config.ts
-import { createPrivateKey, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
-import { resolve } from "node:path";
-
-// src/gate/discover.ts
-import picomatch from "picomatch";
-var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
-function parseGlobList(text) {
-  const globs = (text ?? "").split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
-  return globs.length ? globs : DEFAULT_PLAN_GLOBS;
-}
-function discoverPlan(files, globs) {
-  const isPlan = picomatch(globs, { dot: true });
-  const plans = files.filter((f) => f.status !== "removed" && f.sha && isPlan(f.filename));
-  if (plans.length === 0) return { kind: "none" };
-  if (plans.length > 1) return { kind: "many", paths: plans.map((f) => f.filename).sort() };
-  return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
-}
-
-// src/gate/policy.ts
-import { z as z2 } from "zod";
-
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
-}
-
-// src/plan/schema.ts
-import { z } from "zod";
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration = z.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = z.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  z.union([z.string(), z.number(), z.boolean()])
-).describe("Extra environment variables for the command");
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = z.strictObject({
-  id: z.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: z.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: z.string().optional(),
-  run: z.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": z.string().min(1).optional().describe("Relative to the repository root"),
-  env: envSchema.optional(),
-  timeout: duration.optional().describe("The process group is killed after it"),
-  estimate: duration.optional(),
-  checkpoint: z.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: z.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = z.union([
-  z.string().min(1, { message: "must not be empty" }),
-  z.strictObject({
-    run: z.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": z.string().min(1).optional(),
-    env: envSchema.optional(),
-    timeout: duration.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = z.record(
-  z.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = z.strictObject({
-  require_approval: z.boolean().default(true),
-  stop_on_error: z.boolean().default(true),
-  allow_skip: z.boolean().default(false),
-  checkpoint_between_steps: z.boolean().default(false),
-  max_plan_steps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: z.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = z.strictObject({
-  version: z.literal(1, { message: "must be 1" }),
-  title: z.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: z.string().optional(),
-  requirements: z.array(z.string()).optional().describe("What was gathered before planning"),
-  risks: z.array(z.string()).optional().describe("Shown in the approval request"),
-  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
-  steps: z.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = z2.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = z2.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = z2.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = z2.strictObject({
-  permission: z2.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: z2.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: z2.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
-var policySchema = z2.strictObject({
-  approvers: approversSchema.prefault({}),
-  self_approval: z2.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: z2.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: z2.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function mergePlanConfig(config, policy) {
-  const notices = [];
-  if (!config.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check;
-  }
-  return { verify, notices };
-}
-
 // src/plan/parse.ts
 import {
   isAlias,
@@ -210,11 +7,12 @@ import {
   isNode,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   parseDocument,
   visit
 } from "yaml";
-import { z as z3 } from "zod";
+import { z as z2 } from "zod";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -244,9 +42,9 @@ function planHash(source) {
 }
 
 // src/plan/lint.ts
-function trivialCommand(run2, shell = "bash") {
+function trivialCommand(run, shell = "bash") {
   if (shell !== "bash" && shell !== "sh") return void 0;
-  const lines = run2.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+  const lines = run.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
   const [first] = lines;
   if (first === void 0) return "holds only comments, so it does nothing";
   const heredoc = heredocWrite(lines);
@@ -353,6 +151,128 @@ function lintPlan(plan, positions, file) {
   return warnings;
 }
 
+// src/plan/schema.ts
+import { z } from "zod";
+
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/plan/schema.ts
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration = z.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = z.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  z.union([z.string(), z.number(), z.boolean()])
+).describe("Extra environment variables for the command");
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = z.strictObject({
+  id: z.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: z.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: z.string().optional(),
+  run: z.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": z.string().min(1).optional().describe("Relative to the repository root"),
+  env: envSchema.optional(),
+  timeout: duration.optional().describe("The process group is killed after it"),
+  estimate: duration.optional(),
+  checkpoint: z.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: z.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = z.union([
+  z.string().min(1, { message: "must not be empty" }),
+  z.strictObject({
+    run: z.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": z.string().min(1).optional(),
+    env: envSchema.optional(),
+    timeout: duration.optional()
+  })
+]);
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = z.record(
+  z.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = z.strictObject({
+  require_approval: z.boolean().default(true),
+  stop_on_error: z.boolean().default(true),
+  allow_skip: z.boolean().default(false),
+  checkpoint_between_steps: z.boolean().default(false),
+  max_plan_steps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: z.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = z.strictObject({
+  version: z.literal(1, { message: "must be 1" }),
+  title: z.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: z.string().optional(),
+  requirements: z.array(z.string()).optional().describe("What was gathered before planning"),
+  risks: z.array(z.string()).optional().describe("Shown in the approval request"),
+  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
+  steps: z.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
 // src/plan/parse.ts
 var MAX_PLAN_BYTES = 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
@@ -406,15 +326,15 @@ var PositionIndex = class {
   }
   /** Offset → 1-based position. */
   at(offset) {
-    const start2 = this.#lines.linePos(offset);
-    return { line: start2.line, col: start2.col, endLine: start2.line, endCol: start2.col };
+    const start = this.#lines.linePos(offset);
+    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
   }
   #span(node) {
     const range = node?.range;
     if (!range) return void 0;
-    const start2 = this.#lines.linePos(range[0]);
+    const start = this.#lines.linePos(range[0]);
     const end = this.#lines.linePos(range[1]);
-    return { line: start2.line, col: start2.col, endLine: end.line, endCol: end.col };
+    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   }
   #resolve(node) {
     if (!isAlias(node)) return node;
@@ -484,7 +404,7 @@ var YAML_MESSAGES = {
   BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
   MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
   BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
   BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
   BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
@@ -492,11 +412,24 @@ var YAML_MESSAGES = {
   RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
 };
-function yamlErrorDiagnostic(error, severity, positions, file) {
-  const offset = error.pos[0];
-  const start2 = positions.at(offset);
-  const end = positions.at(error.pos[1]);
-  const span = { line: start2.line, col: start2.col, endLine: end.line, endCol: end.col };
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error, severity, positions, file, source) {
+  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
+  const offset = quoteStart ?? error.pos[0];
+  const start = positions.at(offset);
+  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
+  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   const friendly = YAML_MESSAGES[error.code];
   const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
   return { severity, file, ...span, path: "", message };
@@ -644,7 +577,7 @@ function requiredKeys(schema) {
   return unwrap(schema).flatMap((s) => {
     const def = s._zod.def;
     if (def.type !== "object") return [];
-    return Object.entries(def.shape).filter(([, field]) => !z3.safeParse(field, void 0).success).map(([key]) => key);
+    return Object.entries(def.shape).filter(([, field]) => !z2.safeParse(field, void 0).success).map(([key]) => key);
   });
 }
 function editDistance(a, b) {
@@ -838,11 +771,11 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: [documentError(file, `cannot read the YAML: ${reason}`)], warnings: [] };
   }
   const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file));
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file, source));
   const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
   const syntaxErrors = [
     ...(exhausted.length > 0 ? exhausted : doc.errors).map(
-      (e) => yamlErrorDiagnostic(e, "error", positions, file)
+      (e) => yamlErrorDiagnostic(e, "error", positions, file, source)
     ),
     ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file)
   ];
@@ -850,7 +783,7 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
   }
   if (doc.contents === null) {
-    const empty = z3.safeParse(schema, {});
+    const empty = z2.safeParse(schema, {});
     if (empty.success) return { ok: true, value: empty.data, positions, warnings };
     const required = requiredKeys(schema);
     const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
@@ -862,7 +795,7 @@ function parseYamlWithSchema(source, file, schema) {
   } catch (error) {
     return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
   }
-  const result2 = z3.safeParse(schema, data, { error: defaultMessage });
+  const result2 = z2.safeParse(schema, data, { error: defaultMessage });
   if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file };
   const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
@@ -912,6 +845,86 @@ function escapeMarkdownLine(line) {
 }
 function escapeText(text) {
   return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
+}
+var SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#!$&+,;=%]+$/;
+var LINK = /^\[([^[\]\n]{1,1000})\]\(([^()\s]{1,2000})\)/;
+var EMPHASIS = /^(\*\*|__|\*|_)(?=\S)([^\n]*?\S)\1/;
+var LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$/;
+function safeUrl(raw) {
+  if (!SAFE_URL.test(raw)) return false;
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "http:" || url.protocol === "https:") && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+function inlineCode(body, delimiterLength) {
+  const shown = breakCommentOpeners(revealInvisible(body));
+  const delimiter = "`".repeat(Math.max(delimiterLength, longestRun(shown, "`") + 1));
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${delimiter}${pad}${shown}${pad}${delimiter}`;
+}
+function escapeMidLine(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+}
+function plainInline(line, lineStart) {
+  let out = "";
+  let text = "";
+  const flush = () => {
+    if (text)
+      out += neutralizeMentions(lineStart && out === "" ? escapeMarkdownLine(text) : escapeMidLine(text));
+    text = "";
+  };
+  for (let i = 0; i < line.length; ) {
+    const c = line[i];
+    if (c !== "`" && c !== "[" && c !== "*" && c !== "_") {
+      text += c;
+      i += 1;
+      continue;
+    }
+    const rest = line.slice(i);
+    if (c === "`") {
+      const ticks = /^`+/.exec(rest)[0];
+      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(rest.slice(ticks.length));
+      if (close) {
+        flush();
+        out += inlineCode(rest.slice(ticks.length, ticks.length + close.index), ticks.length);
+        i += ticks.length * 2 + close.index;
+      } else {
+        text += ticks;
+        i += ticks.length;
+      }
+      continue;
+    }
+    const link = c === "[" ? LINK.exec(rest) : null;
+    if (link && safeUrl(link[2])) {
+      flush();
+      if (out.endsWith("!")) out = `${out.slice(0, -1)}\\!`;
+      out += `[${neutralizeMentions(escapeMidLine(link[1]))}](${link[2]})`;
+      i += link[0].length;
+      continue;
+    }
+    const emphasis = c === "*" || c === "_" ? EMPHASIS.exec(rest) : null;
+    if (emphasis) {
+      flush();
+      out += `${emphasis[1]}${plainInline(emphasis[2], false)}${emphasis[1]}`;
+      i += emphasis[0].length;
+      continue;
+    }
+    text += c;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+function plainMarkdown(text) {
+  return revealInvisible(text).split("\n").map((line) => {
+    const item = LIST_ITEM.exec(line);
+    if (!item) return line.trim() === "" ? "" : plainInline(line.replace(/^[ \t]+/, ""), true);
+    const level = Math.min(3, Math.floor(item[1].replace(/\t/g, "  ").length / 2));
+    return `${"  ".repeat(level)}${item[2]}${item[3]}${plainInline(item[4], true)}`;
+  }).join("\n");
 }
 var CR = 13;
 var LF = 10;
@@ -992,9 +1005,9 @@ function clip(text, max) {
 }
 function clipStart(text, max) {
   if (text.length <= max) return { text, omitted: 0 };
-  let start2 = text.length - Math.max(0, Math.floor(max));
-  if (start2 < text.length && isLowSurrogate(text.charCodeAt(start2))) start2 += 1;
-  return { text: text.slice(start2), omitted: start2 };
+  let start = text.length - Math.max(0, Math.floor(max));
+  if (start < text.length && isLowSurrogate(text.charCodeAt(start))) start += 1;
+  return { text: text.slice(start), omitted: start };
 }
 function isHighSurrogate(code) {
   return code >= 55296 && code <= 56319;
@@ -1022,8 +1035,858 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
 }
 
-// src/gate/state.ts
+// src/gate/commands.ts
+var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
+function isCommandName(word) {
+  return COMMANDS.includes(word);
+}
+function parseComment(body) {
+  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  const visible = textLines(lines);
+  let first;
+  for (let i = 0; i < lines.length; i++) {
+    if (!visible[i]) continue;
+    const found = commandOnLine(lines[i] ?? "", i + 1);
+    if (!found) continue;
+    if (found.kind === "invalid") return found;
+    if (!first) first = found;
+    else if (found.command !== first.command) {
+      return {
+        kind: "invalid",
+        line: found.line,
+        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
+      };
+    }
+  }
+  return first ?? { kind: "none" };
+}
+var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
+function commandOnLine(line, lineNumber) {
+  const text = line.replace(/^[ \t]+/, "");
+  if (!text.startsWith("/")) return void 0;
+  const token = /^\S*/.exec(text)?.[0] ?? "";
+  const word = token.slice(1).toLowerCase();
+  if (isCommandName(word)) {
+    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
+  }
+  if (word === "" || word.length > LONGEST_TYPO) return void 0;
+  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
+  if (meant) {
+    return {
+      kind: "invalid",
+      line: lineNumber,
+      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
+    };
+  }
+  const suggestion = closestMatch(word, COMMANDS);
+  if (!suggestion) return void 0;
+  return {
+    kind: "invalid",
+    line: lineNumber,
+    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
+  };
+}
+var MAX_CONTAINERS = 64;
+var BLOCK_TAGS = new Set(
+  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
+);
+var QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
+function textLines(lines) {
+  const scanner = new BlockScanner(lines.length);
+  lines.forEach((line, index) => scanner.scan(line, index));
+  return scanner.finish();
+}
+var BlockScanner = class {
+  visible;
+  containers = [];
+  leaf;
+  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
+  tags = [];
+  constructor(lineCount) {
+    this.visible = new Array(lineCount).fill(false);
+  }
+  finish() {
+    this.closeLeaf();
+    this.hideQuotingElements();
+    return this.visible;
+  }
+  scan(raw, index) {
+    const text = raw.includes("	") ? expandTabs(raw) : raw;
+    let pos = 0;
+    let matched = 0;
+    for (const container of this.containers) {
+      if (container.kind === "quote") {
+        const indent2 = indentAt(text, pos);
+        if (indent2 > 3 || text[pos + indent2] !== ">") break;
+        pos = afterQuoteMarker(text, pos + indent2);
+      } else if (isBlankFrom(text, pos)) {
+      } else if (indentAt(text, pos) >= container.indent) {
+        pos += container.indent;
+      } else break;
+      matched++;
+    }
+    const allMatched = matched === this.containers.length;
+    const open = this.leaf;
+    if (allMatched && open && open.kind !== "paragraph") {
+      if (open.kind === "fence") {
+        if (isClosingFence(text, pos, open)) this.leaf = void 0;
+        return;
+      }
+      if (open.kind === "html") {
+        if (open.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+        else {
+          if (open.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+            this.markRawHtml(index, text.slice(pos));
+          }
+          if (htmlBlockEnds(open.end, text)) this.leaf = void 0;
+        }
+        return;
+      }
+      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
+      this.leaf = void 0;
+    }
+    const paragraphOpen = this.leaf?.kind === "paragraph";
+    const opened = [];
+    while (this.containers.length + opened.length < MAX_CONTAINERS) {
+      const indent2 = indentAt(text, pos);
+      if (indent2 >= 4) break;
+      const at2 = pos + indent2;
+      if (text[at2] === ">") {
+        opened.push({ kind: "quote" });
+        pos = afterQuoteMarker(text, at2);
+        continue;
+      }
+      const item = listMarkerAt(text, at2);
+      if (!item || isThematicBreak(text, at2)) break;
+      const interrupts = allMatched && paragraphOpen && opened.length === 0;
+      if (interrupts && (item.empty || item.start > 1)) break;
+      opened.push({ kind: "item", indent: indent2 + item.width });
+      pos = item.empty ? text.length : at2 + item.width;
+    }
+    const blank = isBlankFrom(text, pos);
+    const indent = indentAt(text, pos);
+    const at = pos + indent;
+    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+    const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+    if (!allMatched && opened.length === 0 && paragraph && start === "text") {
+      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
+      return;
+    }
+    if (!allMatched || opened.length > 0) this.closeLeaf();
+    this.containers.length = matched;
+    this.containers.push(...opened);
+    const quoted = this.containers.some((c) => c.kind === "quote");
+    switch (start) {
+      case "blank":
+      case "heading":
+        this.closeLeaf();
+        return;
+      case "indented":
+        this.closeLeaf();
+        this.leaf = { kind: "indented" };
+        return;
+      case "fence": {
+        this.closeLeaf();
+        const char = text[at] ?? "`";
+        this.leaf = { kind: "fence", char, length: runLength(text, at, char) };
+        return;
+      }
+      case "comment":
+      case "raw":
+      case "blank-html":
+        this.closeLeaf();
+        if (start === "blank-html") {
+          if (!quoted) this.markRawHtml(index, text.slice(at));
+          this.leaf = { kind: "html", end: "blank" };
+        } else if (!htmlBlockEnds(start, text)) {
+          this.leaf = { kind: "html", end: start };
+        }
+        return;
+      case "text": {
+        const current = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+        const target2 = current ?? { kind: "paragraph", quoted, lines: [] };
+        this.leaf = target2;
+        this.addParagraphLine(target2, index, text.slice(at));
+        return;
+      }
+    }
+  }
+  addParagraphLine(paragraph, index, text) {
+    paragraph.lines.push({ index, text });
+    if (paragraph.quoted) return;
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  /** Lines of a raw HTML block (`<details>` …) show as text. */
+  markRawHtml(index, text) {
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  noteQuotingTags(index, text) {
+    if (!text.includes("<")) return;
+    const literal2 = inlineHiddenRanges(text);
+    let r = 0;
+    for (const tag of text.matchAll(QUOTING_TAG)) {
+      while (r < literal2.length && (literal2[r]?.[1] ?? 0) <= tag.index) r++;
+      const range = literal2[r];
+      if (range && range[0] <= tag.index) continue;
+      this.tags.push({ index, name: (tag[2] ?? "").toLowerCase(), closing: tag[1] === "/" });
+    }
+  }
+  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
+  hideQuotingElements() {
+    const open = /* @__PURE__ */ new Map();
+    const depthChange = new Array(this.visible.length + 1).fill(0);
+    for (const tag of this.tags) {
+      const stack = open.get(tag.name) ?? [];
+      open.set(tag.name, stack);
+      if (!tag.closing) stack.push(tag.index);
+      else {
+        const from = stack.pop();
+        if (from === void 0 || tag.index - from < 2) continue;
+        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
+        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
+      }
+    }
+    let depth = 0;
+    for (let i = 0; i < this.visible.length; i++) {
+      depth += depthChange[i] ?? 0;
+      if (depth > 0) this.visible[i] = false;
+    }
+  }
+  closeLeaf() {
+    const leaf = this.leaf;
+    this.leaf = void 0;
+    if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
+    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+  }
+};
+function leafStartAt(text, at, continuesParagraph) {
+  const c = text[at];
+  if ((c === "`" || c === "~") && runLength(text, at, c) >= 3) {
+    if (c === "~" || !text.includes("`", at + runLength(text, at, c))) return "fence";
+  }
+  if (c === "<") {
+    if (text.startsWith("<!--", at)) return "comment";
+    const rest = text.slice(at);
+    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
+    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
+    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return "blank-html";
+  }
+  if (c === "#" && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return "heading";
+  if (continuesParagraph && (c === "=" || c === "-") && isSetextUnderline(text, at)) return "heading";
+  if (isThematicBreak(text, at)) return "heading";
+  return "text";
+}
+function htmlBlockEnds(end, line) {
+  if (end === "comment") return line.includes("-->");
+  if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
+  return false;
+}
+function isClosingFence(text, pos, fence) {
+  const indent = indentAt(text, pos);
+  if (indent > 3) return false;
+  const at = pos + indent;
+  const n = runLength(text, at, fence.char);
+  return n >= fence.length && isBlankFrom(text, at + n);
+}
+function listMarkerAt(text, at) {
+  let end = at;
+  let start = 1;
+  const c = text[at];
+  if (c === "-" || c === "+" || c === "*") end = at + 1;
+  else {
+    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
+    if (!ordered?.[1]) return void 0;
+    start = Number(ordered[1]);
+    end = at + ordered[0].length;
+  }
+  if (end < text.length && text[end] !== " ") return void 0;
+  const markerWidth = end - at;
+  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
+  const spaces = indentAt(text, end);
+  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
+}
+function isThematicBreak(text, at) {
+  const c = text[at];
+  if (c !== "*" && c !== "-" && c !== "_") return false;
+  let count = 0;
+  for (let i = at; i < text.length; i++) {
+    const d = text[i];
+    if (d === c) count++;
+    else if (d !== " " && d !== "	") return false;
+  }
+  return count >= 3;
+}
+function isSetextUnderline(text, at) {
+  const c = text[at] ?? "";
+  return isBlankFrom(text, at + runLength(text, at, c));
+}
+function afterQuoteMarker(text, markerAt) {
+  return text[markerAt + 1] === " " ? markerAt + 2 : markerAt + 1;
+}
+function indentAt(text, pos) {
+  let i = pos;
+  while (i < text.length && text[i] === " ") i++;
+  return i - pos;
+}
+function isBlankFrom(text, pos) {
+  for (let i = pos; i < text.length; i++) {
+    const c = text[i];
+    if (c !== " " && c !== "	") return false;
+  }
+  return true;
+}
+function runLength(text, at, char) {
+  let i = at;
+  while (i < text.length && text[i] === char) i++;
+  return i - at;
+}
+function expandTabs(line) {
+  let out = "";
+  for (const c of line) {
+    out += c === "	" ? " ".repeat(4 - out.length % 4) : c;
+  }
+  return out;
+}
+function linesStartingInsideInlineCode(lines) {
+  const text = lines.map((l) => l.text).join("\n");
+  const hidden = inlineHiddenRanges(text);
+  if (hidden.length === 0) return [];
+  const inside = [];
+  let offset = 0;
+  let r = 0;
+  for (const line of lines) {
+    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
+    const range = hidden[r];
+    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
+    offset += line.text.length + 1;
+  }
+  return inside;
+}
+function inlineHiddenRanges(text) {
+  const runsByLength = /* @__PURE__ */ new Map();
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== "`") {
+      i++;
+      continue;
+    }
+    const n = runLength(text, i, "`");
+    const list = runsByLength.get(n) ?? [];
+    list.push(i);
+    runsByLength.set(n, list);
+    i += n;
+  }
+  const cursor = /* @__PURE__ */ new Map();
+  const nextRun = (length, after) => {
+    const list = runsByLength.get(length) ?? [];
+    let k = cursor.get(length) ?? 0;
+    while (k < list.length && (list[k] ?? 0) < after) k++;
+    cursor.set(length, k);
+    return list[k];
+  };
+  const ranges = [];
+  let commentsCannotClose = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "\\") {
+      i += 2;
+    } else if (c === "`") {
+      const n = runLength(text, i, "`");
+      const closer = nextRun(n, i + n);
+      if (closer === void 0) i += n;
+      else {
+        ranges.push([i, closer + n]);
+        i = closer + n;
+      }
+    } else if (c === "<" && text.startsWith("<!--", i)) {
+      const shortForm = text.startsWith("<!-->", i) ? 5 : text.startsWith("<!--->", i) ? 6 : 0;
+      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf("-->", i + 4);
+      if (close < 0) {
+        commentsCannotClose = true;
+        i += 4;
+      } else {
+        ranges.push([i, close + 3]);
+        i = close + 3;
+      }
+    } else i++;
+  }
+  return ranges;
+}
+
+// src/gate/events.ts
+import { z as z3 } from "zod";
+var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
+var sender = z3.object({ login: z3.string().min(1), type: z3.enum(["User", "Bot", "Organization"]) });
+var pullRequestPayload = z3.object({
+  action: z3.string(),
+  pull_request: z3.object({ number: z3.number().int().positive() }),
+  sender
+});
+var reviewPayload = z3.object({
+  action: z3.string(),
+  review: z3.object({ id: z3.number(), state: z3.string(), commit_id: z3.string() }),
+  pull_request: z3.object({ number: z3.number().int().positive() }),
+  sender
+});
+var commentPayload = z3.object({
+  action: z3.string(),
+  issue: z3.object({
+    number: z3.number().int().positive(),
+    pull_request: z3.object({}).passthrough().optional()
+  }),
+  comment: z3.object({ id: z3.number(), body: z3.string().nullable(), created_at: z3.string().optional() }),
+  sender
+});
+var checkRunPayload = z3.object({
+  action: z3.string(),
+  check_run: z3.object({
+    id: z3.number(),
+    head_sha: z3.string(),
+    pull_requests: z3.array(z3.object({ number: z3.number().int().positive() }))
+  }),
+  requested_action: z3.object({ identifier: z3.string() }).optional(),
+  sender
+});
+function invalid(name, error) {
+  const first = error.issues[0];
+  const where = first ? first.path.join(".") || "(payload)" : "(payload)";
+  return {
+    kind: "invalid",
+    message: `the ${name} event payload is not what GitHub sends: ${where}: ${first?.message ?? "invalid"}`
+  };
+}
+function toGateEvent(name, payload) {
+  switch (name) {
+    case "pull_request":
+    case "pull_request_target": {
+      const p = pullRequestPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (!PR_ACTIONS.includes(p.data.action))
+        return { kind: "ignored", reason: `pull_request.${p.data.action} is not acted on` };
+      return {
+        kind: "pull_request",
+        action: p.data.action,
+        number: p.data.pull_request.number,
+        sender: p.data.sender
+      };
+    }
+    case "pull_request_review": {
+      const p = reviewPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "submitted")
+        return { kind: "ignored", reason: `pull_request_review.${p.data.action} is not acted on` };
+      return {
+        kind: "review",
+        number: p.data.pull_request.number,
+        reviewId: p.data.review.id,
+        state: p.data.review.state.toLowerCase(),
+        commitId: p.data.review.commit_id,
+        sender: p.data.sender
+      };
+    }
+    case "issue_comment": {
+      const p = commentPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "created")
+        return { kind: "ignored", reason: `issue_comment.${p.data.action} is not acted on` };
+      if (!p.data.issue.pull_request)
+        return { kind: "ignored", reason: "the comment is on an issue, not a pull request" };
+      return {
+        kind: "comment",
+        number: p.data.issue.number,
+        commentId: p.data.comment.id,
+        body: p.data.comment.body ?? "",
+        sender: p.data.sender,
+        ...p.data.comment.created_at ? { createdAt: p.data.comment.created_at } : {}
+      };
+    }
+    case "check_run": {
+      const p = checkRunPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "requested_action" || !p.data.requested_action)
+        return { kind: "ignored", reason: `check_run.${p.data.action} is not acted on` };
+      const pr = p.data.check_run.pull_requests[0];
+      if (!pr) return { kind: "ignored", reason: "the check run belongs to no pull request" };
+      return {
+        kind: "button",
+        number: pr.number,
+        identifier: p.data.requested_action.identifier,
+        checkRunId: p.data.check_run.id,
+        headSha: p.data.check_run.head_sha,
+        sender: p.data.sender
+      };
+    }
+    default:
+      return { kind: "ignored", reason: `the ${name} event is not acted on` };
+  }
+}
+
+// src/github/lock.ts
 import { z as z4 } from "zod";
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
+var isoTime = z4.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z4.object({
+  kind: z4.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: z4.string().min(1),
+  url: z4.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: z4.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: z4.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
+  /** The head commit being executed. */
+  sha: z4.string()
+});
+var lockMessageSchema = z4.object({
+  "proceed-lock": z4.literal(1),
+  pr: z4.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents, taken) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url, attempt, heartbeatMs } = o.holder;
+    const at = now2().toISOString();
+    const holder = {
+      kind,
+      id,
+      url,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
+      }
+    };
+  };
+  let create = true;
+  let attempted;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number));
+}
+function describeHolder(holder, now2) {
+  const age = now2.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+}
+async function headTree(port, headSha, number) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef, sha, number) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef} of pull request #${number} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now2) {
+  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run;
+  try {
+    run = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run) return true;
+  if (run.status === "completed") return true;
+  return holder.attempt !== void 0 && run.attempt > holder.attempt;
+}
+
+// src/gate/actor.ts
+async function actorOf(env, policy, sender2, command2) {
+  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender2.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender2.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
+  }
+  return { login: sender2.login, type, permission, teams };
+}
+
+// src/gate/policy.ts
+import { z as z5 } from "zod";
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = z5.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = z5.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = z5.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = z5.strictObject({
+  permission: z5.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: z5.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: z5.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = z5.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: z5.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: z5.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: z5.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function mergePlanConfig(config, policy) {
+  const notices = [];
+  if (!config.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check;
+  }
+  return { verify, notices };
+}
+
+// src/gate/authorize.ts
+var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
+var DOOR_COMMANDS = {
+  comment: COMMANDS,
+  review: ["proceed"],
+  button: ["proceed", "retry", "cancel"]
+};
+var CANCEL_PERMISSION = "write";
+var NAMES_SHOWN = 10;
+function atLeast(permission, minimum) {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
+}
+function sameLogin(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function isListedApprover(actor, policy) {
+  const { users, teams } = policy.approvers;
+  if (users.length === 0 && teams.length === 0) return true;
+  if (users.some((user) => sameLogin(user, actor.login))) return true;
+  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
+  return teams.some((team) => memberOf.has(team.toLowerCase()));
+}
+function authorize(input) {
+  const { command: command2, actor, policy, door } = input;
+  const refuse = (reason) => ({
+    allowed: false,
+    reason,
+    whoMay: describeWhoMay(command2, input)
+  });
+  const who = codeSpan(actor.login);
+  const isAuthor = sameLogin(actor.login, input.prAuthor);
+  if (!DOOR_COMMANDS[door].includes(command2)) {
+    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
+    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
+  }
+  if (command2 === "help" || command2 === "plan") return { allowed: true };
+  if (actor.type !== "User") {
+    const kind = actor.type === "Bot" ? "a bot" : "an organization";
+    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
+  }
+  if (command2 === "cancel") {
+    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
+    return refuse(
+      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
+    );
+  }
+  if (command2 === "skip" && !input.allowSkip) {
+    return refuse(
+      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
+    );
+  }
+  if (input.isFork && !policy.forks) {
+    return refuse(
+      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
+    );
+  }
+  const minimum = policy.approvers.permission;
+  if (!atLeast(actor.permission, minimum)) {
+    return refuse(
+      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
+    );
+  }
+  if (!isListedApprover(actor, policy)) {
+    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+  }
+  if (isAuthor && !policy.self_approval) {
+    return refuse(
+      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
+    );
+  }
+  return { allowed: true };
+}
+function describeWhoMay(command2, context) {
+  const { policy, prAuthor } = context;
+  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
+  switch (command2) {
+    case "help":
+    case "plan":
+      return "anyone who can comment on the pull request";
+    case "cancel":
+      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
+    default:
+      break;
+  }
+  if (command2 === "skip" && !context.allowSkip) {
+    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  }
+  if (context.isFork && !policy.forks) {
+    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
+  }
+  const conditions = [];
+  const listed = allowlistWords(policy);
+  if (listed) conditions.push(listed);
+  if (!policy.self_approval) conditions.push(`are not ${author}`);
+  const people = `people with ${minimumWords(policy.approvers.permission)}`;
+  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
+}
+function allowlistWords(policy) {
+  const { users, teams } = policy.approvers;
+  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
+  const hidden = Math.max(0, names.length - NAMES_SHOWN);
+  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
+  const shownTeams = names.slice(users.length, NAMES_SHOWN);
+  const parts = [];
+  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
+  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
+  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
+  return parts.join(", or ");
+}
+function alternatives(names) {
+  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+function permissionWords(permission) {
+  return permission === "none" ? "no access to this repository" : `${permission} access`;
+}
+function minimumWords(minimum) {
+  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
+}
+
+// src/gate/discover.ts
+import picomatch from "picomatch";
+var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
+function parseGlobList(text) {
+  const globs = (text ?? "").split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
+  return globs.length ? globs : DEFAULT_PLAN_GLOBS;
+}
+function discoverPlan(files, globs) {
+  const isPlan = picomatch(globs, { dot: true });
+  const plans = files.filter((f) => f.status !== "removed" && f.sha && isPlan(f.filename));
+  if (plans.length === 0) return { kind: "none" };
+  if (plans.length > 1) return { kind: "many", paths: plans.map((f) => f.filename).sort() };
+  return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
+}
+
+// src/gate/state.ts
+import { z as z6 } from "zod";
 var LIFECYCLE_STATES = [
   "proposed",
   "approved",
@@ -1035,45 +1898,45 @@ var LIFECYCLE_STATES = [
   "verified",
   "verify-failed"
 ];
-var approvalSchema = z4.object({
-  by: z4.string(),
-  via: z4.enum(["review", "comment", "button"]),
-  at: z4.string(),
-  headSha: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string()
+var approvalSchema = z6.object({
+  by: z6.string(),
+  via: z6.enum(["review", "comment", "button"]),
+  at: z6.string(),
+  headSha: z6.string(),
+  planBlob: z6.string(),
+  planHash: z6.string()
 });
-var storedStateSchema = z4.object({
-  v: z4.literal(1),
-  state: z4.enum(LIFECYCLE_STATES),
-  planPath: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string(),
-  headSha: z4.string(),
+var storedStateSchema = z6.object({
+  v: z6.literal(1),
+  state: z6.enum(LIFECYCLE_STATES),
+  planPath: z6.string(),
+  planBlob: z6.string(),
+  planHash: z6.string(),
+  headSha: z6.string(),
   approval: approvalSchema.optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z4.array(z4.string()).default([]),
+  confirmed: z6.array(z6.string()).default([]),
   /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z4.string().optional(),
+  renderedAt: z6.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z4.string().optional(),
+  next: z6.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z4.string().optional(),
+  pausedAt: z6.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z4.string().max(300).optional(),
+  reason: z6.string().max(300).optional(),
   /**
    * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
    * redelivered webhook or a re-run workflow does nothing twice.
    */
-  handled: z4.array(z4.number()).default([]),
+  handled: z6.array(z6.number()).default([]),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
-  requested: z4.object({
-    command: z4.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z4.string(),
-    headSha: z4.string()
+  requested: z6.object({
+    command: z6.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z6.string(),
+    headSha: z6.string()
   }).optional()
 });
 
@@ -1230,1119 +2093,6 @@ function short(sha) {
   return sha.slice(0, 7);
 }
 
-// src/app/token-exchange.ts
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
-import { z as z5 } from "zod";
-var TOKEN_EXCHANGE_PATH = "/proceed/token";
-var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
-var EXECUTION_PERMISSIONS = {
-  checks: "write",
-  contents: "write",
-  issues: "write",
-  pull_requests: "write",
-  actions: "read",
-  metadata: "read"
-};
-var OPTIONAL_PERMISSIONS = { members: "read" };
-var ExchangeRefusal = class extends Error {
-  constructor(status, reason, message) {
-    super(message);
-    this.status = status;
-    this.reason = reason;
-  }
-  status;
-  reason;
-};
-var ActionsClaims = z5.object({
-  repository: z5.string().regex(/^[\w.-]+\/[\w.-]+$/),
-  repository_id: z5.string().regex(/^\d+$/),
-  event_name: z5.string(),
-  ref: z5.string(),
-  workflow_ref: z5.string(),
-  job_workflow_ref: z5.string(),
-  run_id: z5.string().regex(/^\d+$/),
-  run_attempt: z5.string().regex(/^\d+$/)
-});
-function exchangeMarkRef(runId, attempt) {
-  return `${MARK_PREFIX}${runId}-${attempt}`;
-}
-var MARK_PREFIX = "refs/proceed/tokens/run-";
-var SWEEP_LIMIT = 5;
-function oidcVerifier(settings) {
-  const keys = createRemoteJWKSet(new URL(`${settings.issuer.replace(/\/+$/, "")}/.well-known/jwks`));
-  return async (jwt) => {
-    const { payload } = await jwtVerify(jwt, keys, {
-      issuer: settings.issuer,
-      audience: settings.audience,
-      algorithms: ["RS256"],
-      requiredClaims: ["exp", "iat"],
-      // GitHub's tokens live minutes; an older one was kept somewhere, which is what one-time use is for.
-      maxTokenAge: "15m",
-      // The app's clock and GitHub's may differ by seconds; a fresh token must not look issued in the future.
-      clockTolerance: 30
-    });
-    return payload;
-  };
-}
-function verificationRefusal(err, settings) {
-  const refuse = (reason, message) => new ExchangeRefusal(401, reason, message);
-  if (err instanceof joseErrors.JWTExpired)
-    return refuse("expired", "the OIDC token has expired: request a new one");
-  if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.claim === "aud")
-      return refuse(
-        "wrong-audience",
-        `the OIDC token is not for this app: its audience must be ${settings.audience} (the Action's app-url)`
-      );
-    if (err.claim === "iss")
-      return refuse("wrong-issuer", `the OIDC token was not issued by ${settings.issuer}`);
-    if (err.claim === "iat")
-      return refuse("expired", "the OIDC token is older than 15 minutes: request a new one");
-    return refuse("invalid-claims", `the OIDC token's "${err.claim}" claim is not acceptable: ${err.reason}`);
-  }
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys)
-    return refuse("bad-signature", `the OIDC token is not signed by one of ${settings.issuer}'s keys`);
-  if (err instanceof joseErrors.JOSEAlgNotAllowed)
-    return refuse("bad-signature", "the OIDC token is not signed with RS256, as GitHub signs them");
-  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid)
-    return new ExchangeRefusal(
-      502,
-      "issuer-unavailable",
-      `the keys of ${settings.issuer} could not be read; try again`
-    );
-  if (err instanceof joseErrors.JOSEError)
-    return refuse("invalid-token", `the OIDC token could not be verified: ${err.message}`);
-  return new ExchangeRefusal(
-    502,
-    "issuer-unavailable",
-    `the keys of ${settings.issuer} could not be read (${err.message}); try again`
-  );
-}
-async function exchangeToken(ctx, jwt) {
-  let payload;
-  try {
-    payload = await ctx.verify(jwt);
-  } catch (err) {
-    throw verificationRefusal(err, ctx.settings);
-  }
-  const parsed = ActionsClaims.safeParse(payload);
-  if (!parsed.success)
-    throw new ExchangeRefusal(
-      401,
-      "invalid-claims",
-      `the OIDC token lacks GitHub Actions' claims (${parsed.error.issues.map((i) => i.path.join(".")).join(", ")})`
-    );
-  const claims = parsed.data;
-  const [owner = "", repo = ""] = claims.repository.split("/");
-  const runId = Number(claims.run_id);
-  const attempt = Number(claims.run_attempt);
-  const forbid = (reason, message) => new ExchangeRefusal(403, reason, message);
-  if (claims.event_name !== "workflow_dispatch")
-    throw forbid(
-      "not-a-dispatch",
-      `the run was started by a ${claims.event_name} event; only the workflow_dispatch the app sends gets a token`
-    );
-  const installation = await fromGitHub(() => ctx.github.installation(owner, repo));
-  if (!installation) throw forbid("not-installed", `the app is not installed on ${claims.repository}`);
-  const granted = installation.permissions;
-  const missing = Object.entries(EXECUTION_PERMISSIONS).filter(
-    ([name, level]) => !covers(granted[name], level)
-  );
-  if (missing.length)
-    throw forbid(
-      "installation-permissions",
-      `the app's installation on ${claims.repository} lacks ${missing.map(([n, l]) => `${n}: ${l}`).join(", ")}; accept the app's requested permissions in the installation settings`
-    );
-  const permissions = { ...EXECUTION_PERMISSIONS };
-  for (const [name, level] of Object.entries(OPTIONAL_PERMISSIONS))
-    if (covers(granted[name], level)) permissions[name] = level;
-  const repository = await fromGitHub(() => ctx.github.repository(installation.id, owner, repo));
-  if (String(repository.id) !== claims.repository_id)
-    throw forbid(
-      "wrong-repository",
-      `the OIDC token is for repository id ${claims.repository_id}, but ${claims.repository} is ${repository.id}`
-    );
-  const defaultRef = `refs/heads/${repository.defaultBranch}`;
-  const workflowRef = `${repository.fullName}/.github/workflows/${ctx.workflow}@${defaultRef}`;
-  for (const [claim, value] of [
-    ["ref", claims.ref],
-    ["workflow_ref", claims.workflow_ref],
-    ["job_workflow_ref", claims.job_workflow_ref]
-  ]) {
-    const expected = claim === "ref" ? defaultRef : workflowRef;
-    if (value.toLowerCase() !== expected.toLowerCase())
-      throw forbid(
-        "wrong-workflow",
-        `the run's ${claim} is ${value}; the app only gives tokens to ${workflowRef}, the workflow reviewed on the default branch`
-      );
-  }
-  const run2 = await fromGitHub(() => ctx.github.workflowRun(installation.id, owner, repo, runId));
-  const bot = await fromGitHub(() => ctx.botLogin());
-  if (!run2 || run2.event !== "workflow_dispatch" || run2.path !== `.github/workflows/${ctx.workflow}` || run2.triggeringActor !== bot || run2.runAttempt !== attempt)
-    throw forbid(
-      "not-dispatched-by-app",
-      `run ${runId} (attempt ${attempt}) of ${claims.repository} was not dispatched by ${bot}` + (run2?.triggeringActor && run2.triggeringActor !== bot ? ` (started by ${run2.triggeringActor})` : "")
-    );
-  if (run2.status === "completed")
-    throw forbid("run-ended", `run ${runId} of ${claims.repository} has ended; its token would outlive it`);
-  const fresh = await fromGitHub(
-    () => ctx.github.markExchanged(installation.id, owner, repo, exchangeMarkRef(runId, attempt), run2.headSha)
-  );
-  if (!fresh)
-    throw new ExchangeRefusal(
-      409,
-      "replayed",
-      `run ${runId} (attempt ${attempt}) of ${claims.repository} already exchanged its token; each run gets one`
-    );
-  const issued = await fromGitHub(() => ctx.github.createToken(installation.id, repository.id, permissions));
-  await sweepEndedMarks(ctx.github, installation.id, owner, repo, runId);
-  return {
-    token: issued.token,
-    expiresAt: issued.expiresAt,
-    repository: repository.fullName,
-    runId,
-    botLogin: bot,
-    permissions: issued.permissions
-  };
-}
-async function sweepEndedMarks(github, installationId, owner, repo, current) {
-  try {
-    const others = (await github.exchangeMarks(installationId, owner, repo)).map((ref) => ({ ref, runId: Number(/^refs\/proceed\/tokens\/run-(\d+)-\d+$/.exec(ref)?.[1]) })).filter((m) => Number.isSafeInteger(m.runId) && m.runId !== current).slice(0, SWEEP_LIMIT);
-    for (const mark of others) {
-      const run2 = await github.workflowRun(installationId, owner, repo, mark.runId);
-      if (!run2 || run2.status === "completed") await github.deleteRef(installationId, owner, repo, mark.ref);
-    }
-  } catch {
-  }
-}
-function covers(granted, wanted) {
-  return granted === "write" || granted === "admin" || wanted === "read" && granted === "read";
-}
-async function fromGitHub(call) {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof ExchangeRefusal) throw err;
-    throw new ExchangeRefusal(
-      502,
-      "github-unavailable",
-      `GitHub could not be asked about the run: ${err.message ?? String(err)}; try again`
-    );
-  }
-}
-
-// src/app/config.ts
-var EXECUTORS = ["inline", "dispatch"];
-var DEFAULT_LOCK_HEARTBEAT_MS = 3e4;
-var APP_VARIABLES = /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PATH|WEBHOOK_PROXY_URL|GITHUB_CLIENT_ID|GITHUB_CLIENT_SECRET|REDIS_URL|SENTRY_DSN|PROCEED_.*)$/;
-var ConfigError = class extends Error {
-};
-function configFromEnv(env) {
-  const executor = (env.PROCEED_EXECUTOR ?? "").trim() || "inline";
-  if (!EXECUTORS.includes(executor)) {
-    throw new ConfigError(
-      `PROCEED_EXECUTOR is "${executor}": use inline (steps run in a temporary clone on this machine) or dispatch (steps run on GitHub Actions through each repository's proceed workflow).`
-    );
-  }
-  const workflow = (env.PROCEED_WORKFLOW ?? "").trim() || "proceed.yml";
-  if (!/^[\w.-]+\.ya?ml$/.test(workflow)) {
-    throw new ConfigError(
-      `PROCEED_WORKFLOW is "${workflow}": give the workflow's file name in .github/workflows/, e.g. proceed.yml.`
-    );
-  }
-  const gitUrl = (env.PROCEED_GIT_URL ?? "").trim() || serverUrlOf(env);
-  try {
-    new URL(gitUrl);
-  } catch {
-    throw new ConfigError(
-      `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`
-    );
-  }
-  const heartbeat = (env.PROCEED_LOCK_HEARTBEAT_MS ?? "").trim();
-  const lockHeartbeatMs = heartbeat === "" ? DEFAULT_LOCK_HEARTBEAT_MS : Number(heartbeat);
-  if (!Number.isInteger(lockHeartbeatMs) || lockHeartbeatMs < 50) {
-    throw new ConfigError(
-      `PROCEED_LOCK_HEARTBEAT_MS is "${heartbeat}": give a whole number of milliseconds, at least 50 (default ${DEFAULT_LOCK_HEARTBEAT_MS}: an executing instance renews its lock every 30 s).`
-    );
-  }
-  return {
-    executor,
-    ...executor === "dispatch" ? { tokenExchange: tokenExchangeFromEnv(env) } : {},
-    workflow,
-    gitUrl,
-    planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
-    policyPath: (env.PROCEED_POLICY_FILE ?? "").trim() || POLICY_FILE,
-    pollMs: pollIntervalFromEnv(env),
-    stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
-    instanceId: instanceId(),
-    lockHeartbeatMs
-  };
-}
-function tokenExchangeFromEnv(env) {
-  const appUrl = (env.PROCEED_APP_URL ?? "").trim().replace(/\/+$/, "");
-  if (!isHttpUrl(appUrl))
-    throw new ConfigError(
-      `PROCEED_APP_URL is ${appUrl ? `"${appUrl}", which is not an http(s) URL` : "not set"}: the dispatch executor needs the app's public URL (the one its webhook URL starts with, e.g. https://proceed.example.com), where the proceed workflow trades its OIDC token for an installation token; give the same URL as the Action's app-url.`
-    );
-  const issuer = (env.PROCEED_OIDC_ISSUER ?? "").trim().replace(/\/+$/, "") || GITHUB_ACTIONS_ISSUER;
-  if (!isHttpUrl(issuer))
-    throw new ConfigError(
-      `PROCEED_OIDC_ISSUER is "${issuer}", which is not an http(s) URL: leave it unset for github.com (${GITHUB_ACTIONS_ISSUER}) or give your server's, e.g. https://HOST/_services/token.`
-    );
-  return { appUrl, issuer, audience: appUrl };
-}
-function isHttpUrl(text) {
-  try {
-    return ["http:", "https:"].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
-function startModeFromEnv(env, cwd = process.cwd()) {
-  const appId = (env.APP_ID ?? "").trim();
-  const key = (env.PRIVATE_KEY ?? "").trim();
-  const keyPath = (env.PRIVATE_KEY_PATH ?? "").trim();
-  const secret = env.WEBHOOK_SECRET ?? "";
-  const production = env.NODE_ENV === "production";
-  if (!appId && !key && !keyPath && !secret.trim()) {
-    if (!production) return "setup";
-    throw new ConfigError(
-      "APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET are not set, and NODE_ENV is production: set them from the app's settings page (Probot's setup page, which registers a new app, runs only outside production)."
-    );
-  }
-  if (!/^[1-9]\d*$/.test(appId))
-    throw new ConfigError(
-      `APP_ID is ${appId ? `"${appId}", not a number` : "not set"}: set it to the App ID on the app's settings page (unset APP_ID, PRIVATE_KEY and WEBHOOK_SECRET together, outside production, to register a new app instead).`
-    );
-  if (!secret.trim())
-    throw new ConfigError(
-      "WEBHOOK_SECRET is not set: set it to the webhook secret on the app's settings page. Without it Probot would accept webhooks signed with its public default secret, so anyone could send the app events."
-    );
-  if (secret === "development")
-    throw new ConfigError(
-      `WEBHOOK_SECRET is "development", Probot's public default: anyone could sign webhooks with it. Generate a random secret and set it both here and on the app's settings page.`
-    );
-  privateKeyFromEnv(key, keyPath, cwd);
-  return "app";
-}
-function privateKeyFromEnv(key, keyPath, cwd) {
-  const fix = "set PRIVATE_KEY to the PEM file GitHub gave you (newlines may be written as \\n, or base64-encode it), or PRIVATE_KEY_PATH to its path";
-  let pem;
-  let where;
-  if (key) {
-    const decoded = /-----BEGIN/.test(key) ? key : Buffer.from(key, "base64").toString("utf8");
-    pem = decoded.replace(/\\n/g, "\n");
-    where = "PRIVATE_KEY";
-  } else if (keyPath) {
-    where = `PRIVATE_KEY_PATH (${keyPath})`;
-    try {
-      pem = readFileSync(resolve(cwd, keyPath), "utf8");
-    } catch (err) {
-      throw new ConfigError(
-        `PRIVATE_KEY_PATH is "${keyPath}", which cannot be read (${err.code ?? err.message}): ${fix}.`
-      );
-    }
-  } else {
-    throw new ConfigError(`PRIVATE_KEY and PRIVATE_KEY_PATH are not set: ${fix}.`);
-  }
-  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem))
-    throw new ConfigError(`${where} does not hold a PEM private key: ${fix}.`);
-  try {
-    createPrivateKey(pem);
-  } catch (err) {
-    throw new ConfigError(
-      `${where} holds a private key that does not parse (${err.message}): ${fix}.`
-    );
-  }
-}
-function serverUrlOf(env) {
-  return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
-}
-function instanceId() {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-}
-
-// src/gate/commands.ts
-var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
-function isCommandName(word) {
-  return COMMANDS.includes(word);
-}
-function parseComment(body) {
-  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  const visible = textLines(lines);
-  let first;
-  for (let i = 0; i < lines.length; i++) {
-    if (!visible[i]) continue;
-    const found = commandOnLine(lines[i] ?? "", i + 1);
-    if (!found) continue;
-    if (found.kind === "invalid") return found;
-    if (!first) first = found;
-    else if (found.command !== first.command) {
-      return {
-        kind: "invalid",
-        line: found.line,
-        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
-      };
-    }
-  }
-  return first ?? { kind: "none" };
-}
-var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
-function commandOnLine(line, lineNumber) {
-  const text = line.replace(/^[ \t]+/, "");
-  if (!text.startsWith("/")) return void 0;
-  const token = /^\S*/.exec(text)?.[0] ?? "";
-  const word = token.slice(1).toLowerCase();
-  if (isCommandName(word)) {
-    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
-  }
-  if (word === "" || word.length > LONGEST_TYPO) return void 0;
-  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
-  if (meant) {
-    return {
-      kind: "invalid",
-      line: lineNumber,
-      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
-    };
-  }
-  const suggestion = closestMatch(word, COMMANDS);
-  if (!suggestion) return void 0;
-  return {
-    kind: "invalid",
-    line: lineNumber,
-    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
-  };
-}
-var MAX_CONTAINERS = 64;
-var BLOCK_TAGS = new Set(
-  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
-);
-var QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
-function textLines(lines) {
-  const scanner = new BlockScanner(lines.length);
-  lines.forEach((line, index) => scanner.scan(line, index));
-  return scanner.finish();
-}
-var BlockScanner = class {
-  visible;
-  containers = [];
-  leaf;
-  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
-  tags = [];
-  constructor(lineCount) {
-    this.visible = new Array(lineCount).fill(false);
-  }
-  finish() {
-    this.closeLeaf();
-    this.hideQuotingElements();
-    return this.visible;
-  }
-  scan(raw, index) {
-    const text = raw.includes("	") ? expandTabs(raw) : raw;
-    let pos = 0;
-    let matched = 0;
-    for (const container of this.containers) {
-      if (container.kind === "quote") {
-        const indent2 = indentAt(text, pos);
-        if (indent2 > 3 || text[pos + indent2] !== ">") break;
-        pos = afterQuoteMarker(text, pos + indent2);
-      } else if (isBlankFrom(text, pos)) {
-      } else if (indentAt(text, pos) >= container.indent) {
-        pos += container.indent;
-      } else break;
-      matched++;
-    }
-    const allMatched = matched === this.containers.length;
-    const open = this.leaf;
-    if (allMatched && open && open.kind !== "paragraph") {
-      if (open.kind === "fence") {
-        if (isClosingFence(text, pos, open)) this.leaf = void 0;
-        return;
-      }
-      if (open.kind === "html") {
-        if (open.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
-        else {
-          if (open.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
-            this.markRawHtml(index, text.slice(pos));
-          }
-          if (htmlBlockEnds(open.end, text)) this.leaf = void 0;
-        }
-        return;
-      }
-      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
-      this.leaf = void 0;
-    }
-    const paragraphOpen = this.leaf?.kind === "paragraph";
-    const opened = [];
-    while (this.containers.length + opened.length < MAX_CONTAINERS) {
-      const indent2 = indentAt(text, pos);
-      if (indent2 >= 4) break;
-      const at2 = pos + indent2;
-      if (text[at2] === ">") {
-        opened.push({ kind: "quote" });
-        pos = afterQuoteMarker(text, at2);
-        continue;
-      }
-      const item = listMarkerAt(text, at2);
-      if (!item || isThematicBreak(text, at2)) break;
-      const interrupts = allMatched && paragraphOpen && opened.length === 0;
-      if (interrupts && (item.empty || item.start > 1)) break;
-      opened.push({ kind: "item", indent: indent2 + item.width });
-      pos = item.empty ? text.length : at2 + item.width;
-    }
-    const blank = isBlankFrom(text, pos);
-    const indent = indentAt(text, pos);
-    const at = pos + indent;
-    const start2 = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
-    const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
-    if (!allMatched && opened.length === 0 && paragraph && start2 === "text") {
-      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
-      return;
-    }
-    if (!allMatched || opened.length > 0) this.closeLeaf();
-    this.containers.length = matched;
-    this.containers.push(...opened);
-    const quoted = this.containers.some((c) => c.kind === "quote");
-    switch (start2) {
-      case "blank":
-      case "heading":
-        this.closeLeaf();
-        return;
-      case "indented":
-        this.closeLeaf();
-        this.leaf = { kind: "indented" };
-        return;
-      case "fence": {
-        this.closeLeaf();
-        const char = text[at] ?? "`";
-        this.leaf = { kind: "fence", char, length: runLength(text, at, char) };
-        return;
-      }
-      case "comment":
-      case "raw":
-      case "blank-html":
-        this.closeLeaf();
-        if (start2 === "blank-html") {
-          if (!quoted) this.markRawHtml(index, text.slice(at));
-          this.leaf = { kind: "html", end: "blank" };
-        } else if (!htmlBlockEnds(start2, text)) {
-          this.leaf = { kind: "html", end: start2 };
-        }
-        return;
-      case "text": {
-        const current = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
-        const target2 = current ?? { kind: "paragraph", quoted, lines: [] };
-        this.leaf = target2;
-        this.addParagraphLine(target2, index, text.slice(at));
-        return;
-      }
-    }
-  }
-  addParagraphLine(paragraph, index, text) {
-    paragraph.lines.push({ index, text });
-    if (paragraph.quoted) return;
-    this.visible[index] = true;
-    this.noteQuotingTags(index, text);
-  }
-  /** Lines of a raw HTML block (`<details>` …) show as text. */
-  markRawHtml(index, text) {
-    this.visible[index] = true;
-    this.noteQuotingTags(index, text);
-  }
-  noteQuotingTags(index, text) {
-    if (!text.includes("<")) return;
-    const literal2 = inlineHiddenRanges(text);
-    let r = 0;
-    for (const tag of text.matchAll(QUOTING_TAG)) {
-      while (r < literal2.length && (literal2[r]?.[1] ?? 0) <= tag.index) r++;
-      const range = literal2[r];
-      if (range && range[0] <= tag.index) continue;
-      this.tags.push({ index, name: (tag[2] ?? "").toLowerCase(), closing: tag[1] === "/" });
-    }
-  }
-  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
-  hideQuotingElements() {
-    const open = /* @__PURE__ */ new Map();
-    const depthChange = new Array(this.visible.length + 1).fill(0);
-    for (const tag of this.tags) {
-      const stack = open.get(tag.name) ?? [];
-      open.set(tag.name, stack);
-      if (!tag.closing) stack.push(tag.index);
-      else {
-        const from = stack.pop();
-        if (from === void 0 || tag.index - from < 2) continue;
-        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
-        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
-      }
-    }
-    let depth = 0;
-    for (let i = 0; i < this.visible.length; i++) {
-      depth += depthChange[i] ?? 0;
-      if (depth > 0) this.visible[i] = false;
-    }
-  }
-  closeLeaf() {
-    const leaf = this.leaf;
-    this.leaf = void 0;
-    if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
-    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
-  }
-};
-function leafStartAt(text, at, continuesParagraph) {
-  const c = text[at];
-  if ((c === "`" || c === "~") && runLength(text, at, c) >= 3) {
-    if (c === "~" || !text.includes("`", at + runLength(text, at, c))) return "fence";
-  }
-  if (c === "<") {
-    if (text.startsWith("<!--", at)) return "comment";
-    const rest = text.slice(at);
-    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
-    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
-    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return "blank-html";
-  }
-  if (c === "#" && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return "heading";
-  if (continuesParagraph && (c === "=" || c === "-") && isSetextUnderline(text, at)) return "heading";
-  if (isThematicBreak(text, at)) return "heading";
-  return "text";
-}
-function htmlBlockEnds(end, line) {
-  if (end === "comment") return line.includes("-->");
-  if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
-  return false;
-}
-function isClosingFence(text, pos, fence) {
-  const indent = indentAt(text, pos);
-  if (indent > 3) return false;
-  const at = pos + indent;
-  const n = runLength(text, at, fence.char);
-  return n >= fence.length && isBlankFrom(text, at + n);
-}
-function listMarkerAt(text, at) {
-  let end = at;
-  let start2 = 1;
-  const c = text[at];
-  if (c === "-" || c === "+" || c === "*") end = at + 1;
-  else {
-    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
-    if (!ordered?.[1]) return void 0;
-    start2 = Number(ordered[1]);
-    end = at + ordered[0].length;
-  }
-  if (end < text.length && text[end] !== " ") return void 0;
-  const markerWidth = end - at;
-  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start: start2 };
-  const spaces = indentAt(text, end);
-  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start: start2 };
-}
-function isThematicBreak(text, at) {
-  const c = text[at];
-  if (c !== "*" && c !== "-" && c !== "_") return false;
-  let count = 0;
-  for (let i = at; i < text.length; i++) {
-    const d = text[i];
-    if (d === c) count++;
-    else if (d !== " " && d !== "	") return false;
-  }
-  return count >= 3;
-}
-function isSetextUnderline(text, at) {
-  const c = text[at] ?? "";
-  return isBlankFrom(text, at + runLength(text, at, c));
-}
-function afterQuoteMarker(text, markerAt) {
-  return text[markerAt + 1] === " " ? markerAt + 2 : markerAt + 1;
-}
-function indentAt(text, pos) {
-  let i = pos;
-  while (i < text.length && text[i] === " ") i++;
-  return i - pos;
-}
-function isBlankFrom(text, pos) {
-  for (let i = pos; i < text.length; i++) {
-    const c = text[i];
-    if (c !== " " && c !== "	") return false;
-  }
-  return true;
-}
-function runLength(text, at, char) {
-  let i = at;
-  while (i < text.length && text[i] === char) i++;
-  return i - at;
-}
-function expandTabs(line) {
-  let out = "";
-  for (const c of line) {
-    out += c === "	" ? " ".repeat(4 - out.length % 4) : c;
-  }
-  return out;
-}
-function linesStartingInsideInlineCode(lines) {
-  const text = lines.map((l) => l.text).join("\n");
-  const hidden = inlineHiddenRanges(text);
-  if (hidden.length === 0) return [];
-  const inside = [];
-  let offset = 0;
-  let r = 0;
-  for (const line of lines) {
-    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
-    const range = hidden[r];
-    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
-    offset += line.text.length + 1;
-  }
-  return inside;
-}
-function inlineHiddenRanges(text) {
-  const runsByLength = /* @__PURE__ */ new Map();
-  for (let i = 0; i < text.length; ) {
-    if (text[i] !== "`") {
-      i++;
-      continue;
-    }
-    const n = runLength(text, i, "`");
-    const list = runsByLength.get(n) ?? [];
-    list.push(i);
-    runsByLength.set(n, list);
-    i += n;
-  }
-  const cursor = /* @__PURE__ */ new Map();
-  const nextRun = (length, after) => {
-    const list = runsByLength.get(length) ?? [];
-    let k = cursor.get(length) ?? 0;
-    while (k < list.length && (list[k] ?? 0) < after) k++;
-    cursor.set(length, k);
-    return list[k];
-  };
-  const ranges = [];
-  let commentsCannotClose = false;
-  for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (c === "\\") {
-      i += 2;
-    } else if (c === "`") {
-      const n = runLength(text, i, "`");
-      const closer = nextRun(n, i + n);
-      if (closer === void 0) i += n;
-      else {
-        ranges.push([i, closer + n]);
-        i = closer + n;
-      }
-    } else if (c === "<" && text.startsWith("<!--", i)) {
-      const shortForm = text.startsWith("<!-->", i) ? 5 : text.startsWith("<!--->", i) ? 6 : 0;
-      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf("-->", i + 4);
-      if (close < 0) {
-        commentsCannotClose = true;
-        i += 4;
-      } else {
-        ranges.push([i, close + 3]);
-        i = close + 3;
-      }
-    } else i++;
-  }
-  return ranges;
-}
-
-// src/gate/events.ts
-import { z as z6 } from "zod";
-var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
-var sender = z6.object({ login: z6.string().min(1), type: z6.enum(["User", "Bot", "Organization"]) });
-var pullRequestPayload = z6.object({
-  action: z6.string(),
-  pull_request: z6.object({ number: z6.number().int().positive() }),
-  sender
-});
-var reviewPayload = z6.object({
-  action: z6.string(),
-  review: z6.object({ id: z6.number(), state: z6.string(), commit_id: z6.string() }),
-  pull_request: z6.object({ number: z6.number().int().positive() }),
-  sender
-});
-var commentPayload = z6.object({
-  action: z6.string(),
-  issue: z6.object({
-    number: z6.number().int().positive(),
-    pull_request: z6.object({}).passthrough().optional()
-  }),
-  comment: z6.object({ id: z6.number(), body: z6.string().nullable(), created_at: z6.string().optional() }),
-  sender
-});
-var checkRunPayload = z6.object({
-  action: z6.string(),
-  check_run: z6.object({
-    id: z6.number(),
-    head_sha: z6.string(),
-    pull_requests: z6.array(z6.object({ number: z6.number().int().positive() }))
-  }),
-  requested_action: z6.object({ identifier: z6.string() }).optional(),
-  sender
-});
-function invalid(name, error) {
-  const first = error.issues[0];
-  const where = first ? first.path.join(".") || "(payload)" : "(payload)";
-  return {
-    kind: "invalid",
-    message: `the ${name} event payload is not what GitHub sends: ${where}: ${first?.message ?? "invalid"}`
-  };
-}
-function toGateEvent(name, payload) {
-  switch (name) {
-    case "pull_request":
-    case "pull_request_target": {
-      const p = pullRequestPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (!PR_ACTIONS.includes(p.data.action))
-        return { kind: "ignored", reason: `pull_request.${p.data.action} is not acted on` };
-      return {
-        kind: "pull_request",
-        action: p.data.action,
-        number: p.data.pull_request.number,
-        sender: p.data.sender
-      };
-    }
-    case "pull_request_review": {
-      const p = reviewPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "submitted")
-        return { kind: "ignored", reason: `pull_request_review.${p.data.action} is not acted on` };
-      return {
-        kind: "review",
-        number: p.data.pull_request.number,
-        reviewId: p.data.review.id,
-        state: p.data.review.state.toLowerCase(),
-        commitId: p.data.review.commit_id,
-        sender: p.data.sender
-      };
-    }
-    case "issue_comment": {
-      const p = commentPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "created")
-        return { kind: "ignored", reason: `issue_comment.${p.data.action} is not acted on` };
-      if (!p.data.issue.pull_request)
-        return { kind: "ignored", reason: "the comment is on an issue, not a pull request" };
-      return {
-        kind: "comment",
-        number: p.data.issue.number,
-        commentId: p.data.comment.id,
-        body: p.data.comment.body ?? "",
-        sender: p.data.sender,
-        ...p.data.comment.created_at ? { createdAt: p.data.comment.created_at } : {}
-      };
-    }
-    case "check_run": {
-      const p = checkRunPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "requested_action" || !p.data.requested_action)
-        return { kind: "ignored", reason: `check_run.${p.data.action} is not acted on` };
-      const pr = p.data.check_run.pull_requests[0];
-      if (!pr) return { kind: "ignored", reason: "the check run belongs to no pull request" };
-      return {
-        kind: "button",
-        number: pr.number,
-        identifier: p.data.requested_action.identifier,
-        checkRunId: p.data.check_run.id,
-        headSha: p.data.check_run.head_sha,
-        sender: p.data.sender
-      };
-    }
-    default:
-      return { kind: "ignored", reason: `the ${name} event is not acted on` };
-  }
-}
-
-// src/github/lock.ts
-import { z as z7 } from "zod";
-var LOCK_REF_PREFIX = "proceed/locks/pr-";
-var MAX_ROUNDS = 5;
-var MISSED_BEATS = 4;
-var isoTime = z7.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z7.object({
-  kind: z7.enum(["workflow-run", "app"]),
-  /** The workflow run's id, or the app instance's. */
-  id: z7.string().min(1),
-  url: z7.string().optional(),
-  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z7.number().int().positive().optional(),
-  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z7.number().int().positive().optional()
-});
-var lockHolderSchema = holderIdentitySchema.extend({
-  /** When the lock was taken. */
-  at: isoTime,
-  /** The holder's last heartbeat, when it promised them. */
-  beat: isoTime.optional(),
-  /** The head commit being executed. */
-  sha: z7.string()
-});
-var lockMessageSchema = z7.object({
-  "proceed-lock": z7.literal(1),
-  pr: z7.number().int(),
-  holder: lockHolderSchema
-});
-async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
-  const ref = LOCK_REF_PREFIX + String(o.number);
-  const fullRef = `refs/${ref}`;
-  let tree;
-  const lockCommit = async (parents, taken) => {
-    tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
-    const holder = {
-      kind,
-      id,
-      url,
-      attempt,
-      heartbeatMs,
-      at: taken?.at ?? at,
-      beat: taken ? at : void 0,
-      sha: o.headSha
-    };
-    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
-    const { sha } = await port.createCommit({ message, tree, parents });
-    return { sha, holder };
-  };
-  const held = (mine) => {
-    let current = mine.sha;
-    let lost = false;
-    return {
-      acquired: true,
-      lock: {
-        ref: fullRef,
-        get sha() {
-          return current;
-        },
-        holder: mine.holder,
-        beat: async () => {
-          if (lost) return "lost";
-          const next = await lockCommit([current], mine.holder);
-          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
-            current = next.sha;
-            return "kept";
-          }
-          lost = true;
-          return "lost";
-        },
-        release: async () => {
-          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
-        }
-      }
-    };
-  };
-  let create = true;
-  let attempted;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (create) {
-      attempted = await lockCommit([]);
-      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
-    }
-    const current = await port.getRef(ref);
-    if (attempted && current?.sha === attempted.sha) return held(attempted);
-    if (!current) {
-      create = true;
-      continue;
-    }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    attempted = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
-    create = false;
-  }
-  throw new Error(
-    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
-  );
-}
-async function forceReleaseLock(port, number) {
-  await port.deleteRef(LOCK_REF_PREFIX + String(number));
-}
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
-  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  let alive = "";
-  if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
-    const limit = MISSED_BEATS * holder.heartbeatMs;
-    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
-  }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
-}
-async function headTree(port, headSha, number) {
-  const head = await port.getCommit(headSha);
-  if (!head) {
-    throw new Error(
-      `Cannot take the lock of pull request #${number}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
-    );
-  }
-  return head.tree;
-}
-async function readHolder(port, fullRef, sha, number) {
-  const commit = await port.getCommit(sha);
-  if (!commit) {
-    throw new Error(
-      `The lock ${fullRef} of pull request #${number} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
-    );
-  }
-  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
-    return true;
-  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
-  let run2;
-  try {
-    run2 = await port.getWorkflowRun(Number(holder.id));
-  } catch {
-    return false;
-  }
-  if (!run2) return true;
-  if (run2.status === "completed") return true;
-  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
-}
-
-// src/gate/actor.ts
-async function actorOf(env, policy, sender2, command2) {
-  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
-  if (command2 === "help" || command2 === "plan" || type !== "User")
-    return { login: sender2.login, type, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender2.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
-  }
-  return { login: sender2.login, type, permission, teams };
-}
-
-// src/gate/authorize.ts
-var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
-var DOOR_COMMANDS = {
-  comment: COMMANDS,
-  review: ["proceed"],
-  button: ["proceed", "retry", "cancel"]
-};
-var CANCEL_PERMISSION = "write";
-var NAMES_SHOWN = 10;
-function atLeast(permission, minimum) {
-  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
-}
-function sameLogin(a, b) {
-  return a.toLowerCase() === b.toLowerCase();
-}
-function isListedApprover(actor, policy) {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return true;
-  if (users.some((user) => sameLogin(user, actor.login))) return true;
-  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
-  return teams.some((team) => memberOf.has(team.toLowerCase()));
-}
-function authorize(input) {
-  const { command: command2, actor, policy, door } = input;
-  const refuse = (reason) => ({
-    allowed: false,
-    reason,
-    whoMay: describeWhoMay(command2, input)
-  });
-  const who = codeSpan(actor.login);
-  const isAuthor = sameLogin(actor.login, input.prAuthor);
-  if (!DOOR_COMMANDS[door].includes(command2)) {
-    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
-  }
-  if (command2 === "help" || command2 === "plan") return { allowed: true };
-  if (actor.type !== "User") {
-    const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
-  }
-  if (command2 === "cancel") {
-    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
-    );
-  }
-  if (command2 === "skip" && !input.allowSkip) {
-    return refuse(
-      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
-    );
-  }
-  if (input.isFork && !policy.forks) {
-    return refuse(
-      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
-    );
-  }
-  const minimum = policy.approvers.permission;
-  if (!atLeast(actor.permission, minimum)) {
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
-    );
-  }
-  if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
-  }
-  if (isAuthor && !policy.self_approval) {
-    return refuse(
-      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
-    );
-  }
-  return { allowed: true };
-}
-function describeWhoMay(command2, context) {
-  const { policy, prAuthor } = context;
-  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
-  switch (command2) {
-    case "help":
-    case "plan":
-      return "anyone who can comment on the pull request";
-    case "cancel":
-      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
-    default:
-      break;
-  }
-  if (command2 === "skip" && !context.allowSkip) {
-    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
-  }
-  if (context.isFork && !policy.forks) {
-    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
-  }
-  const conditions = [];
-  const listed = allowlistWords(policy);
-  if (listed) conditions.push(listed);
-  if (!policy.self_approval) conditions.push(`are not ${author}`);
-  const people = `people with ${minimumWords(policy.approvers.permission)}`;
-  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
-}
-function allowlistWords(policy) {
-  const { users, teams } = policy.approvers;
-  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
-  const hidden = Math.max(0, names.length - NAMES_SHOWN);
-  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
-  const shownTeams = names.slice(users.length, NAMES_SHOWN);
-  const parts = [];
-  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
-  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
-  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
-  return parts.join(", or ");
-}
-function alternatives(names) {
-  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
-}
-function permissionWords(permission) {
-  return permission === "none" ? "no access to this repository" : `${permission} access`;
-}
-function minimumWords(minimum) {
-  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
-}
-
 // src/gate/buttons.ts
 var BUTTONS = {
   proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
@@ -2390,7 +2140,7 @@ import { join as join2 } from "node:path";
 
 // src/execute/executor.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve as resolve2 } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -2409,8 +2159,13 @@ function summarizeEstimate(plan) {
 function describeEstimate(summary) {
   const { totalMs, fromPlan, estimatedSteps, steps } = summary;
   if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+  if (totalMs === void 0)
+    return steps === 1 ? "none (the step has no estimate)" : "none (no step has an estimate)";
+  const coverage = `${estimatedSteps} of ${steps} steps ${estimatedSteps === 1 ? "has an estimate" : "have estimates"}`;
+  return `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function estimatedAside(summary) {
+  return summary.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary)}`;
 }
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
@@ -2449,7 +2204,7 @@ function formatDelta(actualMs, estimateMs) {
 
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync as readFileSync2, statSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -2634,7 +2389,7 @@ function processGroupAlive(pgid) {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync2(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -2791,7 +2546,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -2853,7 +2608,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve3(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve2(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -2895,7 +2650,7 @@ function abortReason(signal) {
 }
 function resolveWorkingDirectory(root, dir) {
   if (dir === void 0) return { path: root };
-  const path = resolve2(root, dir);
+  const path = resolve(root, dir);
   const inside = (from, to) => {
     const rel = relative(from, to);
     return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
@@ -3040,7 +2795,7 @@ async function executePlan(opts) {
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
   const baseEnv = { ...opts.env ?? process.env };
-  const run2 = async (cmd, extraEnv, onOutput) => {
+  const run = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
@@ -3105,7 +2860,7 @@ async function executePlan(opts) {
     const startedAt = (/* @__PURE__ */ new Date()).toISOString();
     await events.send({ type: "step-started", step, index, startedAt });
     const cmd = stepCommand(step);
-    const result2 = cmd ? await run2(
+    const result2 = cmd ? await run(
       cmd,
       { PROCEED_STEP: step.id },
       events.wantsOutput ? (chunk) => events.output(step, index, chunk) : void 0
@@ -3132,8 +2887,8 @@ async function executePlan(opts) {
     if (signal?.aborted) return "aborted";
     if (!signal) return question();
     let onAbort = () => void 0;
-    const aborted = new Promise((resolve3) => {
-      onAbort = () => resolve3("aborted");
+    const aborted = new Promise((resolve2) => {
+      onAbort = () => resolve2("aborted");
       signal.addEventListener("abort", onAbort, { once: true });
     });
     try {
@@ -3244,7 +2999,7 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run(cmd, { PROCEED_VERIFY: cmd.id });
       verify.checks.push(result2);
       if (result2.status === "cancelled") verify.status = "cancelled";
       else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
@@ -3364,7 +3119,7 @@ function summaryLine(plan, results, verify) {
   let line = `**${succeeded} of ${plural(plan.steps.length, "step")}** succeeded`;
   if (skipped) line += ` (${formatCount(skipped)} skipped)`;
   line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
   if (verify) {
     const passed = verify.checks.filter((c) => c.status === "success").length;
     line += `; **${passed} of ${plural(verify.checks.length, "check")}** passed`;
@@ -3745,7 +3500,7 @@ function composeReview(plan, opts, budget) {
     header(plan, opts),
     opts.notice ? alert("IMPORTANT", opts.notice) : "",
     budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
     full && plan.requirements?.length ? `### \u{1F4DD} Requirements
 
 ${bulletList(plan.requirements, budget)}` : "",
@@ -3778,7 +3533,7 @@ function header(plan, opts) {
 }
 function bulletList(items, budget) {
   const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
+    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
     return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
   });
   if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
@@ -3833,7 +3588,7 @@ function stepDetails(step, index, plan, budget) {
   summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
   const parts = [`<details>
 <summary>${summary.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
   parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
   const facts = [];
   if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
@@ -3855,8 +3610,8 @@ ${command(step.rollback, step.shell, budget)}`);
   parts.push("</details>");
   return parts.join("\n\n");
 }
-function command(run2, shell, budget) {
-  const { text, omitted } = clip(run2, budget.command);
+function command(run, shell, budget) {
+  const { text, omitted } = clip(run, budget.command);
   const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
   return omitted ? `${block}
 
@@ -3880,9 +3635,9 @@ function verifyRows(plan, opts) {
       source: "plan"
     }
   );
-  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
+  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run]) => ({
     name,
-    run: run2,
+    run,
     shell: "bash",
     source: "policy"
   }));
@@ -5250,7 +5005,7 @@ function whyUnusable(env, view) {
 }
 
 // src/github/octokit.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = 65536;
 var CREATE_ATTEMPTS = 4;
@@ -5259,7 +5014,7 @@ function outcomeUnknown(err) {
   return status !== void 0 && status >= 500;
 }
 function postId() {
-  return randomBytes2(6).toString("hex");
+  return randomBytes(6).toString("hex");
 }
 function postTag(id) {
   return `
@@ -5676,6 +5431,46 @@ function checkRunBody(input, annotations) {
   return body;
 }
 
+// src/github/failure.ts
+var NETWORK_CODES = {
+  ECONNREFUSED: "the connection was refused",
+  ECONNRESET: "the connection was reset",
+  ENOTFOUND: "the host name did not resolve (DNS)",
+  EAI_AGAIN: "the host name could not be resolved right now (DNS)",
+  ETIMEDOUT: "the connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+  UND_ERR_SOCKET: "the connection broke",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate could not be verified"
+};
+function networkErrorCode(err) {
+  for (let at = err, depth = 0; at && typeof at === "object" && depth < 6; depth++) {
+    const code = at.code;
+    if (typeof code === "string" && (code in NETWORK_CODES || /^E[A-Z_]+$/.test(code))) return code;
+    at = at.cause;
+  }
+  return void 0;
+}
+function apiFailureMessage(err, apiUrl, resume) {
+  const message = err?.message ?? String(err);
+  const code = networkErrorCode(err);
+  if (code) {
+    const why = NETWORK_CODES[code] ?? "the request got no answer";
+    return `could not reach the GitHub API at ${apiUrl}: ${why} (${code}: ${message}). Check that the API URL is right and the host is reachable from here, then run it again.`;
+  }
+  const status = httpStatus(err);
+  if (status === 401)
+    return `the GitHub API at ${apiUrl} refused the token (HTTP 401: ${message}). Check that the token is valid and not expired.`;
+  if (status === 403 || status === 404)
+    return `the GitHub API at ${apiUrl} answered HTTP ${status}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
+  if (status !== void 0 && status >= 500)
+    return `the GitHub API at ${apiUrl} kept failing after retries (HTTP ${status}: ${message}). ${resume ?? "Run it again later."}`;
+  return `${message}${status === void 0 ? "" : ` (HTTP ${status})`}. Run it again; if it persists, report it.`;
+}
+
 // src/app/claim.ts
 async function claimComment(octokit, where, commentId) {
   const react = () => octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
@@ -5692,6 +5487,285 @@ async function claimComment(octokit, where, commentId) {
     await react();
     return true;
   }
+}
+
+// src/app/config.ts
+import { createPrivateKey, randomBytes as randomBytes2 } from "node:crypto";
+import { hostname } from "node:os";
+
+// src/app/token-exchange.ts
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
+import { z as z7 } from "zod";
+var TOKEN_EXCHANGE_PATH = "/proceed/token";
+var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+var EXECUTION_PERMISSIONS = {
+  checks: "write",
+  contents: "write",
+  issues: "write",
+  pull_requests: "write",
+  actions: "read",
+  metadata: "read"
+};
+var OPTIONAL_PERMISSIONS = { members: "read" };
+var ExchangeRefusal = class extends Error {
+  constructor(status, reason, message) {
+    super(message);
+    this.status = status;
+    this.reason = reason;
+  }
+  status;
+  reason;
+};
+var ActionsClaims = z7.object({
+  repository: z7.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  repository_id: z7.string().regex(/^\d+$/),
+  event_name: z7.string(),
+  ref: z7.string(),
+  workflow_ref: z7.string(),
+  job_workflow_ref: z7.string(),
+  run_id: z7.string().regex(/^\d+$/),
+  run_attempt: z7.string().regex(/^\d+$/)
+});
+function exchangeMarkRef(runId, attempt) {
+  return `${MARK_PREFIX}${runId}-${attempt}`;
+}
+var MARK_PREFIX = "refs/proceed/tokens/run-";
+var SWEEP_LIMIT = 5;
+function oidcVerifier(settings) {
+  const keys = createRemoteJWKSet(new URL(`${settings.issuer.replace(/\/+$/, "")}/.well-known/jwks`));
+  return async (jwt) => {
+    const { payload } = await jwtVerify(jwt, keys, {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      algorithms: ["RS256"],
+      requiredClaims: ["exp", "iat"],
+      // GitHub's tokens live minutes; an older one was kept somewhere, which is what one-time use is for.
+      maxTokenAge: "15m",
+      // The app's clock and GitHub's may differ by seconds; a fresh token must not look issued in the future.
+      clockTolerance: 30
+    });
+    return payload;
+  };
+}
+function verificationRefusal(err, settings) {
+  const refuse = (reason, message) => new ExchangeRefusal(401, reason, message);
+  if (err instanceof joseErrors.JWTExpired)
+    return refuse("expired", "the OIDC token has expired: request a new one");
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === "aud")
+      return refuse(
+        "wrong-audience",
+        `the OIDC token is not for this app: its audience must be ${settings.audience} (the Action's app-url)`
+      );
+    if (err.claim === "iss")
+      return refuse("wrong-issuer", `the OIDC token was not issued by ${settings.issuer}`);
+    if (err.claim === "iat")
+      return refuse("expired", "the OIDC token is older than 15 minutes: request a new one");
+    return refuse("invalid-claims", `the OIDC token's "${err.claim}" claim is not acceptable: ${err.reason}`);
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return refuse("bad-signature", `the OIDC token is not signed by one of ${settings.issuer}'s keys`);
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return refuse("bad-signature", "the OIDC token is not signed with RS256, as GitHub signs them");
+  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid)
+    return new ExchangeRefusal(
+      502,
+      "issuer-unavailable",
+      `the keys of ${settings.issuer} could not be read; try again`
+    );
+  if (err instanceof joseErrors.JOSEError)
+    return refuse("invalid-token", `the OIDC token could not be verified: ${err.message}`);
+  return new ExchangeRefusal(
+    502,
+    "issuer-unavailable",
+    `the keys of ${settings.issuer} could not be read (${err.message}); try again`
+  );
+}
+async function exchangeToken(ctx, jwt) {
+  let payload;
+  try {
+    payload = await ctx.verify(jwt);
+  } catch (err) {
+    throw verificationRefusal(err, ctx.settings);
+  }
+  const parsed = ActionsClaims.safeParse(payload);
+  if (!parsed.success)
+    throw new ExchangeRefusal(
+      401,
+      "invalid-claims",
+      `the OIDC token lacks GitHub Actions' claims (${parsed.error.issues.map((i) => i.path.join(".")).join(", ")})`
+    );
+  const claims = parsed.data;
+  const [owner = "", repo = ""] = claims.repository.split("/");
+  const runId = Number(claims.run_id);
+  const attempt = Number(claims.run_attempt);
+  const forbid = (reason, message) => new ExchangeRefusal(403, reason, message);
+  if (claims.event_name !== "workflow_dispatch")
+    throw forbid(
+      "not-a-dispatch",
+      `the run was started by a ${claims.event_name} event; only the workflow_dispatch the app sends gets a token`
+    );
+  const installation = await fromGitHub(() => ctx.github.installation(owner, repo));
+  if (!installation) throw forbid("not-installed", `the app is not installed on ${claims.repository}`);
+  const granted = installation.permissions;
+  const missing = Object.entries(EXECUTION_PERMISSIONS).filter(
+    ([name, level]) => !covers(granted[name], level)
+  );
+  if (missing.length)
+    throw forbid(
+      "installation-permissions",
+      `the app's installation on ${claims.repository} lacks ${missing.map(([n, l]) => `${n}: ${l}`).join(", ")}; accept the app's requested permissions in the installation settings`
+    );
+  const permissions = { ...EXECUTION_PERMISSIONS };
+  for (const [name, level] of Object.entries(OPTIONAL_PERMISSIONS))
+    if (covers(granted[name], level)) permissions[name] = level;
+  const repository = await fromGitHub(() => ctx.github.repository(installation.id, owner, repo));
+  if (String(repository.id) !== claims.repository_id)
+    throw forbid(
+      "wrong-repository",
+      `the OIDC token is for repository id ${claims.repository_id}, but ${claims.repository} is ${repository.id}`
+    );
+  const defaultRef = `refs/heads/${repository.defaultBranch}`;
+  const workflowRef = `${repository.fullName}/.github/workflows/${ctx.workflow}@${defaultRef}`;
+  for (const [claim, value] of [
+    ["ref", claims.ref],
+    ["workflow_ref", claims.workflow_ref],
+    ["job_workflow_ref", claims.job_workflow_ref]
+  ]) {
+    const expected = claim === "ref" ? defaultRef : workflowRef;
+    if (value.toLowerCase() !== expected.toLowerCase())
+      throw forbid(
+        "wrong-workflow",
+        `the run's ${claim} is ${value}; the app only gives tokens to ${workflowRef}, the workflow reviewed on the default branch`
+      );
+  }
+  const run = await fromGitHub(() => ctx.github.workflowRun(installation.id, owner, repo, runId));
+  const bot = await fromGitHub(() => ctx.botLogin());
+  if (!run || run.event !== "workflow_dispatch" || run.path !== `.github/workflows/${ctx.workflow}` || run.triggeringActor !== bot || run.runAttempt !== attempt)
+    throw forbid(
+      "not-dispatched-by-app",
+      `run ${runId} (attempt ${attempt}) of ${claims.repository} was not dispatched by ${bot}` + (run?.triggeringActor && run.triggeringActor !== bot ? ` (started by ${run.triggeringActor})` : "")
+    );
+  if (run.status === "completed")
+    throw forbid("run-ended", `run ${runId} of ${claims.repository} has ended; its token would outlive it`);
+  const fresh = await fromGitHub(
+    () => ctx.github.markExchanged(installation.id, owner, repo, exchangeMarkRef(runId, attempt), run.headSha)
+  );
+  if (!fresh)
+    throw new ExchangeRefusal(
+      409,
+      "replayed",
+      `run ${runId} (attempt ${attempt}) of ${claims.repository} already exchanged its token; each run gets one`
+    );
+  const issued = await fromGitHub(() => ctx.github.createToken(installation.id, repository.id, permissions));
+  await sweepEndedMarks(ctx.github, installation.id, owner, repo, runId);
+  return {
+    token: issued.token,
+    expiresAt: issued.expiresAt,
+    repository: repository.fullName,
+    runId,
+    botLogin: bot,
+    permissions: issued.permissions
+  };
+}
+async function sweepEndedMarks(github, installationId, owner, repo, current) {
+  try {
+    const others = (await github.exchangeMarks(installationId, owner, repo)).map((ref) => ({ ref, runId: Number(/^refs\/proceed\/tokens\/run-(\d+)-\d+$/.exec(ref)?.[1]) })).filter((m) => Number.isSafeInteger(m.runId) && m.runId !== current).slice(0, SWEEP_LIMIT);
+    for (const mark of others) {
+      const run = await github.workflowRun(installationId, owner, repo, mark.runId);
+      if (!run || run.status === "completed") await github.deleteRef(installationId, owner, repo, mark.ref);
+    }
+  } catch {
+  }
+}
+function covers(granted, wanted) {
+  return granted === "write" || granted === "admin" || wanted === "read" && granted === "read";
+}
+async function fromGitHub(call) {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ExchangeRefusal) throw err;
+    throw new ExchangeRefusal(
+      502,
+      "github-unavailable",
+      `GitHub could not be asked about the run: ${err.message ?? String(err)}; try again`
+    );
+  }
+}
+
+// src/app/config.ts
+var EXECUTORS = ["inline", "dispatch"];
+var DEFAULT_LOCK_HEARTBEAT_MS = 3e4;
+var APP_VARIABLES = /^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|WEBHOOK_PATH|WEBHOOK_PROXY_URL|GITHUB_CLIENT_ID|GITHUB_CLIENT_SECRET|REDIS_URL|SENTRY_DSN|PROCEED_.*)$/;
+var ConfigError = class extends Error {
+};
+function configFromEnv(env) {
+  const executor = (env.PROCEED_EXECUTOR ?? "").trim() || "inline";
+  if (!EXECUTORS.includes(executor)) {
+    throw new ConfigError(
+      `PROCEED_EXECUTOR is "${executor}": use inline (steps run in a temporary clone on this machine) or dispatch (steps run on GitHub Actions through each repository's proceed workflow).`
+    );
+  }
+  const workflow = (env.PROCEED_WORKFLOW ?? "").trim() || "proceed.yml";
+  if (!/^[\w.-]+\.ya?ml$/.test(workflow)) {
+    throw new ConfigError(
+      `PROCEED_WORKFLOW is "${workflow}": give the workflow's file name in .github/workflows/, e.g. proceed.yml.`
+    );
+  }
+  const gitUrl = (env.PROCEED_GIT_URL ?? "").trim() || serverUrlOf(env);
+  try {
+    new URL(gitUrl);
+  } catch {
+    throw new ConfigError(
+      `PROCEED_GIT_URL is "${gitUrl}", which is not a URL: give the server to clone from, e.g. https://github.com.`
+    );
+  }
+  const heartbeat = (env.PROCEED_LOCK_HEARTBEAT_MS ?? "").trim();
+  const lockHeartbeatMs = heartbeat === "" ? DEFAULT_LOCK_HEARTBEAT_MS : Number(heartbeat);
+  if (!Number.isInteger(lockHeartbeatMs) || lockHeartbeatMs < 50) {
+    throw new ConfigError(
+      `PROCEED_LOCK_HEARTBEAT_MS is "${heartbeat}": give a whole number of milliseconds, at least 50 (default ${DEFAULT_LOCK_HEARTBEAT_MS}: an executing instance renews its lock every 30 s).`
+    );
+  }
+  return {
+    executor,
+    ...executor === "dispatch" ? { tokenExchange: tokenExchangeFromEnv(env) } : {},
+    workflow,
+    gitUrl,
+    planGlobs: parseGlobList(env.PROCEED_PLAN_FILES),
+    policyPath: (env.PROCEED_POLICY_FILE ?? "").trim() || POLICY_FILE,
+    pollMs: pollIntervalFromEnv(env),
+    stepEnv: Object.fromEntries(Object.entries(env).filter(([key]) => !APP_VARIABLES.test(key))),
+    instanceId: instanceId(),
+    lockHeartbeatMs
+  };
+}
+function tokenExchangeFromEnv(env) {
+  const appUrl = (env.PROCEED_APP_URL ?? "").trim().replace(/\/+$/, "");
+  if (!isHttpUrl(appUrl))
+    throw new ConfigError(
+      `PROCEED_APP_URL is ${appUrl ? `"${appUrl}", which is not an http(s) URL` : "not set"}: the dispatch executor needs the app's public URL (the one its webhook URL starts with, e.g. https://proceed.example.com), where the proceed workflow trades its OIDC token for an installation token; give the same URL as the Action's app-url.`
+    );
+  const issuer = (env.PROCEED_OIDC_ISSUER ?? "").trim().replace(/\/+$/, "") || GITHUB_ACTIONS_ISSUER;
+  if (!isHttpUrl(issuer))
+    throw new ConfigError(
+      `PROCEED_OIDC_ISSUER is "${issuer}", which is not an http(s) URL: leave it unset for github.com (${GITHUB_ACTIONS_ISSUER}) or give your server's, e.g. https://HOST/_services/token.`
+    );
+  return { appUrl, issuer, audience: appUrl };
+}
+function isHttpUrl(text) {
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+function serverUrlOf(env) {
+  return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
+}
+function instanceId() {
+  return `${hostname()}-${process.pid}-${randomBytes2(3).toString("hex")}`;
 }
 
 // src/app/dispatch.ts
@@ -5928,16 +6002,16 @@ function gitEnv(config) {
   return env;
 }
 function git(args, cwd, config = []) {
-  return new Promise((resolve3) => {
+  return new Promise((resolve2) => {
     execFile2(
       "git",
       args,
       { cwd, env: gitEnv(config), timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
       (err, stdout, stderr) => {
-        if (!err) return resolve3({ ok: true, stdout, stderr, timedOut: false });
+        if (!err) return resolve2({ ok: true, stdout, stderr, timedOut: false });
         const code = err.code;
         const notStarted = code === "ENOENT" || code === "EACCES";
-        resolve3({
+        resolve2({
           ok: false,
           stdout,
           stderr,
@@ -6186,6 +6260,43 @@ function probotExchangeGitHub(app) {
   };
 }
 
+// src/app/webhook-log.ts
+var REMEMBERED = 100;
+function signatureFailure(value) {
+  const candidates = [value, value?.err];
+  for (const candidate of candidates) {
+    if (!(candidate instanceof Error)) continue;
+    const errors = candidate instanceof AggregateError ? [...candidate.errors] : [candidate];
+    const first = errors[0];
+    if (!first || !/signature does not match|x-hub-signature/i.test(first.message)) continue;
+    return { id: String(first.event?.id ?? "unknown"), name: String(first.event?.name ?? "unknown") };
+  }
+  return void 0;
+}
+function oneLineForBadSignatures(log) {
+  const reported = [];
+  const wrap = (target2) => {
+    const error = target2.error.bind(target2);
+    const child = target2.child.bind(target2);
+    target2.error = ((first, ...rest) => {
+      const failure = signatureFailure(first);
+      if (!failure) return error(first, ...rest);
+      if (reported.includes(failure.id)) return;
+      reported.push(failure.id);
+      if (reported.length > REMEMBERED) reported.shift();
+      target2.warn(
+        `webhook refused: delivery ${failure.id} (${failure.name}) is not signed with WEBHOOK_SECRET; nothing ran. If GitHub sent it, set WEBHOOK_SECRET to the secret in the app's settings.`
+      );
+    });
+    target2.child = ((...args) => {
+      const made = child(...args);
+      wrap(made);
+      return made;
+    });
+  };
+  wrap(log);
+}
+
 // src/app/index.ts
 var APP_EVENTS = ["pull_request", "pull_request_review", "issue_comment", "check_run"];
 var healthz = (req, res) => {
@@ -6195,9 +6306,10 @@ var healthz = (req, res) => {
 };
 function createApp(config) {
   return (app, options) => {
-    options.addHandler(healthz);
-    const botLogin = appLogin(app);
-    if (config.executor === "dispatch" && config.tokenExchange) {
+    oneLineForBadSignatures(app.log);
+    const served = addHealthz(options);
+    const botLogin = appLogin(app, served);
+    if (served && config.executor === "dispatch" && config.tokenExchange) {
       const exchange = {
         settings: config.tokenExchange,
         workflow: config.workflow,
@@ -6213,18 +6325,34 @@ function createApp(config) {
       );
     }
     app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context, config, botLogin);
+      await onWebhook(context, config, botLogin, served);
     });
   };
 }
 function proceedApp(app, options) {
   return createApp(configFromEnv(process.env))(app, options);
 }
-function appLogin(app) {
+function addHealthz(options) {
+  if (typeof options?.addHandler !== "function") return false;
+  try {
+    options.addHandler(healthz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function withoutRetries(octokit) {
+  octokit.hook.before("request", (options) => {
+    options.request = { ...options.request, retries: 0 };
+  });
+  return octokit;
+}
+function appLogin(app, served) {
   let login;
   return () => {
     login ??= (async () => {
-      const octokit = await app.auth();
+      const jwt = await app.auth();
+      const octokit = served ? jwt : withoutRetries(jwt);
       const { data } = await octokit.request("GET /app");
       if (!data?.slug) throw new Error("GET /app answered without the app slug");
       return `${data.slug}[bot]`;
@@ -6235,7 +6363,7 @@ function appLogin(app) {
     return login;
   };
 }
-async function onWebhook(context, config, botLogin) {
+async function onWebhook(context, config, botLogin, served) {
   const log = (line) => context.log.info(line);
   const event = toGateEvent(context.name, context.payload);
   if (event.kind === "ignored") {
@@ -6248,6 +6376,7 @@ async function onWebhook(context, config, botLogin) {
   }
   const where = context.repo();
   const octokit = context.octokit;
+  if (!served) withoutRetries(octokit);
   const port = new OctokitPort(octokit, where.owner, where.repo);
   let inline;
   try {
@@ -6274,6 +6403,7 @@ async function onWebhook(context, config, botLogin) {
     if (result2.handoff) await handOn(context, config, port, event.number, result2.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
+    if (!served) process.exitCode = 1;
   } finally {
     await inline?.cleanup();
   }
@@ -6311,9 +6441,10 @@ async function installationToken(context) {
   return auth.token;
 }
 async function reportFailure(context, port, event, err) {
-  const code = httpStatus(err);
-  const message = `${err?.message ?? String(err)}${code === void 0 ? "" : ` (HTTP ${code})`}`;
+  const baseUrl = String(context.octokit.request.endpoint.DEFAULTS.baseUrl);
+  const message = apiFailureMessage(err, baseUrl);
   context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
+  if (networkErrorCode(err)) return;
   if (event.sender.type !== "User") return;
   await port.createComment(
     event.number,
@@ -6324,50 +6455,9 @@ async function reportFailure(context, port, event, err) {
     )
   );
 }
-
-// src/app/octokit.ts
-import { ProbotOctokit } from "probot";
-var RATE_LIMIT_RETRIES = 4;
-function appOctokit(overrides = {}) {
-  const wait = (kind) => (retryAfter, options, octokit, retryCount) => {
-    octokit.log.warn(`${kind} on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
-    return retryCount < RATE_LIMIT_RETRIES;
-  };
-  return ProbotOctokit.defaults((options) => ({
-    ...options,
-    ...overrides,
-    throttle: {
-      ...options.throttle,
-      onRateLimit: wait("Rate limited"),
-      onSecondaryRateLimit: wait("Secondary rate limit"),
-      ...overrides.throttle
-    },
-    ...overrides.retry ? { retry: { ...options.retry, ...overrides.retry } } : {}
-  }));
-}
-
-// src/app/server.ts
-function applyDotEnv() {
-  let text;
-  try {
-    text = readFileSync3(join5(process.cwd(), ".env"), "utf8");
-  } catch (err) {
-    if (err.code === "ENOENT") return;
-    throw new ConfigError(`.env cannot be read: ${err.message}`);
-  }
-  Object.assign(process.env, parseEnv(text));
-}
-async function start() {
-  applyDotEnv();
-  if (startModeFromEnv(process.env) === "app") configFromEnv(process.env);
-  else
-    console.warn(
-      "proceed: no APP_ID, PRIVATE_KEY or WEBHOOK_SECRET set: serving Probot's setup page to register the app."
-    );
-  await run(proceedApp, { Octokit: appOctokit() });
-}
-start().catch((err) => {
-  const message = err instanceof ConfigError ? err.message : `the app could not start: ${err.message}`;
-  console.error(`proceed: ${message}`);
-  process.exit(1);
-});
+export {
+  APP_EVENTS,
+  createApp,
+  proceedApp as default,
+  healthz
+};

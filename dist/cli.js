@@ -5748,7 +5748,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -6311,7 +6311,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -9147,7 +9147,7 @@ var require_picomatch2 = __commonJS({
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/plan/diagnostics.ts
@@ -29260,7 +29260,7 @@ var YAML_MESSAGES = {
   BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
   MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
   BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
   BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
   BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
@@ -29268,10 +29268,23 @@ var YAML_MESSAGES = {
   RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
 };
-function yamlErrorDiagnostic(error62, severity, positions, file2) {
-  const offset = error62.pos[0];
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new import_yaml.Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error62, severity, positions, file2, source) {
+  const quoteStart = error62.code === "MISSING_CHAR" && /quote/.test(error62.message) ? unterminatedQuoteStart(source, error62.pos[0]) : void 0;
+  const offset = quoteStart ?? error62.pos[0];
   const start = positions.at(offset);
-  const end = positions.at(error62.pos[1]);
+  const end = positions.at(quoteStart === void 0 ? error62.pos[1] : quoteStart + 1);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   const friendly = YAML_MESSAGES[error62.code];
   const message = friendly ? friendly(error62.message) : `YAML syntax error: ${error62.message}`;
@@ -29614,11 +29627,11 @@ function parseYamlWithSchema(source, file2, schema) {
     return { ok: false, errors: [documentError(file2, `cannot read the YAML: ${reason}`)], warnings: [] };
   }
   const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2));
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2, source));
   const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
   const syntaxErrors = [
     ...(exhausted.length > 0 ? exhausted : doc.errors).map(
-      (e) => yamlErrorDiagnostic(e, "error", positions, file2)
+      (e) => yamlErrorDiagnostic(e, "error", positions, file2, source)
     ),
     ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file2)
   ];
@@ -29735,6 +29748,86 @@ function escapeMarkdownLine(line) {
 }
 function escapeText(text) {
   return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
+}
+var SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#!$&+,;=%]+$/;
+var LINK = /^\[([^[\]\n]{1,1000})\]\(([^()\s]{1,2000})\)/;
+var EMPHASIS = /^(\*\*|__|\*|_)(?=\S)([^\n]*?\S)\1/;
+var LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$/;
+function safeUrl(raw) {
+  if (!SAFE_URL.test(raw)) return false;
+  try {
+    const url2 = new URL(raw);
+    return (url2.protocol === "http:" || url2.protocol === "https:") && !url2.username && !url2.password;
+  } catch {
+    return false;
+  }
+}
+function inlineCode(body, delimiterLength) {
+  const shown = breakCommentOpeners(revealInvisible(body));
+  const delimiter = "`".repeat(Math.max(delimiterLength, longestRun(shown, "`") + 1));
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${delimiter}${pad}${shown}${pad}${delimiter}`;
+}
+function escapeMidLine(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+}
+function plainInline(line, lineStart) {
+  let out = "";
+  let text = "";
+  const flush = () => {
+    if (text)
+      out += neutralizeMentions(lineStart && out === "" ? escapeMarkdownLine(text) : escapeMidLine(text));
+    text = "";
+  };
+  for (let i = 0; i < line.length; ) {
+    const c = line[i];
+    if (c !== "`" && c !== "[" && c !== "*" && c !== "_") {
+      text += c;
+      i += 1;
+      continue;
+    }
+    const rest = line.slice(i);
+    if (c === "`") {
+      const ticks = /^`+/.exec(rest)[0];
+      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(rest.slice(ticks.length));
+      if (close) {
+        flush();
+        out += inlineCode(rest.slice(ticks.length, ticks.length + close.index), ticks.length);
+        i += ticks.length * 2 + close.index;
+      } else {
+        text += ticks;
+        i += ticks.length;
+      }
+      continue;
+    }
+    const link = c === "[" ? LINK.exec(rest) : null;
+    if (link && safeUrl(link[2])) {
+      flush();
+      if (out.endsWith("!")) out = `${out.slice(0, -1)}\\!`;
+      out += `[${neutralizeMentions(escapeMidLine(link[1]))}](${link[2]})`;
+      i += link[0].length;
+      continue;
+    }
+    const emphasis = c === "*" || c === "_" ? EMPHASIS.exec(rest) : null;
+    if (emphasis) {
+      flush();
+      out += `${emphasis[1]}${plainInline(emphasis[2], false)}${emphasis[1]}`;
+      i += emphasis[0].length;
+      continue;
+    }
+    text += c;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+function plainMarkdown(text) {
+  return revealInvisible(text).split("\n").map((line) => {
+    const item = LIST_ITEM.exec(line);
+    if (!item) return line.trim() === "" ? "" : plainInline(line.replace(/^[ \t]+/, ""), true);
+    const level = Math.min(3, Math.floor(item[1].replace(/\t/g, "  ").length / 2));
+    return `${"  ".repeat(level)}${item[2]}${item[3]}${plainInline(item[4], true)}`;
+  }).join("\n");
 }
 var CR = 13;
 var LF = 10;
@@ -29862,8 +29955,13 @@ function summarizeEstimate(plan) {
 function describeEstimate(summary) {
   const { totalMs, fromPlan, estimatedSteps, steps } = summary;
   if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+  if (totalMs === void 0)
+    return steps === 1 ? "none (the step has no estimate)" : "none (no step has an estimate)";
+  const coverage = `${estimatedSteps} of ${steps} steps ${estimatedSteps === 1 ? "has an estimate" : "have estimates"}`;
+  return `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function estimatedAside(summary) {
+  return summary.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary)}`;
 }
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
@@ -30116,7 +30214,7 @@ function composeReview(plan, opts, budget) {
     header(plan, opts),
     opts.notice ? alert("IMPORTANT", opts.notice) : "",
     budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
     full && plan.requirements?.length ? `### \u{1F4DD} Requirements
 
 ${bulletList(plan.requirements, budget)}` : "",
@@ -30149,7 +30247,7 @@ function header(plan, opts) {
 }
 function bulletList(items, budget) {
   const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
+    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
     return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
   });
   if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
@@ -30204,7 +30302,7 @@ function stepDetails(step, index, plan, budget) {
   summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
   const parts = [`<details>
 <summary>${summary.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
   parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
   const facts = [];
   if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
@@ -30509,11 +30607,12 @@ function resultLine(result2) {
   const parts = [formatDuration(result2.durationMs)];
   if (result2.status !== "success") {
     const how = result2.status === "failure" && result2.exitCode !== null ? `failed, exit code ${result2.exitCode}` : result2.status === "failure" && result2.signal !== null ? `failed, killed by ${result2.signal}` : STEP_STATUS_TEXT[result2.status].toLowerCase();
-    parts.push(result2.reason ? `${how}: ${oneLine(result2.reason)}` : how);
+    const restates = result2.reason === `exited with code ${result2.exitCode}` || result2.reason === `killed by ${result2.signal}`;
+    parts.push(result2.reason && !restates ? `${how}: ${oneLine(result2.reason)}` : how);
   }
   return parts.join(" \xB7 ");
 }
-function renderReportText(plan, results, verify) {
+function renderReportText(plan, results, verify, { startedAt, stoppedBecause } = {}) {
   const showEstimates = plan.config.show_estimated_time;
   const latest = latestStepResults(plan, results);
   const outcome = reportOutcome(plan, results, verify);
@@ -30521,7 +30620,10 @@ function renderReportText(plan, results, verify) {
   const names = plan.steps.map((s) => oneLine(s.name));
   const nameWidth = Math.min(40, Math.max(...names.map((n) => n.length)));
   const out = [heading(`Report: ${oneLine(plan.title)}`)];
+  const skippedByFrom = startedAt?.index ?? 0;
   const steps = plan.steps.map((step, i) => {
+    if (i < skippedByFrom)
+      return `  ${STEP_STATUS_MARK.pending} ${String(i + 1).padStart(width)}. ${names[i].padEnd(nameWidth)}  not run (--from ${oneLine(startedAt.from)})`;
     const found = latest.get(step.id);
     const mark = found ? STEP_STATUS_MARK[found.result.status] : STEP_STATUS_MARK.pending;
     let line = `  ${mark} ${String(i + 1).padStart(width)}. ${names[i].padEnd(nameWidth)}  ${resultLine(found?.result)}`;
@@ -30553,10 +30655,14 @@ ${rollbacks.map((r) => `  ${STEP_STATUS_MARK[r.status]} ${oneLine(r.id)}  ${resu
   const totalMs = results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
   const estimate = summarizeEstimate(plan);
   let total = `Total: ${formatDuration(totalMs)}`;
-  if (showEstimates) total += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) total += ` (${estimatedAside(estimate)})`;
   if (verify) total += `; verify ${formatDuration(verify.checks.reduce((sum, c) => sum + c.durationMs, 0))}`;
   out.push(total);
-  out.push(`Result: ${outcomeText(plan, results, verify, outcome)}`);
+  let result2 = outcomeText(plan, results, verify, outcome);
+  if (stoppedBecause !== void 0) result2 = `stopped: ${oneLine(stoppedBecause)}`;
+  else if (skippedByFrom > 0 && outcome === "verified")
+    result2 = `verified from step ${skippedByFrom + 1} on; ${skippedByFrom === 1 ? "step 1 was" : `steps 1\u2013${skippedByFrom} were`} not run (--from)`;
+  out.push(`Result: ${result2}`);
   return `${out.join("\n\n")}
 `;
 }
@@ -31453,23 +31559,48 @@ var Terminal = class _Terminal {
     this.stderr.write(text.endsWith("\n") ? text : `${text}
 `);
   }
+  /** A yes/no question; Ctrl-D (end of input) is a no, and says so. */
   async confirm(question) {
     const answer = await this.ask(`${question} [y/N] `);
+    if (answer === void 0) {
+      this.out("\nNo answer (Ctrl-D): taken as no.");
+      return false;
+    }
     return /^y(es)?$/i.test(answer.trim());
   }
-  /** Asks until one of the keys is given; returns that key. */
-  async choose(question, choices) {
+  /**
+   * Asks until one of the keys (or the first word of its label) is given and returns that key; an
+   * answer that is neither is told why before the question comes again. Ctrl-D (end of input)
+   * returns `onEnd`, and says so.
+   */
+  async choose(question, choices, onEnd) {
     const menu = choices.map(([key, label]) => `[${key}] ${label}`).join("  ");
     for (; ; ) {
-      const answer = (await this.ask(`${question} ${menu}: `)).trim().toLowerCase();
+      const raw = await this.ask(`${question} ${menu}: `);
+      if (raw === void 0) {
+        const label = choices.find(([key]) => key === onEnd)?.[1] ?? onEnd;
+        this.out(`
+No answer (Ctrl-D): taken as "${label}".`);
+        return onEnd;
+      }
+      const answer = raw.trim().toLowerCase();
       const hit = choices.find(([key, label]) => answer === key || answer === label.split(" ")[0]);
       if (hit) return hit[0];
+      const keys = choices.map(([key]) => key).join(", ");
+      this.out(
+        answer === "" ? `No answer given; type one of ${keys}.` : `"${raw.trim()}" is not one of the answers; type one of ${keys}.`
+      );
     }
   }
+  /** The line typed, or undefined when input ended (Ctrl-D on a terminal, the end of a pipe). */
   async ask(prompt) {
     const rl = createInterface({ input: this.stdin, output: this.stdout, terminal: this.interactive });
+    const ended = new Promise((resolve4) => rl.once("close", () => resolve4(void 0)));
     try {
-      return await rl.question(prompt);
+      return await Promise.race([rl.question(prompt), ended]);
+    } catch (err) {
+      if (err.name === "AbortError") return void 0;
+      throw err;
     } finally {
       rl.close();
     }
@@ -31559,7 +31690,7 @@ var Progress = class {
     this.stopSpinner();
     const took = formatDuration(result2.durationMs);
     const est = result2.estimateMs !== void 0 ? ` (estimate ${formatDuration(result2.estimateMs)})` : "";
-    const why = result2.status === "failure" ? ` \u2014 failed, exit ${result2.exitCode ?? result2.signal ?? "?"}` : result2.status === "success" ? "" : ` \u2014 ${result2.status}${result2.reason ? `: ${result2.reason}` : ""}`;
+    const why = result2.status === "failure" ? ` \u2014 failed, ${result2.exitCode !== null ? `exit ${result2.exitCode}` : result2.signal !== null ? `killed by ${result2.signal}` : result2.reason ?? "did not start"}` : result2.status === "success" ? "" : ` \u2014 ${result2.status}${result2.reason ? `: ${result2.reason}` : ""}`;
     this.term.out(`${MARK[result2.status]} ${label}  ${took}${est}${why}`);
   }
   output(chunk) {
@@ -32632,7 +32763,7 @@ function summaryLine(plan, results, verify) {
   let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
   if (skipped) line += ` (${formatCount(skipped)} skipped)`;
   line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
   if (verify) {
     const passed = verify.checks.filter((c) => c.status === "success").length;
     line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
@@ -34804,7 +34935,7 @@ var package_default = {
     "check:schema": "tsx scripts/generate-schema.ts --check",
     "test:node24": "node scripts/node24.mjs node_modules/vitest/vitest.mjs run",
     test: "npm run typecheck && npm run lint && npm run check:dist && npm run check:schema && npm run test:node && npm run test:node24 && npm run reliability -- --short",
-    start: "node dist/app.js",
+    start: "node dist/server.js",
     bench: "tsx bench/run.ts",
     "test:node": '"$npm_node_execpath" node_modules/vitest/vitest.mjs run',
     reliability: '"$npm_node_execpath" node_modules/tsx/dist/cli.mjs reliability/run.ts'
@@ -34824,6 +34955,7 @@ var package_default = {
   },
   devDependencies: {
     "@eslint/js": "^9.39.5",
+    "@github/local-action": "^7.0.1",
     "@octokit/openapi": "^23.0.2",
     "@octokit/openapi-types": "^29.0.1",
     "@octokit/webhooks-examples": "^7.6.1",
@@ -34859,7 +34991,7 @@ Commands:
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
-      --from STEP  start at STEP (an id or a 1-based number); earlier steps count as done
+      --from STEP  start at STEP (an id or a 1-based number); earlier steps are not run
       --cwd DIR    the directory steps run in (default: the current directory)
   -q, --quiet      run: do not echo the steps' output, only their progress;
                    simulate: one line per post instead of its Markdown
@@ -34918,7 +35050,10 @@ ${USAGE}`);
         );
       case "simulate":
         if (files.length !== 1) throw new UsageError("simulate takes exactly one plan file");
-        return await simulate(files[0], term, { cwd: values.cwd, quiet: !!values.quiet });
+        return await simulate(files[0], term, {
+          cwd: values.cwd === void 0 ? void 0 : await workingDirectory(values.cwd),
+          quiet: !!values.quiet
+        });
       case void 0:
         throw new UsageError("no command given");
       default:
@@ -34960,12 +35095,21 @@ async function render(file2, term) {
   term.out(renderReview(result2.plan, { planPath: file2, state: "proposed" }));
   return EXIT.ok;
 }
+async function workingDirectory(cwd) {
+  const dir = resolve3(cwd ?? process.cwd());
+  const found = await stat2(dir).catch(() => void 0);
+  if (!found) throw new UsageError(`--cwd ${cwd}: no such directory (${dir})`);
+  if (!found.isDirectory()) throw new UsageError(`--cwd ${cwd}: not a directory (${dir})`);
+  return dir;
+}
 async function run(file2, opts, term) {
+  const cwd = await workingDirectory(opts.cwd);
   const loaded = await loadPlanFile(file2);
   report(loaded, term);
   if (!loaded.ok) return EXIT.failed;
   const { plan, source, hash: hash2 } = loaded;
   const done = /* @__PURE__ */ new Set();
+  let startedAt;
   if (opts.from !== void 0) {
     const index = stepIndex(plan.steps, opts.from);
     if (index < 0) {
@@ -34973,6 +35117,7 @@ async function run(file2, opts, term) {
       throw new UsageError(`--from ${opts.from}: no such step; the steps are ${ids}`);
     }
     for (const s of plan.steps.slice(0, index)) done.add(s.id);
+    startedAt = { index, from: opts.from };
   }
   term.out(renderPlanText(plan));
   if (plan.config.require_approval) {
@@ -34996,19 +35141,22 @@ async function run(file2, opts, term) {
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
   const planPath = resolve3(file2);
+  let planChanged = false;
   try {
     const result2 = await executePlan({
       plan,
       source,
       approvedHash: hash2,
       planPath,
-      cwd: resolve3(opts.cwd ?? process.cwd()),
+      cwd,
       done,
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),
       guard: async () => {
         const now2 = await readFile4(planPath, "utf8").catch(() => "");
-        return planHash(now2) === hash2 ? void 0 : `${file2} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
+        if (planHash(now2) === hash2) return void 0;
+        planChanged = true;
+        return `${file2} changed during execution; the plan that was approved is no longer the plan on disk`;
       },
       onCheckpoint: async (step, index) => {
         progress.pause();
@@ -35018,35 +35166,52 @@ async function run(file2, opts, term) {
           return "proceed";
         }
         if (!term.interactive) return "pause";
-        const answer = await term.choose(`\u23F8  CHECKPOINT before ${where}. Continue?`, [
-          ["y", "yes, run it"],
-          ["p", "pause here"],
-          ["c", "cancel the rest"]
-        ]);
+        const answer = await term.choose(
+          `\u23F8  CHECKPOINT before ${where}. Continue?`,
+          [
+            ["y", "yes, run it"],
+            ["p", "pause here"],
+            ["c", "cancel the rest"]
+          ],
+          "c"
+        );
         return answer === "y" ? "proceed" : answer === "c" ? "cancel" : "pause";
       },
       onFailure: async (step, result3, index) => {
         progress.pause();
-        const why = result3.status === "timed-out" ? "timed out" : `failed (exit ${result3.exitCode ?? result3.signal})`;
-        term.out(`\u26D4 STOP: step ${index + 1} "${step.name}" ${why}. The plan assumed it would succeed.`);
+        term.out(
+          `\u26D4 STOP: step ${index + 1} "${step.name}" ${failureText(result3)}. The plan assumed it would succeed.`
+        );
         if (!term.interactive || opts.yes) return "stop";
         const choices = [["r", "retry it"]];
         if (plan.config.allow_skip) choices.push(["s", "skip it"]);
+        else term.out("Skipping is off for this plan (config.allow_skip is false).");
         choices.push(["c", "cancel the rest"]);
-        const answer = await term.choose("Retry, skip or cancel?", choices);
+        const question = plan.config.allow_skip ? "Retry, skip or cancel?" : "Retry or cancel?";
+        const answer = await term.choose(question, choices, "c");
         return answer === "r" ? "retry" : answer === "s" ? "skip" : "cancel";
       }
     });
     progress.finish();
     term.out("");
-    term.out(renderReportText(plan, result2.results, result2.verify));
-    if (result2.outcome === "paused" && result2.next) {
+    term.out(
+      renderReportText(plan, result2.results, result2.verify, {
+        startedAt,
+        stoppedBecause: planChanged ? `${file2} changed during execution` : void 0
+      })
+    );
+    if (planChanged) {
+      term.out(
+        `Stopped before step ${(result2.next?.index ?? 0) + 1}: the plan on disk is no longer the plan that was approved.`
+      );
+      term.out(`Review the changed plan, then run it from the start: proceed run ${file2}`);
+    } else if (result2.outcome === "paused" && result2.next) {
       term.out(
         `Paused before step ${result2.next.index + 1} ("${result2.next.stepId}"). Resume with: proceed run ${file2} --from ${result2.next.stepId}`
       );
     } else if (result2.outcome !== "verified" && result2.next) {
       term.out(
-        `Stopped at step ${result2.next.index + 1} ("${result2.next.stepId}")${result2.reason ? `: ${result2.reason}` : ""}.`
+        `Stopped at step ${result2.next.index + 1} ("${result2.next.stepId}")${result2.reason ? `: ${sentence(result2.reason)}` : "."}`
       );
       term.out(`Fix the cause, then resume with: proceed run ${file2} --from ${result2.next.stepId}`);
     } else if (result2.reason) term.out(result2.reason);
@@ -35062,6 +35227,15 @@ async function run(file2, opts, term) {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
+}
+function failureText(result2) {
+  if (result2.status === "timed-out") return "timed out";
+  if (result2.exitCode !== null) return `failed (exit code ${result2.exitCode})`;
+  if (result2.signal !== null) return `failed (killed by ${result2.signal})`;
+  return result2.reason ? `failed: ${result2.reason}` : "failed";
+}
+function sentence(text) {
+  return /[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`;
 }
 function stepIndex(steps, ref) {
   if (/^\d+$/.test(ref)) {

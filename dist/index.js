@@ -10736,7 +10736,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
+    function safeUrl2(path) {
       if (typeof path !== "string") {
         return path;
       }
@@ -10770,8 +10770,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -26638,7 +26638,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -27201,7 +27201,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -51878,6 +51878,86 @@ function escapeMarkdownLine(line) {
 function escapeText(text) {
   return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
 }
+var SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#!$&+,;=%]+$/;
+var LINK = /^\[([^[\]\n]{1,1000})\]\(([^()\s]{1,2000})\)/;
+var EMPHASIS = /^(\*\*|__|\*|_)(?=\S)([^\n]*?\S)\1/;
+var LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$/;
+function safeUrl(raw) {
+  if (!SAFE_URL.test(raw)) return false;
+  try {
+    const url2 = new URL(raw);
+    return (url2.protocol === "http:" || url2.protocol === "https:") && !url2.username && !url2.password;
+  } catch {
+    return false;
+  }
+}
+function inlineCode(body, delimiterLength) {
+  const shown = breakCommentOpeners(revealInvisible(body));
+  const delimiter = "`".repeat(Math.max(delimiterLength, longestRun(shown, "`") + 1));
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${delimiter}${pad}${shown}${pad}${delimiter}`;
+}
+function escapeMidLine(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+}
+function plainInline(line, lineStart) {
+  let out = "";
+  let text = "";
+  const flush = () => {
+    if (text)
+      out += neutralizeMentions(lineStart && out === "" ? escapeMarkdownLine(text) : escapeMidLine(text));
+    text = "";
+  };
+  for (let i = 0; i < line.length; ) {
+    const c = line[i];
+    if (c !== "`" && c !== "[" && c !== "*" && c !== "_") {
+      text += c;
+      i += 1;
+      continue;
+    }
+    const rest = line.slice(i);
+    if (c === "`") {
+      const ticks = /^`+/.exec(rest)[0];
+      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(rest.slice(ticks.length));
+      if (close) {
+        flush();
+        out += inlineCode(rest.slice(ticks.length, ticks.length + close.index), ticks.length);
+        i += ticks.length * 2 + close.index;
+      } else {
+        text += ticks;
+        i += ticks.length;
+      }
+      continue;
+    }
+    const link = c === "[" ? LINK.exec(rest) : null;
+    if (link && safeUrl(link[2])) {
+      flush();
+      if (out.endsWith("!")) out = `${out.slice(0, -1)}\\!`;
+      out += `[${neutralizeMentions(escapeMidLine(link[1]))}](${link[2]})`;
+      i += link[0].length;
+      continue;
+    }
+    const emphasis = c === "*" || c === "_" ? EMPHASIS.exec(rest) : null;
+    if (emphasis) {
+      flush();
+      out += `${emphasis[1]}${plainInline(emphasis[2], false)}${emphasis[1]}`;
+      i += emphasis[0].length;
+      continue;
+    }
+    text += c;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+function plainMarkdown(text) {
+  return revealInvisible(text).split("\n").map((line) => {
+    const item = LIST_ITEM.exec(line);
+    if (!item) return line.trim() === "" ? "" : plainInline(line.replace(/^[ \t]+/, ""), true);
+    const level = Math.min(3, Math.floor(item[1].replace(/\t/g, "  ").length / 2));
+    return `${"  ".repeat(level)}${item[2]}${item[3]}${plainInline(item[4], true)}`;
+  }).join("\n");
+}
 var CR = 13;
 var LF = 10;
 var SPACE = 32;
@@ -52272,7 +52352,7 @@ var YAML_MESSAGES = {
   BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
   MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
   BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
   BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
   BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
   NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
@@ -52280,10 +52360,23 @@ var YAML_MESSAGES = {
   RESOURCE_EXHAUSTION: () => TOO_DEEP,
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
 };
-function yamlErrorDiagnostic(error63, severity, positions, file2) {
-  const offset = error63.pos[0];
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new import_yaml.Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error63, severity, positions, file2, source) {
+  const quoteStart = error63.code === "MISSING_CHAR" && /quote/.test(error63.message) ? unterminatedQuoteStart(source, error63.pos[0]) : void 0;
+  const offset = quoteStart ?? error63.pos[0];
   const start = positions.at(offset);
-  const end = positions.at(error63.pos[1]);
+  const end = positions.at(quoteStart === void 0 ? error63.pos[1] : quoteStart + 1);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   const friendly = YAML_MESSAGES[error63.code];
   const message = friendly ? friendly(error63.message) : `YAML syntax error: ${error63.message}`;
@@ -52626,11 +52719,11 @@ function parseYamlWithSchema(source, file2, schema) {
     return { ok: false, errors: [documentError(file2, `cannot read the YAML: ${reason}`)], warnings: [] };
   }
   const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2));
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2, source));
   const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
   const syntaxErrors = [
     ...(exhausted.length > 0 ? exhausted : doc.errors).map(
-      (e) => yamlErrorDiagnostic(e, "error", positions, file2)
+      (e) => yamlErrorDiagnostic(e, "error", positions, file2, source)
     ),
     ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file2)
   ];
@@ -53447,8 +53540,13 @@ function summarizeEstimate(plan) {
 function describeEstimate(summary2) {
   const { totalMs, fromPlan, estimatedSteps, steps } = summary2;
   if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+  if (totalMs === void 0)
+    return steps === 1 ? "none (the step has no estimate)" : "none (no step has an estimate)";
+  const coverage = `${estimatedSteps} of ${steps} steps ${estimatedSteps === 1 ? "has an estimate" : "have estimates"}`;
+  return `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function estimatedAside(summary2) {
+  return summary2.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary2)}`;
 }
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
@@ -54402,7 +54500,7 @@ function summaryLine(plan, results, verify) {
   let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
   if (skipped) line += ` (${formatCount(skipped)} skipped)`;
   line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
   if (verify) {
     const passed = verify.checks.filter((c) => c.status === "success").length;
     line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
@@ -54783,7 +54881,7 @@ function composeReview(plan, opts, budget) {
     header(plan, opts),
     opts.notice ? alert("IMPORTANT", opts.notice) : "",
     budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
     full && plan.requirements?.length ? `### \u{1F4DD} Requirements
 
 ${bulletList(plan.requirements, budget)}` : "",
@@ -54816,7 +54914,7 @@ function header(plan, opts) {
 }
 function bulletList(items, budget) {
   const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
+    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
     return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
   });
   if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
@@ -54871,7 +54969,7 @@ function stepDetails(step, index, plan, budget) {
   summary2.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
   const parts = [`<details>
 <summary>${summary2.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
   parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
   const facts = [];
   if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
@@ -61304,29 +61402,44 @@ function checkRunBody(input2, annotations) {
   return body;
 }
 
-// src/action/stopped.ts
-var RESUME = "Steps that finished keep their check runs and are not run again; the lock this run held counts as ended once the run is over. To resume, comment `/proceed` on the pull request (or re-run this job) once GitHub answers again.";
-function stoppedMessage(err) {
-  const message = err instanceof Error ? err.message : String(err);
-  const code = httpStatus(err);
-  const network = networkCode(err);
-  if (network)
-    return `proceed stopped: could not reach the GitHub API (${network}: ${message}). Check GITHUB_API_URL and the runner's network. ${RESUME}`;
-  if (code === void 0)
-    return `proceed stopped: ${message}. Re-run the job; if it persists, report it with this log.`;
-  if (code >= 500 || code === 429)
-    return `proceed stopped: GitHub kept failing after retries: ${message} (HTTP ${code}). ${RESUME}`;
-  if (code === 401 || code === 403)
-    return `proceed stopped: ${message} (HTTP ${code}). Check the token's permissions (the README's workflow lists them).`;
-  return `proceed stopped: ${message} (HTTP ${code}). Re-run the job; if it persists, report it with this log.`;
-}
-function networkCode(err) {
-  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
-    const code = e.code;
-    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
-    e = e.cause;
+// src/github/failure.ts
+var NETWORK_CODES = {
+  ECONNREFUSED: "the connection was refused",
+  ECONNRESET: "the connection was reset",
+  ENOTFOUND: "the host name did not resolve (DNS)",
+  EAI_AGAIN: "the host name could not be resolved right now (DNS)",
+  ETIMEDOUT: "the connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+  UND_ERR_SOCKET: "the connection broke",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate could not be verified"
+};
+function networkErrorCode(err) {
+  for (let at = err, depth = 0; at && typeof at === "object" && depth < 6; depth++) {
+    const code = at.code;
+    if (typeof code === "string" && (code in NETWORK_CODES || /^E[A-Z_]+$/.test(code))) return code;
+    at = at.cause;
   }
   return void 0;
+}
+function apiFailureMessage(err, apiUrl2, resume) {
+  const message = err?.message ?? String(err);
+  const code = networkErrorCode(err);
+  if (code) {
+    const why = NETWORK_CODES[code] ?? "the request got no answer";
+    return `could not reach the GitHub API at ${apiUrl2}: ${why} (${code}: ${message}). Check that the API URL is right and the host is reachable from here, then run it again.`;
+  }
+  const status = httpStatus(err);
+  if (status === 401)
+    return `the GitHub API at ${apiUrl2} refused the token (HTTP 401: ${message}). Check that the token is valid and not expired.`;
+  if (status === 403 || status === 404)
+    return `the GitHub API at ${apiUrl2} answered HTTP ${status}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
+  if (status !== void 0 && status >= 500)
+    return `the GitHub API at ${apiUrl2} kept failing after retries (HTTP ${status}: ${message}). ${resume ?? "Run it again later."}`;
+  return `${message}${status === void 0 ? "" : ` (HTTP ${status})`}. Run it again; if it persists, report it.`;
 }
 
 // src/action/app-token.ts
@@ -61644,6 +61757,17 @@ function secretsInEnvironment(env) {
 
 // src/action/main.ts
 async function run(env = process.env) {
+  try {
+    await runGate(env);
+  } catch (err) {
+    setFailed(`proceed stopped: ${apiFailureMessage(err, apiUrl(env), RESUME)}`);
+  }
+}
+var RESUME = "Steps that finished keep their check runs and are not run again; the lock this run held counts as ended once the run is over. To resume, comment `/proceed` on the pull request (or re-run this job) once GitHub answers again.";
+function apiUrl(env) {
+  return env.GITHUB_API_URL || "https://api.github.com";
+}
+async function runGate(env) {
   const eventName = env.GITHUB_EVENT_NAME;
   const eventPath = env.GITHUB_EVENT_PATH;
   const repository = env.GITHUB_REPOSITORY;
@@ -61708,7 +61832,7 @@ async function run(env = process.env) {
   const token = appToken?.token ?? getInput("github-token", { required: true });
   const octokit = createOctokit({
     token,
-    baseUrl: env.GITHUB_API_URL || "https://api.github.com",
+    baseUrl: apiUrl(env),
     log: (line) => info(line),
     writeIntervalMs: writeIntervalFromEnv(env),
     retryBaseMs: retryBaseFromEnv(env)
@@ -61785,7 +61909,6 @@ function dispatchedRun() {
 function stepEnvironment(env) {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
 }
-run().catch((err) => setFailed(stoppedMessage(err)));
-export {
-  run
-};
+
+// src/action/index.ts
+await run();

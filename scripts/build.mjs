@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { bundleOptions } from './bundle-options.mjs';
 
 const entries = {
-  index: 'src/action/main.ts',
+  index: 'src/action/index.ts',
   cli: 'src/cli/main.ts',
 };
 
@@ -17,9 +17,14 @@ const outdir = check ? await mkdtemp(join(tmpdir(), 'proceed-dist-')) : 'dist';
 const common = { ...bundleOptions, outdir };
 
 await build({ ...common, entryPoints: entries });
-// The app (`npm start`) runs from a clone after `npm ci`: its dependencies stay in node_modules,
-// where Probot finds its setup page's views and pino its transports.
-await build({ ...common, entryPoints: { app: 'src/app/server.ts' }, packages: 'external' });
+// The app runs from a clone after `npm ci`: its dependencies stay in node_modules, where Probot
+// finds its setup page's views and pino its transports. dist/app.js default-exports the app
+// function, for `probot run` and `probot receive`; dist/server.js is `npm start`.
+await build({
+  ...common,
+  entryPoints: { app: 'src/app/index.ts', server: 'src/app/server.ts' },
+  packages: 'external',
+});
 
 if (check) {
   const stale = [];

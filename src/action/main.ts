@@ -13,8 +13,8 @@ import {
 } from '../gate/handle.js';
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, retryBaseFromEnv, writeIntervalFromEnv } from '../github/client.js';
+import { apiFailureMessage } from '../github/failure.js';
 import { OctokitPort } from '../github/octokit.js';
-import { stoppedMessage } from './stopped.js';
 import { type AppToken, revokeToken, tokenFromApp } from './app-token.js';
 import { checkoutApproved } from './checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
@@ -22,8 +22,31 @@ import { secretsInEnvironment } from '../execute/secrets.js';
 /**
  * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
  * the job summary out. Everything the product decides lives behind `handleEvent`.
+ *
+ * Importing this module does nothing (the entry, ./index.ts, calls `run`), so `@github/local-action`
+ * and tests can import it and call `run` once. `run` never rejects: whatever stops it ends in
+ * `core.setFailed` with a message that says what happened and what to do.
  */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    await runGate(env);
+  } catch (err) {
+    // An API failure that outlived the retries, or a bug: say what happened without a stack trace.
+    core.setFailed(`proceed stopped: ${apiFailureMessage(err, apiUrl(env), RESUME)}`);
+  }
+}
+
+/** After GitHub failed past the retries: what is kept, and how to go on. */
+const RESUME =
+  'Steps that finished keep their check runs and are not run again; the lock this run held counts as ended once ' +
+  'the run is over. To resume, comment `/proceed` on the pull request (or re-run this job) once GitHub answers again.';
+
+/** Where the Action talks to GitHub: the runner's GITHUB_API_URL, or github.com's API. */
+function apiUrl(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_API_URL || 'https://api.github.com';
+}
+
+async function runGate(env: NodeJS.ProcessEnv): Promise<void> {
   const eventName = env.GITHUB_EVENT_NAME;
   const eventPath = env.GITHUB_EVENT_PATH;
   const repository = env.GITHUB_REPOSITORY;
@@ -93,7 +116,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const token = appToken?.token ?? core.getInput('github-token', { required: true });
   const octokit = createOctokit({
     token,
-    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    baseUrl: apiUrl(env),
     log: (line) => core.info(line),
     writeIntervalMs: writeIntervalFromEnv(env),
     retryBaseMs: retryBaseFromEnv(env),
@@ -184,5 +207,3 @@ function dispatchedRun(): DispatchedRun | string {
 function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
 }
-
-run().catch((err: unknown) => core.setFailed(stoppedMessage(err)));

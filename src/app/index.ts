@@ -4,7 +4,8 @@ import { parseComment } from '../gate/commands.js';
 import { toGateEvent, type GateEvent } from '../gate/events.js';
 import { handleEvent } from '../gate/handle.js';
 import type { GateEnv } from '../gate/view.js';
-import { httpStatus, OctokitPort } from '../github/octokit.js';
+import { apiFailureMessage, networkErrorCode } from '../github/failure.js';
+import { OctokitPort } from '../github/octokit.js';
 import { codeSpan } from '../render/markdown.js';
 import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
@@ -12,6 +13,7 @@ import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff }
 import { inlineRunner, type InlineRunner } from './inline.js';
 import { exchangeToken, oidcVerifier } from './token-exchange.js';
 import { probotExchangeGitHub, tokenExchangeHandler } from './token-exchange-http.js';
+import { oneLineForBadSignatures } from './webhook-log.js';
 
 /** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
 export const APP_EVENTS = ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'] as const;
@@ -34,9 +36,11 @@ export const healthz: Handler = (req, res) => {
  */
 export function createApp(config: AppConfig): ApplicationFunction {
   return (app: Probot, options: ApplicationFunctionOptions) => {
-    options.addHandler(healthz);
-    const botLogin = appLogin(app);
-    if (config.executor === 'dispatch' && config.tokenExchange) {
+    oneLineForBadSignatures(app.log);
+    const served = addHealthz(options);
+    const botLogin = appLogin(app, served);
+    // The token exchange is served next to the webhooks; `probot receive` has no server to serve it.
+    if (served && config.executor === 'dispatch' && config.tokenExchange) {
       const exchange = {
         settings: config.tokenExchange,
         workflow: config.workflow,
@@ -52,22 +56,52 @@ export function createApp(config: AppConfig): ApplicationFunction {
       );
     }
     app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin);
+      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin, served);
     });
   };
 }
 
-/** The app as `npm start` (Probot's `run`) loads it: configured from the environment. */
+/**
+ * The app as `npm start`, `probot run dist/app.js` and `probot receive … dist/app.js` load it
+ * (dist/app.js default-exports it): configured from the environment.
+ */
 export default function proceedApp(app: Probot, options: ApplicationFunctionOptions): void | Promise<void> {
   return createApp(configFromEnv(process.env))(app, options);
 }
 
+/**
+ * Adds `GET /healthz` when there is a server to add it to, and says whether there is. `probot
+ * receive` handles one delivery without a server: its `addHandler` throws "No server instance".
+ */
+function addHealthz(options: ApplicationFunctionOptions | undefined): boolean {
+  if (typeof options?.addHandler !== 'function') return false;
+  try {
+    options.addHandler(healthz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One delivery from the command line (`probot receive`): a request that fails is not tried again
+ * (nobody waits minutes for a retry's backoff at a terminal), and a failure makes the command
+ * exit non-zero after saying what happened.
+ */
+function withoutRetries<T extends { hook: Octokit['hook'] }>(octokit: T): T {
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, retries: 0 } as typeof options.request;
+  });
+  return octokit;
+}
+
 /** `<slug>[bot]`, the login the app posts as: asked once per process (it never changes), again after a failure. */
-function appLogin(app: Probot): () => Promise<string> {
+function appLogin(app: Probot, served: boolean): () => Promise<string> {
   let login: Promise<string> | undefined;
   return () => {
     login ??= (async () => {
-      const octokit = await app.auth();
+      const jwt = await app.auth();
+      const octokit = served ? jwt : withoutRetries(jwt);
       const { data } = await octokit.request('GET /app');
       if (!data?.slug) throw new Error('GET /app answered without the app slug');
       return `${data.slug}[bot]`;
@@ -83,6 +117,7 @@ async function onWebhook(
   context: Context<AppEvent>,
   config: AppConfig,
   botLogin: () => Promise<string>,
+  served: boolean,
 ): Promise<void> {
   const log = (line: string) => context.log.info(line);
   const event = toGateEvent(context.name, context.payload);
@@ -96,6 +131,7 @@ async function onWebhook(
   }
   const where = context.repo() as { owner: string; repo: string };
   const octokit = context.octokit as unknown as Octokit;
+  if (!served) withoutRetries(octokit);
   const port = new OctokitPort(octokit, where.owner, where.repo);
   let inline: InlineRunner | undefined;
   try {
@@ -122,6 +158,9 @@ async function onWebhook(
     if (result.handoff) await handOn(context, config, port, event.number, result.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
+    // Served, the delivery was received and said on the pull request; from `probot receive`, the
+    // command must fail, with the one line above rather than Probot's stack trace and payload.
+    if (!served) process.exitCode = 1;
   } finally {
     await inline?.cleanup();
   }
@@ -186,9 +225,11 @@ async function reportFailure(
   event: GateEvent,
   err: unknown,
 ): Promise<void> {
-  const code = httpStatus(err);
-  const message = `${(err as Error)?.message ?? String(err)}${code === undefined ? '' : ` (HTTP ${code})`}`;
+  const baseUrl = String(context.octokit.request.endpoint.DEFAULTS.baseUrl);
+  const message = apiFailureMessage(err, baseUrl);
   context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
+  // With the API out of reach, a comment saying so would not arrive either.
+  if (networkErrorCode(err)) return;
   if (event.sender.type !== 'User') return;
   await port
     .createComment(

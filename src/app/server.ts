@@ -12,6 +12,9 @@ import { run } from 'probot';
 import { ConfigError, configFromEnv, startModeFromEnv } from './config.js';
 import proceedApp from './index.js';
 import { appOctokit } from './octokit.js';
+import { healthzOnEveryServer } from './setup-health.js';
+
+healthzOnEveryServer();
 
 /** `.env` over the environment, as Probot's `run` applies it, so the check sees what Probot will. */
 function applyDotEnv(): void {

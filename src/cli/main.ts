@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../plan/diagnostics.js';
 import { loadPlanFile } from '../plan/load.js';
 import type { ParseResult } from '../plan/parse.js';
 import { planHash } from '../plan/hash.js';
 import { renderReview } from '../render/review.js';
-import { renderPlanText, renderReportText } from '../render/terminal.js';
+import { renderPlanText, renderReportText, type StartedAt } from '../render/terminal.js';
 import { executePlan, PlanChangedError } from '../execute/executor.js';
-import type { CheckpointDecision, FailureDecision } from '../execute/events.js';
+import type { CheckpointDecision, FailureDecision, StepResult } from '../execute/events.js';
 import { Terminal } from './terminal.js';
 import { Progress } from './progress.js';
 import { simulate } from './simulate.js';
@@ -29,7 +29,7 @@ Commands:
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
-      --from STEP  start at STEP (an id or a 1-based number); earlier steps count as done
+      --from STEP  start at STEP (an id or a 1-based number); earlier steps are not run
       --cwd DIR    the directory steps run in (default: the current directory)
   -q, --quiet      run: do not echo the steps' output, only their progress;
                    simulate: one line per post instead of its Markdown
@@ -89,7 +89,10 @@ export async function main(argv: string[], term: Terminal = Terminal.fromProcess
         );
       case 'simulate':
         if (files.length !== 1) throw new UsageError('simulate takes exactly one plan file');
-        return await simulate(files[0]!, term, { cwd: values.cwd, quiet: !!values.quiet });
+        return await simulate(files[0]!, term, {
+          cwd: values.cwd === undefined ? undefined : await workingDirectory(values.cwd),
+          quiet: !!values.quiet,
+        });
       case undefined:
         throw new UsageError('no command given');
       default:
@@ -140,13 +143,25 @@ interface RunOptions {
   quiet: boolean;
 }
 
+/** `--cwd DIR` must name a directory that exists: steps cannot start anywhere else. */
+async function workingDirectory(cwd: string | undefined): Promise<string> {
+  const dir = resolve(cwd ?? process.cwd());
+  const found = await stat(dir).catch(() => undefined);
+  if (!found) throw new UsageError(`--cwd ${cwd}: no such directory (${dir})`);
+  if (!found.isDirectory()) throw new UsageError(`--cwd ${cwd}: not a directory (${dir})`);
+  return dir;
+}
+
 async function run(file: string, opts: RunOptions, term: Terminal): Promise<number> {
+  const cwd = await workingDirectory(opts.cwd);
   const loaded = await loadPlanFile(file);
   report(loaded, term);
   if (!loaded.ok) return EXIT.failed;
   const { plan, source, hash } = loaded;
 
+  // The executor runs only what is not in `done`; the report says those steps were not run.
   const done = new Set<string>();
+  let startedAt: StartedAt | undefined;
   if (opts.from !== undefined) {
     const index = stepIndex(plan.steps, opts.from);
     if (index < 0) {
@@ -154,6 +169,7 @@ async function run(file: string, opts: RunOptions, term: Terminal): Promise<numb
       throw new UsageError(`--from ${opts.from}: no such step; the steps are ${ids}`);
     }
     for (const s of plan.steps.slice(0, index)) done.add(s.id);
+    startedAt = { index, from: opts.from };
   }
 
   term.out(renderPlanText(plan));
@@ -182,21 +198,24 @@ async function run(file: string, opts: RunOptions, term: Terminal): Promise<numb
   process.on('SIGTERM', onSigint);
 
   const planPath = resolve(file);
+  // Set when the plan on disk stopped matching the approved one: resuming it with --from would run
+  // part of a plan nobody approved as a whole.
+  let planChanged = false;
   try {
     const result = await executePlan({
       plan,
       source,
       approvedHash: hash,
       planPath,
-      cwd: resolve(opts.cwd ?? process.cwd()),
+      cwd,
       done,
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),
       guard: async () => {
         const now = await readFile(planPath, 'utf8').catch(() => '');
-        return planHash(now) === hash
-          ? undefined
-          : `${file} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
+        if (planHash(now) === hash) return undefined;
+        planChanged = true;
+        return `${file} changed during execution; the plan that was approved is no longer the plan on disk`;
       },
       onCheckpoint: async (step, index): Promise<CheckpointDecision> => {
         progress.pause();
@@ -206,37 +225,53 @@ async function run(file: string, opts: RunOptions, term: Terminal): Promise<numb
           return 'proceed';
         }
         if (!term.interactive) return 'pause';
-        const answer = await term.choose(`⏸  CHECKPOINT before ${where}. Continue?`, [
-          ['y', 'yes, run it'],
-          ['p', 'pause here'],
-          ['c', 'cancel the rest'],
-        ]);
+        const answer = await term.choose(
+          `⏸  CHECKPOINT before ${where}. Continue?`,
+          [
+            ['y', 'yes, run it'],
+            ['p', 'pause here'],
+            ['c', 'cancel the rest'],
+          ],
+          'c',
+        );
         return answer === 'y' ? 'proceed' : answer === 'c' ? 'cancel' : 'pause';
       },
       onFailure: async (step, result, index): Promise<FailureDecision> => {
         progress.pause();
-        const why =
-          result.status === 'timed-out' ? 'timed out' : `failed (exit ${result.exitCode ?? result.signal})`;
-        term.out(`⛔ STOP: step ${index + 1} "${step.name}" ${why}. The plan assumed it would succeed.`);
+        term.out(
+          `⛔ STOP: step ${index + 1} "${step.name}" ${failureText(result)}. The plan assumed it would succeed.`,
+        );
         if (!term.interactive || opts.yes) return 'stop';
         const choices: [string, string][] = [['r', 'retry it']];
         if (plan.config.allow_skip) choices.push(['s', 'skip it']);
+        else term.out('Skipping is off for this plan (config.allow_skip is false).');
         choices.push(['c', 'cancel the rest']);
-        const answer = await term.choose('Retry, skip or cancel?', choices);
+        const question = plan.config.allow_skip ? 'Retry, skip or cancel?' : 'Retry or cancel?';
+        const answer = await term.choose(question, choices, 'c');
         return answer === 'r' ? 'retry' : answer === 's' ? 'skip' : 'cancel';
       },
     });
     progress.finish();
     term.out('');
-    term.out(renderReportText(plan, result.results, result.verify));
-    if (result.outcome === 'paused' && result.next) {
+    term.out(
+      renderReportText(plan, result.results, result.verify, {
+        startedAt,
+        stoppedBecause: planChanged ? `${file} changed during execution` : undefined,
+      }),
+    );
+    if (planChanged) {
+      term.out(
+        `Stopped before step ${(result.next?.index ?? 0) + 1}: the plan on disk is no longer the plan that was approved.`,
+      );
+      term.out(`Review the changed plan, then run it from the start: proceed run ${file}`);
+    } else if (result.outcome === 'paused' && result.next) {
       term.out(
         `Paused before step ${result.next.index + 1} ("${result.next.stepId}"). ` +
           `Resume with: proceed run ${file} --from ${result.next.stepId}`,
       );
     } else if (result.outcome !== 'verified' && result.next) {
       term.out(
-        `Stopped at step ${result.next.index + 1} ("${result.next.stepId}")${result.reason ? `: ${result.reason}` : ''}.`,
+        `Stopped at step ${result.next.index + 1} ("${result.next.stepId}")${result.reason ? `: ${sentence(result.reason)}` : '.'}`,
       );
       term.out(`Fix the cause, then resume with: proceed run ${file} --from ${result.next.stepId}`);
     } else if (result.reason) term.out(result.reason);
@@ -252,6 +287,19 @@ async function run(file: string, opts: RunOptions, term: Terminal): Promise<numb
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/** How a step failed, for the STOP line: its timeout, exit code, signal, or why it could not start. */
+function failureText(result: StepResult): string {
+  if (result.status === 'timed-out') return 'timed out';
+  if (result.exitCode !== null) return `failed (exit code ${result.exitCode})`;
+  if (result.signal !== null) return `failed (killed by ${result.signal})`;
+  return result.reason ? `failed: ${result.reason}` : 'failed';
+}
+
+/** `text` ending in exactly one full stop. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`;
 }
 
 /** A step by id or 1-based number; -1 when none matches. */

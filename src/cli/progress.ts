@@ -98,7 +98,7 @@ export class Progress {
     const est = result.estimateMs !== undefined ? ` (estimate ${formatDuration(result.estimateMs)})` : '';
     const why =
       result.status === 'failure'
-        ? ` — failed, exit ${result.exitCode ?? result.signal ?? '?'}`
+        ? ` — failed, ${result.exitCode !== null ? `exit ${result.exitCode}` : result.signal !== null ? `killed by ${result.signal}` : (result.reason ?? 'did not start')}`
         : result.status === 'success'
           ? ''
           : ` — ${result.status}${result.reason ? `: ${result.reason}` : ''}`;

@@ -40,25 +40,52 @@ export class Terminal {
     this.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** A yes/no question; Ctrl-D (end of input) is a no, and says so. */
   async confirm(question: string): Promise<boolean> {
     const answer = await this.ask(`${question} [y/N] `);
+    if (answer === undefined) {
+      this.out('\nNo answer (Ctrl-D): taken as no.');
+      return false;
+    }
     return /^y(es)?$/i.test(answer.trim());
   }
 
-  /** Asks until one of the keys is given; returns that key. */
-  async choose(question: string, choices: [key: string, label: string][]): Promise<string> {
+  /**
+   * Asks until one of the keys (or the first word of its label) is given and returns that key; an
+   * answer that is neither is told why before the question comes again. Ctrl-D (end of input)
+   * returns `onEnd`, and says so.
+   */
+  async choose(question: string, choices: [key: string, label: string][], onEnd: string): Promise<string> {
     const menu = choices.map(([key, label]) => `[${key}] ${label}`).join('  ');
     for (;;) {
-      const answer = (await this.ask(`${question} ${menu}: `)).trim().toLowerCase();
+      const raw = await this.ask(`${question} ${menu}: `);
+      if (raw === undefined) {
+        const label = choices.find(([key]) => key === onEnd)?.[1] ?? onEnd;
+        this.out(`\nNo answer (Ctrl-D): taken as "${label}".`);
+        return onEnd;
+      }
+      const answer = raw.trim().toLowerCase();
       const hit = choices.find(([key, label]) => answer === key || answer === label.split(' ')[0]);
       if (hit) return hit[0];
+      const keys = choices.map(([key]) => key).join(', ');
+      this.out(
+        answer === ''
+          ? `No answer given; type one of ${keys}.`
+          : `"${raw.trim()}" is not one of the answers; type one of ${keys}.`,
+      );
     }
   }
 
-  private async ask(prompt: string): Promise<string> {
+  /** The line typed, or undefined when input ended (Ctrl-D on a terminal, the end of a pipe). */
+  private async ask(prompt: string): Promise<string | undefined> {
     const rl = createInterface({ input: this.stdin, output: this.stdout, terminal: this.interactive });
+    const ended = new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)));
     try {
-      return await rl.question(prompt);
+      return await Promise.race([rl.question(prompt), ended]);
+    } catch (err) {
+      // readline rejects the question with an AbortError when Ctrl-D closes the input.
+      if ((err as Error).name === 'AbortError') return undefined;
+      throw err;
     } finally {
       rl.close();
     }

@@ -4,6 +4,7 @@ import {
   isNode,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   parseDocument,
   visit,
@@ -214,7 +215,10 @@ const YAML_MESSAGES: Partial<Record<ErrorCode, (yamlMessage: string) => string>>
   MULTILINE_IMPLICIT_KEY: (m) =>
     `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
   BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  MISSING_CHAR: (m) =>
+    /quote/.test(m)
+      ? `${m}: the quote opened here is never closed; close it at the end of the value`
+      : `${m}; close the quote or bracket that was opened before this point`,
   BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
   BLOCK_IN_FLOW: (m) =>
     `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
@@ -224,15 +228,43 @@ const YAML_MESSAGES: Partial<Record<ErrorCode, (yamlMessage: string) => string>>
   TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`,
 };
 
+/**
+ * Where the quoted value that an unterminated-quote error ends in was opened: yaml reports the end
+ * of the file, but the line to fix is the one where the quote opens. The lexer's token for such a
+ * value runs from its opening quote to where the error is.
+ */
+function unterminatedQuoteStart(source: string, errorOffset: number): number | undefined {
+  let offset = 0;
+  let opened: number | undefined;
+  for (const token of new Lexer().lex(source)) {
+    // The lexer also emits one-character markers (document, scalar, flow end) that are not source text.
+    if (token === '\x02' || token === '\x18' || token === '\x1f') continue;
+    if (
+      (token[0] === '"' || token[0] === "'") &&
+      offset <= errorOffset &&
+      errorOffset <= offset + token.length
+    )
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+
 function yamlErrorDiagnostic(
   error: YAMLError,
   severity: Diagnostic['severity'],
   positions: PositionIndex,
   file: string,
+  source: string,
 ): Diagnostic {
-  const offset = error.pos[0];
+  const quoteStart =
+    error.code === 'MISSING_CHAR' && /quote/.test(error.message)
+      ? unterminatedQuoteStart(source, error.pos[0])
+      : undefined;
+  const offset = quoteStart ?? error.pos[0];
   const start = positions.at(offset);
-  const end = positions.at(error.pos[1]);
+  const end = positions.at(quoteStart === undefined ? error.pos[1] : quoteStart + 1);
   const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
   const friendly = YAML_MESSAGES[error.code];
   const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
@@ -661,12 +693,12 @@ export function parseYamlWithSchema<S extends z.ZodType>(
     return { ok: false, errors: [documentError(file, `cannot read the YAML: ${reason}`)], warnings: [] };
   }
   const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, 'warning', positions, file));
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, 'warning', positions, file, source));
   // Past the nesting limit yaml also reports every bracket left open; only the cause is useful.
   const exhausted = doc.errors.filter((e) => e.code === 'RESOURCE_EXHAUSTION').slice(0, 1);
   const syntaxErrors = [
     ...(exhausted.length > 0 ? exhausted : doc.errors).map((e) =>
-      yamlErrorDiagnostic(e, 'error', positions, file),
+      yamlErrorDiagnostic(e, 'error', positions, file, source),
     ),
     ...(exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file)),
   ];

@@ -76,6 +76,119 @@ export function escapeText(text: string): string {
   return neutralizeMentions(revealInvisible(text).split('\n').map(escapeMarkdownLine).join('\n'));
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Plain Markdown of plan authors: the little that cannot inject
+
+/** A link the description may carry: http(s) only, no credentials, nothing Markdown would read. */
+const SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#!$&+,;=%]+$/;
+const LINK = /^\[([^[\]\n]{1,1000})\]\(([^()\s]{1,2000})\)/;
+/** `**strong**`, `__strong__`, `*em*`, `_em_`: the delimiters are kept, what they hold is escaped. */
+const EMPHASIS = /^(\*\*|__|\*|_)(?=\S)([^\n]*?\S)\1/;
+/** A list item: its indentation, its marker (`-`, `*`, `+`, `1.`, `1)`), the space after it and its text. */
+const LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$/;
+
+function safeUrl(raw: string): boolean {
+  if (!SAFE_URL.test(raw)) return false;
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** Plan text inside a code span, its delimiters no shorter than the author's (length only grows). */
+function inlineCode(body: string, delimiterLength: number): string {
+  const shown = breakCommentOpeners(revealInvisible(body));
+  const delimiter = '`'.repeat(Math.max(delimiterLength, longestRun(shown, '`') + 1));
+  const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+  return `${delimiter}${pad}${shown}${pad}${delimiter}`;
+}
+
+/** Text in the middle of a line: markup characters escaped, spaces kept (no line-start rules apply). */
+function escapeMidLine(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~$]/g, '\\$&');
+}
+
+/**
+ * One line of plan text with its code spans, emphasis and http(s) links kept and all else escaped;
+ * `lineStart`: the text begins a line (or a list item), where headings and lists could begin.
+ */
+function plainInline(line: string, lineStart: boolean): string {
+  let out = '';
+  let text = '';
+  const flush = () => {
+    if (text)
+      out += neutralizeMentions(lineStart && out === '' ? escapeMarkdownLine(text) : escapeMidLine(text));
+    text = '';
+  };
+  for (let i = 0; i < line.length;) {
+    const c = line[i]!;
+    if (c !== '`' && c !== '[' && c !== '*' && c !== '_') {
+      text += c;
+      i += 1;
+      continue;
+    }
+    const rest = line.slice(i);
+    if (c === '`') {
+      const ticks = /^`+/.exec(rest)![0];
+      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(rest.slice(ticks.length));
+      if (close) {
+        flush();
+        out += inlineCode(rest.slice(ticks.length, ticks.length + close.index), ticks.length);
+        i += ticks.length * 2 + close.index;
+      } else {
+        text += ticks;
+        i += ticks.length;
+      }
+      continue;
+    }
+    const link = c === '[' ? LINK.exec(rest) : null;
+    if (link && safeUrl(link[2]!)) {
+      flush();
+      // `!` before a link would make it an image, which loads from anywhere: keep it a plain `!`.
+      if (out.endsWith('!')) out = `${out.slice(0, -1)}\\!`;
+      out += `[${neutralizeMentions(escapeMidLine(link[1]!))}](${link[2]})`;
+      i += link[0].length;
+      continue;
+    }
+    const emphasis = c === '*' || c === '_' ? EMPHASIS.exec(rest) : null;
+    if (emphasis) {
+      flush();
+      out += `${emphasis[1]}${plainInline(emphasis[2]!, false)}${emphasis[1]}`;
+      i += emphasis[0].length;
+      continue;
+    }
+    text += c;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+
+/**
+ * A plan author's description as the plain Markdown people write in one: code spans, emphasis,
+ * http(s) links and lists render; everything else (HTML, headings, tables, images, quotes, other
+ * links) is shown as typed, @mentions notify nobody and nothing can open `<!--`. Line breaks are
+ * kept. Never shorter than `escapedLengthAtLeast` counts.
+ */
+export function plainMarkdown(text: string): string {
+  return revealInvisible(text)
+    .split('\n')
+    .map((line) => {
+      const item = LIST_ITEM.exec(line);
+      if (!item) return line.trim() === '' ? '' : plainInline(line.replace(/^[ \t]+/, ''), true);
+      // Nesting by two spaces a level, at most three levels: deeper would read as a code block.
+      const level = Math.min(3, Math.floor(item[1]!.replace(/\t/g, '  ').length / 2));
+      return `${'  '.repeat(level)}${item[2]}${item[3]}${plainInline(item[4]!, true)}`;
+    })
+    .join('\n');
+}
+
 const CR = 13;
 const LF = 10;
 const SPACE = 32;

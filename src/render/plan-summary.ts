@@ -27,14 +27,22 @@ export function summarizeEstimate(plan: Plan): EstimateSummary {
   };
 }
 
-/** `15m`, or `at least 12m (5 of 8 steps have estimates)` when the sum is incomplete. */
+/**
+ * `15m`; `at least 12m (5 of 8 steps have estimates)` when the sum is incomplete; `none (no step
+ * has an estimate)` when there is nothing to add up.
+ */
 export function describeEstimate(summary: EstimateSummary): string {
   const { totalMs, fromPlan, estimatedSteps, steps } = summary;
   if (totalMs !== undefined && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === undefined
-    ? `not estimated (${coverage})`
-    : `at least ${formatDuration(totalMs)} (${coverage})`;
+  if (totalMs === undefined)
+    return steps === 1 ? 'none (the step has no estimate)' : 'none (no step has an estimate)';
+  const coverage = `${estimatedSteps} of ${steps} steps ${estimatedSteps === 1 ? 'has an estimate' : 'have estimates'}`;
+  return `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+
+/** The estimate beside an actual total: `estimated 15m`, or `no estimate` when nothing is estimated. */
+export function estimatedAside(summary: EstimateSummary): string {
+  return summary.totalMs === undefined ? 'no estimate' : `estimated ${describeEstimate(summary)}`;
 }
 
 /** Whether execution stops before step `index` (0-based) until someone confirms with `/proceed`. */

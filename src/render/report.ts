@@ -17,7 +17,7 @@ import {
 } from './markdown.js';
 import type { StepOutcome } from './plan-summary.js';
 import {
-  describeEstimate,
+  estimatedAside,
   formatDelta,
   latestStepResults,
   reportOutcome,
@@ -106,7 +106,7 @@ function summaryLine(plan: Plan, results: StepResult[], verify: VerifyResult | u
   let line = `**${succeeded} of ${plural(plan.steps.length, 'step')}** succeeded`;
   if (skipped) line += ` (${formatCount(skipped)} skipped)`;
   line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
   if (verify) {
     const passed = verify.checks.filter((c) => c.status === 'success').length;
     line += `; **${passed} of ${plural(verify.checks.length, 'check')}** passed`;

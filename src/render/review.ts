@@ -12,12 +12,12 @@ import {
   escapeHtml,
   escapeInline,
   escapedLengthAtLeast,
-  escapeText,
   fencedBlock,
   fencedLengthAtLeast,
   fitByCutting,
   formatCount,
   omissionNote,
+  plainMarkdown,
   table,
   truncate,
 } from './markdown.js';
@@ -197,7 +197,7 @@ export function composeReview(plan: Plan, opts: ReviewOptions, budget: ReviewBud
     header(plan, opts),
     opts.notice ? alert('IMPORTANT', opts.notice) : '',
     budget !== FULL ? alert('NOTE', budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : '',
-    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : '',
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : '',
     full && plan.requirements?.length
       ? `### 📝 Requirements\n\n${bulletList(plan.requirements, budget)}`
       : '',
@@ -231,7 +231,7 @@ function header(plan: Plan, opts: ReviewOptions): string {
 
 function bulletList(items: string[], budget: ReviewBudget): string {
   const shown = items.slice(0, budget.items).map((item) => {
-    const [first = '', ...rest] = escapeText(truncate(item, budget.itemText)).split('\n');
+    const [first = '', ...rest] = plainMarkdown(truncate(item, budget.itemText)).split('\n');
     return [`- ${first}`, ...rest.map((line) => (line === '' ? '' : `  ${line}`))].join('\n');
   });
   if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, 'items')}`);
@@ -287,7 +287,7 @@ function stepDetails(step: Step, index: number, plan: Plan, budget: ReviewBudget
   if (stopsBefore(plan, index)) summary.push('⏸️ checkpoint');
   summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
   const parts = [`<details>\n<summary>${summary.join(' · ')}</summary>`];
-  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
   parts.push(step.run === undefined ? '_No command._' : command(step.run, step.shell, budget));
   const facts: string[] = [];
   if (step.shell !== 'bash') facts.push(`**Shell:** ${step.shell}`);

@@ -4,6 +4,7 @@ import type { Plan, Verification } from '../plan/schema.js';
 import { revealInvisible } from './markdown.js';
 import {
   describeEstimate,
+  estimatedAside,
   formatDelta,
   latestStepResults,
   reportOutcome,
@@ -112,16 +113,39 @@ function resultLine(result: StepResult | undefined): string {
         : result.status === 'failure' && result.signal !== null
           ? `failed, killed by ${result.signal}`
           : STEP_STATUS_TEXT[result.status].toLowerCase();
-    parts.push(result.reason ? `${how}: ${oneLine(result.reason)}` : how);
+    // The executor's reason may only restate the exit code or signal already said.
+    const restates =
+      result.reason === `exited with code ${result.exitCode}` ||
+      result.reason === `killed by ${result.signal}`;
+    parts.push(result.reason && !restates ? `${how}: ${oneLine(result.reason)}` : how);
   }
   return parts.join(' · ');
 }
 
-/** The end of `proceed run`: each step's actual time against its estimate, the verify phase, totals and the result. */
+/** Where `proceed run --from STEP` started: the steps before it were not run by this run. */
+export interface StartedAt {
+  /** 0-based index of the first step this run considered. */
+  index: number;
+  /** What the user passed to --from. */
+  from: string;
+}
+
+export interface ReportTextOptions {
+  startedAt?: StartedAt | undefined;
+  /** Why the run stopped, when its results alone would tell it wrong (the plan changed on disk). */
+  stoppedBecause?: string | undefined;
+}
+
+/**
+ * The end of `proceed run`: each step's actual time against its estimate, the verify phase, totals
+ * and the result. With `startedAt`, the steps before it show as not run (the executor counts them
+ * as done, so that the rest may run, but this run did not run or check them).
+ */
 export function renderReportText(
   plan: Plan,
   results: StepResult[],
   verify: VerifyResult | undefined,
+  { startedAt, stoppedBecause }: ReportTextOptions = {},
 ): string {
   const showEstimates = plan.config.show_estimated_time;
   const latest = latestStepResults(plan, results);
@@ -131,7 +155,10 @@ export function renderReportText(
   const nameWidth = Math.min(40, Math.max(...names.map((n) => n.length)));
 
   const out: string[] = [heading(`Report: ${oneLine(plan.title)}`)];
+  const skippedByFrom = startedAt?.index ?? 0;
   const steps = plan.steps.map((step, i) => {
+    if (i < skippedByFrom)
+      return `  ${STEP_STATUS_MARK.pending} ${String(i + 1).padStart(width)}. ${names[i]!.padEnd(nameWidth)}  not run (--from ${oneLine(startedAt!.from)})`;
     const found = latest.get(step.id);
     const mark = found ? STEP_STATUS_MARK[found.result.status] : STEP_STATUS_MARK.pending;
     let line = `  ${mark} ${String(i + 1).padStart(width)}. ${names[i]!.padEnd(nameWidth)}  ${resultLine(found?.result)}`;
@@ -162,11 +189,15 @@ export function renderReportText(
   const totalMs = results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
   const estimate = summarizeEstimate(plan);
   let total = `Total: ${formatDuration(totalMs)}`;
-  if (showEstimates) total += ` (estimated ${describeEstimate(estimate)})`;
+  if (showEstimates) total += ` (${estimatedAside(estimate)})`;
   if (verify) total += `; verify ${formatDuration(verify.checks.reduce((sum, c) => sum + c.durationMs, 0))}`;
   out.push(total);
 
-  out.push(`Result: ${outcomeText(plan, results, verify, outcome)}`);
+  let result = outcomeText(plan, results, verify, outcome);
+  if (stoppedBecause !== undefined) result = `stopped: ${oneLine(stoppedBecause)}`;
+  else if (skippedByFrom > 0 && outcome === 'verified')
+    result = `verified from step ${skippedByFrom + 1} on; ${skippedByFrom === 1 ? 'step 1 was' : `steps 1–${skippedByFrom} were`} not run (--from)`;
+  out.push(`Result: ${result}`);
   return `${out.join('\n\n')}\n`;
 }
 

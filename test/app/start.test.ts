@@ -1,5 +1,5 @@
 /**
- * `npm start` as an operator runs it: the committed bundle dist/app.js, configured like
+ * `npm start` as an operator runs it: the committed bundle dist/server.js, configured like
  * .env.example, in a folder of its own (so no developer's .env is read).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import { freePort } from '../support/free-port.js';
 import { WEBHOOK_SECRET, privateKey, until } from './harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BUNDLE = join(ROOT, 'dist/app.js');
+const BUNDLE = join(ROOT, 'dist/server.js');
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -103,6 +103,53 @@ describe('npm start', () => {
     expect(answer.status).toBe(400);
     expect(await answer.json()).toMatchObject({ reason: 'malformed' });
     await until(() => /refused a token exchange from 127\.0\.0\.1 \(malformed\)/.test(app.output()));
+  });
+
+  it('logs a badly signed webhook in one line, without stack traces or its payload', async () => {
+    const port = await freePort();
+    const app = npmStart({
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey(),
+      WEBHOOK_SECRET,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const url = `http://127.0.0.1:${port}`;
+    expect((await healthy(url, app.child)).status, app.output()).toBe(200);
+    const forged = await fetch(`${url}/api/github/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issue_comment',
+        'x-github-delivery': 'forged-1',
+        'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+      },
+      body: JSON.stringify({ action: 'created', comment: { body: 'FORGED-PAYLOAD' } }),
+    });
+    expect(forged.status).toBe(400);
+    for (let waited = 0; !/webhook refused/.test(app.output()) && waited < 10_000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    const lines = app
+      .output()
+      .split('\n')
+      .filter((line) => /signature|signed|refused/i.test(line));
+    expect(lines, app.output()).toEqual([
+      expect.stringContaining(
+        'webhook refused: delivery forged-1 (issue_comment) is not signed with WEBHOOK_SECRET',
+      ),
+    ]);
+    expect(app.output()).not.toContain('FORGED-PAYLOAD');
+    expect(app.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves /healthz in setup mode too (no APP_ID yet), beside the setup page', async () => {
+    const port = await freePort();
+    const app = npmStart({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const url = `http://127.0.0.1:${port}`;
+    const health = await healthy(url, app.child);
+    expect(health.status, app.output()).toBe(200);
+    expect(await health.text()).toBe('ok');
+    expect(app.output()).toMatch(/setup mode/);
   });
 
   it('stops with a message naming the setting when PROCEED_EXECUTOR is not inline or dispatch', async () => {

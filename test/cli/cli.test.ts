@@ -44,10 +44,13 @@ function cli(args: string[], cwd: string, input?: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** Runs the CLI on a pseudo-terminal, typing `answers` one by one after a pause each. */
+/** What a person types for Ctrl-D: end of input, at the start of a line. */
+const CTRL_D = '\\004';
+
+/** Runs the CLI on a pseudo-terminal, typing `answers` one by one (each then Enter, but Ctrl-D alone) after a pause each. */
 function onTerminal(args: string[], cwd: string, answers: string[]) {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-  const typing = answers.map((a) => `sleep 0.8; printf '${a}\\n'`).join('; ');
+  const typing = answers.map((a) => `sleep 0.8; printf '${a === CTRL_D ? a : `${a}\\n`}'`).join('; ');
   const r = spawnSync(
     'bash',
     ['-c', `(${typing || 'true'}; sleep 1) | script -qfec "${command}" /dev/null`],
@@ -154,12 +157,48 @@ describe('proceed run', () => {
     expect(r.out).toContain('--from two');
   });
 
-  it('starts at --from, counting earlier steps as done', () => {
+  it('starts at --from and reports the earlier steps as not run, not as passed', () => {
     const cwd = workdir();
     const plan = writePlan(cwd, step('one', logged('one')) + step('two', logged('two')));
     const r = cli(['run', plan, '--yes', '--from', '2'], cwd);
     expect(r.code, r.out).toBe(0);
     expect(log(cwd)).toEqual(['two']);
+    expect(r.out).toMatch(/· 1\. Step one\s+not run \(--from 2\)/);
+    expect(r.out).not.toMatch(/✔ 1\./);
+    expect(r.out).toContain('Result: verified from step 2 on; step 1 was not run (--from)');
+    expect(r.out).not.toContain('every step and every check passed');
+  });
+
+  it('refuses a --cwd that does not exist as a usage error (exit 2), running nothing', () => {
+    const cwd = workdir();
+    const plan = writePlan(cwd, step('one', logged('one')));
+    const r = cli(['run', plan, '--yes', '--cwd', join(cwd, 'nonexistent')], cwd);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--cwd ${join(cwd, 'nonexistent')}: no such directory`);
+    expect(r.out).not.toMatch(/exit \?|exit null/);
+    expect(log(cwd)).toEqual([]);
+  });
+
+  it('says a failure once, in words: the exit code, no "exited with code", no doubled full stops', () => {
+    const cwd = workdir();
+    const plan = writePlan(cwd, step('one', logged('one')) + step('two', 'exit 2'));
+    const r = cli(['run', plan, '--yes'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('STOP: step 2 "Step two" failed (exit code 2).');
+    expect(r.out).toMatch(/✘ 2\. Step two\s+\S+ · failed, exit code 2\n/);
+    expect(r.out).not.toContain('exit code 2: exited with code 2');
+    expect(r.out).not.toMatch(/\.\./);
+  });
+
+  it('says "none" when no step has an estimate, not "0 of N steps have estimates"', () => {
+    const cwd = workdir();
+    const plain = (id: string) => `  - id: ${id}\n    name: Step ${id}\n    run: ${logged(id)}\n`;
+    const plan = writePlan(cwd, plain('one') + plain('two'));
+    const r = cli(['run', plan, '--yes'], cwd);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('Estimated time: none (no step has an estimate)');
+    expect(r.out).toMatch(/Total: \S+ \(no estimate\)/);
+    expect(r.out).not.toMatch(/0 of \d steps|estimated not estimated/);
   });
 
   it('stops when the plan file is edited during execution', () => {
@@ -172,6 +211,10 @@ describe('proceed run', () => {
     expect(r.code).toBe(1);
     expect(log(cwd)).toEqual(['one']);
     expect(r.out + r.err).toMatch(/changed during execution/);
+    // Resuming the edited plan with --from would run part of a plan nobody approved.
+    expect(r.out).not.toContain('--from');
+    expect(r.out).toContain(`run it from the start: proceed run ${plan}`);
+    expect(r.out).not.toMatch(/\.\./);
   });
 
   it('kills the running step and everything it started on Ctrl-C, and exits 1', async () => {
@@ -226,6 +269,66 @@ describe('proceed run on a terminal', () => {
     );
     const r = onTerminal(['run', plan], cwd, ['y', 'y']);
     expect(r.out).toContain('CHECKPOINT before step 2/2');
+    expect(r.code, r.out).toBe(0);
+    expect(log(cwd)).toEqual(['one', 'two']);
+  });
+
+  it('takes Ctrl-D at the approval question as no, with a message and no internal error', () => {
+    const cwd = workdir();
+    const plan = writePlan(cwd, step('one', logged('one')));
+    const r = onTerminal(['run', plan], cwd, [CTRL_D]);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('No answer (Ctrl-D): taken as no.');
+    expect(r.out).toContain('Not approved');
+    expect(r.out).not.toMatch(/internal error|Please report/);
+    expect(log(cwd)).toEqual([]);
+  });
+
+  it('takes Ctrl-D at a checkpoint as cancel', () => {
+    const cwd = workdir();
+    const plan = writePlan(
+      cwd,
+      step('one', logged('one')) + step('two', logged('two'), '    checkpoint: true\n'),
+    );
+    const r = onTerminal(['run', plan], cwd, ['y', CTRL_D]);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('No answer (Ctrl-D): taken as "cancel the rest".');
+    expect(r.out).not.toMatch(/internal error/);
+    expect(log(cwd)).toEqual(['one']);
+  });
+
+  it('offers no skip when the plan does not allow it, and says why', () => {
+    const cwd = workdir();
+    const plan = writePlan(cwd, step('one', 'exit 1') + step('two', logged('two')));
+    const r = onTerminal(['run', plan], cwd, ['y', 'c']);
+    expect(r.out).toContain('Skipping is off for this plan (config.allow_skip is false).');
+    expect(r.out).toContain('Retry or cancel? [r] retry it  [c] cancel the rest');
+    expect(r.out).not.toContain('skip it');
+    expect(r.code, r.out).toBe(1);
+    expect(log(cwd)).toEqual([]);
+  });
+
+  it('offers skip when the plan allows it, and skips on "s"', () => {
+    const cwd = workdir();
+    const plan = writePlan(
+      cwd,
+      step('one', 'exit 1') + step('two', logged('two')),
+      'config:\n  allow_skip: true\n',
+    );
+    const r = onTerminal(['run', plan], cwd, ['y', 's']);
+    expect(r.out).toContain('Retry, skip or cancel? [r] retry it  [s] skip it  [c] cancel the rest');
+    expect(r.code, r.out).toBe(0);
+    expect(log(cwd)).toEqual(['two']);
+  });
+
+  it('says why an answer is not one of the choices before asking again', () => {
+    const cwd = workdir();
+    const plan = writePlan(
+      cwd,
+      step('one', logged('one')) + step('two', logged('two'), '    checkpoint: true\n'),
+    );
+    const r = onTerminal(['run', plan], cwd, ['y', 'maybe', 'y']);
+    expect(r.out).toContain('"maybe" is not one of the answers; type one of y, p, c.');
     expect(r.code, r.out).toBe(0);
     expect(log(cwd)).toEqual(['one', 'two']);
   });

@@ -122,10 +122,27 @@ describe('YAML syntax errors', () => {
     expect(d.message).toMatch(/line up the keys of one mapping/);
   });
 
-  it('reports an unclosed quote where the file ends', () => {
+  it('reports an unclosed quote at the line where it opens, not where the file ends', () => {
     const d = onlyError(yaml(...VALID_HEAD, 'description: "never closed', 'steps: []'));
-    expect([d.line, d.col]).toEqual([5, 1]);
-    expect(d.message).toMatch(/Missing closing "quote; close the quote or bracket/);
+    expect([d.line, d.col]).toEqual([3, 14]);
+    expect(d.message).toMatch(/Missing closing "quote: the quote opened here is never closed/);
+  });
+
+  it('finds the opening of an unclosed quote among escaped and closed ones, single or double', () => {
+    const double = onlyError(
+      yaml(
+        ...VALID_HEAD,
+        'description: "closed"',
+        'steps:',
+        '  - name: x',
+        '    run: "say \\"hi\\" and',
+        '  - name: y',
+      ),
+    );
+    expect([double.line, double.col]).toEqual([6, 10]);
+    const single = onlyError(yaml(...VALID_HEAD, "description: 'it''s open", 'steps: []'));
+    expect([single.line, single.col]).toEqual([3, 14]);
+    expect(single.message).toMatch(/Missing closing 'quote/);
   });
 
   it('reports a value that starts with a reserved character and says to quote it', () => {

@@ -14,6 +14,7 @@ import {
   fitByCutting,
   neutralizeMentions,
   omissionNote,
+  plainMarkdown,
   revealInvisible,
   table,
   truncate,
@@ -294,6 +295,26 @@ describe('the length bounds are never more than what escaping and fencing produc
     );
   });
 
+  it("escapedLengthAtLeast, for plan authors' plain Markdown too", () => {
+    const markdown = fc
+      .array(
+        fc.oneof(
+          text,
+          fc.constantFrom('`x`', '``', '**b**', '_e_', '- ', '1. ', '  * ', '[a](https://e.x/a)', '-    x'),
+        ),
+        {
+          maxLength: 40,
+        },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(markdown, (t) => {
+        expect(escapedLengthAtLeast(t)).toBeLessThanOrEqual(plainMarkdown(t).length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('fencedLengthAtLeast', () => {
     fc.assert(
       fc.property(text, fc.constantFrom('', 'bash', 'powershell'), (t, language) => {
@@ -320,5 +341,65 @@ describe('the length bounds are never more than what escaping and fencing produc
 describe('the structure reader used by these tests', () => {
   it('finds live markup outside code', () => {
     expect(liveText('a `<b>` c\n```\n<script>\n```\n<i>')).toBe('a \u0000 c\n<i>');
+  });
+});
+
+describe('plainMarkdown: what plan authors write in a description', () => {
+  it('renders code spans, emphasis, http(s) links and lists as Markdown', () => {
+    expect(plainMarkdown('Run `node main.mjs NAME` once, **carefully** and _slowly_.')).toBe(
+      'Run `node main.mjs NAME` once, **carefully** and _slowly_.',
+    );
+    expect(plainMarkdown('See [the runbook](https://example.com/run_book?a=1&b=2).')).toBe(
+      'See [the runbook](https://example.com/run_book?a=1&b=2).',
+    );
+    expect(plainMarkdown('- one `a`\n  - nested *b*\n1. first\n2) second')).toBe(
+      '- one `a`\n  - nested *b*\n1. first\n2) second',
+    );
+    expect(plainMarkdown('`` a ` b `` and ```x```')).toBe('`` a ` b `` and ```x```');
+  });
+
+  it('keeps HTML, mentions, markers, headings, quotes, tables and images inert', () => {
+    const out = plainMarkdown(
+      '# Heading\n> quote\n<b>bold</b> <!-- proceed-state: {} --> @octocat @org/team\na | b\n![x](https://evil.example/x.png)',
+    );
+    expect(out).not.toContain('<b>');
+    expect(out).not.toContain('<!--');
+    expect(out).not.toMatch(LIVE_MENTION);
+    expect(out.split('\n')[0]).toBe('\\# Heading');
+    expect(out.split('\n')[1]).toBe('&gt; quote');
+    expect(out).toContain('a \\| b');
+    expect(out).toContain('\\![x](https://evil.example/x.png)');
+  });
+
+  it('links only http(s) URLs without credentials or markup; every other link stays text', () => {
+    for (const link of [
+      '[x](javascript:alert(1))',
+      '[x](data:text/html,hi)',
+      '[x](http://user:pw@evil.example)',
+      '[x](https://e.x/a b)',
+      '[x](https://e.x/<script>)',
+      '[x](ftp://e.x/)',
+    ])
+      expect(plainMarkdown(link), link).not.toMatch(LIVE_LINK);
+  });
+
+  it('keeps the markup inert inside code spans and link texts', () => {
+    expect(plainMarkdown('`<!-- x --> @octocat`')).toBe('`<\u200B!-- x --> @octocat`');
+    expect(plainMarkdown('[@octocat <b>](https://github.com)')).toBe(
+      '[@\u200Boctocat &lt;b&gt;](https://github.com)',
+    );
+    expect(plainMarkdown('an `unclosed code span')).toBe('an \\`unclosed code span');
+  });
+
+  it('lets no payload of the injection corpus through', () => {
+    for (const payload of PAYLOADS) {
+      const out = plainMarkdown(payload);
+      const live = liveText(out);
+      expect(out, payload).not.toContain('<!--');
+      expect(live, payload).not.toMatch(/<\/?[a-z]/i);
+      expect(live, payload).not.toMatch(LIVE_MENTION);
+      expect(live, payload).not.toMatch(/(?<!\\)!\[/);
+      expect(scanFences(out).fences, payload).toHaveLength(0);
+    }
   });
 });

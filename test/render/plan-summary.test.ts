@@ -40,7 +40,7 @@ describe('summarizeEstimate and describeEstimate', () => {
       migrationPlan({ estimate: undefined, steps: [{ name: 'C', run: 'c' }] }),
     );
     expect(summary.totalMs).toBeUndefined();
-    expect(describeEstimate(summary)).toBe('not estimated (0 of 1 steps have estimates)');
+    expect(describeEstimate(summary)).toBe('none (the step has no estimate)');
   });
 });
 

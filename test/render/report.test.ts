@@ -179,7 +179,7 @@ describe('renderReport without estimates', () => {
     );
     expect(report).toContain('| 2 | B | — | 1s |  | ✅ Success |');
     expect(report).toContain('|  | **Total** | **1m** | **1m1s** |  |  |');
-    expect(report).toContain('(estimated at least 1m (1 of 2 steps have estimates))');
+    expect(report).toContain('(estimated at least 1m (1 of 2 steps has an estimate))');
   });
 });
 

@@ -222,7 +222,7 @@ describe('renderReview totals the estimate', () => {
 
   it('says when nothing is estimated', () => {
     const plan = migrationPlan({ estimate: undefined, steps: [{ name: 'A', run: 'a' }] });
-    expect(renderReview(plan, PROPOSED)).toContain('not estimated (0 of 1 steps have estimates)');
+    expect(renderReview(plan, PROPOSED)).toContain('none (the step has no estimate)');
   });
 
   it('hides every estimate when show_estimated_time is false', () => {
@@ -350,6 +350,22 @@ describe('renderReview says how to proceed in every state', () => {
   });
 });
 
+describe("renderReview shows plan authors' plain Markdown", () => {
+  it("renders code spans, emphasis and links in the plan's and the steps' descriptions and in the lists", () => {
+    const plan = migrationPlan({
+      description: 'Greets with `node main.mjs NAME`, see [the guide](https://example.com/guide).',
+      requirements: ['**Node** 20 or newer'],
+      steps: [
+        { name: 'Greet', run: 'node main.mjs Ada', description: 'Prints _Hello, Ada_ with `greet()`.' },
+      ],
+    });
+    const review = renderReview(plan, PROPOSED);
+    expect(review).toContain('Greets with `node main.mjs NAME`, see [the guide](https://example.com/guide).');
+    expect(review).toContain('- **Node** 20 or newer');
+    expect(review).toContain('Prints _Hello, Ada_ with `greet()`.');
+  });
+});
+
 describe('renderReview keeps plan text inert', () => {
   const plan = hostilePlan();
   const review = renderReview(plan, {
@@ -385,8 +401,10 @@ describe('renderReview keeps plan text inert', () => {
     expect(live).not.toMatch(/@[A-Za-z0-9]/);
   });
 
-  it('makes no link or image live', () => {
-    expect(live).not.toMatch(/(?<!\\)\]\(/);
+  it('makes no image and no link but an http(s) one live', () => {
+    // Plan authors' descriptions may link to http(s) pages (plainMarkdown); nothing else is a link.
+    expect(live).not.toMatch(/(?<!\\)\]\((?!https?:\/\/)/);
+    expect(live).not.toMatch(/(?<!\\)!\[/);
   });
 
   it('keeps every command whole inside its own fence', () => {

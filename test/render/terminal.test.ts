@@ -83,7 +83,7 @@ describe('renderPlanText details', () => {
         { name: 'B', run: 'b' },
       ],
     });
-    expect(renderPlanText(plan)).toContain('Estimated time: at least 1m (1 of 2 steps have estimates)');
+    expect(renderPlanText(plan)).toContain('Estimated time: at least 1m (1 of 2 steps has an estimate)');
   });
 
   it('says when the plan has no verify phase', () => {
@@ -139,7 +139,7 @@ describe('renderReportText at the end of proceed run', () => {
       ],
       undefined,
     );
-    expect(text).toContain('  ✘ 2. Execute migration  3s · failed, exit code 1: exited with code 1');
+    expect(text).toContain('  ✘ 2. Execute migration  3s · failed, exit code 1\n');
     expect(text).toContain('  · 3. Cutover            not run');
     expect(text).toContain('Result: failed at step 2 "Execute migration"');
   });
