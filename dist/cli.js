@@ -8495,9 +8495,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -9014,7 +9014,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -9024,8 +9024,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob, posix });
-        const result2 = { glob, state, regex, posix, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob, posix: posix2 });
+        const result2 = { glob, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -9050,7 +9050,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input2, regex, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -9058,7 +9058,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output2 = match && format ? format(input2) : input2;
       if (match === false) {
@@ -9067,16 +9067,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex, options, posix);
+          match = picomatch2.matchBase(input2, regex, options, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob, options, posix = options && options.windows) => {
+    picomatch2.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix }));
+      return regex.test(utils.basename(input2, { windows: posix2 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -29010,6 +29010,9 @@ function lintPlan(plan, positions, file2) {
   return warnings;
 }
 
+// src/plan/schema.ts
+import { posix } from "node:path";
+
 // src/plan/duration.ts
 var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
 var durationRe = new RegExp(DURATION_PATTERN);
@@ -29043,6 +29046,21 @@ var envSchema = external_exports.record(
   external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
   external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
 ).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.startsWith("~")) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = external_exports.strictObject({
   id: external_exports.string().regex(STEP_ID_PATTERN, {
@@ -29052,7 +29070,7 @@ var stepSchema = external_exports.strictObject({
   description: external_exports.string().optional(),
   run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
   shell: shellSchema.default("bash"),
-  "working-directory": external_exports.string().min(1).optional().describe("Relative to the repository root"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
   env: envSchema.optional(),
   timeout: duration3.optional().describe("The process group is killed after it"),
   estimate: duration3.optional(),
@@ -29064,7 +29082,7 @@ var verificationSchema = external_exports.union([
   external_exports.strictObject({
     run: external_exports.string().min(1, { message: "must not be empty" }),
     shell: shellSchema.default("bash"),
-    "working-directory": external_exports.string().min(1).optional(),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
     env: envSchema.optional(),
     timeout: duration3.optional()
   })
@@ -30592,6 +30610,25 @@ function outcomeText(plan, results, verify, outcome) {
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 
+// src/execute/step-env.ts
+var RUNNER_CHANNELS = [
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_RESULTS_URL",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+];
+var channels = new Set(RUNNER_CHANNELS);
+function stepEnvironment(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !channels.has(key.toUpperCase()) && !/^INPUT_/i.test(key))
+  );
+}
+
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
 import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -30601,6 +30638,43 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+
+// src/execute/secrets.ts
+var SHORTEST_FORM = 6;
+function base64Alignments(bytes) {
+  const forms = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(offset * 8 / 6);
+    const last = Math.floor((offset + bytes.length) * 8 / 6);
+    forms.push(encoded.slice(first, last));
+  }
+  return forms;
+}
+var toBase64Url = (base643) => base643.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function secretForms(secret) {
+  if (secret.length === 0) return [];
+  const forms = /* @__PURE__ */ new Set([secret]);
+  const bytes = Buffer.from(secret, "utf8");
+  const whole = bytes.toString("base64");
+  const header2 = Buffer.from(`x-access-token:${secret}`, "utf8").toString("base64");
+  for (const form of [whole, header2, ...base64Alignments(bytes)]) {
+    forms.add(form);
+    forms.add(toBase64Url(form));
+  }
+  forms.add(encodeURIComponent(secret));
+  forms.add(bytes.toString("hex"));
+  forms.add(bytes.toString("hex").toUpperCase());
+  if (secret.includes("\n")) {
+    for (const line of secret.split(/\r?\n/)) {
+      if (line.trim().length >= SHORTEST_FORM && !line.startsWith("-----")) forms.add(line.trim());
+    }
+  }
+  return [...forms].filter((form) => form === secret || form.length >= SHORTEST_FORM);
+}
+function withEncodings(secrets) {
+  return [...new Set(secrets.flatMap(secretForms))];
+}
 
 // src/execute/tail.ts
 import { StringDecoder } from "node:string_decoder";
@@ -30861,8 +30935,8 @@ var OutputFifos = class {
   }
 };
 var MAX_FIFOS_AT_ONCE = 64;
-function readOutput(child, fifo, spec, onBytes) {
-  const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
+function readOutput(child, fifo, spec, secrets, onBytes) {
+  const decoder = () => spec.onOutput ? new MaskingDecoder(secrets) : void 0;
   if (fifo) {
     const d = decoder();
     const onread = {
@@ -30892,7 +30966,8 @@ function readOutput(child, fifo, spec, onBytes) {
 async function runCommand(spec) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const started = performance.now();
-  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  const secrets = withEncodings(spec.secrets ?? []);
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const ended = (extra) => ({
     exitCode: null,
@@ -30955,7 +31030,7 @@ async function runCommand(spec) {
         outputError = err;
       }
     };
-    const output2 = readOutput(child, fifo, spec, (bytes, decoder) => {
+    const output2 = readOutput(child, fifo, spec, secrets, (bytes, decoder) => {
       tail.write(bytes);
       if (decoder) emit(decoder.write(bytes));
     });
@@ -31184,7 +31259,7 @@ async function executePlan(opts) {
   const fifos = new OutputFifos(
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
-  const baseEnv = { ...opts.env ?? process.env };
+  const baseEnv = stepEnvironment(opts.env ?? process.env);
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);

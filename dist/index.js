@@ -1478,7 +1478,7 @@ var require_diagnostics = __commonJS({
     var fetchDebuglog = util.debuglog("fetch");
     var websocketDebuglog = util.debuglog("websocket");
     var isClientSet = false;
-    var channels = {
+    var channels2 = {
       // Client
       beforeConnect: diagnosticsChannel.channel("undici:client:beforeConnect"),
       connected: diagnosticsChannel.channel("undici:client:connected"),
@@ -1648,7 +1648,7 @@ var require_diagnostics = __commonJS({
       });
     }
     module.exports = {
-      channels
+      channels: channels2
     };
   }
 });
@@ -1676,7 +1676,7 @@ var require_request = __commonJS({
       getServerName,
       normalizedMethodRecords
     } = require_util();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var { headerNameLowerCasedRecord } = require_constants();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
@@ -1804,8 +1804,8 @@ var require_request = __commonJS({
         validateHandler(handler2, method, upgrade);
         this.servername = servername || getServerName(this.host);
         this[kHandler] = handler2;
-        if (channels.create.hasSubscribers) {
-          channels.create.publish({ request: this });
+        if (channels2.create.hasSubscribers) {
+          channels2.create.publish({ request: this });
         }
       }
       onBodySent(chunk) {
@@ -1818,8 +1818,8 @@ var require_request = __commonJS({
         }
       }
       onRequestSent() {
-        if (channels.bodySent.hasSubscribers) {
-          channels.bodySent.publish({ request: this });
+        if (channels2.bodySent.hasSubscribers) {
+          channels2.bodySent.publish({ request: this });
         }
         if (this[kHandler].onRequestSent) {
           try {
@@ -1845,8 +1845,8 @@ var require_request = __commonJS({
       onHeaders(statusCode, headers, resume, statusText) {
         assert2(!this.aborted);
         assert2(!this.completed);
-        if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+        if (channels2.headers.hasSubscribers) {
+          channels2.headers.publish({ request: this, response: { statusCode, headers, statusText } });
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
@@ -1895,7 +1895,7 @@ var require_request = __commonJS({
       onUpgradeResponse(statusCode, headers, parseHeaders, statusText = "") {
         assert2(!this.aborted);
         assert2(this.completed);
-        if (channels.headers.hasSubscribers) {
+        if (channels2.headers.hasSubscribers) {
           this.#publishUpgradeHeaders(statusCode, parseHeaders(headers), statusText);
         }
         this.#publishUpgradeTrailers();
@@ -1906,8 +1906,8 @@ var require_request = __commonJS({
       onUpgradeError(error63) {
         assert2(!this.aborted);
         assert2(this.completed);
-        if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error63 });
+        if (channels2.error.hasSubscribers) {
+          channels2.error.publish({ request: this, error: error63 });
         }
       }
       /**
@@ -1916,21 +1916,21 @@ var require_request = __commonJS({
        * @param {string} statusText
        */
       #publishUpgradeHeaders(statusCode, headers, statusText) {
-        if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+        if (channels2.headers.hasSubscribers) {
+          channels2.headers.publish({ request: this, response: { statusCode, headers, statusText } });
         }
       }
       #publishUpgradeTrailers() {
-        if (channels.trailers.hasSubscribers) {
-          channels.trailers.publish({ request: this, trailers: [] });
+        if (channels2.trailers.hasSubscribers) {
+          channels2.trailers.publish({ request: this, trailers: [] });
         }
       }
       onComplete(trailers) {
         this.onFinally();
         assert2(!this.aborted);
         this.completed = true;
-        if (channels.trailers.hasSubscribers) {
-          channels.trailers.publish({ request: this, trailers });
+        if (channels2.trailers.hasSubscribers) {
+          channels2.trailers.publish({ request: this, trailers });
         }
         try {
           return this[kHandler].onComplete(trailers);
@@ -1940,8 +1940,8 @@ var require_request = __commonJS({
       }
       onError(error63) {
         this.onFinally();
-        if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error63 });
+        if (channels2.error.hasSubscribers) {
+          channels2.error.publish({ request: this, error: error63 });
         }
         if (this.aborted) {
           return;
@@ -5741,7 +5741,7 @@ var require_client_h1 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var util = require_util();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var timers = require_timers();
     var {
       RequestContentLengthMismatchError,
@@ -6573,8 +6573,8 @@ upgrade: ${upgrade}\r
           }
         }
       }
-      if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
+      if (channels2.sendHeaders.hasSubscribers) {
+        channels2.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
         writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
@@ -7628,7 +7628,7 @@ var require_client = __commonJS({
     var net = __require("node:net");
     var http = __require("node:http");
     var util = require_util();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
     var {
@@ -7943,8 +7943,8 @@ var require_client = __commonJS({
         hostname3 = ip;
       }
       client[kConnecting] = true;
-      if (channels.beforeConnect.hasSubscribers) {
-        channels.beforeConnect.publish({
+      if (channels2.beforeConnect.hasSubscribers) {
+        channels2.beforeConnect.publish({
           connectParams: {
             host,
             hostname: hostname3,
@@ -7990,8 +7990,8 @@ var require_client = __commonJS({
         socket[kMaxRequests] = client[kMaxRequests];
         socket[kClient] = client;
         socket[kError] = null;
-        if (channels.connected.hasSubscribers) {
-          channels.connected.publish({
+        if (channels2.connected.hasSubscribers) {
+          channels2.connected.publish({
             connectParams: {
               host,
               hostname: hostname3,
@@ -8011,8 +8011,8 @@ var require_client = __commonJS({
           return;
         }
         client[kConnecting] = false;
-        if (channels.connectError.hasSubscribers) {
-          channels.connectError.publish({
+        if (channels2.connectError.hasSubscribers) {
+          channels2.connectError.publish({
             connectParams: {
               host,
               hostname: hostname3,
@@ -17171,7 +17171,7 @@ var require_connection = __commonJS({
       kResponse
     } = require_symbols5();
     var { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = require_util7();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var { CloseEvent } = require_events();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
@@ -17255,8 +17255,8 @@ var require_connection = __commonJS({
           response.socket.on("data", onSocketData);
           response.socket.on("close", onSocketClose);
           response.socket.on("error", onSocketError);
-          if (channels.open.hasSubscribers) {
-            channels.open.publish({
+          if (channels2.open.hasSubscribers) {
+            channels2.open.publish({
               address: response.socket.address(),
               protocol: secProtocol,
               extensions: secExtension
@@ -17320,8 +17320,8 @@ var require_connection = __commonJS({
         code,
         reason
       });
-      if (channels.close.hasSubscribers) {
-        channels.close.publish({
+      if (channels2.close.hasSubscribers) {
+        channels2.close.publish({
           websocket: ws,
           code,
           reason
@@ -17331,8 +17331,8 @@ var require_connection = __commonJS({
     function onSocketError(error63) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
-      if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error63);
+      if (channels2.socketError.hasSubscribers) {
+        channels2.socketError.publish(error63);
       }
       this.destroy();
     }
@@ -17433,7 +17433,7 @@ var require_receiver = __commonJS({
     var assert2 = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var {
       isValidStatusCode,
       isValidOpcode,
@@ -17782,15 +17782,15 @@ var require_receiver = __commonJS({
           if (!this.ws[kReceivedClose]) {
             const frame = new WebsocketFrameSend(body);
             this.ws[kResponse].socket.write(frame.createFrame(opcodes.PONG));
-            if (channels.ping.hasSubscribers) {
-              channels.ping.publish({
+            if (channels2.ping.hasSubscribers) {
+              channels2.ping.publish({
                 payload: body
               });
             }
           }
         } else if (opcode === opcodes.PONG) {
-          if (channels.pong.hasSubscribers) {
-            channels.pong.publish({
+          if (channels2.pong.hasSubscribers) {
+            channels2.pong.publish({
               payload: body
             });
           }
@@ -20279,9 +20279,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -20798,7 +20798,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -20808,8 +20808,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex2, options, { glob, posix });
-        const result2 = { glob, state, regex: regex2, posix, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex2, options, { glob, posix: posix2 });
+        const result2 = { glob, state, regex: regex2, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -20834,7 +20834,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex2, options, { glob, posix } = {}) => {
+    picomatch2.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -20842,7 +20842,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output2 = match && format ? format(input2) : input2;
       if (match === false) {
@@ -20851,16 +20851,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex2, options, posix);
+          match = picomatch2.matchBase(input2, regex2, options, posix2);
         } else {
           match = regex2.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob, options, posix = options && options.windows) => {
+    picomatch2.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input2, { windows: posix }));
+      return regex2.test(utils.basename(input2, { windows: posix2 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -50607,6 +50607,7 @@ function formatDuration(ms) {
 }
 
 // src/plan/schema.ts
+import { posix } from "node:path";
 var MAX_PLAN_STEPS = 50;
 var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
 var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
@@ -50615,6 +50616,21 @@ var envSchema = external_exports.record(
   external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
   external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
 ).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.startsWith("~")) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = external_exports.strictObject({
   id: external_exports.string().regex(STEP_ID_PATTERN, {
@@ -50624,7 +50640,7 @@ var stepSchema = external_exports.strictObject({
   description: external_exports.string().optional(),
   run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
   shell: shellSchema.default("bash"),
-  "working-directory": external_exports.string().min(1).optional().describe("Relative to the repository root"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
   env: envSchema.optional(),
   timeout: duration3.optional().describe("The process group is killed after it"),
   estimate: duration3.optional(),
@@ -50636,7 +50652,7 @@ var verificationSchema = external_exports.union([
   external_exports.strictObject({
     run: external_exports.string().min(1, { message: "must not be empty" }),
     shell: shellSchema.default("bash"),
-    "working-directory": external_exports.string().min(1).optional(),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
     env: envSchema.optional(),
     timeout: duration3.optional()
   })
@@ -52653,6 +52669,25 @@ function formatDelta(actualMs, estimateMs) {
   return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
 
+// src/execute/step-env.ts
+var RUNNER_CHANNELS = [
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_RESULTS_URL",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+];
+var channels = new Set(RUNNER_CHANNELS);
+function stepEnvironment(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !channels.has(key.toUpperCase()) && !/^INPUT_/i.test(key))
+  );
+}
+
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
 import { closeSync, constants as constants3, openSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -52662,6 +52697,47 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+
+// src/execute/secrets.ts
+function secretsInEnvironment(env) {
+  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
+  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
+}
+var SHORTEST_FORM = 6;
+function base64Alignments(bytes) {
+  const forms = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(offset * 8 / 6);
+    const last = Math.floor((offset + bytes.length) * 8 / 6);
+    forms.push(encoded.slice(first, last));
+  }
+  return forms;
+}
+var toBase64Url = (base643) => base643.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function secretForms(secret) {
+  if (secret.length === 0) return [];
+  const forms = /* @__PURE__ */ new Set([secret]);
+  const bytes = Buffer.from(secret, "utf8");
+  const whole = bytes.toString("base64");
+  const header2 = Buffer.from(`x-access-token:${secret}`, "utf8").toString("base64");
+  for (const form of [whole, header2, ...base64Alignments(bytes)]) {
+    forms.add(form);
+    forms.add(toBase64Url(form));
+  }
+  forms.add(encodeURIComponent(secret));
+  forms.add(bytes.toString("hex"));
+  forms.add(bytes.toString("hex").toUpperCase());
+  if (secret.includes("\n")) {
+    for (const line of secret.split(/\r?\n/)) {
+      if (line.trim().length >= SHORTEST_FORM && !line.startsWith("-----")) forms.add(line.trim());
+    }
+  }
+  return [...forms].filter((form) => form === secret || form.length >= SHORTEST_FORM);
+}
+function withEncodings(secrets) {
+  return [...new Set(secrets.flatMap(secretForms))];
+}
 
 // src/execute/tail.ts
 import { StringDecoder } from "node:string_decoder";
@@ -52922,8 +52998,8 @@ var OutputFifos = class {
   }
 };
 var MAX_FIFOS_AT_ONCE = 64;
-function readOutput(child, fifo, spec, onBytes) {
-  const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
+function readOutput(child, fifo, spec, secrets, onBytes) {
+  const decoder = () => spec.onOutput ? new MaskingDecoder(secrets) : void 0;
   if (fifo) {
     const d = decoder();
     const onread = {
@@ -52953,7 +53029,8 @@ function readOutput(child, fifo, spec, onBytes) {
 async function runCommand(spec) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const started = performance.now();
-  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  const secrets = withEncodings(spec.secrets ?? []);
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const ended = (extra) => ({
     exitCode: null,
@@ -53016,7 +53093,7 @@ async function runCommand(spec) {
         outputError = err;
       }
     };
-    const output2 = readOutput(child, fifo, spec, (bytes, decoder) => {
+    const output2 = readOutput(child, fifo, spec, secrets, (bytes, decoder) => {
       tail.write(bytes);
       if (decoder) emit(decoder.write(bytes));
     });
@@ -53245,7 +53322,7 @@ async function executePlan(opts) {
   const fifos = new OutputFifos(
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
-  const baseEnv = { ...opts.env ?? process.env };
+  const baseEnv = stepEnvironment(opts.env ?? process.env);
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
@@ -60717,12 +60794,6 @@ function displayUrl(url2) {
   }
 }
 
-// src/execute/secrets.ts
-function secretsInEnvironment(env) {
-  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
-  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
-}
-
 // src/action/main.ts
 async function run(env = process.env) {
   const eventName = env.GITHUB_EVENT_NAME;
@@ -60776,14 +60847,15 @@ async function run(env = process.env) {
     }
     work = { kind: "event", event };
   }
+  const token = getInput("github-token", { required: true });
+  delete process.env["INPUT_GITHUB-TOKEN"];
   const octokit = createOctokit({
-    token: getInput("github-token", { required: true }),
+    token,
     baseUrl: env.GITHUB_API_URL || "https://api.github.com",
     log: (line) => info(line),
     writeIntervalMs: writeIntervalFromEnv(env)
   });
   const port = new OctokitPort(octokit, owner, repo);
-  const token = getInput("github-token", { required: true });
   const serverUrl = env.GITHUB_SERVER_URL || "https://github.com";
   const runId = env.GITHUB_RUN_ID || "local";
   const gateEnv = {
@@ -60841,9 +60913,6 @@ function dispatchedRun() {
   if (!/^[0-9a-f]{64}$/.test(planHash2))
     return `mode: execute needs the \`plan-hash\` input, the approved plan's SHA-256; it is "${planHash2}". ${how}`;
   return { number: Number(pr), headSha: sha, planHash: planHash2 };
-}
-function stepEnvironment(env) {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
 }
 run().catch((err) => {
   const code = httpStatus(err);

@@ -16,6 +16,7 @@ import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { httpStatus, OctokitPort } from '../github/octokit.js';
 import { checkoutApproved } from './checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
+import { stepEnvironment } from '../execute/step-env.js';
 
 /**
  * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
@@ -77,14 +78,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     work = { kind: 'event', event };
   }
 
+  const token = core.getInput('github-token', { required: true });
+  // Read once, then out of this process's environment: nothing spawned later inherits it.
+  delete process.env['INPUT_GITHUB-TOKEN'];
   const octokit = createOctokit({
-    token: core.getInput('github-token', { required: true }),
+    token,
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
     log: (line) => core.info(line),
     writeIntervalMs: writeIntervalFromEnv(env),
   });
   const port = new OctokitPort(octokit, owner, repo);
-  const token = core.getInput('github-token', { required: true });
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
   const runId = env.GITHUB_RUN_ID || 'local';
   const gateEnv: GateEnv = {
@@ -154,11 +157,6 @@ function dispatchedRun(): DispatchedRun | string {
   if (!/^[0-9a-f]{64}$/.test(planHash))
     return `mode: execute needs the \`plan-hash\` input, the approved plan's SHA-256; it is "${planHash}". ${how}`;
   return { number: Number(pr), headSha: sha, planHash };
-}
-
-/** Steps inherit the job's environment, as workflow steps do, minus this action's own inputs (the token among them). */
-function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
 }
 
 run().catch((err: unknown) => {

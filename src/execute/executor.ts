@@ -14,6 +14,7 @@ import type {
   VerifyResult,
 } from './events.js';
 import type { ProcessOutcome } from './process.js';
+import { stepEnvironment } from './step-env.js';
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_TAIL_BYTES,
@@ -34,7 +35,10 @@ export interface ExecuteOptions {
   planPath: string;
   /** Repository root: working directories are relative to it and must stay inside it. */
   cwd: string;
-  /** Base environment (default `process.env`): steps inherit it, as workflow steps do. */
+  /**
+   * Base environment (default `process.env`): steps inherit it, as workflow steps do, less the
+   * runner's channels to the job and the action's inputs (`stepEnvironment`).
+   */
   env?: NodeJS.ProcessEnv;
   /** Exported to every step and verification last, e.g. PROCEED_PR and PROCEED_SHA. */
   extraEnv?: Record<string, string>;
@@ -290,7 +294,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
     plan.steps.filter((s) => s.run !== undefined && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length +
       Object.keys(verifications).length,
   );
-  const baseEnv: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  const baseEnv: NodeJS.ProcessEnv = stepEnvironment(opts.env ?? process.env);
 
   const run = async (cmd: Command, extraEnv: Record<string, string>, onOutput?: (chunk: string) => void) => {
     const timeoutMs = cmd.timeout !== undefined ? parseDuration(cmd.timeout) : undefined;

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Shell } from '../plan/schema.js';
+import { withEncodings } from './secrets.js';
 import { MaskingDecoder, OutputTail } from './tail.js';
 
 export const DEFAULT_TAIL_BYTES = 64 * 1024;
@@ -34,7 +35,7 @@ export interface RunSpec {
   tailBytes?: number;
   /** Between SIGTERM and SIGKILL on timeout or abort (default 5000). */
   killGraceMs?: number;
-  /** Values replaced by `***` in the tail and in `onOutput` chunks. */
+  /** Values replaced by `***` in the tail and in `onOutput` chunks, with their common encodings. */
   secrets?: string[];
   /** Live output, stdout and stderr as they arrive, decoded and masked. */
   onOutput?: (chunk: string) => void;
@@ -258,9 +259,10 @@ function readOutput(
   child: ChildProcess,
   fifo: Fifo | undefined,
   spec: RunSpec,
+  secrets: string[],
   onBytes: (bytes: Buffer, decoder: MaskingDecoder | undefined) => void,
 ): OutputSource {
-  const decoder = () => (spec.onOutput ? new MaskingDecoder(spec.secrets) : undefined);
+  const decoder = () => (spec.onOutput ? new MaskingDecoder(secrets) : undefined);
   if (fifo) {
     const d = decoder();
     const onread: OnReadOpts = {
@@ -298,7 +300,9 @@ function readOutput(
 export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  // Each secret in the forms a log shows it in by accident: base64, URL-encoded, hex, git's header.
+  const secrets = withEncodings(spec.secrets ?? []);
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const ended = (extra: Partial<ProcessOutcome>): ProcessOutcome => ({
     exitCode: null,
@@ -367,7 +371,7 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
         outputError = err;
       }
     };
-    const output = readOutput(child, fifo, spec, (bytes, decoder) => {
+    const output = readOutput(child, fifo, spec, secrets, (bytes, decoder) => {
       tail.write(bytes);
       if (decoder) emit(decoder.write(bytes));
     });
