@@ -2198,14 +2198,93 @@ function stepEnvironment(env) {
   );
 }
 
+// src/execute/sweep.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+var EXECUTION_MARK = "PROCEED_EXECUTION_ID";
+var POLL_MS = 25;
+var ROUNDS = 5;
+function newExecutionId() {
+  return randomBytes2(12).toString("hex");
+}
+function listProcesses() {
+  let names;
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const entries = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const line = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
+      entries.push({ pid: Number(name), ppid: Number(fields[1]), zombie: fields[0] === "Z" });
+    } catch {
+    }
+  }
+  return entries;
+}
+function carriesMark(pid, needle) {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`);
+    return environ.indexOf(needle) !== -1 || environ.subarray(0, needle.length - 1).equals(needle.subarray(1));
+  } catch {
+    return false;
+  }
+}
+function executionProcesses(id) {
+  const needle = Buffer.from(`\0${EXECUTION_MARK}=${id}\0`);
+  const live = listProcesses().filter((p) => !p.zombie && p.pid !== process.pid);
+  const found = new Set(live.filter((p) => carriesMark(p.pid, needle)).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of live) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+function signal(pids, sig) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+    }
+  }
+}
+async function sweepExecution(id, graceMs) {
+  let found = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const pids = executionProcesses(id);
+    if (pids.length === 0) break;
+    found += pids.length;
+    signal(pids, "SIGTERM");
+    const deadline = Date.now() + (round === 0 ? graceMs : 0);
+    let left = pids;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      left = executionProcesses(id);
+    }
+    signal(executionProcesses(id), "SIGKILL");
+    for (let i = 0; i < 40 && executionProcesses(id).length > 0; i++) await sleep(POLL_MS);
+  }
+  return found;
+}
+
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync as readdirSync2, readFileSync as readFileSync2, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 import { promisify } from "node:util";
 
 // src/execute/secrets.ts
@@ -2407,9 +2486,9 @@ function directoryProblem(cwd) {
   }
   return info.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
 }
-function signalGroup(pgid, signal) {
+function signalGroup(pgid, signal2) {
   try {
-    process.kill(-pgid, signal);
+    process.kill(-pgid, signal2);
     return true;
   } catch (err) {
     return err.code === "EPERM";
@@ -2419,14 +2498,14 @@ function processGroupAlive(pgid) {
   if (!signalGroup(pgid, 0)) return false;
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = readdirSync2("/proc");
   } catch {
     return true;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync2(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -2439,11 +2518,11 @@ async function stopProcessGroup(pgid, graceMs) {
   signalGroup(pgid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    await sleep2(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
     if (!processGroupAlive(pgid)) return;
   }
   signalGroup(pgid, "SIGKILL");
-  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
+  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep2(GROUP_POLL_MS);
 }
 var OutputFifos = class {
   constructor(expected = 1, spare = 4) {
@@ -2664,10 +2743,10 @@ async function runCommand(spec) {
       spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file) : `could not start ${file}: ${err.message}`;
       finish();
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code, signal2) => {
       exitedAt = performance.now();
       exitCode = code;
-      exitSignal = signal;
+      exitSignal = signal2;
       clearTimeout(timer);
       if (openStreams === 0) finish();
       else if (!stopping) startDrain();
@@ -2680,8 +2759,8 @@ var ALREADY_SUCCEEDED = "already succeeded on this commit and plan; not run agai
 var PlanChangedError = class extends Error {
   name = "PlanChangedError";
 };
-function abortReason(signal) {
-  const reason = signal?.reason;
+function abortReason(signal2) {
+  const reason = signal2?.reason;
   if (typeof reason === "string" && reason) return reason;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
   return "the execution was cancelled";
@@ -2822,7 +2901,7 @@ async function executePlan(opts) {
       `the plan at ${opts.planPath} is not the plan that was approved (approved sha256 ${opts.approvedHash.slice(0, 12)}, now ${actualHash.slice(0, 12)}); nothing was run. Review and approve the plan as it is now.`
     );
   }
-  const { plan, signal } = opts;
+  const { plan, signal: signal2 } = opts;
   const config = plan.config;
   const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
@@ -2833,12 +2912,15 @@ async function executePlan(opts) {
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
   const baseEnv = stepEnvironment(opts.env ?? process.env);
+  const executionId = newExecutionId();
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
-    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
+      [EXECUTION_MARK]: executionId
+    });
     const outcome = "error" in dir ? {
       exitCode: null,
       signal: null,
@@ -2855,7 +2937,7 @@ async function executePlan(opts) {
       cwd: dir.path,
       env,
       ...timeoutMs !== void 0 ? { timeoutMs } : {},
-      ...signal ? { signal } : {},
+      ...signal2 ? { signal: signal2 } : {},
       ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
       killGraceMs: graceMs,
       ...opts.secrets ? { secrets: opts.secrets } : {},
@@ -2922,17 +3004,17 @@ async function executePlan(opts) {
     return earlier ?? settled(step.id, "success", ALREADY_SUCCEEDED, step.estimate);
   };
   const ask = async (question) => {
-    if (signal?.aborted) return "aborted";
-    if (!signal) return question();
+    if (signal2?.aborted) return "aborted";
+    if (!signal2) return question();
     let onAbort = () => void 0;
     const aborted = new Promise((resolve2) => {
       onAbort = () => resolve2("aborted");
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal2.addEventListener("abort", onAbort, { once: true });
     });
     try {
       return await Promise.race([question(), aborted]);
     } finally {
-      signal.removeEventListener("abort", onAbort);
+      signal2.removeEventListener("abort", onAbort);
     }
   };
   const checkGuard = async () => {
@@ -2953,9 +3035,9 @@ async function executePlan(opts) {
         results.push(done);
         continue;
       }
-      if (signal?.aborted) {
+      if (signal2?.aborted) {
         await cancelFrom(index, "not run: the execution was cancelled");
-        return { outcome: "cancelled", next, reason: abortReason(signal) };
+        return { outcome: "cancelled", next, reason: abortReason(signal2) };
       }
       if (opts.skip?.has(step.id)) {
         if (!config.allow_skip) {
@@ -2973,7 +3055,7 @@ async function executePlan(opts) {
           () => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause")
         );
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled at the checkpoint before step "${step.id}"`;
           await cancelFrom(index, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -2989,7 +3071,7 @@ async function executePlan(opts) {
         if (result2.status === "success") break;
         if (result2.status === "cancelled") {
           await cancelFrom(index + 1, "not run: the execution was cancelled");
-          return { outcome: "cancelled", next, reason: abortReason(signal) };
+          return { outcome: "cancelled", next, reason: abortReason(signal2) };
         }
         if (!config.stop_on_error) {
           firstFailure ??= { index, reason: describeFailure(step, result2) };
@@ -3013,7 +3095,7 @@ async function executePlan(opts) {
           break;
         }
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result2)}`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled after ${describeFailure(step, result2)}`;
           await cancelFrom(index + 1, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -3037,14 +3119,14 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      const result2 = signal2?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
       verify.checks.push(result2);
       if (result2.status === "cancelled") verify.status = "cancelled";
       else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
       await events.send({ type: "verify-check-finished", result: result2 });
     }
     await events.send({ type: "verify-finished", result: verify });
-    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal) };
+    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal2) };
     if (verify.status === "failure") {
       const failed = verify.checks.filter((c) => c.status !== "success").map((c) => c.id);
       return { verify, outcome: "verify-failed", reason: `verification failed: ${failed.join(", ")}` };
@@ -3060,6 +3142,7 @@ async function executePlan(opts) {
     return { ...ending, results };
   } finally {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await sweepExecution(executionId, graceMs);
     await fifos.dispose();
   }
 }
@@ -5039,7 +5122,7 @@ function whyUnusable(env, view) {
 }
 
 // src/github/octokit.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = 65536;
 var CREATE_ATTEMPTS = 4;
@@ -5048,7 +5131,7 @@ function outcomeUnknown(err) {
   return status !== void 0 && status >= 500;
 }
 function postId() {
-  return randomBytes2(6).toString("hex");
+  return randomBytes3(6).toString("hex");
 }
 function postTag(id) {
   return `

@@ -1311,13 +1311,13 @@ var require_util = __commonJS({
     function isFormDataLike(object2) {
       return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
-    function addAbortListener(signal, listener) {
-      if ("addEventListener" in signal) {
-        signal.addEventListener("abort", listener, { once: true });
-        return () => signal.removeEventListener("abort", listener);
+    function addAbortListener(signal2, listener) {
+      if ("addEventListener" in signal2) {
+        signal2.addEventListener("abort", listener, { once: true });
+        return () => signal2.removeEventListener("abort", listener);
       }
-      signal.addListener("abort", listener);
-      return () => signal.removeListener("abort", listener);
+      signal2.addListener("abort", listener);
+      return () => signal2.removeListener("abort", listener);
     }
     var hasToWellFormed = typeof String.prototype.toWellFormed === "function";
     var hasIsWellFormed = typeof String.prototype.isWellFormed === "function";
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7125,7 +7125,7 @@ var require_client_h2 = __commonJS({
       }
       if (method === "CONNECT") {
         session.ref();
-        stream = session.request(headers, { endStream: false, signal });
+        stream = session.request(headers, { endStream: false, signal: signal2 });
         let upgradeResponseFinished = false;
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
@@ -7202,12 +7202,12 @@ var require_client_h2 = __commonJS({
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
-        stream = session.request(headers, { endStream: shouldEndStream, signal });
+        stream = session.request(headers, { endStream: shouldEndStream, signal: signal2 });
         stream.once("continue", writeBodyH2);
       } else {
         stream = session.request(headers, {
           endStream: shouldEndStream,
-          signal
+          signal: signal2
         });
         writeBodyH2();
       }
@@ -9568,11 +9568,11 @@ var require_readable = __commonJS({
       }
       async dump(opts) {
         let limit = Number.isFinite(opts?.limit) ? opts.limit : 128 * 1024;
-        const signal = opts?.signal;
-        if (signal != null && (typeof signal !== "object" || !("aborted" in signal))) {
+        const signal2 = opts?.signal;
+        if (signal2 != null && (typeof signal2 !== "object" || !("aborted" in signal2))) {
           throw new InvalidArgumentError("signal must be an AbortSignal");
         }
-        signal?.throwIfAborted();
+        signal2?.throwIfAborted();
         if (this._readableState.closeEmitted) {
           return null;
         }
@@ -9581,13 +9581,13 @@ var require_readable = __commonJS({
             this.destroy(new AbortError());
           }
           const onAbort = () => {
-            this.destroy(signal.reason ?? new AbortError());
+            this.destroy(signal2.reason ?? new AbortError());
           };
-          signal?.addEventListener("abort", onAbort);
+          signal2?.addEventListener("abort", onAbort);
           this.on("close", function() {
-            signal?.removeEventListener("abort", onAbort);
-            if (signal?.aborted) {
-              reject(signal.reason ?? new AbortError());
+            signal2?.removeEventListener("abort", onAbort);
+            if (signal2?.aborted) {
+              reject(signal2.reason ?? new AbortError());
             } else {
               resolve2(null);
             }
@@ -9813,7 +9813,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
+        const { signal: signal2, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -9821,7 +9821,7 @@ var require_api_request = __commonJS({
           if (highWaterMark && (typeof highWaterMark !== "number" || highWaterMark < 0)) {
             throw new InvalidArgumentError("invalid highWaterMark");
           }
-          if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+          if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
             throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
@@ -9849,7 +9849,7 @@ var require_api_request = __commonJS({
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError;
         this.highWaterMark = highWaterMark;
-        this.signal = signal;
+        this.signal = signal2;
         this.reason = null;
         this.removeAbortListener = null;
         if (util.isStream(body)) {
@@ -9999,18 +9999,18 @@ var require_abort_signal = __commonJS({
       }
       removeSignal(self2);
     }
-    function addSignal(self2, signal) {
+    function addSignal(self2, signal2) {
       self2.reason = null;
       self2[kSignal] = null;
       self2[kListener] = null;
-      if (!signal) {
+      if (!signal2) {
         return;
       }
-      if (signal.aborted) {
+      if (signal2.aborted) {
         abort(self2);
         return;
       }
-      self2[kSignal] = signal;
+      self2[kSignal] = signal2;
       self2[kListener] = () => {
         abort(self2);
       };
@@ -10051,7 +10051,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
+        const { signal: signal2, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -10059,7 +10059,7 @@ var require_api_stream = __commonJS({
           if (typeof factory !== "function") {
             throw new InvalidArgumentError("invalid factory");
           }
-          if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+          if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
             throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
@@ -10091,7 +10091,7 @@ var require_api_stream = __commonJS({
             this.onError(err);
           });
         }
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         if (this.reason) {
@@ -10267,8 +10267,8 @@ var require_api_pipeline = __commonJS({
         if (typeof handler2 !== "function") {
           throw new InvalidArgumentError("invalid handler");
         }
-        const { signal, method, opaque, onInfo, responseHeaders } = opts;
-        if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+        const { signal: signal2, method, opaque, onInfo, responseHeaders } = opts;
+        if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
           throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
         }
         if (method === "CONNECT") {
@@ -10321,7 +10321,7 @@ var require_api_pipeline = __commonJS({
           req.push(null);
         });
         this.res = null;
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         const { ret, res } = this;
@@ -10425,8 +10425,8 @@ var require_api_upgrade = __commonJS({
         if (typeof callback !== "function") {
           throw new InvalidArgumentError("invalid callback");
         }
-        const { signal, opaque, responseHeaders } = opts;
-        if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+        const { signal: signal2, opaque, responseHeaders } = opts;
+        if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
           throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_UPGRADE");
@@ -10435,7 +10435,7 @@ var require_api_upgrade = __commonJS({
         this.callback = callback;
         this.abort = null;
         this.context = null;
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         if (this.reason) {
@@ -10517,8 +10517,8 @@ var require_api_connect = __commonJS({
         if (typeof callback !== "function") {
           throw new InvalidArgumentError("invalid callback");
         }
-        const { signal, opaque, responseHeaders } = opts;
-        if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+        const { signal: signal2, opaque, responseHeaders } = opts;
+        if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
           throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_CONNECT");
@@ -10526,7 +10526,7 @@ var require_api_connect = __commonJS({
         this.responseHeaders = responseHeaders || null;
         this.callback = callback;
         this.abort = null;
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         if (this.reason) {
@@ -12846,8 +12846,8 @@ var require_request2 = __commonJS({
     var assert2 = __require("node:assert");
     var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
-    var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
-      signal.removeEventListener("abort", abort);
+    var requestFinalizer = new FinalizationRegistry2(({ signal: signal2, abort }) => {
+      signal2.removeEventListener("abort", abort);
     });
     var dependentControllerMap = /* @__PURE__ */ new WeakMap();
     function buildAbort(acRef) {
@@ -12889,7 +12889,7 @@ var require_request2 = __commonJS({
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
-        let signal = null;
+        let signal2 = null;
         if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
@@ -12909,7 +12909,7 @@ var require_request2 = __commonJS({
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert2(input2 instanceof _Request);
           request2 = input2[kState];
-          signal = input2[kSignal];
+          signal2 = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
@@ -13058,33 +13058,33 @@ var require_request2 = __commonJS({
           }
         }
         if (init.signal !== void 0) {
-          signal = init.signal;
+          signal2 = init.signal;
         }
         this[kState] = request2;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
-        if (signal != null) {
-          if (!signal || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function") {
+        if (signal2 != null) {
+          if (!signal2 || typeof signal2.aborted !== "boolean" || typeof signal2.addEventListener !== "function") {
             throw new TypeError(
               "Failed to construct 'Request': member signal is not of type AbortSignal."
             );
           }
-          if (signal.aborted) {
-            ac.abort(signal.reason);
+          if (signal2.aborted) {
+            ac.abort(signal2.reason);
           } else {
             this[kAbortController] = ac;
             const acRef = new WeakRef(ac);
             const abort = buildAbort(acRef);
             try {
-              if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners(1500, signal);
-              } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+              if (typeof getMaxListeners === "function" && getMaxListeners(signal2) === defaultMaxListeners) {
+                setMaxListeners(1500, signal2);
+              } else if (getEventListeners(signal2, "abort").length >= defaultMaxListeners) {
+                setMaxListeners(1500, signal2);
               }
             } catch {
             }
-            util.addAbortListener(signal, abort);
-            requestFinalizer.register(ac, { signal, abort }, abort);
+            util.addAbortListener(signal2, abort);
+            requestFinalizer.register(ac, { signal: signal2, abort }, abort);
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
@@ -13372,10 +13372,10 @@ var require_request2 = __commonJS({
       }
       return newRequest;
     }
-    function fromInnerRequest(innerRequest, signal, guard) {
+    function fromInnerRequest(innerRequest, signal2, guard) {
       const request2 = new Request(kConstruct);
       request2[kState] = innerRequest;
-      request2[kSignal] = signal;
+      request2[kSignal] = signal2;
       request2[kHeaders] = new Headers2(kConstruct);
       setHeadersList(request2[kHeaders], innerRequest.headersList);
       setHeadersGuard(request2[kHeaders], guard);
@@ -13482,8 +13482,8 @@ var require_request2 = __commonJS({
       {
         key: "signal",
         converter: webidl.nullableConverter(
-          (signal) => webidl.converters.AbortSignal(
-            signal,
+          (signal2) => webidl.converters.AbortSignal(
+            signal2,
             "RequestInit",
             "signal",
             { strict: false }
@@ -52688,14 +52688,93 @@ function stepEnvironment(env) {
   );
 }
 
+// src/execute/sweep.ts
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+var EXECUTION_MARK = "PROCEED_EXECUTION_ID";
+var POLL_MS = 25;
+var ROUNDS = 5;
+function newExecutionId() {
+  return randomBytes(12).toString("hex");
+}
+function listProcesses() {
+  let names;
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const entries = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const line = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
+      entries.push({ pid: Number(name), ppid: Number(fields[1]), zombie: fields[0] === "Z" });
+    } catch {
+    }
+  }
+  return entries;
+}
+function carriesMark(pid, needle) {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`);
+    return environ.indexOf(needle) !== -1 || environ.subarray(0, needle.length - 1).equals(needle.subarray(1));
+  } catch {
+    return false;
+  }
+}
+function executionProcesses(id) {
+  const needle = Buffer.from(`\0${EXECUTION_MARK}=${id}\0`);
+  const live = listProcesses().filter((p) => !p.zombie && p.pid !== process.pid);
+  const found = new Set(live.filter((p) => carriesMark(p.pid, needle)).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of live) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+function signal(pids, sig) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+    }
+  }
+}
+async function sweepExecution(id, graceMs) {
+  let found = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const pids = executionProcesses(id);
+    if (pids.length === 0) break;
+    found += pids.length;
+    signal(pids, "SIGTERM");
+    const deadline = Date.now() + (round === 0 ? graceMs : 0);
+    let left = pids;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      left = executionProcesses(id);
+    }
+    signal(executionProcesses(id), "SIGKILL");
+    for (let i = 0; i < 40 && executionProcesses(id).length > 0; i++) await sleep(POLL_MS);
+  }
+  return found;
+}
+
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants as constants3, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants as constants3, openSync, readdirSync as readdirSync2, readFileSync as readFileSync2, statSync } from "node:fs";
 import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
 import { promisify } from "node:util";
 
 // src/execute/secrets.ts
@@ -52897,9 +52976,9 @@ function directoryProblem(cwd) {
   }
   return info2.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
 }
-function signalGroup(pgid, signal) {
+function signalGroup(pgid, signal2) {
   try {
-    process.kill(-pgid, signal);
+    process.kill(-pgid, signal2);
     return true;
   } catch (err) {
     return err.code === "EPERM";
@@ -52909,14 +52988,14 @@ function processGroupAlive(pgid) {
   if (!signalGroup(pgid, 0)) return false;
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = readdirSync2("/proc");
   } catch {
     return true;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync2(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -52929,11 +53008,11 @@ async function stopProcessGroup(pgid, graceMs) {
   signalGroup(pgid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    await sleep2(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
     if (!processGroupAlive(pgid)) return;
   }
   signalGroup(pgid, "SIGKILL");
-  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
+  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep2(GROUP_POLL_MS);
 }
 var OutputFifos = class {
   constructor(expected = 1, spare = 4) {
@@ -53154,10 +53233,10 @@ async function runCommand(spec) {
       spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
       finish();
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code, signal2) => {
       exitedAt = performance.now();
       exitCode = code;
-      exitSignal = signal;
+      exitSignal = signal2;
       clearTimeout(timer);
       if (openStreams === 0) finish();
       else if (!stopping) startDrain();
@@ -53170,8 +53249,8 @@ var ALREADY_SUCCEEDED = "already succeeded on this commit and plan; not run agai
 var PlanChangedError = class extends Error {
   name = "PlanChangedError";
 };
-function abortReason(signal) {
-  const reason = signal?.reason;
+function abortReason(signal2) {
+  const reason = signal2?.reason;
   if (typeof reason === "string" && reason) return reason;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
   return "the execution was cancelled";
@@ -53312,7 +53391,7 @@ async function executePlan(opts) {
       `the plan at ${opts.planPath} is not the plan that was approved (approved sha256 ${opts.approvedHash.slice(0, 12)}, now ${actualHash.slice(0, 12)}); nothing was run. Review and approve the plan as it is now.`
     );
   }
-  const { plan, signal } = opts;
+  const { plan, signal: signal2 } = opts;
   const config2 = plan.config;
   const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
@@ -53323,12 +53402,15 @@ async function executePlan(opts) {
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
   const baseEnv = stepEnvironment(opts.env ?? process.env);
+  const executionId = newExecutionId();
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
-    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
+      [EXECUTION_MARK]: executionId
+    });
     const outcome = "error" in dir ? {
       exitCode: null,
       signal: null,
@@ -53345,7 +53427,7 @@ async function executePlan(opts) {
       cwd: dir.path,
       env,
       ...timeoutMs !== void 0 ? { timeoutMs } : {},
-      ...signal ? { signal } : {},
+      ...signal2 ? { signal: signal2 } : {},
       ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
       killGraceMs: graceMs,
       ...opts.secrets ? { secrets: opts.secrets } : {},
@@ -53412,17 +53494,17 @@ async function executePlan(opts) {
     return earlier ?? settled(step.id, "success", ALREADY_SUCCEEDED, step.estimate);
   };
   const ask = async (question) => {
-    if (signal?.aborted) return "aborted";
-    if (!signal) return question();
+    if (signal2?.aborted) return "aborted";
+    if (!signal2) return question();
     let onAbort = () => void 0;
     const aborted2 = new Promise((resolve2) => {
       onAbort = () => resolve2("aborted");
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal2.addEventListener("abort", onAbort, { once: true });
     });
     try {
       return await Promise.race([question(), aborted2]);
     } finally {
-      signal.removeEventListener("abort", onAbort);
+      signal2.removeEventListener("abort", onAbort);
     }
   };
   const checkGuard = async () => {
@@ -53443,9 +53525,9 @@ async function executePlan(opts) {
         results.push(done);
         continue;
       }
-      if (signal?.aborted) {
+      if (signal2?.aborted) {
         await cancelFrom(index, "not run: the execution was cancelled");
-        return { outcome: "cancelled", next, reason: abortReason(signal) };
+        return { outcome: "cancelled", next, reason: abortReason(signal2) };
       }
       if (opts.skip?.has(step.id)) {
         if (!config2.allow_skip) {
@@ -53463,7 +53545,7 @@ async function executePlan(opts) {
           () => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause")
         );
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled at the checkpoint before step "${step.id}"`;
           await cancelFrom(index, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -53479,7 +53561,7 @@ async function executePlan(opts) {
         if (result2.status === "success") break;
         if (result2.status === "cancelled") {
           await cancelFrom(index + 1, "not run: the execution was cancelled");
-          return { outcome: "cancelled", next, reason: abortReason(signal) };
+          return { outcome: "cancelled", next, reason: abortReason(signal2) };
         }
         if (!config2.stop_on_error) {
           firstFailure ??= { index, reason: describeFailure(step, result2) };
@@ -53503,7 +53585,7 @@ async function executePlan(opts) {
           break;
         }
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result2)}`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled after ${describeFailure(step, result2)}`;
           await cancelFrom(index + 1, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -53527,14 +53609,14 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      const result2 = signal2?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
       verify.checks.push(result2);
       if (result2.status === "cancelled") verify.status = "cancelled";
       else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
       await events.send({ type: "verify-check-finished", result: result2 });
     }
     await events.send({ type: "verify-finished", result: verify });
-    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal) };
+    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal2) };
     if (verify.status === "failure") {
       const failed = verify.checks.filter((c) => c.status !== "success").map((c) => c.id);
       return { verify, outcome: "verify-failed", reason: `verification failed: ${failed.join(", ")}` };
@@ -53550,6 +53632,7 @@ async function executePlan(opts) {
     return { ...ending, results };
   } finally {
     await Promise.all([...groups2].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await sweepExecution(executionId, graceMs);
     await fifos.dispose();
   }
 }
@@ -55609,7 +55692,7 @@ function whyUnusable(env, view) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync3, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -55620,7 +55703,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
@@ -60112,7 +60195,7 @@ function writeIntervalFromEnv(env) {
 }
 
 // src/github/octokit.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = 65536;
 var CREATE_ATTEMPTS = 4;
@@ -60121,7 +60204,7 @@ function outcomeUnknown(err) {
   return status !== void 0 && status >= 500;
 }
 function postId() {
-  return randomBytes(6).toString("hex");
+  return randomBytes2(6).toString("hex");
 }
 function postTag(id) {
   return `

@@ -15,6 +15,7 @@ import type {
 } from './events.js';
 import type { ProcessOutcome } from './process.js';
 import { stepEnvironment } from './step-env.js';
+import { EXECUTION_MARK, newExecutionId, sweepExecution } from './sweep.js';
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_TAIL_BYTES,
@@ -270,7 +271,7 @@ class EventChannel {
  * Runs an approved plan's steps in order, then its verify phase, asking the caller at checkpoints
  * and failures, and reporting every step as events. Background processes a step leaves running
  * live until the execution ends (so a later step can use a server an earlier one started), then
- * are stopped with the rest of their process group.
+ * are stopped with the rest of their process group, and so are those that left it (`sweep.ts`).
  */
 export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport> {
   const actualHash = planHash(opts.source);
@@ -295,13 +296,17 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
       Object.keys(verifications).length,
   );
   const baseEnv: NodeJS.ProcessEnv = stepEnvironment(opts.env ?? process.env);
+  // Marks every process of this execution, however it detaches, for the sweep when it ends.
+  const executionId = newExecutionId();
 
   const run = async (cmd: Command, extraEnv: Record<string, string>, onOutput?: (chunk: string) => void) => {
     const timeoutMs = cmd.timeout !== undefined ? parseDuration(cmd.timeout) : undefined;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env: NodeJS.ProcessEnv = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
-    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
+      [EXECUTION_MARK]: executionId,
+    });
     const outcome: ProcessOutcome =
       'error' in dir
         ? {
@@ -552,6 +557,8 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
     return { ...ending, results };
   } finally {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    // What left the process groups (setsid, a daemon's double fork) is found by its mark.
+    await sweepExecution(executionId, graceMs);
     await fifos.dispose();
   }
 }
