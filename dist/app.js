@@ -286,8 +286,8 @@ function classifyLine(line) {
   if (/^(echo|printf)(\s|$)/.test(bare)) return "print";
   const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
   if (touch) return { does: `only creates a single file (\`${touch[1] ?? ""}\`)` };
-  const mkdir2 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
-  if (mkdir2) return { does: `only creates a directory (\`${mkdir2[1] ?? ""}\`)` };
+  const mkdir3 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
+  if (mkdir3) return { does: `only creates a directory (\`${mkdir3[1] ?? ""}\`)` };
   return void 0;
 }
 function target(line) {
@@ -1385,19 +1385,19 @@ var BlockScanner = class {
       matched++;
     }
     const allMatched = matched === this.containers.length;
-    const open = this.leaf;
-    if (allMatched && open && open.kind !== "paragraph") {
-      if (open.kind === "fence") {
-        if (isClosingFence(text, pos, open)) this.leaf = void 0;
+    const open2 = this.leaf;
+    if (allMatched && open2 && open2.kind !== "paragraph") {
+      if (open2.kind === "fence") {
+        if (isClosingFence(text, pos, open2)) this.leaf = void 0;
         return;
       }
-      if (open.kind === "html") {
-        if (open.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+      if (open2.kind === "html") {
+        if (open2.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
         else {
-          if (open.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+          if (open2.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
             this.markRawHtml(index, text.slice(pos));
           }
-          if (htmlBlockEnds(open.end, text)) this.leaf = void 0;
+          if (htmlBlockEnds(open2.end, text)) this.leaf = void 0;
         }
         return;
       }
@@ -1494,11 +1494,11 @@ var BlockScanner = class {
   }
   /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
   hideQuotingElements() {
-    const open = /* @__PURE__ */ new Map();
+    const open2 = /* @__PURE__ */ new Map();
     const depthChange = new Array(this.visible.length + 1).fill(0);
     for (const tag of this.tags) {
-      const stack = open.get(tag.name) ?? [];
-      open.set(tag.name, stack);
+      const stack = open2.get(tag.name) ?? [];
+      open2.set(tag.name, stack);
       if (!tag.closing) stack.push(tag.index);
       else {
         const from = stack.pop();
@@ -2118,11 +2118,11 @@ function cancelRequestedBy(body) {
 
 // src/gate/execute.ts
 import { readFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/execute/executor.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -2227,6 +2227,9 @@ function listProcesses() {
   }
   return entries;
 }
+function childrenOf(pid) {
+  return listProcesses().filter((p) => p.ppid === pid && !p.zombie).map((p) => p.pid);
+}
 function carriesMark(pid, needle) {
   try {
     const environ = readFileSync(`/proc/${pid}/environ`);
@@ -2278,16 +2281,242 @@ async function sweepExecution(id, graceMs) {
 }
 
 // src/execute/process.ts
-import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync as readdirSync2, readFileSync as readFileSync2, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile as execFile2, spawn as spawn2 } from "node:child_process";
+import { closeSync, constants, openSync, readdirSync as readdirSync2, readFileSync as readFileSync3, statSync } from "node:fs";
+import { mkdtemp as mkdtemp2, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
+import { promisify as promisify2 } from "node:util";
+
+// src/execute/sandbox.ts
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { chmod, lstat, mkdir, mkdtemp } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
+var DEFAULT_STEP_USER = "proceed-step";
+var CREATE_USER = (name) => `create it (useradd --system --no-create-home --shell /usr/sbin/nologin ${name}) or name another with PROCEED_INLINE_USER`;
+function probeIsolation(userName) {
+  if (process.platform !== "linux") {
+    return {
+      available: false,
+      reason: `steps can be isolated only on Linux, and this is ${process.platform}`
+    };
+  }
+  if (process.getuid?.() !== 0) {
+    return {
+      available: false,
+      reason: `the app runs as uid ${process.getuid?.()}, and only root can start steps as another user in namespaces of their own`
+    };
+  }
+  let entry;
+  try {
+    entry = execFileSync("getent", ["passwd", userName], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    });
+  } catch {
+    return {
+      available: false,
+      reason: `there is no user "${userName}" to run steps as: ${CREATE_USER(userName)}`
+    };
+  }
+  const [, , uid, gid] = entry.trim().split(":");
+  const user = { name: userName, uid: Number(uid), gid: Number(gid) };
+  if (!Number.isInteger(user.uid) || !Number.isInteger(user.gid) || user.uid === 0 || user.gid === 0) {
+    return {
+      available: false,
+      reason: `the user "${userName}" is root or has root's group: ${CREATE_USER("proceed-step")}`
+    };
+  }
+  try {
+    execFileSync(
+      "unshare",
+      ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "--", "nsenter", "--version"],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+        timeout: 15e3
+      }
+    );
+    execFileSync("setpriv", ["--version"], { stdio: "ignore" });
+  } catch (err) {
+    const said = String(err.stderr ?? err.message).trim();
+    return {
+      available: false,
+      reason: `cannot make PID and mount namespaces for steps (${said || "unshare, nsenter or setpriv failed"}): install util-linux, and in a container grant CAP_SYS_ADMIN (or run the dispatch executor instead)`
+    };
+  }
+  return { available: true, user };
+}
+async function prepareWorkspaceBase(base) {
+  await mkdir(base, { recursive: true, mode: 457 });
+  const info = await lstat(base);
+  if (!info.isDirectory() || info.uid !== 0) {
+    throw new Error(
+      `${base} exists but is not a directory owned by root (anyone could have made it); remove it or set TMPDIR elsewhere`
+    );
+  }
+  await chmod(base, 457);
+}
+async function makeExecutionDirectory(base) {
+  const dir = await mkdtemp(join(base, "run-"));
+  await chmod(dir, 448);
+  return dir;
+}
+async function handOver(root, user) {
+  await mkdir(join(root, "home"), { recursive: true, mode: 448 });
+  await mkdir(join(root, "tmp"), { recursive: true, mode: 448 });
+  await promisify(execFile)("chown", ["-R", `${user.uid}:${user.gid}`, root]);
+  await chmod(root, 448);
+}
+function within(path, dir) {
+  const rel = relative(dir, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep);
+}
+function coverable(wanted, base) {
+  return [...new Set(wanted.map((p) => resolve(p)))].filter((p) => p !== "/" && !within(base, p));
+}
+var NAMESPACE_INIT = `set -e
+base=$1 own=$2; shift 2
+exec 3<"$own"
+mount -t tmpfs -o mode=0711,size=64k proceed-workspaces "$base"
+mkdir -m 0700 "$own"
+mount --no-canonicalize --bind /proc/self/fd/3 "$own"
+exec 3<&-
+for p in "$@"; do
+  if [ -d "$p" ]; then mount -t tmpfs -o mode=0500,size=16k proceed-hidden "$p"
+  elif [ -e "$p" ]; then mount --bind /dev/null "$p"; fi
+done
+trap 'exit 0' TERM
+echo ready
+while :; do sleep 3600 & wait $! || true; done`;
+var OPEN_TIMEOUT_MS = 2e4;
+var StepSandbox = class _StepSandbox {
+  constructor(root, user, holder, initPid) {
+    this.root = root;
+    this.user = user;
+    this.holder = holder;
+    this.initPid = initPid;
+  }
+  root;
+  user;
+  holder;
+  initPid;
+  /** Starts the namespaces for the execution directory `root` (inside `base`), hiding `hide`. */
+  static async open(o) {
+    const holder = spawn(
+      "unshare",
+      [
+        "--pid",
+        "--fork",
+        "--mount",
+        "--mount-proc",
+        "--kill-child",
+        "--",
+        "bash",
+        "-c",
+        NAMESPACE_INIT,
+        "proceed-init",
+        o.base,
+        o.root,
+        ...coverable(o.hide, o.base)
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"]
+      }
+    );
+    let said = "";
+    holder.stderr.on("data", (c) => said += c.toString());
+    await new Promise((ready, failed) => {
+      const timer = setTimeout(
+        () => failed(new Error(`the step namespaces did not start within ${OPEN_TIMEOUT_MS / 1e3} s`)),
+        OPEN_TIMEOUT_MS
+      );
+      holder.stdout.on("data", (c) => {
+        if (c.toString().includes("ready")) {
+          clearTimeout(timer);
+          ready();
+        }
+      });
+      holder.on("error", (err) => {
+        clearTimeout(timer);
+        failed(err);
+      });
+      holder.on("exit", (code) => {
+        clearTimeout(timer);
+        failed(new Error(`the step namespaces could not be made (exit ${code}): ${said.trim()}`));
+      });
+    }).catch((err) => {
+      holder.kill("SIGKILL");
+      throw err;
+    });
+    holder.removeAllListeners("exit");
+    const initPid = childrenOf(holder.pid)[0];
+    if (initPid === void 0) {
+      holder.kill("SIGKILL");
+      throw new Error("the step namespaces started, but their first process could not be found in /proc");
+    }
+    const sandbox = new _StepSandbox(o.root, o.user, holder, initPid);
+    open.add(sandbox);
+    return sandbox;
+  }
+  /** The command line that runs `file args` in `cwd` inside the namespaces, as the step user. */
+  command(file, args, cwd) {
+    return {
+      file: "nsenter",
+      args: [
+        `--target=${this.initPid}`,
+        "--pid",
+        "--mount",
+        `--wd=${cwd}`,
+        "--",
+        "setpriv",
+        `--reuid=${this.user.uid}`,
+        `--regid=${this.user.gid}`,
+        "--clear-groups",
+        "--no-new-privs",
+        "--",
+        file,
+        ...args
+      ]
+    };
+  }
+  /** The step's environment: its own HOME and TMPDIR in the execution directory, and who it is. */
+  environment(env) {
+    return {
+      ...env,
+      HOME: join(this.root, "home"),
+      TMPDIR: join(this.root, "tmp"),
+      USER: this.user.name,
+      LOGNAME: this.user.name
+    };
+  }
+  /** Ends every process of the execution with its namespace. */
+  async close() {
+    open.delete(this);
+    if (this.holder.exitCode !== null || this.holder.signalCode !== null) return;
+    const exited = new Promise((done) => this.holder.once("exit", () => done()));
+    try {
+      process.kill(this.initPid, "SIGKILL");
+    } catch {
+    }
+    this.holder.kill("SIGKILL");
+    await exited;
+  }
+};
+var open = /* @__PURE__ */ new Set();
+function sandboxFor(cwd) {
+  const path = resolve(cwd);
+  for (const sandbox of open) if (within(path, sandbox.root)) return sandbox;
+  return void 0;
+}
+function workspaceBase(tmp) {
+  return join(tmp, "proceed-inline");
+}
 
 // src/execute/secrets.ts
+import { readFileSync as readFileSync2 } from "node:fs";
 function secretsInEnvironment(env) {
   const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
   return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
@@ -2326,6 +2555,20 @@ function secretForms(secret) {
 }
 function withEncodings(secrets) {
   return [...new Set(secrets.flatMap(secretForms))];
+}
+function appCredentials(env) {
+  const found = secretsInEnvironment(env);
+  for (const key of ["PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_CLIENT_SECRET"]) {
+    const value = env[key];
+    if (value) found.push(value, value.replace(/\\n/g, "\n"));
+  }
+  if (env.PRIVATE_KEY_PATH) {
+    try {
+      found.push(readFileSync2(env.PRIVATE_KEY_PATH, "utf8"));
+    } catch {
+    }
+  }
+  return [...new Set(found.filter((value) => value.length > 0))];
 }
 
 // src/execute/tail.ts
@@ -2505,7 +2748,7 @@ function processGroupAlive(pgid) {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync2(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync3(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -2565,11 +2808,11 @@ var OutputFifos = class {
   async make(count) {
     let dir;
     try {
-      dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
+      dir = await mkdtemp2(join2(tmpdir(), "proceed-output-"));
       const inDir = dir;
-      const paths = Array.from({ length: count }, (_, i) => join(inDir, String(i)));
+      const paths = Array.from({ length: count }, (_, i) => join2(inDir, String(i)));
       this.made += count;
-      await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
+      await promisify2(execFile2)("mkfifo", ["-m", "600", ...paths]);
       for (const path of paths) {
         const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
         try {
@@ -2649,12 +2892,14 @@ async function runCommand(spec) {
     closeFifo();
     return ended({ aborted: true });
   }
-  const { file, args } = shellInvocation(spec.shell, spec.command);
+  const shell = shellInvocation(spec.shell, spec.command);
+  const sandbox = sandboxFor(spec.cwd);
+  const { file, args } = sandbox ? sandbox.command(shell.file, shell.args, spec.cwd) : shell;
   let child;
   try {
-    child = spawn(file, args, {
+    child = spawn2(file, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: sandbox ? sandbox.environment(spec.env) : spec.env,
       detached: true,
       stdio: fifo ? ["ignore", fifo.writeFd, fifo.writeFd] : ["ignore", "pipe", "pipe"]
     });
@@ -2663,7 +2908,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -2725,7 +2970,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve2(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve3(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -2740,7 +2985,7 @@ async function runCommand(spec) {
     }
     child.on("error", (err) => {
       if (child.pid !== void 0) return;
-      spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file) : `could not start ${file}: ${err.message}`;
+      spawnError = err.code === "ENOENT" && !sandbox ? missingInterpreter(spec.shell, file) : `could not start ${file}: ${err.message}`;
       finish();
     });
     child.on("exit", (code, signal2) => {
@@ -2767,9 +3012,9 @@ function abortReason(signal2) {
 }
 function resolveWorkingDirectory(root, dir) {
   if (dir === void 0) return { path: root };
-  const path = resolve(root, dir);
+  const path = resolve2(root, dir);
   const inside = (from, to) => {
-    const rel = relative(from, to);
+    const rel = relative2(from, to);
     return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
   };
   let escapes = !inside(root, path);
@@ -3007,8 +3252,8 @@ async function executePlan(opts) {
     if (signal2?.aborted) return "aborted";
     if (!signal2) return question();
     let onAbort = () => void 0;
-    const aborted = new Promise((resolve2) => {
-      onAbort = () => resolve2("aborted");
+    const aborted = new Promise((resolve3) => {
+      onAbort = () => resolve3("aborted");
       signal2.addEventListener("abort", onAbort, { once: true });
     });
     try {
@@ -4265,7 +4510,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       failed: true
     };
   }
-  const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
+  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
   let report;
@@ -4714,7 +4959,7 @@ async function runRollback(env, view, stored, by, runner, toUndo, lost) {
     const outcome = await runCommand({
       command: step.rollback,
       shell: step.shell,
-      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
       env: {
         ...runner.env,
         ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
@@ -5586,14 +5831,14 @@ async function reportDispatchFailure(port, target2, number, handoff, err) {
 }
 
 // src/app/inline.ts
-import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/action/checkout.ts
-import { execFile as execFile2 } from "node:child_process";
-import { mkdir, realpath, rm as rm2, stat } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { execFile as execFile3 } from "node:child_process";
+import { mkdir as mkdir2, realpath, rm as rm2, stat } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
 var GIT_OUTPUT_CHARS = 600;
@@ -5613,11 +5858,11 @@ async function checkoutApproved(o) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
     return { ok: true, dir: o.workspace, reused: true };
   }
-  const dir = join3(o.scratch, "proceed", sha);
+  const dir = join4(o.scratch, "proceed", sha);
   log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
   try {
     await rm2(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+    await mkdir2(dir, { recursive: true });
   } catch (err) {
     return refuse(
       `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
@@ -5788,16 +6033,16 @@ function gitEnv(config) {
   return env;
 }
 function git(args, cwd, config = []) {
-  return new Promise((resolve2) => {
-    execFile2(
+  return new Promise((resolve3) => {
+    execFile3(
       "git",
       args,
       { cwd, env: gitEnv(config), timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
       (err, stdout, stderr) => {
-        if (!err) return resolve2({ ok: true, stdout, stderr, timedOut: false });
+        if (!err) return resolve3({ ok: true, stdout, stderr, timedOut: false });
         const code = err.code;
         const notStarted = code === "ENOENT" || code === "EACCES";
-        resolve2({
+        resolve3({
           ok: false,
           stdout,
           stderr,
@@ -5847,15 +6092,43 @@ function displayUrl(url) {
 }
 
 // src/app/inline.ts
-function inlineRunner(config, where, installationToken2, log) {
+function inlineIsolation(env, log) {
+  const userName = (env.PROCEED_INLINE_USER ?? "").trim() || DEFAULT_STEP_USER;
+  const probe = probeIsolation(userName);
+  if (probe.available) {
+    const base = workspaceBase(tmpdir2());
+    const hide = coverable([process.cwd(), ...env.PRIVATE_KEY_PATH ? [env.PRIVATE_KEY_PATH] : []], base);
+    log.info(
+      `proceed: inline steps run as ${userName} (uid ${probe.user.uid}) in PID and mount namespaces of their own execution; hidden from them: the other executions in ${base}${hide.length ? `, ${hide.join(", ")}` : ""}.`
+    );
+    return { kind: "isolated", user: probe.user, base, hide };
+  }
+  const production = env.NODE_ENV === "production";
+  if (production && env.PROCEED_INLINE_UNISOLATED !== "1") {
+    throw new ConfigError(
+      `PROCEED_EXECUTOR is inline under NODE_ENV=production, but steps cannot be isolated: ${probe.reason}. Fix that; or use PROCEED_EXECUTOR=dispatch (steps run on GitHub Actions runners, away from the app); or set PROCEED_INLINE_UNISOLATED=1 to run steps as the app's own user, where a step can read the app's private key.`
+    );
+  }
+  log.warn(
+    `proceed: inline steps are NOT isolated: ${probe.reason}. A step can read the app's environment, files and memory, its private key among them${production ? " (PROCEED_INLINE_UNISOLATED=1 allows it)" : "; under NODE_ENV=production the app refuses to start so"}.`
+  );
+  return { kind: "unisolated", reason: probe.reason };
+}
+function inlineRunner(config, where, installationToken2, log, isolation = { kind: "unisolated", reason: "not asked for" }, appEnv = process.env) {
   const made = [];
-  const secrets = secretsInEnvironment(config.stepEnv);
+  const sandboxes = [];
+  const secrets = [...secretsInEnvironment(config.stepEnv), ...appCredentials(appEnv)];
+  const scratchDirectory = async () => {
+    if (isolation.kind === "unisolated") return mkdtemp3(join5(tmpdir2(), "proceed-app-"));
+    await prepareWorkspaceBase(isolation.base);
+    return makeExecutionDirectory(isolation.base);
+  };
   return {
     runner: {
       workspace: async (sha, number) => {
         let scratch;
         try {
-          scratch = await mkdtemp2(join4(tmpdir2(), "proceed-app-"));
+          scratch = await scratchDirectory();
         } catch (err) {
           return {
             ok: false,
@@ -5876,7 +6149,24 @@ function inlineRunner(config, where, installationToken2, log) {
           token,
           log
         });
-        return checkout.ok ? { ok: true, dir: checkout.dir } : checkout;
+        if (!checkout.ok || isolation.kind === "unisolated") return checkout;
+        try {
+          await handOver(scratch, isolation.user);
+          sandboxes.push(
+            await StepSandbox.open({
+              root: scratch,
+              base: isolation.base,
+              user: isolation.user,
+              hide: isolation.hide
+            })
+          );
+        } catch (err) {
+          return {
+            ok: false,
+            message: `cannot isolate the steps of this execution: ${err.message}. Nothing was run.`
+          };
+        }
+        return { ok: true, dir: checkout.dir };
       },
       holder: {
         kind: "app",
@@ -5888,6 +6178,7 @@ function inlineRunner(config, where, installationToken2, log) {
       pollMs: config.pollMs
     },
     cleanup: async () => {
+      await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.close()));
       await Promise.all(made.splice(0).map((dir) => rm3(dir, { recursive: true, force: true })));
     }
   };
@@ -5904,8 +6195,12 @@ function createApp(config) {
   return (app, options) => {
     options.addHandler(healthz);
     const botLogin = appLogin(app);
+    const isolation = config.executor === "inline" ? inlineIsolation(process.env, {
+      info: (line) => app.log.info(line),
+      warn: (line) => app.log.warn(line)
+    }) : void 0;
     app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context, config, botLogin);
+      await onWebhook(context, config, botLogin, isolation);
     });
   };
 }
@@ -5927,7 +6222,7 @@ function appLogin(app) {
     return login;
   };
 }
-async function onWebhook(context, config, botLogin) {
+async function onWebhook(context, config, botLogin, isolation) {
   const log = (line) => context.log.info(line);
   const event = toGateEvent(context.name, context.payload);
   if (event.kind === "ignored") {
@@ -5951,7 +6246,7 @@ async function onWebhook(context, config, botLogin) {
       }
     }
     if (config.executor === "inline")
-      inline = inlineRunner(config, where, () => installationToken(context), log);
+      inline = inlineRunner(config, where, () => installationToken(context), log, isolation);
     const env = {
       port,
       botLogin: await botLogin(),

@@ -4002,10 +4002,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4019,7 +4019,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4043,7 +4043,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4059,7 +4059,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4150,7 +4150,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4164,13 +4164,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4213,18 +4213,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4278,8 +4278,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4291,7 +4291,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4302,8 +4302,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4320,7 +4320,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4500,7 +4500,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4517,24 +4517,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4717,25 +4717,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5545,14 +5545,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6719,18 +6719,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6883,15 +6883,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7085,13 +7085,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -8370,16 +8370,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal3;
-          open2.output = safeOutput || utils.escapeRegex(literal3);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal3;
+          open3.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -8599,15 +8599,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -9148,7 +9148,7 @@ var require_picomatch2 = __commonJS({
 // src/cli/main.ts
 import { parseArgs } from "node:util";
 import { readFile as readFile4 } from "node:fs/promises";
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -14244,7 +14244,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -14254,7 +14254,7 @@ function isRecursive(inst, stack, resolve4) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result2)
         result2 = answer;
     }
@@ -14265,7 +14265,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -14329,7 +14329,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -30608,7 +30608,7 @@ function outcomeText(plan, results, verify, outcome) {
 
 // src/execute/executor.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/execute/step-env.ts
 var RUNNER_CHANNELS = [
@@ -30714,9 +30714,22 @@ import { closeSync, constants, openSync, readdirSync as readdirSync2, readFileSy
 import { mkdtemp, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 import { promisify } from "node:util";
+
+// src/execute/sandbox.ts
+import { join, relative, resolve, sep } from "node:path";
+function within(path, dir) {
+  const rel = relative(dir, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep);
+}
+var open2 = /* @__PURE__ */ new Set();
+function sandboxFor(cwd) {
+  const path = resolve(cwd);
+  for (const sandbox of open2) if (within(path, sandbox.root)) return sandbox;
+  return void 0;
+}
 
 // src/execute/secrets.ts
 var SHORTEST_FORM = 6;
@@ -30992,9 +31005,9 @@ var OutputFifos = class {
   async make(count) {
     let dir;
     try {
-      dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
+      dir = await mkdtemp(join2(tmpdir(), "proceed-output-"));
       const inDir = dir;
-      const paths = Array.from({ length: count }, (_, i) => join(inDir, String(i)));
+      const paths = Array.from({ length: count }, (_, i) => join2(inDir, String(i)));
       this.made += count;
       await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
       for (const path of paths) {
@@ -31076,12 +31089,14 @@ async function runCommand(spec) {
     closeFifo();
     return ended({ aborted: true });
   }
-  const { file: file2, args } = shellInvocation(spec.shell, spec.command);
+  const shell = shellInvocation(spec.shell, spec.command);
+  const sandbox = sandboxFor(spec.cwd);
+  const { file: file2, args } = sandbox ? sandbox.command(shell.file, shell.args, spec.cwd) : shell;
   let child;
   try {
     child = spawn(file2, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: sandbox ? sandbox.environment(spec.env) : spec.env,
       detached: true,
       stdio: fifo ? ["ignore", fifo.writeFd, fifo.writeFd] : ["ignore", "pipe", "pipe"]
     });
@@ -31090,7 +31105,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file2}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -31152,7 +31167,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve4(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve5(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -31167,7 +31182,7 @@ async function runCommand(spec) {
     }
     child.on("error", (err) => {
       if (child.pid !== void 0) return;
-      spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
+      spawnError = err.code === "ENOENT" && !sandbox ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
       finish();
     });
     child.on("exit", (code, signal2) => {
@@ -31194,9 +31209,9 @@ function abortReason(signal2) {
 }
 function resolveWorkingDirectory(root, dir) {
   if (dir === void 0) return { path: root };
-  const path = resolve(root, dir);
+  const path = resolve2(root, dir);
   const inside = (from, to) => {
-    const rel = relative(from, to);
+    const rel = relative2(from, to);
     return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
   };
   let escapes = !inside(root, path);
@@ -31434,8 +31449,8 @@ async function executePlan(opts) {
     if (signal2?.aborted) return "aborted";
     if (!signal2) return question();
     let onAbort = () => void 0;
-    const aborted2 = new Promise((resolve4) => {
-      onAbort = () => resolve4("aborted");
+    const aborted2 = new Promise((resolve5) => {
+      onAbort = () => resolve5("aborted");
       signal2.addEventListener("abort", onAbort, { once: true });
     });
     try {
@@ -31755,7 +31770,7 @@ var Progress = class {
 
 // src/cli/simulate.ts
 import { readFile as readFile3 } from "node:fs/promises";
-import { basename, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { basename, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/gate/discover.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -32033,19 +32048,19 @@ var BlockScanner = class {
       matched++;
     }
     const allMatched = matched === this.containers.length;
-    const open2 = this.leaf;
-    if (allMatched && open2 && open2.kind !== "paragraph") {
-      if (open2.kind === "fence") {
-        if (isClosingFence(text, pos, open2)) this.leaf = void 0;
+    const open3 = this.leaf;
+    if (allMatched && open3 && open3.kind !== "paragraph") {
+      if (open3.kind === "fence") {
+        if (isClosingFence(text, pos, open3)) this.leaf = void 0;
         return;
       }
-      if (open2.kind === "html") {
-        if (open2.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+      if (open3.kind === "html") {
+        if (open3.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
         else {
-          if (open2.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+          if (open3.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
             this.markRawHtml(index, text.slice(pos));
           }
-          if (htmlBlockEnds(open2.end, text)) this.leaf = void 0;
+          if (htmlBlockEnds(open3.end, text)) this.leaf = void 0;
         }
         return;
       }
@@ -32142,11 +32157,11 @@ var BlockScanner = class {
   }
   /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
   hideQuotingElements() {
-    const open2 = /* @__PURE__ */ new Map();
+    const open3 = /* @__PURE__ */ new Map();
     const depthChange = new Array(this.visible.length + 1).fill(0);
     for (const tag of this.tags) {
-      const stack = open2.get(tag.name) ?? [];
-      open2.set(tag.name, stack);
+      const stack = open3.get(tag.name) ?? [];
+      open3.set(tag.name, stack);
       if (!tag.closing) stack.push(tag.index);
       else {
         const from = stack.pop();
@@ -32738,7 +32753,7 @@ function cancelRequestedBy(body) {
 
 // src/gate/execute.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/render/report.ts
 var BUDGETS = [
@@ -33337,7 +33352,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       failed: true
     };
   }
-  const source = await readFile2(join2(workspace.dir, path), "utf8").catch(() => "");
+  const source = await readFile2(join3(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
   let report2;
@@ -33786,7 +33801,7 @@ async function runRollback(env, view, stored, by, runner, toUndo, lost) {
     const outcome = await runCommand({
       command: step.rollback,
       shell: step.shell,
-      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
       env: {
         ...runner.env,
         ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
@@ -34723,22 +34738,22 @@ async function simulate(file2, term, opts = {}) {
     for (const d of [...loaded.errors, ...loaded.warnings]) term.out(formatDiagnostic(d));
     return 1;
   }
-  const dir = resolve2(opts.cwd ?? process.cwd());
-  const inRepo = relative2(dir, resolve2(file2));
+  const dir = resolve3(opts.cwd ?? process.cwd());
+  const inRepo = relative3(dir, resolve3(file2));
   if (inRepo.startsWith("..") || isAbsolute2(inRepo)) {
     term.error(
       `proceed: ${file2} is outside ${dir}, the directory the steps run in (the checkout of the pull request). Run simulate from the repository that holds the plan, or pass --cwd DIR.`
     );
     return 1;
   }
-  const planPath = inRepo.split(sep).join("/");
+  const planPath = inRepo.split(sep2).join("/");
   if (discoverPlan([{ filename: planPath, status: "added", sha: "-" }], DEFAULT_PLAN_GLOBS).kind !== "one") {
     term.error(
       `proceed: the bot looks for plans matching ${DEFAULT_PLAN_GLOBS.join(", ")}, so it would not find ${planPath} in a pull request. Rename it to end in .plan.yml.`
     );
     return 1;
   }
-  const policyText = await readFile3(resolve2(dir, POLICY_FILE), "utf8").catch(() => void 0);
+  const policyText = await readFile3(resolve3(dir, POLICY_FILE), "utf8").catch(() => void 0);
   const reviewer = reviewerFor(policyText);
   const print = new Transcript(term, !!opts.quiet);
   const github = new MemoryGitHub({
@@ -35149,14 +35164,14 @@ async function run(file2, opts, term) {
   const progress = new Progress(term, plan, { quiet: opts.quiet });
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
-  const planPath = resolve3(file2);
+  const planPath = resolve4(file2);
   try {
     const result2 = await executePlan({
       plan,
       source,
       approvedHash: hash2,
       planPath,
-      cwd: resolve3(opts.cwd ?? process.cwd()),
+      cwd: resolve4(opts.cwd ?? process.cwd()),
       done,
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),

@@ -9,7 +9,7 @@ import { codeSpan } from '../render/markdown.js';
 import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
 import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff } from './dispatch.js';
-import { inlineRunner, type InlineRunner } from './inline.js';
+import { inlineIsolation, inlineRunner, type InlineIsolation, type InlineRunner } from './inline.js';
 
 /** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
 export const APP_EVENTS = ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'] as const;
@@ -34,8 +34,16 @@ export function createApp(config: AppConfig): ApplicationFunction {
   return (app: Probot, options: ApplicationFunctionOptions) => {
     options.addHandler(healthz);
     const botLogin = appLogin(app);
+    // Said (or refused, under production) once at start: how inline steps are kept from the app.
+    const isolation =
+      config.executor === 'inline'
+        ? inlineIsolation(process.env, {
+            info: (line) => app.log.info(line),
+            warn: (line) => app.log.warn(line),
+          })
+        : undefined;
     app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin);
+      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin, isolation);
     });
   };
 }
@@ -66,6 +74,7 @@ async function onWebhook(
   context: Context<AppEvent>,
   config: AppConfig,
   botLogin: () => Promise<string>,
+  isolation: InlineIsolation | undefined,
 ): Promise<void> {
   const log = (line: string) => context.log.info(line);
   const event = toGateEvent(context.name, context.payload);
@@ -90,7 +99,7 @@ async function onWebhook(
       }
     }
     if (config.executor === 'inline')
-      inline = inlineRunner(config, where, () => installationToken(context), log);
+      inline = inlineRunner(config, where, () => installationToken(context), log, isolation);
     const env: GateEnv = {
       port,
       botLogin: await botLogin(),

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Shell } from '../plan/schema.js';
+import { sandboxFor } from './sandbox.js';
 import { withEncodings } from './secrets.js';
 import { MaskingDecoder, OutputTail } from './tail.js';
 
@@ -334,12 +335,15 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
     return ended({ aborted: true });
   }
 
-  const { file, args } = shellInvocation(spec.shell, spec.command);
+  const shell = shellInvocation(spec.shell, spec.command);
+  // An isolated execution's directory: the command runs in its namespaces, as its user.
+  const sandbox = sandboxFor(spec.cwd);
+  const { file, args } = sandbox ? sandbox.command(shell.file, shell.args, spec.cwd) : shell;
   let child: ChildProcess;
   try {
     child = spawn(file, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: sandbox ? sandbox.environment(spec.env) : spec.env,
       detached: true,
       stdio: fifo ? ['ignore', fifo.writeFd, fifo.writeFd] : ['ignore', 'pipe', 'pipe'],
     });
@@ -436,7 +440,7 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a later kill() error; the exit path settles the run
       spawnError =
-        err.code === 'ENOENT'
+        err.code === 'ENOENT' && !sandbox
           ? missingInterpreter(spec.shell, file)
           : `could not start ${file}: ${err.message}`;
       finish();

@@ -50,6 +50,13 @@ function listProcesses(): ProcessEntry[] {
   return entries;
 }
 
+/** The live children of `pid`. */
+export function childrenOf(pid: number): number[] {
+  return listProcesses()
+    .filter((p) => p.ppid === pid && !p.zombie)
+    .map((p) => p.pid);
+}
+
 function carriesMark(pid: number, needle: Buffer): boolean {
   try {
     const environ = readFileSync(`/proc/${pid}/environ`);

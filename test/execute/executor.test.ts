@@ -165,11 +165,14 @@ describe('working-directory', () => {
     expect(report.results[0]!.tail).toBe(`${join(t.dir, 'db')}\n`);
   });
 
-  it('refuses a directory outside the repository without running anything', async () => {
+  it('refuses a directory outside the repository without running anything, even in a plan that skipped validation', async () => {
     const t = setup();
-    const report = await executePlan(
-      t.opts({ steps: [{ name: 'Escape', run: 'echo ran >> "$LOG"', 'working-directory': '..' }] }),
-    );
+    const opts = t.opts({
+      steps: [{ name: 'Escape', run: 'echo ran >> "$LOG"', 'working-directory': 'db' }],
+    });
+    // The plan schema refuses `..` (test/plan/working-directory.test.ts); the executor checks again.
+    opts.plan.steps[0]!['working-directory'] = '..';
+    const report = await executePlan(opts);
     expect(report.outcome).toBe('failed');
     expect(report.results[0]).toMatchObject({
       status: 'failure',
