@@ -2461,7 +2461,11 @@ var StepSandbox = class _StepSandbox {
     open.add(sandbox);
     return sandbox;
   }
-  /** The command line that runs `file args` in `cwd` inside the namespaces, as the step user. */
+  /**
+   * The command line that runs `file args` in `cwd` inside the namespaces, as the step user. The
+   * directory is entered from inside (nsenter's own --wd opens it before entering the mount
+   * namespace, which leaves the step in a directory it cannot name).
+   */
   command(file, args, cwd) {
     return {
       file: "nsenter",
@@ -2469,7 +2473,6 @@ var StepSandbox = class _StepSandbox {
         `--target=${this.initPid}`,
         "--pid",
         "--mount",
-        `--wd=${cwd}`,
         "--",
         "setpriv",
         `--reuid=${this.user.uid}`,
@@ -2477,6 +2480,10 @@ var StepSandbox = class _StepSandbox {
         "--clear-groups",
         "--no-new-privs",
         "--",
+        "sh",
+        "-c",
+        'cd -- "$0" && exec "$@"',
+        cwd,
         file,
         ...args
       ]

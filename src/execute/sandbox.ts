@@ -223,7 +223,11 @@ export class StepSandbox {
     return sandbox;
   }
 
-  /** The command line that runs `file args` in `cwd` inside the namespaces, as the step user. */
+  /**
+   * The command line that runs `file args` in `cwd` inside the namespaces, as the step user. The
+   * directory is entered from inside (nsenter's own --wd opens it before entering the mount
+   * namespace, which leaves the step in a directory it cannot name).
+   */
   command(file: string, args: readonly string[], cwd: string): { file: string; args: string[] } {
     return {
       file: 'nsenter',
@@ -231,7 +235,6 @@ export class StepSandbox {
         `--target=${this.initPid}`,
         '--pid',
         '--mount',
-        `--wd=${cwd}`,
         '--',
         'setpriv',
         `--reuid=${this.user.uid}`,
@@ -239,6 +242,10 @@ export class StepSandbox {
         '--clear-groups',
         '--no-new-privs',
         '--',
+        'sh',
+        '-c',
+        'cd -- "$0" && exec "$@"',
+        cwd,
         file,
         ...args,
       ],
