@@ -2390,7 +2390,8 @@ for p in "$@"; do
 done
 trap 'exit 0' TERM
 echo ready
-while :; do sleep 3600 & wait $! || true; done`;
+while read -r _; do :; done
+exit 0`;
 var OPEN_TIMEOUT_MS = 2e4;
 var StepSandbox = class _StepSandbox {
   constructor(root, user, holder, initPid) {
@@ -2422,12 +2423,12 @@ var StepSandbox = class _StepSandbox {
         o.root,
         ...coverable(o.hide, o.base)
       ],
-      {
-        stdio: ["ignore", "pipe", "pipe"]
-      }
+      // stdin stays open, never written: it closes when the app ends (see NAMESPACE_INIT).
+      { stdio: ["pipe", "pipe", "pipe"] }
     );
     let said = "";
     holder.stderr.on("data", (c) => said += c.toString());
+    holder.stdin.on("error", () => void 0);
     await new Promise((ready, failed) => {
       const timer = setTimeout(
         () => failed(new Error(`the step namespaces did not start within ${OPEN_TIMEOUT_MS / 1e3} s`)),
@@ -2508,6 +2509,7 @@ var StepSandbox = class _StepSandbox {
       process.kill(this.initPid, "SIGKILL");
     } catch {
     }
+    this.holder.stdin?.end();
     this.holder.kill("SIGKILL");
     await exited;
   }

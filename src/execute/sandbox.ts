@@ -131,7 +131,8 @@ export function coverable(wanted: readonly string[], base: string): string[] {
  * Runs as root as the namespace's first process: covers `base` with an empty directory only root
  * can list, puts this execution's directory back in it (from a descriptor opened before), covers
  * the paths to hide (directories with an empty tmpfs, files with /dev/null), says `ready`, and then
- * only reaps orphans until it is killed.
+ * waits on its stdin, a pipe from the app: if the app dies, even by SIGKILL, the pipe closes, this
+ * process ends, and the kernel ends everything in the namespace with it.
  */
 const NAMESPACE_INIT = `set -e
 base=$1 own=$2; shift 2
@@ -146,7 +147,8 @@ for p in "$@"; do
 done
 trap 'exit 0' TERM
 echo ready
-while :; do sleep 3600 & wait $! || true; done`;
+while read -r _; do :; done
+exit 0`;
 
 const OPEN_TIMEOUT_MS = 20_000;
 
@@ -183,12 +185,12 @@ export class StepSandbox {
         o.root,
         ...coverable(o.hide, o.base),
       ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      // stdin stays open, never written: it closes when the app ends (see NAMESPACE_INIT).
+      { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let said = '';
     holder.stderr!.on('data', (c: Buffer) => (said += c.toString()));
+    holder.stdin!.on('error', () => undefined);
     await new Promise<void>((ready, failed) => {
       const timer = setTimeout(
         () => failed(new Error(`the step namespaces did not start within ${OPEN_TIMEOUT_MS / 1000} s`)),
@@ -273,6 +275,7 @@ export class StepSandbox {
     } catch {
       // already gone
     }
+    this.holder.stdin?.end();
     this.holder.kill('SIGKILL');
     await exited;
   }

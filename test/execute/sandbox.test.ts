@@ -4,11 +4,12 @@
  * starts survives the execution, not even a process that emptied its environment and detached.
  * Needs root, as the sandbox does; it fails, saying so, elsewhere.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCommand } from '../../src/execute/process.js';
 import {
   handOver,
@@ -19,9 +20,26 @@ import {
   StepSandbox,
   type StepUser,
 } from '../../src/execute/sandbox.js';
+import { childrenOf } from '../../src/execute/sweep.js';
 import { isRunning } from './running.js';
 
 const STEP_USER = 'proceed-test-step';
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/esm/index.mjs')).href;
+const CRASH_HOST = join(ROOT, 'test/execute/sandbox-crash.host.ts');
+/** The `sleep 1000` processes among the descendants of `pid`, as the host sees them. */
+function sleepersUnder(pid: number): number[] {
+  const found: number[] = [];
+  for (const queue = [pid]; queue.length > 0;) {
+    for (const child of childrenOf(queue.shift()!)) {
+      queue.push(child);
+      const args = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
+      if (args[0] === 'sleep' && args[1] === '1000') found.push(child);
+    }
+  }
+  return found;
+}
+
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -93,17 +111,44 @@ describe('an execution sandbox', () => {
       await sandbox.close();
       throw err;
     }
-    // The PIDs the step saw are its namespace's; find the host's by their parent, the namespace's init.
-    const inNamespace = readFileSync(pids, 'utf8').trim().split('\n');
-    expect(inNamespace).toHaveLength(2);
-    const sleeping = execFileSync('ps', ['-o', 'pid=', '-u', STEP_USER], { encoding: 'utf8' })
-      .trim()
-      .split(/\s+/)
-      .map(Number)
-      .filter((pid) => /sleep 1000/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')));
-    expect(sleeping.length).toBeGreaterThanOrEqual(2);
+    // The PIDs the step saw are its namespace's; the host's are found below this process.
+    expect(readFileSync(pids, 'utf8').trim().split('\n')).toHaveLength(2);
+    const sleeping = sleepersUnder(process.pid);
+    expect(sleeping).toHaveLength(2);
     await sandbox.close();
     for (const pid of sleeping) expect(isRunning(pid), String(pid)).toBe(false);
+  });
+
+  it('leaves nothing running when the app itself is killed outright mid-execution', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'proceed-sandbox-'));
+    chmodSync(tmp, 0o711);
+    dirs.push(tmp);
+    const app = spawn(process.execPath, ['--import', TSX, CRASH_HOST, tmp, STEP_USER], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    app.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    app.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<void>((done) => app.on('exit', () => done()));
+    onTestFinished(() => {
+      if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
+    });
+    for (const started = Date.now(); !out.includes('\n');) {
+      if (app.exitCode !== null || Date.now() - started > 60_000)
+        throw new Error(`the app did not start its step: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const step = sleepersUnder(app.pid!);
+    expect(step).toHaveLength(1);
+    for (const pid of step) expect(isRunning(pid)).toBe(true);
+    app.kill('SIGKILL');
+    await exited;
+    for (const pid of step) {
+      for (const started = Date.now(); isRunning(pid) && Date.now() - started < 20_000;)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(isRunning(pid), `step process ${pid}`).toBe(false);
+    }
   });
 
   it("refuses a base directory that is not root's, which anyone could have made in /tmp", async () => {
