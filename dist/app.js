@@ -2393,6 +2393,7 @@ echo ready
 while read -r _; do :; done
 exit 0`;
 var OPEN_TIMEOUT_MS = 2e4;
+var CLOSE_TIMEOUT_MS = 2e4;
 var StepSandbox = class _StepSandbox {
   constructor(root, user, holder, initPid) {
     this.root = root;
@@ -2510,8 +2511,9 @@ var StepSandbox = class _StepSandbox {
     } catch {
     }
     this.holder.stdin?.end();
-    this.holder.kill("SIGKILL");
+    const late = setTimeout(() => this.holder.kill("SIGKILL"), CLOSE_TIMEOUT_MS);
     await exited;
+    clearTimeout(late);
   }
 };
 var open = /* @__PURE__ */ new Set();

@@ -151,6 +151,7 @@ while read -r _; do :; done
 exit 0`;
 
 const OPEN_TIMEOUT_MS = 20_000;
+const CLOSE_TIMEOUT_MS = 20_000;
 
 /** One execution's namespaces; steps whose directory is inside `root` run in them. */
 export class StepSandbox {
@@ -276,8 +277,11 @@ export class StepSandbox {
       // already gone
     }
     this.holder.stdin?.end();
-    this.holder.kill('SIGKILL');
+    // unshare exits once its child, the namespace's first process, is reaped, and the kernel reaps
+    // that only after every other process of the namespace is gone: then nothing of it is left.
+    const late = setTimeout(() => this.holder.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
     await exited;
+    clearTimeout(late);
   }
 }
 
