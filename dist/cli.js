@@ -30746,6 +30746,13 @@ function base64Alignments(bytes) {
 var toBase64Url = (base643) => base643.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 function secretForms(secret) {
   if (secret.length === 0) return [];
+  if (secret.includes("\n")) {
+    const forms2 = /* @__PURE__ */ new Set([secret, secret.replace(/\r?\n/g, "\\n")]);
+    for (const line of secret.split(/\r?\n/)) {
+      if (line.trim().length >= SHORTEST_FORM && !line.startsWith("-----")) forms2.add(line.trim());
+    }
+    return [...forms2];
+  }
   const forms = /* @__PURE__ */ new Set([secret]);
   const bytes = Buffer.from(secret, "utf8");
   const whole = bytes.toString("base64");
@@ -30757,11 +30764,6 @@ function secretForms(secret) {
   forms.add(encodeURIComponent(secret));
   forms.add(bytes.toString("hex"));
   forms.add(bytes.toString("hex").toUpperCase());
-  if (secret.includes("\n")) {
-    for (const line of secret.split(/\r?\n/)) {
-      if (line.trim().length >= SHORTEST_FORM && !line.startsWith("-----")) forms.add(line.trim());
-    }
-  }
   return [...forms].filter((form) => form === secret || form.length >= SHORTEST_FORM);
 }
 function withEncodings(secrets) {
@@ -30864,13 +30866,19 @@ var MaskingDecoder = class {
     this.carry = masked.slice(masked.length - hold);
     return masked.slice(0, masked.length - hold);
   }
-  /** Length of the longest end of `text` that is the beginning of a secret. */
+  /**
+   * Length of the longest end of `text` that is the beginning of a secret. Only the places where
+   * a secret's first character occurs are tried, so a long secret (a PEM key) costs no more than
+   * a short one on ordinary output.
+   */
   heldBack(text) {
     let longest = 0;
     for (const secret of this.secrets) {
-      for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
-        if (text.endsWith(secret.slice(0, k))) {
-          longest = k;
+      const from = Math.max(0, text.length - (secret.length - 1));
+      for (let i = text.indexOf(secret[0], from); i !== -1; i = text.indexOf(secret[0], i + 1)) {
+        if (text.length - i <= longest) break;
+        if (secret.startsWith(text.slice(i))) {
+          longest = text.length - i;
           break;
         }
       }

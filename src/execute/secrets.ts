@@ -41,10 +41,20 @@ const toBase64Url = (base64: string): string =>
 /**
  * A secret and its common encodings: base64 and base64url (whole, and as part of a longer
  * encoded string at each alignment), git's `basic base64(x-access-token:TOKEN)` header, URL
- * encoding and hex. A multi-line value (a PEM key) is also masked line by line.
+ * encoding and hex. A multi-line value (a PEM key) is masked whole, JSON-escaped and line by line.
  */
 export function secretForms(secret: string): string[] {
   if (secret.length === 0) return [];
+  if (secret.includes('\n')) {
+    // A key file is leaked by accident whole, JSON-escaped, or a line at a time; encoding all of
+    // it would only make every mask slower.
+    const forms = new Set<string>([secret, secret.replace(/\r?\n/g, '\\n')]);
+    for (const line of secret.split(/\r?\n/)) {
+      // A PEM's armour lines (-----BEGIN …-----) are public; its body lines are the key.
+      if (line.trim().length >= SHORTEST_FORM && !line.startsWith('-----')) forms.add(line.trim());
+    }
+    return [...forms];
+  }
   const forms = new Set<string>([secret]);
   const bytes = Buffer.from(secret, 'utf8');
   const whole = bytes.toString('base64');
@@ -56,12 +66,6 @@ export function secretForms(secret: string): string[] {
   forms.add(encodeURIComponent(secret));
   forms.add(bytes.toString('hex'));
   forms.add(bytes.toString('hex').toUpperCase());
-  if (secret.includes('\n')) {
-    for (const line of secret.split(/\r?\n/)) {
-      // A PEM's armour lines (-----BEGIN …-----) are public; its body lines are the key.
-      if (line.trim().length >= SHORTEST_FORM && !line.startsWith('-----')) forms.add(line.trim());
-    }
-  }
   return [...forms].filter((form) => form === secret || form.length >= SHORTEST_FORM);
 }
 

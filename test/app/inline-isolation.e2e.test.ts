@@ -8,7 +8,7 @@
  * This needs root, as creating the step user and the namespaces do; CI runs as root. Not skipped
  * elsewhere: it fails, saying why.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -184,6 +184,32 @@ describe('the app at start, when steps cannot be isolated', () => {
     expect(() => inlineIsolation({ ...missing, NODE_ENV: 'production' }, log())).toThrow(
       /PROCEED_EXECUTOR is inline under NODE_ENV=production, but steps cannot be isolated: .*PROCEED_EXECUTOR=dispatch.*PROCEED_INLINE_UNISOLATED=1/,
     );
+  });
+
+  it('npm start stops with that message and exit code 1, before serving anything', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'proceed-start-'));
+    dirs.push(cwd);
+    const started = spawnSync(process.execPath, [join(ROOT, 'dist/app.js')], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: cwd,
+        NODE_ENV: 'production',
+        APP_ID: '1',
+        PRIVATE_KEY: privateKey(),
+        WEBHOOK_SECRET,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ...missing,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(started.status, started.stdout + started.stderr).toBe(1);
+    expect(started.stderr).toMatch(
+      /^proceed: PROCEED_EXECUTOR is inline under NODE_ENV=production, but steps cannot be isolated/m,
+    );
+    expect(started.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('starts under production when the operator sets PROCEED_INLINE_UNISOLATED=1, still warning', () => {
