@@ -50618,7 +50618,7 @@ var envSchema = external_exports.record(
 ).describe("Extra environment variables for the command");
 function workingDirectoryEscape(dir) {
   const slashed = dir.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.startsWith("~")) {
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
     return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
   }
   const normal = posix.normalize(slashed);

@@ -29,7 +29,8 @@ const envSchema = z
  */
 export function workingDirectoryEscape(dir: string): string | undefined {
   const slashed = dir.replace(/\\/g, '/');
-  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed) || slashed.startsWith('~')) {
+  // No shell reads it, so `~` is a directory named `~`, not a home.
+  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
     return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
   }
   const normal = posix.normalize(slashed);
