@@ -73,8 +73,8 @@ function classifyLine(line) {
   if (/^(echo|printf)(\s|$)/.test(bare)) return "print";
   const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
   if (touch) return { does: `only creates a single file (\`${touch[1] ?? ""}\`)` };
-  const mkdir2 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
-  if (mkdir2) return { does: `only creates a directory (\`${mkdir2[1] ?? ""}\`)` };
+  const mkdir3 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
+  if (mkdir3) return { does: `only creates a directory (\`${mkdir3[1] ?? ""}\`)` };
   return void 0;
 }
 function target(line) {
@@ -152,6 +152,7 @@ function lintPlan(plan, positions, file) {
 }
 
 // src/plan/schema.ts
+import { posix } from "node:path";
 import { z } from "zod";
 
 // src/plan/duration.ts
@@ -187,6 +188,21 @@ var envSchema = z.record(
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
   z.union([z.string(), z.number(), z.boolean()])
 ).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = z.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = z.strictObject({
   id: z.string().regex(STEP_ID_PATTERN, {
@@ -196,7 +212,7 @@ var stepSchema = z.strictObject({
   description: z.string().optional(),
   run: z.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
   shell: shellSchema.default("bash"),
-  "working-directory": z.string().min(1).optional().describe("Relative to the repository root"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
   env: envSchema.optional(),
   timeout: duration.optional().describe("The process group is killed after it"),
   estimate: duration.optional(),
@@ -208,7 +224,7 @@ var verificationSchema = z.union([
   z.strictObject({
     run: z.string().min(1, { message: "must not be empty" }),
     shell: shellSchema.default("bash"),
-    "working-directory": z.string().min(1).optional(),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
     env: envSchema.optional(),
     timeout: duration.optional()
   })
@@ -1126,19 +1142,19 @@ var BlockScanner = class {
       matched++;
     }
     const allMatched = matched === this.containers.length;
-    const open = this.leaf;
-    if (allMatched && open && open.kind !== "paragraph") {
-      if (open.kind === "fence") {
-        if (isClosingFence(text, pos, open)) this.leaf = void 0;
+    const open2 = this.leaf;
+    if (allMatched && open2 && open2.kind !== "paragraph") {
+      if (open2.kind === "fence") {
+        if (isClosingFence(text, pos, open2)) this.leaf = void 0;
         return;
       }
-      if (open.kind === "html") {
-        if (open.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+      if (open2.kind === "html") {
+        if (open2.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
         else {
-          if (open.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+          if (open2.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
             this.markRawHtml(index, text.slice(pos));
           }
-          if (htmlBlockEnds(open.end, text)) this.leaf = void 0;
+          if (htmlBlockEnds(open2.end, text)) this.leaf = void 0;
         }
         return;
       }
@@ -1235,11 +1251,11 @@ var BlockScanner = class {
   }
   /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
   hideQuotingElements() {
-    const open = /* @__PURE__ */ new Map();
+    const open2 = /* @__PURE__ */ new Map();
     const depthChange = new Array(this.visible.length + 1).fill(0);
     for (const tag of this.tags) {
-      const stack = open.get(tag.name) ?? [];
-      open.set(tag.name, stack);
+      const stack = open2.get(tag.name) ?? [];
+      open2.set(tag.name, stack);
       if (!tag.closing) stack.push(tag.index);
       else {
         const from = stack.pop();
@@ -2136,11 +2152,11 @@ function cancelRequestedBy(body) {
 
 // src/gate/execute.ts
 import { readFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/execute/executor.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -2202,15 +2218,410 @@ function formatDelta(actualMs, estimateMs) {
   return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
 
+// src/execute/step-env.ts
+var RUNNER_CHANNELS = [
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_RESULTS_URL",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+];
+var channels = new Set(RUNNER_CHANNELS);
+function stepEnvironment(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !channels.has(key.toUpperCase()) && !/^INPUT_/i.test(key))
+  );
+}
+
+// src/execute/sweep.ts
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+var EXECUTION_MARK = "PROCEED_EXECUTION_ID";
+var POLL_MS = 25;
+var ROUNDS = 5;
+function newExecutionId() {
+  return randomBytes(12).toString("hex");
+}
+function listProcesses() {
+  let names;
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const entries = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const line = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
+      entries.push({ pid: Number(name), ppid: Number(fields[1]), zombie: fields[0] === "Z" });
+    } catch {
+    }
+  }
+  return entries;
+}
+function childrenOf(pid) {
+  return listProcesses().filter((p) => p.ppid === pid && !p.zombie).map((p) => p.pid);
+}
+function carriesMark(pid, needle) {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`);
+    return environ.indexOf(needle) !== -1 || environ.subarray(0, needle.length - 1).equals(needle.subarray(1));
+  } catch {
+    return false;
+  }
+}
+function executionProcesses(id) {
+  const needle = Buffer.from(`\0${EXECUTION_MARK}=${id}\0`);
+  const live = listProcesses().filter((p) => !p.zombie && p.pid !== process.pid);
+  const found = new Set(live.filter((p) => carriesMark(p.pid, needle)).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of live) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+function signal(pids, sig) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+    }
+  }
+}
+async function sweepExecution(id, graceMs) {
+  let found = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const pids = executionProcesses(id);
+    if (pids.length === 0) break;
+    found += pids.length;
+    signal(pids, "SIGTERM");
+    const deadline = Date.now() + (round === 0 ? graceMs : 0);
+    let left = pids;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      left = executionProcesses(id);
+    }
+    signal(executionProcesses(id), "SIGKILL");
+    for (let i = 0; i < 40 && executionProcesses(id).length > 0; i++) await sleep(POLL_MS);
+  }
+  return found;
+}
+
 // src/execute/process.ts
-import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile as execFile2, spawn as spawn2 } from "node:child_process";
+import { closeSync, constants, openSync, readdirSync as readdirSync2, readFileSync as readFileSync3, statSync } from "node:fs";
+import { mkdtemp as mkdtemp2, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { join as join2 } from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
+import { promisify as promisify2 } from "node:util";
+
+// src/execute/sandbox.ts
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { chmod, lstat, mkdir, mkdtemp } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
+var DEFAULT_STEP_USER = "proceed-step";
+var CREATE_USER = (name) => `create it (useradd --system --no-create-home --shell /usr/sbin/nologin ${name}) or name another with PROCEED_INLINE_USER`;
+function probeIsolation(userName) {
+  if (process.platform !== "linux") {
+    return {
+      available: false,
+      reason: `steps can be isolated only on Linux, and this is ${process.platform}`
+    };
+  }
+  if (process.getuid?.() !== 0) {
+    return {
+      available: false,
+      reason: `the app runs as uid ${process.getuid?.()}, and only root can start steps as another user in namespaces of their own`
+    };
+  }
+  let entry;
+  try {
+    entry = execFileSync("getent", ["passwd", userName], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    });
+  } catch {
+    return {
+      available: false,
+      reason: `there is no user "${userName}" to run steps as: ${CREATE_USER(userName)}`
+    };
+  }
+  const [, , uid, gid] = entry.trim().split(":");
+  const user = { name: userName, uid: Number(uid), gid: Number(gid) };
+  if (!Number.isInteger(user.uid) || !Number.isInteger(user.gid) || user.uid === 0 || user.gid === 0) {
+    return {
+      available: false,
+      reason: `the user "${userName}" is root or has root's group: ${CREATE_USER("proceed-step")}`
+    };
+  }
+  try {
+    execFileSync(
+      "unshare",
+      ["--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "--", "nsenter", "--version"],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+        timeout: 15e3
+      }
+    );
+    execFileSync("setpriv", ["--version"], { stdio: "ignore" });
+  } catch (err) {
+    const said = String(err.stderr ?? err.message).trim();
+    return {
+      available: false,
+      reason: `cannot make PID and mount namespaces for steps (${said || "unshare, nsenter or setpriv failed"}): install util-linux, and in a container grant CAP_SYS_ADMIN (or run the dispatch executor instead)`
+    };
+  }
+  return { available: true, user };
+}
+async function prepareWorkspaceBase(base) {
+  await mkdir(base, { recursive: true, mode: 457 });
+  const info = await lstat(base);
+  if (!info.isDirectory() || info.uid !== 0) {
+    throw new Error(
+      `${base} exists but is not a directory owned by root (anyone could have made it); remove it or set TMPDIR elsewhere`
+    );
+  }
+  await chmod(base, 457);
+}
+async function makeExecutionDirectory(base) {
+  const dir = await mkdtemp(join(base, "run-"));
+  await chmod(dir, 448);
+  return dir;
+}
+async function handOver(root, user) {
+  await mkdir(join(root, "home"), { recursive: true, mode: 448 });
+  await mkdir(join(root, "tmp"), { recursive: true, mode: 448 });
+  await promisify(execFile)("chown", ["-R", `${user.uid}:${user.gid}`, root]);
+  await chmod(root, 448);
+}
+function within(path, dir) {
+  const rel = relative(dir, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep);
+}
+function coverable(wanted, base) {
+  return [...new Set(wanted.map((p) => resolve(p)))].filter((p) => p !== "/" && !within(base, p));
+}
+var NAMESPACE_INIT = `set -e
+base=$1 own=$2; shift 2
+exec 3<"$own"
+mount -t tmpfs -o mode=0711,size=64k proceed-workspaces "$base"
+mkdir -m 0700 "$own"
+mount --no-canonicalize --bind /proc/self/fd/3 "$own"
+exec 3<&-
+for p in "$@"; do
+  if [ -d "$p" ]; then mount -t tmpfs -o mode=0500,size=16k proceed-hidden "$p"
+  elif [ -e "$p" ]; then mount --bind /dev/null "$p"; fi
+done
+trap 'exit 0' TERM
+echo ready
+while read -r _; do :; done
+exit 0`;
+var OPEN_TIMEOUT_MS = 2e4;
+var CLOSE_TIMEOUT_MS = 2e4;
+var StepSandbox = class _StepSandbox {
+  constructor(root, user, holder, initPid) {
+    this.root = root;
+    this.user = user;
+    this.holder = holder;
+    this.initPid = initPid;
+  }
+  root;
+  user;
+  holder;
+  initPid;
+  /** Starts the namespaces for the execution directory `root` (inside `base`), hiding `hide`. */
+  static async open(o) {
+    const holder = spawn(
+      "unshare",
+      [
+        "--pid",
+        "--fork",
+        "--mount",
+        "--mount-proc",
+        "--kill-child",
+        "--",
+        "bash",
+        "-c",
+        NAMESPACE_INIT,
+        "proceed-init",
+        o.base,
+        o.root,
+        ...coverable(o.hide, o.base)
+      ],
+      // stdin stays open, never written: it closes when the app ends (see NAMESPACE_INIT).
+      { stdio: ["pipe", "pipe", "pipe"] }
+    );
+    let said = "";
+    holder.stderr.on("data", (c) => said += c.toString());
+    holder.stdin.on("error", () => void 0);
+    await new Promise((ready, failed) => {
+      const timer = setTimeout(
+        () => failed(new Error(`the step namespaces did not start within ${OPEN_TIMEOUT_MS / 1e3} s`)),
+        OPEN_TIMEOUT_MS
+      );
+      holder.stdout.on("data", (c) => {
+        if (c.toString().includes("ready")) {
+          clearTimeout(timer);
+          ready();
+        }
+      });
+      holder.on("error", (err) => {
+        clearTimeout(timer);
+        failed(err);
+      });
+      holder.on("exit", (code) => {
+        clearTimeout(timer);
+        failed(new Error(`the step namespaces could not be made (exit ${code}): ${said.trim()}`));
+      });
+    }).catch((err) => {
+      holder.kill("SIGKILL");
+      throw err;
+    });
+    holder.removeAllListeners("exit");
+    const initPid = childrenOf(holder.pid)[0];
+    if (initPid === void 0) {
+      holder.kill("SIGKILL");
+      throw new Error("the step namespaces started, but their first process could not be found in /proc");
+    }
+    const sandbox = new _StepSandbox(o.root, o.user, holder, initPid);
+    open.add(sandbox);
+    return sandbox;
+  }
+  /**
+   * The command line that runs `file args` in `cwd` inside the namespaces, as the step user. The
+   * directory is entered from inside (nsenter's own --wd opens it before entering the mount
+   * namespace, which leaves the step in a directory it cannot name).
+   */
+  command(file, args, cwd) {
+    return {
+      file: "nsenter",
+      args: [
+        `--target=${this.initPid}`,
+        "--pid",
+        "--mount",
+        "--",
+        "setpriv",
+        `--reuid=${this.user.uid}`,
+        `--regid=${this.user.gid}`,
+        "--clear-groups",
+        "--no-new-privs",
+        "--",
+        "sh",
+        "-c",
+        'cd -- "$0" && exec "$@"',
+        cwd,
+        file,
+        ...args
+      ]
+    };
+  }
+  /** The step's environment: its own HOME and TMPDIR in the execution directory, and who it is. */
+  environment(env) {
+    return {
+      ...env,
+      HOME: join(this.root, "home"),
+      TMPDIR: join(this.root, "tmp"),
+      USER: this.user.name,
+      LOGNAME: this.user.name
+    };
+  }
+  /** Ends every process of the execution with its namespace. */
+  async close() {
+    open.delete(this);
+    if (this.holder.exitCode !== null || this.holder.signalCode !== null) return;
+    const exited = new Promise((done) => this.holder.once("exit", () => done()));
+    try {
+      process.kill(this.initPid, "SIGKILL");
+    } catch {
+    }
+    this.holder.stdin?.end();
+    const late = setTimeout(() => this.holder.kill("SIGKILL"), CLOSE_TIMEOUT_MS);
+    await exited;
+    clearTimeout(late);
+  }
+};
+var open = /* @__PURE__ */ new Set();
+function sandboxFor(cwd) {
+  const path = resolve(cwd);
+  for (const sandbox of open) if (within(path, sandbox.root)) return sandbox;
+  return void 0;
+}
+function workspaceBase(tmp) {
+  return join(tmp, "proceed-inline");
+}
+
+// src/execute/secrets.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+function secretsInEnvironment(env) {
+  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
+  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
+}
+var SHORTEST_FORM = 6;
+function base64Alignments(bytes) {
+  const forms = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(offset * 8 / 6);
+    const last = Math.floor((offset + bytes.length) * 8 / 6);
+    forms.push(encoded.slice(first, last));
+  }
+  return forms;
+}
+var toBase64Url = (base64) => base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function secretForms(secret) {
+  if (secret.length === 0) return [];
+  if (secret.includes("\n")) {
+    const forms2 = /* @__PURE__ */ new Set([secret, secret.replace(/\r?\n/g, "\\n")]);
+    for (const line of secret.split(/\r?\n/)) {
+      if (line.trim().length >= SHORTEST_FORM && !line.startsWith("-----")) forms2.add(line.trim());
+    }
+    return [...forms2];
+  }
+  const forms = /* @__PURE__ */ new Set([secret]);
+  const bytes = Buffer.from(secret, "utf8");
+  const whole = bytes.toString("base64");
+  const header2 = Buffer.from(`x-access-token:${secret}`, "utf8").toString("base64");
+  for (const form of [whole, header2, ...base64Alignments(bytes)]) {
+    forms.add(form);
+    forms.add(toBase64Url(form));
+  }
+  forms.add(encodeURIComponent(secret));
+  forms.add(bytes.toString("hex"));
+  forms.add(bytes.toString("hex").toUpperCase());
+  return [...forms].filter((form) => form === secret || form.length >= SHORTEST_FORM);
+}
+function withEncodings(secrets) {
+  return [...new Set(secrets.flatMap(secretForms))];
+}
+function appCredentials(env) {
+  const found = secretsInEnvironment(env);
+  for (const key of ["PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_CLIENT_SECRET"]) {
+    const value = env[key];
+    if (value) found.push(value, value.replace(/\\n/g, "\n"));
+  }
+  if (env.PRIVATE_KEY_PATH) {
+    try {
+      found.push(readFileSync2(env.PRIVATE_KEY_PATH, "utf8"));
+    } catch {
+    }
+  }
+  return [...new Set(found.filter((value) => value.length > 0))];
+}
 
 // src/execute/tail.ts
 import { StringDecoder } from "node:string_decoder";
@@ -2308,13 +2719,19 @@ var MaskingDecoder = class {
     this.carry = masked.slice(masked.length - hold);
     return masked.slice(0, masked.length - hold);
   }
-  /** Length of the longest end of `text` that is the beginning of a secret. */
+  /**
+   * Length of the longest end of `text` that is the beginning of a secret. Only the places where
+   * a secret's first character occurs are tried, so a long secret (a PEM key) costs no more than
+   * a short one on ordinary output.
+   */
   heldBack(text) {
     let longest = 0;
     for (const secret of this.secrets) {
-      for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
-        if (text.endsWith(secret.slice(0, k))) {
-          longest = k;
+      const from = Math.max(0, text.length - (secret.length - 1));
+      for (let i = text.indexOf(secret[0], from); i !== -1; i = text.indexOf(secret[0], i + 1)) {
+        if (text.length - i <= longest) break;
+        if (secret.startsWith(text.slice(i))) {
+          longest = text.length - i;
           break;
         }
       }
@@ -2370,9 +2787,9 @@ function directoryProblem(cwd) {
   }
   return info.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
 }
-function signalGroup(pgid, signal) {
+function signalGroup(pgid, signal2) {
   try {
-    process.kill(-pgid, signal);
+    process.kill(-pgid, signal2);
     return true;
   } catch (err) {
     return err.code === "EPERM";
@@ -2382,14 +2799,14 @@ function processGroupAlive(pgid) {
   if (!signalGroup(pgid, 0)) return false;
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = readdirSync2("/proc");
   } catch {
     return true;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync3(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -2402,11 +2819,11 @@ async function stopProcessGroup(pgid, graceMs) {
   signalGroup(pgid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    await sleep2(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
     if (!processGroupAlive(pgid)) return;
   }
   signalGroup(pgid, "SIGKILL");
-  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
+  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep2(GROUP_POLL_MS);
 }
 var OutputFifos = class {
   constructor(expected = 1, spare = 4) {
@@ -2449,11 +2866,11 @@ var OutputFifos = class {
   async make(count) {
     let dir;
     try {
-      dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
+      dir = await mkdtemp2(join2(tmpdir(), "proceed-output-"));
       const inDir = dir;
-      const paths = Array.from({ length: count }, (_, i) => join(inDir, String(i)));
+      const paths = Array.from({ length: count }, (_, i) => join2(inDir, String(i)));
       this.made += count;
-      await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
+      await promisify2(execFile2)("mkfifo", ["-m", "600", ...paths]);
       for (const path of paths) {
         const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
         try {
@@ -2471,8 +2888,8 @@ var OutputFifos = class {
   }
 };
 var MAX_FIFOS_AT_ONCE = 64;
-function readOutput(child, fifo, spec, onBytes) {
-  const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
+function readOutput(child, fifo, spec, secrets, onBytes) {
+  const decoder = () => spec.onOutput ? new MaskingDecoder(secrets) : void 0;
   if (fifo) {
     const d = decoder();
     const onread = {
@@ -2502,7 +2919,8 @@ function readOutput(child, fifo, spec, onBytes) {
 async function runCommand(spec) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const started = performance.now();
-  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  const secrets = withEncodings(spec.secrets ?? []);
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const ended = (extra) => ({
     exitCode: null,
@@ -2532,12 +2950,14 @@ async function runCommand(spec) {
     closeFifo();
     return ended({ aborted: true });
   }
-  const { file, args } = shellInvocation(spec.shell, spec.command);
+  const shell = shellInvocation(spec.shell, spec.command);
+  const sandbox = sandboxFor(spec.cwd);
+  const { file, args } = sandbox ? sandbox.command(shell.file, shell.args, spec.cwd) : shell;
   let child;
   try {
-    child = spawn(file, args, {
+    child = spawn2(file, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: sandbox ? sandbox.environment(spec.env) : spec.env,
       detached: true,
       stdio: fifo ? ["ignore", fifo.writeFd, fifo.writeFd] : ["ignore", "pipe", "pipe"]
     });
@@ -2546,7 +2966,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -2565,7 +2985,7 @@ async function runCommand(spec) {
         outputError = err;
       }
     };
-    const output = readOutput(child, fifo, spec, (bytes, decoder) => {
+    const output = readOutput(child, fifo, spec, secrets, (bytes, decoder) => {
       tail.write(bytes);
       if (decoder) emit(decoder.write(bytes));
     });
@@ -2608,7 +3028,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve2(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve3(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -2623,13 +3043,13 @@ async function runCommand(spec) {
     }
     child.on("error", (err) => {
       if (child.pid !== void 0) return;
-      spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file) : `could not start ${file}: ${err.message}`;
+      spawnError = err.code === "ENOENT" && !sandbox ? missingInterpreter(spec.shell, file) : `could not start ${file}: ${err.message}`;
       finish();
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code, signal2) => {
       exitedAt = performance.now();
       exitCode = code;
-      exitSignal = signal;
+      exitSignal = signal2;
       clearTimeout(timer);
       if (openStreams === 0) finish();
       else if (!stopping) startDrain();
@@ -2642,17 +3062,17 @@ var ALREADY_SUCCEEDED = "already succeeded on this commit and plan; not run agai
 var PlanChangedError = class extends Error {
   name = "PlanChangedError";
 };
-function abortReason(signal) {
-  const reason = signal?.reason;
+function abortReason(signal2) {
+  const reason = signal2?.reason;
   if (typeof reason === "string" && reason) return reason;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
   return "the execution was cancelled";
 }
 function resolveWorkingDirectory(root, dir) {
   if (dir === void 0) return { path: root };
-  const path = resolve(root, dir);
+  const path = resolve2(root, dir);
   const inside = (from, to) => {
-    const rel = relative(from, to);
+    const rel = relative2(from, to);
     return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
   };
   let escapes = !inside(root, path);
@@ -2784,7 +3204,7 @@ async function executePlan(opts) {
       `the plan at ${opts.planPath} is not the plan that was approved (approved sha256 ${opts.approvedHash.slice(0, 12)}, now ${actualHash.slice(0, 12)}); nothing was run. Review and approve the plan as it is now.`
     );
   }
-  const { plan, signal } = opts;
+  const { plan, signal: signal2 } = opts;
   const config = plan.config;
   const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
@@ -2794,13 +3214,16 @@ async function executePlan(opts) {
   const fifos = new OutputFifos(
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
-  const baseEnv = { ...opts.env ?? process.env };
+  const baseEnv = stepEnvironment(opts.env ?? process.env);
+  const executionId = newExecutionId();
   const run = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
-    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
+      [EXECUTION_MARK]: executionId
+    });
     const outcome = "error" in dir ? {
       exitCode: null,
       signal: null,
@@ -2817,7 +3240,7 @@ async function executePlan(opts) {
       cwd: dir.path,
       env,
       ...timeoutMs !== void 0 ? { timeoutMs } : {},
-      ...signal ? { signal } : {},
+      ...signal2 ? { signal: signal2 } : {},
       ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
       killGraceMs: graceMs,
       ...opts.secrets ? { secrets: opts.secrets } : {},
@@ -2884,17 +3307,17 @@ async function executePlan(opts) {
     return earlier ?? settled(step.id, "success", ALREADY_SUCCEEDED, step.estimate);
   };
   const ask = async (question) => {
-    if (signal?.aborted) return "aborted";
-    if (!signal) return question();
+    if (signal2?.aborted) return "aborted";
+    if (!signal2) return question();
     let onAbort = () => void 0;
-    const aborted = new Promise((resolve2) => {
-      onAbort = () => resolve2("aborted");
-      signal.addEventListener("abort", onAbort, { once: true });
+    const aborted = new Promise((resolve3) => {
+      onAbort = () => resolve3("aborted");
+      signal2.addEventListener("abort", onAbort, { once: true });
     });
     try {
       return await Promise.race([question(), aborted]);
     } finally {
-      signal.removeEventListener("abort", onAbort);
+      signal2.removeEventListener("abort", onAbort);
     }
   };
   const checkGuard = async () => {
@@ -2915,9 +3338,9 @@ async function executePlan(opts) {
         results.push(done);
         continue;
       }
-      if (signal?.aborted) {
+      if (signal2?.aborted) {
         await cancelFrom(index, "not run: the execution was cancelled");
-        return { outcome: "cancelled", next, reason: abortReason(signal) };
+        return { outcome: "cancelled", next, reason: abortReason(signal2) };
       }
       if (opts.skip?.has(step.id)) {
         if (!config.allow_skip) {
@@ -2935,7 +3358,7 @@ async function executePlan(opts) {
           () => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause")
         );
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled at the checkpoint before step "${step.id}"`;
           await cancelFrom(index, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -2951,7 +3374,7 @@ async function executePlan(opts) {
         if (result2.status === "success") break;
         if (result2.status === "cancelled") {
           await cancelFrom(index + 1, "not run: the execution was cancelled");
-          return { outcome: "cancelled", next, reason: abortReason(signal) };
+          return { outcome: "cancelled", next, reason: abortReason(signal2) };
         }
         if (!config.stop_on_error) {
           firstFailure ??= { index, reason: describeFailure(step, result2) };
@@ -2975,7 +3398,7 @@ async function executePlan(opts) {
           break;
         }
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result2)}`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled after ${describeFailure(step, result2)}`;
           await cancelFrom(index + 1, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -2999,14 +3422,14 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run(cmd, { PROCEED_VERIFY: cmd.id });
+      const result2 = signal2?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run(cmd, { PROCEED_VERIFY: cmd.id });
       verify.checks.push(result2);
       if (result2.status === "cancelled") verify.status = "cancelled";
       else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
       await events.send({ type: "verify-check-finished", result: result2 });
     }
     await events.send({ type: "verify-finished", result: verify });
-    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal) };
+    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal2) };
     if (verify.status === "failure") {
       const failed = verify.checks.filter((c) => c.status !== "success").map((c) => c.id);
       return { verify, outcome: "verify-failed", reason: `verification failed: ${failed.join(", ")}` };
@@ -3022,6 +3445,7 @@ async function executePlan(opts) {
     return { ...ending, results };
   } finally {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await sweepExecution(executionId, graceMs);
     await fifos.dispose();
   }
 }
@@ -4144,7 +4568,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       failed: true
     };
   }
-  const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
+  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
   let report;
@@ -4597,7 +5021,7 @@ async function runRollback(env, view, stored, by, runner, toUndo, lost) {
     const outcome = await runCommand({
       command: step.rollback,
       shell: step.shell,
-      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
       env: {
         ...runner.env,
         ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
@@ -5005,7 +5429,7 @@ function whyUnusable(env, view) {
 }
 
 // src/github/octokit.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = 65536;
 var CREATE_ATTEMPTS = 4;
@@ -5014,7 +5438,7 @@ function outcomeUnknown(err) {
   return status !== void 0 && status >= 500;
 }
 function postId() {
-  return randomBytes(6).toString("hex");
+  return randomBytes2(6).toString("hex");
 }
 function postTag(id) {
   return `
@@ -5490,7 +5914,7 @@ async function claimComment(octokit, where, commentId) {
 }
 
 // src/app/config.ts
-import { createPrivateKey, randomBytes as randomBytes2 } from "node:crypto";
+import { createPrivateKey, randomBytes as randomBytes3 } from "node:crypto";
 import { hostname } from "node:os";
 
 // src/app/token-exchange.ts
@@ -5765,7 +6189,7 @@ function serverUrlOf(env) {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
 }
 function instanceId() {
-  return `${hostname()}-${process.pid}-${randomBytes2(3).toString("hex")}`;
+  return `${hostname()}-${process.pid}-${randomBytes3(3).toString("hex")}`;
 }
 
 // src/app/dispatch.ts
@@ -5794,20 +6218,14 @@ async function reportDispatchFailure(port, target2, number, handoff, err) {
 }
 
 // src/app/inline.ts
-import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join4 } from "node:path";
-
-// src/execute/secrets.ts
-function secretsInEnvironment(env) {
-  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
-  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
-}
+import { join as join5 } from "node:path";
 
 // src/action/checkout.ts
-import { execFile as execFile2 } from "node:child_process";
-import { mkdir, realpath, rm as rm2, stat } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { execFile as execFile3 } from "node:child_process";
+import { mkdir as mkdir2, realpath, rm as rm2, stat } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
 var GIT_OUTPUT_CHARS = 600;
@@ -5827,11 +6245,11 @@ async function checkoutApproved(o) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
     return { ok: true, dir: o.workspace, reused: true };
   }
-  const dir = join3(o.scratch, "proceed", sha);
+  const dir = join4(o.scratch, "proceed", sha);
   log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
   try {
     await rm2(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+    await mkdir2(dir, { recursive: true });
   } catch (err) {
     return refuse(
       `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
@@ -6002,16 +6420,16 @@ function gitEnv(config) {
   return env;
 }
 function git(args, cwd, config = []) {
-  return new Promise((resolve2) => {
-    execFile2(
+  return new Promise((resolve3) => {
+    execFile3(
       "git",
       args,
       { cwd, env: gitEnv(config), timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
       (err, stdout, stderr) => {
-        if (!err) return resolve2({ ok: true, stdout, stderr, timedOut: false });
+        if (!err) return resolve3({ ok: true, stdout, stderr, timedOut: false });
         const code = err.code;
         const notStarted = code === "ENOENT" || code === "EACCES";
-        resolve2({
+        resolve3({
           ok: false,
           stdout,
           stderr,
@@ -6061,15 +6479,43 @@ function displayUrl(url) {
 }
 
 // src/app/inline.ts
-function inlineRunner(config, where, installationToken2, log) {
+function inlineIsolation(env, log) {
+  const userName = (env.PROCEED_INLINE_USER ?? "").trim() || DEFAULT_STEP_USER;
+  const probe = probeIsolation(userName);
+  if (probe.available) {
+    const base = workspaceBase(tmpdir2());
+    const hide = coverable([process.cwd(), ...env.PRIVATE_KEY_PATH ? [env.PRIVATE_KEY_PATH] : []], base);
+    log.info(
+      `proceed: inline steps run as ${userName} (uid ${probe.user.uid}) in PID and mount namespaces of their own execution; hidden from them: the other executions in ${base}${hide.length ? `, ${hide.join(", ")}` : ""}.`
+    );
+    return { kind: "isolated", user: probe.user, base, hide };
+  }
+  const production = env.NODE_ENV === "production";
+  if (production && env.PROCEED_INLINE_UNISOLATED !== "1") {
+    throw new ConfigError(
+      `PROCEED_EXECUTOR is inline under NODE_ENV=production, but steps cannot be isolated: ${probe.reason}. Fix that; or use PROCEED_EXECUTOR=dispatch (steps run on GitHub Actions runners, away from the app); or set PROCEED_INLINE_UNISOLATED=1 to run steps as the app's own user, where a step can read the app's private key.`
+    );
+  }
+  log.warn(
+    `proceed: inline steps are NOT isolated: ${probe.reason}. A step can read the app's environment, files and memory, its private key among them${production ? " (PROCEED_INLINE_UNISOLATED=1 allows it)" : "; under NODE_ENV=production the app refuses to start so"}.`
+  );
+  return { kind: "unisolated", reason: probe.reason };
+}
+function inlineRunner(config, where, installationToken2, log, isolation = { kind: "unisolated", reason: "not asked for" }, appEnv = process.env) {
   const made = [];
-  const secrets = secretsInEnvironment(config.stepEnv);
+  const sandboxes = [];
+  const secrets = [...secretsInEnvironment(config.stepEnv), ...appCredentials(appEnv)];
+  const scratchDirectory = async () => {
+    if (isolation.kind === "unisolated") return mkdtemp3(join5(tmpdir2(), "proceed-app-"));
+    await prepareWorkspaceBase(isolation.base);
+    return makeExecutionDirectory(isolation.base);
+  };
   return {
     runner: {
       workspace: async (sha, number) => {
         let scratch;
         try {
-          scratch = await mkdtemp2(join4(tmpdir2(), "proceed-app-"));
+          scratch = await scratchDirectory();
         } catch (err) {
           return {
             ok: false,
@@ -6090,7 +6536,24 @@ function inlineRunner(config, where, installationToken2, log) {
           token,
           log
         });
-        return checkout.ok ? { ok: true, dir: checkout.dir } : checkout;
+        if (!checkout.ok || isolation.kind === "unisolated") return checkout;
+        try {
+          await handOver(scratch, isolation.user);
+          sandboxes.push(
+            await StepSandbox.open({
+              root: scratch,
+              base: isolation.base,
+              user: isolation.user,
+              hide: isolation.hide
+            })
+          );
+        } catch (err) {
+          return {
+            ok: false,
+            message: `cannot isolate the steps of this execution: ${err.message}. Nothing was run.`
+          };
+        }
+        return { ok: true, dir: checkout.dir };
       },
       holder: {
         kind: "app",
@@ -6102,6 +6565,7 @@ function inlineRunner(config, where, installationToken2, log) {
       pollMs: config.pollMs
     },
     cleanup: async () => {
+      await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.close()));
       await Promise.all(made.splice(0).map((dir) => rm3(dir, { recursive: true, force: true })));
     }
   };
@@ -6324,8 +6788,12 @@ function createApp(config) {
         })
       );
     }
+    const isolation = config.executor === "inline" ? inlineIsolation(process.env, {
+      info: (line) => app.log.info(line),
+      warn: (line) => app.log.warn(line)
+    }) : void 0;
     app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context, config, botLogin, served);
+      await onWebhook(context, config, botLogin, served, isolation);
     });
   };
 }
@@ -6363,7 +6831,7 @@ function appLogin(app, served) {
     return login;
   };
 }
-async function onWebhook(context, config, botLogin, served) {
+async function onWebhook(context, config, botLogin, served, isolation) {
   const log = (line) => context.log.info(line);
   const event = toGateEvent(context.name, context.payload);
   if (event.kind === "ignored") {
@@ -6388,7 +6856,7 @@ async function onWebhook(context, config, botLogin, served) {
       }
     }
     if (config.executor === "inline")
-      inline = inlineRunner(config, where, () => installationToken(context), log);
+      inline = inlineRunner(config, where, () => installationToken(context), log, isolation);
     const env = {
       port,
       botLogin: await botLogin(),

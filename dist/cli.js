@@ -4002,10 +4002,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4019,7 +4019,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4043,7 +4043,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4059,7 +4059,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4150,7 +4150,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4164,13 +4164,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4213,18 +4213,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4278,8 +4278,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4291,7 +4291,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4302,8 +4302,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4320,7 +4320,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4500,7 +4500,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4517,24 +4517,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4717,25 +4717,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5545,14 +5545,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6719,18 +6719,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6883,15 +6883,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7085,13 +7085,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -8370,16 +8370,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal3;
-          open2.output = safeOutput || utils.escapeRegex(literal3);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal3;
+          open3.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -8495,9 +8495,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -8599,15 +8599,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -9014,7 +9014,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -9024,8 +9024,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob, posix });
-        const result2 = { glob, state, regex, posix, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob, posix: posix2 });
+        const result2 = { glob, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -9050,7 +9050,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input2, regex, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -9058,7 +9058,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output2 = match && format ? format(input2) : input2;
       if (match === false) {
@@ -9067,16 +9067,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex, options, posix);
+          match = picomatch2.matchBase(input2, regex, options, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob, options, posix = options && options.windows) => {
+    picomatch2.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix }));
+      return regex.test(utils.basename(input2, { windows: posix2 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -9148,7 +9148,7 @@ var require_picomatch2 = __commonJS({
 // src/cli/main.ts
 import { parseArgs } from "node:util";
 import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -14244,7 +14244,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -14254,7 +14254,7 @@ function isRecursive(inst, stack, resolve4) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result2)
         result2 = answer;
     }
@@ -14265,7 +14265,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -14329,7 +14329,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -29010,6 +29010,9 @@ function lintPlan(plan, positions, file2) {
   return warnings;
 }
 
+// src/plan/schema.ts
+import { posix } from "node:path";
+
 // src/plan/duration.ts
 var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
 var durationRe = new RegExp(DURATION_PATTERN);
@@ -29043,6 +29046,21 @@ var envSchema = external_exports.record(
   external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
   external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
 ).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = external_exports.strictObject({
   id: external_exports.string().regex(STEP_ID_PATTERN, {
@@ -29052,7 +29070,7 @@ var stepSchema = external_exports.strictObject({
   description: external_exports.string().optional(),
   run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
   shell: shellSchema.default("bash"),
-  "working-directory": external_exports.string().min(1).optional().describe("Relative to the repository root"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
   env: envSchema.optional(),
   timeout: duration3.optional().describe("The process group is killed after it"),
   estimate: duration3.optional(),
@@ -29064,7 +29082,7 @@ var verificationSchema = external_exports.union([
   external_exports.strictObject({
     run: external_exports.string().min(1, { message: "must not be empty" }),
     shell: shellSchema.default("bash"),
-    "working-directory": external_exports.string().min(1).optional(),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
     env: envSchema.optional(),
     timeout: duration3.optional()
   })
@@ -30696,17 +30714,167 @@ function outcomeText(plan, results, verify, outcome) {
 
 // src/execute/executor.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
+
+// src/execute/step-env.ts
+var RUNNER_CHANNELS = [
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_RESULTS_URL",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+];
+var channels = new Set(RUNNER_CHANNELS);
+function stepEnvironment(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !channels.has(key.toUpperCase()) && !/^INPUT_/i.test(key))
+  );
+}
+
+// src/execute/sweep.ts
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+var EXECUTION_MARK = "PROCEED_EXECUTION_ID";
+var POLL_MS = 25;
+var ROUNDS = 5;
+function newExecutionId() {
+  return randomBytes(12).toString("hex");
+}
+function listProcesses() {
+  let names;
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const entries = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const line = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
+      entries.push({ pid: Number(name), ppid: Number(fields[1]), zombie: fields[0] === "Z" });
+    } catch {
+    }
+  }
+  return entries;
+}
+function carriesMark(pid, needle) {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`);
+    return environ.indexOf(needle) !== -1 || environ.subarray(0, needle.length - 1).equals(needle.subarray(1));
+  } catch {
+    return false;
+  }
+}
+function executionProcesses(id) {
+  const needle = Buffer.from(`\0${EXECUTION_MARK}=${id}\0`);
+  const live = listProcesses().filter((p) => !p.zombie && p.pid !== process.pid);
+  const found = new Set(live.filter((p) => carriesMark(p.pid, needle)).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of live) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+function signal(pids, sig) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+    }
+  }
+}
+async function sweepExecution(id, graceMs) {
+  let found = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const pids = executionProcesses(id);
+    if (pids.length === 0) break;
+    found += pids.length;
+    signal(pids, "SIGTERM");
+    const deadline = Date.now() + (round === 0 ? graceMs : 0);
+    let left = pids;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      left = executionProcesses(id);
+    }
+    signal(executionProcesses(id), "SIGKILL");
+    for (let i = 0; i < 40 && executionProcesses(id).length > 0; i++) await sleep(POLL_MS);
+  }
+  return found;
+}
 
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, openSync, readdirSync as readdirSync2, readFileSync as readFileSync2, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { join as join2 } from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
 import { promisify } from "node:util";
+
+// src/execute/sandbox.ts
+import { join, relative, resolve, sep } from "node:path";
+function within(path, dir) {
+  const rel = relative(dir, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep);
+}
+var open2 = /* @__PURE__ */ new Set();
+function sandboxFor(cwd) {
+  const path = resolve(cwd);
+  for (const sandbox of open2) if (within(path, sandbox.root)) return sandbox;
+  return void 0;
+}
+
+// src/execute/secrets.ts
+var SHORTEST_FORM = 6;
+function base64Alignments(bytes) {
+  const forms = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(offset * 8 / 6);
+    const last = Math.floor((offset + bytes.length) * 8 / 6);
+    forms.push(encoded.slice(first, last));
+  }
+  return forms;
+}
+var toBase64Url = (base643) => base643.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function secretForms(secret) {
+  if (secret.length === 0) return [];
+  if (secret.includes("\n")) {
+    const forms2 = /* @__PURE__ */ new Set([secret, secret.replace(/\r?\n/g, "\\n")]);
+    for (const line of secret.split(/\r?\n/)) {
+      if (line.trim().length >= SHORTEST_FORM && !line.startsWith("-----")) forms2.add(line.trim());
+    }
+    return [...forms2];
+  }
+  const forms = /* @__PURE__ */ new Set([secret]);
+  const bytes = Buffer.from(secret, "utf8");
+  const whole = bytes.toString("base64");
+  const header2 = Buffer.from(`x-access-token:${secret}`, "utf8").toString("base64");
+  for (const form of [whole, header2, ...base64Alignments(bytes)]) {
+    forms.add(form);
+    forms.add(toBase64Url(form));
+  }
+  forms.add(encodeURIComponent(secret));
+  forms.add(bytes.toString("hex"));
+  forms.add(bytes.toString("hex").toUpperCase());
+  return [...forms].filter((form) => form === secret || form.length >= SHORTEST_FORM);
+}
+function withEncodings(secrets) {
+  return [...new Set(secrets.flatMap(secretForms))];
+}
 
 // src/execute/tail.ts
 import { StringDecoder } from "node:string_decoder";
@@ -30804,13 +30972,19 @@ var MaskingDecoder = class {
     this.carry = masked.slice(masked.length - hold);
     return masked.slice(0, masked.length - hold);
   }
-  /** Length of the longest end of `text` that is the beginning of a secret. */
+  /**
+   * Length of the longest end of `text` that is the beginning of a secret. Only the places where
+   * a secret's first character occurs are tried, so a long secret (a PEM key) costs no more than
+   * a short one on ordinary output.
+   */
   heldBack(text) {
     let longest = 0;
     for (const secret of this.secrets) {
-      for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
-        if (text.endsWith(secret.slice(0, k))) {
-          longest = k;
+      const from = Math.max(0, text.length - (secret.length - 1));
+      for (let i = text.indexOf(secret[0], from); i !== -1; i = text.indexOf(secret[0], i + 1)) {
+        if (text.length - i <= longest) break;
+        if (secret.startsWith(text.slice(i))) {
+          longest = text.length - i;
           break;
         }
       }
@@ -30866,9 +31040,9 @@ function directoryProblem(cwd) {
   }
   return info.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
 }
-function signalGroup(pgid, signal) {
+function signalGroup(pgid, signal2) {
   try {
-    process.kill(-pgid, signal);
+    process.kill(-pgid, signal2);
     return true;
   } catch (err) {
     return err.code === "EPERM";
@@ -30878,14 +31052,14 @@ function processGroupAlive(pgid) {
   if (!signalGroup(pgid, 0)) return false;
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = readdirSync2("/proc");
   } catch {
     return true;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync2(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -30898,11 +31072,11 @@ async function stopProcessGroup(pgid, graceMs) {
   signalGroup(pgid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    await sleep2(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
     if (!processGroupAlive(pgid)) return;
   }
   signalGroup(pgid, "SIGKILL");
-  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
+  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep2(GROUP_POLL_MS);
 }
 var OutputFifos = class {
   constructor(expected = 1, spare = 4) {
@@ -30945,9 +31119,9 @@ var OutputFifos = class {
   async make(count) {
     let dir;
     try {
-      dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
+      dir = await mkdtemp(join2(tmpdir(), "proceed-output-"));
       const inDir = dir;
-      const paths = Array.from({ length: count }, (_, i) => join(inDir, String(i)));
+      const paths = Array.from({ length: count }, (_, i) => join2(inDir, String(i)));
       this.made += count;
       await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
       for (const path of paths) {
@@ -30967,8 +31141,8 @@ var OutputFifos = class {
   }
 };
 var MAX_FIFOS_AT_ONCE = 64;
-function readOutput(child, fifo, spec, onBytes) {
-  const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
+function readOutput(child, fifo, spec, secrets, onBytes) {
+  const decoder = () => spec.onOutput ? new MaskingDecoder(secrets) : void 0;
   if (fifo) {
     const d = decoder();
     const onread = {
@@ -30998,7 +31172,8 @@ function readOutput(child, fifo, spec, onBytes) {
 async function runCommand(spec) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const started = performance.now();
-  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  const secrets = withEncodings(spec.secrets ?? []);
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const ended = (extra) => ({
     exitCode: null,
@@ -31028,12 +31203,14 @@ async function runCommand(spec) {
     closeFifo();
     return ended({ aborted: true });
   }
-  const { file: file2, args } = shellInvocation(spec.shell, spec.command);
+  const shell = shellInvocation(spec.shell, spec.command);
+  const sandbox = sandboxFor(spec.cwd);
+  const { file: file2, args } = sandbox ? sandbox.command(shell.file, shell.args, spec.cwd) : shell;
   let child;
   try {
     child = spawn(file2, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: sandbox ? sandbox.environment(spec.env) : spec.env,
       detached: true,
       stdio: fifo ? ["ignore", fifo.writeFd, fifo.writeFd] : ["ignore", "pipe", "pipe"]
     });
@@ -31042,7 +31219,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file2}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -31061,7 +31238,7 @@ async function runCommand(spec) {
         outputError = err;
       }
     };
-    const output2 = readOutput(child, fifo, spec, (bytes, decoder) => {
+    const output2 = readOutput(child, fifo, spec, secrets, (bytes, decoder) => {
       tail.write(bytes);
       if (decoder) emit(decoder.write(bytes));
     });
@@ -31104,7 +31281,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve4(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve5(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -31119,13 +31296,13 @@ async function runCommand(spec) {
     }
     child.on("error", (err) => {
       if (child.pid !== void 0) return;
-      spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
+      spawnError = err.code === "ENOENT" && !sandbox ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
       finish();
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code, signal2) => {
       exitedAt = performance.now();
       exitCode = code;
-      exitSignal = signal;
+      exitSignal = signal2;
       clearTimeout(timer);
       if (openStreams === 0) finish();
       else if (!stopping) startDrain();
@@ -31138,17 +31315,17 @@ var ALREADY_SUCCEEDED = "already succeeded on this commit and plan; not run agai
 var PlanChangedError = class extends Error {
   name = "PlanChangedError";
 };
-function abortReason(signal) {
-  const reason = signal?.reason;
+function abortReason(signal2) {
+  const reason = signal2?.reason;
   if (typeof reason === "string" && reason) return reason;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
   return "the execution was cancelled";
 }
 function resolveWorkingDirectory(root, dir) {
   if (dir === void 0) return { path: root };
-  const path = resolve(root, dir);
+  const path = resolve2(root, dir);
   const inside = (from, to) => {
-    const rel = relative(from, to);
+    const rel = relative2(from, to);
     return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
   };
   let escapes = !inside(root, path);
@@ -31280,7 +31457,7 @@ async function executePlan(opts) {
       `the plan at ${opts.planPath} is not the plan that was approved (approved sha256 ${opts.approvedHash.slice(0, 12)}, now ${actualHash.slice(0, 12)}); nothing was run. Review and approve the plan as it is now.`
     );
   }
-  const { plan, signal } = opts;
+  const { plan, signal: signal2 } = opts;
   const config2 = plan.config;
   const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
@@ -31290,13 +31467,16 @@ async function executePlan(opts) {
   const fifos = new OutputFifos(
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
-  const baseEnv = { ...opts.env ?? process.env };
+  const baseEnv = stepEnvironment(opts.env ?? process.env);
+  const executionId = newExecutionId();
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
-    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
+      [EXECUTION_MARK]: executionId
+    });
     const outcome = "error" in dir ? {
       exitCode: null,
       signal: null,
@@ -31313,7 +31493,7 @@ async function executePlan(opts) {
       cwd: dir.path,
       env,
       ...timeoutMs !== void 0 ? { timeoutMs } : {},
-      ...signal ? { signal } : {},
+      ...signal2 ? { signal: signal2 } : {},
       ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
       killGraceMs: graceMs,
       ...opts.secrets ? { secrets: opts.secrets } : {},
@@ -31380,17 +31560,17 @@ async function executePlan(opts) {
     return earlier ?? settled(step.id, "success", ALREADY_SUCCEEDED, step.estimate);
   };
   const ask = async (question) => {
-    if (signal?.aborted) return "aborted";
-    if (!signal) return question();
+    if (signal2?.aborted) return "aborted";
+    if (!signal2) return question();
     let onAbort = () => void 0;
-    const aborted2 = new Promise((resolve4) => {
-      onAbort = () => resolve4("aborted");
-      signal.addEventListener("abort", onAbort, { once: true });
+    const aborted2 = new Promise((resolve5) => {
+      onAbort = () => resolve5("aborted");
+      signal2.addEventListener("abort", onAbort, { once: true });
     });
     try {
       return await Promise.race([question(), aborted2]);
     } finally {
-      signal.removeEventListener("abort", onAbort);
+      signal2.removeEventListener("abort", onAbort);
     }
   };
   const checkGuard = async () => {
@@ -31411,9 +31591,9 @@ async function executePlan(opts) {
         results.push(done);
         continue;
       }
-      if (signal?.aborted) {
+      if (signal2?.aborted) {
         await cancelFrom(index, "not run: the execution was cancelled");
-        return { outcome: "cancelled", next, reason: abortReason(signal) };
+        return { outcome: "cancelled", next, reason: abortReason(signal2) };
       }
       if (opts.skip?.has(step.id)) {
         if (!config2.allow_skip) {
@@ -31431,7 +31611,7 @@ async function executePlan(opts) {
           () => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause")
         );
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled at the checkpoint before step "${step.id}"`;
           await cancelFrom(index, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -31447,7 +31627,7 @@ async function executePlan(opts) {
         if (result2.status === "success") break;
         if (result2.status === "cancelled") {
           await cancelFrom(index + 1, "not run: the execution was cancelled");
-          return { outcome: "cancelled", next, reason: abortReason(signal) };
+          return { outcome: "cancelled", next, reason: abortReason(signal2) };
         }
         if (!config2.stop_on_error) {
           firstFailure ??= { index, reason: describeFailure(step, result2) };
@@ -31471,7 +31651,7 @@ async function executePlan(opts) {
           break;
         }
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result2)}`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled after ${describeFailure(step, result2)}`;
           await cancelFrom(index + 1, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -31495,14 +31675,14 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      const result2 = signal2?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
       verify.checks.push(result2);
       if (result2.status === "cancelled") verify.status = "cancelled";
       else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
       await events.send({ type: "verify-check-finished", result: result2 });
     }
     await events.send({ type: "verify-finished", result: verify });
-    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal) };
+    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal2) };
     if (verify.status === "failure") {
       const failed = verify.checks.filter((c) => c.status !== "success").map((c) => c.id);
       return { verify, outcome: "verify-failed", reason: `verification failed: ${failed.join(", ")}` };
@@ -31518,6 +31698,7 @@ async function executePlan(opts) {
     return { ...ending, results };
   } finally {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await sweepExecution(executionId, graceMs);
     await fifos.dispose();
   }
 }
@@ -31595,7 +31776,7 @@ No answer (Ctrl-D): taken as "${label}".`);
   /** The line typed, or undefined when input ended (Ctrl-D on a terminal, the end of a pipe). */
   async ask(prompt) {
     const rl = createInterface({ input: this.stdin, output: this.stdout, terminal: this.interactive });
-    const ended = new Promise((resolve4) => rl.once("close", () => resolve4(void 0)));
+    const ended = new Promise((resolve5) => rl.once("close", () => resolve5(void 0)));
     try {
       return await Promise.race([rl.question(prompt), ended]);
     } catch (err) {
@@ -31728,7 +31909,7 @@ var Progress = class {
 
 // src/cli/simulate.ts
 import { readFile as readFile3 } from "node:fs/promises";
-import { basename, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { basename, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/gate/discover.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -32006,19 +32187,19 @@ var BlockScanner = class {
       matched++;
     }
     const allMatched = matched === this.containers.length;
-    const open2 = this.leaf;
-    if (allMatched && open2 && open2.kind !== "paragraph") {
-      if (open2.kind === "fence") {
-        if (isClosingFence(text, pos, open2)) this.leaf = void 0;
+    const open3 = this.leaf;
+    if (allMatched && open3 && open3.kind !== "paragraph") {
+      if (open3.kind === "fence") {
+        if (isClosingFence(text, pos, open3)) this.leaf = void 0;
         return;
       }
-      if (open2.kind === "html") {
-        if (open2.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+      if (open3.kind === "html") {
+        if (open3.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
         else {
-          if (open2.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+          if (open3.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
             this.markRawHtml(index, text.slice(pos));
           }
-          if (htmlBlockEnds(open2.end, text)) this.leaf = void 0;
+          if (htmlBlockEnds(open3.end, text)) this.leaf = void 0;
         }
         return;
       }
@@ -32115,11 +32296,11 @@ var BlockScanner = class {
   }
   /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
   hideQuotingElements() {
-    const open2 = /* @__PURE__ */ new Map();
+    const open3 = /* @__PURE__ */ new Map();
     const depthChange = new Array(this.visible.length + 1).fill(0);
     for (const tag of this.tags) {
-      const stack = open2.get(tag.name) ?? [];
-      open2.set(tag.name, stack);
+      const stack = open3.get(tag.name) ?? [];
+      open3.set(tag.name, stack);
       if (!tag.closing) stack.push(tag.index);
       else {
         const from = stack.pop();
@@ -32711,7 +32892,7 @@ function cancelRequestedBy(body) {
 
 // src/gate/execute.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/render/report.ts
 var BUDGETS = [
@@ -33310,7 +33491,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       failed: true
     };
   }
-  const source = await readFile2(join2(workspace.dir, path), "utf8").catch(() => "");
+  const source = await readFile2(join3(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
   let report2;
@@ -33763,7 +33944,7 @@ async function runRollback(env, view, stored, by, runner, toUndo, lost) {
     const outcome = await runCommand({
       command: step.rollback,
       shell: step.shell,
-      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
       env: {
         ...runner.env,
         ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
@@ -34690,7 +34871,7 @@ var AUTHOR = "author";
 var REVIEWER = "reviewer";
 var BOT = "proceed[bot]";
 var PR_NUMBER = 1;
-var POLL_MS = 60 * 60 * 1e3;
+var POLL_MS2 = 60 * 60 * 1e3;
 var REACTION = { eyes: "\u{1F440}", "+1": "\u{1F44D}", confused: "\u{1F615}" };
 var RULE = "\u2500".repeat(72);
 var MARKER2 = /<!-- proceed:state [A-Za-z0-9+/=]+ -->\s*$/;
@@ -34700,22 +34881,22 @@ async function simulate(file2, term, opts = {}) {
     for (const d of [...loaded.errors, ...loaded.warnings]) term.out(formatDiagnostic(d));
     return 1;
   }
-  const dir = resolve2(opts.cwd ?? process.cwd());
-  const inRepo = relative2(dir, resolve2(file2));
+  const dir = resolve3(opts.cwd ?? process.cwd());
+  const inRepo = relative3(dir, resolve3(file2));
   if (inRepo.startsWith("..") || isAbsolute2(inRepo)) {
     term.error(
       `proceed: ${file2} is outside ${dir}, the directory the steps run in (the checkout of the pull request). Run simulate from the repository that holds the plan, or pass --cwd DIR.`
     );
     return 1;
   }
-  const planPath = inRepo.split(sep).join("/");
+  const planPath = inRepo.split(sep2).join("/");
   if (discoverPlan([{ filename: planPath, status: "added", sha: "-" }], DEFAULT_PLAN_GLOBS).kind !== "one") {
     term.error(
       `proceed: the bot looks for plans matching ${DEFAULT_PLAN_GLOBS.join(", ")}, so it would not find ${planPath} in a pull request. Rename it to end in .plan.yml.`
     );
     return 1;
   }
-  const policyText = await readFile3(resolve2(dir, POLICY_FILE), "utf8").catch(() => void 0);
+  const policyText = await readFile3(resolve3(dir, POLICY_FILE), "utf8").catch(() => void 0);
   const reviewer = reviewerFor(policyText);
   const print = new Transcript(term, !!opts.quiet);
   const github = new MemoryGitHub({
@@ -34748,7 +34929,7 @@ async function simulate(file2, term, opts = {}) {
       holder: { kind: "app", id: `proceed-simulate-${process.pid}` },
       env: process.env,
       secrets: [],
-      pollMs: POLL_MS
+      pollMs: POLL_MS2
     }
   };
   term.out(`proceed simulate: the pull-request flow for ${planPath}, offline (nothing is sent to GitHub)`);
@@ -35051,7 +35232,7 @@ ${USAGE}`);
       case "simulate":
         if (files.length !== 1) throw new UsageError("simulate takes exactly one plan file");
         return await simulate(files[0], term, {
-          cwd: values.cwd === void 0 ? void 0 : await workingDirectory(values.cwd),
+          cwd: values.cwd === void 0 ? void 0 : await workingDirectory2(values.cwd),
           quiet: !!values.quiet
         });
       case void 0:
@@ -35095,15 +35276,15 @@ async function render(file2, term) {
   term.out(renderReview(result2.plan, { planPath: file2, state: "proposed" }));
   return EXIT.ok;
 }
-async function workingDirectory(cwd) {
-  const dir = resolve3(cwd ?? process.cwd());
+async function workingDirectory2(cwd) {
+  const dir = resolve4(cwd ?? process.cwd());
   const found = await stat2(dir).catch(() => void 0);
   if (!found) throw new UsageError(`--cwd ${cwd}: no such directory (${dir})`);
   if (!found.isDirectory()) throw new UsageError(`--cwd ${cwd}: not a directory (${dir})`);
   return dir;
 }
 async function run(file2, opts, term) {
-  const cwd = await workingDirectory(opts.cwd);
+  const cwd = await workingDirectory2(opts.cwd);
   const loaded = await loadPlanFile(file2);
   report(loaded, term);
   if (!loaded.ok) return EXIT.failed;
@@ -35140,7 +35321,7 @@ async function run(file2, opts, term) {
   const progress = new Progress(term, plan, { quiet: opts.quiet });
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
-  const planPath = resolve3(file2);
+  const planPath = resolve4(file2);
   let planChanged = false;
   try {
     const result2 = await executePlan({

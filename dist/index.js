@@ -1311,13 +1311,13 @@ var require_util = __commonJS({
     function isFormDataLike(object2) {
       return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
-    function addAbortListener(signal, listener) {
-      if ("addEventListener" in signal) {
-        signal.addEventListener("abort", listener, { once: true });
-        return () => signal.removeEventListener("abort", listener);
+    function addAbortListener(signal2, listener) {
+      if ("addEventListener" in signal2) {
+        signal2.addEventListener("abort", listener, { once: true });
+        return () => signal2.removeEventListener("abort", listener);
       }
-      signal.addListener("abort", listener);
-      return () => signal.removeListener("abort", listener);
+      signal2.addListener("abort", listener);
+      return () => signal2.removeListener("abort", listener);
     }
     var hasToWellFormed = typeof String.prototype.toWellFormed === "function";
     var hasIsWellFormed = typeof String.prototype.isWellFormed === "function";
@@ -1478,7 +1478,7 @@ var require_diagnostics = __commonJS({
     var fetchDebuglog = util.debuglog("fetch");
     var websocketDebuglog = util.debuglog("websocket");
     var isClientSet = false;
-    var channels = {
+    var channels2 = {
       // Client
       beforeConnect: diagnosticsChannel.channel("undici:client:beforeConnect"),
       connected: diagnosticsChannel.channel("undici:client:connected"),
@@ -1648,7 +1648,7 @@ var require_diagnostics = __commonJS({
       });
     }
     module.exports = {
-      channels
+      channels: channels2
     };
   }
 });
@@ -1676,7 +1676,7 @@ var require_request = __commonJS({
       getServerName,
       normalizedMethodRecords
     } = require_util();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var { headerNameLowerCasedRecord } = require_constants();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
@@ -1804,8 +1804,8 @@ var require_request = __commonJS({
         validateHandler(handler2, method, upgrade);
         this.servername = servername || getServerName(this.host);
         this[kHandler] = handler2;
-        if (channels.create.hasSubscribers) {
-          channels.create.publish({ request: this });
+        if (channels2.create.hasSubscribers) {
+          channels2.create.publish({ request: this });
         }
       }
       onBodySent(chunk) {
@@ -1818,8 +1818,8 @@ var require_request = __commonJS({
         }
       }
       onRequestSent() {
-        if (channels.bodySent.hasSubscribers) {
-          channels.bodySent.publish({ request: this });
+        if (channels2.bodySent.hasSubscribers) {
+          channels2.bodySent.publish({ request: this });
         }
         if (this[kHandler].onRequestSent) {
           try {
@@ -1845,8 +1845,8 @@ var require_request = __commonJS({
       onHeaders(statusCode, headers, resume, statusText) {
         assert2(!this.aborted);
         assert2(!this.completed);
-        if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+        if (channels2.headers.hasSubscribers) {
+          channels2.headers.publish({ request: this, response: { statusCode, headers, statusText } });
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
@@ -1895,7 +1895,7 @@ var require_request = __commonJS({
       onUpgradeResponse(statusCode, headers, parseHeaders, statusText = "") {
         assert2(!this.aborted);
         assert2(this.completed);
-        if (channels.headers.hasSubscribers) {
+        if (channels2.headers.hasSubscribers) {
           this.#publishUpgradeHeaders(statusCode, parseHeaders(headers), statusText);
         }
         this.#publishUpgradeTrailers();
@@ -1906,8 +1906,8 @@ var require_request = __commonJS({
       onUpgradeError(error63) {
         assert2(!this.aborted);
         assert2(this.completed);
-        if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error63 });
+        if (channels2.error.hasSubscribers) {
+          channels2.error.publish({ request: this, error: error63 });
         }
       }
       /**
@@ -1916,21 +1916,21 @@ var require_request = __commonJS({
        * @param {string} statusText
        */
       #publishUpgradeHeaders(statusCode, headers, statusText) {
-        if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+        if (channels2.headers.hasSubscribers) {
+          channels2.headers.publish({ request: this, response: { statusCode, headers, statusText } });
         }
       }
       #publishUpgradeTrailers() {
-        if (channels.trailers.hasSubscribers) {
-          channels.trailers.publish({ request: this, trailers: [] });
+        if (channels2.trailers.hasSubscribers) {
+          channels2.trailers.publish({ request: this, trailers: [] });
         }
       }
       onComplete(trailers) {
         this.onFinally();
         assert2(!this.aborted);
         this.completed = true;
-        if (channels.trailers.hasSubscribers) {
-          channels.trailers.publish({ request: this, trailers });
+        if (channels2.trailers.hasSubscribers) {
+          channels2.trailers.publish({ request: this, trailers });
         }
         try {
           return this[kHandler].onComplete(trailers);
@@ -1940,8 +1940,8 @@ var require_request = __commonJS({
       }
       onError(error63) {
         this.onFinally();
-        if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error63 });
+        if (channels2.error.hasSubscribers) {
+          channels2.error.publish({ request: this, error: error63 });
         }
         if (this.aborted) {
           return;
@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5741,7 +5741,7 @@ var require_client_h1 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var util = require_util();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var timers = require_timers();
     var {
       RequestContentLengthMismatchError,
@@ -6573,8 +6573,8 @@ upgrade: ${upgrade}\r
           }
         }
       }
-      if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
+      if (channels2.sendHeaders.hasSubscribers) {
+        channels2.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
         writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7125,7 +7125,7 @@ var require_client_h2 = __commonJS({
       }
       if (method === "CONNECT") {
         session.ref();
-        stream = session.request(headers, { endStream: false, signal });
+        stream = session.request(headers, { endStream: false, signal: signal2 });
         let upgradeResponseFinished = false;
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
@@ -7202,12 +7202,12 @@ var require_client_h2 = __commonJS({
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
-        stream = session.request(headers, { endStream: shouldEndStream, signal });
+        stream = session.request(headers, { endStream: shouldEndStream, signal: signal2 });
         stream.once("continue", writeBodyH2);
       } else {
         stream = session.request(headers, {
           endStream: shouldEndStream,
-          signal
+          signal: signal2
         });
         writeBodyH2();
       }
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7628,7 +7628,7 @@ var require_client = __commonJS({
     var net = __require("node:net");
     var http2 = __require("node:http");
     var util = require_util();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
     var {
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7943,8 +7943,8 @@ var require_client = __commonJS({
         hostname3 = ip;
       }
       client[kConnecting] = true;
-      if (channels.beforeConnect.hasSubscribers) {
-        channels.beforeConnect.publish({
+      if (channels2.beforeConnect.hasSubscribers) {
+        channels2.beforeConnect.publish({
           connectParams: {
             host,
             hostname: hostname3,
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -7990,8 +7990,8 @@ var require_client = __commonJS({
         socket[kMaxRequests] = client[kMaxRequests];
         socket[kClient] = client;
         socket[kError] = null;
-        if (channels.connected.hasSubscribers) {
-          channels.connected.publish({
+        if (channels2.connected.hasSubscribers) {
+          channels2.connected.publish({
             connectParams: {
               host,
               hostname: hostname3,
@@ -8011,8 +8011,8 @@ var require_client = __commonJS({
           return;
         }
         client[kConnecting] = false;
-        if (channels.connectError.hasSubscribers) {
-          channels.connectError.publish({
+        if (channels2.connectError.hasSubscribers) {
+          channels2.connectError.publish({
             connectParams: {
               host,
               hostname: hostname3,
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9568,28 +9568,28 @@ var require_readable = __commonJS({
       }
       async dump(opts) {
         let limit = Number.isFinite(opts?.limit) ? opts.limit : 128 * 1024;
-        const signal = opts?.signal;
-        if (signal != null && (typeof signal !== "object" || !("aborted" in signal))) {
+        const signal2 = opts?.signal;
+        if (signal2 != null && (typeof signal2 !== "object" || !("aborted" in signal2))) {
           throw new InvalidArgumentError("signal must be an AbortSignal");
         }
-        signal?.throwIfAborted();
+        signal2?.throwIfAborted();
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
           const onAbort = () => {
-            this.destroy(signal.reason ?? new AbortError());
+            this.destroy(signal2.reason ?? new AbortError());
           };
-          signal?.addEventListener("abort", onAbort);
+          signal2?.addEventListener("abort", onAbort);
           this.on("close", function() {
-            signal?.removeEventListener("abort", onAbort);
-            if (signal?.aborted) {
-              reject(signal.reason ?? new AbortError());
+            signal2?.removeEventListener("abort", onAbort);
+            if (signal2?.aborted) {
+              reject(signal2.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9813,7 +9813,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
+        const { signal: signal2, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -9821,7 +9821,7 @@ var require_api_request = __commonJS({
           if (highWaterMark && (typeof highWaterMark !== "number" || highWaterMark < 0)) {
             throw new InvalidArgumentError("invalid highWaterMark");
           }
-          if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+          if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
             throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
@@ -9849,7 +9849,7 @@ var require_api_request = __commonJS({
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError;
         this.highWaterMark = highWaterMark;
-        this.signal = signal;
+        this.signal = signal2;
         this.reason = null;
         this.removeAbortListener = null;
         if (util.isStream(body)) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -9999,18 +9999,18 @@ var require_abort_signal = __commonJS({
       }
       removeSignal(self2);
     }
-    function addSignal(self2, signal) {
+    function addSignal(self2, signal2) {
       self2.reason = null;
       self2[kSignal] = null;
       self2[kListener] = null;
-      if (!signal) {
+      if (!signal2) {
         return;
       }
-      if (signal.aborted) {
+      if (signal2.aborted) {
         abort(self2);
         return;
       }
-      self2[kSignal] = signal;
+      self2[kSignal] = signal2;
       self2[kListener] = () => {
         abort(self2);
       };
@@ -10051,7 +10051,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
+        const { signal: signal2, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -10059,7 +10059,7 @@ var require_api_stream = __commonJS({
           if (typeof factory !== "function") {
             throw new InvalidArgumentError("invalid factory");
           }
-          if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+          if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
             throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
@@ -10091,7 +10091,7 @@ var require_api_stream = __commonJS({
             this.onError(err);
           });
         }
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         if (this.reason) {
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10267,8 +10267,8 @@ var require_api_pipeline = __commonJS({
         if (typeof handler2 !== "function") {
           throw new InvalidArgumentError("invalid handler");
         }
-        const { signal, method, opaque, onInfo, responseHeaders } = opts;
-        if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+        const { signal: signal2, method, opaque, onInfo, responseHeaders } = opts;
+        if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
           throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
         }
         if (method === "CONNECT") {
@@ -10321,7 +10321,7 @@ var require_api_pipeline = __commonJS({
           req.push(null);
         });
         this.res = null;
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         const { ret, res } = this;
@@ -10425,8 +10425,8 @@ var require_api_upgrade = __commonJS({
         if (typeof callback !== "function") {
           throw new InvalidArgumentError("invalid callback");
         }
-        const { signal, opaque, responseHeaders } = opts;
-        if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+        const { signal: signal2, opaque, responseHeaders } = opts;
+        if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
           throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_UPGRADE");
@@ -10435,7 +10435,7 @@ var require_api_upgrade = __commonJS({
         this.callback = callback;
         this.abort = null;
         this.context = null;
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         if (this.reason) {
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10517,8 +10517,8 @@ var require_api_connect = __commonJS({
         if (typeof callback !== "function") {
           throw new InvalidArgumentError("invalid callback");
         }
-        const { signal, opaque, responseHeaders } = opts;
-        if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
+        const { signal: signal2, opaque, responseHeaders } = opts;
+        if (signal2 && typeof signal2.on !== "function" && typeof signal2.addEventListener !== "function") {
           throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_CONNECT");
@@ -10526,7 +10526,7 @@ var require_api_connect = __commonJS({
         this.responseHeaders = responseHeaders || null;
         this.callback = callback;
         this.abort = null;
-        addSignal(this, signal);
+        addSignal(this, signal2);
       }
       onConnect(abort, context3) {
         if (this.reason) {
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -12846,8 +12846,8 @@ var require_request2 = __commonJS({
     var assert2 = __require("node:assert");
     var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
-    var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
-      signal.removeEventListener("abort", abort);
+    var requestFinalizer = new FinalizationRegistry2(({ signal: signal2, abort }) => {
+      signal2.removeEventListener("abort", abort);
     });
     var dependentControllerMap = /* @__PURE__ */ new WeakMap();
     function buildAbort(acRef) {
@@ -12889,7 +12889,7 @@ var require_request2 = __commonJS({
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
-        let signal = null;
+        let signal2 = null;
         if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
@@ -12909,7 +12909,7 @@ var require_request2 = __commonJS({
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert2(input2 instanceof _Request);
           request2 = input2[kState];
-          signal = input2[kSignal];
+          signal2 = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
@@ -13058,33 +13058,33 @@ var require_request2 = __commonJS({
           }
         }
         if (init.signal !== void 0) {
-          signal = init.signal;
+          signal2 = init.signal;
         }
         this[kState] = request2;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
-        if (signal != null) {
-          if (!signal || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function") {
+        if (signal2 != null) {
+          if (!signal2 || typeof signal2.aborted !== "boolean" || typeof signal2.addEventListener !== "function") {
             throw new TypeError(
               "Failed to construct 'Request': member signal is not of type AbortSignal."
             );
           }
-          if (signal.aborted) {
-            ac.abort(signal.reason);
+          if (signal2.aborted) {
+            ac.abort(signal2.reason);
           } else {
             this[kAbortController] = ac;
             const acRef = new WeakRef(ac);
             const abort = buildAbort(acRef);
             try {
-              if (typeof getMaxListeners === "function" && getMaxListeners(signal) === defaultMaxListeners) {
-                setMaxListeners(1500, signal);
-              } else if (getEventListeners(signal, "abort").length >= defaultMaxListeners) {
-                setMaxListeners(1500, signal);
+              if (typeof getMaxListeners === "function" && getMaxListeners(signal2) === defaultMaxListeners) {
+                setMaxListeners(1500, signal2);
+              } else if (getEventListeners(signal2, "abort").length >= defaultMaxListeners) {
+                setMaxListeners(1500, signal2);
               }
             } catch {
             }
-            util.addAbortListener(signal, abort);
-            requestFinalizer.register(ac, { signal, abort }, abort);
+            util.addAbortListener(signal2, abort);
+            requestFinalizer.register(ac, { signal: signal2, abort }, abort);
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
@@ -13372,10 +13372,10 @@ var require_request2 = __commonJS({
       }
       return newRequest;
     }
-    function fromInnerRequest(innerRequest, signal, guard) {
+    function fromInnerRequest(innerRequest, signal2, guard) {
       const request2 = new Request(kConstruct);
       request2[kState] = innerRequest;
-      request2[kSignal] = signal;
+      request2[kSignal] = signal2;
       request2[kHeaders] = new Headers2(kConstruct);
       setHeadersList(request2[kHeaders], innerRequest.headersList);
       setHeadersGuard(request2[kHeaders], guard);
@@ -13482,8 +13482,8 @@ var require_request2 = __commonJS({
       {
         key: "signal",
         converter: webidl.nullableConverter(
-          (signal) => webidl.converters.AbortSignal(
-            signal,
+          (signal2) => webidl.converters.AbortSignal(
+            signal2,
             "RequestInit",
             "signal",
             { strict: false }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -17171,7 +17171,7 @@ var require_connection = __commonJS({
       kResponse
     } = require_symbols5();
     var { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = require_util7();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var { CloseEvent } = require_events();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
@@ -17255,8 +17255,8 @@ var require_connection = __commonJS({
           response.socket.on("data", onSocketData);
           response.socket.on("close", onSocketClose);
           response.socket.on("error", onSocketError);
-          if (channels.open.hasSubscribers) {
-            channels.open.publish({
+          if (channels2.open.hasSubscribers) {
+            channels2.open.publish({
               address: response.socket.address(),
               protocol: secProtocol,
               extensions: secExtension
@@ -17320,8 +17320,8 @@ var require_connection = __commonJS({
         code,
         reason
       });
-      if (channels.close.hasSubscribers) {
-        channels.close.publish({
+      if (channels2.close.hasSubscribers) {
+        channels2.close.publish({
           websocket: ws,
           code,
           reason
@@ -17331,8 +17331,8 @@ var require_connection = __commonJS({
     function onSocketError(error63) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
-      if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error63);
+      if (channels2.socketError.hasSubscribers) {
+        channels2.socketError.publish(error63);
       }
       this.destroy();
     }
@@ -17433,7 +17433,7 @@ var require_receiver = __commonJS({
     var assert2 = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
-    var { channels } = require_diagnostics();
+    var { channels: channels2 } = require_diagnostics();
     var {
       isValidStatusCode,
       isValidOpcode,
@@ -17782,15 +17782,15 @@ var require_receiver = __commonJS({
           if (!this.ws[kReceivedClose]) {
             const frame = new WebsocketFrameSend(body);
             this.ws[kResponse].socket.write(frame.createFrame(opcodes.PONG));
-            if (channels.ping.hasSubscribers) {
-              channels.ping.publish({
+            if (channels2.ping.hasSubscribers) {
+              channels2.ping.publish({
                 payload: body
               });
             }
           }
         } else if (opcode === opcodes.PONG) {
-          if (channels.pong.hasSubscribers) {
-            channels.pong.publish({
+          if (channels2.pong.hasSubscribers) {
+            channels2.pong.publish({
               payload: body
             });
           }
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -20154,16 +20154,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal3;
-          open3.output = safeOutput || utils.escapeRegex(literal3);
+          const open4 = tokens[token.tokensIndex];
+          open4.type = "text";
+          open4.value = literal3;
+          open4.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open4.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -20279,9 +20279,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -20383,15 +20383,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open4);
+          push(open4);
           continue;
         }
         if (value === "}") {
@@ -20798,7 +20798,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -20808,8 +20808,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex2, options, { glob, posix });
-        const result2 = { glob, state, regex: regex2, posix, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex2, options, { glob, posix: posix2 });
+        const result2 = { glob, state, regex: regex2, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -20834,7 +20834,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex2, options, { glob, posix } = {}) => {
+    picomatch2.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -20842,7 +20842,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output2 = match && format ? format(input2) : input2;
       if (match === false) {
@@ -20851,16 +20851,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex2, options, posix);
+          match = picomatch2.matchBase(input2, regex2, options, posix2);
         } else {
           match = regex2.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob, options, posix = options && options.windows) => {
+    picomatch2.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input2, { windows: posix }));
+      return regex2.test(utils.basename(input2, { windows: posix2 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -24892,10 +24892,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -24909,7 +24909,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -24933,7 +24933,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -24949,7 +24949,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -25040,7 +25040,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -25054,13 +25054,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -25103,18 +25103,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -25168,8 +25168,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -25181,7 +25181,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -25192,8 +25192,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -25210,7 +25210,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -25390,7 +25390,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -25407,24 +25407,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -25607,25 +25607,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -26435,14 +26435,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -27609,18 +27609,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -27773,15 +27773,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -27975,13 +27975,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -28383,11 +28383,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter7 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28403,7 +28403,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result2) {
-          result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+          result2.done ? resolve3(result2.value) : adopt(result2.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28490,26 +28490,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter7(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve2(output2.toString());
+              resolve3(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter7(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve2(Buffer.concat(chunks));
+              resolve3(Buffer.concat(chunks));
             });
           }));
         });
@@ -28717,14 +28717,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve2(res);
+                resolve3(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -28968,12 +28968,12 @@ var require_lib = __commonJS({
         return __awaiter7(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
+          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => __awaiter7(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -28981,7 +28981,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve2(response);
+              resolve3(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -29020,7 +29020,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve2(response);
+              resolve3(response);
             }
           }));
         });
@@ -29484,8 +29484,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -29696,15 +29696,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
+          var args, cb, error63, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -29719,13 +29719,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -30126,14 +30126,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -30226,9 +30226,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -30538,11 +30538,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30558,7 +30558,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve3(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30631,26 +30631,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
         let output2 = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output2 = Buffer.concat([output2, chunk]);
         });
         this.message.on("end", () => {
-          resolve2(output2.toString());
+          resolve3(output2.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve2(Buffer.concat(chunks));
+          resolve3(Buffer.concat(chunks));
         });
       }));
     });
@@ -30853,14 +30853,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve2(res);
+            resolve3(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -31104,12 +31104,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
+      return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -31117,7 +31117,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve2(response);
+          resolve3(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -31156,7 +31156,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve2(response);
+          resolve3(response);
         }
       }));
     });
@@ -31167,11 +31167,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31187,7 +31187,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve3(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31218,11 +31218,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31238,7 +31238,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve3(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31307,11 +31307,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31327,7 +31327,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve3(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31606,11 +31606,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31626,7 +31626,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve3(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36764,7 +36764,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -36774,7 +36774,7 @@ function isRecursive(inst, stack, resolve2) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result2)
         result2 = answer;
     }
@@ -36785,7 +36785,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -36849,7 +36849,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -51439,6 +51439,7 @@ function formatDuration(ms) {
 }
 
 // src/plan/schema.ts
+import { posix } from "node:path";
 var MAX_PLAN_STEPS = 50;
 var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
 var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
@@ -51447,6 +51448,21 @@ var envSchema = external_exports.record(
   external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
   external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
 ).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = external_exports.strictObject({
   id: external_exports.string().regex(STEP_ID_PATTERN, {
@@ -51456,7 +51472,7 @@ var stepSchema = external_exports.strictObject({
   description: external_exports.string().optional(),
   run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
   shell: shellSchema.default("bash"),
-  "working-directory": external_exports.string().min(1).optional().describe("Relative to the repository root"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
   env: envSchema.optional(),
   timeout: duration3.optional().describe("The process group is killed after it"),
   estimate: duration3.optional(),
@@ -51468,7 +51484,7 @@ var verificationSchema = external_exports.union([
   external_exports.strictObject({
     run: external_exports.string().min(1, { message: "must not be empty" }),
     shell: shellSchema.default("bash"),
-    "working-directory": external_exports.string().min(1).optional(),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
     env: envSchema.optional(),
     timeout: duration3.optional()
   })
@@ -52860,19 +52876,19 @@ var BlockScanner = class {
       matched++;
     }
     const allMatched = matched === this.containers.length;
-    const open3 = this.leaf;
-    if (allMatched && open3 && open3.kind !== "paragraph") {
-      if (open3.kind === "fence") {
-        if (isClosingFence(text, pos, open3)) this.leaf = void 0;
+    const open4 = this.leaf;
+    if (allMatched && open4 && open4.kind !== "paragraph") {
+      if (open4.kind === "fence") {
+        if (isClosingFence(text, pos, open4)) this.leaf = void 0;
         return;
       }
-      if (open3.kind === "html") {
-        if (open3.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+      if (open4.kind === "html") {
+        if (open4.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
         else {
-          if (open3.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+          if (open4.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
             this.markRawHtml(index, text.slice(pos));
           }
-          if (htmlBlockEnds(open3.end, text)) this.leaf = void 0;
+          if (htmlBlockEnds(open4.end, text)) this.leaf = void 0;
         }
         return;
       }
@@ -52969,11 +52985,11 @@ var BlockScanner = class {
   }
   /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
   hideQuotingElements() {
-    const open3 = /* @__PURE__ */ new Map();
+    const open4 = /* @__PURE__ */ new Map();
     const depthChange = new Array(this.visible.length + 1).fill(0);
     for (const tag of this.tags) {
-      const stack = open3.get(tag.name) ?? [];
-      open3.set(tag.name, stack);
+      const stack = open4.get(tag.name) ?? [];
+      open4.set(tag.name, stack);
       if (!tag.closing) stack.push(tag.index);
       else {
         const from = stack.pop();
@@ -53517,11 +53533,11 @@ function cancelRequestedBy(body) {
 
 // src/gate/execute.ts
 import { readFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/execute/executor.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -53583,15 +53599,169 @@ function formatDelta(actualMs, estimateMs) {
   return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
 
+// src/execute/step-env.ts
+var RUNNER_CHANNELS = [
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_RESULTS_URL",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+];
+var channels = new Set(RUNNER_CHANNELS);
+function stepEnvironment(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !channels.has(key.toUpperCase()) && !/^INPUT_/i.test(key))
+  );
+}
+
+// src/execute/sweep.ts
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+var EXECUTION_MARK = "PROCEED_EXECUTION_ID";
+var POLL_MS = 25;
+var ROUNDS = 5;
+function newExecutionId() {
+  return randomBytes(12).toString("hex");
+}
+function listProcesses() {
+  let names;
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const entries = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const line = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
+      entries.push({ pid: Number(name), ppid: Number(fields[1]), zombie: fields[0] === "Z" });
+    } catch {
+    }
+  }
+  return entries;
+}
+function carriesMark(pid, needle) {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`);
+    return environ.indexOf(needle) !== -1 || environ.subarray(0, needle.length - 1).equals(needle.subarray(1));
+  } catch {
+    return false;
+  }
+}
+function executionProcesses(id) {
+  const needle = Buffer.from(`\0${EXECUTION_MARK}=${id}\0`);
+  const live = listProcesses().filter((p) => !p.zombie && p.pid !== process.pid);
+  const found = new Set(live.filter((p) => carriesMark(p.pid, needle)).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of live) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+function signal(pids, sig) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+    }
+  }
+}
+async function sweepExecution(id, graceMs) {
+  let found = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const pids = executionProcesses(id);
+    if (pids.length === 0) break;
+    found += pids.length;
+    signal(pids, "SIGTERM");
+    const deadline = Date.now() + (round === 0 ? graceMs : 0);
+    let left = pids;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      left = executionProcesses(id);
+    }
+    signal(executionProcesses(id), "SIGKILL");
+    for (let i = 0; i < 40 && executionProcesses(id).length > 0; i++) await sleep(POLL_MS);
+  }
+  return found;
+}
+
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
-import { closeSync, constants as constants3, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants as constants3, openSync, readdirSync as readdirSync2, readFileSync as readFileSync2, statSync } from "node:fs";
 import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { join as join2 } from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
 import { promisify } from "node:util";
+
+// src/execute/sandbox.ts
+import { join, relative, resolve, sep } from "node:path";
+function within(path, dir) {
+  const rel = relative(dir, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep);
+}
+var open3 = /* @__PURE__ */ new Set();
+function sandboxFor(cwd) {
+  const path = resolve(cwd);
+  for (const sandbox of open3) if (within(path, sandbox.root)) return sandbox;
+  return void 0;
+}
+
+// src/execute/secrets.ts
+function secretsInEnvironment(env) {
+  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
+  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
+}
+var SHORTEST_FORM = 6;
+function base64Alignments(bytes) {
+  const forms = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(offset * 8 / 6);
+    const last = Math.floor((offset + bytes.length) * 8 / 6);
+    forms.push(encoded.slice(first, last));
+  }
+  return forms;
+}
+var toBase64Url = (base643) => base643.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function secretForms(secret) {
+  if (secret.length === 0) return [];
+  if (secret.includes("\n")) {
+    const forms2 = /* @__PURE__ */ new Set([secret, secret.replace(/\r?\n/g, "\\n")]);
+    for (const line of secret.split(/\r?\n/)) {
+      if (line.trim().length >= SHORTEST_FORM && !line.startsWith("-----")) forms2.add(line.trim());
+    }
+    return [...forms2];
+  }
+  const forms = /* @__PURE__ */ new Set([secret]);
+  const bytes = Buffer.from(secret, "utf8");
+  const whole = bytes.toString("base64");
+  const header2 = Buffer.from(`x-access-token:${secret}`, "utf8").toString("base64");
+  for (const form of [whole, header2, ...base64Alignments(bytes)]) {
+    forms.add(form);
+    forms.add(toBase64Url(form));
+  }
+  forms.add(encodeURIComponent(secret));
+  forms.add(bytes.toString("hex"));
+  forms.add(bytes.toString("hex").toUpperCase());
+  return [...forms].filter((form) => form === secret || form.length >= SHORTEST_FORM);
+}
+function withEncodings(secrets) {
+  return [...new Set(secrets.flatMap(secretForms))];
+}
 
 // src/execute/tail.ts
 import { StringDecoder } from "node:string_decoder";
@@ -53689,13 +53859,19 @@ var MaskingDecoder = class {
     this.carry = masked.slice(masked.length - hold);
     return masked.slice(0, masked.length - hold);
   }
-  /** Length of the longest end of `text` that is the beginning of a secret. */
+  /**
+   * Length of the longest end of `text` that is the beginning of a secret. Only the places where
+   * a secret's first character occurs are tried, so a long secret (a PEM key) costs no more than
+   * a short one on ordinary output.
+   */
   heldBack(text) {
     let longest = 0;
     for (const secret of this.secrets) {
-      for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
-        if (text.endsWith(secret.slice(0, k))) {
-          longest = k;
+      const from = Math.max(0, text.length - (secret.length - 1));
+      for (let i = text.indexOf(secret[0], from); i !== -1; i = text.indexOf(secret[0], i + 1)) {
+        if (text.length - i <= longest) break;
+        if (secret.startsWith(text.slice(i))) {
+          longest = text.length - i;
           break;
         }
       }
@@ -53751,9 +53927,9 @@ function directoryProblem(cwd) {
   }
   return info2.isDirectory() ? void 0 : `working directory ${cwd} is not a directory; fix working-directory`;
 }
-function signalGroup(pgid, signal) {
+function signalGroup(pgid, signal2) {
   try {
-    process.kill(-pgid, signal);
+    process.kill(-pgid, signal2);
     return true;
   } catch (err) {
     return err.code === "EPERM";
@@ -53763,14 +53939,14 @@ function processGroupAlive(pgid) {
   if (!signalGroup(pgid, 0)) return false;
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = readdirSync2("/proc");
   } catch {
     return true;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const line = readFileSync2(`/proc/${entry}/stat`, "utf8");
       const fields = line.slice(line.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
     } catch {
@@ -53783,11 +53959,11 @@ async function stopProcessGroup(pgid, graceMs) {
   signalGroup(pgid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    await sleep2(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
     if (!processGroupAlive(pgid)) return;
   }
   signalGroup(pgid, "SIGKILL");
-  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep(GROUP_POLL_MS);
+  for (let i = 0; i < 40 && processGroupAlive(pgid); i++) await sleep2(GROUP_POLL_MS);
 }
 var OutputFifos = class {
   constructor(expected = 1, spare = 4) {
@@ -53830,9 +54006,9 @@ var OutputFifos = class {
   async make(count) {
     let dir;
     try {
-      dir = await mkdtemp(join(tmpdir(), "proceed-output-"));
+      dir = await mkdtemp(join2(tmpdir(), "proceed-output-"));
       const inDir = dir;
-      const paths = Array.from({ length: count }, (_, i) => join(inDir, String(i)));
+      const paths = Array.from({ length: count }, (_, i) => join2(inDir, String(i)));
       this.made += count;
       await promisify(execFile)("mkfifo", ["-m", "600", ...paths]);
       for (const path of paths) {
@@ -53852,8 +54028,8 @@ var OutputFifos = class {
   }
 };
 var MAX_FIFOS_AT_ONCE = 64;
-function readOutput(child, fifo, spec, onBytes) {
-  const decoder = () => spec.onOutput ? new MaskingDecoder(spec.secrets) : void 0;
+function readOutput(child, fifo, spec, secrets, onBytes) {
+  const decoder = () => spec.onOutput ? new MaskingDecoder(secrets) : void 0;
   if (fifo) {
     const d = decoder();
     const onread = {
@@ -53883,7 +54059,8 @@ function readOutput(child, fifo, spec, onBytes) {
 async function runCommand(spec) {
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const started = performance.now();
-  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  const secrets = withEncodings(spec.secrets ?? []);
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const ended = (extra) => ({
     exitCode: null,
@@ -53913,12 +54090,14 @@ async function runCommand(spec) {
     closeFifo();
     return ended({ aborted: true });
   }
-  const { file: file2, args } = shellInvocation(spec.shell, spec.command);
+  const shell = shellInvocation(spec.shell, spec.command);
+  const sandbox = sandboxFor(spec.cwd);
+  const { file: file2, args } = sandbox ? sandbox.command(shell.file, shell.args, spec.cwd) : shell;
   let child;
   try {
     child = spawn(file2, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: sandbox ? sandbox.environment(spec.env) : spec.env,
       detached: true,
       stdio: fifo ? ["ignore", fifo.writeFd, fifo.writeFd] : ["ignore", "pipe", "pipe"]
     });
@@ -53927,7 +54106,7 @@ async function runCommand(spec) {
     return ended({ spawnError: `could not start ${file2}: ${err.message}` });
   }
   if (fifo) closeSync(fifo.writeFd);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     let exitCode = null;
     let exitSignal = null;
     let exitedAt;
@@ -53946,7 +54125,7 @@ async function runCommand(spec) {
         outputError = err;
       }
     };
-    const output2 = readOutput(child, fifo, spec, (bytes, decoder) => {
+    const output2 = readOutput(child, fifo, spec, secrets, (bytes, decoder) => {
       tail.write(bytes);
       if (decoder) emit(decoder.write(bytes));
     });
@@ -53989,7 +54168,7 @@ async function runCommand(spec) {
         ...child.pid !== void 0 ? { pid: child.pid } : {}
       };
       void (stopping ?? Promise.resolve()).then(
-        () => outputError === void 0 ? resolve2(outcome) : reject(outputError)
+        () => outputError === void 0 ? resolve3(outcome) : reject(outputError)
       );
     };
     const startDrain = () => {
@@ -54004,13 +54183,13 @@ async function runCommand(spec) {
     }
     child.on("error", (err) => {
       if (child.pid !== void 0) return;
-      spawnError = err.code === "ENOENT" ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
+      spawnError = err.code === "ENOENT" && !sandbox ? missingInterpreter(spec.shell, file2) : `could not start ${file2}: ${err.message}`;
       finish();
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code, signal2) => {
       exitedAt = performance.now();
       exitCode = code;
-      exitSignal = signal;
+      exitSignal = signal2;
       clearTimeout(timer);
       if (openStreams === 0) finish();
       else if (!stopping) startDrain();
@@ -54023,17 +54202,17 @@ var ALREADY_SUCCEEDED = "already succeeded on this commit and plan; not run agai
 var PlanChangedError = class extends Error {
   name = "PlanChangedError";
 };
-function abortReason(signal) {
-  const reason = signal?.reason;
+function abortReason(signal2) {
+  const reason = signal2?.reason;
   if (typeof reason === "string" && reason) return reason;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
   return "the execution was cancelled";
 }
 function resolveWorkingDirectory(root, dir) {
   if (dir === void 0) return { path: root };
-  const path = resolve(root, dir);
+  const path = resolve2(root, dir);
   const inside = (from, to) => {
-    const rel = relative(from, to);
+    const rel = relative2(from, to);
     return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
   };
   let escapes = !inside(root, path);
@@ -54165,7 +54344,7 @@ async function executePlan(opts) {
       `the plan at ${opts.planPath} is not the plan that was approved (approved sha256 ${opts.approvedHash.slice(0, 12)}, now ${actualHash.slice(0, 12)}); nothing was run. Review and approve the plan as it is now.`
     );
   }
-  const { plan, signal } = opts;
+  const { plan, signal: signal2 } = opts;
   const config2 = plan.config;
   const graceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const events = new EventChannel(opts.onEvent, opts.tailBytes ?? DEFAULT_TAIL_BYTES);
@@ -54175,13 +54354,16 @@ async function executePlan(opts) {
   const fifos = new OutputFifos(
     plan.steps.filter((s) => s.run !== void 0 && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length + Object.keys(verifications).length
   );
-  const baseEnv = { ...opts.env ?? process.env };
+  const baseEnv = stepEnvironment(opts.env ?? process.env);
+  const executionId = newExecutionId();
   const run2 = async (cmd, extraEnv, onOutput) => {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
-    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
+      [EXECUTION_MARK]: executionId
+    });
     const outcome = "error" in dir ? {
       exitCode: null,
       signal: null,
@@ -54198,7 +54380,7 @@ async function executePlan(opts) {
       cwd: dir.path,
       env,
       ...timeoutMs !== void 0 ? { timeoutMs } : {},
-      ...signal ? { signal } : {},
+      ...signal2 ? { signal: signal2 } : {},
       ...opts.tailBytes !== void 0 ? { tailBytes: opts.tailBytes } : {},
       killGraceMs: graceMs,
       ...opts.secrets ? { secrets: opts.secrets } : {},
@@ -54265,17 +54447,17 @@ async function executePlan(opts) {
     return earlier ?? settled(step.id, "success", ALREADY_SUCCEEDED, step.estimate);
   };
   const ask = async (question) => {
-    if (signal?.aborted) return "aborted";
-    if (!signal) return question();
+    if (signal2?.aborted) return "aborted";
+    if (!signal2) return question();
     let onAbort = () => void 0;
-    const aborted2 = new Promise((resolve2) => {
-      onAbort = () => resolve2("aborted");
-      signal.addEventListener("abort", onAbort, { once: true });
+    const aborted2 = new Promise((resolve3) => {
+      onAbort = () => resolve3("aborted");
+      signal2.addEventListener("abort", onAbort, { once: true });
     });
     try {
       return await Promise.race([question(), aborted2]);
     } finally {
-      signal.removeEventListener("abort", onAbort);
+      signal2.removeEventListener("abort", onAbort);
     }
   };
   const checkGuard = async () => {
@@ -54296,9 +54478,9 @@ async function executePlan(opts) {
         results.push(done);
         continue;
       }
-      if (signal?.aborted) {
+      if (signal2?.aborted) {
         await cancelFrom(index, "not run: the execution was cancelled");
-        return { outcome: "cancelled", next, reason: abortReason(signal) };
+        return { outcome: "cancelled", next, reason: abortReason(signal2) };
       }
       if (opts.skip?.has(step.id)) {
         if (!config2.allow_skip) {
@@ -54316,7 +54498,7 @@ async function executePlan(opts) {
           () => opts.onCheckpoint?.(step, index) ?? Promise.resolve("pause")
         );
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled at the checkpoint before step "${step.id}"`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled at the checkpoint before step "${step.id}"`;
           await cancelFrom(index, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -54332,7 +54514,7 @@ async function executePlan(opts) {
         if (result2.status === "success") break;
         if (result2.status === "cancelled") {
           await cancelFrom(index + 1, "not run: the execution was cancelled");
-          return { outcome: "cancelled", next, reason: abortReason(signal) };
+          return { outcome: "cancelled", next, reason: abortReason(signal2) };
         }
         if (!config2.stop_on_error) {
           firstFailure ??= { index, reason: describeFailure(step, result2) };
@@ -54356,7 +54538,7 @@ async function executePlan(opts) {
           break;
         }
         if (decision === "aborted" || decision === "cancel") {
-          const why = decision === "aborted" ? abortReason(signal) : `cancelled after ${describeFailure(step, result2)}`;
+          const why = decision === "aborted" ? abortReason(signal2) : `cancelled after ${describeFailure(step, result2)}`;
           await cancelFrom(index + 1, `not run: ${why}`);
           return { outcome: "cancelled", next, reason: why };
         }
@@ -54380,14 +54562,14 @@ async function executePlan(opts) {
     await events.send({ type: "verify-started", names: checks.map((c) => c.id) });
     const verify = { status: "success", checks: [] };
     for (const cmd of checks) {
-      const result2 = signal?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
+      const result2 = signal2?.aborted ? settled(cmd.id, "cancelled", "not run: the execution was cancelled") : await run2(cmd, { PROCEED_VERIFY: cmd.id });
       verify.checks.push(result2);
       if (result2.status === "cancelled") verify.status = "cancelled";
       else if (result2.status !== "success" && verify.status === "success") verify.status = "failure";
       await events.send({ type: "verify-check-finished", result: result2 });
     }
     await events.send({ type: "verify-finished", result: verify });
-    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal) };
+    if (verify.status === "cancelled") return { verify, outcome: "cancelled", reason: abortReason(signal2) };
     if (verify.status === "failure") {
       const failed = verify.checks.filter((c) => c.status !== "success").map((c) => c.id);
       return { verify, outcome: "verify-failed", reason: `verification failed: ${failed.join(", ")}` };
@@ -54403,6 +54585,7 @@ async function executePlan(opts) {
     return { ...ending, results };
   } finally {
     await Promise.all([...groups2].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    await sweepExecution(executionId, graceMs);
     await fifos.dispose();
   }
 }
@@ -55525,7 +55708,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       failed: true
     };
   }
-  const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
+  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
   let report;
@@ -55978,7 +56161,7 @@ async function runRollback(env, view, stored, by, runner, toUndo, lost) {
     const outcome = await runCommand({
       command: step.rollback,
       shell: step.shell,
-      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
+      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
       env: {
         ...runner.env,
         ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
@@ -56466,7 +56649,7 @@ function whyUnusable(env, view) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync3, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -56477,7 +56660,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
@@ -56521,11 +56704,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -56541,7 +56724,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve2(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve3(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -57868,8 +58051,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -60976,7 +61159,7 @@ function millisecondsFromEnv(env, name) {
 }
 
 // src/github/octokit.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = 65536;
 var CREATE_ATTEMPTS = 4;
@@ -60985,7 +61168,7 @@ function outcomeUnknown(err) {
   return status !== void 0 && status >= 500;
 }
 function postId() {
-  return randomBytes(6).toString("hex");
+  return randomBytes2(6).toString("hex");
 }
 function postTag(id) {
   return `
@@ -61496,7 +61679,7 @@ async function revokeToken(octokit) {
 // src/action/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
 var GIT_OUTPUT_CHARS = 600;
@@ -61516,7 +61699,7 @@ async function checkoutApproved(o) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
     return { ok: true, dir: o.workspace, reused: true };
   }
-  const dir = join3(o.scratch, "proceed", sha);
+  const dir = join4(o.scratch, "proceed", sha);
   log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
   try {
     await rm3(dir, { recursive: true, force: true });
@@ -61691,16 +61874,16 @@ function gitEnv(config2) {
   return env;
 }
 function git(args, cwd, config2 = []) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     execFile2(
       "git",
       args,
       { cwd, env: gitEnv(config2), timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
       (err, stdout, stderr) => {
-        if (!err) return resolve2({ ok: true, stdout, stderr, timedOut: false });
+        if (!err) return resolve3({ ok: true, stdout, stderr, timedOut: false });
         const code = err.code;
         const notStarted = code === "ENOENT" || code === "EACCES";
-        resolve2({
+        resolve3({
           ok: false,
           stdout,
           stderr,
@@ -61747,12 +61930,6 @@ function displayUrl(url2) {
   } catch {
     return url2;
   }
-}
-
-// src/execute/secrets.ts
-function secretsInEnvironment(env) {
-  const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
-  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
 }
 
 // src/action/main.ts
@@ -61830,6 +62007,7 @@ async function runGate(env) {
     }
   }
   const token = appToken?.token ?? getInput("github-token", { required: true });
+  delete process.env["INPUT_GITHUB-TOKEN"];
   const octokit = createOctokit({
     token,
     baseUrl: apiUrl(env),
@@ -61905,9 +62083,6 @@ function dispatchedRun() {
   if (!/^[0-9a-f]{64}$/.test(planHash2))
     return `mode: execute needs the \`plan-hash\` input, the approved plan's SHA-256; it is "${planHash2}". ${how}`;
   return { number: Number(pr), headSha: sha, planHash: planHash2 };
-}
-function stepEnvironment(env) {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("INPUT_")));
 }
 
 // src/action/index.ts

@@ -18,6 +18,7 @@ import { OctokitPort } from '../github/octokit.js';
 import { type AppToken, revokeToken, tokenFromApp } from './app-token.js';
 import { checkoutApproved } from './checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
+import { stepEnvironment } from '../execute/step-env.js';
 
 /**
  * The Action's door: the runner's environment and event file in, a call on the gate, outputs and
@@ -114,6 +115,8 @@ async function runGate(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   const token = appToken?.token ?? core.getInput('github-token', { required: true });
+  // Read once, then out of this process's environment: nothing spawned later inherits it.
+  delete process.env['INPUT_GITHUB-TOKEN'];
   const octokit = createOctokit({
     token,
     baseUrl: apiUrl(env),
@@ -201,9 +204,4 @@ function dispatchedRun(): DispatchedRun | string {
   if (!/^[0-9a-f]{64}$/.test(planHash))
     return `mode: execute needs the \`plan-hash\` input, the approved plan's SHA-256; it is "${planHash}". ${how}`;
   return { number: Number(pr), headSha: sha, planHash };
-}
-
-/** Steps inherit the job's environment, as workflow steps do, minus this action's own inputs (the token among them). */
-function stepEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
 }

@@ -10,7 +10,7 @@ import { codeSpan } from '../render/markdown.js';
 import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
 import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff } from './dispatch.js';
-import { inlineRunner, type InlineRunner } from './inline.js';
+import { inlineIsolation, inlineRunner, type InlineIsolation, type InlineRunner } from './inline.js';
 import { exchangeToken, oidcVerifier } from './token-exchange.js';
 import { probotExchangeGitHub, tokenExchangeHandler } from './token-exchange-http.js';
 import { oneLineForBadSignatures } from './webhook-log.js';
@@ -55,8 +55,16 @@ export function createApp(config: AppConfig): ApplicationFunction {
         }),
       );
     }
+    // Said (or refused, under production) once at start: how inline steps are kept from the app.
+    const isolation =
+      config.executor === 'inline'
+        ? inlineIsolation(process.env, {
+            info: (line) => app.log.info(line),
+            warn: (line) => app.log.warn(line),
+          })
+        : undefined;
     app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin, served);
+      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin, served, isolation);
     });
   };
 }
@@ -118,6 +126,7 @@ async function onWebhook(
   config: AppConfig,
   botLogin: () => Promise<string>,
   served: boolean,
+  isolation: InlineIsolation | undefined,
 ): Promise<void> {
   const log = (line: string) => context.log.info(line);
   const event = toGateEvent(context.name, context.payload);
@@ -143,7 +152,7 @@ async function onWebhook(
       }
     }
     if (config.executor === 'inline')
-      inline = inlineRunner(config, where, () => installationToken(context), log);
+      inline = inlineRunner(config, where, () => installationToken(context), log, isolation);
     const env: GateEnv = {
       port,
       botLogin: await botLogin(),

@@ -14,6 +14,8 @@ import type {
   VerifyResult,
 } from './events.js';
 import type { ProcessOutcome } from './process.js';
+import { stepEnvironment } from './step-env.js';
+import { EXECUTION_MARK, newExecutionId, sweepExecution } from './sweep.js';
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_TAIL_BYTES,
@@ -34,7 +36,10 @@ export interface ExecuteOptions {
   planPath: string;
   /** Repository root: working directories are relative to it and must stay inside it. */
   cwd: string;
-  /** Base environment (default `process.env`): steps inherit it, as workflow steps do. */
+  /**
+   * Base environment (default `process.env`): steps inherit it, as workflow steps do, less the
+   * runner's channels to the job and the action's inputs (`stepEnvironment`).
+   */
   env?: NodeJS.ProcessEnv;
   /** Exported to every step and verification last, e.g. PROCEED_PR and PROCEED_SHA. */
   extraEnv?: Record<string, string>;
@@ -266,7 +271,7 @@ class EventChannel {
  * Runs an approved plan's steps in order, then its verify phase, asking the caller at checkpoints
  * and failures, and reporting every step as events. Background processes a step leaves running
  * live until the execution ends (so a later step can use a server an earlier one started), then
- * are stopped with the rest of their process group.
+ * are stopped with the rest of their process group, and so are those that left it (`sweep.ts`).
  */
 export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport> {
   const actualHash = planHash(opts.source);
@@ -290,14 +295,18 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
     plan.steps.filter((s) => s.run !== undefined && !opts.done?.has(s.id) && !opts.skip?.has(s.id)).length +
       Object.keys(verifications).length,
   );
-  const baseEnv: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  const baseEnv: NodeJS.ProcessEnv = stepEnvironment(opts.env ?? process.env);
+  // Marks every process of this execution, however it detaches, for the sweep when it ends.
+  const executionId = newExecutionId();
 
   const run = async (cmd: Command, extraEnv: Record<string, string>, onOutput?: (chunk: string) => void) => {
     const timeoutMs = cmd.timeout !== undefined ? parseDuration(cmd.timeout) : undefined;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env: NodeJS.ProcessEnv = { ...baseEnv };
     for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
-    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv);
+    Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
+      [EXECUTION_MARK]: executionId,
+    });
     const outcome: ProcessOutcome =
       'error' in dir
         ? {
@@ -548,6 +557,8 @@ export async function executePlan(opts: ExecuteOptions): Promise<ExecutionReport
     return { ...ending, results };
   } finally {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
+    // What left the process groups (setsid, a daemon's double fork) is found by its mark.
+    await sweepExecution(executionId, graceMs);
     await fifos.dispose();
   }
 }

@@ -10,6 +10,8 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Shell } from '../plan/schema.js';
+import { sandboxFor } from './sandbox.js';
+import { withEncodings } from './secrets.js';
 import { MaskingDecoder, OutputTail } from './tail.js';
 
 export const DEFAULT_TAIL_BYTES = 64 * 1024;
@@ -34,7 +36,7 @@ export interface RunSpec {
   tailBytes?: number;
   /** Between SIGTERM and SIGKILL on timeout or abort (default 5000). */
   killGraceMs?: number;
-  /** Values replaced by `***` in the tail and in `onOutput` chunks. */
+  /** Values replaced by `***` in the tail and in `onOutput` chunks, with their common encodings. */
   secrets?: string[];
   /** Live output, stdout and stderr as they arrive, decoded and masked. */
   onOutput?: (chunk: string) => void;
@@ -258,9 +260,10 @@ function readOutput(
   child: ChildProcess,
   fifo: Fifo | undefined,
   spec: RunSpec,
+  secrets: string[],
   onBytes: (bytes: Buffer, decoder: MaskingDecoder | undefined) => void,
 ): OutputSource {
-  const decoder = () => (spec.onOutput ? new MaskingDecoder(spec.secrets) : undefined);
+  const decoder = () => (spec.onOutput ? new MaskingDecoder(secrets) : undefined);
   if (fifo) {
     const d = decoder();
     const onread: OnReadOpts = {
@@ -298,7 +301,9 @@ function readOutput(
 export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, spec.secrets);
+  // Each secret in the forms a log shows it in by accident: base64, URL-encoded, hex, git's header.
+  const secrets = withEncodings(spec.secrets ?? []);
+  const tail = new OutputTail(spec.tailBytes ?? DEFAULT_TAIL_BYTES, secrets);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const ended = (extra: Partial<ProcessOutcome>): ProcessOutcome => ({
     exitCode: null,
@@ -330,12 +335,15 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
     return ended({ aborted: true });
   }
 
-  const { file, args } = shellInvocation(spec.shell, spec.command);
+  const shell = shellInvocation(spec.shell, spec.command);
+  // An isolated execution's directory: the command runs in its namespaces, as its user.
+  const sandbox = sandboxFor(spec.cwd);
+  const { file, args } = sandbox ? sandbox.command(shell.file, shell.args, spec.cwd) : shell;
   let child: ChildProcess;
   try {
     child = spawn(file, args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: sandbox ? sandbox.environment(spec.env) : spec.env,
       detached: true,
       stdio: fifo ? ['ignore', fifo.writeFd, fifo.writeFd] : ['ignore', 'pipe', 'pipe'],
     });
@@ -367,7 +375,7 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
         outputError = err;
       }
     };
-    const output = readOutput(child, fifo, spec, (bytes, decoder) => {
+    const output = readOutput(child, fifo, spec, secrets, (bytes, decoder) => {
       tail.write(bytes);
       if (decoder) emit(decoder.write(bytes));
     });
@@ -432,7 +440,7 @@ export async function runCommand(spec: RunSpec): Promise<ProcessOutcome> {
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a later kill() error; the exit path settles the run
       spawnError =
-        err.code === 'ENOENT'
+        err.code === 'ENOENT' && !sandbox
           ? missingInterpreter(spec.shell, file)
           : `could not start ${file}: ${err.message}`;
       finish();

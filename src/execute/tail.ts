@@ -128,13 +128,19 @@ export class MaskingDecoder {
     return masked.slice(0, masked.length - hold);
   }
 
-  /** Length of the longest end of `text` that is the beginning of a secret. */
+  /**
+   * Length of the longest end of `text` that is the beginning of a secret. Only the places where
+   * a secret's first character occurs are tried, so a long secret (a PEM key) costs no more than
+   * a short one on ordinary output.
+   */
   private heldBack(text: string): number {
     let longest = 0;
     for (const secret of this.secrets) {
-      for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
-        if (text.endsWith(secret.slice(0, k))) {
-          longest = k;
+      const from = Math.max(0, text.length - (secret.length - 1));
+      for (let i = text.indexOf(secret[0]!, from); i !== -1; i = text.indexOf(secret[0]!, i + 1)) {
+        if (text.length - i <= longest) break;
+        if (secret.startsWith(text.slice(i))) {
+          longest = text.length - i;
           break;
         }
       }

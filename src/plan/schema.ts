@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 
@@ -21,6 +22,32 @@ const envSchema = z
   )
   .describe('Extra environment variables for the command');
 
+/**
+ * Why a `working-directory` leaves the repository, or undefined when it stays inside: an absolute
+ * path, or one whose `..` climbs past the root. The executor still resolves symlinks when it runs
+ * (a link inside the checkout may point out of it); this is the part a plan's text alone shows.
+ */
+export function workingDirectoryEscape(dir: string): string | undefined {
+  const slashed = dir.replace(/\\/g, '/');
+  // No shell reads it, so `~` is a directory named `~`, not a home.
+  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === '..' || normal.startsWith('../')) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return undefined;
+}
+
+const workingDirectory = z
+  .string()
+  .min(1)
+  .superRefine((dir, ctx) => {
+    const escape = workingDirectoryEscape(dir);
+    if (escape) ctx.addIssue({ code: 'custom', message: escape });
+  });
+
 export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export const stepSchema = z
@@ -42,7 +69,9 @@ export const stepSchema = z
     description: z.string().optional(),
     run: z.string().min(1, { message: 'must not be empty' }).optional().describe('The command to run'),
     shell: shellSchema.default('bash'),
-    'working-directory': z.string().min(1).optional().describe('Relative to the repository root'),
+    'working-directory': workingDirectory
+      .optional()
+      .describe('Relative to the repository root; the step and its rollback run there'),
     env: envSchema.optional(),
     timeout: duration.optional().describe('The process group is killed after it'),
     estimate: duration.optional(),
@@ -56,7 +85,7 @@ export const verificationSchema = z.union([
   z.strictObject({
     run: z.string().min(1, { message: 'must not be empty' }),
     shell: shellSchema.default('bash'),
-    'working-directory': z.string().min(1).optional(),
+    'working-directory': workingDirectory.optional().describe('Relative to the repository root'),
     env: envSchema.optional(),
     timeout: duration.optional(),
   }),

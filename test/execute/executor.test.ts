@@ -165,11 +165,14 @@ describe('working-directory', () => {
     expect(report.results[0]!.tail).toBe(`${join(t.dir, 'db')}\n`);
   });
 
-  it('refuses a directory outside the repository without running anything', async () => {
+  it('refuses a directory outside the repository without running anything, even in a plan that skipped validation', async () => {
     const t = setup();
-    const report = await executePlan(
-      t.opts({ steps: [{ name: 'Escape', run: 'echo ran >> "$LOG"', 'working-directory': '..' }] }),
-    );
+    const opts = t.opts({
+      steps: [{ name: 'Escape', run: 'echo ran >> "$LOG"', 'working-directory': 'db' }],
+    });
+    // The plan schema refuses `..` (test/plan/working-directory.test.ts); the executor checks again.
+    opts.plan.steps[0]!['working-directory'] = '..';
+    const report = await executePlan(opts);
     expect(report.outcome).toBe('failed');
     expect(report.results[0]).toMatchObject({
       status: 'failure',
@@ -755,4 +758,37 @@ describe('the output FIFOs of an execution', () => {
     );
     expect(report.results.map((r) => r.tail)).toEqual(['early\n', 'own\n']);
   });
+});
+
+describe('processes that leave the step behind', () => {
+  it.runIf(process.platform === 'linux')(
+    'are gone when the execution ends, whether started with setsid, nohup or a double fork',
+    async () => {
+      const t = setup();
+      const report = await executePlan(
+        t.opts({
+          steps: [
+            append('detach', {
+              run: [
+                'setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $! > setsid.pid',
+                'nohup sleep 1000 > /dev/null 2>&1 & echo $! > nohup.pid',
+                "( setsid sh -c 'sleep 1000 & echo $! > daemon.pid' & ) > /dev/null 2>&1",
+                'until [ -s daemon.pid ]; do sleep 0.02; done',
+              ].join('\n'),
+            }),
+            append('check', {
+              run: 'for f in setsid nohup daemon; do kill -0 "$(cat $f.pid)" && echo "$f" >> "$LOG"; done',
+            }),
+          ],
+        }),
+      );
+      expect(report.outcome).toBe('verified');
+      // They ran for the next step, as a server would …
+      expect(t.log()).toEqual(['setsid', 'nohup', 'daemon']);
+      // … and none outlives the execution, though two left the step's process group.
+      for (const f of ['setsid', 'nohup', 'daemon']) {
+        expect(isRunning(pidIn(join(t.dir, `${f}.pid`))), f).toBe(false);
+      }
+    },
+  );
 });
