@@ -14,7 +14,7 @@ import {
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { httpStatus, OctokitPort } from '../github/octokit.js';
-import { checkoutApproved } from './checkout.js';
+import { checkoutApproved } from '../execute/checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretsInEnvironment } from '../execute/secrets.js';
-import { checkoutApproved } from '../action/checkout.js';
+import { checkoutApproved } from '../execute/checkout.js';
 import type { PlanRunner } from '../gate/view.js';
 import { DEFAULT_LOCK_HEARTBEAT_MS, type AppConfig } from './config.js';
 

@@ -4,7 +4,7 @@
  * pressed it and goes through the same policy checks as a comment. Only a door that receives
  * `check_run` events (the app) shows them; `GateEnv.buttons` says so.
  */
-import type { CheckRunInfo, CheckRunInput } from '../github/port.js';
+import type { CheckRunInfo, CheckRunInput } from './port.js';
 import { codeSpan } from '../render/markdown.js';
 import type { CommandName } from './commands.js';
 import type { StoredState } from './state.js';

@@ -1,4 +1,4 @@
-import { forceReleaseLock } from '../github/lock.js';
+import { forceReleaseLock } from './lock.js';
 import { parseDuration } from '../plan/duration.js';
 import { codeSpan } from '../render/markdown.js';
 import { actorOf } from './actor.js';

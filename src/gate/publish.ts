@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../plan/diagnostics.js';
-import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } from '../github/port.js';
+import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } from './port.js';
 import { clip, codeSpan, fitByCutting, GITHUB_BODY_LIMIT } from '../render/markdown.js';
 import { diagnosticList, renderPlanProblem } from '../render/problem.js';
 import { renderReview, type StepDisplayStatus } from '../render/review.js';

@@ -12,7 +12,7 @@ import type {
   PullRequestInfo,
   ReviewInfo,
   WorkflowRunInfo,
-} from './port.js';
+} from '../gate/port.js';
 
 /**
  * GitHub in memory: one repository with one pull request, behind the same port the Action and the app

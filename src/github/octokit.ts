@@ -12,7 +12,7 @@ import type {
   PullRequestInfo,
   ReviewInfo,
   WorkflowRunInfo,
-} from './port.js';
+} from '../gate/port.js';
 
 /** GitHub accepts at most 50 annotations per check run request. */
 const ANNOTATIONS_PER_REQUEST = 50;

@@ -1,4 +1,4 @@
-import type { LifecycleState } from '../gate/state.js';
+import type { LifecycleState } from '../plan/lifecycle.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Plan, Shell, Step, Verification } from '../plan/schema.js';
 import type { FlowDiagramOptions } from './diagram.js';
@@ -22,12 +22,11 @@ import {
   truncate,
 } from './markdown.js';
 import {
-  checkpointIndexes,
   describeEstimate,
   stepEstimateMs,
-  stopsBefore,
   summarizeEstimate,
 } from './plan-summary.js';
+import { checkpointIndexes, stopsBefore } from '../plan/checkpoints.js';
 import type { StepDisplayStatus } from './status.js';
 import { STATE_LABEL, stepStatusLabel } from './status.js';
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APP_EVENTS } from '../../src/app/index.js';
-import { WEBHOOK_SECRET, privateKey } from './harness.js';
+import { WEBHOOK_SECRET, privateKey } from '../support/app.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/app.js');
