@@ -200,11 +200,11 @@ function mergeVerify(planVerify, policy) {
 
 // src/plan/parse.ts
 import {
-  isAlias,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
+  isAlias as isAlias2,
+  isMap as isMap2,
+  isNode as isNode2,
+  isScalar as isScalar2,
+  isSeq as isSeq2,
   LineCounter,
   parseDocument,
   visit
@@ -348,10 +348,44 @@ function lintPlan(plan, positions, file) {
   return warnings;
 }
 
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
+}
+
+// src/plan/positions.ts
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq
+} from "yaml";
 var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
 var PositionIndex = class {
   #doc;
@@ -471,6 +505,11 @@ function scalarKey(pair) {
 function isEmptyScalar(node) {
   return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
 }
+
+// src/plan/parse.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
 var TOO_DEEP = "the document is nested too deeply to read; flatten it";
 var YAML_MESSAGES = {
   MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
@@ -501,8 +540,8 @@ function duplicateKeyErrors(doc, positions, file) {
   const pending = [{ node: doc.contents, path: [] }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node, path } = next;
-    if (isSeq(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!isMap(node)) continue;
+    if (isSeq2(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!isMap2(node)) continue;
     const first = /* @__PURE__ */ new Map();
     for (const pair of node.items) {
       const key = scalarKey(pair);
@@ -510,7 +549,7 @@ function duplicateKeyErrors(doc, positions, file) {
       pending.push({ node: pair.value, path: [...path, key] });
       const earlier = first.get(key);
       if (!earlier) {
-        if (key !== "<<" || !isScalar(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        if (key !== "<<" || !isScalar2(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
         continue;
       }
       const span = positions.spanOf(pair.key);
@@ -557,10 +596,10 @@ function conversionDiagnostic(doc, error, positions, file) {
   const anchors = /* @__PURE__ */ new Set();
   let unresolved;
   visit(doc, (_, node) => {
-    if (isAlias(node)) {
+    if (isAlias2(node)) {
       aliases.push(node);
       if (!anchors.has(node.source)) unresolved ??= node;
-    } else if (isNode(node) && node.anchor) anchors.add(node.anchor);
+    } else if (isNode2(node) && node.anchor) anchors.add(node.anchor);
   });
   const diagnostic = (alias, message) => {
     const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
@@ -641,34 +680,6 @@ function requiredKeys(schema) {
     if (def.type !== "object") return [];
     return Object.entries(def.shape).filter(([, field]) => !z3.safeParse(field, void 0).success).map(([key]) => key);
   });
-}
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
 }
 function listWords(words, conjunction) {
   if (words.length <= 1) return words.join("");
@@ -1019,6 +1030,8 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
 
 // src/gate/state.ts
 import { z as z4 } from "zod";
+
+// src/plan/lifecycle.ts
 var LIFECYCLE_STATES = [
   "proposed",
   "approved",
@@ -1030,6 +1043,8 @@ var LIFECYCLE_STATES = [
   "verified",
   "verify-failed"
 ];
+
+// src/gate/state.ts
 var approvalSchema = z4.object({
   by: z4.string(),
   via: z4.enum(["review", "comment", "button"]),
@@ -1765,7 +1780,7 @@ function toGateEvent(name, payload) {
   }
 }
 
-// src/github/lock.ts
+// src/gate/lock.ts
 import { z as z6 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
@@ -2108,26 +2123,7 @@ import { join as join2 } from "node:path";
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 
-// src/render/plan-summary.ts
-function stepEstimateMs(step) {
-  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
-}
-function summarizeEstimate(plan) {
-  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
-  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
-  return {
-    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
-    fromPlan: plan.estimate !== void 0,
-    estimatedSteps: estimates.length,
-    steps: plan.steps.length
-  };
-}
-function describeEstimate(summary) {
-  const { totalMs, fromPlan, estimatedSteps, steps } = summary;
-  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
-}
+// src/plan/checkpoints.ts
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
   if (!step) return false;
@@ -2135,32 +2131,6 @@ function stopsBefore(plan, index) {
 }
 function checkpointIndexes(plan) {
   return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
-}
-function latestStepResults(plan, results) {
-  const ids = new Set(plan.steps.map((s) => s.id));
-  const latest = /* @__PURE__ */ new Map();
-  for (const result2 of results) {
-    if (!ids.has(result2.id)) continue;
-    const previous = latest.get(result2.id);
-    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
-  }
-  return latest;
-}
-function rollbackResults(results) {
-  return results.filter((r) => r.id.startsWith("rollback:"));
-}
-function reportOutcome(plan, results, verify) {
-  const latest = latestStepResults(plan, results);
-  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
-  if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
-  if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
-  if (statuses.includes(void 0) || verify === void 0) return "paused";
-  return verify.status === "success" ? "verified" : "verify-failed";
-}
-function formatDelta(actualMs, estimateMs) {
-  const delta = actualMs - estimateMs;
-  if (Math.abs(delta) < 500) return "\xB10s";
-  return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
 
 // src/execute/process.ts
@@ -2985,6 +2955,53 @@ async function executePlan(opts) {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
     await fifos.dispose();
   }
+}
+
+// src/render/plan-summary.ts
+function stepEstimateMs(step) {
+  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
+}
+function summarizeEstimate(plan) {
+  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
+  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
+  return {
+    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
+    fromPlan: plan.estimate !== void 0,
+    estimatedSteps: estimates.length,
+    steps: plan.steps.length
+  };
+}
+function describeEstimate(summary) {
+  const { totalMs, fromPlan, estimatedSteps, steps } = summary;
+  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
+  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
+  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function latestStepResults(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  const latest = /* @__PURE__ */ new Map();
+  for (const result2 of results) {
+    if (!ids.has(result2.id)) continue;
+    const previous = latest.get(result2.id);
+    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
+  }
+  return latest;
+}
+function rollbackResults(results) {
+  return results.filter((r) => r.id.startsWith("rollback:"));
+}
+function reportOutcome(plan, results, verify) {
+  const latest = latestStepResults(plan, results);
+  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
+  if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
+  if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
+  if (statuses.includes(void 0) || verify === void 0) return "paused";
+  return verify.status === "success" ? "verified" : "verify-failed";
+}
+function formatDelta(actualMs, estimateMs) {
+  const delta = actualMs - estimateMs;
+  if (Math.abs(delta) < 500) return "\xB10s";
+  return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
 
 // src/render/status.ts
@@ -5436,7 +5453,7 @@ function secretsInEnvironment(env) {
   return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
 }
 
-// src/action/checkout.ts
+// src/execute/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
 import { mkdir, realpath, rm as rm2, stat } from "node:fs/promises";
 import { join as join3 } from "node:path";

