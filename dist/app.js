@@ -1043,6 +1043,57 @@ var LIFECYCLE_STATES = [
   "verified",
   "verify-failed"
 ];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
 
 // src/gate/state.ts
 var approvalSchema = z4.object({
@@ -1780,167 +1831,6 @@ function toGateEvent(name, payload) {
   }
 }
 
-// src/gate/lock.ts
-import { z as z6 } from "zod";
-var LOCK_REF_PREFIX = "proceed/locks/pr-";
-var MAX_ROUNDS = 5;
-var MISSED_BEATS = 4;
-var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z6.object({
-  kind: z6.enum(["workflow-run", "app"]),
-  /** The workflow run's id, or the app instance's. */
-  id: z6.string().min(1),
-  url: z6.string().optional(),
-  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z6.number().int().positive().optional(),
-  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z6.number().int().positive().optional()
-});
-var lockHolderSchema = holderIdentitySchema.extend({
-  /** When the lock was taken. */
-  at: isoTime,
-  /** The holder's last heartbeat, when it promised them. */
-  beat: isoTime.optional(),
-  /** The head commit being executed. */
-  sha: z6.string()
-});
-var lockMessageSchema = z6.object({
-  "proceed-lock": z6.literal(1),
-  pr: z6.number().int(),
-  holder: lockHolderSchema
-});
-async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
-  const ref = LOCK_REF_PREFIX + String(o.number);
-  const fullRef = `refs/${ref}`;
-  let tree;
-  const lockCommit = async (parents, taken) => {
-    tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
-    const holder = {
-      kind,
-      id,
-      url,
-      attempt,
-      heartbeatMs,
-      at: taken?.at ?? at,
-      beat: taken ? at : void 0,
-      sha: o.headSha
-    };
-    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
-    const { sha } = await port.createCommit({ message, tree, parents });
-    return { sha, holder };
-  };
-  const held = (mine) => {
-    let current = mine.sha;
-    let lost = false;
-    return {
-      acquired: true,
-      lock: {
-        ref: fullRef,
-        get sha() {
-          return current;
-        },
-        holder: mine.holder,
-        beat: async () => {
-          if (lost) return "lost";
-          const next = await lockCommit([current], mine.holder);
-          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
-            current = next.sha;
-            return "kept";
-          }
-          lost = true;
-          return "lost";
-        },
-        release: async () => {
-          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
-        }
-      }
-    };
-  };
-  let create = true;
-  let attempted;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (create) {
-      attempted = await lockCommit([]);
-      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
-    }
-    const current = await port.getRef(ref);
-    if (attempted && current?.sha === attempted.sha) return held(attempted);
-    if (!current) {
-      create = true;
-      continue;
-    }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    attempted = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
-    create = false;
-  }
-  throw new Error(
-    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
-  );
-}
-async function forceReleaseLock(port, number) {
-  await port.deleteRef(LOCK_REF_PREFIX + String(number));
-}
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
-  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  let alive = "";
-  if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
-    const limit = MISSED_BEATS * holder.heartbeatMs;
-    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
-  }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
-}
-async function headTree(port, headSha, number) {
-  const head = await port.getCommit(headSha);
-  if (!head) {
-    throw new Error(
-      `Cannot take the lock of pull request #${number}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
-    );
-  }
-  return head.tree;
-}
-async function readHolder(port, fullRef, sha, number) {
-  const commit = await port.getCommit(sha);
-  if (!commit) {
-    throw new Error(
-      `The lock ${fullRef} of pull request #${number} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
-    );
-  }
-  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
-    return true;
-  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
-  let run2;
-  try {
-    run2 = await port.getWorkflowRun(Number(holder.id));
-  } catch {
-    return false;
-  }
-  if (!run2) return true;
-  if (run2.status === "completed") return true;
-  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
-}
-
 // src/gate/actor.ts
 async function actorOf(env, policy, sender2, command2) {
   const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
@@ -1953,125 +1843,6 @@ async function actorOf(env, policy, sender2, command2) {
     if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
   }
   return { login: sender2.login, type, permission, teams };
-}
-
-// src/gate/authorize.ts
-var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
-var DOOR_COMMANDS = {
-  comment: COMMANDS,
-  review: ["proceed"],
-  button: ["proceed", "retry", "cancel"]
-};
-var CANCEL_PERMISSION = "write";
-var NAMES_SHOWN = 10;
-function atLeast(permission, minimum) {
-  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
-}
-function sameLogin(a, b) {
-  return a.toLowerCase() === b.toLowerCase();
-}
-function isListedApprover(actor, policy) {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return true;
-  if (users.some((user) => sameLogin(user, actor.login))) return true;
-  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
-  return teams.some((team) => memberOf.has(team.toLowerCase()));
-}
-function authorize(input) {
-  const { command: command2, actor, policy, door } = input;
-  const refuse = (reason) => ({
-    allowed: false,
-    reason,
-    whoMay: describeWhoMay(command2, input)
-  });
-  const who = codeSpan(actor.login);
-  const isAuthor = sameLogin(actor.login, input.prAuthor);
-  if (!DOOR_COMMANDS[door].includes(command2)) {
-    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
-  }
-  if (command2 === "help" || command2 === "plan") return { allowed: true };
-  if (actor.type !== "User") {
-    const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
-  }
-  if (command2 === "cancel") {
-    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
-    );
-  }
-  if (command2 === "skip" && !input.allowSkip) {
-    return refuse(
-      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
-    );
-  }
-  if (input.isFork && !policy.forks) {
-    return refuse(
-      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
-    );
-  }
-  const minimum = policy.approvers.permission;
-  if (!atLeast(actor.permission, minimum)) {
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
-    );
-  }
-  if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
-  }
-  if (isAuthor && !policy.self_approval) {
-    return refuse(
-      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
-    );
-  }
-  return { allowed: true };
-}
-function describeWhoMay(command2, context) {
-  const { policy, prAuthor } = context;
-  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
-  switch (command2) {
-    case "help":
-    case "plan":
-      return "anyone who can comment on the pull request";
-    case "cancel":
-      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
-    default:
-      break;
-  }
-  if (command2 === "skip" && !context.allowSkip) {
-    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
-  }
-  if (context.isFork && !policy.forks) {
-    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
-  }
-  const conditions = [];
-  const listed = allowlistWords(policy);
-  if (listed) conditions.push(listed);
-  if (!policy.self_approval) conditions.push(`are not ${author}`);
-  const people = `people with ${minimumWords(policy.approvers.permission)}`;
-  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
-}
-function allowlistWords(policy) {
-  const { users, teams } = policy.approvers;
-  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
-  const hidden = Math.max(0, names.length - NAMES_SHOWN);
-  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
-  const shownTeams = names.slice(users.length, NAMES_SHOWN);
-  const parts = [];
-  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
-  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
-  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
-  return parts.join(", or ");
-}
-function alternatives(names) {
-  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
-}
-function permissionWords(permission) {
-  return permission === "none" ? "no access to this repository" : `${permission} access`;
-}
-function minimumWords(minimum) {
-  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
 // src/gate/buttons.ts
@@ -2804,8 +2575,8 @@ async function executePlan(opts) {
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
       const step = plan.steps[j];
-      const done = doneResult(step);
-      if (done) results.push(done);
+      const done2 = doneResult(step);
+      if (done2) results.push(done2);
       else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
     }
   };
@@ -2841,9 +2612,9 @@ async function executePlan(opts) {
     for (let index = 0; index < plan.steps.length; index++) {
       const step = plan.steps[index];
       const next = { stepId: step.id, index };
-      const done = doneResult(step);
-      if (done) {
-        results.push(done);
+      const done2 = doneResult(step);
+      if (done2) {
+        results.push(done2);
         continue;
       }
       if (signal?.aborted) {
@@ -2955,6 +2726,167 @@ async function executePlan(opts) {
     await Promise.all([...groups].map((pgid) => stopProcessGroup(pgid, graceMs)));
     await fifos.dispose();
   }
+}
+
+// src/gate/lock.ts
+import { z as z6 } from "zod";
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
+var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z6.object({
+  kind: z6.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: z6.string().min(1),
+  url: z6.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: z6.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: z6.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
+  /** The head commit being executed. */
+  sha: z6.string()
+});
+var lockMessageSchema = z6.object({
+  "proceed-lock": z6.literal(1),
+  pr: z6.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents, taken) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url, attempt, heartbeatMs } = o.holder;
+    const at = now2().toISOString();
+    const holder = {
+      kind,
+      id,
+      url,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
+      }
+    };
+  };
+  let create = true;
+  let attempted;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number));
+}
+function describeHolder(holder, now2) {
+  const age = now2.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+}
+async function headTree(port, headSha, number) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef, sha, number) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef} of pull request #${number} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now2) {
+  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run2;
+  try {
+    run2 = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run2) return true;
+  if (run2.status === "completed") return true;
+  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
 }
 
 // src/render/plan-summary.ts
@@ -3264,6 +3196,125 @@ function resultLine(plan, results, verify, budget) {
     }
   }
   return `**Result:** ${text}`;
+}
+
+// src/gate/authorize.ts
+var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
+var DOOR_COMMANDS = {
+  comment: COMMANDS,
+  review: ["proceed"],
+  button: ["proceed", "retry", "cancel"]
+};
+var CANCEL_PERMISSION = "write";
+var NAMES_SHOWN = 10;
+function atLeast(permission, minimum) {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
+}
+function sameLogin(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function isListedApprover(actor, policy) {
+  const { users, teams } = policy.approvers;
+  if (users.length === 0 && teams.length === 0) return true;
+  if (users.some((user) => sameLogin(user, actor.login))) return true;
+  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
+  return teams.some((team) => memberOf.has(team.toLowerCase()));
+}
+function authorize(input) {
+  const { command: command2, actor, policy, door } = input;
+  const refuse2 = (reason) => ({
+    allowed: false,
+    reason,
+    whoMay: describeWhoMay(command2, input)
+  });
+  const who = codeSpan(actor.login);
+  const isAuthor = sameLogin(actor.login, input.prAuthor);
+  if (!DOOR_COMMANDS[door].includes(command2)) {
+    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
+    return refuse2(`${through}; write \`/${command2}\` in a comment instead.`);
+  }
+  if (command2 === "help" || command2 === "plan") return { allowed: true };
+  if (actor.type !== "User") {
+    const kind = actor.type === "Bot" ? "a bot" : "an organization";
+    return refuse2(`${who} is ${kind}, and only people may approve, run or stop steps.`);
+  }
+  if (command2 === "cancel") {
+    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
+    );
+  }
+  if (command2 === "skip" && !input.allowSkip) {
+    return refuse2(
+      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
+    );
+  }
+  if (input.isFork && !policy.forks) {
+    return refuse2(
+      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
+    );
+  }
+  const minimum = policy.approvers.permission;
+  if (!atLeast(actor.permission, minimum)) {
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
+    );
+  }
+  if (!isListedApprover(actor, policy)) {
+    return refuse2(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+  }
+  if (isAuthor && !policy.self_approval) {
+    return refuse2(
+      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
+    );
+  }
+  return { allowed: true };
+}
+function describeWhoMay(command2, context) {
+  const { policy, prAuthor } = context;
+  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
+  switch (command2) {
+    case "help":
+    case "plan":
+      return "anyone who can comment on the pull request";
+    case "cancel":
+      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
+    default:
+      break;
+  }
+  if (command2 === "skip" && !context.allowSkip) {
+    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  }
+  if (context.isFork && !policy.forks) {
+    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
+  }
+  const conditions = [];
+  const listed = allowlistWords(policy);
+  if (listed) conditions.push(listed);
+  if (!policy.self_approval) conditions.push(`are not ${author}`);
+  const people = `people with ${minimumWords(policy.approvers.permission)}`;
+  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
+}
+function allowlistWords(policy) {
+  const { users, teams } = policy.approvers;
+  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
+  const hidden = Math.max(0, names.length - NAMES_SHOWN);
+  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
+  const shownTeams = names.slice(users.length, NAMES_SHOWN);
+  const parts = [];
+  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
+  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
+  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
+  return parts.join(", or ");
+}
+function alternatives(names) {
+  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+function permissionWords(permission) {
+  return permission === "none" ? "no access to this repository" : `${permission} access`;
+}
+function minimumWords(minimum) {
+  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
 // src/render/problem.ts
@@ -3815,7 +3866,7 @@ async function publishPlan(env, view, binding) {
   const sha = pr.headSha;
   const checks = await port.listCheckRuns(sha);
   if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
+    const text = policyProblem(view, env.policyPath);
     await upsertCheck(env, checks, sha, CHECK_PLAN, {
       conclusion: "failure",
       title: "The repository policy is invalid",
@@ -4002,9 +4053,9 @@ function annotate(diagnostics, path) {
     title: d.severity === "error" ? "Plan error" : "Plan warning"
   }));
 }
-function policyProblem(env, view) {
+function policyProblem(view, policyPath) {
   const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
 
 ${list}`;
 }
@@ -4086,10 +4137,10 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     hash,
     plan.steps.map((s) => s.id)
   );
-  const done = /* @__PURE__ */ new Map();
+  const done2 = /* @__PURE__ */ new Map();
   for (const [id, check] of previous) {
     if (check.conclusion === "success" || check.conclusion === "skipped")
-      done.set(id, resultFromCheck(id, check));
+      done2.set(id, resultFromCheck(id, check));
   }
   const confirmed = new Set(prior.confirmed);
   if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
@@ -4136,7 +4187,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       env: runner.env,
       extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
       verify: mergeVerify(plan.verify, view.policy).verify,
-      done,
+      done: done2,
       confirmed,
       skip,
       secrets: runner.secrets,
@@ -4636,6 +4687,66 @@ async function handOff(env, view, stored, command2, by) {
   };
 }
 
+// src/gate/apply.ts
+async function applyDecision(env, view, decision) {
+  let outcome;
+  for (const effect of decision.effects) {
+    const reported = await applyEffect(env, view, effect);
+    if (reported) outcome = reported;
+  }
+  return outcome ?? result(view, decision.summary, decision.state);
+}
+async function applyEffect(env, view, effect) {
+  const { port } = env;
+  switch (effect.kind) {
+    case "comment":
+      await port.createComment(view.pr.number, effect.body);
+      return void 0;
+    case "publish-plan": {
+      const published = await publishPlan(env, view, bindingAfterPush(view));
+      return effect.reports ? published : void 0;
+    }
+    case "check-run":
+      await port.createCheckRun(effect.check);
+      return void 0;
+    case "write-review":
+      await writeReview(
+        env,
+        view,
+        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        effect.stored
+      );
+      return void 0;
+    case "release-lock":
+      await forceReleaseLock(port, view.pr.number);
+      return void 0;
+    case "execute":
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+    case "rollback":
+      return rollbackPlan(env, view, effect.stored, effect.by);
+    case "cancel":
+      return cancel(env, view, effect.stored, effect.by, effect.door);
+  }
+}
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+
 // src/gate/help.ts
 var EFFECT = {
   proceed: "Approve the plan and start it, or resume it after a checkpoint or an interruption.",
@@ -4674,116 +4785,120 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
-// src/gate/handle.ts
-async function handleEvent(env, event) {
-  if (event.sender.type !== "User") {
-    return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
-    };
-  }
+// src/gate/decide.ts
+var done = (view, summary, effects = []) => ({
+  kind: "done",
+  decision: { state: view.stored, effects, summary }
+});
+function intake(view, event, checks = []) {
   switch (event.kind) {
     case "pull_request":
-      if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
-    case "review":
-      return onReview(env, event);
-    case "comment":
-      return onComment(env, event);
-    case "button":
-      return onButton(env, event);
+      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+    case "review": {
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: "comment",
+            body: refusal(
+              "approval",
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+            )
+          }
+        ]);
+      }
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: "command",
+        command: "proceed",
+        sender: event.sender,
+        door: "review",
+        handledId: -event.reviewId
+      };
+    }
+    case "comment": {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === "invalid") {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: "comment", body: refusal("command", parsed.message) }
+        ]);
+      }
+      if (parsed.kind === "none") return done(view, "Ignored: the comment has no command.");
+      return {
+        kind: "command",
+        command: parsed.command,
+        sender: event.sender,
+        door: "comment",
+        handledId: event.commentId,
+        writtenAt: event.createdAt
+      };
+    }
+    case "button": {
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+        );
+      }
+      if (view.plan.kind === "valid" && !view.policyErrors.length) {
+        const check = checks.find((c) => c.id === event.checkRunId);
+        const live = check ? liveButtons(check, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id)
+        }) : [];
+        if (!live.some((command3) => command3 === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+          );
+      }
+      const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+      return { kind: "command", command: command2, sender: event.sender, door: "button" };
+    }
   }
 }
-async function onPush(env, number) {
-  const view = await loadView(env, number);
-  return publishPlan(env, view, bindingAfterPush(view));
+function intakeNeedsChecks(view, event) {
+  return event.kind === "button" && event.headSha === view.pr.headSha && view.plan.kind === "valid" && !view.policyErrors.length;
 }
-async function onClosed(env, number) {
-  await forceReleaseLock(env.port, number);
-  const view = await loadView(env, number);
+function decide(view, input) {
+  switch (input.kind) {
+    case "push":
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: "publish-plan", reports: true }],
+        summary: "Rendered."
+      };
+    case "closed":
+      return onClosed(view);
+    case "command":
+      return onCommand(view, input);
+  }
+}
+function onClosed(view) {
   const stored = view.stored;
-  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
+  const number = view.pr.number;
+  if (view.plan.kind === "valid" && stored && EDGES.close.from.includes(stored.state)) {
     const next = {
       ...stored,
-      state: "cancelled",
+      state: follow("close"),
       reason: "the pull request was closed",
       pausedAt: void 0
     };
-    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-    return result(view, `Pull request #${number} closed: the plan is cancelled and the lock released.`, next);
-  }
-  return result(view, `Pull request #${number} closed; the lock is released.`);
-}
-async function onReview(env, event) {
-  if (event.state !== "approved") {
     return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+      state: next,
+      effects: [{ kind: "write-review", stored: next }],
+      summary: `Pull request #${number} closed: the plan is cancelled and the lock released.`
     };
   }
-  const view = await loadView(env, event.number);
-  if (event.commitId !== view.pr.headSha) {
-    await env.port.createComment(
-      event.number,
-      refusal(
-        "approval",
-        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
-      )
-    );
-    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
-  }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
-  }
-  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
+  return { state: stored, effects: [], summary: `Pull request #${number} closed; the lock is released.` };
 }
-async function onComment(env, event) {
-  const parsed = parseComment(event.body);
-  if (parsed.kind === "none")
-    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-  await env.port.reactToComment(event.commentId, "eyes");
-  const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
-  }
-  if (parsed.kind === "invalid") {
-    await env.port.createComment(event.number, refusal("command", parsed.message));
-    return result(view, `Refused a comment: ${parsed.message}`);
-  }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
-}
-async function onButton(env, event) {
-  const view = await loadView(env, event.number);
-  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
-  if (event.headSha !== view.pr.headSha) {
-    return result(
-      view,
-      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
-    );
-  }
-  if (view.plan.kind === "valid" && !view.policyErrors.length) {
-    const checks = await env.port.listCheckRuns(view.pr.headSha);
-    const check = checks.find((c) => c.id === event.checkRunId);
-    const live = check ? liveButtons(check, checks, view.stored, {
-      hash: view.plan.hash,
-      stepIds: view.plan.plan.steps.map((s) => s.id)
-    }) : [];
-    if (!live.some((command3) => command3 === event.identifier)) {
-      return result(
-        view,
-        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
-      );
-    }
-  }
-  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
-  return onCommand(env, view, command2, event.sender, "button");
-}
-async function onCommand(env, view, command2, sender2, door, handledId, writtenAt) {
-  const number = view.pr.number;
+function onCommand(view, input) {
+  const { command: command2, actor, door } = input;
+  const login = actor.login;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
-  const actor = await actorOf(env, view.policy, sender2, command2);
   const decision = authorize({
     command: command2,
     actor,
@@ -4794,162 +4909,161 @@ async function onCommand(env, view, command2, sender2, door, handledId, writtenA
     door
   });
   if (!decision.allowed) {
-    await env.port.createComment(number, refusal(`/${command2}`, decision.reason, decision.whoMay));
-    return result(view, `Refused /${command2} from ${sender2.login}: ${decision.reason}`);
+    return refuse(
+      view,
+      `/${command2}`,
+      decision.reason,
+      `Refused /${command2} from ${login}: ${decision.reason}`,
+      decision.whoMay
+    );
   }
   if (command2 === "help") {
-    await env.port.createComment(number, renderHelp(view.policy, allowSkip));
-    return result(view, `Answered /help for ${sender2.login}.`);
-  }
-  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
-  const unusable = whyUnusable(env, view);
-  if (unusable) {
-    await env.port.createComment(number, refusal(`/${command2}`, unusable));
-    return result(view, `Refused /${command2}: ${unusable}`);
-  }
-  const valid = view;
-  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
-  if (unseen) {
-    await publishPlan(env, valid, bindingAfterPush(valid));
-    await env.port.createComment(number, refusal(`/${command2}`, unseen));
-    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
-  }
-  const binding = bindingAfterPush(valid);
-  let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
-  const expired = await expireCheckpoint(env, valid, stored);
-  if (expired !== stored) {
-    await writeReview(
-      env,
-      valid,
-      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
-      expired
-    );
-    await env.port.createComment(
-      number,
-      refusal(
-        `/${command2}`,
-        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
-      )
-    );
-    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
-  }
-  switch (command2) {
-    case "proceed":
-      return proceed(env, valid, stored, sender2.login, door);
-    case "retry":
-      if (!["failed", "verify-failed", "executing"].includes(stored.state))
-        return nothingTo(env, valid, stored, "retry");
-      return executeApproved(env, valid, stored, "retry", sender2.login);
-    case "skip":
-      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
-      return executeApproved(env, valid, stored, "skip", sender2.login);
-    case "cancel":
-      return cancel(env, valid, stored, sender2.login, door);
-    case "rollback":
-      if (stored.state === "executing") {
-        await env.port.createComment(
-          number,
-          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
-        );
-        return result(view, "Refused /rollback while executing.", stored);
-      }
-      return rollbackPlan(env, valid, stored, sender2.login);
-  }
-}
-async function proceed(env, view, stored, login, door) {
-  const stopped = {
-    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
-    "verify-failed": "The verify phase failed: `/retry` runs it again.",
-    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
-  };
-  const why = stopped[stored.state];
-  if (why) {
-    await env.port.createComment(view.pr.number, refusal("/proceed", why));
-    await writeReview(
-      env,
-      view,
-      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-      stored
-    );
-    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
-  }
-  let next = stored;
-  if (!next.approval || next.state === "proposed") {
-    next = {
-      ...next,
-      state: "approved",
-      approval: {
-        by: login,
-        via: door,
-        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-        headSha: view.pr.headSha,
-        planBlob: view.plan.blobSha,
-        planHash: view.plan.hash
-      },
-      confirmed: []
+    return {
+      state: view.stored,
+      effects: [{ kind: "comment", body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`
     };
   }
-  return executeApproved(env, view, next, "proceed", login);
-}
-async function cancel(env, view, stored, login, door) {
-  if (["proposed", "verified", "cancelled"].includes(stored.state))
-    return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing") {
-    return withPlanLock(
-      env,
-      view,
-      env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      Number.MAX_SAFE_INTEGER,
-      async () => {
-        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-        return result(
-          view,
-          `Cancel requested by ${login}; the running execution stops at its next check.`,
-          stored
-        );
-      },
-      () => cancelPlan(env, view, stored, login)
-    );
+  if (command2 === "plan") return decide(view, { kind: "push", now: input.now, policyPath: input.policyPath });
+  const unusable = whyUnusable(view, input.policyPath);
+  if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
+  const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, input.writtenAt) : void 0;
+  if (unseen) {
+    return {
+      state: view.stored,
+      effects: [
+        { kind: "publish-plan", reports: false },
+        { kind: "comment", body: refusal(`/${command2}`, unseen) }
+      ],
+      summary: `Refused /${command2}: the comment predates the plan at the head.`
+    };
   }
-  return cancelPlan(env, view, stored, login);
+  let stored = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input.handledId] };
+  if (overdue(valid, stored, input.now) && stored.next) {
+    const expiry = expireCheckpoint(valid, stored, input.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: "check-run", check: expiry.check },
+        { kind: "write-review", stored: expiry.stored },
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+          )
+        }
+      ],
+      summary: `Checkpoint timed out; /${command2} not acted on.`
+    };
+  }
+  return inState(valid, stored, command2, login, door, input.now);
 }
-async function nothingTo(env, view, stored, command2) {
-  await env.port.createComment(
-    view.pr.number,
-    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
-  );
-  await writeReview(
-    env,
-    view,
-    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-    stored
-  );
-  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
+function inState(view, stored, command2, login, door, now2) {
+  if (!applies(stored.state, command2)) {
+    if (command2 === "rollback") {
+      return refuse(
+        view,
+        "/rollback",
+        "The plan is executing; `/cancel` it first, then `/rollback`.",
+        "Refused /rollback while executing.",
+        void 0,
+        stored
+      );
+    }
+    const why = command2 === "proceed" ? PROCEED_STOPPED[stored.state]?.(view, stored) : void 0;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            why ?? `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`
+          )
+        },
+        { kind: "write-review", stored }
+      ],
+      summary: command2 === "proceed" ? `/proceed from ${login}: nothing to start (${stored.state}).` : `/${command2}: nothing to do in state ${stored.state}.`
+    };
+  }
+  switch (command2) {
+    case "proceed": {
+      let next = stored;
+      if (!next.approval || next.state === "proposed") {
+        next = {
+          ...next,
+          state: follow("approve"),
+          approval: {
+            by: login,
+            via: door,
+            at: now2.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash
+          },
+          confirmed: []
+        };
+      }
+      return execute(next, "proceed", login);
+    }
+    case "retry":
+    case "skip":
+      return execute(stored, command2, login);
+    case "cancel":
+      return {
+        state: stored,
+        effects: [{ kind: "cancel", stored, by: login, door }],
+        summary: `/cancel from ${login}.`
+      };
+    case "rollback":
+      return {
+        state: stored,
+        effects: [{ kind: "rollback", stored, by: login }],
+        summary: `/rollback from ${login}.`
+      };
+  }
 }
-function overdue(env, view, stored) {
+function execute(stored, trigger, by) {
+  return {
+    state: stored,
+    effects: [{ kind: "execute", trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`
+  };
+}
+var PROCEED_STOPPED = {
+  failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
+  verified: (view) => `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+};
+function refuse(view, what, reason, summary, whoMay, state = view.stored) {
+  return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary };
+}
+function overdue(view, stored, now2) {
   if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
   return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
 }
-async function expireCheckpoint(env, view, stored) {
-  if (!overdue(env, view, stored) || !stored.next) return stored;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  await env.port.createCheckRun({
-    name: stepCheckName(stored.next),
-    headSha: view.pr.headSha,
-    status: "completed",
-    conclusion: "timed_out",
-    externalId: stepExternalId(view.plan.hash, stored.next),
-    completedAt: now2.toISOString(),
-    title: "Checkpoint timed out",
-    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
-  });
+function expireCheckpoint(view, stored, now2) {
+  const step = stored.next ?? "";
   return {
-    ...stored,
-    state: "cancelled",
-    confirmed: [],
-    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: "completed",
+      conclusion: "timed_out",
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now2.toISOString(),
+      title: "Checkpoint timed out",
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+    },
+    stored: {
+      ...stored,
+      state: follow("time-out"),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`
+    }
   };
 }
 function unseenPlan(view, writtenAt) {
@@ -4964,8 +5078,8 @@ function unseenPlan(view, writtenAt) {
   }
   return void 0;
 }
-function whyUnusable(env, view) {
-  if (view.policyErrors.length) return policyProblem(env, view);
+function whyUnusable(view, policyPath) {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
   switch (view.plan.kind) {
     case "none":
       return "This pull request has no plan file, so there is nothing to run.";
@@ -4976,6 +5090,42 @@ function whyUnusable(env, view) {
     default:
       return void 0;
   }
+}
+
+// src/gate/handle.ts
+async function handleEvent(env, event) {
+  if (event.sender.type !== "User") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
+    };
+  }
+  if (event.kind === "review" && event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
+  }
+  if (event.kind === "comment") {
+    const parsed = parseComment(event.body);
+    if (parsed.kind === "none")
+      return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+    await env.port.reactToComment(event.commentId, "eyes");
+  }
+  if (event.kind === "pull_request" && event.action === "closed")
+    await forceReleaseLock(env.port, event.number);
+  const view = await loadView(env, event.number);
+  const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
+  const taken = intake(view, event, checks);
+  const context = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
+  if (taken.kind === "done") return applyDecision(env, view, taken.decision);
+  if (taken.kind !== "command")
+    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
+  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const decision = decide(view, { ...context, ...taken, kind: "command", actor });
+  return applyDecision(env, view, decision);
 }
 
 // src/github/octokit.ts
@@ -5470,7 +5620,7 @@ async function checkoutApproved(o) {
   const sha = o.sha.toLowerCase();
   const short2 = sha.slice(0, 7);
   const mask = secretMasker(o.token);
-  const refuse = (message) => ({ ok: false, message: mask(message) });
+  const refuse2 = (message) => ({ ok: false, message: mask(message) });
   const workspace = await inspectWorkspace(o.workspace, sha);
   if (workspace.usable) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
@@ -5482,14 +5632,14 @@ async function checkoutApproved(o) {
     await rm2(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    return refuse(
+    return refuse2(
       `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
     );
   }
   const result2 = await fetchAndCheckOut(o, sha, dir, log, mask);
   if (result2.ok) return result2;
   await rm2(dir, { recursive: true, force: true }).catch(() => void 0);
-  return refuse(result2.message);
+  return refuse2(result2.message);
 }
 async function fetchAndCheckOut(o, sha, dir, log, mask) {
   const short2 = sha.slice(0, 7);

@@ -1276,7 +1276,7 @@ ${indent2}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment2, onChompKeep) {
+    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
@@ -1330,8 +1330,8 @@ ${indent2}`) + "'";
       let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       }
       if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
@@ -1351,22 +1351,22 @@ ${indent2}${body}`;
       return `|${header2}
 ${indent2}${start}${value}${end}`;
     }
-    function plainString(item, ctx, onComment2, onChompKeep) {
+    function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
       const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment2, onChompKeep);
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
       if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
-        return blockString(item, ctx, onComment2, onChompKeep);
+        return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
         if (indent2 === "") {
           ctx.forceBlockIndent = true;
-          return blockString(item, ctx, onComment2, onChompKeep);
+          return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
@@ -1381,7 +1381,7 @@ ${indent2}`);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function stringifyString(item, ctx, onComment2, onChompKeep) {
+    function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
@@ -1393,13 +1393,13 @@ ${indent2}`);
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment2, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment2, onChompKeep);
+            return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
         }
@@ -1509,9 +1509,9 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment2, onChompKeep) {
+    function stringify(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
-        return item.toString(ctx, onComment2, onChompKeep);
+        return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
@@ -1531,7 +1531,7 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment2, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment2, onChompKeep) : node2.toString(ctx, onComment2, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
       return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
@@ -1550,7 +1550,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -1578,8 +1578,8 @@ var require_stringifyPair = __commonJS({
       }
       if (ctx.inFlow) {
         if (allNullValues || value == null) {
-          if (keyCommentDone && onComment2)
-            onComment2();
+          if (keyCommentDone && onComment)
+            onComment();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
@@ -1662,8 +1662,8 @@ ${ctx.indent}`;
       }
       str += ws + valueStr;
       if (ctx.inFlow) {
-        if (valueCommentDone && onComment2)
-          onComment2();
+        if (valueCommentDone && onComment)
+          onComment();
       } else if (valueComment && !valueCommentDone) {
         str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
@@ -1852,8 +1852,8 @@ var require_Pair = __commonJS({
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
-      toString(ctx, onComment2, onChompKeep) {
-        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment2, onChompKeep) : JSON.stringify(this);
+      toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
     exports.Pair = Pair;
@@ -1873,7 +1873,7 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment: onComment2 }) {
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
@@ -1916,8 +1916,8 @@ ${indent2}${line}` : "\n";
       }
       if (comment) {
         str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
       return str;
@@ -2133,7 +2133,7 @@ var require_YAMLMap = __commonJS({
           addPairToJSMap.addPairToJSMap(ctx, map2, item);
         return map2;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
@@ -2147,7 +2147,7 @@ var require_YAMLMap = __commonJS({
           flowChars: { start: "{", end: "}" },
           itemIndent: ctx.indent || "",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
     };
@@ -2257,7 +2257,7 @@ var require_YAMLSeq = __commonJS({
           seq.push(toJS.toJS(item, String(i++), ctx));
         return seq;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         return stringifyCollection.stringifyCollection(this, ctx, {
@@ -2265,7 +2265,7 @@ var require_YAMLSeq = __commonJS({
           flowChars: { start: "[", end: "]" },
           itemIndent: (ctx.indent || "") + "  ",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
       static from(schema, obj, ctx) {
@@ -2326,9 +2326,9 @@ var require_string = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
-      stringify(item, ctx, onComment2, onChompKeep) {
+      stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
-        return stringifyString.stringifyString(item, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
     exports.string = string4;
@@ -2624,7 +2624,7 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment2, onChompKeep) {
+      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
         if (!value)
           return "";
         const buf = value;
@@ -2649,7 +2649,7 @@ var require_binary = __commonJS({
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -3017,11 +3017,11 @@ var require_set = __commonJS({
       toJSON(_, ctx) {
         return super.toJSON(_, ctx, Set);
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         if (this.hasAllNullValues(true))
-          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment2, onChompKeep);
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
         else
           throw new Error("Set items must all have null values");
       }
@@ -31270,8 +31270,8 @@ async function executePlan(opts) {
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
       const step = plan.steps[j];
-      const done = doneResult(step);
-      if (done) results.push(done);
+      const done2 = doneResult(step);
+      if (done2) results.push(done2);
       else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
     }
   };
@@ -31307,9 +31307,9 @@ async function executePlan(opts) {
     for (let index = 0; index < plan.steps.length; index++) {
       const step = plan.steps[index];
       const next = { stepId: step.id, index };
-      const done = doneResult(step);
-      if (done) {
-        results.push(done);
+      const done2 = doneResult(step);
+      if (done2) {
+        results.push(done2);
         continue;
       }
       if (signal?.aborted) {
@@ -31617,6 +31617,373 @@ function discoverPlan(files, globs) {
   return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
 }
 
+// src/gate/actor.ts
+async function actorOf(env, policy, sender, command2) {
+  const type = sender.type === "User" || sender.type === "Organization" ? sender.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
+  }
+  return { login: sender.login, type, permission, teams };
+}
+
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
+// src/gate/state.ts
+var approvalSchema = external_exports.object({
+  by: external_exports.string(),
+  via: external_exports.enum(["review", "comment", "button"]),
+  at: external_exports.string(),
+  headSha: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string()
+});
+var storedStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  state: external_exports.enum(LIFECYCLE_STATES),
+  planPath: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string(),
+  headSha: external_exports.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: external_exports.array(external_exports.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: external_exports.string().optional(),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: external_exports.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: external_exports.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: external_exports.string().max(300).optional(),
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
+  handled: external_exports.array(external_exports.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: external_exports.object({
+    command: external_exports.enum(["proceed", "retry", "skip", "rollback"]),
+    by: external_exports.string(),
+    headSha: external_exports.string()
+  }).optional()
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var MARKER_BUDGET = 2048;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  let kept = HANDLED_KEPT;
+  for (; ; ) {
+    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
+    const marker = `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
+    kept = Math.floor(kept / 2);
+  }
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = external_exports.strictObject({
+  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = external_exports.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function mergePlanConfig(config2, policy) {
+  const notices = [];
+  if (!config2.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config2,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check2] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check2;
+  }
+  return { verify, notices };
+}
+
+// src/gate/view.ts
+var CHECK_PLAN = "proceed/plan";
+var CHECK_VERIFY = "proceed/verify";
+function stepCheckName(stepId) {
+  return `proceed/${stepId}`;
+}
+function stepExternalId(planHash2, stepId) {
+  return `${planHash2.slice(0, 40)}:${stepId}`;
+}
+async function loadView(env, number4) {
+  const { port } = env;
+  const pr = await port.getPullRequest(number4);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number4),
+    port.listReviews(number4),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha)
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : void 0;
+  const found = discoverPlan(files, env.planGlobs);
+  let plan;
+  if (found.kind !== "one") plan = found;
+  else {
+    const file2 = await port.readFile(found.path, pr.headSha);
+    if (!file2) plan = { kind: "none" };
+    else {
+      const parsed = parsePlan(file2.content, found.path);
+      plan = parsed.ok ? {
+        kind: "valid",
+        path: found.path,
+        blobSha: file2.sha,
+        plan: parsed.plan,
+        source: parsed.source,
+        hash: parsed.hash,
+        warnings: parsed.warnings
+      } : {
+        kind: "invalid",
+        path: found.path,
+        blobSha: file2.sha,
+        errors: parsed.errors,
+        warnings: parsed.warnings
+      };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+function ownReview(reviews, botLogin) {
+  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own2.find((r) => decodeState(r.body)) ?? own2[0];
+}
+function bound(stored, view) {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== "valid") return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
+}
+function freshState(view) {
+  const plan = view.plan.kind === "valid" ? view.plan : void 0;
+  return {
+    v: 1,
+    state: "proposed",
+    planPath: plan?.path ?? "",
+    planBlob: plan?.blobSha ?? "",
+    planHash: plan?.hash ?? "",
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: []
+  };
+}
+function bindingAfterPush(view) {
+  if (view.plan.kind !== "valid") return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    return {
+      stored: {
+        ...fresh,
+        state: "approved",
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: void 0
+      }
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+  };
+}
+function stepChecks(checks, planHash2, stepIds) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const id of stepIds) {
+    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/gate/buttons.ts
+var BUTTONS = {
+  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
+  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
+  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
+};
+function buttons(env, ...commands) {
+  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+}
+function liveButtons(check2, checks, stored, plan) {
+  const state = stored?.state ?? "proposed";
+  const pending = stored?.requested?.headSha === check2.headSha;
+  if (check2.name === CHECK_VERIFY) {
+    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+    if (newest?.id !== check2.id) return [];
+    if (check2.status !== "completed")
+      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
+    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
+  }
+  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
+  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
+  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
+  const current = stored?.next === stepId;
+  if (check2.conclusion === "action_required")
+    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
+  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
+    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
+  return [];
+}
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
+function cancelRequestComment(login) {
+  return `### \u2298 Cancel requested
+
+${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
+
+<!-- proceed:cancel-request by=${login} -->`;
+}
+function cancelRequestedBy(body) {
+  return CANCEL_REQUEST.exec(body)?.[1];
+}
+
+// src/gate/execute.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
 // src/gate/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
@@ -31777,18 +32144,223 @@ async function isStale(port, holder, maxAgeMs, now2) {
   return holder.attempt !== void 0 && run2.attempt > holder.attempt;
 }
 
-// src/gate/actor.ts
-async function actorOf(env, policy, sender, command2) {
-  const type = sender.type === "User" || sender.type === "Organization" ? sender.type : "Bot";
-  if (command2 === "help" || command2 === "plan" || type !== "User")
-    return { login: sender.login, type, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
+// src/render/report.ts
+var BUDGETS = [
+  { tail: 3e3, reason: 2e3, name: Infinity, items: Infinity },
+  { tail: 1500, reason: 500, name: Infinity, items: Infinity },
+  { tail: 600, reason: 300, name: Infinity, items: 100 },
+  { tail: 200, reason: 200, name: 80, items: 50 },
+  { tail: 0, reason: 120, name: 60, items: 30 },
+  { tail: 0, reason: 0, name: 40, items: 10 }
+];
+function renderReport(plan, results, verify, opts = {}) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  let body = "";
+  for (const budget of BUDGETS) {
+    body = composeReport(plan, results, verify, budget);
+    if (body.length <= maxLength) return body;
   }
-  return { login: sender.login, type, permission, teams };
+  const result2 = `${resultLine2(plan, results, verify, BUDGETS[BUDGETS.length - 1])}
+`;
+  return fitByCutting(body, maxLength, result2, "see the check runs");
+}
+function composeReport(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const sections = [
+    `## ${OUTCOME_LABEL[outcome]}: ${escapeInline(plan.title)}`,
+    summaryLine(plan, results, verify),
+    stepsTable(plan, results, budget),
+    verify ? verifyTable(verify, budget) : "",
+    rollbackTable(results, budget),
+    budget.tail > 0 ? failureDetails(plan, results, verify, budget) : "",
+    resultLine2(plan, results, verify, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function plural2(n, word) {
+  return `${formatCount(n)} ${n === 1 ? word : `${word}s`}`;
+}
+function stepsTotalMs(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
+}
+function summaryLine(plan, results, verify) {
+  const latest = [...latestStepResults(plan, results).values()];
+  const succeeded = latest.filter((o) => o.result.status === "success").length;
+  const skipped = latest.filter((o) => o.result.status === "skipped").length;
+  const showEstimates = plan.config.show_estimated_time;
+  const estimate = summarizeEstimate(plan);
+  let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
+  if (skipped) line += ` (${formatCount(skipped)} skipped)`;
+  line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
+  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
+  if (verify) {
+    const passed = verify.checks.filter((c) => c.status === "success").length;
+    line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
+  }
+  return `${line}.`;
+}
+function statusCell(outcome) {
+  if (!outcome) return "\u26AA Not run";
+  const label = stepStatusLabel(outcome.result.status);
+  return outcome.attempts > 1 ? `${label} (${outcome.attempts} attempts)` : label;
+}
+function stepsTable(plan, results, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const latest = latestStepResults(plan, results);
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    "Actual",
+    ...showEstimates ? ["\u0394"] : [],
+    "Status"
+  ];
+  const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
+  const rows = plan.steps.map((step, i) => {
+    const outcome = latest.get(step.id);
+    const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
+    const actualMs = outcome?.result.durationMs;
+    const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
+    const delta = ran && estimateMs !== void 0 && actualMs !== void 0 ? formatDelta(actualMs, estimateMs) : "";
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      actualMs === void 0 ? "\u2014" : formatDuration(actualMs),
+      ...showEstimates ? [delta] : [],
+      statusCell(outcome)
+    ];
+  });
+  const totalMs = stepsTotalMs(plan, results);
+  const estimate = summarizeEstimate(plan);
+  const totalEstimate = estimate.totalMs === void 0 ? "\u2014" : formatDuration(estimate.totalMs);
+  const totalDelta = estimate.totalMs !== void 0 && (estimate.fromPlan || estimate.estimatedSteps === estimate.steps) ? formatDelta(totalMs, estimate.totalMs) : "";
+  rows.push([
+    "",
+    "**Total**",
+    ...showEstimates ? [`**${totalEstimate}**`] : [],
+    `**${formatDuration(totalMs)}**`,
+    ...showEstimates ? [totalDelta] : [],
+    ""
+  ]);
+  return `### \u{1FA9C} Steps
+
+${table(columns, align, rows)}`;
+}
+function checkRows(checks, budget) {
+  return checks.slice(0, budget.items).map((c) => [
+    `**${escapeInline(truncate(c.id, budget.name, { compact: true }))}**`,
+    formatDuration(c.durationMs),
+    stepStatusLabel(c.status)
+  ]);
+}
+function verifyTable(verify, budget) {
+  if (verify.checks.length === 0) return "### \u{1F50D} Verify\n\nNo checks were defined.";
+  const parts = [
+    "### \u{1F50D} Verify",
+    table(["Check", "Duration", "Result"], ["left", "right", "left"], checkRows(verify.checks, budget))
+  ];
+  if (verify.checks.length > budget.items)
+    parts.push(omissionNote(verify.checks.length - budget.items, "checks"));
+  return parts.join("\n\n");
+}
+function rollbackTable(results, budget) {
+  const rollbacks = rollbackResults(results);
+  if (rollbacks.length === 0) return "";
+  const parts = [
+    "### \u21A9\uFE0F Rollback",
+    table(["Rollback of", "Duration", "Result"], ["left", "right", "left"], checkRows(rollbacks, budget))
+  ];
+  if (rollbacks.length > budget.items) parts.push(omissionNote(rollbacks.length - budget.items, "rollbacks"));
+  return parts.join("\n\n");
+}
+function endedHow(result2) {
+  if (result2.status === "timed-out") return "timed out";
+  if (result2.exitCode !== null) return `exit code ${result2.exitCode}`;
+  if (result2.signal !== null) return `killed by ${result2.signal}`;
+  return result2.status;
+}
+function failureDetails(plan, results, verify, budget) {
+  const failed = (r) => r.status === "failure" || r.status === "timed-out";
+  const items = [];
+  const latest = latestStepResults(plan, results);
+  plan.steps.forEach((step, i) => {
+    const outcome = latest.get(step.id);
+    if (outcome && failed(outcome.result))
+      items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
+  });
+  for (const check2 of verify?.checks ?? [])
+    if (failed(check2)) items.push({ title: `verify: ${check2.id}`, result: check2 });
+  for (const rollback of rollbackResults(results))
+    if (failed(rollback)) items.push({ title: rollback.id, result: rollback });
+  if (items.length === 0) return "";
+  const blocks = items.slice(0, budget.items).map(({ title, result: result2 }) => {
+    const parts = [
+      `<details>
+<summary>\u274C <b>${escapeHtml(title)}</b> \u2014 ${escapeHtml(endedHow(result2))}</summary>`
+    ];
+    if (result2.reason) parts.push(escapeText(truncate(result2.reason, budget.reason)));
+    const tail = clipStart(result2.tail.trimEnd(), budget.tail);
+    if (tail.text !== "") {
+      parts.push(fencedBlock(tail.text, "text"));
+      if (tail.omitted > 0 || result2.droppedBytes > 0)
+        parts.push("_Only the end of the output is shown; see the check run for more._");
+    } else parts.push("_No output._");
+    parts.push("</details>");
+    return parts.join("\n\n");
+  });
+  if (items.length > budget.items)
+    blocks.push(omissionNote(items.length - budget.items, "failures", "see the check runs"));
+  return `### \u{1F50E} What failed
+
+${blocks.join("\n\n")}`;
+}
+function stepName(plan, id, budget) {
+  const index = plan.steps.findIndex((s) => s.id === id);
+  const step = plan.steps[index];
+  if (!step) return codeSpan(id);
+  return `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 80), { compact: true }))}**)`;
+}
+function resultLine2(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const latest = latestStepResults(plan, results);
+  const firstWith = (statuses) => plan.steps.find((s) => {
+    const status = latest.get(s.id)?.result.status;
+    return status !== void 0 && statuses.includes(status);
+  });
+  let text;
+  switch (outcome) {
+    case "verified": {
+      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
+      text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural2(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
+      break;
+    }
+    case "failed": {
+      const step = firstWith(["failure", "timed-out"]);
+      const reason = step ? latest.get(step.id)?.result.reason : void 0;
+      const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
+      text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
+      break;
+    }
+    case "verify-failed": {
+      const failing = (verify?.checks ?? []).filter((c) => c.status !== "success").map((c) => c.id);
+      const names = failing.slice(0, 10).map((id) => codeSpan(truncate(id, 60, { compact: true })));
+      if (failing.length > names.length) names.push(`${failing.length - names.length} more`);
+      text = `\u274C Verification failed: ${names.join(", ") || "the verify phase did not pass"}.`;
+      break;
+    }
+    case "cancelled":
+      text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
+      break;
+    case "paused": {
+      const next = plan.steps.find((s) => !latest.has(s.id));
+      text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
+      break;
+    }
+  }
+  return `**Result:** ${text}`;
 }
 
 // src/gate/commands.ts
@@ -32170,59 +32742,6 @@ function inlineHiddenRanges(text) {
   return ranges;
 }
 
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = external_exports.strictObject({
-  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
-var policySchema = external_exports.strictObject({
-  approvers: approversSchema.prefault({}),
-  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function mergePlanConfig(config2, policy) {
-  const notices = [];
-  if (!config2.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config2,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check2] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check2;
-  }
-  return { verify, notices };
-}
-
 // src/gate/authorize.ts
 var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
 var DOOR_COMMANDS = {
@@ -32247,7 +32766,7 @@ function isListedApprover(actor, policy) {
 }
 function authorize(input2) {
   const { command: command2, actor, policy, door } = input2;
-  const refuse = (reason) => ({
+  const refuse2 = (reason) => ({
     allowed: false,
     reason,
     whoMay: describeWhoMay(command2, input2)
@@ -32256,40 +32775,40 @@ function authorize(input2) {
   const isAuthor = sameLogin(actor.login, input2.prAuthor);
   if (!DOOR_COMMANDS[door].includes(command2)) {
     const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
+    return refuse2(`${through}; write \`/${command2}\` in a comment instead.`);
   }
   if (command2 === "help" || command2 === "plan") return { allowed: true };
   if (actor.type !== "User") {
     const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
+    return refuse2(`${who} is ${kind}, and only people may approve, run or stop steps.`);
   }
   if (command2 === "cancel") {
     if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
+    return refuse2(
       `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
     );
   }
   if (command2 === "skip" && !input2.allowSkip) {
-    return refuse(
+    return refuse2(
       "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
     );
   }
   if (input2.isFork && !policy.forks) {
-    return refuse(
+    return refuse2(
       `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
     );
   }
   const minimum = policy.approvers.permission;
   if (!atLeast(actor.permission, minimum)) {
-    return refuse(
+    return refuse2(
       `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
     );
   }
   if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+    return refuse2(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
   }
   if (isAuthor && !policy.self_approval) {
-    return refuse(
+    return refuse2(
       `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
     );
   }
@@ -32340,474 +32859,6 @@ function permissionWords(permission) {
 }
 function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
-}
-
-// src/plan/lifecycle.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-
-// src/gate/state.ts
-var approvalSchema = external_exports.object({
-  by: external_exports.string(),
-  via: external_exports.enum(["review", "comment", "button"]),
-  at: external_exports.string(),
-  headSha: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string()
-});
-var storedStateSchema = external_exports.object({
-  v: external_exports.literal(1),
-  state: external_exports.enum(LIFECYCLE_STATES),
-  planPath: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string(),
-  headSha: external_exports.string(),
-  approval: approvalSchema.optional(),
-  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: external_exports.array(external_exports.string()).default([]),
-  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: external_exports.string().optional(),
-  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: external_exports.string().optional(),
-  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: external_exports.string().optional(),
-  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: external_exports.string().max(300).optional(),
-  /**
-   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
-   * redelivered webhook or a re-run workflow does nothing twice.
-   */
-  handled: external_exports.array(external_exports.number()).default([]),
-  /**
-   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
-   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
-   */
-  requested: external_exports.object({
-    command: external_exports.enum(["proceed", "retry", "skip", "rollback"]),
-    by: external_exports.string(),
-    headSha: external_exports.string()
-  }).optional()
-});
-
-// src/gate/marker.ts
-var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
-var MARKER_BUDGET = 2048;
-var HANDLED_KEPT = 20;
-function encodeState(state) {
-  let kept = HANDLED_KEPT;
-  for (; ; ) {
-    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
-    const marker = `
-
-<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
-    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
-    kept = Math.floor(kept / 2);
-  }
-}
-function decodeState(body) {
-  const m = MARKER.exec(body);
-  if (!m) return void 0;
-  try {
-    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
-// src/gate/view.ts
-var CHECK_PLAN = "proceed/plan";
-var CHECK_VERIFY = "proceed/verify";
-function stepCheckName(stepId) {
-  return `proceed/${stepId}`;
-}
-function stepExternalId(planHash2, stepId) {
-  return `${planHash2.slice(0, 40)}:${stepId}`;
-}
-async function loadView(env, number4) {
-  const { port } = env;
-  const pr = await port.getPullRequest(number4);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number4),
-    port.listReviews(number4),
-    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
-    port.readFile(env.policyPath, pr.baseSha)
-  ]);
-  let policy = DEFAULT_POLICY;
-  let policyErrors = [];
-  if (policyFile) {
-    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
-    if (parsed.ok) policy = parsed.value;
-    else policyErrors = parsed.errors;
-  }
-  const review = ownReview(reviews, env.botLogin);
-  const stored = review ? decodeState(review.body) : void 0;
-  const found = discoverPlan(files, env.planGlobs);
-  let plan;
-  if (found.kind !== "one") plan = found;
-  else {
-    const file2 = await port.readFile(found.path, pr.headSha);
-    if (!file2) plan = { kind: "none" };
-    else {
-      const parsed = parsePlan(file2.content, found.path);
-      plan = parsed.ok ? {
-        kind: "valid",
-        path: found.path,
-        blobSha: file2.sha,
-        plan: parsed.plan,
-        source: parsed.source,
-        hash: parsed.hash,
-        warnings: parsed.warnings
-      } : {
-        kind: "invalid",
-        path: found.path,
-        blobSha: file2.sha,
-        errors: parsed.errors,
-        warnings: parsed.warnings
-      };
-    }
-  }
-  return { pr, policy, policyErrors, plan, review, stored };
-}
-function ownReview(reviews, botLogin) {
-  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
-  return own2.find((r) => decodeState(r.body)) ?? own2[0];
-}
-function bound(stored, view) {
-  const a = stored.approval;
-  if (!a || view.plan.kind !== "valid") return false;
-  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
-    return false;
-  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
-}
-function freshState(view) {
-  const plan = view.plan.kind === "valid" ? view.plan : void 0;
-  return {
-    v: 1,
-    state: "proposed",
-    planPath: plan?.path ?? "",
-    planBlob: plan?.blobSha ?? "",
-    planHash: plan?.hash ?? "",
-    headSha: view.pr.headSha,
-    confirmed: [],
-    handled: []
-  };
-}
-function bindingAfterPush(view) {
-  if (view.plan.kind !== "valid") return { stored: view.stored };
-  const prev = view.stored;
-  if (!prev) return { stored: freshState(view) };
-  const headMoved = prev.headSha !== view.pr.headSha;
-  const fresh = {
-    ...prev,
-    planPath: view.plan.path,
-    planBlob: view.plan.blobSha,
-    planHash: view.plan.hash,
-    headSha: view.pr.headSha
-  };
-  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
-  if (bound(prev, view)) {
-    if (!headMoved) return { stored: fresh };
-    return {
-      stored: {
-        ...fresh,
-        state: "approved",
-        approval: { ...prev.approval, headSha: view.pr.headSha },
-        confirmed: [],
-        next: void 0
-      }
-    };
-  }
-  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
-  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
-  return {
-    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
-  };
-}
-function stepChecks(checks, planHash2, stepIds) {
-  const byStep = /* @__PURE__ */ new Map();
-  for (const id of stepIds) {
-    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
-    if (newest) byStep.set(id, newest);
-  }
-  return byStep;
-}
-function short(sha) {
-  return sha.slice(0, 7);
-}
-
-// src/gate/buttons.ts
-var BUTTONS = {
-  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
-  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
-  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
-};
-function buttons(env, ...commands) {
-  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
-}
-function liveButtons(check2, checks, stored, plan) {
-  const state = stored?.state ?? "proposed";
-  const pending = stored?.requested?.headSha === check2.headSha;
-  if (check2.name === CHECK_VERIFY) {
-    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
-    if (newest?.id !== check2.id) return [];
-    if (check2.status !== "completed")
-      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
-    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
-  }
-  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
-  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
-  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
-  const current = stored?.next === stepId;
-  if (check2.conclusion === "action_required")
-    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
-  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
-  return [];
-}
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
-function cancelRequestComment(login) {
-  return `### \u2298 Cancel requested
-
-${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
-
-<!-- proceed:cancel-request by=${login} -->`;
-}
-function cancelRequestedBy(body) {
-  return CANCEL_REQUEST.exec(body)?.[1];
-}
-
-// src/gate/execute.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-
-// src/render/report.ts
-var BUDGETS = [
-  { tail: 3e3, reason: 2e3, name: Infinity, items: Infinity },
-  { tail: 1500, reason: 500, name: Infinity, items: Infinity },
-  { tail: 600, reason: 300, name: Infinity, items: 100 },
-  { tail: 200, reason: 200, name: 80, items: 50 },
-  { tail: 0, reason: 120, name: 60, items: 30 },
-  { tail: 0, reason: 0, name: 40, items: 10 }
-];
-function renderReport(plan, results, verify, opts = {}) {
-  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  let body = "";
-  for (const budget of BUDGETS) {
-    body = composeReport(plan, results, verify, budget);
-    if (body.length <= maxLength) return body;
-  }
-  const result2 = `${resultLine2(plan, results, verify, BUDGETS[BUDGETS.length - 1])}
-`;
-  return fitByCutting(body, maxLength, result2, "see the check runs");
-}
-function composeReport(plan, results, verify, budget) {
-  const outcome = reportOutcome(plan, results, verify);
-  const sections = [
-    `## ${OUTCOME_LABEL[outcome]}: ${escapeInline(plan.title)}`,
-    summaryLine(plan, results, verify),
-    stepsTable(plan, results, budget),
-    verify ? verifyTable(verify, budget) : "",
-    rollbackTable(results, budget),
-    budget.tail > 0 ? failureDetails(plan, results, verify, budget) : "",
-    resultLine2(plan, results, verify, budget)
-  ];
-  return `${sections.filter((s) => s !== "").join("\n\n")}
-`;
-}
-function plural2(n, word) {
-  return `${formatCount(n)} ${n === 1 ? word : `${word}s`}`;
-}
-function stepsTotalMs(plan, results) {
-  const ids = new Set(plan.steps.map((s) => s.id));
-  return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
-}
-function summaryLine(plan, results, verify) {
-  const latest = [...latestStepResults(plan, results).values()];
-  const succeeded = latest.filter((o) => o.result.status === "success").length;
-  const skipped = latest.filter((o) => o.result.status === "skipped").length;
-  const showEstimates = plan.config.show_estimated_time;
-  const estimate = summarizeEstimate(plan);
-  let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
-  if (skipped) line += ` (${formatCount(skipped)} skipped)`;
-  line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (estimated ${describeEstimate(estimate)})`;
-  if (verify) {
-    const passed = verify.checks.filter((c) => c.status === "success").length;
-    line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
-  }
-  return `${line}.`;
-}
-function statusCell(outcome) {
-  if (!outcome) return "\u26AA Not run";
-  const label = stepStatusLabel(outcome.result.status);
-  return outcome.attempts > 1 ? `${label} (${outcome.attempts} attempts)` : label;
-}
-function stepsTable(plan, results, budget) {
-  const showEstimates = plan.config.show_estimated_time;
-  const latest = latestStepResults(plan, results);
-  const columns = [
-    "#",
-    "Step",
-    ...showEstimates ? ["Estimate"] : [],
-    "Actual",
-    ...showEstimates ? ["\u0394"] : [],
-    "Status"
-  ];
-  const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
-  const rows = plan.steps.map((step, i) => {
-    const outcome = latest.get(step.id);
-    const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
-    const actualMs = outcome?.result.durationMs;
-    const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
-    const delta = ran && estimateMs !== void 0 && actualMs !== void 0 ? formatDelta(actualMs, estimateMs) : "";
-    return [
-      String(i + 1),
-      escapeInline(truncate(step.name, budget.name, { compact: true })),
-      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
-      actualMs === void 0 ? "\u2014" : formatDuration(actualMs),
-      ...showEstimates ? [delta] : [],
-      statusCell(outcome)
-    ];
-  });
-  const totalMs = stepsTotalMs(plan, results);
-  const estimate = summarizeEstimate(plan);
-  const totalEstimate = estimate.totalMs === void 0 ? "\u2014" : formatDuration(estimate.totalMs);
-  const totalDelta = estimate.totalMs !== void 0 && (estimate.fromPlan || estimate.estimatedSteps === estimate.steps) ? formatDelta(totalMs, estimate.totalMs) : "";
-  rows.push([
-    "",
-    "**Total**",
-    ...showEstimates ? [`**${totalEstimate}**`] : [],
-    `**${formatDuration(totalMs)}**`,
-    ...showEstimates ? [totalDelta] : [],
-    ""
-  ]);
-  return `### \u{1FA9C} Steps
-
-${table(columns, align, rows)}`;
-}
-function checkRows(checks, budget) {
-  return checks.slice(0, budget.items).map((c) => [
-    `**${escapeInline(truncate(c.id, budget.name, { compact: true }))}**`,
-    formatDuration(c.durationMs),
-    stepStatusLabel(c.status)
-  ]);
-}
-function verifyTable(verify, budget) {
-  if (verify.checks.length === 0) return "### \u{1F50D} Verify\n\nNo checks were defined.";
-  const parts = [
-    "### \u{1F50D} Verify",
-    table(["Check", "Duration", "Result"], ["left", "right", "left"], checkRows(verify.checks, budget))
-  ];
-  if (verify.checks.length > budget.items)
-    parts.push(omissionNote(verify.checks.length - budget.items, "checks"));
-  return parts.join("\n\n");
-}
-function rollbackTable(results, budget) {
-  const rollbacks = rollbackResults(results);
-  if (rollbacks.length === 0) return "";
-  const parts = [
-    "### \u21A9\uFE0F Rollback",
-    table(["Rollback of", "Duration", "Result"], ["left", "right", "left"], checkRows(rollbacks, budget))
-  ];
-  if (rollbacks.length > budget.items) parts.push(omissionNote(rollbacks.length - budget.items, "rollbacks"));
-  return parts.join("\n\n");
-}
-function endedHow(result2) {
-  if (result2.status === "timed-out") return "timed out";
-  if (result2.exitCode !== null) return `exit code ${result2.exitCode}`;
-  if (result2.signal !== null) return `killed by ${result2.signal}`;
-  return result2.status;
-}
-function failureDetails(plan, results, verify, budget) {
-  const failed = (r) => r.status === "failure" || r.status === "timed-out";
-  const items = [];
-  const latest = latestStepResults(plan, results);
-  plan.steps.forEach((step, i) => {
-    const outcome = latest.get(step.id);
-    if (outcome && failed(outcome.result))
-      items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
-  });
-  for (const check2 of verify?.checks ?? [])
-    if (failed(check2)) items.push({ title: `verify: ${check2.id}`, result: check2 });
-  for (const rollback of rollbackResults(results))
-    if (failed(rollback)) items.push({ title: rollback.id, result: rollback });
-  if (items.length === 0) return "";
-  const blocks = items.slice(0, budget.items).map(({ title, result: result2 }) => {
-    const parts = [
-      `<details>
-<summary>\u274C <b>${escapeHtml(title)}</b> \u2014 ${escapeHtml(endedHow(result2))}</summary>`
-    ];
-    if (result2.reason) parts.push(escapeText(truncate(result2.reason, budget.reason)));
-    const tail = clipStart(result2.tail.trimEnd(), budget.tail);
-    if (tail.text !== "") {
-      parts.push(fencedBlock(tail.text, "text"));
-      if (tail.omitted > 0 || result2.droppedBytes > 0)
-        parts.push("_Only the end of the output is shown; see the check run for more._");
-    } else parts.push("_No output._");
-    parts.push("</details>");
-    return parts.join("\n\n");
-  });
-  if (items.length > budget.items)
-    blocks.push(omissionNote(items.length - budget.items, "failures", "see the check runs"));
-  return `### \u{1F50E} What failed
-
-${blocks.join("\n\n")}`;
-}
-function stepName(plan, id, budget) {
-  const index = plan.steps.findIndex((s) => s.id === id);
-  const step = plan.steps[index];
-  if (!step) return codeSpan(id);
-  return `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 80), { compact: true }))}**)`;
-}
-function resultLine2(plan, results, verify, budget) {
-  const outcome = reportOutcome(plan, results, verify);
-  const latest = latestStepResults(plan, results);
-  const firstWith = (statuses) => plan.steps.find((s) => {
-    const status = latest.get(s.id)?.result.status;
-    return status !== void 0 && statuses.includes(status);
-  });
-  let text;
-  switch (outcome) {
-    case "verified": {
-      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
-      text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural2(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
-      break;
-    }
-    case "failed": {
-      const step = firstWith(["failure", "timed-out"]);
-      const reason = step ? latest.get(step.id)?.result.reason : void 0;
-      const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
-      text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
-      break;
-    }
-    case "verify-failed": {
-      const failing = (verify?.checks ?? []).filter((c) => c.status !== "success").map((c) => c.id);
-      const names = failing.slice(0, 10).map((id) => codeSpan(truncate(id, 60, { compact: true })));
-      if (failing.length > names.length) names.push(`${failing.length - names.length} more`);
-      text = `\u274C Verification failed: ${names.join(", ") || "the verify phase did not pass"}.`;
-      break;
-    }
-    case "cancelled":
-      text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
-      break;
-    case "paused": {
-      const next = plan.steps.find((s) => !latest.has(s.id));
-      text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
-      break;
-    }
-  }
-  return `**Result:** ${text}`;
 }
 
 // src/render/problem.ts
@@ -32881,7 +32932,7 @@ async function publishPlan(env, view, binding) {
   const sha = pr.headSha;
   const checks = await port.listCheckRuns(sha);
   if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
+    const text = policyProblem(view, env.policyPath);
     await upsertCheck(env, checks, sha, CHECK_PLAN, {
       conclusion: "failure",
       title: "The repository policy is invalid",
@@ -33068,9 +33119,9 @@ function annotate(diagnostics, path) {
     title: d.severity === "error" ? "Plan error" : "Plan warning"
   }));
 }
-function policyProblem(env, view) {
+function policyProblem(view, policyPath) {
   const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
 
 ${list}`;
 }
@@ -33152,10 +33203,10 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     hash2,
     plan.steps.map((s) => s.id)
   );
-  const done = /* @__PURE__ */ new Map();
+  const done2 = /* @__PURE__ */ new Map();
   for (const [id, check2] of previous) {
     if (check2.conclusion === "success" || check2.conclusion === "skipped")
-      done.set(id, resultFromCheck(id, check2));
+      done2.set(id, resultFromCheck(id, check2));
   }
   const confirmed = new Set(prior.confirmed);
   if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
@@ -33202,7 +33253,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       env: runner.env,
       extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
       verify: mergeVerify(plan.verify, view.policy).verify,
-      done,
+      done: done2,
       confirmed,
       skip,
       secrets: runner.secrets,
@@ -33702,6 +33753,66 @@ async function handOff(env, view, stored, command2, by) {
   };
 }
 
+// src/gate/apply.ts
+async function applyDecision(env, view, decision) {
+  let outcome;
+  for (const effect of decision.effects) {
+    const reported = await applyEffect(env, view, effect);
+    if (reported) outcome = reported;
+  }
+  return outcome ?? result(view, decision.summary, decision.state);
+}
+async function applyEffect(env, view, effect) {
+  const { port } = env;
+  switch (effect.kind) {
+    case "comment":
+      await port.createComment(view.pr.number, effect.body);
+      return void 0;
+    case "publish-plan": {
+      const published = await publishPlan(env, view, bindingAfterPush(view));
+      return effect.reports ? published : void 0;
+    }
+    case "check-run":
+      await port.createCheckRun(effect.check);
+      return void 0;
+    case "write-review":
+      await writeReview(
+        env,
+        view,
+        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        effect.stored
+      );
+      return void 0;
+    case "release-lock":
+      await forceReleaseLock(port, view.pr.number);
+      return void 0;
+    case "execute":
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+    case "rollback":
+      return rollbackPlan(env, view, effect.stored, effect.by);
+    case "cancel":
+      return cancel(env, view, effect.stored, effect.by, effect.door);
+  }
+}
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+
 // src/gate/help.ts
 var EFFECT = {
   proceed: "Approve the plan and start it, or resume it after a checkpoint or an interruption.",
@@ -33740,116 +33851,120 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
-// src/gate/handle.ts
-async function handleEvent(env, event) {
-  if (event.sender.type !== "User") {
-    return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
-    };
-  }
+// src/gate/decide.ts
+var done = (view, summary, effects = []) => ({
+  kind: "done",
+  decision: { state: view.stored, effects, summary }
+});
+function intake(view, event, checks = []) {
   switch (event.kind) {
     case "pull_request":
-      if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
-    case "review":
-      return onReview(env, event);
-    case "comment":
-      return onComment(env, event);
-    case "button":
-      return onButton(env, event);
+      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+    case "review": {
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: "comment",
+            body: refusal(
+              "approval",
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+            )
+          }
+        ]);
+      }
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: "command",
+        command: "proceed",
+        sender: event.sender,
+        door: "review",
+        handledId: -event.reviewId
+      };
+    }
+    case "comment": {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === "invalid") {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: "comment", body: refusal("command", parsed.message) }
+        ]);
+      }
+      if (parsed.kind === "none") return done(view, "Ignored: the comment has no command.");
+      return {
+        kind: "command",
+        command: parsed.command,
+        sender: event.sender,
+        door: "comment",
+        handledId: event.commentId,
+        writtenAt: event.createdAt
+      };
+    }
+    case "button": {
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+        );
+      }
+      if (view.plan.kind === "valid" && !view.policyErrors.length) {
+        const check2 = checks.find((c) => c.id === event.checkRunId);
+        const live = check2 ? liveButtons(check2, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id)
+        }) : [];
+        if (!live.some((command3) => command3 === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+          );
+      }
+      const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+      return { kind: "command", command: command2, sender: event.sender, door: "button" };
+    }
   }
 }
-async function onPush(env, number4) {
-  const view = await loadView(env, number4);
-  return publishPlan(env, view, bindingAfterPush(view));
+function intakeNeedsChecks(view, event) {
+  return event.kind === "button" && event.headSha === view.pr.headSha && view.plan.kind === "valid" && !view.policyErrors.length;
 }
-async function onClosed(env, number4) {
-  await forceReleaseLock(env.port, number4);
-  const view = await loadView(env, number4);
+function decide(view, input2) {
+  switch (input2.kind) {
+    case "push":
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: "publish-plan", reports: true }],
+        summary: "Rendered."
+      };
+    case "closed":
+      return onClosed(view);
+    case "command":
+      return onCommand(view, input2);
+  }
+}
+function onClosed(view) {
   const stored = view.stored;
-  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
+  const number4 = view.pr.number;
+  if (view.plan.kind === "valid" && stored && EDGES.close.from.includes(stored.state)) {
     const next = {
       ...stored,
-      state: "cancelled",
+      state: follow("close"),
       reason: "the pull request was closed",
       pausedAt: void 0
     };
-    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-    return result(view, `Pull request #${number4} closed: the plan is cancelled and the lock released.`, next);
-  }
-  return result(view, `Pull request #${number4} closed; the lock is released.`);
-}
-async function onReview(env, event) {
-  if (event.state !== "approved") {
     return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+      state: next,
+      effects: [{ kind: "write-review", stored: next }],
+      summary: `Pull request #${number4} closed: the plan is cancelled and the lock released.`
     };
   }
-  const view = await loadView(env, event.number);
-  if (event.commitId !== view.pr.headSha) {
-    await env.port.createComment(
-      event.number,
-      refusal(
-        "approval",
-        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
-      )
-    );
-    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
-  }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
-  }
-  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
+  return { state: stored, effects: [], summary: `Pull request #${number4} closed; the lock is released.` };
 }
-async function onComment(env, event) {
-  const parsed = parseComment(event.body);
-  if (parsed.kind === "none")
-    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-  await env.port.reactToComment(event.commentId, "eyes");
-  const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
-  }
-  if (parsed.kind === "invalid") {
-    await env.port.createComment(event.number, refusal("command", parsed.message));
-    return result(view, `Refused a comment: ${parsed.message}`);
-  }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
-}
-async function onButton(env, event) {
-  const view = await loadView(env, event.number);
-  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
-  if (event.headSha !== view.pr.headSha) {
-    return result(
-      view,
-      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
-    );
-  }
-  if (view.plan.kind === "valid" && !view.policyErrors.length) {
-    const checks = await env.port.listCheckRuns(view.pr.headSha);
-    const check2 = checks.find((c) => c.id === event.checkRunId);
-    const live = check2 ? liveButtons(check2, checks, view.stored, {
-      hash: view.plan.hash,
-      stepIds: view.plan.plan.steps.map((s) => s.id)
-    }) : [];
-    if (!live.some((command3) => command3 === event.identifier)) {
-      return result(
-        view,
-        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
-      );
-    }
-  }
-  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
-  return onCommand(env, view, command2, event.sender, "button");
-}
-async function onCommand(env, view, command2, sender, door, handledId, writtenAt) {
-  const number4 = view.pr.number;
+function onCommand(view, input2) {
+  const { command: command2, actor, door } = input2;
+  const login = actor.login;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
-  const actor = await actorOf(env, view.policy, sender, command2);
   const decision = authorize({
     command: command2,
     actor,
@@ -33860,162 +33975,161 @@ async function onCommand(env, view, command2, sender, door, handledId, writtenAt
     door
   });
   if (!decision.allowed) {
-    await env.port.createComment(number4, refusal(`/${command2}`, decision.reason, decision.whoMay));
-    return result(view, `Refused /${command2} from ${sender.login}: ${decision.reason}`);
+    return refuse(
+      view,
+      `/${command2}`,
+      decision.reason,
+      `Refused /${command2} from ${login}: ${decision.reason}`,
+      decision.whoMay
+    );
   }
   if (command2 === "help") {
-    await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
-    return result(view, `Answered /help for ${sender.login}.`);
-  }
-  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
-  const unusable = whyUnusable(env, view);
-  if (unusable) {
-    await env.port.createComment(number4, refusal(`/${command2}`, unusable));
-    return result(view, `Refused /${command2}: ${unusable}`);
-  }
-  const valid = view;
-  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
-  if (unseen) {
-    await publishPlan(env, valid, bindingAfterPush(valid));
-    await env.port.createComment(number4, refusal(`/${command2}`, unseen));
-    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
-  }
-  const binding = bindingAfterPush(valid);
-  let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
-  const expired = await expireCheckpoint(env, valid, stored);
-  if (expired !== stored) {
-    await writeReview(
-      env,
-      valid,
-      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
-      expired
-    );
-    await env.port.createComment(
-      number4,
-      refusal(
-        `/${command2}`,
-        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
-      )
-    );
-    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
-  }
-  switch (command2) {
-    case "proceed":
-      return proceed(env, valid, stored, sender.login, door);
-    case "retry":
-      if (!["failed", "verify-failed", "executing"].includes(stored.state))
-        return nothingTo(env, valid, stored, "retry");
-      return executeApproved(env, valid, stored, "retry", sender.login);
-    case "skip":
-      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
-      return executeApproved(env, valid, stored, "skip", sender.login);
-    case "cancel":
-      return cancel(env, valid, stored, sender.login, door);
-    case "rollback":
-      if (stored.state === "executing") {
-        await env.port.createComment(
-          number4,
-          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
-        );
-        return result(view, "Refused /rollback while executing.", stored);
-      }
-      return rollbackPlan(env, valid, stored, sender.login);
-  }
-}
-async function proceed(env, view, stored, login, door) {
-  const stopped = {
-    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
-    "verify-failed": "The verify phase failed: `/retry` runs it again.",
-    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
-  };
-  const why = stopped[stored.state];
-  if (why) {
-    await env.port.createComment(view.pr.number, refusal("/proceed", why));
-    await writeReview(
-      env,
-      view,
-      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-      stored
-    );
-    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
-  }
-  let next = stored;
-  if (!next.approval || next.state === "proposed") {
-    next = {
-      ...next,
-      state: "approved",
-      approval: {
-        by: login,
-        via: door,
-        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-        headSha: view.pr.headSha,
-        planBlob: view.plan.blobSha,
-        planHash: view.plan.hash
-      },
-      confirmed: []
+    return {
+      state: view.stored,
+      effects: [{ kind: "comment", body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`
     };
   }
-  return executeApproved(env, view, next, "proceed", login);
-}
-async function cancel(env, view, stored, login, door) {
-  if (["proposed", "verified", "cancelled"].includes(stored.state))
-    return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing") {
-    return withPlanLock(
-      env,
-      view,
-      env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      Number.MAX_SAFE_INTEGER,
-      async () => {
-        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-        return result(
-          view,
-          `Cancel requested by ${login}; the running execution stops at its next check.`,
-          stored
-        );
-      },
-      () => cancelPlan(env, view, stored, login)
-    );
+  if (command2 === "plan") return decide(view, { kind: "push", now: input2.now, policyPath: input2.policyPath });
+  const unusable = whyUnusable(view, input2.policyPath);
+  if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
+  const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, input2.writtenAt) : void 0;
+  if (unseen) {
+    return {
+      state: view.stored,
+      effects: [
+        { kind: "publish-plan", reports: false },
+        { kind: "comment", body: refusal(`/${command2}`, unseen) }
+      ],
+      summary: `Refused /${command2}: the comment predates the plan at the head.`
+    };
   }
-  return cancelPlan(env, view, stored, login);
+  let stored = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input2.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input2.handledId] };
+  if (overdue(valid, stored, input2.now) && stored.next) {
+    const expiry = expireCheckpoint(valid, stored, input2.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: "check-run", check: expiry.check },
+        { kind: "write-review", stored: expiry.stored },
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+          )
+        }
+      ],
+      summary: `Checkpoint timed out; /${command2} not acted on.`
+    };
+  }
+  return inState(valid, stored, command2, login, door, input2.now);
 }
-async function nothingTo(env, view, stored, command2) {
-  await env.port.createComment(
-    view.pr.number,
-    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
-  );
-  await writeReview(
-    env,
-    view,
-    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-    stored
-  );
-  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
+function inState(view, stored, command2, login, door, now2) {
+  if (!applies(stored.state, command2)) {
+    if (command2 === "rollback") {
+      return refuse(
+        view,
+        "/rollback",
+        "The plan is executing; `/cancel` it first, then `/rollback`.",
+        "Refused /rollback while executing.",
+        void 0,
+        stored
+      );
+    }
+    const why = command2 === "proceed" ? PROCEED_STOPPED[stored.state]?.(view, stored) : void 0;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            why ?? `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`
+          )
+        },
+        { kind: "write-review", stored }
+      ],
+      summary: command2 === "proceed" ? `/proceed from ${login}: nothing to start (${stored.state}).` : `/${command2}: nothing to do in state ${stored.state}.`
+    };
+  }
+  switch (command2) {
+    case "proceed": {
+      let next = stored;
+      if (!next.approval || next.state === "proposed") {
+        next = {
+          ...next,
+          state: follow("approve"),
+          approval: {
+            by: login,
+            via: door,
+            at: now2.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash
+          },
+          confirmed: []
+        };
+      }
+      return execute(next, "proceed", login);
+    }
+    case "retry":
+    case "skip":
+      return execute(stored, command2, login);
+    case "cancel":
+      return {
+        state: stored,
+        effects: [{ kind: "cancel", stored, by: login, door }],
+        summary: `/cancel from ${login}.`
+      };
+    case "rollback":
+      return {
+        state: stored,
+        effects: [{ kind: "rollback", stored, by: login }],
+        summary: `/rollback from ${login}.`
+      };
+  }
 }
-function overdue(env, view, stored) {
+function execute(stored, trigger, by) {
+  return {
+    state: stored,
+    effects: [{ kind: "execute", trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`
+  };
+}
+var PROCEED_STOPPED = {
+  failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
+  verified: (view) => `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+};
+function refuse(view, what, reason, summary, whoMay, state = view.stored) {
+  return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary };
+}
+function overdue(view, stored, now2) {
   if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
   return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
 }
-async function expireCheckpoint(env, view, stored) {
-  if (!overdue(env, view, stored) || !stored.next) return stored;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  await env.port.createCheckRun({
-    name: stepCheckName(stored.next),
-    headSha: view.pr.headSha,
-    status: "completed",
-    conclusion: "timed_out",
-    externalId: stepExternalId(view.plan.hash, stored.next),
-    completedAt: now2.toISOString(),
-    title: "Checkpoint timed out",
-    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
-  });
+function expireCheckpoint(view, stored, now2) {
+  const step = stored.next ?? "";
   return {
-    ...stored,
-    state: "cancelled",
-    confirmed: [],
-    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: "completed",
+      conclusion: "timed_out",
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now2.toISOString(),
+      title: "Checkpoint timed out",
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+    },
+    stored: {
+      ...stored,
+      state: follow("time-out"),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`
+    }
   };
 }
 function unseenPlan(view, writtenAt) {
@@ -34030,8 +34144,8 @@ function unseenPlan(view, writtenAt) {
   }
   return void 0;
 }
-function whyUnusable(env, view) {
-  if (view.policyErrors.length) return policyProblem(env, view);
+function whyUnusable(view, policyPath) {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
   switch (view.plan.kind) {
     case "none":
       return "This pull request has no plan file, so there is nothing to run.";
@@ -34042,6 +34156,42 @@ function whyUnusable(env, view) {
     default:
       return void 0;
   }
+}
+
+// src/gate/handle.ts
+async function handleEvent(env, event) {
+  if (event.sender.type !== "User") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
+    };
+  }
+  if (event.kind === "review" && event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
+  }
+  if (event.kind === "comment") {
+    const parsed = parseComment(event.body);
+    if (parsed.kind === "none")
+      return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+    await env.port.reactToComment(event.commentId, "eyes");
+  }
+  if (event.kind === "pull_request" && event.action === "closed")
+    await forceReleaseLock(env.port, event.number);
+  const view = await loadView(env, event.number);
+  const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
+  const taken = intake(view, event, checks);
+  const context = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
+  if (taken.kind === "done") return applyDecision(env, view, taken.decision);
+  if (taken.kind !== "command")
+    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
+  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const decision = decide(view, { ...context, ...taken, kind: "command", actor });
+  return applyDecision(env, view, decision);
 }
 
 // src/github/memory.ts
@@ -34640,17 +34790,17 @@ async function simulate(file2, term, opts = {}) {
     () => handleEvent(env, { kind: "pull_request", action: "opened", number: PR_NUMBER, sender: author })
   );
   if (result2.state === "proposed") {
-    result2 = await proceed2(env, github, print, reviewer.login);
+    result2 = await proceed(env, github, print, reviewer.login);
     for (let round = 0; result2.state === "paused" && round < loaded.plan.steps.length; round++) {
       term.out("");
       term.out(`\u2014 the reviewer comments /proceed to confirm the checkpoint \u2014`);
-      result2 = await proceed2(env, github, print, reviewer.login);
+      result2 = await proceed(env, github, print, reviewer.login);
     }
   }
   print.end(result2);
   return result2.state === "verified" ? 0 : 1;
 }
-async function proceed2(env, github, print, login) {
+async function proceed(env, github, print, login) {
   const comment = github.addComment(login, "/proceed");
   const event = {
     kind: "comment",
@@ -34972,14 +35122,14 @@ async function run(file2, opts, term) {
   report(loaded, term);
   if (!loaded.ok) return EXIT.failed;
   const { plan, source, hash: hash2 } = loaded;
-  const done = /* @__PURE__ */ new Set();
+  const done2 = /* @__PURE__ */ new Set();
   if (opts.from !== void 0) {
     const index = stepIndex(plan.steps, opts.from);
     if (index < 0) {
       const ids = plan.steps.map((s, i) => `${i + 1} (${s.id})`).join(", ");
       throw new UsageError(`--from ${opts.from}: no such step; the steps are ${ids}`);
     }
-    for (const s of plan.steps.slice(0, index)) done.add(s.id);
+    for (const s of plan.steps.slice(0, index)) done2.add(s.id);
   }
   term.out(renderPlanText(plan));
   if (plan.config.require_approval) {
@@ -35010,7 +35160,7 @@ async function run(file2, opts, term) {
       approvedHash: hash2,
       planPath,
       cwd: resolve3(opts.cwd ?? process.cwd()),
-      done,
+      done: done2,
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),
       guard: async () => {

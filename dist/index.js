@@ -1287,8 +1287,8 @@ var require_util = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
-            if (done) {
+            const { done: done2, value } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -3833,8 +3833,8 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
-          if (done) {
+          const { done: done2, value } = method.next();
+          if (done2) {
             break;
           }
           seq.push(converter(value, prefix, `${argument}[${index++}]`));
@@ -4664,8 +4664,8 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
-        if (done) {
+        const { done: done2, value: chunk } = await reader.read();
+        if (done2) {
           return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array(chunk)) {
@@ -5576,8 +5576,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator2 = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
-            if (done) {
+            const { value, done: done2 } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -14377,11 +14377,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done: done2, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done2 ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14980,14 +14980,14 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done: done2, value } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
+            if (!done2 && types.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -14996,7 +14996,7 @@ var require_util4 = __commonJS({
                 });
               }
               chunkPromise = reader.read();
-            } else if (done) {
+            } else if (done2) {
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
@@ -22166,7 +22166,7 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment2, onChompKeep) {
+    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
@@ -22220,8 +22220,8 @@ ${indent}`) + "'";
       let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       }
       if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
@@ -22241,22 +22241,22 @@ ${indent}${body}`;
       return `|${header2}
 ${indent}${start}${value}${end}`;
     }
-    function plainString(item, ctx, onComment2, onChompKeep) {
+    function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment2, onChompKeep);
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
       if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
-        return blockString(item, ctx, onComment2, onChompKeep);
+        return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
-          return blockString(item, ctx, onComment2, onChompKeep);
+          return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
           return quotedString(value, ctx);
         }
@@ -22271,7 +22271,7 @@ ${indent}`);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function stringifyString(item, ctx, onComment2, onChompKeep) {
+    function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
@@ -22283,13 +22283,13 @@ ${indent}`);
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment2, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment2, onChompKeep);
+            return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
         }
@@ -22399,9 +22399,9 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment2, onChompKeep) {
+    function stringify(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
-        return item.toString(ctx, onComment2, onChompKeep);
+        return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
@@ -22421,7 +22421,7 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment2, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment2, onChompKeep) : node2.toString(ctx, onComment2, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
       return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
@@ -22440,7 +22440,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -22468,8 +22468,8 @@ var require_stringifyPair = __commonJS({
       }
       if (ctx.inFlow) {
         if (allNullValues || value == null) {
-          if (keyCommentDone && onComment2)
-            onComment2();
+          if (keyCommentDone && onComment)
+            onComment();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
@@ -22552,8 +22552,8 @@ ${ctx.indent}`;
       }
       str += ws + valueStr;
       if (ctx.inFlow) {
-        if (valueCommentDone && onComment2)
-          onComment2();
+        if (valueCommentDone && onComment)
+          onComment();
       } else if (valueComment && !valueCommentDone) {
         str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
@@ -22742,8 +22742,8 @@ var require_Pair = __commonJS({
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
-      toString(ctx, onComment2, onChompKeep) {
-        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment2, onChompKeep) : JSON.stringify(this);
+      toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
     exports.Pair = Pair;
@@ -22763,7 +22763,7 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment: onComment2 }) {
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
@@ -22806,8 +22806,8 @@ ${indent}${line}` : "\n";
       }
       if (comment) {
         str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
       return str;
@@ -23023,7 +23023,7 @@ var require_YAMLMap = __commonJS({
           addPairToJSMap.addPairToJSMap(ctx, map2, item);
         return map2;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
@@ -23037,7 +23037,7 @@ var require_YAMLMap = __commonJS({
           flowChars: { start: "{", end: "}" },
           itemIndent: ctx.indent || "",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
     };
@@ -23147,7 +23147,7 @@ var require_YAMLSeq = __commonJS({
           seq.push(toJS.toJS(item, String(i++), ctx));
         return seq;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         return stringifyCollection.stringifyCollection(this, ctx, {
@@ -23155,7 +23155,7 @@ var require_YAMLSeq = __commonJS({
           flowChars: { start: "[", end: "]" },
           itemIndent: (ctx.indent || "") + "  ",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
       static from(schema, obj, ctx) {
@@ -23216,9 +23216,9 @@ var require_string = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
-      stringify(item, ctx, onComment2, onChompKeep) {
+      stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
-        return stringifyString.stringifyString(item, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
     exports.string = string4;
@@ -23514,7 +23514,7 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment2, onChompKeep) {
+      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
         if (!value)
           return "";
         const buf = value;
@@ -23539,7 +23539,7 @@ var require_binary = __commonJS({
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -23907,11 +23907,11 @@ var require_set = __commonJS({
       toJSON(_, ctx) {
         return super.toJSON(_, ctx, Set);
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         if (this.hasAllNullValues(true))
-          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment2, onChompKeep);
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
         else
           throw new Error("Set items must all have null values");
       }
@@ -30117,7 +30117,7 @@ var require_light = __commonJS({
             });
           }
           stop(options = {}) {
-            var done, waitForExecuting;
+            var done2, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
               var finished;
@@ -30139,7 +30139,7 @@ var require_light = __commonJS({
                 }
               });
             };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+            done2 = options.dropWaitingJobs ? (this._run = function(index, next) {
               return next.doDrop({
                 message: options.dropErrorMessage
               });
@@ -30174,7 +30174,7 @@ var require_light = __commonJS({
             this.stop = () => {
               return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
             };
-            return done;
+            return done2;
           }
           async _addToQueue(job) {
             var args, blocked, error63, options, reachedHWM, shifted, strategy;
@@ -50861,164 +50861,18 @@ function toGateEvent(name, payload) {
   }
 }
 
-// src/gate/lock.ts
-var LOCK_REF_PREFIX = "proceed/locks/pr-";
-var MAX_ROUNDS = 5;
-var MISSED_BEATS = 4;
-var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = external_exports.object({
-  kind: external_exports.enum(["workflow-run", "app"]),
-  /** The workflow run's id, or the app instance's. */
-  id: external_exports.string().min(1),
-  url: external_exports.string().optional(),
-  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: external_exports.number().int().positive().optional(),
-  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: external_exports.number().int().positive().optional()
-});
-var lockHolderSchema = holderIdentitySchema.extend({
-  /** When the lock was taken. */
-  at: isoTime,
-  /** The holder's last heartbeat, when it promised them. */
-  beat: isoTime.optional(),
-  /** The head commit being executed. */
-  sha: external_exports.string()
-});
-var lockMessageSchema = external_exports.object({
-  "proceed-lock": external_exports.literal(1),
-  pr: external_exports.number().int(),
-  holder: lockHolderSchema
-});
-async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
-  const ref = LOCK_REF_PREFIX + String(o.number);
-  const fullRef = `refs/${ref}`;
-  let tree;
-  const lockCommit = async (parents, taken) => {
-    tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
-    const holder = {
-      kind,
-      id,
-      url: url2,
-      attempt,
-      heartbeatMs,
-      at: taken?.at ?? at,
-      beat: taken ? at : void 0,
-      sha: o.headSha
-    };
-    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
-    const { sha } = await port.createCommit({ message, tree, parents });
-    return { sha, holder };
-  };
-  const held = (mine) => {
-    let current = mine.sha;
-    let lost = false;
-    return {
-      acquired: true,
-      lock: {
-        ref: fullRef,
-        get sha() {
-          return current;
-        },
-        holder: mine.holder,
-        beat: async () => {
-          if (lost) return "lost";
-          const next = await lockCommit([current], mine.holder);
-          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
-            current = next.sha;
-            return "kept";
-          }
-          lost = true;
-          return "lost";
-        },
-        release: async () => {
-          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
-        }
-      }
-    };
-  };
-  let create = true;
-  let attempted;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (create) {
-      attempted = await lockCommit([]);
-      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
-    }
-    const current = await port.getRef(ref);
-    if (attempted && current?.sha === attempted.sha) return held(attempted);
-    if (!current) {
-      create = true;
-      continue;
-    }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    attempted = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
-    create = false;
+// src/gate/actor.ts
+async function actorOf(env, policy, sender2, command2) {
+  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender2.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender2.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
   }
-  throw new Error(
-    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
-  );
-}
-async function forceReleaseLock(port, number4) {
-  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
-}
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
-  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  let alive = "";
-  if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
-    const limit = MISSED_BEATS * holder.heartbeatMs;
-    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
-  }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
-}
-async function headTree(port, headSha, number4) {
-  const head = await port.getCommit(headSha);
-  if (!head) {
-    throw new Error(
-      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
-    );
-  }
-  return head.tree;
-}
-async function readHolder(port, fullRef, sha, number4) {
-  const commit = await port.getCommit(sha);
-  if (!commit) {
-    throw new Error(
-      `The lock ${fullRef} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
-    );
-  }
-  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
-    return true;
-  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
-  let run2;
-  try {
-    run2 = await port.getWorkflowRun(Number(holder.id));
-  } catch {
-    return false;
-  }
-  if (!run2) return true;
-  if (run2.status === "completed") return true;
-  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
+  return { login: sender2.login, type, permission, teams };
 }
 
 // src/render/markdown.ts
@@ -51153,548 +51007,6 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   const kept = body.slice(0, room);
   const lastLine2 = kept.lastIndexOf("\n");
   return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
-}
-
-// src/gate/actor.ts
-async function actorOf(env, policy, sender2, command2) {
-  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
-  if (command2 === "help" || command2 === "plan" || type !== "User")
-    return { login: sender2.login, type, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender2.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
-  }
-  return { login: sender2.login, type, permission, teams };
-}
-
-// src/plan/closest-match.ts
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
-}
-
-// src/gate/commands.ts
-var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
-function isCommandName(word) {
-  return COMMANDS.includes(word);
-}
-function parseComment(body) {
-  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  const visible = textLines(lines);
-  let first;
-  for (let i = 0; i < lines.length; i++) {
-    if (!visible[i]) continue;
-    const found = commandOnLine(lines[i] ?? "", i + 1);
-    if (!found) continue;
-    if (found.kind === "invalid") return found;
-    if (!first) first = found;
-    else if (found.command !== first.command) {
-      return {
-        kind: "invalid",
-        line: found.line,
-        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
-      };
-    }
-  }
-  return first ?? { kind: "none" };
-}
-var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
-function commandOnLine(line, lineNumber) {
-  const text = line.replace(/^[ \t]+/, "");
-  if (!text.startsWith("/")) return void 0;
-  const token = /^\S*/.exec(text)?.[0] ?? "";
-  const word = token.slice(1).toLowerCase();
-  if (isCommandName(word)) {
-    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
-  }
-  if (word === "" || word.length > LONGEST_TYPO) return void 0;
-  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
-  if (meant) {
-    return {
-      kind: "invalid",
-      line: lineNumber,
-      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
-    };
-  }
-  const suggestion = closestMatch(word, COMMANDS);
-  if (!suggestion) return void 0;
-  return {
-    kind: "invalid",
-    line: lineNumber,
-    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
-  };
-}
-var MAX_CONTAINERS = 64;
-var BLOCK_TAGS = new Set(
-  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
-);
-var QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
-function textLines(lines) {
-  const scanner = new BlockScanner(lines.length);
-  lines.forEach((line, index) => scanner.scan(line, index));
-  return scanner.finish();
-}
-var BlockScanner = class {
-  visible;
-  containers = [];
-  leaf;
-  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
-  tags = [];
-  constructor(lineCount) {
-    this.visible = new Array(lineCount).fill(false);
-  }
-  finish() {
-    this.closeLeaf();
-    this.hideQuotingElements();
-    return this.visible;
-  }
-  scan(raw, index) {
-    const text = raw.includes("	") ? expandTabs(raw) : raw;
-    let pos = 0;
-    let matched = 0;
-    for (const container of this.containers) {
-      if (container.kind === "quote") {
-        const indent2 = indentAt(text, pos);
-        if (indent2 > 3 || text[pos + indent2] !== ">") break;
-        pos = afterQuoteMarker(text, pos + indent2);
-      } else if (isBlankFrom(text, pos)) {
-      } else if (indentAt(text, pos) >= container.indent) {
-        pos += container.indent;
-      } else break;
-      matched++;
-    }
-    const allMatched = matched === this.containers.length;
-    const open3 = this.leaf;
-    if (allMatched && open3 && open3.kind !== "paragraph") {
-      if (open3.kind === "fence") {
-        if (isClosingFence(text, pos, open3)) this.leaf = void 0;
-        return;
-      }
-      if (open3.kind === "html") {
-        if (open3.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
-        else {
-          if (open3.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
-            this.markRawHtml(index, text.slice(pos));
-          }
-          if (htmlBlockEnds(open3.end, text)) this.leaf = void 0;
-        }
-        return;
-      }
-      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
-      this.leaf = void 0;
-    }
-    const paragraphOpen = this.leaf?.kind === "paragraph";
-    const opened = [];
-    while (this.containers.length + opened.length < MAX_CONTAINERS) {
-      const indent2 = indentAt(text, pos);
-      if (indent2 >= 4) break;
-      const at2 = pos + indent2;
-      if (text[at2] === ">") {
-        opened.push({ kind: "quote" });
-        pos = afterQuoteMarker(text, at2);
-        continue;
-      }
-      const item = listMarkerAt(text, at2);
-      if (!item || isThematicBreak(text, at2)) break;
-      const interrupts = allMatched && paragraphOpen && opened.length === 0;
-      if (interrupts && (item.empty || item.start > 1)) break;
-      opened.push({ kind: "item", indent: indent2 + item.width });
-      pos = item.empty ? text.length : at2 + item.width;
-    }
-    const blank = isBlankFrom(text, pos);
-    const indent = indentAt(text, pos);
-    const at = pos + indent;
-    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
-    const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
-    if (!allMatched && opened.length === 0 && paragraph && start === "text") {
-      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
-      return;
-    }
-    if (!allMatched || opened.length > 0) this.closeLeaf();
-    this.containers.length = matched;
-    this.containers.push(...opened);
-    const quoted = this.containers.some((c) => c.kind === "quote");
-    switch (start) {
-      case "blank":
-      case "heading":
-        this.closeLeaf();
-        return;
-      case "indented":
-        this.closeLeaf();
-        this.leaf = { kind: "indented" };
-        return;
-      case "fence": {
-        this.closeLeaf();
-        const char = text[at] ?? "`";
-        this.leaf = { kind: "fence", char, length: runLength(text, at, char) };
-        return;
-      }
-      case "comment":
-      case "raw":
-      case "blank-html":
-        this.closeLeaf();
-        if (start === "blank-html") {
-          if (!quoted) this.markRawHtml(index, text.slice(at));
-          this.leaf = { kind: "html", end: "blank" };
-        } else if (!htmlBlockEnds(start, text)) {
-          this.leaf = { kind: "html", end: start };
-        }
-        return;
-      case "text": {
-        const current = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
-        const target2 = current ?? { kind: "paragraph", quoted, lines: [] };
-        this.leaf = target2;
-        this.addParagraphLine(target2, index, text.slice(at));
-        return;
-      }
-    }
-  }
-  addParagraphLine(paragraph, index, text) {
-    paragraph.lines.push({ index, text });
-    if (paragraph.quoted) return;
-    this.visible[index] = true;
-    this.noteQuotingTags(index, text);
-  }
-  /** Lines of a raw HTML block (`<details>` …) show as text. */
-  markRawHtml(index, text) {
-    this.visible[index] = true;
-    this.noteQuotingTags(index, text);
-  }
-  noteQuotingTags(index, text) {
-    if (!text.includes("<")) return;
-    const literal3 = inlineHiddenRanges(text);
-    let r = 0;
-    for (const tag of text.matchAll(QUOTING_TAG)) {
-      while (r < literal3.length && (literal3[r]?.[1] ?? 0) <= tag.index) r++;
-      const range = literal3[r];
-      if (range && range[0] <= tag.index) continue;
-      this.tags.push({ index, name: (tag[2] ?? "").toLowerCase(), closing: tag[1] === "/" });
-    }
-  }
-  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
-  hideQuotingElements() {
-    const open3 = /* @__PURE__ */ new Map();
-    const depthChange = new Array(this.visible.length + 1).fill(0);
-    for (const tag of this.tags) {
-      const stack = open3.get(tag.name) ?? [];
-      open3.set(tag.name, stack);
-      if (!tag.closing) stack.push(tag.index);
-      else {
-        const from = stack.pop();
-        if (from === void 0 || tag.index - from < 2) continue;
-        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
-        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
-      }
-    }
-    let depth = 0;
-    for (let i = 0; i < this.visible.length; i++) {
-      depth += depthChange[i] ?? 0;
-      if (depth > 0) this.visible[i] = false;
-    }
-  }
-  closeLeaf() {
-    const leaf = this.leaf;
-    this.leaf = void 0;
-    if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
-    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
-  }
-};
-function leafStartAt(text, at, continuesParagraph) {
-  const c = text[at];
-  if ((c === "`" || c === "~") && runLength(text, at, c) >= 3) {
-    if (c === "~" || !text.includes("`", at + runLength(text, at, c))) return "fence";
-  }
-  if (c === "<") {
-    if (text.startsWith("<!--", at)) return "comment";
-    const rest = text.slice(at);
-    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
-    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
-    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return "blank-html";
-  }
-  if (c === "#" && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return "heading";
-  if (continuesParagraph && (c === "=" || c === "-") && isSetextUnderline(text, at)) return "heading";
-  if (isThematicBreak(text, at)) return "heading";
-  return "text";
-}
-function htmlBlockEnds(end, line) {
-  if (end === "comment") return line.includes("-->");
-  if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
-  return false;
-}
-function isClosingFence(text, pos, fence) {
-  const indent = indentAt(text, pos);
-  if (indent > 3) return false;
-  const at = pos + indent;
-  const n = runLength(text, at, fence.char);
-  return n >= fence.length && isBlankFrom(text, at + n);
-}
-function listMarkerAt(text, at) {
-  let end = at;
-  let start = 1;
-  const c = text[at];
-  if (c === "-" || c === "+" || c === "*") end = at + 1;
-  else {
-    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
-    if (!ordered?.[1]) return void 0;
-    start = Number(ordered[1]);
-    end = at + ordered[0].length;
-  }
-  if (end < text.length && text[end] !== " ") return void 0;
-  const markerWidth = end - at;
-  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
-  const spaces = indentAt(text, end);
-  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
-}
-function isThematicBreak(text, at) {
-  const c = text[at];
-  if (c !== "*" && c !== "-" && c !== "_") return false;
-  let count = 0;
-  for (let i = at; i < text.length; i++) {
-    const d = text[i];
-    if (d === c) count++;
-    else if (d !== " " && d !== "	") return false;
-  }
-  return count >= 3;
-}
-function isSetextUnderline(text, at) {
-  const c = text[at] ?? "";
-  return isBlankFrom(text, at + runLength(text, at, c));
-}
-function afterQuoteMarker(text, markerAt) {
-  return text[markerAt + 1] === " " ? markerAt + 2 : markerAt + 1;
-}
-function indentAt(text, pos) {
-  let i = pos;
-  while (i < text.length && text[i] === " ") i++;
-  return i - pos;
-}
-function isBlankFrom(text, pos) {
-  for (let i = pos; i < text.length; i++) {
-    const c = text[i];
-    if (c !== " " && c !== "	") return false;
-  }
-  return true;
-}
-function runLength(text, at, char) {
-  let i = at;
-  while (i < text.length && text[i] === char) i++;
-  return i - at;
-}
-function expandTabs(line) {
-  let out = "";
-  for (const c of line) {
-    out += c === "	" ? " ".repeat(4 - out.length % 4) : c;
-  }
-  return out;
-}
-function linesStartingInsideInlineCode(lines) {
-  const text = lines.map((l) => l.text).join("\n");
-  const hidden = inlineHiddenRanges(text);
-  if (hidden.length === 0) return [];
-  const inside = [];
-  let offset = 0;
-  let r = 0;
-  for (const line of lines) {
-    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
-    const range = hidden[r];
-    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
-    offset += line.text.length + 1;
-  }
-  return inside;
-}
-function inlineHiddenRanges(text) {
-  const runsByLength = /* @__PURE__ */ new Map();
-  for (let i = 0; i < text.length; ) {
-    if (text[i] !== "`") {
-      i++;
-      continue;
-    }
-    const n = runLength(text, i, "`");
-    const list = runsByLength.get(n) ?? [];
-    list.push(i);
-    runsByLength.set(n, list);
-    i += n;
-  }
-  const cursor = /* @__PURE__ */ new Map();
-  const nextRun = (length, after) => {
-    const list = runsByLength.get(length) ?? [];
-    let k = cursor.get(length) ?? 0;
-    while (k < list.length && (list[k] ?? 0) < after) k++;
-    cursor.set(length, k);
-    return list[k];
-  };
-  const ranges = [];
-  let commentsCannotClose = false;
-  for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (c === "\\") {
-      i += 2;
-    } else if (c === "`") {
-      const n = runLength(text, i, "`");
-      const closer = nextRun(n, i + n);
-      if (closer === void 0) i += n;
-      else {
-        ranges.push([i, closer + n]);
-        i = closer + n;
-      }
-    } else if (c === "<" && text.startsWith("<!--", i)) {
-      const shortForm = text.startsWith("<!-->", i) ? 5 : text.startsWith("<!--->", i) ? 6 : 0;
-      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf("-->", i + 4);
-      if (close < 0) {
-        commentsCannotClose = true;
-        i += 4;
-      } else {
-        ranges.push([i, close + 3]);
-        i = close + 3;
-      }
-    } else i++;
-  }
-  return ranges;
-}
-
-// src/gate/authorize.ts
-var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
-var DOOR_COMMANDS = {
-  comment: COMMANDS,
-  review: ["proceed"],
-  button: ["proceed", "retry", "cancel"]
-};
-var CANCEL_PERMISSION = "write";
-var NAMES_SHOWN = 10;
-function atLeast(permission, minimum) {
-  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
-}
-function sameLogin(a, b) {
-  return a.toLowerCase() === b.toLowerCase();
-}
-function isListedApprover(actor, policy) {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return true;
-  if (users.some((user) => sameLogin(user, actor.login))) return true;
-  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
-  return teams.some((team) => memberOf.has(team.toLowerCase()));
-}
-function authorize(input2) {
-  const { command: command2, actor, policy, door } = input2;
-  const refuse = (reason) => ({
-    allowed: false,
-    reason,
-    whoMay: describeWhoMay(command2, input2)
-  });
-  const who = codeSpan(actor.login);
-  const isAuthor = sameLogin(actor.login, input2.prAuthor);
-  if (!DOOR_COMMANDS[door].includes(command2)) {
-    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
-  }
-  if (command2 === "help" || command2 === "plan") return { allowed: true };
-  if (actor.type !== "User") {
-    const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
-  }
-  if (command2 === "cancel") {
-    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
-    );
-  }
-  if (command2 === "skip" && !input2.allowSkip) {
-    return refuse(
-      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
-    );
-  }
-  if (input2.isFork && !policy.forks) {
-    return refuse(
-      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
-    );
-  }
-  const minimum = policy.approvers.permission;
-  if (!atLeast(actor.permission, minimum)) {
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
-    );
-  }
-  if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
-  }
-  if (isAuthor && !policy.self_approval) {
-    return refuse(
-      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
-    );
-  }
-  return { allowed: true };
-}
-function describeWhoMay(command2, context3) {
-  const { policy, prAuthor } = context3;
-  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
-  switch (command2) {
-    case "help":
-    case "plan":
-      return "anyone who can comment on the pull request";
-    case "cancel":
-      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
-    default:
-      break;
-  }
-  if (command2 === "skip" && !context3.allowSkip) {
-    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
-  }
-  if (context3.isFork && !policy.forks) {
-    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
-  }
-  const conditions = [];
-  const listed = allowlistWords(policy);
-  if (listed) conditions.push(listed);
-  if (!policy.self_approval) conditions.push(`are not ${author}`);
-  const people = `people with ${minimumWords(policy.approvers.permission)}`;
-  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
-}
-function allowlistWords(policy) {
-  const { users, teams } = policy.approvers;
-  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
-  const hidden = Math.max(0, names.length - NAMES_SHOWN);
-  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
-  const shownTeams = names.slice(users.length, NAMES_SHOWN);
-  const parts = [];
-  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
-  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
-  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
-  return parts.join(", or ");
-}
-function alternatives(names) {
-  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
-}
-function permissionWords(permission) {
-  return permission === "none" ? "no access to this repository" : `${permission} access`;
-}
-function minimumWords(minimum) {
-  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
 // src/plan/parse.ts
@@ -51835,6 +51147,36 @@ function lintPlan(plan, positions, file2) {
     }
   });
   return warnings;
+}
+
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
 }
 
 // src/plan/positions.ts
@@ -52359,6 +51701,57 @@ var LIFECYCLE_STATES = [
   "verified",
   "verify-failed"
 ];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
 
 // src/gate/state.ts
 var approvalSchema = external_exports.object({
@@ -53286,8 +52679,8 @@ async function executePlan(opts) {
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
       const step = plan.steps[j];
-      const done = doneResult(step);
-      if (done) results.push(done);
+      const done2 = doneResult(step);
+      if (done2) results.push(done2);
       else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
     }
   };
@@ -53323,9 +52716,9 @@ async function executePlan(opts) {
     for (let index = 0; index < plan.steps.length; index++) {
       const step = plan.steps[index];
       const next = { stepId: step.id, index };
-      const done = doneResult(step);
-      if (done) {
-        results.push(done);
+      const done2 = doneResult(step);
+      if (done2) {
+        results.push(done2);
         continue;
       }
       if (signal?.aborted) {
@@ -53437,6 +52830,166 @@ async function executePlan(opts) {
     await Promise.all([...groups2].map((pgid) => stopProcessGroup(pgid, graceMs)));
     await fifos.dispose();
   }
+}
+
+// src/gate/lock.ts
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
+var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = external_exports.object({
+  kind: external_exports.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: external_exports.string().min(1),
+  url: external_exports.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: external_exports.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: external_exports.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
+  /** The head commit being executed. */
+  sha: external_exports.string()
+});
+var lockMessageSchema = external_exports.object({
+  "proceed-lock": external_exports.literal(1),
+  pr: external_exports.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents, taken) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
+    const at = now2().toISOString();
+    const holder = {
+      kind,
+      id,
+      url: url2,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
+      }
+    };
+  };
+  let create = true;
+  let attempted;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number4) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
+}
+function describeHolder(holder, now2) {
+  const age = now2.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+}
+async function headTree(port, headSha, number4) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef, sha, number4) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now2) {
+  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run2;
+  try {
+    run2 = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run2) return true;
+  if (run2.status === "completed") return true;
+  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
 }
 
 // src/render/plan-summary.ts
@@ -53746,6 +53299,504 @@ function resultLine(plan, results, verify, budget) {
     }
   }
   return `**Result:** ${text}`;
+}
+
+// src/gate/commands.ts
+var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
+function isCommandName(word) {
+  return COMMANDS.includes(word);
+}
+function parseComment(body) {
+  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  const visible = textLines(lines);
+  let first;
+  for (let i = 0; i < lines.length; i++) {
+    if (!visible[i]) continue;
+    const found = commandOnLine(lines[i] ?? "", i + 1);
+    if (!found) continue;
+    if (found.kind === "invalid") return found;
+    if (!first) first = found;
+    else if (found.command !== first.command) {
+      return {
+        kind: "invalid",
+        line: found.line,
+        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
+      };
+    }
+  }
+  return first ?? { kind: "none" };
+}
+var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
+function commandOnLine(line, lineNumber) {
+  const text = line.replace(/^[ \t]+/, "");
+  if (!text.startsWith("/")) return void 0;
+  const token = /^\S*/.exec(text)?.[0] ?? "";
+  const word = token.slice(1).toLowerCase();
+  if (isCommandName(word)) {
+    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
+  }
+  if (word === "" || word.length > LONGEST_TYPO) return void 0;
+  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
+  if (meant) {
+    return {
+      kind: "invalid",
+      line: lineNumber,
+      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
+    };
+  }
+  const suggestion = closestMatch(word, COMMANDS);
+  if (!suggestion) return void 0;
+  return {
+    kind: "invalid",
+    line: lineNumber,
+    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
+  };
+}
+var MAX_CONTAINERS = 64;
+var BLOCK_TAGS = new Set(
+  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
+);
+var QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
+function textLines(lines) {
+  const scanner = new BlockScanner(lines.length);
+  lines.forEach((line, index) => scanner.scan(line, index));
+  return scanner.finish();
+}
+var BlockScanner = class {
+  visible;
+  containers = [];
+  leaf;
+  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
+  tags = [];
+  constructor(lineCount) {
+    this.visible = new Array(lineCount).fill(false);
+  }
+  finish() {
+    this.closeLeaf();
+    this.hideQuotingElements();
+    return this.visible;
+  }
+  scan(raw, index) {
+    const text = raw.includes("	") ? expandTabs(raw) : raw;
+    let pos = 0;
+    let matched = 0;
+    for (const container of this.containers) {
+      if (container.kind === "quote") {
+        const indent2 = indentAt(text, pos);
+        if (indent2 > 3 || text[pos + indent2] !== ">") break;
+        pos = afterQuoteMarker(text, pos + indent2);
+      } else if (isBlankFrom(text, pos)) {
+      } else if (indentAt(text, pos) >= container.indent) {
+        pos += container.indent;
+      } else break;
+      matched++;
+    }
+    const allMatched = matched === this.containers.length;
+    const open3 = this.leaf;
+    if (allMatched && open3 && open3.kind !== "paragraph") {
+      if (open3.kind === "fence") {
+        if (isClosingFence(text, pos, open3)) this.leaf = void 0;
+        return;
+      }
+      if (open3.kind === "html") {
+        if (open3.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+        else {
+          if (open3.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+            this.markRawHtml(index, text.slice(pos));
+          }
+          if (htmlBlockEnds(open3.end, text)) this.leaf = void 0;
+        }
+        return;
+      }
+      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
+      this.leaf = void 0;
+    }
+    const paragraphOpen = this.leaf?.kind === "paragraph";
+    const opened = [];
+    while (this.containers.length + opened.length < MAX_CONTAINERS) {
+      const indent2 = indentAt(text, pos);
+      if (indent2 >= 4) break;
+      const at2 = pos + indent2;
+      if (text[at2] === ">") {
+        opened.push({ kind: "quote" });
+        pos = afterQuoteMarker(text, at2);
+        continue;
+      }
+      const item = listMarkerAt(text, at2);
+      if (!item || isThematicBreak(text, at2)) break;
+      const interrupts = allMatched && paragraphOpen && opened.length === 0;
+      if (interrupts && (item.empty || item.start > 1)) break;
+      opened.push({ kind: "item", indent: indent2 + item.width });
+      pos = item.empty ? text.length : at2 + item.width;
+    }
+    const blank = isBlankFrom(text, pos);
+    const indent = indentAt(text, pos);
+    const at = pos + indent;
+    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+    const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+    if (!allMatched && opened.length === 0 && paragraph && start === "text") {
+      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
+      return;
+    }
+    if (!allMatched || opened.length > 0) this.closeLeaf();
+    this.containers.length = matched;
+    this.containers.push(...opened);
+    const quoted = this.containers.some((c) => c.kind === "quote");
+    switch (start) {
+      case "blank":
+      case "heading":
+        this.closeLeaf();
+        return;
+      case "indented":
+        this.closeLeaf();
+        this.leaf = { kind: "indented" };
+        return;
+      case "fence": {
+        this.closeLeaf();
+        const char = text[at] ?? "`";
+        this.leaf = { kind: "fence", char, length: runLength(text, at, char) };
+        return;
+      }
+      case "comment":
+      case "raw":
+      case "blank-html":
+        this.closeLeaf();
+        if (start === "blank-html") {
+          if (!quoted) this.markRawHtml(index, text.slice(at));
+          this.leaf = { kind: "html", end: "blank" };
+        } else if (!htmlBlockEnds(start, text)) {
+          this.leaf = { kind: "html", end: start };
+        }
+        return;
+      case "text": {
+        const current = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+        const target2 = current ?? { kind: "paragraph", quoted, lines: [] };
+        this.leaf = target2;
+        this.addParagraphLine(target2, index, text.slice(at));
+        return;
+      }
+    }
+  }
+  addParagraphLine(paragraph, index, text) {
+    paragraph.lines.push({ index, text });
+    if (paragraph.quoted) return;
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  /** Lines of a raw HTML block (`<details>` …) show as text. */
+  markRawHtml(index, text) {
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  noteQuotingTags(index, text) {
+    if (!text.includes("<")) return;
+    const literal3 = inlineHiddenRanges(text);
+    let r = 0;
+    for (const tag of text.matchAll(QUOTING_TAG)) {
+      while (r < literal3.length && (literal3[r]?.[1] ?? 0) <= tag.index) r++;
+      const range = literal3[r];
+      if (range && range[0] <= tag.index) continue;
+      this.tags.push({ index, name: (tag[2] ?? "").toLowerCase(), closing: tag[1] === "/" });
+    }
+  }
+  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
+  hideQuotingElements() {
+    const open3 = /* @__PURE__ */ new Map();
+    const depthChange = new Array(this.visible.length + 1).fill(0);
+    for (const tag of this.tags) {
+      const stack = open3.get(tag.name) ?? [];
+      open3.set(tag.name, stack);
+      if (!tag.closing) stack.push(tag.index);
+      else {
+        const from = stack.pop();
+        if (from === void 0 || tag.index - from < 2) continue;
+        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
+        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
+      }
+    }
+    let depth = 0;
+    for (let i = 0; i < this.visible.length; i++) {
+      depth += depthChange[i] ?? 0;
+      if (depth > 0) this.visible[i] = false;
+    }
+  }
+  closeLeaf() {
+    const leaf = this.leaf;
+    this.leaf = void 0;
+    if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
+    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+  }
+};
+function leafStartAt(text, at, continuesParagraph) {
+  const c = text[at];
+  if ((c === "`" || c === "~") && runLength(text, at, c) >= 3) {
+    if (c === "~" || !text.includes("`", at + runLength(text, at, c))) return "fence";
+  }
+  if (c === "<") {
+    if (text.startsWith("<!--", at)) return "comment";
+    const rest = text.slice(at);
+    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
+    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
+    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return "blank-html";
+  }
+  if (c === "#" && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return "heading";
+  if (continuesParagraph && (c === "=" || c === "-") && isSetextUnderline(text, at)) return "heading";
+  if (isThematicBreak(text, at)) return "heading";
+  return "text";
+}
+function htmlBlockEnds(end, line) {
+  if (end === "comment") return line.includes("-->");
+  if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
+  return false;
+}
+function isClosingFence(text, pos, fence) {
+  const indent = indentAt(text, pos);
+  if (indent > 3) return false;
+  const at = pos + indent;
+  const n = runLength(text, at, fence.char);
+  return n >= fence.length && isBlankFrom(text, at + n);
+}
+function listMarkerAt(text, at) {
+  let end = at;
+  let start = 1;
+  const c = text[at];
+  if (c === "-" || c === "+" || c === "*") end = at + 1;
+  else {
+    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
+    if (!ordered?.[1]) return void 0;
+    start = Number(ordered[1]);
+    end = at + ordered[0].length;
+  }
+  if (end < text.length && text[end] !== " ") return void 0;
+  const markerWidth = end - at;
+  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
+  const spaces = indentAt(text, end);
+  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
+}
+function isThematicBreak(text, at) {
+  const c = text[at];
+  if (c !== "*" && c !== "-" && c !== "_") return false;
+  let count = 0;
+  for (let i = at; i < text.length; i++) {
+    const d = text[i];
+    if (d === c) count++;
+    else if (d !== " " && d !== "	") return false;
+  }
+  return count >= 3;
+}
+function isSetextUnderline(text, at) {
+  const c = text[at] ?? "";
+  return isBlankFrom(text, at + runLength(text, at, c));
+}
+function afterQuoteMarker(text, markerAt) {
+  return text[markerAt + 1] === " " ? markerAt + 2 : markerAt + 1;
+}
+function indentAt(text, pos) {
+  let i = pos;
+  while (i < text.length && text[i] === " ") i++;
+  return i - pos;
+}
+function isBlankFrom(text, pos) {
+  for (let i = pos; i < text.length; i++) {
+    const c = text[i];
+    if (c !== " " && c !== "	") return false;
+  }
+  return true;
+}
+function runLength(text, at, char) {
+  let i = at;
+  while (i < text.length && text[i] === char) i++;
+  return i - at;
+}
+function expandTabs(line) {
+  let out = "";
+  for (const c of line) {
+    out += c === "	" ? " ".repeat(4 - out.length % 4) : c;
+  }
+  return out;
+}
+function linesStartingInsideInlineCode(lines) {
+  const text = lines.map((l) => l.text).join("\n");
+  const hidden = inlineHiddenRanges(text);
+  if (hidden.length === 0) return [];
+  const inside = [];
+  let offset = 0;
+  let r = 0;
+  for (const line of lines) {
+    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
+    const range = hidden[r];
+    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
+    offset += line.text.length + 1;
+  }
+  return inside;
+}
+function inlineHiddenRanges(text) {
+  const runsByLength = /* @__PURE__ */ new Map();
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== "`") {
+      i++;
+      continue;
+    }
+    const n = runLength(text, i, "`");
+    const list = runsByLength.get(n) ?? [];
+    list.push(i);
+    runsByLength.set(n, list);
+    i += n;
+  }
+  const cursor = /* @__PURE__ */ new Map();
+  const nextRun = (length, after) => {
+    const list = runsByLength.get(length) ?? [];
+    let k = cursor.get(length) ?? 0;
+    while (k < list.length && (list[k] ?? 0) < after) k++;
+    cursor.set(length, k);
+    return list[k];
+  };
+  const ranges = [];
+  let commentsCannotClose = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "\\") {
+      i += 2;
+    } else if (c === "`") {
+      const n = runLength(text, i, "`");
+      const closer = nextRun(n, i + n);
+      if (closer === void 0) i += n;
+      else {
+        ranges.push([i, closer + n]);
+        i = closer + n;
+      }
+    } else if (c === "<" && text.startsWith("<!--", i)) {
+      const shortForm = text.startsWith("<!-->", i) ? 5 : text.startsWith("<!--->", i) ? 6 : 0;
+      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf("-->", i + 4);
+      if (close < 0) {
+        commentsCannotClose = true;
+        i += 4;
+      } else {
+        ranges.push([i, close + 3]);
+        i = close + 3;
+      }
+    } else i++;
+  }
+  return ranges;
+}
+
+// src/gate/authorize.ts
+var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
+var DOOR_COMMANDS = {
+  comment: COMMANDS,
+  review: ["proceed"],
+  button: ["proceed", "retry", "cancel"]
+};
+var CANCEL_PERMISSION = "write";
+var NAMES_SHOWN = 10;
+function atLeast(permission, minimum) {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
+}
+function sameLogin(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function isListedApprover(actor, policy) {
+  const { users, teams } = policy.approvers;
+  if (users.length === 0 && teams.length === 0) return true;
+  if (users.some((user) => sameLogin(user, actor.login))) return true;
+  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
+  return teams.some((team) => memberOf.has(team.toLowerCase()));
+}
+function authorize(input2) {
+  const { command: command2, actor, policy, door } = input2;
+  const refuse2 = (reason) => ({
+    allowed: false,
+    reason,
+    whoMay: describeWhoMay(command2, input2)
+  });
+  const who = codeSpan(actor.login);
+  const isAuthor = sameLogin(actor.login, input2.prAuthor);
+  if (!DOOR_COMMANDS[door].includes(command2)) {
+    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
+    return refuse2(`${through}; write \`/${command2}\` in a comment instead.`);
+  }
+  if (command2 === "help" || command2 === "plan") return { allowed: true };
+  if (actor.type !== "User") {
+    const kind = actor.type === "Bot" ? "a bot" : "an organization";
+    return refuse2(`${who} is ${kind}, and only people may approve, run or stop steps.`);
+  }
+  if (command2 === "cancel") {
+    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
+    );
+  }
+  if (command2 === "skip" && !input2.allowSkip) {
+    return refuse2(
+      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
+    );
+  }
+  if (input2.isFork && !policy.forks) {
+    return refuse2(
+      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
+    );
+  }
+  const minimum = policy.approvers.permission;
+  if (!atLeast(actor.permission, minimum)) {
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
+    );
+  }
+  if (!isListedApprover(actor, policy)) {
+    return refuse2(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+  }
+  if (isAuthor && !policy.self_approval) {
+    return refuse2(
+      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
+    );
+  }
+  return { allowed: true };
+}
+function describeWhoMay(command2, context3) {
+  const { policy, prAuthor } = context3;
+  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
+  switch (command2) {
+    case "help":
+    case "plan":
+      return "anyone who can comment on the pull request";
+    case "cancel":
+      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
+    default:
+      break;
+  }
+  if (command2 === "skip" && !context3.allowSkip) {
+    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  }
+  if (context3.isFork && !policy.forks) {
+    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
+  }
+  const conditions = [];
+  const listed = allowlistWords(policy);
+  if (listed) conditions.push(listed);
+  if (!policy.self_approval) conditions.push(`are not ${author}`);
+  const people = `people with ${minimumWords(policy.approvers.permission)}`;
+  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
+}
+function allowlistWords(policy) {
+  const { users, teams } = policy.approvers;
+  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
+  const hidden = Math.max(0, names.length - NAMES_SHOWN);
+  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
+  const shownTeams = names.slice(users.length, NAMES_SHOWN);
+  const parts = [];
+  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
+  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
+  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
+  return parts.join(", or ");
+}
+function alternatives(names) {
+  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+function permissionWords(permission) {
+  return permission === "none" ? "no access to this repository" : `${permission} access`;
+}
+function minimumWords(minimum) {
+  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
 // src/render/problem.ts
@@ -54297,7 +54348,7 @@ async function publishPlan(env, view, binding) {
   const sha = pr.headSha;
   const checks = await port.listCheckRuns(sha);
   if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
+    const text = policyProblem(view, env.policyPath);
     await upsertCheck(env, checks, sha, CHECK_PLAN, {
       conclusion: "failure",
       title: "The repository policy is invalid",
@@ -54484,9 +54535,9 @@ function annotate(diagnostics, path) {
     title: d.severity === "error" ? "Plan error" : "Plan warning"
   }));
 }
-function policyProblem(env, view) {
+function policyProblem(view, policyPath) {
   const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
 
 ${list}`;
 }
@@ -54568,10 +54619,10 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     hash2,
     plan.steps.map((s) => s.id)
   );
-  const done = /* @__PURE__ */ new Map();
+  const done2 = /* @__PURE__ */ new Map();
   for (const [id, check2] of previous) {
     if (check2.conclusion === "success" || check2.conclusion === "skipped")
-      done.set(id, resultFromCheck(id, check2));
+      done2.set(id, resultFromCheck(id, check2));
   }
   const confirmed = new Set(prior.confirmed);
   if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
@@ -54618,7 +54669,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       env: runner.env,
       extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
       verify: mergeVerify(plan.verify, view.policy).verify,
-      done,
+      done: done2,
       confirmed,
       skip,
       secrets: runner.secrets,
@@ -55118,6 +55169,66 @@ async function handOff(env, view, stored, command2, by) {
   };
 }
 
+// src/gate/apply.ts
+async function applyDecision(env, view, decision) {
+  let outcome;
+  for (const effect of decision.effects) {
+    const reported = await applyEffect(env, view, effect);
+    if (reported) outcome = reported;
+  }
+  return outcome ?? result(view, decision.summary, decision.state);
+}
+async function applyEffect(env, view, effect) {
+  const { port } = env;
+  switch (effect.kind) {
+    case "comment":
+      await port.createComment(view.pr.number, effect.body);
+      return void 0;
+    case "publish-plan": {
+      const published = await publishPlan(env, view, bindingAfterPush(view));
+      return effect.reports ? published : void 0;
+    }
+    case "check-run":
+      await port.createCheckRun(effect.check);
+      return void 0;
+    case "write-review":
+      await writeReview(
+        env,
+        view,
+        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        effect.stored
+      );
+      return void 0;
+    case "release-lock":
+      await forceReleaseLock(port, view.pr.number);
+      return void 0;
+    case "execute":
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+    case "rollback":
+      return rollbackPlan(env, view, effect.stored, effect.by);
+    case "cancel":
+      return cancel(env, view, effect.stored, effect.by, effect.door);
+  }
+}
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+
 // src/gate/help.ts
 var EFFECT = {
   proceed: "Approve the plan and start it, or resume it after a checkpoint or an interruption.",
@@ -55156,6 +55267,313 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
+// src/gate/decide.ts
+var done = (view, summary2, effects = []) => ({
+  kind: "done",
+  decision: { state: view.stored, effects, summary: summary2 }
+});
+function intake(view, event, checks = []) {
+  switch (event.kind) {
+    case "pull_request":
+      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+    case "review": {
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: "comment",
+            body: refusal(
+              "approval",
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+            )
+          }
+        ]);
+      }
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: "command",
+        command: "proceed",
+        sender: event.sender,
+        door: "review",
+        handledId: -event.reviewId
+      };
+    }
+    case "comment": {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === "invalid") {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: "comment", body: refusal("command", parsed.message) }
+        ]);
+      }
+      if (parsed.kind === "none") return done(view, "Ignored: the comment has no command.");
+      return {
+        kind: "command",
+        command: parsed.command,
+        sender: event.sender,
+        door: "comment",
+        handledId: event.commentId,
+        writtenAt: event.createdAt
+      };
+    }
+    case "button": {
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+        );
+      }
+      if (view.plan.kind === "valid" && !view.policyErrors.length) {
+        const check2 = checks.find((c) => c.id === event.checkRunId);
+        const live = check2 ? liveButtons(check2, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id)
+        }) : [];
+        if (!live.some((command3) => command3 === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+          );
+      }
+      const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+      return { kind: "command", command: command2, sender: event.sender, door: "button" };
+    }
+  }
+}
+function intakeNeedsChecks(view, event) {
+  return event.kind === "button" && event.headSha === view.pr.headSha && view.plan.kind === "valid" && !view.policyErrors.length;
+}
+function decide(view, input2) {
+  switch (input2.kind) {
+    case "push":
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: "publish-plan", reports: true }],
+        summary: "Rendered."
+      };
+    case "closed":
+      return onClosed(view);
+    case "command":
+      return onCommand(view, input2);
+  }
+}
+function onClosed(view) {
+  const stored = view.stored;
+  const number4 = view.pr.number;
+  if (view.plan.kind === "valid" && stored && EDGES.close.from.includes(stored.state)) {
+    const next = {
+      ...stored,
+      state: follow("close"),
+      reason: "the pull request was closed",
+      pausedAt: void 0
+    };
+    return {
+      state: next,
+      effects: [{ kind: "write-review", stored: next }],
+      summary: `Pull request #${number4} closed: the plan is cancelled and the lock released.`
+    };
+  }
+  return { state: stored, effects: [], summary: `Pull request #${number4} closed; the lock is released.` };
+}
+function onCommand(view, input2) {
+  const { command: command2, actor, door } = input2;
+  const login = actor.login;
+  const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
+  const decision = authorize({
+    command: command2,
+    actor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy: view.policy,
+    allowSkip,
+    door
+  });
+  if (!decision.allowed) {
+    return refuse(
+      view,
+      `/${command2}`,
+      decision.reason,
+      `Refused /${command2} from ${login}: ${decision.reason}`,
+      decision.whoMay
+    );
+  }
+  if (command2 === "help") {
+    return {
+      state: view.stored,
+      effects: [{ kind: "comment", body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`
+    };
+  }
+  if (command2 === "plan") return decide(view, { kind: "push", now: input2.now, policyPath: input2.policyPath });
+  const unusable = whyUnusable(view, input2.policyPath);
+  if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
+  const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, input2.writtenAt) : void 0;
+  if (unseen) {
+    return {
+      state: view.stored,
+      effects: [
+        { kind: "publish-plan", reports: false },
+        { kind: "comment", body: refusal(`/${command2}`, unseen) }
+      ],
+      summary: `Refused /${command2}: the comment predates the plan at the head.`
+    };
+  }
+  let stored = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input2.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input2.handledId] };
+  if (overdue(valid, stored, input2.now) && stored.next) {
+    const expiry = expireCheckpoint(valid, stored, input2.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: "check-run", check: expiry.check },
+        { kind: "write-review", stored: expiry.stored },
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+          )
+        }
+      ],
+      summary: `Checkpoint timed out; /${command2} not acted on.`
+    };
+  }
+  return inState(valid, stored, command2, login, door, input2.now);
+}
+function inState(view, stored, command2, login, door, now2) {
+  if (!applies(stored.state, command2)) {
+    if (command2 === "rollback") {
+      return refuse(
+        view,
+        "/rollback",
+        "The plan is executing; `/cancel` it first, then `/rollback`.",
+        "Refused /rollback while executing.",
+        void 0,
+        stored
+      );
+    }
+    const why = command2 === "proceed" ? PROCEED_STOPPED[stored.state]?.(view, stored) : void 0;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            why ?? `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`
+          )
+        },
+        { kind: "write-review", stored }
+      ],
+      summary: command2 === "proceed" ? `/proceed from ${login}: nothing to start (${stored.state}).` : `/${command2}: nothing to do in state ${stored.state}.`
+    };
+  }
+  switch (command2) {
+    case "proceed": {
+      let next = stored;
+      if (!next.approval || next.state === "proposed") {
+        next = {
+          ...next,
+          state: follow("approve"),
+          approval: {
+            by: login,
+            via: door,
+            at: now2.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash
+          },
+          confirmed: []
+        };
+      }
+      return execute(next, "proceed", login);
+    }
+    case "retry":
+    case "skip":
+      return execute(stored, command2, login);
+    case "cancel":
+      return {
+        state: stored,
+        effects: [{ kind: "cancel", stored, by: login, door }],
+        summary: `/cancel from ${login}.`
+      };
+    case "rollback":
+      return {
+        state: stored,
+        effects: [{ kind: "rollback", stored, by: login }],
+        summary: `/rollback from ${login}.`
+      };
+  }
+}
+function execute(stored, trigger, by) {
+  return {
+    state: stored,
+    effects: [{ kind: "execute", trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`
+  };
+}
+var PROCEED_STOPPED = {
+  failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
+  verified: (view) => `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+};
+function refuse(view, what, reason, summary2, whoMay, state = view.stored) {
+  return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary: summary2 };
+}
+function overdue(view, stored, now2) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
+  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+function expireCheckpoint(view, stored, now2) {
+  const step = stored.next ?? "";
+  return {
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: "completed",
+      conclusion: "timed_out",
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now2.toISOString(),
+      title: "Checkpoint timed out",
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+    },
+    stored: {
+      ...stored,
+      state: follow("time-out"),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`
+    }
+  };
+}
+function unseenPlan(view, writtenAt) {
+  const head = codeSpan(short(view.pr.headSha));
+  const again = "Read the plan in the review, then comment again.";
+  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
+    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
+  }
+  const rendered = view.stored.renderedAt;
+  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1e3) * 1e3) {
+    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
+  }
+  return void 0;
+}
+function whyUnusable(view, policyPath) {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
+  switch (view.plan.kind) {
+    case "none":
+      return "This pull request has no plan file, so there is nothing to run.";
+    case "many":
+      return "This pull request has more than one plan; keep one plan per pull request.";
+    case "invalid":
+      return `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`proceed/plan\` check first.`;
+    default:
+      return void 0;
+  }
+}
+
 // src/gate/handle.ts
 async function handleEvent(env, event) {
   if (event.sender.type !== "User") {
@@ -55165,17 +55583,31 @@ async function handleEvent(env, event) {
       summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
     };
   }
-  switch (event.kind) {
-    case "pull_request":
-      if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
-    case "review":
-      return onReview(env, event);
-    case "comment":
-      return onComment(env, event);
-    case "button":
-      return onButton(env, event);
+  if (event.kind === "review" && event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
   }
+  if (event.kind === "comment") {
+    const parsed = parseComment(event.body);
+    if (parsed.kind === "none")
+      return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+    await env.port.reactToComment(event.commentId, "eyes");
+  }
+  if (event.kind === "pull_request" && event.action === "closed")
+    await forceReleaseLock(env.port, event.number);
+  const view = await loadView(env, event.number);
+  const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
+  const taken = intake(view, event, checks);
+  const context3 = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
+  if (taken.kind === "done") return applyDecision(env, view, taken.decision);
+  if (taken.kind !== "command")
+    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context3 }));
+  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const decision = decide(view, { ...context3, ...taken, kind: "command", actor });
+  return applyDecision(env, view, decision);
 }
 async function sweepCheckpoints(env) {
   const numbers = await env.port.listOpenPullRequests();
@@ -55204,8 +55636,9 @@ async function sweepOne(env, number4, onEnded) {
   if (!paused) return;
   const view = await loadView(env, number4);
   const stored = view.stored;
-  if (whyUnusable(env, view) || !env.runner || !stored || stored.headSha !== view.pr.headSha) return;
-  if (!overdue(env, view, stored)) return;
+  if (whyUnusable(view, env.policyPath) || !env.runner || !stored || stored.headSha !== view.pr.headSha)
+    return;
+  if (!overdue(view, stored, env.now?.() ?? /* @__PURE__ */ new Date())) return;
   await withPlanLock(
     env,
     view,
@@ -55216,11 +55649,13 @@ async function sweepOne(env, number4, onEnded) {
     async () => {
       const fresh = await loadView(env, number4);
       const stored2 = fresh.stored;
-      if (whyUnusable(env, fresh) || !stored2 || stored2.headSha !== fresh.pr.headSha)
+      if (whyUnusable(fresh, env.policyPath) || !stored2 || stored2.headSha !== fresh.pr.headSha)
         return result(fresh, "Nothing to end.");
       const valid = fresh;
-      const next = await expireCheckpoint(env, valid, stored2);
-      if (next === stored2) return result(fresh, "Nothing to end.");
+      const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
+      if (!overdue(valid, stored2, now2)) return result(fresh, "Nothing to end.");
+      const { stored: next, check: check2 } = expireCheckpoint(valid, stored2, now2);
+      await env.port.createCheckRun(check2);
       const checks = await env.port.listCheckRuns(valid.pr.headSha);
       await writeReview(env, valid, reviewBody(valid, next, checks), next);
       onEnded();
@@ -55230,314 +55665,32 @@ async function sweepOne(env, number4, onEnded) {
 }
 async function executeRequested(env, run2) {
   const view = await loadView(env, run2.number);
-  const refuse = (why) => ({
+  const refuse2 = (why) => ({
     ...result(view, `Refused to execute pull request #${run2.number}: ${why}`),
     failed: true
   });
-  if (view.pr.state !== "open") return refuse("it is closed.");
-  const unusable = whyUnusable(env, view);
-  if (unusable) return refuse(unusable);
+  if (view.pr.state !== "open") return refuse2("it is closed.");
+  const unusable = whyUnusable(view, env.policyPath);
+  if (unusable) return refuse2(unusable);
   const valid = view;
   const stored = view.stored;
   const request2 = stored?.requested;
   if (!stored || !request2) {
-    return refuse(
+    return refuse2(
       "no run is waiting in the bot's review (it already ran, or nobody allowed one); comment `/proceed` on the pull request."
     );
   }
   if (run2.headSha !== view.pr.headSha)
-    return refuse(`this run is for ${short(run2.headSha)}, but the head is now ${short(view.pr.headSha)}.`);
+    return refuse2(`this run is for ${short(run2.headSha)}, but the head is now ${short(view.pr.headSha)}.`);
   if (request2.headSha !== run2.headSha)
-    return refuse(`the waiting run was allowed on ${short(request2.headSha)}, not on ${short(run2.headSha)}.`);
+    return refuse2(`the waiting run was allowed on ${short(request2.headSha)}, not on ${short(run2.headSha)}.`);
   if (run2.planHash !== valid.plan.hash)
-    return refuse(`the plan at ${short(run2.headSha)} is not the plan this run is for (its hash differs).`);
+    return refuse2(`the plan at ${short(run2.headSha)} is not the plan this run is for (its hash differs).`);
   if (!bound(stored, valid))
-    return refuse("the approval no longer holds for this commit and plan; approve again.");
+    return refuse2("the approval no longer holds for this commit and plan; approve again.");
   const next = { ...stored, requested: void 0 };
   if (request2.command === "rollback") return rollbackPlan(env, valid, next, request2.by);
   return executeApproved(env, valid, next, request2.command, request2.by);
-}
-async function onPush(env, number4) {
-  const view = await loadView(env, number4);
-  return publishPlan(env, view, bindingAfterPush(view));
-}
-async function onClosed(env, number4) {
-  await forceReleaseLock(env.port, number4);
-  const view = await loadView(env, number4);
-  const stored = view.stored;
-  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
-    const next = {
-      ...stored,
-      state: "cancelled",
-      reason: "the pull request was closed",
-      pausedAt: void 0
-    };
-    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-    return result(view, `Pull request #${number4} closed: the plan is cancelled and the lock released.`, next);
-  }
-  return result(view, `Pull request #${number4} closed; the lock is released.`);
-}
-async function onReview(env, event) {
-  if (event.state !== "approved") {
-    return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
-    };
-  }
-  const view = await loadView(env, event.number);
-  if (event.commitId !== view.pr.headSha) {
-    await env.port.createComment(
-      event.number,
-      refusal(
-        "approval",
-        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
-      )
-    );
-    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
-  }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
-  }
-  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
-}
-async function onComment(env, event) {
-  const parsed = parseComment(event.body);
-  if (parsed.kind === "none")
-    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-  await env.port.reactToComment(event.commentId, "eyes");
-  const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
-  }
-  if (parsed.kind === "invalid") {
-    await env.port.createComment(event.number, refusal("command", parsed.message));
-    return result(view, `Refused a comment: ${parsed.message}`);
-  }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
-}
-async function onButton(env, event) {
-  const view = await loadView(env, event.number);
-  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
-  if (event.headSha !== view.pr.headSha) {
-    return result(
-      view,
-      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
-    );
-  }
-  if (view.plan.kind === "valid" && !view.policyErrors.length) {
-    const checks = await env.port.listCheckRuns(view.pr.headSha);
-    const check2 = checks.find((c) => c.id === event.checkRunId);
-    const live = check2 ? liveButtons(check2, checks, view.stored, {
-      hash: view.plan.hash,
-      stepIds: view.plan.plan.steps.map((s) => s.id)
-    }) : [];
-    if (!live.some((command3) => command3 === event.identifier)) {
-      return result(
-        view,
-        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
-      );
-    }
-  }
-  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
-  return onCommand(env, view, command2, event.sender, "button");
-}
-async function onCommand(env, view, command2, sender2, door, handledId, writtenAt) {
-  const number4 = view.pr.number;
-  const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
-  const actor = await actorOf(env, view.policy, sender2, command2);
-  const decision = authorize({
-    command: command2,
-    actor,
-    prAuthor: view.pr.author.login,
-    isFork: view.pr.isFork,
-    policy: view.policy,
-    allowSkip,
-    door
-  });
-  if (!decision.allowed) {
-    await env.port.createComment(number4, refusal(`/${command2}`, decision.reason, decision.whoMay));
-    return result(view, `Refused /${command2} from ${sender2.login}: ${decision.reason}`);
-  }
-  if (command2 === "help") {
-    await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
-    return result(view, `Answered /help for ${sender2.login}.`);
-  }
-  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
-  const unusable = whyUnusable(env, view);
-  if (unusable) {
-    await env.port.createComment(number4, refusal(`/${command2}`, unusable));
-    return result(view, `Refused /${command2}: ${unusable}`);
-  }
-  const valid = view;
-  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
-  if (unseen) {
-    await publishPlan(env, valid, bindingAfterPush(valid));
-    await env.port.createComment(number4, refusal(`/${command2}`, unseen));
-    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
-  }
-  const binding = bindingAfterPush(valid);
-  let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
-  const expired = await expireCheckpoint(env, valid, stored);
-  if (expired !== stored) {
-    await writeReview(
-      env,
-      valid,
-      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
-      expired
-    );
-    await env.port.createComment(
-      number4,
-      refusal(
-        `/${command2}`,
-        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
-      )
-    );
-    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
-  }
-  switch (command2) {
-    case "proceed":
-      return proceed(env, valid, stored, sender2.login, door);
-    case "retry":
-      if (!["failed", "verify-failed", "executing"].includes(stored.state))
-        return nothingTo(env, valid, stored, "retry");
-      return executeApproved(env, valid, stored, "retry", sender2.login);
-    case "skip":
-      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
-      return executeApproved(env, valid, stored, "skip", sender2.login);
-    case "cancel":
-      return cancel(env, valid, stored, sender2.login, door);
-    case "rollback":
-      if (stored.state === "executing") {
-        await env.port.createComment(
-          number4,
-          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
-        );
-        return result(view, "Refused /rollback while executing.", stored);
-      }
-      return rollbackPlan(env, valid, stored, sender2.login);
-  }
-}
-async function proceed(env, view, stored, login, door) {
-  const stopped = {
-    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
-    "verify-failed": "The verify phase failed: `/retry` runs it again.",
-    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
-  };
-  const why = stopped[stored.state];
-  if (why) {
-    await env.port.createComment(view.pr.number, refusal("/proceed", why));
-    await writeReview(
-      env,
-      view,
-      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-      stored
-    );
-    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
-  }
-  let next = stored;
-  if (!next.approval || next.state === "proposed") {
-    next = {
-      ...next,
-      state: "approved",
-      approval: {
-        by: login,
-        via: door,
-        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-        headSha: view.pr.headSha,
-        planBlob: view.plan.blobSha,
-        planHash: view.plan.hash
-      },
-      confirmed: []
-    };
-  }
-  return executeApproved(env, view, next, "proceed", login);
-}
-async function cancel(env, view, stored, login, door) {
-  if (["proposed", "verified", "cancelled"].includes(stored.state))
-    return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing") {
-    return withPlanLock(
-      env,
-      view,
-      env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      Number.MAX_SAFE_INTEGER,
-      async () => {
-        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-        return result(
-          view,
-          `Cancel requested by ${login}; the running execution stops at its next check.`,
-          stored
-        );
-      },
-      () => cancelPlan(env, view, stored, login)
-    );
-  }
-  return cancelPlan(env, view, stored, login);
-}
-async function nothingTo(env, view, stored, command2) {
-  await env.port.createComment(
-    view.pr.number,
-    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
-  );
-  await writeReview(
-    env,
-    view,
-    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-    stored
-  );
-  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
-}
-function overdue(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
-}
-async function expireCheckpoint(env, view, stored) {
-  if (!overdue(env, view, stored) || !stored.next) return stored;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  await env.port.createCheckRun({
-    name: stepCheckName(stored.next),
-    headSha: view.pr.headSha,
-    status: "completed",
-    conclusion: "timed_out",
-    externalId: stepExternalId(view.plan.hash, stored.next),
-    completedAt: now2.toISOString(),
-    title: "Checkpoint timed out",
-    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
-  });
-  return {
-    ...stored,
-    state: "cancelled",
-    confirmed: [],
-    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
-  };
-}
-function unseenPlan(view, writtenAt) {
-  const head = codeSpan(short(view.pr.headSha));
-  const again = "Read the plan in the review, then comment again.";
-  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
-    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
-  }
-  const rendered = view.stored.renderedAt;
-  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1e3) * 1e3) {
-    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
-  }
-  return void 0;
-}
-function whyUnusable(env, view) {
-  if (view.policyErrors.length) return policyProblem(env, view);
-  switch (view.plan.kind) {
-    case "none":
-      return "This pull request has no plan file, so there is nothing to run.";
-    case "many":
-      return "This pull request has more than one plan; keep one plan per pull request.";
-    case "invalid":
-      return `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`proceed/plan\` check first.`;
-    default:
-      return void 0;
-  }
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -59650,11 +59803,11 @@ function gather(octokit, results, iterator2, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done() {
+    function done2() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result2.value, done) : result2.value.data
+      mapFn ? mapFn(result2.value, done2) : result2.value.data
     );
     if (earlyExit) {
       return results;
@@ -60487,7 +60640,7 @@ async function checkoutApproved(o) {
   const sha = o.sha.toLowerCase();
   const short2 = sha.slice(0, 7);
   const mask = secretMasker(o.token);
-  const refuse = (message) => ({ ok: false, message: mask(message) });
+  const refuse2 = (message) => ({ ok: false, message: mask(message) });
   const workspace = await inspectWorkspace(o.workspace, sha);
   if (workspace.usable) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
@@ -60499,14 +60652,14 @@ async function checkoutApproved(o) {
     await rm3(dir, { recursive: true, force: true });
     await mkdir2(dir, { recursive: true });
   } catch (err) {
-    return refuse(
+    return refuse2(
       `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
     );
   }
   const result2 = await fetchAndCheckOut(o, sha, dir, log, mask);
   if (result2.ok) return result2;
   await rm3(dir, { recursive: true, force: true }).catch(() => void 0);
-  return refuse(result2.message);
+  return refuse2(result2.message);
 }
 async function fetchAndCheckOut(o, sha, dir, log, mask) {
   const short2 = sha.slice(0, 7);

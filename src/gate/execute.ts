@@ -16,6 +16,7 @@ import { mergeVerify } from './policy.js';
 import { refusal, result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import { actorOf } from './actor.js';
+import type { Trigger, ValidView } from './decide.js';
 import {
   CHECK_VERIFY,
   short,
@@ -31,10 +32,6 @@ import {
 const CHECK_TEXT_LIMIT = 65_535;
 /** A step without a timeout can run as long as a GitHub Actions job: six hours. */
 const JOB_LIMIT_MS = 6 * 60 * 60 * 1000;
-
-type ValidView = View & { plan: Extract<View['plan'], { kind: 'valid' }> };
-
-export type Trigger = 'proceed' | 'retry' | 'skip';
 
 /**
  * Runs the approved plan on the approved commit, from the first step that has not succeeded there:
