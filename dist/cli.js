@@ -9147,7 +9147,7 @@ var require_picomatch2 = __commonJS({
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/plan/diagnostics.ts
@@ -29716,10 +29716,81 @@ async function loadPlanFile(path, displayName = path) {
   return parsePlan(source, displayName);
 }
 
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
+  );
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
 // src/render/markdown.ts
 var ZERO_WIDTH_SPACE = "\u200B";
 var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var GITHUB_BODY_LIMIT = 65536;
+var GITHUB_CHECK_TEXT_LIMIT = 65535;
 var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
 var numberFormat = new Intl.NumberFormat("en-US");
 function formatCount(n) {
@@ -30374,18 +30445,22 @@ function checkpointSentence(plan, budget, from = 0) {
 }
 function howToProceed(plan, opts, budget) {
   const lines = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
-  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
+  const commands = offered(opts.state, {
+    skip: plan.config.allow_skip,
+    rollback: plan.steps.some((s) => s.rollback !== void 0)
+  });
+  const has = (command2) => commands.includes(command2);
+  const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
   const statusIndex = (wanted) => plan.steps.findIndex((s) => {
     const status = opts.steps?.[s.id]?.status;
     return status !== void 0 && wanted.includes(status);
   });
   switch (opts.state) {
     case "proposed": {
-      lines.push(
-        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
-      );
+      if (has("proceed"))
+        lines.push(
+          "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
+        );
       const stops = checkpointSentence(plan, budget);
       if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
       break;
@@ -30394,7 +30469,7 @@ function howToProceed(plan, opts, budget) {
     case "executing":
     case "verifying": {
       lines.push(
-        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
+        `- \u{1F504} The plan is running.${has("cancel") ? " Comment `/cancel` to stop it; steps not run yet are marked cancelled." : ""}`
       );
       const running = statusIndex(["running"]);
       const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
@@ -30404,22 +30479,27 @@ function howToProceed(plan, opts, budget) {
     case "paused": {
       const waiting = statusIndex(["waiting"]);
       const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
-      lines.push(
-        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
-      );
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
+      const ways2 = [
+        ...has("proceed") ? ["`/proceed` to continue"] : [],
+        ...has("cancel") ? ["`/cancel` to stop"] : []
+      ];
+      lines.push(`- \u23F8\uFE0F Paused at a checkpoint${at}.${ways2.length ? ` Comment ${ways2.join(" or ")}.` : ""}`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
       break;
     }
     case "failed": {
       const failed = statusIndex(["failure", "timed-out"]);
       const which = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
-      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
-      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      if (has("retry")) lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
+      if (has("cancel")) lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      else if (rollback) lines.push(`-${rollback}`);
       break;
     }
     case "cancelled":
       lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      if (has("proceed"))
+        lines.push("- \u25B6\uFE0F Comment `/proceed` to resume from the first step that did not succeed.");
       break;
     case "verified":
       lines.push(
@@ -30430,6 +30510,7 @@ function howToProceed(plan, opts, budget) {
       lines.push(
         `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
       );
+      if (has("retry")) lines.push("- \u{1F501} Comment `/retry` to run the verify phase again.");
       break;
   }
   lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
@@ -31603,7 +31684,7 @@ var Progress = class {
 };
 
 // src/cli/simulate.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import { basename, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep } from "node:path";
 
 // src/gate/discover.ts
@@ -31629,70 +31710,6 @@ async function actorOf(env, policy, sender, command2) {
     if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
   }
   return { login: sender.login, type, permission, teams };
-}
-
-// src/plan/lifecycle.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var COMMANDS_BY_STATE = {
-  proposed: { proceed: "offer", rollback: "accept" },
-  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
-  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
-  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
-  cancelled: { proceed: "offer", rollback: "offer" },
-  verified: { rollback: "offer" },
-  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
-};
-function applies(state, command2) {
-  return COMMANDS_BY_STATE[state][command2] !== void 0;
-}
-var ANY = LIFECYCLE_STATES;
-var EDGES = {
-  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
-  reset: { from: ANY, to: "proposed" },
-  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
-  carry: { from: ANY, to: "approved" },
-  /** `/proceed` or an approving review by someone allowed. */
-  approve: { from: ["proposed"], to: "approved" },
-  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
-  start: {
-    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
-    to: "executing"
-  },
-  /** The execution reached a checkpoint. */
-  pause: { from: ["executing"], to: "paused" },
-  /** A step failed or timed out. */
-  fail: { from: ["executing"], to: "failed" },
-  /** Every step and every verification passed. */
-  verify: { from: ["executing"], to: "verified" },
-  /** A verification failed. */
-  "fail-verify": { from: ["executing"], to: "verify-failed" },
-  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
-  stop: { from: ["executing"], to: "cancelled" },
-  /** `/cancel` while nothing runs. */
-  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
-  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
-  "time-out": { from: ["paused"], to: "cancelled" },
-  /** The pull request was closed while the plan was still going. */
-  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
-  /** `/rollback` undid the completed steps. */
-  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
-  /** A rollback command failed. */
-  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
-};
-function follow(edge) {
-  return EDGES[edge].to;
 }
 
 // src/gate/state.ts
@@ -31951,21 +31968,20 @@ function buttons(env, ...commands) {
 function liveButtons(check2, checks, stored, plan) {
   const state = stored?.state ?? "proposed";
   const pending = stored?.requested?.headSha === check2.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
   if (check2.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check2.id) return [];
-    if (check2.status !== "completed")
-      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
-    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
+    if (check2.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check2.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
   }
   const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
   if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
-  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
-  const current = stored?.next === stepId;
-  if (check2.conclusion === "action_required")
-    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
+  if (check2.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check2.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
   if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
+    return carries(["failed"], ["retry", "cancel"]);
   return [];
 }
 var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
@@ -31979,10 +31995,6 @@ ${codeSpan(login)} pressed **Cancel**; the running execution stops at its next c
 function cancelRequestedBy(body) {
   return CANCEL_REQUEST.exec(body)?.[1];
 }
-
-// src/gate/execute.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
 
 // src/gate/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
@@ -32013,14 +32025,14 @@ var lockMessageSchema = external_exports.object({
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const now3 = o.now ?? (() => /* @__PURE__ */ new Date());
   const ref = LOCK_REF_PREFIX + String(o.number);
   const fullRef2 = `refs/${ref}`;
   let tree;
   const lockCommit = async (parents, taken) => {
     tree ??= await headTree(port, o.headSha, o.number);
     const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
+    const at = now3().toISOString();
     const holder = {
       kind,
       id,
@@ -32076,7 +32088,7 @@ async function acquireLock(port, o) {
       continue;
     }
     const holder = await readHolder(port, fullRef2, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef2 };
+    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef2 };
     attempted = await lockCommit([current.sha]);
     if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
@@ -32088,14 +32100,14 @@ async function acquireLock(port, o) {
 async function forceReleaseLock(port, number4) {
   await port.deleteRef(LOCK_REF_PREFIX + String(number4));
 }
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
+function describeHolder(holder, now3) {
+  const age = now3.getTime() - Date.parse(holder.at);
   const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
   if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
   let alive = "";
   if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const seen = Math.max(0, now3.getTime() - Date.parse(holder.beat ?? holder.at));
     const limit = MISSED_BEATS * holder.heartbeatMs;
     alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
   }
@@ -32128,9 +32140,9 @@ function parseJson(text) {
     return void 0;
   }
 }
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+async function isStale(port, holder, maxAgeMs, now3) {
+  if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
   if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
   let run2;
@@ -32143,6 +32155,381 @@ async function isStale(port, holder, maxAgeMs, now2) {
   if (run2.status === "completed") return true;
   return holder.attempt !== void 0 && run2.attempt > holder.attempt;
 }
+
+// src/gate/lock-session.ts
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function withPlanLock(env, view, holder, maxAgeMs, refused2, body) {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs
+  });
+  if (!lock.acquired) return refused2(describeHolder(lock.holder, env.now?.() ?? /* @__PURE__ */ new Date()));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
+  try {
+    return await body(lost.signal);
+  } finally {
+    await heartbeat?.stop();
+    await lock.lock.release();
+  }
+}
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + diagnosticList(problem.errors) + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
+      break;
+  }
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
+}
+
+// src/gate/publish.ts
+function result(view, summary, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(view, env.policyPath);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${diagnosticList(errors)}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${diagnosticList(warnings)}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash: hash2 } = view.plan;
+  const notices = [
+    notice,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check2] of stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check2) {
+  if (check2.status !== "completed") return "running";
+  const map2 = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check2.conclusion && map2[check2.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const marker = stored ? encodeState(stored) : "";
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const input2 = {
+    status,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
+    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input2);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status === "in_progress" ? now3 : null,
+    completedAt: update.conclusion ? now3 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+var DIAGNOSTIC_CHARS2 = 500;
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(view, policyPath) {
+  const list = diagnosticList(view.policyErrors);
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/cancel.ts
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: follow("cancel"),
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+
+// src/gate/execute.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 
 // src/render/report.ts
 var BUDGETS = [
@@ -32861,458 +33248,78 @@ function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
-// src/render/problem.ts
-var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
-function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
-  let body;
-  switch (problem.kind) {
-    case "invalid":
-      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
-
-Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
-
-` + diagnosticList(problem.errors) + `
-
-Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
-      break;
-    case "many":
-      body = `## \u26D4 More than one plan
-
-One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
-
-` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
-      break;
-    case "removed":
-      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
-
-There is nothing to approve or run; \`proceed/verify\` passes.`;
-      break;
-  }
-  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
-}
-var DIAGNOSTIC_CHARS = 500;
-var DIAGNOSTIC_LIST_CHARS = 5e4;
-function diagnosticList(diagnostics) {
-  const lines = [];
-  let size = 0;
-  for (const [i, d] of diagnostics.entries()) {
-    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
-    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
-    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
-      lines.push(
-        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
-      );
-      break;
-    }
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join("\n");
-}
-
-// src/gate/publish.ts
-function result(view, summary, stored = view.stored) {
-  return {
-    state: stored?.state ?? "none",
-    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
-    nextStep: stored?.next,
-    failed: false,
-    summary
+// src/gate/cancel-watch.ts
+function watchWhileRunning(env, view, runner, lost) {
+  const controller = new AbortController();
+  const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
   };
-}
-function refusal(what, reason, whoMay) {
-  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
-  return `**${head}.** ${reason}${whoMay ? `
-
-Who may: ${whoMay}.` : ""}`;
-}
-async function publishPlan(env, view, binding) {
-  const { port } = env;
-  const { pr } = view;
-  const sha = pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  if (view.policyErrors.length) {
-    const text = policyProblem(view, env.policyPath);
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "The repository policy is invalid",
-      summary: text
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the repository policy is invalid",
-      summary: text
-    });
-    return result(view, "The repository policy is invalid; nothing can be approved.");
-  }
-  if (view.plan.kind === "none") {
-    if (view.review && view.stored) {
-      await port.updateReview(
-        pr.number,
-        view.review.id,
-        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
-      );
-    }
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "success",
-      title: "No plan: nothing to gate",
-      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
-    });
-    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
-  }
-  if (view.plan.kind === "many") {
-    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
-    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "More than one plan",
-      summary
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: more than one plan",
-      summary
-    });
-    return { state: "none", failed: false, summary: `Refused: ${summary}` };
-  }
-  if (view.plan.kind === "invalid") {
-    const { path: path2, errors, warnings: warnings2 } = view.plan;
-    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
-    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
-
-${diagnosticList(errors)}`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: `${errors.length} error(s) in the plan`,
-      summary,
-      annotations: annotate([...errors, ...warnings2], path2)
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the plan is invalid",
-      summary
-    });
-    return {
-      state: "none",
-      planPath: path2,
-      failed: false,
-      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
-    };
-  }
-  const { plan, path, warnings } = view.plan;
-  const base = binding.stored ?? freshState(view);
-  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
-  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
-  await upsertCheck(env, checks, sha, CHECK_PLAN, {
-    conclusion: "success",
-    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
-    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
-
-${diagnosticList(warnings)}` : ""),
-    annotations: annotate(warnings, path)
-  });
-  const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
-    });
-  }
-  return result(view, `Plan ${path}: ${stored.state}.`, stored);
-}
-function reviewBody(view, stored, checks, notice) {
-  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
-  const { plan, path, hash: hash2 } = view.plan;
-  const notices = [
-    notice,
-    stored.reason,
-    ...mergePlanConfig(plan.config, view.policy).notices,
-    ...mergeVerify(plan.verify, view.policy).notices
-  ].filter((n) => !!n);
-  const steps = {};
-  for (const [id, check2] of stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  )) {
-    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
-    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
-  }
-  return renderReview(plan, {
-    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
-    planPath: path,
-    state: stored.state,
-    ...Object.keys(steps).length ? { steps } : {},
-    ...notices.length ? { notice: notices.join("\n\n") } : {},
-    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
-    verifyExtra: Object.fromEntries(
-      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
-    )
-  });
-}
-function displayStatus(check2) {
-  if (check2.status !== "completed") return "running";
-  const map2 = {
-    success: "success",
-    failure: "failure",
-    timed_out: "timed-out",
-    skipped: "skipped",
-    cancelled: "cancelled",
-    action_required: "waiting"
-  };
-  return check2.conclusion && map2[check2.conclusion] || "pending";
-}
-async function writeReview(env, view, body, stored) {
-  const marker = stored ? encodeState(stored) : "";
-  const room = GITHUB_BODY_LIMIT - marker.length;
-  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
-  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
-  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
-}
-async function upsertCheck(env, checks, sha, name, update) {
-  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
-  const input2 = {
-    status,
-    title: update.title,
-    summary: update.summary,
-    ...update.text !== void 0 ? { text: update.text } : {},
-    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status === "in_progress" ? { startedAt: now2 } : {},
-    ...update.annotations ? { annotations: update.annotations } : {},
-    ...update.externalId ? { externalId: update.externalId } : {},
-    ...update.actions ? { actions: update.actions } : {}
-  };
-  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
-    await env.port.updateCheckRun(newest.id, input2);
-    return newest.id;
-  }
-  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
-  checks.push({
-    id: created.id,
-    name,
-    headSha: sha,
-    status,
-    conclusion: update.conclusion ?? null,
-    externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now2 : null,
-    completedAt: update.conclusion ? now2 : null,
-    title: update.title,
-    summary: update.summary,
-    appSlug: null
-  });
-  return created.id;
-}
-var DIAGNOSTIC_CHARS2 = 500;
-function annotate(diagnostics, path) {
-  return diagnostics.map((d) => ({
-    path,
-    start_line: d.line,
-    end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
-    annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
-    title: d.severity === "error" ? "Plan error" : "Plan warning"
-  }));
-}
-function policyProblem(view, policyPath) {
-  const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
-
-${list}`;
-}
-
-// src/gate/execute.ts
-var CHECK_TEXT_LIMIT = 65535;
-var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
-async function executeApproved(env, view, stored, trigger, by) {
-  const { port } = env;
-  const number4 = view.pr.number;
-  const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
-  return withPlanLock(
-    env,
-    view,
-    runner.holder,
-    lockMaxAgeMs(view.plan.plan),
-    async (holder) => {
-      await port.createComment(
-        number4,
-        refusal(
-          `/${trigger}`,
-          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
-        )
-      );
-      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-    },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
-  );
-}
-async function withPlanLock(env, view, holder, maxAgeMs, refused2, body) {
-  const lock = await acquireLock(env.port, {
-    number: view.pr.number,
-    headSha: view.pr.headSha,
-    holder,
-    maxAgeMs
-  });
-  if (!lock.acquired) return refused2(describeHolder(lock.holder, now(env)));
-  const lost = new AbortController();
-  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
-  try {
-    return await body(lost.signal);
-  } finally {
-    await heartbeat?.stop();
-    await lock.lock.release();
-  }
-}
-function startHeartbeat(env, lock, intervalMs, lost) {
-  let beating = Promise.resolve();
-  const timer = setInterval(() => {
-    beating = beating.then(async () => {
-      if (lost.signal.aborted) return;
-      try {
-        if (await lock.beat() === "lost") {
-          clearInterval(timer);
-          lost.abort(`the lock ${lock.ref} was taken over`);
-        }
-      } catch (err) {
-        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
+  let lookedAt = Date.now();
+  const check2 = async () => {
+    lookedAt = Date.now();
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
       }
-    });
-  }, intervalMs);
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
+    return void 0;
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check2().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
+      }
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
   timer.unref();
   return {
-    stop: async () => {
+    signal: controller.signal,
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2()),
+    stop: () => {
       clearInterval(timer);
-      await beating;
+      lost.removeEventListener("abort", onLost);
     }
   };
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
-  const { port } = env;
-  const { plan, hash: hash2, path } = view.plan;
-  const number4 = view.pr.number;
-  const sha = view.pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  );
-  const done2 = /* @__PURE__ */ new Map();
-  for (const [id, check2] of previous) {
-    if (check2.conclusion === "success" || check2.conclusion === "skipped")
-      done2.set(id, resultFromCheck(id, check2));
-  }
-  const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
-  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
-  let stored = {
-    ...prior,
-    state: "executing",
-    next: void 0,
-    pausedAt: void 0,
-    reason: void 0,
-    confirmed: [...confirmed]
-  };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
-  if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
-    });
-  }
-  const workspace = await runner.workspace(sha, number4);
-  if (!workspace.ok) {
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
-    return {
-      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
-      failed: true
-    };
-  }
-  const source = await readFile2(join2(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner, lost);
-  const stepRuns = /* @__PURE__ */ new Map();
-  let report2;
-  try {
-    report2 = await executePlan({
-      plan,
-      source,
-      approvedHash: hash2,
-      planPath: path,
-      cwd: workspace.dir,
-      env: runner.env,
-      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
-      done: done2,
-      confirmed,
-      skip,
-      secrets: runner.secrets,
-      signal: watch.signal,
-      guard: watch.guard,
-      onCheckpoint: async () => "pause",
-      onFailure: async () => "stop",
-      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
-      onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
-      }
-    });
-  } catch (err) {
-    watch.stop();
-    if (!(err instanceof PlanChangedError)) throw err;
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(
-      number4,
-      refusal(
-        `/${trigger}`,
-        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
-      )
-    );
-    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
-  }
-  watch.stop();
-  if (lost.aborted) {
-    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
-    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
-  }
-  stored = { ...stored, ...afterExecution(report2, now(env)) };
-  const fresh = await port.listCheckRuns(sha);
-  await concludeGate(env, view, fresh, report2);
-  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
-  const comment = outcomeComment(view, report2, stored);
-  if (comment) await port.createComment(number4, comment);
-  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report2.reason ? ` (${report2.reason})` : ""}.`;
-  return {
-    ...result(view, summary, stored),
-    failed: report2.outcome === "failed" || report2.outcome === "verify-failed",
-    ...report2.outcome === "verified" || report2.outcome === "verify-failed" ? { report: renderReport(plan, report2.results, report2.verify) } : {}
-  };
-}
-function afterExecution(report2, at) {
-  const states = {
-    verified: "verified",
-    "verify-failed": "verify-failed",
-    failed: "failed",
-    paused: "paused",
-    cancelled: "cancelled"
-  };
-  return {
-    state: states[report2.outcome],
-    next: report2.next?.stepId,
-    pausedAt: report2.outcome === "paused" ? at.toISOString() : void 0,
-    reason: report2.reason ? report2.reason.slice(0, 300) : void 0
-  };
-}
+
+// src/gate/run-checks.ts
+var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 async function publishEvent(env, view, checks, stepRuns, event) {
   const { port } = env;
   const sha = view.pr.headSha;
@@ -33427,37 +33434,6 @@ async function concludeGate(env, view, checks, report2) {
       return;
   }
 }
-function outcomeComment(view, report2, stored) {
-  const { plan } = view.plan;
-  const step = report2.next ? plan.steps[report2.next.index] : void 0;
-  switch (report2.outcome) {
-    case "paused":
-      return step ? `### \u23F8\uFE0F Checkpoint before step ${report2.next.index + 1}: ${codeSpan(step.name)}
-
-Steps so far succeeded. The plan stops here until someone allowed confirms.
-
-- \`/proceed\` runs step ${report2.next.index + 1} and continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
-    case "failed": {
-      const last = [...report2.results].reverse().find((r) => r.id === report2.next?.stepId);
-      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
-      return `### \u26D4 STOP: step ${(report2.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
-
-${report2.reason ? `${escapeReason(report2.reason)}
-
-` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report2.next?.stepId ?? ""))} check.
-
-- \`/retry\` runs it again, then continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
-    }
-    case "cancelled":
-      return `### \u2298 Cancelled
-
-${report2.reason ? escapeReason(report2.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
-    default:
-      return renderReport(plan, report2.results, report2.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
-  }
-}
 function escapeReason(reason) {
   return codeSpan(reason);
 }
@@ -33496,6 +33472,201 @@ ${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
 function conclusionOf(r) {
   return r.status === "timed-out" ? "timed_out" : r.status;
 }
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+
+// src/gate/outcome.ts
+function outcomeComment(view, report2, stored) {
+  const { plan } = view.plan;
+  const step = report2.next ? plan.steps[report2.next.index] : void 0;
+  switch (report2.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report2.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+` + ways(plan, "paused", {
+        proceed: `- \`/proceed\` runs step ${report2.next.index + 1} and continues`,
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here"
+      }) : void 0;
+    case "failed": {
+      const last = [...report2.results].reverse().find((r) => r.id === report2.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report2.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report2.reason ? `${escapeReason(report2.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report2.next?.stepId ?? ""))} check.
+
+` + ways(plan, "failed", {
+        retry: "- `/retry` runs it again, then continues",
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here",
+        rollback: "- `/rollback` undoes the completed steps, newest first"
+      });
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report2.reason ? escapeReason(report2.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report2.results, report2.verify) + (stored.state === "verify-failed" ? `
+
+${ways(plan, "verify-failed", { retry: "`/retry` runs the verify phase again." })}` : "");
+  }
+}
+function ways(plan, state, text) {
+  const allows = { skip: plan.config.allow_skip, rollback: plan.steps.some((s) => s.rollback !== void 0) };
+  return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
+}
+
+// src/gate/execute.ts
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number4 = view.pr.number;
+  const runner = env.runner;
+  if (!runner) return handOff(env, view, stored, trigger, by);
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number4,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
+        )
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+  );
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
+  const { port } = env;
+  const { plan, hash: hash2, path } = view.plan;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  );
+  const done2 = /* @__PURE__ */ new Map();
+  for (const [id, check2] of previous) {
+    if (check2.conclusion === "success" || check2.conclusion === "skipped")
+      done2.set(id, resultFromCheck(id, check2));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
+  const workspace = await runner.workspace(sha, number4);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile2(join2(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner, lost);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report2;
+  try {
+    report2 = await executePlan({
+      plan,
+      source,
+      approvedHash: hash2,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done: done2,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
+  stored = { ...stored, ...afterExecution(report2, now2(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report2);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report2, stored);
+  if (comment) await port.createComment(number4, comment);
+  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report2.reason ? ` (${report2.reason})` : ""}.`;
+  return {
+    ...result(view, summary, stored),
+    failed: report2.outcome === "failed" || report2.outcome === "verify-failed",
+    ...report2.outcome === "verified" || report2.outcome === "verify-failed" ? { report: renderReport(plan, report2.results, report2.verify) } : {}
+  };
+}
+function afterExecution(report2, at) {
+  const edges = {
+    verified: "verify",
+    "verify-failed": "fail-verify",
+    failed: "fail",
+    paused: "pause",
+    cancelled: "stop"
+  };
+  return {
+    state: follow(edges[report2.outcome]),
+    next: report2.next?.stepId,
+    pausedAt: report2.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report2.reason ? report2.reason.slice(0, 300) : void 0
+  };
+}
 function resultFromCheck(id, check2) {
   const startedAt = check2.startedAt ?? check2.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
   const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : 0;
@@ -33511,120 +33682,22 @@ function resultFromCheck(id, check2) {
     reason: "already done on this commit and plan; not run again"
   };
 }
-function lockMaxAgeMs(plan) {
-  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
-  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-function now(env) {
+function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner, lost) {
-  const controller = new AbortController();
-  const since = now(env).toISOString();
-  let stopReason;
-  const onLost = () => {
-    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
-    controller.abort(stopReason);
-  };
-  if (lost.aborted) onLost();
-  else lost.addEventListener("abort", onLost, { once: true });
-  let lookedAt = Date.now();
-  const check2 = async () => {
-    lookedAt = Date.now();
-    const pr = await env.port.getPullRequest(view.pr.number);
-    if (pr.state === "closed") return "the pull request was closed";
-    if (pr.headSha !== view.pr.headSha)
-      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
-    for (const c of await env.port.listComments(view.pr.number, since)) {
-      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
-      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
-        const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
-      }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
-      const ok = authorize({
-        command: "cancel",
-        actor,
-        prAuthor: view.pr.author.login,
-        isFork: view.pr.isFork,
-        policy: view.policy,
-        allowSkip: false,
-        door: "comment"
-      });
-      if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
-      }
-    }
-    return void 0;
-  };
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy || controller.signal.aborted) return;
-    busy = true;
-    check2().then((reason) => {
-      if (reason && !controller.signal.aborted) {
-        stopReason = reason;
-        controller.abort(reason);
-      }
-    }).catch(
-      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
-    ).finally(() => busy = false);
-  }, runner.pollMs);
-  timer.unref();
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
-    signal: controller.signal,
-    // Before every step: the same checks, unless the last look is younger than the poll interval,
-    // so short steps do not cost two reads each and a push or a close still stops the next step.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2()),
-    stop: () => {
-      clearInterval(timer);
-      lost.removeEventListener("abort", onLost);
-    }
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
-async function cancelPlan(env, view, stored, by) {
-  const sha = view.pr.headSha;
-  const checks = await env.port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    view.plan.hash,
-    view.plan.plan.steps.map((s) => s.id)
-  );
-  for (const step of view.plan.plan.steps) {
-    const c = previous.get(step.id);
-    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
-      continue;
-    await env.port.createCheckRun({
-      name: stepCheckName(step.id),
-      headSha: sha,
-      status: "completed",
-      conclusion: "cancelled",
-      externalId: stepExternalId(view.plan.hash, step.id),
-      completedAt: now(env).toISOString(),
-      title: "Cancelled",
-      summary: `Cancelled by ${codeSpan(by)} before it ran.`
-    });
-  }
-  const next = {
-    ...stored,
-    state: "cancelled",
-    reason: `cancelled by ${by}`,
-    pausedAt: void 0
-  };
-  const fresh = await env.port.listCheckRuns(sha);
-  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-    conclusion: "cancelled",
-    title: "Cancelled",
-    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
-    ...buttons(env)
-  });
-  await writeReview(env, view, reviewBody(view, next, fresh), next);
-  return result(view, `Cancelled by ${by}.`, next);
-}
+
+// src/gate/rollback.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 async function rollbackPlan(env, view, stored, by) {
   const { port } = env;
   const runner = env.runner;
@@ -33663,64 +33736,91 @@ async function rollbackPlan(env, view, stored, by) {
     (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
+function rollbackPlan_(plan, toUndo) {
+  return {
+    ...plan,
+    config: { ...plan.config, stop_on_error: true, allow_skip: false, checkpoint_between_steps: false },
+    steps: toUndo.map((s) => ({ ...s, run: s.rollback, checkpoint: false, rollback: void 0 })),
+    verify: {}
+  };
+}
 async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number4 = view.pr.number;
   const sha = view.pr.headSha;
+  const now3 = () => (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   const workspace = await runner.workspace(sha, number4);
   if (!workspace.ok) {
     await port.createComment(number4, refusal("/rollback", workspace.message));
     return { ...result(view, workspace.message), failed: true };
   }
+  const source = await readFile3(join3(workspace.dir, view.plan.path), "utf8").catch(() => "");
   const lines = [];
+  const runs = /* @__PURE__ */ new Map();
   let failed = false;
-  for (const step of toUndo) {
-    const name = `proceed/rollback-${step.id}`;
-    const startedAt = now(env).toISOString();
-    const check2 = await port.createCheckRun({
-      name,
-      headSha: sha,
-      status: "in_progress",
-      startedAt,
-      title: "Rolling back",
-      summary: `Undoing ${codeSpan(step.name)}.`
-    });
-    const outcome = await runCommand({
-      command: step.rollback,
-      shell: step.shell,
-      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
-      env: {
-        ...runner.env,
-        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-        PROCEED_PLAN: view.plan.path,
-        PROCEED_STEP: step.id,
-        PROCEED_PR: String(number4),
-        PROCEED_SHA: sha
-      },
-      ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+  try {
+    await executePlan({
+      plan: rollbackPlan_(view.plan.plan, toUndo),
+      source,
+      approvedHash: view.plan.hash,
+      planPath: view.plan.path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: {},
       secrets: runner.secrets,
-      signal: lost
-    });
-    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-    failed ||= !ok;
-    await port.updateCheckRun(check2.id, {
-      status: "completed",
-      conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
-      completedAt: now(env).toISOString(),
-      title: ok ? "Rolled back" : "Rollback failed",
-      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+      signal: lost,
+      onFailure: async () => "stop",
+      onEvent: async (event) => {
+        if (event.type === "step-started") {
+          const check2 = await port.createCheckRun({
+            name: `proceed/rollback-${event.step.id}`,
+            headSha: sha,
+            status: "in_progress",
+            startedAt: now3(),
+            title: "Rolling back",
+            summary: `Undoing ${codeSpan(event.step.name)}.`
+          });
+          runs.set(event.step.id, check2.id);
+        } else if (event.type === "step-finished") {
+          const id = runs.get(event.step.id);
+          if (id === void 0) return;
+          const r = event.result;
+          const ok = r.status === "success";
+          failed ||= !ok;
+          await port.updateCheckRun(id, {
+            status: "completed",
+            conclusion: ok ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+            completedAt: now3(),
+            title: ok ? "Rolled back" : "Rollback failed",
+            summary: `Rollback of ${codeSpan(event.step.name)}: exit ${exitOf(r)} in ${formatDuration(r.durationMs)}${!ok && r.reason ? `
 
-${codeSpan(outcome.spawnError)}` : ""}`,
-      text: logBlock(outcome.tail)
+${codeSpan(r.reason)}` : ""}`,
+            text: logBlock(r.tail)
+          });
+          lines.push(
+            `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(event.step.name)}: exit ${exitOf(r)}, ${formatDuration(r.durationMs)}`
+          );
+        }
+      }
     });
-    lines.push(
-      `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+  } catch (err) {
+    if (!(err instanceof PlanChangedError)) throw err;
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        `The plan at ${codeSpan(sha.slice(0, 7))} is not the plan that was approved, so its rollbacks are not run. Approve it again.`
+      )
     );
-    if (!ok) break;
+    return {
+      ...result(view, "Refused /rollback: the checked-out plan differs from the approved one.", stored),
+      failed: true
+    };
   }
   const next = {
     ...stored,
-    state: failed ? "failed" : "cancelled",
+    state: follow(failed ? "fail-rollback" : "roll-back"),
     reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
   };
   const fresh = await port.listCheckRuns(sha);
@@ -33743,14 +33843,8 @@ ${lines.join("\n")}`
   );
   return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
-  const next = { ...stored, requested };
-  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-  return {
-    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: { ...requested, planHash: view.plan.hash }
-  };
+function exitOf(r) {
+  return r.exitCode ?? r.signal ?? "\u2014";
 }
 
 // src/gate/apply.ts
@@ -33793,24 +33887,6 @@ async function applyEffect(env, view, effect) {
     case "cancel":
       return cancel(env, view, effect.stored, effect.by, effect.door);
   }
-}
-async function cancel(env, view, stored, login, door) {
-  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
-  return withPlanLock(
-    env,
-    view,
-    env.runner?.holder ?? { kind: "app", id: env.botLogin },
-    Number.MAX_SAFE_INTEGER,
-    async () => {
-      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-      return result(
-        view,
-        `Cancel requested by ${login}; the running execution stops at its next check.`,
-        stored
-      );
-    },
-    () => cancelPlan(env, view, stored, login)
-  );
 }
 
 // src/gate/help.ts
@@ -34027,7 +34103,7 @@ function onCommand(view, input2) {
   }
   return inState(valid, stored, command2, login, door, input2.now);
 }
-function inState(view, stored, command2, login, door, now2) {
+function inState(view, stored, command2, login, door, now3) {
   if (!applies(stored.state, command2)) {
     if (command2 === "rollback") {
       return refuse(
@@ -34065,7 +34141,7 @@ function inState(view, stored, command2, login, door, now2) {
           approval: {
             by: login,
             via: door,
-            at: now2.toISOString(),
+            at: now3.toISOString(),
             headSha: view.pr.headSha,
             planBlob: view.plan.blobSha,
             planHash: view.plan.hash
@@ -34107,11 +34183,11 @@ var PROCEED_STOPPED = {
 function refuse(view, what, reason, summary, whoMay, state = view.stored) {
   return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary };
 }
-function overdue(view, stored, now2) {
+function overdue(view, stored, now3) {
   if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+  return now3.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
 }
-function expireCheckpoint(view, stored, now2) {
+function expireCheckpoint(view, stored, now3) {
   const step = stored.next ?? "";
   return {
     check: {
@@ -34120,7 +34196,7 @@ function expireCheckpoint(view, stored, now2) {
       status: "completed",
       conclusion: "timed_out",
       externalId: stepExternalId(view.plan.hash, step),
-      completedAt: now2.toISOString(),
+      completedAt: now3.toISOString(),
       title: "Checkpoint timed out",
       summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
     },
@@ -34647,7 +34723,7 @@ ${message}`;
   }
   /** Applies a create or an update the way GitHub does, refusing what GitHub refuses. */
   applyCheckFields(run2, input2) {
-    const now2 = this.isoNow();
+    const now3 = this.isoNow();
     if (input2.name !== void 0) run2.name = input2.name;
     if (input2.status !== void 0) run2.status = input2.status;
     if (input2.conclusion !== void 0) {
@@ -34664,7 +34740,7 @@ ${message}`;
           422,
           `Check run ${run2.name}: "conclusion" wasn't supplied for status "completed"`
         );
-      run2.completedAt ??= now2;
+      run2.completedAt ??= now3;
     }
     if (input2.title !== void 0 && input2.summary !== void 0) {
       for (const [field, text] of [
@@ -34739,7 +34815,7 @@ async function simulate(file2, term, opts = {}) {
     );
     return 1;
   }
-  const policyText = await readFile3(resolve2(dir, POLICY_FILE), "utf8").catch(() => void 0);
+  const policyText = await readFile4(resolve2(dir, POLICY_FILE), "utf8").catch(() => void 0);
   const reviewer = reviewerFor(policyText);
   const print = new Transcript(term, !!opts.quiet);
   const github = new MemoryGitHub({
@@ -35164,8 +35240,8 @@ async function run(file2, opts, term) {
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),
       guard: async () => {
-        const now2 = await readFile4(planPath, "utf8").catch(() => "");
-        return planHash(now2) === hash2 ? void 0 : `${file2} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
+        const now3 = await readFile5(planPath, "utf8").catch(() => "");
+        return planHash(now3) === hash2 ? void 0 : `${file2} changed during execution; the plan that was approved is no longer the plan on disk. Review it and run again.`;
       },
       onCheckpoint: async (step, index) => {
         progress.pause();

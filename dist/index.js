@@ -29449,20 +29449,20 @@ var require_light = __commonJS({
           var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
             return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now2, reservoir;
-              now2 = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now2 >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now2;
+              var amount, incr, maximum, now3, reservoir;
+              now3 = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now3 >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now3;
                 this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
                 this.instance._drainAll(this.computeCapacity());
               }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now2 >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+              if (this.storeOptions.reservoirIncreaseInterval != null && now3 >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
                 ({
                   reservoirIncreaseAmount: amount,
                   reservoirIncreaseMaximum: maximum,
                   reservoir
                 } = this.storeOptions);
-                this._lastReservoirIncrease = now2;
+                this._lastReservoirIncrease = now3;
                 incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
                 if (incr > 0) {
                   this.storeOptions.reservoir += incr;
@@ -29544,29 +29544,29 @@ var require_light = __commonJS({
           await this.yieldLoop();
           return this.storeOptions.reservoir;
         }
-        isBlocked(now2) {
-          return this._unblockTime >= now2;
+        isBlocked(now3) {
+          return this._unblockTime >= now3;
         }
-        check(weight, now2) {
-          return this.conditionsCheck(weight) && this._nextRequest - now2 <= 0;
+        check(weight, now3) {
+          return this.conditionsCheck(weight) && this._nextRequest - now3 <= 0;
         }
         async __check__(weight) {
-          var now2;
+          var now3;
           await this.yieldLoop();
-          now2 = Date.now();
-          return this.check(weight, now2);
+          now3 = Date.now();
+          return this.check(weight, now3);
         }
         async __register__(index, weight, expiration) {
-          var now2, wait;
+          var now3, wait;
           await this.yieldLoop();
-          now2 = Date.now();
+          now3 = Date.now();
           if (this.conditionsCheck(weight)) {
             this._running += weight;
             if (this.storeOptions.reservoir != null) {
               this.storeOptions.reservoir -= weight;
             }
-            wait = Math.max(this._nextRequest - now2, 0);
-            this._nextRequest = now2 + wait + this.storeOptions.minTime;
+            wait = Math.max(this._nextRequest - now3, 0);
+            this._nextRequest = now3 + wait + this.storeOptions.minTime;
             return {
               success: true,
               wait,
@@ -29582,16 +29582,16 @@ var require_light = __commonJS({
           return this.storeOptions.strategy === 3;
         }
         async __submit__(queueLength, weight) {
-          var blocked, now2, reachedHWM;
+          var blocked, now3, reachedHWM;
           await this.yieldLoop();
           if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
             throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
           }
-          now2 = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now2);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now2));
+          now3 = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now3);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now3));
           if (blocked) {
-            this._unblockTime = now2 + this.computePenalty();
+            this._unblockTime = now3 + this.computePenalty();
             this._nextRequest = this._unblockTime + this.storeOptions.minTime;
             this.instance._dropAllQueued();
           }
@@ -30351,7 +30351,7 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 
 // node_modules/@actions/core/lib/command.js
@@ -50875,10 +50875,81 @@ async function actorOf(env, policy, sender2, command2) {
   return { login: sender2.login, type, permission, teams };
 }
 
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
+  );
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
 // src/render/markdown.ts
 var ZERO_WIDTH_SPACE = "\u200B";
 var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var GITHUB_BODY_LIMIT = 65536;
+var GITHUB_CHECK_TEXT_LIMIT = 65535;
 var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
 var numberFormat = new Intl.NumberFormat("en-US");
 function formatCount(n) {
@@ -51689,70 +51760,6 @@ function parsePlan(source, file2) {
   };
 }
 
-// src/plan/lifecycle.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var COMMANDS_BY_STATE = {
-  proposed: { proceed: "offer", rollback: "accept" },
-  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
-  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
-  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
-  cancelled: { proceed: "offer", rollback: "offer" },
-  verified: { rollback: "offer" },
-  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
-};
-function applies(state, command2) {
-  return COMMANDS_BY_STATE[state][command2] !== void 0;
-}
-var ANY = LIFECYCLE_STATES;
-var EDGES = {
-  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
-  reset: { from: ANY, to: "proposed" },
-  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
-  carry: { from: ANY, to: "approved" },
-  /** `/proceed` or an approving review by someone allowed. */
-  approve: { from: ["proposed"], to: "approved" },
-  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
-  start: {
-    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
-    to: "executing"
-  },
-  /** The execution reached a checkpoint. */
-  pause: { from: ["executing"], to: "paused" },
-  /** A step failed or timed out. */
-  fail: { from: ["executing"], to: "failed" },
-  /** Every step and every verification passed. */
-  verify: { from: ["executing"], to: "verified" },
-  /** A verification failed. */
-  "fail-verify": { from: ["executing"], to: "verify-failed" },
-  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
-  stop: { from: ["executing"], to: "cancelled" },
-  /** `/cancel` while nothing runs. */
-  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
-  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
-  "time-out": { from: ["paused"], to: "cancelled" },
-  /** The pull request was closed while the plan was still going. */
-  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
-  /** `/rollback` undid the completed steps. */
-  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
-  /** A rollback command failed. */
-  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
-};
-function follow(edge) {
-  return EDGES[edge].to;
-}
-
 // src/gate/state.ts
 var approvalSchema = external_exports.object({
   by: external_exports.string(),
@@ -51961,21 +51968,20 @@ function buttons(env, ...commands) {
 function liveButtons(check2, checks, stored, plan) {
   const state = stored?.state ?? "proposed";
   const pending = stored?.requested?.headSha === check2.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
   if (check2.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check2.id) return [];
-    if (check2.status !== "completed")
-      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
-    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
+    if (check2.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check2.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
   }
   const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
   if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
-  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
-  const current = stored?.next === stepId;
-  if (check2.conclusion === "action_required")
-    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
+  if (check2.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check2.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
   if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
+    return carries(["failed"], ["retry", "cancel"]);
   return [];
 }
 var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
@@ -51990,13 +51996,261 @@ function cancelRequestedBy(body) {
   return CANCEL_REQUEST.exec(body)?.[1];
 }
 
-// src/gate/execute.ts
-import { readFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+// src/gate/lock.ts
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
+var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = external_exports.object({
+  kind: external_exports.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: external_exports.string().min(1),
+  url: external_exports.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: external_exports.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: external_exports.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
+  /** The head commit being executed. */
+  sha: external_exports.string()
+});
+var lockMessageSchema = external_exports.object({
+  "proceed-lock": external_exports.literal(1),
+  pr: external_exports.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now3 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents, taken) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
+    const at = now3().toISOString();
+    const holder = {
+      kind,
+      id,
+      url: url2,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
+      }
+    };
+  };
+  let create = true;
+  let attempted;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef };
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number4) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
+}
+function describeHolder(holder, now3) {
+  const age = now3.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now3.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+}
+async function headTree(port, headSha, number4) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef, sha, number4) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now3) {
+  if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run2;
+  try {
+    run2 = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run2) return true;
+  if (run2.status === "completed") return true;
+  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
+}
 
-// src/execute/executor.ts
-import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+// src/gate/lock-session.ts
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs
+  });
+  if (!lock.acquired) return refused(describeHolder(lock.holder, env.now?.() ?? /* @__PURE__ */ new Date()));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
+  try {
+    return await body(lost.signal);
+  } finally {
+    await heartbeat?.stop();
+    await lock.lock.release();
+  }
+}
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + diagnosticList(problem.errors) + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
+      break;
+  }
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
+}
 
 // src/plan/checkpoints.ts
 function stopsBefore(plan, index) {
@@ -52007,6 +52261,867 @@ function stopsBefore(plan, index) {
 function checkpointIndexes(plan) {
   return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
 }
+
+// src/render/plan-summary.ts
+function stepEstimateMs(step) {
+  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
+}
+function summarizeEstimate(plan) {
+  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
+  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
+  return {
+    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
+    fromPlan: plan.estimate !== void 0,
+    estimatedSteps: estimates.length,
+    steps: plan.steps.length
+  };
+}
+function describeEstimate(summary2) {
+  const { totalMs, fromPlan, estimatedSteps, steps } = summary2;
+  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
+  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
+  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
+}
+function latestStepResults(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  const latest = /* @__PURE__ */ new Map();
+  for (const result2 of results) {
+    if (!ids.has(result2.id)) continue;
+    const previous = latest.get(result2.id);
+    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
+  }
+  return latest;
+}
+function rollbackResults(results) {
+  return results.filter((r) => r.id.startsWith("rollback:"));
+}
+function reportOutcome(plan, results, verify) {
+  const latest = latestStepResults(plan, results);
+  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
+  if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
+  if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
+  if (statuses.includes(void 0) || verify === void 0) return "paused";
+  return verify.status === "success" ? "verified" : "verify-failed";
+}
+function formatDelta(actualMs, estimateMs) {
+  const delta = actualMs - estimateMs;
+  if (Math.abs(delta) < 500) return "\xB10s";
+  return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
+}
+
+// src/render/status.ts
+var STEP_STATUS_ICON = {
+  pending: "\u26AA",
+  running: "\u{1F504}",
+  success: "\u2705",
+  failure: "\u274C",
+  "timed-out": "\u231B",
+  skipped: "\u23ED\uFE0F",
+  cancelled: "\u{1F6AB}",
+  waiting: "\u23F8\uFE0F"
+};
+var STEP_STATUS_TEXT = {
+  pending: "Pending",
+  running: "Running",
+  success: "Success",
+  failure: "Failed",
+  "timed-out": "Timed out",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+  waiting: "Waiting at checkpoint"
+};
+function stepStatusLabel(status) {
+  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
+}
+var STATE_LABEL = {
+  proposed: "\u23F3 Awaiting approval",
+  approved: "\u{1F44D} Approved",
+  executing: "\u{1F504} Executing",
+  paused: "\u23F8\uFE0F Paused at a checkpoint",
+  failed: "\u274C Failed",
+  cancelled: "\u{1F6AB} Cancelled",
+  verifying: "\u{1F50D} Verifying",
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed"
+};
+var OUTCOME_LABEL = {
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed",
+  failed: "\u274C Failed",
+  paused: "\u23F8\uFE0F Paused",
+  cancelled: "\u{1F6AB} Cancelled"
+};
+
+// src/render/diagram.ts
+var MERMAID_ENTITY = {
+  '"': "#quot;",
+  "#": "#35;",
+  "%": "#37;",
+  "&": "#38;",
+  ";": "#59;",
+  "<": "#60;",
+  ">": "#62;",
+  "`": "#96;"
+};
+function mermaidLabel(text) {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
+  );
+}
+var STATUS_CLASS = {
+  pending: void 0,
+  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
+  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
+  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
+};
+var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
+function renderFlowDiagram(plan, opts = {}) {
+  const {
+    statuses = {},
+    verifyStatus = "pending",
+    showEstimates = true,
+    verifyNames = [],
+    maxLabel = 60
+  } = opts;
+  const nodes = ['  approval(["\u{1F44D} Approval"])'];
+  const edges = [];
+  const classes = /* @__PURE__ */ new Map();
+  const addClass = (cls, node2) => {
+    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
+    entry.nodes.push(node2);
+    classes.set(cls.name, entry);
+  };
+  let previous = "approval";
+  plan.steps.forEach((step, i) => {
+    const node2 = `s${i + 1}`;
+    const checkpoint = stopsBefore(plan, i);
+    const status = statuses[step.id] ?? "pending";
+    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
+    const estimateMs = stepEstimateMs(step);
+    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
+    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
+    nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
+    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
+    const statusClass = STATUS_CLASS[status];
+    if (statusClass) addClass(statusClass, node2);
+    else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
+    previous = node2;
+  });
+  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
+  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
+  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
+  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
+  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
+  edges.push(`  ${previous} --> verify`, "  verify --> merge");
+  const verifyClass = STATUS_CLASS[verifyStatus];
+  if (verifyClass) addClass(verifyClass, "verify");
+  const styling = [...classes].flatMap(([name, { style, nodes: members2 }]) => [
+    `  classDef ${name} ${style}`,
+    `  class ${members2.join(",")} ${name}`
+  ]);
+  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
+}
+
+// src/render/review.ts
+var FULL = {
+  text: Infinity,
+  command: Infinity,
+  itemText: Infinity,
+  items: Infinity,
+  name: Infinity,
+  details: true,
+  diagram: true,
+  essentials: false,
+  rows: Infinity
+};
+var ESSENTIALS = {
+  ...FULL,
+  text: 0,
+  command: 0,
+  itemText: 0,
+  items: 0,
+  name: 40,
+  details: false,
+  diagram: false,
+  essentials: true
+};
+var REVIEW_BUDGETS = [
+  FULL,
+  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
+  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
+  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
+  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
+  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
+  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
+  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
+  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
+  ESSENTIALS,
+  { ...ESSENTIALS, name: 20 }
+];
+var SHELL_LANGUAGE = {
+  bash: "bash",
+  sh: "sh",
+  pwsh: "powershell",
+  python: "python"
+};
+function renderReview(plan, opts) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  for (const budget of REVIEW_BUDGETS) {
+    if (certainlyLonger(plan, budget, maxLength)) continue;
+    const body = composeReview(plan, opts, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
+  let low = 1;
+  let high = plan.steps.length - 1;
+  let best;
+  while (low <= high) {
+    const rows = Math.floor((low + high) / 2);
+    const body = composeReview(plan, opts, { ...smallest, rows });
+    if (body.length <= maxLength) {
+      best = body;
+      low = rows + 1;
+    } else high = rows - 1;
+  }
+  if (best !== void 0) return best;
+  const howTo = `${howToProceed(plan, opts, smallest)}
+`;
+  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
+}
+function certainlyLonger(plan, budget, max) {
+  if (budget.essentials || max === Infinity) return false;
+  let total = 0;
+  const over = (n) => (total += n) > max;
+  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
+  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
+  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
+  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
+  if (!budget.details) return false;
+  return plan.steps.some(
+    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
+  );
+}
+var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
+var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
+var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
+function composeReview(plan, opts, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const full = !budget.essentials;
+  const sections = [
+    header(plan, opts),
+    opts.notice ? alert("IMPORTANT", opts.notice) : "",
+    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
+    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
+    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
+
+${bulletList(plan.requirements, budget)}` : "",
+    stepsSection(plan, opts, budget),
+    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
+
+${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
+    full ? verifySection(plan, opts, budget) : "",
+    full ? approvalSection(plan, opts, budget, showEstimates) : "",
+    howToProceed(plan, opts, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function header(plan, opts) {
+  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
+  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
+  const lines = [
+    `## \u{1F4CB} ${escapeInline(plan.title)}`,
+    "",
+    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
+  ];
+  if (opts.approval) {
+    lines.push(
+      "",
+      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
+    );
+  }
+  return lines.join("\n");
+}
+function bulletList(items, budget) {
+  const shown = items.slice(0, budget.items).map((item) => {
+    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
+    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
+  });
+  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
+  return shown.join("\n");
+}
+function stepsSection(plan, opts, budget) {
+  const rows = Math.min(budget.rows, plan.steps.length);
+  const showEstimates = plan.config.show_estimated_time;
+  const progress = opts.steps !== void 0;
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    ...progress ? ["Actual"] : [],
+    "Checkpoint",
+    "Status"
+  ];
+  const align = columns.map(
+    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
+  );
+  const body = plan.steps.slice(0, rows).map((step, i) => {
+    const state = opts.steps?.[step.id];
+    const estimateMs = stepEstimateMs(step);
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
+      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
+      stepStatusLabel(state?.status ?? "pending")
+    ];
+  });
+  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
+  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
+  const totals = [];
+  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
+  if (progress) {
+    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
+    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
+  }
+  if (totals.length) parts.push(totals.join(" \xB7 "));
+  if (budget.details)
+    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
+  else if (!budget.essentials) {
+    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
+  }
+  return parts.join("\n\n");
+}
+function stepDetails(step, index, plan, budget) {
+  const summary2 = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
+  if (stopsBefore(plan, index)) summary2.push("\u23F8\uFE0F checkpoint");
+  summary2.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
+  const parts = [`<details>
+<summary>${summary2.join(" \xB7 ")}</summary>`];
+  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
+  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
+  const facts = [];
+  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
+  if (step["working-directory"] !== void 0) {
+    facts.push(
+      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
+    );
+  }
+  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
+  if (facts.length) parts.push(facts.join(" \xB7 "));
+  if (step.env && Object.keys(step.env).length > 0)
+    parts.push(`**Environment**
+
+${environment(step.env, budget)}`);
+  if (step.rollback !== void 0)
+    parts.push(`**Rollback** (run by \`/rollback\`)
+
+${command(step.rollback, step.shell, budget)}`);
+  parts.push("</details>");
+  return parts.join("\n\n");
+}
+function command(run2, shell, budget) {
+  const { text, omitted } = clip(run2, budget.command);
+  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
+  return omitted ? `${block}
+
+_${omissionNote(omitted)}_` : block;
+}
+function environment(env, budget) {
+  const entries = Object.entries(env);
+  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
+  if (entries.length > lines.length)
+    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
+  return fencedBlock(lines.join("\n"), "sh");
+}
+function verifyRows(plan, opts) {
+  const fromPlan = Object.entries(plan.verify ?? {}).map(
+    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
+      name,
+      run: v.run,
+      shell: v.shell,
+      timeout: v.timeout,
+      workingDirectory: v["working-directory"],
+      source: "plan"
+    }
+  );
+  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
+    name,
+    run: run2,
+    shell: "bash",
+    source: "policy"
+  }));
+  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
+  return [
+    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
+    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
+  ];
+}
+var VERIFY_STATUS = {
+  verifying: "running",
+  verified: "success",
+  "verify-failed": "failure"
+};
+function diagramOptions(plan, opts) {
+  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
+  return {
+    statuses,
+    verifyStatus: VERIFY_STATUS[opts.state],
+    showEstimates: plan.config.show_estimated_time,
+    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
+  };
+}
+var INLINE_COMMAND = 100;
+function verifySection(plan, opts, budget) {
+  const rows = verifyRows(plan, opts);
+  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
+  if (rows.length === 0) {
+    return `### \u{1F50D} Verify
+
+${intro}
+
+\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
+  }
+  const shown = rows.slice(0, budget.items);
+  const long = [];
+  const cells = shown.map((row) => {
+    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
+    let cell;
+    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    else if (budget.details) {
+      cell = "see below";
+      long.push(
+        `<details>
+<summary><b>${escapeHtml(row.name)}</b></summary>
+
+${command(row.run, row.shell, budget)}
+
+</details>`
+      );
+    } else
+      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+        inTable: true
+      });
+    const notes = [
+      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
+      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
+      row.shell !== "bash" ? row.shell : ""
+    ].filter((n) => n !== "");
+    return [
+      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
+      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
+    ];
+  });
+  const parts = [
+    `### \u{1F50D} Verify`,
+    intro,
+    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
+  ];
+  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
+  if (long.length) parts.push(long.join("\n\n"));
+  return parts.join("\n\n");
+}
+function approvalSection(plan, opts, budget, showEstimates) {
+  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
+  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
+
+${risks}` : "";
+  const checks = verifyRows(plan, opts).length;
+  const sentences = [
+    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
+    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
+  ];
+  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
+  const parts = [
+    sentences.join(""),
+    risks ? `**Risks**
+
+${risks}` : "",
+    "**Proceed with execution?**"
+  ].filter((p) => p !== "");
+  return `### \u{1F64B} Approval requested
+
+${blockquote(parts.join("\n\n"))}`;
+}
+function stepRef(plan, index, budget) {
+  const step = plan.steps[index];
+  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
+}
+function checkpointSentence(plan, budget, from = 0) {
+  const stops = checkpointIndexes(plan).filter((i) => i >= from);
+  if (stops.length === 0) return "";
+  if (plan.config.checkpoint_between_steps && from <= 1) {
+    return "It stops before every step after the first and waits for `/proceed` again.";
+  }
+  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
+  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
+  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
+  return `It stops before ${list} and waits for \`/proceed\` again.`;
+}
+function howToProceed(plan, opts, budget) {
+  const lines = [];
+  const commands = offered(opts.state, {
+    skip: plan.config.allow_skip,
+    rollback: plan.steps.some((s) => s.rollback !== void 0)
+  });
+  const has = (command2) => commands.includes(command2);
+  const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
+  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
+    const status = opts.steps?.[s.id]?.status;
+    return status !== void 0 && wanted.includes(status);
+  });
+  switch (opts.state) {
+    case "proposed": {
+      if (has("proceed"))
+        lines.push(
+          "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
+        );
+      const stops = checkpointSentence(plan, budget);
+      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "approved":
+    case "executing":
+    case "verifying": {
+      lines.push(
+        `- \u{1F504} The plan is running.${has("cancel") ? " Comment `/cancel` to stop it; steps not run yet are marked cancelled." : ""}`
+      );
+      const running = statusIndex(["running"]);
+      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
+      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "paused": {
+      const waiting = statusIndex(["waiting"]);
+      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
+      const ways2 = [
+        ...has("proceed") ? ["`/proceed` to continue"] : [],
+        ...has("cancel") ? ["`/cancel` to stop"] : []
+      ];
+      lines.push(`- \u23F8\uFE0F Paused at a checkpoint${at}.${ways2.length ? ` Comment ${ways2.join(" or ")}.` : ""}`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
+      break;
+    }
+    case "failed": {
+      const failed = statusIndex(["failure", "timed-out"]);
+      const which2 = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
+      if (has("retry")) lines.push(`- \u{1F501} Comment \`/retry\` to run ${which2} again and continue.`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
+      if (has("cancel")) lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      else if (rollback) lines.push(`-${rollback}`);
+      break;
+    }
+    case "cancelled":
+      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      if (has("proceed"))
+        lines.push("- \u25B6\uFE0F Comment `/proceed` to resume from the first step that did not succeed.");
+      break;
+    case "verified":
+      lines.push(
+        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
+      );
+      break;
+    case "verify-failed":
+      lines.push(
+        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
+      );
+      if (has("retry")) lines.push("- \u{1F501} Comment `/retry` to run the verify phase again.");
+      break;
+  }
+  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
+  return `### \u25B6\uFE0F How to proceed
+
+${lines.join("\n")}`;
+}
+
+// src/gate/publish.ts
+function result(view, summary2, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary: summary2
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(view, env.policyPath);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary2 = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary: summary2
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary: summary2
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary2}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary2 = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${diagnosticList(errors)}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary: summary2,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary: summary2
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${diagnosticList(warnings)}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice2) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash: hash2 } = view.plan;
+  const notices = [
+    notice2,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check2] of stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check2) {
+  if (check2.status !== "completed") return "running";
+  const map2 = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check2.conclusion && map2[check2.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const marker = stored ? encodeState(stored) : "";
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const input2 = {
+    status,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
+    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input2);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status === "in_progress" ? now3 : null,
+    completedAt: update.conclusion ? now3 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+var DIAGNOSTIC_CHARS2 = 500;
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(view, policyPath) {
+  const list = diagnosticList(view.policyErrors);
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/cancel.ts
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: follow("cancel"),
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+
+// src/gate/execute.ts
+import { readFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/execute/executor.ts
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 
 // src/execute/process.ts
 import { execFile, spawn } from "node:child_process";
@@ -52832,256 +53947,6 @@ async function executePlan(opts) {
   }
 }
 
-// src/gate/lock.ts
-var LOCK_REF_PREFIX = "proceed/locks/pr-";
-var MAX_ROUNDS = 5;
-var MISSED_BEATS = 4;
-var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = external_exports.object({
-  kind: external_exports.enum(["workflow-run", "app"]),
-  /** The workflow run's id, or the app instance's. */
-  id: external_exports.string().min(1),
-  url: external_exports.string().optional(),
-  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: external_exports.number().int().positive().optional(),
-  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: external_exports.number().int().positive().optional()
-});
-var lockHolderSchema = holderIdentitySchema.extend({
-  /** When the lock was taken. */
-  at: isoTime,
-  /** The holder's last heartbeat, when it promised them. */
-  beat: isoTime.optional(),
-  /** The head commit being executed. */
-  sha: external_exports.string()
-});
-var lockMessageSchema = external_exports.object({
-  "proceed-lock": external_exports.literal(1),
-  pr: external_exports.number().int(),
-  holder: lockHolderSchema
-});
-async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
-  const ref = LOCK_REF_PREFIX + String(o.number);
-  const fullRef = `refs/${ref}`;
-  let tree;
-  const lockCommit = async (parents, taken) => {
-    tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
-    const holder = {
-      kind,
-      id,
-      url: url2,
-      attempt,
-      heartbeatMs,
-      at: taken?.at ?? at,
-      beat: taken ? at : void 0,
-      sha: o.headSha
-    };
-    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
-    const { sha } = await port.createCommit({ message, tree, parents });
-    return { sha, holder };
-  };
-  const held = (mine) => {
-    let current = mine.sha;
-    let lost = false;
-    return {
-      acquired: true,
-      lock: {
-        ref: fullRef,
-        get sha() {
-          return current;
-        },
-        holder: mine.holder,
-        beat: async () => {
-          if (lost) return "lost";
-          const next = await lockCommit([current], mine.holder);
-          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
-            current = next.sha;
-            return "kept";
-          }
-          lost = true;
-          return "lost";
-        },
-        release: async () => {
-          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
-        }
-      }
-    };
-  };
-  let create = true;
-  let attempted;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (create) {
-      attempted = await lockCommit([]);
-      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
-    }
-    const current = await port.getRef(ref);
-    if (attempted && current?.sha === attempted.sha) return held(attempted);
-    if (!current) {
-      create = true;
-      continue;
-    }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    attempted = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
-    create = false;
-  }
-  throw new Error(
-    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
-  );
-}
-async function forceReleaseLock(port, number4) {
-  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
-}
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
-  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  let alive = "";
-  if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
-    const limit = MISSED_BEATS * holder.heartbeatMs;
-    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
-  }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
-}
-async function headTree(port, headSha, number4) {
-  const head = await port.getCommit(headSha);
-  if (!head) {
-    throw new Error(
-      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
-    );
-  }
-  return head.tree;
-}
-async function readHolder(port, fullRef, sha, number4) {
-  const commit = await port.getCommit(sha);
-  if (!commit) {
-    throw new Error(
-      `The lock ${fullRef} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
-    );
-  }
-  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
-    return true;
-  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
-  let run2;
-  try {
-    run2 = await port.getWorkflowRun(Number(holder.id));
-  } catch {
-    return false;
-  }
-  if (!run2) return true;
-  if (run2.status === "completed") return true;
-  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
-}
-
-// src/render/plan-summary.ts
-function stepEstimateMs(step) {
-  return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
-}
-function summarizeEstimate(plan) {
-  const estimates = plan.steps.map(stepEstimateMs).filter((ms) => ms !== void 0);
-  const sum = estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : void 0;
-  return {
-    totalMs: plan.estimate !== void 0 ? parseDuration(plan.estimate) : sum,
-    fromPlan: plan.estimate !== void 0,
-    estimatedSteps: estimates.length,
-    steps: plan.steps.length
-  };
-}
-function describeEstimate(summary2) {
-  const { totalMs, fromPlan, estimatedSteps, steps } = summary2;
-  if (totalMs !== void 0 && (fromPlan || estimatedSteps === steps)) return formatDuration(totalMs);
-  const coverage = `${estimatedSteps} of ${steps} steps have estimates`;
-  return totalMs === void 0 ? `not estimated (${coverage})` : `at least ${formatDuration(totalMs)} (${coverage})`;
-}
-function latestStepResults(plan, results) {
-  const ids = new Set(plan.steps.map((s) => s.id));
-  const latest = /* @__PURE__ */ new Map();
-  for (const result2 of results) {
-    if (!ids.has(result2.id)) continue;
-    const previous = latest.get(result2.id);
-    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
-  }
-  return latest;
-}
-function rollbackResults(results) {
-  return results.filter((r) => r.id.startsWith("rollback:"));
-}
-function reportOutcome(plan, results, verify) {
-  const latest = latestStepResults(plan, results);
-  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
-  if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
-  if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
-  if (statuses.includes(void 0) || verify === void 0) return "paused";
-  return verify.status === "success" ? "verified" : "verify-failed";
-}
-function formatDelta(actualMs, estimateMs) {
-  const delta = actualMs - estimateMs;
-  if (Math.abs(delta) < 500) return "\xB10s";
-  return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
-}
-
-// src/render/status.ts
-var STEP_STATUS_ICON = {
-  pending: "\u26AA",
-  running: "\u{1F504}",
-  success: "\u2705",
-  failure: "\u274C",
-  "timed-out": "\u231B",
-  skipped: "\u23ED\uFE0F",
-  cancelled: "\u{1F6AB}",
-  waiting: "\u23F8\uFE0F"
-};
-var STEP_STATUS_TEXT = {
-  pending: "Pending",
-  running: "Running",
-  success: "Success",
-  failure: "Failed",
-  "timed-out": "Timed out",
-  skipped: "Skipped",
-  cancelled: "Cancelled",
-  waiting: "Waiting at checkpoint"
-};
-function stepStatusLabel(status) {
-  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
-}
-var STATE_LABEL = {
-  proposed: "\u23F3 Awaiting approval",
-  approved: "\u{1F44D} Approved",
-  executing: "\u{1F504} Executing",
-  paused: "\u23F8\uFE0F Paused at a checkpoint",
-  failed: "\u274C Failed",
-  cancelled: "\u{1F6AB} Cancelled",
-  verifying: "\u{1F50D} Verifying",
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed"
-};
-var OUTCOME_LABEL = {
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed",
-  failed: "\u274C Failed",
-  paused: "\u23F8\uFE0F Paused",
-  cancelled: "\u{1F6AB} Cancelled"
-};
-
 // src/render/report.ts
 var BUDGETS = [
   { tail: 3e3, reason: 2e3, name: Infinity, items: Infinity },
@@ -53799,936 +54664,78 @@ function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
-// src/render/problem.ts
-var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
-function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
-  let body;
-  switch (problem.kind) {
-    case "invalid":
-      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
-
-Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
-
-` + diagnosticList(problem.errors) + `
-
-Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
-      break;
-    case "many":
-      body = `## \u26D4 More than one plan
-
-One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
-
-` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
-      break;
-    case "removed":
-      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
-
-There is nothing to approve or run; \`proceed/verify\` passes.`;
-      break;
-  }
-  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
-}
-var DIAGNOSTIC_CHARS = 500;
-var DIAGNOSTIC_LIST_CHARS = 5e4;
-function diagnosticList(diagnostics) {
-  const lines = [];
-  let size = 0;
-  for (const [i, d] of diagnostics.entries()) {
-    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
-    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
-    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
-      lines.push(
-        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
-      );
-      break;
-    }
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join("\n");
-}
-
-// src/render/diagram.ts
-var MERMAID_ENTITY = {
-  '"': "#quot;",
-  "#": "#35;",
-  "%": "#37;",
-  "&": "#38;",
-  ";": "#59;",
-  "<": "#60;",
-  ">": "#62;",
-  "`": "#96;"
-};
-function mermaidLabel(text) {
-  return neutralizeMentions(
-    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
-  );
-}
-var STATUS_CLASS = {
-  pending: void 0,
-  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
-  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
-  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
-};
-var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
-function renderFlowDiagram(plan, opts = {}) {
-  const {
-    statuses = {},
-    verifyStatus = "pending",
-    showEstimates = true,
-    verifyNames = [],
-    maxLabel = 60
-  } = opts;
-  const nodes = ['  approval(["\u{1F44D} Approval"])'];
-  const edges = [];
-  const classes = /* @__PURE__ */ new Map();
-  const addClass = (cls, node2) => {
-    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
-    entry.nodes.push(node2);
-    classes.set(cls.name, entry);
+// src/gate/cancel-watch.ts
+function watchWhileRunning(env, view, runner, lost) {
+  const controller = new AbortController();
+  const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
   };
-  let previous = "approval";
-  plan.steps.forEach((step, i) => {
-    const node2 = `s${i + 1}`;
-    const checkpoint = stopsBefore(plan, i);
-    const status = statuses[step.id] ?? "pending";
-    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
-    const estimateMs = stepEstimateMs(step);
-    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
-    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
-    nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
-    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
-    const statusClass = STATUS_CLASS[status];
-    if (statusClass) addClass(statusClass, node2);
-    else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
-    previous = node2;
-  });
-  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
-  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
-  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
-  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
-  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
-  edges.push(`  ${previous} --> verify`, "  verify --> merge");
-  const verifyClass = STATUS_CLASS[verifyStatus];
-  if (verifyClass) addClass(verifyClass, "verify");
-  const styling = [...classes].flatMap(([name, { style, nodes: members2 }]) => [
-    `  classDef ${name} ${style}`,
-    `  class ${members2.join(",")} ${name}`
-  ]);
-  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
-}
-
-// src/render/review.ts
-var FULL = {
-  text: Infinity,
-  command: Infinity,
-  itemText: Infinity,
-  items: Infinity,
-  name: Infinity,
-  details: true,
-  diagram: true,
-  essentials: false,
-  rows: Infinity
-};
-var ESSENTIALS = {
-  ...FULL,
-  text: 0,
-  command: 0,
-  itemText: 0,
-  items: 0,
-  name: 40,
-  details: false,
-  diagram: false,
-  essentials: true
-};
-var REVIEW_BUDGETS = [
-  FULL,
-  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
-  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
-  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
-  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
-  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
-  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
-  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
-  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
-  ESSENTIALS,
-  { ...ESSENTIALS, name: 20 }
-];
-var SHELL_LANGUAGE = {
-  bash: "bash",
-  sh: "sh",
-  pwsh: "powershell",
-  python: "python"
-};
-function renderReview(plan, opts) {
-  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  for (const budget of REVIEW_BUDGETS) {
-    if (certainlyLonger(plan, budget, maxLength)) continue;
-    const body = composeReview(plan, opts, budget);
-    if (body.length <= maxLength) return body;
-  }
-  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
-  let low = 1;
-  let high = plan.steps.length - 1;
-  let best;
-  while (low <= high) {
-    const rows = Math.floor((low + high) / 2);
-    const body = composeReview(plan, opts, { ...smallest, rows });
-    if (body.length <= maxLength) {
-      best = body;
-      low = rows + 1;
-    } else high = rows - 1;
-  }
-  if (best !== void 0) return best;
-  const howTo = `${howToProceed(plan, opts, smallest)}
-`;
-  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
-}
-function certainlyLonger(plan, budget, max) {
-  if (budget.essentials || max === Infinity) return false;
-  let total = 0;
-  const over = (n) => (total += n) > max;
-  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
-  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
-  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
-  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
-  if (!budget.details) return false;
-  return plan.steps.some(
-    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
-  );
-}
-var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
-var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
-var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
-function composeReview(plan, opts, budget) {
-  const showEstimates = plan.config.show_estimated_time;
-  const full = !budget.essentials;
-  const sections = [
-    header(plan, opts),
-    opts.notice ? alert("IMPORTANT", opts.notice) : "",
-    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? escapeText(truncate(plan.description, budget.text)) : "",
-    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
-
-${bulletList(plan.requirements, budget)}` : "",
-    stepsSection(plan, opts, budget),
-    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
-
-${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
-    full ? verifySection(plan, opts, budget) : "",
-    full ? approvalSection(plan, opts, budget, showEstimates) : "",
-    howToProceed(plan, opts, budget)
-  ];
-  return `${sections.filter((s) => s !== "").join("\n\n")}
-`;
-}
-function header(plan, opts) {
-  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
-  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
-  const lines = [
-    `## \u{1F4CB} ${escapeInline(plan.title)}`,
-    "",
-    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
-  ];
-  if (opts.approval) {
-    lines.push(
-      "",
-      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
-    );
-  }
-  return lines.join("\n");
-}
-function bulletList(items, budget) {
-  const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = escapeText(truncate(item, budget.itemText)).split("\n");
-    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
-  });
-  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
-  return shown.join("\n");
-}
-function stepsSection(plan, opts, budget) {
-  const rows = Math.min(budget.rows, plan.steps.length);
-  const showEstimates = plan.config.show_estimated_time;
-  const progress = opts.steps !== void 0;
-  const columns = [
-    "#",
-    "Step",
-    ...showEstimates ? ["Estimate"] : [],
-    ...progress ? ["Actual"] : [],
-    "Checkpoint",
-    "Status"
-  ];
-  const align = columns.map(
-    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
-  );
-  const body = plan.steps.slice(0, rows).map((step, i) => {
-    const state = opts.steps?.[step.id];
-    const estimateMs = stepEstimateMs(step);
-    return [
-      String(i + 1),
-      escapeInline(truncate(step.name, budget.name, { compact: true })),
-      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
-      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
-      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
-      stepStatusLabel(state?.status ?? "pending")
-    ];
-  });
-  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
-  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
-  const totals = [];
-  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
-  if (progress) {
-    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
-    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
-  }
-  if (totals.length) parts.push(totals.join(" \xB7 "));
-  if (budget.details)
-    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
-  else if (!budget.essentials) {
-    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
-  }
-  return parts.join("\n\n");
-}
-function stepDetails(step, index, plan, budget) {
-  const summary2 = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
-  if (stopsBefore(plan, index)) summary2.push("\u23F8\uFE0F checkpoint");
-  summary2.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
-  const parts = [`<details>
-<summary>${summary2.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(escapeText(truncate(step.description, budget.text)));
-  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
-  const facts = [];
-  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
-  if (step["working-directory"] !== void 0) {
-    facts.push(
-      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
-    );
-  }
-  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
-  if (facts.length) parts.push(facts.join(" \xB7 "));
-  if (step.env && Object.keys(step.env).length > 0)
-    parts.push(`**Environment**
-
-${environment(step.env, budget)}`);
-  if (step.rollback !== void 0)
-    parts.push(`**Rollback** (run by \`/rollback\`)
-
-${command(step.rollback, step.shell, budget)}`);
-  parts.push("</details>");
-  return parts.join("\n\n");
-}
-function command(run2, shell, budget) {
-  const { text, omitted } = clip(run2, budget.command);
-  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
-  return omitted ? `${block}
-
-_${omissionNote(omitted)}_` : block;
-}
-function environment(env, budget) {
-  const entries = Object.entries(env);
-  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
-  if (entries.length > lines.length)
-    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
-  return fencedBlock(lines.join("\n"), "sh");
-}
-function verifyRows(plan, opts) {
-  const fromPlan = Object.entries(plan.verify ?? {}).map(
-    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
-      name,
-      run: v.run,
-      shell: v.shell,
-      timeout: v.timeout,
-      workingDirectory: v["working-directory"],
-      source: "plan"
-    }
-  );
-  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
-    name,
-    run: run2,
-    shell: "bash",
-    source: "policy"
-  }));
-  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
-  return [
-    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
-    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
-  ];
-}
-var VERIFY_STATUS = {
-  verifying: "running",
-  verified: "success",
-  "verify-failed": "failure"
-};
-function diagramOptions(plan, opts) {
-  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
-  return {
-    statuses,
-    verifyStatus: VERIFY_STATUS[opts.state],
-    showEstimates: plan.config.show_estimated_time,
-    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
-  };
-}
-var INLINE_COMMAND = 100;
-function verifySection(plan, opts, budget) {
-  const rows = verifyRows(plan, opts);
-  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
-  if (rows.length === 0) {
-    return `### \u{1F50D} Verify
-
-${intro}
-
-\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
-  }
-  const shown = rows.slice(0, budget.items);
-  const long = [];
-  const cells = shown.map((row) => {
-    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
-    else if (budget.details) {
-      cell = "see below";
-      long.push(
-        `<details>
-<summary><b>${escapeHtml(row.name)}</b></summary>
-
-${command(row.run, row.shell, budget)}
-
-</details>`
-      );
-    } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
-        inTable: true
-      });
-    const notes = [
-      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
-      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
-      row.shell !== "bash" ? row.shell : ""
-    ].filter((n) => n !== "");
-    return [
-      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
-      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
-    ];
-  });
-  const parts = [
-    `### \u{1F50D} Verify`,
-    intro,
-    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
-  ];
-  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
-  if (long.length) parts.push(long.join("\n\n"));
-  return parts.join("\n\n");
-}
-function approvalSection(plan, opts, budget, showEstimates) {
-  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
-  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
-
-${risks}` : "";
-  const checks = verifyRows(plan, opts).length;
-  const sentences = [
-    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
-    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
-  ];
-  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
-  const parts = [
-    sentences.join(""),
-    risks ? `**Risks**
-
-${risks}` : "",
-    "**Proceed with execution?**"
-  ].filter((p) => p !== "");
-  return `### \u{1F64B} Approval requested
-
-${blockquote(parts.join("\n\n"))}`;
-}
-function stepRef(plan, index, budget) {
-  const step = plan.steps[index];
-  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
-}
-function checkpointSentence(plan, budget, from = 0) {
-  const stops = checkpointIndexes(plan).filter((i) => i >= from);
-  if (stops.length === 0) return "";
-  if (plan.config.checkpoint_between_steps && from <= 1) {
-    return "It stops before every step after the first and waits for `/proceed` again.";
-  }
-  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
-  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
-  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
-  return `It stops before ${list} and waits for \`/proceed\` again.`;
-}
-function howToProceed(plan, opts, budget) {
-  const lines = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
-  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
-  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status = opts.steps?.[s.id]?.status;
-    return status !== void 0 && wanted.includes(status);
-  });
-  switch (opts.state) {
-    case "proposed": {
-      lines.push(
-        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
-      );
-      const stops = checkpointSentence(plan, budget);
-      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "approved":
-    case "executing":
-    case "verifying": {
-      lines.push(
-        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
-      );
-      const running = statusIndex(["running"]);
-      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
-      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "paused": {
-      const waiting = statusIndex(["waiting"]);
-      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
-      lines.push(
-        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
-      );
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
-      break;
-    }
-    case "failed": {
-      const failed = statusIndex(["failure", "timed-out"]);
-      const which2 = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
-      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which2} again and continue.`);
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
-      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
-      break;
-    }
-    case "cancelled":
-      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
-      break;
-    case "verified":
-      lines.push(
-        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
-      );
-      break;
-    case "verify-failed":
-      lines.push(
-        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
-      );
-      break;
-  }
-  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
-  return `### \u25B6\uFE0F How to proceed
-
-${lines.join("\n")}`;
-}
-
-// src/gate/publish.ts
-function result(view, summary2, stored = view.stored) {
-  return {
-    state: stored?.state ?? "none",
-    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
-    nextStep: stored?.next,
-    failed: false,
-    summary: summary2
-  };
-}
-function refusal(what, reason, whoMay) {
-  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
-  return `**${head}.** ${reason}${whoMay ? `
-
-Who may: ${whoMay}.` : ""}`;
-}
-async function publishPlan(env, view, binding) {
-  const { port } = env;
-  const { pr } = view;
-  const sha = pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  if (view.policyErrors.length) {
-    const text = policyProblem(view, env.policyPath);
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "The repository policy is invalid",
-      summary: text
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the repository policy is invalid",
-      summary: text
-    });
-    return result(view, "The repository policy is invalid; nothing can be approved.");
-  }
-  if (view.plan.kind === "none") {
-    if (view.review && view.stored) {
-      await port.updateReview(
-        pr.number,
-        view.review.id,
-        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
-      );
-    }
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "success",
-      title: "No plan: nothing to gate",
-      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
-    });
-    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
-  }
-  if (view.plan.kind === "many") {
-    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
-    const summary2 = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "More than one plan",
-      summary: summary2
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: more than one plan",
-      summary: summary2
-    });
-    return { state: "none", failed: false, summary: `Refused: ${summary2}` };
-  }
-  if (view.plan.kind === "invalid") {
-    const { path: path2, errors, warnings: warnings2 } = view.plan;
-    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
-    const summary2 = `${errors.length} error(s) in ${codeSpan(path2)}:
-
-${diagnosticList(errors)}`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: `${errors.length} error(s) in the plan`,
-      summary: summary2,
-      annotations: annotate([...errors, ...warnings2], path2)
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the plan is invalid",
-      summary: summary2
-    });
-    return {
-      state: "none",
-      planPath: path2,
-      failed: false,
-      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
-    };
-  }
-  const { plan, path, warnings } = view.plan;
-  const base = binding.stored ?? freshState(view);
-  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
-  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
-  await upsertCheck(env, checks, sha, CHECK_PLAN, {
-    conclusion: "success",
-    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
-    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
-
-${diagnosticList(warnings)}` : ""),
-    annotations: annotate(warnings, path)
-  });
-  const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
-    });
-  }
-  return result(view, `Plan ${path}: ${stored.state}.`, stored);
-}
-function reviewBody(view, stored, checks, notice2) {
-  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
-  const { plan, path, hash: hash2 } = view.plan;
-  const notices = [
-    notice2,
-    stored.reason,
-    ...mergePlanConfig(plan.config, view.policy).notices,
-    ...mergeVerify(plan.verify, view.policy).notices
-  ].filter((n) => !!n);
-  const steps = {};
-  for (const [id, check2] of stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  )) {
-    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
-    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
-  }
-  return renderReview(plan, {
-    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
-    planPath: path,
-    state: stored.state,
-    ...Object.keys(steps).length ? { steps } : {},
-    ...notices.length ? { notice: notices.join("\n\n") } : {},
-    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
-    verifyExtra: Object.fromEntries(
-      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
-    )
-  });
-}
-function displayStatus(check2) {
-  if (check2.status !== "completed") return "running";
-  const map2 = {
-    success: "success",
-    failure: "failure",
-    timed_out: "timed-out",
-    skipped: "skipped",
-    cancelled: "cancelled",
-    action_required: "waiting"
-  };
-  return check2.conclusion && map2[check2.conclusion] || "pending";
-}
-async function writeReview(env, view, body, stored) {
-  const marker = stored ? encodeState(stored) : "";
-  const room = GITHUB_BODY_LIMIT - marker.length;
-  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
-  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
-  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
-}
-async function upsertCheck(env, checks, sha, name, update) {
-  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
-  const input2 = {
-    status,
-    title: update.title,
-    summary: update.summary,
-    ...update.text !== void 0 ? { text: update.text } : {},
-    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status === "in_progress" ? { startedAt: now2 } : {},
-    ...update.annotations ? { annotations: update.annotations } : {},
-    ...update.externalId ? { externalId: update.externalId } : {},
-    ...update.actions ? { actions: update.actions } : {}
-  };
-  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
-    await env.port.updateCheckRun(newest.id, input2);
-    return newest.id;
-  }
-  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
-  checks.push({
-    id: created.id,
-    name,
-    headSha: sha,
-    status,
-    conclusion: update.conclusion ?? null,
-    externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now2 : null,
-    completedAt: update.conclusion ? now2 : null,
-    title: update.title,
-    summary: update.summary,
-    appSlug: null
-  });
-  return created.id;
-}
-var DIAGNOSTIC_CHARS2 = 500;
-function annotate(diagnostics, path) {
-  return diagnostics.map((d) => ({
-    path,
-    start_line: d.line,
-    end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
-    annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
-    title: d.severity === "error" ? "Plan error" : "Plan warning"
-  }));
-}
-function policyProblem(view, policyPath) {
-  const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
-
-${list}`;
-}
-
-// src/gate/execute.ts
-var CHECK_TEXT_LIMIT = 65535;
-var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
-async function executeApproved(env, view, stored, trigger, by) {
-  const { port } = env;
-  const number4 = view.pr.number;
-  const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
-  return withPlanLock(
-    env,
-    view,
-    runner.holder,
-    lockMaxAgeMs(view.plan.plan),
-    async (holder) => {
-      await port.createComment(
-        number4,
-        refusal(
-          `/${trigger}`,
-          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
-        )
-      );
-      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-    },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
-  );
-}
-async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
-  const lock = await acquireLock(env.port, {
-    number: view.pr.number,
-    headSha: view.pr.headSha,
-    holder,
-    maxAgeMs
-  });
-  if (!lock.acquired) return refused(describeHolder(lock.holder, now(env)));
-  const lost = new AbortController();
-  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
-  try {
-    return await body(lost.signal);
-  } finally {
-    await heartbeat?.stop();
-    await lock.lock.release();
-  }
-}
-function startHeartbeat(env, lock, intervalMs, lost) {
-  let beating = Promise.resolve();
-  const timer = setInterval(() => {
-    beating = beating.then(async () => {
-      if (lost.signal.aborted) return;
-      try {
-        if (await lock.beat() === "lost") {
-          clearInterval(timer);
-          lost.abort(`the lock ${lock.ref} was taken over`);
-        }
-      } catch (err) {
-        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
+  let lookedAt = Date.now();
+  const check2 = async () => {
+    lookedAt = Date.now();
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
       }
-    });
-  }, intervalMs);
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
+    return void 0;
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check2().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
+      }
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
   timer.unref();
   return {
-    stop: async () => {
+    signal: controller.signal,
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2()),
+    stop: () => {
       clearInterval(timer);
-      await beating;
+      lost.removeEventListener("abort", onLost);
     }
   };
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
-  const { port } = env;
-  const { plan, hash: hash2, path } = view.plan;
-  const number4 = view.pr.number;
-  const sha = view.pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  );
-  const done2 = /* @__PURE__ */ new Map();
-  for (const [id, check2] of previous) {
-    if (check2.conclusion === "success" || check2.conclusion === "skipped")
-      done2.set(id, resultFromCheck(id, check2));
-  }
-  const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
-  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
-  let stored = {
-    ...prior,
-    state: "executing",
-    next: void 0,
-    pausedAt: void 0,
-    reason: void 0,
-    confirmed: [...confirmed]
-  };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
-  if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
-    });
-  }
-  const workspace = await runner.workspace(sha, number4);
-  if (!workspace.ok) {
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
-    return {
-      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
-      failed: true
-    };
-  }
-  const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner, lost);
-  const stepRuns = /* @__PURE__ */ new Map();
-  let report;
-  try {
-    report = await executePlan({
-      plan,
-      source,
-      approvedHash: hash2,
-      planPath: path,
-      cwd: workspace.dir,
-      env: runner.env,
-      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
-      done: done2,
-      confirmed,
-      skip,
-      secrets: runner.secrets,
-      signal: watch.signal,
-      guard: watch.guard,
-      onCheckpoint: async () => "pause",
-      onFailure: async () => "stop",
-      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
-      onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
-      }
-    });
-  } catch (err) {
-    watch.stop();
-    if (!(err instanceof PlanChangedError)) throw err;
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(
-      number4,
-      refusal(
-        `/${trigger}`,
-        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
-      )
-    );
-    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
-  }
-  watch.stop();
-  if (lost.aborted) {
-    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
-    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
-  }
-  stored = { ...stored, ...afterExecution(report, now(env)) };
-  const fresh = await port.listCheckRuns(sha);
-  await concludeGate(env, view, fresh, report);
-  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
-  const comment = outcomeComment(view, report, stored);
-  if (comment) await port.createComment(number4, comment);
-  const summary2 = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
-  return {
-    ...result(view, summary2, stored),
-    failed: report.outcome === "failed" || report.outcome === "verify-failed",
-    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
-  };
-}
-function afterExecution(report, at) {
-  const states = {
-    verified: "verified",
-    "verify-failed": "verify-failed",
-    failed: "failed",
-    paused: "paused",
-    cancelled: "cancelled"
-  };
-  return {
-    state: states[report.outcome],
-    next: report.next?.stepId,
-    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
-    reason: report.reason ? report.reason.slice(0, 300) : void 0
-  };
-}
+
+// src/gate/run-checks.ts
+var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 async function publishEvent(env, view, checks, stepRuns, event) {
   const { port } = env;
   const sha = view.pr.headSha;
@@ -54843,37 +54850,6 @@ async function concludeGate(env, view, checks, report) {
       return;
   }
 }
-function outcomeComment(view, report, stored) {
-  const { plan } = view.plan;
-  const step = report.next ? plan.steps[report.next.index] : void 0;
-  switch (report.outcome) {
-    case "paused":
-      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
-
-Steps so far succeeded. The plan stops here until someone allowed confirms.
-
-- \`/proceed\` runs step ${report.next.index + 1} and continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
-    case "failed": {
-      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
-      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
-      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
-
-${report.reason ? `${escapeReason(report.reason)}
-
-` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
-
-- \`/retry\` runs it again, then continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
-    }
-    case "cancelled":
-      return `### \u2298 Cancelled
-
-${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
-    default:
-      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
-  }
-}
 function escapeReason(reason) {
   return codeSpan(reason);
 }
@@ -54912,6 +54888,201 @@ ${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
 function conclusionOf(r) {
   return r.status === "timed-out" ? "timed_out" : r.status;
 }
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+
+// src/gate/outcome.ts
+function outcomeComment(view, report, stored) {
+  const { plan } = view.plan;
+  const step = report.next ? plan.steps[report.next.index] : void 0;
+  switch (report.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+` + ways(plan, "paused", {
+        proceed: `- \`/proceed\` runs step ${report.next.index + 1} and continues`,
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here"
+      }) : void 0;
+    case "failed": {
+      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report.reason ? `${escapeReason(report.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
+
+` + ways(plan, "failed", {
+        retry: "- `/retry` runs it again, then continues",
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here",
+        rollback: "- `/rollback` undoes the completed steps, newest first"
+      });
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? `
+
+${ways(plan, "verify-failed", { retry: "`/retry` runs the verify phase again." })}` : "");
+  }
+}
+function ways(plan, state, text) {
+  const allows = { skip: plan.config.allow_skip, rollback: plan.steps.some((s) => s.rollback !== void 0) };
+  return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
+}
+
+// src/gate/execute.ts
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number4 = view.pr.number;
+  const runner = env.runner;
+  if (!runner) return handOff(env, view, stored, trigger, by);
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number4,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
+        )
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+  );
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
+  const { port } = env;
+  const { plan, hash: hash2, path } = view.plan;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  );
+  const done2 = /* @__PURE__ */ new Map();
+  for (const [id, check2] of previous) {
+    if (check2.conclusion === "success" || check2.conclusion === "skipped")
+      done2.set(id, resultFromCheck(id, check2));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
+  const workspace = await runner.workspace(sha, number4);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner, lost);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report;
+  try {
+    report = await executePlan({
+      plan,
+      source,
+      approvedHash: hash2,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done: done2,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
+  stored = { ...stored, ...afterExecution(report, now2(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report, stored);
+  if (comment) await port.createComment(number4, comment);
+  const summary2 = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
+  return {
+    ...result(view, summary2, stored),
+    failed: report.outcome === "failed" || report.outcome === "verify-failed",
+    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
+  };
+}
+function afterExecution(report, at) {
+  const edges = {
+    verified: "verify",
+    "verify-failed": "fail-verify",
+    failed: "fail",
+    paused: "pause",
+    cancelled: "stop"
+  };
+  return {
+    state: follow(edges[report.outcome]),
+    next: report.next?.stepId,
+    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report.reason ? report.reason.slice(0, 300) : void 0
+  };
+}
 function resultFromCheck(id, check2) {
   const startedAt = check2.startedAt ?? check2.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
   const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : 0;
@@ -54927,120 +55098,22 @@ function resultFromCheck(id, check2) {
     reason: "already done on this commit and plan; not run again"
   };
 }
-function lockMaxAgeMs(plan) {
-  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
-  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-function now(env) {
+function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner, lost) {
-  const controller = new AbortController();
-  const since = now(env).toISOString();
-  let stopReason;
-  const onLost = () => {
-    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
-    controller.abort(stopReason);
-  };
-  if (lost.aborted) onLost();
-  else lost.addEventListener("abort", onLost, { once: true });
-  let lookedAt = Date.now();
-  const check2 = async () => {
-    lookedAt = Date.now();
-    const pr = await env.port.getPullRequest(view.pr.number);
-    if (pr.state === "closed") return "the pull request was closed";
-    if (pr.headSha !== view.pr.headSha)
-      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
-    for (const c of await env.port.listComments(view.pr.number, since)) {
-      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
-      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
-        const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
-      }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
-      const ok = authorize({
-        command: "cancel",
-        actor,
-        prAuthor: view.pr.author.login,
-        isFork: view.pr.isFork,
-        policy: view.policy,
-        allowSkip: false,
-        door: "comment"
-      });
-      if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
-      }
-    }
-    return void 0;
-  };
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy || controller.signal.aborted) return;
-    busy = true;
-    check2().then((reason) => {
-      if (reason && !controller.signal.aborted) {
-        stopReason = reason;
-        controller.abort(reason);
-      }
-    }).catch(
-      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
-    ).finally(() => busy = false);
-  }, runner.pollMs);
-  timer.unref();
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
-    signal: controller.signal,
-    // Before every step: the same checks, unless the last look is younger than the poll interval,
-    // so short steps do not cost two reads each and a push or a close still stops the next step.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2()),
-    stop: () => {
-      clearInterval(timer);
-      lost.removeEventListener("abort", onLost);
-    }
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
-async function cancelPlan(env, view, stored, by) {
-  const sha = view.pr.headSha;
-  const checks = await env.port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    view.plan.hash,
-    view.plan.plan.steps.map((s) => s.id)
-  );
-  for (const step of view.plan.plan.steps) {
-    const c = previous.get(step.id);
-    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
-      continue;
-    await env.port.createCheckRun({
-      name: stepCheckName(step.id),
-      headSha: sha,
-      status: "completed",
-      conclusion: "cancelled",
-      externalId: stepExternalId(view.plan.hash, step.id),
-      completedAt: now(env).toISOString(),
-      title: "Cancelled",
-      summary: `Cancelled by ${codeSpan(by)} before it ran.`
-    });
-  }
-  const next = {
-    ...stored,
-    state: "cancelled",
-    reason: `cancelled by ${by}`,
-    pausedAt: void 0
-  };
-  const fresh = await env.port.listCheckRuns(sha);
-  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-    conclusion: "cancelled",
-    title: "Cancelled",
-    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
-    ...buttons(env)
-  });
-  await writeReview(env, view, reviewBody(view, next, fresh), next);
-  return result(view, `Cancelled by ${by}.`, next);
-}
+
+// src/gate/rollback.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 async function rollbackPlan(env, view, stored, by) {
   const { port } = env;
   const runner = env.runner;
@@ -55079,64 +55152,91 @@ async function rollbackPlan(env, view, stored, by) {
     (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
+function rollbackPlan_(plan, toUndo) {
+  return {
+    ...plan,
+    config: { ...plan.config, stop_on_error: true, allow_skip: false, checkpoint_between_steps: false },
+    steps: toUndo.map((s) => ({ ...s, run: s.rollback, checkpoint: false, rollback: void 0 })),
+    verify: {}
+  };
+}
 async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number4 = view.pr.number;
   const sha = view.pr.headSha;
+  const now3 = () => (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   const workspace = await runner.workspace(sha, number4);
   if (!workspace.ok) {
     await port.createComment(number4, refusal("/rollback", workspace.message));
     return { ...result(view, workspace.message), failed: true };
   }
+  const source = await readFile2(join3(workspace.dir, view.plan.path), "utf8").catch(() => "");
   const lines = [];
+  const runs = /* @__PURE__ */ new Map();
   let failed = false;
-  for (const step of toUndo) {
-    const name = `proceed/rollback-${step.id}`;
-    const startedAt = now(env).toISOString();
-    const check2 = await port.createCheckRun({
-      name,
-      headSha: sha,
-      status: "in_progress",
-      startedAt,
-      title: "Rolling back",
-      summary: `Undoing ${codeSpan(step.name)}.`
-    });
-    const outcome = await runCommand({
-      command: step.rollback,
-      shell: step.shell,
-      cwd: step["working-directory"] ? join2(workspace.dir, step["working-directory"]) : workspace.dir,
-      env: {
-        ...runner.env,
-        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-        PROCEED_PLAN: view.plan.path,
-        PROCEED_STEP: step.id,
-        PROCEED_PR: String(number4),
-        PROCEED_SHA: sha
-      },
-      ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+  try {
+    await executePlan({
+      plan: rollbackPlan_(view.plan.plan, toUndo),
+      source,
+      approvedHash: view.plan.hash,
+      planPath: view.plan.path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: {},
       secrets: runner.secrets,
-      signal: lost
-    });
-    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-    failed ||= !ok;
-    await port.updateCheckRun(check2.id, {
-      status: "completed",
-      conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
-      completedAt: now(env).toISOString(),
-      title: ok ? "Rolled back" : "Rollback failed",
-      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+      signal: lost,
+      onFailure: async () => "stop",
+      onEvent: async (event) => {
+        if (event.type === "step-started") {
+          const check2 = await port.createCheckRun({
+            name: `proceed/rollback-${event.step.id}`,
+            headSha: sha,
+            status: "in_progress",
+            startedAt: now3(),
+            title: "Rolling back",
+            summary: `Undoing ${codeSpan(event.step.name)}.`
+          });
+          runs.set(event.step.id, check2.id);
+        } else if (event.type === "step-finished") {
+          const id = runs.get(event.step.id);
+          if (id === void 0) return;
+          const r = event.result;
+          const ok = r.status === "success";
+          failed ||= !ok;
+          await port.updateCheckRun(id, {
+            status: "completed",
+            conclusion: ok ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+            completedAt: now3(),
+            title: ok ? "Rolled back" : "Rollback failed",
+            summary: `Rollback of ${codeSpan(event.step.name)}: exit ${exitOf(r)} in ${formatDuration(r.durationMs)}${!ok && r.reason ? `
 
-${codeSpan(outcome.spawnError)}` : ""}`,
-      text: logBlock(outcome.tail)
+${codeSpan(r.reason)}` : ""}`,
+            text: logBlock(r.tail)
+          });
+          lines.push(
+            `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(event.step.name)}: exit ${exitOf(r)}, ${formatDuration(r.durationMs)}`
+          );
+        }
+      }
     });
-    lines.push(
-      `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+  } catch (err) {
+    if (!(err instanceof PlanChangedError)) throw err;
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        `The plan at ${codeSpan(sha.slice(0, 7))} is not the plan that was approved, so its rollbacks are not run. Approve it again.`
+      )
     );
-    if (!ok) break;
+    return {
+      ...result(view, "Refused /rollback: the checked-out plan differs from the approved one.", stored),
+      failed: true
+    };
   }
   const next = {
     ...stored,
-    state: failed ? "failed" : "cancelled",
+    state: follow(failed ? "fail-rollback" : "roll-back"),
     reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
   };
   const fresh = await port.listCheckRuns(sha);
@@ -55159,14 +55259,8 @@ ${lines.join("\n")}`
   );
   return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
-  const next = { ...stored, requested };
-  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-  return {
-    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: { ...requested, planHash: view.plan.hash }
-  };
+function exitOf(r) {
+  return r.exitCode ?? r.signal ?? "\u2014";
 }
 
 // src/gate/apply.ts
@@ -55209,24 +55303,6 @@ async function applyEffect(env, view, effect) {
     case "cancel":
       return cancel(env, view, effect.stored, effect.by, effect.door);
   }
-}
-async function cancel(env, view, stored, login, door) {
-  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
-  return withPlanLock(
-    env,
-    view,
-    env.runner?.holder ?? { kind: "app", id: env.botLogin },
-    Number.MAX_SAFE_INTEGER,
-    async () => {
-      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-      return result(
-        view,
-        `Cancel requested by ${login}; the running execution stops at its next check.`,
-        stored
-      );
-    },
-    () => cancelPlan(env, view, stored, login)
-  );
 }
 
 // src/gate/help.ts
@@ -55443,7 +55519,7 @@ function onCommand(view, input2) {
   }
   return inState(valid, stored, command2, login, door, input2.now);
 }
-function inState(view, stored, command2, login, door, now2) {
+function inState(view, stored, command2, login, door, now3) {
   if (!applies(stored.state, command2)) {
     if (command2 === "rollback") {
       return refuse(
@@ -55481,7 +55557,7 @@ function inState(view, stored, command2, login, door, now2) {
           approval: {
             by: login,
             via: door,
-            at: now2.toISOString(),
+            at: now3.toISOString(),
             headSha: view.pr.headSha,
             planBlob: view.plan.blobSha,
             planHash: view.plan.hash
@@ -55523,11 +55599,11 @@ var PROCEED_STOPPED = {
 function refuse(view, what, reason, summary2, whoMay, state = view.stored) {
   return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary: summary2 };
 }
-function overdue(view, stored, now2) {
+function overdue(view, stored, now3) {
   if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+  return now3.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
 }
-function expireCheckpoint(view, stored, now2) {
+function expireCheckpoint(view, stored, now3) {
   const step = stored.next ?? "";
   return {
     check: {
@@ -55536,7 +55612,7 @@ function expireCheckpoint(view, stored, now2) {
       status: "completed",
       conclusion: "timed_out",
       externalId: stepExternalId(view.plan.hash, step),
-      completedAt: now2.toISOString(),
+      completedAt: now3.toISOString(),
       title: "Checkpoint timed out",
       summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
     },
@@ -55652,9 +55728,9 @@ async function sweepOne(env, number4, onEnded) {
       if (whyUnusable(fresh, env.policyPath) || !stored2 || stored2.headSha !== fresh.pr.headSha)
         return result(fresh, "Nothing to end.");
       const valid = fresh;
-      const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-      if (!overdue(valid, stored2, now2)) return result(fresh, "Nothing to end.");
-      const { stored: next, check: check2 } = expireCheckpoint(valid, stored2, now2);
+      const now3 = env.now?.() ?? /* @__PURE__ */ new Date();
+      if (!overdue(valid, stored2, now3)) return result(fresh, "Nothing to end.");
+      const { stored: next, check: check2 } = expireCheckpoint(valid, stored2, now3);
       await env.port.createCheckRun(check2);
       const checks = await env.port.listCheckRuns(valid.pr.headSha);
       await writeReview(env, valid, reviewBody(valid, next, checks), next);
@@ -60626,7 +60702,7 @@ function checkRunBody(input2, annotations) {
 // src/execute/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
 var GIT_OUTPUT_CHARS = 600;
@@ -60646,7 +60722,7 @@ async function checkoutApproved(o) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
     return { ok: true, dir: o.workspace, reused: true };
   }
-  const dir = join3(o.scratch, "proceed", sha);
+  const dir = join4(o.scratch, "proceed", sha);
   log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
   try {
     await rm3(dir, { recursive: true, force: true });
@@ -60921,7 +60997,7 @@ async function run(env = process.env) {
   } else {
     let payload;
     try {
-      payload = JSON.parse(await readFile2(eventPath, "utf8"));
+      payload = JSON.parse(await readFile3(eventPath, "utf8"));
     } catch (err) {
       setFailed(`Cannot read the event payload at ${eventPath}: ${err.message}`);
       return;

@@ -15,8 +15,8 @@ import type { CommentInfo } from '../../src/gate/port.js';
 import type { MemoryWrite } from '../../src/github/memory.js';
 import { liveText, scanFences } from '../../test/support/markdown-structure.js';
 import { count, counted, firstOf, saveFailures, type Row, type RowContext, type RowResult } from '../row.js';
-import { BOT, MemoryScene } from '../support/memory-scene.js';
-import { tracedPlan, yamlString } from '../support/plans.js';
+import { BOT, MemoryScene } from '../../test/support/memory-scene.js';
+import { tracedPlan, yamlString } from '../../test/support/traced-plans.js';
 
 const AUTHOR = 'alice';
 const APPROVER = 'bob';

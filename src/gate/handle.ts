@@ -15,7 +15,9 @@ import {
   type ValidView,
 } from './decide.js';
 import type { GateEvent } from './events.js';
-import { executeApproved, rollbackPlan, withPlanLock } from './execute.js';
+import { executeApproved } from './execute.js';
+import { withPlanLock } from './lock-session.js';
+import { rollbackPlan } from './rollback.js';
 import { forceReleaseLock } from './lock.js';
 import { parseComment } from './commands.js';
 import { decodeState } from './marker.js';
