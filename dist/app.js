@@ -5207,7 +5207,7 @@ async function handleEvent(env, event) {
 // src/github/octokit.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
-var BODY_LIMIT = 65536;
+var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CREATE_ATTEMPTS = 4;
 function outcomeUnknown(err) {
   const status = httpStatus(err);

@@ -34272,8 +34272,8 @@ async function handleEvent(env, event) {
 
 // src/github/memory.ts
 import { createHash as createHash2 } from "node:crypto";
-var BODY_LIMIT = 65536;
-var CHECK_TEXT_LIMIT2 = 65535;
+var BODY_LIMIT = GITHUB_BODY_LIMIT;
+var CHECK_TEXT_LIMIT2 = GITHUB_CHECK_TEXT_LIMIT;
 var SEED_EPOCH_SECONDS = 17e8;
 var MemoryGitHubError = class extends Error {
   constructor(status, message) {

@@ -60275,7 +60275,7 @@ function writeIntervalFromEnv(env) {
 // src/github/octokit.ts
 import { randomBytes } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
-var BODY_LIMIT = 65536;
+var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CREATE_ATTEMPTS = 4;
 function outcomeUnknown(err) {
   const status = httpStatus(err);
