@@ -1,601 +1,6 @@
 import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);
 
-// src/plan/parse.ts
-import {
-  isAlias,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  Lexer,
-  LineCounter,
-  parseDocument,
-  visit
-} from "yaml";
-import { z as z2 } from "zod";
-
-// src/plan/diagnostics.ts
-var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-function formatPath(path) {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-function formatDiagnostic(d) {
-  const where = `${d.file}:${d.line}:${d.col}:`;
-  const path = d.path === "" ? "" : ` ${d.path}:`;
-  const kind = d.severity === "warning" ? " warning:" : "";
-  return `${where}${path}${kind} ${d.message}`;
-}
-function sortDiagnostics(diagnostics) {
-  return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-}
-
-// src/plan/hash.ts
-import { createHash } from "node:crypto";
-function planHash(source) {
-  return createHash("sha256").update(source, "utf8").digest("hex");
-}
-
-// src/plan/lint.ts
-function trivialCommand(run, shell = "bash") {
-  if (shell !== "bash" && shell !== "sh") return void 0;
-  const lines = run.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-  const [first] = lines;
-  if (first === void 0) return "holds only comments, so it does nothing";
-  const heredoc = heredocWrite(lines);
-  if (heredoc) return heredoc;
-  const kinds = lines.map(classifyLine);
-  if (kinds.every((kind) => kind === "print" || kind === "noop")) {
-    return kinds.includes("print") ? "only prints text" : "does nothing";
-  }
-  const [only] = kinds;
-  if (lines.length === 1 && only && typeof only === "object") return only.does;
-  return void 0;
-}
-function withoutQuotes(line) {
-  return line.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, "Q");
-}
-function classifyLine(line) {
-  if (/\$\(|`|\\$/.test(line)) return void 0;
-  const bare = withoutQuotes(line);
-  if (/[|&;<(){}]/.test(bare)) return void 0;
-  if (/^(true|:|exit(\s+0)?)$/.test(bare)) return "noop";
-  const redirect = /^(?:(echo|printf)(?:\s+[^>]*)?|:)?\s*>>?\s*(\S+)$/.exec(bare);
-  if (redirect && !/>/.test(redirect[2] ?? "")) {
-    return { does: `only writes a single file (\`${target(line)}\`)` };
-  }
-  if (/>/.test(bare)) return void 0;
-  if (/^(echo|printf)(\s|$)/.test(bare)) return "print";
-  const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
-  if (touch) return { does: `only creates a single file (\`${touch[1] ?? ""}\`)` };
-  const mkdir3 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
-  if (mkdir3) return { does: `only creates a directory (\`${mkdir3[1] ?? ""}\`)` };
-  return void 0;
-}
-function target(line) {
-  return />>?\s*("[^"]*"|'[^']*'|\S+)$/.exec(line)?.[1] ?? "";
-}
-function heredocWrite(lines) {
-  const [first, ...rest] = lines;
-  if (first === void 0) return void 0;
-  const match = /^cat\s+>\s*(?<file>[^\s<>]+)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first) ?? /^cat\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>\s+>\s*(?<file>[^\s<>]+)$/.exec(first) ?? /^tee\s+(?<file>[^\s<>-][^\s<>]*)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first);
-  const groups = match?.groups;
-  if (!groups || rest.at(-1) !== groups.tag) return void 0;
-  const body = rest.slice(0, -1);
-  if (groups.q === "" && body.some((line) => /\$\(|`/.test(line))) return void 0;
-  return `only writes a single file (\`${groups.file ?? ""}\`)`;
-}
-function lintPlan(plan, positions, file) {
-  const warnings = [];
-  const warn = (path, span, message) => {
-    warnings.push({ severity: "warning", file, ...span, path: formatPath(path), message });
-  };
-  if (plan.verify === void 0) {
-    warn(
-      [],
-      positions.root(),
-      "the plan has no verify phase; add `verify:` with the commands that prove the result (for example `tests: npm test`), which proceed/verify runs before merge"
-    );
-  } else if (Object.keys(plan.verify).length === 0) {
-    warn(
-      ["verify"],
-      positions.locate(["verify"]),
-      "the verify phase is empty; list the commands that prove the result (for example `tests: npm test`)"
-    );
-  }
-  const firstWithCommand = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const stepPath = ["steps", i];
-    const stepSpan = positions.value(stepPath) ?? positions.locate(stepPath);
-    if (step.run === void 0) {
-      warn(
-        stepPath,
-        stepSpan,
-        "has no command (`run`), which is over-planning; merge it into a meaningful step, or give it the command that does the work"
-      );
-    } else {
-      const runPath = [...stepPath, "run"];
-      const trivial = trivialCommand(step.run, step.shell);
-      if (trivial) {
-        warn(
-          runPath,
-          positions.locate(runPath),
-          `${trivial}, which is over-planning; merge it into the meaningful step it belongs to`
-        );
-      }
-      const command2 = step.run.trim();
-      const first = firstWithCommand.get(command2);
-      if (first === void 0) firstWithCommand.set(command2, i);
-      else {
-        const earlier = plan.steps[first];
-        warn(
-          runPath,
-          positions.locate(runPath),
-          `runs the same command as steps[${first}] (\`${earlier?.id ?? ""}\`); merge the two steps or remove this one`
-        );
-      }
-    }
-    if (plan.config.show_estimated_time && step.estimate === void 0) {
-      warn(
-        stepPath,
-        stepSpan,
-        "has no estimate while config.show_estimated_time is on; add one (for example `estimate: 5m`) or set show_estimated_time: false"
-      );
-    }
-  });
-  return warnings;
-}
-
-// src/plan/schema.ts
-import { posix } from "node:path";
-import { z } from "zod";
-
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
-}
-
-// src/plan/schema.ts
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration = z.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = z.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  z.union([z.string(), z.number(), z.boolean()])
-).describe("Extra environment variables for the command");
-function workingDirectoryEscape(dir) {
-  const slashed = dir.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
-  }
-  const normal = posix.normalize(slashed);
-  if (normal === ".." || normal.startsWith("../")) {
-    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
-  }
-  return void 0;
-}
-var workingDirectory = z.string().min(1).superRefine((dir, ctx) => {
-  const escape = workingDirectoryEscape(dir);
-  if (escape) ctx.addIssue({ code: "custom", message: escape });
-});
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = z.strictObject({
-  id: z.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: z.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: z.string().optional(),
-  run: z.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
-  env: envSchema.optional(),
-  timeout: duration.optional().describe("The process group is killed after it"),
-  estimate: duration.optional(),
-  checkpoint: z.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: z.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = z.union([
-  z.string().min(1, { message: "must not be empty" }),
-  z.strictObject({
-    run: z.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
-    env: envSchema.optional(),
-    timeout: duration.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = z.record(
-  z.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = z.strictObject({
-  require_approval: z.boolean().default(true),
-  stop_on_error: z.boolean().default(true),
-  allow_skip: z.boolean().default(false),
-  checkpoint_between_steps: z.boolean().default(false),
-  max_plan_steps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: z.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = z.strictObject({
-  version: z.literal(1, { message: "must be 1" }),
-  title: z.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: z.string().optional(),
-  requirements: z.array(z.string()).optional().describe("What was gathered before planning"),
-  risks: z.array(z.string()).optional().describe("Shown in the approval request"),
-  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
-  steps: z.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
-var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
-var PositionIndex = class {
-  #doc;
-  #lines;
-  #pairIndex = /* @__PURE__ */ new WeakMap();
-  #aliasTargets = /* @__PURE__ */ new WeakMap();
-  constructor(doc, lines) {
-    this.#doc = doc;
-    this.#lines = lines;
-  }
-  /** The document's top node; 1:1 when the document is empty. */
-  root() {
-    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
-  }
-  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
-  key(path) {
-    const entry = this.#find(path);
-    if (!entry) return void 0;
-    return this.#span(entry.key) ?? this.#span(entry.value);
-  }
-  /** The value node (a scalar, or the start of a mapping or list). */
-  value(path) {
-    const entry = this.#find(path);
-    return entry ? this.#span(entry.value) : void 0;
-  }
-  /**
-   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
-   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
-   */
-  locate(path) {
-    for (let n = path.length; n >= 0; n--) {
-      const entry = this.#find(path.slice(0, n));
-      if (!entry) continue;
-      const { key, value } = entry;
-      if (value && (isScalar(value) || isAlias(value)) && !isEmptyScalar(value)) {
-        const span2 = this.#span(value);
-        if (span2) return span2;
-      }
-      const span = this.#span(key) ?? this.#span(value);
-      if (span) return span;
-    }
-    return this.root();
-  }
-  /** Where a yaml node is written, if it was parsed from this source. */
-  spanOf(node) {
-    return isNode(node) ? this.#span(node) : void 0;
-  }
-  /** Offset → 1-based position. */
-  at(offset) {
-    const start = this.#lines.linePos(offset);
-    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
-  }
-  #span(node) {
-    const range = node?.range;
-    if (!range) return void 0;
-    const start = this.#lines.linePos(range[0]);
-    const end = this.#lines.linePos(range[1]);
-    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  }
-  #resolve(node) {
-    if (!isAlias(node)) return node;
-    if (!this.#aliasTargets.has(node)) this.#aliasTargets.set(node, node.resolve(this.#doc));
-    return this.#aliasTargets.get(node);
-  }
-  #find(path) {
-    let key;
-    let value = this.#doc.contents;
-    for (const segment of path) {
-      const container = this.#resolve(value);
-      if (isMap(container)) {
-        const pair = this.#findPair(container, String(segment), 0);
-        if (!pair) return void 0;
-        key = isNode(pair.key) ? pair.key : void 0;
-        value = pair.value;
-      } else if (isSeq(container) && typeof segment === "number") {
-        if (segment >= container.items.length) return void 0;
-        key = void 0;
-        value = container.items[segment];
-      } else return void 0;
-    }
-    return { key, value: isNode(value) ? value : void 0 };
-  }
-  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
-  #pairsByKey(map) {
-    let index = this.#pairIndex.get(map);
-    if (!index) {
-      index = /* @__PURE__ */ new Map();
-      for (const pair of map.items) {
-        const key = scalarKey(pair);
-        if (key !== void 0) index.set(key, pair);
-      }
-      this.#pairIndex.set(map, index);
-    }
-    return index;
-  }
-  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
-  #findPair(map, key, depth) {
-    const own = this.#pairsByKey(map).get(key);
-    if (own || depth > 8) return own;
-    for (const pair of map.items) {
-      if (scalarKey(pair) !== "<<") continue;
-      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-      for (const source of sources) {
-        const merged = this.#resolve(source);
-        const found = isMap(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
-        if (found) return found;
-      }
-    }
-    return void 0;
-  }
-};
-function scalarKey(pair) {
-  if (!isScalar(pair.key)) return void 0;
-  const value = pair.key.value;
-  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
-}
-function isEmptyScalar(node) {
-  return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
-}
-var TOO_DEEP = "the document is nested too deeply to read; flatten it";
-var YAML_MESSAGES = {
-  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
-  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
-  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
-  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
-  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
-  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
-  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
-  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
-  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
-  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
-  RESOURCE_EXHAUSTION: () => TOO_DEEP,
-  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
-};
-function unterminatedQuoteStart(source, errorOffset) {
-  let offset = 0;
-  let opened;
-  for (const token of new Lexer().lex(source)) {
-    if (token === "" || token === "" || token === "") continue;
-    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
-      opened = offset;
-    offset += token.length;
-    if (offset > errorOffset) break;
-  }
-  return opened;
-}
-function yamlErrorDiagnostic(error, severity, positions, file, source) {
-  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
-  const offset = quoteStart ?? error.pos[0];
-  const start = positions.at(offset);
-  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
-  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  const friendly = YAML_MESSAGES[error.code];
-  const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
-  return { severity, file, ...span, path: "", message };
-}
-function duplicateKeyErrors(doc, positions, file) {
-  const errors = [];
-  const pending = [{ node: doc.contents, path: [] }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { node, path } = next;
-    if (isSeq(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!isMap(node)) continue;
-    const first = /* @__PURE__ */ new Map();
-    for (const pair of node.items) {
-      const key = scalarKey(pair);
-      if (key === void 0) continue;
-      pending.push({ node: pair.value, path: [...path, key] });
-      const earlier = first.get(key);
-      if (!earlier) {
-        if (key !== "<<" || !isScalar(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
-        continue;
-      }
-      const span = positions.spanOf(pair.key);
-      if (!span) continue;
-      const firstLine = positions.spanOf(earlier.key)?.line;
-      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
-      errors.push({
-        severity: "error",
-        file,
-        ...span,
-        path: formatPath([...path, key]),
-        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
-      });
-    }
-  }
-  return errors;
-}
-function capErrors(errors, file) {
-  if (errors.length <= MAX_ERRORS) return errors;
-  const last = errors[MAX_ERRORS - 1];
-  const more = documentError(
-    file,
-    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
-    {
-      line: last?.line ?? 1,
-      col: last?.col ?? 1,
-      endLine: last?.line ?? 1,
-      endCol: last?.col ?? 1
-    }
-  );
-  return [...errors.slice(0, MAX_ERRORS), more];
-}
-function dedupeByPosition(diagnostics) {
-  const seen = /* @__PURE__ */ new Set();
-  return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.col}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-function conversionDiagnostic(doc, error, positions, file) {
-  const aliases = [];
-  const anchors = /* @__PURE__ */ new Set();
-  let unresolved;
-  visit(doc, (_, node) => {
-    if (isAlias(node)) {
-      aliases.push(node);
-      if (!anchors.has(node.source)) unresolved ??= node;
-    } else if (isNode(node) && node.anchor) anchors.add(node.anchor);
-  });
-  const diagnostic = (alias, message) => {
-    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
-    const end = alias?.range ? positions.at(alias.range[1]) : span;
-    return { severity: "error", file, ...span, endLine: end.line, endCol: end.col, path: "", message };
-  };
-  if (unresolved) {
-    return diagnostic(
-      unresolved,
-      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
-    );
-  }
-  if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
-    return diagnostic(
-      aliases[0],
-      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
-    );
-  }
-  if (error instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
-  const reason = error instanceof Error ? error.message : String(error);
-  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
-}
-function schemasAt(schema, path) {
-  let current = unwrap(schema);
-  for (const segment of path) {
-    current = current.flatMap((s) => unwrap(...childSchemas(s, segment)));
-  }
-  return current;
-}
-function unwrap(...schemas) {
-  return schemas.flatMap((schema) => {
-    const def = schema._zod.def;
-    switch (def.type) {
-      case "optional":
-      case "nullable":
-      case "default":
-      case "prefault":
-      case "nonoptional":
-      case "catch":
-      case "readonly":
-        return unwrap(def.innerType);
-      case "pipe":
-        return unwrap(def.in);
-      case "union":
-        return unwrap(...def.options);
-      case "lazy":
-        return unwrap(def.getter());
-      default:
-        return [schema];
-    }
-  });
-}
-function childSchemas(schema, segment) {
-  const def = schema._zod.def;
-  switch (def.type) {
-    case "object": {
-      const child = Object.hasOwn(def.shape, segment) ? def.shape[segment] : void 0;
-      return child ? [child] : [];
-    }
-    case "array":
-      return typeof segment === "number" ? [def.element] : [];
-    case "record":
-      return [def.valueType];
-    default:
-      return [];
-  }
-}
-function knownKeys(schema, path) {
-  const keys = schemasAt(schema, path).flatMap((s) => {
-    const def = s._zod.def;
-    return def.type === "object" ? Object.keys(def.shape) : [];
-  });
-  return [...new Set(keys)];
-}
-function requiredKeys(schema) {
-  return unwrap(schema).flatMap((s) => {
-    const def = s._zod.def;
-    if (def.type !== "object") return [];
-    return Object.entries(def.shape).filter(([, field]) => !z2.safeParse(field, void 0).success).map(([key]) => key);
-  });
-}
+// src/plan/closest-match.ts
 function editDistance(a, b) {
   const d = Array.from(
     { length: a.length + 1 },
@@ -624,223 +29,12 @@ function closestMatch(word, candidates) {
   if (second && second.distance === best.distance) return void 0;
   return best.candidate;
 }
-function listWords(words, conjunction) {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words.at(-1) ?? ""}`;
-}
-var EXPECTED = {
-  string: "a string",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false",
-  array: "a list",
-  object: "a mapping",
-  record: "a mapping",
-  map: "a mapping",
-  null: "empty"
-};
-function describeExpected(expected) {
-  return EXPECTED[expected] ?? expected;
-}
-function describeValue(value) {
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
-    case "string": {
-      const shown = value.length > 40 ? `${value.slice(0, 40)}\u2026` : value;
-      return `the string ${JSON.stringify(shown)}`;
-    }
-    case "number":
-      return `the number ${value}`;
-    case "boolean":
-      return `${value}`;
-    case "object":
-      return "a mapping";
-    default:
-      return typeof value;
-  }
-}
-function literal(value) {
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-var defaultMessage = (issue) => {
-  switch (issue.code) {
-    case "invalid_type":
-      return `must be ${describeExpected(issue.expected)}`;
-    case "invalid_value":
-      return issue.values.length === 1 ? `must be ${literal(issue.values[0])}` : `must be one of ${listWords(issue.values.map(literal), "or")}`;
-    case "too_small": {
-      const min = Number(issue.minimum);
-      if (issue.origin === "string")
-        return min <= 1 ? "must not be empty" : `must be at least ${min} characters long`;
-      if (issue.origin === "array") return `needs at least ${min} item${min === 1 ? "" : "s"}`;
-      return issue.inclusive ? `must be at least ${min}` : `must be more than ${min}`;
-    }
-    case "too_big": {
-      const max = Number(issue.maximum);
-      if (issue.origin === "string") return `must be at most ${max} characters long`;
-      if (issue.origin === "array") return `may have at most ${max} item${max === 1 ? "" : "s"}`;
-      return issue.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
-    }
-    case "invalid_format":
-      return issue.pattern ? `must match ${issue.pattern}` : `must be a valid ${issue.format}`;
-    case "not_multiple_of":
-      return `must be a multiple of ${String(issue.divisor)}`;
-    default:
-      return void 0;
-  }
-};
-function valueAt(data, path) {
-  let value = data;
-  for (const segment of path) {
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) {
-      return { found: false, value: void 0 };
-    }
-    value = value[segment];
-  }
-  return { found: true, value };
-}
-function toSegments(path) {
-  return path.map((segment) => typeof segment === "number" ? segment : String(segment));
-}
-function issueDiagnostics(issue, ctx) {
-  const path = toSegments(issue.path);
-  const error = (span, at, message) => ({
-    severity: "error",
-    file: ctx.file,
-    ...span,
-    path: formatPath(at),
-    message
-  });
-  if (issue.code === "unrecognized_keys") {
-    const known = knownKeys(ctx.schema, path);
-    return issue.keys.slice(0, MAX_ERRORS + 1).map((key) => {
-      const at = [...path, key];
-      const suggestion = closestMatch(key, known);
-      const hint = suggestion ? `did you mean \`${suggestion}\`?` : `expected one of ${listWords(
-        known.map((k) => `\`${k}\``),
-        "or"
-      )}`;
-      return error(ctx.positions.key(at) ?? ctx.positions.locate(path), at, `unknown key; ${hint}`);
-    });
-  }
-  if (issue.code === "invalid_key") {
-    const reasons = issue.issues.map((inner) => inner.message).join("; ");
-    return [error(ctx.positions.key(path) ?? ctx.positions.locate(path), path, `invalid key: ${reasons}`)];
-  }
-  if (issue.code === "invalid_union") {
-    const typeMismatch = (branch) => branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
-    const closer = issue.errors.filter((branch) => !typeMismatch(branch));
-    const [only] = closer;
-    if (closer.length === 1 && only) {
-      return only.flatMap(
-        (inner) => issueDiagnostics({ ...inner, path: [...issue.path, ...inner.path] }, ctx)
-      );
-    }
-    const expected = issue.errors.flatMap(
-      (branch) => branch[0]?.code === "invalid_type" ? [describeExpected(branch[0].expected)] : []
-    );
-    const got = valueAt(ctx.data, issue.path);
-    if (!got.found) return [error(missingSpan(path, ctx.positions), path, "is required")];
-    const message = expected.length === issue.errors.length ? `must be ${listWords(
-      [...new Set(expected)].map((e) => e === EXPECTED.boolean ? "a boolean" : e),
-      "or"
-    )}, got ${describeValue(got.value)}` : issue.message;
-    return [error(ctx.positions.locate(path), path, message)];
-  }
-  if (issue.code === "invalid_type" || issue.code === "invalid_value") {
-    const got = valueAt(ctx.data, issue.path);
-    if (!got.found) return [error(missingSpan(path, ctx.positions), path, "is required")];
-    let message = `${issue.message}, got ${describeValue(got.value)}`;
-    if (issue.code === "invalid_value" && typeof got.value === "string") {
-      const suggestion = closestMatch(
-        got.value,
-        issue.values.filter((v) => typeof v === "string")
-      );
-      if (suggestion) message += `; did you mean \`${suggestion}\`?`;
-    }
-    return [error(ctx.positions.locate(path), path, message)];
-  }
-  return [error(ctx.positions.locate(path), path, issue.message)];
-}
-function missingSpan(path, positions) {
-  const parent = path.slice(0, -1);
-  return positions.value(parent) ?? positions.locate(parent);
-}
-function documentError(file, message, span = DOCUMENT_START) {
-  return { severity: "error", file, ...span, path: "", message };
-}
-function parseYamlWithSchema(source, file, schema) {
-  const lines = new LineCounter();
-  let doc;
-  try {
-    doc = parseDocument(source, {
-      lineCounter: lines,
-      prettyErrors: false,
-      merge: true,
-      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
-      uniqueKeys: false,
-      stringKeys: true
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, errors: [documentError(file, `cannot read the YAML: ${reason}`)], warnings: [] };
-  }
-  const positions = new PositionIndex(doc, lines);
-  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file, source));
-  const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
-  const syntaxErrors = [
-    ...(exhausted.length > 0 ? exhausted : doc.errors).map(
-      (e) => yamlErrorDiagnostic(e, "error", positions, file, source)
-    ),
-    ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file)
-  ];
-  if (syntaxErrors.length > 0) {
-    return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
-  }
-  if (doc.contents === null) {
-    const empty = z2.safeParse(schema, {});
-    if (empty.success) return { ok: true, value: empty.data, positions, warnings };
-    const required = requiredKeys(schema);
-    const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
-    return { ok: false, errors: [documentError(file, `the file is empty${needs}`)], warnings };
-  }
-  let data;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
-  }
-  const result2 = z2.safeParse(schema, data, { error: defaultMessage });
-  if (result2.success) return { ok: true, value: result2.data, positions, warnings };
-  const ctx = { data, schema, positions, file };
-  const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
-  return { ok: false, errors: capErrors(sortDiagnostics(errors), file), warnings };
-}
-function parsePlan(source, file) {
-  const bytes = Buffer.byteLength(source, "utf8");
-  if (bytes > MAX_PLAN_BYTES) {
-    const message = `the plan is ${bytes} bytes, more than the ${MAX_PLAN_BYTES} allowed; keep long scripts in files that the steps run`;
-    return { ok: false, errors: [documentError(file, message)], warnings: [], file };
-  }
-  const parsed = parseYamlWithSchema(source, file, planSchema);
-  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: parsed.warnings, file };
-  const warnings = sortDiagnostics([...parsed.warnings, ...lintPlan(parsed.value, parsed.positions, file)]);
-  return {
-    ok: true,
-    plan: parsed.value,
-    source,
-    hash: planHash(source),
-    file,
-    warnings,
-    positions: parsed.positions
-  };
-}
 
 // src/render/markdown.ts
 var ZERO_WIDTH_SPACE = "\u200B";
 var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var GITHUB_BODY_LIMIT = 65536;
+var GITHUB_CHECK_TEXT_LIMIT = 65535;
 var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
 var numberFormat = new Intl.NumberFormat("en-US");
 function formatCount(n) {
@@ -1431,37 +625,37 @@ function inlineHiddenRanges(text) {
 }
 
 // src/gate/events.ts
-import { z as z3 } from "zod";
+import { z } from "zod";
 var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
-var sender = z3.object({ login: z3.string().min(1), type: z3.enum(["User", "Bot", "Organization"]) });
-var pullRequestPayload = z3.object({
-  action: z3.string(),
-  pull_request: z3.object({ number: z3.number().int().positive() }),
+var sender = z.object({ login: z.string().min(1), type: z.enum(["User", "Bot", "Organization"]) });
+var pullRequestPayload = z.object({
+  action: z.string(),
+  pull_request: z.object({ number: z.number().int().positive() }),
   sender
 });
-var reviewPayload = z3.object({
-  action: z3.string(),
-  review: z3.object({ id: z3.number(), state: z3.string(), commit_id: z3.string() }),
-  pull_request: z3.object({ number: z3.number().int().positive() }),
+var reviewPayload = z.object({
+  action: z.string(),
+  review: z.object({ id: z.number(), state: z.string(), commit_id: z.string() }),
+  pull_request: z.object({ number: z.number().int().positive() }),
   sender
 });
-var commentPayload = z3.object({
-  action: z3.string(),
-  issue: z3.object({
-    number: z3.number().int().positive(),
-    pull_request: z3.object({}).passthrough().optional()
+var commentPayload = z.object({
+  action: z.string(),
+  issue: z.object({
+    number: z.number().int().positive(),
+    pull_request: z.object({}).passthrough().optional()
   }),
-  comment: z3.object({ id: z3.number(), body: z3.string().nullable(), created_at: z3.string().optional() }),
+  comment: z.object({ id: z.number(), body: z.string().nullable(), created_at: z.string().optional() }),
   sender
 });
-var checkRunPayload = z3.object({
-  action: z3.string(),
-  check_run: z3.object({
-    id: z3.number(),
-    head_sha: z3.string(),
-    pull_requests: z3.array(z3.object({ number: z3.number().int().positive() }))
+var checkRunPayload = z.object({
+  action: z.string(),
+  check_run: z.object({
+    id: z.number(),
+    head_sha: z.string(),
+    pull_requests: z.array(z.object({ number: z.number().int().positive() }))
   }),
-  requested_action: z3.object({ identifier: z3.string() }).optional(),
+  requested_action: z.object({ identifier: z.string() }).optional(),
   sender
 });
 function invalid(name, error) {
@@ -1538,167 +732,6 @@ function toGateEvent(name, payload) {
   }
 }
 
-// src/github/lock.ts
-import { z as z4 } from "zod";
-var LOCK_REF_PREFIX = "proceed/locks/pr-";
-var MAX_ROUNDS = 5;
-var MISSED_BEATS = 4;
-var isoTime = z4.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z4.object({
-  kind: z4.enum(["workflow-run", "app"]),
-  /** The workflow run's id, or the app instance's. */
-  id: z4.string().min(1),
-  url: z4.string().optional(),
-  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z4.number().int().positive().optional(),
-  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z4.number().int().positive().optional()
-});
-var lockHolderSchema = holderIdentitySchema.extend({
-  /** When the lock was taken. */
-  at: isoTime,
-  /** The holder's last heartbeat, when it promised them. */
-  beat: isoTime.optional(),
-  /** The head commit being executed. */
-  sha: z4.string()
-});
-var lockMessageSchema = z4.object({
-  "proceed-lock": z4.literal(1),
-  pr: z4.number().int(),
-  holder: lockHolderSchema
-});
-async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
-  const ref = LOCK_REF_PREFIX + String(o.number);
-  const fullRef = `refs/${ref}`;
-  let tree;
-  const lockCommit = async (parents, taken) => {
-    tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
-    const holder = {
-      kind,
-      id,
-      url,
-      attempt,
-      heartbeatMs,
-      at: taken?.at ?? at,
-      beat: taken ? at : void 0,
-      sha: o.headSha
-    };
-    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
-    const { sha } = await port.createCommit({ message, tree, parents });
-    return { sha, holder };
-  };
-  const held = (mine) => {
-    let current = mine.sha;
-    let lost = false;
-    return {
-      acquired: true,
-      lock: {
-        ref: fullRef,
-        get sha() {
-          return current;
-        },
-        holder: mine.holder,
-        beat: async () => {
-          if (lost) return "lost";
-          const next = await lockCommit([current], mine.holder);
-          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
-            current = next.sha;
-            return "kept";
-          }
-          lost = true;
-          return "lost";
-        },
-        release: async () => {
-          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
-        }
-      }
-    };
-  };
-  let create = true;
-  let attempted;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (create) {
-      attempted = await lockCommit([]);
-      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
-    }
-    const current = await port.getRef(ref);
-    if (attempted && current?.sha === attempted.sha) return held(attempted);
-    if (!current) {
-      create = true;
-      continue;
-    }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    attempted = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
-    create = false;
-  }
-  throw new Error(
-    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
-  );
-}
-async function forceReleaseLock(port, number) {
-  await port.deleteRef(LOCK_REF_PREFIX + String(number));
-}
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
-  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  let alive = "";
-  if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
-    const limit = MISSED_BEATS * holder.heartbeatMs;
-    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
-  }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
-}
-async function headTree(port, headSha, number) {
-  const head = await port.getCommit(headSha);
-  if (!head) {
-    throw new Error(
-      `Cannot take the lock of pull request #${number}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
-    );
-  }
-  return head.tree;
-}
-async function readHolder(port, fullRef, sha, number) {
-  const commit = await port.getCommit(sha);
-  if (!commit) {
-    throw new Error(
-      `The lock ${fullRef} of pull request #${number} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
-    );
-  }
-  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
-    return true;
-  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
-  let run;
-  try {
-    run = await port.getWorkflowRun(Number(holder.id));
-  } catch {
-    return false;
-  }
-  if (!run) return true;
-  if (run.status === "completed") return true;
-  return holder.attempt !== void 0 && run.attempt > holder.attempt;
-}
-
 // src/gate/actor.ts
 async function actorOf(env, policy, sender2, command2) {
   const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
@@ -1711,6 +744,979 @@ async function actorOf(env, policy, sender2, command2) {
     if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
   }
   return { login: sender2.login, type, permission, teams };
+}
+
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
+  );
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
+// src/plan/parse.ts
+import {
+  isAlias as isAlias2,
+  isMap as isMap2,
+  isNode as isNode2,
+  isScalar as isScalar2,
+  isSeq as isSeq2,
+  Lexer,
+  LineCounter,
+  parseDocument,
+  visit
+} from "yaml";
+import { z as z3 } from "zod";
+
+// src/plan/diagnostics.ts
+var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+function formatPath(path) {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+function formatDiagnostic(d) {
+  const where = `${d.file}:${d.line}:${d.col}:`;
+  const path = d.path === "" ? "" : ` ${d.path}:`;
+  const kind = d.severity === "warning" ? " warning:" : "";
+  return `${where}${path}${kind} ${d.message}`;
+}
+function sortDiagnostics(diagnostics) {
+  return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+// src/plan/hash.ts
+import { createHash } from "node:crypto";
+function planHash(source) {
+  return createHash("sha256").update(source, "utf8").digest("hex");
+}
+
+// src/plan/lint.ts
+function trivialCommand(run, shell = "bash") {
+  if (shell !== "bash" && shell !== "sh") return void 0;
+  const lines = run.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+  const [first] = lines;
+  if (first === void 0) return "holds only comments, so it does nothing";
+  const heredoc = heredocWrite(lines);
+  if (heredoc) return heredoc;
+  const kinds = lines.map(classifyLine);
+  if (kinds.every((kind) => kind === "print" || kind === "noop")) {
+    return kinds.includes("print") ? "only prints text" : "does nothing";
+  }
+  const [only] = kinds;
+  if (lines.length === 1 && only && typeof only === "object") return only.does;
+  return void 0;
+}
+function withoutQuotes(line) {
+  return line.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, "Q");
+}
+function classifyLine(line) {
+  if (/\$\(|`|\\$/.test(line)) return void 0;
+  const bare = withoutQuotes(line);
+  if (/[|&;<(){}]/.test(bare)) return void 0;
+  if (/^(true|:|exit(\s+0)?)$/.test(bare)) return "noop";
+  const redirect = /^(?:(echo|printf)(?:\s+[^>]*)?|:)?\s*>>?\s*(\S+)$/.exec(bare);
+  if (redirect && !/>/.test(redirect[2] ?? "")) {
+    return { does: `only writes a single file (\`${target(line)}\`)` };
+  }
+  if (/>/.test(bare)) return void 0;
+  if (/^(echo|printf)(\s|$)/.test(bare)) return "print";
+  const touch = /^touch\s+([^\s-]\S*)$/.exec(bare);
+  if (touch) return { does: `only creates a single file (\`${touch[1] ?? ""}\`)` };
+  const mkdir3 = /^mkdir(?:\s+-p)?\s+([^\s-]\S*)$/.exec(bare);
+  if (mkdir3) return { does: `only creates a directory (\`${mkdir3[1] ?? ""}\`)` };
+  return void 0;
+}
+function target(line) {
+  return />>?\s*("[^"]*"|'[^']*'|\S+)$/.exec(line)?.[1] ?? "";
+}
+function heredocWrite(lines) {
+  const [first, ...rest] = lines;
+  if (first === void 0) return void 0;
+  const match = /^cat\s+>\s*(?<file>[^\s<>]+)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first) ?? /^cat\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>\s+>\s*(?<file>[^\s<>]+)$/.exec(first) ?? /^tee\s+(?<file>[^\s<>-][^\s<>]*)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first);
+  const groups = match?.groups;
+  if (!groups || rest.at(-1) !== groups.tag) return void 0;
+  const body = rest.slice(0, -1);
+  if (groups.q === "" && body.some((line) => /\$\(|`/.test(line))) return void 0;
+  return `only writes a single file (\`${groups.file ?? ""}\`)`;
+}
+function lintPlan(plan, positions, file) {
+  const warnings = [];
+  const warn = (path, span, message) => {
+    warnings.push({ severity: "warning", file, ...span, path: formatPath(path), message });
+  };
+  if (plan.verify === void 0) {
+    warn(
+      [],
+      positions.root(),
+      "the plan has no verify phase; add `verify:` with the commands that prove the result (for example `tests: npm test`), which proceed/verify runs before merge"
+    );
+  } else if (Object.keys(plan.verify).length === 0) {
+    warn(
+      ["verify"],
+      positions.locate(["verify"]),
+      "the verify phase is empty; list the commands that prove the result (for example `tests: npm test`)"
+    );
+  }
+  const firstWithCommand = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const stepPath = ["steps", i];
+    const stepSpan = positions.value(stepPath) ?? positions.locate(stepPath);
+    if (step.run === void 0) {
+      warn(
+        stepPath,
+        stepSpan,
+        "has no command (`run`), which is over-planning; merge it into a meaningful step, or give it the command that does the work"
+      );
+    } else {
+      const runPath = [...stepPath, "run"];
+      const trivial = trivialCommand(step.run, step.shell);
+      if (trivial) {
+        warn(
+          runPath,
+          positions.locate(runPath),
+          `${trivial}, which is over-planning; merge it into the meaningful step it belongs to`
+        );
+      }
+      const command2 = step.run.trim();
+      const first = firstWithCommand.get(command2);
+      if (first === void 0) firstWithCommand.set(command2, i);
+      else {
+        const earlier = plan.steps[first];
+        warn(
+          runPath,
+          positions.locate(runPath),
+          `runs the same command as steps[${first}] (\`${earlier?.id ?? ""}\`); merge the two steps or remove this one`
+        );
+      }
+    }
+    if (plan.config.show_estimated_time && step.estimate === void 0) {
+      warn(
+        stepPath,
+        stepSpan,
+        "has no estimate while config.show_estimated_time is on; add one (for example `estimate: 5m`) or set show_estimated_time: false"
+      );
+    }
+  });
+  return warnings;
+}
+
+// src/plan/positions.ts
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq
+} from "yaml";
+var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
+var PositionIndex = class {
+  #doc;
+  #lines;
+  #pairIndex = /* @__PURE__ */ new WeakMap();
+  #aliasTargets = /* @__PURE__ */ new WeakMap();
+  constructor(doc, lines) {
+    this.#doc = doc;
+    this.#lines = lines;
+  }
+  /** The document's top node; 1:1 when the document is empty. */
+  root() {
+    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
+  }
+  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
+  key(path) {
+    const entry = this.#find(path);
+    if (!entry) return void 0;
+    return this.#span(entry.key) ?? this.#span(entry.value);
+  }
+  /** The value node (a scalar, or the start of a mapping or list). */
+  value(path) {
+    const entry = this.#find(path);
+    return entry ? this.#span(entry.value) : void 0;
+  }
+  /**
+   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
+   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
+   */
+  locate(path) {
+    for (let n = path.length; n >= 0; n--) {
+      const entry = this.#find(path.slice(0, n));
+      if (!entry) continue;
+      const { key, value } = entry;
+      if (value && (isScalar(value) || isAlias(value)) && !isEmptyScalar(value)) {
+        const span2 = this.#span(value);
+        if (span2) return span2;
+      }
+      const span = this.#span(key) ?? this.#span(value);
+      if (span) return span;
+    }
+    return this.root();
+  }
+  /** Where a yaml node is written, if it was parsed from this source. */
+  spanOf(node) {
+    return isNode(node) ? this.#span(node) : void 0;
+  }
+  /** Offset → 1-based position. */
+  at(offset) {
+    const start = this.#lines.linePos(offset);
+    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
+  }
+  #span(node) {
+    const range = node?.range;
+    if (!range) return void 0;
+    const start = this.#lines.linePos(range[0]);
+    const end = this.#lines.linePos(range[1]);
+    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  }
+  #resolve(node) {
+    if (!isAlias(node)) return node;
+    if (!this.#aliasTargets.has(node)) this.#aliasTargets.set(node, node.resolve(this.#doc));
+    return this.#aliasTargets.get(node);
+  }
+  #find(path) {
+    let key;
+    let value = this.#doc.contents;
+    for (const segment of path) {
+      const container = this.#resolve(value);
+      if (isMap(container)) {
+        const pair = this.#findPair(container, String(segment), 0);
+        if (!pair) return void 0;
+        key = isNode(pair.key) ? pair.key : void 0;
+        value = pair.value;
+      } else if (isSeq(container) && typeof segment === "number") {
+        if (segment >= container.items.length) return void 0;
+        key = void 0;
+        value = container.items[segment];
+      } else return void 0;
+    }
+    return { key, value: isNode(value) ? value : void 0 };
+  }
+  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
+  #pairsByKey(map) {
+    let index = this.#pairIndex.get(map);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map.items) {
+        const key = scalarKey(pair);
+        if (key !== void 0) index.set(key, pair);
+      }
+      this.#pairIndex.set(map, index);
+    }
+    return index;
+  }
+  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
+  #findPair(map, key, depth) {
+    const own = this.#pairsByKey(map).get(key);
+    if (own || depth > 8) return own;
+    for (const pair of map.items) {
+      if (scalarKey(pair) !== "<<") continue;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const merged = this.#resolve(source);
+        const found = isMap(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
+        if (found) return found;
+      }
+    }
+    return void 0;
+  }
+};
+function scalarKey(pair) {
+  if (!isScalar(pair.key)) return void 0;
+  const value = pair.key.value;
+  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
+}
+function isEmptyScalar(node) {
+  return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
+}
+
+// src/plan/schema.ts
+import { posix } from "node:path";
+import { z as z2 } from "zod";
+
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/plan/schema.ts
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration = z2.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = z2.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = z2.record(
+  z2.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  z2.union([z2.string(), z2.number(), z2.boolean()])
+).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = z2.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = z2.strictObject({
+  id: z2.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: z2.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: z2.string().optional(),
+  run: z2.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
+  env: envSchema.optional(),
+  timeout: duration.optional().describe("The process group is killed after it"),
+  estimate: duration.optional(),
+  checkpoint: z2.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: z2.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = z2.union([
+  z2.string().min(1, { message: "must not be empty" }),
+  z2.strictObject({
+    run: z2.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
+    env: envSchema.optional(),
+    timeout: duration.optional()
+  })
+]);
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = z2.record(
+  z2.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = z2.strictObject({
+  require_approval: z2.boolean().default(true),
+  stop_on_error: z2.boolean().default(true),
+  allow_skip: z2.boolean().default(false),
+  checkpoint_between_steps: z2.boolean().default(false),
+  max_plan_steps: z2.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: z2.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = z2.strictObject({
+  version: z2.literal(1, { message: "must be 1" }),
+  title: z2.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: z2.string().optional(),
+  requirements: z2.array(z2.string()).optional().describe("What was gathered before planning"),
+  risks: z2.array(z2.string()).optional().describe("Shown in the approval request"),
+  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
+  steps: z2.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
+// src/plan/parse.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
+var TOO_DEEP = "the document is nested too deeply to read; flatten it";
+var YAML_MESSAGES = {
+  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
+  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
+  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
+  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
+  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
+  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
+  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
+  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
+  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
+  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
+  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
+};
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error, severity, positions, file, source) {
+  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
+  const offset = quoteStart ?? error.pos[0];
+  const start = positions.at(offset);
+  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
+  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  const friendly = YAML_MESSAGES[error.code];
+  const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
+  return { severity, file, ...span, path: "", message };
+}
+function duplicateKeyErrors(doc, positions, file) {
+  const errors = [];
+  const pending = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, path } = next;
+    if (isSeq2(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!isMap2(node)) continue;
+    const first = /* @__PURE__ */ new Map();
+    for (const pair of node.items) {
+      const key = scalarKey(pair);
+      if (key === void 0) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== "<<" || !isScalar2(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
+      errors.push({
+        severity: "error",
+        file,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
+      });
+    }
+  }
+  return errors;
+}
+function capErrors(errors, file) {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1
+    }
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
+}
+function dedupeByPosition(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.col}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function conversionDiagnostic(doc, error, positions, file) {
+  const aliases = [];
+  const anchors = /* @__PURE__ */ new Set();
+  let unresolved;
+  visit(doc, (_, node) => {
+    if (isAlias2(node)) {
+      aliases.push(node);
+      if (!anchors.has(node.source)) unresolved ??= node;
+    } else if (isNode2(node) && node.anchor) anchors.add(node.anchor);
+  });
+  const diagnostic = (alias, message) => {
+    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
+    const end = alias?.range ? positions.at(alias.range[1]) : span;
+    return { severity: "error", file, ...span, endLine: end.line, endCol: end.col, path: "", message };
+  };
+  if (unresolved) {
+    return diagnostic(
+      unresolved,
+      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
+    );
+  }
+  if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+    return diagnostic(
+      aliases[0],
+      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
+    );
+  }
+  if (error instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
+  const reason = error instanceof Error ? error.message : String(error);
+  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+}
+function schemasAt(schema, path) {
+  let current = unwrap(schema);
+  for (const segment of path) {
+    current = current.flatMap((s) => unwrap(...childSchemas(s, segment)));
+  }
+  return current;
+}
+function unwrap(...schemas) {
+  return schemas.flatMap((schema) => {
+    const def = schema._zod.def;
+    switch (def.type) {
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "nonoptional":
+      case "catch":
+      case "readonly":
+        return unwrap(def.innerType);
+      case "pipe":
+        return unwrap(def.in);
+      case "union":
+        return unwrap(...def.options);
+      case "lazy":
+        return unwrap(def.getter());
+      default:
+        return [schema];
+    }
+  });
+}
+function childSchemas(schema, segment) {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "object": {
+      const child = Object.hasOwn(def.shape, segment) ? def.shape[segment] : void 0;
+      return child ? [child] : [];
+    }
+    case "array":
+      return typeof segment === "number" ? [def.element] : [];
+    case "record":
+      return [def.valueType];
+    default:
+      return [];
+  }
+}
+function knownKeys(schema, path) {
+  const keys = schemasAt(schema, path).flatMap((s) => {
+    const def = s._zod.def;
+    return def.type === "object" ? Object.keys(def.shape) : [];
+  });
+  return [...new Set(keys)];
+}
+function requiredKeys(schema) {
+  return unwrap(schema).flatMap((s) => {
+    const def = s._zod.def;
+    if (def.type !== "object") return [];
+    return Object.entries(def.shape).filter(([, field]) => !z3.safeParse(field, void 0).success).map(([key]) => key);
+  });
+}
+function listWords(words, conjunction) {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words.at(-1) ?? ""}`;
+}
+var EXPECTED = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+  map: "a mapping",
+  null: "empty"
+};
+function describeExpected(expected) {
+  return EXPECTED[expected] ?? expected;
+}
+function describeValue(value) {
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  switch (typeof value) {
+    case "string": {
+      const shown = value.length > 40 ? `${value.slice(0, 40)}\u2026` : value;
+      return `the string ${JSON.stringify(shown)}`;
+    }
+    case "number":
+      return `the number ${value}`;
+    case "boolean":
+      return `${value}`;
+    case "object":
+      return "a mapping";
+    default:
+      return typeof value;
+  }
+}
+function literal(value) {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+var defaultMessage = (issue) => {
+  switch (issue.code) {
+    case "invalid_type":
+      return `must be ${describeExpected(issue.expected)}`;
+    case "invalid_value":
+      return issue.values.length === 1 ? `must be ${literal(issue.values[0])}` : `must be one of ${listWords(issue.values.map(literal), "or")}`;
+    case "too_small": {
+      const min = Number(issue.minimum);
+      if (issue.origin === "string")
+        return min <= 1 ? "must not be empty" : `must be at least ${min} characters long`;
+      if (issue.origin === "array") return `needs at least ${min} item${min === 1 ? "" : "s"}`;
+      return issue.inclusive ? `must be at least ${min}` : `must be more than ${min}`;
+    }
+    case "too_big": {
+      const max = Number(issue.maximum);
+      if (issue.origin === "string") return `must be at most ${max} characters long`;
+      if (issue.origin === "array") return `may have at most ${max} item${max === 1 ? "" : "s"}`;
+      return issue.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
+    }
+    case "invalid_format":
+      return issue.pattern ? `must match ${issue.pattern}` : `must be a valid ${issue.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue.divisor)}`;
+    default:
+      return void 0;
+  }
+};
+function valueAt(data, path) {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) {
+      return { found: false, value: void 0 };
+    }
+    value = value[segment];
+  }
+  return { found: true, value };
+}
+function toSegments(path) {
+  return path.map((segment) => typeof segment === "number" ? segment : String(segment));
+}
+function issueDiagnostics(issue, ctx) {
+  const path = toSegments(issue.path);
+  const error = (span, at, message) => ({
+    severity: "error",
+    file: ctx.file,
+    ...span,
+    path: formatPath(at),
+    message
+  });
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(ctx.schema, path);
+    return issue.keys.slice(0, MAX_ERRORS + 1).map((key) => {
+      const at = [...path, key];
+      const suggestion = closestMatch(key, known);
+      const hint = suggestion ? `did you mean \`${suggestion}\`?` : `expected one of ${listWords(
+        known.map((k) => `\`${k}\``),
+        "or"
+      )}`;
+      return error(ctx.positions.key(at) ?? ctx.positions.locate(path), at, `unknown key; ${hint}`);
+    });
+  }
+  if (issue.code === "invalid_key") {
+    const reasons = issue.issues.map((inner) => inner.message).join("; ");
+    return [error(ctx.positions.key(path) ?? ctx.positions.locate(path), path, `invalid key: ${reasons}`)];
+  }
+  if (issue.code === "invalid_union") {
+    const typeMismatch = (branch) => branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
+    const closer = issue.errors.filter((branch) => !typeMismatch(branch));
+    const [only] = closer;
+    if (closer.length === 1 && only) {
+      return only.flatMap(
+        (inner) => issueDiagnostics({ ...inner, path: [...issue.path, ...inner.path] }, ctx)
+      );
+    }
+    const expected = issue.errors.flatMap(
+      (branch) => branch[0]?.code === "invalid_type" ? [describeExpected(branch[0].expected)] : []
+    );
+    const got = valueAt(ctx.data, issue.path);
+    if (!got.found) return [error(missingSpan(path, ctx.positions), path, "is required")];
+    const message = expected.length === issue.errors.length ? `must be ${listWords(
+      [...new Set(expected)].map((e) => e === EXPECTED.boolean ? "a boolean" : e),
+      "or"
+    )}, got ${describeValue(got.value)}` : issue.message;
+    return [error(ctx.positions.locate(path), path, message)];
+  }
+  if (issue.code === "invalid_type" || issue.code === "invalid_value") {
+    const got = valueAt(ctx.data, issue.path);
+    if (!got.found) return [error(missingSpan(path, ctx.positions), path, "is required")];
+    let message = `${issue.message}, got ${describeValue(got.value)}`;
+    if (issue.code === "invalid_value" && typeof got.value === "string") {
+      const suggestion = closestMatch(
+        got.value,
+        issue.values.filter((v) => typeof v === "string")
+      );
+      if (suggestion) message += `; did you mean \`${suggestion}\`?`;
+    }
+    return [error(ctx.positions.locate(path), path, message)];
+  }
+  return [error(ctx.positions.locate(path), path, issue.message)];
+}
+function missingSpan(path, positions) {
+  const parent = path.slice(0, -1);
+  return positions.value(parent) ?? positions.locate(parent);
+}
+function documentError(file, message, span = DOCUMENT_START) {
+  return { severity: "error", file, ...span, path: "", message };
+}
+function parseYamlWithSchema(source, file, schema) {
+  const lines = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(source, {
+      lineCounter: lines,
+      prettyErrors: false,
+      merge: true,
+      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
+      uniqueKeys: false,
+      stringKeys: true
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [documentError(file, `cannot read the YAML: ${reason}`)], warnings: [] };
+  }
+  const positions = new PositionIndex(doc, lines);
+  const warnings = doc.warnings.map((w) => yamlErrorDiagnostic(w, "warning", positions, file, source));
+  const exhausted = doc.errors.filter((e) => e.code === "RESOURCE_EXHAUSTION").slice(0, 1);
+  const syntaxErrors = [
+    ...(exhausted.length > 0 ? exhausted : doc.errors).map(
+      (e) => yamlErrorDiagnostic(e, "error", positions, file, source)
+    ),
+    ...exhausted.length > 0 ? [] : duplicateKeyErrors(doc, positions, file)
+  ];
+  if (syntaxErrors.length > 0) {
+    return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
+  }
+  if (doc.contents === null) {
+    const empty = z3.safeParse(schema, {});
+    if (empty.success) return { ok: true, value: empty.data, positions, warnings };
+    const required = requiredKeys(schema);
+    const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
+    return { ok: false, errors: [documentError(file, `the file is empty${needs}`)], warnings };
+  }
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
+  }
+  const result2 = z3.safeParse(schema, data, { error: defaultMessage });
+  if (result2.success) return { ok: true, value: result2.data, positions, warnings };
+  const ctx = { data, schema, positions, file };
+  const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
+  return { ok: false, errors: capErrors(sortDiagnostics(errors), file), warnings };
+}
+function parsePlan(source, file) {
+  const bytes = Buffer.byteLength(source, "utf8");
+  if (bytes > MAX_PLAN_BYTES) {
+    const message = `the plan is ${bytes} bytes, more than the ${MAX_PLAN_BYTES} allowed; keep long scripts in files that the steps run`;
+    return { ok: false, errors: [documentError(file, message)], warnings: [], file };
+  }
+  const parsed = parseYamlWithSchema(source, file, planSchema);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, warnings: parsed.warnings, file };
+  const warnings = sortDiagnostics([...parsed.warnings, ...lintPlan(parsed.value, parsed.positions, file)]);
+  return {
+    ok: true,
+    plan: parsed.value,
+    source,
+    hash: planHash(source),
+    file,
+    warnings,
+    positions: parsed.positions
+  };
+}
+
+// src/gate/discover.ts
+import picomatch from "picomatch";
+var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
+function parseGlobList(text) {
+  const globs = (text ?? "").split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
+  return globs.length ? globs : DEFAULT_PLAN_GLOBS;
+}
+function discoverPlan(files, globs) {
+  const isPlan = picomatch(globs, { dot: true });
+  const plans = files.filter((f) => f.status !== "removed" && f.sha && isPlan(f.filename));
+  if (plans.length === 0) return { kind: "none" };
+  if (plans.length > 1) return { kind: "many", paths: plans.map((f) => f.filename).sort() };
+  return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
+}
+
+// src/gate/state.ts
+import { z as z4 } from "zod";
+var approvalSchema = z4.object({
+  by: z4.string(),
+  via: z4.enum(["review", "comment", "button"]),
+  at: z4.string(),
+  headSha: z4.string(),
+  planBlob: z4.string(),
+  planHash: z4.string()
+});
+var storedStateSchema = z4.object({
+  v: z4.literal(1),
+  state: z4.enum(LIFECYCLE_STATES),
+  planPath: z4.string(),
+  planBlob: z4.string(),
+  planHash: z4.string(),
+  headSha: z4.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: z4.array(z4.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: z4.string().optional(),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: z4.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: z4.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: z4.string().max(300).optional(),
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
+  handled: z4.array(z4.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: z4.object({
+    command: z4.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z4.string(),
+    headSha: z4.string()
+  }).optional()
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var MARKER_BUDGET = 2048;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  let kept = HANDLED_KEPT;
+  for (; ; ) {
+    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
+    const marker = `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
+    kept = Math.floor(kept / 2);
+  }
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/gate/policy.ts
@@ -1765,221 +1771,6 @@ function mergeVerify(planVerify, policy) {
     } else verify[name] = check;
   }
   return { verify, notices };
-}
-
-// src/gate/authorize.ts
-var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
-var DOOR_COMMANDS = {
-  comment: COMMANDS,
-  review: ["proceed"],
-  button: ["proceed", "retry", "cancel"]
-};
-var CANCEL_PERMISSION = "write";
-var NAMES_SHOWN = 10;
-function atLeast(permission, minimum) {
-  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
-}
-function sameLogin(a, b) {
-  return a.toLowerCase() === b.toLowerCase();
-}
-function isListedApprover(actor, policy) {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return true;
-  if (users.some((user) => sameLogin(user, actor.login))) return true;
-  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
-  return teams.some((team) => memberOf.has(team.toLowerCase()));
-}
-function authorize(input) {
-  const { command: command2, actor, policy, door } = input;
-  const refuse = (reason) => ({
-    allowed: false,
-    reason,
-    whoMay: describeWhoMay(command2, input)
-  });
-  const who = codeSpan(actor.login);
-  const isAuthor = sameLogin(actor.login, input.prAuthor);
-  if (!DOOR_COMMANDS[door].includes(command2)) {
-    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
-  }
-  if (command2 === "help" || command2 === "plan") return { allowed: true };
-  if (actor.type !== "User") {
-    const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
-  }
-  if (command2 === "cancel") {
-    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
-    );
-  }
-  if (command2 === "skip" && !input.allowSkip) {
-    return refuse(
-      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
-    );
-  }
-  if (input.isFork && !policy.forks) {
-    return refuse(
-      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
-    );
-  }
-  const minimum = policy.approvers.permission;
-  if (!atLeast(actor.permission, minimum)) {
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
-    );
-  }
-  if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
-  }
-  if (isAuthor && !policy.self_approval) {
-    return refuse(
-      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
-    );
-  }
-  return { allowed: true };
-}
-function describeWhoMay(command2, context) {
-  const { policy, prAuthor } = context;
-  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
-  switch (command2) {
-    case "help":
-    case "plan":
-      return "anyone who can comment on the pull request";
-    case "cancel":
-      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
-    default:
-      break;
-  }
-  if (command2 === "skip" && !context.allowSkip) {
-    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
-  }
-  if (context.isFork && !policy.forks) {
-    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
-  }
-  const conditions = [];
-  const listed = allowlistWords(policy);
-  if (listed) conditions.push(listed);
-  if (!policy.self_approval) conditions.push(`are not ${author}`);
-  const people = `people with ${minimumWords(policy.approvers.permission)}`;
-  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
-}
-function allowlistWords(policy) {
-  const { users, teams } = policy.approvers;
-  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
-  const hidden = Math.max(0, names.length - NAMES_SHOWN);
-  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
-  const shownTeams = names.slice(users.length, NAMES_SHOWN);
-  const parts = [];
-  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
-  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
-  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
-  return parts.join(", or ");
-}
-function alternatives(names) {
-  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
-}
-function permissionWords(permission) {
-  return permission === "none" ? "no access to this repository" : `${permission} access`;
-}
-function minimumWords(minimum) {
-  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
-}
-
-// src/gate/discover.ts
-import picomatch from "picomatch";
-var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
-function parseGlobList(text) {
-  const globs = (text ?? "").split(/[,\n]/).map((g) => g.trim()).filter(Boolean);
-  return globs.length ? globs : DEFAULT_PLAN_GLOBS;
-}
-function discoverPlan(files, globs) {
-  const isPlan = picomatch(globs, { dot: true });
-  const plans = files.filter((f) => f.status !== "removed" && f.sha && isPlan(f.filename));
-  if (plans.length === 0) return { kind: "none" };
-  if (plans.length > 1) return { kind: "many", paths: plans.map((f) => f.filename).sort() };
-  return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
-}
-
-// src/gate/state.ts
-import { z as z6 } from "zod";
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var approvalSchema = z6.object({
-  by: z6.string(),
-  via: z6.enum(["review", "comment", "button"]),
-  at: z6.string(),
-  headSha: z6.string(),
-  planBlob: z6.string(),
-  planHash: z6.string()
-});
-var storedStateSchema = z6.object({
-  v: z6.literal(1),
-  state: z6.enum(LIFECYCLE_STATES),
-  planPath: z6.string(),
-  planBlob: z6.string(),
-  planHash: z6.string(),
-  headSha: z6.string(),
-  approval: approvalSchema.optional(),
-  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z6.array(z6.string()).default([]),
-  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z6.string().optional(),
-  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z6.string().optional(),
-  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z6.string().optional(),
-  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z6.string().max(300).optional(),
-  /**
-   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
-   * redelivered webhook or a re-run workflow does nothing twice.
-   */
-  handled: z6.array(z6.number()).default([]),
-  /**
-   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
-   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
-   */
-  requested: z6.object({
-    command: z6.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z6.string(),
-    headSha: z6.string()
-  }).optional()
-});
-
-// src/gate/marker.ts
-var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
-var MARKER_BUDGET = 2048;
-var HANDLED_KEPT = 20;
-function encodeState(state) {
-  let kept = HANDLED_KEPT;
-  for (; ; ) {
-    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
-    const marker = `
-
-<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
-    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
-    kept = Math.floor(kept / 2);
-  }
-}
-function decodeState(body) {
-  const m = MARKER.exec(body);
-  if (!m) return void 0;
-  try {
-    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
-    return void 0;
-  }
 }
 
 // src/gate/view.ts
@@ -2121,21 +1912,20 @@ function buttons(env, ...commands) {
 function liveButtons(check, checks, stored, plan) {
   const state = stored?.state ?? "proposed";
   const pending = stored?.requested?.headSha === check.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
   if (check.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check.id) return [];
-    if (check.status !== "completed")
-      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
-    return check.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
+    if (check.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
   }
   const stepId = plan.stepIds.find((id) => check.externalId === stepExternalId(plan.hash, id));
   if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check.id) return [];
-  if (check.status !== "completed") return state === "executing" ? ["cancel"] : [];
-  const current = stored?.next === stepId;
-  if (check.conclusion === "action_required")
-    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
+  if (check.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
   if (check.conclusion === "failure" || check.conclusion === "timed_out")
-    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
+    return carries(["failed"], ["retry", "cancel"]);
   return [];
 }
 var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
@@ -2150,13 +1940,272 @@ function cancelRequestedBy(body) {
   return CANCEL_REQUEST.exec(body)?.[1];
 }
 
-// src/gate/execute.ts
-import { readFile } from "node:fs/promises";
-import { join as join3 } from "node:path";
+// src/gate/lock.ts
+import { z as z6 } from "zod";
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
+var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z6.object({
+  kind: z6.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: z6.string().min(1),
+  url: z6.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: z6.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: z6.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
+  /** The head commit being executed. */
+  sha: z6.string()
+});
+var lockMessageSchema = z6.object({
+  "proceed-lock": z6.literal(1),
+  pr: z6.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now3 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents, taken) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url, attempt, heartbeatMs } = o.holder;
+    const at = now3().toISOString();
+    const holder = {
+      kind,
+      id,
+      url,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
+      }
+    };
+  };
+  let create = true;
+  let attempted;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef };
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number));
+}
+function describeHolder(holder, now3) {
+  const age = now3.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now3.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+}
+async function headTree(port, headSha, number) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef, sha, number) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef} of pull request #${number} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now3) {
+  if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run;
+  try {
+    run = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run) return true;
+  if (run.status === "completed") return true;
+  return holder.attempt !== void 0 && run.attempt > holder.attempt;
+}
 
-// src/execute/executor.ts
-import { realpathSync } from "node:fs";
-import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
+// src/gate/lock-session.ts
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs
+  });
+  if (!lock.acquired) return refused(describeHolder(lock.holder, env.now?.() ?? /* @__PURE__ */ new Date()));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
+  try {
+    return await body(lost.signal);
+  } finally {
+    await heartbeat?.stop();
+    await lock.lock.release();
+  }
+}
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + diagnosticList(problem.errors) + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
+      break;
+  }
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
+}
+
+// src/plan/checkpoints.ts
+function stopsBefore(plan, index) {
+  const step = plan.steps[index];
+  if (!step) return false;
+  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
+}
+function checkpointIndexes(plan) {
+  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
+}
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -2182,14 +2231,6 @@ function describeEstimate(summary) {
 }
 function estimatedAside(summary) {
   return summary.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary)}`;
-}
-function stopsBefore(plan, index) {
-  const step = plan.steps[index];
-  if (!step) return false;
-  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
-}
-function checkpointIndexes(plan) {
-  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
 }
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
@@ -2217,6 +2258,820 @@ function formatDelta(actualMs, estimateMs) {
   if (Math.abs(delta) < 500) return "\xB10s";
   return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
+
+// src/render/status.ts
+var STEP_STATUS_ICON = {
+  pending: "\u26AA",
+  running: "\u{1F504}",
+  success: "\u2705",
+  failure: "\u274C",
+  "timed-out": "\u231B",
+  skipped: "\u23ED\uFE0F",
+  cancelled: "\u{1F6AB}",
+  waiting: "\u23F8\uFE0F"
+};
+var STEP_STATUS_TEXT = {
+  pending: "Pending",
+  running: "Running",
+  success: "Success",
+  failure: "Failed",
+  "timed-out": "Timed out",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+  waiting: "Waiting at checkpoint"
+};
+function stepStatusLabel(status) {
+  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
+}
+var STATE_LABEL = {
+  proposed: "\u23F3 Awaiting approval",
+  approved: "\u{1F44D} Approved",
+  executing: "\u{1F504} Executing",
+  paused: "\u23F8\uFE0F Paused at a checkpoint",
+  failed: "\u274C Failed",
+  cancelled: "\u{1F6AB} Cancelled",
+  verifying: "\u{1F50D} Verifying",
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed"
+};
+var OUTCOME_LABEL = {
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed",
+  failed: "\u274C Failed",
+  paused: "\u23F8\uFE0F Paused",
+  cancelled: "\u{1F6AB} Cancelled"
+};
+
+// src/render/diagram.ts
+var MERMAID_ENTITY = {
+  '"': "#quot;",
+  "#": "#35;",
+  "%": "#37;",
+  "&": "#38;",
+  ";": "#59;",
+  "<": "#60;",
+  ">": "#62;",
+  "`": "#96;"
+};
+function mermaidLabel(text) {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
+  );
+}
+var STATUS_CLASS = {
+  pending: void 0,
+  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
+  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
+  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
+};
+var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
+function renderFlowDiagram(plan, opts = {}) {
+  const {
+    statuses = {},
+    verifyStatus = "pending",
+    showEstimates = true,
+    verifyNames = [],
+    maxLabel = 60
+  } = opts;
+  const nodes = ['  approval(["\u{1F44D} Approval"])'];
+  const edges = [];
+  const classes = /* @__PURE__ */ new Map();
+  const addClass = (cls, node) => {
+    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
+    entry.nodes.push(node);
+    classes.set(cls.name, entry);
+  };
+  let previous = "approval";
+  plan.steps.forEach((step, i) => {
+    const node = `s${i + 1}`;
+    const checkpoint = stopsBefore(plan, i);
+    const status = statuses[step.id] ?? "pending";
+    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
+    const estimateMs = stepEstimateMs(step);
+    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
+    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
+    nodes.push(checkpoint ? `  ${node}{{"${label}"}}` : `  ${node}["${label}"]`);
+    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node}` : `  ${previous} --> ${node}`);
+    const statusClass = STATUS_CLASS[status];
+    if (statusClass) addClass(statusClass, node);
+    else if (checkpoint) addClass(CHECKPOINT_CLASS, node);
+    previous = node;
+  });
+  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
+  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
+  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
+  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
+  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
+  edges.push(`  ${previous} --> verify`, "  verify --> merge");
+  const verifyClass = STATUS_CLASS[verifyStatus];
+  if (verifyClass) addClass(verifyClass, "verify");
+  const styling = [...classes].flatMap(([name, { style, nodes: members }]) => [
+    `  classDef ${name} ${style}`,
+    `  class ${members.join(",")} ${name}`
+  ]);
+  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
+}
+
+// src/render/review.ts
+var FULL = {
+  text: Infinity,
+  command: Infinity,
+  itemText: Infinity,
+  items: Infinity,
+  name: Infinity,
+  details: true,
+  diagram: true,
+  essentials: false,
+  rows: Infinity
+};
+var ESSENTIALS = {
+  ...FULL,
+  text: 0,
+  command: 0,
+  itemText: 0,
+  items: 0,
+  name: 40,
+  details: false,
+  diagram: false,
+  essentials: true
+};
+var REVIEW_BUDGETS = [
+  FULL,
+  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
+  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
+  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
+  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
+  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
+  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
+  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
+  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
+  ESSENTIALS,
+  { ...ESSENTIALS, name: 20 }
+];
+var SHELL_LANGUAGE = {
+  bash: "bash",
+  sh: "sh",
+  pwsh: "powershell",
+  python: "python"
+};
+function renderReview(plan, opts) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  for (const budget of REVIEW_BUDGETS) {
+    if (certainlyLonger(plan, budget, maxLength)) continue;
+    const body = composeReview(plan, opts, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
+  let low = 1;
+  let high = plan.steps.length - 1;
+  let best;
+  while (low <= high) {
+    const rows = Math.floor((low + high) / 2);
+    const body = composeReview(plan, opts, { ...smallest, rows });
+    if (body.length <= maxLength) {
+      best = body;
+      low = rows + 1;
+    } else high = rows - 1;
+  }
+  if (best !== void 0) return best;
+  const howTo = `${howToProceed(plan, opts, smallest)}
+`;
+  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
+}
+function certainlyLonger(plan, budget, max) {
+  if (budget.essentials || max === Infinity) return false;
+  let total = 0;
+  const over = (n) => (total += n) > max;
+  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
+  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
+  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
+  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
+  if (!budget.details) return false;
+  return plan.steps.some(
+    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
+  );
+}
+var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
+var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
+var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
+function composeReview(plan, opts, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const full = !budget.essentials;
+  const sections = [
+    header(plan, opts),
+    opts.notice ? alert("IMPORTANT", opts.notice) : "",
+    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
+    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
+
+${bulletList(plan.requirements, budget)}` : "",
+    stepsSection(plan, opts, budget),
+    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
+
+${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
+    full ? verifySection(plan, opts, budget) : "",
+    full ? approvalSection(plan, opts, budget, showEstimates) : "",
+    howToProceed(plan, opts, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function header(plan, opts) {
+  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
+  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
+  const lines = [
+    `## \u{1F4CB} ${escapeInline(plan.title)}`,
+    "",
+    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
+  ];
+  if (opts.approval) {
+    lines.push(
+      "",
+      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
+    );
+  }
+  return lines.join("\n");
+}
+function bulletList(items, budget) {
+  const shown = items.slice(0, budget.items).map((item) => {
+    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
+    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
+  });
+  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
+  return shown.join("\n");
+}
+function stepsSection(plan, opts, budget) {
+  const rows = Math.min(budget.rows, plan.steps.length);
+  const showEstimates = plan.config.show_estimated_time;
+  const progress = opts.steps !== void 0;
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    ...progress ? ["Actual"] : [],
+    "Checkpoint",
+    "Status"
+  ];
+  const align = columns.map(
+    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
+  );
+  const body = plan.steps.slice(0, rows).map((step, i) => {
+    const state = opts.steps?.[step.id];
+    const estimateMs = stepEstimateMs(step);
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
+      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
+      stepStatusLabel(state?.status ?? "pending")
+    ];
+  });
+  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
+  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
+  const totals = [];
+  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
+  if (progress) {
+    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
+    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
+  }
+  if (totals.length) parts.push(totals.join(" \xB7 "));
+  if (budget.details)
+    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
+  else if (!budget.essentials) {
+    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
+  }
+  return parts.join("\n\n");
+}
+function stepDetails(step, index, plan, budget) {
+  const summary = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
+  if (stopsBefore(plan, index)) summary.push("\u23F8\uFE0F checkpoint");
+  summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
+  const parts = [`<details>
+<summary>${summary.join(" \xB7 ")}</summary>`];
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
+  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
+  const facts = [];
+  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
+  if (step["working-directory"] !== void 0) {
+    facts.push(
+      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
+    );
+  }
+  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
+  if (facts.length) parts.push(facts.join(" \xB7 "));
+  if (step.env && Object.keys(step.env).length > 0)
+    parts.push(`**Environment**
+
+${environment(step.env, budget)}`);
+  if (step.rollback !== void 0)
+    parts.push(`**Rollback** (run by \`/rollback\`)
+
+${command(step.rollback, step.shell, budget)}`);
+  parts.push("</details>");
+  return parts.join("\n\n");
+}
+function command(run, shell, budget) {
+  const { text, omitted } = clip(run, budget.command);
+  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
+  return omitted ? `${block}
+
+_${omissionNote(omitted)}_` : block;
+}
+function environment(env, budget) {
+  const entries = Object.entries(env);
+  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
+  if (entries.length > lines.length)
+    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
+  return fencedBlock(lines.join("\n"), "sh");
+}
+function verifyRows(plan, opts) {
+  const fromPlan = Object.entries(plan.verify ?? {}).map(
+    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
+      name,
+      run: v.run,
+      shell: v.shell,
+      timeout: v.timeout,
+      workingDirectory: v["working-directory"],
+      source: "plan"
+    }
+  );
+  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run]) => ({
+    name,
+    run,
+    shell: "bash",
+    source: "policy"
+  }));
+  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
+  return [
+    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
+    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
+  ];
+}
+var VERIFY_STATUS = {
+  verifying: "running",
+  verified: "success",
+  "verify-failed": "failure"
+};
+function diagramOptions(plan, opts) {
+  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
+  return {
+    statuses,
+    verifyStatus: VERIFY_STATUS[opts.state],
+    showEstimates: plan.config.show_estimated_time,
+    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
+  };
+}
+var INLINE_COMMAND = 100;
+function verifySection(plan, opts, budget) {
+  const rows = verifyRows(plan, opts);
+  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
+  if (rows.length === 0) {
+    return `### \u{1F50D} Verify
+
+${intro}
+
+\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
+  }
+  const shown = rows.slice(0, budget.items);
+  const long = [];
+  const cells = shown.map((row) => {
+    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
+    let cell;
+    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    else if (budget.details) {
+      cell = "see below";
+      long.push(
+        `<details>
+<summary><b>${escapeHtml(row.name)}</b></summary>
+
+${command(row.run, row.shell, budget)}
+
+</details>`
+      );
+    } else
+      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+        inTable: true
+      });
+    const notes = [
+      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
+      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
+      row.shell !== "bash" ? row.shell : ""
+    ].filter((n) => n !== "");
+    return [
+      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
+      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
+    ];
+  });
+  const parts = [
+    `### \u{1F50D} Verify`,
+    intro,
+    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
+  ];
+  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
+  if (long.length) parts.push(long.join("\n\n"));
+  return parts.join("\n\n");
+}
+function approvalSection(plan, opts, budget, showEstimates) {
+  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
+  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
+
+${risks}` : "";
+  const checks = verifyRows(plan, opts).length;
+  const sentences = [
+    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
+    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
+  ];
+  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
+  const parts = [
+    sentences.join(""),
+    risks ? `**Risks**
+
+${risks}` : "",
+    "**Proceed with execution?**"
+  ].filter((p) => p !== "");
+  return `### \u{1F64B} Approval requested
+
+${blockquote(parts.join("\n\n"))}`;
+}
+function stepRef(plan, index, budget) {
+  const step = plan.steps[index];
+  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
+}
+function checkpointSentence(plan, budget, from = 0) {
+  const stops = checkpointIndexes(plan).filter((i) => i >= from);
+  if (stops.length === 0) return "";
+  if (plan.config.checkpoint_between_steps && from <= 1) {
+    return "It stops before every step after the first and waits for `/proceed` again.";
+  }
+  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
+  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
+  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
+  return `It stops before ${list} and waits for \`/proceed\` again.`;
+}
+function howToProceed(plan, opts, budget) {
+  const lines = [];
+  const commands = offered(opts.state, {
+    skip: plan.config.allow_skip,
+    rollback: plan.steps.some((s) => s.rollback !== void 0)
+  });
+  const has = (command2) => commands.includes(command2);
+  const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
+  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
+    const status = opts.steps?.[s.id]?.status;
+    return status !== void 0 && wanted.includes(status);
+  });
+  switch (opts.state) {
+    case "proposed": {
+      if (has("proceed"))
+        lines.push(
+          "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
+        );
+      const stops = checkpointSentence(plan, budget);
+      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "approved":
+    case "executing":
+    case "verifying": {
+      lines.push(
+        `- \u{1F504} The plan is running.${has("cancel") ? " Comment `/cancel` to stop it; steps not run yet are marked cancelled." : ""}`
+      );
+      const running = statusIndex(["running"]);
+      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
+      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "paused": {
+      const waiting = statusIndex(["waiting"]);
+      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
+      const ways2 = [
+        ...has("proceed") ? ["`/proceed` to continue"] : [],
+        ...has("cancel") ? ["`/cancel` to stop"] : []
+      ];
+      lines.push(`- \u23F8\uFE0F Paused at a checkpoint${at}.${ways2.length ? ` Comment ${ways2.join(" or ")}.` : ""}`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
+      break;
+    }
+    case "failed": {
+      const failed = statusIndex(["failure", "timed-out"]);
+      const which = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
+      if (has("retry")) lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
+      if (has("cancel")) lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      else if (rollback) lines.push(`-${rollback}`);
+      break;
+    }
+    case "cancelled":
+      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      if (has("proceed"))
+        lines.push("- \u25B6\uFE0F Comment `/proceed` to resume from the first step that did not succeed.");
+      break;
+    case "verified":
+      lines.push(
+        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
+      );
+      break;
+    case "verify-failed":
+      lines.push(
+        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
+      );
+      if (has("retry")) lines.push("- \u{1F501} Comment `/retry` to run the verify phase again.");
+      break;
+  }
+  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
+  return `### \u25B6\uFE0F How to proceed
+
+${lines.join("\n")}`;
+}
+
+// src/gate/publish.ts
+function result(view, summary, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(view, env.policyPath);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${diagnosticList(errors)}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${diagnosticList(warnings)}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash } = view.plan;
+  const notices = [
+    notice,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check] of stepChecks(
+    checks,
+    hash,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check) {
+  if (check.status !== "completed") return "running";
+  const map = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check.conclusion && map[check.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const marker = stored ? encodeState(stored) : "";
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const input = {
+    status,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
+    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status === "in_progress" ? now3 : null,
+    completedAt: update.conclusion ? now3 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+var DIAGNOSTIC_CHARS2 = 500;
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(view, policyPath) {
+  const list = diagnosticList(view.policyErrors);
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/cancel.ts
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: follow("cancel"),
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+
+// src/gate/execute.ts
+import { readFile } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/execute/executor.ts
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/execute/step-env.ts
 var RUNNER_CHANNELS = [
@@ -2544,7 +3399,7 @@ var StepSandbox = class _StepSandbox {
   async close() {
     open.delete(this);
     if (this.holder.exitCode !== null || this.holder.signalCode !== null) return;
-    const exited = new Promise((done) => this.holder.once("exit", () => done()));
+    const exited = new Promise((done2) => this.holder.once("exit", () => done2()));
     try {
       process.kill(this.initPid, "SIGKILL");
     } catch {
@@ -3296,8 +4151,8 @@ async function executePlan(opts) {
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
       const step = plan.steps[j];
-      const done = doneResult(step);
-      if (done) results.push(done);
+      const done2 = doneResult(step);
+      if (done2) results.push(done2);
       else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
     }
   };
@@ -3333,9 +4188,9 @@ async function executePlan(opts) {
     for (let index = 0; index < plan.steps.length; index++) {
       const step = plan.steps[index];
       const next = { stepId: step.id, index };
-      const done = doneResult(step);
-      if (done) {
-        results.push(done);
+      const done2 = doneResult(step);
+      if (done2) {
+        results.push(done2);
         continue;
       }
       if (signal2?.aborted) {
@@ -3449,49 +4304,6 @@ async function executePlan(opts) {
     await fifos.dispose();
   }
 }
-
-// src/render/status.ts
-var STEP_STATUS_ICON = {
-  pending: "\u26AA",
-  running: "\u{1F504}",
-  success: "\u2705",
-  failure: "\u274C",
-  "timed-out": "\u231B",
-  skipped: "\u23ED\uFE0F",
-  cancelled: "\u{1F6AB}",
-  waiting: "\u23F8\uFE0F"
-};
-var STEP_STATUS_TEXT = {
-  pending: "Pending",
-  running: "Running",
-  success: "Success",
-  failure: "Failed",
-  "timed-out": "Timed out",
-  skipped: "Skipped",
-  cancelled: "Cancelled",
-  waiting: "Waiting at checkpoint"
-};
-function stepStatusLabel(status) {
-  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
-}
-var STATE_LABEL = {
-  proposed: "\u23F3 Awaiting approval",
-  approved: "\u{1F44D} Approved",
-  executing: "\u{1F504} Executing",
-  paused: "\u23F8\uFE0F Paused at a checkpoint",
-  failed: "\u274C Failed",
-  cancelled: "\u{1F6AB} Cancelled",
-  verifying: "\u{1F50D} Verifying",
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed"
-};
-var OUTCOME_LABEL = {
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed",
-  failed: "\u274C Failed",
-  paused: "\u23F8\uFE0F Paused",
-  cancelled: "\u{1F6AB} Cancelled"
-};
 
 // src/render/report.ts
 var BUDGETS = [
@@ -3712,936 +4524,201 @@ function resultLine(plan, results, verify, budget) {
   return `**Result:** ${text}`;
 }
 
-// src/render/problem.ts
-var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
-function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
-  let body;
-  switch (problem.kind) {
-    case "invalid":
-      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
-
-Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
-
-` + diagnosticList(problem.errors) + `
-
-Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
-      break;
-    case "many":
-      body = `## \u26D4 More than one plan
-
-One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
-
-` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
-      break;
-    case "removed":
-      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
-
-There is nothing to approve or run; \`proceed/verify\` passes.`;
-      break;
-  }
-  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
-}
-var DIAGNOSTIC_CHARS = 500;
-var DIAGNOSTIC_LIST_CHARS = 5e4;
-function diagnosticList(diagnostics) {
-  const lines = [];
-  let size = 0;
-  for (const [i, d] of diagnostics.entries()) {
-    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
-    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
-    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
-      lines.push(
-        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
-      );
-      break;
-    }
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join("\n");
-}
-
-// src/render/diagram.ts
-var MERMAID_ENTITY = {
-  '"': "#quot;",
-  "#": "#35;",
-  "%": "#37;",
-  "&": "#38;",
-  ";": "#59;",
-  "<": "#60;",
-  ">": "#62;",
-  "`": "#96;"
+// src/gate/authorize.ts
+var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
+var DOOR_COMMANDS = {
+  comment: COMMANDS,
+  review: ["proceed"],
+  button: ["proceed", "retry", "cancel"]
 };
-function mermaidLabel(text) {
-  return neutralizeMentions(
-    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
-  );
+var CANCEL_PERMISSION = "write";
+var NAMES_SHOWN = 10;
+function atLeast(permission, minimum) {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
 }
-var STATUS_CLASS = {
-  pending: void 0,
-  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
-  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
-  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
-};
-var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
-function renderFlowDiagram(plan, opts = {}) {
-  const {
-    statuses = {},
-    verifyStatus = "pending",
-    showEstimates = true,
-    verifyNames = [],
-    maxLabel = 60
-  } = opts;
-  const nodes = ['  approval(["\u{1F44D} Approval"])'];
-  const edges = [];
-  const classes = /* @__PURE__ */ new Map();
-  const addClass = (cls, node) => {
-    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
-    entry.nodes.push(node);
-    classes.set(cls.name, entry);
-  };
-  let previous = "approval";
-  plan.steps.forEach((step, i) => {
-    const node = `s${i + 1}`;
-    const checkpoint = stopsBefore(plan, i);
-    const status = statuses[step.id] ?? "pending";
-    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
-    const estimateMs = stepEstimateMs(step);
-    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
-    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
-    nodes.push(checkpoint ? `  ${node}{{"${label}"}}` : `  ${node}["${label}"]`);
-    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node}` : `  ${previous} --> ${node}`);
-    const statusClass = STATUS_CLASS[status];
-    if (statusClass) addClass(statusClass, node);
-    else if (checkpoint) addClass(CHECKPOINT_CLASS, node);
-    previous = node;
+function sameLogin(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function isListedApprover(actor, policy) {
+  const { users, teams } = policy.approvers;
+  if (users.length === 0 && teams.length === 0) return true;
+  if (users.some((user) => sameLogin(user, actor.login))) return true;
+  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
+  return teams.some((team) => memberOf.has(team.toLowerCase()));
+}
+function authorize(input) {
+  const { command: command2, actor, policy, door } = input;
+  const refuse2 = (reason) => ({
+    allowed: false,
+    reason,
+    whoMay: describeWhoMay(command2, input)
   });
-  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
-  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
-  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
-  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
-  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
-  edges.push(`  ${previous} --> verify`, "  verify --> merge");
-  const verifyClass = STATUS_CLASS[verifyStatus];
-  if (verifyClass) addClass(verifyClass, "verify");
-  const styling = [...classes].flatMap(([name, { style, nodes: members }]) => [
-    `  classDef ${name} ${style}`,
-    `  class ${members.join(",")} ${name}`
-  ]);
-  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
-}
-
-// src/render/review.ts
-var FULL = {
-  text: Infinity,
-  command: Infinity,
-  itemText: Infinity,
-  items: Infinity,
-  name: Infinity,
-  details: true,
-  diagram: true,
-  essentials: false,
-  rows: Infinity
-};
-var ESSENTIALS = {
-  ...FULL,
-  text: 0,
-  command: 0,
-  itemText: 0,
-  items: 0,
-  name: 40,
-  details: false,
-  diagram: false,
-  essentials: true
-};
-var REVIEW_BUDGETS = [
-  FULL,
-  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
-  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
-  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
-  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
-  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
-  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
-  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
-  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
-  ESSENTIALS,
-  { ...ESSENTIALS, name: 20 }
-];
-var SHELL_LANGUAGE = {
-  bash: "bash",
-  sh: "sh",
-  pwsh: "powershell",
-  python: "python"
-};
-function renderReview(plan, opts) {
-  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  for (const budget of REVIEW_BUDGETS) {
-    if (certainlyLonger(plan, budget, maxLength)) continue;
-    const body = composeReview(plan, opts, budget);
-    if (body.length <= maxLength) return body;
+  const who = codeSpan(actor.login);
+  const isAuthor = sameLogin(actor.login, input.prAuthor);
+  if (!DOOR_COMMANDS[door].includes(command2)) {
+    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
+    return refuse2(`${through}; write \`/${command2}\` in a comment instead.`);
   }
-  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
-  let low = 1;
-  let high = plan.steps.length - 1;
-  let best;
-  while (low <= high) {
-    const rows = Math.floor((low + high) / 2);
-    const body = composeReview(plan, opts, { ...smallest, rows });
-    if (body.length <= maxLength) {
-      best = body;
-      low = rows + 1;
-    } else high = rows - 1;
+  if (command2 === "help" || command2 === "plan") return { allowed: true };
+  if (actor.type !== "User") {
+    const kind = actor.type === "Bot" ? "a bot" : "an organization";
+    return refuse2(`${who} is ${kind}, and only people may approve, run or stop steps.`);
   }
-  if (best !== void 0) return best;
-  const howTo = `${howToProceed(plan, opts, smallest)}
-`;
-  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
-}
-function certainlyLonger(plan, budget, max) {
-  if (budget.essentials || max === Infinity) return false;
-  let total = 0;
-  const over = (n) => (total += n) > max;
-  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
-  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
-  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
-  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
-  if (!budget.details) return false;
-  return plan.steps.some(
-    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
-  );
-}
-var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
-var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
-var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
-function composeReview(plan, opts, budget) {
-  const showEstimates = plan.config.show_estimated_time;
-  const full = !budget.essentials;
-  const sections = [
-    header(plan, opts),
-    opts.notice ? alert("IMPORTANT", opts.notice) : "",
-    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
-    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
-
-${bulletList(plan.requirements, budget)}` : "",
-    stepsSection(plan, opts, budget),
-    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
-
-${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
-    full ? verifySection(plan, opts, budget) : "",
-    full ? approvalSection(plan, opts, budget, showEstimates) : "",
-    howToProceed(plan, opts, budget)
-  ];
-  return `${sections.filter((s) => s !== "").join("\n\n")}
-`;
-}
-function header(plan, opts) {
-  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
-  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
-  const lines = [
-    `## \u{1F4CB} ${escapeInline(plan.title)}`,
-    "",
-    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
-  ];
-  if (opts.approval) {
-    lines.push(
-      "",
-      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
+  if (command2 === "cancel") {
+    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
     );
   }
-  return lines.join("\n");
-}
-function bulletList(items, budget) {
-  const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
-    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
-  });
-  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
-  return shown.join("\n");
-}
-function stepsSection(plan, opts, budget) {
-  const rows = Math.min(budget.rows, plan.steps.length);
-  const showEstimates = plan.config.show_estimated_time;
-  const progress = opts.steps !== void 0;
-  const columns = [
-    "#",
-    "Step",
-    ...showEstimates ? ["Estimate"] : [],
-    ...progress ? ["Actual"] : [],
-    "Checkpoint",
-    "Status"
-  ];
-  const align = columns.map(
-    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
-  );
-  const body = plan.steps.slice(0, rows).map((step, i) => {
-    const state = opts.steps?.[step.id];
-    const estimateMs = stepEstimateMs(step);
-    return [
-      String(i + 1),
-      escapeInline(truncate(step.name, budget.name, { compact: true })),
-      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
-      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
-      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
-      stepStatusLabel(state?.status ?? "pending")
-    ];
-  });
-  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
-  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
-  const totals = [];
-  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
-  if (progress) {
-    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
-    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
-  }
-  if (totals.length) parts.push(totals.join(" \xB7 "));
-  if (budget.details)
-    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
-  else if (!budget.essentials) {
-    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
-  }
-  return parts.join("\n\n");
-}
-function stepDetails(step, index, plan, budget) {
-  const summary = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
-  if (stopsBefore(plan, index)) summary.push("\u23F8\uFE0F checkpoint");
-  summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
-  const parts = [`<details>
-<summary>${summary.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
-  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
-  const facts = [];
-  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
-  if (step["working-directory"] !== void 0) {
-    facts.push(
-      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
+  if (command2 === "skip" && !input.allowSkip) {
+    return refuse2(
+      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
     );
   }
-  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
-  if (facts.length) parts.push(facts.join(" \xB7 "));
-  if (step.env && Object.keys(step.env).length > 0)
-    parts.push(`**Environment**
+  if (input.isFork && !policy.forks) {
+    return refuse2(
+      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
+    );
+  }
+  const minimum = policy.approvers.permission;
+  if (!atLeast(actor.permission, minimum)) {
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
+    );
+  }
+  if (!isListedApprover(actor, policy)) {
+    return refuse2(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+  }
+  if (isAuthor && !policy.self_approval) {
+    return refuse2(
+      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
+    );
+  }
+  return { allowed: true };
+}
+function describeWhoMay(command2, context) {
+  const { policy, prAuthor } = context;
+  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
+  switch (command2) {
+    case "help":
+    case "plan":
+      return "anyone who can comment on the pull request";
+    case "cancel":
+      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
+    default:
+      break;
+  }
+  if (command2 === "skip" && !context.allowSkip) {
+    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  }
+  if (context.isFork && !policy.forks) {
+    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
+  }
+  const conditions = [];
+  const listed = allowlistWords(policy);
+  if (listed) conditions.push(listed);
+  if (!policy.self_approval) conditions.push(`are not ${author}`);
+  const people = `people with ${minimumWords(policy.approvers.permission)}`;
+  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
+}
+function allowlistWords(policy) {
+  const { users, teams } = policy.approvers;
+  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
+  const hidden = Math.max(0, names.length - NAMES_SHOWN);
+  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
+  const shownTeams = names.slice(users.length, NAMES_SHOWN);
+  const parts = [];
+  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
+  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
+  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
+  return parts.join(", or ");
+}
+function alternatives(names) {
+  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+function permissionWords(permission) {
+  return permission === "none" ? "no access to this repository" : `${permission} access`;
+}
+function minimumWords(minimum) {
+  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
+}
 
-${environment(step.env, budget)}`);
-  if (step.rollback !== void 0)
-    parts.push(`**Rollback** (run by \`/rollback\`)
-
-${command(step.rollback, step.shell, budget)}`);
-  parts.push("</details>");
-  return parts.join("\n\n");
-}
-function command(run, shell, budget) {
-  const { text, omitted } = clip(run, budget.command);
-  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
-  return omitted ? `${block}
-
-_${omissionNote(omitted)}_` : block;
-}
-function environment(env, budget) {
-  const entries = Object.entries(env);
-  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
-  if (entries.length > lines.length)
-    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
-  return fencedBlock(lines.join("\n"), "sh");
-}
-function verifyRows(plan, opts) {
-  const fromPlan = Object.entries(plan.verify ?? {}).map(
-    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
-      name,
-      run: v.run,
-      shell: v.shell,
-      timeout: v.timeout,
-      workingDirectory: v["working-directory"],
-      source: "plan"
-    }
-  );
-  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run]) => ({
-    name,
-    run,
-    shell: "bash",
-    source: "policy"
-  }));
-  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
-  return [
-    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
-    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
-  ];
-}
-var VERIFY_STATUS = {
-  verifying: "running",
-  verified: "success",
-  "verify-failed": "failure"
-};
-function diagramOptions(plan, opts) {
-  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
-  return {
-    statuses,
-    verifyStatus: VERIFY_STATUS[opts.state],
-    showEstimates: plan.config.show_estimated_time,
-    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
+// src/gate/cancel-watch.ts
+function watchWhileRunning(env, view, runner, lost) {
+  const controller = new AbortController();
+  const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
   };
-}
-var INLINE_COMMAND = 100;
-function verifySection(plan, opts, budget) {
-  const rows = verifyRows(plan, opts);
-  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
-  if (rows.length === 0) {
-    return `### \u{1F50D} Verify
-
-${intro}
-
-\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
-  }
-  const shown = rows.slice(0, budget.items);
-  const long = [];
-  const cells = shown.map((row) => {
-    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
-    else if (budget.details) {
-      cell = "see below";
-      long.push(
-        `<details>
-<summary><b>${escapeHtml(row.name)}</b></summary>
-
-${command(row.run, row.shell, budget)}
-
-</details>`
-      );
-    } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
-        inTable: true
-      });
-    const notes = [
-      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
-      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
-      row.shell !== "bash" ? row.shell : ""
-    ].filter((n) => n !== "");
-    return [
-      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
-      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
-    ];
-  });
-  const parts = [
-    `### \u{1F50D} Verify`,
-    intro,
-    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
-  ];
-  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
-  if (long.length) parts.push(long.join("\n\n"));
-  return parts.join("\n\n");
-}
-function approvalSection(plan, opts, budget, showEstimates) {
-  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
-  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
-
-${risks}` : "";
-  const checks = verifyRows(plan, opts).length;
-  const sentences = [
-    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
-    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
-  ];
-  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
-  const parts = [
-    sentences.join(""),
-    risks ? `**Risks**
-
-${risks}` : "",
-    "**Proceed with execution?**"
-  ].filter((p) => p !== "");
-  return `### \u{1F64B} Approval requested
-
-${blockquote(parts.join("\n\n"))}`;
-}
-function stepRef(plan, index, budget) {
-  const step = plan.steps[index];
-  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
-}
-function checkpointSentence(plan, budget, from = 0) {
-  const stops = checkpointIndexes(plan).filter((i) => i >= from);
-  if (stops.length === 0) return "";
-  if (plan.config.checkpoint_between_steps && from <= 1) {
-    return "It stops before every step after the first and waits for `/proceed` again.";
-  }
-  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
-  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
-  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
-  return `It stops before ${list} and waits for \`/proceed\` again.`;
-}
-function howToProceed(plan, opts, budget) {
-  const lines = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
-  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
-  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status = opts.steps?.[s.id]?.status;
-    return status !== void 0 && wanted.includes(status);
-  });
-  switch (opts.state) {
-    case "proposed": {
-      lines.push(
-        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
-      );
-      const stops = checkpointSentence(plan, budget);
-      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "approved":
-    case "executing":
-    case "verifying": {
-      lines.push(
-        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
-      );
-      const running = statusIndex(["running"]);
-      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
-      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "paused": {
-      const waiting = statusIndex(["waiting"]);
-      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
-      lines.push(
-        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
-      );
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
-      break;
-    }
-    case "failed": {
-      const failed = statusIndex(["failure", "timed-out"]);
-      const which = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
-      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
-      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
-      break;
-    }
-    case "cancelled":
-      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
-      break;
-    case "verified":
-      lines.push(
-        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
-      );
-      break;
-    case "verify-failed":
-      lines.push(
-        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
-      );
-      break;
-  }
-  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
-  return `### \u25B6\uFE0F How to proceed
-
-${lines.join("\n")}`;
-}
-
-// src/gate/publish.ts
-function result(view, summary, stored = view.stored) {
-  return {
-    state: stored?.state ?? "none",
-    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
-    nextStep: stored?.next,
-    failed: false,
-    summary
-  };
-}
-function refusal(what, reason, whoMay) {
-  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
-  return `**${head}.** ${reason}${whoMay ? `
-
-Who may: ${whoMay}.` : ""}`;
-}
-async function publishPlan(env, view, binding) {
-  const { port } = env;
-  const { pr } = view;
-  const sha = pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "The repository policy is invalid",
-      summary: text
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the repository policy is invalid",
-      summary: text
-    });
-    return result(view, "The repository policy is invalid; nothing can be approved.");
-  }
-  if (view.plan.kind === "none") {
-    if (view.review && view.stored) {
-      await port.updateReview(
-        pr.number,
-        view.review.id,
-        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
-      );
-    }
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "success",
-      title: "No plan: nothing to gate",
-      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
-    });
-    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
-  }
-  if (view.plan.kind === "many") {
-    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
-    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "More than one plan",
-      summary
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: more than one plan",
-      summary
-    });
-    return { state: "none", failed: false, summary: `Refused: ${summary}` };
-  }
-  if (view.plan.kind === "invalid") {
-    const { path: path2, errors, warnings: warnings2 } = view.plan;
-    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
-    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
-
-${diagnosticList(errors)}`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: `${errors.length} error(s) in the plan`,
-      summary,
-      annotations: annotate([...errors, ...warnings2], path2)
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the plan is invalid",
-      summary
-    });
-    return {
-      state: "none",
-      planPath: path2,
-      failed: false,
-      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
-    };
-  }
-  const { plan, path, warnings } = view.plan;
-  const base = binding.stored ?? freshState(view);
-  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
-  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
-  await upsertCheck(env, checks, sha, CHECK_PLAN, {
-    conclusion: "success",
-    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
-    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
-
-${diagnosticList(warnings)}` : ""),
-    annotations: annotate(warnings, path)
-  });
-  const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
-    });
-  }
-  return result(view, `Plan ${path}: ${stored.state}.`, stored);
-}
-function reviewBody(view, stored, checks, notice) {
-  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
-  const { plan, path, hash } = view.plan;
-  const notices = [
-    notice,
-    stored.reason,
-    ...mergePlanConfig(plan.config, view.policy).notices,
-    ...mergeVerify(plan.verify, view.policy).notices
-  ].filter((n) => !!n);
-  const steps = {};
-  for (const [id, check] of stepChecks(
-    checks,
-    hash,
-    plan.steps.map((s) => s.id)
-  )) {
-    const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : void 0;
-    steps[id] = { status: displayStatus(check), ...durationMs !== void 0 ? { durationMs } : {} };
-  }
-  return renderReview(plan, {
-    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
-    planPath: path,
-    state: stored.state,
-    ...Object.keys(steps).length ? { steps } : {},
-    ...notices.length ? { notice: notices.join("\n\n") } : {},
-    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
-    verifyExtra: Object.fromEntries(
-      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
-    )
-  });
-}
-function displayStatus(check) {
-  if (check.status !== "completed") return "running";
-  const map = {
-    success: "success",
-    failure: "failure",
-    timed_out: "timed-out",
-    skipped: "skipped",
-    cancelled: "cancelled",
-    action_required: "waiting"
-  };
-  return check.conclusion && map[check.conclusion] || "pending";
-}
-async function writeReview(env, view, body, stored) {
-  const marker = stored ? encodeState(stored) : "";
-  const room = GITHUB_BODY_LIMIT - marker.length;
-  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
-  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
-  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
-}
-async function upsertCheck(env, checks, sha, name, update) {
-  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
-  const input = {
-    status,
-    title: update.title,
-    summary: update.summary,
-    ...update.text !== void 0 ? { text: update.text } : {},
-    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status === "in_progress" ? { startedAt: now2 } : {},
-    ...update.annotations ? { annotations: update.annotations } : {},
-    ...update.externalId ? { externalId: update.externalId } : {},
-    ...update.actions ? { actions: update.actions } : {}
-  };
-  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
-    await env.port.updateCheckRun(newest.id, input);
-    return newest.id;
-  }
-  const created = await env.port.createCheckRun({ name, headSha: sha, ...input });
-  checks.push({
-    id: created.id,
-    name,
-    headSha: sha,
-    status,
-    conclusion: update.conclusion ?? null,
-    externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now2 : null,
-    completedAt: update.conclusion ? now2 : null,
-    title: update.title,
-    summary: update.summary,
-    appSlug: null
-  });
-  return created.id;
-}
-var DIAGNOSTIC_CHARS2 = 500;
-function annotate(diagnostics, path) {
-  return diagnostics.map((d) => ({
-    path,
-    start_line: d.line,
-    end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
-    annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
-    title: d.severity === "error" ? "Plan error" : "Plan warning"
-  }));
-}
-function policyProblem(env, view) {
-  const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
-
-${list}`;
-}
-
-// src/gate/execute.ts
-var CHECK_TEXT_LIMIT = 65535;
-var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
-async function executeApproved(env, view, stored, trigger, by) {
-  const { port } = env;
-  const number = view.pr.number;
-  const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
-  return withPlanLock(
-    env,
-    view,
-    runner.holder,
-    lockMaxAgeMs(view.plan.plan),
-    async (holder) => {
-      await port.createComment(
-        number,
-        refusal(
-          `/${trigger}`,
-          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
-        )
-      );
-      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-    },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
-  );
-}
-async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
-  const lock = await acquireLock(env.port, {
-    number: view.pr.number,
-    headSha: view.pr.headSha,
-    holder,
-    maxAgeMs
-  });
-  if (!lock.acquired) return refused(describeHolder(lock.holder, now(env)));
-  const lost = new AbortController();
-  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
-  try {
-    return await body(lost.signal);
-  } finally {
-    await heartbeat?.stop();
-    await lock.lock.release();
-  }
-}
-function startHeartbeat(env, lock, intervalMs, lost) {
-  let beating = Promise.resolve();
-  const timer = setInterval(() => {
-    beating = beating.then(async () => {
-      if (lost.signal.aborted) return;
-      try {
-        if (await lock.beat() === "lost") {
-          clearInterval(timer);
-          lost.abort(`the lock ${lock.ref} was taken over`);
-        }
-      } catch (err) {
-        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
+  let lookedAt = Date.now();
+  let looking;
+  const check = () => looking ??= look().finally(() => looking = void 0);
+  const look = async () => {
+    lookedAt = Date.now();
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
       }
-    });
-  }, intervalMs);
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
+    return void 0;
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
+      }
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
   timer.unref();
   return {
-    stop: async () => {
+    signal: controller.signal,
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
+    // more before the guard gives up and stops the run.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check().catch(() => check())),
+    stop: () => {
       clearInterval(timer);
-      await beating;
+      lost.removeEventListener("abort", onLost);
     }
   };
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
-  const { port } = env;
-  const { plan, hash, path } = view.plan;
-  const number = view.pr.number;
-  const sha = view.pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    hash,
-    plan.steps.map((s) => s.id)
-  );
-  const done = /* @__PURE__ */ new Map();
-  for (const [id, check] of previous) {
-    if (check.conclusion === "success" || check.conclusion === "skipped")
-      done.set(id, resultFromCheck(id, check));
-  }
-  const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
-  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
-  let stored = {
-    ...prior,
-    state: "executing",
-    next: void 0,
-    pausedAt: void 0,
-    reason: void 0,
-    confirmed: [...confirmed]
-  };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
-  if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
-    });
-  }
-  const workspace = await runner.workspace(sha, number);
-  if (!workspace.ok) {
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(number, refusal(`/${trigger}`, workspace.message));
-    return {
-      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
-      failed: true
-    };
-  }
-  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner, lost);
-  const stepRuns = /* @__PURE__ */ new Map();
-  let report;
-  try {
-    report = await executePlan({
-      plan,
-      source,
-      approvedHash: hash,
-      planPath: path,
-      cwd: workspace.dir,
-      env: runner.env,
-      extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
-      done,
-      confirmed,
-      skip,
-      secrets: runner.secrets,
-      signal: watch.signal,
-      guard: watch.guard,
-      onCheckpoint: async () => "pause",
-      onFailure: async () => "stop",
-      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
-      onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
-      }
-    });
-  } catch (err) {
-    watch.stop();
-    if (!(err instanceof PlanChangedError)) throw err;
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(
-      number,
-      refusal(
-        `/${trigger}`,
-        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
-      )
-    );
-    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
-  }
-  watch.stop();
-  if (lost.aborted) {
-    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
-    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
-  }
-  stored = { ...stored, ...afterExecution(report, now(env)) };
-  const fresh = await port.listCheckRuns(sha);
-  await concludeGate(env, view, fresh, report);
-  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
-  const comment = outcomeComment(view, report, stored);
-  if (comment) await port.createComment(number, comment);
-  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
-  return {
-    ...result(view, summary, stored),
-    failed: report.outcome === "failed" || report.outcome === "verify-failed",
-    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
-  };
-}
-function afterExecution(report, at) {
-  const states = {
-    verified: "verified",
-    "verify-failed": "verify-failed",
-    failed: "failed",
-    paused: "paused",
-    cancelled: "cancelled"
-  };
-  return {
-    state: states[report.outcome],
-    next: report.next?.stepId,
-    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
-    reason: report.reason ? report.reason.slice(0, 300) : void 0
-  };
-}
+
+// src/gate/run-checks.ts
+var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 async function publishEvent(env, view, checks, stepRuns, event) {
   const { port } = env;
   const sha = view.pr.headSha;
@@ -4756,37 +4833,6 @@ async function concludeGate(env, view, checks, report) {
       return;
   }
 }
-function outcomeComment(view, report, stored) {
-  const { plan } = view.plan;
-  const step = report.next ? plan.steps[report.next.index] : void 0;
-  switch (report.outcome) {
-    case "paused":
-      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
-
-Steps so far succeeded. The plan stops here until someone allowed confirms.
-
-- \`/proceed\` runs step ${report.next.index + 1} and continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
-    case "failed": {
-      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
-      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
-      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
-
-${report.reason ? `${escapeReason(report.reason)}
-
-` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
-
-- \`/retry\` runs it again, then continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
-    }
-    case "cancelled":
-      return `### \u2298 Cancelled
-
-${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
-    default:
-      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
-  }
-}
 function escapeReason(reason) {
   return codeSpan(reason);
 }
@@ -4825,6 +4871,201 @@ ${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
 function conclusionOf(r) {
   return r.status === "timed-out" ? "timed_out" : r.status;
 }
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+
+// src/gate/outcome.ts
+function outcomeComment(view, report, stored) {
+  const { plan } = view.plan;
+  const step = report.next ? plan.steps[report.next.index] : void 0;
+  switch (report.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+` + ways(plan, "paused", {
+        proceed: `- \`/proceed\` runs step ${report.next.index + 1} and continues`,
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here"
+      }) : void 0;
+    case "failed": {
+      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report.reason ? `${escapeReason(report.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
+
+` + ways(plan, "failed", {
+        retry: "- `/retry` runs it again, then continues",
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here",
+        rollback: "- `/rollback` undoes the completed steps, newest first"
+      });
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? `
+
+${ways(plan, "verify-failed", { retry: "`/retry` runs the verify phase again." })}` : "");
+  }
+}
+function ways(plan, state, text) {
+  const allows = { skip: plan.config.allow_skip, rollback: plan.steps.some((s) => s.rollback !== void 0) };
+  return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
+}
+
+// src/gate/execute.ts
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number = view.pr.number;
+  const runner = env.runner;
+  if (!runner) return handOff(env, view, stored, trigger, by);
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
+        )
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+  );
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
+  const { port } = env;
+  const { plan, hash, path } = view.plan;
+  const number = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash,
+    plan.steps.map((s) => s.id)
+  );
+  const done2 = /* @__PURE__ */ new Map();
+  for (const [id, check] of previous) {
+    if (check.conclusion === "success" || check.conclusion === "skipped")
+      done2.set(id, resultFromCheck(id, check));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
+  const workspace = await runner.workspace(sha, number);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner, lost);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report;
+  try {
+    report = await executePlan({
+      plan,
+      source,
+      approvedHash: hash,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done: done2,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
+  stored = { ...stored, ...afterExecution(report, now2(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report, stored);
+  if (comment) await port.createComment(number, comment);
+  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
+  return {
+    ...result(view, summary, stored),
+    failed: report.outcome === "failed" || report.outcome === "verify-failed",
+    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
+  };
+}
+function afterExecution(report, at) {
+  const edges = {
+    verified: "verify",
+    "verify-failed": "fail-verify",
+    failed: "fail",
+    paused: "pause",
+    cancelled: "stop"
+  };
+  return {
+    state: follow(edges[report.outcome]),
+    next: report.next?.stepId,
+    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report.reason ? report.reason.slice(0, 300) : void 0
+  };
+}
 function resultFromCheck(id, check) {
   const startedAt = check.startedAt ?? check.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
   const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : 0;
@@ -4840,124 +5081,22 @@ function resultFromCheck(id, check) {
     reason: "already done on this commit and plan; not run again"
   };
 }
-function lockMaxAgeMs(plan) {
-  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
-  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-function now(env) {
+function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner, lost) {
-  const controller = new AbortController();
-  const since = now(env).toISOString();
-  let stopReason;
-  const onLost = () => {
-    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
-    controller.abort(stopReason);
-  };
-  if (lost.aborted) onLost();
-  else lost.addEventListener("abort", onLost, { once: true });
-  let lookedAt = Date.now();
-  let looking;
-  const check = () => looking ??= look().finally(() => looking = void 0);
-  const look = async () => {
-    lookedAt = Date.now();
-    const pr = await env.port.getPullRequest(view.pr.number);
-    if (pr.state === "closed") return "the pull request was closed";
-    if (pr.headSha !== view.pr.headSha)
-      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
-    for (const c of await env.port.listComments(view.pr.number, since)) {
-      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
-      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
-        const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
-      }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
-      const ok = authorize({
-        command: "cancel",
-        actor,
-        prAuthor: view.pr.author.login,
-        isFork: view.pr.isFork,
-        policy: view.policy,
-        allowSkip: false,
-        door: "comment"
-      });
-      if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
-      }
-    }
-    return void 0;
-  };
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy || controller.signal.aborted) return;
-    busy = true;
-    check().then((reason) => {
-      if (reason && !controller.signal.aborted) {
-        stopReason = reason;
-        controller.abort(reason);
-      }
-    }).catch(
-      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
-    ).finally(() => busy = false);
-  }, runner.pollMs);
-  timer.unref();
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
-    signal: controller.signal,
-    // Before every step: the same checks, unless the last look is younger than the poll interval,
-    // so short steps do not cost two reads each and a push or a close still stops the next step.
-    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
-    // more before the guard gives up and stops the run.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check().catch(() => check())),
-    stop: () => {
-      clearInterval(timer);
-      lost.removeEventListener("abort", onLost);
-    }
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
-async function cancelPlan(env, view, stored, by) {
-  const sha = view.pr.headSha;
-  const checks = await env.port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    view.plan.hash,
-    view.plan.plan.steps.map((s) => s.id)
-  );
-  for (const step of view.plan.plan.steps) {
-    const c = previous.get(step.id);
-    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
-      continue;
-    await env.port.createCheckRun({
-      name: stepCheckName(step.id),
-      headSha: sha,
-      status: "completed",
-      conclusion: "cancelled",
-      externalId: stepExternalId(view.plan.hash, step.id),
-      completedAt: now(env).toISOString(),
-      title: "Cancelled",
-      summary: `Cancelled by ${codeSpan(by)} before it ran.`
-    });
-  }
-  const next = {
-    ...stored,
-    state: "cancelled",
-    reason: `cancelled by ${by}`,
-    pausedAt: void 0
-  };
-  const fresh = await env.port.listCheckRuns(sha);
-  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-    conclusion: "cancelled",
-    title: "Cancelled",
-    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
-    ...buttons(env)
-  });
-  await writeReview(env, view, reviewBody(view, next, fresh), next);
-  return result(view, `Cancelled by ${by}.`, next);
-}
+
+// src/gate/rollback.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 async function rollbackPlan(env, view, stored, by) {
   const { port } = env;
   const runner = env.runner;
@@ -4996,64 +5135,91 @@ async function rollbackPlan(env, view, stored, by) {
     (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
+function rollbackPlan_(plan, toUndo) {
+  return {
+    ...plan,
+    config: { ...plan.config, stop_on_error: true, allow_skip: false, checkpoint_between_steps: false },
+    steps: toUndo.map((s) => ({ ...s, run: s.rollback, checkpoint: false, rollback: void 0 })),
+    verify: {}
+  };
+}
 async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number = view.pr.number;
   const sha = view.pr.headSha;
+  const now3 = () => (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   const workspace = await runner.workspace(sha, number);
   if (!workspace.ok) {
     await port.createComment(number, refusal("/rollback", workspace.message));
     return { ...result(view, workspace.message), failed: true };
   }
+  const source = await readFile2(join4(workspace.dir, view.plan.path), "utf8").catch(() => "");
   const lines = [];
+  const runs = /* @__PURE__ */ new Map();
   let failed = false;
-  for (const step of toUndo) {
-    const name = `proceed/rollback-${step.id}`;
-    const startedAt = now(env).toISOString();
-    const check = await port.createCheckRun({
-      name,
-      headSha: sha,
-      status: "in_progress",
-      startedAt,
-      title: "Rolling back",
-      summary: `Undoing ${codeSpan(step.name)}.`
-    });
-    const outcome = await runCommand({
-      command: step.rollback,
-      shell: step.shell,
-      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
-      env: {
-        ...runner.env,
-        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-        PROCEED_PLAN: view.plan.path,
-        PROCEED_STEP: step.id,
-        PROCEED_PR: String(number),
-        PROCEED_SHA: sha
-      },
-      ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+  try {
+    await executePlan({
+      plan: rollbackPlan_(view.plan.plan, toUndo),
+      source,
+      approvedHash: view.plan.hash,
+      planPath: view.plan.path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
+      verify: {},
       secrets: runner.secrets,
-      signal: lost
-    });
-    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-    failed ||= !ok;
-    await port.updateCheckRun(check.id, {
-      status: "completed",
-      conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
-      completedAt: now(env).toISOString(),
-      title: ok ? "Rolled back" : "Rollback failed",
-      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+      signal: lost,
+      onFailure: async () => "stop",
+      onEvent: async (event) => {
+        if (event.type === "step-started") {
+          const check = await port.createCheckRun({
+            name: `proceed/rollback-${event.step.id}`,
+            headSha: sha,
+            status: "in_progress",
+            startedAt: now3(),
+            title: "Rolling back",
+            summary: `Undoing ${codeSpan(event.step.name)}.`
+          });
+          runs.set(event.step.id, check.id);
+        } else if (event.type === "step-finished") {
+          const id = runs.get(event.step.id);
+          if (id === void 0) return;
+          const r = event.result;
+          const ok = r.status === "success";
+          failed ||= !ok;
+          await port.updateCheckRun(id, {
+            status: "completed",
+            conclusion: ok ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+            completedAt: now3(),
+            title: ok ? "Rolled back" : "Rollback failed",
+            summary: `Rollback of ${codeSpan(event.step.name)}: exit ${exitOf(r)} in ${formatDuration(r.durationMs)}${!ok && r.reason ? `
 
-${codeSpan(outcome.spawnError)}` : ""}`,
-      text: logBlock(outcome.tail)
+${codeSpan(r.reason)}` : ""}`,
+            text: logBlock(r.tail)
+          });
+          lines.push(
+            `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(event.step.name)}: exit ${exitOf(r)}, ${formatDuration(r.durationMs)}`
+          );
+        }
+      }
     });
-    lines.push(
-      `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+  } catch (err) {
+    if (!(err instanceof PlanChangedError)) throw err;
+    await port.createComment(
+      number,
+      refusal(
+        "/rollback",
+        `The plan at ${codeSpan(sha.slice(0, 7))} is not the plan that was approved, so its rollbacks are not run. Approve it again.`
+      )
     );
-    if (!ok) break;
+    return {
+      ...result(view, "Refused /rollback: the checked-out plan differs from the approved one.", stored),
+      failed: true
+    };
   }
   const next = {
     ...stored,
-    state: failed ? "failed" : "cancelled",
+    state: follow(failed ? "fail-rollback" : "roll-back"),
     reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
   };
   const fresh = await port.listCheckRuns(sha);
@@ -5076,14 +5242,50 @@ ${lines.join("\n")}`
   );
   return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
-  const next = { ...stored, requested };
-  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-  return {
-    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: { ...requested, planHash: view.plan.hash }
-  };
+function exitOf(r) {
+  return r.exitCode ?? r.signal ?? "\u2014";
+}
+
+// src/gate/apply.ts
+async function applyDecision(env, view, decision) {
+  let outcome;
+  for (const effect of decision.effects) {
+    const reported = await applyEffect(env, view, effect);
+    if (reported) outcome = reported;
+  }
+  return outcome ?? result(view, decision.summary, decision.state);
+}
+async function applyEffect(env, view, effect) {
+  const { port } = env;
+  switch (effect.kind) {
+    case "comment":
+      await port.createComment(view.pr.number, effect.body);
+      return void 0;
+    case "publish-plan": {
+      const published = await publishPlan(env, view, bindingAfterPush(view));
+      return effect.reports ? published : void 0;
+    }
+    case "check-run":
+      await port.createCheckRun(effect.check);
+      return void 0;
+    case "write-review":
+      await writeReview(
+        env,
+        view,
+        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        effect.stored
+      );
+      return void 0;
+    case "release-lock":
+      await forceReleaseLock(port, view.pr.number);
+      return void 0;
+    case "execute":
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+    case "rollback":
+      return rollbackPlan(env, view, effect.stored, effect.by);
+    case "cancel":
+      return cancel(env, view, effect.stored, effect.by, effect.door);
+  }
 }
 
 // src/gate/help.ts
@@ -5124,116 +5326,120 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
-// src/gate/handle.ts
-async function handleEvent(env, event) {
-  if (event.sender.type !== "User") {
-    return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
-    };
-  }
+// src/gate/decide.ts
+var done = (view, summary, effects = []) => ({
+  kind: "done",
+  decision: { state: view.stored, effects, summary }
+});
+function intake(view, event, checks = []) {
   switch (event.kind) {
     case "pull_request":
-      if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
-    case "review":
-      return onReview(env, event);
-    case "comment":
-      return onComment(env, event);
-    case "button":
-      return onButton(env, event);
+      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+    case "review": {
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: "comment",
+            body: refusal(
+              "approval",
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+            )
+          }
+        ]);
+      }
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: "command",
+        command: "proceed",
+        sender: event.sender,
+        door: "review",
+        handledId: -event.reviewId
+      };
+    }
+    case "comment": {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === "invalid") {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: "comment", body: refusal("command", parsed.message) }
+        ]);
+      }
+      if (parsed.kind === "none") return done(view, "Ignored: the comment has no command.");
+      return {
+        kind: "command",
+        command: parsed.command,
+        sender: event.sender,
+        door: "comment",
+        handledId: event.commentId,
+        writtenAt: event.createdAt
+      };
+    }
+    case "button": {
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+        );
+      }
+      if (view.plan.kind === "valid" && !view.policyErrors.length) {
+        const check = checks.find((c) => c.id === event.checkRunId);
+        const live = check ? liveButtons(check, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id)
+        }) : [];
+        if (!live.some((command3) => command3 === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+          );
+      }
+      const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+      return { kind: "command", command: command2, sender: event.sender, door: "button" };
+    }
   }
 }
-async function onPush(env, number) {
-  const view = await loadView(env, number);
-  return publishPlan(env, view, bindingAfterPush(view));
+function intakeNeedsChecks(view, event) {
+  return event.kind === "button" && event.headSha === view.pr.headSha && view.plan.kind === "valid" && !view.policyErrors.length;
 }
-async function onClosed(env, number) {
-  await forceReleaseLock(env.port, number);
-  const view = await loadView(env, number);
+function decide(view, input) {
+  switch (input.kind) {
+    case "push":
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: "publish-plan", reports: true }],
+        summary: "Rendered."
+      };
+    case "closed":
+      return onClosed(view);
+    case "command":
+      return onCommand(view, input);
+  }
+}
+function onClosed(view) {
   const stored = view.stored;
-  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
+  const number = view.pr.number;
+  if (view.plan.kind === "valid" && stored && EDGES.close.from.includes(stored.state)) {
     const next = {
       ...stored,
-      state: "cancelled",
+      state: follow("close"),
       reason: "the pull request was closed",
       pausedAt: void 0
     };
-    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-    return result(view, `Pull request #${number} closed: the plan is cancelled and the lock released.`, next);
-  }
-  return result(view, `Pull request #${number} closed; the lock is released.`);
-}
-async function onReview(env, event) {
-  if (event.state !== "approved") {
     return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+      state: next,
+      effects: [{ kind: "write-review", stored: next }],
+      summary: `Pull request #${number} closed: the plan is cancelled and the lock released.`
     };
   }
-  const view = await loadView(env, event.number);
-  if (event.commitId !== view.pr.headSha) {
-    await env.port.createComment(
-      event.number,
-      refusal(
-        "approval",
-        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
-      )
-    );
-    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
-  }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
-  }
-  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
+  return { state: stored, effects: [], summary: `Pull request #${number} closed; the lock is released.` };
 }
-async function onComment(env, event) {
-  const parsed = parseComment(event.body);
-  if (parsed.kind === "none")
-    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-  await env.port.reactToComment(event.commentId, "eyes");
-  const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
-  }
-  if (parsed.kind === "invalid") {
-    await env.port.createComment(event.number, refusal("command", parsed.message));
-    return result(view, `Refused a comment: ${parsed.message}`);
-  }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
-}
-async function onButton(env, event) {
-  const view = await loadView(env, event.number);
-  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
-  if (event.headSha !== view.pr.headSha) {
-    return result(
-      view,
-      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
-    );
-  }
-  if (view.plan.kind === "valid" && !view.policyErrors.length) {
-    const checks = await env.port.listCheckRuns(view.pr.headSha);
-    const check = checks.find((c) => c.id === event.checkRunId);
-    const live = check ? liveButtons(check, checks, view.stored, {
-      hash: view.plan.hash,
-      stepIds: view.plan.plan.steps.map((s) => s.id)
-    }) : [];
-    if (!live.some((command3) => command3 === event.identifier)) {
-      return result(
-        view,
-        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
-      );
-    }
-  }
-  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
-  return onCommand(env, view, command2, event.sender, "button");
-}
-async function onCommand(env, view, command2, sender2, door, handledId, writtenAt) {
-  const number = view.pr.number;
+function onCommand(view, input) {
+  const { command: command2, actor, door } = input;
+  const login = actor.login;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
-  const actor = await actorOf(env, view.policy, sender2, command2);
   const decision = authorize({
     command: command2,
     actor,
@@ -5244,162 +5450,161 @@ async function onCommand(env, view, command2, sender2, door, handledId, writtenA
     door
   });
   if (!decision.allowed) {
-    await env.port.createComment(number, refusal(`/${command2}`, decision.reason, decision.whoMay));
-    return result(view, `Refused /${command2} from ${sender2.login}: ${decision.reason}`);
+    return refuse(
+      view,
+      `/${command2}`,
+      decision.reason,
+      `Refused /${command2} from ${login}: ${decision.reason}`,
+      decision.whoMay
+    );
   }
   if (command2 === "help") {
-    await env.port.createComment(number, renderHelp(view.policy, allowSkip));
-    return result(view, `Answered /help for ${sender2.login}.`);
-  }
-  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
-  const unusable = whyUnusable(env, view);
-  if (unusable) {
-    await env.port.createComment(number, refusal(`/${command2}`, unusable));
-    return result(view, `Refused /${command2}: ${unusable}`);
-  }
-  const valid = view;
-  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
-  if (unseen) {
-    await publishPlan(env, valid, bindingAfterPush(valid));
-    await env.port.createComment(number, refusal(`/${command2}`, unseen));
-    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
-  }
-  const binding = bindingAfterPush(valid);
-  let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
-  const expired = await expireCheckpoint(env, valid, stored);
-  if (expired !== stored) {
-    await writeReview(
-      env,
-      valid,
-      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
-      expired
-    );
-    await env.port.createComment(
-      number,
-      refusal(
-        `/${command2}`,
-        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
-      )
-    );
-    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
-  }
-  switch (command2) {
-    case "proceed":
-      return proceed(env, valid, stored, sender2.login, door);
-    case "retry":
-      if (!["failed", "verify-failed", "executing"].includes(stored.state))
-        return nothingTo(env, valid, stored, "retry");
-      return executeApproved(env, valid, stored, "retry", sender2.login);
-    case "skip":
-      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
-      return executeApproved(env, valid, stored, "skip", sender2.login);
-    case "cancel":
-      return cancel(env, valid, stored, sender2.login, door);
-    case "rollback":
-      if (stored.state === "executing") {
-        await env.port.createComment(
-          number,
-          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
-        );
-        return result(view, "Refused /rollback while executing.", stored);
-      }
-      return rollbackPlan(env, valid, stored, sender2.login);
-  }
-}
-async function proceed(env, view, stored, login, door) {
-  const stopped = {
-    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
-    "verify-failed": "The verify phase failed: `/retry` runs it again.",
-    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
-  };
-  const why = stopped[stored.state];
-  if (why) {
-    await env.port.createComment(view.pr.number, refusal("/proceed", why));
-    await writeReview(
-      env,
-      view,
-      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-      stored
-    );
-    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
-  }
-  let next = stored;
-  if (!next.approval || next.state === "proposed") {
-    next = {
-      ...next,
-      state: "approved",
-      approval: {
-        by: login,
-        via: door,
-        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-        headSha: view.pr.headSha,
-        planBlob: view.plan.blobSha,
-        planHash: view.plan.hash
-      },
-      confirmed: []
+    return {
+      state: view.stored,
+      effects: [{ kind: "comment", body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`
     };
   }
-  return executeApproved(env, view, next, "proceed", login);
-}
-async function cancel(env, view, stored, login, door) {
-  if (["proposed", "verified", "cancelled"].includes(stored.state))
-    return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing") {
-    return withPlanLock(
-      env,
-      view,
-      env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      Number.MAX_SAFE_INTEGER,
-      async () => {
-        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-        return result(
-          view,
-          `Cancel requested by ${login}; the running execution stops at its next check.`,
-          stored
-        );
-      },
-      () => cancelPlan(env, view, stored, login)
-    );
+  if (command2 === "plan") return decide(view, { kind: "push", now: input.now, policyPath: input.policyPath });
+  const unusable = whyUnusable(view, input.policyPath);
+  if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
+  const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, input.writtenAt) : void 0;
+  if (unseen) {
+    return {
+      state: view.stored,
+      effects: [
+        { kind: "publish-plan", reports: false },
+        { kind: "comment", body: refusal(`/${command2}`, unseen) }
+      ],
+      summary: `Refused /${command2}: the comment predates the plan at the head.`
+    };
   }
-  return cancelPlan(env, view, stored, login);
+  let stored = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input.handledId] };
+  if (overdue(valid, stored, input.now) && stored.next) {
+    const expiry = expireCheckpoint(valid, stored, input.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: "check-run", check: expiry.check },
+        { kind: "write-review", stored: expiry.stored },
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+          )
+        }
+      ],
+      summary: `Checkpoint timed out; /${command2} not acted on.`
+    };
+  }
+  return inState(valid, stored, command2, login, door, input.now);
 }
-async function nothingTo(env, view, stored, command2) {
-  await env.port.createComment(
-    view.pr.number,
-    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
-  );
-  await writeReview(
-    env,
-    view,
-    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-    stored
-  );
-  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
+function inState(view, stored, command2, login, door, now3) {
+  if (!applies(stored.state, command2)) {
+    if (command2 === "rollback") {
+      return refuse(
+        view,
+        "/rollback",
+        "The plan is executing; `/cancel` it first, then `/rollback`.",
+        "Refused /rollback while executing.",
+        void 0,
+        stored
+      );
+    }
+    const why = command2 === "proceed" ? PROCEED_STOPPED[stored.state]?.(view, stored) : void 0;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            why ?? `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`
+          )
+        },
+        { kind: "write-review", stored }
+      ],
+      summary: command2 === "proceed" ? `/proceed from ${login}: nothing to start (${stored.state}).` : `/${command2}: nothing to do in state ${stored.state}.`
+    };
+  }
+  switch (command2) {
+    case "proceed": {
+      let next = stored;
+      if (!next.approval || next.state === "proposed") {
+        next = {
+          ...next,
+          state: follow("approve"),
+          approval: {
+            by: login,
+            via: door,
+            at: now3.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash
+          },
+          confirmed: []
+        };
+      }
+      return execute(next, "proceed", login);
+    }
+    case "retry":
+    case "skip":
+      return execute(stored, command2, login);
+    case "cancel":
+      return {
+        state: stored,
+        effects: [{ kind: "cancel", stored, by: login, door }],
+        summary: `/cancel from ${login}.`
+      };
+    case "rollback":
+      return {
+        state: stored,
+        effects: [{ kind: "rollback", stored, by: login }],
+        summary: `/rollback from ${login}.`
+      };
+  }
 }
-function overdue(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
-}
-async function expireCheckpoint(env, view, stored) {
-  if (!overdue(env, view, stored) || !stored.next) return stored;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  await env.port.createCheckRun({
-    name: stepCheckName(stored.next),
-    headSha: view.pr.headSha,
-    status: "completed",
-    conclusion: "timed_out",
-    externalId: stepExternalId(view.plan.hash, stored.next),
-    completedAt: now2.toISOString(),
-    title: "Checkpoint timed out",
-    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
-  });
+function execute(stored, trigger, by) {
   return {
-    ...stored,
-    state: "cancelled",
-    confirmed: [],
-    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
+    state: stored,
+    effects: [{ kind: "execute", trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`
+  };
+}
+var PROCEED_STOPPED = {
+  failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
+  verified: (view) => `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+};
+function refuse(view, what, reason, summary, whoMay, state = view.stored) {
+  return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary };
+}
+function overdue(view, stored, now3) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
+  return now3.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+function expireCheckpoint(view, stored, now3) {
+  const step = stored.next ?? "";
+  return {
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: "completed",
+      conclusion: "timed_out",
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now3.toISOString(),
+      title: "Checkpoint timed out",
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+    },
+    stored: {
+      ...stored,
+      state: follow("time-out"),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`
+    }
   };
 }
 function unseenPlan(view, writtenAt) {
@@ -5414,8 +5619,8 @@ function unseenPlan(view, writtenAt) {
   }
   return void 0;
 }
-function whyUnusable(env, view) {
-  if (view.policyErrors.length) return policyProblem(env, view);
+function whyUnusable(view, policyPath) {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
   switch (view.plan.kind) {
     case "none":
       return "This pull request has no plan file, so there is nothing to run.";
@@ -5428,10 +5633,46 @@ function whyUnusable(env, view) {
   }
 }
 
+// src/gate/handle.ts
+async function handleEvent(env, event) {
+  if (event.sender.type !== "User") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
+    };
+  }
+  if (event.kind === "review" && event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
+  }
+  if (event.kind === "comment") {
+    const parsed = parseComment(event.body);
+    if (parsed.kind === "none")
+      return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+    await env.port.reactToComment(event.commentId, "eyes");
+  }
+  if (event.kind === "pull_request" && event.action === "closed")
+    await forceReleaseLock(env.port, event.number);
+  const view = await loadView(env, event.number);
+  const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
+  const taken = intake(view, event, checks);
+  const context = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
+  if (taken.kind === "done") return applyDecision(env, view, taken.decision);
+  if (taken.kind !== "command")
+    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
+  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const decision = decide(view, { ...context, ...taken, kind: "command", actor });
+  return applyDecision(env, view, decision);
+}
+
 // src/github/octokit.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
-var BODY_LIMIT = 65536;
+var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CREATE_ATTEMPTS = 4;
 function outcomeUnknown(err) {
   const status = httpStatus(err);
@@ -5972,25 +6213,25 @@ function oidcVerifier(settings) {
   };
 }
 function verificationRefusal(err, settings) {
-  const refuse = (reason, message) => new ExchangeRefusal(401, reason, message);
+  const refuse2 = (reason, message) => new ExchangeRefusal(401, reason, message);
   if (err instanceof joseErrors.JWTExpired)
-    return refuse("expired", "the OIDC token has expired: request a new one");
+    return refuse2("expired", "the OIDC token has expired: request a new one");
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === "aud")
-      return refuse(
+      return refuse2(
         "wrong-audience",
         `the OIDC token is not for this app: its audience must be ${settings.audience} (the Action's app-url)`
       );
     if (err.claim === "iss")
-      return refuse("wrong-issuer", `the OIDC token was not issued by ${settings.issuer}`);
+      return refuse2("wrong-issuer", `the OIDC token was not issued by ${settings.issuer}`);
     if (err.claim === "iat")
-      return refuse("expired", "the OIDC token is older than 15 minutes: request a new one");
-    return refuse("invalid-claims", `the OIDC token's "${err.claim}" claim is not acceptable: ${err.reason}`);
+      return refuse2("expired", "the OIDC token is older than 15 minutes: request a new one");
+    return refuse2("invalid-claims", `the OIDC token's "${err.claim}" claim is not acceptable: ${err.reason}`);
   }
   if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys)
-    return refuse("bad-signature", `the OIDC token is not signed by one of ${settings.issuer}'s keys`);
+    return refuse2("bad-signature", `the OIDC token is not signed by one of ${settings.issuer}'s keys`);
   if (err instanceof joseErrors.JOSEAlgNotAllowed)
-    return refuse("bad-signature", "the OIDC token is not signed with RS256, as GitHub signs them");
+    return refuse2("bad-signature", "the OIDC token is not signed with RS256, as GitHub signs them");
   if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid)
     return new ExchangeRefusal(
       502,
@@ -5998,7 +6239,7 @@ function verificationRefusal(err, settings) {
       `the keys of ${settings.issuer} could not be read; try again`
     );
   if (err instanceof joseErrors.JOSEError)
-    return refuse("invalid-token", `the OIDC token could not be verified: ${err.message}`);
+    return refuse2("invalid-token", `the OIDC token could not be verified: ${err.message}`);
   return new ExchangeRefusal(
     502,
     "issuer-unavailable",
@@ -6220,12 +6461,12 @@ async function reportDispatchFailure(port, target2, number, handoff, err) {
 // src/app/inline.ts
 import { mkdtemp as mkdtemp3, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
-// src/action/checkout.ts
+// src/execute/checkout.ts
 import { execFile as execFile3 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm2, stat } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
 var GIT_OUTPUT_CHARS = 600;
@@ -6239,26 +6480,26 @@ async function checkoutApproved(o) {
   const sha = o.sha.toLowerCase();
   const short2 = sha.slice(0, 7);
   const mask = secretMasker(o.token);
-  const refuse = (message) => ({ ok: false, message: mask(message) });
+  const refuse2 = (message) => ({ ok: false, message: mask(message) });
   const workspace = await inspectWorkspace(o.workspace, sha);
   if (workspace.usable) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
     return { ok: true, dir: o.workspace, reused: true };
   }
-  const dir = join4(o.scratch, "proceed", sha);
+  const dir = join5(o.scratch, "proceed", sha);
   log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
   try {
     await rm2(dir, { recursive: true, force: true });
     await mkdir2(dir, { recursive: true });
   } catch (err) {
-    return refuse(
+    return refuse2(
       `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
     );
   }
   const result2 = await fetchAndCheckOut(o, sha, dir, log, mask);
   if (result2.ok) return result2;
   await rm2(dir, { recursive: true, force: true }).catch(() => void 0);
-  return refuse(result2.message);
+  return refuse2(result2.message);
 }
 async function fetchAndCheckOut(o, sha, dir, log, mask) {
   const short2 = sha.slice(0, 7);
@@ -6506,7 +6747,7 @@ function inlineRunner(config, where, installationToken2, log, isolation = { kind
   const sandboxes = [];
   const secrets = [...secretsInEnvironment(config.stepEnv), ...appCredentials(appEnv)];
   const scratchDirectory = async () => {
-    if (isolation.kind === "unisolated") return mkdtemp3(join5(tmpdir2(), "proceed-app-"));
+    if (isolation.kind === "unisolated") return mkdtemp3(join6(tmpdir2(), "proceed-app-"));
     await prepareWorkspaceBase(isolation.base);
     return makeExecutionDirectory(isolation.base);
   };

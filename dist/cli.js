@@ -50,12 +50,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -65,7 +65,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node2) {
+    function isNode3(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
           case ALIAS:
@@ -76,7 +76,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -85,14 +85,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
-    exports.isNode = isNode2;
+    exports.isMap = isMap3;
+    exports.isNode = isNode3;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -1276,7 +1276,7 @@ ${indent2}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment2, onChompKeep) {
+    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
@@ -1330,8 +1330,8 @@ ${indent2}`) + "'";
       let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       }
       if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
@@ -1351,22 +1351,22 @@ ${indent2}${body}`;
       return `|${header2}
 ${indent2}${start}${value}${end}`;
     }
-    function plainString(item, ctx, onComment2, onChompKeep) {
+    function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
       const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment2, onChompKeep);
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
       if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
-        return blockString(item, ctx, onComment2, onChompKeep);
+        return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
         if (indent2 === "") {
           ctx.forceBlockIndent = true;
-          return blockString(item, ctx, onComment2, onChompKeep);
+          return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
@@ -1381,7 +1381,7 @@ ${indent2}`);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function stringifyString(item, ctx, onComment2, onChompKeep) {
+    function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
@@ -1393,13 +1393,13 @@ ${indent2}`);
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment2, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment2, onChompKeep);
+            return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
         }
@@ -1509,9 +1509,9 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment2, onChompKeep) {
+    function stringify(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
-        return item.toString(ctx, onComment2, onChompKeep);
+        return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
@@ -1531,7 +1531,7 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment2, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment2, onChompKeep) : node2.toString(ctx, onComment2, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
       return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
@@ -1550,7 +1550,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -1578,8 +1578,8 @@ var require_stringifyPair = __commonJS({
       }
       if (ctx.inFlow) {
         if (allNullValues || value == null) {
-          if (keyCommentDone && onComment2)
-            onComment2();
+          if (keyCommentDone && onComment)
+            onComment();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
@@ -1662,8 +1662,8 @@ ${ctx.indent}`;
       }
       str += ws + valueStr;
       if (ctx.inFlow) {
-        if (valueCommentDone && onComment2)
-          onComment2();
+        if (valueCommentDone && onComment)
+          onComment();
       } else if (valueComment && !valueCommentDone) {
         str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
@@ -1852,8 +1852,8 @@ var require_Pair = __commonJS({
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
-      toString(ctx, onComment2, onChompKeep) {
-        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment2, onChompKeep) : JSON.stringify(this);
+      toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
     exports.Pair = Pair;
@@ -1873,7 +1873,7 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment: onComment2 }) {
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
@@ -1916,8 +1916,8 @@ ${indent2}${line}` : "\n";
       }
       if (comment) {
         str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
       return str;
@@ -2133,7 +2133,7 @@ var require_YAMLMap = __commonJS({
           addPairToJSMap.addPairToJSMap(ctx, map2, item);
         return map2;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
@@ -2147,7 +2147,7 @@ var require_YAMLMap = __commonJS({
           flowChars: { start: "{", end: "}" },
           itemIndent: ctx.indent || "",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
     };
@@ -2257,7 +2257,7 @@ var require_YAMLSeq = __commonJS({
           seq.push(toJS.toJS(item, String(i++), ctx));
         return seq;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         return stringifyCollection.stringifyCollection(this, ctx, {
@@ -2265,7 +2265,7 @@ var require_YAMLSeq = __commonJS({
           flowChars: { start: "[", end: "]" },
           itemIndent: (ctx.indent || "") + "  ",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
       static from(schema, obj, ctx) {
@@ -2326,9 +2326,9 @@ var require_string = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
-      stringify(item, ctx, onComment2, onChompKeep) {
+      stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
-        return stringifyString.stringifyString(item, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
     exports.string = string4;
@@ -2624,7 +2624,7 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment2, onChompKeep) {
+      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
         if (!value)
           return "";
         const buf = value;
@@ -2649,7 +2649,7 @@ var require_binary = __commonJS({
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -3017,11 +3017,11 @@ var require_set = __commonJS({
       toJSON(_, ctx) {
         return super.toJSON(_, ctx, Set);
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         if (this.hasAllNullValues(true))
-          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment2, onChompKeep);
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
         else
           throw new Error("Set items must all have null values");
       }
@@ -4200,9 +4200,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4238,7 +4238,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4278,7 +4278,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
+        if (!isMap3 && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4301,7 +4301,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -4333,7 +4333,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4349,7 +4349,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5636,7 +5636,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5720,7 +5720,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9147,7 +9147,7 @@ var require_picomatch2 = __commonJS({
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
-import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile5, stat as stat2 } from "node:fs/promises";
 import { resolve as resolve4 } from "node:path";
 
 // src/plan/diagnostics.ts
@@ -9175,7 +9175,7 @@ function sortDiagnostics(diagnostics) {
 import { readFile, stat } from "node:fs/promises";
 
 // src/plan/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -29010,6 +29010,158 @@ function lintPlan(plan, positions, file2) {
   return warnings;
 }
 
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
+}
+
+// src/plan/positions.ts
+var import_yaml = __toESM(require_dist(), 1);
+var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
+var PositionIndex = class {
+  #doc;
+  #lines;
+  #pairIndex = /* @__PURE__ */ new WeakMap();
+  #aliasTargets = /* @__PURE__ */ new WeakMap();
+  constructor(doc, lines) {
+    this.#doc = doc;
+    this.#lines = lines;
+  }
+  /** The document's top node; 1:1 when the document is empty. */
+  root() {
+    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
+  }
+  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
+  key(path) {
+    const entry = this.#find(path);
+    if (!entry) return void 0;
+    return this.#span(entry.key) ?? this.#span(entry.value);
+  }
+  /** The value node (a scalar, or the start of a mapping or list). */
+  value(path) {
+    const entry = this.#find(path);
+    return entry ? this.#span(entry.value) : void 0;
+  }
+  /**
+   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
+   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
+   */
+  locate(path) {
+    for (let n = path.length; n >= 0; n--) {
+      const entry = this.#find(path.slice(0, n));
+      if (!entry) continue;
+      const { key, value } = entry;
+      if (value && ((0, import_yaml.isScalar)(value) || (0, import_yaml.isAlias)(value)) && !isEmptyScalar(value)) {
+        const span2 = this.#span(value);
+        if (span2) return span2;
+      }
+      const span = this.#span(key) ?? this.#span(value);
+      if (span) return span;
+    }
+    return this.root();
+  }
+  /** Where a yaml node is written, if it was parsed from this source. */
+  spanOf(node2) {
+    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
+  }
+  /** Offset → 1-based position. */
+  at(offset) {
+    const start = this.#lines.linePos(offset);
+    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
+  }
+  #span(node2) {
+    const range = node2?.range;
+    if (!range) return void 0;
+    const start = this.#lines.linePos(range[0]);
+    const end = this.#lines.linePos(range[1]);
+    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  }
+  #resolve(node2) {
+    if (!(0, import_yaml.isAlias)(node2)) return node2;
+    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
+    return this.#aliasTargets.get(node2);
+  }
+  #find(path) {
+    let key;
+    let value = this.#doc.contents;
+    for (const segment of path) {
+      const container = this.#resolve(value);
+      if ((0, import_yaml.isMap)(container)) {
+        const pair = this.#findPair(container, String(segment), 0);
+        if (!pair) return void 0;
+        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
+        value = pair.value;
+      } else if ((0, import_yaml.isSeq)(container) && typeof segment === "number") {
+        if (segment >= container.items.length) return void 0;
+        key = void 0;
+        value = container.items[segment];
+      } else return void 0;
+    }
+    return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
+  }
+  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
+  #pairsByKey(map2) {
+    let index = this.#pairIndex.get(map2);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      for (const pair of map2.items) {
+        const key = scalarKey(pair);
+        if (key !== void 0) index.set(key, pair);
+      }
+      this.#pairIndex.set(map2, index);
+    }
+    return index;
+  }
+  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
+  #findPair(map2, key, depth) {
+    const own2 = this.#pairsByKey(map2).get(key);
+    if (own2 || depth > 8) return own2;
+    for (const pair of map2.items) {
+      if (scalarKey(pair) !== "<<") continue;
+      const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const merged = this.#resolve(source);
+        const found = (0, import_yaml.isMap)(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
+        if (found) return found;
+      }
+    }
+    return void 0;
+  }
+};
+function scalarKey(pair) {
+  if (!(0, import_yaml.isScalar)(pair.key)) return void 0;
+  const value = pair.key.value;
+  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
+}
+function isEmptyScalar(node2) {
+  return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
+}
+
 // src/plan/schema.ts
 import { posix } from "node:path";
 
@@ -29151,125 +29303,6 @@ var planSchema = external_exports.strictObject({
 var MAX_PLAN_BYTES = 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
 var MAX_ERRORS = 100;
-var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
-var PositionIndex = class {
-  #doc;
-  #lines;
-  #pairIndex = /* @__PURE__ */ new WeakMap();
-  #aliasTargets = /* @__PURE__ */ new WeakMap();
-  constructor(doc, lines) {
-    this.#doc = doc;
-    this.#lines = lines;
-  }
-  /** The document's top node; 1:1 when the document is empty. */
-  root() {
-    return this.#span(this.#doc.contents) ?? DOCUMENT_START;
-  }
-  /** The key of a mapping entry (`timeout:`); for a list item, the item itself. */
-  key(path) {
-    const entry = this.#find(path);
-    if (!entry) return void 0;
-    return this.#span(entry.key) ?? this.#span(entry.value);
-  }
-  /** The value node (a scalar, or the start of a mapping or list). */
-  value(path) {
-    const entry = this.#find(path);
-    return entry ? this.#span(entry.value) : void 0;
-  }
-  /**
-   * Where to point a message about `path`: a written scalar value; otherwise (a mapping, a list, an
-   * empty value) its key, which names it. Falls back to the nearest ancestor written in the source.
-   */
-  locate(path) {
-    for (let n = path.length; n >= 0; n--) {
-      const entry = this.#find(path.slice(0, n));
-      if (!entry) continue;
-      const { key, value } = entry;
-      if (value && ((0, import_yaml.isScalar)(value) || (0, import_yaml.isAlias)(value)) && !isEmptyScalar(value)) {
-        const span2 = this.#span(value);
-        if (span2) return span2;
-      }
-      const span = this.#span(key) ?? this.#span(value);
-      if (span) return span;
-    }
-    return this.root();
-  }
-  /** Where a yaml node is written, if it was parsed from this source. */
-  spanOf(node2) {
-    return (0, import_yaml.isNode)(node2) ? this.#span(node2) : void 0;
-  }
-  /** Offset → 1-based position. */
-  at(offset) {
-    const start = this.#lines.linePos(offset);
-    return { line: start.line, col: start.col, endLine: start.line, endCol: start.col };
-  }
-  #span(node2) {
-    const range = node2?.range;
-    if (!range) return void 0;
-    const start = this.#lines.linePos(range[0]);
-    const end = this.#lines.linePos(range[1]);
-    return { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  }
-  #resolve(node2) {
-    if (!(0, import_yaml.isAlias)(node2)) return node2;
-    if (!this.#aliasTargets.has(node2)) this.#aliasTargets.set(node2, node2.resolve(this.#doc));
-    return this.#aliasTargets.get(node2);
-  }
-  #find(path) {
-    let key;
-    let value = this.#doc.contents;
-    for (const segment of path) {
-      const container = this.#resolve(value);
-      if ((0, import_yaml.isMap)(container)) {
-        const pair = this.#findPair(container, String(segment), 0);
-        if (!pair) return void 0;
-        key = (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
-        value = pair.value;
-      } else if ((0, import_yaml.isSeq)(container) && typeof segment === "number") {
-        if (segment >= container.items.length) return void 0;
-        key = void 0;
-        value = container.items[segment];
-      } else return void 0;
-    }
-    return { key, value: (0, import_yaml.isNode)(value) ? value : void 0 };
-  }
-  /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
-  #pairsByKey(map2) {
-    let index = this.#pairIndex.get(map2);
-    if (!index) {
-      index = /* @__PURE__ */ new Map();
-      for (const pair of map2.items) {
-        const key = scalarKey(pair);
-        if (key !== void 0) index.set(key, pair);
-      }
-      this.#pairIndex.set(map2, index);
-    }
-    return index;
-  }
-  /** The pair that supplies `key`, as `toJS` sees it: the last written one, else one brought in by a `<<` merge. */
-  #findPair(map2, key, depth) {
-    const own2 = this.#pairsByKey(map2).get(key);
-    if (own2 || depth > 8) return own2;
-    for (const pair of map2.items) {
-      if (scalarKey(pair) !== "<<") continue;
-      const sources = (0, import_yaml.isSeq)(pair.value) ? pair.value.items : [pair.value];
-      for (const source of sources) {
-        const merged = this.#resolve(source);
-        const found = (0, import_yaml.isMap)(merged) ? this.#findPair(merged, key, depth + 1) : void 0;
-        if (found) return found;
-      }
-    }
-    return void 0;
-  }
-};
-function scalarKey(pair) {
-  if (!(0, import_yaml.isScalar)(pair.key)) return void 0;
-  const value = pair.key.value;
-  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
-}
-function isEmptyScalar(node2) {
-  return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
-}
 var TOO_DEEP = "the document is nested too deeply to read; flatten it";
 var YAML_MESSAGES = {
   MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
@@ -29289,7 +29322,7 @@ var YAML_MESSAGES = {
 function unterminatedQuoteStart(source, errorOffset) {
   let offset = 0;
   let opened;
-  for (const token of new import_yaml.Lexer().lex(source)) {
+  for (const token of new import_yaml2.Lexer().lex(source)) {
     if (token === "" || token === "" || token === "") continue;
     if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
       opened = offset;
@@ -29313,8 +29346,8 @@ function duplicateKeyErrors(doc, positions, file2) {
   const pending = [{ node: doc.contents, path: [] }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node: node2, path } = next;
-    if ((0, import_yaml.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!(0, import_yaml.isMap)(node2)) continue;
+    if ((0, import_yaml2.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!(0, import_yaml2.isMap)(node2)) continue;
     const first = /* @__PURE__ */ new Map();
     for (const pair of node2.items) {
       const key = scalarKey(pair);
@@ -29322,7 +29355,7 @@ function duplicateKeyErrors(doc, positions, file2) {
       pending.push({ node: pair.value, path: [...path, key] });
       const earlier = first.get(key);
       if (!earlier) {
-        if (key !== "<<" || !(0, import_yaml.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        if (key !== "<<" || !(0, import_yaml2.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
         continue;
       }
       const span = positions.spanOf(pair.key);
@@ -29368,11 +29401,11 @@ function conversionDiagnostic(doc, error62, positions, file2) {
   const aliases = [];
   const anchors = /* @__PURE__ */ new Set();
   let unresolved;
-  (0, import_yaml.visit)(doc, (_, node2) => {
-    if ((0, import_yaml.isAlias)(node2)) {
+  (0, import_yaml2.visit)(doc, (_, node2) => {
+    if ((0, import_yaml2.isAlias)(node2)) {
       aliases.push(node2);
       if (!anchors.has(node2.source)) unresolved ??= node2;
-    } else if ((0, import_yaml.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
+    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
   });
   const diagnostic = (alias, message) => {
     const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
@@ -29453,34 +29486,6 @@ function requiredKeys(schema) {
     if (def.type !== "object") return [];
     return Object.entries(def.shape).filter(([, field]) => !external_exports.safeParse(field, void 0).success).map(([key]) => key);
   });
-}
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
 }
 function listWords(words, conjunction) {
   if (words.length <= 1) return words.join("");
@@ -29629,10 +29634,10 @@ function documentError(file2, message, span = DOCUMENT_START) {
   return { severity: "error", file: file2, ...span, path: "", message };
 }
 function parseYamlWithSchema(source, file2, schema) {
-  const lines = new import_yaml.LineCounter();
+  const lines = new import_yaml2.LineCounter();
   let doc;
   try {
-    doc = (0, import_yaml.parseDocument)(source, {
+    doc = (0, import_yaml2.parseDocument)(source, {
       lineCounter: lines,
       prettyErrors: false,
       merge: true,
@@ -29742,10 +29747,81 @@ async function loadPlanFile(path, displayName = path) {
   return parsePlan(source, displayName);
 }
 
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
+  );
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
 // src/render/markdown.ts
 var ZERO_WIDTH_SPACE = "\u200B";
 var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var GITHUB_BODY_LIMIT = 65536;
+var GITHUB_CHECK_TEXT_LIMIT = 65535;
 var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
 var numberFormat = new Intl.NumberFormat("en-US");
 function formatCount(n) {
@@ -29956,6 +30032,16 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   return `${lastLine > 0 ? kept.slice(0, lastLine) : kept}${note}${tail}`;
 }
 
+// src/plan/checkpoints.ts
+function stopsBefore(plan, index) {
+  const step = plan.steps[index];
+  if (!step) return false;
+  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
+}
+function checkpointIndexes(plan) {
+  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
+}
+
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
   return step.estimate === void 0 ? void 0 : parseDuration(step.estimate);
@@ -29980,14 +30066,6 @@ function describeEstimate(summary) {
 }
 function estimatedAside(summary) {
   return summary.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary)}`;
-}
-function stopsBefore(plan, index) {
-  const step = plan.steps[index];
-  if (!step) return false;
-  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
-}
-function checkpointIndexes(plan) {
-  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
 }
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
@@ -30483,18 +30561,22 @@ function checkpointSentence(plan, budget, from = 0) {
 }
 function howToProceed(plan, opts, budget) {
   const lines = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
-  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
+  const commands = offered(opts.state, {
+    skip: plan.config.allow_skip,
+    rollback: plan.steps.some((s) => s.rollback !== void 0)
+  });
+  const has = (command2) => commands.includes(command2);
+  const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
   const statusIndex = (wanted) => plan.steps.findIndex((s) => {
     const status = opts.steps?.[s.id]?.status;
     return status !== void 0 && wanted.includes(status);
   });
   switch (opts.state) {
     case "proposed": {
-      lines.push(
-        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
-      );
+      if (has("proceed"))
+        lines.push(
+          "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
+        );
       const stops = checkpointSentence(plan, budget);
       if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
       break;
@@ -30503,7 +30585,7 @@ function howToProceed(plan, opts, budget) {
     case "executing":
     case "verifying": {
       lines.push(
-        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
+        `- \u{1F504} The plan is running.${has("cancel") ? " Comment `/cancel` to stop it; steps not run yet are marked cancelled." : ""}`
       );
       const running = statusIndex(["running"]);
       const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
@@ -30513,22 +30595,27 @@ function howToProceed(plan, opts, budget) {
     case "paused": {
       const waiting = statusIndex(["waiting"]);
       const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
-      lines.push(
-        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
-      );
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
+      const ways2 = [
+        ...has("proceed") ? ["`/proceed` to continue"] : [],
+        ...has("cancel") ? ["`/cancel` to stop"] : []
+      ];
+      lines.push(`- \u23F8\uFE0F Paused at a checkpoint${at}.${ways2.length ? ` Comment ${ways2.join(" or ")}.` : ""}`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
       break;
     }
     case "failed": {
       const failed = statusIndex(["failure", "timed-out"]);
       const which = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
-      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
-      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      if (has("retry")) lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
+      if (has("cancel")) lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      else if (rollback) lines.push(`-${rollback}`);
       break;
     }
     case "cancelled":
       lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      if (has("proceed"))
+        lines.push("- \u25B6\uFE0F Comment `/proceed` to resume from the first step that did not succeed.");
       break;
     case "verified":
       lines.push(
@@ -30539,6 +30626,7 @@ function howToProceed(plan, opts, budget) {
       lines.push(
         `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
       );
+      if (has("retry")) lines.push("- \u{1F501} Comment `/retry` to run the verify phase again.");
       break;
   }
   lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
@@ -31549,8 +31637,8 @@ async function executePlan(opts) {
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
       const step = plan.steps[j];
-      const done = doneResult(step);
-      if (done) results.push(done);
+      const done2 = doneResult(step);
+      if (done2) results.push(done2);
       else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
     }
   };
@@ -31586,9 +31674,9 @@ async function executePlan(opts) {
     for (let index = 0; index < plan.steps.length; index++) {
       const step = plan.steps[index];
       const next = { stepId: step.id, index };
-      const done = doneResult(step);
-      if (done) {
-        results.push(done);
+      const done2 = doneResult(step);
+      if (done2) {
+        results.push(done2);
         continue;
       }
       if (signal2?.aborted) {
@@ -31908,7 +31996,7 @@ var Progress = class {
 };
 
 // src/cli/simulate.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import { basename, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/gate/discover.ts
@@ -31922,7 +32010,305 @@ function discoverPlan(files, globs) {
   return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
 }
 
-// src/github/lock.ts
+// src/gate/actor.ts
+async function actorOf(env, policy, sender, command2) {
+  const type = sender.type === "User" || sender.type === "Organization" ? sender.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
+  }
+  return { login: sender.login, type, permission, teams };
+}
+
+// src/gate/state.ts
+var approvalSchema = external_exports.object({
+  by: external_exports.string(),
+  via: external_exports.enum(["review", "comment", "button"]),
+  at: external_exports.string(),
+  headSha: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string()
+});
+var storedStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  state: external_exports.enum(LIFECYCLE_STATES),
+  planPath: external_exports.string(),
+  planBlob: external_exports.string(),
+  planHash: external_exports.string(),
+  headSha: external_exports.string(),
+  approval: approvalSchema.optional(),
+  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
+  confirmed: external_exports.array(external_exports.string()).default([]),
+  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
+  renderedAt: external_exports.string().optional(),
+  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
+  next: external_exports.string().optional(),
+  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
+  pausedAt: external_exports.string().optional(),
+  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
+  reason: external_exports.string().max(300).optional(),
+  /**
+   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
+   * redelivered webhook or a re-run workflow does nothing twice.
+   */
+  handled: external_exports.array(external_exports.number()).default([]),
+  /**
+   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
+   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
+   */
+  requested: external_exports.object({
+    command: external_exports.enum(["proceed", "retry", "skip", "rollback"]),
+    by: external_exports.string(),
+    headSha: external_exports.string()
+  }).optional()
+});
+
+// src/gate/marker.ts
+var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
+var MARKER_BUDGET = 2048;
+var HANDLED_KEPT = 20;
+function encodeState(state) {
+  let kept = HANDLED_KEPT;
+  for (; ; ) {
+    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
+    const marker = `
+
+<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
+    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
+    kept = Math.floor(kept / 2);
+  }
+}
+function decodeState(body) {
+  const m = MARKER.exec(body);
+  if (!m) return void 0;
+  try {
+    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = external_exports.strictObject({
+  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = external_exports.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function mergePlanConfig(config2, policy) {
+  const notices = [];
+  if (!config2.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config2,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check2] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check2;
+  }
+  return { verify, notices };
+}
+
+// src/gate/view.ts
+var CHECK_PLAN = "proceed/plan";
+var CHECK_VERIFY = "proceed/verify";
+function stepCheckName(stepId) {
+  return `proceed/${stepId}`;
+}
+function stepExternalId(planHash2, stepId) {
+  return `${planHash2.slice(0, 40)}:${stepId}`;
+}
+async function loadView(env, number4) {
+  const { port } = env;
+  const pr = await port.getPullRequest(number4);
+  const [files, reviews, policyFile] = await Promise.all([
+    port.listChangedFiles(number4),
+    port.listReviews(number4),
+    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
+    port.readFile(env.policyPath, pr.baseSha)
+  ]);
+  let policy = DEFAULT_POLICY;
+  let policyErrors = [];
+  if (policyFile) {
+    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
+    if (parsed.ok) policy = parsed.value;
+    else policyErrors = parsed.errors;
+  }
+  const review = ownReview(reviews, env.botLogin);
+  const stored = review ? decodeState(review.body) : void 0;
+  const found = discoverPlan(files, env.planGlobs);
+  let plan;
+  if (found.kind !== "one") plan = found;
+  else {
+    const file2 = await port.readFile(found.path, pr.headSha);
+    if (!file2) plan = { kind: "none" };
+    else {
+      const parsed = parsePlan(file2.content, found.path);
+      plan = parsed.ok ? {
+        kind: "valid",
+        path: found.path,
+        blobSha: file2.sha,
+        plan: parsed.plan,
+        source: parsed.source,
+        hash: parsed.hash,
+        warnings: parsed.warnings
+      } : {
+        kind: "invalid",
+        path: found.path,
+        blobSha: file2.sha,
+        errors: parsed.errors,
+        warnings: parsed.warnings
+      };
+    }
+  }
+  return { pr, policy, policyErrors, plan, review, stored };
+}
+function ownReview(reviews, botLogin) {
+  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
+  return own2.find((r) => decodeState(r.body)) ?? own2[0];
+}
+function bound(stored, view) {
+  const a = stored.approval;
+  if (!a || view.plan.kind !== "valid") return false;
+  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
+    return false;
+  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
+}
+function freshState(view) {
+  const plan = view.plan.kind === "valid" ? view.plan : void 0;
+  return {
+    v: 1,
+    state: "proposed",
+    planPath: plan?.path ?? "",
+    planBlob: plan?.blobSha ?? "",
+    planHash: plan?.hash ?? "",
+    headSha: view.pr.headSha,
+    confirmed: [],
+    handled: []
+  };
+}
+function bindingAfterPush(view) {
+  if (view.plan.kind !== "valid") return { stored: view.stored };
+  const prev = view.stored;
+  if (!prev) return { stored: freshState(view) };
+  const headMoved = prev.headSha !== view.pr.headSha;
+  const fresh = {
+    ...prev,
+    planPath: view.plan.path,
+    planBlob: view.plan.blobSha,
+    planHash: view.plan.hash,
+    headSha: view.pr.headSha
+  };
+  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (bound(prev, view)) {
+    if (!headMoved) return { stored: fresh };
+    return {
+      stored: {
+        ...fresh,
+        state: "approved",
+        approval: { ...prev.approval, headSha: view.pr.headSha },
+        confirmed: [],
+        next: void 0
+      }
+    };
+  }
+  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
+  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
+  return {
+    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
+    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+  };
+}
+function stepChecks(checks, planHash2, stepIds) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const id of stepIds) {
+    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
+    if (newest) byStep.set(id, newest);
+  }
+  return byStep;
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/gate/buttons.ts
+var BUTTONS = {
+  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
+  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
+  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
+};
+function buttons(env, ...commands) {
+  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+}
+function liveButtons(check2, checks, stored, plan) {
+  const state = stored?.state ?? "proposed";
+  const pending = stored?.requested?.headSha === check2.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
+  if (check2.name === CHECK_VERIFY) {
+    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+    if (newest?.id !== check2.id) return [];
+    if (check2.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check2.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
+  }
+  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
+  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
+  if (check2.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check2.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
+  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
+    return carries(["failed"], ["retry", "cancel"]);
+  return [];
+}
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
+function cancelRequestComment(login) {
+  return `### \u2298 Cancel requested
+
+${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
+
+<!-- proceed:cancel-request by=${login} -->`;
+}
+function cancelRequestedBy(body) {
+  return CANCEL_REQUEST.exec(body)?.[1];
+}
+
+// src/gate/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
@@ -31951,14 +32337,14 @@ var lockMessageSchema = external_exports.object({
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const now3 = o.now ?? (() => /* @__PURE__ */ new Date());
   const ref = LOCK_REF_PREFIX + String(o.number);
   const fullRef2 = `refs/${ref}`;
   let tree;
   const lockCommit = async (parents, taken) => {
     tree ??= await headTree(port, o.headSha, o.number);
     const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
+    const at = now3().toISOString();
     const holder = {
       kind,
       id,
@@ -32014,7 +32400,7 @@ async function acquireLock(port, o) {
       continue;
     }
     const holder = await readHolder(port, fullRef2, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef2 };
+    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef2 };
     attempted = await lockCommit([current.sha]);
     if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
@@ -32026,14 +32412,14 @@ async function acquireLock(port, o) {
 async function forceReleaseLock(port, number4) {
   await port.deleteRef(LOCK_REF_PREFIX + String(number4));
 }
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
+function describeHolder(holder, now3) {
+  const age = now3.getTime() - Date.parse(holder.at);
   const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
   if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
   let alive = "";
   if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const seen = Math.max(0, now3.getTime() - Date.parse(holder.beat ?? holder.at));
     const limit = MISSED_BEATS * holder.heartbeatMs;
     alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
   }
@@ -32066,9 +32452,9 @@ function parseJson(text) {
     return void 0;
   }
 }
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+async function isStale(port, holder, maxAgeMs, now3) {
+  if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
   if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
   let run2;
@@ -32082,18 +32468,598 @@ async function isStale(port, holder, maxAgeMs, now2) {
   return holder.attempt !== void 0 && run2.attempt > holder.attempt;
 }
 
-// src/gate/actor.ts
-async function actorOf(env, policy, sender, command2) {
-  const type = sender.type === "User" || sender.type === "Organization" ? sender.type : "Bot";
-  if (command2 === "help" || command2 === "plan" || type !== "User")
-    return { login: sender.login, type, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
+// src/gate/lock-session.ts
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function withPlanLock(env, view, holder, maxAgeMs, refused2, body) {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs
+  });
+  if (!lock.acquired) return refused2(describeHolder(lock.holder, env.now?.() ?? /* @__PURE__ */ new Date()));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
+  try {
+    return await body(lost.signal);
+  } finally {
+    await heartbeat?.stop();
+    await lock.lock.release();
   }
-  return { login: sender.login, type, permission, teams };
+}
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + diagnosticList(problem.errors) + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
+      break;
+  }
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
+}
+
+// src/gate/publish.ts
+function result(view, summary, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(view, env.policyPath);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${diagnosticList(errors)}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${diagnosticList(warnings)}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash: hash2 } = view.plan;
+  const notices = [
+    notice,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check2] of stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check2) {
+  if (check2.status !== "completed") return "running";
+  const map2 = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check2.conclusion && map2[check2.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const marker = stored ? encodeState(stored) : "";
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const input2 = {
+    status,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
+    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input2);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status === "in_progress" ? now3 : null,
+    completedAt: update.conclusion ? now3 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+var DIAGNOSTIC_CHARS2 = 500;
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(view, policyPath) {
+  const list = diagnosticList(view.policyErrors);
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/cancel.ts
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: follow("cancel"),
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+
+// src/gate/execute.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/render/report.ts
+var BUDGETS = [
+  { tail: 3e3, reason: 2e3, name: Infinity, items: Infinity },
+  { tail: 1500, reason: 500, name: Infinity, items: Infinity },
+  { tail: 600, reason: 300, name: Infinity, items: 100 },
+  { tail: 200, reason: 200, name: 80, items: 50 },
+  { tail: 0, reason: 120, name: 60, items: 30 },
+  { tail: 0, reason: 0, name: 40, items: 10 }
+];
+function renderReport(plan, results, verify, opts = {}) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  let body = "";
+  for (const budget of BUDGETS) {
+    body = composeReport(plan, results, verify, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const result2 = `${resultLine2(plan, results, verify, BUDGETS[BUDGETS.length - 1])}
+`;
+  return fitByCutting(body, maxLength, result2, "see the check runs");
+}
+function composeReport(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const sections = [
+    `## ${OUTCOME_LABEL[outcome]}: ${escapeInline(plan.title)}`,
+    summaryLine(plan, results, verify),
+    stepsTable(plan, results, budget),
+    verify ? verifyTable(verify, budget) : "",
+    rollbackTable(results, budget),
+    budget.tail > 0 ? failureDetails(plan, results, verify, budget) : "",
+    resultLine2(plan, results, verify, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function plural2(n, word) {
+  return `${formatCount(n)} ${n === 1 ? word : `${word}s`}`;
+}
+function stepsTotalMs(plan, results) {
+  const ids = new Set(plan.steps.map((s) => s.id));
+  return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
+}
+function summaryLine(plan, results, verify) {
+  const latest = [...latestStepResults(plan, results).values()];
+  const succeeded = latest.filter((o) => o.result.status === "success").length;
+  const skipped = latest.filter((o) => o.result.status === "skipped").length;
+  const showEstimates = plan.config.show_estimated_time;
+  const estimate = summarizeEstimate(plan);
+  let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
+  if (skipped) line += ` (${formatCount(skipped)} skipped)`;
+  line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
+  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
+  if (verify) {
+    const passed = verify.checks.filter((c) => c.status === "success").length;
+    line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
+  }
+  return `${line}.`;
+}
+function statusCell(outcome) {
+  if (!outcome) return "\u26AA Not run";
+  const label = stepStatusLabel(outcome.result.status);
+  return outcome.attempts > 1 ? `${label} (${outcome.attempts} attempts)` : label;
+}
+function stepsTable(plan, results, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const latest = latestStepResults(plan, results);
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    "Actual",
+    ...showEstimates ? ["\u0394"] : [],
+    "Status"
+  ];
+  const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
+  const rows = plan.steps.map((step, i) => {
+    const outcome = latest.get(step.id);
+    const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
+    const actualMs = outcome?.result.durationMs;
+    const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
+    const delta = ran && estimateMs !== void 0 && actualMs !== void 0 ? formatDelta(actualMs, estimateMs) : "";
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      actualMs === void 0 ? "\u2014" : formatDuration(actualMs),
+      ...showEstimates ? [delta] : [],
+      statusCell(outcome)
+    ];
+  });
+  const totalMs = stepsTotalMs(plan, results);
+  const estimate = summarizeEstimate(plan);
+  const totalEstimate = estimate.totalMs === void 0 ? "\u2014" : formatDuration(estimate.totalMs);
+  const totalDelta = estimate.totalMs !== void 0 && (estimate.fromPlan || estimate.estimatedSteps === estimate.steps) ? formatDelta(totalMs, estimate.totalMs) : "";
+  rows.push([
+    "",
+    "**Total**",
+    ...showEstimates ? [`**${totalEstimate}**`] : [],
+    `**${formatDuration(totalMs)}**`,
+    ...showEstimates ? [totalDelta] : [],
+    ""
+  ]);
+  return `### \u{1FA9C} Steps
+
+${table(columns, align, rows)}`;
+}
+function checkRows(checks, budget) {
+  return checks.slice(0, budget.items).map((c) => [
+    `**${escapeInline(truncate(c.id, budget.name, { compact: true }))}**`,
+    formatDuration(c.durationMs),
+    stepStatusLabel(c.status)
+  ]);
+}
+function verifyTable(verify, budget) {
+  if (verify.checks.length === 0) return "### \u{1F50D} Verify\n\nNo checks were defined.";
+  const parts = [
+    "### \u{1F50D} Verify",
+    table(["Check", "Duration", "Result"], ["left", "right", "left"], checkRows(verify.checks, budget))
+  ];
+  if (verify.checks.length > budget.items)
+    parts.push(omissionNote(verify.checks.length - budget.items, "checks"));
+  return parts.join("\n\n");
+}
+function rollbackTable(results, budget) {
+  const rollbacks = rollbackResults(results);
+  if (rollbacks.length === 0) return "";
+  const parts = [
+    "### \u21A9\uFE0F Rollback",
+    table(["Rollback of", "Duration", "Result"], ["left", "right", "left"], checkRows(rollbacks, budget))
+  ];
+  if (rollbacks.length > budget.items) parts.push(omissionNote(rollbacks.length - budget.items, "rollbacks"));
+  return parts.join("\n\n");
+}
+function endedHow(result2) {
+  if (result2.status === "timed-out") return "timed out";
+  if (result2.exitCode !== null) return `exit code ${result2.exitCode}`;
+  if (result2.signal !== null) return `killed by ${result2.signal}`;
+  return result2.status;
+}
+function failureDetails(plan, results, verify, budget) {
+  const failed = (r) => r.status === "failure" || r.status === "timed-out";
+  const items = [];
+  const latest = latestStepResults(plan, results);
+  plan.steps.forEach((step, i) => {
+    const outcome = latest.get(step.id);
+    if (outcome && failed(outcome.result))
+      items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
+  });
+  for (const check2 of verify?.checks ?? [])
+    if (failed(check2)) items.push({ title: `verify: ${check2.id}`, result: check2 });
+  for (const rollback of rollbackResults(results))
+    if (failed(rollback)) items.push({ title: rollback.id, result: rollback });
+  if (items.length === 0) return "";
+  const blocks = items.slice(0, budget.items).map(({ title, result: result2 }) => {
+    const parts = [
+      `<details>
+<summary>\u274C <b>${escapeHtml(title)}</b> \u2014 ${escapeHtml(endedHow(result2))}</summary>`
+    ];
+    if (result2.reason) parts.push(escapeText(truncate(result2.reason, budget.reason)));
+    const tail = clipStart(result2.tail.trimEnd(), budget.tail);
+    if (tail.text !== "") {
+      parts.push(fencedBlock(tail.text, "text"));
+      if (tail.omitted > 0 || result2.droppedBytes > 0)
+        parts.push("_Only the end of the output is shown; see the check run for more._");
+    } else parts.push("_No output._");
+    parts.push("</details>");
+    return parts.join("\n\n");
+  });
+  if (items.length > budget.items)
+    blocks.push(omissionNote(items.length - budget.items, "failures", "see the check runs"));
+  return `### \u{1F50E} What failed
+
+${blocks.join("\n\n")}`;
+}
+function stepName(plan, id, budget) {
+  const index = plan.steps.findIndex((s) => s.id === id);
+  const step = plan.steps[index];
+  if (!step) return codeSpan(id);
+  return `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 80), { compact: true }))}**)`;
+}
+function resultLine2(plan, results, verify, budget) {
+  const outcome = reportOutcome(plan, results, verify);
+  const latest = latestStepResults(plan, results);
+  const firstWith = (statuses) => plan.steps.find((s) => {
+    const status = latest.get(s.id)?.result.status;
+    return status !== void 0 && statuses.includes(status);
+  });
+  let text;
+  switch (outcome) {
+    case "verified": {
+      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
+      text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural2(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
+      break;
+    }
+    case "failed": {
+      const step = firstWith(["failure", "timed-out"]);
+      const reason = step ? latest.get(step.id)?.result.reason : void 0;
+      const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
+      text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
+      break;
+    }
+    case "verify-failed": {
+      const failing = (verify?.checks ?? []).filter((c) => c.status !== "success").map((c) => c.id);
+      const names = failing.slice(0, 10).map((id) => codeSpan(truncate(id, 60, { compact: true })));
+      if (failing.length > names.length) names.push(`${failing.length - names.length} more`);
+      text = `\u274C Verification failed: ${names.join(", ") || "the verify phase did not pass"}.`;
+      break;
+    }
+    case "cancelled":
+      text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
+      break;
+    case "paused": {
+      const next = plan.steps.find((s) => !latest.has(s.id));
+      text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
+      break;
+    }
+  }
+  return `**Result:** ${text}`;
 }
 
 // src/gate/commands.ts
@@ -32475,59 +33441,6 @@ function inlineHiddenRanges(text) {
   return ranges;
 }
 
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = external_exports.strictObject({
-  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
-var policySchema = external_exports.strictObject({
-  approvers: approversSchema.prefault({}),
-  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function mergePlanConfig(config2, policy) {
-  const notices = [];
-  if (!config2.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config2,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check2] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check2;
-  }
-  return { verify, notices };
-}
-
 // src/gate/authorize.ts
 var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
 var DOOR_COMMANDS = {
@@ -32552,7 +33465,7 @@ function isListedApprover(actor, policy) {
 }
 function authorize(input2) {
   const { command: command2, actor, policy, door } = input2;
-  const refuse = (reason) => ({
+  const refuse2 = (reason) => ({
     allowed: false,
     reason,
     whoMay: describeWhoMay(command2, input2)
@@ -32561,40 +33474,40 @@ function authorize(input2) {
   const isAuthor = sameLogin(actor.login, input2.prAuthor);
   if (!DOOR_COMMANDS[door].includes(command2)) {
     const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
+    return refuse2(`${through}; write \`/${command2}\` in a comment instead.`);
   }
   if (command2 === "help" || command2 === "plan") return { allowed: true };
   if (actor.type !== "User") {
     const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
+    return refuse2(`${who} is ${kind}, and only people may approve, run or stop steps.`);
   }
   if (command2 === "cancel") {
     if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
+    return refuse2(
       `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
     );
   }
   if (command2 === "skip" && !input2.allowSkip) {
-    return refuse(
+    return refuse2(
       "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
     );
   }
   if (input2.isFork && !policy.forks) {
-    return refuse(
+    return refuse2(
       `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
     );
   }
   const minimum = policy.approvers.permission;
   if (!atLeast(actor.permission, minimum)) {
-    return refuse(
+    return refuse2(
       `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
     );
   }
   if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+    return refuse2(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
   }
   if (isAuthor && !policy.self_approval) {
-    return refuse(
+    return refuse2(
       `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
     );
   }
@@ -32647,924 +33560,82 @@ function minimumWords(minimum) {
   return minimum === "admin" ? "admin access" : `${minimum} access or more`;
 }
 
-// src/gate/state.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var approvalSchema = external_exports.object({
-  by: external_exports.string(),
-  via: external_exports.enum(["review", "comment", "button"]),
-  at: external_exports.string(),
-  headSha: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string()
-});
-var storedStateSchema = external_exports.object({
-  v: external_exports.literal(1),
-  state: external_exports.enum(LIFECYCLE_STATES),
-  planPath: external_exports.string(),
-  planBlob: external_exports.string(),
-  planHash: external_exports.string(),
-  headSha: external_exports.string(),
-  approval: approvalSchema.optional(),
-  /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: external_exports.array(external_exports.string()).default([]),
-  /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: external_exports.string().optional(),
-  /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: external_exports.string().optional(),
-  /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: external_exports.string().optional(),
-  /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: external_exports.string().max(300).optional(),
-  /**
-   * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
-   * redelivered webhook or a re-run workflow does nothing twice.
-   */
-  handled: external_exports.array(external_exports.number()).default([]),
-  /**
-   * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
-   * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
-   */
-  requested: external_exports.object({
-    command: external_exports.enum(["proceed", "retry", "skip", "rollback"]),
-    by: external_exports.string(),
-    headSha: external_exports.string()
-  }).optional()
-});
-
-// src/gate/marker.ts
-var MARKER = /<!-- proceed:state ([A-Za-z0-9+/=]+) -->\s*$/;
-var MARKER_BUDGET = 2048;
-var HANDLED_KEPT = 20;
-function encodeState(state) {
-  let kept = HANDLED_KEPT;
-  for (; ; ) {
-    const trimmed = { ...state, handled: kept > 0 ? state.handled.slice(-kept) : [] };
-    const marker = `
-
-<!-- proceed:state ${Buffer.from(JSON.stringify(trimmed), "utf8").toString("base64")} -->`;
-    if (marker.length <= MARKER_BUDGET || kept === 0) return marker;
-    kept = Math.floor(kept / 2);
-  }
-}
-function decodeState(body) {
-  const m = MARKER.exec(body);
-  if (!m) return void 0;
-  try {
-    const parsed = storedStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
+// src/gate/cancel-watch.ts
+function watchWhileRunning(env, view, runner, lost) {
+  const controller = new AbortController();
+  const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
+  };
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
+  let lookedAt = Date.now();
+  let looking;
+  const check2 = () => looking ??= look().finally(() => looking = void 0);
+  const look = async () => {
+    lookedAt = Date.now();
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
+      }
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
     return void 0;
-  }
-}
-
-// src/gate/view.ts
-var CHECK_PLAN = "proceed/plan";
-var CHECK_VERIFY = "proceed/verify";
-function stepCheckName(stepId) {
-  return `proceed/${stepId}`;
-}
-function stepExternalId(planHash2, stepId) {
-  return `${planHash2.slice(0, 40)}:${stepId}`;
-}
-async function loadView(env, number4) {
-  const { port } = env;
-  const pr = await port.getPullRequest(number4);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number4),
-    port.listReviews(number4),
-    // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
-    port.readFile(env.policyPath, pr.baseSha)
-  ]);
-  let policy = DEFAULT_POLICY;
-  let policyErrors = [];
-  if (policyFile) {
-    const parsed = parseYamlWithSchema(policyFile.content, env.policyPath, policySchema);
-    if (parsed.ok) policy = parsed.value;
-    else policyErrors = parsed.errors;
-  }
-  const review = ownReview(reviews, env.botLogin);
-  const stored = review ? decodeState(review.body) : void 0;
-  const found = discoverPlan(files, env.planGlobs);
-  let plan;
-  if (found.kind !== "one") plan = found;
-  else {
-    const file2 = await port.readFile(found.path, pr.headSha);
-    if (!file2) plan = { kind: "none" };
-    else {
-      const parsed = parsePlan(file2.content, found.path);
-      plan = parsed.ok ? {
-        kind: "valid",
-        path: found.path,
-        blobSha: file2.sha,
-        plan: parsed.plan,
-        source: parsed.source,
-        hash: parsed.hash,
-        warnings: parsed.warnings
-      } : {
-        kind: "invalid",
-        path: found.path,
-        blobSha: file2.sha,
-        errors: parsed.errors,
-        warnings: parsed.warnings
-      };
-    }
-  }
-  return { pr, policy, policyErrors, plan, review, stored };
-}
-function ownReview(reviews, botLogin) {
-  const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
-  return own2.find((r) => decodeState(r.body)) ?? own2[0];
-}
-function bound(stored, view) {
-  const a = stored.approval;
-  if (!a || view.plan.kind !== "valid") return false;
-  if (a.planHash !== view.plan.hash || a.planBlob !== view.plan.blobSha || stored.planPath !== view.plan.path)
-    return false;
-  return view.policy.bind_approval_to === "plan" || a.headSha === view.pr.headSha;
-}
-function freshState(view) {
-  const plan = view.plan.kind === "valid" ? view.plan : void 0;
-  return {
-    v: 1,
-    state: "proposed",
-    planPath: plan?.path ?? "",
-    planBlob: plan?.blobSha ?? "",
-    planHash: plan?.hash ?? "",
-    headSha: view.pr.headSha,
-    confirmed: [],
-    handled: []
   };
-}
-function bindingAfterPush(view) {
-  if (view.plan.kind !== "valid") return { stored: view.stored };
-  const prev = view.stored;
-  if (!prev) return { stored: freshState(view) };
-  const headMoved = prev.headSha !== view.pr.headSha;
-  const fresh = {
-    ...prev,
-    planPath: view.plan.path,
-    planBlob: view.plan.blobSha,
-    planHash: view.plan.hash,
-    headSha: view.pr.headSha
-  };
-  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
-  if (bound(prev, view)) {
-    if (!headMoved) return { stored: fresh };
-    return {
-      stored: {
-        ...fresh,
-        state: "approved",
-        approval: { ...prev.approval, headSha: view.pr.headSha },
-        confirmed: [],
-        next: void 0
-      }
-    };
-  }
-  const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
-  const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
-  return {
-    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
-  };
-}
-function stepChecks(checks, planHash2, stepIds) {
-  const byStep = /* @__PURE__ */ new Map();
-  for (const id of stepIds) {
-    const newest = checks.filter((c) => c.name === stepCheckName(id) && c.externalId === stepExternalId(planHash2, id)).sort((a, b) => b.id - a.id)[0];
-    if (newest) byStep.set(id, newest);
-  }
-  return byStep;
-}
-function short(sha) {
-  return sha.slice(0, 7);
-}
-
-// src/gate/buttons.ts
-var BUTTONS = {
-  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
-  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
-  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
-};
-function buttons(env, ...commands) {
-  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
-}
-function liveButtons(check2, checks, stored, plan) {
-  const state = stored?.state ?? "proposed";
-  const pending = stored?.requested?.headSha === check2.headSha;
-  if (check2.name === CHECK_VERIFY) {
-    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
-    if (newest?.id !== check2.id) return [];
-    if (check2.status !== "completed")
-      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
-    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
-  }
-  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
-  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
-  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
-  const current = stored?.next === stepId;
-  if (check2.conclusion === "action_required")
-    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
-  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
-  return [];
-}
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
-function cancelRequestComment(login) {
-  return `### \u2298 Cancel requested
-
-${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
-
-<!-- proceed:cancel-request by=${login} -->`;
-}
-function cancelRequestedBy(body) {
-  return CANCEL_REQUEST.exec(body)?.[1];
-}
-
-// src/gate/execute.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
-
-// src/render/report.ts
-var BUDGETS = [
-  { tail: 3e3, reason: 2e3, name: Infinity, items: Infinity },
-  { tail: 1500, reason: 500, name: Infinity, items: Infinity },
-  { tail: 600, reason: 300, name: Infinity, items: 100 },
-  { tail: 200, reason: 200, name: 80, items: 50 },
-  { tail: 0, reason: 120, name: 60, items: 30 },
-  { tail: 0, reason: 0, name: 40, items: 10 }
-];
-function renderReport(plan, results, verify, opts = {}) {
-  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  let body = "";
-  for (const budget of BUDGETS) {
-    body = composeReport(plan, results, verify, budget);
-    if (body.length <= maxLength) return body;
-  }
-  const result2 = `${resultLine2(plan, results, verify, BUDGETS[BUDGETS.length - 1])}
-`;
-  return fitByCutting(body, maxLength, result2, "see the check runs");
-}
-function composeReport(plan, results, verify, budget) {
-  const outcome = reportOutcome(plan, results, verify);
-  const sections = [
-    `## ${OUTCOME_LABEL[outcome]}: ${escapeInline(plan.title)}`,
-    summaryLine(plan, results, verify),
-    stepsTable(plan, results, budget),
-    verify ? verifyTable(verify, budget) : "",
-    rollbackTable(results, budget),
-    budget.tail > 0 ? failureDetails(plan, results, verify, budget) : "",
-    resultLine2(plan, results, verify, budget)
-  ];
-  return `${sections.filter((s) => s !== "").join("\n\n")}
-`;
-}
-function plural2(n, word) {
-  return `${formatCount(n)} ${n === 1 ? word : `${word}s`}`;
-}
-function stepsTotalMs(plan, results) {
-  const ids = new Set(plan.steps.map((s) => s.id));
-  return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
-}
-function summaryLine(plan, results, verify) {
-  const latest = [...latestStepResults(plan, results).values()];
-  const succeeded = latest.filter((o) => o.result.status === "success").length;
-  const skipped = latest.filter((o) => o.result.status === "skipped").length;
-  const showEstimates = plan.config.show_estimated_time;
-  const estimate = summarizeEstimate(plan);
-  let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
-  if (skipped) line += ` (${formatCount(skipped)} skipped)`;
-  line += ` in **${formatDuration(stepsTotalMs(plan, results))}**`;
-  if (showEstimates) line += ` (${estimatedAside(estimate)})`;
-  if (verify) {
-    const passed = verify.checks.filter((c) => c.status === "success").length;
-    line += `; **${passed} of ${plural2(verify.checks.length, "check")}** passed`;
-  }
-  return `${line}.`;
-}
-function statusCell(outcome) {
-  if (!outcome) return "\u26AA Not run";
-  const label = stepStatusLabel(outcome.result.status);
-  return outcome.attempts > 1 ? `${label} (${outcome.attempts} attempts)` : label;
-}
-function stepsTable(plan, results, budget) {
-  const showEstimates = plan.config.show_estimated_time;
-  const latest = latestStepResults(plan, results);
-  const columns = [
-    "#",
-    "Step",
-    ...showEstimates ? ["Estimate"] : [],
-    "Actual",
-    ...showEstimates ? ["\u0394"] : [],
-    "Status"
-  ];
-  const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
-  const rows = plan.steps.map((step, i) => {
-    const outcome = latest.get(step.id);
-    const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
-    const actualMs = outcome?.result.durationMs;
-    const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
-    const delta = ran && estimateMs !== void 0 && actualMs !== void 0 ? formatDelta(actualMs, estimateMs) : "";
-    return [
-      String(i + 1),
-      escapeInline(truncate(step.name, budget.name, { compact: true })),
-      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
-      actualMs === void 0 ? "\u2014" : formatDuration(actualMs),
-      ...showEstimates ? [delta] : [],
-      statusCell(outcome)
-    ];
-  });
-  const totalMs = stepsTotalMs(plan, results);
-  const estimate = summarizeEstimate(plan);
-  const totalEstimate = estimate.totalMs === void 0 ? "\u2014" : formatDuration(estimate.totalMs);
-  const totalDelta = estimate.totalMs !== void 0 && (estimate.fromPlan || estimate.estimatedSteps === estimate.steps) ? formatDelta(totalMs, estimate.totalMs) : "";
-  rows.push([
-    "",
-    "**Total**",
-    ...showEstimates ? [`**${totalEstimate}**`] : [],
-    `**${formatDuration(totalMs)}**`,
-    ...showEstimates ? [totalDelta] : [],
-    ""
-  ]);
-  return `### \u{1FA9C} Steps
-
-${table(columns, align, rows)}`;
-}
-function checkRows(checks, budget) {
-  return checks.slice(0, budget.items).map((c) => [
-    `**${escapeInline(truncate(c.id, budget.name, { compact: true }))}**`,
-    formatDuration(c.durationMs),
-    stepStatusLabel(c.status)
-  ]);
-}
-function verifyTable(verify, budget) {
-  if (verify.checks.length === 0) return "### \u{1F50D} Verify\n\nNo checks were defined.";
-  const parts = [
-    "### \u{1F50D} Verify",
-    table(["Check", "Duration", "Result"], ["left", "right", "left"], checkRows(verify.checks, budget))
-  ];
-  if (verify.checks.length > budget.items)
-    parts.push(omissionNote(verify.checks.length - budget.items, "checks"));
-  return parts.join("\n\n");
-}
-function rollbackTable(results, budget) {
-  const rollbacks = rollbackResults(results);
-  if (rollbacks.length === 0) return "";
-  const parts = [
-    "### \u21A9\uFE0F Rollback",
-    table(["Rollback of", "Duration", "Result"], ["left", "right", "left"], checkRows(rollbacks, budget))
-  ];
-  if (rollbacks.length > budget.items) parts.push(omissionNote(rollbacks.length - budget.items, "rollbacks"));
-  return parts.join("\n\n");
-}
-function endedHow(result2) {
-  if (result2.status === "timed-out") return "timed out";
-  if (result2.exitCode !== null) return `exit code ${result2.exitCode}`;
-  if (result2.signal !== null) return `killed by ${result2.signal}`;
-  return result2.status;
-}
-function failureDetails(plan, results, verify, budget) {
-  const failed = (r) => r.status === "failure" || r.status === "timed-out";
-  const items = [];
-  const latest = latestStepResults(plan, results);
-  plan.steps.forEach((step, i) => {
-    const outcome = latest.get(step.id);
-    if (outcome && failed(outcome.result))
-      items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
-  });
-  for (const check2 of verify?.checks ?? [])
-    if (failed(check2)) items.push({ title: `verify: ${check2.id}`, result: check2 });
-  for (const rollback of rollbackResults(results))
-    if (failed(rollback)) items.push({ title: rollback.id, result: rollback });
-  if (items.length === 0) return "";
-  const blocks = items.slice(0, budget.items).map(({ title, result: result2 }) => {
-    const parts = [
-      `<details>
-<summary>\u274C <b>${escapeHtml(title)}</b> \u2014 ${escapeHtml(endedHow(result2))}</summary>`
-    ];
-    if (result2.reason) parts.push(escapeText(truncate(result2.reason, budget.reason)));
-    const tail = clipStart(result2.tail.trimEnd(), budget.tail);
-    if (tail.text !== "") {
-      parts.push(fencedBlock(tail.text, "text"));
-      if (tail.omitted > 0 || result2.droppedBytes > 0)
-        parts.push("_Only the end of the output is shown; see the check run for more._");
-    } else parts.push("_No output._");
-    parts.push("</details>");
-    return parts.join("\n\n");
-  });
-  if (items.length > budget.items)
-    blocks.push(omissionNote(items.length - budget.items, "failures", "see the check runs"));
-  return `### \u{1F50E} What failed
-
-${blocks.join("\n\n")}`;
-}
-function stepName(plan, id, budget) {
-  const index = plan.steps.findIndex((s) => s.id === id);
-  const step = plan.steps[index];
-  if (!step) return codeSpan(id);
-  return `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 80), { compact: true }))}**)`;
-}
-function resultLine2(plan, results, verify, budget) {
-  const outcome = reportOutcome(plan, results, verify);
-  const latest = latestStepResults(plan, results);
-  const firstWith = (statuses) => plan.steps.find((s) => {
-    const status = latest.get(s.id)?.result.status;
-    return status !== void 0 && statuses.includes(status);
-  });
-  let text;
-  switch (outcome) {
-    case "verified": {
-      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
-      text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural2(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
-      break;
-    }
-    case "failed": {
-      const step = firstWith(["failure", "timed-out"]);
-      const reason = step ? latest.get(step.id)?.result.reason : void 0;
-      const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
-      text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
-      break;
-    }
-    case "verify-failed": {
-      const failing = (verify?.checks ?? []).filter((c) => c.status !== "success").map((c) => c.id);
-      const names = failing.slice(0, 10).map((id) => codeSpan(truncate(id, 60, { compact: true })));
-      if (failing.length > names.length) names.push(`${failing.length - names.length} more`);
-      text = `\u274C Verification failed: ${names.join(", ") || "the verify phase did not pass"}.`;
-      break;
-    }
-    case "cancelled":
-      text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
-      break;
-    case "paused": {
-      const next = plan.steps.find((s) => !latest.has(s.id));
-      text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
-      break;
-    }
-  }
-  return `**Result:** ${text}`;
-}
-
-// src/render/problem.ts
-var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
-function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
-  let body;
-  switch (problem.kind) {
-    case "invalid":
-      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
-
-Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
-
-` + diagnosticList(problem.errors) + `
-
-Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
-      break;
-    case "many":
-      body = `## \u26D4 More than one plan
-
-One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
-
-` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
-      break;
-    case "removed":
-      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
-
-There is nothing to approve or run; \`proceed/verify\` passes.`;
-      break;
-  }
-  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
-}
-var DIAGNOSTIC_CHARS = 500;
-var DIAGNOSTIC_LIST_CHARS = 5e4;
-function diagnosticList(diagnostics) {
-  const lines = [];
-  let size = 0;
-  for (const [i, d] of diagnostics.entries()) {
-    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
-    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
-    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
-      lines.push(
-        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
-      );
-      break;
-    }
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join("\n");
-}
-
-// src/gate/publish.ts
-function result(view, summary, stored = view.stored) {
-  return {
-    state: stored?.state ?? "none",
-    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
-    nextStep: stored?.next,
-    failed: false,
-    summary
-  };
-}
-function refusal(what, reason, whoMay) {
-  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
-  return `**${head}.** ${reason}${whoMay ? `
-
-Who may: ${whoMay}.` : ""}`;
-}
-async function publishPlan(env, view, binding) {
-  const { port } = env;
-  const { pr } = view;
-  const sha = pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "The repository policy is invalid",
-      summary: text
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the repository policy is invalid",
-      summary: text
-    });
-    return result(view, "The repository policy is invalid; nothing can be approved.");
-  }
-  if (view.plan.kind === "none") {
-    if (view.review && view.stored) {
-      await port.updateReview(
-        pr.number,
-        view.review.id,
-        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
-      );
-    }
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "success",
-      title: "No plan: nothing to gate",
-      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
-    });
-    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
-  }
-  if (view.plan.kind === "many") {
-    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
-    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "More than one plan",
-      summary
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: more than one plan",
-      summary
-    });
-    return { state: "none", failed: false, summary: `Refused: ${summary}` };
-  }
-  if (view.plan.kind === "invalid") {
-    const { path: path2, errors, warnings: warnings2 } = view.plan;
-    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
-    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
-
-${diagnosticList(errors)}`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: `${errors.length} error(s) in the plan`,
-      summary,
-      annotations: annotate([...errors, ...warnings2], path2)
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the plan is invalid",
-      summary
-    });
-    return {
-      state: "none",
-      planPath: path2,
-      failed: false,
-      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
-    };
-  }
-  const { plan, path, warnings } = view.plan;
-  const base = binding.stored ?? freshState(view);
-  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
-  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
-  await upsertCheck(env, checks, sha, CHECK_PLAN, {
-    conclusion: "success",
-    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
-    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
-
-${diagnosticList(warnings)}` : ""),
-    annotations: annotate(warnings, path)
-  });
-  const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
-    });
-  }
-  return result(view, `Plan ${path}: ${stored.state}.`, stored);
-}
-function reviewBody(view, stored, checks, notice) {
-  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
-  const { plan, path, hash: hash2 } = view.plan;
-  const notices = [
-    notice,
-    stored.reason,
-    ...mergePlanConfig(plan.config, view.policy).notices,
-    ...mergeVerify(plan.verify, view.policy).notices
-  ].filter((n) => !!n);
-  const steps = {};
-  for (const [id, check2] of stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  )) {
-    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
-    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
-  }
-  return renderReview(plan, {
-    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
-    planPath: path,
-    state: stored.state,
-    ...Object.keys(steps).length ? { steps } : {},
-    ...notices.length ? { notice: notices.join("\n\n") } : {},
-    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
-    verifyExtra: Object.fromEntries(
-      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
-    )
-  });
-}
-function displayStatus(check2) {
-  if (check2.status !== "completed") return "running";
-  const map2 = {
-    success: "success",
-    failure: "failure",
-    timed_out: "timed-out",
-    skipped: "skipped",
-    cancelled: "cancelled",
-    action_required: "waiting"
-  };
-  return check2.conclusion && map2[check2.conclusion] || "pending";
-}
-async function writeReview(env, view, body, stored) {
-  const marker = stored ? encodeState(stored) : "";
-  const room = GITHUB_BODY_LIMIT - marker.length;
-  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
-  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
-  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
-}
-async function upsertCheck(env, checks, sha, name, update) {
-  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
-  const input2 = {
-    status,
-    title: update.title,
-    summary: update.summary,
-    ...update.text !== void 0 ? { text: update.text } : {},
-    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status === "in_progress" ? { startedAt: now2 } : {},
-    ...update.annotations ? { annotations: update.annotations } : {},
-    ...update.externalId ? { externalId: update.externalId } : {},
-    ...update.actions ? { actions: update.actions } : {}
-  };
-  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
-    await env.port.updateCheckRun(newest.id, input2);
-    return newest.id;
-  }
-  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
-  checks.push({
-    id: created.id,
-    name,
-    headSha: sha,
-    status,
-    conclusion: update.conclusion ?? null,
-    externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now2 : null,
-    completedAt: update.conclusion ? now2 : null,
-    title: update.title,
-    summary: update.summary,
-    appSlug: null
-  });
-  return created.id;
-}
-var DIAGNOSTIC_CHARS2 = 500;
-function annotate(diagnostics, path) {
-  return diagnostics.map((d) => ({
-    path,
-    start_line: d.line,
-    end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
-    annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
-    title: d.severity === "error" ? "Plan error" : "Plan warning"
-  }));
-}
-function policyProblem(env, view) {
-  const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
-
-${list}`;
-}
-
-// src/gate/execute.ts
-var CHECK_TEXT_LIMIT = 65535;
-var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
-async function executeApproved(env, view, stored, trigger, by) {
-  const { port } = env;
-  const number4 = view.pr.number;
-  const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
-  return withPlanLock(
-    env,
-    view,
-    runner.holder,
-    lockMaxAgeMs(view.plan.plan),
-    async (holder) => {
-      await port.createComment(
-        number4,
-        refusal(
-          `/${trigger}`,
-          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
-        )
-      );
-      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-    },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
-  );
-}
-async function withPlanLock(env, view, holder, maxAgeMs, refused2, body) {
-  const lock = await acquireLock(env.port, {
-    number: view.pr.number,
-    headSha: view.pr.headSha,
-    holder,
-    maxAgeMs
-  });
-  if (!lock.acquired) return refused2(describeHolder(lock.holder, now(env)));
-  const lost = new AbortController();
-  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
-  try {
-    return await body(lost.signal);
-  } finally {
-    await heartbeat?.stop();
-    await lock.lock.release();
-  }
-}
-function startHeartbeat(env, lock, intervalMs, lost) {
-  let beating = Promise.resolve();
+  let busy = false;
   const timer = setInterval(() => {
-    beating = beating.then(async () => {
-      if (lost.signal.aborted) return;
-      try {
-        if (await lock.beat() === "lost") {
-          clearInterval(timer);
-          lost.abort(`the lock ${lock.ref} was taken over`);
-        }
-      } catch (err) {
-        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check2().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
       }
-    });
-  }, intervalMs);
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
   timer.unref();
   return {
-    stop: async () => {
+    signal: controller.signal,
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
+    // more before the guard gives up and stops the run.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2().catch(() => check2())),
+    stop: () => {
       clearInterval(timer);
-      await beating;
+      lost.removeEventListener("abort", onLost);
     }
   };
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
-  const { port } = env;
-  const { plan, hash: hash2, path } = view.plan;
-  const number4 = view.pr.number;
-  const sha = view.pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  );
-  const done = /* @__PURE__ */ new Map();
-  for (const [id, check2] of previous) {
-    if (check2.conclusion === "success" || check2.conclusion === "skipped")
-      done.set(id, resultFromCheck(id, check2));
-  }
-  const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
-  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
-  let stored = {
-    ...prior,
-    state: "executing",
-    next: void 0,
-    pausedAt: void 0,
-    reason: void 0,
-    confirmed: [...confirmed]
-  };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
-  if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
-    });
-  }
-  const workspace = await runner.workspace(sha, number4);
-  if (!workspace.ok) {
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
-    return {
-      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
-      failed: true
-    };
-  }
-  const source = await readFile2(join3(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner, lost);
-  const stepRuns = /* @__PURE__ */ new Map();
-  let report2;
-  try {
-    report2 = await executePlan({
-      plan,
-      source,
-      approvedHash: hash2,
-      planPath: path,
-      cwd: workspace.dir,
-      env: runner.env,
-      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
-      done,
-      confirmed,
-      skip,
-      secrets: runner.secrets,
-      signal: watch.signal,
-      guard: watch.guard,
-      onCheckpoint: async () => "pause",
-      onFailure: async () => "stop",
-      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
-      onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
-      }
-    });
-  } catch (err) {
-    watch.stop();
-    if (!(err instanceof PlanChangedError)) throw err;
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(
-      number4,
-      refusal(
-        `/${trigger}`,
-        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
-      )
-    );
-    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
-  }
-  watch.stop();
-  if (lost.aborted) {
-    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
-    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
-  }
-  stored = { ...stored, ...afterExecution(report2, now(env)) };
-  const fresh = await port.listCheckRuns(sha);
-  await concludeGate(env, view, fresh, report2);
-  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
-  const comment = outcomeComment(view, report2, stored);
-  if (comment) await port.createComment(number4, comment);
-  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report2.reason ? ` (${report2.reason})` : ""}.`;
-  return {
-    ...result(view, summary, stored),
-    failed: report2.outcome === "failed" || report2.outcome === "verify-failed",
-    ...report2.outcome === "verified" || report2.outcome === "verify-failed" ? { report: renderReport(plan, report2.results, report2.verify) } : {}
-  };
-}
-function afterExecution(report2, at) {
-  const states = {
-    verified: "verified",
-    "verify-failed": "verify-failed",
-    failed: "failed",
-    paused: "paused",
-    cancelled: "cancelled"
-  };
-  return {
-    state: states[report2.outcome],
-    next: report2.next?.stepId,
-    pausedAt: report2.outcome === "paused" ? at.toISOString() : void 0,
-    reason: report2.reason ? report2.reason.slice(0, 300) : void 0
-  };
-}
+
+// src/gate/run-checks.ts
+var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 async function publishEvent(env, view, checks, stepRuns, event) {
   const { port } = env;
   const sha = view.pr.headSha;
@@ -33679,37 +33750,6 @@ async function concludeGate(env, view, checks, report2) {
       return;
   }
 }
-function outcomeComment(view, report2, stored) {
-  const { plan } = view.plan;
-  const step = report2.next ? plan.steps[report2.next.index] : void 0;
-  switch (report2.outcome) {
-    case "paused":
-      return step ? `### \u23F8\uFE0F Checkpoint before step ${report2.next.index + 1}: ${codeSpan(step.name)}
-
-Steps so far succeeded. The plan stops here until someone allowed confirms.
-
-- \`/proceed\` runs step ${report2.next.index + 1} and continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
-    case "failed": {
-      const last = [...report2.results].reverse().find((r) => r.id === report2.next?.stepId);
-      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
-      return `### \u26D4 STOP: step ${(report2.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
-
-${report2.reason ? `${escapeReason(report2.reason)}
-
-` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report2.next?.stepId ?? ""))} check.
-
-- \`/retry\` runs it again, then continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
-    }
-    case "cancelled":
-      return `### \u2298 Cancelled
-
-${report2.reason ? escapeReason(report2.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
-    default:
-      return renderReport(plan, report2.results, report2.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
-  }
-}
 function escapeReason(reason) {
   return codeSpan(reason);
 }
@@ -33748,6 +33788,201 @@ ${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
 function conclusionOf(r) {
   return r.status === "timed-out" ? "timed_out" : r.status;
 }
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+
+// src/gate/outcome.ts
+function outcomeComment(view, report2, stored) {
+  const { plan } = view.plan;
+  const step = report2.next ? plan.steps[report2.next.index] : void 0;
+  switch (report2.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report2.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+` + ways(plan, "paused", {
+        proceed: `- \`/proceed\` runs step ${report2.next.index + 1} and continues`,
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here"
+      }) : void 0;
+    case "failed": {
+      const last = [...report2.results].reverse().find((r) => r.id === report2.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report2.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report2.reason ? `${escapeReason(report2.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report2.next?.stepId ?? ""))} check.
+
+` + ways(plan, "failed", {
+        retry: "- `/retry` runs it again, then continues",
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here",
+        rollback: "- `/rollback` undoes the completed steps, newest first"
+      });
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report2.reason ? escapeReason(report2.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report2.results, report2.verify) + (stored.state === "verify-failed" ? `
+
+${ways(plan, "verify-failed", { retry: "`/retry` runs the verify phase again." })}` : "");
+  }
+}
+function ways(plan, state, text) {
+  const allows = { skip: plan.config.allow_skip, rollback: plan.steps.some((s) => s.rollback !== void 0) };
+  return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
+}
+
+// src/gate/execute.ts
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number4 = view.pr.number;
+  const runner = env.runner;
+  if (!runner) return handOff(env, view, stored, trigger, by);
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number4,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
+        )
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+  );
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
+  const { port } = env;
+  const { plan, hash: hash2, path } = view.plan;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  );
+  const done2 = /* @__PURE__ */ new Map();
+  for (const [id, check2] of previous) {
+    if (check2.conclusion === "success" || check2.conclusion === "skipped")
+      done2.set(id, resultFromCheck(id, check2));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
+  const workspace = await runner.workspace(sha, number4);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile2(join3(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner, lost);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report2;
+  try {
+    report2 = await executePlan({
+      plan,
+      source,
+      approvedHash: hash2,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done: done2,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
+  stored = { ...stored, ...afterExecution(report2, now2(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report2);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report2, stored);
+  if (comment) await port.createComment(number4, comment);
+  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report2.reason ? ` (${report2.reason})` : ""}.`;
+  return {
+    ...result(view, summary, stored),
+    failed: report2.outcome === "failed" || report2.outcome === "verify-failed",
+    ...report2.outcome === "verified" || report2.outcome === "verify-failed" ? { report: renderReport(plan, report2.results, report2.verify) } : {}
+  };
+}
+function afterExecution(report2, at) {
+  const edges = {
+    verified: "verify",
+    "verify-failed": "fail-verify",
+    failed: "fail",
+    paused: "pause",
+    cancelled: "stop"
+  };
+  return {
+    state: follow(edges[report2.outcome]),
+    next: report2.next?.stepId,
+    pausedAt: report2.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report2.reason ? report2.reason.slice(0, 300) : void 0
+  };
+}
 function resultFromCheck(id, check2) {
   const startedAt = check2.startedAt ?? check2.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
   const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : 0;
@@ -33763,124 +33998,22 @@ function resultFromCheck(id, check2) {
     reason: "already done on this commit and plan; not run again"
   };
 }
-function lockMaxAgeMs(plan) {
-  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
-  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-function now(env) {
+function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner, lost) {
-  const controller = new AbortController();
-  const since = now(env).toISOString();
-  let stopReason;
-  const onLost = () => {
-    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
-    controller.abort(stopReason);
-  };
-  if (lost.aborted) onLost();
-  else lost.addEventListener("abort", onLost, { once: true });
-  let lookedAt = Date.now();
-  let looking;
-  const check2 = () => looking ??= look().finally(() => looking = void 0);
-  const look = async () => {
-    lookedAt = Date.now();
-    const pr = await env.port.getPullRequest(view.pr.number);
-    if (pr.state === "closed") return "the pull request was closed";
-    if (pr.headSha !== view.pr.headSha)
-      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
-    for (const c of await env.port.listComments(view.pr.number, since)) {
-      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
-      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
-        const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
-      }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
-      const ok = authorize({
-        command: "cancel",
-        actor,
-        prAuthor: view.pr.author.login,
-        isFork: view.pr.isFork,
-        policy: view.policy,
-        allowSkip: false,
-        door: "comment"
-      });
-      if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
-      }
-    }
-    return void 0;
-  };
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy || controller.signal.aborted) return;
-    busy = true;
-    check2().then((reason) => {
-      if (reason && !controller.signal.aborted) {
-        stopReason = reason;
-        controller.abort(reason);
-      }
-    }).catch(
-      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
-    ).finally(() => busy = false);
-  }, runner.pollMs);
-  timer.unref();
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
-    signal: controller.signal,
-    // Before every step: the same checks, unless the last look is younger than the poll interval,
-    // so short steps do not cost two reads each and a push or a close still stops the next step.
-    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
-    // more before the guard gives up and stops the run.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2().catch(() => check2())),
-    stop: () => {
-      clearInterval(timer);
-      lost.removeEventListener("abort", onLost);
-    }
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
-async function cancelPlan(env, view, stored, by) {
-  const sha = view.pr.headSha;
-  const checks = await env.port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    view.plan.hash,
-    view.plan.plan.steps.map((s) => s.id)
-  );
-  for (const step of view.plan.plan.steps) {
-    const c = previous.get(step.id);
-    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
-      continue;
-    await env.port.createCheckRun({
-      name: stepCheckName(step.id),
-      headSha: sha,
-      status: "completed",
-      conclusion: "cancelled",
-      externalId: stepExternalId(view.plan.hash, step.id),
-      completedAt: now(env).toISOString(),
-      title: "Cancelled",
-      summary: `Cancelled by ${codeSpan(by)} before it ran.`
-    });
-  }
-  const next = {
-    ...stored,
-    state: "cancelled",
-    reason: `cancelled by ${by}`,
-    pausedAt: void 0
-  };
-  const fresh = await env.port.listCheckRuns(sha);
-  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-    conclusion: "cancelled",
-    title: "Cancelled",
-    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
-    ...buttons(env)
-  });
-  await writeReview(env, view, reviewBody(view, next, fresh), next);
-  return result(view, `Cancelled by ${by}.`, next);
-}
+
+// src/gate/rollback.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 async function rollbackPlan(env, view, stored, by) {
   const { port } = env;
   const runner = env.runner;
@@ -33919,64 +34052,91 @@ async function rollbackPlan(env, view, stored, by) {
     (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
+function rollbackPlan_(plan, toUndo) {
+  return {
+    ...plan,
+    config: { ...plan.config, stop_on_error: true, allow_skip: false, checkpoint_between_steps: false },
+    steps: toUndo.map((s) => ({ ...s, run: s.rollback, checkpoint: false, rollback: void 0 })),
+    verify: {}
+  };
+}
 async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number4 = view.pr.number;
   const sha = view.pr.headSha;
+  const now3 = () => (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   const workspace = await runner.workspace(sha, number4);
   if (!workspace.ok) {
     await port.createComment(number4, refusal("/rollback", workspace.message));
     return { ...result(view, workspace.message), failed: true };
   }
+  const source = await readFile3(join4(workspace.dir, view.plan.path), "utf8").catch(() => "");
   const lines = [];
+  const runs = /* @__PURE__ */ new Map();
   let failed = false;
-  for (const step of toUndo) {
-    const name = `proceed/rollback-${step.id}`;
-    const startedAt = now(env).toISOString();
-    const check2 = await port.createCheckRun({
-      name,
-      headSha: sha,
-      status: "in_progress",
-      startedAt,
-      title: "Rolling back",
-      summary: `Undoing ${codeSpan(step.name)}.`
-    });
-    const outcome = await runCommand({
-      command: step.rollback,
-      shell: step.shell,
-      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
-      env: {
-        ...runner.env,
-        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-        PROCEED_PLAN: view.plan.path,
-        PROCEED_STEP: step.id,
-        PROCEED_PR: String(number4),
-        PROCEED_SHA: sha
-      },
-      ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+  try {
+    await executePlan({
+      plan: rollbackPlan_(view.plan.plan, toUndo),
+      source,
+      approvedHash: view.plan.hash,
+      planPath: view.plan.path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: {},
       secrets: runner.secrets,
-      signal: lost
-    });
-    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-    failed ||= !ok;
-    await port.updateCheckRun(check2.id, {
-      status: "completed",
-      conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
-      completedAt: now(env).toISOString(),
-      title: ok ? "Rolled back" : "Rollback failed",
-      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+      signal: lost,
+      onFailure: async () => "stop",
+      onEvent: async (event) => {
+        if (event.type === "step-started") {
+          const check2 = await port.createCheckRun({
+            name: `proceed/rollback-${event.step.id}`,
+            headSha: sha,
+            status: "in_progress",
+            startedAt: now3(),
+            title: "Rolling back",
+            summary: `Undoing ${codeSpan(event.step.name)}.`
+          });
+          runs.set(event.step.id, check2.id);
+        } else if (event.type === "step-finished") {
+          const id = runs.get(event.step.id);
+          if (id === void 0) return;
+          const r = event.result;
+          const ok = r.status === "success";
+          failed ||= !ok;
+          await port.updateCheckRun(id, {
+            status: "completed",
+            conclusion: ok ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+            completedAt: now3(),
+            title: ok ? "Rolled back" : "Rollback failed",
+            summary: `Rollback of ${codeSpan(event.step.name)}: exit ${exitOf(r)} in ${formatDuration(r.durationMs)}${!ok && r.reason ? `
 
-${codeSpan(outcome.spawnError)}` : ""}`,
-      text: logBlock(outcome.tail)
+${codeSpan(r.reason)}` : ""}`,
+            text: logBlock(r.tail)
+          });
+          lines.push(
+            `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(event.step.name)}: exit ${exitOf(r)}, ${formatDuration(r.durationMs)}`
+          );
+        }
+      }
     });
-    lines.push(
-      `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+  } catch (err) {
+    if (!(err instanceof PlanChangedError)) throw err;
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        `The plan at ${codeSpan(sha.slice(0, 7))} is not the plan that was approved, so its rollbacks are not run. Approve it again.`
+      )
     );
-    if (!ok) break;
+    return {
+      ...result(view, "Refused /rollback: the checked-out plan differs from the approved one.", stored),
+      failed: true
+    };
   }
   const next = {
     ...stored,
-    state: failed ? "failed" : "cancelled",
+    state: follow(failed ? "fail-rollback" : "roll-back"),
     reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
   };
   const fresh = await port.listCheckRuns(sha);
@@ -33999,14 +34159,50 @@ ${lines.join("\n")}`
   );
   return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
-  const next = { ...stored, requested };
-  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-  return {
-    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: { ...requested, planHash: view.plan.hash }
-  };
+function exitOf(r) {
+  return r.exitCode ?? r.signal ?? "\u2014";
+}
+
+// src/gate/apply.ts
+async function applyDecision(env, view, decision) {
+  let outcome;
+  for (const effect of decision.effects) {
+    const reported = await applyEffect(env, view, effect);
+    if (reported) outcome = reported;
+  }
+  return outcome ?? result(view, decision.summary, decision.state);
+}
+async function applyEffect(env, view, effect) {
+  const { port } = env;
+  switch (effect.kind) {
+    case "comment":
+      await port.createComment(view.pr.number, effect.body);
+      return void 0;
+    case "publish-plan": {
+      const published = await publishPlan(env, view, bindingAfterPush(view));
+      return effect.reports ? published : void 0;
+    }
+    case "check-run":
+      await port.createCheckRun(effect.check);
+      return void 0;
+    case "write-review":
+      await writeReview(
+        env,
+        view,
+        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        effect.stored
+      );
+      return void 0;
+    case "release-lock":
+      await forceReleaseLock(port, view.pr.number);
+      return void 0;
+    case "execute":
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+    case "rollback":
+      return rollbackPlan(env, view, effect.stored, effect.by);
+    case "cancel":
+      return cancel(env, view, effect.stored, effect.by, effect.door);
+  }
 }
 
 // src/gate/help.ts
@@ -34047,116 +34243,120 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
-// src/gate/handle.ts
-async function handleEvent(env, event) {
-  if (event.sender.type !== "User") {
-    return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
-    };
-  }
+// src/gate/decide.ts
+var done = (view, summary, effects = []) => ({
+  kind: "done",
+  decision: { state: view.stored, effects, summary }
+});
+function intake(view, event, checks = []) {
   switch (event.kind) {
     case "pull_request":
-      if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
-    case "review":
-      return onReview(env, event);
-    case "comment":
-      return onComment(env, event);
-    case "button":
-      return onButton(env, event);
+      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+    case "review": {
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: "comment",
+            body: refusal(
+              "approval",
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+            )
+          }
+        ]);
+      }
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: "command",
+        command: "proceed",
+        sender: event.sender,
+        door: "review",
+        handledId: -event.reviewId
+      };
+    }
+    case "comment": {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === "invalid") {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: "comment", body: refusal("command", parsed.message) }
+        ]);
+      }
+      if (parsed.kind === "none") return done(view, "Ignored: the comment has no command.");
+      return {
+        kind: "command",
+        command: parsed.command,
+        sender: event.sender,
+        door: "comment",
+        handledId: event.commentId,
+        writtenAt: event.createdAt
+      };
+    }
+    case "button": {
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+        );
+      }
+      if (view.plan.kind === "valid" && !view.policyErrors.length) {
+        const check2 = checks.find((c) => c.id === event.checkRunId);
+        const live = check2 ? liveButtons(check2, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id)
+        }) : [];
+        if (!live.some((command3) => command3 === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+          );
+      }
+      const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+      return { kind: "command", command: command2, sender: event.sender, door: "button" };
+    }
   }
 }
-async function onPush(env, number4) {
-  const view = await loadView(env, number4);
-  return publishPlan(env, view, bindingAfterPush(view));
+function intakeNeedsChecks(view, event) {
+  return event.kind === "button" && event.headSha === view.pr.headSha && view.plan.kind === "valid" && !view.policyErrors.length;
 }
-async function onClosed(env, number4) {
-  await forceReleaseLock(env.port, number4);
-  const view = await loadView(env, number4);
+function decide(view, input2) {
+  switch (input2.kind) {
+    case "push":
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: "publish-plan", reports: true }],
+        summary: "Rendered."
+      };
+    case "closed":
+      return onClosed(view);
+    case "command":
+      return onCommand(view, input2);
+  }
+}
+function onClosed(view) {
   const stored = view.stored;
-  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
+  const number4 = view.pr.number;
+  if (view.plan.kind === "valid" && stored && EDGES.close.from.includes(stored.state)) {
     const next = {
       ...stored,
-      state: "cancelled",
+      state: follow("close"),
       reason: "the pull request was closed",
       pausedAt: void 0
     };
-    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-    return result(view, `Pull request #${number4} closed: the plan is cancelled and the lock released.`, next);
-  }
-  return result(view, `Pull request #${number4} closed; the lock is released.`);
-}
-async function onReview(env, event) {
-  if (event.state !== "approved") {
     return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+      state: next,
+      effects: [{ kind: "write-review", stored: next }],
+      summary: `Pull request #${number4} closed: the plan is cancelled and the lock released.`
     };
   }
-  const view = await loadView(env, event.number);
-  if (event.commitId !== view.pr.headSha) {
-    await env.port.createComment(
-      event.number,
-      refusal(
-        "approval",
-        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
-      )
-    );
-    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
-  }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
-  }
-  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
+  return { state: stored, effects: [], summary: `Pull request #${number4} closed; the lock is released.` };
 }
-async function onComment(env, event) {
-  const parsed = parseComment(event.body);
-  if (parsed.kind === "none")
-    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-  await env.port.reactToComment(event.commentId, "eyes");
-  const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
-  }
-  if (parsed.kind === "invalid") {
-    await env.port.createComment(event.number, refusal("command", parsed.message));
-    return result(view, `Refused a comment: ${parsed.message}`);
-  }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
-}
-async function onButton(env, event) {
-  const view = await loadView(env, event.number);
-  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
-  if (event.headSha !== view.pr.headSha) {
-    return result(
-      view,
-      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
-    );
-  }
-  if (view.plan.kind === "valid" && !view.policyErrors.length) {
-    const checks = await env.port.listCheckRuns(view.pr.headSha);
-    const check2 = checks.find((c) => c.id === event.checkRunId);
-    const live = check2 ? liveButtons(check2, checks, view.stored, {
-      hash: view.plan.hash,
-      stepIds: view.plan.plan.steps.map((s) => s.id)
-    }) : [];
-    if (!live.some((command3) => command3 === event.identifier)) {
-      return result(
-        view,
-        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
-      );
-    }
-  }
-  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
-  return onCommand(env, view, command2, event.sender, "button");
-}
-async function onCommand(env, view, command2, sender, door, handledId, writtenAt) {
-  const number4 = view.pr.number;
+function onCommand(view, input2) {
+  const { command: command2, actor, door } = input2;
+  const login = actor.login;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
-  const actor = await actorOf(env, view.policy, sender, command2);
   const decision = authorize({
     command: command2,
     actor,
@@ -34167,162 +34367,161 @@ async function onCommand(env, view, command2, sender, door, handledId, writtenAt
     door
   });
   if (!decision.allowed) {
-    await env.port.createComment(number4, refusal(`/${command2}`, decision.reason, decision.whoMay));
-    return result(view, `Refused /${command2} from ${sender.login}: ${decision.reason}`);
+    return refuse(
+      view,
+      `/${command2}`,
+      decision.reason,
+      `Refused /${command2} from ${login}: ${decision.reason}`,
+      decision.whoMay
+    );
   }
   if (command2 === "help") {
-    await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
-    return result(view, `Answered /help for ${sender.login}.`);
-  }
-  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
-  const unusable = whyUnusable(env, view);
-  if (unusable) {
-    await env.port.createComment(number4, refusal(`/${command2}`, unusable));
-    return result(view, `Refused /${command2}: ${unusable}`);
-  }
-  const valid = view;
-  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
-  if (unseen) {
-    await publishPlan(env, valid, bindingAfterPush(valid));
-    await env.port.createComment(number4, refusal(`/${command2}`, unseen));
-    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
-  }
-  const binding = bindingAfterPush(valid);
-  let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
-  const expired = await expireCheckpoint(env, valid, stored);
-  if (expired !== stored) {
-    await writeReview(
-      env,
-      valid,
-      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
-      expired
-    );
-    await env.port.createComment(
-      number4,
-      refusal(
-        `/${command2}`,
-        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
-      )
-    );
-    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
-  }
-  switch (command2) {
-    case "proceed":
-      return proceed(env, valid, stored, sender.login, door);
-    case "retry":
-      if (!["failed", "verify-failed", "executing"].includes(stored.state))
-        return nothingTo(env, valid, stored, "retry");
-      return executeApproved(env, valid, stored, "retry", sender.login);
-    case "skip":
-      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
-      return executeApproved(env, valid, stored, "skip", sender.login);
-    case "cancel":
-      return cancel(env, valid, stored, sender.login, door);
-    case "rollback":
-      if (stored.state === "executing") {
-        await env.port.createComment(
-          number4,
-          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
-        );
-        return result(view, "Refused /rollback while executing.", stored);
-      }
-      return rollbackPlan(env, valid, stored, sender.login);
-  }
-}
-async function proceed(env, view, stored, login, door) {
-  const stopped = {
-    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
-    "verify-failed": "The verify phase failed: `/retry` runs it again.",
-    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
-  };
-  const why = stopped[stored.state];
-  if (why) {
-    await env.port.createComment(view.pr.number, refusal("/proceed", why));
-    await writeReview(
-      env,
-      view,
-      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-      stored
-    );
-    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
-  }
-  let next = stored;
-  if (!next.approval || next.state === "proposed") {
-    next = {
-      ...next,
-      state: "approved",
-      approval: {
-        by: login,
-        via: door,
-        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-        headSha: view.pr.headSha,
-        planBlob: view.plan.blobSha,
-        planHash: view.plan.hash
-      },
-      confirmed: []
+    return {
+      state: view.stored,
+      effects: [{ kind: "comment", body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`
     };
   }
-  return executeApproved(env, view, next, "proceed", login);
-}
-async function cancel(env, view, stored, login, door) {
-  if (["proposed", "verified", "cancelled"].includes(stored.state))
-    return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing") {
-    return withPlanLock(
-      env,
-      view,
-      env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      Number.MAX_SAFE_INTEGER,
-      async () => {
-        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-        return result(
-          view,
-          `Cancel requested by ${login}; the running execution stops at its next check.`,
-          stored
-        );
-      },
-      () => cancelPlan(env, view, stored, login)
-    );
+  if (command2 === "plan") return decide(view, { kind: "push", now: input2.now, policyPath: input2.policyPath });
+  const unusable = whyUnusable(view, input2.policyPath);
+  if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
+  const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, input2.writtenAt) : void 0;
+  if (unseen) {
+    return {
+      state: view.stored,
+      effects: [
+        { kind: "publish-plan", reports: false },
+        { kind: "comment", body: refusal(`/${command2}`, unseen) }
+      ],
+      summary: `Refused /${command2}: the comment predates the plan at the head.`
+    };
   }
-  return cancelPlan(env, view, stored, login);
+  let stored = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input2.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input2.handledId] };
+  if (overdue(valid, stored, input2.now) && stored.next) {
+    const expiry = expireCheckpoint(valid, stored, input2.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: "check-run", check: expiry.check },
+        { kind: "write-review", stored: expiry.stored },
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+          )
+        }
+      ],
+      summary: `Checkpoint timed out; /${command2} not acted on.`
+    };
+  }
+  return inState(valid, stored, command2, login, door, input2.now);
 }
-async function nothingTo(env, view, stored, command2) {
-  await env.port.createComment(
-    view.pr.number,
-    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
-  );
-  await writeReview(
-    env,
-    view,
-    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-    stored
-  );
-  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
+function inState(view, stored, command2, login, door, now3) {
+  if (!applies(stored.state, command2)) {
+    if (command2 === "rollback") {
+      return refuse(
+        view,
+        "/rollback",
+        "The plan is executing; `/cancel` it first, then `/rollback`.",
+        "Refused /rollback while executing.",
+        void 0,
+        stored
+      );
+    }
+    const why = command2 === "proceed" ? PROCEED_STOPPED[stored.state]?.(view, stored) : void 0;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            why ?? `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`
+          )
+        },
+        { kind: "write-review", stored }
+      ],
+      summary: command2 === "proceed" ? `/proceed from ${login}: nothing to start (${stored.state}).` : `/${command2}: nothing to do in state ${stored.state}.`
+    };
+  }
+  switch (command2) {
+    case "proceed": {
+      let next = stored;
+      if (!next.approval || next.state === "proposed") {
+        next = {
+          ...next,
+          state: follow("approve"),
+          approval: {
+            by: login,
+            via: door,
+            at: now3.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash
+          },
+          confirmed: []
+        };
+      }
+      return execute(next, "proceed", login);
+    }
+    case "retry":
+    case "skip":
+      return execute(stored, command2, login);
+    case "cancel":
+      return {
+        state: stored,
+        effects: [{ kind: "cancel", stored, by: login, door }],
+        summary: `/cancel from ${login}.`
+      };
+    case "rollback":
+      return {
+        state: stored,
+        effects: [{ kind: "rollback", stored, by: login }],
+        summary: `/rollback from ${login}.`
+      };
+  }
 }
-function overdue(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
-}
-async function expireCheckpoint(env, view, stored) {
-  if (!overdue(env, view, stored) || !stored.next) return stored;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  await env.port.createCheckRun({
-    name: stepCheckName(stored.next),
-    headSha: view.pr.headSha,
-    status: "completed",
-    conclusion: "timed_out",
-    externalId: stepExternalId(view.plan.hash, stored.next),
-    completedAt: now2.toISOString(),
-    title: "Checkpoint timed out",
-    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
-  });
+function execute(stored, trigger, by) {
   return {
-    ...stored,
-    state: "cancelled",
-    confirmed: [],
-    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
+    state: stored,
+    effects: [{ kind: "execute", trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`
+  };
+}
+var PROCEED_STOPPED = {
+  failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
+  verified: (view) => `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+};
+function refuse(view, what, reason, summary, whoMay, state = view.stored) {
+  return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary };
+}
+function overdue(view, stored, now3) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
+  return now3.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+function expireCheckpoint(view, stored, now3) {
+  const step = stored.next ?? "";
+  return {
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: "completed",
+      conclusion: "timed_out",
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now3.toISOString(),
+      title: "Checkpoint timed out",
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+    },
+    stored: {
+      ...stored,
+      state: follow("time-out"),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`
+    }
   };
 }
 function unseenPlan(view, writtenAt) {
@@ -34337,8 +34536,8 @@ function unseenPlan(view, writtenAt) {
   }
   return void 0;
 }
-function whyUnusable(env, view) {
-  if (view.policyErrors.length) return policyProblem(env, view);
+function whyUnusable(view, policyPath) {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
   switch (view.plan.kind) {
     case "none":
       return "This pull request has no plan file, so there is nothing to run.";
@@ -34351,10 +34550,46 @@ function whyUnusable(env, view) {
   }
 }
 
+// src/gate/handle.ts
+async function handleEvent(env, event) {
+  if (event.sender.type !== "User") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
+    };
+  }
+  if (event.kind === "review" && event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
+  }
+  if (event.kind === "comment") {
+    const parsed = parseComment(event.body);
+    if (parsed.kind === "none")
+      return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+    await env.port.reactToComment(event.commentId, "eyes");
+  }
+  if (event.kind === "pull_request" && event.action === "closed")
+    await forceReleaseLock(env.port, event.number);
+  const view = await loadView(env, event.number);
+  const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
+  const taken = intake(view, event, checks);
+  const context = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
+  if (taken.kind === "done") return applyDecision(env, view, taken.decision);
+  if (taken.kind !== "command")
+    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
+  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const decision = decide(view, { ...context, ...taken, kind: "command", actor });
+  return applyDecision(env, view, decision);
+}
+
 // src/github/memory.ts
 import { createHash as createHash2 } from "node:crypto";
-var BODY_LIMIT = 65536;
-var CHECK_TEXT_LIMIT2 = 65535;
+var BODY_LIMIT = GITHUB_BODY_LIMIT;
+var CHECK_TEXT_LIMIT2 = GITHUB_CHECK_TEXT_LIMIT;
 var SEED_EPOCH_SECONDS = 17e8;
 var MemoryGitHubError = class extends Error {
   constructor(status, message) {
@@ -34804,7 +35039,7 @@ ${message}`;
   }
   /** Applies a create or an update the way GitHub does, refusing what GitHub refuses. */
   applyCheckFields(run2, input2) {
-    const now2 = this.isoNow();
+    const now3 = this.isoNow();
     if (input2.name !== void 0) run2.name = input2.name;
     if (input2.status !== void 0) run2.status = input2.status;
     if (input2.conclusion !== void 0) {
@@ -34821,7 +35056,7 @@ ${message}`;
           422,
           `Check run ${run2.name}: "conclusion" wasn't supplied for status "completed"`
         );
-      run2.completedAt ??= now2;
+      run2.completedAt ??= now3;
     }
     if (input2.title !== void 0 && input2.summary !== void 0) {
       for (const [field, text] of [
@@ -34896,7 +35131,7 @@ async function simulate(file2, term, opts = {}) {
     );
     return 1;
   }
-  const policyText = await readFile3(resolve3(dir, POLICY_FILE), "utf8").catch(() => void 0);
+  const policyText = await readFile4(resolve3(dir, POLICY_FILE), "utf8").catch(() => void 0);
   const reviewer = reviewerFor(policyText);
   const print = new Transcript(term, !!opts.quiet);
   const github = new MemoryGitHub({
@@ -34947,17 +35182,17 @@ async function simulate(file2, term, opts = {}) {
     () => handleEvent(env, { kind: "pull_request", action: "opened", number: PR_NUMBER, sender: author })
   );
   if (result2.state === "proposed") {
-    result2 = await proceed2(env, github, print, reviewer.login);
+    result2 = await proceed(env, github, print, reviewer.login);
     for (let round = 0; result2.state === "paused" && round < loaded.plan.steps.length; round++) {
       term.out("");
       term.out(`\u2014 the reviewer comments /proceed to confirm the checkpoint \u2014`);
-      result2 = await proceed2(env, github, print, reviewer.login);
+      result2 = await proceed(env, github, print, reviewer.login);
     }
   }
   print.end(result2);
   return result2.state === "verified" ? 0 : 1;
 }
-async function proceed2(env, github, print, login) {
+async function proceed(env, github, print, login) {
   const comment = github.addComment(login, "/proceed");
   const event = {
     kind: "comment",
@@ -35147,6 +35382,8 @@ var package_default = {
     "ajv-formats": "^3.0.1",
     esbuild: "^0.28.2",
     eslint: "^9.39.5",
+    "eslint-import-resolver-typescript": "^4.4.5",
+    "eslint-plugin-boundaries": "^7.2.0",
     "fast-check": "^4.10.2",
     prettier: "^3.10.1",
     tsx: "^4.23.15",
@@ -35289,7 +35526,7 @@ async function run(file2, opts, term) {
   report(loaded, term);
   if (!loaded.ok) return EXIT.failed;
   const { plan, source, hash: hash2 } = loaded;
-  const done = /* @__PURE__ */ new Set();
+  const done2 = /* @__PURE__ */ new Set();
   let startedAt;
   if (opts.from !== void 0) {
     const index = stepIndex(plan.steps, opts.from);
@@ -35297,7 +35534,7 @@ async function run(file2, opts, term) {
       const ids = plan.steps.map((s, i) => `${i + 1} (${s.id})`).join(", ");
       throw new UsageError(`--from ${opts.from}: no such step; the steps are ${ids}`);
     }
-    for (const s of plan.steps.slice(0, index)) done.add(s.id);
+    for (const s of plan.steps.slice(0, index)) done2.add(s.id);
     startedAt = { index, from: opts.from };
   }
   term.out(renderPlanText(plan));
@@ -35330,12 +35567,12 @@ async function run(file2, opts, term) {
       approvedHash: hash2,
       planPath,
       cwd,
-      done,
+      done: done2,
       signal: abort.signal,
       onEvent: (event) => progress.handle(event),
       guard: async () => {
-        const now2 = await readFile4(planPath, "utf8").catch(() => "");
-        if (planHash(now2) === hash2) return void 0;
+        const now3 = await readFile5(planPath, "utf8").catch(() => "");
+        if (planHash(now3) === hash2) return void 0;
         planChanged = true;
         return `${file2} changed during execution; the plan that was approved is no longer the plan on disk`;
       },

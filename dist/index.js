@@ -1287,8 +1287,8 @@ var require_util = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
-            if (done) {
+            const { done: done2, value } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -3833,8 +3833,8 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
-          if (done) {
+          const { done: done2, value } = method.next();
+          if (done2) {
             break;
           }
           seq.push(converter(value, prefix, `${argument}[${index++}]`));
@@ -4664,8 +4664,8 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
-        if (done) {
+        const { done: done2, value: chunk } = await reader.read();
+        if (done2) {
           return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array(chunk)) {
@@ -5576,8 +5576,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator2 = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
-            if (done) {
+            const { value, done: done2 } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -14377,11 +14377,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done: done2, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done2 ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14980,14 +14980,14 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done: done2, value } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
+            if (!done2 && types.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -14996,7 +14996,7 @@ var require_util4 = __commonJS({
                 });
               }
               chunkPromise = reader.read();
-            } else if (done) {
+            } else if (done2) {
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
@@ -20940,12 +20940,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -20955,7 +20955,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node2) {
+    function isNode3(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
           case ALIAS:
@@ -20966,7 +20966,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -20975,14 +20975,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
-    exports.isNode = isNode2;
+    exports.isMap = isMap3;
+    exports.isNode = isNode3;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -22166,7 +22166,7 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment2, onChompKeep) {
+    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
@@ -22220,8 +22220,8 @@ ${indent}`) + "'";
       let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       }
       if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
@@ -22241,22 +22241,22 @@ ${indent}${body}`;
       return `|${header2}
 ${indent}${start}${value}${end}`;
     }
-    function plainString(item, ctx, onComment2, onChompKeep) {
+    function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment2, onChompKeep);
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
       if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
-        return blockString(item, ctx, onComment2, onChompKeep);
+        return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
-          return blockString(item, ctx, onComment2, onChompKeep);
+          return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
           return quotedString(value, ctx);
         }
@@ -22271,7 +22271,7 @@ ${indent}`);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function stringifyString(item, ctx, onComment2, onChompKeep) {
+    function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
@@ -22283,13 +22283,13 @@ ${indent}`);
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment2, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment2, onChompKeep);
+            return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
         }
@@ -22399,9 +22399,9 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment2, onChompKeep) {
+    function stringify(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
-        return item.toString(ctx, onComment2, onChompKeep);
+        return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
@@ -22421,7 +22421,7 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment2, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment2, onChompKeep) : node2.toString(ctx, onComment2, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
       return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
@@ -22440,7 +22440,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -22468,8 +22468,8 @@ var require_stringifyPair = __commonJS({
       }
       if (ctx.inFlow) {
         if (allNullValues || value == null) {
-          if (keyCommentDone && onComment2)
-            onComment2();
+          if (keyCommentDone && onComment)
+            onComment();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
@@ -22552,8 +22552,8 @@ ${ctx.indent}`;
       }
       str += ws + valueStr;
       if (ctx.inFlow) {
-        if (valueCommentDone && onComment2)
-          onComment2();
+        if (valueCommentDone && onComment)
+          onComment();
       } else if (valueComment && !valueCommentDone) {
         str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
@@ -22742,8 +22742,8 @@ var require_Pair = __commonJS({
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
-      toString(ctx, onComment2, onChompKeep) {
-        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment2, onChompKeep) : JSON.stringify(this);
+      toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
     exports.Pair = Pair;
@@ -22763,7 +22763,7 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment: onComment2 }) {
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
@@ -22806,8 +22806,8 @@ ${indent}${line}` : "\n";
       }
       if (comment) {
         str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
-        if (onComment2)
-          onComment2();
+        if (onComment)
+          onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
       return str;
@@ -23023,7 +23023,7 @@ var require_YAMLMap = __commonJS({
           addPairToJSMap.addPairToJSMap(ctx, map2, item);
         return map2;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
@@ -23037,7 +23037,7 @@ var require_YAMLMap = __commonJS({
           flowChars: { start: "{", end: "}" },
           itemIndent: ctx.indent || "",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
     };
@@ -23147,7 +23147,7 @@ var require_YAMLSeq = __commonJS({
           seq.push(toJS.toJS(item, String(i++), ctx));
         return seq;
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         return stringifyCollection.stringifyCollection(this, ctx, {
@@ -23155,7 +23155,7 @@ var require_YAMLSeq = __commonJS({
           flowChars: { start: "[", end: "]" },
           itemIndent: (ctx.indent || "") + "  ",
           onChompKeep,
-          onComment: onComment2
+          onComment
         });
       }
       static from(schema, obj, ctx) {
@@ -23216,9 +23216,9 @@ var require_string = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
-      stringify(item, ctx, onComment2, onChompKeep) {
+      stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
-        return stringifyString.stringifyString(item, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
     exports.string = string4;
@@ -23514,7 +23514,7 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment2, onChompKeep) {
+      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
         if (!value)
           return "";
         const buf = value;
@@ -23539,7 +23539,7 @@ var require_binary = __commonJS({
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment2, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -23907,11 +23907,11 @@ var require_set = __commonJS({
       toJSON(_, ctx) {
         return super.toJSON(_, ctx, Set);
       }
-      toString(ctx, onComment2, onChompKeep) {
+      toString(ctx, onComment, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         if (this.hasAllNullValues(true))
-          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment2, onChompKeep);
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
         else
           throw new Error("Set items must all have null values");
       }
@@ -25090,9 +25090,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -25128,7 +25128,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -25168,7 +25168,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
+        if (!isMap3 && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -25191,7 +25191,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -25223,7 +25223,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -25239,7 +25239,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -26526,7 +26526,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -26610,7 +26610,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -29449,20 +29449,20 @@ var require_light = __commonJS({
           var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
             return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now2, reservoir;
-              now2 = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now2 >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now2;
+              var amount, incr, maximum, now3, reservoir;
+              now3 = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now3 >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now3;
                 this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
                 this.instance._drainAll(this.computeCapacity());
               }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now2 >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+              if (this.storeOptions.reservoirIncreaseInterval != null && now3 >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
                 ({
                   reservoirIncreaseAmount: amount,
                   reservoirIncreaseMaximum: maximum,
                   reservoir
                 } = this.storeOptions);
-                this._lastReservoirIncrease = now2;
+                this._lastReservoirIncrease = now3;
                 incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
                 if (incr > 0) {
                   this.storeOptions.reservoir += incr;
@@ -29544,29 +29544,29 @@ var require_light = __commonJS({
           await this.yieldLoop();
           return this.storeOptions.reservoir;
         }
-        isBlocked(now2) {
-          return this._unblockTime >= now2;
+        isBlocked(now3) {
+          return this._unblockTime >= now3;
         }
-        check(weight, now2) {
-          return this.conditionsCheck(weight) && this._nextRequest - now2 <= 0;
+        check(weight, now3) {
+          return this.conditionsCheck(weight) && this._nextRequest - now3 <= 0;
         }
         async __check__(weight) {
-          var now2;
+          var now3;
           await this.yieldLoop();
-          now2 = Date.now();
-          return this.check(weight, now2);
+          now3 = Date.now();
+          return this.check(weight, now3);
         }
         async __register__(index, weight, expiration) {
-          var now2, wait;
+          var now3, wait;
           await this.yieldLoop();
-          now2 = Date.now();
+          now3 = Date.now();
           if (this.conditionsCheck(weight)) {
             this._running += weight;
             if (this.storeOptions.reservoir != null) {
               this.storeOptions.reservoir -= weight;
             }
-            wait = Math.max(this._nextRequest - now2, 0);
-            this._nextRequest = now2 + wait + this.storeOptions.minTime;
+            wait = Math.max(this._nextRequest - now3, 0);
+            this._nextRequest = now3 + wait + this.storeOptions.minTime;
             return {
               success: true,
               wait,
@@ -29582,16 +29582,16 @@ var require_light = __commonJS({
           return this.storeOptions.strategy === 3;
         }
         async __submit__(queueLength, weight) {
-          var blocked, now2, reachedHWM;
+          var blocked, now3, reachedHWM;
           await this.yieldLoop();
           if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
             throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
           }
-          now2 = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now2);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now2));
+          now3 = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now3);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now3));
           if (blocked) {
-            this._unblockTime = now2 + this.computePenalty();
+            this._unblockTime = now3 + this.computePenalty();
             this._nextRequest = this._unblockTime + this.storeOptions.minTime;
             this.instance._dropAllQueued();
           }
@@ -30117,7 +30117,7 @@ var require_light = __commonJS({
             });
           }
           stop(options = {}) {
-            var done, waitForExecuting;
+            var done2, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
               var finished;
@@ -30139,7 +30139,7 @@ var require_light = __commonJS({
                 }
               });
             };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+            done2 = options.dropWaitingJobs ? (this._run = function(index, next) {
               return next.doDrop({
                 message: options.dropErrorMessage
               });
@@ -30174,7 +30174,7 @@ var require_light = __commonJS({
             this.stop = () => {
               return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
             };
-            return done;
+            return done2;
           }
           async _addToQueue(job) {
             var args, blocked, error63, options, reachedHWM, shifted, strategy;
@@ -30351,7 +30351,7 @@ var require_light = __commonJS({
 });
 
 // src/action/main.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 
 // node_modules/@actions/core/lib/command.js
@@ -51709,170 +51709,95 @@ function toGateEvent(name, payload) {
   }
 }
 
-// src/github/lock.ts
-var LOCK_REF_PREFIX = "proceed/locks/pr-";
-var MAX_ROUNDS = 5;
-var MISSED_BEATS = 4;
-var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = external_exports.object({
-  kind: external_exports.enum(["workflow-run", "app"]),
-  /** The workflow run's id, or the app instance's. */
-  id: external_exports.string().min(1),
-  url: external_exports.string().optional(),
-  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: external_exports.number().int().positive().optional(),
-  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: external_exports.number().int().positive().optional()
-});
-var lockHolderSchema = holderIdentitySchema.extend({
-  /** When the lock was taken. */
-  at: isoTime,
-  /** The holder's last heartbeat, when it promised them. */
-  beat: isoTime.optional(),
-  /** The head commit being executed. */
-  sha: external_exports.string()
-});
-var lockMessageSchema = external_exports.object({
-  "proceed-lock": external_exports.literal(1),
-  pr: external_exports.number().int(),
-  holder: lockHolderSchema
-});
-async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
-  const ref = LOCK_REF_PREFIX + String(o.number);
-  const fullRef = `refs/${ref}`;
-  let tree;
-  const lockCommit = async (parents, taken) => {
-    tree ??= await headTree(port, o.headSha, o.number);
-    const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
-    const holder = {
-      kind,
-      id,
-      url: url2,
-      attempt,
-      heartbeatMs,
-      at: taken?.at ?? at,
-      beat: taken ? at : void 0,
-      sha: o.headSha
-    };
-    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
-    const { sha } = await port.createCommit({ message, tree, parents });
-    return { sha, holder };
-  };
-  const held = (mine) => {
-    let current = mine.sha;
-    let lost = false;
-    return {
-      acquired: true,
-      lock: {
-        ref: fullRef,
-        get sha() {
-          return current;
-        },
-        holder: mine.holder,
-        beat: async () => {
-          if (lost) return "lost";
-          const next = await lockCommit([current], mine.holder);
-          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
-            current = next.sha;
-            return "kept";
-          }
-          lost = true;
-          return "lost";
-        },
-        release: async () => {
-          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
-        }
-      }
-    };
-  };
-  let create = true;
-  let attempted;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (create) {
-      attempted = await lockCommit([]);
-      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
-    }
-    const current = await port.getRef(ref);
-    if (attempted && current?.sha === attempted.sha) return held(attempted);
-    if (!current) {
-      create = true;
-      continue;
-    }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
-    attempted = await lockCommit([current.sha]);
-    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
-    create = false;
+// src/gate/actor.ts
+async function actorOf(env, policy, sender2, command2) {
+  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender2.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender2.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
   }
-  throw new Error(
-    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  return { login: sender2.login, type, permission, teams };
+}
+
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
   );
 }
-async function forceReleaseLock(port, number4) {
-  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
-}
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
-  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
-  let alive = "";
-  if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
-    const limit = MISSED_BEATS * holder.heartbeatMs;
-    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
-  }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
-}
-async function headTree(port, headSha, number4) {
-  const head = await port.getCommit(headSha);
-  if (!head) {
-    throw new Error(
-      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
-    );
-  }
-  return head.tree;
-}
-async function readHolder(port, fullRef, sha, number4) {
-  const commit = await port.getCommit(sha);
-  if (!commit) {
-    throw new Error(
-      `The lock ${fullRef} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
-    );
-  }
-  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return void 0;
-  }
-}
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
-    return true;
-  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
-  let run2;
-  try {
-    run2 = await port.getWorkflowRun(Number(holder.id));
-  } catch {
-    return false;
-  }
-  if (!run2) return true;
-  if (run2.status === "completed") return true;
-  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
 }
 
 // src/render/markdown.ts
 var ZERO_WIDTH_SPACE = "\u200B";
 var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var GITHUB_BODY_LIMIT = 65536;
+var GITHUB_CHECK_TEXT_LIMIT = 65535;
 var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
 var numberFormat = new Intl.NumberFormat("en-US");
 function formatCount(n) {
@@ -52083,22 +52008,8 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
 }
 
-// src/gate/actor.ts
-async function actorOf(env, policy, sender2, command2) {
-  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
-  if (command2 === "help" || command2 === "plan" || type !== "User")
-    return { login: sender2.login, type, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender2.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
-  }
-  return { login: sender2.login, type, permission, teams };
-}
-
 // src/plan/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -52237,10 +52148,38 @@ function lintPlan(plan, positions, file2) {
   return warnings;
 }
 
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
+}
+
+// src/plan/positions.ts
+var import_yaml = __toESM(require_dist(), 1);
 var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
 var PositionIndex = class {
   #doc;
@@ -52360,6 +52299,11 @@ function scalarKey(pair) {
 function isEmptyScalar(node2) {
   return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
 }
+
+// src/plan/parse.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
 var TOO_DEEP = "the document is nested too deeply to read; flatten it";
 var YAML_MESSAGES = {
   MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
@@ -52379,7 +52323,7 @@ var YAML_MESSAGES = {
 function unterminatedQuoteStart(source, errorOffset) {
   let offset = 0;
   let opened;
-  for (const token of new import_yaml.Lexer().lex(source)) {
+  for (const token of new import_yaml2.Lexer().lex(source)) {
     if (token === "" || token === "" || token === "") continue;
     if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
       opened = offset;
@@ -52403,8 +52347,8 @@ function duplicateKeyErrors(doc, positions, file2) {
   const pending = [{ node: doc.contents, path: [] }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node: node2, path } = next;
-    if ((0, import_yaml.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!(0, import_yaml.isMap)(node2)) continue;
+    if ((0, import_yaml2.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!(0, import_yaml2.isMap)(node2)) continue;
     const first = /* @__PURE__ */ new Map();
     for (const pair of node2.items) {
       const key = scalarKey(pair);
@@ -52412,7 +52356,7 @@ function duplicateKeyErrors(doc, positions, file2) {
       pending.push({ node: pair.value, path: [...path, key] });
       const earlier = first.get(key);
       if (!earlier) {
-        if (key !== "<<" || !(0, import_yaml.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        if (key !== "<<" || !(0, import_yaml2.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
         continue;
       }
       const span = positions.spanOf(pair.key);
@@ -52458,11 +52402,11 @@ function conversionDiagnostic(doc, error63, positions, file2) {
   const aliases = [];
   const anchors = /* @__PURE__ */ new Set();
   let unresolved;
-  (0, import_yaml.visit)(doc, (_, node2) => {
-    if ((0, import_yaml.isAlias)(node2)) {
+  (0, import_yaml2.visit)(doc, (_, node2) => {
+    if ((0, import_yaml2.isAlias)(node2)) {
       aliases.push(node2);
       if (!anchors.has(node2.source)) unresolved ??= node2;
-    } else if ((0, import_yaml.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
+    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
   });
   const diagnostic = (alias, message) => {
     const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
@@ -52543,34 +52487,6 @@ function requiredKeys(schema) {
     if (def.type !== "object") return [];
     return Object.entries(def.shape).filter(([, field]) => !external_exports.safeParse(field, void 0).success).map(([key]) => key);
   });
-}
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
 }
 function listWords(words, conjunction) {
   if (words.length <= 1) return words.join("");
@@ -52719,10 +52635,10 @@ function documentError(file2, message, span = DOCUMENT_START) {
   return { severity: "error", file: file2, ...span, path: "", message };
 }
 function parseYamlWithSchema(source, file2, schema) {
-  const lines = new import_yaml.LineCounter();
+  const lines = new import_yaml2.LineCounter();
   let doc;
   try {
-    doc = (0, import_yaml.parseDocument)(source, {
+    doc = (0, import_yaml2.parseDocument)(source, {
       lineCounter: lines,
       prettyErrors: false,
       merge: true,
@@ -52785,516 +52701,7 @@ function parsePlan(source, file2) {
   };
 }
 
-// src/gate/commands.ts
-var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
-function isCommandName(word) {
-  return COMMANDS.includes(word);
-}
-function parseComment(body) {
-  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  const visible = textLines(lines);
-  let first;
-  for (let i = 0; i < lines.length; i++) {
-    if (!visible[i]) continue;
-    const found = commandOnLine(lines[i] ?? "", i + 1);
-    if (!found) continue;
-    if (found.kind === "invalid") return found;
-    if (!first) first = found;
-    else if (found.command !== first.command) {
-      return {
-        kind: "invalid",
-        line: found.line,
-        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
-      };
-    }
-  }
-  return first ?? { kind: "none" };
-}
-var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
-function commandOnLine(line, lineNumber) {
-  const text = line.replace(/^[ \t]+/, "");
-  if (!text.startsWith("/")) return void 0;
-  const token = /^\S*/.exec(text)?.[0] ?? "";
-  const word = token.slice(1).toLowerCase();
-  if (isCommandName(word)) {
-    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
-  }
-  if (word === "" || word.length > LONGEST_TYPO) return void 0;
-  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
-  if (meant) {
-    return {
-      kind: "invalid",
-      line: lineNumber,
-      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
-    };
-  }
-  const suggestion = closestMatch(word, COMMANDS);
-  if (!suggestion) return void 0;
-  return {
-    kind: "invalid",
-    line: lineNumber,
-    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
-  };
-}
-var MAX_CONTAINERS = 64;
-var BLOCK_TAGS = new Set(
-  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
-);
-var QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
-function textLines(lines) {
-  const scanner = new BlockScanner(lines.length);
-  lines.forEach((line, index) => scanner.scan(line, index));
-  return scanner.finish();
-}
-var BlockScanner = class {
-  visible;
-  containers = [];
-  leaf;
-  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
-  tags = [];
-  constructor(lineCount) {
-    this.visible = new Array(lineCount).fill(false);
-  }
-  finish() {
-    this.closeLeaf();
-    this.hideQuotingElements();
-    return this.visible;
-  }
-  scan(raw, index) {
-    const text = raw.includes("	") ? expandTabs(raw) : raw;
-    let pos = 0;
-    let matched = 0;
-    for (const container of this.containers) {
-      if (container.kind === "quote") {
-        const indent2 = indentAt(text, pos);
-        if (indent2 > 3 || text[pos + indent2] !== ">") break;
-        pos = afterQuoteMarker(text, pos + indent2);
-      } else if (isBlankFrom(text, pos)) {
-      } else if (indentAt(text, pos) >= container.indent) {
-        pos += container.indent;
-      } else break;
-      matched++;
-    }
-    const allMatched = matched === this.containers.length;
-    const open4 = this.leaf;
-    if (allMatched && open4 && open4.kind !== "paragraph") {
-      if (open4.kind === "fence") {
-        if (isClosingFence(text, pos, open4)) this.leaf = void 0;
-        return;
-      }
-      if (open4.kind === "html") {
-        if (open4.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
-        else {
-          if (open4.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
-            this.markRawHtml(index, text.slice(pos));
-          }
-          if (htmlBlockEnds(open4.end, text)) this.leaf = void 0;
-        }
-        return;
-      }
-      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
-      this.leaf = void 0;
-    }
-    const paragraphOpen = this.leaf?.kind === "paragraph";
-    const opened = [];
-    while (this.containers.length + opened.length < MAX_CONTAINERS) {
-      const indent2 = indentAt(text, pos);
-      if (indent2 >= 4) break;
-      const at2 = pos + indent2;
-      if (text[at2] === ">") {
-        opened.push({ kind: "quote" });
-        pos = afterQuoteMarker(text, at2);
-        continue;
-      }
-      const item = listMarkerAt(text, at2);
-      if (!item || isThematicBreak(text, at2)) break;
-      const interrupts = allMatched && paragraphOpen && opened.length === 0;
-      if (interrupts && (item.empty || item.start > 1)) break;
-      opened.push({ kind: "item", indent: indent2 + item.width });
-      pos = item.empty ? text.length : at2 + item.width;
-    }
-    const blank = isBlankFrom(text, pos);
-    const indent = indentAt(text, pos);
-    const at = pos + indent;
-    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
-    const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
-    if (!allMatched && opened.length === 0 && paragraph && start === "text") {
-      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
-      return;
-    }
-    if (!allMatched || opened.length > 0) this.closeLeaf();
-    this.containers.length = matched;
-    this.containers.push(...opened);
-    const quoted = this.containers.some((c) => c.kind === "quote");
-    switch (start) {
-      case "blank":
-      case "heading":
-        this.closeLeaf();
-        return;
-      case "indented":
-        this.closeLeaf();
-        this.leaf = { kind: "indented" };
-        return;
-      case "fence": {
-        this.closeLeaf();
-        const char = text[at] ?? "`";
-        this.leaf = { kind: "fence", char, length: runLength(text, at, char) };
-        return;
-      }
-      case "comment":
-      case "raw":
-      case "blank-html":
-        this.closeLeaf();
-        if (start === "blank-html") {
-          if (!quoted) this.markRawHtml(index, text.slice(at));
-          this.leaf = { kind: "html", end: "blank" };
-        } else if (!htmlBlockEnds(start, text)) {
-          this.leaf = { kind: "html", end: start };
-        }
-        return;
-      case "text": {
-        const current = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
-        const target2 = current ?? { kind: "paragraph", quoted, lines: [] };
-        this.leaf = target2;
-        this.addParagraphLine(target2, index, text.slice(at));
-        return;
-      }
-    }
-  }
-  addParagraphLine(paragraph, index, text) {
-    paragraph.lines.push({ index, text });
-    if (paragraph.quoted) return;
-    this.visible[index] = true;
-    this.noteQuotingTags(index, text);
-  }
-  /** Lines of a raw HTML block (`<details>` …) show as text. */
-  markRawHtml(index, text) {
-    this.visible[index] = true;
-    this.noteQuotingTags(index, text);
-  }
-  noteQuotingTags(index, text) {
-    if (!text.includes("<")) return;
-    const literal3 = inlineHiddenRanges(text);
-    let r = 0;
-    for (const tag of text.matchAll(QUOTING_TAG)) {
-      while (r < literal3.length && (literal3[r]?.[1] ?? 0) <= tag.index) r++;
-      const range = literal3[r];
-      if (range && range[0] <= tag.index) continue;
-      this.tags.push({ index, name: (tag[2] ?? "").toLowerCase(), closing: tag[1] === "/" });
-    }
-  }
-  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
-  hideQuotingElements() {
-    const open4 = /* @__PURE__ */ new Map();
-    const depthChange = new Array(this.visible.length + 1).fill(0);
-    for (const tag of this.tags) {
-      const stack = open4.get(tag.name) ?? [];
-      open4.set(tag.name, stack);
-      if (!tag.closing) stack.push(tag.index);
-      else {
-        const from = stack.pop();
-        if (from === void 0 || tag.index - from < 2) continue;
-        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
-        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
-      }
-    }
-    let depth = 0;
-    for (let i = 0; i < this.visible.length; i++) {
-      depth += depthChange[i] ?? 0;
-      if (depth > 0) this.visible[i] = false;
-    }
-  }
-  closeLeaf() {
-    const leaf = this.leaf;
-    this.leaf = void 0;
-    if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
-    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
-  }
-};
-function leafStartAt(text, at, continuesParagraph) {
-  const c = text[at];
-  if ((c === "`" || c === "~") && runLength(text, at, c) >= 3) {
-    if (c === "~" || !text.includes("`", at + runLength(text, at, c))) return "fence";
-  }
-  if (c === "<") {
-    if (text.startsWith("<!--", at)) return "comment";
-    const rest = text.slice(at);
-    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
-    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
-    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return "blank-html";
-  }
-  if (c === "#" && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return "heading";
-  if (continuesParagraph && (c === "=" || c === "-") && isSetextUnderline(text, at)) return "heading";
-  if (isThematicBreak(text, at)) return "heading";
-  return "text";
-}
-function htmlBlockEnds(end, line) {
-  if (end === "comment") return line.includes("-->");
-  if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
-  return false;
-}
-function isClosingFence(text, pos, fence) {
-  const indent = indentAt(text, pos);
-  if (indent > 3) return false;
-  const at = pos + indent;
-  const n = runLength(text, at, fence.char);
-  return n >= fence.length && isBlankFrom(text, at + n);
-}
-function listMarkerAt(text, at) {
-  let end = at;
-  let start = 1;
-  const c = text[at];
-  if (c === "-" || c === "+" || c === "*") end = at + 1;
-  else {
-    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
-    if (!ordered?.[1]) return void 0;
-    start = Number(ordered[1]);
-    end = at + ordered[0].length;
-  }
-  if (end < text.length && text[end] !== " ") return void 0;
-  const markerWidth = end - at;
-  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
-  const spaces = indentAt(text, end);
-  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
-}
-function isThematicBreak(text, at) {
-  const c = text[at];
-  if (c !== "*" && c !== "-" && c !== "_") return false;
-  let count = 0;
-  for (let i = at; i < text.length; i++) {
-    const d = text[i];
-    if (d === c) count++;
-    else if (d !== " " && d !== "	") return false;
-  }
-  return count >= 3;
-}
-function isSetextUnderline(text, at) {
-  const c = text[at] ?? "";
-  return isBlankFrom(text, at + runLength(text, at, c));
-}
-function afterQuoteMarker(text, markerAt) {
-  return text[markerAt + 1] === " " ? markerAt + 2 : markerAt + 1;
-}
-function indentAt(text, pos) {
-  let i = pos;
-  while (i < text.length && text[i] === " ") i++;
-  return i - pos;
-}
-function isBlankFrom(text, pos) {
-  for (let i = pos; i < text.length; i++) {
-    const c = text[i];
-    if (c !== " " && c !== "	") return false;
-  }
-  return true;
-}
-function runLength(text, at, char) {
-  let i = at;
-  while (i < text.length && text[i] === char) i++;
-  return i - at;
-}
-function expandTabs(line) {
-  let out = "";
-  for (const c of line) {
-    out += c === "	" ? " ".repeat(4 - out.length % 4) : c;
-  }
-  return out;
-}
-function linesStartingInsideInlineCode(lines) {
-  const text = lines.map((l) => l.text).join("\n");
-  const hidden = inlineHiddenRanges(text);
-  if (hidden.length === 0) return [];
-  const inside = [];
-  let offset = 0;
-  let r = 0;
-  for (const line of lines) {
-    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
-    const range = hidden[r];
-    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
-    offset += line.text.length + 1;
-  }
-  return inside;
-}
-function inlineHiddenRanges(text) {
-  const runsByLength = /* @__PURE__ */ new Map();
-  for (let i = 0; i < text.length; ) {
-    if (text[i] !== "`") {
-      i++;
-      continue;
-    }
-    const n = runLength(text, i, "`");
-    const list = runsByLength.get(n) ?? [];
-    list.push(i);
-    runsByLength.set(n, list);
-    i += n;
-  }
-  const cursor = /* @__PURE__ */ new Map();
-  const nextRun = (length, after) => {
-    const list = runsByLength.get(length) ?? [];
-    let k = cursor.get(length) ?? 0;
-    while (k < list.length && (list[k] ?? 0) < after) k++;
-    cursor.set(length, k);
-    return list[k];
-  };
-  const ranges = [];
-  let commentsCannotClose = false;
-  for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (c === "\\") {
-      i += 2;
-    } else if (c === "`") {
-      const n = runLength(text, i, "`");
-      const closer = nextRun(n, i + n);
-      if (closer === void 0) i += n;
-      else {
-        ranges.push([i, closer + n]);
-        i = closer + n;
-      }
-    } else if (c === "<" && text.startsWith("<!--", i)) {
-      const shortForm = text.startsWith("<!-->", i) ? 5 : text.startsWith("<!--->", i) ? 6 : 0;
-      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf("-->", i + 4);
-      if (close < 0) {
-        commentsCannotClose = true;
-        i += 4;
-      } else {
-        ranges.push([i, close + 3]);
-        i = close + 3;
-      }
-    } else i++;
-  }
-  return ranges;
-}
-
-// src/gate/authorize.ts
-var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
-var DOOR_COMMANDS = {
-  comment: COMMANDS,
-  review: ["proceed"],
-  button: ["proceed", "retry", "cancel"]
-};
-var CANCEL_PERMISSION = "write";
-var NAMES_SHOWN = 10;
-function atLeast(permission, minimum) {
-  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
-}
-function sameLogin(a, b) {
-  return a.toLowerCase() === b.toLowerCase();
-}
-function isListedApprover(actor, policy) {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return true;
-  if (users.some((user) => sameLogin(user, actor.login))) return true;
-  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
-  return teams.some((team) => memberOf.has(team.toLowerCase()));
-}
-function authorize(input2) {
-  const { command: command2, actor, policy, door } = input2;
-  const refuse = (reason) => ({
-    allowed: false,
-    reason,
-    whoMay: describeWhoMay(command2, input2)
-  });
-  const who = codeSpan(actor.login);
-  const isAuthor = sameLogin(actor.login, input2.prAuthor);
-  if (!DOOR_COMMANDS[door].includes(command2)) {
-    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
-  }
-  if (command2 === "help" || command2 === "plan") return { allowed: true };
-  if (actor.type !== "User") {
-    const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
-  }
-  if (command2 === "cancel") {
-    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
-    );
-  }
-  if (command2 === "skip" && !input2.allowSkip) {
-    return refuse(
-      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
-    );
-  }
-  if (input2.isFork && !policy.forks) {
-    return refuse(
-      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
-    );
-  }
-  const minimum = policy.approvers.permission;
-  if (!atLeast(actor.permission, minimum)) {
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
-    );
-  }
-  if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
-  }
-  if (isAuthor && !policy.self_approval) {
-    return refuse(
-      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
-    );
-  }
-  return { allowed: true };
-}
-function describeWhoMay(command2, context3) {
-  const { policy, prAuthor } = context3;
-  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
-  switch (command2) {
-    case "help":
-    case "plan":
-      return "anyone who can comment on the pull request";
-    case "cancel":
-      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
-    default:
-      break;
-  }
-  if (command2 === "skip" && !context3.allowSkip) {
-    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
-  }
-  if (context3.isFork && !policy.forks) {
-    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
-  }
-  const conditions = [];
-  const listed = allowlistWords(policy);
-  if (listed) conditions.push(listed);
-  if (!policy.self_approval) conditions.push(`are not ${author}`);
-  const people = `people with ${minimumWords(policy.approvers.permission)}`;
-  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
-}
-function allowlistWords(policy) {
-  const { users, teams } = policy.approvers;
-  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
-  const hidden = Math.max(0, names.length - NAMES_SHOWN);
-  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
-  const shownTeams = names.slice(users.length, NAMES_SHOWN);
-  const parts = [];
-  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
-  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
-  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
-  return parts.join(", or ");
-}
-function alternatives(names) {
-  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
-}
-function permissionWords(permission) {
-  return permission === "none" ? "no access to this repository" : `${permission} access`;
-}
-function minimumWords(minimum) {
-  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
-}
-
 // src/gate/state.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
 var approvalSchema = external_exports.object({
   by: external_exports.string(),
   via: external_exports.enum(["review", "comment", "button"]),
@@ -53502,21 +52909,20 @@ function buttons(env, ...commands) {
 function liveButtons(check2, checks, stored, plan) {
   const state = stored?.state ?? "proposed";
   const pending = stored?.requested?.headSha === check2.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
   if (check2.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check2.id) return [];
-    if (check2.status !== "completed")
-      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
-    return check2.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
+    if (check2.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check2.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
   }
   const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
   if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
-  if (check2.status !== "completed") return state === "executing" ? ["cancel"] : [];
-  const current = stored?.next === stepId;
-  if (check2.conclusion === "action_required")
-    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
+  if (check2.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check2.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
   if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
+    return carries(["failed"], ["retry", "cancel"]);
   return [];
 }
 var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
@@ -53531,13 +52937,271 @@ function cancelRequestedBy(body) {
   return CANCEL_REQUEST.exec(body)?.[1];
 }
 
-// src/gate/execute.ts
-import { readFile } from "node:fs/promises";
-import { join as join3 } from "node:path";
+// src/gate/lock.ts
+var LOCK_REF_PREFIX = "proceed/locks/pr-";
+var MAX_ROUNDS = 5;
+var MISSED_BEATS = 4;
+var isoTime = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = external_exports.object({
+  kind: external_exports.enum(["workflow-run", "app"]),
+  /** The workflow run's id, or the app instance's. */
+  id: external_exports.string().min(1),
+  url: external_exports.string().optional(),
+  /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
+  attempt: external_exports.number().int().positive().optional(),
+  /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
+  heartbeatMs: external_exports.number().int().positive().optional()
+});
+var lockHolderSchema = holderIdentitySchema.extend({
+  /** When the lock was taken. */
+  at: isoTime,
+  /** The holder's last heartbeat, when it promised them. */
+  beat: isoTime.optional(),
+  /** The head commit being executed. */
+  sha: external_exports.string()
+});
+var lockMessageSchema = external_exports.object({
+  "proceed-lock": external_exports.literal(1),
+  pr: external_exports.number().int(),
+  holder: lockHolderSchema
+});
+async function acquireLock(port, o) {
+  const now3 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const ref = LOCK_REF_PREFIX + String(o.number);
+  const fullRef = `refs/${ref}`;
+  let tree;
+  const lockCommit = async (parents, taken) => {
+    tree ??= await headTree(port, o.headSha, o.number);
+    const { kind, id, url: url2, attempt, heartbeatMs } = o.holder;
+    const at = now3().toISOString();
+    const holder = {
+      kind,
+      id,
+      url: url2,
+      attempt,
+      heartbeatMs,
+      at: taken?.at ?? at,
+      beat: taken ? at : void 0,
+      sha: o.headSha
+    };
+    const message = JSON.stringify({ "proceed-lock": 1, pr: o.number, holder });
+    const { sha } = await port.createCommit({ message, tree, parents });
+    return { sha, holder };
+  };
+  const held = (mine) => {
+    let current = mine.sha;
+    let lost = false;
+    return {
+      acquired: true,
+      lock: {
+        ref: fullRef,
+        get sha() {
+          return current;
+        },
+        holder: mine.holder,
+        beat: async () => {
+          if (lost) return "lost";
+          const next = await lockCommit([current], mine.holder);
+          if (await port.updateRef(ref, next.sha, false) === "updated" || (await port.getRef(ref))?.sha === next.sha) {
+            current = next.sha;
+            return "kept";
+          }
+          lost = true;
+          return "lost";
+        },
+        release: async () => {
+          if (!lost && (await port.getRef(ref))?.sha === current) await port.deleteRef(ref);
+        }
+      }
+    };
+  };
+  let create = true;
+  let attempted;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (create) {
+      attempted = await lockCommit([]);
+      if (await port.createRef(ref, attempted.sha) === "created") return held(attempted);
+    }
+    const current = await port.getRef(ref);
+    if (attempted && current?.sha === attempted.sha) return held(attempted);
+    if (!current) {
+      create = true;
+      continue;
+    }
+    const holder = await readHolder(port, fullRef, current.sha, o.number);
+    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef };
+    attempted = await lockCommit([current.sha]);
+    if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
+    create = false;
+  }
+  throw new Error(
+    `Could not take the lock ${fullRef} of pull request #${o.number}: it changed hands ${MAX_ROUNDS} times while we tried. Try again; if it keeps happening, look for runs competing for this pull request.`
+  );
+}
+async function forceReleaseLock(port, number4) {
+  await port.deleteRef(LOCK_REF_PREFIX + String(number4));
+}
+function describeHolder(holder, now3) {
+  const age = now3.getTime() - Date.parse(holder.at);
+  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
+  let alive = "";
+  if (holder.heartbeatMs) {
+    const seen = Math.max(0, now3.getTime() - Date.parse(holder.beat ?? holder.at));
+    const limit = MISSED_BEATS * holder.heartbeatMs;
+    alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
+  }
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+}
+async function headTree(port, headSha, number4) {
+  const head = await port.getCommit(headSha);
+  if (!head) {
+    throw new Error(
+      `Cannot take the lock of pull request #${number4}: commit ${headSha} is not in ${port.owner}/${port.repo}. Push the branch again, or re-run once GitHub has the commit.`
+    );
+  }
+  return head.tree;
+}
+async function readHolder(port, fullRef, sha, number4) {
+  const commit = await port.getCommit(sha);
+  if (!commit) {
+    throw new Error(
+      `The lock ${fullRef} of pull request #${number4} points at ${sha}, which is not a commit; nothing proceed made. Delete the ref (git push origin :${fullRef}) to free the lock.`
+    );
+  }
+  const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
+  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
+  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+async function isStale(port, holder, maxAgeMs, now3) {
+  if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+    return true;
+  if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
+  let run2;
+  try {
+    run2 = await port.getWorkflowRun(Number(holder.id));
+  } catch {
+    return false;
+  }
+  if (!run2) return true;
+  if (run2.status === "completed") return true;
+  return holder.attempt !== void 0 && run2.attempt > holder.attempt;
+}
 
-// src/execute/executor.ts
-import { realpathSync } from "node:fs";
-import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
+// src/gate/lock-session.ts
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs
+  });
+  if (!lock.acquired) return refused(describeHolder(lock.holder, env.now?.() ?? /* @__PURE__ */ new Date()));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
+  try {
+    return await body(lost.signal);
+  } finally {
+    await heartbeat?.stop();
+    await lock.lock.release();
+  }
+}
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + diagnosticList(problem.errors) + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
+      break;
+  }
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join("\n");
+}
+
+// src/plan/checkpoints.ts
+function stopsBefore(plan, index) {
+  const step = plan.steps[index];
+  if (!step) return false;
+  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
+}
+function checkpointIndexes(plan) {
+  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
+}
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -53563,14 +53227,6 @@ function describeEstimate(summary2) {
 }
 function estimatedAside(summary2) {
   return summary2.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary2)}`;
-}
-function stopsBefore(plan, index) {
-  const step = plan.steps[index];
-  if (!step) return false;
-  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
-}
-function checkpointIndexes(plan) {
-  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
 }
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
@@ -53598,6 +53254,820 @@ function formatDelta(actualMs, estimateMs) {
   if (Math.abs(delta) < 500) return "\xB10s";
   return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
+
+// src/render/status.ts
+var STEP_STATUS_ICON = {
+  pending: "\u26AA",
+  running: "\u{1F504}",
+  success: "\u2705",
+  failure: "\u274C",
+  "timed-out": "\u231B",
+  skipped: "\u23ED\uFE0F",
+  cancelled: "\u{1F6AB}",
+  waiting: "\u23F8\uFE0F"
+};
+var STEP_STATUS_TEXT = {
+  pending: "Pending",
+  running: "Running",
+  success: "Success",
+  failure: "Failed",
+  "timed-out": "Timed out",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+  waiting: "Waiting at checkpoint"
+};
+function stepStatusLabel(status) {
+  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
+}
+var STATE_LABEL = {
+  proposed: "\u23F3 Awaiting approval",
+  approved: "\u{1F44D} Approved",
+  executing: "\u{1F504} Executing",
+  paused: "\u23F8\uFE0F Paused at a checkpoint",
+  failed: "\u274C Failed",
+  cancelled: "\u{1F6AB} Cancelled",
+  verifying: "\u{1F50D} Verifying",
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed"
+};
+var OUTCOME_LABEL = {
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed",
+  failed: "\u274C Failed",
+  paused: "\u23F8\uFE0F Paused",
+  cancelled: "\u{1F6AB} Cancelled"
+};
+
+// src/render/diagram.ts
+var MERMAID_ENTITY = {
+  '"': "#quot;",
+  "#": "#35;",
+  "%": "#37;",
+  "&": "#38;",
+  ";": "#59;",
+  "<": "#60;",
+  ">": "#62;",
+  "`": "#96;"
+};
+function mermaidLabel(text) {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
+  );
+}
+var STATUS_CLASS = {
+  pending: void 0,
+  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
+  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
+  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
+};
+var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
+function renderFlowDiagram(plan, opts = {}) {
+  const {
+    statuses = {},
+    verifyStatus = "pending",
+    showEstimates = true,
+    verifyNames = [],
+    maxLabel = 60
+  } = opts;
+  const nodes = ['  approval(["\u{1F44D} Approval"])'];
+  const edges = [];
+  const classes = /* @__PURE__ */ new Map();
+  const addClass = (cls, node2) => {
+    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
+    entry.nodes.push(node2);
+    classes.set(cls.name, entry);
+  };
+  let previous = "approval";
+  plan.steps.forEach((step, i) => {
+    const node2 = `s${i + 1}`;
+    const checkpoint = stopsBefore(plan, i);
+    const status = statuses[step.id] ?? "pending";
+    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
+    const estimateMs = stepEstimateMs(step);
+    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
+    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
+    nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
+    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
+    const statusClass = STATUS_CLASS[status];
+    if (statusClass) addClass(statusClass, node2);
+    else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
+    previous = node2;
+  });
+  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
+  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
+  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
+  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
+  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
+  edges.push(`  ${previous} --> verify`, "  verify --> merge");
+  const verifyClass = STATUS_CLASS[verifyStatus];
+  if (verifyClass) addClass(verifyClass, "verify");
+  const styling = [...classes].flatMap(([name, { style, nodes: members2 }]) => [
+    `  classDef ${name} ${style}`,
+    `  class ${members2.join(",")} ${name}`
+  ]);
+  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
+}
+
+// src/render/review.ts
+var FULL = {
+  text: Infinity,
+  command: Infinity,
+  itemText: Infinity,
+  items: Infinity,
+  name: Infinity,
+  details: true,
+  diagram: true,
+  essentials: false,
+  rows: Infinity
+};
+var ESSENTIALS = {
+  ...FULL,
+  text: 0,
+  command: 0,
+  itemText: 0,
+  items: 0,
+  name: 40,
+  details: false,
+  diagram: false,
+  essentials: true
+};
+var REVIEW_BUDGETS = [
+  FULL,
+  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
+  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
+  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
+  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
+  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
+  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
+  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
+  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
+  ESSENTIALS,
+  { ...ESSENTIALS, name: 20 }
+];
+var SHELL_LANGUAGE = {
+  bash: "bash",
+  sh: "sh",
+  pwsh: "powershell",
+  python: "python"
+};
+function renderReview(plan, opts) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  for (const budget of REVIEW_BUDGETS) {
+    if (certainlyLonger(plan, budget, maxLength)) continue;
+    const body = composeReview(plan, opts, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
+  let low = 1;
+  let high = plan.steps.length - 1;
+  let best;
+  while (low <= high) {
+    const rows = Math.floor((low + high) / 2);
+    const body = composeReview(plan, opts, { ...smallest, rows });
+    if (body.length <= maxLength) {
+      best = body;
+      low = rows + 1;
+    } else high = rows - 1;
+  }
+  if (best !== void 0) return best;
+  const howTo = `${howToProceed(plan, opts, smallest)}
+`;
+  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
+}
+function certainlyLonger(plan, budget, max) {
+  if (budget.essentials || max === Infinity) return false;
+  let total = 0;
+  const over = (n) => (total += n) > max;
+  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
+  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
+  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
+  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
+  if (!budget.details) return false;
+  return plan.steps.some(
+    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
+  );
+}
+var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
+var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
+var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
+function composeReview(plan, opts, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const full = !budget.essentials;
+  const sections = [
+    header(plan, opts),
+    opts.notice ? alert("IMPORTANT", opts.notice) : "",
+    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
+    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
+
+${bulletList(plan.requirements, budget)}` : "",
+    stepsSection(plan, opts, budget),
+    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
+
+${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
+    full ? verifySection(plan, opts, budget) : "",
+    full ? approvalSection(plan, opts, budget, showEstimates) : "",
+    howToProceed(plan, opts, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function header(plan, opts) {
+  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
+  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
+  const lines = [
+    `## \u{1F4CB} ${escapeInline(plan.title)}`,
+    "",
+    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
+  ];
+  if (opts.approval) {
+    lines.push(
+      "",
+      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
+    );
+  }
+  return lines.join("\n");
+}
+function bulletList(items, budget) {
+  const shown = items.slice(0, budget.items).map((item) => {
+    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
+    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
+  });
+  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
+  return shown.join("\n");
+}
+function stepsSection(plan, opts, budget) {
+  const rows = Math.min(budget.rows, plan.steps.length);
+  const showEstimates = plan.config.show_estimated_time;
+  const progress = opts.steps !== void 0;
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    ...progress ? ["Actual"] : [],
+    "Checkpoint",
+    "Status"
+  ];
+  const align = columns.map(
+    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
+  );
+  const body = plan.steps.slice(0, rows).map((step, i) => {
+    const state = opts.steps?.[step.id];
+    const estimateMs = stepEstimateMs(step);
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
+      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
+      stepStatusLabel(state?.status ?? "pending")
+    ];
+  });
+  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
+  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
+  const totals = [];
+  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
+  if (progress) {
+    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
+    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
+  }
+  if (totals.length) parts.push(totals.join(" \xB7 "));
+  if (budget.details)
+    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
+  else if (!budget.essentials) {
+    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
+  }
+  return parts.join("\n\n");
+}
+function stepDetails(step, index, plan, budget) {
+  const summary2 = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
+  if (stopsBefore(plan, index)) summary2.push("\u23F8\uFE0F checkpoint");
+  summary2.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
+  const parts = [`<details>
+<summary>${summary2.join(" \xB7 ")}</summary>`];
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
+  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
+  const facts = [];
+  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
+  if (step["working-directory"] !== void 0) {
+    facts.push(
+      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
+    );
+  }
+  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
+  if (facts.length) parts.push(facts.join(" \xB7 "));
+  if (step.env && Object.keys(step.env).length > 0)
+    parts.push(`**Environment**
+
+${environment(step.env, budget)}`);
+  if (step.rollback !== void 0)
+    parts.push(`**Rollback** (run by \`/rollback\`)
+
+${command(step.rollback, step.shell, budget)}`);
+  parts.push("</details>");
+  return parts.join("\n\n");
+}
+function command(run2, shell, budget) {
+  const { text, omitted } = clip(run2, budget.command);
+  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
+  return omitted ? `${block}
+
+_${omissionNote(omitted)}_` : block;
+}
+function environment(env, budget) {
+  const entries = Object.entries(env);
+  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
+  if (entries.length > lines.length)
+    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
+  return fencedBlock(lines.join("\n"), "sh");
+}
+function verifyRows(plan, opts) {
+  const fromPlan = Object.entries(plan.verify ?? {}).map(
+    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
+      name,
+      run: v.run,
+      shell: v.shell,
+      timeout: v.timeout,
+      workingDirectory: v["working-directory"],
+      source: "plan"
+    }
+  );
+  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
+    name,
+    run: run2,
+    shell: "bash",
+    source: "policy"
+  }));
+  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
+  return [
+    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
+    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
+  ];
+}
+var VERIFY_STATUS = {
+  verifying: "running",
+  verified: "success",
+  "verify-failed": "failure"
+};
+function diagramOptions(plan, opts) {
+  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
+  return {
+    statuses,
+    verifyStatus: VERIFY_STATUS[opts.state],
+    showEstimates: plan.config.show_estimated_time,
+    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
+  };
+}
+var INLINE_COMMAND = 100;
+function verifySection(plan, opts, budget) {
+  const rows = verifyRows(plan, opts);
+  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
+  if (rows.length === 0) {
+    return `### \u{1F50D} Verify
+
+${intro}
+
+\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
+  }
+  const shown = rows.slice(0, budget.items);
+  const long = [];
+  const cells = shown.map((row) => {
+    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
+    let cell;
+    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    else if (budget.details) {
+      cell = "see below";
+      long.push(
+        `<details>
+<summary><b>${escapeHtml(row.name)}</b></summary>
+
+${command(row.run, row.shell, budget)}
+
+</details>`
+      );
+    } else
+      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+        inTable: true
+      });
+    const notes = [
+      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
+      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
+      row.shell !== "bash" ? row.shell : ""
+    ].filter((n) => n !== "");
+    return [
+      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
+      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
+    ];
+  });
+  const parts = [
+    `### \u{1F50D} Verify`,
+    intro,
+    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
+  ];
+  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
+  if (long.length) parts.push(long.join("\n\n"));
+  return parts.join("\n\n");
+}
+function approvalSection(plan, opts, budget, showEstimates) {
+  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
+  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
+
+${risks}` : "";
+  const checks = verifyRows(plan, opts).length;
+  const sentences = [
+    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
+    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
+  ];
+  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
+  const parts = [
+    sentences.join(""),
+    risks ? `**Risks**
+
+${risks}` : "",
+    "**Proceed with execution?**"
+  ].filter((p) => p !== "");
+  return `### \u{1F64B} Approval requested
+
+${blockquote(parts.join("\n\n"))}`;
+}
+function stepRef(plan, index, budget) {
+  const step = plan.steps[index];
+  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
+}
+function checkpointSentence(plan, budget, from = 0) {
+  const stops = checkpointIndexes(plan).filter((i) => i >= from);
+  if (stops.length === 0) return "";
+  if (plan.config.checkpoint_between_steps && from <= 1) {
+    return "It stops before every step after the first and waits for `/proceed` again.";
+  }
+  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
+  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
+  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
+  return `It stops before ${list} and waits for \`/proceed\` again.`;
+}
+function howToProceed(plan, opts, budget) {
+  const lines = [];
+  const commands = offered(opts.state, {
+    skip: plan.config.allow_skip,
+    rollback: plan.steps.some((s) => s.rollback !== void 0)
+  });
+  const has = (command2) => commands.includes(command2);
+  const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
+  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
+    const status = opts.steps?.[s.id]?.status;
+    return status !== void 0 && wanted.includes(status);
+  });
+  switch (opts.state) {
+    case "proposed": {
+      if (has("proceed"))
+        lines.push(
+          "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
+        );
+      const stops = checkpointSentence(plan, budget);
+      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "approved":
+    case "executing":
+    case "verifying": {
+      lines.push(
+        `- \u{1F504} The plan is running.${has("cancel") ? " Comment `/cancel` to stop it; steps not run yet are marked cancelled." : ""}`
+      );
+      const running = statusIndex(["running"]);
+      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
+      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "paused": {
+      const waiting = statusIndex(["waiting"]);
+      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
+      const ways2 = [
+        ...has("proceed") ? ["`/proceed` to continue"] : [],
+        ...has("cancel") ? ["`/cancel` to stop"] : []
+      ];
+      lines.push(`- \u23F8\uFE0F Paused at a checkpoint${at}.${ways2.length ? ` Comment ${ways2.join(" or ")}.` : ""}`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
+      break;
+    }
+    case "failed": {
+      const failed = statusIndex(["failure", "timed-out"]);
+      const which2 = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
+      if (has("retry")) lines.push(`- \u{1F501} Comment \`/retry\` to run ${which2} again and continue.`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
+      if (has("cancel")) lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      else if (rollback) lines.push(`-${rollback}`);
+      break;
+    }
+    case "cancelled":
+      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      if (has("proceed"))
+        lines.push("- \u25B6\uFE0F Comment `/proceed` to resume from the first step that did not succeed.");
+      break;
+    case "verified":
+      lines.push(
+        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
+      );
+      break;
+    case "verify-failed":
+      lines.push(
+        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
+      );
+      if (has("retry")) lines.push("- \u{1F501} Comment `/retry` to run the verify phase again.");
+      break;
+  }
+  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
+  return `### \u25B6\uFE0F How to proceed
+
+${lines.join("\n")}`;
+}
+
+// src/gate/publish.ts
+function result(view, summary2, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary: summary2
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(view, env.policyPath);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary2 = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary: summary2
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary: summary2
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary2}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary2 = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${diagnosticList(errors)}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary: summary2,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary: summary2
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${diagnosticList(warnings)}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice2) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash: hash2 } = view.plan;
+  const notices = [
+    notice2,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check2] of stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check2) {
+  if (check2.status !== "completed") return "running";
+  const map2 = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check2.conclusion && map2[check2.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const marker = stored ? encodeState(stored) : "";
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const input2 = {
+    status,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
+    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input2);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status === "in_progress" ? now3 : null,
+    completedAt: update.conclusion ? now3 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+var DIAGNOSTIC_CHARS2 = 500;
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(view, policyPath) {
+  const list = diagnosticList(view.policyErrors);
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/cancel.ts
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: follow("cancel"),
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+
+// src/gate/execute.ts
+import { readFile } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/execute/executor.ts
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/execute/step-env.ts
 var RUNNER_CHANNELS = [
@@ -54436,8 +54906,8 @@ async function executePlan(opts) {
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
       const step = plan.steps[j];
-      const done = doneResult(step);
-      if (done) results.push(done);
+      const done2 = doneResult(step);
+      if (done2) results.push(done2);
       else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
     }
   };
@@ -54473,9 +54943,9 @@ async function executePlan(opts) {
     for (let index = 0; index < plan.steps.length; index++) {
       const step = plan.steps[index];
       const next = { stepId: step.id, index };
-      const done = doneResult(step);
-      if (done) {
-        results.push(done);
+      const done2 = doneResult(step);
+      if (done2) {
+        results.push(done2);
         continue;
       }
       if (signal2?.aborted) {
@@ -54589,49 +55059,6 @@ async function executePlan(opts) {
     await fifos.dispose();
   }
 }
-
-// src/render/status.ts
-var STEP_STATUS_ICON = {
-  pending: "\u26AA",
-  running: "\u{1F504}",
-  success: "\u2705",
-  failure: "\u274C",
-  "timed-out": "\u231B",
-  skipped: "\u23ED\uFE0F",
-  cancelled: "\u{1F6AB}",
-  waiting: "\u23F8\uFE0F"
-};
-var STEP_STATUS_TEXT = {
-  pending: "Pending",
-  running: "Running",
-  success: "Success",
-  failure: "Failed",
-  "timed-out": "Timed out",
-  skipped: "Skipped",
-  cancelled: "Cancelled",
-  waiting: "Waiting at checkpoint"
-};
-function stepStatusLabel(status) {
-  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
-}
-var STATE_LABEL = {
-  proposed: "\u23F3 Awaiting approval",
-  approved: "\u{1F44D} Approved",
-  executing: "\u{1F504} Executing",
-  paused: "\u23F8\uFE0F Paused at a checkpoint",
-  failed: "\u274C Failed",
-  cancelled: "\u{1F6AB} Cancelled",
-  verifying: "\u{1F50D} Verifying",
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed"
-};
-var OUTCOME_LABEL = {
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed",
-  failed: "\u274C Failed",
-  paused: "\u23F8\uFE0F Paused",
-  cancelled: "\u{1F6AB} Cancelled"
-};
 
 // src/render/report.ts
 var BUDGETS = [
@@ -54852,936 +55279,580 @@ function resultLine(plan, results, verify, budget) {
   return `**Result:** ${text}`;
 }
 
-// src/render/problem.ts
-var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
-function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
-  let body;
-  switch (problem.kind) {
-    case "invalid":
-      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
-
-Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
-
-` + diagnosticList(problem.errors) + `
-
-Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
-      break;
-    case "many":
-      body = `## \u26D4 More than one plan
-
-One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
-
-` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
-      break;
-    case "removed":
-      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
-
-There is nothing to approve or run; \`proceed/verify\` passes.`;
-      break;
-  }
-  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+// src/gate/commands.ts
+var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
+function isCommandName(word) {
+  return COMMANDS.includes(word);
 }
-var DIAGNOSTIC_CHARS = 500;
-var DIAGNOSTIC_LIST_CHARS = 5e4;
-function diagnosticList(diagnostics) {
-  const lines = [];
-  let size = 0;
-  for (const [i, d] of diagnostics.entries()) {
-    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
-    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
-    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
-      lines.push(
-        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
-      );
-      break;
+function parseComment(body) {
+  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  const visible = textLines(lines);
+  let first;
+  for (let i = 0; i < lines.length; i++) {
+    if (!visible[i]) continue;
+    const found = commandOnLine(lines[i] ?? "", i + 1);
+    if (!found) continue;
+    if (found.kind === "invalid") return found;
+    if (!first) first = found;
+    else if (found.command !== first.command) {
+      return {
+        kind: "invalid",
+        line: found.line,
+        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
+      };
     }
-    lines.push(line);
-    size += line.length + 1;
   }
-  return lines.join("\n");
+  return first ?? { kind: "none" };
 }
-
-// src/render/diagram.ts
-var MERMAID_ENTITY = {
-  '"': "#quot;",
-  "#": "#35;",
-  "%": "#37;",
-  "&": "#38;",
-  ";": "#59;",
-  "<": "#60;",
-  ">": "#62;",
-  "`": "#96;"
-};
-function mermaidLabel(text) {
-  return neutralizeMentions(
-    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
-  );
-}
-var STATUS_CLASS = {
-  pending: void 0,
-  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
-  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
-  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
-};
-var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
-function renderFlowDiagram(plan, opts = {}) {
-  const {
-    statuses = {},
-    verifyStatus = "pending",
-    showEstimates = true,
-    verifyNames = [],
-    maxLabel = 60
-  } = opts;
-  const nodes = ['  approval(["\u{1F44D} Approval"])'];
-  const edges = [];
-  const classes = /* @__PURE__ */ new Map();
-  const addClass = (cls, node2) => {
-    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
-    entry.nodes.push(node2);
-    classes.set(cls.name, entry);
-  };
-  let previous = "approval";
-  plan.steps.forEach((step, i) => {
-    const node2 = `s${i + 1}`;
-    const checkpoint = stopsBefore(plan, i);
-    const status = statuses[step.id] ?? "pending";
-    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
-    const estimateMs = stepEstimateMs(step);
-    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
-    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
-    nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
-    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
-    const statusClass = STATUS_CLASS[status];
-    if (statusClass) addClass(statusClass, node2);
-    else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
-    previous = node2;
-  });
-  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
-  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
-  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
-  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
-  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
-  edges.push(`  ${previous} --> verify`, "  verify --> merge");
-  const verifyClass = STATUS_CLASS[verifyStatus];
-  if (verifyClass) addClass(verifyClass, "verify");
-  const styling = [...classes].flatMap(([name, { style, nodes: members2 }]) => [
-    `  classDef ${name} ${style}`,
-    `  class ${members2.join(",")} ${name}`
-  ]);
-  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
-}
-
-// src/render/review.ts
-var FULL = {
-  text: Infinity,
-  command: Infinity,
-  itemText: Infinity,
-  items: Infinity,
-  name: Infinity,
-  details: true,
-  diagram: true,
-  essentials: false,
-  rows: Infinity
-};
-var ESSENTIALS = {
-  ...FULL,
-  text: 0,
-  command: 0,
-  itemText: 0,
-  items: 0,
-  name: 40,
-  details: false,
-  diagram: false,
-  essentials: true
-};
-var REVIEW_BUDGETS = [
-  FULL,
-  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
-  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
-  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
-  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
-  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
-  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
-  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
-  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
-  ESSENTIALS,
-  { ...ESSENTIALS, name: 20 }
-];
-var SHELL_LANGUAGE = {
-  bash: "bash",
-  sh: "sh",
-  pwsh: "powershell",
-  python: "python"
-};
-function renderReview(plan, opts) {
-  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  for (const budget of REVIEW_BUDGETS) {
-    if (certainlyLonger(plan, budget, maxLength)) continue;
-    const body = composeReview(plan, opts, budget);
-    if (body.length <= maxLength) return body;
+var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
+function commandOnLine(line, lineNumber) {
+  const text = line.replace(/^[ \t]+/, "");
+  if (!text.startsWith("/")) return void 0;
+  const token = /^\S*/.exec(text)?.[0] ?? "";
+  const word = token.slice(1).toLowerCase();
+  if (isCommandName(word)) {
+    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
   }
-  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
-  let low = 1;
-  let high = plan.steps.length - 1;
-  let best;
-  while (low <= high) {
-    const rows = Math.floor((low + high) / 2);
-    const body = composeReview(plan, opts, { ...smallest, rows });
-    if (body.length <= maxLength) {
-      best = body;
-      low = rows + 1;
-    } else high = rows - 1;
-  }
-  if (best !== void 0) return best;
-  const howTo = `${howToProceed(plan, opts, smallest)}
-`;
-  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
-}
-function certainlyLonger(plan, budget, max) {
-  if (budget.essentials || max === Infinity) return false;
-  let total = 0;
-  const over = (n) => (total += n) > max;
-  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
-  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
-  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
-  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
-  if (!budget.details) return false;
-  return plan.steps.some(
-    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
-  );
-}
-var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
-var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
-var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
-function composeReview(plan, opts, budget) {
-  const showEstimates = plan.config.show_estimated_time;
-  const full = !budget.essentials;
-  const sections = [
-    header(plan, opts),
-    opts.notice ? alert("IMPORTANT", opts.notice) : "",
-    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
-    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
-
-${bulletList(plan.requirements, budget)}` : "",
-    stepsSection(plan, opts, budget),
-    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
-
-${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
-    full ? verifySection(plan, opts, budget) : "",
-    full ? approvalSection(plan, opts, budget, showEstimates) : "",
-    howToProceed(plan, opts, budget)
-  ];
-  return `${sections.filter((s) => s !== "").join("\n\n")}
-`;
-}
-function header(plan, opts) {
-  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
-  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
-  const lines = [
-    `## \u{1F4CB} ${escapeInline(plan.title)}`,
-    "",
-    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
-  ];
-  if (opts.approval) {
-    lines.push(
-      "",
-      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
-    );
-  }
-  return lines.join("\n");
-}
-function bulletList(items, budget) {
-  const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
-    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
-  });
-  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
-  return shown.join("\n");
-}
-function stepsSection(plan, opts, budget) {
-  const rows = Math.min(budget.rows, plan.steps.length);
-  const showEstimates = plan.config.show_estimated_time;
-  const progress = opts.steps !== void 0;
-  const columns = [
-    "#",
-    "Step",
-    ...showEstimates ? ["Estimate"] : [],
-    ...progress ? ["Actual"] : [],
-    "Checkpoint",
-    "Status"
-  ];
-  const align = columns.map(
-    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
-  );
-  const body = plan.steps.slice(0, rows).map((step, i) => {
-    const state = opts.steps?.[step.id];
-    const estimateMs = stepEstimateMs(step);
-    return [
-      String(i + 1),
-      escapeInline(truncate(step.name, budget.name, { compact: true })),
-      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
-      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
-      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
-      stepStatusLabel(state?.status ?? "pending")
-    ];
-  });
-  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
-  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
-  const totals = [];
-  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
-  if (progress) {
-    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
-    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
-  }
-  if (totals.length) parts.push(totals.join(" \xB7 "));
-  if (budget.details)
-    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
-  else if (!budget.essentials) {
-    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
-  }
-  return parts.join("\n\n");
-}
-function stepDetails(step, index, plan, budget) {
-  const summary2 = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
-  if (stopsBefore(plan, index)) summary2.push("\u23F8\uFE0F checkpoint");
-  summary2.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
-  const parts = [`<details>
-<summary>${summary2.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
-  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
-  const facts = [];
-  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
-  if (step["working-directory"] !== void 0) {
-    facts.push(
-      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
-    );
-  }
-  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
-  if (facts.length) parts.push(facts.join(" \xB7 "));
-  if (step.env && Object.keys(step.env).length > 0)
-    parts.push(`**Environment**
-
-${environment(step.env, budget)}`);
-  if (step.rollback !== void 0)
-    parts.push(`**Rollback** (run by \`/rollback\`)
-
-${command(step.rollback, step.shell, budget)}`);
-  parts.push("</details>");
-  return parts.join("\n\n");
-}
-function command(run2, shell, budget) {
-  const { text, omitted } = clip(run2, budget.command);
-  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
-  return omitted ? `${block}
-
-_${omissionNote(omitted)}_` : block;
-}
-function environment(env, budget) {
-  const entries = Object.entries(env);
-  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
-  if (entries.length > lines.length)
-    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
-  return fencedBlock(lines.join("\n"), "sh");
-}
-function verifyRows(plan, opts) {
-  const fromPlan = Object.entries(plan.verify ?? {}).map(
-    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
-      name,
-      run: v.run,
-      shell: v.shell,
-      timeout: v.timeout,
-      workingDirectory: v["working-directory"],
-      source: "plan"
-    }
-  );
-  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
-    name,
-    run: run2,
-    shell: "bash",
-    source: "policy"
-  }));
-  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
-  return [
-    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
-    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
-  ];
-}
-var VERIFY_STATUS = {
-  verifying: "running",
-  verified: "success",
-  "verify-failed": "failure"
-};
-function diagramOptions(plan, opts) {
-  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
-  return {
-    statuses,
-    verifyStatus: VERIFY_STATUS[opts.state],
-    showEstimates: plan.config.show_estimated_time,
-    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
-  };
-}
-var INLINE_COMMAND = 100;
-function verifySection(plan, opts, budget) {
-  const rows = verifyRows(plan, opts);
-  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
-  if (rows.length === 0) {
-    return `### \u{1F50D} Verify
-
-${intro}
-
-\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
-  }
-  const shown = rows.slice(0, budget.items);
-  const long = [];
-  const cells = shown.map((row) => {
-    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
-    else if (budget.details) {
-      cell = "see below";
-      long.push(
-        `<details>
-<summary><b>${escapeHtml(row.name)}</b></summary>
-
-${command(row.run, row.shell, budget)}
-
-</details>`
-      );
-    } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
-        inTable: true
-      });
-    const notes = [
-      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
-      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
-      row.shell !== "bash" ? row.shell : ""
-    ].filter((n) => n !== "");
-    return [
-      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
-      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
-    ];
-  });
-  const parts = [
-    `### \u{1F50D} Verify`,
-    intro,
-    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
-  ];
-  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
-  if (long.length) parts.push(long.join("\n\n"));
-  return parts.join("\n\n");
-}
-function approvalSection(plan, opts, budget, showEstimates) {
-  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
-  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
-
-${risks}` : "";
-  const checks = verifyRows(plan, opts).length;
-  const sentences = [
-    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
-    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
-  ];
-  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
-  const parts = [
-    sentences.join(""),
-    risks ? `**Risks**
-
-${risks}` : "",
-    "**Proceed with execution?**"
-  ].filter((p) => p !== "");
-  return `### \u{1F64B} Approval requested
-
-${blockquote(parts.join("\n\n"))}`;
-}
-function stepRef(plan, index, budget) {
-  const step = plan.steps[index];
-  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
-}
-function checkpointSentence(plan, budget, from = 0) {
-  const stops = checkpointIndexes(plan).filter((i) => i >= from);
-  if (stops.length === 0) return "";
-  if (plan.config.checkpoint_between_steps && from <= 1) {
-    return "It stops before every step after the first and waits for `/proceed` again.";
-  }
-  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
-  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
-  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
-  return `It stops before ${list} and waits for \`/proceed\` again.`;
-}
-function howToProceed(plan, opts, budget) {
-  const lines = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
-  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
-  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status = opts.steps?.[s.id]?.status;
-    return status !== void 0 && wanted.includes(status);
-  });
-  switch (opts.state) {
-    case "proposed": {
-      lines.push(
-        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
-      );
-      const stops = checkpointSentence(plan, budget);
-      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "approved":
-    case "executing":
-    case "verifying": {
-      lines.push(
-        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
-      );
-      const running = statusIndex(["running"]);
-      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
-      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "paused": {
-      const waiting = statusIndex(["waiting"]);
-      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
-      lines.push(
-        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
-      );
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
-      break;
-    }
-    case "failed": {
-      const failed = statusIndex(["failure", "timed-out"]);
-      const which2 = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
-      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which2} again and continue.`);
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
-      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
-      break;
-    }
-    case "cancelled":
-      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
-      break;
-    case "verified":
-      lines.push(
-        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
-      );
-      break;
-    case "verify-failed":
-      lines.push(
-        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
-      );
-      break;
-  }
-  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
-  return `### \u25B6\uFE0F How to proceed
-
-${lines.join("\n")}`;
-}
-
-// src/gate/publish.ts
-function result(view, summary2, stored = view.stored) {
-  return {
-    state: stored?.state ?? "none",
-    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
-    nextStep: stored?.next,
-    failed: false,
-    summary: summary2
-  };
-}
-function refusal(what, reason, whoMay) {
-  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
-  return `**${head}.** ${reason}${whoMay ? `
-
-Who may: ${whoMay}.` : ""}`;
-}
-async function publishPlan(env, view, binding) {
-  const { port } = env;
-  const { pr } = view;
-  const sha = pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "The repository policy is invalid",
-      summary: text
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the repository policy is invalid",
-      summary: text
-    });
-    return result(view, "The repository policy is invalid; nothing can be approved.");
-  }
-  if (view.plan.kind === "none") {
-    if (view.review && view.stored) {
-      await port.updateReview(
-        pr.number,
-        view.review.id,
-        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
-      );
-    }
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "success",
-      title: "No plan: nothing to gate",
-      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
-    });
-    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
-  }
-  if (view.plan.kind === "many") {
-    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
-    const summary2 = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "More than one plan",
-      summary: summary2
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: more than one plan",
-      summary: summary2
-    });
-    return { state: "none", failed: false, summary: `Refused: ${summary2}` };
-  }
-  if (view.plan.kind === "invalid") {
-    const { path: path2, errors, warnings: warnings2 } = view.plan;
-    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
-    const summary2 = `${errors.length} error(s) in ${codeSpan(path2)}:
-
-${diagnosticList(errors)}`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: `${errors.length} error(s) in the plan`,
-      summary: summary2,
-      annotations: annotate([...errors, ...warnings2], path2)
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the plan is invalid",
-      summary: summary2
-    });
+  if (word === "" || word.length > LONGEST_TYPO) return void 0;
+  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
+  if (meant) {
     return {
-      state: "none",
-      planPath: path2,
-      failed: false,
-      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+      kind: "invalid",
+      line: lineNumber,
+      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
     };
   }
-  const { plan, path, warnings } = view.plan;
-  const base = binding.stored ?? freshState(view);
-  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
-  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
-  await upsertCheck(env, checks, sha, CHECK_PLAN, {
-    conclusion: "success",
-    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
-    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
-
-${diagnosticList(warnings)}` : ""),
-    annotations: annotate(warnings, path)
-  });
-  const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
-    });
-  }
-  return result(view, `Plan ${path}: ${stored.state}.`, stored);
-}
-function reviewBody(view, stored, checks, notice2) {
-  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
-  const { plan, path, hash: hash2 } = view.plan;
-  const notices = [
-    notice2,
-    stored.reason,
-    ...mergePlanConfig(plan.config, view.policy).notices,
-    ...mergeVerify(plan.verify, view.policy).notices
-  ].filter((n) => !!n);
-  const steps = {};
-  for (const [id, check2] of stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  )) {
-    const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : void 0;
-    steps[id] = { status: displayStatus(check2), ...durationMs !== void 0 ? { durationMs } : {} };
-  }
-  return renderReview(plan, {
-    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
-    planPath: path,
-    state: stored.state,
-    ...Object.keys(steps).length ? { steps } : {},
-    ...notices.length ? { notice: notices.join("\n\n") } : {},
-    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
-    verifyExtra: Object.fromEntries(
-      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
-    )
-  });
-}
-function displayStatus(check2) {
-  if (check2.status !== "completed") return "running";
-  const map2 = {
-    success: "success",
-    failure: "failure",
-    timed_out: "timed-out",
-    skipped: "skipped",
-    cancelled: "cancelled",
-    action_required: "waiting"
+  const suggestion = closestMatch(word, COMMANDS);
+  if (!suggestion) return void 0;
+  return {
+    kind: "invalid",
+    line: lineNumber,
+    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
   };
-  return check2.conclusion && map2[check2.conclusion] || "pending";
 }
-async function writeReview(env, view, body, stored) {
-  const marker = stored ? encodeState(stored) : "";
-  const room = GITHUB_BODY_LIMIT - marker.length;
-  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
-  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
-  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+var MAX_CONTAINERS = 64;
+var BLOCK_TAGS = new Set(
+  "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
+);
+var QUOTING_TAG = /<(\/?)(blockquote|pre|code|kbd|samp|tt|q)(?=[\s>/])[^<>]*>/gi;
+function textLines(lines) {
+  const scanner = new BlockScanner(lines.length);
+  lines.forEach((line, index) => scanner.scan(line, index));
+  return scanner.finish();
 }
-async function upsertCheck(env, checks, sha, name, update) {
-  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
-  const input2 = {
-    status,
-    title: update.title,
-    summary: update.summary,
-    ...update.text !== void 0 ? { text: update.text } : {},
-    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status === "in_progress" ? { startedAt: now2 } : {},
-    ...update.annotations ? { annotations: update.annotations } : {},
-    ...update.externalId ? { externalId: update.externalId } : {},
-    ...update.actions ? { actions: update.actions } : {}
-  };
-  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
-    await env.port.updateCheckRun(newest.id, input2);
-    return newest.id;
+var BlockScanner = class {
+  visible;
+  containers = [];
+  leaf;
+  /** `<blockquote>`, `<pre>`, `<code>` … tags in text, in order. */
+  tags = [];
+  constructor(lineCount) {
+    this.visible = new Array(lineCount).fill(false);
   }
-  const created = await env.port.createCheckRun({ name, headSha: sha, ...input2 });
-  checks.push({
-    id: created.id,
-    name,
-    headSha: sha,
-    status,
-    conclusion: update.conclusion ?? null,
-    externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now2 : null,
-    completedAt: update.conclusion ? now2 : null,
-    title: update.title,
-    summary: update.summary,
-    appSlug: null
-  });
-  return created.id;
-}
-var DIAGNOSTIC_CHARS2 = 500;
-function annotate(diagnostics, path) {
-  return diagnostics.map((d) => ({
-    path,
-    start_line: d.line,
-    end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
-    annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
-    title: d.severity === "error" ? "Plan error" : "Plan warning"
-  }));
-}
-function policyProblem(env, view) {
-  const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
-
-${list}`;
-}
-
-// src/gate/execute.ts
-var CHECK_TEXT_LIMIT = 65535;
-var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
-async function executeApproved(env, view, stored, trigger, by) {
-  const { port } = env;
-  const number4 = view.pr.number;
-  const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
-  return withPlanLock(
-    env,
-    view,
-    runner.holder,
-    lockMaxAgeMs(view.plan.plan),
-    async (holder) => {
-      await port.createComment(
-        number4,
-        refusal(
-          `/${trigger}`,
-          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
-        )
-      );
-      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-    },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
-  );
-}
-async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
-  const lock = await acquireLock(env.port, {
-    number: view.pr.number,
-    headSha: view.pr.headSha,
-    holder,
-    maxAgeMs
-  });
-  if (!lock.acquired) return refused(describeHolder(lock.holder, now(env)));
-  const lost = new AbortController();
-  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
-  try {
-    return await body(lost.signal);
-  } finally {
-    await heartbeat?.stop();
-    await lock.lock.release();
+  finish() {
+    this.closeLeaf();
+    this.hideQuotingElements();
+    return this.visible;
   }
-}
-function startHeartbeat(env, lock, intervalMs, lost) {
-  let beating = Promise.resolve();
-  const timer = setInterval(() => {
-    beating = beating.then(async () => {
-      if (lost.signal.aborted) return;
-      try {
-        if (await lock.beat() === "lost") {
-          clearInterval(timer);
-          lost.abort(`the lock ${lock.ref} was taken over`);
-        }
-      } catch (err) {
-        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+  scan(raw, index) {
+    const text = raw.includes("	") ? expandTabs(raw) : raw;
+    let pos = 0;
+    let matched = 0;
+    for (const container of this.containers) {
+      if (container.kind === "quote") {
+        const indent2 = indentAt(text, pos);
+        if (indent2 > 3 || text[pos + indent2] !== ">") break;
+        pos = afterQuoteMarker(text, pos + indent2);
+      } else if (isBlankFrom(text, pos)) {
+      } else if (indentAt(text, pos) >= container.indent) {
+        pos += container.indent;
+      } else break;
+      matched++;
+    }
+    const allMatched = matched === this.containers.length;
+    const open4 = this.leaf;
+    if (allMatched && open4 && open4.kind !== "paragraph") {
+      if (open4.kind === "fence") {
+        if (isClosingFence(text, pos, open4)) this.leaf = void 0;
+        return;
       }
-    });
-  }, intervalMs);
+      if (open4.kind === "html") {
+        if (open4.end === "blank" && isBlankFrom(text, pos)) this.leaf = void 0;
+        else {
+          if (open4.end === "blank" && !this.containers.some((c) => c.kind === "quote")) {
+            this.markRawHtml(index, text.slice(pos));
+          }
+          if (htmlBlockEnds(open4.end, text)) this.leaf = void 0;
+        }
+        return;
+      }
+      if (isBlankFrom(text, pos) || indentAt(text, pos) >= 4) return;
+      this.leaf = void 0;
+    }
+    const paragraphOpen = this.leaf?.kind === "paragraph";
+    const opened = [];
+    while (this.containers.length + opened.length < MAX_CONTAINERS) {
+      const indent2 = indentAt(text, pos);
+      if (indent2 >= 4) break;
+      const at2 = pos + indent2;
+      if (text[at2] === ">") {
+        opened.push({ kind: "quote" });
+        pos = afterQuoteMarker(text, at2);
+        continue;
+      }
+      const item = listMarkerAt(text, at2);
+      if (!item || isThematicBreak(text, at2)) break;
+      const interrupts = allMatched && paragraphOpen && opened.length === 0;
+      if (interrupts && (item.empty || item.start > 1)) break;
+      opened.push({ kind: "item", indent: indent2 + item.width });
+      pos = item.empty ? text.length : at2 + item.width;
+    }
+    const blank = isBlankFrom(text, pos);
+    const indent = indentAt(text, pos);
+    const at = pos + indent;
+    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+    const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+    if (!allMatched && opened.length === 0 && paragraph && start === "text") {
+      this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
+      return;
+    }
+    if (!allMatched || opened.length > 0) this.closeLeaf();
+    this.containers.length = matched;
+    this.containers.push(...opened);
+    const quoted = this.containers.some((c) => c.kind === "quote");
+    switch (start) {
+      case "blank":
+      case "heading":
+        this.closeLeaf();
+        return;
+      case "indented":
+        this.closeLeaf();
+        this.leaf = { kind: "indented" };
+        return;
+      case "fence": {
+        this.closeLeaf();
+        const char = text[at] ?? "`";
+        this.leaf = { kind: "fence", char, length: runLength(text, at, char) };
+        return;
+      }
+      case "comment":
+      case "raw":
+      case "blank-html":
+        this.closeLeaf();
+        if (start === "blank-html") {
+          if (!quoted) this.markRawHtml(index, text.slice(at));
+          this.leaf = { kind: "html", end: "blank" };
+        } else if (!htmlBlockEnds(start, text)) {
+          this.leaf = { kind: "html", end: start };
+        }
+        return;
+      case "text": {
+        const current = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
+        const target2 = current ?? { kind: "paragraph", quoted, lines: [] };
+        this.leaf = target2;
+        this.addParagraphLine(target2, index, text.slice(at));
+        return;
+      }
+    }
+  }
+  addParagraphLine(paragraph, index, text) {
+    paragraph.lines.push({ index, text });
+    if (paragraph.quoted) return;
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  /** Lines of a raw HTML block (`<details>` …) show as text. */
+  markRawHtml(index, text) {
+    this.visible[index] = true;
+    this.noteQuotingTags(index, text);
+  }
+  noteQuotingTags(index, text) {
+    if (!text.includes("<")) return;
+    const literal3 = inlineHiddenRanges(text);
+    let r = 0;
+    for (const tag of text.matchAll(QUOTING_TAG)) {
+      while (r < literal3.length && (literal3[r]?.[1] ?? 0) <= tag.index) r++;
+      const range = literal3[r];
+      if (range && range[0] <= tag.index) continue;
+      this.tags.push({ index, name: (tag[2] ?? "").toLowerCase(), closing: tag[1] === "/" });
+    }
+  }
+  /** Hides the lines between an opening quoting tag and its closing tag (an unclosed one hides nothing). */
+  hideQuotingElements() {
+    const open4 = /* @__PURE__ */ new Map();
+    const depthChange = new Array(this.visible.length + 1).fill(0);
+    for (const tag of this.tags) {
+      const stack = open4.get(tag.name) ?? [];
+      open4.set(tag.name, stack);
+      if (!tag.closing) stack.push(tag.index);
+      else {
+        const from = stack.pop();
+        if (from === void 0 || tag.index - from < 2) continue;
+        depthChange[from + 1] = (depthChange[from + 1] ?? 0) + 1;
+        depthChange[tag.index] = (depthChange[tag.index] ?? 0) - 1;
+      }
+    }
+    let depth = 0;
+    for (let i = 0; i < this.visible.length; i++) {
+      depth += depthChange[i] ?? 0;
+      if (depth > 0) this.visible[i] = false;
+    }
+  }
+  closeLeaf() {
+    const leaf = this.leaf;
+    this.leaf = void 0;
+    if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
+    for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+  }
+};
+function leafStartAt(text, at, continuesParagraph) {
+  const c = text[at];
+  if ((c === "`" || c === "~") && runLength(text, at, c) >= 3) {
+    if (c === "~" || !text.includes("`", at + runLength(text, at, c))) return "fence";
+  }
+  if (c === "<") {
+    if (text.startsWith("<!--", at)) return "comment";
+    const rest = text.slice(at);
+    if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
+    const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
+    if (tag?.[1] && BLOCK_TAGS.has(tag[1].toLowerCase())) return "blank-html";
+  }
+  if (c === "#" && /^#{1,6}(?:[ \t]|$)/.test(text.slice(at, at + 8))) return "heading";
+  if (continuesParagraph && (c === "=" || c === "-") && isSetextUnderline(text, at)) return "heading";
+  if (isThematicBreak(text, at)) return "heading";
+  return "text";
+}
+function htmlBlockEnds(end, line) {
+  if (end === "comment") return line.includes("-->");
+  if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
+  return false;
+}
+function isClosingFence(text, pos, fence) {
+  const indent = indentAt(text, pos);
+  if (indent > 3) return false;
+  const at = pos + indent;
+  const n = runLength(text, at, fence.char);
+  return n >= fence.length && isBlankFrom(text, at + n);
+}
+function listMarkerAt(text, at) {
+  let end = at;
+  let start = 1;
+  const c = text[at];
+  if (c === "-" || c === "+" || c === "*") end = at + 1;
+  else {
+    const ordered = /^(\d{1,9})[.)]/.exec(text.slice(at, at + 11));
+    if (!ordered?.[1]) return void 0;
+    start = Number(ordered[1]);
+    end = at + ordered[0].length;
+  }
+  if (end < text.length && text[end] !== " ") return void 0;
+  const markerWidth = end - at;
+  if (isBlankFrom(text, end)) return { width: markerWidth + 1, empty: true, start };
+  const spaces = indentAt(text, end);
+  return { width: markerWidth + (spaces > 4 ? 1 : spaces), empty: false, start };
+}
+function isThematicBreak(text, at) {
+  const c = text[at];
+  if (c !== "*" && c !== "-" && c !== "_") return false;
+  let count = 0;
+  for (let i = at; i < text.length; i++) {
+    const d = text[i];
+    if (d === c) count++;
+    else if (d !== " " && d !== "	") return false;
+  }
+  return count >= 3;
+}
+function isSetextUnderline(text, at) {
+  const c = text[at] ?? "";
+  return isBlankFrom(text, at + runLength(text, at, c));
+}
+function afterQuoteMarker(text, markerAt) {
+  return text[markerAt + 1] === " " ? markerAt + 2 : markerAt + 1;
+}
+function indentAt(text, pos) {
+  let i = pos;
+  while (i < text.length && text[i] === " ") i++;
+  return i - pos;
+}
+function isBlankFrom(text, pos) {
+  for (let i = pos; i < text.length; i++) {
+    const c = text[i];
+    if (c !== " " && c !== "	") return false;
+  }
+  return true;
+}
+function runLength(text, at, char) {
+  let i = at;
+  while (i < text.length && text[i] === char) i++;
+  return i - at;
+}
+function expandTabs(line) {
+  let out = "";
+  for (const c of line) {
+    out += c === "	" ? " ".repeat(4 - out.length % 4) : c;
+  }
+  return out;
+}
+function linesStartingInsideInlineCode(lines) {
+  const text = lines.map((l) => l.text).join("\n");
+  const hidden = inlineHiddenRanges(text);
+  if (hidden.length === 0) return [];
+  const inside = [];
+  let offset = 0;
+  let r = 0;
+  for (const line of lines) {
+    while (r < hidden.length && (hidden[r]?.[1] ?? 0) <= offset) r++;
+    const range = hidden[r];
+    if (range && range[0] < offset && offset < range[1]) inside.push(line.index);
+    offset += line.text.length + 1;
+  }
+  return inside;
+}
+function inlineHiddenRanges(text) {
+  const runsByLength = /* @__PURE__ */ new Map();
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== "`") {
+      i++;
+      continue;
+    }
+    const n = runLength(text, i, "`");
+    const list = runsByLength.get(n) ?? [];
+    list.push(i);
+    runsByLength.set(n, list);
+    i += n;
+  }
+  const cursor = /* @__PURE__ */ new Map();
+  const nextRun = (length, after) => {
+    const list = runsByLength.get(length) ?? [];
+    let k = cursor.get(length) ?? 0;
+    while (k < list.length && (list[k] ?? 0) < after) k++;
+    cursor.set(length, k);
+    return list[k];
+  };
+  const ranges = [];
+  let commentsCannotClose = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "\\") {
+      i += 2;
+    } else if (c === "`") {
+      const n = runLength(text, i, "`");
+      const closer = nextRun(n, i + n);
+      if (closer === void 0) i += n;
+      else {
+        ranges.push([i, closer + n]);
+        i = closer + n;
+      }
+    } else if (c === "<" && text.startsWith("<!--", i)) {
+      const shortForm = text.startsWith("<!-->", i) ? 5 : text.startsWith("<!--->", i) ? 6 : 0;
+      const close = shortForm ? i + shortForm - 3 : commentsCannotClose ? -1 : text.indexOf("-->", i + 4);
+      if (close < 0) {
+        commentsCannotClose = true;
+        i += 4;
+      } else {
+        ranges.push([i, close + 3]);
+        i = close + 3;
+      }
+    } else i++;
+  }
+  return ranges;
+}
+
+// src/gate/authorize.ts
+var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
+var DOOR_COMMANDS = {
+  comment: COMMANDS,
+  review: ["proceed"],
+  button: ["proceed", "retry", "cancel"]
+};
+var CANCEL_PERMISSION = "write";
+var NAMES_SHOWN = 10;
+function atLeast(permission, minimum) {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
+}
+function sameLogin(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function isListedApprover(actor, policy) {
+  const { users, teams } = policy.approvers;
+  if (users.length === 0 && teams.length === 0) return true;
+  if (users.some((user) => sameLogin(user, actor.login))) return true;
+  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
+  return teams.some((team) => memberOf.has(team.toLowerCase()));
+}
+function authorize(input2) {
+  const { command: command2, actor, policy, door } = input2;
+  const refuse2 = (reason) => ({
+    allowed: false,
+    reason,
+    whoMay: describeWhoMay(command2, input2)
+  });
+  const who = codeSpan(actor.login);
+  const isAuthor = sameLogin(actor.login, input2.prAuthor);
+  if (!DOOR_COMMANDS[door].includes(command2)) {
+    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
+    return refuse2(`${through}; write \`/${command2}\` in a comment instead.`);
+  }
+  if (command2 === "help" || command2 === "plan") return { allowed: true };
+  if (actor.type !== "User") {
+    const kind = actor.type === "Bot" ? "a bot" : "an organization";
+    return refuse2(`${who} is ${kind}, and only people may approve, run or stop steps.`);
+  }
+  if (command2 === "cancel") {
+    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
+    );
+  }
+  if (command2 === "skip" && !input2.allowSkip) {
+    return refuse2(
+      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
+    );
+  }
+  if (input2.isFork && !policy.forks) {
+    return refuse2(
+      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
+    );
+  }
+  const minimum = policy.approvers.permission;
+  if (!atLeast(actor.permission, minimum)) {
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
+    );
+  }
+  if (!isListedApprover(actor, policy)) {
+    return refuse2(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+  }
+  if (isAuthor && !policy.self_approval) {
+    return refuse2(
+      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
+    );
+  }
+  return { allowed: true };
+}
+function describeWhoMay(command2, context3) {
+  const { policy, prAuthor } = context3;
+  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
+  switch (command2) {
+    case "help":
+    case "plan":
+      return "anyone who can comment on the pull request";
+    case "cancel":
+      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
+    default:
+      break;
+  }
+  if (command2 === "skip" && !context3.allowSkip) {
+    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  }
+  if (context3.isFork && !policy.forks) {
+    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
+  }
+  const conditions = [];
+  const listed = allowlistWords(policy);
+  if (listed) conditions.push(listed);
+  if (!policy.self_approval) conditions.push(`are not ${author}`);
+  const people = `people with ${minimumWords(policy.approvers.permission)}`;
+  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
+}
+function allowlistWords(policy) {
+  const { users, teams } = policy.approvers;
+  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
+  const hidden = Math.max(0, names.length - NAMES_SHOWN);
+  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
+  const shownTeams = names.slice(users.length, NAMES_SHOWN);
+  const parts = [];
+  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
+  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
+  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
+  return parts.join(", or ");
+}
+function alternatives(names) {
+  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+function permissionWords(permission) {
+  return permission === "none" ? "no access to this repository" : `${permission} access`;
+}
+function minimumWords(minimum) {
+  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
+}
+
+// src/gate/cancel-watch.ts
+function watchWhileRunning(env, view, runner, lost) {
+  const controller = new AbortController();
+  const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
+  };
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
+  let lookedAt = Date.now();
+  let looking;
+  const check2 = () => looking ??= look().finally(() => looking = void 0);
+  const look = async () => {
+    lookedAt = Date.now();
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
+      }
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
+    return void 0;
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check2().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
+      }
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
   timer.unref();
   return {
-    stop: async () => {
+    signal: controller.signal,
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
+    // more before the guard gives up and stops the run.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2().catch(() => check2())),
+    stop: () => {
       clearInterval(timer);
-      await beating;
+      lost.removeEventListener("abort", onLost);
     }
   };
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
-  const { port } = env;
-  const { plan, hash: hash2, path } = view.plan;
-  const number4 = view.pr.number;
-  const sha = view.pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    hash2,
-    plan.steps.map((s) => s.id)
-  );
-  const done = /* @__PURE__ */ new Map();
-  for (const [id, check2] of previous) {
-    if (check2.conclusion === "success" || check2.conclusion === "skipped")
-      done.set(id, resultFromCheck(id, check2));
-  }
-  const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
-  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
-  let stored = {
-    ...prior,
-    state: "executing",
-    next: void 0,
-    pausedAt: void 0,
-    reason: void 0,
-    confirmed: [...confirmed]
-  };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
-  if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
-    });
-  }
-  const workspace = await runner.workspace(sha, number4);
-  if (!workspace.ok) {
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
-    return {
-      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
-      failed: true
-    };
-  }
-  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner, lost);
-  const stepRuns = /* @__PURE__ */ new Map();
-  let report;
-  try {
-    report = await executePlan({
-      plan,
-      source,
-      approvedHash: hash2,
-      planPath: path,
-      cwd: workspace.dir,
-      env: runner.env,
-      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
-      done,
-      confirmed,
-      skip,
-      secrets: runner.secrets,
-      signal: watch.signal,
-      guard: watch.guard,
-      onCheckpoint: async () => "pause",
-      onFailure: async () => "stop",
-      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
-      onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
-      }
-    });
-  } catch (err) {
-    watch.stop();
-    if (!(err instanceof PlanChangedError)) throw err;
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(
-      number4,
-      refusal(
-        `/${trigger}`,
-        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
-      )
-    );
-    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
-  }
-  watch.stop();
-  if (lost.aborted) {
-    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
-    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
-  }
-  stored = { ...stored, ...afterExecution(report, now(env)) };
-  const fresh = await port.listCheckRuns(sha);
-  await concludeGate(env, view, fresh, report);
-  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
-  const comment = outcomeComment(view, report, stored);
-  if (comment) await port.createComment(number4, comment);
-  const summary2 = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
-  return {
-    ...result(view, summary2, stored),
-    failed: report.outcome === "failed" || report.outcome === "verify-failed",
-    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
-  };
-}
-function afterExecution(report, at) {
-  const states = {
-    verified: "verified",
-    "verify-failed": "verify-failed",
-    failed: "failed",
-    paused: "paused",
-    cancelled: "cancelled"
-  };
-  return {
-    state: states[report.outcome],
-    next: report.next?.stepId,
-    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
-    reason: report.reason ? report.reason.slice(0, 300) : void 0
-  };
-}
+
+// src/gate/run-checks.ts
+var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 async function publishEvent(env, view, checks, stepRuns, event) {
   const { port } = env;
   const sha = view.pr.headSha;
@@ -55896,37 +55967,6 @@ async function concludeGate(env, view, checks, report) {
       return;
   }
 }
-function outcomeComment(view, report, stored) {
-  const { plan } = view.plan;
-  const step = report.next ? plan.steps[report.next.index] : void 0;
-  switch (report.outcome) {
-    case "paused":
-      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
-
-Steps so far succeeded. The plan stops here until someone allowed confirms.
-
-- \`/proceed\` runs step ${report.next.index + 1} and continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
-    case "failed": {
-      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
-      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
-      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
-
-${report.reason ? `${escapeReason(report.reason)}
-
-` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
-
-- \`/retry\` runs it again, then continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
-    }
-    case "cancelled":
-      return `### \u2298 Cancelled
-
-${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
-    default:
-      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
-  }
-}
 function escapeReason(reason) {
   return codeSpan(reason);
 }
@@ -55965,6 +56005,201 @@ ${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
 function conclusionOf(r) {
   return r.status === "timed-out" ? "timed_out" : r.status;
 }
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+
+// src/gate/outcome.ts
+function outcomeComment(view, report, stored) {
+  const { plan } = view.plan;
+  const step = report.next ? plan.steps[report.next.index] : void 0;
+  switch (report.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+` + ways(plan, "paused", {
+        proceed: `- \`/proceed\` runs step ${report.next.index + 1} and continues`,
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here"
+      }) : void 0;
+    case "failed": {
+      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report.reason ? `${escapeReason(report.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
+
+` + ways(plan, "failed", {
+        retry: "- `/retry` runs it again, then continues",
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here",
+        rollback: "- `/rollback` undoes the completed steps, newest first"
+      });
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? `
+
+${ways(plan, "verify-failed", { retry: "`/retry` runs the verify phase again." })}` : "");
+  }
+}
+function ways(plan, state, text) {
+  const allows = { skip: plan.config.allow_skip, rollback: plan.steps.some((s) => s.rollback !== void 0) };
+  return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
+}
+
+// src/gate/execute.ts
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number4 = view.pr.number;
+  const runner = env.runner;
+  if (!runner) return handOff(env, view, stored, trigger, by);
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number4,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
+        )
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+  );
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
+  const { port } = env;
+  const { plan, hash: hash2, path } = view.plan;
+  const number4 = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash2,
+    plan.steps.map((s) => s.id)
+  );
+  const done2 = /* @__PURE__ */ new Map();
+  for (const [id, check2] of previous) {
+    if (check2.conclusion === "success" || check2.conclusion === "skipped")
+      done2.set(id, resultFromCheck(id, check2));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
+  const workspace = await runner.workspace(sha, number4);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner, lost);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report;
+  try {
+    report = await executePlan({
+      plan,
+      source,
+      approvedHash: hash2,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done: done2,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number4,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
+  stored = { ...stored, ...afterExecution(report, now2(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report, stored);
+  if (comment) await port.createComment(number4, comment);
+  const summary2 = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
+  return {
+    ...result(view, summary2, stored),
+    failed: report.outcome === "failed" || report.outcome === "verify-failed",
+    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
+  };
+}
+function afterExecution(report, at) {
+  const edges = {
+    verified: "verify",
+    "verify-failed": "fail-verify",
+    failed: "fail",
+    paused: "pause",
+    cancelled: "stop"
+  };
+  return {
+    state: follow(edges[report.outcome]),
+    next: report.next?.stepId,
+    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report.reason ? report.reason.slice(0, 300) : void 0
+  };
+}
 function resultFromCheck(id, check2) {
   const startedAt = check2.startedAt ?? check2.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
   const durationMs = check2.startedAt && check2.completedAt ? Date.parse(check2.completedAt) - Date.parse(check2.startedAt) : 0;
@@ -55980,124 +56215,22 @@ function resultFromCheck(id, check2) {
     reason: "already done on this commit and plan; not run again"
   };
 }
-function lockMaxAgeMs(plan) {
-  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
-  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-function now(env) {
+function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner, lost) {
-  const controller = new AbortController();
-  const since = now(env).toISOString();
-  let stopReason;
-  const onLost = () => {
-    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
-    controller.abort(stopReason);
-  };
-  if (lost.aborted) onLost();
-  else lost.addEventListener("abort", onLost, { once: true });
-  let lookedAt = Date.now();
-  let looking;
-  const check2 = () => looking ??= look().finally(() => looking = void 0);
-  const look = async () => {
-    lookedAt = Date.now();
-    const pr = await env.port.getPullRequest(view.pr.number);
-    if (pr.state === "closed") return "the pull request was closed";
-    if (pr.headSha !== view.pr.headSha)
-      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
-    for (const c of await env.port.listComments(view.pr.number, since)) {
-      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
-      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
-        const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
-      }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
-      const ok = authorize({
-        command: "cancel",
-        actor,
-        prAuthor: view.pr.author.login,
-        isFork: view.pr.isFork,
-        policy: view.policy,
-        allowSkip: false,
-        door: "comment"
-      });
-      if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
-      }
-    }
-    return void 0;
-  };
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy || controller.signal.aborted) return;
-    busy = true;
-    check2().then((reason) => {
-      if (reason && !controller.signal.aborted) {
-        stopReason = reason;
-        controller.abort(reason);
-      }
-    }).catch(
-      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
-    ).finally(() => busy = false);
-  }, runner.pollMs);
-  timer.unref();
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
-    signal: controller.signal,
-    // Before every step: the same checks, unless the last look is younger than the poll interval,
-    // so short steps do not cost two reads each and a push or a close still stops the next step.
-    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
-    // more before the guard gives up and stops the run.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2().catch(() => check2())),
-    stop: () => {
-      clearInterval(timer);
-      lost.removeEventListener("abort", onLost);
-    }
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
-async function cancelPlan(env, view, stored, by) {
-  const sha = view.pr.headSha;
-  const checks = await env.port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    view.plan.hash,
-    view.plan.plan.steps.map((s) => s.id)
-  );
-  for (const step of view.plan.plan.steps) {
-    const c = previous.get(step.id);
-    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
-      continue;
-    await env.port.createCheckRun({
-      name: stepCheckName(step.id),
-      headSha: sha,
-      status: "completed",
-      conclusion: "cancelled",
-      externalId: stepExternalId(view.plan.hash, step.id),
-      completedAt: now(env).toISOString(),
-      title: "Cancelled",
-      summary: `Cancelled by ${codeSpan(by)} before it ran.`
-    });
-  }
-  const next = {
-    ...stored,
-    state: "cancelled",
-    reason: `cancelled by ${by}`,
-    pausedAt: void 0
-  };
-  const fresh = await env.port.listCheckRuns(sha);
-  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-    conclusion: "cancelled",
-    title: "Cancelled",
-    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
-    ...buttons(env)
-  });
-  await writeReview(env, view, reviewBody(view, next, fresh), next);
-  return result(view, `Cancelled by ${by}.`, next);
-}
+
+// src/gate/rollback.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 async function rollbackPlan(env, view, stored, by) {
   const { port } = env;
   const runner = env.runner;
@@ -56136,64 +56269,91 @@ async function rollbackPlan(env, view, stored, by) {
     (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
+function rollbackPlan_(plan, toUndo) {
+  return {
+    ...plan,
+    config: { ...plan.config, stop_on_error: true, allow_skip: false, checkpoint_between_steps: false },
+    steps: toUndo.map((s) => ({ ...s, run: s.rollback, checkpoint: false, rollback: void 0 })),
+    verify: {}
+  };
+}
 async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number4 = view.pr.number;
   const sha = view.pr.headSha;
+  const now3 = () => (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   const workspace = await runner.workspace(sha, number4);
   if (!workspace.ok) {
     await port.createComment(number4, refusal("/rollback", workspace.message));
     return { ...result(view, workspace.message), failed: true };
   }
+  const source = await readFile2(join4(workspace.dir, view.plan.path), "utf8").catch(() => "");
   const lines = [];
+  const runs = /* @__PURE__ */ new Map();
   let failed = false;
-  for (const step of toUndo) {
-    const name = `proceed/rollback-${step.id}`;
-    const startedAt = now(env).toISOString();
-    const check2 = await port.createCheckRun({
-      name,
-      headSha: sha,
-      status: "in_progress",
-      startedAt,
-      title: "Rolling back",
-      summary: `Undoing ${codeSpan(step.name)}.`
-    });
-    const outcome = await runCommand({
-      command: step.rollback,
-      shell: step.shell,
-      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
-      env: {
-        ...runner.env,
-        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-        PROCEED_PLAN: view.plan.path,
-        PROCEED_STEP: step.id,
-        PROCEED_PR: String(number4),
-        PROCEED_SHA: sha
-      },
-      ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+  try {
+    await executePlan({
+      plan: rollbackPlan_(view.plan.plan, toUndo),
+      source,
+      approvedHash: view.plan.hash,
+      planPath: view.plan.path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
+      verify: {},
       secrets: runner.secrets,
-      signal: lost
-    });
-    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-    failed ||= !ok;
-    await port.updateCheckRun(check2.id, {
-      status: "completed",
-      conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
-      completedAt: now(env).toISOString(),
-      title: ok ? "Rolled back" : "Rollback failed",
-      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+      signal: lost,
+      onFailure: async () => "stop",
+      onEvent: async (event) => {
+        if (event.type === "step-started") {
+          const check2 = await port.createCheckRun({
+            name: `proceed/rollback-${event.step.id}`,
+            headSha: sha,
+            status: "in_progress",
+            startedAt: now3(),
+            title: "Rolling back",
+            summary: `Undoing ${codeSpan(event.step.name)}.`
+          });
+          runs.set(event.step.id, check2.id);
+        } else if (event.type === "step-finished") {
+          const id = runs.get(event.step.id);
+          if (id === void 0) return;
+          const r = event.result;
+          const ok = r.status === "success";
+          failed ||= !ok;
+          await port.updateCheckRun(id, {
+            status: "completed",
+            conclusion: ok ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+            completedAt: now3(),
+            title: ok ? "Rolled back" : "Rollback failed",
+            summary: `Rollback of ${codeSpan(event.step.name)}: exit ${exitOf(r)} in ${formatDuration(r.durationMs)}${!ok && r.reason ? `
 
-${codeSpan(outcome.spawnError)}` : ""}`,
-      text: logBlock(outcome.tail)
+${codeSpan(r.reason)}` : ""}`,
+            text: logBlock(r.tail)
+          });
+          lines.push(
+            `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(event.step.name)}: exit ${exitOf(r)}, ${formatDuration(r.durationMs)}`
+          );
+        }
+      }
     });
-    lines.push(
-      `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+  } catch (err) {
+    if (!(err instanceof PlanChangedError)) throw err;
+    await port.createComment(
+      number4,
+      refusal(
+        "/rollback",
+        `The plan at ${codeSpan(sha.slice(0, 7))} is not the plan that was approved, so its rollbacks are not run. Approve it again.`
+      )
     );
-    if (!ok) break;
+    return {
+      ...result(view, "Refused /rollback: the checked-out plan differs from the approved one.", stored),
+      failed: true
+    };
   }
   const next = {
     ...stored,
-    state: failed ? "failed" : "cancelled",
+    state: follow(failed ? "fail-rollback" : "roll-back"),
     reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
   };
   const fresh = await port.listCheckRuns(sha);
@@ -56216,14 +56376,50 @@ ${lines.join("\n")}`
   );
   return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
-  const next = { ...stored, requested };
-  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-  return {
-    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: { ...requested, planHash: view.plan.hash }
-  };
+function exitOf(r) {
+  return r.exitCode ?? r.signal ?? "\u2014";
+}
+
+// src/gate/apply.ts
+async function applyDecision(env, view, decision) {
+  let outcome;
+  for (const effect of decision.effects) {
+    const reported = await applyEffect(env, view, effect);
+    if (reported) outcome = reported;
+  }
+  return outcome ?? result(view, decision.summary, decision.state);
+}
+async function applyEffect(env, view, effect) {
+  const { port } = env;
+  switch (effect.kind) {
+    case "comment":
+      await port.createComment(view.pr.number, effect.body);
+      return void 0;
+    case "publish-plan": {
+      const published = await publishPlan(env, view, bindingAfterPush(view));
+      return effect.reports ? published : void 0;
+    }
+    case "check-run":
+      await port.createCheckRun(effect.check);
+      return void 0;
+    case "write-review":
+      await writeReview(
+        env,
+        view,
+        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        effect.stored
+      );
+      return void 0;
+    case "release-lock":
+      await forceReleaseLock(port, view.pr.number);
+      return void 0;
+    case "execute":
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+    case "rollback":
+      return rollbackPlan(env, view, effect.stored, effect.by);
+    case "cancel":
+      return cancel(env, view, effect.stored, effect.by, effect.door);
+  }
 }
 
 // src/gate/help.ts
@@ -56264,6 +56460,313 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
+// src/gate/decide.ts
+var done = (view, summary2, effects = []) => ({
+  kind: "done",
+  decision: { state: view.stored, effects, summary: summary2 }
+});
+function intake(view, event, checks = []) {
+  switch (event.kind) {
+    case "pull_request":
+      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+    case "review": {
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: "comment",
+            body: refusal(
+              "approval",
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+            )
+          }
+        ]);
+      }
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: "command",
+        command: "proceed",
+        sender: event.sender,
+        door: "review",
+        handledId: -event.reviewId
+      };
+    }
+    case "comment": {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === "invalid") {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: "comment", body: refusal("command", parsed.message) }
+        ]);
+      }
+      if (parsed.kind === "none") return done(view, "Ignored: the comment has no command.");
+      return {
+        kind: "command",
+        command: parsed.command,
+        sender: event.sender,
+        door: "comment",
+        handledId: event.commentId,
+        writtenAt: event.createdAt
+      };
+    }
+    case "button": {
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+        );
+      }
+      if (view.plan.kind === "valid" && !view.policyErrors.length) {
+        const check2 = checks.find((c) => c.id === event.checkRunId);
+        const live = check2 ? liveButtons(check2, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id)
+        }) : [];
+        if (!live.some((command3) => command3 === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+          );
+      }
+      const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+      return { kind: "command", command: command2, sender: event.sender, door: "button" };
+    }
+  }
+}
+function intakeNeedsChecks(view, event) {
+  return event.kind === "button" && event.headSha === view.pr.headSha && view.plan.kind === "valid" && !view.policyErrors.length;
+}
+function decide(view, input2) {
+  switch (input2.kind) {
+    case "push":
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: "publish-plan", reports: true }],
+        summary: "Rendered."
+      };
+    case "closed":
+      return onClosed(view);
+    case "command":
+      return onCommand(view, input2);
+  }
+}
+function onClosed(view) {
+  const stored = view.stored;
+  const number4 = view.pr.number;
+  if (view.plan.kind === "valid" && stored && EDGES.close.from.includes(stored.state)) {
+    const next = {
+      ...stored,
+      state: follow("close"),
+      reason: "the pull request was closed",
+      pausedAt: void 0
+    };
+    return {
+      state: next,
+      effects: [{ kind: "write-review", stored: next }],
+      summary: `Pull request #${number4} closed: the plan is cancelled and the lock released.`
+    };
+  }
+  return { state: stored, effects: [], summary: `Pull request #${number4} closed; the lock is released.` };
+}
+function onCommand(view, input2) {
+  const { command: command2, actor, door } = input2;
+  const login = actor.login;
+  const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
+  const decision = authorize({
+    command: command2,
+    actor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy: view.policy,
+    allowSkip,
+    door
+  });
+  if (!decision.allowed) {
+    return refuse(
+      view,
+      `/${command2}`,
+      decision.reason,
+      `Refused /${command2} from ${login}: ${decision.reason}`,
+      decision.whoMay
+    );
+  }
+  if (command2 === "help") {
+    return {
+      state: view.stored,
+      effects: [{ kind: "comment", body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`
+    };
+  }
+  if (command2 === "plan") return decide(view, { kind: "push", now: input2.now, policyPath: input2.policyPath });
+  const unusable = whyUnusable(view, input2.policyPath);
+  if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
+  const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, input2.writtenAt) : void 0;
+  if (unseen) {
+    return {
+      state: view.stored,
+      effects: [
+        { kind: "publish-plan", reports: false },
+        { kind: "comment", body: refusal(`/${command2}`, unseen) }
+      ],
+      summary: `Refused /${command2}: the comment predates the plan at the head.`
+    };
+  }
+  let stored = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input2.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input2.handledId] };
+  if (overdue(valid, stored, input2.now) && stored.next) {
+    const expiry = expireCheckpoint(valid, stored, input2.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: "check-run", check: expiry.check },
+        { kind: "write-review", stored: expiry.stored },
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+          )
+        }
+      ],
+      summary: `Checkpoint timed out; /${command2} not acted on.`
+    };
+  }
+  return inState(valid, stored, command2, login, door, input2.now);
+}
+function inState(view, stored, command2, login, door, now3) {
+  if (!applies(stored.state, command2)) {
+    if (command2 === "rollback") {
+      return refuse(
+        view,
+        "/rollback",
+        "The plan is executing; `/cancel` it first, then `/rollback`.",
+        "Refused /rollback while executing.",
+        void 0,
+        stored
+      );
+    }
+    const why = command2 === "proceed" ? PROCEED_STOPPED[stored.state]?.(view, stored) : void 0;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            why ?? `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`
+          )
+        },
+        { kind: "write-review", stored }
+      ],
+      summary: command2 === "proceed" ? `/proceed from ${login}: nothing to start (${stored.state}).` : `/${command2}: nothing to do in state ${stored.state}.`
+    };
+  }
+  switch (command2) {
+    case "proceed": {
+      let next = stored;
+      if (!next.approval || next.state === "proposed") {
+        next = {
+          ...next,
+          state: follow("approve"),
+          approval: {
+            by: login,
+            via: door,
+            at: now3.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash
+          },
+          confirmed: []
+        };
+      }
+      return execute(next, "proceed", login);
+    }
+    case "retry":
+    case "skip":
+      return execute(stored, command2, login);
+    case "cancel":
+      return {
+        state: stored,
+        effects: [{ kind: "cancel", stored, by: login, door }],
+        summary: `/cancel from ${login}.`
+      };
+    case "rollback":
+      return {
+        state: stored,
+        effects: [{ kind: "rollback", stored, by: login }],
+        summary: `/rollback from ${login}.`
+      };
+  }
+}
+function execute(stored, trigger, by) {
+  return {
+    state: stored,
+    effects: [{ kind: "execute", trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`
+  };
+}
+var PROCEED_STOPPED = {
+  failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
+  verified: (view) => `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+};
+function refuse(view, what, reason, summary2, whoMay, state = view.stored) {
+  return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary: summary2 };
+}
+function overdue(view, stored, now3) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
+  return now3.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+function expireCheckpoint(view, stored, now3) {
+  const step = stored.next ?? "";
+  return {
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: "completed",
+      conclusion: "timed_out",
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now3.toISOString(),
+      title: "Checkpoint timed out",
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+    },
+    stored: {
+      ...stored,
+      state: follow("time-out"),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`
+    }
+  };
+}
+function unseenPlan(view, writtenAt) {
+  const head = codeSpan(short(view.pr.headSha));
+  const again = "Read the plan in the review, then comment again.";
+  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
+    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
+  }
+  const rendered = view.stored.renderedAt;
+  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1e3) * 1e3) {
+    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
+  }
+  return void 0;
+}
+function whyUnusable(view, policyPath) {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
+  switch (view.plan.kind) {
+    case "none":
+      return "This pull request has no plan file, so there is nothing to run.";
+    case "many":
+      return "This pull request has more than one plan; keep one plan per pull request.";
+    case "invalid":
+      return `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`proceed/plan\` check first.`;
+    default:
+      return void 0;
+  }
+}
+
 // src/gate/handle.ts
 async function handleEvent(env, event) {
   if (event.sender.type !== "User") {
@@ -56273,17 +56776,31 @@ async function handleEvent(env, event) {
       summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
     };
   }
-  switch (event.kind) {
-    case "pull_request":
-      if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
-    case "review":
-      return onReview(env, event);
-    case "comment":
-      return onComment(env, event);
-    case "button":
-      return onButton(env, event);
+  if (event.kind === "review" && event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
   }
+  if (event.kind === "comment") {
+    const parsed = parseComment(event.body);
+    if (parsed.kind === "none")
+      return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+    await env.port.reactToComment(event.commentId, "eyes");
+  }
+  if (event.kind === "pull_request" && event.action === "closed")
+    await forceReleaseLock(env.port, event.number);
+  const view = await loadView(env, event.number);
+  const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
+  const taken = intake(view, event, checks);
+  const context3 = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
+  if (taken.kind === "done") return applyDecision(env, view, taken.decision);
+  if (taken.kind !== "command")
+    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context3 }));
+  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const decision = decide(view, { ...context3, ...taken, kind: "command", actor });
+  return applyDecision(env, view, decision);
 }
 async function sweepCheckpoints(env) {
   const numbers = await env.port.listOpenPullRequests();
@@ -56312,8 +56829,9 @@ async function sweepOne(env, number4, onEnded) {
   if (!paused) return;
   const view = await loadView(env, number4);
   const stored = view.stored;
-  if (whyUnusable(env, view) || !env.runner || !stored || stored.headSha !== view.pr.headSha) return;
-  if (!overdue(env, view, stored)) return;
+  if (whyUnusable(view, env.policyPath) || !env.runner || !stored || stored.headSha !== view.pr.headSha)
+    return;
+  if (!overdue(view, stored, env.now?.() ?? /* @__PURE__ */ new Date())) return;
   await withPlanLock(
     env,
     view,
@@ -56324,11 +56842,13 @@ async function sweepOne(env, number4, onEnded) {
     async () => {
       const fresh = await loadView(env, number4);
       const stored2 = fresh.stored;
-      if (whyUnusable(env, fresh) || !stored2 || stored2.headSha !== fresh.pr.headSha)
+      if (whyUnusable(fresh, env.policyPath) || !stored2 || stored2.headSha !== fresh.pr.headSha)
         return result(fresh, "Nothing to end.");
       const valid = fresh;
-      const next = await expireCheckpoint(env, valid, stored2);
-      if (next === stored2) return result(fresh, "Nothing to end.");
+      const now3 = env.now?.() ?? /* @__PURE__ */ new Date();
+      if (!overdue(valid, stored2, now3)) return result(fresh, "Nothing to end.");
+      const { stored: next, check: check2 } = expireCheckpoint(valid, stored2, now3);
+      await env.port.createCheckRun(check2);
       const checks = await env.port.listCheckRuns(valid.pr.headSha);
       await writeReview(env, valid, reviewBody(valid, next, checks), next);
       onEnded();
@@ -56338,314 +56858,32 @@ async function sweepOne(env, number4, onEnded) {
 }
 async function executeRequested(env, run2) {
   const view = await loadView(env, run2.number);
-  const refuse = (why) => ({
+  const refuse2 = (why) => ({
     ...result(view, `Refused to execute pull request #${run2.number}: ${why}`),
     failed: true
   });
-  if (view.pr.state !== "open") return refuse("it is closed.");
-  const unusable = whyUnusable(env, view);
-  if (unusable) return refuse(unusable);
+  if (view.pr.state !== "open") return refuse2("it is closed.");
+  const unusable = whyUnusable(view, env.policyPath);
+  if (unusable) return refuse2(unusable);
   const valid = view;
   const stored = view.stored;
   const request2 = stored?.requested;
   if (!stored || !request2) {
-    return refuse(
+    return refuse2(
       "no run is waiting in the bot's review (it already ran, or nobody allowed one); comment `/proceed` on the pull request."
     );
   }
   if (run2.headSha !== view.pr.headSha)
-    return refuse(`this run is for ${short(run2.headSha)}, but the head is now ${short(view.pr.headSha)}.`);
+    return refuse2(`this run is for ${short(run2.headSha)}, but the head is now ${short(view.pr.headSha)}.`);
   if (request2.headSha !== run2.headSha)
-    return refuse(`the waiting run was allowed on ${short(request2.headSha)}, not on ${short(run2.headSha)}.`);
+    return refuse2(`the waiting run was allowed on ${short(request2.headSha)}, not on ${short(run2.headSha)}.`);
   if (run2.planHash !== valid.plan.hash)
-    return refuse(`the plan at ${short(run2.headSha)} is not the plan this run is for (its hash differs).`);
+    return refuse2(`the plan at ${short(run2.headSha)} is not the plan this run is for (its hash differs).`);
   if (!bound(stored, valid))
-    return refuse("the approval no longer holds for this commit and plan; approve again.");
+    return refuse2("the approval no longer holds for this commit and plan; approve again.");
   const next = { ...stored, requested: void 0 };
   if (request2.command === "rollback") return rollbackPlan(env, valid, next, request2.by);
   return executeApproved(env, valid, next, request2.command, request2.by);
-}
-async function onPush(env, number4) {
-  const view = await loadView(env, number4);
-  return publishPlan(env, view, bindingAfterPush(view));
-}
-async function onClosed(env, number4) {
-  await forceReleaseLock(env.port, number4);
-  const view = await loadView(env, number4);
-  const stored = view.stored;
-  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
-    const next = {
-      ...stored,
-      state: "cancelled",
-      reason: "the pull request was closed",
-      pausedAt: void 0
-    };
-    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-    return result(view, `Pull request #${number4} closed: the plan is cancelled and the lock released.`, next);
-  }
-  return result(view, `Pull request #${number4} closed; the lock is released.`);
-}
-async function onReview(env, event) {
-  if (event.state !== "approved") {
-    return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
-    };
-  }
-  const view = await loadView(env, event.number);
-  if (event.commitId !== view.pr.headSha) {
-    await env.port.createComment(
-      event.number,
-      refusal(
-        "approval",
-        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
-      )
-    );
-    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
-  }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
-  }
-  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
-}
-async function onComment(env, event) {
-  const parsed = parseComment(event.body);
-  if (parsed.kind === "none")
-    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-  await env.port.reactToComment(event.commentId, "eyes");
-  const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
-  }
-  if (parsed.kind === "invalid") {
-    await env.port.createComment(event.number, refusal("command", parsed.message));
-    return result(view, `Refused a comment: ${parsed.message}`);
-  }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
-}
-async function onButton(env, event) {
-  const view = await loadView(env, event.number);
-  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
-  if (event.headSha !== view.pr.headSha) {
-    return result(
-      view,
-      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
-    );
-  }
-  if (view.plan.kind === "valid" && !view.policyErrors.length) {
-    const checks = await env.port.listCheckRuns(view.pr.headSha);
-    const check2 = checks.find((c) => c.id === event.checkRunId);
-    const live = check2 ? liveButtons(check2, checks, view.stored, {
-      hash: view.plan.hash,
-      stepIds: view.plan.plan.steps.map((s) => s.id)
-    }) : [];
-    if (!live.some((command3) => command3 === event.identifier)) {
-      return result(
-        view,
-        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
-      );
-    }
-  }
-  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
-  return onCommand(env, view, command2, event.sender, "button");
-}
-async function onCommand(env, view, command2, sender2, door, handledId, writtenAt) {
-  const number4 = view.pr.number;
-  const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
-  const actor = await actorOf(env, view.policy, sender2, command2);
-  const decision = authorize({
-    command: command2,
-    actor,
-    prAuthor: view.pr.author.login,
-    isFork: view.pr.isFork,
-    policy: view.policy,
-    allowSkip,
-    door
-  });
-  if (!decision.allowed) {
-    await env.port.createComment(number4, refusal(`/${command2}`, decision.reason, decision.whoMay));
-    return result(view, `Refused /${command2} from ${sender2.login}: ${decision.reason}`);
-  }
-  if (command2 === "help") {
-    await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
-    return result(view, `Answered /help for ${sender2.login}.`);
-  }
-  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
-  const unusable = whyUnusable(env, view);
-  if (unusable) {
-    await env.port.createComment(number4, refusal(`/${command2}`, unusable));
-    return result(view, `Refused /${command2}: ${unusable}`);
-  }
-  const valid = view;
-  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
-  if (unseen) {
-    await publishPlan(env, valid, bindingAfterPush(valid));
-    await env.port.createComment(number4, refusal(`/${command2}`, unseen));
-    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
-  }
-  const binding = bindingAfterPush(valid);
-  let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
-  const expired = await expireCheckpoint(env, valid, stored);
-  if (expired !== stored) {
-    await writeReview(
-      env,
-      valid,
-      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
-      expired
-    );
-    await env.port.createComment(
-      number4,
-      refusal(
-        `/${command2}`,
-        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
-      )
-    );
-    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
-  }
-  switch (command2) {
-    case "proceed":
-      return proceed(env, valid, stored, sender2.login, door);
-    case "retry":
-      if (!["failed", "verify-failed", "executing"].includes(stored.state))
-        return nothingTo(env, valid, stored, "retry");
-      return executeApproved(env, valid, stored, "retry", sender2.login);
-    case "skip":
-      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
-      return executeApproved(env, valid, stored, "skip", sender2.login);
-    case "cancel":
-      return cancel(env, valid, stored, sender2.login, door);
-    case "rollback":
-      if (stored.state === "executing") {
-        await env.port.createComment(
-          number4,
-          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
-        );
-        return result(view, "Refused /rollback while executing.", stored);
-      }
-      return rollbackPlan(env, valid, stored, sender2.login);
-  }
-}
-async function proceed(env, view, stored, login, door) {
-  const stopped = {
-    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
-    "verify-failed": "The verify phase failed: `/retry` runs it again.",
-    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
-  };
-  const why = stopped[stored.state];
-  if (why) {
-    await env.port.createComment(view.pr.number, refusal("/proceed", why));
-    await writeReview(
-      env,
-      view,
-      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-      stored
-    );
-    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
-  }
-  let next = stored;
-  if (!next.approval || next.state === "proposed") {
-    next = {
-      ...next,
-      state: "approved",
-      approval: {
-        by: login,
-        via: door,
-        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-        headSha: view.pr.headSha,
-        planBlob: view.plan.blobSha,
-        planHash: view.plan.hash
-      },
-      confirmed: []
-    };
-  }
-  return executeApproved(env, view, next, "proceed", login);
-}
-async function cancel(env, view, stored, login, door) {
-  if (["proposed", "verified", "cancelled"].includes(stored.state))
-    return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing") {
-    return withPlanLock(
-      env,
-      view,
-      env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      Number.MAX_SAFE_INTEGER,
-      async () => {
-        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-        return result(
-          view,
-          `Cancel requested by ${login}; the running execution stops at its next check.`,
-          stored
-        );
-      },
-      () => cancelPlan(env, view, stored, login)
-    );
-  }
-  return cancelPlan(env, view, stored, login);
-}
-async function nothingTo(env, view, stored, command2) {
-  await env.port.createComment(
-    view.pr.number,
-    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
-  );
-  await writeReview(
-    env,
-    view,
-    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-    stored
-  );
-  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
-}
-function overdue(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
-}
-async function expireCheckpoint(env, view, stored) {
-  if (!overdue(env, view, stored) || !stored.next) return stored;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  await env.port.createCheckRun({
-    name: stepCheckName(stored.next),
-    headSha: view.pr.headSha,
-    status: "completed",
-    conclusion: "timed_out",
-    externalId: stepExternalId(view.plan.hash, stored.next),
-    completedAt: now2.toISOString(),
-    title: "Checkpoint timed out",
-    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
-  });
-  return {
-    ...stored,
-    state: "cancelled",
-    confirmed: [],
-    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
-  };
-}
-function unseenPlan(view, writtenAt) {
-  const head = codeSpan(short(view.pr.headSha));
-  const again = "Read the plan in the review, then comment again.";
-  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
-    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
-  }
-  const rendered = view.stored.renderedAt;
-  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1e3) * 1e3) {
-    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
-  }
-  return void 0;
-}
-function whyUnusable(env, view) {
-  if (view.policyErrors.length) return policyProblem(env, view);
-  switch (view.plan.kind) {
-    case "none":
-      return "This pull request has no plan file, so there is nothing to run.";
-    case "many":
-      return "This pull request has more than one plan; keep one plan per pull request.";
-    case "invalid":
-      return `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`proceed/plan\` check first.`;
-    default:
-      return void 0;
-  }
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -60758,11 +60996,11 @@ function gather(octokit, results, iterator2, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done() {
+    function done2() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result2.value, done) : result2.value.data
+      mapFn ? mapFn(result2.value, done2) : result2.value.data
     );
     if (earlyExit) {
       return results;
@@ -61161,7 +61399,7 @@ function millisecondsFromEnv(env, name) {
 // src/github/octokit.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
-var BODY_LIMIT = 65536;
+var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CREATE_ATTEMPTS = 4;
 function outcomeUnknown(err) {
   const status = httpStatus(err);
@@ -61656,7 +61894,7 @@ async function tokenFromApp(appUrl, options = {}) {
       const cause = err.cause?.code ?? err.message;
       if (attempt >= CONNECT_ATTEMPTS) throw new Error(`Cannot reach the proceed app at ${url2} (${cause}).`);
       options.log?.(`proceed: the app at ${url2} did not answer (${cause}); trying again.`);
-      await new Promise((done) => setTimeout(done, 2e3 * attempt));
+      await new Promise((done2) => setTimeout(done2, 2e3 * attempt));
     }
   }
   const text = await response.text();
@@ -61676,10 +61914,10 @@ async function revokeToken(octokit) {
   await octokit.request("DELETE /installation/token");
 }
 
-// src/action/checkout.ts
+// src/execute/checkout.ts
 import { execFile as execFile2 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
 var GIT_OUTPUT_CHARS = 600;
@@ -61693,26 +61931,26 @@ async function checkoutApproved(o) {
   const sha = o.sha.toLowerCase();
   const short2 = sha.slice(0, 7);
   const mask = secretMasker(o.token);
-  const refuse = (message) => ({ ok: false, message: mask(message) });
+  const refuse2 = (message) => ({ ok: false, message: mask(message) });
   const workspace = await inspectWorkspace(o.workspace, sha);
   if (workspace.usable) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
     return { ok: true, dir: o.workspace, reused: true };
   }
-  const dir = join4(o.scratch, "proceed", sha);
+  const dir = join5(o.scratch, "proceed", sha);
   log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
   try {
     await rm3(dir, { recursive: true, force: true });
     await mkdir2(dir, { recursive: true });
   } catch (err) {
-    return refuse(
+    return refuse2(
       `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
     );
   }
   const result2 = await fetchAndCheckOut(o, sha, dir, log, mask);
   if (result2.ok) return result2;
   await rm3(dir, { recursive: true, force: true }).catch(() => void 0);
-  return refuse(result2.message);
+  return refuse2(result2.message);
 }
 async function fetchAndCheckOut(o, sha, dir, log, mask) {
   const short2 = sha.slice(0, 7);
@@ -61979,7 +62217,7 @@ async function runGate(env) {
   } else {
     let payload;
     try {
-      payload = JSON.parse(await readFile2(eventPath, "utf8"));
+      payload = JSON.parse(await readFile3(eventPath, "utf8"));
     } catch (err) {
       setFailed(`Cannot read the event payload at ${eventPath}: ${err.message}`);
       return;

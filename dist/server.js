@@ -2,7 +2,7 @@ import { createRequire as __proceedRequire } from 'node:module'; const require =
 
 // src/app/server.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 import { parseEnv } from "node:util";
 import { run } from "probot";
 
@@ -221,11 +221,11 @@ function mergeVerify(planVerify, policy) {
 
 // src/plan/parse.ts
 import {
-  isAlias,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
+  isAlias as isAlias2,
+  isMap as isMap2,
+  isNode as isNode2,
+  isScalar as isScalar2,
+  isSeq as isSeq2,
   Lexer,
   LineCounter,
   parseDocument,
@@ -370,10 +370,44 @@ function lintPlan(plan, positions, file) {
   return warnings;
 }
 
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
+}
+
+// src/plan/positions.ts
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq
+} from "yaml";
 var DOCUMENT_START = { line: 1, col: 1, endLine: 1, endCol: 1 };
 var PositionIndex = class {
   #doc;
@@ -493,6 +527,11 @@ function scalarKey(pair) {
 function isEmptyScalar(node) {
   return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
 }
+
+// src/plan/parse.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
 var TOO_DEEP = "the document is nested too deeply to read; flatten it";
 var YAML_MESSAGES = {
   MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
@@ -536,8 +575,8 @@ function duplicateKeyErrors(doc, positions, file) {
   const pending = [{ node: doc.contents, path: [] }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node, path } = next;
-    if (isSeq(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!isMap(node)) continue;
+    if (isSeq2(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!isMap2(node)) continue;
     const first = /* @__PURE__ */ new Map();
     for (const pair of node.items) {
       const key = scalarKey(pair);
@@ -545,7 +584,7 @@ function duplicateKeyErrors(doc, positions, file) {
       pending.push({ node: pair.value, path: [...path, key] });
       const earlier = first.get(key);
       if (!earlier) {
-        if (key !== "<<" || !isScalar(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        if (key !== "<<" || !isScalar2(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
         continue;
       }
       const span = positions.spanOf(pair.key);
@@ -592,10 +631,10 @@ function conversionDiagnostic(doc, error, positions, file) {
   const anchors = /* @__PURE__ */ new Set();
   let unresolved;
   visit(doc, (_, node) => {
-    if (isAlias(node)) {
+    if (isAlias2(node)) {
       aliases.push(node);
       if (!anchors.has(node.source)) unresolved ??= node;
-    } else if (isNode(node) && node.anchor) anchors.add(node.anchor);
+    } else if (isNode2(node) && node.anchor) anchors.add(node.anchor);
   });
   const diagnostic = (alias, message) => {
     const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
@@ -676,34 +715,6 @@ function requiredKeys(schema) {
     if (def.type !== "object") return [];
     return Object.entries(def.shape).filter(([, field]) => !z3.safeParse(field, void 0).success).map(([key]) => key);
   });
-}
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
 }
 function listWords(words, conjunction) {
   if (words.length <= 1) return words.join("");
@@ -922,6 +933,7 @@ function parsePlan(source, file) {
 var ZERO_WIDTH_SPACE = "\u200B";
 var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var GITHUB_BODY_LIMIT = 65536;
+var GITHUB_CHECK_TEXT_LIMIT = 65535;
 var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
 var numberFormat = new Intl.NumberFormat("en-US");
 function formatCount(n) {
@@ -1134,6 +1146,8 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
 
 // src/gate/state.ts
 import { z as z4 } from "zod";
+
+// src/plan/lifecycle.ts
 var LIFECYCLE_STATES = [
   "proposed",
   "approved",
@@ -1145,6 +1159,65 @@ var LIFECYCLE_STATES = [
   "verified",
   "verify-failed"
 ];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
+  );
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
+// src/gate/state.ts
 var approvalSchema = z4.object({
   by: z4.string(),
   via: z4.enum(["review", "comment", "button"]),
@@ -1395,25 +1468,25 @@ function oidcVerifier(settings) {
   };
 }
 function verificationRefusal(err, settings) {
-  const refuse = (reason, message) => new ExchangeRefusal(401, reason, message);
+  const refuse2 = (reason, message) => new ExchangeRefusal(401, reason, message);
   if (err instanceof joseErrors.JWTExpired)
-    return refuse("expired", "the OIDC token has expired: request a new one");
+    return refuse2("expired", "the OIDC token has expired: request a new one");
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === "aud")
-      return refuse(
+      return refuse2(
         "wrong-audience",
         `the OIDC token is not for this app: its audience must be ${settings.audience} (the Action's app-url)`
       );
     if (err.claim === "iss")
-      return refuse("wrong-issuer", `the OIDC token was not issued by ${settings.issuer}`);
+      return refuse2("wrong-issuer", `the OIDC token was not issued by ${settings.issuer}`);
     if (err.claim === "iat")
-      return refuse("expired", "the OIDC token is older than 15 minutes: request a new one");
-    return refuse("invalid-claims", `the OIDC token's "${err.claim}" claim is not acceptable: ${err.reason}`);
+      return refuse2("expired", "the OIDC token is older than 15 minutes: request a new one");
+    return refuse2("invalid-claims", `the OIDC token's "${err.claim}" claim is not acceptable: ${err.reason}`);
   }
   if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys)
-    return refuse("bad-signature", `the OIDC token is not signed by one of ${settings.issuer}'s keys`);
+    return refuse2("bad-signature", `the OIDC token is not signed by one of ${settings.issuer}'s keys`);
   if (err instanceof joseErrors.JOSEAlgNotAllowed)
-    return refuse("bad-signature", "the OIDC token is not signed with RS256, as GitHub signs them");
+    return refuse2("bad-signature", "the OIDC token is not signed with RS256, as GitHub signs them");
   if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid)
     return new ExchangeRefusal(
       502,
@@ -1421,7 +1494,7 @@ function verificationRefusal(err, settings) {
       `the keys of ${settings.issuer} could not be read; try again`
     );
   if (err instanceof joseErrors.JOSEError)
-    return refuse("invalid-token", `the OIDC token could not be verified: ${err.message}`);
+    return refuse2("invalid-token", `the OIDC token could not be verified: ${err.message}`);
   return new ExchangeRefusal(
     502,
     "issuer-unavailable",
@@ -2159,7 +2232,61 @@ function toGateEvent(name, payload) {
   }
 }
 
-// src/github/lock.ts
+// src/gate/actor.ts
+async function actorOf(env, policy, sender2, command2) {
+  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender2.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender2.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
+  }
+  return { login: sender2.login, type, permission, teams };
+}
+
+// src/gate/buttons.ts
+var BUTTONS = {
+  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
+  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
+  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
+};
+function buttons(env, ...commands) {
+  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+}
+function liveButtons(check, checks, stored, plan) {
+  const state = stored?.state ?? "proposed";
+  const pending = stored?.requested?.headSha === check.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
+  if (check.name === CHECK_VERIFY) {
+    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+    if (newest?.id !== check.id) return [];
+    if (check.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
+  }
+  const stepId = plan.stepIds.find((id) => check.externalId === stepExternalId(plan.hash, id));
+  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check.id) return [];
+  if (check.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
+  if (check.conclusion === "failure" || check.conclusion === "timed_out")
+    return carries(["failed"], ["retry", "cancel"]);
+  return [];
+}
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
+function cancelRequestComment(login) {
+  return `### \u2298 Cancel requested
+
+${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
+
+<!-- proceed:cancel-request by=${login} -->`;
+}
+function cancelRequestedBy(body) {
+  return CANCEL_REQUEST.exec(body)?.[1];
+}
+
+// src/gate/lock.ts
 import { z as z7 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
@@ -2189,14 +2316,14 @@ var lockMessageSchema = z7.object({
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
-  const now2 = o.now ?? (() => /* @__PURE__ */ new Date());
+  const now3 = o.now ?? (() => /* @__PURE__ */ new Date());
   const ref = LOCK_REF_PREFIX + String(o.number);
   const fullRef = `refs/${ref}`;
   let tree;
   const lockCommit = async (parents, taken) => {
     tree ??= await headTree(port, o.headSha, o.number);
     const { kind, id, url, attempt, heartbeatMs } = o.holder;
-    const at = now2().toISOString();
+    const at = now3().toISOString();
     const holder = {
       kind,
       id,
@@ -2252,7 +2379,7 @@ async function acquireLock(port, o) {
       continue;
     }
     const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now2())) return { acquired: false, holder, ref: fullRef };
+    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef };
     attempted = await lockCommit([current.sha]);
     if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
@@ -2264,14 +2391,14 @@ async function acquireLock(port, o) {
 async function forceReleaseLock(port, number) {
   await port.deleteRef(LOCK_REF_PREFIX + String(number));
 }
-function describeHolder(holder, now2) {
-  const age = now2.getTime() - Date.parse(holder.at);
+function describeHolder(holder, now3) {
+  const age = now3.getTime() - Date.parse(holder.at);
   const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
   if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
   let alive = "";
   if (holder.heartbeatMs) {
-    const seen = Math.max(0, now2.getTime() - Date.parse(holder.beat ?? holder.at));
+    const seen = Math.max(0, now3.getTime() - Date.parse(holder.beat ?? holder.at));
     const limit = MISSED_BEATS * holder.heartbeatMs;
     alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
   }
@@ -2304,9 +2431,9 @@ function parseJson(text) {
     return void 0;
   }
 }
-async function isStale(port, holder, maxAgeMs, now2) {
-  if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
-  if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
+async function isStale(port, holder, maxAgeMs, now3) {
+  if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
+  if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
   if (holder.kind !== "workflow-run" || !/^\d+$/.test(holder.id)) return false;
   let run2;
@@ -2320,187 +2447,111 @@ async function isStale(port, holder, maxAgeMs, now2) {
   return holder.attempt !== void 0 && run2.attempt > holder.attempt;
 }
 
-// src/gate/actor.ts
-async function actorOf(env, policy, sender2, command2) {
-  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
-  if (command2 === "help" || command2 === "plan" || type !== "User")
-    return { login: sender2.login, type, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender2.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
+// src/gate/lock-session.ts
+var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
+async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
+  const lock = await acquireLock(env.port, {
+    number: view.pr.number,
+    headSha: view.pr.headSha,
+    holder,
+    maxAgeMs
+  });
+  if (!lock.acquired) return refused(describeHolder(lock.holder, env.now?.() ?? /* @__PURE__ */ new Date()));
+  const lost = new AbortController();
+  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
+  try {
+    return await body(lost.signal);
+  } finally {
+    await heartbeat?.stop();
+    await lock.lock.release();
   }
-  return { login: sender2.login, type, permission, teams };
+}
+function startHeartbeat(env, lock, intervalMs, lost) {
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(async () => {
+      if (lost.signal.aborted) return;
+      try {
+        if (await lock.beat() === "lost") {
+          clearInterval(timer);
+          lost.abort(`the lock ${lock.ref} was taken over`);
+        }
+      } catch (err) {
+        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+      }
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await beating;
+    }
+  };
+}
+function lockMaxAgeMs(plan) {
+  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
+  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
 }
 
-// src/gate/authorize.ts
-var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
-var DOOR_COMMANDS = {
-  comment: COMMANDS,
-  review: ["proceed"],
-  button: ["proceed", "retry", "cancel"]
-};
-var CANCEL_PERMISSION = "write";
-var NAMES_SHOWN = 10;
-function atLeast(permission, minimum) {
-  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
-}
-function sameLogin(a, b) {
-  return a.toLowerCase() === b.toLowerCase();
-}
-function isListedApprover(actor, policy) {
-  const { users, teams } = policy.approvers;
-  if (users.length === 0 && teams.length === 0) return true;
-  if (users.some((user) => sameLogin(user, actor.login))) return true;
-  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
-  return teams.some((team) => memberOf.has(team.toLowerCase()));
-}
-function authorize(input) {
-  const { command: command2, actor, policy, door } = input;
-  const refuse = (reason) => ({
-    allowed: false,
-    reason,
-    whoMay: describeWhoMay(command2, input)
-  });
-  const who = codeSpan(actor.login);
-  const isAuthor = sameLogin(actor.login, input.prAuthor);
-  if (!DOOR_COMMANDS[door].includes(command2)) {
-    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
-    return refuse(`${through}; write \`/${command2}\` in a comment instead.`);
-  }
-  if (command2 === "help" || command2 === "plan") return { allowed: true };
-  if (actor.type !== "User") {
-    const kind = actor.type === "Bot" ? "a bot" : "an organization";
-    return refuse(`${who} is ${kind}, and only people may approve, run or stop steps.`);
-  }
-  if (command2 === "cancel") {
-    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
-    );
-  }
-  if (command2 === "skip" && !input.allowSkip) {
-    return refuse(
-      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
-    );
-  }
-  if (input.isFork && !policy.forks) {
-    return refuse(
-      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
-    );
-  }
-  const minimum = policy.approvers.permission;
-  if (!atLeast(actor.permission, minimum)) {
-    return refuse(
-      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
-    );
-  }
-  if (!isListedApprover(actor, policy)) {
-    return refuse(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
-  }
-  if (isAuthor && !policy.self_approval) {
-    return refuse(
-      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
-    );
-  }
-  return { allowed: true };
-}
-function describeWhoMay(command2, context) {
-  const { policy, prAuthor } = context;
-  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
-  switch (command2) {
-    case "help":
-    case "plan":
-      return "anyone who can comment on the pull request";
-    case "cancel":
-      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
-    default:
+// src/render/problem.ts
+var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
+function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
+  let body;
+  switch (problem.kind) {
+    case "invalid":
+      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
+
+Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
+
+` + diagnosticList(problem.errors) + `
+
+Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
+      break;
+    case "many":
+      body = `## \u26D4 More than one plan
+
+One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
+
+` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
+      break;
+    case "removed":
+      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
+
+There is nothing to approve or run; \`proceed/verify\` passes.`;
       break;
   }
-  if (command2 === "skip" && !context.allowSkip) {
-    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
+}
+var DIAGNOSTIC_CHARS = 500;
+var DIAGNOSTIC_LIST_CHARS = 5e4;
+function diagnosticList(diagnostics) {
+  const lines = [];
+  let size = 0;
+  for (const [i, d] of diagnostics.entries()) {
+    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
+    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
+    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
+      lines.push(
+        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
+      );
+      break;
+    }
+    lines.push(line);
+    size += line.length + 1;
   }
-  if (context.isFork && !policy.forks) {
-    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
-  }
-  const conditions = [];
-  const listed = allowlistWords(policy);
-  if (listed) conditions.push(listed);
-  if (!policy.self_approval) conditions.push(`are not ${author}`);
-  const people = `people with ${minimumWords(policy.approvers.permission)}`;
-  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
-}
-function allowlistWords(policy) {
-  const { users, teams } = policy.approvers;
-  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
-  const hidden = Math.max(0, names.length - NAMES_SHOWN);
-  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
-  const shownTeams = names.slice(users.length, NAMES_SHOWN);
-  const parts = [];
-  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
-  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
-  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
-  return parts.join(", or ");
-}
-function alternatives(names) {
-  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
-}
-function permissionWords(permission) {
-  return permission === "none" ? "no access to this repository" : `${permission} access`;
-}
-function minimumWords(minimum) {
-  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
+  return lines.join("\n");
 }
 
-// src/gate/buttons.ts
-var BUTTONS = {
-  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
-  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
-  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
-};
-function buttons(env, ...commands) {
-  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+// src/plan/checkpoints.ts
+function stopsBefore(plan, index) {
+  const step = plan.steps[index];
+  if (!step) return false;
+  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
 }
-function liveButtons(check, checks, stored, plan) {
-  const state = stored?.state ?? "proposed";
-  const pending = stored?.requested?.headSha === check.headSha;
-  if (check.name === CHECK_VERIFY) {
-    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
-    if (newest?.id !== check.id) return [];
-    if (check.status !== "completed")
-      return (state === "proposed" || state === "approved") && !pending ? ["proceed"] : [];
-    return check.conclusion === "failure" && state === "verify-failed" ? ["retry"] : [];
-  }
-  const stepId = plan.stepIds.find((id) => check.externalId === stepExternalId(plan.hash, id));
-  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check.id) return [];
-  if (check.status !== "completed") return state === "executing" ? ["cancel"] : [];
-  const current = stored?.next === stepId;
-  if (check.conclusion === "action_required")
-    return state === "paused" && current && !pending ? ["proceed", "cancel"] : [];
-  if (check.conclusion === "failure" || check.conclusion === "timed_out")
-    return state === "failed" && current && !pending ? ["retry", "cancel"] : [];
-  return [];
+function checkpointIndexes(plan) {
+  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
 }
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
-function cancelRequestComment(login) {
-  return `### \u2298 Cancel requested
-
-${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
-
-<!-- proceed:cancel-request by=${login} -->`;
-}
-function cancelRequestedBy(body) {
-  return CANCEL_REQUEST.exec(body)?.[1];
-}
-
-// src/gate/execute.ts
-import { readFile } from "node:fs/promises";
-import { join as join3 } from "node:path";
-
-// src/execute/executor.ts
-import { realpathSync } from "node:fs";
-import { isAbsolute, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/render/plan-summary.ts
 function stepEstimateMs(step) {
@@ -2526,14 +2577,6 @@ function describeEstimate(summary) {
 }
 function estimatedAside(summary) {
   return summary.totalMs === void 0 ? "no estimate" : `estimated ${describeEstimate(summary)}`;
-}
-function stopsBefore(plan, index) {
-  const step = plan.steps[index];
-  if (!step) return false;
-  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
-}
-function checkpointIndexes(plan) {
-  return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
 }
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
@@ -2561,6 +2604,820 @@ function formatDelta(actualMs, estimateMs) {
   if (Math.abs(delta) < 500) return "\xB10s";
   return `${delta > 0 ? "+" : "\u2212"}${formatDuration(Math.abs(delta))}`;
 }
+
+// src/render/status.ts
+var STEP_STATUS_ICON = {
+  pending: "\u26AA",
+  running: "\u{1F504}",
+  success: "\u2705",
+  failure: "\u274C",
+  "timed-out": "\u231B",
+  skipped: "\u23ED\uFE0F",
+  cancelled: "\u{1F6AB}",
+  waiting: "\u23F8\uFE0F"
+};
+var STEP_STATUS_TEXT = {
+  pending: "Pending",
+  running: "Running",
+  success: "Success",
+  failure: "Failed",
+  "timed-out": "Timed out",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+  waiting: "Waiting at checkpoint"
+};
+function stepStatusLabel(status) {
+  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
+}
+var STATE_LABEL = {
+  proposed: "\u23F3 Awaiting approval",
+  approved: "\u{1F44D} Approved",
+  executing: "\u{1F504} Executing",
+  paused: "\u23F8\uFE0F Paused at a checkpoint",
+  failed: "\u274C Failed",
+  cancelled: "\u{1F6AB} Cancelled",
+  verifying: "\u{1F50D} Verifying",
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed"
+};
+var OUTCOME_LABEL = {
+  verified: "\u2705 Verified",
+  "verify-failed": "\u274C Verification failed",
+  failed: "\u274C Failed",
+  paused: "\u23F8\uFE0F Paused",
+  cancelled: "\u{1F6AB} Cancelled"
+};
+
+// src/render/diagram.ts
+var MERMAID_ENTITY = {
+  '"': "#quot;",
+  "#": "#35;",
+  "%": "#37;",
+  "&": "#38;",
+  ";": "#59;",
+  "<": "#60;",
+  ">": "#62;",
+  "`": "#96;"
+};
+function mermaidLabel(text) {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
+  );
+}
+var STATUS_CLASS = {
+  pending: void 0,
+  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
+  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
+  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
+  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
+  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
+};
+var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
+function renderFlowDiagram(plan, opts = {}) {
+  const {
+    statuses = {},
+    verifyStatus = "pending",
+    showEstimates = true,
+    verifyNames = [],
+    maxLabel = 60
+  } = opts;
+  const nodes = ['  approval(["\u{1F44D} Approval"])'];
+  const edges = [];
+  const classes = /* @__PURE__ */ new Map();
+  const addClass = (cls, node) => {
+    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
+    entry.nodes.push(node);
+    classes.set(cls.name, entry);
+  };
+  let previous = "approval";
+  plan.steps.forEach((step, i) => {
+    const node = `s${i + 1}`;
+    const checkpoint = stopsBefore(plan, i);
+    const status = statuses[step.id] ?? "pending";
+    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
+    const estimateMs = stepEstimateMs(step);
+    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
+    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
+    nodes.push(checkpoint ? `  ${node}{{"${label}"}}` : `  ${node}["${label}"]`);
+    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node}` : `  ${previous} --> ${node}`);
+    const statusClass = STATUS_CLASS[status];
+    if (statusClass) addClass(statusClass, node);
+    else if (checkpoint) addClass(CHECKPOINT_CLASS, node);
+    previous = node;
+  });
+  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
+  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
+  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
+  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
+  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
+  edges.push(`  ${previous} --> verify`, "  verify --> merge");
+  const verifyClass = STATUS_CLASS[verifyStatus];
+  if (verifyClass) addClass(verifyClass, "verify");
+  const styling = [...classes].flatMap(([name, { style, nodes: members }]) => [
+    `  classDef ${name} ${style}`,
+    `  class ${members.join(",")} ${name}`
+  ]);
+  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
+}
+
+// src/render/review.ts
+var FULL = {
+  text: Infinity,
+  command: Infinity,
+  itemText: Infinity,
+  items: Infinity,
+  name: Infinity,
+  details: true,
+  diagram: true,
+  essentials: false,
+  rows: Infinity
+};
+var ESSENTIALS = {
+  ...FULL,
+  text: 0,
+  command: 0,
+  itemText: 0,
+  items: 0,
+  name: 40,
+  details: false,
+  diagram: false,
+  essentials: true
+};
+var REVIEW_BUDGETS = [
+  FULL,
+  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
+  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
+  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
+  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
+  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
+  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
+  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
+  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
+  ESSENTIALS,
+  { ...ESSENTIALS, name: 20 }
+];
+var SHELL_LANGUAGE = {
+  bash: "bash",
+  sh: "sh",
+  pwsh: "powershell",
+  python: "python"
+};
+function renderReview(plan, opts) {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  for (const budget of REVIEW_BUDGETS) {
+    if (certainlyLonger(plan, budget, maxLength)) continue;
+    const body = composeReview(plan, opts, budget);
+    if (body.length <= maxLength) return body;
+  }
+  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
+  let low = 1;
+  let high = plan.steps.length - 1;
+  let best;
+  while (low <= high) {
+    const rows = Math.floor((low + high) / 2);
+    const body = composeReview(plan, opts, { ...smallest, rows });
+    if (body.length <= maxLength) {
+      best = body;
+      low = rows + 1;
+    } else high = rows - 1;
+  }
+  if (best !== void 0) return best;
+  const howTo = `${howToProceed(plan, opts, smallest)}
+`;
+  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
+}
+function certainlyLonger(plan, budget, max) {
+  if (budget.essentials || max === Infinity) return false;
+  let total = 0;
+  const over = (n) => (total += n) > max;
+  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
+  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
+  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
+  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
+  if (!budget.details) return false;
+  return plan.steps.some(
+    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
+  );
+}
+var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
+var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
+var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
+function composeReview(plan, opts, budget) {
+  const showEstimates = plan.config.show_estimated_time;
+  const full = !budget.essentials;
+  const sections = [
+    header(plan, opts),
+    opts.notice ? alert("IMPORTANT", opts.notice) : "",
+    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
+    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
+    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
+
+${bulletList(plan.requirements, budget)}` : "",
+    stepsSection(plan, opts, budget),
+    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
+
+${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
+    full ? verifySection(plan, opts, budget) : "",
+    full ? approvalSection(plan, opts, budget, showEstimates) : "",
+    howToProceed(plan, opts, budget)
+  ];
+  return `${sections.filter((s) => s !== "").join("\n\n")}
+`;
+}
+function header(plan, opts) {
+  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
+  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
+  const lines = [
+    `## \u{1F4CB} ${escapeInline(plan.title)}`,
+    "",
+    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
+  ];
+  if (opts.approval) {
+    lines.push(
+      "",
+      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
+    );
+  }
+  return lines.join("\n");
+}
+function bulletList(items, budget) {
+  const shown = items.slice(0, budget.items).map((item) => {
+    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
+    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
+  });
+  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
+  return shown.join("\n");
+}
+function stepsSection(plan, opts, budget) {
+  const rows = Math.min(budget.rows, plan.steps.length);
+  const showEstimates = plan.config.show_estimated_time;
+  const progress = opts.steps !== void 0;
+  const columns = [
+    "#",
+    "Step",
+    ...showEstimates ? ["Estimate"] : [],
+    ...progress ? ["Actual"] : [],
+    "Checkpoint",
+    "Status"
+  ];
+  const align = columns.map(
+    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
+  );
+  const body = plan.steps.slice(0, rows).map((step, i) => {
+    const state = opts.steps?.[step.id];
+    const estimateMs = stepEstimateMs(step);
+    return [
+      String(i + 1),
+      escapeInline(truncate(step.name, budget.name, { compact: true })),
+      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
+      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
+      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
+      stepStatusLabel(state?.status ?? "pending")
+    ];
+  });
+  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
+  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
+  const totals = [];
+  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
+  if (progress) {
+    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
+    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
+  }
+  if (totals.length) parts.push(totals.join(" \xB7 "));
+  if (budget.details)
+    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
+  else if (!budget.essentials) {
+    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
+  }
+  return parts.join("\n\n");
+}
+function stepDetails(step, index, plan, budget) {
+  const summary = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
+  if (stopsBefore(plan, index)) summary.push("\u23F8\uFE0F checkpoint");
+  summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
+  const parts = [`<details>
+<summary>${summary.join(" \xB7 ")}</summary>`];
+  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
+  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
+  const facts = [];
+  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
+  if (step["working-directory"] !== void 0) {
+    facts.push(
+      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
+    );
+  }
+  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
+  if (facts.length) parts.push(facts.join(" \xB7 "));
+  if (step.env && Object.keys(step.env).length > 0)
+    parts.push(`**Environment**
+
+${environment(step.env, budget)}`);
+  if (step.rollback !== void 0)
+    parts.push(`**Rollback** (run by \`/rollback\`)
+
+${command(step.rollback, step.shell, budget)}`);
+  parts.push("</details>");
+  return parts.join("\n\n");
+}
+function command(run2, shell, budget) {
+  const { text, omitted } = clip(run2, budget.command);
+  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
+  return omitted ? `${block}
+
+_${omissionNote(omitted)}_` : block;
+}
+function environment(env, budget) {
+  const entries = Object.entries(env);
+  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
+  if (entries.length > lines.length)
+    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
+  return fencedBlock(lines.join("\n"), "sh");
+}
+function verifyRows(plan, opts) {
+  const fromPlan = Object.entries(plan.verify ?? {}).map(
+    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
+      name,
+      run: v.run,
+      shell: v.shell,
+      timeout: v.timeout,
+      workingDirectory: v["working-directory"],
+      source: "plan"
+    }
+  );
+  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
+    name,
+    run: run2,
+    shell: "bash",
+    source: "policy"
+  }));
+  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
+  return [
+    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
+    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
+  ];
+}
+var VERIFY_STATUS = {
+  verifying: "running",
+  verified: "success",
+  "verify-failed": "failure"
+};
+function diagramOptions(plan, opts) {
+  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
+  return {
+    statuses,
+    verifyStatus: VERIFY_STATUS[opts.state],
+    showEstimates: plan.config.show_estimated_time,
+    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
+  };
+}
+var INLINE_COMMAND = 100;
+function verifySection(plan, opts, budget) {
+  const rows = verifyRows(plan, opts);
+  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
+  if (rows.length === 0) {
+    return `### \u{1F50D} Verify
+
+${intro}
+
+\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
+  }
+  const shown = rows.slice(0, budget.items);
+  const long = [];
+  const cells = shown.map((row) => {
+    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
+    let cell;
+    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    else if (budget.details) {
+      cell = "see below";
+      long.push(
+        `<details>
+<summary><b>${escapeHtml(row.name)}</b></summary>
+
+${command(row.run, row.shell, budget)}
+
+</details>`
+      );
+    } else
+      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+        inTable: true
+      });
+    const notes = [
+      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
+      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
+      row.shell !== "bash" ? row.shell : ""
+    ].filter((n) => n !== "");
+    return [
+      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
+      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
+    ];
+  });
+  const parts = [
+    `### \u{1F50D} Verify`,
+    intro,
+    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
+  ];
+  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
+  if (long.length) parts.push(long.join("\n\n"));
+  return parts.join("\n\n");
+}
+function approvalSection(plan, opts, budget, showEstimates) {
+  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
+  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
+
+${risks}` : "";
+  const checks = verifyRows(plan, opts).length;
+  const sentences = [
+    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
+    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
+  ];
+  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
+  const parts = [
+    sentences.join(""),
+    risks ? `**Risks**
+
+${risks}` : "",
+    "**Proceed with execution?**"
+  ].filter((p) => p !== "");
+  return `### \u{1F64B} Approval requested
+
+${blockquote(parts.join("\n\n"))}`;
+}
+function stepRef(plan, index, budget) {
+  const step = plan.steps[index];
+  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
+}
+function checkpointSentence(plan, budget, from = 0) {
+  const stops = checkpointIndexes(plan).filter((i) => i >= from);
+  if (stops.length === 0) return "";
+  if (plan.config.checkpoint_between_steps && from <= 1) {
+    return "It stops before every step after the first and waits for `/proceed` again.";
+  }
+  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
+  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
+  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
+  return `It stops before ${list} and waits for \`/proceed\` again.`;
+}
+function howToProceed(plan, opts, budget) {
+  const lines = [];
+  const commands = offered(opts.state, {
+    skip: plan.config.allow_skip,
+    rollback: plan.steps.some((s) => s.rollback !== void 0)
+  });
+  const has = (command2) => commands.includes(command2);
+  const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
+  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
+    const status = opts.steps?.[s.id]?.status;
+    return status !== void 0 && wanted.includes(status);
+  });
+  switch (opts.state) {
+    case "proposed": {
+      if (has("proceed"))
+        lines.push(
+          "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
+        );
+      const stops = checkpointSentence(plan, budget);
+      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "approved":
+    case "executing":
+    case "verifying": {
+      lines.push(
+        `- \u{1F504} The plan is running.${has("cancel") ? " Comment `/cancel` to stop it; steps not run yet are marked cancelled." : ""}`
+      );
+      const running = statusIndex(["running"]);
+      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
+      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
+      break;
+    }
+    case "paused": {
+      const waiting = statusIndex(["waiting"]);
+      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
+      const ways2 = [
+        ...has("proceed") ? ["`/proceed` to continue"] : [],
+        ...has("cancel") ? ["`/cancel` to stop"] : []
+      ];
+      lines.push(`- \u23F8\uFE0F Paused at a checkpoint${at}.${ways2.length ? ` Comment ${ways2.join(" or ")}.` : ""}`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
+      break;
+    }
+    case "failed": {
+      const failed = statusIndex(["failure", "timed-out"]);
+      const which = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
+      if (has("retry")) lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
+      if (has("skip")) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
+      if (has("cancel")) lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
+      else if (rollback) lines.push(`-${rollback}`);
+      break;
+    }
+    case "cancelled":
+      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      if (has("proceed"))
+        lines.push("- \u25B6\uFE0F Comment `/proceed` to resume from the first step that did not succeed.");
+      break;
+    case "verified":
+      lines.push(
+        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
+      );
+      break;
+    case "verify-failed":
+      lines.push(
+        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
+      );
+      if (has("retry")) lines.push("- \u{1F501} Comment `/retry` to run the verify phase again.");
+      break;
+  }
+  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
+  return `### \u25B6\uFE0F How to proceed
+
+${lines.join("\n")}`;
+}
+
+// src/gate/publish.ts
+function result(view, summary, stored = view.stored) {
+  return {
+    state: stored?.state ?? "none",
+    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
+    nextStep: stored?.next,
+    failed: false,
+    summary
+  };
+}
+function refusal(what, reason, whoMay) {
+  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
+  return `**${head}.** ${reason}${whoMay ? `
+
+Who may: ${whoMay}.` : ""}`;
+}
+async function publishPlan(env, view, binding) {
+  const { port } = env;
+  const { pr } = view;
+  const sha = pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  if (view.policyErrors.length) {
+    const text = policyProblem(view, env.policyPath);
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "The repository policy is invalid",
+      summary: text
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: text
+    });
+    return result(view, "The repository policy is invalid; nothing can be approved.");
+  }
+  if (view.plan.kind === "none") {
+    if (view.review && view.stored) {
+      await port.updateReview(
+        pr.number,
+        view.review.id,
+        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
+      );
+    }
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "success",
+      title: "No plan: nothing to gate",
+      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
+    });
+    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
+  }
+  if (view.plan.kind === "many") {
+    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
+    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: "More than one plan",
+      summary
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: more than one plan",
+      summary
+    });
+    return { state: "none", failed: false, summary: `Refused: ${summary}` };
+  }
+  if (view.plan.kind === "invalid") {
+    const { path: path2, errors, warnings: warnings2 } = view.plan;
+    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
+    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
+
+${diagnosticList(errors)}`;
+    await upsertCheck(env, checks, sha, CHECK_PLAN, {
+      conclusion: "failure",
+      title: `${errors.length} error(s) in the plan`,
+      summary,
+      annotations: annotate([...errors, ...warnings2], path2)
+    });
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "Blocked: the plan is invalid",
+      summary
+    });
+    return {
+      state: "none",
+      planPath: path2,
+      failed: false,
+      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
+    };
+  }
+  const { plan, path, warnings } = view.plan;
+  const base = binding.stored ?? freshState(view);
+  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
+  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
+  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  await upsertCheck(env, checks, sha, CHECK_PLAN, {
+    conclusion: "success",
+    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
+    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
+
+${diagnosticList(warnings)}` : ""),
+    annotations: annotate(warnings, path)
+  });
+  const gate = checks.find((c) => c.name === CHECK_VERIFY);
+  if (!gate) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
+    });
+  }
+  return result(view, `Plan ${path}: ${stored.state}.`, stored);
+}
+function reviewBody(view, stored, checks, notice) {
+  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
+  const { plan, path, hash } = view.plan;
+  const notices = [
+    notice,
+    stored.reason,
+    ...mergePlanConfig(plan.config, view.policy).notices,
+    ...mergeVerify(plan.verify, view.policy).notices
+  ].filter((n) => !!n);
+  const steps = {};
+  for (const [id, check] of stepChecks(
+    checks,
+    hash,
+    plan.steps.map((s) => s.id)
+  )) {
+    const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : void 0;
+    steps[id] = { status: displayStatus(check), ...durationMs !== void 0 ? { durationMs } : {} };
+  }
+  return renderReview(plan, {
+    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    planPath: path,
+    state: stored.state,
+    ...Object.keys(steps).length ? { steps } : {},
+    ...notices.length ? { notice: notices.join("\n\n") } : {},
+    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
+    verifyExtra: Object.fromEntries(
+      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
+    )
+  });
+}
+function displayStatus(check) {
+  if (check.status !== "completed") return "running";
+  const map = {
+    success: "success",
+    failure: "failure",
+    timed_out: "timed-out",
+    skipped: "skipped",
+    cancelled: "cancelled",
+    action_required: "waiting"
+  };
+  return check.conclusion && map[check.conclusion] || "pending";
+}
+async function writeReview(env, view, body, stored) {
+  const marker = stored ? encodeState(stored) : "";
+  const room = GITHUB_BODY_LIMIT - marker.length;
+  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
+  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
+  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function upsertCheck(env, checks, sha, name, update) {
+  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
+  const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const input = {
+    status,
+    title: update.title,
+    summary: update.summary,
+    ...update.text !== void 0 ? { text: update.text } : {},
+    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
+    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...update.annotations ? { annotations: update.annotations } : {},
+    ...update.externalId ? { externalId: update.externalId } : {},
+    ...update.actions ? { actions: update.actions } : {}
+  };
+  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
+    await env.port.updateCheckRun(newest.id, input);
+    return newest.id;
+  }
+  const created = await env.port.createCheckRun({ name, headSha: sha, ...input });
+  checks.push({
+    id: created.id,
+    name,
+    headSha: sha,
+    status,
+    conclusion: update.conclusion ?? null,
+    externalId: update.externalId ?? null,
+    startedAt: status === "in_progress" ? now3 : null,
+    completedAt: update.conclusion ? now3 : null,
+    title: update.title,
+    summary: update.summary,
+    appSlug: null
+  });
+  return created.id;
+}
+var DIAGNOSTIC_CHARS2 = 500;
+function annotate(diagnostics, path) {
+  return diagnostics.map((d) => ({
+    path,
+    start_line: d.line,
+    end_line: Math.max(d.line, d.endLine ?? d.line),
+    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
+    annotation_level: d.severity === "error" ? "failure" : "warning",
+    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
+    title: d.severity === "error" ? "Plan error" : "Plan warning"
+  }));
+}
+function policyProblem(view, policyPath) {
+  const list = diagnosticList(view.policyErrors);
+  return `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
+
+${list}`;
+}
+
+// src/gate/cancel.ts
+async function cancel(env, view, stored, login, door) {
+  if (stored.state !== "executing") return cancelPlan(env, view, stored, login);
+  return withPlanLock(
+    env,
+    view,
+    env.runner?.holder ?? { kind: "app", id: env.botLogin },
+    Number.MAX_SAFE_INTEGER,
+    async () => {
+      if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
+      return result(
+        view,
+        `Cancel requested by ${login}; the running execution stops at its next check.`,
+        stored
+      );
+    },
+    () => cancelPlan(env, view, stored, login)
+  );
+}
+async function cancelPlan(env, view, stored, by) {
+  const sha = view.pr.headSha;
+  const checks = await env.port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    view.plan.hash,
+    view.plan.plan.steps.map((s) => s.id)
+  );
+  for (const step of view.plan.plan.steps) {
+    const c = previous.get(step.id);
+    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
+      continue;
+    await env.port.createCheckRun({
+      name: stepCheckName(step.id),
+      headSha: sha,
+      status: "completed",
+      conclusion: "cancelled",
+      externalId: stepExternalId(view.plan.hash, step.id),
+      completedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+      title: "Cancelled",
+      summary: `Cancelled by ${codeSpan(by)} before it ran.`
+    });
+  }
+  const next = {
+    ...stored,
+    state: follow("cancel"),
+    reason: `cancelled by ${by}`,
+    pausedAt: void 0
+  };
+  const fresh = await env.port.listCheckRuns(sha);
+  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
+    conclusion: "cancelled",
+    title: "Cancelled",
+    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
+    ...buttons(env)
+  });
+  await writeReview(env, view, reviewBody(view, next, fresh), next);
+  return result(view, `Cancelled by ${by}.`, next);
+}
+
+// src/gate/execute.ts
+import { readFile } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/execute/executor.ts
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/execute/step-env.ts
 var RUNNER_CHANNELS = [
@@ -2888,7 +3745,7 @@ var StepSandbox = class _StepSandbox {
   async close() {
     open.delete(this);
     if (this.holder.exitCode !== null || this.holder.signalCode !== null) return;
-    const exited = new Promise((done) => this.holder.once("exit", () => done()));
+    const exited = new Promise((done2) => this.holder.once("exit", () => done2()));
     try {
       process.kill(this.initPid, "SIGKILL");
     } catch {
@@ -3640,8 +4497,8 @@ async function executePlan(opts) {
   const cancelFrom = async (from, reason) => {
     for (let j = from; j < plan.steps.length; j++) {
       const step = plan.steps[j];
-      const done = doneResult(step);
-      if (done) results.push(done);
+      const done2 = doneResult(step);
+      if (done2) results.push(done2);
       else await finishStep(step, j, settled(step.id, "cancelled", reason, step.estimate));
     }
   };
@@ -3677,9 +4534,9 @@ async function executePlan(opts) {
     for (let index = 0; index < plan.steps.length; index++) {
       const step = plan.steps[index];
       const next = { stepId: step.id, index };
-      const done = doneResult(step);
-      if (done) {
-        results.push(done);
+      const done2 = doneResult(step);
+      if (done2) {
+        results.push(done2);
         continue;
       }
       if (signal2?.aborted) {
@@ -3793,49 +4650,6 @@ async function executePlan(opts) {
     await fifos.dispose();
   }
 }
-
-// src/render/status.ts
-var STEP_STATUS_ICON = {
-  pending: "\u26AA",
-  running: "\u{1F504}",
-  success: "\u2705",
-  failure: "\u274C",
-  "timed-out": "\u231B",
-  skipped: "\u23ED\uFE0F",
-  cancelled: "\u{1F6AB}",
-  waiting: "\u23F8\uFE0F"
-};
-var STEP_STATUS_TEXT = {
-  pending: "Pending",
-  running: "Running",
-  success: "Success",
-  failure: "Failed",
-  "timed-out": "Timed out",
-  skipped: "Skipped",
-  cancelled: "Cancelled",
-  waiting: "Waiting at checkpoint"
-};
-function stepStatusLabel(status) {
-  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
-}
-var STATE_LABEL = {
-  proposed: "\u23F3 Awaiting approval",
-  approved: "\u{1F44D} Approved",
-  executing: "\u{1F504} Executing",
-  paused: "\u23F8\uFE0F Paused at a checkpoint",
-  failed: "\u274C Failed",
-  cancelled: "\u{1F6AB} Cancelled",
-  verifying: "\u{1F50D} Verifying",
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed"
-};
-var OUTCOME_LABEL = {
-  verified: "\u2705 Verified",
-  "verify-failed": "\u274C Verification failed",
-  failed: "\u274C Failed",
-  paused: "\u23F8\uFE0F Paused",
-  cancelled: "\u{1F6AB} Cancelled"
-};
 
 // src/render/report.ts
 var BUDGETS = [
@@ -4056,936 +4870,201 @@ function resultLine(plan, results, verify, budget) {
   return `**Result:** ${text}`;
 }
 
-// src/render/problem.ts
-var HOW = "\n\n---\nPush a fix; the review is updated in place. `/help` lists the commands.";
-function renderPlanProblem(problem, maxLength = DEFAULT_MAX_LENGTH) {
-  let body;
-  switch (problem.kind) {
-    case "invalid":
-      body = `## \u26D4 The plan ${codeSpan(problem.path)} is invalid
-
-Nothing can be approved until it validates. ${problem.errors.length} error(s), also annotated on the file in the \`proceed/plan\` check:
-
-` + diagnosticList(problem.errors) + `
-
-Run \`npx proceed validate ${problem.path.replace(/[`\s]/g, "")}\` locally to check it before pushing.`;
-      break;
-    case "many":
-      body = `## \u26D4 More than one plan
-
-One plan per pull request: this one changes ${problem.paths.length} plan files. Keep one and move the others to their own pull requests:
-
-` + problem.paths.map((p) => `- ${codeSpan(p)}`).join("\n");
-      break;
-    case "removed":
-      body = `## The plan ${codeSpan(problem.path)} is no longer in this pull request
-
-There is nothing to approve or run; \`proceed/verify\` passes.`;
-      break;
-  }
-  return body.length + HOW.length <= maxLength ? body + HOW : fitByCutting(body, maxLength, HOW, "see the `proceed/plan` check");
-}
-var DIAGNOSTIC_CHARS = 500;
-var DIAGNOSTIC_LIST_CHARS = 5e4;
-function diagnosticList(diagnostics) {
-  const lines = [];
-  let size = 0;
-  for (const [i, d] of diagnostics.entries()) {
-    const { text, omitted } = clip(formatDiagnostic(d), DIAGNOSTIC_CHARS);
-    const line = `- ${codeSpan(omitted ? `${text}\u2026` : text)}`;
-    if (size + line.length > DIAGNOSTIC_LIST_CHARS) {
-      lines.push(
-        `- \u2026 and ${diagnostics.length - i} more; run \`npx proceed validate\` on the plan to see them all.`
-      );
-      break;
-    }
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join("\n");
-}
-
-// src/render/diagram.ts
-var MERMAID_ENTITY = {
-  '"': "#quot;",
-  "#": "#35;",
-  "%": "#37;",
-  "&": "#38;",
-  ";": "#59;",
-  "<": "#60;",
-  ">": "#62;",
-  "`": "#96;"
+// src/gate/authorize.ts
+var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
+var DOOR_COMMANDS = {
+  comment: COMMANDS,
+  review: ["proceed"],
+  button: ["proceed", "retry", "cancel"]
 };
-function mermaidLabel(text) {
-  return neutralizeMentions(
-    revealInvisible(singleLine(text)).replace(/["#%&;<>`]/g, (c) => MERMAID_ENTITY[c] ?? c)
-  );
+var CANCEL_PERMISSION = "write";
+var NAMES_SHOWN = 10;
+function atLeast(permission, minimum) {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
 }
-var STATUS_CLASS = {
-  pending: void 0,
-  running: { name: "running", style: "fill:#ddf4ff,stroke:#0969da,color:#1f2328" },
-  success: { name: "success", style: "fill:#dafbe1,stroke:#1a7f37,color:#1f2328" },
-  failure: { name: "failure", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  "timed-out": { name: "timedout", style: "fill:#ffebe9,stroke:#cf222e,color:#1f2328" },
-  skipped: { name: "skipped", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  cancelled: { name: "cancelled", style: "fill:#f6f8fa,stroke:#8c959f,color:#59636e" },
-  waiting: { name: "waiting", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" }
-};
-var CHECKPOINT_CLASS = { name: "checkpoint", style: "fill:#fff8c5,stroke:#9a6700,color:#1f2328" };
-function renderFlowDiagram(plan, opts = {}) {
-  const {
-    statuses = {},
-    verifyStatus = "pending",
-    showEstimates = true,
-    verifyNames = [],
-    maxLabel = 60
-  } = opts;
-  const nodes = ['  approval(["\u{1F44D} Approval"])'];
-  const edges = [];
-  const classes = /* @__PURE__ */ new Map();
-  const addClass = (cls, node) => {
-    const entry = classes.get(cls.name) ?? { style: cls.style, nodes: [] };
-    entry.nodes.push(node);
-    classes.set(cls.name, entry);
-  };
-  let previous = "approval";
-  plan.steps.forEach((step, i) => {
-    const node = `s${i + 1}`;
-    const checkpoint = stopsBefore(plan, i);
-    const status = statuses[step.id] ?? "pending";
-    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
-    const estimateMs = stepEstimateMs(step);
-    const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
-    const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
-    nodes.push(checkpoint ? `  ${node}{{"${label}"}}` : `  ${node}["${label}"]`);
-    edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node}` : `  ${previous} --> ${node}`);
-    const statusClass = STATUS_CLASS[status];
-    if (statusClass) addClass(statusClass, node);
-    else if (checkpoint) addClass(CHECKPOINT_CLASS, node);
-    previous = node;
+function sameLogin(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function isListedApprover(actor, policy) {
+  const { users, teams } = policy.approvers;
+  if (users.length === 0 && teams.length === 0) return true;
+  if (users.some((user) => sameLogin(user, actor.login))) return true;
+  const memberOf = new Set(actor.teams.map((team) => team.toLowerCase()));
+  return teams.some((team) => memberOf.has(team.toLowerCase()));
+}
+function authorize(input) {
+  const { command: command2, actor, policy, door } = input;
+  const refuse2 = (reason) => ({
+    allowed: false,
+    reason,
+    whoMay: describeWhoMay(command2, input)
   });
-  const shown = verifyNames.slice(0, 6).map((name) => mermaidLabel(truncate(name, 30, { compact: true })));
-  if (verifyNames.length > shown.length) shown.push(`+${verifyNames.length - shown.length} more`);
-  const checks = shown.length > 0 ? `<br/>${shown.join(" \xB7 ")}` : "";
-  const verifyIcon = verifyStatus === "pending" ? "\u{1F50D}" : STEP_STATUS_ICON[verifyStatus];
-  nodes.push(`  verify{"${verifyIcon} proceed/verify${checks}"}`, '  merge(["\u2705 Ready to merge"])');
-  edges.push(`  ${previous} --> verify`, "  verify --> merge");
-  const verifyClass = STATUS_CLASS[verifyStatus];
-  if (verifyClass) addClass(verifyClass, "verify");
-  const styling = [...classes].flatMap(([name, { style, nodes: members }]) => [
-    `  classDef ${name} ${style}`,
-    `  class ${members.join(",")} ${name}`
-  ]);
-  return fencedBlock(["flowchart TD", ...nodes, ...edges, ...styling].join("\n"), "mermaid");
-}
-
-// src/render/review.ts
-var FULL = {
-  text: Infinity,
-  command: Infinity,
-  itemText: Infinity,
-  items: Infinity,
-  name: Infinity,
-  details: true,
-  diagram: true,
-  essentials: false,
-  rows: Infinity
-};
-var ESSENTIALS = {
-  ...FULL,
-  text: 0,
-  command: 0,
-  itemText: 0,
-  items: 0,
-  name: 40,
-  details: false,
-  diagram: false,
-  essentials: true
-};
-var REVIEW_BUDGETS = [
-  FULL,
-  { ...FULL, text: 4e3, command: 6e3, itemText: 1e3, items: 200 },
-  { ...FULL, text: 2e3, command: 3e3, itemText: 500, items: 100 },
-  { ...FULL, text: 1e3, command: 1500, itemText: 300, items: 50 },
-  { ...FULL, text: 500, command: 700, itemText: 200, items: 30 },
-  { ...FULL, text: 250, command: 300, itemText: 150, items: 20, name: 120, diagram: false },
-  { ...FULL, text: 120, command: 150, itemText: 100, items: 10, name: 80, diagram: false },
-  { ...FULL, text: 300, command: 80, itemText: 100, items: 10, name: 60, details: false, diagram: false },
-  { ...FULL, text: 0, command: 60, itemText: 60, items: 5, name: 40, details: false, diagram: false },
-  ESSENTIALS,
-  { ...ESSENTIALS, name: 20 }
-];
-var SHELL_LANGUAGE = {
-  bash: "bash",
-  sh: "sh",
-  pwsh: "powershell",
-  python: "python"
-};
-function renderReview(plan, opts) {
-  const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
-  for (const budget of REVIEW_BUDGETS) {
-    if (certainlyLonger(plan, budget, maxLength)) continue;
-    const body = composeReview(plan, opts, budget);
-    if (body.length <= maxLength) return body;
+  const who = codeSpan(actor.login);
+  const isAuthor = sameLogin(actor.login, input.prAuthor);
+  if (!DOOR_COMMANDS[door].includes(command2)) {
+    const through = door === "review" ? "An approving review only counts as `/proceed`" : "The buttons only give `/proceed`, `/retry` and `/cancel`";
+    return refuse2(`${through}; write \`/${command2}\` in a comment instead.`);
   }
-  const smallest = REVIEW_BUDGETS[REVIEW_BUDGETS.length - 1];
-  let low = 1;
-  let high = plan.steps.length - 1;
-  let best;
-  while (low <= high) {
-    const rows = Math.floor((low + high) / 2);
-    const body = composeReview(plan, opts, { ...smallest, rows });
-    if (body.length <= maxLength) {
-      best = body;
-      low = rows + 1;
-    } else high = rows - 1;
+  if (command2 === "help" || command2 === "plan") return { allowed: true };
+  if (actor.type !== "User") {
+    const kind = actor.type === "Bot" ? "a bot" : "an organization";
+    return refuse2(`${who} is ${kind}, and only people may approve, run or stop steps.`);
   }
-  if (best !== void 0) return best;
-  const howTo = `${howToProceed(plan, opts, smallest)}
-`;
-  return fitByCutting(composeReview(plan, opts, { ...smallest, rows: 1 }), maxLength, howTo);
-}
-function certainlyLonger(plan, budget, max) {
-  if (budget.essentials || max === Infinity) return false;
-  let total = 0;
-  const over = (n) => (total += n) > max;
-  const prose = (text, limit) => text !== void 0 && limit > 0 && over(escapedLengthAtLeast(clip(text, limit).text, max - total));
-  const code = (text, shell) => text !== void 0 && over(fencedLengthAtLeast(clip(text, budget.command).text, SHELL_LANGUAGE[shell], max - total));
-  const items = (list) => (list ?? []).slice(0, budget.items).some((item) => over(2) || prose(item, budget.itemText));
-  if (prose(plan.description, budget.text) || items(plan.requirements) || items(plan.risks)) return true;
-  if (!budget.details) return false;
-  return plan.steps.some(
-    (step) => over(DETAILS_MARKUP) || prose(step.description, budget.text) || code(step.run, step.shell) || code(step.rollback, step.shell)
-  );
-}
-var DETAILS_MARKUP = "<details>\n<summary><b></b><code>proceed/</code></summary></details>".length;
-var SHORTENED = "Long text in this plan was shortened to fit GitHub\u2019s comment size limit; the plan file has it in full.";
-var ESSENTIALS_ONLY = "This plan is too long for a GitHub comment, so only its steps are shown here; the plan file has the rest.";
-function composeReview(plan, opts, budget) {
-  const showEstimates = plan.config.show_estimated_time;
-  const full = !budget.essentials;
-  const sections = [
-    header(plan, opts),
-    opts.notice ? alert("IMPORTANT", opts.notice) : "",
-    budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
-    full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
-    full && plan.requirements?.length ? `### \u{1F4DD} Requirements
-
-${bulletList(plan.requirements, budget)}` : "",
-    stepsSection(plan, opts, budget),
-    full && budget.diagram ? `### \u{1F5FA}\uFE0F Flow
-
-${renderFlowDiagram(plan, diagramOptions(plan, opts))}` : "",
-    full ? verifySection(plan, opts, budget) : "",
-    full ? approvalSection(plan, opts, budget, showEstimates) : "",
-    howToProceed(plan, opts, budget)
-  ];
-  return `${sections.filter((s) => s !== "").join("\n\n")}
-`;
-}
-function header(plan, opts) {
-  const estimate = plan.config.show_estimated_time ? ` \xB7 \u23F1\uFE0F ${describeEstimate(summarizeEstimate(plan))}` : "";
-  const count = `${plan.steps.length} ${plan.steps.length === 1 ? "step" : "steps"}`;
-  const lines = [
-    `## \u{1F4CB} ${escapeInline(plan.title)}`,
-    "",
-    `**${STATE_LABEL[opts.state]}** \xB7 ${codeSpan(opts.planPath)} \xB7 ${count}${estimate}`
-  ];
-  if (opts.approval) {
-    lines.push(
-      "",
-      `Approved by **${escapeInline(`@${opts.approval.by}`)}** on ${codeSpan(opts.approval.sha.slice(0, 7))}`
+  if (command2 === "cancel") {
+    if (isAuthor || atLeast(actor.permission, CANCEL_PERMISSION)) return { allowed: true };
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)} and did not open this pull request; \`/cancel\` needs ${minimumWords(CANCEL_PERMISSION)}, or being the author.`
     );
   }
-  return lines.join("\n");
-}
-function bulletList(items, budget) {
-  const shown = items.slice(0, budget.items).map((item) => {
-    const [first = "", ...rest] = plainMarkdown(truncate(item, budget.itemText)).split("\n");
-    return [`- ${first}`, ...rest.map((line) => line === "" ? "" : `  ${line}`)].join("\n");
-  });
-  if (items.length > shown.length) shown.push(`- ${omissionNote(items.length - shown.length, "items")}`);
-  return shown.join("\n");
-}
-function stepsSection(plan, opts, budget) {
-  const rows = Math.min(budget.rows, plan.steps.length);
-  const showEstimates = plan.config.show_estimated_time;
-  const progress = opts.steps !== void 0;
-  const columns = [
-    "#",
-    "Step",
-    ...showEstimates ? ["Estimate"] : [],
-    ...progress ? ["Actual"] : [],
-    "Checkpoint",
-    "Status"
-  ];
-  const align = columns.map(
-    (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
-  );
-  const body = plan.steps.slice(0, rows).map((step, i) => {
-    const state = opts.steps?.[step.id];
-    const estimateMs = stepEstimateMs(step);
-    return [
-      String(i + 1),
-      escapeInline(truncate(step.name, budget.name, { compact: true })),
-      ...showEstimates ? [estimateMs === void 0 ? "\u2014" : formatDuration(estimateMs)] : [],
-      ...progress ? [state?.durationMs === void 0 ? "\u2014" : formatDuration(state.durationMs)] : [],
-      stopsBefore(plan, i) ? "\u23F8\uFE0F" : "",
-      stepStatusLabel(state?.status ?? "pending")
-    ];
-  });
-  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
-  if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
-  const totals = [];
-  if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
-  if (progress) {
-    const elapsed = Object.values(opts.steps ?? {}).reduce((sum, s) => sum + (s.durationMs ?? 0), 0);
-    totals.push(`**Elapsed:** ${formatDuration(elapsed)}`);
-  }
-  if (totals.length) parts.push(totals.join(" \xB7 "));
-  if (budget.details)
-    parts.push(plan.steps.map((step, i) => stepDetails(step, i, plan, budget)).join("\n\n"));
-  else if (!budget.essentials) {
-    parts.push("_Commands are not shown here to fit GitHub\u2019s comment size limit; see the plan file._");
-  }
-  return parts.join("\n\n");
-}
-function stepDetails(step, index, plan, budget) {
-  const summary = [`<b>${index + 1}. ${escapeHtml(truncate(step.name, budget.name, { compact: true }))}</b>`];
-  if (stopsBefore(plan, index)) summary.push("\u23F8\uFE0F checkpoint");
-  summary.push(`<code>proceed/${escapeHtml(step.id)}</code>`);
-  const parts = [`<details>
-<summary>${summary.join(" \xB7 ")}</summary>`];
-  if (step.description && budget.text > 0) parts.push(plainMarkdown(truncate(step.description, budget.text)));
-  parts.push(step.run === void 0 ? "_No command._" : command(step.run, step.shell, budget));
-  const facts = [];
-  if (step.shell !== "bash") facts.push(`**Shell:** ${step.shell}`);
-  if (step["working-directory"] !== void 0) {
-    facts.push(
-      `**Working directory:** ${codeSpan(truncate(step["working-directory"], budget.itemText, { compact: true }))}`
+  if (command2 === "skip" && !input.allowSkip) {
+    return refuse2(
+      "This plan does not allow skipping a step (`config.allow_skip` is false); fix the step and `/retry` it, or `/cancel`."
     );
   }
-  if (step.timeout !== void 0) facts.push(`**Timeout:** ${step.timeout}`);
-  if (facts.length) parts.push(facts.join(" \xB7 "));
-  if (step.env && Object.keys(step.env).length > 0)
-    parts.push(`**Environment**
+  if (input.isFork && !policy.forks) {
+    return refuse2(
+      `This pull request comes from a fork, and this repository does not run plans from forks (\`forks: false\` in \`${POLICY_FILE}\`).`
+    );
+  }
+  const minimum = policy.approvers.permission;
+  if (!atLeast(actor.permission, minimum)) {
+    return refuse2(
+      `${who} has ${permissionWords(actor.permission)}; \`/${command2}\` needs ${minimumWords(minimum)}.`
+    );
+  }
+  if (!isListedApprover(actor, policy)) {
+    return refuse2(`${who} is not one of the approvers listed in \`${POLICY_FILE}\`.`);
+  }
+  if (isAuthor && !policy.self_approval) {
+    return refuse2(
+      `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
+    );
+  }
+  return { allowed: true };
+}
+function describeWhoMay(command2, context) {
+  const { policy, prAuthor } = context;
+  const author = prAuthor ? `the author (${codeSpan(prAuthor)})` : "the pull request's author";
+  switch (command2) {
+    case "help":
+    case "plan":
+      return "anyone who can comment on the pull request";
+    case "cancel":
+      return `${author} and people with ${minimumWords(CANCEL_PERMISSION)}`;
+    default:
+      break;
+  }
+  if (command2 === "skip" && !context.allowSkip) {
+    return "nobody, because this plan does not allow `/skip` (`config.allow_skip` is false)";
+  }
+  if (context.isFork && !policy.forks) {
+    return `nobody on a pull request from a fork, unless \`${POLICY_FILE}\` on the base branch sets \`forks: true\``;
+  }
+  const conditions = [];
+  const listed = allowlistWords(policy);
+  if (listed) conditions.push(listed);
+  if (!policy.self_approval) conditions.push(`are not ${author}`);
+  const people = `people with ${minimumWords(policy.approvers.permission)}`;
+  return conditions.length ? `${people} who ${conditions.join(", and ")}` : people;
+}
+function allowlistWords(policy) {
+  const { users, teams } = policy.approvers;
+  const names = [...users.map((user) => codeSpan(user)), ...teams.map((team) => codeSpan(team))];
+  const hidden = Math.max(0, names.length - NAMES_SHOWN);
+  const shownUsers = names.slice(0, Math.min(users.length, NAMES_SHOWN));
+  const shownTeams = names.slice(users.length, NAMES_SHOWN);
+  const parts = [];
+  if (shownUsers.length) parts.push(`are ${alternatives(shownUsers)}`);
+  if (shownTeams.length) parts.push(`belong to ${alternatives(shownTeams)}`);
+  if (hidden) parts.push(`are among ${hidden} more approvers listed in \`${POLICY_FILE}\``);
+  return parts.join(", or ");
+}
+function alternatives(names) {
+  return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+function permissionWords(permission) {
+  return permission === "none" ? "no access to this repository" : `${permission} access`;
+}
+function minimumWords(minimum) {
+  return minimum === "admin" ? "admin access" : `${minimum} access or more`;
+}
 
-${environment(step.env, budget)}`);
-  if (step.rollback !== void 0)
-    parts.push(`**Rollback** (run by \`/rollback\`)
-
-${command(step.rollback, step.shell, budget)}`);
-  parts.push("</details>");
-  return parts.join("\n\n");
-}
-function command(run2, shell, budget) {
-  const { text, omitted } = clip(run2, budget.command);
-  const block = fencedBlock(omitted ? `${text}\u2026` : text, SHELL_LANGUAGE[shell]);
-  return omitted ? `${block}
-
-_${omissionNote(omitted)}_` : block;
-}
-function environment(env, budget) {
-  const entries = Object.entries(env);
-  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
-  if (entries.length > lines.length)
-    lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
-  return fencedBlock(lines.join("\n"), "sh");
-}
-function verifyRows(plan, opts) {
-  const fromPlan = Object.entries(plan.verify ?? {}).map(
-    ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash", source: "plan" } : {
-      name,
-      run: v.run,
-      shell: v.shell,
-      timeout: v.timeout,
-      workingDirectory: v["working-directory"],
-      source: "plan"
-    }
-  );
-  const fromPolicy = Object.entries(opts.verifyExtra ?? {}).map(([name, run2]) => ({
-    name,
-    run: run2,
-    shell: "bash",
-    source: "policy"
-  }));
-  const same = (a, b) => a.name === b.name && a.run === b.run && a.shell === b.shell && !b.workingDirectory && !b.timeout;
-  return [
-    ...fromPolicy.map((p) => fromPlan.some((q) => same(p, q)) ? { ...p, source: "both" } : p),
-    ...fromPlan.filter((q) => !fromPolicy.some((p) => same(p, q)))
-  ];
-}
-var VERIFY_STATUS = {
-  verifying: "running",
-  verified: "success",
-  "verify-failed": "failure"
-};
-function diagramOptions(plan, opts) {
-  const statuses = Object.fromEntries(Object.entries(opts.steps ?? {}).map(([id, s]) => [id, s.status]));
-  return {
-    statuses,
-    verifyStatus: VERIFY_STATUS[opts.state],
-    showEstimates: plan.config.show_estimated_time,
-    verifyNames: [...new Set(verifyRows(plan, opts).map((r) => r.name))]
+// src/gate/cancel-watch.ts
+function watchWhileRunning(env, view, runner, lost) {
+  const controller = new AbortController();
+  const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
+  let stopReason;
+  const onLost = () => {
+    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
+    controller.abort(stopReason);
   };
-}
-var INLINE_COMMAND = 100;
-function verifySection(plan, opts, budget) {
-  const rows = verifyRows(plan, opts);
-  const intro = "Runs after the last step, on the same commit. The `proceed/verify` check, which branch protection requires, passes only when every step and every check here passed.";
-  if (rows.length === 0) {
-    return `### \u{1F50D} Verify
-
-${intro}
-
-\u26A0\uFE0F No checks: neither the plan nor the repository policy defines a verification.`;
-  }
-  const shown = rows.slice(0, budget.items);
-  const long = [];
-  const cells = shown.map((row) => {
-    const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
-    else if (budget.details) {
-      cell = "see below";
-      long.push(
-        `<details>
-<summary><b>${escapeHtml(row.name)}</b></summary>
-
-${command(row.run, row.shell, budget)}
-
-</details>`
-      );
-    } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
-        inTable: true
-      });
-    const notes = [
-      row.workingDirectory !== void 0 ? `in ${codeSpan(truncate(row.workingDirectory, 60, { compact: true }), { inTable: true })}` : "",
-      row.timeout !== void 0 ? `timeout ${row.timeout}` : "",
-      row.shell !== "bash" ? row.shell : ""
-    ].filter((n) => n !== "");
-    return [
-      `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
-      { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
-    ];
-  });
-  const parts = [
-    `### \u{1F50D} Verify`,
-    intro,
-    table(["Check", "Command", "From"], ["left", "left", "left"], cells)
-  ];
-  if (rows.length > shown.length) parts.push(omissionNote(rows.length - shown.length, "checks"));
-  if (long.length) parts.push(long.join("\n\n"));
-  return parts.join("\n\n");
-}
-function approvalSection(plan, opts, budget, showEstimates) {
-  const risks = plan.risks?.length ? bulletList(plan.risks, budget) : "";
-  if (opts.state !== "proposed") return risks ? `### \u26A0\uFE0F Risks
-
-${risks}` : "";
-  const checks = verifyRows(plan, opts).length;
-  const sentences = [
-    `This plan runs **${formatCount(plan.steps.length)} ${plan.steps.length === 1 ? "step" : "steps"}** in order`,
-    checks > 0 ? `, then **${formatCount(checks)} ${checks === 1 ? "check" : "checks"}** in the verify phase.` : "."
-  ];
-  if (showEstimates) sentences.push(` Estimated time: **${describeEstimate(summarizeEstimate(plan))}**.`);
-  const parts = [
-    sentences.join(""),
-    risks ? `**Risks**
-
-${risks}` : "",
-    "**Proceed with execution?**"
-  ].filter((p) => p !== "");
-  return `### \u{1F64B} Approval requested
-
-${blockquote(parts.join("\n\n"))}`;
-}
-function stepRef(plan, index, budget) {
-  const step = plan.steps[index];
-  return step ? `step ${index + 1} (**${escapeInline(truncate(step.name, Math.min(budget.name, 60), { compact: true }))}**)` : `step ${index + 1}`;
-}
-function checkpointSentence(plan, budget, from = 0) {
-  const stops = checkpointIndexes(plan).filter((i) => i >= from);
-  if (stops.length === 0) return "";
-  if (plan.config.checkpoint_between_steps && from <= 1) {
-    return "It stops before every step after the first and waits for `/proceed` again.";
-  }
-  const refs = stops.slice(0, 5).map((i) => stepRef(plan, i, budget));
-  if (stops.length > refs.length) refs.push(`${stops.length - refs.length} more`);
-  const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} and ${refs[refs.length - 1]}`;
-  return `It stops before ${list} and waits for \`/proceed\` again.`;
-}
-function howToProceed(plan, opts, budget) {
-  const lines = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== void 0);
-  const rollback = hasRollback ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
-  const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status = opts.steps?.[s.id]?.status;
-    return status !== void 0 && wanted.includes(status);
-  });
-  switch (opts.state) {
-    case "proposed": {
-      lines.push(
-        "- \u2705 **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it."
-      );
-      const stops = checkpointSentence(plan, budget);
-      if (stops) lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "approved":
-    case "executing":
-    case "verifying": {
-      lines.push(
-        "- \u{1F504} The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled."
-      );
-      const running = statusIndex(["running"]);
-      const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
-      if (stops && opts.state !== "verifying") lines.push(`- \u23F8\uFE0F ${stops}`);
-      break;
-    }
-    case "paused": {
-      const waiting = statusIndex(["waiting"]);
-      const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : "";
-      lines.push(
-        `- \u23F8\uFE0F Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`
-      );
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip this step and continue with the next.");
-      break;
-    }
-    case "failed": {
-      const failed = statusIndex(["failure", "timed-out"]);
-      const which = failed >= 0 ? stepRef(plan, failed, budget) : "the failed step";
-      lines.push(`- \u{1F501} Comment \`/retry\` to run ${which} again and continue.`);
-      if (skip) lines.push("- \u23ED\uFE0F Comment `/skip` to skip it and continue with the next step.");
-      lines.push(`- \u{1F6AB} Comment \`/cancel\` to stop here.${rollback}`);
-      break;
-    }
-    case "cancelled":
-      lines.push(`- \u{1F6AB} Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
-      break;
-    case "verified":
-      lines.push(
-        `- \u2705 Every step and every check passed on this commit; \`proceed/verify\` is green and the pull request can merge.${rollback}`
-      );
-      break;
-    case "verify-failed":
-      lines.push(
-        `- \u274C A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`
-      );
-      break;
-  }
-  lines.push("- \u{1F4AC} `/plan` renders this plan again; `/help` lists the commands and who may use them.");
-  return `### \u25B6\uFE0F How to proceed
-
-${lines.join("\n")}`;
-}
-
-// src/gate/publish.ts
-function result(view, summary, stored = view.stored) {
-  return {
-    state: stored?.state ?? "none",
-    planPath: view.plan.kind === "valid" || view.plan.kind === "invalid" ? view.plan.path : void 0,
-    nextStep: stored?.next,
-    failed: false,
-    summary
-  };
-}
-function refusal(what, reason, whoMay) {
-  const head = what === "approval" || what === "command" ? "Not accepted" : `${codeSpan(what)} refused`;
-  return `**${head}.** ${reason}${whoMay ? `
-
-Who may: ${whoMay}.` : ""}`;
-}
-async function publishPlan(env, view, binding) {
-  const { port } = env;
-  const { pr } = view;
-  const sha = pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "The repository policy is invalid",
-      summary: text
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the repository policy is invalid",
-      summary: text
-    });
-    return result(view, "The repository policy is invalid; nothing can be approved.");
-  }
-  if (view.plan.kind === "none") {
-    if (view.review && view.stored) {
-      await port.updateReview(
-        pr.number,
-        view.review.id,
-        renderPlanProblem({ kind: "removed", path: view.stored.planPath }) + encodeState(view.stored)
-      );
-    }
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "success",
-      title: "No plan: nothing to gate",
-      summary: `No file in this pull request matches ${env.planGlobs.map((g) => codeSpan(g)).join(", ")}, so there is nothing to execute or verify.`
-    });
-    return { state: "none", failed: false, summary: "No plan in this pull request; nothing to gate." };
-  }
-  if (view.plan.kind === "many") {
-    await writeReview(env, view, renderPlanProblem({ kind: "many", paths: view.plan.paths }), view.stored);
-    const summary = `This pull request has ${view.plan.paths.length} plans; one plan per pull request. Found: ${view.plan.paths.join(", ")}.`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: "More than one plan",
-      summary
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: more than one plan",
-      summary
-    });
-    return { state: "none", failed: false, summary: `Refused: ${summary}` };
-  }
-  if (view.plan.kind === "invalid") {
-    const { path: path2, errors, warnings: warnings2 } = view.plan;
-    await writeReview(env, view, renderPlanProblem({ kind: "invalid", path: path2, errors }), view.stored);
-    const summary = `${errors.length} error(s) in ${codeSpan(path2)}:
-
-${diagnosticList(errors)}`;
-    await upsertCheck(env, checks, sha, CHECK_PLAN, {
-      conclusion: "failure",
-      title: `${errors.length} error(s) in the plan`,
-      summary,
-      annotations: annotate([...errors, ...warnings2], path2)
-    });
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      conclusion: "failure",
-      title: "Blocked: the plan is invalid",
-      summary
-    });
-    return {
-      state: "none",
-      planPath: path2,
-      failed: false,
-      summary: `The plan ${path2} is invalid (${errors.length} error(s)).`
-    };
-  }
-  const { plan, path, warnings } = view.plan;
-  const base = binding.stored ?? freshState(view);
-  const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
-  const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
-  await upsertCheck(env, checks, sha, CHECK_PLAN, {
-    conclusion: "success",
-    title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
-    summary: `${codeSpan(path)}: ${plan.steps.length} step(s).` + (warnings.length ? `
-
-${diagnosticList(warnings)}` : ""),
-    annotations: annotate(warnings, path)
-  });
-  const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...stored.state === "proposed" || stored.state === "approved" ? buttons(env, "proceed") : {}
-    });
-  }
-  return result(view, `Plan ${path}: ${stored.state}.`, stored);
-}
-function reviewBody(view, stored, checks, notice) {
-  if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
-  const { plan, path, hash } = view.plan;
-  const notices = [
-    notice,
-    stored.reason,
-    ...mergePlanConfig(plan.config, view.policy).notices,
-    ...mergeVerify(plan.verify, view.policy).notices
-  ].filter((n) => !!n);
-  const steps = {};
-  for (const [id, check] of stepChecks(
-    checks,
-    hash,
-    plan.steps.map((s) => s.id)
-  )) {
-    const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : void 0;
-    steps[id] = { status: displayStatus(check), ...durationMs !== void 0 ? { durationMs } : {} };
-  }
-  return renderReview(plan, {
-    maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
-    planPath: path,
-    state: stored.state,
-    ...Object.keys(steps).length ? { steps } : {},
-    ...notices.length ? { notice: notices.join("\n\n") } : {},
-    ...stored.approval ? { approval: { by: stored.approval.by, sha: stored.approval.headSha } } : {},
-    verifyExtra: Object.fromEntries(
-      Object.entries(view.policy.verify).map(([k, v]) => [k, typeof v === "string" ? v : v.run])
-    )
-  });
-}
-function displayStatus(check) {
-  if (check.status !== "completed") return "running";
-  const map = {
-    success: "success",
-    failure: "failure",
-    timed_out: "timed-out",
-    skipped: "skipped",
-    cancelled: "cancelled",
-    action_required: "waiting"
-  };
-  return check.conclusion && map[check.conclusion] || "pending";
-}
-async function writeReview(env, view, body, stored) {
-  const marker = stored ? encodeState(stored) : "";
-  const room = GITHUB_BODY_LIMIT - marker.length;
-  const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
-  if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
-  else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
-}
-async function upsertCheck(env, checks, sha, name, update) {
-  const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
-  const now2 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
-  const input = {
-    status,
-    title: update.title,
-    summary: update.summary,
-    ...update.text !== void 0 ? { text: update.text } : {},
-    ...update.conclusion ? { conclusion: update.conclusion, completedAt: now2 } : {},
-    ...status === "in_progress" ? { startedAt: now2 } : {},
-    ...update.annotations ? { annotations: update.annotations } : {},
-    ...update.externalId ? { externalId: update.externalId } : {},
-    ...update.actions ? { actions: update.actions } : {}
-  };
-  if (newest && (newest.status !== "completed" || name === "proceed/plan")) {
-    await env.port.updateCheckRun(newest.id, input);
-    return newest.id;
-  }
-  const created = await env.port.createCheckRun({ name, headSha: sha, ...input });
-  checks.push({
-    id: created.id,
-    name,
-    headSha: sha,
-    status,
-    conclusion: update.conclusion ?? null,
-    externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now2 : null,
-    completedAt: update.conclusion ? now2 : null,
-    title: update.title,
-    summary: update.summary,
-    appSlug: null
-  });
-  return created.id;
-}
-var DIAGNOSTIC_CHARS2 = 500;
-function annotate(diagnostics, path) {
-  return diagnostics.map((d) => ({
-    path,
-    start_line: d.line,
-    end_line: Math.max(d.line, d.endLine ?? d.line),
-    ...d.endLine === void 0 || d.endLine === d.line ? { start_column: d.col, end_column: Math.max(d.col, d.endCol ?? d.col) } : {},
-    annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: clip(d.path ? `${d.path}: ${d.message}` : d.message, DIAGNOSTIC_CHARS2).text,
-    title: d.severity === "error" ? "Plan error" : "Plan warning"
-  }));
-}
-function policyProblem(env, view) {
-  const list = diagnosticList(view.policyErrors);
-  return `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved or run until it is fixed on the base branch:
-
-${list}`;
-}
-
-// src/gate/execute.ts
-var CHECK_TEXT_LIMIT = 65535;
-var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
-async function executeApproved(env, view, stored, trigger, by) {
-  const { port } = env;
-  const number = view.pr.number;
-  const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
-  return withPlanLock(
-    env,
-    view,
-    runner.holder,
-    lockMaxAgeMs(view.plan.plan),
-    async (holder) => {
-      await port.createComment(
-        number,
-        refusal(
-          `/${trigger}`,
-          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
-        )
-      );
-      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
-    },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
-  );
-}
-async function withPlanLock(env, view, holder, maxAgeMs, refused, body) {
-  const lock = await acquireLock(env.port, {
-    number: view.pr.number,
-    headSha: view.pr.headSha,
-    holder,
-    maxAgeMs
-  });
-  if (!lock.acquired) return refused(describeHolder(lock.holder, now(env)));
-  const lost = new AbortController();
-  const heartbeat = holder.heartbeatMs ? startHeartbeat(env, lock.lock, holder.heartbeatMs, lost) : void 0;
-  try {
-    return await body(lost.signal);
-  } finally {
-    await heartbeat?.stop();
-    await lock.lock.release();
-  }
-}
-function startHeartbeat(env, lock, intervalMs, lost) {
-  let beating = Promise.resolve();
-  const timer = setInterval(() => {
-    beating = beating.then(async () => {
-      if (lost.signal.aborted) return;
-      try {
-        if (await lock.beat() === "lost") {
-          clearInterval(timer);
-          lost.abort(`the lock ${lock.ref} was taken over`);
-        }
-      } catch (err) {
-        env.log(`Could not renew the lock ${lock.ref}: ${err.message}`);
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
+  let lookedAt = Date.now();
+  let looking;
+  const check = () => looking ??= look().finally(() => looking = void 0);
+  const look = async () => {
+    lookedAt = Date.now();
+    const pr = await env.port.getPullRequest(view.pr.number);
+    if (pr.state === "closed") return "the pull request was closed";
+    if (pr.headSha !== view.pr.headSha)
+      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
+    for (const c of await env.port.listComments(view.pr.number, since)) {
+      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
+        const by = cancelRequestedBy(c.body);
+        if (by) return `cancelled by ${by}`;
+        continue;
       }
-    });
-  }, intervalMs);
+      const parsed = parseComment(c.body);
+      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
+      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      const ok = authorize({
+        command: "cancel",
+        actor,
+        prAuthor: view.pr.author.login,
+        isFork: view.pr.isFork,
+        policy: view.policy,
+        allowSkip: false,
+        door: "comment"
+      });
+      if (ok.allowed) {
+        await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${c.user.login}`;
+      }
+    }
+    return void 0;
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    check().then((reason) => {
+      if (reason && !controller.signal.aborted) {
+        stopReason = reason;
+        controller.abort(reason);
+      }
+    }).catch(
+      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
+    ).finally(() => busy = false);
+  }, runner.pollMs);
   timer.unref();
   return {
-    stop: async () => {
+    signal: controller.signal,
+    // Before every step: the same checks, unless the last look is younger than the poll interval,
+    // so short steps do not cost two reads each and a push or a close still stops the next step.
+    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
+    // more before the guard gives up and stops the run.
+    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check().catch(() => check())),
+    stop: () => {
       clearInterval(timer);
-      await beating;
+      lost.removeEventListener("abort", onLost);
     }
   };
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
-  const { port } = env;
-  const { plan, hash, path } = view.plan;
-  const number = view.pr.number;
-  const sha = view.pr.headSha;
-  const checks = await port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    hash,
-    plan.steps.map((s) => s.id)
-  );
-  const done = /* @__PURE__ */ new Map();
-  for (const [id, check] of previous) {
-    if (check.conclusion === "success" || check.conclusion === "skipped")
-      done.set(id, resultFromCheck(id, check));
-  }
-  const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
-  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
-  let stored = {
-    ...prior,
-    state: "executing",
-    next: void 0,
-    pausedAt: void 0,
-    reason: void 0,
-    confirmed: [...confirmed]
-  };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
-  if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
-    });
-  }
-  const workspace = await runner.workspace(sha, number);
-  if (!workspace.ok) {
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(number, refusal(`/${trigger}`, workspace.message));
-    return {
-      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
-      failed: true
-    };
-  }
-  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
-  const watch = watchWhileRunning(env, view, runner, lost);
-  const stepRuns = /* @__PURE__ */ new Map();
-  let report;
-  try {
-    report = await executePlan({
-      plan,
-      source,
-      approvedHash: hash,
-      planPath: path,
-      cwd: workspace.dir,
-      env: runner.env,
-      extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
-      done,
-      confirmed,
-      skip,
-      secrets: runner.secrets,
-      signal: watch.signal,
-      guard: watch.guard,
-      onCheckpoint: async () => "pause",
-      onFailure: async () => "stop",
-      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
-      onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
-      }
-    });
-  } catch (err) {
-    watch.stop();
-    if (!(err instanceof PlanChangedError)) throw err;
-    stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
-    await port.createComment(
-      number,
-      refusal(
-        `/${trigger}`,
-        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
-      )
-    );
-    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
-  }
-  watch.stop();
-  if (lost.aborted) {
-    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
-    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
-  }
-  stored = { ...stored, ...afterExecution(report, now(env)) };
-  const fresh = await port.listCheckRuns(sha);
-  await concludeGate(env, view, fresh, report);
-  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
-  const comment = outcomeComment(view, report, stored);
-  if (comment) await port.createComment(number, comment);
-  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
-  return {
-    ...result(view, summary, stored),
-    failed: report.outcome === "failed" || report.outcome === "verify-failed",
-    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
-  };
-}
-function afterExecution(report, at) {
-  const states = {
-    verified: "verified",
-    "verify-failed": "verify-failed",
-    failed: "failed",
-    paused: "paused",
-    cancelled: "cancelled"
-  };
-  return {
-    state: states[report.outcome],
-    next: report.next?.stepId,
-    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
-    reason: report.reason ? report.reason.slice(0, 300) : void 0
-  };
-}
+
+// src/gate/run-checks.ts
+var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 async function publishEvent(env, view, checks, stepRuns, event) {
   const { port } = env;
   const sha = view.pr.headSha;
@@ -5100,37 +5179,6 @@ async function concludeGate(env, view, checks, report) {
       return;
   }
 }
-function outcomeComment(view, report, stored) {
-  const { plan } = view.plan;
-  const step = report.next ? plan.steps[report.next.index] : void 0;
-  switch (report.outcome) {
-    case "paused":
-      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
-
-Steps so far succeeded. The plan stops here until someone allowed confirms.
-
-- \`/proceed\` runs step ${report.next.index + 1} and continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" : void 0;
-    case "failed": {
-      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
-      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
-      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
-
-${report.reason ? `${escapeReason(report.reason)}
-
-` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
-
-- \`/retry\` runs it again, then continues
-` + (plan.config.allow_skip ? "- `/skip` skips it and continues\n" : "") + "- `/cancel` stops here" + (plan.steps.some((s) => s.rollback) ? "\n- `/rollback` undoes the completed steps, newest first" : "");
-    }
-    case "cancelled":
-      return `### \u2298 Cancelled
-
-${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
-    default:
-      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? "\n\n`/retry` runs the verify phase again." : "");
-  }
-}
 function escapeReason(reason) {
   return codeSpan(reason);
 }
@@ -5169,6 +5217,201 @@ ${clipStart(text, CHECK_TEXT_LIMIT - 40).text}`;
 function conclusionOf(r) {
   return r.status === "timed-out" ? "timed_out" : r.status;
 }
+function now(env) {
+  return env.now?.() ?? /* @__PURE__ */ new Date();
+}
+
+// src/gate/outcome.ts
+function outcomeComment(view, report, stored) {
+  const { plan } = view.plan;
+  const step = report.next ? plan.steps[report.next.index] : void 0;
+  switch (report.outcome) {
+    case "paused":
+      return step ? `### \u23F8\uFE0F Checkpoint before step ${report.next.index + 1}: ${codeSpan(step.name)}
+
+Steps so far succeeded. The plan stops here until someone allowed confirms.
+
+` + ways(plan, "paused", {
+        proceed: `- \`/proceed\` runs step ${report.next.index + 1} and continues`,
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here"
+      }) : void 0;
+    case "failed": {
+      const last = [...report.results].reverse().find((r) => r.id === report.next?.stepId);
+      const why = last ? `${last.status === "timed-out" ? "timed out" : `failed with exit ${last.exitCode ?? last.signal ?? "\u2014"}`}` : "stopped";
+      return `### \u26D4 STOP: step ${(report.next?.index ?? 0) + 1}${step ? `, ${codeSpan(step.name)},` : ""} ${why}
+
+${report.reason ? `${escapeReason(report.reason)}
+
+` : ""}The plan assumed it would succeed, so nothing after it ran. The log is in the ${codeSpan(stepCheckName(report.next?.stepId ?? ""))} check.
+
+` + ways(plan, "failed", {
+        retry: "- `/retry` runs it again, then continues",
+        skip: "- `/skip` skips it and continues",
+        cancel: "- `/cancel` stops here",
+        rollback: "- `/rollback` undoes the completed steps, newest first"
+      });
+    }
+    case "cancelled":
+      return `### \u2298 Cancelled
+
+${report.reason ? escapeReason(report.reason) : "The execution was cancelled."} Steps not run are marked cancelled.`;
+    default:
+      return renderReport(plan, report.results, report.verify) + (stored.state === "verify-failed" ? `
+
+${ways(plan, "verify-failed", { retry: "`/retry` runs the verify phase again." })}` : "");
+  }
+}
+function ways(plan, state, text) {
+  const allows = { skip: plan.config.allow_skip, rollback: plan.steps.some((s) => s.rollback !== void 0) };
+  return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
+}
+
+// src/gate/execute.ts
+async function executeApproved(env, view, stored, trigger, by) {
+  const { port } = env;
+  const number = view.pr.number;
+  const runner = env.runner;
+  if (!runner) return handOff(env, view, stored, trigger, by);
+  return withPlanLock(
+    env,
+    view,
+    runner.holder,
+    lockMaxAgeMs(view.plan.plan),
+    async (holder) => {
+      await port.createComment(
+        number,
+        refusal(
+          `/${trigger}`,
+          `The plan is already being executed by ${holder}; wait for it to finish, or \`/cancel\` it.`
+        )
+      );
+      return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
+    },
+    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+  );
+}
+async function runLocked(env, view, prior, trigger, runner, lost) {
+  const { port } = env;
+  const { plan, hash, path } = view.plan;
+  const number = view.pr.number;
+  const sha = view.pr.headSha;
+  const checks = await port.listCheckRuns(sha);
+  const previous = stepChecks(
+    checks,
+    hash,
+    plan.steps.map((s) => s.id)
+  );
+  const done2 = /* @__PURE__ */ new Map();
+  for (const [id, check] of previous) {
+    if (check.conclusion === "success" || check.conclusion === "skipped")
+      done2.set(id, resultFromCheck(id, check));
+  }
+  const confirmed = new Set(prior.confirmed);
+  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
+    confirmed.add(prior.next);
+  const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
+  let stored = {
+    ...prior,
+    state: "executing",
+    next: void 0,
+    pausedAt: void 0,
+    reason: void 0,
+    confirmed: [...confirmed]
+  };
+  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  if (env.buttons) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "queued",
+      title: "Executing the approved plan",
+      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+      ...buttons(env)
+    });
+  }
+  const workspace = await runner.workspace(sha, number);
+  if (!workspace.ok) {
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(number, refusal(`/${trigger}`, workspace.message));
+    return {
+      ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
+      failed: true
+    };
+  }
+  const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
+  const watch = watchWhileRunning(env, view, runner, lost);
+  const stepRuns = /* @__PURE__ */ new Map();
+  let report;
+  try {
+    report = await executePlan({
+      plan,
+      source,
+      approvedHash: hash,
+      planPath: path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
+      verify: mergeVerify(plan.verify, view.policy).verify,
+      done: done2,
+      confirmed,
+      skip,
+      secrets: runner.secrets,
+      signal: watch.signal,
+      guard: watch.guard,
+      onCheckpoint: async () => "pause",
+      onFailure: async () => "stop",
+      // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
+      onEvent: async (event) => {
+        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+      }
+    });
+  } catch (err) {
+    watch.stop();
+    if (!(err instanceof PlanChangedError)) throw err;
+    stored = { ...prior };
+    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    await port.createComment(
+      number,
+      refusal(
+        `/${trigger}`,
+        `The plan at ${codeSpan(short(sha))} is not the plan that was approved. Approve it again.`
+      )
+    );
+    return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
+  }
+  watch.stop();
+  if (lost.aborted) {
+    env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
+    return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
+  }
+  stored = { ...stored, ...afterExecution(report, now2(env)) };
+  const fresh = await port.listCheckRuns(sha);
+  await concludeGate(env, view, fresh, report);
+  await writeReview(env, view, reviewBody(view, stored, fresh), stored);
+  const comment = outcomeComment(view, report, stored);
+  if (comment) await port.createComment(number, comment);
+  const summary = `Plan ${path}: ${stored.state}${stored.next ? ` at step ${stored.next}` : ""}${report.reason ? ` (${report.reason})` : ""}.`;
+  return {
+    ...result(view, summary, stored),
+    failed: report.outcome === "failed" || report.outcome === "verify-failed",
+    ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
+  };
+}
+function afterExecution(report, at) {
+  const edges = {
+    verified: "verify",
+    "verify-failed": "fail-verify",
+    failed: "fail",
+    paused: "pause",
+    cancelled: "stop"
+  };
+  return {
+    state: follow(edges[report.outcome]),
+    next: report.next?.stepId,
+    pausedAt: report.outcome === "paused" ? at.toISOString() : void 0,
+    reason: report.reason ? report.reason.slice(0, 300) : void 0
+  };
+}
 function resultFromCheck(id, check) {
   const startedAt = check.startedAt ?? check.completedAt ?? (/* @__PURE__ */ new Date(0)).toISOString();
   const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : 0;
@@ -5184,124 +5427,22 @@ function resultFromCheck(id, check) {
     reason: "already done on this commit and plan; not run again"
   };
 }
-function lockMaxAgeMs(plan) {
-  const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
-  return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-function now(env) {
+function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-function watchWhileRunning(env, view, runner, lost) {
-  const controller = new AbortController();
-  const since = now(env).toISOString();
-  let stopReason;
-  const onLost = () => {
-    stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
-    controller.abort(stopReason);
-  };
-  if (lost.aborted) onLost();
-  else lost.addEventListener("abort", onLost, { once: true });
-  let lookedAt = Date.now();
-  let looking;
-  const check = () => looking ??= look().finally(() => looking = void 0);
-  const look = async () => {
-    lookedAt = Date.now();
-    const pr = await env.port.getPullRequest(view.pr.number);
-    if (pr.state === "closed") return "the pull request was closed";
-    if (pr.headSha !== view.pr.headSha)
-      return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
-    for (const c of await env.port.listComments(view.pr.number, since)) {
-      if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
-      if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
-        const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
-      }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
-      const ok = authorize({
-        command: "cancel",
-        actor,
-        prAuthor: view.pr.author.login,
-        isFork: view.pr.isFork,
-        policy: view.policy,
-        allowSkip: false,
-        door: "comment"
-      });
-      if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
-      }
-    }
-    return void 0;
-  };
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy || controller.signal.aborted) return;
-    busy = true;
-    check().then((reason) => {
-      if (reason && !controller.signal.aborted) {
-        stopReason = reason;
-        controller.abort(reason);
-      }
-    }).catch(
-      (err) => env.log(`Could not check the pull request while running: ${err.message}`)
-    ).finally(() => busy = false);
-  }, runner.pollMs);
-  timer.unref();
+async function handOff(env, view, stored, command2, by) {
+  const requested = { command: command2, by, headSha: view.pr.headSha };
+  const next = { ...stored, requested };
+  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
-    signal: controller.signal,
-    // Before every step: the same checks, unless the last look is younger than the poll interval,
-    // so short steps do not cost two reads each and a push or a close still stops the next step.
-    // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
-    // more before the guard gives up and stops the run.
-    guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check().catch(() => check())),
-    stop: () => {
-      clearInterval(timer);
-      lost.removeEventListener("abort", onLost);
-    }
+    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
+    handoff: { ...requested, planHash: view.plan.hash }
   };
 }
-async function cancelPlan(env, view, stored, by) {
-  const sha = view.pr.headSha;
-  const checks = await env.port.listCheckRuns(sha);
-  const previous = stepChecks(
-    checks,
-    view.plan.hash,
-    view.plan.plan.steps.map((s) => s.id)
-  );
-  for (const step of view.plan.plan.steps) {
-    const c = previous.get(step.id);
-    if (c && c.status === "completed" && (c.conclusion === "success" || c.conclusion === "skipped" || c.conclusion === "cancelled"))
-      continue;
-    await env.port.createCheckRun({
-      name: stepCheckName(step.id),
-      headSha: sha,
-      status: "completed",
-      conclusion: "cancelled",
-      externalId: stepExternalId(view.plan.hash, step.id),
-      completedAt: now(env).toISOString(),
-      title: "Cancelled",
-      summary: `Cancelled by ${codeSpan(by)} before it ran.`
-    });
-  }
-  const next = {
-    ...stored,
-    state: "cancelled",
-    reason: `cancelled by ${by}`,
-    pausedAt: void 0
-  };
-  const fresh = await env.port.listCheckRuns(sha);
-  await upsertCheck(env, fresh, sha, CHECK_VERIFY, {
-    conclusion: "cancelled",
-    title: "Cancelled",
-    summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
-    ...buttons(env)
-  });
-  await writeReview(env, view, reviewBody(view, next, fresh), next);
-  return result(view, `Cancelled by ${by}.`, next);
-}
+
+// src/gate/rollback.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 async function rollbackPlan(env, view, stored, by) {
   const { port } = env;
   const runner = env.runner;
@@ -5340,64 +5481,91 @@ async function rollbackPlan(env, view, stored, by) {
     (lost) => runRollback(env, view, stored, by, runner, toUndo, lost)
   );
 }
+function rollbackPlan_(plan, toUndo) {
+  return {
+    ...plan,
+    config: { ...plan.config, stop_on_error: true, allow_skip: false, checkpoint_between_steps: false },
+    steps: toUndo.map((s) => ({ ...s, run: s.rollback, checkpoint: false, rollback: void 0 })),
+    verify: {}
+  };
+}
 async function runRollback(env, view, stored, by, runner, toUndo, lost) {
   const { port } = env;
   const number = view.pr.number;
   const sha = view.pr.headSha;
+  const now3 = () => (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   const workspace = await runner.workspace(sha, number);
   if (!workspace.ok) {
     await port.createComment(number, refusal("/rollback", workspace.message));
     return { ...result(view, workspace.message), failed: true };
   }
+  const source = await readFile2(join4(workspace.dir, view.plan.path), "utf8").catch(() => "");
   const lines = [];
+  const runs = /* @__PURE__ */ new Map();
   let failed = false;
-  for (const step of toUndo) {
-    const name = `proceed/rollback-${step.id}`;
-    const startedAt = now(env).toISOString();
-    const check = await port.createCheckRun({
-      name,
-      headSha: sha,
-      status: "in_progress",
-      startedAt,
-      title: "Rolling back",
-      summary: `Undoing ${codeSpan(step.name)}.`
-    });
-    const outcome = await runCommand({
-      command: step.rollback,
-      shell: step.shell,
-      cwd: step["working-directory"] ? join3(workspace.dir, step["working-directory"]) : workspace.dir,
-      env: {
-        ...runner.env,
-        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v)])),
-        PROCEED_PLAN: view.plan.path,
-        PROCEED_STEP: step.id,
-        PROCEED_PR: String(number),
-        PROCEED_SHA: sha
-      },
-      ...step.timeout ? { timeoutMs: parseDuration(step.timeout) } : {},
+  try {
+    await executePlan({
+      plan: rollbackPlan_(view.plan.plan, toUndo),
+      source,
+      approvedHash: view.plan.hash,
+      planPath: view.plan.path,
+      cwd: workspace.dir,
+      env: runner.env,
+      extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
+      verify: {},
       secrets: runner.secrets,
-      signal: lost
-    });
-    const ok = outcome.exitCode === 0 && !outcome.timedOut && !outcome.spawnError;
-    failed ||= !ok;
-    await port.updateCheckRun(check.id, {
-      status: "completed",
-      conclusion: ok ? "success" : outcome.timedOut ? "timed_out" : "failure",
-      completedAt: now(env).toISOString(),
-      title: ok ? "Rolled back" : "Rollback failed",
-      summary: `Rollback of ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"} in ${formatDuration(outcome.durationMs)}${outcome.spawnError ? `
+      signal: lost,
+      onFailure: async () => "stop",
+      onEvent: async (event) => {
+        if (event.type === "step-started") {
+          const check = await port.createCheckRun({
+            name: `proceed/rollback-${event.step.id}`,
+            headSha: sha,
+            status: "in_progress",
+            startedAt: now3(),
+            title: "Rolling back",
+            summary: `Undoing ${codeSpan(event.step.name)}.`
+          });
+          runs.set(event.step.id, check.id);
+        } else if (event.type === "step-finished") {
+          const id = runs.get(event.step.id);
+          if (id === void 0) return;
+          const r = event.result;
+          const ok = r.status === "success";
+          failed ||= !ok;
+          await port.updateCheckRun(id, {
+            status: "completed",
+            conclusion: ok ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+            completedAt: now3(),
+            title: ok ? "Rolled back" : "Rollback failed",
+            summary: `Rollback of ${codeSpan(event.step.name)}: exit ${exitOf(r)} in ${formatDuration(r.durationMs)}${!ok && r.reason ? `
 
-${codeSpan(outcome.spawnError)}` : ""}`,
-      text: logBlock(outcome.tail)
+${codeSpan(r.reason)}` : ""}`,
+            text: logBlock(r.tail)
+          });
+          lines.push(
+            `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(event.step.name)}: exit ${exitOf(r)}, ${formatDuration(r.durationMs)}`
+          );
+        }
+      }
     });
-    lines.push(
-      `- ${ok ? "\u2705" : "\u274C"} ${codeSpan(step.name)}: exit ${outcome.exitCode ?? outcome.signal ?? "\u2014"}, ${formatDuration(outcome.durationMs)}`
+  } catch (err) {
+    if (!(err instanceof PlanChangedError)) throw err;
+    await port.createComment(
+      number,
+      refusal(
+        "/rollback",
+        `The plan at ${codeSpan(sha.slice(0, 7))} is not the plan that was approved, so its rollbacks are not run. Approve it again.`
+      )
     );
-    if (!ok) break;
+    return {
+      ...result(view, "Refused /rollback: the checked-out plan differs from the approved one.", stored),
+      failed: true
+    };
   }
   const next = {
     ...stored,
-    state: failed ? "failed" : "cancelled",
+    state: follow(failed ? "fail-rollback" : "roll-back"),
     reason: failed ? `rollback requested by ${by} failed` : `rolled back by ${by}`
   };
   const fresh = await port.listCheckRuns(sha);
@@ -5420,14 +5588,50 @@ ${lines.join("\n")}`
   );
   return { ...result(view, `Rollback by ${by}: ${failed ? "failed" : "done"}.`, next), failed };
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
-  const next = { ...stored, requested };
-  await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-  return {
-    ...result(view, `/${command2} by ${by} on ${short(view.pr.headSha)}: handed over for execution.`, next),
-    handoff: { ...requested, planHash: view.plan.hash }
-  };
+function exitOf(r) {
+  return r.exitCode ?? r.signal ?? "\u2014";
+}
+
+// src/gate/apply.ts
+async function applyDecision(env, view, decision) {
+  let outcome;
+  for (const effect of decision.effects) {
+    const reported = await applyEffect(env, view, effect);
+    if (reported) outcome = reported;
+  }
+  return outcome ?? result(view, decision.summary, decision.state);
+}
+async function applyEffect(env, view, effect) {
+  const { port } = env;
+  switch (effect.kind) {
+    case "comment":
+      await port.createComment(view.pr.number, effect.body);
+      return void 0;
+    case "publish-plan": {
+      const published = await publishPlan(env, view, bindingAfterPush(view));
+      return effect.reports ? published : void 0;
+    }
+    case "check-run":
+      await port.createCheckRun(effect.check);
+      return void 0;
+    case "write-review":
+      await writeReview(
+        env,
+        view,
+        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        effect.stored
+      );
+      return void 0;
+    case "release-lock":
+      await forceReleaseLock(port, view.pr.number);
+      return void 0;
+    case "execute":
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+    case "rollback":
+      return rollbackPlan(env, view, effect.stored, effect.by);
+    case "cancel":
+      return cancel(env, view, effect.stored, effect.by, effect.door);
+  }
 }
 
 // src/gate/help.ts
@@ -5468,116 +5672,120 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
-// src/gate/handle.ts
-async function handleEvent(env, event) {
-  if (event.sender.type !== "User") {
-    return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
-    };
-  }
+// src/gate/decide.ts
+var done = (view, summary, effects = []) => ({
+  kind: "done",
+  decision: { state: view.stored, effects, summary }
+});
+function intake(view, event, checks = []) {
   switch (event.kind) {
     case "pull_request":
-      if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
-    case "review":
-      return onReview(env, event);
-    case "comment":
-      return onComment(env, event);
-    case "button":
-      return onButton(env, event);
+      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+    case "review": {
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: "comment",
+            body: refusal(
+              "approval",
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
+            )
+          }
+        ]);
+      }
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: "command",
+        command: "proceed",
+        sender: event.sender,
+        door: "review",
+        handledId: -event.reviewId
+      };
+    }
+    case "comment": {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === "invalid") {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: "comment", body: refusal("command", parsed.message) }
+        ]);
+      }
+      if (parsed.kind === "none") return done(view, "Ignored: the comment has no command.");
+      return {
+        kind: "command",
+        command: parsed.command,
+        sender: event.sender,
+        door: "comment",
+        handledId: event.commentId,
+        writtenAt: event.createdAt
+      };
+    }
+    case "button": {
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
+        );
+      }
+      if (view.plan.kind === "valid" && !view.policyErrors.length) {
+        const check = checks.find((c) => c.id === event.checkRunId);
+        const live = check ? liveButtons(check, checks, view.stored, {
+          hash: view.plan.hash,
+          stepIds: view.plan.plan.steps.map((s) => s.id)
+        }) : [];
+        if (!live.some((command3) => command3 === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
+          );
+      }
+      const command2 = isCommandName(event.identifier) ? event.identifier : "help";
+      return { kind: "command", command: command2, sender: event.sender, door: "button" };
+    }
   }
 }
-async function onPush(env, number) {
-  const view = await loadView(env, number);
-  return publishPlan(env, view, bindingAfterPush(view));
+function intakeNeedsChecks(view, event) {
+  return event.kind === "button" && event.headSha === view.pr.headSha && view.plan.kind === "valid" && !view.policyErrors.length;
 }
-async function onClosed(env, number) {
-  await forceReleaseLock(env.port, number);
-  const view = await loadView(env, number);
+function decide(view, input) {
+  switch (input.kind) {
+    case "push":
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: "publish-plan", reports: true }],
+        summary: "Rendered."
+      };
+    case "closed":
+      return onClosed(view);
+    case "command":
+      return onCommand(view, input);
+  }
+}
+function onClosed(view) {
   const stored = view.stored;
-  if (view.plan.kind === "valid" && stored && ["approved", "executing", "paused", "failed"].includes(stored.state)) {
+  const number = view.pr.number;
+  if (view.plan.kind === "valid" && stored && EDGES.close.from.includes(stored.state)) {
     const next = {
       ...stored,
-      state: "cancelled",
+      state: follow("close"),
       reason: "the pull request was closed",
       pausedAt: void 0
     };
-    await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
-    return result(view, `Pull request #${number} closed: the plan is cancelled and the lock released.`, next);
-  }
-  return result(view, `Pull request #${number} closed; the lock is released.`);
-}
-async function onReview(env, event) {
-  if (event.state !== "approved") {
     return {
-      state: "none",
-      failed: false,
-      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+      state: next,
+      effects: [{ kind: "write-review", stored: next }],
+      summary: `Pull request #${number} closed: the plan is cancelled and the lock released.`
     };
   }
-  const view = await loadView(env, event.number);
-  if (event.commitId !== view.pr.headSha) {
-    await env.port.createComment(
-      event.number,
-      refusal(
-        "approval",
-        `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. Approve the current head, or comment \`/proceed\`.`
-      )
-    );
-    return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
-  }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
-  }
-  return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
+  return { state: stored, effects: [], summary: `Pull request #${number} closed; the lock is released.` };
 }
-async function onComment(env, event) {
-  const parsed = parseComment(event.body);
-  if (parsed.kind === "none")
-    return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-  await env.port.reactToComment(event.commentId, "eyes");
-  const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
-  }
-  if (parsed.kind === "invalid") {
-    await env.port.createComment(event.number, refusal("command", parsed.message));
-    return result(view, `Refused a comment: ${parsed.message}`);
-  }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
-}
-async function onButton(env, event) {
-  const view = await loadView(env, event.number);
-  const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
-  if (event.headSha !== view.pr.headSha) {
-    return result(
-      view,
-      `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`
-    );
-  }
-  if (view.plan.kind === "valid" && !view.policyErrors.length) {
-    const checks = await env.port.listCheckRuns(view.pr.headSha);
-    const check = checks.find((c) => c.id === event.checkRunId);
-    const live = check ? liveButtons(check, checks, view.stored, {
-      hash: view.plan.hash,
-      stepIds: view.plan.plan.steps.map((s) => s.id)
-    }) : [];
-    if (!live.some((command3) => command3 === event.identifier)) {
-      return result(
-        view,
-        `${pressed} no longer applies (the plan is ${view.stored?.state ?? "proposed"}); ignored.`
-      );
-    }
-  }
-  const command2 = isCommandName(event.identifier) ? event.identifier : "help";
-  return onCommand(env, view, command2, event.sender, "button");
-}
-async function onCommand(env, view, command2, sender2, door, handledId, writtenAt) {
-  const number = view.pr.number;
+function onCommand(view, input) {
+  const { command: command2, actor, door } = input;
+  const login = actor.login;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
-  const actor = await actorOf(env, view.policy, sender2, command2);
   const decision = authorize({
     command: command2,
     actor,
@@ -5588,162 +5796,161 @@ async function onCommand(env, view, command2, sender2, door, handledId, writtenA
     door
   });
   if (!decision.allowed) {
-    await env.port.createComment(number, refusal(`/${command2}`, decision.reason, decision.whoMay));
-    return result(view, `Refused /${command2} from ${sender2.login}: ${decision.reason}`);
+    return refuse(
+      view,
+      `/${command2}`,
+      decision.reason,
+      `Refused /${command2} from ${login}: ${decision.reason}`,
+      decision.whoMay
+    );
   }
   if (command2 === "help") {
-    await env.port.createComment(number, renderHelp(view.policy, allowSkip));
-    return result(view, `Answered /help for ${sender2.login}.`);
-  }
-  if (command2 === "plan") return publishPlan(env, view, bindingAfterPush(view));
-  const unusable = whyUnusable(env, view);
-  if (unusable) {
-    await env.port.createComment(number, refusal(`/${command2}`, unusable));
-    return result(view, `Refused /${command2}: ${unusable}`);
-  }
-  const valid = view;
-  const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
-  if (unseen) {
-    await publishPlan(env, valid, bindingAfterPush(valid));
-    await env.port.createComment(number, refusal(`/${command2}`, unseen));
-    return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
-  }
-  const binding = bindingAfterPush(valid);
-  let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
-  const expired = await expireCheckpoint(env, valid, stored);
-  if (expired !== stored) {
-    await writeReview(
-      env,
-      valid,
-      reviewBody(valid, expired, await env.port.listCheckRuns(valid.pr.headSha)),
-      expired
-    );
-    await env.port.createComment(
-      number,
-      refusal(
-        `/${command2}`,
-        `The checkpoint before ${codeSpan(stored.next ?? "?")} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
-      )
-    );
-    return result(view, `Checkpoint timed out; /${command2} not acted on.`, expired);
-  }
-  switch (command2) {
-    case "proceed":
-      return proceed(env, valid, stored, sender2.login, door);
-    case "retry":
-      if (!["failed", "verify-failed", "executing"].includes(stored.state))
-        return nothingTo(env, valid, stored, "retry");
-      return executeApproved(env, valid, stored, "retry", sender2.login);
-    case "skip":
-      if (!["failed", "paused"].includes(stored.state)) return nothingTo(env, valid, stored, "skip");
-      return executeApproved(env, valid, stored, "skip", sender2.login);
-    case "cancel":
-      return cancel(env, valid, stored, sender2.login, door);
-    case "rollback":
-      if (stored.state === "executing") {
-        await env.port.createComment(
-          number,
-          refusal("/rollback", "The plan is executing; `/cancel` it first, then `/rollback`.")
-        );
-        return result(view, "Refused /rollback while executing.", stored);
-      }
-      return rollbackPlan(env, valid, stored, sender2.login);
-  }
-}
-async function proceed(env, view, stored, login, door) {
-  const stopped = {
-    failed: `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
-    "verify-failed": "The verify phase failed: `/retry` runs it again.",
-    verified: `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
-  };
-  const why = stopped[stored.state];
-  if (why) {
-    await env.port.createComment(view.pr.number, refusal("/proceed", why));
-    await writeReview(
-      env,
-      view,
-      reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-      stored
-    );
-    return result(view, `/proceed from ${login}: nothing to start (${stored.state}).`, stored);
-  }
-  let next = stored;
-  if (!next.approval || next.state === "proposed") {
-    next = {
-      ...next,
-      state: "approved",
-      approval: {
-        by: login,
-        via: door,
-        at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-        headSha: view.pr.headSha,
-        planBlob: view.plan.blobSha,
-        planHash: view.plan.hash
-      },
-      confirmed: []
+    return {
+      state: view.stored,
+      effects: [{ kind: "comment", body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`
     };
   }
-  return executeApproved(env, view, next, "proceed", login);
-}
-async function cancel(env, view, stored, login, door) {
-  if (["proposed", "verified", "cancelled"].includes(stored.state))
-    return nothingTo(env, view, stored, "cancel");
-  if (stored.state === "executing") {
-    return withPlanLock(
-      env,
-      view,
-      env.runner?.holder ?? { kind: "app", id: env.botLogin },
-      Number.MAX_SAFE_INTEGER,
-      async () => {
-        if (door === "button") await env.port.createComment(view.pr.number, cancelRequestComment(login));
-        return result(
-          view,
-          `Cancel requested by ${login}; the running execution stops at its next check.`,
-          stored
-        );
-      },
-      () => cancelPlan(env, view, stored, login)
-    );
+  if (command2 === "plan") return decide(view, { kind: "push", now: input.now, policyPath: input.policyPath });
+  const unusable = whyUnusable(view, input.policyPath);
+  if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
+  const valid = view;
+  const unseen = door === "comment" ? unseenPlan(valid, input.writtenAt) : void 0;
+  if (unseen) {
+    return {
+      state: view.stored,
+      effects: [
+        { kind: "publish-plan", reports: false },
+        { kind: "comment", body: refusal(`/${command2}`, unseen) }
+      ],
+      summary: `Refused /${command2}: the comment predates the plan at the head.`
+    };
   }
-  return cancelPlan(env, view, stored, login);
+  let stored = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input.handledId] };
+  if (overdue(valid, stored, input.now) && stored.next) {
+    const expiry = expireCheckpoint(valid, stored, input.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: "check-run", check: expiry.check },
+        { kind: "write-review", stored: expiry.stored },
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`
+          )
+        }
+      ],
+      summary: `Checkpoint timed out; /${command2} not acted on.`
+    };
+  }
+  return inState(valid, stored, command2, login, door, input.now);
 }
-async function nothingTo(env, view, stored, command2) {
-  await env.port.createComment(
-    view.pr.number,
-    refusal(`/${command2}`, `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`)
-  );
-  await writeReview(
-    env,
-    view,
-    reviewBody(view, stored, await env.port.listCheckRuns(view.pr.headSha)),
-    stored
-  );
-  return result(view, `/${command2}: nothing to do in state ${stored.state}.`, stored);
+function inState(view, stored, command2, login, door, now3) {
+  if (!applies(stored.state, command2)) {
+    if (command2 === "rollback") {
+      return refuse(
+        view,
+        "/rollback",
+        "The plan is executing; `/cancel` it first, then `/rollback`.",
+        "Refused /rollback while executing.",
+        void 0,
+        stored
+      );
+    }
+    const why = command2 === "proceed" ? PROCEED_STOPPED[stored.state]?.(view, stored) : void 0;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: "comment",
+          body: refusal(
+            `/${command2}`,
+            why ?? `There is nothing to ${command2}: the plan is ${stored.state.replace("-", " ")}.`
+          )
+        },
+        { kind: "write-review", stored }
+      ],
+      summary: command2 === "proceed" ? `/proceed from ${login}: nothing to start (${stored.state}).` : `/${command2}: nothing to do in state ${stored.state}.`
+    };
+  }
+  switch (command2) {
+    case "proceed": {
+      let next = stored;
+      if (!next.approval || next.state === "proposed") {
+        next = {
+          ...next,
+          state: follow("approve"),
+          approval: {
+            by: login,
+            via: door,
+            at: now3.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash
+          },
+          confirmed: []
+        };
+      }
+      return execute(next, "proceed", login);
+    }
+    case "retry":
+    case "skip":
+      return execute(stored, command2, login);
+    case "cancel":
+      return {
+        state: stored,
+        effects: [{ kind: "cancel", stored, by: login, door }],
+        summary: `/cancel from ${login}.`
+      };
+    case "rollback":
+      return {
+        state: stored,
+        effects: [{ kind: "rollback", stored, by: login }],
+        summary: `/rollback from ${login}.`
+      };
+  }
 }
-function overdue(env, view, stored) {
-  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  return now2.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
-}
-async function expireCheckpoint(env, view, stored) {
-  if (!overdue(env, view, stored) || !stored.next) return stored;
-  const now2 = env.now?.() ?? /* @__PURE__ */ new Date();
-  await env.port.createCheckRun({
-    name: stepCheckName(stored.next),
-    headSha: view.pr.headSha,
-    status: "completed",
-    conclusion: "timed_out",
-    externalId: stepExternalId(view.plan.hash, stored.next),
-    completedAt: now2.toISOString(),
-    title: "Checkpoint timed out",
-    summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
-  });
+function execute(stored, trigger, by) {
   return {
-    ...stored,
-    state: "cancelled",
-    confirmed: [],
-    reason: `the checkpoint before ${stored.next} timed out after ${view.policy.checkpoint_timeout}`
+    state: stored,
+    effects: [{ kind: "execute", trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`
+  };
+}
+var PROCEED_STOPPED = {
+  failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
+  verified: (view) => `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`
+};
+function refuse(view, what, reason, summary, whoMay, state = view.stored) {
+  return { state, effects: [{ kind: "comment", body: refusal(what, reason, whoMay) }], summary };
+}
+function overdue(view, stored, now3) {
+  if (stored.state !== "paused" || !stored.pausedAt || !stored.next) return false;
+  return now3.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+function expireCheckpoint(view, stored, now3) {
+  const step = stored.next ?? "";
+  return {
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: "completed",
+      conclusion: "timed_out",
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now3.toISOString(),
+      title: "Checkpoint timed out",
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`
+    },
+    stored: {
+      ...stored,
+      state: follow("time-out"),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`
+    }
   };
 }
 function unseenPlan(view, writtenAt) {
@@ -5758,8 +5965,8 @@ function unseenPlan(view, writtenAt) {
   }
   return void 0;
 }
-function whyUnusable(env, view) {
-  if (view.policyErrors.length) return policyProblem(env, view);
+function whyUnusable(view, policyPath) {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
   switch (view.plan.kind) {
     case "none":
       return "This pull request has no plan file, so there is nothing to run.";
@@ -5772,10 +5979,46 @@ function whyUnusable(env, view) {
   }
 }
 
+// src/gate/handle.ts
+async function handleEvent(env, event) {
+  if (event.sender.type !== "User") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: sent by ${event.sender.login}, a ${event.sender.type.toLowerCase()}.`
+    };
+  }
+  if (event.kind === "review" && event.state !== "approved") {
+    return {
+      state: "none",
+      failed: false,
+      summary: `Ignored: a review that ${event.state.replace("_", " ")}, not an approval.`
+    };
+  }
+  if (event.kind === "comment") {
+    const parsed = parseComment(event.body);
+    if (parsed.kind === "none")
+      return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
+    await env.port.reactToComment(event.commentId, "eyes");
+  }
+  if (event.kind === "pull_request" && event.action === "closed")
+    await forceReleaseLock(env.port, event.number);
+  const view = await loadView(env, event.number);
+  const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
+  const taken = intake(view, event, checks);
+  const context = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
+  if (taken.kind === "done") return applyDecision(env, view, taken.decision);
+  if (taken.kind !== "command")
+    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
+  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const decision = decide(view, { ...context, ...taken, kind: "command", actor });
+  return applyDecision(env, view, decision);
+}
+
 // src/github/octokit.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 var ANNOTATIONS_PER_REQUEST = 50;
-var BODY_LIMIT = 65536;
+var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CREATE_ATTEMPTS = 4;
 function outcomeUnknown(err) {
   const status = httpStatus(err);
@@ -6285,12 +6528,12 @@ async function reportDispatchFailure(port, target2, number, handoff, err) {
 // src/app/inline.ts
 import { mkdtemp as mkdtemp3, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
-// src/action/checkout.ts
+// src/execute/checkout.ts
 import { execFile as execFile3 } from "node:child_process";
 import { mkdir as mkdir2, realpath, rm as rm2, stat } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var GIT_TIMEOUT_MS = 5 * 6e4;
 var GIT_OUTPUT_LINES = 6;
 var GIT_OUTPUT_CHARS = 600;
@@ -6304,26 +6547,26 @@ async function checkoutApproved(o) {
   const sha = o.sha.toLowerCase();
   const short2 = sha.slice(0, 7);
   const mask = secretMasker(o.token);
-  const refuse = (message) => ({ ok: false, message: mask(message) });
+  const refuse2 = (message) => ({ ok: false, message: mask(message) });
   const workspace = await inspectWorkspace(o.workspace, sha);
   if (workspace.usable) {
     log(`proceed: the workspace is a clean checkout of ${short2}; running there.`);
     return { ok: true, dir: o.workspace, reused: true };
   }
-  const dir = join4(o.scratch, "proceed", sha);
+  const dir = join5(o.scratch, "proceed", sha);
   log(`proceed: the workspace ${workspace.reason}; checking out ${short2} into ${dir}.`);
   try {
     await rm2(dir, { recursive: true, force: true });
     await mkdir2(dir, { recursive: true });
   } catch (err) {
-    return refuse(
+    return refuse2(
       `cannot prepare ${dir} for checking out the approved commit ${short2}: ${err.message} \u2014 check that RUNNER_TEMP (${o.scratch}) is writable.`
     );
   }
   const result2 = await fetchAndCheckOut(o, sha, dir, log, mask);
   if (result2.ok) return result2;
   await rm2(dir, { recursive: true, force: true }).catch(() => void 0);
-  return refuse(result2.message);
+  return refuse2(result2.message);
 }
 async function fetchAndCheckOut(o, sha, dir, log, mask) {
   const short2 = sha.slice(0, 7);
@@ -6571,7 +6814,7 @@ function inlineRunner(config, where, installationToken2, log, isolation = { kind
   const sandboxes = [];
   const secrets = [...secretsInEnvironment(config.stepEnv), ...appCredentials(appEnv)];
   const scratchDirectory = async () => {
-    if (isolation.kind === "unisolated") return mkdtemp3(join5(tmpdir2(), "proceed-app-"));
+    if (isolation.kind === "unisolated") return mkdtemp3(join6(tmpdir2(), "proceed-app-"));
     await prepareWorkspaceBase(isolation.base);
     return makeExecutionDirectory(isolation.base);
   };
@@ -7025,7 +7268,7 @@ healthzOnEveryServer();
 function applyDotEnv() {
   let text;
   try {
-    text = readFileSync5(join6(process.cwd(), ".env"), "utf8");
+    text = readFileSync5(join7(process.cwd(), ".env"), "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return;
     throw new ConfigError(`.env cannot be read: ${err.message}`);

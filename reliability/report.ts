@@ -3,8 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { fencedBlock } from '../src/render/markdown.js';
-import type { Measured } from './run.js';
-import type { Row } from './row.js';
+import type { Measured, Row } from './row.js';
 
 export const REPORT_PATH = resolve(import.meta.dirname, '../docs/reliability.md');
 

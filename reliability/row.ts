@@ -75,3 +75,8 @@ export function firstOf(problems: string[], shown = 5): string[] {
     ? problems
     : [...problems.slice(0, shown), `… and ${problems.length - shown} more`];
 }
+
+/** A row's result with how long it took: what the report prints. */
+export interface Measured extends RowResult {
+  seconds: number;
+}

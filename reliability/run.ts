@@ -6,7 +6,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Row, RowContext, RowResult } from './row.js';
+import type { Measured, Row, RowContext, RowResult } from './row.js';
 import { writeReport } from './report.js';
 import { apiFaults } from './rows/api-faults.js';
 import { approvalDrift } from './rows/approval-drift.js';
@@ -33,10 +33,6 @@ const ROWS: Row[] = [
 /** Rows that mostly wait (on retry back-off), run alongside the others so the suite is not as slow as their sum. */
 const ALONGSIDE = new Set<Row>([apiFaults]);
 const DEFAULT_SEED = 20_240_601;
-
-export interface Measured extends RowResult {
-  seconds: number;
-}
 
 async function measure(row: Row, ctx: RowContext): Promise<Measured> {
   const start = performance.now();

@@ -140,7 +140,7 @@ if (process.env[CHILD]) {
   await Promise.all([
     import('../../src/gate/handle.js'),
     import('../../src/github/client.js'),
-    import('../../src/action/checkout.js'),
+    import('../../src/execute/checkout.js'),
   ]);
   process.stdout.write(`${JSON.stringify(await measureAll(rounds, cwd))}\n`);
 }

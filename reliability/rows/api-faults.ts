@@ -6,7 +6,7 @@
  */
 import { count, firstOf, inPool, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
-import { startCounts, tracedPlan } from '../support/plans.js';
+import { startCounts, tracedPlan } from '../../test/support/traced-plans.js';
 
 const STEPS = ['one', 'two', 'three'];
 const RATE = 0.2;

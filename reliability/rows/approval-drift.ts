@@ -9,7 +9,7 @@ import { pullRequestReviewEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { runAction } from '../support/action.js';
 import { ActionScene, PLAN_PATH } from '../support/action-scene.js';
-import { tracedPlan } from '../support/plans.js';
+import { tracedPlan } from '../../test/support/traced-plans.js';
 import { sleep, until } from '../support/processes.js';
 
 /** Step two runs until $HOLD_FLAG is removed (at most a minute), so a push can land while it runs. */

@@ -5,7 +5,7 @@
  */
 import { count, firstOf, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
-import { tracedPlan } from '../support/plans.js';
+import { tracedPlan } from '../../test/support/traced-plans.js';
 import { processGroupAlive, sleep, until } from '../support/processes.js';
 
 /** Step two runs until the test removes $HOLD_FLAG (or for a minute), printing as it goes. */

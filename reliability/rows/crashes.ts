@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
-import { MISSED_BEATS } from '../../src/github/lock.js';
+import { MISSED_BEATS } from '../../src/gate/lock.js';
 import { APP, APP_BOT, startReplica, type AppProcessInput, type Replica } from '../support/app-replica.js';
-import { tracedPlan } from '../support/plans.js';
+import { tracedPlan } from '../../test/support/traced-plans.js';
 import { killGroup, sleep, until } from '../support/processes.js';
 
 const STEPS = ['one', 'two', 'three'];

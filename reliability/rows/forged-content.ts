@@ -11,12 +11,12 @@ import fc from 'fast-check';
 import { executeRequested } from '../../src/gate/handle.js';
 import { encodeState } from '../../src/gate/marker.js';
 import type { StoredState } from '../../src/gate/state.js';
-import type { CommentInfo } from '../../src/github/port.js';
+import type { CommentInfo } from '../../src/gate/port.js';
 import type { MemoryWrite } from '../../src/github/memory.js';
-import { liveText, scanFences } from '../../test/render/markdown-structure.js';
+import { liveText, scanFences } from '../../test/support/markdown-structure.js';
 import { count, counted, firstOf, saveFailures, type Row, type RowContext, type RowResult } from '../row.js';
-import { BOT, MemoryScene } from '../support/memory-scene.js';
-import { tracedPlan, yamlString } from '../support/plans.js';
+import { BOT, MemoryScene } from '../../test/support/memory-scene.js';
+import { tracedPlan, yamlString } from '../../test/support/traced-plans.js';
 
 const AUTHOR = 'alice';
 const APPROVER = 'bob';

@@ -6,7 +6,7 @@
 import { MAX_CHECK_OUTPUT, MAX_COMMENT_BODY } from '../../test/support/fake-github/index.js';
 import { type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../support/action-scene.js';
-import { tracedPlan } from '../support/plans.js';
+import { tracedPlan } from '../../test/support/traced-plans.js';
 import { residentBytes } from '../support/processes.js';
 
 const MiB = 1024 * 1024;

@@ -15,7 +15,7 @@ import { POLICY_FILE, policySchema } from '../../src/gate/policy.js';
 import { formatDiagnostic, type Diagnostic } from '../../src/plan/diagnostics.js';
 import { parsePlan, parseYamlWithSchema } from '../../src/plan/parse.js';
 import { count, counted, firstOf, saveFailures, type Row, type RowContext, type RowResult } from '../row.js';
-import { MemoryScene } from '../support/memory-scene.js';
+import { MemoryScene } from '../../test/support/memory-scene.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/proceed.js');

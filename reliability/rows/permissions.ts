@@ -7,8 +7,8 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Permission } from '../../src/gate/authorize.js';
-import { BOT, MemoryScene } from '../support/memory-scene.js';
-import { tracedPlan } from '../support/plans.js';
+import { BOT, MemoryScene } from '../../test/support/memory-scene.js';
+import { tracedPlan } from '../../test/support/traced-plans.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 
 const PERMISSIONS: Permission[] = ['none', 'read', 'triage', 'write', 'maintain', 'admin'];

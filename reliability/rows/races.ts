@@ -8,7 +8,7 @@ import { count, counted, firstOf, type Row, type RowContext, type RowResult } fr
 import { ACTION_TOKEN, type ActionExit, runAction } from '../support/action.js';
 import { ActionScene } from '../support/action-scene.js';
 import { APP, APP_BOT as BOT, startReplica } from '../support/app-replica.js';
-import { startCounts, tracedPlan } from '../support/plans.js';
+import { startCounts, tracedPlan } from '../../test/support/traced-plans.js';
 
 const STEPS = ['one', 'two', 'three'];
 const APP_REPLICAS = 2;

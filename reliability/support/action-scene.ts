@@ -20,7 +20,7 @@ import {
 import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { makeRemote, type Remote } from '../../test/support/remote.js';
 import { type ActionExit, runAction, type StartedAction, startAction } from './action.js';
-import { readTrace, type TraceEntry } from './plans.js';
+import { readTrace, type TraceEntry } from '../../test/support/traced-plans.js';
 
 export const ACTION_BOT = 'github-actions[bot]';
 export const PLAN_PATH = 'deploy/release.plan.yml';

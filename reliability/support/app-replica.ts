@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { APP } from '../../test/app/harness.js';
+import { APP } from '../../test/support/app.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

@@ -16,7 +16,7 @@ import { createOctokit, retryBaseFromEnv, writeIntervalFromEnv } from '../github
 import { apiFailureMessage } from '../github/failure.js';
 import { OctokitPort } from '../github/octokit.js';
 import { type AppToken, revokeToken, tokenFromApp } from './app-token.js';
-import { checkoutApproved } from './checkout.js';
+import { checkoutApproved } from '../execute/checkout.js';
 import { secretsInEnvironment } from '../execute/secrets.js';
 import { stepEnvironment } from '../execute/step-env.js';
 

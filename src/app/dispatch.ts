@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/core';
 import type { GateResult } from '../gate/handle.js';
 import { httpStatus } from '../github/octokit.js';
-import type { GitHubPort } from '../github/port.js';
+import type { GitHubPort } from '../gate/port.js';
 import { codeSpan } from '../render/markdown.js';
 
 export type Handoff = NonNullable<GateResult['handoff']>;

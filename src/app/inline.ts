@@ -13,7 +13,7 @@ import {
   type StepUser,
 } from '../execute/sandbox.js';
 import { appCredentials, secretsInEnvironment } from '../execute/secrets.js';
-import { checkoutApproved } from '../action/checkout.js';
+import { checkoutApproved } from '../execute/checkout.js';
 import type { PlanRunner } from '../gate/view.js';
 import { ConfigError, DEFAULT_LOCK_HEARTBEAT_MS, type AppConfig } from './config.js';
 

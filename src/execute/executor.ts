@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import { planHash } from '../plan/hash.js';
 import type { Plan, Shell, Step, Verification } from '../plan/schema.js';
-import { stopsBefore } from '../render/plan-summary.js';
+import { stopsBefore } from '../plan/checkpoints.js';
 import type {
   CheckpointDecision,
   ExecEvent,

@@ -4,9 +4,10 @@
  * pressed it and goes through the same policy checks as a comment. Only a door that receives
  * `check_run` events (the app) shows them; `GateEnv.buttons` says so.
  */
-import type { CheckRunInfo, CheckRunInput } from '../github/port.js';
+import { applies, type LifecycleState } from '../plan/lifecycle.js';
 import { codeSpan } from '../render/markdown.js';
 import type { CommandName } from './commands.js';
+import type { CheckRunInfo, CheckRunInput } from './port.js';
 import type { StoredState } from './state.js';
 import { CHECK_VERIFY, stepChecks, stepExternalId, type GateEnv } from './view.js';
 
@@ -39,21 +40,23 @@ export function liveButtons(
   const state = stored?.state ?? 'proposed';
   // A run already handed over for this commit (the dispatch executor) is not asked for twice.
   const pending = stored?.requested?.headSha === check.headSha;
+  // Which check run carries the buttons of which state is the buttons' own business; which commands
+  // they may be is the lifecycle table's (src/plan/lifecycle.ts).
+  const carries = (hosts: readonly LifecycleState[], commands: ButtonCommand[]): ButtonCommand[] =>
+    hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === 'cancel' || !pending)) : [];
   if (check.name === CHECK_VERIFY) {
     const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
     if (newest?.id !== check.id) return [];
-    if (check.status !== 'completed')
-      return (state === 'proposed' || state === 'approved') && !pending ? ['proceed'] : [];
-    return check.conclusion === 'failure' && state === 'verify-failed' ? ['retry'] : [];
+    if (check.status !== 'completed') return carries(['proposed', 'approved'], ['proceed']);
+    return check.conclusion === 'failure' ? carries(['verify-failed'], ['retry']) : [];
   }
   const stepId = plan.stepIds.find((id) => check.externalId === stepExternalId(plan.hash, id));
   if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check.id) return [];
-  if (check.status !== 'completed') return state === 'executing' ? ['cancel'] : [];
-  const current = stored?.next === stepId;
-  if (check.conclusion === 'action_required')
-    return state === 'paused' && current && !pending ? ['proceed', 'cancel'] : [];
+  if (check.status !== 'completed') return carries(['executing'], ['cancel']);
+  if (stored?.next !== stepId) return [];
+  if (check.conclusion === 'action_required') return carries(['paused'], ['proceed', 'cancel']);
   if (check.conclusion === 'failure' || check.conclusion === 'timed_out')
-    return state === 'failed' && current && !pending ? ['retry', 'cancel'] : [];
+    return carries(['failed'], ['retry', 'cancel']);
   return [];
 }
 

@@ -12,7 +12,7 @@
  *
  * Everything is linear in the length of the body (GitHub allows 65,536 characters).
  */
-import { closestMatch } from '../plan/parse.js';
+import { closestMatch } from '../plan/closest-match.js';
 import { codeSpan } from '../render/markdown.js';
 
 export const COMMANDS = ['proceed', 'retry', 'skip', 'cancel', 'rollback', 'plan', 'help'] as const;

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { ChangedFile } from '../github/port.js';
+import type { ChangedFile } from './port.js';
 
 export const DEFAULT_PLAN_GLOBS = ['**/*.plan.yml', '**/*.plan.yaml'];
 

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../plan/diagnostics.js';
-import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } from '../github/port.js';
+import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } from './port.js';
 import { clip, codeSpan, fitByCutting, GITHUB_BODY_LIMIT } from '../render/markdown.js';
 import { diagnosticList, renderPlanProblem } from '../render/problem.js';
 import { renderReview, type StepDisplayStatus } from '../render/review.js';
@@ -56,7 +56,7 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   const checks = await port.listCheckRuns(sha);
 
   if (view.policyErrors.length) {
-    const text = policyProblem(env, view);
+    const text = policyProblem(view, env.policyPath);
     await upsertCheck(env, checks, sha, CHECK_PLAN, {
       conclusion: 'failure',
       title: 'The repository policy is invalid',
@@ -292,10 +292,11 @@ function annotate(diagnostics: Diagnostic[], path: string): CheckAnnotation[] {
   }));
 }
 
-export function policyProblem(env: GateEnv, view: View): string {
+/** Why nothing can be approved or run while the repository policy at `policyPath` is invalid. */
+export function policyProblem(view: View, policyPath: string): string {
   const list = diagnosticList(view.policyErrors);
   return (
-    `The repository policy ${codeSpan(env.policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved ` +
+    `The repository policy ${codeSpan(policyPath)} on ${codeSpan(view.pr.baseRef)} is invalid, so nothing can be approved ` +
     `or run until it is fixed on the base branch:\n\n${list}`
   );
 }

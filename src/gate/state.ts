@@ -1,18 +1,9 @@
+/** What the bot remembers about a pull request: the lifecycle state and the approval's binding, as stored in its review. */
 import { z } from 'zod';
+import { LIFECYCLE_STATES } from '../plan/lifecycle.js';
 
-/** The lifecycle of a plan on a pull request (SPEC §3). */
-export const LIFECYCLE_STATES = [
-  'proposed',
-  'approved',
-  'executing',
-  'paused',
-  'failed',
-  'cancelled',
-  'verifying',
-  'verified',
-  'verify-failed',
-] as const;
-export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+// The state names sit with the plan format so the renderers can label them without importing the gate.
+export { LIFECYCLE_STATES, type LifecycleState } from '../plan/lifecycle.js';
 
 /** Who approved what: the binding of SPEC §3 (head commit and plan blob at the moment of approval). */
 export const approvalSchema = z.object({

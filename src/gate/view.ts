@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../plan/diagnostics.js';
 import { parsePlan, parseYamlWithSchema } from '../plan/parse.js';
 import type { Plan } from '../plan/schema.js';
-import type { HolderIdentity } from '../github/lock.js';
-import type { CheckRunInfo, GitHubPort, PullRequestInfo, ReviewInfo } from '../github/port.js';
+import type { HolderIdentity } from './lock.js';
+import type { CheckRunInfo, GitHubPort, PullRequestInfo, ReviewInfo } from './port.js';
 import { codeSpan } from '../render/markdown.js';
 import { discoverPlan } from './discover.js';
 import { decodeState } from './marker.js';

@@ -12,7 +12,8 @@ import type {
   PullRequestInfo,
   ReviewInfo,
   WorkflowRunInfo,
-} from './port.js';
+} from '../gate/port.js';
+import { GITHUB_BODY_LIMIT, GITHUB_CHECK_TEXT_LIMIT } from '../render/markdown.js';
 
 /**
  * GitHub in memory: one repository with one pull request, behind the same port the Action and the app
@@ -24,10 +25,9 @@ import type {
  * gate through it.
  */
 
-/** GitHub's limit on a review's or a comment's body. */
-const BODY_LIMIT = 65_536;
-/** GitHub's limit on a check run's `output.title`, `output.summary` and `output.text`. */
-const CHECK_TEXT_LIMIT = 65_535;
+// GitHub's limits on a body and on a check run's output texts, written once in render/markdown.ts.
+const BODY_LIMIT = GITHUB_BODY_LIMIT;
+const CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 /** Commits the memory repository makes itself are dated this, so their SHAs do not change from run to run. */
 const SEED_EPOCH_SECONDS = 1_700_000_000;
 

@@ -12,12 +12,13 @@ import type {
   PullRequestInfo,
   ReviewInfo,
   WorkflowRunInfo,
-} from './port.js';
+} from '../gate/port.js';
+import { GITHUB_BODY_LIMIT } from '../render/markdown.js';
 
 /** GitHub accepts at most 50 annotations per check run request. */
 const ANNOTATIONS_PER_REQUEST = 50;
-/** GitHub's limit on a comment or review body. */
-const BODY_LIMIT = 65_536;
+/** GitHub's limit on a comment or review body (written once in render/markdown.ts). */
+const BODY_LIMIT = GITHUB_BODY_LIMIT;
 /** Tries of a create whose answers keep getting lost, each after looking for what the previous one made. */
 const CREATE_ATTEMPTS = 4;
 

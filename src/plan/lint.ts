@@ -1,5 +1,5 @@
 import { formatPath, type Diagnostic, type PathSegment } from './diagnostics.js';
-import type { PositionIndex, SourceSpan } from './parse.js';
+import type { PositionIndex, SourceSpan } from './positions.js';
 import type { Plan, Shell } from './schema.js';
 
 /**

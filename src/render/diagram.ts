@@ -1,7 +1,8 @@
 import { formatDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/schema.js';
 import { fencedBlock, neutralizeMentions, revealInvisible, singleLine, truncate } from './markdown.js';
-import { stepEstimateMs, stopsBefore } from './plan-summary.js';
+import { stopsBefore } from '../plan/checkpoints.js';
+import { stepEstimateMs } from './plan-summary.js';
 import type { StepDisplayStatus } from './status.js';
 import { STEP_STATUS_ICON } from './status.js';
 

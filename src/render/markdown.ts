@@ -14,8 +14,10 @@ const ZERO_WIDTH_SPACE = '\u200B';
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
-/** GitHub's limit on the body of a comment or review. */
+/** GitHub's limit on the body of a comment or review (the one place it is written; adapters and the fake read it). */
 export const GITHUB_BODY_LIMIT = 65_536;
+/** GitHub's limit on a check run's `output.summary` and `output.text`. */
+export const GITHUB_CHECK_TEXT_LIMIT = 65_535;
 /** Room left for the hidden state marker that callers append to a body. */
 export const DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1_024;
 

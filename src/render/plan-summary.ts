@@ -45,18 +45,6 @@ export function estimatedAside(summary: EstimateSummary): string {
   return summary.totalMs === undefined ? 'no estimate' : `estimated ${describeEstimate(summary)}`;
 }
 
-/** Whether execution stops before step `index` (0-based) until someone confirms with `/proceed`. */
-export function stopsBefore(plan: Plan, index: number): boolean {
-  const step = plan.steps[index];
-  if (!step) return false;
-  return step.checkpoint || (plan.config.checkpoint_between_steps && index > 0);
-}
-
-/** 0-based indexes of the steps execution stops before. */
-export function checkpointIndexes(plan: Plan): number[] {
-  return plan.steps.flatMap((_, i) => (stopsBefore(plan, i) ? [i] : []));
-}
-
 export interface StepOutcome {
   /** The newest result for the step (a retry replaces an earlier failure). */
   result: StepResult;

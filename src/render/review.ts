@@ -1,4 +1,4 @@
-import type { LifecycleState } from '../gate/state.js';
+import { offered, type LifecycleCommand, type LifecycleState } from '../plan/lifecycle.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Plan, Shell, Step, Verification } from '../plan/schema.js';
 import type { FlowDiagramOptions } from './diagram.js';
@@ -21,13 +21,8 @@ import {
   table,
   truncate,
 } from './markdown.js';
-import {
-  checkpointIndexes,
-  describeEstimate,
-  stepEstimateMs,
-  stopsBefore,
-  summarizeEstimate,
-} from './plan-summary.js';
+import { describeEstimate, stepEstimateMs, summarizeEstimate } from './plan-summary.js';
+import { checkpointIndexes, stopsBefore } from '../plan/checkpoints.js';
 import type { StepDisplayStatus } from './status.js';
 import { STATE_LABEL, stepStatusLabel } from './status.js';
 
@@ -469,11 +464,19 @@ function checkpointSentence(plan: Plan, budget: ReviewBudget, from = 0): string 
   return `It stops before ${list} and waits for \`/proceed\` again.`;
 }
 
+/**
+ * "How to proceed": what the state means, and the commands the lifecycle table offers in it (less
+ * `/skip` without `allow_skip` and `/rollback` without a rollback command) — the same commands the
+ * gate accepts, the buttons show and the outcome comments list.
+ */
 function howToProceed(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): string {
   const lines: string[] = [];
-  const skip = plan.config.allow_skip;
-  const hasRollback = plan.steps.some((s) => s.rollback !== undefined);
-  const rollback = hasRollback
+  const commands = offered(opts.state, {
+    skip: plan.config.allow_skip,
+    rollback: plan.steps.some((s) => s.rollback !== undefined),
+  });
+  const has = (command: LifecycleCommand) => commands.includes(command);
+  const rollback = has('rollback')
     ? ' `/rollback` runs the rollback commands of completed steps, newest first.'
     : '';
   const statusIndex = (wanted: StepDisplayStatus[]): number =>
@@ -483,9 +486,10 @@ function howToProceed(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): st
     });
   switch (opts.state) {
     case 'proposed': {
-      lines.push(
-        '- ✅ **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it.',
-      );
+      if (has('proceed'))
+        lines.push(
+          '- ✅ **Approve** this pull request, or comment `/proceed`, to run the plan on this commit. Only people the repository policy allows can start it.',
+        );
       const stops = checkpointSentence(plan, budget);
       if (stops) lines.push(`- ⏸️ ${stops}`);
       break;
@@ -494,7 +498,7 @@ function howToProceed(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): st
     case 'executing':
     case 'verifying': {
       lines.push(
-        '- 🔄 The plan is running. Comment `/cancel` to stop it; steps not run yet are marked cancelled.',
+        `- 🔄 The plan is running.${has('cancel') ? ' Comment `/cancel` to stop it; steps not run yet are marked cancelled.' : ''}`,
       );
       const running = statusIndex(['running']);
       const stops = checkpointSentence(plan, budget, running >= 0 ? running + 1 : 0);
@@ -504,22 +508,27 @@ function howToProceed(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): st
     case 'paused': {
       const waiting = statusIndex(['waiting']);
       const at = waiting >= 0 ? ` before ${stepRef(plan, waiting, budget)}` : '';
-      lines.push(
-        `- ⏸️ Paused at a checkpoint${at}. Comment \`/proceed\` to continue or \`/cancel\` to stop.`,
-      );
-      if (skip) lines.push('- ⏭️ Comment `/skip` to skip this step and continue with the next.');
+      const ways = [
+        ...(has('proceed') ? ['`/proceed` to continue'] : []),
+        ...(has('cancel') ? ['`/cancel` to stop'] : []),
+      ];
+      lines.push(`- ⏸️ Paused at a checkpoint${at}.${ways.length ? ` Comment ${ways.join(' or ')}.` : ''}`);
+      if (has('skip')) lines.push('- ⏭️ Comment `/skip` to skip this step and continue with the next.');
       break;
     }
     case 'failed': {
       const failed = statusIndex(['failure', 'timed-out']);
       const which = failed >= 0 ? stepRef(plan, failed, budget) : 'the failed step';
-      lines.push(`- 🔁 Comment \`/retry\` to run ${which} again and continue.`);
-      if (skip) lines.push('- ⏭️ Comment `/skip` to skip it and continue with the next step.');
-      lines.push(`- 🚫 Comment \`/cancel\` to stop here.${rollback}`);
+      if (has('retry')) lines.push(`- 🔁 Comment \`/retry\` to run ${which} again and continue.`);
+      if (has('skip')) lines.push('- ⏭️ Comment `/skip` to skip it and continue with the next step.');
+      if (has('cancel')) lines.push(`- 🚫 Comment \`/cancel\` to stop here.${rollback}`);
+      else if (rollback) lines.push(`-${rollback}`);
       break;
     }
     case 'cancelled':
       lines.push(`- 🚫 Execution was cancelled; steps that had not run are marked cancelled.${rollback}`);
+      if (has('proceed'))
+        lines.push('- ▶️ Comment `/proceed` to resume from the first step that did not succeed.');
       break;
     case 'verified':
       lines.push(
@@ -530,6 +539,7 @@ function howToProceed(plan: Plan, opts: ReviewOptions, budget: ReviewBudget): st
       lines.push(
         `- ❌ A check of the verify phase failed, so \`proceed/verify\` blocks the merge. Push a fix; the plan is rendered again for the new commit.${rollback}`,
       );
+      if (has('retry')) lines.push('- 🔁 Comment `/retry` to run the verify phase again.');
       break;
   }
   lines.push('- 💬 `/plan` renders this plan again; `/help` lists the commands and who may use them.');

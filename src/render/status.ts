@@ -1,5 +1,5 @@
 import type { ExecutionOutcome } from '../execute/events.js';
-import type { LifecycleState } from '../gate/state.js';
+import type { LifecycleState } from '../plan/lifecycle.js';
 
 /** How a step is shown while a plan runs; `waiting` means paused at its checkpoint. */
 export type StepDisplayStatus =

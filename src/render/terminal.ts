@@ -10,9 +10,9 @@ import {
   reportOutcome,
   rollbackResults,
   stepEstimateMs,
-  stopsBefore,
   summarizeEstimate,
 } from './plan-summary.js';
+import { stopsBefore } from '../plan/checkpoints.js';
 import { STEP_STATUS_MARK, STEP_STATUS_TEXT } from './status.js';
 
 // Every plan string goes through `revealInvisible`: control characters (ANSI escapes, carriage

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock } from '../../src/github/lock.js';
+import { acquireLock } from '../../src/gate/lock.js';
 import { OctokitPort } from '../../src/github/octokit.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { issueCommentEvent, pullRequestReviewEvent } from '../support/payloads.js';
-import { APP, BOT, PLAN_PATH, deliver, plan, scene, until, type Scene } from './harness.js';
+import { APP, BOT, PLAN_PATH, deliver, plan, scene, until, type Scene } from '../support/app.js';
 
 const scenes: Scene[] = [];
 afterEach(() => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, configFromEnv, startModeFromEnv } from '../../src/app/config.js';
-import { WEBHOOK_SECRET, privateKey } from './harness.js';
+import { WEBHOOK_SECRET, privateKey } from '../support/app.js';
 
 describe('the app configuration from the environment', () => {
   it('defaults to the inline executor, proceed.yml, github.com and the Action’s globs and policy file', () => {

@@ -26,7 +26,7 @@ import {
   type OidcIssuer,
   type SignOptions,
 } from '../support/oidc-issuer.js';
-import { APP, BOT, WEBHOOK_SECRET, plan, privateKey, scene, type Scene } from './harness.js';
+import { APP, BOT, WEBHOOK_SECRET, plan, privateKey, scene, type Scene } from '../support/app.js';
 
 let issuer: OidcIssuer;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { runAction, type ActionRun } from '../support/action.js';
 import type { FakeGitHub } from '../support/fake-github/index.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { pullRequestEvent } from '../support/payloads.js';
-import { APP, BOT, PLAN_PATH, deliver, plan, scene, type Scene } from './harness.js';
+import { APP, BOT, PLAN_PATH, deliver, plan, scene, type Scene } from '../support/app.js';
 
 const APP_TOKEN = 'ghs_app_installation_token_for_the_workflow';
 

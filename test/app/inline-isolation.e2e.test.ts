@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/app/config.js';
 import { inlineIsolation } from '../../src/app/inline.js';
-import { privateKey } from './harness.js';
+import { privateKey } from '../support/app.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HOST = join(ROOT, 'test/app/inline-isolation.host.ts');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { configFromEnv } from '../../src/app/config.js';
 import { startFakeGitHub } from '../support/fake-github/index.js';
 import { issueCommentEvent, pullRequestEvent } from '../support/payloads.js';
-import { APP, PLAN_PATH, deliver, scene, until } from './harness.js';
+import { APP, PLAN_PATH, deliver, scene, until } from '../support/app.js';
 
 const findings = process.env.FINDINGS!;
 

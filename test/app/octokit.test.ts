@@ -2,7 +2,7 @@ import { Probot } from 'probot';
 import { describe, expect, it } from 'vitest';
 import { appOctokit } from '../../src/app/octokit.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
-import { APP, privateKey } from './harness.js';
+import { APP, privateKey } from '../support/app.js';
 
 describe("the app's Octokit inside Probot", () => {
   const github = useFakeGitHub({ app: APP });

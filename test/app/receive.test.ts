@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { pullRequestEvent } from '../support/payloads.js';
-import { APP, BOT, PLAN_PATH, plan, privateKey } from './harness.js';
+import { APP, BOT, PLAN_PATH, plan, privateKey } from '../support/app.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PROBOT = join(ROOT, 'node_modules/probot/lib/bin/probot.js');

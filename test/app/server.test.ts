@@ -14,7 +14,7 @@ import { createApp } from '../../src/app/index.js';
 import { appOctokit } from '../../src/app/octokit.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { checkRunEvent, issueCommentEvent, pullRequestEvent } from '../support/payloads.js';
-import { APP, BOT, WEBHOOK_SECRET, privateKey, scene, type Scene } from './harness.js';
+import { APP, BOT, WEBHOOK_SECRET, privateKey, scene, type Scene } from '../support/app.js';
 
 interface Running {
   url: string;

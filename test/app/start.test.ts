@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APP_EVENTS } from '../../src/app/index.js';
 import { freePort } from '../support/free-port.js';
-import { WEBHOOK_SECRET, privateKey, until } from './harness.js';
+import { WEBHOOK_SECRET, privateKey, until } from '../support/app.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/server.js');

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { handleEvent } from '../../src/gate/handle.js';
-import { acquireLock, type Acquired, type HolderIdentity } from '../../src/github/lock.js';
+import { acquireLock, type Acquired, type HolderIdentity } from '../../src/gate/lock.js';
 import { gitBlobSha, MemoryGitHub, type MemorySeed, type MemoryWrite } from '../../src/github/memory.js';
 
 const PLAN = `version: 1

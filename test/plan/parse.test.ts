@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatDiagnostic, type Diagnostic } from '../../src/plan/diagnostics.js';
 import { planHash } from '../../src/plan/hash.js';
+import { closestMatch } from '../../src/plan/closest-match.js';
 import {
-  closestMatch,
   MAX_ERRORS,
   MAX_PLAN_BYTES,
   parsePlan,

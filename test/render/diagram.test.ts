@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planSchema } from '../../src/plan/schema.js';
 import { mermaidLabel, renderFlowDiagram } from '../../src/render/diagram.js';
 import { hostilePlan, migrationPlan, PAYLOADS } from './fixtures.js';
-import { scanFences } from './markdown-structure.js';
+import { scanFences } from '../support/markdown-structure.js';
 
 function mermaidSource(block: string): string[] {
   const scan = scanFences(block);

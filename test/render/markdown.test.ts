@@ -20,7 +20,7 @@ import {
   truncate,
 } from '../../src/render/markdown.js';
 import { PAYLOADS } from './fixtures.js';
-import { liveText, scanFences, tableCells } from './markdown-structure.js';
+import { liveText, scanFences, tableCells } from '../support/markdown-structure.js';
 
 const LIVE_MENTION = /@[A-Za-z0-9]/;
 /** `](` that is not escaped: what turns `[text]` into a link or an image. */

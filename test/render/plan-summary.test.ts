@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { checkpointIndexes } from '../../src/plan/checkpoints.js';
 import {
-  checkpointIndexes,
   describeEstimate,
   formatDelta,
   latestStepResults,

@@ -3,7 +3,7 @@ import type { StepResult, VerifyResult } from '../../src/execute/events.js';
 import { DEFAULT_MAX_LENGTH } from '../../src/render/markdown.js';
 import { renderReport } from '../../src/render/report.js';
 import { HOSTILE, hugePlan, migrationPlan, result } from './fixtures.js';
-import { liveText, scanFences, tableAfter, tableCells } from './markdown-structure.js';
+import { liveText, scanFences, tableAfter, tableCells } from '../support/markdown-structure.js';
 
 const STEPS_TABLE = '| # | Step | Estimate | Actual | Δ | Status |';
 const plan = migrationPlan();

@@ -11,7 +11,7 @@ import {
   REVIEW_BUDGETS,
 } from '../../src/render/review.js';
 import { hostilePlan, hugePlan, migrationPlan } from './fixtures.js';
-import { liveText, scanFences, tableAfter, tableCells } from './markdown-structure.js';
+import { liveText, scanFences, tableAfter, tableCells } from '../support/markdown-structure.js';
 
 const PROPOSED = { planPath: 'plans/migrate.plan.yml', state: 'proposed' as const };
 const STEP_TABLE = '| # | Step | Estimate | Checkpoint | Status |';

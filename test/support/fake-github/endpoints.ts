@@ -37,11 +37,12 @@ import {
   workflowRunJson,
 } from './shapes.js';
 import type { Store } from './store.js';
+import { GITHUB_BODY_LIMIT, GITHUB_CHECK_TEXT_LIMIT } from '../../../src/render/markdown.js';
 
-/** GitHub's limit on issue comment and review bodies, which the description does not state. */
-export const MAX_COMMENT_BODY = 65_536;
+/** GitHub's limit on issue comment and review bodies, which the description does not state (written once, in src/render/markdown.ts). */
+export const MAX_COMMENT_BODY = GITHUB_BODY_LIMIT;
 /** GitHub's limit on a check run's output.summary and output.text. */
-export const MAX_CHECK_OUTPUT = 65_535;
+export const MAX_CHECK_OUTPUT = GITHUB_CHECK_TEXT_LIMIT;
 /** Annotations GitHub accepts in one check run create or update. */
 export const MAX_ANNOTATIONS_PER_REQUEST = 50;
 

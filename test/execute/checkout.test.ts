@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutApproved, type CheckoutOptions, type CheckoutResult } from '../../src/action/checkout.js';
+import { checkoutApproved, type CheckoutOptions, type CheckoutResult } from '../../src/execute/checkout.js';
 
 const TOKEN = 'ghs_FAKEtoken0123456789abcdefSECRET';
 const TOKEN_FORMS = [TOKEN, Buffer.from(`x-access-token:${TOKEN}`).toString('base64')];

@@ -12,9 +12,9 @@ import { type AppConfig, instanceId } from '../../src/app/config.js';
 import { createApp } from '../../src/app/index.js';
 import { appOctokit } from '../../src/app/octokit.js';
 import { decodeState } from '../../src/gate/marker.js';
-import type { AppIdentity, FakeGitHub } from '../support/fake-github/index.js';
-import { checkRunEvent, issueCommentEvent, pullRequestEvent } from '../support/payloads.js';
-import { makeRemote, type Remote } from '../support/remote.js';
+import type { AppIdentity, FakeGitHub } from './fake-github/index.js';
+import { checkRunEvent, issueCommentEvent, pullRequestEvent } from './payloads.js';
+import { makeRemote, type Remote } from './remote.js';
 
 export const APP: AppIdentity = { id: 4242, slug: 'proceed-test', name: 'proceed (test)', owner: 'octo-org' };
 export const BOT = `${APP.slug}[bot]`;

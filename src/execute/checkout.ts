@@ -1,3 +1,4 @@
+/** Fetches exactly the approved head commit into a work tree to run a plan in (both doors that execute use it). */
 import { execFile } from 'node:child_process';
 import { mkdir, realpath, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';

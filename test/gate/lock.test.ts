@@ -8,7 +8,7 @@ import {
   acquireLock,
   describeHolder,
   forceReleaseLock,
-} from '../../src/github/lock.js';
+} from '../../src/gate/lock.js';
 import { OctokitPort } from '../../src/github/octokit.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 

@@ -1,4 +1,4 @@
-import type { Permission } from '../gate/authorize.js';
+import type { Permission } from './authorize.js';
 
 /**
  * The operations the core needs from GitHub, and nothing more. The Action and the app both

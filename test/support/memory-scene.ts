@@ -17,13 +17,8 @@ import { POLICY_FILE } from '../../src/gate/policy.js';
 import type { StoredState } from '../../src/gate/state.js';
 import type { GateEnv } from '../../src/gate/view.js';
 import { MemoryGitHub } from '../../src/github/memory.js';
-import {
-  checkRunEvent,
-  issueCommentEvent,
-  pullRequestEvent,
-  pullRequestReviewEvent,
-} from '../../test/support/payloads.js';
-import { readTrace, type TraceEntry } from './plans.js';
+import { checkRunEvent, issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from './payloads.js';
+import { readTrace, type TraceEntry } from './traced-plans.js';
 
 export const BOT = 'proceed[bot]';
 export const NUMBER = 1;
@@ -117,7 +112,8 @@ export class MemoryScene {
     return { handled: await handleEvent(this.env, event) };
   }
 
-  open(action: 'opened' | 'synchronize' = 'opened'): Promise<Delivery> {
+  /** A `pull_request` webhook: opened, a push (`synchronize`), or closed. */
+  open(action: 'opened' | 'synchronize' | 'closed' = 'opened'): Promise<Delivery> {
     const pr = this.github.pullRequest;
     return this.deliver(
       'pull_request',

@@ -1,0 +1,481 @@
+/**
+ * What the gate does about one input, decided without any I/O: read this to know what any event or
+ * command does. `intake` turns an event into the command it stands for (or ends it: ignored, already
+ * handled, a stale approval, a dead button); `decide` takes that command with its actor, door and time
+ * and returns the next state and the effects to apply — comments, check runs, the review, and the
+ * execution to start — in order. `handleEvent` (handle.ts) loads the view, calls these, and applies.
+ *
+ * The lifecycle moves only along the named edges of src/plan/lifecycle.ts, and a command acts only in
+ * the states where its table says it applies. New rules go here: add a field to `CommandInput` (or
+ * `DecideContext`) and a guard to `decide`; the effects stay the same.
+ */
+import { parseDuration } from '../plan/duration.js';
+import { applies, EDGES, follow, type LifecycleCommand } from '../plan/lifecycle.js';
+import { codeSpan } from '../render/markdown.js';
+import { authorize, type Actor, type Door } from './authorize.js';
+import { liveButtons } from './buttons.js';
+import { isCommandName, parseComment, type CommandName } from './commands.js';
+import type { GateEvent, Sender } from './events.js';
+import { mergePlanConfig } from './policy.js';
+import type { CheckRunInfo, CheckRunInput } from './port.js';
+import { renderHelp } from './help.js';
+import { policyProblem, refusal } from './publish.js';
+import type { StoredState } from './state.js';
+import { bindingAfterPush, freshState, short, stepCheckName, stepExternalId, type View } from './view.js';
+
+export type ValidView = View & { plan: Extract<View['plan'], { kind: 'valid' }> };
+
+/** What starts steps: a `/proceed` (or approval), a `/retry`, a `/skip`. */
+export type Trigger = 'proceed' | 'retry' | 'skip';
+
+/** One thing for `apply` to do, in the order given. */
+export type Effect =
+  | { kind: 'comment'; body: string }
+  /**
+   * Render the plan: the review, `proceed/plan` and `proceed/verify`, with the binding after a push.
+   * `reports`: its outcome is the result (a push, `/plan`), rather than the decision's summary.
+   */
+  | { kind: 'publish-plan'; reports: boolean }
+  | { kind: 'check-run'; check: CheckRunInput }
+  /** Write the bot's review for this state (with the check runs as they are then). */
+  | { kind: 'write-review'; stored: StoredState }
+  | { kind: 'release-lock' }
+  /** Take the lock and run the approved plan from its first step not done (or hand it over, without a runner). */
+  | { kind: 'execute'; trigger: Trigger; stored: StoredState; by: string }
+  | { kind: 'rollback'; stored: StoredState; by: string }
+  /** Stop the plan: a running execution through its watcher, anything else here. */
+  | { kind: 'cancel'; stored: StoredState; by: string; door: Door };
+
+export interface Decision {
+  /** The state the review holds afterwards (undefined: no plan, nothing stored). */
+  state: StoredState | undefined;
+  effects: Effect[];
+  /** For the log and the job summary, unless an execution effect reports its own. */
+  summary: string;
+}
+
+/** What `decide` needs besides the view and the command: facts of the door, and the time. */
+export interface DecideContext {
+  now: Date;
+  /** Where the repository policy lives, for the message when it is invalid. */
+  policyPath: string;
+}
+
+/** A command as `decide` takes it: what, from whom (as `authorize` needs them), through which door. */
+export interface CommandInput extends DecideContext {
+  kind: 'command';
+  command: CommandName;
+  actor: Actor;
+  door: Door;
+  /** The comment (or, negated, the approving review) this command is; recorded so it is acted on once. */
+  handledId?: number;
+  /** When the comment was written: a comment older than the rendered plan was about another plan. */
+  writtenAt?: string;
+}
+
+export type DecideInput =
+  | CommandInput
+  /** Opened, reopened, ready for review, or a push. */
+  | (DecideContext & { kind: 'push' })
+  /** Closed (the lock is already released). */
+  | (DecideContext & { kind: 'closed' });
+
+/** An event, once read: the command it stands for, or the decision that ends it here. */
+export type Intake =
+  | {
+      kind: 'command';
+      command: CommandName;
+      sender: Sender;
+      door: Door;
+      handledId?: number;
+      writtenAt?: string;
+    }
+  | { kind: 'push' }
+  | { kind: 'closed' }
+  | { kind: 'done'; decision: Decision };
+
+const done = (view: View, summary: string, effects: Effect[] = []): Intake => ({
+  kind: 'done',
+  decision: { state: view.stored, effects, summary },
+});
+
+/**
+ * Which command an event stands for, given the view (and, for a button, the check runs of the head).
+ * Events that ask for no view (a bot's event, a review that is not an approval, a comment without a
+ * command) are turned away by `handleEvent` before anything is read.
+ */
+export function intake(view: View, event: GateEvent, checks: CheckRunInfo[] = []): Intake {
+  switch (event.kind) {
+    case 'pull_request':
+      return event.action === 'closed' ? { kind: 'closed' } : { kind: 'push' };
+    case 'review': {
+      // An approving review by someone allowed, on the current head, counts as `/proceed` (SPEC §3).
+      if (event.commitId !== view.pr.headSha) {
+        return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
+          {
+            kind: 'comment',
+            body: refusal(
+              'approval',
+              `This approval is for an older commit, ${codeSpan(short(event.commitId))}; the head is now ${codeSpan(short(view.pr.headSha))}. ` +
+                'Approve the current head, or comment `/proceed`.',
+            ),
+          },
+        ]);
+      }
+      // Kept negated beside comment ids (another sequence): a redelivered approval, or a re-run of its
+      // workflow, must not confirm a checkpoint reached since.
+      if (view.stored?.handled.includes(-event.reviewId))
+        return done(view, `Review ${event.reviewId} was already handled.`);
+      return {
+        kind: 'command',
+        command: 'proceed',
+        sender: event.sender,
+        door: 'review',
+        handledId: -event.reviewId,
+      };
+    }
+    case 'comment': {
+      if (view.stored?.handled.includes(event.commentId))
+        return done(view, `Comment ${event.commentId} was already handled.`);
+      const parsed = parseComment(event.body);
+      if (parsed.kind === 'invalid') {
+        return done(view, `Refused a comment: ${parsed.message}`, [
+          { kind: 'comment', body: refusal('command', parsed.message) },
+        ]);
+      }
+      if (parsed.kind === 'none') return done(view, 'Ignored: the comment has no command.');
+      return {
+        kind: 'command',
+        command: parsed.command,
+        sender: event.sender,
+        door: 'comment',
+        handledId: event.commentId,
+        writtenAt: event.createdAt,
+      };
+    }
+    case 'button': {
+      // A press on a superseded run, a second click, or a redelivered webhook is ignored without a word.
+      const pressed = `The ${event.identifier} button pressed by ${event.sender.login} on check run ${event.checkRunId}`;
+      if (event.headSha !== view.pr.headSha) {
+        return done(
+          view,
+          `${pressed} is for ${short(event.headSha)}, not the head ${short(view.pr.headSha)}; ignored.`,
+        );
+      }
+      if (view.plan.kind === 'valid' && !view.policyErrors.length) {
+        const check = checks.find((c) => c.id === event.checkRunId);
+        const live = check
+          ? liveButtons(check, checks, view.stored, {
+              hash: view.plan.hash,
+              stepIds: view.plan.plan.steps.map((s) => s.id),
+            })
+          : [];
+        if (!live.some((command) => command === event.identifier))
+          return done(
+            view,
+            `${pressed} no longer applies (the plan is ${view.stored?.state ?? 'proposed'}); ignored.`,
+          );
+      }
+      // Anything else is refused by `authorize` with a message, like a comment would be.
+      const command = isCommandName(event.identifier) ? event.identifier : 'help';
+      return { kind: 'command', command, sender: event.sender, door: 'button' };
+    }
+  }
+}
+
+/** Whether intake needs the head's check runs to read this event (a button's liveness). */
+export function intakeNeedsChecks(view: View, event: GateEvent): boolean {
+  return (
+    event.kind === 'button' &&
+    event.headSha === view.pr.headSha &&
+    view.plan.kind === 'valid' &&
+    !view.policyErrors.length
+  );
+}
+
+/** The next state and the effects of one input: the whole of what the gate decides. */
+export function decide(view: View, input: DecideInput): Decision {
+  switch (input.kind) {
+    case 'push':
+      return {
+        state: bindingAfterPush(view).stored,
+        effects: [{ kind: 'publish-plan', reports: true }],
+        summary: 'Rendered.',
+      };
+    case 'closed':
+      return onClosed(view);
+    case 'command':
+      return onCommand(view, input);
+  }
+}
+
+/** Closed: a plan that was still going ends as cancelled (the lock was released before the view was read). */
+function onClosed(view: View): Decision {
+  const stored = view.stored;
+  const number = view.pr.number;
+  if (
+    view.plan.kind === 'valid' &&
+    stored &&
+    (EDGES.close.from as readonly string[]).includes(stored.state)
+  ) {
+    const next: StoredState = {
+      ...stored,
+      state: follow('close'),
+      reason: 'the pull request was closed',
+      pausedAt: undefined,
+    };
+    return {
+      state: next,
+      effects: [{ kind: 'write-review', stored: next }],
+      summary: `Pull request #${number} closed: the plan is cancelled and the lock released.`,
+    };
+  }
+  return { state: stored, effects: [], summary: `Pull request #${number} closed; the lock is released.` };
+}
+
+/** Every command, from a comment, a review or a button: who may, then what it does in this state. */
+function onCommand(view: View, input: CommandInput): Decision {
+  const { command, actor, door } = input;
+  const login = actor.login;
+  const allowSkip =
+    view.plan.kind === 'valid' && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
+  const decision = authorize({
+    command,
+    actor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy: view.policy,
+    allowSkip,
+    door,
+  });
+  if (!decision.allowed) {
+    return refuse(
+      view,
+      `/${command}`,
+      decision.reason,
+      `Refused /${command} from ${login}: ${decision.reason}`,
+      decision.whoMay,
+    );
+  }
+  if (command === 'help') {
+    return {
+      state: view.stored,
+      effects: [{ kind: 'comment', body: renderHelp(view.policy, allowSkip) }],
+      summary: `Answered /help for ${login}.`,
+    };
+  }
+  if (command === 'plan') return decide(view, { kind: 'push', now: input.now, policyPath: input.policyPath });
+
+  // Everything else acts on a valid plan under a valid policy.
+  const unusable = whyUnusable(view, input.policyPath);
+  if (unusable) return refuse(view, `/${command}`, unusable, `Refused /${command}: ${unusable}`);
+  const valid = view as ValidView;
+  const unseen = door === 'comment' ? unseenPlan(valid, input.writtenAt) : undefined;
+  if (unseen) {
+    // The comment was written about another plan than the one at the head now: show this one, ask again.
+    return {
+      state: view.stored,
+      effects: [
+        { kind: 'publish-plan', reports: false },
+        { kind: 'comment', body: refusal(`/${command}`, unseen) },
+      ],
+      summary: `Refused /${command}: the comment predates the plan at the head.`,
+    };
+  }
+  let stored: StoredState = bindingAfterPush(valid).stored ?? freshState(valid);
+  if (input.handledId !== undefined) stored = { ...stored, handled: [...stored.handled, input.handledId] };
+  if (overdue(valid, stored, input.now) && stored.next) {
+    // A late confirmation is not a confirmation: the timeout is said first, and a new /proceed resumes.
+    const expiry = expireCheckpoint(valid, stored, input.now);
+    return {
+      state: expiry.stored,
+      effects: [
+        { kind: 'check-run', check: expiry.check },
+        { kind: 'write-review', stored: expiry.stored },
+        {
+          kind: 'comment',
+          body: refusal(
+            `/${command}`,
+            `The checkpoint before ${codeSpan(stored.next)} timed out: nobody confirmed it within ${view.policy.checkpoint_timeout}, so the plan was cancelled. Comment \`/proceed\` again to resume from that step.`,
+          ),
+        },
+      ],
+      summary: `Checkpoint timed out; /${command} not acted on.`,
+    };
+  }
+  return inState(valid, stored, command, login, door, input.now);
+}
+
+/** A lifecycle command, authorized, on a valid plan: what it does in the stored state (the table's guard). */
+function inState(
+  view: ValidView,
+  stored: StoredState,
+  command: LifecycleCommand,
+  login: string,
+  door: Door,
+  now: Date,
+): Decision {
+  if (!applies(stored.state, command)) {
+    if (command === 'rollback') {
+      return refuse(
+        view,
+        '/rollback',
+        'The plan is executing; `/cancel` it first, then `/rollback`.',
+        'Refused /rollback while executing.',
+        undefined,
+        stored,
+      );
+    }
+    const why =
+      command === 'proceed'
+        ? PROCEED_STOPPED[stored.state as keyof typeof PROCEED_STOPPED]?.(view, stored)
+        : undefined;
+    return {
+      state: stored,
+      effects: [
+        {
+          kind: 'comment',
+          body: refusal(
+            `/${command}`,
+            why ?? `There is nothing to ${command}: the plan is ${stored.state.replace('-', ' ')}.`,
+          ),
+        },
+        { kind: 'write-review', stored },
+      ],
+      summary:
+        command === 'proceed'
+          ? `/proceed from ${login}: nothing to start (${stored.state}).`
+          : `/${command}: nothing to do in state ${stored.state}.`,
+    };
+  }
+  switch (command) {
+    case 'proceed': {
+      let next = stored;
+      if (!next.approval || next.state === 'proposed') {
+        next = {
+          ...next,
+          state: follow('approve'),
+          approval: {
+            by: login,
+            via: door,
+            at: now.toISOString(),
+            headSha: view.pr.headSha,
+            planBlob: view.plan.blobSha,
+            planHash: view.plan.hash,
+          },
+          confirmed: [],
+        };
+      }
+      return execute(next, 'proceed', login);
+    }
+    case 'retry':
+    case 'skip':
+      return execute(stored, command, login);
+    case 'cancel':
+      return {
+        state: stored,
+        effects: [{ kind: 'cancel', stored, by: login, door }],
+        summary: `/cancel from ${login}.`,
+      };
+    case 'rollback':
+      return {
+        state: stored,
+        effects: [{ kind: 'rollback', stored, by: login }],
+        summary: `/rollback from ${login}.`,
+      };
+  }
+}
+
+function execute(stored: StoredState, trigger: Trigger, by: string): Decision {
+  return {
+    state: stored,
+    effects: [{ kind: 'execute', trigger, stored, by }],
+    summary: `/${trigger} from ${by}.`,
+  };
+}
+
+/** Why `/proceed` starts nothing in a state where it does not apply. */
+const PROCEED_STOPPED = {
+  failed: (_view: ValidView, stored: StoredState) =>
+    `Step ${codeSpan(stored.next ?? '?')} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
+  'verify-failed': () => 'The verify phase failed: `/retry` runs it again.',
+  verified: (view: ValidView) =>
+    `The plan is already verified on ${codeSpan(short(view.pr.headSha))}; there is nothing left to run.`,
+} as const;
+
+function refuse(
+  view: View,
+  what: string,
+  reason: string,
+  summary: string,
+  whoMay?: string,
+  state: StoredState | undefined = view.stored,
+): Decision {
+  return { state, effects: [{ kind: 'comment', body: refusal(what, reason, whoMay) }], summary };
+}
+
+/** Whether the plan has waited at its checkpoint longer than the policy's `checkpoint_timeout`. */
+export function overdue(view: View, stored: StoredState, now: Date): boolean {
+  if (stored.state !== 'paused' || !stored.pausedAt || !stored.next) return false;
+  return now.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
+}
+
+/** A checkpoint nobody confirmed within `checkpoint_timeout` ends the plan as timed out: the state, and the step's check run saying so. */
+export function expireCheckpoint(
+  view: ValidView,
+  stored: StoredState,
+  now: Date,
+): { stored: StoredState; check: CheckRunInput } {
+  const step = stored.next ?? '';
+  return {
+    check: {
+      name: stepCheckName(step),
+      headSha: view.pr.headSha,
+      status: 'completed',
+      conclusion: 'timed_out',
+      externalId: stepExternalId(view.plan.hash, step),
+      completedAt: now.toISOString(),
+      title: 'Checkpoint timed out',
+      summary: `Nobody confirmed the checkpoint within ${view.policy.checkpoint_timeout} (\`checkpoint_timeout\`). \`/proceed\` resumes from here.`,
+    },
+    stored: {
+      ...stored,
+      state: follow('time-out'),
+      confirmed: [],
+      reason: `the checkpoint before ${step} timed out after ${view.policy.checkpoint_timeout}`,
+    },
+  };
+}
+
+/**
+ * Why a command comment cannot be about the plan at the head: the bot has not rendered this head yet
+ * (a push raced the comment), or the comment was written before it did.
+ */
+function unseenPlan(view: ValidView, writtenAt: string | undefined): string | undefined {
+  const head = codeSpan(short(view.pr.headSha));
+  const again = 'Read the plan in the review, then comment again.';
+  if (!view.stored || view.stored.headSha !== view.pr.headSha) {
+    return `The plan at the head, ${head}, had not been rendered when this comment was handled (a push came in). ${again}`;
+  }
+  const rendered = view.stored.renderedAt;
+  // GitHub's timestamps have whole seconds: compare at that resolution.
+  if (writtenAt && rendered && Date.parse(writtenAt) < Math.floor(Date.parse(rendered) / 1000) * 1000) {
+    return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
+  }
+  return undefined;
+}
+
+/** Why nothing can be approved or run on this view: an invalid policy, or no single valid plan. */
+export function whyUnusable(view: View, policyPath: string): string | undefined {
+  if (view.policyErrors.length) return policyProblem(view, policyPath);
+  switch (view.plan.kind) {
+    case 'none':
+      return 'This pull request has no plan file, so there is nothing to run.';
+    case 'many':
+      return 'This pull request has more than one plan; keep one plan per pull request.';
+    case 'invalid':
+      return `The plan ${codeSpan(view.plan.path)} is invalid; fix the errors in the \`proceed/plan\` check first.`;
+    default:
+      return undefined;
+  }
+}

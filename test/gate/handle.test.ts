@@ -1,0 +1,184 @@
+/**
+ * The gate in-process: `handleEvent` over `MemoryGitHub` (test/support/memory-scene.ts), with real
+ * processes for the steps. Each scenario drives a pull request through webhook payloads as a door
+ * would, and reads the outcome from the bot's review, its check runs and comments, and the trace the
+ * steps themselves wrote.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { stepExternalId } from '../../src/gate/view.js';
+import { MemoryScene } from '../support/memory-scene.js';
+import { startCounts, tracedPlan } from '../support/traced-plans.js';
+
+const PERMISSIONS = { alice: 'write', bob: 'write', eve: 'read' } as const;
+let scene: MemoryScene | undefined;
+afterEach(() => {
+  scene?.cleanup();
+  scene = undefined;
+});
+
+function start(plan: string): MemoryScene {
+  scene = new MemoryScene({ plan, permissions: { ...PERMISSIONS } });
+  return scene;
+}
+
+const newest = (s: MemoryScene, name: string) =>
+  s.github
+    .checkRuns(s.headSha)
+    .filter((c) => c.name === name)
+    .at(-1);
+const lastComment = (s: MemoryScene) => s.github.comments().at(-1)?.body ?? '';
+
+describe('handleEvent over MemoryGitHub', () => {
+  it('renders a proposed plan on open, then runs it on /proceed from someone allowed, to verified', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two' }] }));
+    await s.open();
+    expect(s.state()?.state).toBe('proposed');
+    expect(newest(s, 'proceed/verify')?.status).toBe('queued');
+    const delivered = await s.comment('bob', '/proceed');
+    expect(delivered).toMatchObject({ handled: { state: 'verified', failed: false } });
+    expect(s.state()?.approval).toMatchObject({ by: 'bob', via: 'comment', headSha: s.headSha });
+    expect([...startCounts(s.trace())]).toEqual([
+      ['one', 1],
+      ['two', 1],
+      ['verify', 1],
+    ]);
+    expect(newest(s, 'proceed/verify')?.conclusion).toBe('success');
+  }, 60_000);
+
+  it('refuses the author’s own /proceed and runs nothing', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }] }));
+    await s.open();
+    await s.comment('alice', '/proceed');
+    expect(lastComment(s)).toContain('`/proceed` refused');
+    expect(s.state()?.state).toBe('proposed');
+    expect(s.trace()).toEqual([]);
+  }, 60_000);
+
+  it('pauses at a checkpoint, and a second /proceed confirms it and runs on', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }));
+    await s.open();
+    await s.comment('bob', '/proceed');
+    expect(s.state()).toMatchObject({ state: 'paused', next: 'two' });
+    expect(lastComment(s)).toContain('`/proceed` runs step 2 and continues');
+    await s.comment('bob', '/proceed');
+    expect(s.state()?.state).toBe('verified');
+    expect(startCounts(s.trace()).get('one')).toBe(1);
+  }, 60_000);
+
+  it('answers a command the state has no use for with "nothing to", from the lifecycle table', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }] }));
+    await s.open();
+    await s.comment('bob', '/retry');
+    expect(lastComment(s)).toContain('There is nothing to retry: the plan is proposed.');
+    await s.comment('bob', '/cancel');
+    expect(lastComment(s)).toContain('There is nothing to cancel: the plan is proposed.');
+  }, 60_000);
+
+  it('rolls back the completed steps newest first after a failure, through the executor', async () => {
+    const s = start(
+      tracedPlan({
+        steps: [
+          { id: 'one', rollback: true },
+          { id: 'two', rollback: true },
+          { id: 'three', body: 'exit 3' },
+        ],
+      }),
+    );
+    await s.open();
+    await s.comment('bob', '/proceed');
+    expect(s.state()).toMatchObject({ state: 'failed', next: 'three' });
+    expect(lastComment(s)).toContain('`/rollback` undoes the completed steps');
+    await s.comment('bob', '/rollback');
+    expect(
+      s
+        .trace()
+        .filter((e) => e.id.startsWith('undo-'))
+        .map((e) => e.id),
+    ).toEqual(['undo-two', 'undo-one']);
+    expect(newest(s, 'proceed/rollback-two')?.conclusion).toBe('success');
+    expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'rolled back by bob' });
+  }, 60_000);
+
+  it('refuses a rollback whose working-directory leads outside the checkout, and runs nothing there', async () => {
+    const plan = [
+      'version: 1',
+      'title: Escaping rollback',
+      'steps:',
+      '  - id: one',
+      '    name: One',
+      '    run: echo "start one" >> "$RUN_LOG"',
+      '    working-directory: ../..',
+      '    rollback: echo "start undo-one" >> "$RUN_LOG"',
+      '  - id: two',
+      '    name: Two',
+      '    run: exit 1',
+      '',
+    ].join('\n');
+    const s = start(plan);
+    await s.open();
+    const hash = s.state()!.planHash;
+    // As if step one had succeeded on this commit and plan (the bot's own check run says so).
+    await s.github.createCheckRun({
+      name: 'proceed/one',
+      headSha: s.headSha,
+      status: 'completed',
+      conclusion: 'success',
+      externalId: stepExternalId(hash, 'one'),
+      title: 'Succeeded',
+      summary: 'Step one',
+    });
+    await s.comment('bob', '/rollback');
+    const check = newest(s, 'proceed/rollback-one');
+    expect(check?.conclusion).toBe('failure');
+    expect(check?.summary).toContain('leads outside the repository');
+    expect(s.trace()).toEqual([]);
+    expect(s.state()).toMatchObject({ state: 'failed', reason: 'rollback requested by bob failed' });
+    expect(lastComment(s)).toContain('Rollback failed');
+  }, 60_000);
+
+  it('refuses a rollback whose working directory became a way out of the checkout after its step ran', async () => {
+    const plan = [
+      'version: 1',
+      'title: A step that turns its directory into a link outside',
+      'steps:',
+      '  - id: one',
+      '    name: One',
+      '    working-directory: sub',
+      '    run: cd .. && rm -rf sub && ln -s "$(dirname "$RUN_LOG")" sub',
+      '    rollback: echo "start undo-one" >> "$RUN_LOG"',
+      '  - id: two',
+      '    name: Two',
+      '    run: exit 1',
+      '',
+    ].join('\n');
+    scene = new MemoryScene({ plan, permissions: { ...PERMISSIONS } });
+    const s = scene;
+    s.github.push({ 'sub/README': 'the directory step one runs in\n' });
+    await s.open('synchronize');
+    await s.comment('bob', '/proceed');
+    expect(s.state()?.state).toBe('failed');
+    await s.comment('bob', '/rollback');
+    expect(newest(s, 'proceed/rollback-one')?.summary).toContain('leads outside the repository');
+    expect(s.trace()).toEqual([]);
+  }, 60_000);
+
+  it('cancels a paused plan on /cancel: the gate and the steps not run are cancelled', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }));
+    await s.open();
+    await s.comment('bob', '/proceed');
+    await s.comment('alice', '/cancel');
+    expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'cancelled by alice' });
+    expect(newest(s, 'proceed/two')?.conclusion).toBe('cancelled');
+    expect(newest(s, 'proceed/verify')?.conclusion).toBe('cancelled');
+  }, 60_000);
+
+  it('ends a plan that was going as cancelled when the pull request closes, and frees the lock', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }));
+    await s.open();
+    await s.comment('bob', '/proceed');
+    s.github.close();
+    await s.open('closed');
+    expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'the pull request was closed' });
+    expect(s.github.refs().some((r) => r.ref.includes('locks'))).toBe(false);
+  }, 60_000);
+});
