@@ -389,7 +389,8 @@ describe('bodies of GitHub’s maximum size', () => {
   it.each(Object.entries(shapes))('parses %s quickly', (_, body) => {
     const started = performance.now();
     parseComment(body);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // A quadratic or exponential scan takes minutes on these bodies; a loaded machine takes seconds at most.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('finds a command on the last line of a maximal body', () => {

@@ -43,7 +43,7 @@ describe('handleEvent over MemoryGitHub', () => {
       ['verify', 1],
     ]);
     expect(newest(s, 'proceed/verify')?.conclusion).toBe('success');
-  }, 60_000);
+  });
 
   it('refuses the author’s own /proceed and runs nothing', async () => {
     const s = start(tracedPlan({ steps: [{ id: 'one' }] }));
@@ -52,7 +52,7 @@ describe('handleEvent over MemoryGitHub', () => {
     expect(lastComment(s)).toContain('`/proceed` refused');
     expect(s.state()?.state).toBe('proposed');
     expect(s.trace()).toEqual([]);
-  }, 60_000);
+  });
 
   it('pauses at a checkpoint, and a second /proceed confirms it and runs on', async () => {
     const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }));
@@ -63,7 +63,7 @@ describe('handleEvent over MemoryGitHub', () => {
     await s.comment('bob', '/proceed');
     expect(s.state()?.state).toBe('verified');
     expect(startCounts(s.trace()).get('one')).toBe(1);
-  }, 60_000);
+  });
 
   it('answers a command the state has no use for with "nothing to", from the lifecycle table', async () => {
     const s = start(tracedPlan({ steps: [{ id: 'one' }] }));
@@ -72,7 +72,7 @@ describe('handleEvent over MemoryGitHub', () => {
     expect(lastComment(s)).toContain('There is nothing to retry: the plan is proposed.');
     await s.comment('bob', '/cancel');
     expect(lastComment(s)).toContain('There is nothing to cancel: the plan is proposed.');
-  }, 60_000);
+  });
 
   it('rolls back the completed steps newest first after a failure, through the executor', async () => {
     const s = start(
@@ -97,7 +97,7 @@ describe('handleEvent over MemoryGitHub', () => {
     ).toEqual(['undo-two', 'undo-one']);
     expect(newest(s, 'proceed/rollback-two')?.conclusion).toBe('success');
     expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'rolled back by bob' });
-  }, 60_000);
+  });
 
   it('refuses a rollback whose working-directory leads outside the checkout, and runs nothing there', async () => {
     const plan = [
@@ -134,7 +134,7 @@ describe('handleEvent over MemoryGitHub', () => {
     expect(s.trace()).toEqual([]);
     expect(s.state()).toMatchObject({ state: 'failed', reason: 'rollback requested by bob failed' });
     expect(lastComment(s)).toContain('Rollback failed');
-  }, 60_000);
+  });
 
   it('refuses a rollback whose working directory became a way out of the checkout after its step ran', async () => {
     const plan = [
@@ -160,7 +160,7 @@ describe('handleEvent over MemoryGitHub', () => {
     await s.comment('bob', '/rollback');
     expect(newest(s, 'proceed/rollback-one')?.summary).toContain('leads outside the repository');
     expect(s.trace()).toEqual([]);
-  }, 60_000);
+  });
 
   it('cancels a paused plan on /cancel: the gate and the steps not run are cancelled', async () => {
     const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }));
@@ -170,7 +170,7 @@ describe('handleEvent over MemoryGitHub', () => {
     expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'cancelled by alice' });
     expect(newest(s, 'proceed/two')?.conclusion).toBe('cancelled');
     expect(newest(s, 'proceed/verify')?.conclusion).toBe('cancelled');
-  }, 60_000);
+  });
 
   it('ends a plan that was going as cancelled when the pull request closes, and frees the lock', async () => {
     const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }));
@@ -180,5 +180,5 @@ describe('handleEvent over MemoryGitHub', () => {
     await s.open('closed');
     expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'the pull request was closed' });
     expect(s.github.refs().some((r) => r.ref.includes('locks'))).toBe(false);
-  }, 60_000);
+  });
 });
