@@ -817,18 +817,8 @@ function follow(edge) {
 }
 
 // src/plan/parse.ts
-import {
-  isAlias as isAlias2,
-  isMap as isMap2,
-  isNode as isNode2,
-  isScalar as isScalar2,
-  isSeq as isSeq2,
-  Lexer,
-  LineCounter,
-  parseDocument,
-  visit
-} from "yaml";
-import { z as z3 } from "zod";
+import { LineCounter, parseDocument } from "yaml";
+import { z as z4 } from "zod";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -967,6 +957,11 @@ function lintPlan(plan, positions, file) {
   return warnings;
 }
 
+// src/plan/limits.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
+
 // src/plan/positions.ts
 import {
   isAlias,
@@ -1095,273 +1090,8 @@ function isEmptyScalar(node) {
   return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
 }
 
-// src/plan/schema.ts
-import { posix } from "node:path";
+// src/plan/schema-messages.ts
 import { z as z2 } from "zod";
-
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
-}
-
-// src/plan/schema.ts
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration = z2.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = z2.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = z2.record(
-  z2.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  z2.union([z2.string(), z2.number(), z2.boolean()])
-).describe("Extra environment variables for the command");
-function workingDirectoryEscape(dir) {
-  const slashed = dir.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
-  }
-  const normal = posix.normalize(slashed);
-  if (normal === ".." || normal.startsWith("../")) {
-    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
-  }
-  return void 0;
-}
-var workingDirectory = z2.string().min(1).superRefine((dir, ctx) => {
-  const escape = workingDirectoryEscape(dir);
-  if (escape) ctx.addIssue({ code: "custom", message: escape });
-});
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = z2.strictObject({
-  id: z2.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: z2.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: z2.string().optional(),
-  run: z2.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
-  env: envSchema.optional(),
-  timeout: duration.optional().describe("The process group is killed after it"),
-  estimate: duration.optional(),
-  checkpoint: z2.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: z2.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = z2.union([
-  z2.string().min(1, { message: "must not be empty" }),
-  z2.strictObject({
-    run: z2.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
-    env: envSchema.optional(),
-    timeout: duration.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = z2.record(
-  z2.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = z2.strictObject({
-  require_approval: z2.boolean().default(true),
-  stop_on_error: z2.boolean().default(true),
-  allow_skip: z2.boolean().default(false),
-  checkpoint_between_steps: z2.boolean().default(false),
-  max_plan_steps: z2.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: z2.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = z2.strictObject({
-  version: z2.literal(1, { message: "must be 1" }),
-  title: z2.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: z2.string().optional(),
-  requirements: z2.array(z2.string()).optional().describe("What was gathered before planning"),
-  risks: z2.array(z2.string()).optional().describe("Shown in the approval request"),
-  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
-  steps: z2.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
-var TOO_DEEP = "the document is nested too deeply to read; flatten it";
-var YAML_MESSAGES = {
-  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
-  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
-  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
-  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
-  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
-  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
-  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
-  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
-  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
-  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
-  RESOURCE_EXHAUSTION: () => TOO_DEEP,
-  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
-};
-function unterminatedQuoteStart(source, errorOffset) {
-  let offset = 0;
-  let opened;
-  for (const token of new Lexer().lex(source)) {
-    if (token === "" || token === "" || token === "") continue;
-    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
-      opened = offset;
-    offset += token.length;
-    if (offset > errorOffset) break;
-  }
-  return opened;
-}
-function yamlErrorDiagnostic(error, severity, positions, file, source) {
-  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
-  const offset = quoteStart ?? error.pos[0];
-  const start = positions.at(offset);
-  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
-  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  const friendly = YAML_MESSAGES[error.code];
-  const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
-  return { severity, file, ...span, path: "", message };
-}
-function duplicateKeyErrors(doc, positions, file) {
-  const errors = [];
-  const pending = [{ node: doc.contents, path: [] }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { node, path } = next;
-    if (isSeq2(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!isMap2(node)) continue;
-    const first = /* @__PURE__ */ new Map();
-    for (const pair of node.items) {
-      const key = scalarKey(pair);
-      if (key === void 0) continue;
-      pending.push({ node: pair.value, path: [...path, key] });
-      const earlier = first.get(key);
-      if (!earlier) {
-        if (key !== "<<" || !isScalar2(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
-        continue;
-      }
-      const span = positions.spanOf(pair.key);
-      if (!span) continue;
-      const firstLine = positions.spanOf(earlier.key)?.line;
-      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
-      errors.push({
-        severity: "error",
-        file,
-        ...span,
-        path: formatPath([...path, key]),
-        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
-      });
-    }
-  }
-  return errors;
-}
-function capErrors(errors, file) {
-  if (errors.length <= MAX_ERRORS) return errors;
-  const last = errors[MAX_ERRORS - 1];
-  const more = documentError(
-    file,
-    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
-    {
-      line: last?.line ?? 1,
-      col: last?.col ?? 1,
-      endLine: last?.line ?? 1,
-      endCol: last?.col ?? 1
-    }
-  );
-  return [...errors.slice(0, MAX_ERRORS), more];
-}
-function dedupeByPosition(diagnostics) {
-  const seen = /* @__PURE__ */ new Set();
-  return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.col}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-function conversionDiagnostic(doc, error, positions, file) {
-  const aliases = [];
-  const anchors = /* @__PURE__ */ new Set();
-  let unresolved;
-  visit(doc, (_, node) => {
-    if (isAlias2(node)) {
-      aliases.push(node);
-      if (!anchors.has(node.source)) unresolved ??= node;
-    } else if (isNode2(node) && node.anchor) anchors.add(node.anchor);
-  });
-  const diagnostic = (alias, message) => {
-    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
-    const end = alias?.range ? positions.at(alias.range[1]) : span;
-    return { severity: "error", file, ...span, endLine: end.line, endCol: end.col, path: "", message };
-  };
-  if (unresolved) {
-    return diagnostic(
-      unresolved,
-      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
-    );
-  }
-  if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
-    return diagnostic(
-      aliases[0],
-      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
-    );
-  }
-  if (error instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
-  const reason = error instanceof Error ? error.message : String(error);
-  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
-}
 function schemasAt(schema, path) {
   let current = unwrap(schema);
   for (const segment of path) {
@@ -1418,7 +1148,7 @@ function requiredKeys(schema) {
   return unwrap(schema).flatMap((s) => {
     const def = s._zod.def;
     if (def.type !== "object") return [];
-    return Object.entries(def.shape).filter(([, field]) => !z3.safeParse(field, void 0).success).map(([key]) => key);
+    return Object.entries(def.shape).filter(([, field]) => !z2.safeParse(field, void 0).success).map(([key]) => key);
   });
 }
 function listWords(words, conjunction) {
@@ -1564,6 +1294,282 @@ function missingSpan(path, positions) {
   const parent = path.slice(0, -1);
   return positions.value(parent) ?? positions.locate(parent);
 }
+
+// src/plan/yaml-errors.ts
+import {
+  isAlias as isAlias2,
+  isMap as isMap2,
+  isNode as isNode2,
+  isScalar as isScalar2,
+  isSeq as isSeq2,
+  Lexer,
+  visit
+} from "yaml";
+var TOO_DEEP = "the document is nested too deeply to read; flatten it";
+var YAML_MESSAGES = {
+  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
+  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
+  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
+  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
+  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
+  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
+  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
+  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
+  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
+  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
+  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
+};
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error, severity, positions, file, source) {
+  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
+  const offset = quoteStart ?? error.pos[0];
+  const start = positions.at(offset);
+  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
+  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  const friendly = YAML_MESSAGES[error.code];
+  const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
+  return { severity, file, ...span, path: "", message };
+}
+function duplicateKeyErrors(doc, positions, file) {
+  const errors = [];
+  const pending = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, path } = next;
+    if (isSeq2(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!isMap2(node)) continue;
+    const first = /* @__PURE__ */ new Map();
+    for (const pair of node.items) {
+      const key = scalarKey(pair);
+      if (key === void 0) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== "<<" || !isScalar2(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
+      errors.push({
+        severity: "error",
+        file,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
+      });
+    }
+  }
+  return errors;
+}
+function conversionDiagnostic(doc, error, positions, file) {
+  const aliases = [];
+  const anchors = /* @__PURE__ */ new Set();
+  let unresolved;
+  visit(doc, (_, node) => {
+    if (isAlias2(node)) {
+      aliases.push(node);
+      if (!anchors.has(node.source)) unresolved ??= node;
+    } else if (isNode2(node) && node.anchor) anchors.add(node.anchor);
+  });
+  const diagnostic = (alias, message) => {
+    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
+    const end = alias?.range ? positions.at(alias.range[1]) : span;
+    return { severity: "error", file, ...span, endLine: end.line, endCol: end.col, path: "", message };
+  };
+  if (unresolved) {
+    return diagnostic(
+      unresolved,
+      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
+    );
+  }
+  if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+    return diagnostic(
+      aliases[0],
+      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
+    );
+  }
+  if (error instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
+  const reason = error instanceof Error ? error.message : String(error);
+  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+}
+
+// src/plan/schema.ts
+import { posix } from "node:path";
+import { z as z3 } from "zod";
+
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/plan/schema.ts
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration = z3.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = z3.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = z3.record(
+  z3.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  z3.union([z3.string(), z3.number(), z3.boolean()])
+).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = z3.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = z3.strictObject({
+  id: z3.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: z3.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: z3.string().optional(),
+  run: z3.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
+  env: envSchema.optional(),
+  timeout: duration.optional().describe("The process group is killed after it"),
+  estimate: duration.optional(),
+  checkpoint: z3.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: z3.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = z3.union([
+  z3.string().min(1, { message: "must not be empty" }),
+  z3.strictObject({
+    run: z3.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
+    env: envSchema.optional(),
+    timeout: duration.optional()
+  })
+]);
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = z3.record(
+  z3.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = z3.strictObject({
+  require_approval: z3.boolean().default(true),
+  stop_on_error: z3.boolean().default(true),
+  allow_skip: z3.boolean().default(false),
+  checkpoint_between_steps: z3.boolean().default(false),
+  max_plan_steps: z3.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: z3.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = z3.strictObject({
+  version: z3.literal(1, { message: "must be 1" }),
+  title: z3.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: z3.string().optional(),
+  requirements: z3.array(z3.string()).optional().describe("What was gathered before planning"),
+  risks: z3.array(z3.string()).optional().describe("Shown in the approval request"),
+  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
+  steps: z3.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
+// src/plan/parse.ts
+function capErrors(errors, file) {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1
+    }
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
+}
+function dedupeByPosition(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.col}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 function documentError(file, message, span = DOCUMENT_START) {
   return { severity: "error", file, ...span, path: "", message };
 }
@@ -1596,7 +1602,7 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
   }
   if (doc.contents === null) {
-    const empty = z3.safeParse(schema, {});
+    const empty = z4.safeParse(schema, {});
     if (empty.success) return { ok: true, value: empty.data, positions, warnings };
     const required = requiredKeys(schema);
     const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
@@ -1608,7 +1614,7 @@ function parseYamlWithSchema(source, file, schema) {
   } catch (error) {
     return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
   }
-  const result2 = z3.safeParse(schema, data, { error: defaultMessage });
+  const result2 = z4.safeParse(schema, data, { error: defaultMessage });
   if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file };
   const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
@@ -1650,46 +1656,46 @@ function discoverPlan(files, globs) {
 }
 
 // src/gate/state.ts
-import { z as z4 } from "zod";
-var approvalSchema = z4.object({
-  by: z4.string(),
-  via: z4.enum(["review", "comment", "button"]),
-  at: z4.string(),
-  headSha: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string()
+import { z as z5 } from "zod";
+var approvalSchema = z5.object({
+  by: z5.string(),
+  via: z5.enum(["review", "comment", "button"]),
+  at: z5.string(),
+  headSha: z5.string(),
+  planBlob: z5.string(),
+  planHash: z5.string()
 });
-var storedStateSchema = z4.object({
-  v: z4.literal(1),
-  state: z4.enum(LIFECYCLE_STATES),
-  planPath: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string(),
-  headSha: z4.string(),
+var storedStateSchema = z5.object({
+  v: z5.literal(1),
+  state: z5.enum(LIFECYCLE_STATES),
+  planPath: z5.string(),
+  planBlob: z5.string(),
+  planHash: z5.string(),
+  headSha: z5.string(),
   approval: approvalSchema.optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z4.array(z4.string()).default([]),
+  confirmed: z5.array(z5.string()).default([]),
   /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z4.string().optional(),
+  renderedAt: z5.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z4.string().optional(),
+  next: z5.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z4.string().optional(),
+  pausedAt: z5.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z4.string().max(300).optional(),
+  reason: z5.string().max(300).optional(),
   /**
    * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
    * redelivered webhook or a re-run workflow does nothing twice.
    */
-  handled: z4.array(z4.number()).default([]),
+  handled: z5.array(z5.number()).default([]),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
-  requested: z4.object({
-    command: z4.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z4.string(),
-    headSha: z4.string()
+  requested: z5.object({
+    command: z5.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z5.string(),
+    headSha: z5.string()
   }).optional()
 });
 
@@ -1720,26 +1726,26 @@ function decodeState(body) {
 }
 
 // src/gate/policy.ts
-import { z as z5 } from "zod";
+import { z as z6 } from "zod";
 var POLICY_FILE = ".github/proceed.yml";
 var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
 var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = z5.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = z5.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = z5.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = z5.strictObject({
-  permission: z5.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: z5.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: z5.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+var loginSchema = z6.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = z6.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = z6.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = z6.strictObject({
+  permission: z6.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: z6.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: z6.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
 }).describe(
   "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
 );
-var policySchema = z5.strictObject({
+var policySchema = z6.strictObject({
   approvers: approversSchema.prefault({}),
-  self_approval: z5.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: z5.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: z5.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  self_approval: z6.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: z6.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: z6.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
   checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
   verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
 }).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
@@ -1941,20 +1947,20 @@ function cancelRequestedBy(body) {
 }
 
 // src/gate/lock.ts
-import { z as z6 } from "zod";
+import { z as z7 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
-var isoTime = z6.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z6.object({
-  kind: z6.enum(["workflow-run", "app"]),
+var isoTime = z7.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z7.object({
+  kind: z7.enum(["workflow-run", "app"]),
   /** The workflow run's id, or the app instance's. */
-  id: z6.string().min(1),
-  url: z6.string().optional(),
+  id: z7.string().min(1),
+  url: z7.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z6.number().int().positive().optional(),
+  attempt: z7.number().int().positive().optional(),
   /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z6.number().int().positive().optional()
+  heartbeatMs: z7.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
@@ -1962,11 +1968,11 @@ var lockHolderSchema = holderIdentitySchema.extend({
   /** The holder's last heartbeat, when it promised them. */
   beat: isoTime.optional(),
   /** The head commit being executed. */
-  sha: z6.string()
+  sha: z7.string()
 });
-var lockMessageSchema = z6.object({
-  "proceed-lock": z6.literal(1),
-  pr: z6.number().int(),
+var lockMessageSchema = z7.object({
+  "proceed-lock": z7.literal(1),
+  pr: z7.number().int(),
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
@@ -6160,7 +6166,7 @@ import { hostname } from "node:os";
 
 // src/app/token-exchange.ts
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
-import { z as z7 } from "zod";
+import { z as z8 } from "zod";
 var TOKEN_EXCHANGE_PATH = "/proceed/token";
 var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 var EXECUTION_PERMISSIONS = {
@@ -6181,15 +6187,15 @@ var ExchangeRefusal = class extends Error {
   status;
   reason;
 };
-var ActionsClaims = z7.object({
-  repository: z7.string().regex(/^[\w.-]+\/[\w.-]+$/),
-  repository_id: z7.string().regex(/^\d+$/),
-  event_name: z7.string(),
-  ref: z7.string(),
-  workflow_ref: z7.string(),
-  job_workflow_ref: z7.string(),
-  run_id: z7.string().regex(/^\d+$/),
-  run_attempt: z7.string().regex(/^\d+$/)
+var ActionsClaims = z8.object({
+  repository: z8.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  repository_id: z8.string().regex(/^\d+$/),
+  event_name: z8.string(),
+  ref: z8.string(),
+  workflow_ref: z8.string(),
+  job_workflow_ref: z8.string(),
+  run_id: z8.string().regex(/^\d+$/),
+  run_attempt: z8.string().regex(/^\d+$/)
 });
 function exchangeMarkRef(runId, attempt) {
   return `${MARK_PREFIX}${runId}-${attempt}`;

@@ -9175,7 +9175,7 @@ function sortDiagnostics(diagnostics) {
 import { readFile, stat } from "node:fs/promises";
 
 // src/plan/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -29010,35 +29010,10 @@ function lintPlan(plan, positions, file2) {
   return warnings;
 }
 
-// src/plan/closest-match.ts
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
-}
+// src/plan/limits.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
 
 // src/plan/positions.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -29162,272 +29137,37 @@ function isEmptyScalar(node2) {
   return (0, import_yaml.isScalar)(node2) && node2.value === null && (!node2.range || node2.range[0] === node2.range[1]);
 }
 
-// src/plan/schema.ts
-import { posix } from "node:path";
-
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
-}
-
-// src/plan/schema.ts
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = external_exports.record(
-  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
-).describe("Extra environment variables for the command");
-function workingDirectoryEscape(dir) {
-  const slashed = dir.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
-  }
-  const normal = posix.normalize(slashed);
-  if (normal === ".." || normal.startsWith("../")) {
-    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
-  }
-  return void 0;
-}
-var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
-  const escape = workingDirectoryEscape(dir);
-  if (escape) ctx.addIssue({ code: "custom", message: escape });
-});
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = external_exports.strictObject({
-  id: external_exports.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: external_exports.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: external_exports.string().optional(),
-  run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
-  env: envSchema.optional(),
-  timeout: duration3.optional().describe("The process group is killed after it"),
-  estimate: duration3.optional(),
-  checkpoint: external_exports.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: external_exports.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = external_exports.union([
-  external_exports.string().min(1, { message: "must not be empty" }),
-  external_exports.strictObject({
-    run: external_exports.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
-    env: envSchema.optional(),
-    timeout: duration3.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = external_exports.record(
-  external_exports.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = external_exports.strictObject({
-  require_approval: external_exports.boolean().default(true),
-  stop_on_error: external_exports.boolean().default(true),
-  allow_skip: external_exports.boolean().default(false),
-  checkpoint_between_steps: external_exports.boolean().default(false),
-  max_plan_steps: external_exports.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: external_exports.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify2(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = external_exports.strictObject({
-  version: external_exports.literal(1, { message: "must be 1" }),
-  title: external_exports.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: external_exports.string().optional(),
-  requirements: external_exports.array(external_exports.string()).optional().describe("What was gathered before planning"),
-  risks: external_exports.array(external_exports.string()).optional().describe("Shown in the approval request"),
-  estimate: duration3.optional().describe("Default: the sum of the steps' estimates"),
-  steps: external_exports.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify2(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify2(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
-var TOO_DEEP = "the document is nested too deeply to read; flatten it";
-var YAML_MESSAGES = {
-  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
-  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
-  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
-  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
-  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
-  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
-  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
-  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
-  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
-  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
-  RESOURCE_EXHAUSTION: () => TOO_DEEP,
-  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
-};
-function unterminatedQuoteStart(source, errorOffset) {
-  let offset = 0;
-  let opened;
-  for (const token of new import_yaml2.Lexer().lex(source)) {
-    if (token === "" || token === "" || token === "") continue;
-    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
-      opened = offset;
-    offset += token.length;
-    if (offset > errorOffset) break;
-  }
-  return opened;
-}
-function yamlErrorDiagnostic(error62, severity, positions, file2, source) {
-  const quoteStart = error62.code === "MISSING_CHAR" && /quote/.test(error62.message) ? unterminatedQuoteStart(source, error62.pos[0]) : void 0;
-  const offset = quoteStart ?? error62.pos[0];
-  const start = positions.at(offset);
-  const end = positions.at(quoteStart === void 0 ? error62.pos[1] : quoteStart + 1);
-  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
-  const friendly = YAML_MESSAGES[error62.code];
-  const message = friendly ? friendly(error62.message) : `YAML syntax error: ${error62.message}`;
-  return { severity, file: file2, ...span, path: "", message };
-}
-function duplicateKeyErrors(doc, positions, file2) {
-  const errors = [];
-  const pending = [{ node: doc.contents, path: [] }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { node: node2, path } = next;
-    if ((0, import_yaml2.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!(0, import_yaml2.isMap)(node2)) continue;
-    const first = /* @__PURE__ */ new Map();
-    for (const pair of node2.items) {
-      const key = scalarKey(pair);
-      if (key === void 0) continue;
-      pending.push({ node: pair.value, path: [...path, key] });
-      const earlier = first.get(key);
-      if (!earlier) {
-        if (key !== "<<" || !(0, import_yaml2.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
-        continue;
-      }
-      const span = positions.spanOf(pair.key);
-      if (!span) continue;
-      const firstLine = positions.spanOf(earlier.key)?.line;
-      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
-      errors.push({
-        severity: "error",
-        file: file2,
-        ...span,
-        path: formatPath([...path, key]),
-        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
-      });
-    }
-  }
-  return errors;
-}
-function capErrors(errors, file2) {
-  if (errors.length <= MAX_ERRORS) return errors;
-  const last = errors[MAX_ERRORS - 1];
-  const more = documentError(
-    file2,
-    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
-    {
-      line: last?.line ?? 1,
-      col: last?.col ?? 1,
-      endLine: last?.line ?? 1,
-      endCol: last?.col ?? 1
-    }
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
   );
-  return [...errors.slice(0, MAX_ERRORS), more];
-}
-function dedupeByPosition(diagnostics) {
-  const seen = /* @__PURE__ */ new Set();
-  return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.col}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-function conversionDiagnostic(doc, error62, positions, file2) {
-  const aliases = [];
-  const anchors = /* @__PURE__ */ new Set();
-  let unresolved;
-  (0, import_yaml2.visit)(doc, (_, node2) => {
-    if ((0, import_yaml2.isAlias)(node2)) {
-      aliases.push(node2);
-      if (!anchors.has(node2.source)) unresolved ??= node2;
-    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
-  });
-  const diagnostic = (alias, message) => {
-    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
-    const end = alias?.range ? positions.at(alias.range[1]) : span;
-    return { severity: "error", file: file2, ...span, endLine: end.line, endCol: end.col, path: "", message };
-  };
-  if (unresolved) {
-    return diagnostic(
-      unresolved,
-      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
-    );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
   }
-  if (error62 instanceof ReferenceError && /alias count/i.test(error62.message)) {
-    return diagnostic(
-      aliases[0],
-      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
-    );
-  }
-  if (error62 instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
-  const reason = error62 instanceof Error ? error62.message : String(error62);
-  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+  return at(a.length, b.length);
 }
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
+}
+
+// src/plan/schema-messages.ts
 function schemasAt(schema, path) {
   let current = unwrap(schema);
   for (const segment of path) {
@@ -29630,14 +29370,281 @@ function missingSpan(path, positions) {
   const parent = path.slice(0, -1);
   return positions.value(parent) ?? positions.locate(parent);
 }
+
+// src/plan/yaml-errors.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var TOO_DEEP = "the document is nested too deeply to read; flatten it";
+var YAML_MESSAGES = {
+  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
+  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
+  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
+  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
+  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
+  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
+  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
+  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
+  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
+  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
+  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
+};
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new import_yaml2.Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error62, severity, positions, file2, source) {
+  const quoteStart = error62.code === "MISSING_CHAR" && /quote/.test(error62.message) ? unterminatedQuoteStart(source, error62.pos[0]) : void 0;
+  const offset = quoteStart ?? error62.pos[0];
+  const start = positions.at(offset);
+  const end = positions.at(quoteStart === void 0 ? error62.pos[1] : quoteStart + 1);
+  const span = { line: start.line, col: start.col, endLine: end.line, endCol: end.col };
+  const friendly = YAML_MESSAGES[error62.code];
+  const message = friendly ? friendly(error62.message) : `YAML syntax error: ${error62.message}`;
+  return { severity, file: file2, ...span, path: "", message };
+}
+function duplicateKeyErrors(doc, positions, file2) {
+  const errors = [];
+  const pending = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node: node2, path } = next;
+    if ((0, import_yaml2.isSeq)(node2)) node2.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!(0, import_yaml2.isMap)(node2)) continue;
+    const first = /* @__PURE__ */ new Map();
+    for (const pair of node2.items) {
+      const key = scalarKey(pair);
+      if (key === void 0) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== "<<" || !(0, import_yaml2.isScalar)(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
+      errors.push({
+        severity: "error",
+        file: file2,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
+      });
+    }
+  }
+  return errors;
+}
+function conversionDiagnostic(doc, error62, positions, file2) {
+  const aliases = [];
+  const anchors = /* @__PURE__ */ new Set();
+  let unresolved;
+  (0, import_yaml2.visit)(doc, (_, node2) => {
+    if ((0, import_yaml2.isAlias)(node2)) {
+      aliases.push(node2);
+      if (!anchors.has(node2.source)) unresolved ??= node2;
+    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.add(node2.anchor);
+  });
+  const diagnostic = (alias, message) => {
+    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
+    const end = alias?.range ? positions.at(alias.range[1]) : span;
+    return { severity: "error", file: file2, ...span, endLine: end.line, endCol: end.col, path: "", message };
+  };
+  if (unresolved) {
+    return diagnostic(
+      unresolved,
+      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
+    );
+  }
+  if (error62 instanceof ReferenceError && /alias count/i.test(error62.message)) {
+    return diagnostic(
+      aliases[0],
+      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
+    );
+  }
+  if (error62 instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
+  const reason = error62 instanceof Error ? error62.message : String(error62);
+  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+}
+
+// src/plan/schema.ts
+import { posix } from "node:path";
+
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/plan/schema.ts
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = external_exports.strictObject({
+  id: external_exports.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: external_exports.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: external_exports.string().optional(),
+  run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
+  env: envSchema.optional(),
+  timeout: duration3.optional().describe("The process group is killed after it"),
+  estimate: duration3.optional(),
+  checkpoint: external_exports.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: external_exports.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = external_exports.union([
+  external_exports.string().min(1, { message: "must not be empty" }),
+  external_exports.strictObject({
+    run: external_exports.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
+    env: envSchema.optional(),
+    timeout: duration3.optional()
+  })
+]);
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = external_exports.record(
+  external_exports.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = external_exports.strictObject({
+  require_approval: external_exports.boolean().default(true),
+  stop_on_error: external_exports.boolean().default(true),
+  allow_skip: external_exports.boolean().default(false),
+  checkpoint_between_steps: external_exports.boolean().default(false),
+  max_plan_steps: external_exports.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: external_exports.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify2(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = external_exports.strictObject({
+  version: external_exports.literal(1, { message: "must be 1" }),
+  title: external_exports.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: external_exports.string().optional(),
+  requirements: external_exports.array(external_exports.string()).optional().describe("What was gathered before planning"),
+  risks: external_exports.array(external_exports.string()).optional().describe("Shown in the approval request"),
+  estimate: duration3.optional().describe("Default: the sum of the steps' estimates"),
+  steps: external_exports.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify2(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify2(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
+// src/plan/parse.ts
+function capErrors(errors, file2) {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file2,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1
+    }
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
+}
+function dedupeByPosition(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.col}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 function documentError(file2, message, span = DOCUMENT_START) {
   return { severity: "error", file: file2, ...span, path: "", message };
 }
 function parseYamlWithSchema(source, file2, schema) {
-  const lines = new import_yaml2.LineCounter();
+  const lines = new import_yaml3.LineCounter();
   let doc;
   try {
-    doc = (0, import_yaml2.parseDocument)(source, {
+    doc = (0, import_yaml3.parseDocument)(source, {
       lineCounter: lines,
       prettyErrors: false,
       merge: true,

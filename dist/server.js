@@ -220,18 +220,8 @@ function mergeVerify(planVerify, policy) {
 }
 
 // src/plan/parse.ts
-import {
-  isAlias as isAlias2,
-  isMap as isMap2,
-  isNode as isNode2,
-  isScalar as isScalar2,
-  isSeq as isSeq2,
-  Lexer,
-  LineCounter,
-  parseDocument,
-  visit
-} from "yaml";
-import { z as z3 } from "zod";
+import { LineCounter, parseDocument } from "yaml";
+import { z as z4 } from "zod";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -370,35 +360,10 @@ function lintPlan(plan, positions, file) {
   return warnings;
 }
 
-// src/plan/closest-match.ts
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  const at = (i, j) => d[i]?.[j] ?? Infinity;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      const row = d[i];
-      if (row) row[j] = best;
-    }
-  }
-  return at(a.length, b.length);
-}
-function closestMatch(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
-  const target2 = normal(word);
-  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
-  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
-  const [best, second] = ranked;
-  if (!best || best.distance > allowed) return void 0;
-  if (second && second.distance === best.distance) return void 0;
-  return best.candidate;
-}
+// src/plan/limits.ts
+var MAX_PLAN_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_ERRORS = 100;
 
 // src/plan/positions.ts
 import {
@@ -528,135 +493,40 @@ function isEmptyScalar(node) {
   return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
 }
 
-// src/plan/parse.ts
-var MAX_PLAN_BYTES = 1024 * 1024;
-var MAX_ALIAS_COUNT = 100;
-var MAX_ERRORS = 100;
-var TOO_DEEP = "the document is nested too deeply to read; flatten it";
-var YAML_MESSAGES = {
-  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
-  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
-  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
-  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
-  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
-  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
-  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
-  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
-  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
-  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
-  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
-  RESOURCE_EXHAUSTION: () => TOO_DEEP,
-  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
-};
-function unterminatedQuoteStart(source, errorOffset) {
-  let offset = 0;
-  let opened;
-  for (const token of new Lexer().lex(source)) {
-    if (token === "" || token === "" || token === "") continue;
-    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
-      opened = offset;
-    offset += token.length;
-    if (offset > errorOffset) break;
-  }
-  return opened;
-}
-function yamlErrorDiagnostic(error, severity, positions, file, source) {
-  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
-  const offset = quoteStart ?? error.pos[0];
-  const start2 = positions.at(offset);
-  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
-  const span = { line: start2.line, col: start2.col, endLine: end.line, endCol: end.col };
-  const friendly = YAML_MESSAGES[error.code];
-  const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
-  return { severity, file, ...span, path: "", message };
-}
-function duplicateKeyErrors(doc, positions, file) {
-  const errors = [];
-  const pending = [{ node: doc.contents, path: [] }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { node, path } = next;
-    if (isSeq2(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
-    if (!isMap2(node)) continue;
-    const first = /* @__PURE__ */ new Map();
-    for (const pair of node.items) {
-      const key = scalarKey(pair);
-      if (key === void 0) continue;
-      pending.push({ node: pair.value, path: [...path, key] });
-      const earlier = first.get(key);
-      if (!earlier) {
-        if (key !== "<<" || !isScalar2(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
-        continue;
-      }
-      const span = positions.spanOf(pair.key);
-      if (!span) continue;
-      const firstLine = positions.spanOf(earlier.key)?.line;
-      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
-      errors.push({
-        severity: "error",
-        file,
-        ...span,
-        path: formatPath([...path, key]),
-        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
-      });
-    }
-  }
-  return errors;
-}
-function capErrors(errors, file) {
-  if (errors.length <= MAX_ERRORS) return errors;
-  const last = errors[MAX_ERRORS - 1];
-  const more = documentError(
-    file,
-    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
-    {
-      line: last?.line ?? 1,
-      col: last?.col ?? 1,
-      endLine: last?.line ?? 1,
-      endCol: last?.col ?? 1
-    }
+// src/plan/schema-messages.ts
+import { z as z3 } from "zod";
+
+// src/plan/closest-match.ts
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
   );
-  return [...errors.slice(0, MAX_ERRORS), more];
-}
-function dedupeByPosition(diagnostics) {
-  const seen = /* @__PURE__ */ new Set();
-  return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.col}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-function conversionDiagnostic(doc, error, positions, file) {
-  const aliases = [];
-  const anchors = /* @__PURE__ */ new Set();
-  let unresolved;
-  visit(doc, (_, node) => {
-    if (isAlias2(node)) {
-      aliases.push(node);
-      if (!anchors.has(node.source)) unresolved ??= node;
-    } else if (isNode2(node) && node.anchor) anchors.add(node.anchor);
-  });
-  const diagnostic = (alias, message) => {
-    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
-    const end = alias?.range ? positions.at(alias.range[1]) : span;
-    return { severity: "error", file, ...span, endLine: end.line, endCol: end.col, path: "", message };
-  };
-  if (unresolved) {
-    return diagnostic(
-      unresolved,
-      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
-    );
+  const at = (i, j) => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
+    }
   }
-  if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
-    return diagnostic(
-      aliases[0],
-      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
-    );
-  }
-  if (error instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
-  const reason = error instanceof Error ? error.message : String(error);
-  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+  return at(a.length, b.length);
 }
+function closestMatch(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/_/g, "-");
+  const target2 = normal(word);
+  const allowed = target2.length <= 4 ? 1 : target2.length <= 8 ? 2 : 3;
+  const ranked = candidates.map((candidate) => ({ candidate, distance: editDistance(target2, normal(candidate)) })).sort((a, b) => a.distance - b.distance);
+  const [best, second] = ranked;
+  if (!best || best.distance > allowed) return void 0;
+  if (second && second.distance === best.distance) return void 0;
+  return best.candidate;
+}
+
+// src/plan/schema-messages.ts
 function schemasAt(schema, path) {
   let current = unwrap(schema);
   for (const segment of path) {
@@ -859,6 +729,144 @@ function missingSpan(path, positions) {
   const parent = path.slice(0, -1);
   return positions.value(parent) ?? positions.locate(parent);
 }
+
+// src/plan/yaml-errors.ts
+import {
+  isAlias as isAlias2,
+  isMap as isMap2,
+  isNode as isNode2,
+  isScalar as isScalar2,
+  isSeq as isSeq2,
+  Lexer,
+  visit
+} from "yaml";
+var TOO_DEEP = "the document is nested too deeply to read; flatten it";
+var YAML_MESSAGES = {
+  MULTIPLE_DOCS: () => "the file holds more than one YAML document (a second `---` starts here); keep a single document: remove this separator and what follows, or move it to its own file",
+  TAB_AS_INDENT: () => "a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces",
+  BAD_INDENT: (m) => `${m}; indent with spaces and line up the keys of one mapping (and the \`-\` of one list) at the same column`,
+  BLOCK_AS_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a plain value contains ": "; line up the keys of one mapping and put such values in quotes`,
+  MULTILINE_IMPLICIT_KEY: (m) => `${m}: a line is indented deeper than the key above it, or a key is missing its ":"; line up the keys of one mapping`,
+  BAD_SCALAR_START: (m) => `${m}; put the value in quotes`,
+  MISSING_CHAR: (m) => /quote/.test(m) ? `${m}: the quote opened here is never closed; close it at the end of the value` : `${m}; close the quote or bracket that was opened before this point`,
+  BAD_DQ_ESCAPE: (m) => `${m}; inside double quotes write a backslash as \\\\, or use single quotes`,
+  BLOCK_IN_FLOW: (m) => `${m}; inside { } or [ ] write values on one line, or use indented block style instead`,
+  NON_STRING_KEY: () => "a key must be plain text, not a list or a mapping; write the key as text",
+  KEY_OVER_1024_CHARS: () => "a key is longer than 1024 characters; shorten it",
+  RESOURCE_EXHAUSTION: () => TOO_DEEP,
+  TAG_RESOLVE_FAILED: (m) => `${m}; remove the tag (a plain value needs none)`
+};
+function unterminatedQuoteStart(source, errorOffset) {
+  let offset = 0;
+  let opened;
+  for (const token of new Lexer().lex(source)) {
+    if (token === "" || token === "" || token === "") continue;
+    if ((token[0] === '"' || token[0] === "'") && offset <= errorOffset && errorOffset <= offset + token.length)
+      opened = offset;
+    offset += token.length;
+    if (offset > errorOffset) break;
+  }
+  return opened;
+}
+function yamlErrorDiagnostic(error, severity, positions, file, source) {
+  const quoteStart = error.code === "MISSING_CHAR" && /quote/.test(error.message) ? unterminatedQuoteStart(source, error.pos[0]) : void 0;
+  const offset = quoteStart ?? error.pos[0];
+  const start2 = positions.at(offset);
+  const end = positions.at(quoteStart === void 0 ? error.pos[1] : quoteStart + 1);
+  const span = { line: start2.line, col: start2.col, endLine: end.line, endCol: end.col };
+  const friendly = YAML_MESSAGES[error.code];
+  const message = friendly ? friendly(error.message) : `YAML syntax error: ${error.message}`;
+  return { severity, file, ...span, path: "", message };
+}
+function duplicateKeyErrors(doc, positions, file) {
+  const errors = [];
+  const pending = [{ node: doc.contents, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, path } = next;
+    if (isSeq2(node)) node.items.forEach((item, i) => pending.push({ node: item, path: [...path, i] }));
+    if (!isMap2(node)) continue;
+    const first = /* @__PURE__ */ new Map();
+    for (const pair of node.items) {
+      const key = scalarKey(pair);
+      if (key === void 0) continue;
+      pending.push({ node: pair.value, path: [...path, key] });
+      const earlier = first.get(key);
+      if (!earlier) {
+        if (key !== "<<" || !isScalar2(pair.key) || typeof pair.key.value !== "symbol") first.set(key, pair);
+        continue;
+      }
+      const span = positions.spanOf(pair.key);
+      if (!span) continue;
+      const firstLine = positions.spanOf(earlier.key)?.line;
+      const firstAt = firstLine !== void 0 && firstLine !== span.line ? ` (first at line ${firstLine})` : "";
+      errors.push({
+        severity: "error",
+        file,
+        ...span,
+        path: formatPath([...path, key]),
+        message: `duplicate key \`${key}\`${firstAt}; a key may appear only once in a mapping, so remove or rename one of them`
+      });
+    }
+  }
+  return errors;
+}
+function conversionDiagnostic(doc, error, positions, file) {
+  const aliases = [];
+  const anchors = /* @__PURE__ */ new Set();
+  let unresolved;
+  visit(doc, (_, node) => {
+    if (isAlias2(node)) {
+      aliases.push(node);
+      if (!anchors.has(node.source)) unresolved ??= node;
+    } else if (isNode2(node) && node.anchor) anchors.add(node.anchor);
+  });
+  const diagnostic = (alias, message) => {
+    const span = alias?.range ? positions.at(alias.range[0]) : positions.root();
+    const end = alias?.range ? positions.at(alias.range[1]) : span;
+    return { severity: "error", file, ...span, endLine: end.line, endCol: end.col, path: "", message };
+  };
+  if (unresolved) {
+    return diagnostic(
+      unresolved,
+      `alias \`*${unresolved.source}\` has no anchor \`&${unresolved.source}\` before it; define the anchor first or write the value out`
+    );
+  }
+  if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+    return diagnostic(
+      aliases[0],
+      `aliases expand into too much data (more than ${MAX_ALIAS_COUNT} aliased nodes), as in a "billion laughs" attack; write the values out instead of nesting anchors`
+    );
+  }
+  if (error instanceof RangeError) return diagnostic(void 0, TOO_DEEP);
+  const reason = error instanceof Error ? error.message : String(error);
+  return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
+}
+
+// src/plan/parse.ts
+function capErrors(errors, file) {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const last = errors[MAX_ERRORS - 1];
+  const more = documentError(
+    file,
+    `more errors follow; fix the ${MAX_ERRORS} above first, then check again`,
+    {
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      endLine: last?.line ?? 1,
+      endCol: last?.col ?? 1
+    }
+  );
+  return [...errors.slice(0, MAX_ERRORS), more];
+}
+function dedupeByPosition(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.col}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 function documentError(file, message, span = DOCUMENT_START) {
   return { severity: "error", file, ...span, path: "", message };
 }
@@ -891,7 +899,7 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
   }
   if (doc.contents === null) {
-    const empty = z3.safeParse(schema, {});
+    const empty = z4.safeParse(schema, {});
     if (empty.success) return { ok: true, value: empty.data, positions, warnings };
     const required = requiredKeys(schema);
     const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
@@ -903,7 +911,7 @@ function parseYamlWithSchema(source, file, schema) {
   } catch (error) {
     return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
   }
-  const result2 = z3.safeParse(schema, data, { error: defaultMessage });
+  const result2 = z4.safeParse(schema, data, { error: defaultMessage });
   if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file };
   const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
@@ -1145,7 +1153,7 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
 }
 
 // src/gate/state.ts
-import { z as z4 } from "zod";
+import { z as z5 } from "zod";
 
 // src/plan/lifecycle.ts
 var LIFECYCLE_STATES = [
@@ -1218,45 +1226,45 @@ function follow(edge) {
 }
 
 // src/gate/state.ts
-var approvalSchema = z4.object({
-  by: z4.string(),
-  via: z4.enum(["review", "comment", "button"]),
-  at: z4.string(),
-  headSha: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string()
+var approvalSchema = z5.object({
+  by: z5.string(),
+  via: z5.enum(["review", "comment", "button"]),
+  at: z5.string(),
+  headSha: z5.string(),
+  planBlob: z5.string(),
+  planHash: z5.string()
 });
-var storedStateSchema = z4.object({
-  v: z4.literal(1),
-  state: z4.enum(LIFECYCLE_STATES),
-  planPath: z4.string(),
-  planBlob: z4.string(),
-  planHash: z4.string(),
-  headSha: z4.string(),
+var storedStateSchema = z5.object({
+  v: z5.literal(1),
+  state: z5.enum(LIFECYCLE_STATES),
+  planPath: z5.string(),
+  planBlob: z5.string(),
+  planHash: z5.string(),
+  headSha: z5.string(),
   approval: approvalSchema.optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z4.array(z4.string()).default([]),
+  confirmed: z5.array(z5.string()).default([]),
   /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z4.string().optional(),
+  renderedAt: z5.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z4.string().optional(),
+  next: z5.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z4.string().optional(),
+  pausedAt: z5.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z4.string().max(300).optional(),
+  reason: z5.string().max(300).optional(),
   /**
    * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
    * redelivered webhook or a re-run workflow does nothing twice.
    */
-  handled: z4.array(z4.number()).default([]),
+  handled: z5.array(z5.number()).default([]),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
-  requested: z4.object({
-    command: z4.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z4.string(),
-    headSha: z4.string()
+  requested: z5.object({
+    command: z5.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z5.string(),
+    headSha: z5.string()
   }).optional()
 });
 
@@ -1415,7 +1423,7 @@ function short(sha) {
 
 // src/app/token-exchange.ts
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
-import { z as z5 } from "zod";
+import { z as z6 } from "zod";
 var TOKEN_EXCHANGE_PATH = "/proceed/token";
 var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 var EXECUTION_PERMISSIONS = {
@@ -1436,15 +1444,15 @@ var ExchangeRefusal = class extends Error {
   status;
   reason;
 };
-var ActionsClaims = z5.object({
-  repository: z5.string().regex(/^[\w.-]+\/[\w.-]+$/),
-  repository_id: z5.string().regex(/^\d+$/),
-  event_name: z5.string(),
-  ref: z5.string(),
-  workflow_ref: z5.string(),
-  job_workflow_ref: z5.string(),
-  run_id: z5.string().regex(/^\d+$/),
-  run_attempt: z5.string().regex(/^\d+$/)
+var ActionsClaims = z6.object({
+  repository: z6.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  repository_id: z6.string().regex(/^\d+$/),
+  event_name: z6.string(),
+  ref: z6.string(),
+  workflow_ref: z6.string(),
+  job_workflow_ref: z6.string(),
+  run_id: z6.string().regex(/^\d+$/),
+  run_attempt: z6.string().regex(/^\d+$/)
 });
 function exchangeMarkRef(runId, attempt) {
   return `${MARK_PREFIX}${runId}-${attempt}`;
@@ -2125,37 +2133,37 @@ function inlineHiddenRanges(text) {
 }
 
 // src/gate/events.ts
-import { z as z6 } from "zod";
+import { z as z7 } from "zod";
 var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
-var sender = z6.object({ login: z6.string().min(1), type: z6.enum(["User", "Bot", "Organization"]) });
-var pullRequestPayload = z6.object({
-  action: z6.string(),
-  pull_request: z6.object({ number: z6.number().int().positive() }),
+var sender = z7.object({ login: z7.string().min(1), type: z7.enum(["User", "Bot", "Organization"]) });
+var pullRequestPayload = z7.object({
+  action: z7.string(),
+  pull_request: z7.object({ number: z7.number().int().positive() }),
   sender
 });
-var reviewPayload = z6.object({
-  action: z6.string(),
-  review: z6.object({ id: z6.number(), state: z6.string(), commit_id: z6.string() }),
-  pull_request: z6.object({ number: z6.number().int().positive() }),
+var reviewPayload = z7.object({
+  action: z7.string(),
+  review: z7.object({ id: z7.number(), state: z7.string(), commit_id: z7.string() }),
+  pull_request: z7.object({ number: z7.number().int().positive() }),
   sender
 });
-var commentPayload = z6.object({
-  action: z6.string(),
-  issue: z6.object({
-    number: z6.number().int().positive(),
-    pull_request: z6.object({}).passthrough().optional()
+var commentPayload = z7.object({
+  action: z7.string(),
+  issue: z7.object({
+    number: z7.number().int().positive(),
+    pull_request: z7.object({}).passthrough().optional()
   }),
-  comment: z6.object({ id: z6.number(), body: z6.string().nullable(), created_at: z6.string().optional() }),
+  comment: z7.object({ id: z7.number(), body: z7.string().nullable(), created_at: z7.string().optional() }),
   sender
 });
-var checkRunPayload = z6.object({
-  action: z6.string(),
-  check_run: z6.object({
-    id: z6.number(),
-    head_sha: z6.string(),
-    pull_requests: z6.array(z6.object({ number: z6.number().int().positive() }))
+var checkRunPayload = z7.object({
+  action: z7.string(),
+  check_run: z7.object({
+    id: z7.number(),
+    head_sha: z7.string(),
+    pull_requests: z7.array(z7.object({ number: z7.number().int().positive() }))
   }),
-  requested_action: z6.object({ identifier: z6.string() }).optional(),
+  requested_action: z7.object({ identifier: z7.string() }).optional(),
   sender
 });
 function invalid(name, error) {
@@ -2287,20 +2295,20 @@ function cancelRequestedBy(body) {
 }
 
 // src/gate/lock.ts
-import { z as z7 } from "zod";
+import { z as z8 } from "zod";
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
-var isoTime = z7.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z7.object({
-  kind: z7.enum(["workflow-run", "app"]),
+var isoTime = z8.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z8.object({
+  kind: z8.enum(["workflow-run", "app"]),
   /** The workflow run's id, or the app instance's. */
-  id: z7.string().min(1),
-  url: z7.string().optional(),
+  id: z8.string().min(1),
+  url: z8.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z7.number().int().positive().optional(),
+  attempt: z8.number().int().positive().optional(),
   /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z7.number().int().positive().optional()
+  heartbeatMs: z8.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
@@ -2308,11 +2316,11 @@ var lockHolderSchema = holderIdentitySchema.extend({
   /** The holder's last heartbeat, when it promised them. */
   beat: isoTime.optional(),
   /** The head commit being executed. */
-  sha: z7.string()
+  sha: z8.string()
 });
-var lockMessageSchema = z7.object({
-  "proceed-lock": z7.literal(1),
-  pr: z7.number().int(),
+var lockMessageSchema = z8.object({
+  "proceed-lock": z8.literal(1),
+  pr: z8.number().int(),
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
