@@ -34594,7 +34594,27 @@ async function handleEvent(env, event) {
 }
 
 // src/github/memory.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/github/git-model.ts
 import { createHash as createHash2 } from "node:crypto";
+function gitBlobSha(content) {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash2("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+function descendsFrom(parentsOf, descendant, ancestor) {
+  const seen = /* @__PURE__ */ new Set();
+  const queue = [descendant];
+  for (let sha = queue.pop(); sha !== void 0; sha = queue.pop()) {
+    if (sha === ancestor) return true;
+    if (seen.has(sha)) continue;
+    seen.add(sha);
+    queue.push(...parentsOf(sha) ?? []);
+  }
+  return false;
+}
+
+// src/github/memory.ts
 var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CHECK_TEXT_LIMIT2 = GITHUB_CHECK_TEXT_LIMIT;
 var SEED_EPOCH_SECONDS = 17e8;
@@ -34606,15 +34626,11 @@ var MemoryGitHubError = class extends Error {
   }
   status;
 };
-function gitBlobSha(content) {
-  const bytes = Buffer.from(content, "utf8");
-  return createHash2("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
 function blob(content) {
   return { content, sha: gitBlobSha(content) };
 }
 function treeSha(files) {
-  const hash2 = createHash2("sha1").update("tree\0");
+  const hash2 = createHash3("sha1").update("tree\0");
   for (const path of [...files.keys()].sort()) hash2.update(`${path}\0${files.get(path).sha}
 `);
   return hash2.digest("hex");
@@ -35016,7 +35032,7 @@ committer ${who}
 
 ${message}`;
     const bytes = Buffer.from(text, "utf8");
-    const sha = createHash2("sha1").update(`commit ${bytes.length}\0`).update(bytes).digest("hex");
+    const sha = createHash3("sha1").update(`commit ${bytes.length}\0`).update(bytes).digest("hex");
     const existing = this.commits.get(sha);
     if (existing) return existing;
     const commit = { sha, message, tree, parents: [...parents], committedAt: at.toISOString() };
@@ -35034,15 +35050,7 @@ ${message}`;
   }
   /** Whether `descendant` is `ancestor` or reaches it through parents (git's fast-forward test). */
   descendsFrom(descendant, ancestor) {
-    const seen = /* @__PURE__ */ new Set();
-    const queue = [descendant];
-    for (let sha = queue.pop(); sha !== void 0; sha = queue.pop()) {
-      if (sha === ancestor) return true;
-      if (seen.has(sha)) continue;
-      seen.add(sha);
-      queue.push(...this.commits.get(sha)?.parents ?? []);
-    }
-    return false;
+    return descendsFrom((sha) => this.commits.get(sha)?.parents, descendant, ancestor);
   }
   /** Applies a create or an update the way GitHub does, refusing what GitHub refuses. */
   applyCheckFields(run2, input2) {

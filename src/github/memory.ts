@@ -14,6 +14,7 @@ import type {
   WorkflowRunInfo,
 } from '../gate/port.js';
 import { GITHUB_BODY_LIMIT, GITHUB_CHECK_TEXT_LIMIT } from '../render/markdown.js';
+import { descendsFrom, gitBlobSha } from './git-model.js';
 
 /**
  * GitHub in memory: one repository with one pull request, behind the same port the Action and the app
@@ -106,11 +107,7 @@ export class MemoryGitHubError extends Error {
   }
 }
 
-/** Git's object id of a file: sha1 of `blob <byte length>\0<content>`, as `git hash-object` computes it. */
-export function gitBlobSha(content: string): string {
-  const bytes = Buffer.from(content, 'utf8');
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
+export { gitBlobSha };
 
 interface Blob {
   content: string;
@@ -634,15 +631,7 @@ export class MemoryGitHub implements GitHubPort {
 
   /** Whether `descendant` is `ancestor` or reaches it through parents (git's fast-forward test). */
   private descendsFrom(descendant: string, ancestor: string): boolean {
-    const seen = new Set<string>();
-    const queue = [descendant];
-    for (let sha = queue.pop(); sha !== undefined; sha = queue.pop()) {
-      if (sha === ancestor) return true;
-      if (seen.has(sha)) continue;
-      seen.add(sha);
-      queue.push(...(this.commits.get(sha)?.parents ?? []));
-    }
-    return false;
+    return descendsFrom((sha) => this.commits.get(sha)?.parents, descendant, ancestor);
   }
 
   /** Applies a create or an update the way GitHub does, refusing what GitHub refuses. */

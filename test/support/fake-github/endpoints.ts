@@ -38,6 +38,7 @@ import {
 } from './shapes.js';
 import type { Store } from './store.js';
 import { GITHUB_BODY_LIMIT, GITHUB_CHECK_TEXT_LIMIT } from '../../../src/render/markdown.js';
+import { descendsFrom } from '../../../src/github/git-model.js';
 
 /** GitHub's limit on issue comment and review bodies, which the description does not state (written once, in src/render/markdown.ts). */
 export const MAX_COMMENT_BODY = GITHUB_BODY_LIMIT;
@@ -238,19 +239,6 @@ function checkRunOf(ctx: RequestContext, repo: RepoRecord): CheckRunRecord {
 
 function fullRef(ref: string): string {
   return `refs/${ref.replace(/^refs\//, '')}`;
-}
-
-/** Whether `descendant` is `ancestor` or reaches it through commits' parents (git's fast-forward test). */
-function descendsFrom(repo: RepoRecord, descendant: string, ancestor: string): boolean {
-  const seen = new Set<string>();
-  const queue = [descendant];
-  for (let sha = queue.pop(); sha !== undefined; sha = queue.pop()) {
-    if (sha === ancestor) return true;
-    if (seen.has(sha)) continue;
-    seen.add(sha);
-    queue.push(...(repo.gitCommits.get(sha)?.parents ?? []));
-  }
-  return false;
 }
 
 function applyCheckRunFields(
@@ -664,7 +652,7 @@ export const handlers: Record<string, Handler> = {
     if (current === undefined) throw unprocessable(ctx, 'Reference does not exist');
     if (!repo.objects.has(body.sha)) throw unprocessable(ctx, 'Object does not exist');
     // Without force GitHub moves a ref only forward: the new commit must descend from the current one.
-    if (!body.force && !descendsFrom(repo, body.sha, current))
+    if (!body.force && !descendsFrom((sha) => repo.gitCommits.get(sha)?.parents, body.sha, current))
       throw unprocessable(ctx, 'Update is not a fast forward');
     repo.refs.set(ref, body.sha);
     return { status: 200, body: gitRefJson(ctx.urls, repo, ref, body.sha) };

@@ -1,6 +1,7 @@
 /** The fake's state: what GitHub would store for the repositories a test seeds. */
 import { createHash } from 'node:crypto';
 import type { components } from '@octokit/openapi-types';
+import { gitBlobSha } from '../../../src/github/git-model.js';
 
 /** Repository roles as `role_name` reports them; `permission` folds maintain→write and triage→read. */
 export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
@@ -50,10 +51,7 @@ export function userType(login: string): 'User' | 'Bot' {
 }
 
 /** Git's blob id for a file's content: what GitHub reports as a file's `sha`. */
-export function blobSha(content: string): string {
-  const bytes = Buffer.from(content, 'utf8');
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
+export const blobSha = gitBlobSha;
 
 /** A deterministic 40-hex id for objects the test did not name. */
 export function fakeSha(...parts: string[]): string {
