@@ -1,13 +1,14 @@
 /**
- * The Action as the runner starts it: the committed bundle `dist/index.js` in a child process, with
- * the runner's variables, against the OpenAPI-checked fake GitHub and a local git server. Unlike
- * test/support/action.ts, the child's output is counted and only its tail kept (a step may print a
- * gigabyte, and the Action echoes nothing of it, but the harness must not hold it either), and the
- * child is handed back while it runs, to be killed or sampled.
+ * The Action as the reliability suite runs it: test/support/action.ts's runner with the suite's token,
+ * keeping only the tail of the output (a step may print a gigabyte, and the harness must not hold it),
+ * and the child handed back while it runs, to be killed or sampled.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { BUNDLE, makeWorkspace, parseOutputs, runnerEnv, runnerFiles } from '../../test/support/action.js';
+import {
+  BUNDLE,
+  startAction as startBundle,
+  type ActionExit,
+  type StartedAction,
+} from '../../test/support/action.js';
 import type { FakeGitHub } from '../../test/support/fake-github/index.js';
 
 export { BUNDLE };
@@ -18,19 +19,7 @@ export const ACTION_TOKEN = 'ghs_reliability_token';
 /** How much of the Action's own stdout and stderr is kept for the report when something goes wrong. */
 const KEPT_OUTPUT = 16 * 1024;
 
-export interface ActionExit {
-  code: number;
-  signal: NodeJS.Signals | null;
-  /** The last bytes of stdout and stderr, for a failure's detail. */
-  tail: string;
-  outputs: Record<string, string>;
-}
-
-export interface StartedAction {
-  child: ChildProcess;
-  pid: number;
-  exit: Promise<ActionExit>;
-}
+export type { ActionExit, StartedAction };
 
 export interface ActionOptions {
   fake: FakeGitHub;
@@ -40,40 +29,9 @@ export interface ActionOptions {
   env?: Record<string, string>;
 }
 
-/** Starts the Action on one event; `exit` settles when the process has ended. */
+/** Starts the Action on one event with the suite's token, keeping only the tail of its output. */
 export function startAction(o: ActionOptions): StartedAction {
-  const files = runnerFiles(o.payload);
-  const workspace = makeWorkspace();
-  const env = runnerEnv({
-    files,
-    event: o.event,
-    apiUrl: o.fake.url,
-    workspace,
-    inputs: { 'github-token': ACTION_TOKEN },
-    env: o.env,
-  });
-  const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-KEPT_OUTPUT);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exit = new Promise<ActionExit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      let outputs: Record<string, string> = {};
-      try {
-        outputs = parseOutputs(readFileSync(files.outputPath, 'utf8'));
-      } catch {
-        /* killed before writing any */
-      }
-      rmSync(files.scratch, { recursive: true, force: true });
-      rmSync(workspace, { recursive: true, force: true });
-      resolve({ code: code ?? -1, signal, tail, outputs });
-    });
-  });
-  return { child, pid: child.pid!, exit };
+  return startBundle({ ...o, inputs: { 'github-token': ACTION_TOKEN }, keep: KEPT_OUTPUT });
 }
 
 /** Runs the Action on one event to its end. */

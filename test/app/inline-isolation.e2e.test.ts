@@ -189,7 +189,7 @@ describe('the app at start, when steps cannot be isolated', () => {
   it('npm start stops with that message and exit code 1, before serving anything', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'proceed-start-'));
     dirs.push(cwd);
-    const started = spawnSync(process.execPath, [join(ROOT, 'dist/app.js')], {
+    const started = spawnSync(process.execPath, [join(ROOT, 'dist/server.js')], {
       cwd,
       env: {
         PATH: process.env.PATH ?? '',

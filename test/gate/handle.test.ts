@@ -99,7 +99,7 @@ describe('handleEvent over MemoryGitHub', () => {
     expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'rolled back by bob' });
   });
 
-  it('refuses a rollback whose working-directory leads outside the checkout, and runs nothing there', async () => {
+  it('refuses a plan whose working-directory leads outside the checkout where it is read, so its rollback runs nothing', async () => {
     const plan = [
       'version: 1',
       'title: Escaping rollback',
@@ -116,24 +116,16 @@ describe('handleEvent over MemoryGitHub', () => {
     ].join('\n');
     const s = start(plan);
     await s.open();
-    const hash = s.state()!.planHash;
-    // As if step one had succeeded on this commit and plan (the bot's own check run says so).
-    await s.github.createCheckRun({
-      name: 'proceed/one',
-      headSha: s.headSha,
-      status: 'completed',
-      conclusion: 'success',
-      externalId: stepExternalId(hash, 'one'),
-      title: 'Succeeded',
-      summary: 'Step one',
-    });
+    // Refused where the plan is read (FILE:LINE:COL in proceed/plan), so nothing can approve it …
+    const planCheck = newest(s, 'proceed/plan');
+    expect(planCheck?.conclusion).toBe('failure');
+    expect(JSON.stringify(planCheck)).toMatch(/working-directory/);
+    expect(s.state()?.approval).toBeUndefined();
+    // … nor roll it back; the runtime check at the checkout (the next test) stays behind it.
     await s.comment('bob', '/rollback');
-    const check = newest(s, 'proceed/rollback-one');
-    expect(check?.conclusion).toBe('failure');
-    expect(check?.summary).toContain('leads outside the repository');
+    expect(newest(s, 'proceed/rollback-one')).toBeUndefined();
     expect(s.trace()).toEqual([]);
-    expect(s.state()).toMatchObject({ state: 'failed', reason: 'rollback requested by bob failed' });
-    expect(lastComment(s)).toContain('Rollback failed');
+    expect(lastComment(s)).toMatch(/invalid/);
   });
 
   it('refuses a rollback whose working directory became a way out of the checkout after its step ran', async () => {

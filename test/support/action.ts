@@ -123,27 +123,82 @@ export function runnerEnv(o: RunnerEnvOptions): Record<string, string> {
   };
 }
 
-export async function runAction(o: RunActionOptions): Promise<ActionRun> {
+export interface StartActionOptions extends Omit<RunActionOptions, 'onStart'> {
+  /**
+   * Keep at most this many characters of each of stdout and stderr (the newest), and of `tail`, both
+   * interleaved as they came: a step may print a gigabyte, and the harness must not hold it all.
+   * Default: everything.
+   */
+  keep?: number;
+}
+
+export interface ActionExit extends ActionRun {
+  signal: NodeJS.Signals | null;
+  /** The newest output of stdout and stderr together, in the order it came. */
+  tail: string;
+}
+
+export interface StartedAction {
+  child: ChildProcess;
+  pid: number;
+  exit: Promise<ActionExit>;
+}
+
+/**
+ * Starts the Action bundle on one event as the runner would; `exit` settles when the process has
+ * ended (also when it was killed before writing any output). The one runner of the bundle for the
+ * tests, the reliability suite and the bench.
+ */
+export function startAction(o: StartActionOptions): StartedAction {
   const files = runnerFiles(o.payload);
   const workspace = o.workspace ?? makeWorkspace();
   const env = runnerEnv({ ...o, files, apiUrl: o.fake.url, workspace });
   const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = o.keep ?? Infinity;
+  const kept = (text: string) => (text.length > keep ? text.slice(-keep) : text);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  o.onStart?.(child);
-  const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
-  const run: ActionRun = {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(readFileSync(files.outputPath, 'utf8')),
-    summary: readFileSync(files.summaryPath, 'utf8'),
+  let tail = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout = kept(stdout + c.toString());
+    tail = kept(tail + c.toString());
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr = kept(stderr + c.toString());
+    tail = kept(tail + c.toString());
+  });
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return ''; // killed before the runner's files were read back
+    }
   };
-  rmSync(files.scratch, { recursive: true, force: true });
-  if (!o.workspace) rmSync(workspace, { recursive: true, force: true });
-  return run;
+  const exit = new Promise<ActionExit>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      const run: ActionExit = {
+        code: code ?? -1,
+        signal,
+        stdout,
+        stderr,
+        tail,
+        outputs: parseOutputs(read(files.outputPath)),
+        summary: read(files.summaryPath),
+      };
+      rmSync(files.scratch, { recursive: true, force: true });
+      if (!o.workspace) rmSync(workspace, { recursive: true, force: true });
+      done(run);
+    });
+  });
+  return { child, pid: child.pid!, exit };
+}
+
+/** Runs the Action bundle on one event to its end, keeping all its output. */
+export async function runAction(o: RunActionOptions): Promise<ActionRun> {
+  const started = startAction(o);
+  o.onStart?.(started.child);
+  return started.exit;
 }
 
 export type CommentRunOptions = Omit<RunActionOptions, 'event' | 'payload'> & {
