@@ -37,6 +37,7 @@ import {
   workflowRunJson,
 } from './shapes.js';
 import type { Store } from './store.js';
+import { settingsHandlers } from './settings.js';
 
 /** GitHub's limit on issue comment and review bodies, which the description does not state. */
 export const MAX_COMMENT_BODY = 65_536;
@@ -300,6 +301,8 @@ function applyCheckRunFields(
 }
 
 export const handlers: Record<string, Handler> = {
+  // Repository settings (branch protection, rulesets, apps) read by `proceed doctor`.
+  ...settingsHandlers,
   'repos/get': (ctx) => ({ status: 200, body: repositoryJson(ctx.urls, repoOf(ctx)) }),
 
   'pulls/get': (ctx) => {
