@@ -53371,6 +53371,7 @@ function inlineHiddenRanges(text) {
 // src/gate/policy.ts
 var POLICY_FILE = ".github/proceed.yml";
 var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var MERGE_QUEUE_MODES = ["verified", "re-verify"];
 var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
@@ -53389,9 +53390,17 @@ var policySchema = external_exports.strictObject({
   forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
   bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
   checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
+  merge_queue: external_exports.enum(MERGE_QUEUE_MODES).default("verified").describe(
+    "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
+  )
 }).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
 var DEFAULT_POLICY = policySchema.parse({});
+function parsePolicyFile(content, path) {
+  if (content === void 0) return { policy: DEFAULT_POLICY, errors: [] };
+  const parsed = parseYamlWithSchema(content, path, policySchema);
+  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
+}
 function mergePlanConfig(config2, policy) {
   const notices = [];
   if (!config2.require_approval) {
@@ -54936,8 +54945,293 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
+// src/gate/merge-group.ts
+var QUEUE_BRANCH = /^(?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-([1-9]\d{0,9})-([0-9a-f]{40})$/;
+function parseQueueBranch(ref) {
+  const m = QUEUE_BRANCH.exec(ref);
+  return m ? { base: m[1], number: Number(m[2]), parentSha: m[3] } : void 0;
+}
+var MAX_ENTRIES = 100;
+function groupMembers(group, queueRefs) {
+  const head = parseQueueBranch(group.headRef);
+  if (!head) {
+    return {
+      problem: `the group's branch ${codeSpan(group.headRef)} is not a merge queue branch (gh-readonly-queue/<base>/pr-<N>-<sha>), so its pull requests are unknown.`
+    };
+  }
+  const numbers = [head.number];
+  let parent = head.parentSha;
+  for (let walked = 0; parent !== group.baseSha; walked++) {
+    if (walked >= MAX_ENTRIES)
+      return { problem: `the queue ahead of #${head.number} is longer than ${MAX_ENTRIES} entries.` };
+    const ahead = queueRefs.map((r) => ({ sha: r.sha, entry: parseQueueBranch(r.ref) })).filter((r) => r.sha === parent && r.entry?.base === head.base).map((r) => r.entry);
+    if (!ahead.length) {
+      return {
+        problem: `the queue entry ${codeSpan(short(parent))} that #${numbers.at(-1)} was built on is not among the queue's branches any more, so the group's pull requests are unknown.`
+      };
+    }
+    const parents = new Set(ahead.map((e) => e.parentSha));
+    if (parents.size > 1) {
+      return {
+        problem: `several queue branches point at ${codeSpan(short(parent))} with different parents, so the group's pull requests are unknown.`
+      };
+    }
+    for (const e of ahead.sort((a, b) => b.number - a.number))
+      if (!numbers.includes(e.number)) numbers.push(e.number);
+    parent = ahead[0].parentSha;
+  }
+  return { numbers: numbers.reverse() };
+}
+function memberStanding(view, gate) {
+  const { pr } = view;
+  const n = pr.number;
+  const head = codeSpan(short(pr.headSha));
+  const no = (why) => ({ number: n, ok: false, why });
+  if (pr.state !== "open") return no("is closed.");
+  if (view.policyErrors.length)
+    return no(`is judged by an invalid policy on its base ${codeSpan(pr.baseRef)}; fix it there first.`);
+  switch (view.plan.kind) {
+    case "none":
+      return { number: n, ok: true, why: "has no plan: nothing to gate." };
+    case "many":
+      return no("has more than one plan.");
+    case "invalid":
+      return no(`has an invalid plan, ${codeSpan(view.plan.path)}.`);
+    default:
+      break;
+  }
+  const stored = view.stored;
+  if (!stored) return no(`has a plan that was never rendered on ${head}; push again or comment \`/plan\`.`);
+  if (stored.headSha !== pr.headSha)
+    return no(
+      `was pushed to (${head}) after its plan was last judged on ${codeSpan(short(stored.headSha))}.`
+    );
+  if (stored.state !== "verified")
+    return no(`has its plan ${stored.state.replace("-", " ")} on ${head}, not verified.`);
+  if (!stored.approval || !bound(stored, view) || stored.approval.headSha !== pr.headSha)
+    return no(`has an approval that no longer binds the plan at ${head}; approve again.`);
+  if (!gate || gate.status !== "completed" || gate.conclusion !== "success")
+    return no(`has no passing ${codeSpan(CHECK_VERIFY)} on ${head}.`);
+  return {
+    number: n,
+    ok: true,
+    why: `is verified on ${head} (approved by ${codeSpan(stored.approval.by)}).`
+  };
+}
+function judgeMergeGroup(members2, standings) {
+  if ("problem" in members2) {
+    return {
+      conclusion: "failure",
+      title: "The merge group could not be checked",
+      summary: `${capitalise(members2.problem)} Remove the pull request from the queue and add it again.`
+    };
+  }
+  const failing = standings.filter((s) => !s.ok);
+  const lines = standings.map((s) => `- ${s.ok ? "\u2705" : "\u274C"} #${s.number} ${s.why}`).join("\n");
+  if (failing.length) {
+    return {
+      conclusion: "failure",
+      title: failing.length === 1 ? `#${failing[0].number} is not verified` : `${failing.length} pull requests are not verified`,
+      summary: `Every pull request in a merge group must be verified on its head before it merges.
+
+${lines}`
+    };
+  }
+  return {
+    conclusion: "success",
+    title: `${standings.length} pull request${standings.length === 1 ? "" : "s"} verified`,
+    summary: `Every pull request in this merge group is verified on its head, with its approval still binding.
+
+${lines}`
+  };
+}
+function groupVerifications(policy, plans) {
+  const all = { ...policy.verify };
+  for (const { number: number4, verify } of plans) {
+    for (const [name, check2] of Object.entries(verify ?? {})) {
+      if (Object.hasOwn(policy.verify, name)) continue;
+      const existing = all[name];
+      if (existing === void 0) all[name] = check2;
+      else if (JSON.stringify(existing) !== JSON.stringify(check2)) all[`${name}-pr${number4}`] = check2;
+    }
+  }
+  return all;
+}
+function groupVerificationCheckName(name) {
+  return `${CHECK_VERIFY}/${name}`;
+}
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// src/gate/merge-group-gate.ts
+var LOG_CHARS = 6e4;
+async function onMergeGroup(env, event) {
+  const checks = await env.port.listCheckRuns(event.headSha);
+  try {
+    return await judgeAndConclude(env, event, checks);
+  } catch (err) {
+    const message = err.message;
+    await upsertCheck(env, checks, event.headSha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "proceed could not check this merge group",
+      summary: `${codeSpan(message)}
+
+Nothing was merged on this result; remove the pull request from the queue and add it again.`
+    }).catch(
+      (again) => env.log(
+        `Could not conclude ${CHECK_VERIFY} on ${short(event.headSha)} either: ${again.message}`
+      )
+    );
+    throw err;
+  }
+}
+async function judgeAndConclude(env, event, checks) {
+  const { port } = env;
+  const sha = event.headSha;
+  const base = event.baseRef.replace(/^refs\/heads\//, "");
+  const groupPolicy = parsePolicyFile(
+    (await port.readFile(env.policyPath, event.baseSha))?.content,
+    env.policyPath
+  );
+  if (groupPolicy.errors.length) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: `${codeSpan(env.policyPath)} on ${codeSpan(base)} is invalid, so nothing can merge until it is fixed there:
+
+${groupPolicy.errors.map((d) => `- ${codeSpan(`${d.file}:${d.line}:${d.col}: ${d.path ? `${d.path}: ` : ""}${d.message}`)}`).join("\n")}`
+    });
+  }
+  const reVerify = groupPolicy.policy.merge_queue === "re-verify";
+  if (reVerify) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "in_progress",
+      title: "Checking the merge group's pull requests",
+      summary: "Every pull request must be verified on its head; then the verify phase runs on this commit."
+    });
+  }
+  const members2 = groupMembers(event, await port.listRefs(`heads/gh-readonly-queue/${base}/`));
+  const standings = [];
+  const views = [];
+  for (const number4 of "numbers" in members2 ? members2.numbers : []) {
+    const view = await loadView(env, number4);
+    const gate = (await port.listCheckRuns(view.pr.headSha, CHECK_VERIFY)).find((c) => ownCheck(env, c));
+    views.push(view);
+    standings.push(memberStanding(view, gate));
+  }
+  const verdict = judgeMergeGroup(members2, standings);
+  if (verdict.conclusion === "failure" || !reVerify) return conclude(env, checks, sha, verdict);
+  const runner = env.runner;
+  if (!runner) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "re-verify cannot run here",
+      summary: `${verdict.summary}
+
+\`merge_queue: re-verify\` runs the verify phase on this commit, which needs a door that runs commands: the Action (a workflow with \`merge_group:\`) or the app's inline executor. Use one of them, or \`merge_queue: verified\`.`
+    });
+  }
+  const first = "numbers" in members2 ? members2.numbers[0] ?? 0 : 0;
+  const workspace = await runner.workspace(sha, first);
+  if (!workspace.ok) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "Could not check out the group's commit",
+      summary: `${verdict.summary}
+
+The verify phase could not run on ${codeSpan(short(sha))}: ${codeSpan(workspace.message)}`
+    });
+  }
+  const verify = groupVerifications(
+    groupPolicy.policy,
+    views.flatMap(
+      (v) => v.plan.kind === "valid" ? [{ number: v.pr.number, verify: v.plan.plan.verify }] : []
+    )
+  );
+  const results = await runVerifications(env, sha, event.headRef, workspace.dir, verify, runner);
+  const failed = results.filter((r) => r.status !== "success");
+  const lines = results.map(
+    (r) => `- ${r.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(r.id)}: ${r.status}, exit ${r.exitCode ?? r.signal ?? "\u2014"}, ${formatDuration(r.durationMs)}`
+  ).join("\n");
+  const result2 = await conclude(env, checks, sha, {
+    conclusion: failed.length ? "failure" : "success",
+    title: failed.length ? `${failed.length} verification(s) failed on the group's commit` : `Verified: ${verdict.title}, and the verify phase passed on the group's commit`,
+    summary: `${verdict.summary}
+
+The verify phase on ${codeSpan(short(sha))}:
+
+${lines || "- nothing to run"}`
+  });
+  return { ...result2, failed: failed.length > 0 };
+}
+async function runVerifications(env, sha, headRef, dir, verify, runner) {
+  const source = JSON.stringify({ mergeGroup: headRef, verify });
+  const plan = {
+    version: 1,
+    title: `The merge group ${headRef}`,
+    steps: [],
+    verify,
+    config: configSchema.parse({})
+  };
+  const runs = /* @__PURE__ */ new Map();
+  const report2 = await executePlan({
+    plan,
+    source,
+    approvedHash: planHash(source),
+    planPath: "",
+    cwd: dir,
+    env: runner.env,
+    extraEnv: { PROCEED_SHA: sha, PROCEED_MERGE_GROUP: headRef },
+    verify,
+    secrets: runner.secrets,
+    onEvent: async (event) => {
+      if (event.type === "verify-started") {
+        for (const name of event.names) {
+          const created = await env.port.createCheckRun({
+            name: groupVerificationCheckName(name),
+            headSha: sha,
+            status: "in_progress",
+            startedAt: (/* @__PURE__ */ new Date()).toISOString(),
+            title: "Verifying the merge group",
+            summary: `Running ${codeSpan(name)} on the group's commit.`
+          });
+          runs.set(name, created.id);
+        }
+      } else if (event.type === "verify-check-finished") {
+        const r = event.result;
+        const id = runs.get(r.id);
+        if (id === void 0) return;
+        await env.port.updateCheckRun(id, {
+          status: "completed",
+          conclusion: r.status === "success" ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          title: r.status === "success" ? "Passed" : `Failed (${r.status}, exit ${r.exitCode ?? r.signal ?? "\u2014"})`,
+          summary: `${codeSpan(r.id)} on the group's commit ${codeSpan(short(sha))}: ${r.status} in ${formatDuration(r.durationMs)}${r.reason ? `
+
+${codeSpan(r.reason)}` : ""}`,
+          text: r.tail ? fencedBlock(clipStart(r.tail, LOG_CHARS).text) : "No output."
+        });
+      }
+    }
+  });
+  return report2.verify?.checks ?? [];
+}
+async function conclude(env, checks, sha, verdict) {
+  await upsertCheck(env, checks, sha, CHECK_VERIFY, verdict);
+  return {
+    state: "none",
+    failed: false,
+    summary: `Merge group ${short(sha)}: ${CHECK_VERIFY} ${verdict.conclusion} (${verdict.title}).`
+  };
+}
+function ownCheck(env, check2) {
+  return check2.appSlug !== null && `${check2.appSlug}[bot]`.toLowerCase() === env.botLogin.toLowerCase();
+}
+
 // src/gate/handle.ts
 async function handleEvent(env, event) {
+  if (event.kind === "merge_group") return onMergeGroup(env, event);
   if (event.sender.type !== "User") {
     return {
       state: "none",
@@ -55560,6 +55854,10 @@ var MemoryGitHub = class {
   async getRef(ref) {
     const sha = this.refMap.get(fullRef(ref));
     return sha === void 0 ? void 0 : { sha };
+  }
+  async listRefs(prefix) {
+    const full = fullRef(prefix);
+    return this.refs().filter((r) => r.ref.startsWith(full));
   }
   async deleteRef(ref) {
     const full = fullRef(ref);

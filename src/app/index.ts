@@ -12,7 +12,13 @@ import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff }
 import { inlineRunner, type InlineRunner } from './inline.js';
 
 /** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
-export const APP_EVENTS = ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'] as const;
+export const APP_EVENTS = [
+  'pull_request',
+  'pull_request_review',
+  'issue_comment',
+  'check_run',
+  'merge_group',
+] as const;
 type AppEvent = (typeof APP_EVENTS)[number];
 
 type Handler = Parameters<ApplicationFunctionOptions['addHandler']>[0];
@@ -102,7 +108,8 @@ async function onWebhook(
     };
     const result = await handleEvent(env, event);
     log(`proceed: ${result.summary}`);
-    if (result.handoff) await handOn(context, config, port, event.number, result.handoff);
+    if (result.handoff && 'number' in event)
+      await handOn(context, config, port, event.number, result.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
   } finally {
@@ -170,8 +177,10 @@ async function reportFailure(
 ): Promise<void> {
   const code = httpStatus(err);
   const message = `${(err as Error)?.message ?? String(err)}${code === undefined ? '' : ` (HTTP ${code})`}`;
-  context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
-  if (event.sender.type !== 'User') return;
+  const on = 'number' in event ? `#${event.number}` : `the merge group at ${event.headSha.slice(0, 7)}`;
+  context.log.error(`proceed: ${context.name} delivery ${context.id} on ${on} failed: ${message}`);
+  // A merge group has no pull request to say it on; its gate says it (gate/merge-group.ts).
+  if (event.sender.type !== 'User' || !('number' in event)) return;
   await port
     .createComment(
       event.number,

@@ -8,6 +8,7 @@ import { isCommandName, parseComment, type CommandName } from './commands.js';
 import type { GateEvent, Sender } from './events.js';
 import { cancelPlan, executeApproved, rollbackPlan, withPlanLock, type Trigger } from './execute.js';
 import { renderHelp } from './help.js';
+import { onMergeGroup } from './merge-group-gate.js';
 import { mergePlanConfig } from './policy.js';
 import {
   policyProblem,
@@ -42,6 +43,8 @@ type ValidView = View & { plan: Extract<View['plan'], { kind: 'valid' }> };
  * brought up to date. What happens on `/proceed`: `onCommand` → `authorize` → `proceed`.
  */
 export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateResult> {
+  // GitHub's merge queue asks for the gate on a group's commit, whoever queued it: always answered.
+  if (event.kind === 'merge_group') return onMergeGroup(env, event);
   if (event.sender.type !== 'User') {
     return {
       state: 'none',

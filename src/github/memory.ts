@@ -495,6 +495,11 @@ export class MemoryGitHub implements GitHubPort {
     return sha === undefined ? undefined : { sha };
   }
 
+  async listRefs(prefix: string): Promise<{ ref: string; sha: string }[]> {
+    const full = fullRef(prefix);
+    return this.refs().filter((r) => r.ref.startsWith(full));
+  }
+
   async deleteRef(ref: string): Promise<void> {
     const full = fullRef(ref);
     const sha = this.refMap.get(full);

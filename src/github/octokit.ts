@@ -391,6 +391,19 @@ export class OctokitPort implements GitHubPort {
     }
   }
 
+  async listRefs(prefix: string): Promise<{ ref: string; sha: string }[]> {
+    // GitHub matches a prefix of the name after `refs/` and answers every match in one list; the
+    // trailing slash is left to the filter, so `main/` does not also match `main-2/`.
+    const name = prefix.replace(/^refs\//, '');
+    const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
+      ...this.base,
+      ref: name.replace(/\/+$/, ''),
+    });
+    return data
+      .filter((r) => r.ref.startsWith(`refs/${name}`))
+      .map((r) => ({ ref: r.ref, sha: r.object.sha }));
+  }
+
   async getRef(ref: string): Promise<{ sha: string } | undefined> {
     try {
       const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {

@@ -51,6 +51,8 @@ export interface GitHubPort {
   getCommit(sha: string): Promise<GitCommitInfo | undefined>;
   /** A workflow run of the repository, or undefined when there is none with that id (any more). */
   getWorkflowRun(id: number): Promise<WorkflowRunInfo | undefined>;
+  /** The refs whose names start with `prefix` (named like `createRef`'s, e.g. `heads/gh-readonly-queue/main/`), with full names. */
+  listRefs(prefix: string): Promise<{ ref: string; sha: string }[]>;
 }
 
 export interface GitCommitInfo {
