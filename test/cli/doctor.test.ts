@@ -3,6 +3,8 @@
  * and each misconfiguration of issue 14 is found with what to do. Most run in-process (doctor()
  * with an in-memory terminal); one runs the committed bundle as a user would.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { doctor } from '../../src/cli/doctor.js';
 import { memoryTerminal, proceed, ROOT } from '../support/cli.js';
@@ -12,36 +14,22 @@ import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 
 const ACTIONS_APP_ID = 15368;
 
-const WORKFLOW = `name: proceed
-on:
-  pull_request: { types: [opened, synchronize, reopened, closed] }
-  pull_request_review: { types: [submitted] }
-  issue_comment: { types: [created] }
-  merge_group: { types: [checks_requested] }
-  schedule: [{ cron: '*/30 * * * *' }]
-permissions: { contents: write, pull-requests: write, issues: write, checks: write, actions: read }
-concurrency: { group: 'proceed-\${{ github.event.pull_request.number || github.event.issue.number }}' }
-jobs:
-  proceed:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: octo-org/proceed@v1
-`;
+/** The workflow the README tells users to copy: doctor must pass it as it is. */
+const WORKFLOW = (() => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## The GitHub Action'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!block?.includes('merge_group')) throw new Error("README's Action workflow not found");
+  return block;
+})();
 
-const DISPATCH_WORKFLOW = `on:
-  workflow_dispatch:
-    inputs:
-      pr: { required: true }
-      sha: { required: true }
-      plan-hash: { required: true }
-permissions: {}
-jobs:
-  execute:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: octo-org/proceed@v1
-        with: { mode: execute }
-`;
+/** The workflow the README's "dispatch" executor starts. */
+const DISPATCH_WORKFLOW = (() => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /```yaml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('**`dispatch`**')))?.[1];
+  if (!block?.includes('mode: execute')) throw new Error("README's dispatch workflow not found");
+  return block;
+})();
 
 const APP = {
   id: 4242,
@@ -144,7 +132,7 @@ describe('proceed doctor finds each misconfiguration', () => {
   it('a workflow without the events the gate acts on', async () => {
     const fake = github();
     setUp(fake, {
-      workflow: WORKFLOW.replace('  issue_comment: { types: [created] }\n', '').replace(
+      workflow: WORKFLOW.replace(/ {2}issue_comment:.*\n/, '').replace(
         '{ types: [submitted] }',
         '{ types: [dismissed] }',
       ),
@@ -159,7 +147,7 @@ describe('proceed doctor finds each misconfiguration', () => {
   it('a workflow without schedule or closed only warns', async () => {
     const fake = github();
     setUp(fake, {
-      workflow: WORKFLOW.replace("  schedule: [{ cron: '*/30 * * * *' }]\n", '').replace(', closed]', ']'),
+      workflow: WORKFLOW.replace(/ {2}schedule:.*\n/, '').replace(', closed]', ']'),
     });
     const r = await runDoctor(fake);
     expect(r.code, r.out).toBe(0);
@@ -223,7 +211,7 @@ describe('proceed doctor finds each misconfiguration', () => {
 
   it('a merge queue without the merge_group event in the workflow', async () => {
     const fake = github();
-    setUp(fake, { workflow: WORKFLOW.replace('  merge_group: { types: [checks_requested] }\n', '') });
+    setUp(fake, { workflow: WORKFLOW.replace(/ {2}merge_group:.*\n/, '') });
     const r = await runDoctor(fake);
     expect(r.code).toBe(1);
     expect(failures(r.out)).toEqual([
@@ -234,7 +222,7 @@ describe('proceed doctor finds each misconfiguration', () => {
   it('no merge queue: merge_group is not asked for', async () => {
     const fake = github();
     setUp(fake, {
-      workflow: WORKFLOW.replace('  merge_group: { types: [checks_requested] }\n', ''),
+      workflow: WORKFLOW.replace(/ {2}merge_group:.*\n/, ''),
     }).rules.splice(1);
     const r = await runDoctor(fake);
     expect(r.code, r.out).toBe(0);
