@@ -235,6 +235,7 @@ var verificationSchema = z.union([
     timeout: duration.optional()
   })
 ]);
+var ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
 var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var verifySchema = z.record(
   z.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
@@ -261,6 +262,9 @@ var planSchema = z.strictObject({
   estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
   steps: z.array(stepSchema).min(1, { message: "needs at least one step" }),
   verify: verifySchema.optional(),
+  environment: z.string().regex(ENVIRONMENT_NAME, { message: "must be an environment name such as production or staging" }).optional().describe(
+    "The GitHub environment this plan deploys to: its execution is recorded as a deployment there (the repository's Environments page)"
+  ),
   config: configSchema.default({
     require_approval: true,
     stop_on_error: true,
@@ -853,6 +857,17 @@ var policySchema = z3.strictObject({
   bind_approval_to: z3.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
   checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
   verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
+  environments: z3.record(
+    z3.string().min(1),
+    z3.strictObject({
+      production: z3.boolean().optional().describe(
+        "Recorded as a production environment (default: the environment is named 'production')"
+      ),
+      approvers: approversSchema.optional().describe(
+        "Who may approve a plan for this environment: needed on top of the global `approvers`"
+      )
+    }).prefault({})
+  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
   merge_queue: z3.enum(MERGE_QUEUE_MODES).default("verified").describe(
     "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
   )
@@ -4026,6 +4041,105 @@ function policyProblem(env, view) {
 ${list}`;
 }
 
+// src/gate/deployments.ts
+function isProduction(policy, environment2) {
+  return policy.environments?.[environment2]?.production ?? environment2 === "production";
+}
+async function environmentRefusal(env, view, sender2, command2, door) {
+  const name = view.plan.plan.environment;
+  if (!name || !["proceed", "retry", "skip", "rollback"].includes(command2)) return void 0;
+  const listed = view.policy.environments;
+  if (listed && !Object.hasOwn(listed, name)) {
+    const allowed = Object.keys(listed);
+    return `The plan names the environment ${codeSpan(name)}, which \`.github/proceed.yml\` does not allow (${allowed.length ? `allowed: ${allowed.map((e) => codeSpan(e)).join(", ")}` : "it allows none"}). Name an allowed environment in the plan, or add this one to \`environments\` on the base branch.`;
+  }
+  const approvers = listed?.[name]?.approvers;
+  if (!approvers) return void 0;
+  const policy = { ...view.policy, approvers };
+  const decision = authorize({
+    command: command2,
+    actor: await actorOf(env, policy, sender2, command2),
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy,
+    allowSkip: true,
+    door
+  });
+  return decision.allowed ? void 0 : `Plans for the environment ${codeSpan(name)} need its own approvers too: ${decision.reason} Who may: ${decision.whoMay}.`;
+}
+function deploymentRecorder(env, view, logUrl, approvedBy) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return void 0;
+  const sha = view.pr.headSha;
+  let id;
+  let failed = false;
+  const attempt = async (what, write) => {
+    if (failed) return;
+    try {
+      await write();
+    } catch (err) {
+      failed = true;
+      env.log(
+        `Could not ${what} for ${environment2} at ${short(sha)}: ${err.message}. The steps go on; give the token \`deployments: write\` (the app: Deployments read and write) to record them.`
+      );
+    }
+  };
+  const status = (state, description) => attempt(`set the deployment ${state}`, async () => {
+    if (id !== void 0) await env.port.setDeploymentStatus(id, { state, logUrl, description });
+  });
+  return {
+    onEvent: async (event) => {
+      if (event.type !== "step-started" || id !== void 0 || failed) return;
+      let resumed = false;
+      await attempt("create the deployment", async () => {
+        const open = await env.port.findDeployment(sha, environment2);
+        if (open && open.state === "in_progress") {
+          id = open.id;
+          resumed = true;
+          return;
+        }
+        id = (await env.port.createDeployment({
+          sha,
+          environment: environment2,
+          production: isProduction(view.policy, environment2),
+          description: `${view.plan.plan.title} (#${view.pr.number}, approved by ${approvedBy ?? "someone allowed"})`
+        })).id;
+      });
+      if (!resumed) await status("in_progress", `Executing ${view.plan.path}`);
+    },
+    finish: async (report) => {
+      if (id === void 0) return;
+      const states = {
+        verified: "success",
+        failed: "failure",
+        "verify-failed": "failure",
+        cancelled: "inactive"
+      };
+      const state = states[report.outcome];
+      if (state) await status(state, report.reason ?? `The plan is ${report.outcome}`);
+    }
+  };
+}
+async function endOpenDeployment(env, view, logUrl, by) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return;
+  try {
+    const open = await env.port.findDeployment(view.pr.headSha, environment2);
+    if (open?.state === "in_progress")
+      await env.port.setDeploymentStatus(open.id, {
+        state: "inactive",
+        logUrl,
+        description: `Cancelled by ${by}`
+      });
+  } catch (err) {
+    env.log(`Could not end the deployment to ${environment2}: ${err.message}.`);
+  }
+}
+function deploymentLogUrl(env, view) {
+  const holder = env.runner?.holder;
+  return holder && "url" in holder && typeof holder.url === "string" ? holder.url : `${view.pr.htmlUrl}/checks`;
+}
+
 // src/gate/execute.ts
 var CHECK_TEXT_LIMIT = 65535;
 var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
@@ -4142,6 +4256,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   const source = await readFile(join2(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
+  const deployment = deploymentRecorder(env, view, deploymentLogUrl(env, view), prior.approval?.by);
   let report;
   try {
     report = await executePlan({
@@ -4163,7 +4278,9 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       onFailure: async () => "stop",
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+        if (lost.aborted) return;
+        await publishEvent(env, view, checks, stepRuns, event);
+        await deployment?.onEvent(event);
       }
     });
   } catch (err) {
@@ -4186,6 +4303,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
   }
   stored = { ...stored, ...afterExecution(report, now(env)) };
+  await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
@@ -4523,6 +4641,7 @@ async function cancelPlan(env, view, stored, by) {
     ...buttons(env)
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
   return result(view, `Cancelled by ${by}.`, next);
 }
 async function rollbackPlan(env, view, stored, by) {
@@ -5110,6 +5229,11 @@ async function onCommand(env, view, command2, sender2, door, handledId, writtenA
     return result(view, `Refused /${command2}: ${unusable}`);
   }
   const valid = view;
+  const forEnvironment = await environmentRefusal(env, valid, sender2, command2, door);
+  if (forEnvironment) {
+    await env.port.createComment(number, refusal(`/${command2}`, forEnvironment));
+    return result(view, `Refused /${command2} from ${sender2.login}: ${forEnvironment}`);
+  }
   const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
   if (unseen) {
     await publishPlan(env, valid, bindingAfterPush(valid));
@@ -5610,6 +5734,46 @@ var OctokitPort = class {
       if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return "exists";
       throw err;
     }
+  }
+  async createDeployment(input) {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      ref: input.sha,
+      environment: input.environment,
+      task: "deploy",
+      description: input.description.slice(0, 140),
+      production_environment: input.production,
+      transient_environment: false,
+      auto_merge: false,
+      // GitHub would wait for the commit's statuses; proceed/verify is what this deployment produces.
+      required_contexts: []
+    });
+    if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${String(data.message)}`);
+    return { id: Number(data.id) };
+  }
+  async setDeploymentStatus(id, status) {
+    await this.octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      ...this.base,
+      deployment_id: id,
+      state: status.state,
+      log_url: status.logUrl,
+      description: status.description.slice(0, 140)
+    });
+  }
+  async findDeployment(sha, environment2) {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      sha,
+      environment: environment2,
+      per_page: 1
+    });
+    const newest = data[0];
+    if (!newest) return void 0;
+    const statuses = await this.octokit.request(
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+      { ...this.base, deployment_id: Number(newest.id), per_page: 1 }
+    );
+    return { id: Number(newest.id), state: statuses.data[0]?.state };
   }
   async listRefs(prefix) {
     const name = prefix.replace(/^refs\//, "");

@@ -50274,6 +50274,7 @@ var verificationSchema = external_exports.union([
     timeout: duration3.optional()
   })
 ]);
+var ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
 var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var verifySchema = external_exports.record(
   external_exports.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
@@ -50300,6 +50301,9 @@ var planSchema = external_exports.strictObject({
   estimate: duration3.optional().describe("Default: the sum of the steps' estimates"),
   steps: external_exports.array(stepSchema).min(1, { message: "needs at least one step" }),
   verify: verifySchema.optional(),
+  environment: external_exports.string().regex(ENVIRONMENT_NAME, { message: "must be an environment name such as production or staging" }).optional().describe(
+    "The GitHub environment this plan deploys to: its execution is recorded as a deployment there (the repository's Environments page)"
+  ),
   config: configSchema.default({
     require_approval: true,
     stop_on_error: true,
@@ -53391,6 +53395,17 @@ var policySchema = external_exports.strictObject({
   bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
   checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
   verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
+  environments: external_exports.record(
+    external_exports.string().min(1),
+    external_exports.strictObject({
+      production: external_exports.boolean().optional().describe(
+        "Recorded as a production environment (default: the environment is named 'production')"
+      ),
+      approvers: approversSchema.optional().describe(
+        "Who may approve a plan for this environment: needed on top of the global `approvers`"
+      )
+    }).prefault({})
+  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
   merge_queue: external_exports.enum(MERGE_QUEUE_MODES).default("verified").describe(
     "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
   )
@@ -54280,6 +54295,105 @@ function policyProblem(env, view) {
 ${list}`;
 }
 
+// src/gate/deployments.ts
+function isProduction(policy, environment2) {
+  return policy.environments?.[environment2]?.production ?? environment2 === "production";
+}
+async function environmentRefusal(env, view, sender, command2, door) {
+  const name = view.plan.plan.environment;
+  if (!name || !["proceed", "retry", "skip", "rollback"].includes(command2)) return void 0;
+  const listed = view.policy.environments;
+  if (listed && !Object.hasOwn(listed, name)) {
+    const allowed = Object.keys(listed);
+    return `The plan names the environment ${codeSpan(name)}, which \`.github/proceed.yml\` does not allow (${allowed.length ? `allowed: ${allowed.map((e) => codeSpan(e)).join(", ")}` : "it allows none"}). Name an allowed environment in the plan, or add this one to \`environments\` on the base branch.`;
+  }
+  const approvers = listed?.[name]?.approvers;
+  if (!approvers) return void 0;
+  const policy = { ...view.policy, approvers };
+  const decision = authorize({
+    command: command2,
+    actor: await actorOf(env, policy, sender, command2),
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy,
+    allowSkip: true,
+    door
+  });
+  return decision.allowed ? void 0 : `Plans for the environment ${codeSpan(name)} need its own approvers too: ${decision.reason} Who may: ${decision.whoMay}.`;
+}
+function deploymentRecorder(env, view, logUrl, approvedBy) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return void 0;
+  const sha = view.pr.headSha;
+  let id;
+  let failed = false;
+  const attempt = async (what, write) => {
+    if (failed) return;
+    try {
+      await write();
+    } catch (err) {
+      failed = true;
+      env.log(
+        `Could not ${what} for ${environment2} at ${short(sha)}: ${err.message}. The steps go on; give the token \`deployments: write\` (the app: Deployments read and write) to record them.`
+      );
+    }
+  };
+  const status = (state, description) => attempt(`set the deployment ${state}`, async () => {
+    if (id !== void 0) await env.port.setDeploymentStatus(id, { state, logUrl, description });
+  });
+  return {
+    onEvent: async (event) => {
+      if (event.type !== "step-started" || id !== void 0 || failed) return;
+      let resumed = false;
+      await attempt("create the deployment", async () => {
+        const open2 = await env.port.findDeployment(sha, environment2);
+        if (open2 && open2.state === "in_progress") {
+          id = open2.id;
+          resumed = true;
+          return;
+        }
+        id = (await env.port.createDeployment({
+          sha,
+          environment: environment2,
+          production: isProduction(view.policy, environment2),
+          description: `${view.plan.plan.title} (#${view.pr.number}, approved by ${approvedBy ?? "someone allowed"})`
+        })).id;
+      });
+      if (!resumed) await status("in_progress", `Executing ${view.plan.path}`);
+    },
+    finish: async (report2) => {
+      if (id === void 0) return;
+      const states = {
+        verified: "success",
+        failed: "failure",
+        "verify-failed": "failure",
+        cancelled: "inactive"
+      };
+      const state = states[report2.outcome];
+      if (state) await status(state, report2.reason ?? `The plan is ${report2.outcome}`);
+    }
+  };
+}
+async function endOpenDeployment(env, view, logUrl, by) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return;
+  try {
+    const open2 = await env.port.findDeployment(view.pr.headSha, environment2);
+    if (open2?.state === "in_progress")
+      await env.port.setDeploymentStatus(open2.id, {
+        state: "inactive",
+        logUrl,
+        description: `Cancelled by ${by}`
+      });
+  } catch (err) {
+    env.log(`Could not end the deployment to ${environment2}: ${err.message}.`);
+  }
+}
+function deploymentLogUrl(env, view) {
+  const holder = env.runner?.holder;
+  return holder && "url" in holder && typeof holder.url === "string" ? holder.url : `${view.pr.htmlUrl}/checks`;
+}
+
 // src/gate/execute.ts
 var CHECK_TEXT_LIMIT = 65535;
 var JOB_LIMIT_MS = 6 * 60 * 60 * 1e3;
@@ -54396,6 +54510,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   const source = await readFile2(join2(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
+  const deployment = deploymentRecorder(env, view, deploymentLogUrl(env, view), prior.approval?.by);
   let report2;
   try {
     report2 = await executePlan({
@@ -54417,7 +54532,9 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       onFailure: async () => "stop",
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+        if (lost.aborted) return;
+        await publishEvent(env, view, checks, stepRuns, event);
+        await deployment?.onEvent(event);
       }
     });
   } catch (err) {
@@ -54440,6 +54557,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
   }
   stored = { ...stored, ...afterExecution(report2, now(env)) };
+  await deployment?.finish(report2);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report2);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
@@ -54777,6 +54895,7 @@ async function cancelPlan(env, view, stored, by) {
     ...buttons(env)
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
   return result(view, `Cancelled by ${by}.`, next);
 }
 async function rollbackPlan(env, view, stored, by) {
@@ -55364,6 +55483,11 @@ async function onCommand(env, view, command2, sender, door, handledId, writtenAt
     return result(view, `Refused /${command2}: ${unusable}`);
   }
   const valid = view;
+  const forEnvironment = await environmentRefusal(env, valid, sender, command2, door);
+  if (forEnvironment) {
+    await env.port.createComment(number4, refusal(`/${command2}`, forEnvironment));
+    return result(view, `Refused /${command2} from ${sender.login}: ${forEnvironment}`);
+  }
   const unseen = door === "comment" ? unseenPlan(valid, writtenAt) : void 0;
   if (unseen) {
     await publishPlan(env, valid, bindingAfterPush(valid));
@@ -55576,6 +55700,7 @@ var MemoryGitHub = class {
   trees = /* @__PURE__ */ new Map();
   commits = /* @__PURE__ */ new Map();
   refMap = /* @__PURE__ */ new Map();
+  deploymentList = [];
   reviewList = [];
   commentList = [];
   checks = [];
@@ -55854,6 +55979,25 @@ var MemoryGitHub = class {
   async getRef(ref) {
     const sha = this.refMap.get(fullRef(ref));
     return sha === void 0 ? void 0 : { sha };
+  }
+  async createDeployment(input2) {
+    this.requireObject(input2.sha);
+    const id = this.deploymentList.length + 1;
+    this.deploymentList.push({ id, ...input2, statuses: [] });
+    return { id };
+  }
+  async setDeploymentStatus(id, status) {
+    const d = this.deploymentList.find((x) => x.id === id);
+    if (!d) throw new MemoryGitHubError(404, `no deployment ${id}`);
+    d.statuses.push({ ...status });
+  }
+  async findDeployment(sha, environment2) {
+    const d = this.deploymentList.filter((x) => x.sha === sha && x.environment === environment2).at(-1);
+    return d ? { id: d.id, state: d.statuses.at(-1)?.state } : void 0;
+  }
+  /** Every deployment with its statuses, oldest first. */
+  deployments() {
+    return structuredClone(this.deploymentList);
   }
   async listRefs(prefix) {
     const full = fullRef(prefix);

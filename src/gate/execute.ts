@@ -16,6 +16,7 @@ import { mergeVerify } from './policy.js';
 import { refusal, result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import { actorOf } from './actor.js';
+import { deploymentLogUrl, deploymentRecorder, endOpenDeployment } from './deployments.js';
 import {
   CHECK_VERIFY,
   short,
@@ -191,6 +192,7 @@ async function runLocked(
 
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = new Map<string, number>();
+  const deployment = deploymentRecorder(env, view, deploymentLogUrl(env, view), prior.approval?.by);
   let report: ExecutionReport;
   try {
     report = await executePlan({
@@ -212,7 +214,9 @@ async function runLocked(
       onFailure: async () => 'stop',
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+        if (lost.aborted) return;
+        await publishEvent(env, view, checks, stepRuns, event);
+        await deployment?.onEvent(event);
       },
     });
   } catch (err) {
@@ -236,6 +240,7 @@ async function runLocked(
   }
 
   stored = { ...stored, ...afterExecution(report, now(env)) };
+  await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
@@ -654,6 +659,7 @@ export async function cancelPlan(
     ...buttons(env),
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
   return result(view, `Cancelled by ${by}.`, next);
 }
 

@@ -7,6 +7,7 @@ import { cancelRequestComment, liveButtons } from './buttons.js';
 import { isCommandName, parseComment, type CommandName } from './commands.js';
 import type { GateEvent, Sender } from './events.js';
 import { cancelPlan, executeApproved, rollbackPlan, withPlanLock, type Trigger } from './execute.js';
+import { environmentRefusal } from './deployments.js';
 import { renderHelp } from './help.js';
 import { onMergeGroup } from './merge-group-gate.js';
 import { mergePlanConfig } from './policy.js';
@@ -323,6 +324,11 @@ async function onCommand(
     return result(view, `Refused /${command}: ${unusable}`);
   }
   const valid = view as ValidView;
+  const forEnvironment = await environmentRefusal(env, valid, sender, command, door);
+  if (forEnvironment) {
+    await env.port.createComment(number, refusal(`/${command}`, forEnvironment));
+    return result(view, `Refused /${command} from ${sender.login}: ${forEnvironment}`);
+  }
   const unseen = door === 'comment' ? unseenPlan(valid, writtenAt) : undefined;
   if (unseen) {
     // The comment was written about another plan than the one at the head now: show this one, ask again.

@@ -72,6 +72,27 @@ export const policySchema = z
       .default('24h')
       .describe('A paused plan whose checkpoint nobody confirms ends as timed out'),
     verify: verifySchema.default({}).describe('Always run in the verify phase, whatever the plan says'),
+    environments: z
+      .record(
+        z.string().min(1),
+        z
+          .strictObject({
+            production: z
+              .boolean()
+              .optional()
+              .describe(
+                "Recorded as a production environment (default: the environment is named 'production')",
+              ),
+            approvers: approversSchema
+              .optional()
+              .describe(
+                'Who may approve a plan for this environment: needed on top of the global `approvers`',
+              ),
+          })
+          .prefault({}),
+      )
+      .optional()
+      .describe('The environments plans may name (`environment:`); when set, any other is refused'),
     merge_queue: z
       .enum(MERGE_QUEUE_MODES)
       .default('verified')

@@ -37,6 +37,7 @@ import {
   workflowRunJson,
 } from './shapes.js';
 import type { Store } from './store.js';
+import { deploymentHandlers } from './deployments.js';
 import { settingsHandlers } from './settings.js';
 
 /** GitHub's limit on issue comment and review bodies, which the description does not state. */
@@ -303,6 +304,7 @@ function applyCheckRunFields(
 export const handlers: Record<string, Handler> = {
   // Repository settings (branch protection, rulesets, apps) read by `proceed doctor`.
   ...settingsHandlers,
+  ...deploymentHandlers,
   'repos/get': (ctx) => ({ status: 200, body: repositoryJson(ctx.urls, repoOf(ctx)) }),
 
   'pulls/get': (ctx) => {
