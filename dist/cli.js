@@ -61115,12 +61115,16 @@ function judgeActionWorkflow(facts, mergeQueue) {
       fix: `Add \`closed\` to \`on.pull_request.types\` in ${workflow.path}.`
     });
   }
-  findings.push(...judgeTokenPermissions(workflow));
+  findings.push(...judgeTokenPermissions(workflow, facts.policy.found ? facts.policy.value : void 0));
   return findings;
 }
-function judgeTokenPermissions(workflow) {
+function judgeTokenPermissions(workflow, policy) {
   const perms = workflow.permissions;
-  const line = `permissions: { ${Object.entries(ACTION_PERMISSIONS).map(([k, v]) => `${k}: ${v}`).join(", ")} }`;
+  const wanted = {
+    ...ACTION_PERMISSIONS,
+    ...policy?.environments ? { deployments: "write" } : {}
+  };
+  const line = `permissions: { ${Object.entries(wanted).map(([k, v]) => `${k}: ${v}`).join(", ")} }`;
   if (perms === "write-all") return [];
   if (perms === void 0) {
     return [
@@ -61132,7 +61136,7 @@ function judgeTokenPermissions(workflow) {
       }
     ];
   }
-  const missing = Object.entries(ACTION_PERMISSIONS).filter(([scope, level]) => {
+  const missing = Object.entries(wanted).filter(([scope, level]) => {
     const granted = perms === "read-all" ? "read" : perms[scope];
     return !covers(granted, level);
   });
@@ -61141,7 +61145,7 @@ function judgeTokenPermissions(workflow) {
     {
       level: "fail",
       subject: "workflow",
-      message: `The job in ${workflow.path} lacks ${missing.map(([k, v]) => `${k}: ${v}`).join(", ")} (the review, comments, check runs and the lock's ref need them).`,
+      message: `The job in ${workflow.path} lacks ${missing.map(([k, v]) => `${k}: ${v}`).join(", ")} (the review, comments, check runs, the lock's ref and deployments need them).`,
       fix: `Set \`${line}\` in ${workflow.path}.`
     }
   ];
@@ -61167,6 +61171,7 @@ function judgeApp(facts, door, mergeQueue, policy) {
     needed.push(["actions", "write", "the dispatch executor starts the workflow"]);
   if (policy?.approvers.teams.length) needed.push(["members", "read", "approvers.teams in the policy"]);
   if (mergeQueue) needed.push(["merge_queues", "read", `the merge queue on ${facts.defaultBranch}`]);
+  if (policy?.environments) needed.push(["deployments", "write", "environments in the policy"]);
   const findings = [];
   const lacking = needed.filter(([scope, level]) => !covers(app.permissions[scope], level));
   findings.push(

@@ -250,13 +250,18 @@ function judgeActionWorkflow(facts: SetupFacts, mergeQueue: boolean): Finding[] 
       fix: `Add \`closed\` to \`on.pull_request.types\` in ${workflow.path}.`,
     });
   }
-  findings.push(...judgeTokenPermissions(workflow));
+  findings.push(...judgeTokenPermissions(workflow, facts.policy.found ? facts.policy.value : undefined));
   return findings;
 }
 
-function judgeTokenPermissions(workflow: ParsedWorkflow): Finding[] {
+function judgeTokenPermissions(workflow: ParsedWorkflow, policy: Policy | undefined): Finding[] {
   const perms = workflow.permissions;
-  const line = `permissions: { ${Object.entries(ACTION_PERMISSIONS)
+  // Plans may name environments only where the policy lists them: then deployments are recorded.
+  const wanted = {
+    ...ACTION_PERMISSIONS,
+    ...(policy?.environments ? { deployments: 'write' as const } : {}),
+  };
+  const line = `permissions: { ${Object.entries(wanted)
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ')} }`;
   if (perms === 'write-all') return [];
@@ -270,7 +275,7 @@ function judgeTokenPermissions(workflow: ParsedWorkflow): Finding[] {
       },
     ];
   }
-  const missing = Object.entries(ACTION_PERMISSIONS).filter(([scope, level]) => {
+  const missing = Object.entries(wanted).filter(([scope, level]) => {
     const granted = perms === 'read-all' ? 'read' : perms[scope];
     return !covers(granted, level);
   });
@@ -279,7 +284,7 @@ function judgeTokenPermissions(workflow: ParsedWorkflow): Finding[] {
     {
       level: 'fail',
       subject: 'workflow',
-      message: `The job in ${workflow.path} lacks ${missing.map(([k, v]) => `${k}: ${v}`).join(', ')} (the review, comments, check runs and the lock's ref need them).`,
+      message: `The job in ${workflow.path} lacks ${missing.map(([k, v]) => `${k}: ${v}`).join(', ')} (the review, comments, check runs, the lock's ref and deployments need them).`,
       fix: `Set \`${line}\` in ${workflow.path}.`,
     },
   ];
@@ -311,6 +316,7 @@ function judgeApp(
     needed.push(['actions', 'write', 'the dispatch executor starts the workflow']);
   if (policy?.approvers.teams.length) needed.push(['members', 'read', 'approvers.teams in the policy']);
   if (mergeQueue) needed.push(['merge_queues', 'read', `the merge queue on ${facts.defaultBranch}`]);
+  if (policy?.environments) needed.push(['deployments', 'write', 'environments in the policy']);
   const findings: Finding[] = [];
   const lacking = needed.filter(([scope, level]) => !covers(app.permissions[scope], level));
   findings.push(

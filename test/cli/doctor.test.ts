@@ -161,11 +161,25 @@ describe('proceed doctor finds each misconfiguration', () => {
   it('a job token without the permissions the gate writes with', async () => {
     const fake = github();
     setUp(fake, {
-      workflow: WORKFLOW.replace('contents: write', 'contents: read').replace(', checks: write', ''),
+      workflow: WORKFLOW.replace(/contents: write.*\n/, 'contents: read\n').replace(
+        / {2}checks: write\n/,
+        '',
+      ),
     });
     const r = await runDoctor(fake);
     expect(r.code).toBe(1);
     expect(failures(r.out)).toEqual([expect.stringContaining('lacks contents: write, checks: write')]);
+  });
+
+  it('a policy with environments and a token that cannot record deployments', async () => {
+    const fake = github();
+    setUp(fake, {
+      workflow: WORKFLOW.replace(/ {2}deployments: write.*\n/, ''),
+      policy: 'environments:\n  production: {}\n',
+    });
+    const r = await runDoctor(fake);
+    expect(r.code).toBe(1);
+    expect(failures(r.out)).toEqual([expect.stringContaining('lacks deployments: write')]);
   });
 
   it('a policy file that does not parse', async () => {
