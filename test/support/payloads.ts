@@ -6,6 +6,7 @@
  *   pullRequestReviewEvent('submitted', { number: 7, state: 'approved', user: 'bob', commitId: headSha })
  *   issueCommentEvent('created', { number: 7, body: '/proceed', user: 'bob', commentId: c.id })
  *   checkRunEvent('requested_action', { identifier: 'proceed', user: 'bob', headSha, checkRunId })
+ *   mergeGroupEvent('checks_requested', { headSha, headRef: 'refs/heads/gh-readonly-queue/main/pr-7-<sha>', baseSha })
  *
  * Defaults match the fake's default repository (octo-org/widgets, branch main), and option names
  * match the fake's seeds, so one object can seed the fake and build the payload.
