@@ -51438,576 +51438,6 @@ function formatDuration(ms) {
   return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
 }
 
-// src/plan/schema.ts
-import { posix } from "node:path";
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = external_exports.record(
-  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
-).describe("Extra environment variables for the command");
-function workingDirectoryEscape(dir) {
-  const slashed = dir.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
-  }
-  const normal = posix.normalize(slashed);
-  if (normal === ".." || normal.startsWith("../")) {
-    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
-  }
-  return void 0;
-}
-var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
-  const escape = workingDirectoryEscape(dir);
-  if (escape) ctx.addIssue({ code: "custom", message: escape });
-});
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = external_exports.strictObject({
-  id: external_exports.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: external_exports.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: external_exports.string().optional(),
-  run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
-  env: envSchema.optional(),
-  timeout: duration3.optional().describe("The process group is killed after it"),
-  estimate: duration3.optional(),
-  checkpoint: external_exports.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: external_exports.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = external_exports.union([
-  external_exports.string().min(1, { message: "must not be empty" }),
-  external_exports.strictObject({
-    run: external_exports.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
-    env: envSchema.optional(),
-    timeout: duration3.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = external_exports.record(
-  external_exports.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = external_exports.strictObject({
-  require_approval: external_exports.boolean().default(true),
-  stop_on_error: external_exports.boolean().default(true),
-  allow_skip: external_exports.boolean().default(false),
-  checkpoint_between_steps: external_exports.boolean().default(false),
-  max_plan_steps: external_exports.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: external_exports.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify2(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = external_exports.strictObject({
-  version: external_exports.literal(1, { message: "must be 1" }),
-  title: external_exports.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: external_exports.string().optional(),
-  requirements: external_exports.array(external_exports.string()).optional().describe("What was gathered before planning"),
-  risks: external_exports.array(external_exports.string()).optional().describe("Shown in the approval request"),
-  estimate: duration3.optional().describe("Default: the sum of the steps' estimates"),
-  steps: external_exports.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify2(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify2(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = external_exports.strictObject({
-  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
-var policySchema = external_exports.strictObject({
-  approvers: approversSchema.prefault({}),
-  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function mergePlanConfig(config2, policy) {
-  const notices = [];
-  if (!config2.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config2,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check2] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check2;
-  }
-  return { verify, notices };
-}
-
-// src/gate/events.ts
-var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
-var sender = external_exports.object({ login: external_exports.string().min(1), type: external_exports.enum(["User", "Bot", "Organization"]) });
-var pullRequestPayload = external_exports.object({
-  action: external_exports.string(),
-  pull_request: external_exports.object({ number: external_exports.number().int().positive() }),
-  sender
-});
-var reviewPayload = external_exports.object({
-  action: external_exports.string(),
-  review: external_exports.object({ id: external_exports.number(), state: external_exports.string(), commit_id: external_exports.string() }),
-  pull_request: external_exports.object({ number: external_exports.number().int().positive() }),
-  sender
-});
-var commentPayload = external_exports.object({
-  action: external_exports.string(),
-  issue: external_exports.object({
-    number: external_exports.number().int().positive(),
-    pull_request: external_exports.object({}).passthrough().optional()
-  }),
-  comment: external_exports.object({ id: external_exports.number(), body: external_exports.string().nullable(), created_at: external_exports.string().optional() }),
-  sender
-});
-var checkRunPayload = external_exports.object({
-  action: external_exports.string(),
-  check_run: external_exports.object({
-    id: external_exports.number(),
-    head_sha: external_exports.string(),
-    pull_requests: external_exports.array(external_exports.object({ number: external_exports.number().int().positive() }))
-  }),
-  requested_action: external_exports.object({ identifier: external_exports.string() }).optional(),
-  sender
-});
-function invalid(name, error63) {
-  const first = error63.issues[0];
-  const where = first ? first.path.join(".") || "(payload)" : "(payload)";
-  return {
-    kind: "invalid",
-    message: `the ${name} event payload is not what GitHub sends: ${where}: ${first?.message ?? "invalid"}`
-  };
-}
-function toGateEvent(name, payload) {
-  switch (name) {
-    case "pull_request":
-    case "pull_request_target": {
-      const p = pullRequestPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (!PR_ACTIONS.includes(p.data.action))
-        return { kind: "ignored", reason: `pull_request.${p.data.action} is not acted on` };
-      return {
-        kind: "pull_request",
-        action: p.data.action,
-        number: p.data.pull_request.number,
-        sender: p.data.sender
-      };
-    }
-    case "pull_request_review": {
-      const p = reviewPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "submitted")
-        return { kind: "ignored", reason: `pull_request_review.${p.data.action} is not acted on` };
-      return {
-        kind: "review",
-        number: p.data.pull_request.number,
-        reviewId: p.data.review.id,
-        state: p.data.review.state.toLowerCase(),
-        commitId: p.data.review.commit_id,
-        sender: p.data.sender
-      };
-    }
-    case "issue_comment": {
-      const p = commentPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "created")
-        return { kind: "ignored", reason: `issue_comment.${p.data.action} is not acted on` };
-      if (!p.data.issue.pull_request)
-        return { kind: "ignored", reason: "the comment is on an issue, not a pull request" };
-      return {
-        kind: "comment",
-        number: p.data.issue.number,
-        commentId: p.data.comment.id,
-        body: p.data.comment.body ?? "",
-        sender: p.data.sender,
-        ...p.data.comment.created_at ? { createdAt: p.data.comment.created_at } : {}
-      };
-    }
-    case "check_run": {
-      const p = checkRunPayload.safeParse(payload);
-      if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "requested_action" || !p.data.requested_action)
-        return { kind: "ignored", reason: `check_run.${p.data.action} is not acted on` };
-      const pr = p.data.check_run.pull_requests[0];
-      if (!pr) return { kind: "ignored", reason: "the check run belongs to no pull request" };
-      return {
-        kind: "button",
-        number: pr.number,
-        identifier: p.data.requested_action.identifier,
-        checkRunId: p.data.check_run.id,
-        headSha: p.data.check_run.head_sha,
-        sender: p.data.sender
-      };
-    }
-    default:
-      return { kind: "ignored", reason: `the ${name} event is not acted on` };
-  }
-}
-
-// src/gate/actor.ts
-async function actorOf(env, policy, sender2, command2) {
-  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
-  if (command2 === "help" || command2 === "plan" || type !== "User")
-    return { login: sender2.login, type, permission: "none", teams: [] };
-  const permission = await env.port.getPermission(sender2.login);
-  const teams = [];
-  for (const team of policy.approvers.teams) {
-    const [org, slug] = team.split("/");
-    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
-  }
-  return { login: sender2.login, type, permission, teams };
-}
-
-// src/plan/lifecycle.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
-var COMMANDS_BY_STATE = {
-  proposed: { proceed: "offer", rollback: "accept" },
-  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
-  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
-  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
-  cancelled: { proceed: "offer", rollback: "offer" },
-  verified: { rollback: "offer" },
-  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
-};
-function applies(state, command2) {
-  return COMMANDS_BY_STATE[state][command2] !== void 0;
-}
-function offered(state, allows) {
-  return LIFECYCLE_COMMANDS.filter(
-    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
-  );
-}
-var ANY = LIFECYCLE_STATES;
-var EDGES = {
-  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
-  reset: { from: ANY, to: "proposed" },
-  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
-  carry: { from: ANY, to: "approved" },
-  /** `/proceed` or an approving review by someone allowed. */
-  approve: { from: ["proposed"], to: "approved" },
-  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
-  start: {
-    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
-    to: "executing"
-  },
-  /** The execution reached a checkpoint. */
-  pause: { from: ["executing"], to: "paused" },
-  /** A step failed or timed out. */
-  fail: { from: ["executing"], to: "failed" },
-  /** Every step and every verification passed. */
-  verify: { from: ["executing"], to: "verified" },
-  /** A verification failed. */
-  "fail-verify": { from: ["executing"], to: "verify-failed" },
-  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
-  stop: { from: ["executing"], to: "cancelled" },
-  /** `/cancel` while nothing runs. */
-  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
-  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
-  "time-out": { from: ["paused"], to: "cancelled" },
-  /** The pull request was closed while the plan was still going. */
-  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
-  /** `/rollback` undid the completed steps. */
-  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
-  /** A rollback command failed. */
-  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
-};
-function follow(edge) {
-  return EDGES[edge].to;
-}
-
-// src/render/markdown.ts
-var ZERO_WIDTH_SPACE = "\u200B";
-var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-var GITHUB_BODY_LIMIT = 65536;
-var GITHUB_CHECK_TEXT_LIMIT = 65535;
-var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
-var numberFormat = new Intl.NumberFormat("en-US");
-function formatCount(n) {
-  return numberFormat.format(n);
-}
-function revealInvisible(text) {
-  return text.replace(/\r\n/g, "\n").replace(INVISIBLE, (c) => `\u27E8U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27E9`);
-}
-function neutralizeMentions(text) {
-  return text.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`);
-}
-function breakCommentOpeners(text) {
-  return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-}
-function escapeMarkdownLine(line) {
-  const escaped = line.replace(/^[ \t]+/, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
-  return escaped.replace(/^[#+=-]/, "\\$&").replace(/^(\d+)([.)])/, "$1\\$2");
-}
-function escapeText(text) {
-  return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
-}
-var SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#!$&+,;=%]+$/;
-var LINK = /^\[([^[\]\n]{1,1000})\]\(([^()\s]{1,2000})\)/;
-var EMPHASIS = /^(\*\*|__|\*|_)(?=\S)([^\n]*?\S)\1/;
-var LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$/;
-function safeUrl(raw) {
-  if (!SAFE_URL.test(raw)) return false;
-  try {
-    const url2 = new URL(raw);
-    return (url2.protocol === "http:" || url2.protocol === "https:") && !url2.username && !url2.password;
-  } catch {
-    return false;
-  }
-}
-function inlineCode(body, delimiterLength) {
-  const shown = breakCommentOpeners(revealInvisible(body));
-  const delimiter = "`".repeat(Math.max(delimiterLength, longestRun(shown, "`") + 1));
-  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
-  return `${delimiter}${pad}${shown}${pad}${delimiter}`;
-}
-function escapeMidLine(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
-}
-function plainInline(line, lineStart) {
-  let out = "";
-  let text = "";
-  const flush = () => {
-    if (text)
-      out += neutralizeMentions(lineStart && out === "" ? escapeMarkdownLine(text) : escapeMidLine(text));
-    text = "";
-  };
-  for (let i = 0; i < line.length; ) {
-    const c = line[i];
-    if (c !== "`" && c !== "[" && c !== "*" && c !== "_") {
-      text += c;
-      i += 1;
-      continue;
-    }
-    const rest = line.slice(i);
-    if (c === "`") {
-      const ticks = /^`+/.exec(rest)[0];
-      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(rest.slice(ticks.length));
-      if (close) {
-        flush();
-        out += inlineCode(rest.slice(ticks.length, ticks.length + close.index), ticks.length);
-        i += ticks.length * 2 + close.index;
-      } else {
-        text += ticks;
-        i += ticks.length;
-      }
-      continue;
-    }
-    const link = c === "[" ? LINK.exec(rest) : null;
-    if (link && safeUrl(link[2])) {
-      flush();
-      if (out.endsWith("!")) out = `${out.slice(0, -1)}\\!`;
-      out += `[${neutralizeMentions(escapeMidLine(link[1]))}](${link[2]})`;
-      i += link[0].length;
-      continue;
-    }
-    const emphasis = c === "*" || c === "_" ? EMPHASIS.exec(rest) : null;
-    if (emphasis) {
-      flush();
-      out += `${emphasis[1]}${plainInline(emphasis[2], false)}${emphasis[1]}`;
-      i += emphasis[0].length;
-      continue;
-    }
-    text += c;
-    i += 1;
-  }
-  flush();
-  return out;
-}
-function plainMarkdown(text) {
-  return revealInvisible(text).split("\n").map((line) => {
-    const item = LIST_ITEM.exec(line);
-    if (!item) return line.trim() === "" ? "" : plainInline(line.replace(/^[ \t]+/, ""), true);
-    const level = Math.min(3, Math.floor(item[1].replace(/\t/g, "  ").length / 2));
-    return `${"  ".repeat(level)}${item[2]}${item[3]}${plainInline(item[4], true)}`;
-  }).join("\n");
-}
-var CR = 13;
-var LF = 10;
-var SPACE = 32;
-var TAB = 9;
-function escapedLengthAtLeast(text, enough = Infinity) {
-  let kept = 0;
-  let lineStart = true;
-  for (let i = 0; i < text.length && kept <= enough; i++) {
-    const c = text.charCodeAt(i);
-    if (c === CR || lineStart && (c === SPACE || c === TAB)) continue;
-    kept++;
-    lineStart = c === LF;
-  }
-  return kept;
-}
-function singleLine(text) {
-  return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, " ").trim();
-}
-function escapeInline(text) {
-  return escapeText(singleLine(text));
-}
-function escapeHtml(text) {
-  return neutralizeMentions(
-    revealInvisible(singleLine(text)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/[[\]`]/g, (c) => `&#${c.charCodeAt(0)};`)
-  );
-}
-function longestRun(text, char) {
-  let longest = 0;
-  let current = 0;
-  for (const c of text) {
-    current = c === char ? current + 1 : 0;
-    if (current > longest) longest = current;
-  }
-  return longest;
-}
-function codeSpan(text, opts = {}) {
-  let body = breakCommentOpeners(revealInvisible(singleLine(text)));
-  if (opts.inTable) body = body.replace(/\|/g, "\\|");
-  if (body === "") return "` `";
-  const delimiter = "`".repeat(longestRun(body, "`") + 1);
-  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
-  return `${delimiter}${pad}${body}${pad}${delimiter}`;
-}
-function fencedBlock(code, language = "") {
-  const body = breakCommentOpeners(revealInvisible(code)).replace(/\n+$/, "");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}${language}
-${body}
-${fence}`;
-}
-function fencedLengthAtLeast(code, language = "", enough = Infinity) {
-  let end = code.length;
-  while (end > 0 && (code.charCodeAt(end - 1) === LF || code.charCodeAt(end - 1) === CR)) end--;
-  let kept = 8 + language.length;
-  for (let i = 0; i < end && kept <= enough; i++) if (code.charCodeAt(i) !== CR) kept++;
-  return kept;
-}
-function blockquote(markdown) {
-  return markdown.split("\n").map((line) => line === "" ? ">" : `> ${line}`).join("\n");
-}
-function alert(kind, markdown) {
-  return blockquote(`[!${kind}]
-${markdown}`);
-}
-function table(header2, align, rows) {
-  const rule = align.map((a) => a === "right" ? "---:" : a === "center" ? ":---:" : "---");
-  return [header2, rule, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
-}
-function omissionNote(omitted, unit = "characters", where = "see the plan file") {
-  return `\u2026 ${formatCount(omitted)} more ${unit}, ${where}`;
-}
-function clip(text, max) {
-  if (text.length <= max) return { text, omitted: 0 };
-  let end = Math.max(0, Math.floor(max));
-  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
-  return { text: text.slice(0, end), omitted: text.length - end };
-}
-function clipStart(text, max) {
-  if (text.length <= max) return { text, omitted: 0 };
-  let start = text.length - Math.max(0, Math.floor(max));
-  if (start < text.length && isLowSurrogate(text.charCodeAt(start))) start += 1;
-  return { text: text.slice(start), omitted: start };
-}
-function isHighSurrogate(code) {
-  return code >= 55296 && code <= 56319;
-}
-function isLowSurrogate(code) {
-  return code >= 56320 && code <= 57343;
-}
-function truncate(text, max, opts = {}) {
-  const { text: kept, omitted } = clip(text, max);
-  if (omitted === 0) return text;
-  if (opts.compact) return `${kept.trimEnd()}\u2026`;
-  return `${kept}
-${omissionNote(omitted, "characters", opts.where)}`;
-}
-function fitByCutting(body, max, tail = "", where = "see the plan file") {
-  const note = `
-
-\u2026 the rest of this comment was cut to fit GitHub\u2019s size limit, ${where}
-
-`;
-  const room = max - note.length - tail.length;
-  if (room <= 0) return clip(tail, max).text;
-  const kept = body.slice(0, room);
-  const lastLine2 = kept.lastIndexOf("\n");
-  return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
-}
-
 // src/plan/parse.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 
@@ -52613,6 +52043,121 @@ function conversionDiagnostic(doc, error63, positions, file2) {
   return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
 }
 
+// src/plan/schema.ts
+import { posix } from "node:path";
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration3 = external_exports.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = external_exports.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])
+).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = external_exports.strictObject({
+  id: external_exports.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: external_exports.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: external_exports.string().optional(),
+  run: external_exports.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
+  env: envSchema.optional(),
+  timeout: duration3.optional().describe("The process group is killed after it"),
+  estimate: duration3.optional(),
+  checkpoint: external_exports.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: external_exports.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = external_exports.union([
+  external_exports.string().min(1, { message: "must not be empty" }),
+  external_exports.strictObject({
+    run: external_exports.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
+    env: envSchema.optional(),
+    timeout: duration3.optional()
+  })
+]);
+var ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = external_exports.record(
+  external_exports.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = external_exports.strictObject({
+  require_approval: external_exports.boolean().default(true),
+  stop_on_error: external_exports.boolean().default(true),
+  allow_skip: external_exports.boolean().default(false),
+  checkpoint_between_steps: external_exports.boolean().default(false),
+  max_plan_steps: external_exports.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: external_exports.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify2(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = external_exports.strictObject({
+  version: external_exports.literal(1, { message: "must be 1" }),
+  title: external_exports.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: external_exports.string().optional(),
+  requirements: external_exports.array(external_exports.string()).optional().describe("What was gathered before planning"),
+  risks: external_exports.array(external_exports.string()).optional().describe("Shown in the approval request"),
+  estimate: duration3.optional().describe("Default: the sum of the steps' estimates"),
+  steps: external_exports.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  environment: external_exports.string().regex(ENVIRONMENT_NAME, { message: "must be an environment name such as production or staging" }).optional().describe(
+    "The GitHub environment this plan deploys to: its execution is recorded as a deployment there (the repository's Environments page)"
+  ),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify2(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify2(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
 // src/plan/parse.ts
 function capErrors(errors, file2) {
   if (errors.length <= MAX_ERRORS) return errors;
@@ -52706,6 +52251,510 @@ function parsePlan(source, file2) {
     warnings,
     positions: parsed.positions
   };
+}
+
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var MERGE_QUEUE_MODES = ["verified", "re-verify"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = external_exports.strictObject({
+  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = external_exports.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
+  environments: external_exports.record(
+    external_exports.string().min(1),
+    external_exports.strictObject({
+      production: external_exports.boolean().optional().describe(
+        "Recorded as a production environment (default: the environment is named 'production')"
+      ),
+      approvers: approversSchema.optional().describe(
+        "Who may approve a plan for this environment: needed on top of the global `approvers`"
+      )
+    }).prefault({})
+  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
+  merge_queue: external_exports.enum(MERGE_QUEUE_MODES).default("verified").describe(
+    "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
+  )
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function parsePolicyFile(content, path) {
+  if (content === void 0) return { policy: DEFAULT_POLICY, errors: [] };
+  const parsed = parseYamlWithSchema(content, path, policySchema);
+  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
+}
+function mergePlanConfig(config2, policy) {
+  const notices = [];
+  if (!config2.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config2,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check2] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check2;
+  }
+  return { verify, notices };
+}
+
+// src/gate/events.ts
+var PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "closed"];
+var sender = external_exports.object({ login: external_exports.string().min(1), type: external_exports.enum(["User", "Bot", "Organization"]) });
+var pullRequestPayload = external_exports.object({
+  action: external_exports.string(),
+  pull_request: external_exports.object({ number: external_exports.number().int().positive() }),
+  sender
+});
+var reviewPayload = external_exports.object({
+  action: external_exports.string(),
+  review: external_exports.object({ id: external_exports.number(), state: external_exports.string(), commit_id: external_exports.string() }),
+  pull_request: external_exports.object({ number: external_exports.number().int().positive() }),
+  sender
+});
+var commentPayload = external_exports.object({
+  action: external_exports.string(),
+  issue: external_exports.object({
+    number: external_exports.number().int().positive(),
+    pull_request: external_exports.object({}).passthrough().optional()
+  }),
+  comment: external_exports.object({ id: external_exports.number(), body: external_exports.string().nullable(), created_at: external_exports.string().optional() }),
+  sender
+});
+var checkRunPayload = external_exports.object({
+  action: external_exports.string(),
+  check_run: external_exports.object({
+    id: external_exports.number(),
+    head_sha: external_exports.string(),
+    pull_requests: external_exports.array(external_exports.object({ number: external_exports.number().int().positive() }))
+  }),
+  requested_action: external_exports.object({ identifier: external_exports.string() }).optional(),
+  sender
+});
+var mergeGroupPayload = external_exports.object({
+  action: external_exports.string(),
+  merge_group: external_exports.object({
+    head_sha: external_exports.string().regex(/^[0-9a-f]{40}$/),
+    head_ref: external_exports.string().min(1),
+    base_sha: external_exports.string().regex(/^[0-9a-f]{40}$/),
+    base_ref: external_exports.string().min(1)
+  }),
+  sender
+});
+function invalid(name, error63) {
+  const first = error63.issues[0];
+  const where = first ? first.path.join(".") || "(payload)" : "(payload)";
+  return {
+    kind: "invalid",
+    message: `the ${name} event payload is not what GitHub sends: ${where}: ${first?.message ?? "invalid"}`
+  };
+}
+function toGateEvent(name, payload) {
+  switch (name) {
+    case "pull_request":
+    case "pull_request_target": {
+      const p = pullRequestPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (!PR_ACTIONS.includes(p.data.action))
+        return { kind: "ignored", reason: `pull_request.${p.data.action} is not acted on` };
+      return {
+        kind: "pull_request",
+        action: p.data.action,
+        number: p.data.pull_request.number,
+        sender: p.data.sender
+      };
+    }
+    case "pull_request_review": {
+      const p = reviewPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "submitted")
+        return { kind: "ignored", reason: `pull_request_review.${p.data.action} is not acted on` };
+      return {
+        kind: "review",
+        number: p.data.pull_request.number,
+        reviewId: p.data.review.id,
+        state: p.data.review.state.toLowerCase(),
+        commitId: p.data.review.commit_id,
+        sender: p.data.sender
+      };
+    }
+    case "issue_comment": {
+      const p = commentPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "created")
+        return { kind: "ignored", reason: `issue_comment.${p.data.action} is not acted on` };
+      if (!p.data.issue.pull_request)
+        return { kind: "ignored", reason: "the comment is on an issue, not a pull request" };
+      return {
+        kind: "comment",
+        number: p.data.issue.number,
+        commentId: p.data.comment.id,
+        body: p.data.comment.body ?? "",
+        sender: p.data.sender,
+        ...p.data.comment.created_at ? { createdAt: p.data.comment.created_at } : {}
+      };
+    }
+    case "check_run": {
+      const p = checkRunPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "requested_action" || !p.data.requested_action)
+        return { kind: "ignored", reason: `check_run.${p.data.action} is not acted on` };
+      const pr = p.data.check_run.pull_requests[0];
+      if (!pr) return { kind: "ignored", reason: "the check run belongs to no pull request" };
+      return {
+        kind: "button",
+        number: pr.number,
+        identifier: p.data.requested_action.identifier,
+        checkRunId: p.data.check_run.id,
+        headSha: p.data.check_run.head_sha,
+        sender: p.data.sender
+      };
+    }
+    case "merge_group": {
+      const p = mergeGroupPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "checks_requested")
+        return { kind: "ignored", reason: `merge_group.${p.data.action} is not acted on` };
+      const g = p.data.merge_group;
+      return {
+        kind: "merge_group",
+        headSha: g.head_sha,
+        headRef: g.head_ref,
+        baseSha: g.base_sha,
+        baseRef: g.base_ref,
+        sender: p.data.sender
+      };
+    }
+    default:
+      return { kind: "ignored", reason: `the ${name} event is not acted on` };
+  }
+}
+
+// src/gate/actor.ts
+async function actorOf(env, policy, sender2, command2) {
+  const type = sender2.type === "User" || sender2.type === "Organization" ? sender2.type : "Bot";
+  if (command2 === "help" || command2 === "plan" || type !== "User")
+    return { login: sender2.login, type, permission: "none", teams: [] };
+  const permission = await env.port.getPermission(sender2.login);
+  const teams = [];
+  for (const team of policy.approvers.teams) {
+    const [org, slug] = team.split("/");
+    if (await env.port.isTeamMember(org, slug, sender2.login)) teams.push(team);
+  }
+  return { login: sender2.login, type, permission, teams };
+}
+
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
+  );
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
+// src/render/markdown.ts
+var ZERO_WIDTH_SPACE = "\u200B";
+var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+var GITHUB_BODY_LIMIT = 65536;
+var GITHUB_CHECK_TEXT_LIMIT = 65535;
+var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
+var numberFormat = new Intl.NumberFormat("en-US");
+function formatCount(n) {
+  return numberFormat.format(n);
+}
+function revealInvisible(text) {
+  return text.replace(/\r\n/g, "\n").replace(INVISIBLE, (c) => `\u27E8U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27E9`);
+}
+function neutralizeMentions(text) {
+  return text.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`);
+}
+function breakCommentOpeners(text) {
+  return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+}
+function escapeMarkdownLine(line) {
+  const escaped = line.replace(/^[ \t]+/, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+  return escaped.replace(/^[#+=-]/, "\\$&").replace(/^(\d+)([.)])/, "$1\\$2");
+}
+function escapeText(text) {
+  return neutralizeMentions(revealInvisible(text).split("\n").map(escapeMarkdownLine).join("\n"));
+}
+var SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#!$&+,;=%]+$/;
+var LINK = /^\[([^[\]\n]{1,1000})\]\(([^()\s]{1,2000})\)/;
+var EMPHASIS = /^(\*\*|__|\*|_)(?=\S)([^\n]*?\S)\1/;
+var LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$/;
+function safeUrl(raw) {
+  if (!SAFE_URL.test(raw)) return false;
+  try {
+    const url2 = new URL(raw);
+    return (url2.protocol === "http:" || url2.protocol === "https:") && !url2.username && !url2.password;
+  } catch {
+    return false;
+  }
+}
+function inlineCode(body, delimiterLength) {
+  const shown = breakCommentOpeners(revealInvisible(body));
+  const delimiter = "`".repeat(Math.max(delimiterLength, longestRun(shown, "`") + 1));
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${delimiter}${pad}${shown}${pad}${delimiter}`;
+}
+function escapeMidLine(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+}
+function plainInline(line, lineStart) {
+  let out = "";
+  let text = "";
+  const flush = () => {
+    if (text)
+      out += neutralizeMentions(lineStart && out === "" ? escapeMarkdownLine(text) : escapeMidLine(text));
+    text = "";
+  };
+  for (let i = 0; i < line.length; ) {
+    const c = line[i];
+    if (c !== "`" && c !== "[" && c !== "*" && c !== "_") {
+      text += c;
+      i += 1;
+      continue;
+    }
+    const rest = line.slice(i);
+    if (c === "`") {
+      const ticks = /^`+/.exec(rest)[0];
+      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(rest.slice(ticks.length));
+      if (close) {
+        flush();
+        out += inlineCode(rest.slice(ticks.length, ticks.length + close.index), ticks.length);
+        i += ticks.length * 2 + close.index;
+      } else {
+        text += ticks;
+        i += ticks.length;
+      }
+      continue;
+    }
+    const link = c === "[" ? LINK.exec(rest) : null;
+    if (link && safeUrl(link[2])) {
+      flush();
+      if (out.endsWith("!")) out = `${out.slice(0, -1)}\\!`;
+      out += `[${neutralizeMentions(escapeMidLine(link[1]))}](${link[2]})`;
+      i += link[0].length;
+      continue;
+    }
+    const emphasis = c === "*" || c === "_" ? EMPHASIS.exec(rest) : null;
+    if (emphasis) {
+      flush();
+      out += `${emphasis[1]}${plainInline(emphasis[2], false)}${emphasis[1]}`;
+      i += emphasis[0].length;
+      continue;
+    }
+    text += c;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+function plainMarkdown(text) {
+  return revealInvisible(text).split("\n").map((line) => {
+    const item = LIST_ITEM.exec(line);
+    if (!item) return line.trim() === "" ? "" : plainInline(line.replace(/^[ \t]+/, ""), true);
+    const level = Math.min(3, Math.floor(item[1].replace(/\t/g, "  ").length / 2));
+    return `${"  ".repeat(level)}${item[2]}${item[3]}${plainInline(item[4], true)}`;
+  }).join("\n");
+}
+var CR = 13;
+var LF = 10;
+var SPACE = 32;
+var TAB = 9;
+function escapedLengthAtLeast(text, enough = Infinity) {
+  let kept = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length && kept <= enough; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CR || lineStart && (c === SPACE || c === TAB)) continue;
+    kept++;
+    lineStart = c === LF;
+  }
+  return kept;
+}
+function singleLine(text) {
+  return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, " ").trim();
+}
+function escapeInline(text) {
+  return escapeText(singleLine(text));
+}
+function escapeHtml(text) {
+  return neutralizeMentions(
+    revealInvisible(singleLine(text)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/[[\]`]/g, (c) => `&#${c.charCodeAt(0)};`)
+  );
+}
+function longestRun(text, char) {
+  let longest = 0;
+  let current = 0;
+  for (const c of text) {
+    current = c === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+function codeSpan(text, opts = {}) {
+  let body = breakCommentOpeners(revealInvisible(singleLine(text)));
+  if (opts.inTable) body = body.replace(/\|/g, "\\|");
+  if (body === "") return "` `";
+  const delimiter = "`".repeat(longestRun(body, "`") + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
+  return `${delimiter}${pad}${body}${pad}${delimiter}`;
+}
+function fencedBlock(code, language = "") {
+  const body = breakCommentOpeners(revealInvisible(code)).replace(/\n+$/, "");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}${language}
+${body}
+${fence}`;
+}
+function fencedLengthAtLeast(code, language = "", enough = Infinity) {
+  let end = code.length;
+  while (end > 0 && (code.charCodeAt(end - 1) === LF || code.charCodeAt(end - 1) === CR)) end--;
+  let kept = 8 + language.length;
+  for (let i = 0; i < end && kept <= enough; i++) if (code.charCodeAt(i) !== CR) kept++;
+  return kept;
+}
+function blockquote(markdown) {
+  return markdown.split("\n").map((line) => line === "" ? ">" : `> ${line}`).join("\n");
+}
+function alert(kind, markdown) {
+  return blockquote(`[!${kind}]
+${markdown}`);
+}
+function table(header2, align, rows) {
+  const rule = align.map((a) => a === "right" ? "---:" : a === "center" ? ":---:" : "---");
+  return [header2, rule, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+function omissionNote(omitted, unit = "characters", where = "see the plan file") {
+  return `\u2026 ${formatCount(omitted)} more ${unit}, ${where}`;
+}
+function clip(text, max) {
+  if (text.length <= max) return { text, omitted: 0 };
+  let end = Math.max(0, Math.floor(max));
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  return { text: text.slice(0, end), omitted: text.length - end };
+}
+function clipStart(text, max) {
+  if (text.length <= max) return { text, omitted: 0 };
+  let start = text.length - Math.max(0, Math.floor(max));
+  if (start < text.length && isLowSurrogate(text.charCodeAt(start))) start += 1;
+  return { text: text.slice(start), omitted: start };
+}
+function isHighSurrogate(code) {
+  return code >= 55296 && code <= 56319;
+}
+function isLowSurrogate(code) {
+  return code >= 56320 && code <= 57343;
+}
+function truncate(text, max, opts = {}) {
+  const { text: kept, omitted } = clip(text, max);
+  if (omitted === 0) return text;
+  if (opts.compact) return `${kept.trimEnd()}\u2026`;
+  return `${kept}
+${omissionNote(omitted, "characters", opts.where)}`;
+}
+function fitByCutting(body, max, tail = "", where = "see the plan file") {
+  const note = `
+
+\u2026 the rest of this comment was cut to fit GitHub\u2019s size limit, ${where}
+
+`;
+  const room = max - note.length - tail.length;
+  if (room <= 0) return clip(tail, max).text;
+  const kept = body.slice(0, room);
+  const lastLine2 = kept.lastIndexOf("\n");
+  return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
 }
 
 // src/gate/state.ts
@@ -52942,6 +52991,83 @@ ${codeSpan(login)} pressed **Cancel**; the running execution stops at its next c
 }
 function cancelRequestedBy(body) {
   return CANCEL_REQUEST.exec(body)?.[1];
+}
+
+// src/gate/deployments.ts
+function isProduction(policy, environment2) {
+  return policy.environments?.[environment2]?.production ?? environment2 === "production";
+}
+function deploymentRecorder(env, view, logUrl, approvedBy) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return void 0;
+  const sha = view.pr.headSha;
+  let id;
+  let failed = false;
+  const attempt = async (what, write) => {
+    if (failed) return;
+    try {
+      await write();
+    } catch (err) {
+      failed = true;
+      env.log(
+        `Could not ${what} for ${environment2} at ${short(sha)}: ${err.message}. The steps go on; give the token \`deployments: write\` (the app: Deployments read and write) to record them.`
+      );
+    }
+  };
+  const status = (state, description) => attempt(`set the deployment ${state}`, async () => {
+    if (id !== void 0) await env.port.setDeploymentStatus(id, { state, logUrl, description });
+  });
+  return {
+    onEvent: async (event) => {
+      if (event.type !== "step-started" || id !== void 0 || failed) return;
+      let resumed = false;
+      await attempt("create the deployment", async () => {
+        const open4 = await env.port.findDeployment(sha, environment2);
+        if (open4 && open4.state === "in_progress") {
+          id = open4.id;
+          resumed = true;
+          return;
+        }
+        id = (await env.port.createDeployment({
+          sha,
+          environment: environment2,
+          production: isProduction(view.policy, environment2),
+          description: `${view.plan.plan.title} (#${view.pr.number}, approved by ${approvedBy ?? "someone allowed"})`
+        })).id;
+      });
+      if (!resumed) await status("in_progress", `Executing ${view.plan.path}`);
+    },
+    finish: async (report) => {
+      if (id === void 0) return;
+      const states = {
+        verified: "success",
+        failed: "failure",
+        "verify-failed": "failure",
+        cancelled: "inactive"
+      };
+      const state = states[report.outcome];
+      if (state) await status(state, report.reason ?? `The plan is ${report.outcome}`);
+    }
+  };
+}
+async function endOpenDeployment(env, view, logUrl, by) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return;
+  try {
+    const open4 = await env.port.findDeployment(view.pr.headSha, environment2);
+    if (open4?.state === "in_progress")
+      await env.port.setDeploymentStatus(open4.id, {
+        state: "inactive",
+        logUrl,
+        description: `Cancelled by ${by}`
+      });
+  } catch (err) {
+    env.log(`Could not end the deployment to ${environment2}: ${err.message}.`);
+  }
+}
+function deploymentLogUrl(env, view) {
+  const holder = env.runner?.holder;
+  return holder && "url" in holder && typeof holder.url === "string" ? holder.url : `${view.pr.htmlUrl}/checks`;
 }
 
 // src/gate/lock.ts
@@ -54065,6 +54191,7 @@ async function cancelPlan(env, view, stored, by) {
     ...buttons(env)
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
   return result(view, `Cancelled by ${by}.`, next);
 }
 
@@ -56136,6 +56263,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
+  const deployment = deploymentRecorder(env, view, deploymentLogUrl(env, view), prior.approval?.by);
   let report;
   try {
     report = await executePlan({
@@ -56157,7 +56285,9 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       onFailure: async () => "stop",
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+        if (lost.aborted) return;
+        await publishEvent(env, view, checks, stepRuns, event);
+        await deployment?.onEvent(event);
       }
     });
   } catch (err) {
@@ -56180,6 +56310,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
   }
   stored = { ...stored, ...afterExecution(report, now2(env)) };
+  await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
@@ -56540,6 +56671,8 @@ function intake(view, event, checks = []) {
       const command2 = isCommandName(event.identifier) ? event.identifier : "help";
       return { kind: "command", command: command2, sender: event.sender, door: "button" };
     }
+    case "merge_group":
+      return done(view, "Ignored: a merge group is gated by merge-group-gate.ts, not on a pull request.");
   }
 }
 function intakeNeedsChecks(view, event) {
@@ -56610,6 +56743,14 @@ function onCommand(view, input2) {
   const unusable = whyUnusable(view, input2.policyPath);
   if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
   const valid = view;
+  const forEnvironment = environmentRefusal(valid, input2);
+  if (forEnvironment)
+    return refuse(
+      view,
+      `/${command2}`,
+      forEnvironment,
+      `Refused /${command2} from ${login}: ${forEnvironment}`
+    );
   const unseen = door === "comment" ? unseenPlan(valid, input2.writtenAt) : void 0;
   if (unseen) {
     return {
@@ -56715,6 +56856,38 @@ function execute(stored, trigger, by) {
     summary: `/${trigger} from ${by}.`
   };
 }
+var ENVIRONMENT_COMMANDS = ["proceed", "retry", "skip", "rollback"];
+function environmentApprovers(view, command2) {
+  if (view.plan.kind !== "valid" || view.policyErrors.length) return void 0;
+  const name = view.plan.plan.environment;
+  if (!name || !ENVIRONMENT_COMMANDS.includes(command2)) return void 0;
+  return view.policy.environments?.[name]?.approvers;
+}
+function environmentRefusal(view, input2) {
+  const { command: command2 } = input2;
+  const name = view.plan.plan.environment;
+  if (!name || !ENVIRONMENT_COMMANDS.includes(command2)) return void 0;
+  const listed = view.policy.environments;
+  if (listed && !Object.hasOwn(listed, name)) {
+    const allowed = Object.keys(listed);
+    return `The plan names the environment ${codeSpan(name)}, which \`.github/proceed.yml\` does not allow (${allowed.length ? `allowed: ${allowed.map((e) => codeSpan(e)).join(", ")}` : "it allows none"}). Name an allowed environment in the plan, or add this one to \`environments\` on the base branch.`;
+  }
+  const approvers = environmentApprovers(view, command2);
+  if (!approvers) return void 0;
+  if (!input2.environmentActor)
+    return `Plans for the environment ${codeSpan(name)} need its own approvers too, and who they are was not read.`;
+  const policy = { ...view.policy, approvers };
+  const decision = authorize({
+    command: command2,
+    actor: input2.environmentActor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy,
+    allowSkip: true,
+    door: input2.door
+  });
+  return decision.allowed ? void 0 : `Plans for the environment ${codeSpan(name)} need its own approvers too: ${decision.reason} Who may: ${decision.whoMay}.`;
+}
 var PROCEED_STOPPED = {
   failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
   "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
@@ -56774,8 +56947,293 @@ function whyUnusable(view, policyPath) {
   }
 }
 
+// src/gate/merge-group.ts
+var QUEUE_BRANCH = /^(?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-([1-9]\d{0,9})-([0-9a-f]{40})$/;
+function parseQueueBranch(ref) {
+  const m = QUEUE_BRANCH.exec(ref);
+  return m ? { base: m[1], number: Number(m[2]), parentSha: m[3] } : void 0;
+}
+var MAX_ENTRIES = 100;
+function groupMembers(group, queueRefs) {
+  const head = parseQueueBranch(group.headRef);
+  if (!head) {
+    return {
+      problem: `the group's branch ${codeSpan(group.headRef)} is not a merge queue branch (gh-readonly-queue/<base>/pr-<N>-<sha>), so its pull requests are unknown.`
+    };
+  }
+  const numbers = [head.number];
+  let parent = head.parentSha;
+  for (let walked = 0; parent !== group.baseSha; walked++) {
+    if (walked >= MAX_ENTRIES)
+      return { problem: `the queue ahead of #${head.number} is longer than ${MAX_ENTRIES} entries.` };
+    const ahead = queueRefs.map((r) => ({ sha: r.sha, entry: parseQueueBranch(r.ref) })).filter((r) => r.sha === parent && r.entry?.base === head.base).map((r) => r.entry);
+    if (!ahead.length) {
+      return {
+        problem: `the queue entry ${codeSpan(short(parent))} that #${numbers.at(-1)} was built on is not among the queue's branches any more, so the group's pull requests are unknown.`
+      };
+    }
+    const parents = new Set(ahead.map((e) => e.parentSha));
+    if (parents.size > 1) {
+      return {
+        problem: `several queue branches point at ${codeSpan(short(parent))} with different parents, so the group's pull requests are unknown.`
+      };
+    }
+    for (const e of ahead.sort((a, b) => b.number - a.number))
+      if (!numbers.includes(e.number)) numbers.push(e.number);
+    parent = ahead[0].parentSha;
+  }
+  return { numbers: numbers.reverse() };
+}
+function memberStanding(view, gate) {
+  const { pr } = view;
+  const n = pr.number;
+  const head = codeSpan(short(pr.headSha));
+  const no = (why) => ({ number: n, ok: false, why });
+  if (pr.state !== "open") return no("is closed.");
+  if (view.policyErrors.length)
+    return no(`is judged by an invalid policy on its base ${codeSpan(pr.baseRef)}; fix it there first.`);
+  switch (view.plan.kind) {
+    case "none":
+      return { number: n, ok: true, why: "has no plan: nothing to gate." };
+    case "many":
+      return no("has more than one plan.");
+    case "invalid":
+      return no(`has an invalid plan, ${codeSpan(view.plan.path)}.`);
+    default:
+      break;
+  }
+  const stored = view.stored;
+  if (!stored) return no(`has a plan that was never rendered on ${head}; push again or comment \`/plan\`.`);
+  if (stored.headSha !== pr.headSha)
+    return no(
+      `was pushed to (${head}) after its plan was last judged on ${codeSpan(short(stored.headSha))}.`
+    );
+  if (stored.state !== "verified")
+    return no(`has its plan ${stored.state.replace("-", " ")} on ${head}, not verified.`);
+  if (!stored.approval || !bound(stored, view) || stored.approval.headSha !== pr.headSha)
+    return no(`has an approval that no longer binds the plan at ${head}; approve again.`);
+  if (!gate || gate.status !== "completed" || gate.conclusion !== "success")
+    return no(`has no passing ${codeSpan(CHECK_VERIFY)} on ${head}.`);
+  return {
+    number: n,
+    ok: true,
+    why: `is verified on ${head} (approved by ${codeSpan(stored.approval.by)}).`
+  };
+}
+function judgeMergeGroup(members2, standings) {
+  if ("problem" in members2) {
+    return {
+      conclusion: "failure",
+      title: "The merge group could not be checked",
+      summary: `${capitalise(members2.problem)} Remove the pull request from the queue and add it again.`
+    };
+  }
+  const failing = standings.filter((s) => !s.ok);
+  const lines = standings.map((s) => `- ${s.ok ? "\u2705" : "\u274C"} #${s.number} ${s.why}`).join("\n");
+  if (failing.length) {
+    return {
+      conclusion: "failure",
+      title: failing.length === 1 ? `#${failing[0].number} is not verified` : `${failing.length} pull requests are not verified`,
+      summary: `Every pull request in a merge group must be verified on its head before it merges.
+
+${lines}`
+    };
+  }
+  return {
+    conclusion: "success",
+    title: `${standings.length} pull request${standings.length === 1 ? "" : "s"} verified`,
+    summary: `Every pull request in this merge group is verified on its head, with its approval still binding.
+
+${lines}`
+  };
+}
+function groupVerifications(policy, plans) {
+  const all = { ...policy.verify };
+  for (const { number: number4, verify } of plans) {
+    for (const [name, check2] of Object.entries(verify ?? {})) {
+      if (Object.hasOwn(policy.verify, name)) continue;
+      const existing = all[name];
+      if (existing === void 0) all[name] = check2;
+      else if (JSON.stringify(existing) !== JSON.stringify(check2)) all[`${name}-pr${number4}`] = check2;
+    }
+  }
+  return all;
+}
+function groupVerificationCheckName(name) {
+  return `${CHECK_VERIFY}/${name}`;
+}
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// src/gate/merge-group-gate.ts
+var LOG_CHARS = 6e4;
+async function onMergeGroup(env, event) {
+  const checks = await env.port.listCheckRuns(event.headSha);
+  try {
+    return await judgeAndConclude(env, event, checks);
+  } catch (err) {
+    const message = err.message;
+    await upsertCheck(env, checks, event.headSha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "proceed could not check this merge group",
+      summary: `${codeSpan(message)}
+
+Nothing was merged on this result; remove the pull request from the queue and add it again.`
+    }).catch(
+      (again) => env.log(
+        `Could not conclude ${CHECK_VERIFY} on ${short(event.headSha)} either: ${again.message}`
+      )
+    );
+    throw err;
+  }
+}
+async function judgeAndConclude(env, event, checks) {
+  const { port } = env;
+  const sha = event.headSha;
+  const base = event.baseRef.replace(/^refs\/heads\//, "");
+  const groupPolicy = parsePolicyFile(
+    (await port.readFile(env.policyPath, event.baseSha))?.content,
+    env.policyPath
+  );
+  if (groupPolicy.errors.length) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: `${codeSpan(env.policyPath)} on ${codeSpan(base)} is invalid, so nothing can merge until it is fixed there:
+
+${groupPolicy.errors.map((d) => `- ${codeSpan(`${d.file}:${d.line}:${d.col}: ${d.path ? `${d.path}: ` : ""}${d.message}`)}`).join("\n")}`
+    });
+  }
+  const reVerify = groupPolicy.policy.merge_queue === "re-verify";
+  if (reVerify) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "in_progress",
+      title: "Checking the merge group's pull requests",
+      summary: "Every pull request must be verified on its head; then the verify phase runs on this commit."
+    });
+  }
+  const members2 = groupMembers(event, await port.listRefs(`heads/gh-readonly-queue/${base}/`));
+  const standings = [];
+  const views = [];
+  for (const number4 of "numbers" in members2 ? members2.numbers : []) {
+    const view = await loadView(env, number4);
+    const gate = (await port.listCheckRuns(view.pr.headSha, CHECK_VERIFY)).find((c) => ownCheck(env, c));
+    views.push(view);
+    standings.push(memberStanding(view, gate));
+  }
+  const verdict = judgeMergeGroup(members2, standings);
+  if (verdict.conclusion === "failure" || !reVerify) return conclude(env, checks, sha, verdict);
+  const runner = env.runner;
+  if (!runner) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "re-verify cannot run here",
+      summary: `${verdict.summary}
+
+\`merge_queue: re-verify\` runs the verify phase on this commit, which needs a door that runs commands: the Action (a workflow with \`merge_group:\`) or the app's inline executor. Use one of them, or \`merge_queue: verified\`.`
+    });
+  }
+  const first = "numbers" in members2 ? members2.numbers[0] ?? 0 : 0;
+  const workspace = await runner.workspace(sha, first);
+  if (!workspace.ok) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "Could not check out the group's commit",
+      summary: `${verdict.summary}
+
+The verify phase could not run on ${codeSpan(short(sha))}: ${codeSpan(workspace.message)}`
+    });
+  }
+  const verify = groupVerifications(
+    groupPolicy.policy,
+    views.flatMap(
+      (v) => v.plan.kind === "valid" ? [{ number: v.pr.number, verify: v.plan.plan.verify }] : []
+    )
+  );
+  const results = await runVerifications(env, sha, event.headRef, workspace.dir, verify, runner);
+  const failed = results.filter((r) => r.status !== "success");
+  const lines = results.map(
+    (r) => `- ${r.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(r.id)}: ${r.status}, exit ${r.exitCode ?? r.signal ?? "\u2014"}, ${formatDuration(r.durationMs)}`
+  ).join("\n");
+  const result2 = await conclude(env, checks, sha, {
+    conclusion: failed.length ? "failure" : "success",
+    title: failed.length ? `${failed.length} verification(s) failed on the group's commit` : `Verified: ${verdict.title}, and the verify phase passed on the group's commit`,
+    summary: `${verdict.summary}
+
+The verify phase on ${codeSpan(short(sha))}:
+
+${lines || "- nothing to run"}`
+  });
+  return { ...result2, failed: failed.length > 0 };
+}
+async function runVerifications(env, sha, headRef, dir, verify, runner) {
+  const source = JSON.stringify({ mergeGroup: headRef, verify });
+  const plan = {
+    version: 1,
+    title: `The merge group ${headRef}`,
+    steps: [],
+    verify,
+    config: configSchema.parse({})
+  };
+  const runs = /* @__PURE__ */ new Map();
+  const report = await executePlan({
+    plan,
+    source,
+    approvedHash: planHash(source),
+    planPath: "",
+    cwd: dir,
+    env: runner.env,
+    extraEnv: { PROCEED_SHA: sha, PROCEED_MERGE_GROUP: headRef },
+    verify,
+    secrets: runner.secrets,
+    onEvent: async (event) => {
+      if (event.type === "verify-started") {
+        for (const name of event.names) {
+          const created = await env.port.createCheckRun({
+            name: groupVerificationCheckName(name),
+            headSha: sha,
+            status: "in_progress",
+            startedAt: (/* @__PURE__ */ new Date()).toISOString(),
+            title: "Verifying the merge group",
+            summary: `Running ${codeSpan(name)} on the group's commit.`
+          });
+          runs.set(name, created.id);
+        }
+      } else if (event.type === "verify-check-finished") {
+        const r = event.result;
+        const id = runs.get(r.id);
+        if (id === void 0) return;
+        await env.port.updateCheckRun(id, {
+          status: "completed",
+          conclusion: r.status === "success" ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          title: r.status === "success" ? "Passed" : `Failed (${r.status}, exit ${r.exitCode ?? r.signal ?? "\u2014"})`,
+          summary: `${codeSpan(r.id)} on the group's commit ${codeSpan(short(sha))}: ${r.status} in ${formatDuration(r.durationMs)}${r.reason ? `
+
+${codeSpan(r.reason)}` : ""}`,
+          text: r.tail ? fencedBlock(clipStart(r.tail, LOG_CHARS).text) : "No output."
+        });
+      }
+    }
+  });
+  return report.verify?.checks ?? [];
+}
+async function conclude(env, checks, sha, verdict) {
+  await upsertCheck(env, checks, sha, CHECK_VERIFY, verdict);
+  return {
+    state: "none",
+    failed: false,
+    summary: `Merge group ${short(sha)}: ${CHECK_VERIFY} ${verdict.conclusion} (${verdict.title}).`
+  };
+}
+function ownCheck(env, check2) {
+  return check2.appSlug !== null && `${check2.appSlug}[bot]`.toLowerCase() === env.botLogin.toLowerCase();
+}
+
 // src/gate/handle.ts
 async function handleEvent(env, event) {
+  if (event.kind === "merge_group") return onMergeGroup(env, event);
   if (event.sender.type !== "User") {
     return {
       state: "none",
@@ -56806,7 +57264,9 @@ async function handleEvent(env, event) {
   if (taken.kind !== "command")
     return applyDecision(env, view, decide(view, { kind: taken.kind, ...context3 }));
   const actor = await actorOf(env, view.policy, taken.sender, taken.command);
-  const decision = decide(view, { ...context3, ...taken, kind: "command", actor });
+  const forEnvironment = environmentApprovers(view, taken.command);
+  const environmentActor = forEnvironment ? await actorOf(env, { ...view.policy, approvers: forEnvironment }, taken.sender, taken.command) : void 0;
+  const decision = decide(view, { ...context3, ...taken, kind: "command", actor, environmentActor });
   return applyDecision(env, view, decision);
 }
 async function sweepCheckpoints(env) {
@@ -61733,6 +62193,54 @@ var OctokitPort = class {
       if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return "exists";
       throw err;
     }
+  }
+  async createDeployment(input2) {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      ref: input2.sha,
+      environment: input2.environment,
+      task: "deploy",
+      description: input2.description.slice(0, 140),
+      production_environment: input2.production,
+      transient_environment: false,
+      auto_merge: false,
+      // GitHub would wait for the commit's statuses; proceed/verify is what this deployment produces.
+      required_contexts: []
+    });
+    if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${String(data.message)}`);
+    return { id: Number(data.id) };
+  }
+  async setDeploymentStatus(id, status) {
+    await this.octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      ...this.base,
+      deployment_id: id,
+      state: status.state,
+      log_url: status.logUrl,
+      description: status.description.slice(0, 140)
+    });
+  }
+  async findDeployment(sha, environment2) {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      sha,
+      environment: environment2,
+      per_page: 1
+    });
+    const newest = data[0];
+    if (!newest) return void 0;
+    const statuses = await this.octokit.request(
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+      { ...this.base, deployment_id: Number(newest.id), per_page: 1 }
+    );
+    return { id: Number(newest.id), state: statuses.data[0]?.state };
+  }
+  async listRefs(prefix) {
+    const name = prefix.replace(/^refs\//, "");
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
+      ...this.base,
+      ref: name.replace(/\/+$/, "")
+    });
+    return data.filter((r) => r.ref.startsWith(`refs/${name}`)).map((r) => ({ ref: r.ref, sha: r.object.sha }));
   }
   async getRef(ref) {
     try {

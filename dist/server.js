@@ -28,7 +28,7 @@ function discoverPlan(files, globs) {
 }
 
 // src/gate/policy.ts
-import { z as z2 } from "zod";
+import { z as z4 } from "zod";
 
 // src/plan/duration.ts
 var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
@@ -54,174 +54,9 @@ function formatDuration(ms) {
   return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
 }
 
-// src/plan/schema.ts
-import { posix } from "node:path";
-import { z } from "zod";
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration = z.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = z.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  z.union([z.string(), z.number(), z.boolean()])
-).describe("Extra environment variables for the command");
-function workingDirectoryEscape(dir) {
-  const slashed = dir.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
-  }
-  const normal = posix.normalize(slashed);
-  if (normal === ".." || normal.startsWith("../")) {
-    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
-  }
-  return void 0;
-}
-var workingDirectory = z.string().min(1).superRefine((dir, ctx) => {
-  const escape = workingDirectoryEscape(dir);
-  if (escape) ctx.addIssue({ code: "custom", message: escape });
-});
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = z.strictObject({
-  id: z.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: z.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: z.string().optional(),
-  run: z.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
-  env: envSchema.optional(),
-  timeout: duration.optional().describe("The process group is killed after it"),
-  estimate: duration.optional(),
-  checkpoint: z.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
-  rollback: z.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = z.union([
-  z.string().min(1, { message: "must not be empty" }),
-  z.strictObject({
-    run: z.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
-    env: envSchema.optional(),
-    timeout: duration.optional()
-  })
-]);
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = z.record(
-  z.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = z.strictObject({
-  require_approval: z.boolean().default(true),
-  stop_on_error: z.boolean().default(true),
-  allow_skip: z.boolean().default(false),
-  checkpoint_between_steps: z.boolean().default(false),
-  max_plan_steps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: z.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function slugify(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = z.strictObject({
-  version: z.literal(1, { message: "must be 1" }),
-  title: z.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: z.string().optional(),
-  requirements: z.array(z.string()).optional().describe("What was gathered before planning"),
-  risks: z.array(z.string()).optional().describe("Shown in the approval request"),
-  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
-  steps: z.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = z2.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = z2.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = z2.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = z2.strictObject({
-  permission: z2.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: z2.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: z2.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
-var policySchema = z2.strictObject({
-  approvers: approversSchema.prefault({}),
-  self_approval: z2.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: z2.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: z2.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says")
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function mergePlanConfig(config, policy) {
-  const notices = [];
-  if (!config.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check;
-  }
-  return { verify, notices };
-}
-
 // src/plan/parse.ts
 import { LineCounter, parseDocument } from "yaml";
-import { z as z4 } from "zod";
+import { z as z3 } from "zod";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -494,7 +329,7 @@ function isEmptyScalar(node) {
 }
 
 // src/plan/schema-messages.ts
-import { z as z3 } from "zod";
+import { z } from "zod";
 
 // src/plan/closest-match.ts
 function editDistance(a, b) {
@@ -583,7 +418,7 @@ function requiredKeys(schema) {
   return unwrap(schema).flatMap((s) => {
     const def = s._zod.def;
     if (def.type !== "object") return [];
-    return Object.entries(def.shape).filter(([, field]) => !z3.safeParse(field, void 0).success).map(([key]) => key);
+    return Object.entries(def.shape).filter(([, field]) => !z.safeParse(field, void 0).success).map(([key]) => key);
   });
 }
 function listWords(words, conjunction) {
@@ -842,6 +677,122 @@ function conversionDiagnostic(doc, error, positions, file) {
   return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
 }
 
+// src/plan/schema.ts
+import { posix } from "node:path";
+import { z as z2 } from "zod";
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration = z2.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = z2.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = z2.record(
+  z2.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  z2.union([z2.string(), z2.number(), z2.boolean()])
+).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = z2.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = z2.strictObject({
+  id: z2.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: z2.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: z2.string().optional(),
+  run: z2.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
+  env: envSchema.optional(),
+  timeout: duration.optional().describe("The process group is killed after it"),
+  estimate: duration.optional(),
+  checkpoint: z2.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  rollback: z2.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = z2.union([
+  z2.string().min(1, { message: "must not be empty" }),
+  z2.strictObject({
+    run: z2.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
+    env: envSchema.optional(),
+    timeout: duration.optional()
+  })
+]);
+var ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = z2.record(
+  z2.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = z2.strictObject({
+  require_approval: z2.boolean().default(true),
+  stop_on_error: z2.boolean().default(true),
+  allow_skip: z2.boolean().default(false),
+  checkpoint_between_steps: z2.boolean().default(false),
+  max_plan_steps: z2.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: z2.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function slugify(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = z2.strictObject({
+  version: z2.literal(1, { message: "must be 1" }),
+  title: z2.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: z2.string().optional(),
+  requirements: z2.array(z2.string()).optional().describe("What was gathered before planning"),
+  risks: z2.array(z2.string()).optional().describe("Shown in the approval request"),
+  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
+  steps: z2.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  environment: z2.string().regex(ENVIRONMENT_NAME, { message: "must be an environment name such as production or staging" }).optional().describe(
+    "The GitHub environment this plan deploys to: its execution is recorded as a deployment there (the repository's Environments page)"
+  ),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
 // src/plan/parse.ts
 function capErrors(errors, file) {
   if (errors.length <= MAX_ERRORS) return errors;
@@ -899,7 +850,7 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
   }
   if (doc.contents === null) {
-    const empty = z4.safeParse(schema, {});
+    const empty = z3.safeParse(schema, {});
     if (empty.success) return { ok: true, value: empty.data, positions, warnings };
     const required = requiredKeys(schema);
     const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
@@ -911,7 +862,7 @@ function parseYamlWithSchema(source, file, schema) {
   } catch (error) {
     return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
   }
-  const result2 = z4.safeParse(schema, data, { error: defaultMessage });
+  const result2 = z3.safeParse(schema, data, { error: defaultMessage });
   if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file };
   const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
@@ -935,6 +886,79 @@ function parsePlan(source, file) {
     warnings,
     positions: parsed.positions
   };
+}
+
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var MERGE_QUEUE_MODES = ["verified", "re-verify"];
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = z4.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = z4.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var durationSchema = z4.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var approversSchema = z4.strictObject({
+  permission: z4.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: z4.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: z4.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
+}).describe(
+  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
+);
+var policySchema = z4.strictObject({
+  approvers: approversSchema.prefault({}),
+  self_approval: z4.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: z4.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: z4.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
+  environments: z4.record(
+    z4.string().min(1),
+    z4.strictObject({
+      production: z4.boolean().optional().describe(
+        "Recorded as a production environment (default: the environment is named 'production')"
+      ),
+      approvers: approversSchema.optional().describe(
+        "Who may approve a plan for this environment: needed on top of the global `approvers`"
+      )
+    }).prefault({})
+  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
+  merge_queue: z4.enum(MERGE_QUEUE_MODES).default("verified").describe(
+    "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
+  )
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function parsePolicyFile(content, path) {
+  if (content === void 0) return { policy: DEFAULT_POLICY, errors: [] };
+  const parsed = parseYamlWithSchema(content, path, policySchema);
+  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
+}
+function mergePlanConfig(config, policy) {
+  const notices = [];
+  if (!config.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check;
+  }
+  return { verify, notices };
 }
 
 // src/render/markdown.ts
@@ -2166,6 +2190,16 @@ var checkRunPayload = z7.object({
   requested_action: z7.object({ identifier: z7.string() }).optional(),
   sender
 });
+var mergeGroupPayload = z7.object({
+  action: z7.string(),
+  merge_group: z7.object({
+    head_sha: z7.string().regex(/^[0-9a-f]{40}$/),
+    head_ref: z7.string().min(1),
+    base_sha: z7.string().regex(/^[0-9a-f]{40}$/),
+    base_ref: z7.string().min(1)
+  }),
+  sender
+});
 function invalid(name, error) {
   const first = error.issues[0];
   const where = first ? first.path.join(".") || "(payload)" : "(payload)";
@@ -2235,6 +2269,21 @@ function toGateEvent(name, payload) {
         sender: p.data.sender
       };
     }
+    case "merge_group": {
+      const p = mergeGroupPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      if (p.data.action !== "checks_requested")
+        return { kind: "ignored", reason: `merge_group.${p.data.action} is not acted on` };
+      const g = p.data.merge_group;
+      return {
+        kind: "merge_group",
+        headSha: g.head_sha,
+        headRef: g.head_ref,
+        baseSha: g.base_sha,
+        baseRef: g.base_ref,
+        sender: p.data.sender
+      };
+    }
     default:
       return { kind: "ignored", reason: `the ${name} event is not acted on` };
   }
@@ -2292,6 +2341,83 @@ ${codeSpan(login)} pressed **Cancel**; the running execution stops at its next c
 }
 function cancelRequestedBy(body) {
   return CANCEL_REQUEST.exec(body)?.[1];
+}
+
+// src/gate/deployments.ts
+function isProduction(policy, environment2) {
+  return policy.environments?.[environment2]?.production ?? environment2 === "production";
+}
+function deploymentRecorder(env, view, logUrl, approvedBy) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return void 0;
+  const sha = view.pr.headSha;
+  let id;
+  let failed = false;
+  const attempt = async (what, write) => {
+    if (failed) return;
+    try {
+      await write();
+    } catch (err) {
+      failed = true;
+      env.log(
+        `Could not ${what} for ${environment2} at ${short(sha)}: ${err.message}. The steps go on; give the token \`deployments: write\` (the app: Deployments read and write) to record them.`
+      );
+    }
+  };
+  const status = (state, description) => attempt(`set the deployment ${state}`, async () => {
+    if (id !== void 0) await env.port.setDeploymentStatus(id, { state, logUrl, description });
+  });
+  return {
+    onEvent: async (event) => {
+      if (event.type !== "step-started" || id !== void 0 || failed) return;
+      let resumed = false;
+      await attempt("create the deployment", async () => {
+        const open2 = await env.port.findDeployment(sha, environment2);
+        if (open2 && open2.state === "in_progress") {
+          id = open2.id;
+          resumed = true;
+          return;
+        }
+        id = (await env.port.createDeployment({
+          sha,
+          environment: environment2,
+          production: isProduction(view.policy, environment2),
+          description: `${view.plan.plan.title} (#${view.pr.number}, approved by ${approvedBy ?? "someone allowed"})`
+        })).id;
+      });
+      if (!resumed) await status("in_progress", `Executing ${view.plan.path}`);
+    },
+    finish: async (report) => {
+      if (id === void 0) return;
+      const states = {
+        verified: "success",
+        failed: "failure",
+        "verify-failed": "failure",
+        cancelled: "inactive"
+      };
+      const state = states[report.outcome];
+      if (state) await status(state, report.reason ?? `The plan is ${report.outcome}`);
+    }
+  };
+}
+async function endOpenDeployment(env, view, logUrl, by) {
+  const environment2 = view.plan.plan.environment;
+  if (!environment2) return;
+  try {
+    const open2 = await env.port.findDeployment(view.pr.headSha, environment2);
+    if (open2?.state === "in_progress")
+      await env.port.setDeploymentStatus(open2.id, {
+        state: "inactive",
+        logUrl,
+        description: `Cancelled by ${by}`
+      });
+  } catch (err) {
+    env.log(`Could not end the deployment to ${environment2}: ${err.message}.`);
+  }
+}
+function deploymentLogUrl(env, view) {
+  const holder = env.runner?.holder;
+  return holder && "url" in holder && typeof holder.url === "string" ? holder.url : `${view.pr.htmlUrl}/checks`;
 }
 
 // src/gate/lock.ts
@@ -3416,6 +3542,7 @@ async function cancelPlan(env, view, stored, by) {
     ...buttons(env)
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
   return result(view, `Cancelled by ${by}.`, next);
 }
 
@@ -5349,6 +5476,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   const source = await readFile(join3(workspace.dir, path), "utf8").catch(() => "");
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = /* @__PURE__ */ new Map();
+  const deployment = deploymentRecorder(env, view, deploymentLogUrl(env, view), prior.approval?.by);
   let report;
   try {
     report = await executePlan({
@@ -5370,7 +5498,9 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       onFailure: async () => "stop",
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+        if (lost.aborted) return;
+        await publishEvent(env, view, checks, stepRuns, event);
+        await deployment?.onEvent(event);
       }
     });
   } catch (err) {
@@ -5393,6 +5523,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
   }
   stored = { ...stored, ...afterExecution(report, now2(env)) };
+  await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
@@ -5753,6 +5884,8 @@ function intake(view, event, checks = []) {
       const command2 = isCommandName(event.identifier) ? event.identifier : "help";
       return { kind: "command", command: command2, sender: event.sender, door: "button" };
     }
+    case "merge_group":
+      return done(view, "Ignored: a merge group is gated by merge-group-gate.ts, not on a pull request.");
   }
 }
 function intakeNeedsChecks(view, event) {
@@ -5823,6 +5956,14 @@ function onCommand(view, input) {
   const unusable = whyUnusable(view, input.policyPath);
   if (unusable) return refuse(view, `/${command2}`, unusable, `Refused /${command2}: ${unusable}`);
   const valid = view;
+  const forEnvironment = environmentRefusal(valid, input);
+  if (forEnvironment)
+    return refuse(
+      view,
+      `/${command2}`,
+      forEnvironment,
+      `Refused /${command2} from ${login}: ${forEnvironment}`
+    );
   const unseen = door === "comment" ? unseenPlan(valid, input.writtenAt) : void 0;
   if (unseen) {
     return {
@@ -5928,6 +6069,38 @@ function execute(stored, trigger, by) {
     summary: `/${trigger} from ${by}.`
   };
 }
+var ENVIRONMENT_COMMANDS = ["proceed", "retry", "skip", "rollback"];
+function environmentApprovers(view, command2) {
+  if (view.plan.kind !== "valid" || view.policyErrors.length) return void 0;
+  const name = view.plan.plan.environment;
+  if (!name || !ENVIRONMENT_COMMANDS.includes(command2)) return void 0;
+  return view.policy.environments?.[name]?.approvers;
+}
+function environmentRefusal(view, input) {
+  const { command: command2 } = input;
+  const name = view.plan.plan.environment;
+  if (!name || !ENVIRONMENT_COMMANDS.includes(command2)) return void 0;
+  const listed = view.policy.environments;
+  if (listed && !Object.hasOwn(listed, name)) {
+    const allowed = Object.keys(listed);
+    return `The plan names the environment ${codeSpan(name)}, which \`.github/proceed.yml\` does not allow (${allowed.length ? `allowed: ${allowed.map((e) => codeSpan(e)).join(", ")}` : "it allows none"}). Name an allowed environment in the plan, or add this one to \`environments\` on the base branch.`;
+  }
+  const approvers = environmentApprovers(view, command2);
+  if (!approvers) return void 0;
+  if (!input.environmentActor)
+    return `Plans for the environment ${codeSpan(name)} need its own approvers too, and who they are was not read.`;
+  const policy = { ...view.policy, approvers };
+  const decision = authorize({
+    command: command2,
+    actor: input.environmentActor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy,
+    allowSkip: true,
+    door: input.door
+  });
+  return decision.allowed ? void 0 : `Plans for the environment ${codeSpan(name)} need its own approvers too: ${decision.reason} Who may: ${decision.whoMay}.`;
+}
 var PROCEED_STOPPED = {
   failed: (_view, stored) => `Step ${codeSpan(stored.next ?? "?")} failed: \`/retry\` runs it again, \`/skip\` skips it (when the plan allows), \`/cancel\` stops.`,
   "verify-failed": () => "The verify phase failed: `/retry` runs it again.",
@@ -5987,8 +6160,293 @@ function whyUnusable(view, policyPath) {
   }
 }
 
+// src/gate/merge-group.ts
+var QUEUE_BRANCH = /^(?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-([1-9]\d{0,9})-([0-9a-f]{40})$/;
+function parseQueueBranch(ref) {
+  const m = QUEUE_BRANCH.exec(ref);
+  return m ? { base: m[1], number: Number(m[2]), parentSha: m[3] } : void 0;
+}
+var MAX_ENTRIES = 100;
+function groupMembers(group, queueRefs) {
+  const head = parseQueueBranch(group.headRef);
+  if (!head) {
+    return {
+      problem: `the group's branch ${codeSpan(group.headRef)} is not a merge queue branch (gh-readonly-queue/<base>/pr-<N>-<sha>), so its pull requests are unknown.`
+    };
+  }
+  const numbers = [head.number];
+  let parent = head.parentSha;
+  for (let walked = 0; parent !== group.baseSha; walked++) {
+    if (walked >= MAX_ENTRIES)
+      return { problem: `the queue ahead of #${head.number} is longer than ${MAX_ENTRIES} entries.` };
+    const ahead = queueRefs.map((r) => ({ sha: r.sha, entry: parseQueueBranch(r.ref) })).filter((r) => r.sha === parent && r.entry?.base === head.base).map((r) => r.entry);
+    if (!ahead.length) {
+      return {
+        problem: `the queue entry ${codeSpan(short(parent))} that #${numbers.at(-1)} was built on is not among the queue's branches any more, so the group's pull requests are unknown.`
+      };
+    }
+    const parents = new Set(ahead.map((e) => e.parentSha));
+    if (parents.size > 1) {
+      return {
+        problem: `several queue branches point at ${codeSpan(short(parent))} with different parents, so the group's pull requests are unknown.`
+      };
+    }
+    for (const e of ahead.sort((a, b) => b.number - a.number))
+      if (!numbers.includes(e.number)) numbers.push(e.number);
+    parent = ahead[0].parentSha;
+  }
+  return { numbers: numbers.reverse() };
+}
+function memberStanding(view, gate) {
+  const { pr } = view;
+  const n = pr.number;
+  const head = codeSpan(short(pr.headSha));
+  const no = (why) => ({ number: n, ok: false, why });
+  if (pr.state !== "open") return no("is closed.");
+  if (view.policyErrors.length)
+    return no(`is judged by an invalid policy on its base ${codeSpan(pr.baseRef)}; fix it there first.`);
+  switch (view.plan.kind) {
+    case "none":
+      return { number: n, ok: true, why: "has no plan: nothing to gate." };
+    case "many":
+      return no("has more than one plan.");
+    case "invalid":
+      return no(`has an invalid plan, ${codeSpan(view.plan.path)}.`);
+    default:
+      break;
+  }
+  const stored = view.stored;
+  if (!stored) return no(`has a plan that was never rendered on ${head}; push again or comment \`/plan\`.`);
+  if (stored.headSha !== pr.headSha)
+    return no(
+      `was pushed to (${head}) after its plan was last judged on ${codeSpan(short(stored.headSha))}.`
+    );
+  if (stored.state !== "verified")
+    return no(`has its plan ${stored.state.replace("-", " ")} on ${head}, not verified.`);
+  if (!stored.approval || !bound(stored, view) || stored.approval.headSha !== pr.headSha)
+    return no(`has an approval that no longer binds the plan at ${head}; approve again.`);
+  if (!gate || gate.status !== "completed" || gate.conclusion !== "success")
+    return no(`has no passing ${codeSpan(CHECK_VERIFY)} on ${head}.`);
+  return {
+    number: n,
+    ok: true,
+    why: `is verified on ${head} (approved by ${codeSpan(stored.approval.by)}).`
+  };
+}
+function judgeMergeGroup(members, standings) {
+  if ("problem" in members) {
+    return {
+      conclusion: "failure",
+      title: "The merge group could not be checked",
+      summary: `${capitalise(members.problem)} Remove the pull request from the queue and add it again.`
+    };
+  }
+  const failing = standings.filter((s) => !s.ok);
+  const lines = standings.map((s) => `- ${s.ok ? "\u2705" : "\u274C"} #${s.number} ${s.why}`).join("\n");
+  if (failing.length) {
+    return {
+      conclusion: "failure",
+      title: failing.length === 1 ? `#${failing[0].number} is not verified` : `${failing.length} pull requests are not verified`,
+      summary: `Every pull request in a merge group must be verified on its head before it merges.
+
+${lines}`
+    };
+  }
+  return {
+    conclusion: "success",
+    title: `${standings.length} pull request${standings.length === 1 ? "" : "s"} verified`,
+    summary: `Every pull request in this merge group is verified on its head, with its approval still binding.
+
+${lines}`
+  };
+}
+function groupVerifications(policy, plans) {
+  const all = { ...policy.verify };
+  for (const { number, verify } of plans) {
+    for (const [name, check] of Object.entries(verify ?? {})) {
+      if (Object.hasOwn(policy.verify, name)) continue;
+      const existing = all[name];
+      if (existing === void 0) all[name] = check;
+      else if (JSON.stringify(existing) !== JSON.stringify(check)) all[`${name}-pr${number}`] = check;
+    }
+  }
+  return all;
+}
+function groupVerificationCheckName(name) {
+  return `${CHECK_VERIFY}/${name}`;
+}
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// src/gate/merge-group-gate.ts
+var LOG_CHARS = 6e4;
+async function onMergeGroup(env, event) {
+  const checks = await env.port.listCheckRuns(event.headSha);
+  try {
+    return await judgeAndConclude(env, event, checks);
+  } catch (err) {
+    const message = err.message;
+    await upsertCheck(env, checks, event.headSha, CHECK_VERIFY, {
+      conclusion: "failure",
+      title: "proceed could not check this merge group",
+      summary: `${codeSpan(message)}
+
+Nothing was merged on this result; remove the pull request from the queue and add it again.`
+    }).catch(
+      (again) => env.log(
+        `Could not conclude ${CHECK_VERIFY} on ${short(event.headSha)} either: ${again.message}`
+      )
+    );
+    throw err;
+  }
+}
+async function judgeAndConclude(env, event, checks) {
+  const { port } = env;
+  const sha = event.headSha;
+  const base = event.baseRef.replace(/^refs\/heads\//, "");
+  const groupPolicy = parsePolicyFile(
+    (await port.readFile(env.policyPath, event.baseSha))?.content,
+    env.policyPath
+  );
+  if (groupPolicy.errors.length) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "Blocked: the repository policy is invalid",
+      summary: `${codeSpan(env.policyPath)} on ${codeSpan(base)} is invalid, so nothing can merge until it is fixed there:
+
+${groupPolicy.errors.map((d) => `- ${codeSpan(`${d.file}:${d.line}:${d.col}: ${d.path ? `${d.path}: ` : ""}${d.message}`)}`).join("\n")}`
+    });
+  }
+  const reVerify = groupPolicy.policy.merge_queue === "re-verify";
+  if (reVerify) {
+    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+      status: "in_progress",
+      title: "Checking the merge group's pull requests",
+      summary: "Every pull request must be verified on its head; then the verify phase runs on this commit."
+    });
+  }
+  const members = groupMembers(event, await port.listRefs(`heads/gh-readonly-queue/${base}/`));
+  const standings = [];
+  const views = [];
+  for (const number of "numbers" in members ? members.numbers : []) {
+    const view = await loadView(env, number);
+    const gate = (await port.listCheckRuns(view.pr.headSha, CHECK_VERIFY)).find((c) => ownCheck(env, c));
+    views.push(view);
+    standings.push(memberStanding(view, gate));
+  }
+  const verdict = judgeMergeGroup(members, standings);
+  if (verdict.conclusion === "failure" || !reVerify) return conclude(env, checks, sha, verdict);
+  const runner = env.runner;
+  if (!runner) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "re-verify cannot run here",
+      summary: `${verdict.summary}
+
+\`merge_queue: re-verify\` runs the verify phase on this commit, which needs a door that runs commands: the Action (a workflow with \`merge_group:\`) or the app's inline executor. Use one of them, or \`merge_queue: verified\`.`
+    });
+  }
+  const first = "numbers" in members ? members.numbers[0] ?? 0 : 0;
+  const workspace = await runner.workspace(sha, first);
+  if (!workspace.ok) {
+    return conclude(env, checks, sha, {
+      conclusion: "failure",
+      title: "Could not check out the group's commit",
+      summary: `${verdict.summary}
+
+The verify phase could not run on ${codeSpan(short(sha))}: ${codeSpan(workspace.message)}`
+    });
+  }
+  const verify = groupVerifications(
+    groupPolicy.policy,
+    views.flatMap(
+      (v) => v.plan.kind === "valid" ? [{ number: v.pr.number, verify: v.plan.plan.verify }] : []
+    )
+  );
+  const results = await runVerifications(env, sha, event.headRef, workspace.dir, verify, runner);
+  const failed = results.filter((r) => r.status !== "success");
+  const lines = results.map(
+    (r) => `- ${r.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(r.id)}: ${r.status}, exit ${r.exitCode ?? r.signal ?? "\u2014"}, ${formatDuration(r.durationMs)}`
+  ).join("\n");
+  const result2 = await conclude(env, checks, sha, {
+    conclusion: failed.length ? "failure" : "success",
+    title: failed.length ? `${failed.length} verification(s) failed on the group's commit` : `Verified: ${verdict.title}, and the verify phase passed on the group's commit`,
+    summary: `${verdict.summary}
+
+The verify phase on ${codeSpan(short(sha))}:
+
+${lines || "- nothing to run"}`
+  });
+  return { ...result2, failed: failed.length > 0 };
+}
+async function runVerifications(env, sha, headRef, dir, verify, runner) {
+  const source = JSON.stringify({ mergeGroup: headRef, verify });
+  const plan = {
+    version: 1,
+    title: `The merge group ${headRef}`,
+    steps: [],
+    verify,
+    config: configSchema.parse({})
+  };
+  const runs = /* @__PURE__ */ new Map();
+  const report = await executePlan({
+    plan,
+    source,
+    approvedHash: planHash(source),
+    planPath: "",
+    cwd: dir,
+    env: runner.env,
+    extraEnv: { PROCEED_SHA: sha, PROCEED_MERGE_GROUP: headRef },
+    verify,
+    secrets: runner.secrets,
+    onEvent: async (event) => {
+      if (event.type === "verify-started") {
+        for (const name of event.names) {
+          const created = await env.port.createCheckRun({
+            name: groupVerificationCheckName(name),
+            headSha: sha,
+            status: "in_progress",
+            startedAt: (/* @__PURE__ */ new Date()).toISOString(),
+            title: "Verifying the merge group",
+            summary: `Running ${codeSpan(name)} on the group's commit.`
+          });
+          runs.set(name, created.id);
+        }
+      } else if (event.type === "verify-check-finished") {
+        const r = event.result;
+        const id = runs.get(r.id);
+        if (id === void 0) return;
+        await env.port.updateCheckRun(id, {
+          status: "completed",
+          conclusion: r.status === "success" ? "success" : r.status === "timed-out" ? "timed_out" : "failure",
+          completedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          title: r.status === "success" ? "Passed" : `Failed (${r.status}, exit ${r.exitCode ?? r.signal ?? "\u2014"})`,
+          summary: `${codeSpan(r.id)} on the group's commit ${codeSpan(short(sha))}: ${r.status} in ${formatDuration(r.durationMs)}${r.reason ? `
+
+${codeSpan(r.reason)}` : ""}`,
+          text: r.tail ? fencedBlock(clipStart(r.tail, LOG_CHARS).text) : "No output."
+        });
+      }
+    }
+  });
+  return report.verify?.checks ?? [];
+}
+async function conclude(env, checks, sha, verdict) {
+  await upsertCheck(env, checks, sha, CHECK_VERIFY, verdict);
+  return {
+    state: "none",
+    failed: false,
+    summary: `Merge group ${short(sha)}: ${CHECK_VERIFY} ${verdict.conclusion} (${verdict.title}).`
+  };
+}
+function ownCheck(env, check) {
+  return check.appSlug !== null && `${check.appSlug}[bot]`.toLowerCase() === env.botLogin.toLowerCase();
+}
+
 // src/gate/handle.ts
 async function handleEvent(env, event) {
+  if (event.kind === "merge_group") return onMergeGroup(env, event);
   if (event.sender.type !== "User") {
     return {
       state: "none",
@@ -6019,7 +6477,9 @@ async function handleEvent(env, event) {
   if (taken.kind !== "command")
     return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
   const actor = await actorOf(env, view.policy, taken.sender, taken.command);
-  const decision = decide(view, { ...context, ...taken, kind: "command", actor });
+  const forEnvironment = environmentApprovers(view, taken.command);
+  const environmentActor = forEnvironment ? await actorOf(env, { ...view.policy, approvers: forEnvironment }, taken.sender, taken.command) : void 0;
+  const decision = decide(view, { ...context, ...taken, kind: "command", actor, environmentActor });
   return applyDecision(env, view, decision);
 }
 
@@ -6353,6 +6813,54 @@ var OctokitPort = class {
       if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return "exists";
       throw err;
     }
+  }
+  async createDeployment(input) {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      ref: input.sha,
+      environment: input.environment,
+      task: "deploy",
+      description: input.description.slice(0, 140),
+      production_environment: input.production,
+      transient_environment: false,
+      auto_merge: false,
+      // GitHub would wait for the commit's statuses; proceed/verify is what this deployment produces.
+      required_contexts: []
+    });
+    if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${String(data.message)}`);
+    return { id: Number(data.id) };
+  }
+  async setDeploymentStatus(id, status) {
+    await this.octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      ...this.base,
+      deployment_id: id,
+      state: status.state,
+      log_url: status.logUrl,
+      description: status.description.slice(0, 140)
+    });
+  }
+  async findDeployment(sha, environment2) {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      sha,
+      environment: environment2,
+      per_page: 1
+    });
+    const newest = data[0];
+    if (!newest) return void 0;
+    const statuses = await this.octokit.request(
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+      { ...this.base, deployment_id: Number(newest.id), per_page: 1 }
+    );
+    return { id: Number(newest.id), state: statuses.data[0]?.state };
+  }
+  async listRefs(prefix) {
+    const name = prefix.replace(/^refs\//, "");
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
+      ...this.base,
+      ref: name.replace(/\/+$/, "")
+    });
+    return data.filter((r) => r.ref.startsWith(`refs/${name}`)).map((r) => ({ ref: r.ref, sha: r.object.sha }));
   }
   async getRef(ref) {
     try {
@@ -7078,7 +7586,13 @@ function oneLineForBadSignatures(log) {
 }
 
 // src/app/index.ts
-var APP_EVENTS = ["pull_request", "pull_request_review", "issue_comment", "check_run"];
+var APP_EVENTS = [
+  "pull_request",
+  "pull_request_review",
+  "issue_comment",
+  "check_run",
+  "merge_group"
+];
 var healthz = (req, res) => {
   if (req.method !== "GET" || req.url?.split("?")[0] !== "/healthz") return false;
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("ok");
@@ -7184,7 +7698,8 @@ async function onWebhook(context, config, botLogin, served, isolation) {
     };
     const result2 = await handleEvent(env, event);
     log(`proceed: ${result2.summary}`);
-    if (result2.handoff) await handOn(context, config, port, event.number, result2.handoff);
+    if (result2.handoff && "number" in event)
+      await handOn(context, config, port, event.number, result2.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
     if (!served) process.exitCode = 1;
@@ -7227,9 +7742,10 @@ async function installationToken(context) {
 async function reportFailure(context, port, event, err) {
   const baseUrl = String(context.octokit.request.endpoint.DEFAULTS.baseUrl);
   const message = apiFailureMessage(err, baseUrl);
-  context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
+  const on = "number" in event ? `#${event.number}` : `the merge group at ${event.headSha.slice(0, 7)}`;
+  context.log.error(`proceed: ${context.name} delivery ${context.id} on ${on} failed: ${message}`);
   if (networkErrorCode(err)) return;
-  if (event.sender.type !== "User") return;
+  if (event.sender.type !== "User" || !("number" in event)) return;
   await port.createComment(
     event.number,
     `**proceed stopped** while handling this \`${context.name}\` event: ${codeSpan(message)}. Nothing after that point was done; comment the command again (or \`/plan\` to re-render) to continue.`

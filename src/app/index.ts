@@ -16,7 +16,13 @@ import { probotExchangeGitHub, tokenExchangeHandler } from './token-exchange-htt
 import { oneLineForBadSignatures } from './webhook-log.js';
 
 /** The webhooks the app subscribes to (app.yml); the gate decides which actions it acts on. */
-export const APP_EVENTS = ['pull_request', 'pull_request_review', 'issue_comment', 'check_run'] as const;
+export const APP_EVENTS = [
+  'pull_request',
+  'pull_request_review',
+  'issue_comment',
+  'check_run',
+  'merge_group',
+] as const;
 type AppEvent = (typeof APP_EVENTS)[number];
 
 type Handler = Parameters<ApplicationFunctionOptions['addHandler']>[0];
@@ -164,7 +170,8 @@ async function onWebhook(
     };
     const result = await handleEvent(env, event);
     log(`proceed: ${result.summary}`);
-    if (result.handoff) await handOn(context, config, port, event.number, result.handoff);
+    if (result.handoff && 'number' in event)
+      await handOn(context, config, port, event.number, result.handoff);
   } catch (err) {
     await reportFailure(context, port, event, err);
     // Served, the delivery was received and said on the pull request; from `probot receive`, the
@@ -236,10 +243,12 @@ async function reportFailure(
 ): Promise<void> {
   const baseUrl = String(context.octokit.request.endpoint.DEFAULTS.baseUrl);
   const message = apiFailureMessage(err, baseUrl);
-  context.log.error(`proceed: ${context.name} delivery ${context.id} on #${event.number} failed: ${message}`);
+  const on = 'number' in event ? `#${event.number}` : `the merge group at ${event.headSha.slice(0, 7)}`;
+  context.log.error(`proceed: ${context.name} delivery ${context.id} on ${on} failed: ${message}`);
   // With the API out of reach, a comment saying so would not arrive either.
   if (networkErrorCode(err)) return;
-  if (event.sender.type !== 'User') return;
+  // A merge group has no pull request to say it on; its gate says it (gate/merge-group.ts).
+  if (event.sender.type !== 'User' || !('number' in event)) return;
   await port
     .createComment(
       event.number,

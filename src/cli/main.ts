@@ -12,6 +12,7 @@ import type { CheckpointDecision, FailureDecision, StepResult } from '../execute
 import { Terminal } from './terminal.js';
 import { Progress } from './progress.js';
 import { simulate } from './simulate.js';
+import { doctor } from './doctor.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 const USAGE = `Usage: proceed <command> [options]
@@ -26,6 +27,7 @@ Commands:
                                 the whole pull-request flow offline: a pull request adds FILE, a reviewer
                                 comments /proceed (and again at each checkpoint), the steps run locally;
                                 prints exactly the review, check runs and comments the bot would post
+  doctor --repo OWNER/NAME      check a repository's setup through the API (proceed doctor --help)
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
@@ -44,6 +46,8 @@ const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 class UsageError extends Error {}
 
 export async function main(argv: string[], term: Terminal = Terminal.fromProcess()): Promise<number> {
+  // doctor has options of its own (doctor.ts).
+  if (argv[0] === 'doctor') return doctor(argv.slice(1), term, process.env);
   let parsed;
   try {
     parsed = parseArgs({

@@ -7,6 +7,7 @@ import { codeSpan } from '../render/markdown.js';
 import type { Door } from './authorize.js';
 import { buttons, cancelRequestComment } from './buttons.js';
 import type { ValidView } from './decide.js';
+import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { withPlanLock } from './lock-session.js';
 import { result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
@@ -89,5 +90,7 @@ export async function cancelPlan(
     ...buttons(env),
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
+  // A plan paused at a checkpoint has its deployment open (deployments.ts): it ends as inactive.
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
   return result(view, `Cancelled by ${by}.`, next);
 }

@@ -16,7 +16,7 @@ import { authorize, type Actor, type Door } from './authorize.js';
 import { liveButtons } from './buttons.js';
 import { isCommandName, parseComment, type CommandName } from './commands.js';
 import type { GateEvent, Sender } from './events.js';
-import { mergePlanConfig } from './policy.js';
+import { mergePlanConfig, type Policy } from './policy.js';
 import type { CheckRunInfo, CheckRunInput } from './port.js';
 import { renderHelp } from './help.js';
 import { policyProblem, refusal } from './publish.js';
@@ -71,6 +71,11 @@ export interface CommandInput extends DecideContext {
   handledId?: number;
   /** When the comment was written: a comment older than the rendered plan was about another plan. */
   writtenAt?: string;
+  /**
+   * The sender as read under the approvers the policy gives the plan's environment (issue 14), when
+   * it gives any and the command runs something (`environmentApprovers`); handle.ts loads it.
+   */
+  environmentActor?: Actor;
 }
 
 export type DecideInput =
@@ -180,6 +185,9 @@ export function intake(view: View, event: GateEvent, checks: CheckRunInfo[] = []
       const command = isCommandName(event.identifier) ? event.identifier : 'help';
       return { kind: 'command', command, sender: event.sender, door: 'button' };
     }
+    case 'merge_group':
+      // Not a pull request's event: `handleEvent` answers it before any view (merge-group-gate.ts).
+      return done(view, 'Ignored: a merge group is gated by merge-group-gate.ts, not on a pull request.');
   }
 }
 
@@ -270,6 +278,14 @@ function onCommand(view: View, input: CommandInput): Decision {
   const unusable = whyUnusable(view, input.policyPath);
   if (unusable) return refuse(view, `/${command}`, unusable, `Refused /${command}: ${unusable}`);
   const valid = view as ValidView;
+  const forEnvironment = environmentRefusal(valid, input);
+  if (forEnvironment)
+    return refuse(
+      view,
+      `/${command}`,
+      forEnvironment,
+      `Refused /${command} from ${login}: ${forEnvironment}`,
+    );
   const unseen = door === 'comment' ? unseenPlan(valid, input.writtenAt) : undefined;
   if (unseen) {
     // The comment was written about another plan than the one at the head now: show this one, ask again.
@@ -392,6 +408,59 @@ function execute(stored: StoredState, trigger: Trigger, by: string): Decision {
     effects: [{ kind: 'execute', trigger, stored, by }],
     summary: `/${trigger} from ${by}.`,
   };
+}
+
+/** The commands an environment's policy judges: those that run something (`/cancel` never is). */
+const ENVIRONMENT_COMMANDS: readonly CommandName[] = ['proceed', 'retry', 'skip', 'rollback'];
+
+/**
+ * The approvers the policy gives the plan's environment, when `command` is judged by them: whom
+ * `handleEvent` reads the sender under (`environmentActor`) before it decides.
+ */
+export function environmentApprovers(view: View, command: CommandName): Policy['approvers'] | undefined {
+  if (view.plan.kind !== 'valid' || view.policyErrors.length) return undefined;
+  const name = view.plan.plan.environment;
+  if (!name || !ENVIRONMENT_COMMANDS.includes(command)) return undefined;
+  return view.policy.environments?.[name]?.approvers;
+}
+
+/**
+ * Why the plan's environment stops the command, or undefined when it does not (issue 14): an
+ * environment the policy does not list (when it lists any), or a sender outside the environment's
+ * own approvers (on top of the global `approvers`, so it only ever tightens). Only commands that run
+ * something are judged; `/cancel` never is.
+ */
+export function environmentRefusal(view: ValidView, input: CommandInput): string | undefined {
+  const { command } = input;
+  const name = view.plan.plan.environment;
+  if (!name || !ENVIRONMENT_COMMANDS.includes(command)) return undefined;
+  const listed = view.policy.environments;
+  if (listed && !Object.hasOwn(listed, name)) {
+    const allowed = Object.keys(listed);
+    return (
+      `The plan names the environment ${codeSpan(name)}, which \`.github/proceed.yml\` does not allow ` +
+      `(${allowed.length ? `allowed: ${allowed.map((e) => codeSpan(e)).join(', ')}` : 'it allows none'}). ` +
+      'Name an allowed environment in the plan, or add this one to `environments` on the base branch.'
+    );
+  }
+  const approvers = environmentApprovers(view, command);
+  if (!approvers) return undefined;
+  // Not loaded (a caller that skipped `environmentApprovers`): nobody is taken to be allowed.
+  if (!input.environmentActor)
+    return `Plans for the environment ${codeSpan(name)} need its own approvers too, and who they are was not read.`;
+  const policy: Policy = { ...view.policy, approvers };
+  const decision = authorize({
+    command,
+    actor: input.environmentActor,
+    prAuthor: view.pr.author.login,
+    isFork: view.pr.isFork,
+    policy,
+    allowSkip: true,
+    door: input.door,
+  });
+  return decision.allowed
+    ? undefined
+    : `Plans for the environment ${codeSpan(name)} need its own approvers too: ${decision.reason} Who may: ${decision.whoMay}.`;
 }
 
 /** Why `/proceed` starts nothing in a state where it does not apply. */

@@ -17,6 +17,16 @@ export type GateEvent =
       checkRunId: number;
       headSha: string;
       sender: Sender;
+    }
+  | {
+      /** A merge queue asks for the required checks on a group's commit (`merge_group.checks_requested`). */
+      kind: 'merge_group';
+      headSha: string;
+      /** `refs/heads/gh-readonly-queue/<base>/pr-<N>-<parent sha>`: names the newest pull request of the group. */
+      headRef: string;
+      baseSha: string;
+      baseRef: string;
+      sender: Sender;
     };
 
 export interface Sender {
@@ -61,6 +71,17 @@ const checkRunPayload = z.object({
     pull_requests: z.array(z.object({ number: z.number().int().positive() })),
   }),
   requested_action: z.object({ identifier: z.string() }).optional(),
+  sender,
+});
+
+const mergeGroupPayload = z.object({
+  action: z.string(),
+  merge_group: z.object({
+    head_sha: z.string().regex(/^[0-9a-f]{40}$/),
+    head_ref: z.string().min(1),
+    base_sha: z.string().regex(/^[0-9a-f]{40}$/),
+    base_ref: z.string().min(1),
+  }),
   sender,
 });
 
@@ -133,6 +154,22 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
         identifier: p.data.requested_action.identifier,
         checkRunId: p.data.check_run.id,
         headSha: p.data.check_run.head_sha,
+        sender: p.data.sender,
+      };
+    }
+    case 'merge_group': {
+      const p = mergeGroupPayload.safeParse(payload);
+      if (!p.success) return invalid(name, p.error);
+      // `destroyed` (merged, ejected, or the queue moved on) needs nothing: its commit is not merged.
+      if (p.data.action !== 'checks_requested')
+        return { kind: 'ignored', reason: `merge_group.${p.data.action} is not acted on` };
+      const g = p.data.merge_group;
+      return {
+        kind: 'merge_group',
+        headSha: g.head_sha,
+        headRef: g.head_ref,
+        baseSha: g.base_sha,
+        baseRef: g.base_ref,
         sender: p.data.sender,
       };
     }

@@ -14,6 +14,7 @@ import { renderReport } from '../render/report.js';
 import { buttons } from './buttons.js';
 import { watchWhileRunning } from './cancel-watch.js';
 import type { Trigger, ValidView } from './decide.js';
+import { deploymentLogUrl, deploymentRecorder } from './deployments.js';
 import { lockMaxAgeMs, withPlanLock } from './lock-session.js';
 import { outcomeComment } from './outcome.js';
 import { mergeVerify } from './policy.js';
@@ -123,6 +124,8 @@ async function runLocked(
 
   const watch = watchWhileRunning(env, view, runner, lost);
   const stepRuns = new Map<string, number>();
+  // A plan that names an environment is recorded as a GitHub Deployment of this commit (deployments.ts).
+  const deployment = deploymentRecorder(env, view, deploymentLogUrl(env, view), prior.approval?.by);
   let report: ExecutionReport;
   try {
     report = await executePlan({
@@ -144,7 +147,9 @@ async function runLocked(
       onFailure: async () => 'stop',
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
-        if (!lost.aborted) await publishEvent(env, view, checks, stepRuns, event);
+        if (lost.aborted) return;
+        await publishEvent(env, view, checks, stepRuns, event);
+        await deployment?.onEvent(event);
       },
     });
   } catch (err) {
@@ -168,6 +173,7 @@ async function runLocked(
   }
 
   stored = { ...stored, ...afterExecution(report, now(env)) };
+  await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);

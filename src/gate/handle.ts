@@ -7,6 +7,7 @@ import { actorOf } from './actor.js';
 import { applyDecision } from './apply.js';
 import {
   decide,
+  environmentApprovers,
   expireCheckpoint,
   intake,
   intakeNeedsChecks,
@@ -17,6 +18,7 @@ import {
 import type { GateEvent } from './events.js';
 import { executeApproved } from './execute.js';
 import { withPlanLock } from './lock-session.js';
+import { onMergeGroup } from './merge-group-gate.js';
 import { rollbackPlan } from './rollback.js';
 import { forceReleaseLock } from './lock.js';
 import { parseComment } from './commands.js';
@@ -33,6 +35,9 @@ export type { GateResult } from './publish.js';
  * `intake` makes it a command, `decide` says what the command does in this state.
  */
 export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateResult> {
+  // GitHub's merge queue asks for the gate on a group's commit, whoever queued it: always answered
+  // (merge-group-gate.ts reads the group's pull requests; the verdict is merge-group.ts, pure).
+  if (event.kind === 'merge_group') return onMergeGroup(env, event);
   if (event.sender.type !== 'User') {
     return {
       state: 'none',
@@ -67,7 +72,13 @@ export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateR
   if (taken.kind !== 'command')
     return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
   const actor = await actorOf(env, view.policy, taken.sender, taken.command);
-  const decision = decide(view, { ...context, ...taken, kind: 'command', actor });
+  // The plan's environment may have approvers of its own (policy `environments`): the sender is read
+  // under them here, and `decide` judges the command with both actors (decide.ts, `environmentRefusal`).
+  const forEnvironment = environmentApprovers(view, taken.command);
+  const environmentActor = forEnvironment
+    ? await actorOf(env, { ...view.policy, approvers: forEnvironment }, taken.sender, taken.command)
+    : undefined;
+  const decision = decide(view, { ...context, ...taken, kind: 'command', actor, environmentActor });
   return applyDecision(env, view, decision);
 }
 

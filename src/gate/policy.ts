@@ -4,13 +4,18 @@
  * Every key has a safe default, so an absent or empty file means `DEFAULT_POLICY`.
  */
 import { z } from 'zod';
+import type { Diagnostic } from '../plan/diagnostics.js';
 import { isDuration, parseDuration } from '../plan/duration.js';
+import { parseYamlWithSchema } from '../plan/parse.js';
 import { verifySchema, type PlanConfig, type Verification } from '../plan/schema.js';
 
 export const POLICY_FILE = '.github/proceed.yml';
 
 /** The lowest repository permission that may approve; below write one cannot even push. */
 export const APPROVER_PERMISSIONS = ['write', 'maintain', 'admin'] as const;
+
+/** How `proceed/verify` is decided on a merge queue's group commit (see gate/merge-group.ts). */
+export const MERGE_QUEUE_MODES = ['verified', 're-verify'] as const;
 
 // GitHub logins: letters, digits and hyphens, at most 39 characters (some old accounts have double or
 // trailing hyphens, so those are accepted). A leading `@` is accepted, as people write logins that
@@ -67,6 +72,33 @@ export const policySchema = z
       .default('24h')
       .describe('A paused plan whose checkpoint nobody confirms ends as timed out'),
     verify: verifySchema.default({}).describe('Always run in the verify phase, whatever the plan says'),
+    environments: z
+      .record(
+        z.string().min(1),
+        z
+          .strictObject({
+            production: z
+              .boolean()
+              .optional()
+              .describe(
+                "Recorded as a production environment (default: the environment is named 'production')",
+              ),
+            approvers: approversSchema
+              .optional()
+              .describe(
+                'Who may approve a plan for this environment: needed on top of the global `approvers`',
+              ),
+          })
+          .prefault({}),
+      )
+      .optional()
+      .describe('The environments plans may name (`environment:`); when set, any other is refused'),
+    merge_queue: z
+      .enum(MERGE_QUEUE_MODES)
+      .default('verified')
+      .describe(
+        "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit",
+      ),
   })
   .describe('proceed repository policy (.github/proceed.yml, read from the base branch)');
 
@@ -76,6 +108,16 @@ export type ApproverPermission = (typeof APPROVER_PERMISSIONS)[number];
 
 /** What an absent or empty `.github/proceed.yml` means. */
 export const DEFAULT_POLICY: Policy = policySchema.parse({});
+
+/** A policy file's text (undefined: no file) → the policy, or its errors with FILE:LINE:COL. */
+export function parsePolicyFile(
+  content: string | undefined,
+  path: string,
+): { policy: Policy; errors: Diagnostic[] } {
+  if (content === undefined) return { policy: DEFAULT_POLICY, errors: [] };
+  const parsed = parseYamlWithSchema(content, path, policySchema);
+  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
+}
 
 /** The plan's switches as they apply under the repository policy. */
 export type EffectiveSettings = Omit<PlanConfig, 'require_approval'> & {

@@ -51,6 +51,31 @@ export interface GitHubPort {
   getCommit(sha: string): Promise<GitCommitInfo | undefined>;
   /** A workflow run of the repository, or undefined when there is none with that id (any more). */
   getWorkflowRun(id: number): Promise<WorkflowRunInfo | undefined>;
+  /** The refs whose names start with `prefix` (named like `createRef`'s, e.g. `heads/gh-readonly-queue/main/`), with full names. */
+  listRefs(prefix: string): Promise<{ ref: string; sha: string }[]>;
+
+  /** Creates a GitHub Deployment of exactly `sha` to `environment`, required contexts off (the gate is proceed/verify itself). */
+  createDeployment(input: DeploymentInput): Promise<{ id: number }>;
+  setDeploymentStatus(id: number, status: DeploymentStatusInput): Promise<void>;
+  /** The newest deployment of `sha` to `environment` with its newest status, or undefined. */
+  findDeployment(
+    sha: string,
+    environment: string,
+  ): Promise<{ id: number; state: string | undefined } | undefined>;
+}
+
+export interface DeploymentInput {
+  sha: string;
+  environment: string;
+  production: boolean;
+  description: string;
+}
+
+export interface DeploymentStatusInput {
+  state: 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+  /** Where the execution's log is: the workflow run or the pull request's checks. */
+  logUrl: string;
+  description: string;
 }
 
 export interface GitCommitInfo {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Permission } from '../gate/authorize.js';
 import type {
   ChangedFile,
+  DeploymentInput,
+  DeploymentStatusInput,
   CheckAnnotation,
   CheckRunInfo,
   CheckRunInput,
@@ -170,6 +172,8 @@ export class MemoryGitHub implements GitHubPort {
   private readonly trees = new Map<string, Map<string, Blob>>();
   private readonly commits = new Map<string, StoredCommit>();
   private readonly refMap = new Map<string, string>();
+  private readonly deploymentList: (DeploymentInput & { id: number; statuses: DeploymentStatusInput[] })[] =
+    [];
   private readonly reviewList: ReviewInfo[] = [];
   private readonly commentList: StoredComment[] = [];
   private readonly checks: MemoryCheckRun[] = [];
@@ -490,6 +494,37 @@ export class MemoryGitHub implements GitHubPort {
   async getRef(ref: string): Promise<{ sha: string } | undefined> {
     const sha = this.refMap.get(fullRef(ref));
     return sha === undefined ? undefined : { sha };
+  }
+
+  async createDeployment(input: DeploymentInput): Promise<{ id: number }> {
+    this.requireObject(input.sha);
+    const id = this.deploymentList.length + 1;
+    this.deploymentList.push({ id, ...input, statuses: [] });
+    return { id };
+  }
+
+  async setDeploymentStatus(id: number, status: DeploymentStatusInput): Promise<void> {
+    const d = this.deploymentList.find((x) => x.id === id);
+    if (!d) throw new MemoryGitHubError(404, `no deployment ${id}`);
+    d.statuses.push({ ...status });
+  }
+
+  async findDeployment(
+    sha: string,
+    environment: string,
+  ): Promise<{ id: number; state: string | undefined } | undefined> {
+    const d = this.deploymentList.filter((x) => x.sha === sha && x.environment === environment).at(-1);
+    return d ? { id: d.id, state: d.statuses.at(-1)?.state } : undefined;
+  }
+
+  /** Every deployment with its statuses, oldest first. */
+  deployments(): (DeploymentInput & { id: number; statuses: DeploymentStatusInput[] })[] {
+    return structuredClone(this.deploymentList);
+  }
+
+  async listRefs(prefix: string): Promise<{ ref: string; sha: string }[]> {
+    const full = fullRef(prefix);
+    return this.refs().filter((r) => r.ref.startsWith(full));
   }
 
   async deleteRef(ref: string): Promise<void> {

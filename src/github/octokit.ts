@@ -3,6 +3,8 @@ import type { Octokit } from '@octokit/core';
 import type { Permission } from '../gate/authorize.js';
 import type {
   ChangedFile,
+  DeploymentInput,
+  DeploymentStatusInput,
   CommentInfo,
   CheckRunInfo,
   CheckRunInput,
@@ -390,6 +392,66 @@ export class OctokitPort implements GitHubPort {
       if (httpStatus(err) === 422 && /already exists/i.test((err as Error).message)) return 'exists';
       throw err;
     }
+  }
+
+  async createDeployment(input: DeploymentInput): Promise<{ id: number }> {
+    const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/deployments', {
+      ...this.base,
+      ref: input.sha,
+      environment: input.environment,
+      task: 'deploy',
+      description: input.description.slice(0, 140),
+      production_environment: input.production,
+      transient_environment: false,
+      auto_merge: false,
+      // GitHub would wait for the commit's statuses; proceed/verify is what this deployment produces.
+      required_contexts: [],
+    });
+    // 202 (a merge in progress) carries no id; with auto_merge off it does not happen.
+    if (!('id' in data)) throw new Error(`GitHub did not create the deployment: ${String(data.message)}`);
+    return { id: Number(data.id) };
+  }
+
+  async setDeploymentStatus(id: number, status: DeploymentStatusInput): Promise<void> {
+    await this.octokit.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+      ...this.base,
+      deployment_id: id,
+      state: status.state,
+      log_url: status.logUrl,
+      description: status.description.slice(0, 140),
+    });
+  }
+
+  async findDeployment(
+    sha: string,
+    environment: string,
+  ): Promise<{ id: number; state: string | undefined } | undefined> {
+    const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/deployments', {
+      ...this.base,
+      sha,
+      environment,
+      per_page: 1,
+    });
+    const newest = data[0];
+    if (!newest) return undefined;
+    const statuses = await this.octokit.request(
+      'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+      { ...this.base, deployment_id: Number(newest.id), per_page: 1 },
+    );
+    return { id: Number(newest.id), state: statuses.data[0]?.state };
+  }
+
+  async listRefs(prefix: string): Promise<{ ref: string; sha: string }[]> {
+    // GitHub matches a prefix of the name after `refs/` and answers every match in one list; the
+    // trailing slash is left to the filter, so `main/` does not also match `main-2/`.
+    const name = prefix.replace(/^refs\//, '');
+    const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
+      ...this.base,
+      ref: name.replace(/\/+$/, ''),
+    });
+    return data
+      .filter((r) => r.ref.startsWith(`refs/${name}`))
+      .map((r) => ({ ref: r.ref, sha: r.object.sha }));
   }
 
   async getRef(ref: string): Promise<{ sha: string } | undefined> {

@@ -91,6 +91,9 @@ export const verificationSchema = z.union([
   }),
 ]);
 
+/** GitHub environment names: at most 255 characters, no control characters or slashes of URL paths' kind. */
+const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
+
 const VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export const verifySchema = z
@@ -133,6 +136,13 @@ export const planSchema = z
     estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
     steps: z.array(stepSchema).min(1, { message: 'needs at least one step' }),
     verify: verifySchema.optional(),
+    environment: z
+      .string()
+      .regex(ENVIRONMENT_NAME, { message: 'must be an environment name such as production or staging' })
+      .optional()
+      .describe(
+        "The GitHub environment this plan deploys to: its execution is recorded as a deployment there (the repository's Environments page)",
+      ),
     config: configSchema.default({
       require_approval: true,
       stop_on_error: true,

@@ -211,6 +211,7 @@ describe('the app manifest (app.yml)', () => {
       checks: 'write',
       actions: 'write',
       metadata: 'read',
+      merge_queues: 'read',
     });
   });
 });

@@ -6,11 +6,9 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proceed, ROOT, RUN_TIMEOUT_MS, type Outcome } from '../support/cli.js';
+import { memoryTerminal, proceed, ROOT, RUN_TIMEOUT_MS, type Outcome } from '../support/cli.js';
 import { simulate } from '../../src/cli/simulate.js';
-import { Terminal } from '../../src/cli/terminal.js';
 
 const dirs: string[] = [];
 
@@ -183,21 +181,6 @@ describe('proceed simulate through the bundle', () => {
     RUN_TIMEOUT_MS,
   );
 });
-
-/** A Terminal whose output is kept in memory. */
-function memoryTerminal() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  return {
-    term: new Terminal(new PassThrough(), stdout, stderr),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('simulate in-process', () => {
   it('runs the flow in --cwd, confirms the checkpoint, and ends verified with exit 0', async () => {

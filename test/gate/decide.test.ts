@@ -6,8 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/gate/authorize.js';
-import { decide, intake, type CommandInput, type Decision } from '../../src/gate/decide.js';
-import { DEFAULT_POLICY } from '../../src/gate/policy.js';
+import {
+  decide,
+  environmentApprovers,
+  intake,
+  type CommandInput,
+  type Decision,
+} from '../../src/gate/decide.js';
+import { DEFAULT_POLICY, policySchema } from '../../src/gate/policy.js';
 import type { StoredState } from '../../src/gate/state.js';
 import type { View } from '../../src/gate/view.js';
 import {
@@ -317,5 +323,47 @@ describe('intake', () => {
       kind: 'done',
       decision: { effects: [], summary: expect.stringContaining('no longer applies') },
     });
+  });
+});
+
+describe("the plan's environment (issue 14)", () => {
+  /** A view whose plan names `environment`, under a policy with these `environments`. */
+  function inEnvironment(environment: string, environments: Record<string, unknown>): View {
+    const view = viewIn('proposed');
+    if (view.plan.kind !== 'valid') throw new Error('unreachable');
+    return {
+      ...view,
+      policy: policySchema.parse({ environments }),
+      plan: { ...view.plan, plan: { ...view.plan.plan, environment } },
+    };
+  }
+  const releaseTeam = { approvers: { teams: ['octo/release'] } };
+
+  it('refuses an environment the policy does not list, and runs nothing', () => {
+    const d = decide(inEnvironment('staging', { production: {} }), command('proceed', ACTORS.approver));
+    expect(kinds(d)).toEqual(['comment']);
+    expect(d.effects[0]).toMatchObject({ body: expect.stringContaining('does not allow') });
+  });
+
+  it("needs the environment's own approvers, read into environmentActor before deciding", () => {
+    const view = inEnvironment('production', { production: releaseTeam });
+    expect(environmentApprovers(view, 'proceed')).toEqual({
+      ...DEFAULT_POLICY.approvers,
+      teams: ['octo/release'],
+    });
+    // Not loaded, or loaded and outside the team: refused.
+    expect(kinds(decide(view, command('proceed', ACTORS.approver)))).toEqual(['comment']);
+    const outside = decide(view, command('proceed', ACTORS.approver, { environmentActor: ACTORS.approver }));
+    expect(outside.effects[0]).toMatchObject({ body: expect.stringContaining('its own approvers') });
+    const inTeam = { ...ACTORS.approver, teams: ['octo/release'] };
+    expect(kinds(decide(view, command('proceed', ACTORS.approver, { environmentActor: inTeam })))).toEqual([
+      'execute',
+    ]);
+  });
+
+  it('never judges /cancel, nor a plan without an environment', () => {
+    const view = inEnvironment('production', { production: releaseTeam });
+    expect(environmentApprovers(view, 'cancel')).toBeUndefined();
+    expect(environmentApprovers(viewIn('proposed'), 'proceed')).toBeUndefined();
   });
 });

@@ -25,7 +25,20 @@ describe('defaults', () => {
       bind_approval_to: 'head',
       checkpoint_timeout: '24h',
       verify: {},
+      // Issue 14: a merge group passes when its pull requests are verified; no environments are listed.
+      merge_queue: 'verified',
     });
+  });
+
+  it('read merge_queue and environments (issue 14), refusing unknown values', () => {
+    expect(
+      policy({ merge_queue: 're-verify', environments: { production: { production: true } } }),
+    ).toMatchObject({
+      merge_queue: 're-verify',
+      environments: { production: { production: true } },
+    });
+    expect(policySchema.safeParse({ merge_queue: 'sometimes' }).success).toBe(false);
+    expect(policySchema.safeParse({ environments: { production: { reviewers: [] } } }).success).toBe(false);
   });
 
   it('fill in every key a partial policy leaves out, inside approvers too', () => {

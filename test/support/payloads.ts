@@ -6,6 +6,7 @@
  *   pullRequestReviewEvent('submitted', { number: 7, state: 'approved', user: 'bob', commitId: headSha })
  *   issueCommentEvent('created', { number: 7, body: '/proceed', user: 'bob', commentId: c.id })
  *   checkRunEvent('requested_action', { identifier: 'proceed', user: 'bob', headSha, checkRunId })
+ *   mergeGroupEvent('checks_requested', { headSha, headRef: 'refs/heads/gh-readonly-queue/main/pr-7-<sha>', baseSha })
  *
  * Defaults match the fake's default repository (octo-org/widgets, branch main), and option names
  * match the fake's seeds, so one object can seed the fake and build the payload.
@@ -15,6 +16,7 @@ import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import type {
   CheckRunEvent,
   IssueCommentEvent,
+  MergeGroupEvent,
   PullRequestEvent,
   PullRequestReviewEvent,
   Repository,
@@ -435,4 +437,39 @@ export function checkRunEvent<A extends CheckRunEvent['action']>(
   if (action === 'requested_action') out['requested_action'] = { identifier: o.identifier ?? 'proceed' };
   else delete out['requested_action'];
   return out as unknown as Extract<CheckRunEvent, { action: A }>;
+}
+
+export interface MergeGroupOptions extends RepositoryOptions {
+  /** The group's commit, where the queue waits for the required checks. */
+  headSha: string;
+  /** The queue branch of the group's newest entry: `refs/heads/gh-readonly-queue/<base>/pr-<N>-<parent>`. */
+  headRef: string;
+  /** The base branch's commit the group builds on. */
+  baseSha: string;
+  baseRef?: string;
+  /** Who queued it (default octocat). */
+  user?: string;
+}
+
+/** `merge_group` (checks_requested or destroyed) from GitHub's example. */
+export function mergeGroupEvent<A extends MergeGroupEvent['action']>(
+  action: A,
+  o: MergeGroupOptions,
+): Extract<MergeGroupEvent, { action: A }> {
+  const payload = withoutOrganization(example<Record<string, unknown>>('merge_group', 'checks_requested'));
+  const group = payload['merge_group'] as Record<string, unknown> & { head_commit: Record<string, unknown> };
+  return {
+    ...payload,
+    action,
+    merge_group: {
+      ...group,
+      head_sha: o.headSha,
+      head_ref: o.headRef,
+      base_sha: o.baseSha,
+      base_ref: o.baseRef ?? `refs/heads/${o.defaultBranch ?? 'main'}`,
+      head_commit: { ...group.head_commit, id: o.headSha },
+    },
+    ...(action === 'destroyed' ? { reason: 'merged' } : {}),
+    ...envelope(o, o.user ?? 'octocat'),
+  } as unknown as Extract<MergeGroupEvent, { action: A }>;
 }

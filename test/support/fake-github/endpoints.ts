@@ -39,6 +39,8 @@ import {
 import type { Store } from './store.js';
 import { GITHUB_BODY_LIMIT, GITHUB_CHECK_TEXT_LIMIT } from '../../../src/render/markdown.js';
 import { descendsFrom } from '../../../src/github/git-model.js';
+import { deploymentHandlers } from './deployments.js';
+import { settingsHandlers } from './settings.js';
 
 /** GitHub's limit on issue comment and review bodies, which the description does not state (written once, in src/render/markdown.ts). */
 export const MAX_COMMENT_BODY = GITHUB_BODY_LIMIT;
@@ -287,6 +289,9 @@ function applyCheckRunFields(
 }
 
 export const handlers: Record<string, Handler> = {
+  // Repository settings (branch protection, rulesets, apps) read by `proceed doctor`.
+  ...settingsHandlers,
+  ...deploymentHandlers,
   'repos/get': (ctx) => ({ status: 200, body: repositoryJson(ctx.urls, repoOf(ctx)) }),
 
   'pulls/get': (ctx) => {
