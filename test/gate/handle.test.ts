@@ -5,7 +5,6 @@
  * steps themselves wrote.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { stepExternalId } from '../../src/gate/view.js';
 import { MemoryScene } from '../support/memory-scene.js';
 import { startCounts, tracedPlan } from '../support/traced-plans.js';
 
