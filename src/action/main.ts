@@ -11,6 +11,7 @@ import {
   type DispatchedRun,
   type GateResult,
 } from '../gate/handle.js';
+import { actingSender } from '../gate/rules/rerun.js';
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, writeIntervalFromEnv } from '../github/client.js';
 import { httpStatus, OctokitPort } from '../github/octokit.js';
@@ -74,7 +75,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.setOutput('state', 'none');
       return;
     }
-    work = { kind: 'event', event };
+    // A re-run attempt acts as whoever re-ran it, not as the sender of the original payload.
+    const sender = actingSender(event.sender, env.GITHUB_RUN_ATTEMPT, env.GITHUB_TRIGGERING_ACTOR);
+    work = { kind: 'event', event: { ...event, sender } };
   }
 
   const octokit = createOctokit({

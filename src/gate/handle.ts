@@ -19,6 +19,8 @@ import {
   type GateResult,
 } from './publish.js';
 import { decodeState } from './marker.js';
+import { pinnedCommit, pinnedHeadRefusal } from './rules/pinned-head.js';
+import { judgeReplay, markHandled } from './rules/replay.js';
 import type { LifecycleState, StoredState } from './state.js';
 import {
   bindingAfterPush,
@@ -222,10 +224,12 @@ async function onReview(env: GateEnv, event: Extract<GateEvent, { kind: 'review'
     );
     return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
   }
-  // Kept negated beside comment ids (another sequence): a redelivered approval, or a re-run of its
-  // workflow, must not confirm a checkpoint reached since.
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
+  // A redelivered approval, or a re-run of its workflow, must not confirm a checkpoint reached since.
+  const replay = judgeReplay(view.stored, { kind: 'review', id: event.reviewId });
+  if (replay.kind === 'handled') return result(view, `Review ${event.reviewId} was already handled.`);
+  if (replay.kind === 'stale') {
+    await env.port.createComment(event.number, refusal('approval', replay.reason));
+    return result(view, `Approval ${event.reviewId} by ${event.sender.login} not acted on: ${replay.reason}`);
   }
   return onCommand(env, view, 'proceed', event.sender, 'review', -event.reviewId);
 }
@@ -236,14 +240,30 @@ async function onComment(env: GateEnv, event: Extract<GateEvent, { kind: 'commen
     return { state: 'none', failed: false, summary: 'Ignored: the comment has no command.' };
   await env.port.reactToComment(event.commentId, 'eyes');
   const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
+  const replay = judgeReplay(view.stored, {
+    kind: 'comment',
+    id: event.commentId,
+    ...(event.createdAt ? { createdAt: event.createdAt } : {}),
+  });
+  if (replay.kind === 'handled') return result(view, `Comment ${event.commentId} was already handled.`);
+  if (replay.kind === 'stale' && parsed.kind === 'command' && !['help', 'plan'].includes(parsed.command)) {
+    await env.port.createComment(event.number, refusal(`/${parsed.command}`, replay.reason));
+    return result(view, `Comment ${event.commentId} not acted on: ${replay.reason}`);
   }
   if (parsed.kind === 'invalid') {
     await env.port.createComment(event.number, refusal('command', parsed.message));
     return result(view, `Refused a comment: ${parsed.message}`);
   }
-  return onCommand(env, view, parsed.command, event.sender, 'comment', event.commentId, event.createdAt);
+  return onCommand(
+    env,
+    view,
+    parsed.command,
+    event.sender,
+    'comment',
+    event.commentId,
+    event.createdAt,
+    pinnedCommit(parsed.args),
+  );
 }
 
 /**
@@ -289,6 +309,8 @@ async function onCommand(
   door: Door,
   handledId?: number,
   writtenAt?: string,
+  /** The commit a `/proceed <sha>` names. */
+  pin?: string,
 ): Promise<GateResult> {
   const number = view.pr.number;
   const allowSkip =
@@ -327,9 +349,20 @@ async function onCommand(
     await env.port.createComment(number, refusal(`/${command}`, unseen));
     return result(view, `Refused /${command}: the comment predates the plan at the head.`);
   }
+  const moved = ['proceed', 'retry', 'skip', 'rollback'].includes(command)
+    ? pinnedHeadRefusal(pin, valid.pr.headSha)
+    : undefined;
+  if (moved) {
+    await env.port.createComment(number, refusal(`/${command}`, moved));
+    return result(view, `Refused /${command}: it names ${pin}, not the head.`);
+  }
   const binding = bindingAfterPush(valid);
   let stored: StoredState = binding.stored ?? freshState(valid);
-  if (handledId !== undefined) stored = { ...stored, handled: [...stored.handled, handledId] };
+  if (handledId !== undefined)
+    stored = markHandled(
+      stored,
+      handledId > 0 ? { kind: 'comment', id: handledId } : { kind: 'review', id: -handledId },
+    );
   const expired = await expireCheckpoint(env, valid, stored);
   if (expired !== stored) {
     // A late confirmation is not a confirmation: the timeout is said first, and a new /proceed resumes.

@@ -6,6 +6,7 @@ import { renderReview, type StepDisplayStatus } from '../render/review.js';
 import { buttons } from './buttons.js';
 import { encodeState, MARKER_BUDGET } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
+import { stampStateChange } from './rules/replay.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import {
   CHECK_PLAN,
@@ -201,6 +202,9 @@ function displayStatus(check: CheckRunInfo): StepDisplayStatus {
   return (check.conclusion && map[check.conclusion]) || 'pending';
 }
 
+/** What each view's review was last written with, so `changedAt` follows every change of state (issue 12). */
+const lastWritten = new WeakMap<View, StoredState>();
+
 /** Creates the bot's review, or edits it in place: one review per pull request (SPEC §4). */
 export async function writeReview(
   env: GateEnv,
@@ -208,6 +212,11 @@ export async function writeReview(
   body: string,
   stored: StoredState | undefined,
 ): Promise<void> {
+  const previous = lastWritten.get(view) ?? view.stored;
+  if (stored) {
+    stored = stampStateChange(stored, previous, (env.now?.() ?? new Date()).toISOString());
+    lastWritten.set(view, stored);
+  }
   const marker = stored ? encodeState(stored) : '';
   // The renderers keep within their budget; this is the backstop for a marker past its own.
   const room = GITHUB_BODY_LIMIT - marker.length;
