@@ -29875,20 +29875,20 @@ function checkpointIndexes(plan) {
 }
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
-  const latest = /* @__PURE__ */ new Map();
+  const latest2 = /* @__PURE__ */ new Map();
   for (const result2 of results) {
     if (!ids.has(result2.id)) continue;
-    const previous = latest.get(result2.id);
-    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
+    const previous = latest2.get(result2.id);
+    latest2.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
   }
-  return latest;
+  return latest2;
 }
 function rollbackResults(results) {
   return results.filter((r) => r.id.startsWith("rollback:"));
 }
 function reportOutcome(plan, results, verify) {
-  const latest = latestStepResults(plan, results);
-  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
+  const latest2 = latestStepResults(plan, results);
+  const statuses = plan.steps.map((s) => latest2.get(s.id)?.result.status);
   if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
   if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
   if (statuses.includes(void 0) || verify === void 0) return "paused";
@@ -30515,14 +30515,14 @@ function resultLine(result2) {
 }
 function renderReportText(plan, results, verify) {
   const showEstimates = plan.config.show_estimated_time;
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   const outcome = reportOutcome(plan, results, verify);
   const width = String(plan.steps.length).length;
   const names = plan.steps.map((s) => oneLine(s.name));
   const nameWidth = Math.min(40, Math.max(...names.map((n) => n.length)));
   const out = [heading(`Report: ${oneLine(plan.title)}`)];
   const steps = plan.steps.map((step, i) => {
-    const found = latest.get(step.id);
+    const found = latest2.get(step.id);
     const mark = found ? STEP_STATUS_MARK[found.result.status] : STEP_STATUS_MARK.pending;
     let line = `  ${mark} ${String(i + 1).padStart(width)}. ${names[i].padEnd(nameWidth)}  ${resultLine(found?.result)}`;
     const estimateMs = found?.result.estimateMs ?? stepEstimateMs(step);
@@ -30561,16 +30561,16 @@ ${rollbacks.map((r) => `  ${STEP_STATUS_MARK[r.status]} ${oneLine(r.id)}  ${resu
 `;
 }
 function outcomeText(plan, results, verify, outcome) {
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   const stepRef2 = (index) => `step ${index + 1} "${oneLine(plan.steps[index]?.name ?? "")}"`;
   switch (outcome) {
     case "verified": {
-      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
+      const skipped = [...latest2.values()].filter((o) => o.result.status === "skipped").length;
       return skipped ? `verified, with ${skipped} skipped step(s)` : "verified, every step and every check passed";
     }
     case "failed": {
       const index = plan.steps.findIndex((s) => {
-        const status = latest.get(s.id)?.result.status;
+        const status = latest2.get(s.id)?.result.status;
         return status === "failure" || status === "timed-out";
       });
       return `failed at ${stepRef2(index)}`;
@@ -30580,7 +30580,7 @@ function outcomeText(plan, results, verify, outcome) {
       return `verification failed (${failing.join(", ")})`;
     }
     case "paused": {
-      const index = plan.steps.findIndex((s) => !latest.has(s.id));
+      const index = plan.steps.findIndex((s) => !latest2.has(s.id));
       return index >= 0 ? `paused before ${stepRef2(index)}` : "paused before the verify phase";
     }
     case "cancelled":
@@ -31610,6 +31610,18 @@ function discoverPlan(files, globs) {
   return { kind: "one", path: plans[0].filename, blobSha: plans[0].sha };
 }
 
+// src/github/lock-trust.ts
+var CLOCK_SKEW_MS = 5 * 6e4;
+function untrustedHolder(holder, now2) {
+  if (holder.kind === "unknown") return "its commit message is not a lock proceed wrote";
+  const ahead = (time3) => time3 !== void 0 && Date.parse(time3) - now2.getTime() > CLOCK_SKEW_MS;
+  if (ahead(holder.at) || ahead(holder.beat))
+    return `it claims a time still to come (${holder.beat ?? holder.at})`;
+  if (holder.kind === "workflow-run" && !/^\d+$/.test(holder.id))
+    return `its workflow run "${holder.id}" is not a run id GitHub could vouch for`;
+  return void 0;
+}
+
 // src/github/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
@@ -31755,6 +31767,7 @@ function parseJson(text) {
   }
 }
 async function isStale(port, holder, maxAgeMs, now2) {
+  if (untrustedHolder(holder, now2)) return true;
   if (now2.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (holder.heartbeatMs && now2.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
@@ -31835,6 +31848,7 @@ function commandOnLine(line, lineNumber) {
     message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
   };
 }
+var HTML_END_MARKERS = { comment: "-->", pi: "?>", decl: ">", cdata: "]]>" };
 var MAX_CONTAINERS = 64;
 var BLOCK_TAGS = new Set(
   "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
@@ -31942,6 +31956,9 @@ var BlockScanner = class {
       }
       case "comment":
       case "raw":
+      case "pi":
+      case "decl":
+      case "cdata":
       case "blank-html":
         this.closeLeaf();
         if (start === "blank-html") {
@@ -32008,6 +32025,13 @@ var BlockScanner = class {
     this.leaf = void 0;
     if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
     for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+    const defined = linkDefinitionsEnd(leaf.lines.map((l) => l.text).join("\n"));
+    let offset = 0;
+    for (const line of leaf.lines) {
+      if (offset >= defined) break;
+      this.visible[line.index] = false;
+      offset += line.text.length + 1;
+    }
   }
 };
 function leafStartAt(text, at, continuesParagraph) {
@@ -32017,6 +32041,9 @@ function leafStartAt(text, at, continuesParagraph) {
   }
   if (c === "<") {
     if (text.startsWith("<!--", at)) return "comment";
+    if (text.startsWith("<?", at)) return "pi";
+    if (text.startsWith("<![CDATA[", at)) return "cdata";
+    if (/^<![A-Za-z]/.test(text.slice(at, at + 3))) return "decl";
     const rest = text.slice(at);
     if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
     const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
@@ -32028,7 +32055,8 @@ function leafStartAt(text, at, continuesParagraph) {
   return "text";
 }
 function htmlBlockEnds(end, line) {
-  if (end === "comment") return line.includes("-->");
+  if (end === "comment" || end === "pi" || end === "decl" || end === "cdata")
+    return line.includes(HTML_END_MARKERS[end]);
   if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
   return false;
 }
@@ -32100,7 +32128,7 @@ function expandTabs(line) {
 }
 function linesStartingInsideInlineCode(lines) {
   const text = lines.map((l) => l.text).join("\n");
-  const hidden = inlineHiddenRanges(text);
+  const hidden = inlineHiddenRanges(text, true);
   if (hidden.length === 0) return [];
   const inside = [];
   let offset = 0;
@@ -32113,7 +32141,7 @@ function linesStartingInsideInlineCode(lines) {
   }
   return inside;
 }
-function inlineHiddenRanges(text) {
+function inlineHiddenRanges(text, rawHtml = false) {
   const runsByLength = /* @__PURE__ */ new Map();
   for (let i = 0; i < text.length; ) {
     if (text[i] !== "`") {
@@ -32136,6 +32164,13 @@ function inlineHiddenRanges(text) {
   };
   const ranges = [];
   let commentsCannotClose = false;
+  const cannotClose = /* @__PURE__ */ new Set();
+  const closeAt = (from, closer) => {
+    if (cannotClose.has(closer)) return -1;
+    const at = text.indexOf(closer, from);
+    if (at < 0) cannotClose.add(closer);
+    return at < 0 ? -1 : at + closer.length;
+  };
   for (let i = 0; i < text.length; ) {
     const c = text[i];
     if (c === "\\") {
@@ -32158,9 +32193,91 @@ function inlineHiddenRanges(text) {
         ranges.push([i, close + 3]);
         i = close + 3;
       }
+    } else if (c === "<" && rawHtml) {
+      const end = rawHtmlEnd(text, i, closeAt);
+      if (end === void 0) i++;
+      else {
+        ranges.push([i, end]);
+        i = end;
+      }
     } else i++;
   }
   return ranges;
+}
+var OPEN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/y;
+var LONGEST_TAG = 4096;
+function rawHtmlEnd(text, i, closeAt) {
+  if (text.startsWith("<?", i)) return orUndefined(closeAt(i + 2, "?>"));
+  if (text.startsWith("<![CDATA[", i)) return orUndefined(closeAt(i + 9, "]]>"));
+  if (/^<![A-Za-z]/.test(text.slice(i, i + 3))) return orUndefined(closeAt(i + 2, ">"));
+  if (!/^<[A-Za-z]/.test(text.slice(i, i + 2))) return void 0;
+  const window = text.slice(i, i + LONGEST_TAG);
+  OPEN_TAG.lastIndex = 0;
+  const m = OPEN_TAG.exec(window);
+  return m ? i + m[0].length : void 0;
+}
+function orUndefined(n) {
+  return n < 0 ? void 0 : n;
+}
+function linkDefinitionsEnd(text) {
+  let end = 0;
+  for (; ; ) {
+    const next = linkDefinitionAt(text, end);
+    if (next === void 0) return end;
+    end = next;
+  }
+}
+function linkDefinitionAt(text, p) {
+  let i = p + Math.min(3, indentAt(text, p));
+  if (text[i] !== "[") return void 0;
+  let j = i + 1;
+  for (; j < text.length && j - i <= 1e3; j++) {
+    const c = text[j];
+    if (c === "\\") j++;
+    else if (c === "[") return void 0;
+    else if (c === "]") break;
+  }
+  if (text[j] !== "]" || text[j + 1] !== ":" || !text.slice(i + 1, j).trim()) return void 0;
+  i = skipSpaceAndOneLineEnd(text, j + 2);
+  let destEnd;
+  if (text[i] === "<") {
+    const close = text.slice(i, lineEnd(text, i)).search(/(?<!\\)>/);
+    if (close < 0) return void 0;
+    destEnd = i + close + 1;
+  } else {
+    destEnd = i;
+    while (destEnd < text.length && (text.charCodeAt(destEnd) ?? 0) > 32) destEnd++;
+    if (destEnd === i) return void 0;
+  }
+  const afterDest = restOfLineBlank(text, destEnd) ? lineEnd(text, destEnd) + 1 : void 0;
+  const t = skipSpaceAndOneLineEnd(text, destEnd);
+  const open2 = text[t];
+  const closer = open2 === '"' ? '"' : open2 === "'" ? "'" : open2 === "(" ? ")" : void 0;
+  if (closer && t > destEnd) {
+    let k = t + 1;
+    for (; k < text.length; k++) {
+      const c = text[k];
+      if (c === "\\") k++;
+      else if (c === closer) break;
+      else if (open2 === "(" && c === "(") break;
+      else if (c === "\n" && restOfLineBlank(text, k + 1)) break;
+    }
+    if (text[k] === closer && restOfLineBlank(text, k + 1)) return lineEnd(text, k + 1) + 1;
+  }
+  return afterDest;
+}
+function skipSpaceAndOneLineEnd(text, i) {
+  while (text[i] === " " || text[i] === "	") i++;
+  if (text[i] === "\n") i++;
+  while (text[i] === " " || text[i] === "	") i++;
+  return i;
+}
+function lineEnd(text, i) {
+  const n = text.indexOf("\n", i);
+  return n < 0 ? text.length : n;
+}
+function restOfLineBlank(text, i) {
+  return isBlankFrom(text.slice(i, lineEnd(text, i)), 0);
 }
 
 // src/gate/policy.ts
@@ -32378,6 +32495,17 @@ var storedStateSchema = external_exports.object({
    * redelivered webhook or a re-run workflow does nothing twice.
    */
   handled: external_exports.array(external_exports.number()).default([]),
+  /**
+   * The watermark of commands (issue 12): the newest comment id and review id acted on. GitHub's ids
+   * grow with time, so a command at or below it was handled already or was overtaken by a later one;
+   * unlike `handled`, it never forgets.
+   */
+  lastComment: external_exports.number().optional(),
+  lastReview: external_exports.number().optional(),
+  /** When the lifecycle state last changed: a command written before it was about another situation. */
+  changedAt: external_exports.string().optional(),
+  /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
+  pushers: external_exports.array(external_exports.string()).max(20).optional(),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
@@ -32624,9 +32752,9 @@ function stepsTotalMs(plan, results) {
   return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
 }
 function summaryLine(plan, results, verify) {
-  const latest = [...latestStepResults(plan, results).values()];
-  const succeeded = latest.filter((o) => o.result.status === "success").length;
-  const skipped = latest.filter((o) => o.result.status === "skipped").length;
+  const latest2 = [...latestStepResults(plan, results).values()];
+  const succeeded = latest2.filter((o) => o.result.status === "success").length;
+  const skipped = latest2.filter((o) => o.result.status === "skipped").length;
   const showEstimates = plan.config.show_estimated_time;
   const estimate = summarizeEstimate(plan);
   let line = `**${succeeded} of ${plural2(plan.steps.length, "step")}** succeeded`;
@@ -32646,7 +32774,7 @@ function statusCell(outcome) {
 }
 function stepsTable(plan, results, budget) {
   const showEstimates = plan.config.show_estimated_time;
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   const columns = [
     "#",
     "Step",
@@ -32657,7 +32785,7 @@ function stepsTable(plan, results, budget) {
   ];
   const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
   const rows = plan.steps.map((step, i) => {
-    const outcome = latest.get(step.id);
+    const outcome = latest2.get(step.id);
     const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
     const actualMs = outcome?.result.durationMs;
     const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
@@ -32723,9 +32851,9 @@ function endedHow(result2) {
 function failureDetails(plan, results, verify, budget) {
   const failed = (r) => r.status === "failure" || r.status === "timed-out";
   const items = [];
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   plan.steps.forEach((step, i) => {
-    const outcome = latest.get(step.id);
+    const outcome = latest2.get(step.id);
     if (outcome && failed(outcome.result))
       items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
   });
@@ -32763,21 +32891,21 @@ function stepName(plan, id, budget) {
 }
 function resultLine2(plan, results, verify, budget) {
   const outcome = reportOutcome(plan, results, verify);
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   const firstWith = (statuses) => plan.steps.find((s) => {
-    const status = latest.get(s.id)?.result.status;
+    const status = latest2.get(s.id)?.result.status;
     return status !== void 0 && statuses.includes(status);
   });
   let text;
   switch (outcome) {
     case "verified": {
-      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
+      const skipped = [...latest2.values()].filter((o) => o.result.status === "skipped").length;
       text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural2(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
       break;
     }
     case "failed": {
       const step = firstWith(["failure", "timed-out"]);
-      const reason = step ? latest.get(step.id)?.result.reason : void 0;
+      const reason = step ? latest2.get(step.id)?.result.reason : void 0;
       const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
       text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
       break;
@@ -32793,7 +32921,7 @@ function resultLine2(plan, results, verify, budget) {
       text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
       break;
     case "paused": {
-      const next = plan.steps.find((s) => !latest.has(s.id));
+      const next = plan.steps.find((s) => !latest2.has(s.id));
       text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
       break;
     }
@@ -32848,6 +32976,84 @@ function diagnosticList(diagnostics) {
     size += line.length + 1;
   }
   return lines.join("\n");
+}
+
+// src/gate/rules/own-checks.ts
+function appSlugOf(botLogin) {
+  return botLogin.replace(/\[bot\]$/i, "").toLowerCase();
+}
+function ownCheckRuns(checks, botLogin) {
+  const slug = appSlugOf(botLogin);
+  return checks.filter((c) => c.appSlug?.toLowerCase() === slug);
+}
+function portTrustingOwnChecks(port, botLogin) {
+  const listOwn = async (sha, name) => ownCheckRuns(await port.listCheckRuns(sha, name), botLogin);
+  return new Proxy(port, {
+    get(target2, prop) {
+      if (prop === "listCheckRuns") return listOwn;
+      const value = Reflect.get(target2, prop, target2);
+      return typeof value === "function" ? value.bind(target2) : value;
+    }
+  });
+}
+
+// src/gate/rules/replay.ts
+function judgeReplay(stored, origin) {
+  if (!stored) return { kind: "fresh" };
+  const what = origin.kind === "comment" ? "comment" : "review";
+  const handledId = origin.kind === "comment" ? origin.id : -origin.id;
+  const watermark = origin.kind === "comment" ? stored.lastComment : stored.lastReview;
+  if (stored.handled.includes(handledId) || origin.id === watermark) return { kind: "handled" };
+  if (watermark !== void 0 && origin.id < watermark) {
+    return {
+      kind: "stale",
+      reason: `This ${what} is older than a command already acted on (${what} ${watermark}), so it is not acted on again. Comment again if it still holds.`
+    };
+  }
+  if (origin.createdAt && stored.changedAt && writtenBefore(origin.createdAt, stored.changedAt)) {
+    return {
+      kind: "stale",
+      reason: `This ${what} was written before the plan became ${stored.state.replace("-", " ")} (${stored.changedAt}), so it was about another situation. Read the review, then comment again.`
+    };
+  }
+  return { kind: "fresh" };
+}
+function markHandled(stored, origin) {
+  if (origin.kind === "comment") {
+    return {
+      ...stored,
+      handled: [...stored.handled, origin.id],
+      lastComment: Math.max(origin.id, stored.lastComment ?? 0)
+    };
+  }
+  return {
+    ...stored,
+    handled: [...stored.handled, -origin.id],
+    lastReview: Math.max(origin.id, stored.lastReview ?? 0)
+  };
+}
+function stampStateChange(next, previous, now2) {
+  if (!previous) return next;
+  const lastComment = maxDefined(next.lastComment, previous.lastComment);
+  const lastReview = maxDefined(next.lastReview, previous.lastReview);
+  const changedAt = next.state !== previous.state ? now2 : latest(next.changedAt, previous.changedAt);
+  return {
+    ...next,
+    ...lastComment !== void 0 ? { lastComment } : {},
+    ...lastReview !== void 0 ? { lastReview } : {},
+    ...changedAt !== void 0 ? { changedAt } : {}
+  };
+}
+function writtenBefore(createdAt, changedAt) {
+  return Date.parse(createdAt) < Math.floor(Date.parse(changedAt) / 1e3) * 1e3;
+}
+function maxDefined(a, b) {
+  return a === void 0 ? b : b === void 0 ? a : Math.max(a, b);
+}
+function latest(a, b) {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
 // src/gate/publish.ts
@@ -33005,7 +33211,13 @@ function displayStatus(check2) {
   };
   return check2.conclusion && map2[check2.conclusion] || "pending";
 }
+var lastWritten = /* @__PURE__ */ new WeakMap();
 async function writeReview(env, view, body, stored) {
+  const previous = lastWritten.get(view) ?? view.stored;
+  if (stored) {
+    stored = stampStateChange(stored, previous, (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString());
+    lastWritten.set(view, stored);
+  }
   const marker = stored ? encodeState(stored) : "";
   const room = GITHUB_BODY_LIMIT - marker.length;
   const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
@@ -33043,7 +33255,7 @@ async function upsertCheck(env, checks, sha, name, update) {
     completedAt: update.conclusion ? now2 : null,
     title: update.title,
     summary: update.summary,
-    appSlug: null
+    appSlug: appSlugOf(env.botLogin)
   });
   return created.id;
 }
@@ -33477,14 +33689,17 @@ function watchWhileRunning(env, view, runner, lost) {
       return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
       if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      let asker = c.user;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
+        if (!by) continue;
+        asker = { login: by, type: "User" };
+      } else {
+        const parsed = parseComment(c.body);
+        if (parsed.kind !== "command" || parsed.command !== "cancel") continue;
       }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      if (!asker) continue;
+      const actor = await actorOf(env, view.policy, asker, "cancel");
       const ok = authorize({
         command: "cancel",
         actor,
@@ -33495,8 +33710,8 @@ function watchWhileRunning(env, view, runner, lost) {
         door: "comment"
       });
       if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
+        if (asker === c.user) await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${asker.login}`;
       }
     }
     return void 0;
@@ -33731,8 +33946,19 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
+// src/gate/rules/pinned-head.ts
+function pinnedCommit(args) {
+  const word = /^\S+/.exec(args.trim())?.[0] ?? "";
+  return /^[0-9a-f]{7,40}$/i.test(word) ? word.toLowerCase() : void 0;
+}
+function pinnedHeadRefusal(pin, headSha) {
+  if (!pin || headSha.toLowerCase().startsWith(pin)) return void 0;
+  return `This command names commit ${codeSpan(pin)}, but the head is now ${codeSpan(headSha.slice(0, 7))}: it approves only the commit it names. Read the plan at the head, then comment again with its SHA.`;
+}
+
 // src/gate/handle.ts
-async function handleEvent(env, event) {
+async function handleEvent(door, event) {
+  const env = trustingOwnChecks(door);
   if (event.sender.type !== "User") {
     return {
       state: "none",
@@ -33791,8 +34017,11 @@ async function onReview(env, event) {
     );
     return result(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`);
   }
-  if (view.stored?.handled.includes(-event.reviewId)) {
-    return result(view, `Review ${event.reviewId} was already handled.`);
+  const replay = judgeReplay(view.stored, { kind: "review", id: event.reviewId });
+  if (replay.kind === "handled") return result(view, `Review ${event.reviewId} was already handled.`);
+  if (replay.kind === "stale") {
+    await env.port.createComment(event.number, refusal("approval", replay.reason));
+    return result(view, `Approval ${event.reviewId} by ${event.sender.login} not acted on: ${replay.reason}`);
   }
   return onCommand(env, view, "proceed", event.sender, "review", -event.reviewId);
 }
@@ -33802,14 +34031,30 @@ async function onComment(env, event) {
     return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
   await env.port.reactToComment(event.commentId, "eyes");
   const view = await loadView(env, event.number);
-  if (view.stored?.handled.includes(event.commentId)) {
-    return result(view, `Comment ${event.commentId} was already handled.`);
+  const replay = judgeReplay(view.stored, {
+    kind: "comment",
+    id: event.commentId,
+    ...event.createdAt ? { createdAt: event.createdAt } : {}
+  });
+  if (replay.kind === "handled") return result(view, `Comment ${event.commentId} was already handled.`);
+  if (replay.kind === "stale" && parsed.kind === "command" && !["help", "plan"].includes(parsed.command)) {
+    await env.port.createComment(event.number, refusal(`/${parsed.command}`, replay.reason));
+    return result(view, `Comment ${event.commentId} not acted on: ${replay.reason}`);
   }
   if (parsed.kind === "invalid") {
     await env.port.createComment(event.number, refusal("command", parsed.message));
     return result(view, `Refused a comment: ${parsed.message}`);
   }
-  return onCommand(env, view, parsed.command, event.sender, "comment", event.commentId, event.createdAt);
+  return onCommand(
+    env,
+    view,
+    parsed.command,
+    event.sender,
+    "comment",
+    event.commentId,
+    event.createdAt,
+    pinnedCommit(parsed.args)
+  );
 }
 async function onButton(env, event) {
   const view = await loadView(env, event.number);
@@ -33837,7 +34082,7 @@ async function onButton(env, event) {
   const command2 = isCommandName(event.identifier) ? event.identifier : "help";
   return onCommand(env, view, command2, event.sender, "button");
 }
-async function onCommand(env, view, command2, sender, door, handledId, writtenAt) {
+async function onCommand(env, view, command2, sender, door, handledId, writtenAt, pin) {
   const number4 = view.pr.number;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender, command2);
@@ -33871,9 +34116,18 @@ async function onCommand(env, view, command2, sender, door, handledId, writtenAt
     await env.port.createComment(number4, refusal(`/${command2}`, unseen));
     return result(view, `Refused /${command2}: the comment predates the plan at the head.`);
   }
+  const moved = ["proceed", "retry", "skip", "rollback"].includes(command2) ? pinnedHeadRefusal(pin, valid.pr.headSha) : void 0;
+  if (moved) {
+    await env.port.createComment(number4, refusal(`/${command2}`, moved));
+    return result(view, `Refused /${command2}: it names ${pin}, not the head.`);
+  }
   const binding = bindingAfterPush(valid);
   let stored = binding.stored ?? freshState(valid);
-  if (handledId !== void 0) stored = { ...stored, handled: [...stored.handled, handledId] };
+  if (handledId !== void 0)
+    stored = markHandled(
+      stored,
+      handledId > 0 ? { kind: "comment", id: handledId } : { kind: "review", id: -handledId }
+    );
   const expired = await expireCheckpoint(env, valid, stored);
   if (expired !== stored) {
     await writeReview(
@@ -34020,6 +34274,9 @@ function unseenPlan(view, writtenAt) {
     return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
   }
   return void 0;
+}
+function trustingOwnChecks(env) {
+  return { ...env, port: portTrustingOwnChecks(env.port, env.botLogin) };
 }
 function whyUnusable(env, view) {
   if (view.policyErrors.length) return policyProblem(env, view);

@@ -19,6 +19,7 @@ import {
   type GateResult,
 } from './publish.js';
 import { decodeState } from './marker.js';
+import { portTrustingOwnChecks } from './rules/own-checks.js';
 import { pinnedCommit, pinnedHeadRefusal } from './rules/pinned-head.js';
 import { judgeReplay, markHandled } from './rules/replay.js';
 import type { LifecycleState, StoredState } from './state.js';
@@ -43,7 +44,8 @@ type ValidView = View & { plan: Extract<View['plan'], { kind: 'valid' }> };
  * The single entry point: one event in, the pull request's review, checks and (when approved) steps
  * brought up to date. What happens on `/proceed`: `onCommand` → `authorize` → `proceed`.
  */
-export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateResult> {
+export async function handleEvent(door: GateEnv, event: GateEvent): Promise<GateResult> {
+  const env = trustingOwnChecks(door);
   if (event.sender.type !== 'User') {
     return {
       state: 'none',
@@ -70,7 +72,8 @@ export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateR
  * One read per open pull request (its reviews); the full view only for a paused one. Each expiry
  * holds the pull request's lock, so it cannot interleave with a `/proceed` that resumes the plan.
  */
-export async function sweepCheckpoints(env: GateEnv): Promise<GateResult> {
+export async function sweepCheckpoints(door: GateEnv): Promise<GateResult> {
+  const env = trustingOwnChecks(door);
   const numbers = await env.port.listOpenPullRequests();
   const ended: number[] = [];
   const skipped: string[] = [];
@@ -145,7 +148,8 @@ export interface DispatchedRun {
  * the plan is exactly the one named, and the approval still binds. Anything else is refused and fails
  * the job, so a hand-started workflow runs nothing that nobody allowed.
  */
-export async function executeRequested(env: GateEnv, run: DispatchedRun): Promise<GateResult> {
+export async function executeRequested(door: GateEnv, run: DispatchedRun): Promise<GateResult> {
+  const env = trustingOwnChecks(door);
   const view = await loadView(env, run.number);
   const refuse = (why: string): GateResult => ({
     ...result(view, `Refused to execute pull request #${run.number}: ${why}`),
@@ -547,6 +551,11 @@ function unseenPlan(view: ValidView, writtenAt: string | undefined): string | un
     return `This comment was written before the plan at the head, ${head}, was rendered, so it was about another plan. ${again}`;
   }
   return undefined;
+}
+
+/** The door's environment, reading only the bot's own check runs (issue 12, attack 2). */
+function trustingOwnChecks(env: GateEnv): GateEnv {
+  return { ...env, port: portTrustingOwnChecks(env.port, env.botLogin) };
 }
 
 function whyUnusable(env: GateEnv, view: View): string | undefined {

@@ -6,6 +6,7 @@ import { renderReview, type StepDisplayStatus } from '../render/review.js';
 import { buttons } from './buttons.js';
 import { encodeState, MARKER_BUDGET } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
+import { appSlugOf } from './rules/own-checks.js';
 import { stampStateChange } from './rules/replay.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import {
@@ -279,7 +280,7 @@ export async function upsertCheck(
     completedAt: update.conclusion ? now : null,
     title: update.title,
     summary: update.summary,
-    appSlug: null,
+    appSlug: appSlugOf(env.botLogin),
   });
   return created.id;
 }
