@@ -19,6 +19,7 @@ import {
   type GateResult,
 } from './publish.js';
 import { decodeState } from './marker.js';
+import { contributionsOf, withPusher } from './rules/contributors.js';
 import { portTrustingOwnChecks } from './rules/own-checks.js';
 import { pinnedCommit, pinnedHeadRefusal } from './rules/pinned-head.js';
 import { judgeReplay, markHandled } from './rules/replay.js';
@@ -56,7 +57,7 @@ export async function handleEvent(door: GateEnv, event: GateEvent): Promise<Gate
   switch (event.kind) {
     case 'pull_request':
       if (event.action === 'closed') return onClosed(env, event.number);
-      return onPush(env, event.number);
+      return onPush(env, event.number, event.action === 'synchronize' ? event.sender.login : undefined);
     case 'review':
       return onReview(env, event);
     case 'comment':
@@ -180,9 +181,12 @@ export async function executeRequested(door: GateEnv, run: DispatchedRun): Promi
 }
 
 /** Opened, reopened, ready for review, or a push: render the plan and check the approval's binding. */
-async function onPush(env: GateEnv, number: number): Promise<GateResult> {
+async function onPush(env: GateEnv, number: number, pusher?: string): Promise<GateResult> {
   const view = await loadView(env, number);
-  return publishPlan(env, view, bindingAfterPush(view));
+  const binding = bindingAfterPush(view);
+  // Who pushed counts as an author of what they pushed (issue 12, attack 5).
+  if (pusher && binding.stored) binding.stored = withPusher(binding.stored, pusher, view.pr.headSha);
+  return publishPlan(env, view, binding);
 }
 
 /** Closed: the lock is released, and a plan that was still going ends as cancelled. */
@@ -320,7 +324,14 @@ async function onCommand(
   const allowSkip =
     view.plan.kind === 'valid' && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender, command);
+  const runs = ['proceed', 'retry', 'skip', 'rollback'].includes(command);
+  // Commit authors and pushers count as authors too (issue 12, attack 5); asked only when it matters.
+  const contributions =
+    runs && !view.policy.self_approval && actor.type === 'User'
+      ? contributionsOf(await env.port.listPullRequestCommits(number), view.stored?.pushers)
+      : [];
   const decision = authorize({
+    contributions,
     command,
     actor,
     prAuthor: view.pr.author.login,

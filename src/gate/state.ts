@@ -63,7 +63,10 @@ export const storedStateSchema = z.object({
   /** When the lifecycle state last changed: a command written before it was about another situation. */
   changedAt: z.string().optional(),
   /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
-  pushers: z.array(z.string()).max(20).optional(),
+  pushers: z
+    .array(z.object({ login: z.string(), sha: z.string() }))
+    .max(20)
+    .optional(),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
