@@ -21,6 +21,7 @@ import {
 import { decodeState } from './marker.js';
 import { contributionsOf, withPusher } from './rules/contributors.js';
 import { portTrustingOwnChecks } from './rules/own-checks.js';
+import { sharedHeadRefusal, type OtherPullRequest } from './rules/shared-head.js';
 import { pinnedCommit, pinnedHeadRefusal } from './rules/pinned-head.js';
 import { judgeReplay, markHandled } from './rules/replay.js';
 import type { LifecycleState, StoredState } from './state.js';
@@ -344,6 +345,13 @@ async function onCommand(
     await env.port.createComment(number, refusal(`/${command}`, decision.reason, decision.whoMay));
     return result(view, `Refused /${command} from ${sender.login}: ${decision.reason}`);
   }
+  const shared = runs
+    ? sharedHeadRefusal(view.pr.headSha, await otherPullRequests(env, view, sender, command, door))
+    : undefined;
+  if (shared) {
+    await env.port.createComment(number, refusal(`/${command}`, shared));
+    return result(view, `Refused /${command} from ${sender.login}: ${shared}`);
+  }
   if (command === 'help') {
     await env.port.createComment(number, renderHelp(view.policy, allowSkip));
     return result(view, `Answered /help for ${sender.login}.`);
@@ -419,6 +427,45 @@ async function onCommand(
       }
       return rollbackPlan(env, valid, stored, sender.login);
   }
+}
+
+/** How the policy of every other open pull request with this head judges the approver (issue 12, attack 1). */
+async function otherPullRequests(
+  env: GateEnv,
+  view: View,
+  sender: Sender,
+  command: CommandName,
+  door: Door,
+): Promise<OtherPullRequest[]> {
+  const numbers = await env.port.listOpenPullRequestsOnHead(view.pr.headSha);
+  const others: OtherPullRequest[] = [];
+  for (const n of numbers) {
+    if (n === view.pr.number) continue;
+    const other = await loadView(env, n);
+    const allowSkip =
+      other.plan.kind === 'valid' &&
+      mergePlanConfig(other.plan.plan.config, other.policy).settings.allow_skip;
+    const decision = other.policyErrors.length
+      ? {
+          allowed: false as const,
+          reason: 'its repository policy is invalid.',
+          whoMay: 'nobody until it is fixed',
+        }
+      : authorize({
+          command,
+          actor: await actorOf(env, other.policy, sender, command),
+          prAuthor: other.pr.author.login,
+          isFork: other.pr.isFork,
+          policy: other.policy,
+          allowSkip,
+          door,
+          contributions: other.policy.self_approval
+            ? []
+            : contributionsOf(await env.port.listPullRequestCommits(n), other.stored?.pushers),
+        });
+    others.push({ number: n, decision });
+  }
+  return others;
 }
 
 /** `/proceed` (or an approving review): approve when not yet approved, then start or resume. */

@@ -8,6 +8,8 @@ import { encodeState, MARKER_BUDGET } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
 import { appSlugOf } from './rules/own-checks.js';
 import { stampStateChange } from './rules/replay.js';
+import { verifiedElsewhereNotice } from './rules/shared-head.js';
+import { changedSinceApprovalNotice } from './rules/since-approval.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import {
   CHECK_PLAN,
@@ -132,7 +134,14 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   // The first render of a head starts the time from which commands are about this plan.
   const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
   const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  const newestGate = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+  // A success earned by another pull request with this head does not pass this one (issue 12, attack 1).
+  const verifiedElsewhere =
+    newestGate?.status === 'completed' && newestGate.conclusion === 'success' && stored.state !== 'verified';
+  const notice = [binding.notice, verifiedElsewhere ? verifiedElsewhereNotice(sha) : undefined]
+    .filter(Boolean)
+    .join('\n\n');
+  await writeReview(env, view, reviewBody(view, stored, checks, notice || undefined), stored);
   await upsertCheck(env, checks, sha, CHECK_PLAN, {
     conclusion: 'success',
     title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : 'Valid',
@@ -143,7 +152,7 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   });
   const gate = checks.find((c) => c.name === CHECK_VERIFY);
   // The gate is created once per commit; an execution moves it on from there.
-  if (!gate) {
+  if (!gate || verifiedElsewhere) {
     await upsertCheck(env, checks, sha, CHECK_VERIFY, {
       status: 'queued',
       title: stored.state === 'approved' ? 'Approved; waiting for execution' : 'Waiting for approval',
@@ -159,8 +168,12 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
 export function reviewBody(view: View, stored: StoredState, checks: CheckRunInfo[], notice?: string): string {
   if (view.plan.kind !== 'valid') throw new Error('reviewBody needs a valid plan');
   const { plan, path, hash } = view.plan;
+  const since = view.sinceApproval;
   const notices = [
     notice,
+    since && stored.approval?.headSha === since.approvedSha
+      ? changedSinceApprovalNotice(since.approvedSha, view.pr.headSha, since.files)
+      : undefined,
     stored.reason,
     ...mergePlanConfig(plan.config, view.policy).notices,
     ...mergeVerify(plan.verify, view.policy).notices,
