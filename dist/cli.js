@@ -32333,6 +32333,28 @@ function mergeVerify(planVerify, policy) {
   return { verify, notices };
 }
 
+// src/gate/rules/contributors.ts
+var PUSHERS_KEPT = 20;
+function contributionsOf(commits, pushers = []) {
+  const found = [];
+  for (const p of [...pushers].reverse()) found.push({ login: p.login, how: "pushed", commit: p.sha });
+  for (const c of [...commits].reverse()) {
+    if (c.author) found.push({ login: c.author, how: "authored", commit: c.sha });
+    if (c.committer && c.committer !== c.author)
+      found.push({ login: c.committer, how: "committed", commit: c.sha });
+  }
+  return found;
+}
+function withPusher(stored, login, sha) {
+  const others = (stored.pushers ?? []).filter((p) => p.sha !== sha);
+  return { ...stored, pushers: [...others, { login, sha }].slice(-PUSHERS_KEPT) };
+}
+function contributorRefusal(login, contributions) {
+  const mine = contributions.find((c) => c.login.toLowerCase() === login.toLowerCase());
+  if (!mine) return void 0;
+  return `${codeSpan(login)} ${mine.how} commit ${codeSpan(mine.commit.slice(0, 7))} of this pull request, so counts as one of its authors, and this repository does not let authors approve or run their own plan (\`self_approval: false\`); someone else has to.`;
+}
+
 // src/gate/authorize.ts
 var PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"];
 var DOOR_COMMANDS = {
@@ -32403,6 +32425,8 @@ function authorize(input2) {
       `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
     );
   }
+  const contributed = policy.self_approval ? void 0 : contributorRefusal(actor.login, input2.contributions ?? []);
+  if (contributed) return refuse(contributed);
   return { allowed: true };
 }
 function describeWhoMay(command2, context) {
@@ -32505,7 +32529,7 @@ var storedStateSchema = external_exports.object({
   /** When the lifecycle state last changed: a command written before it was about another situation. */
   changedAt: external_exports.string().optional(),
   /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
-  pushers: external_exports.array(external_exports.string()).max(20).optional(),
+  pushers: external_exports.array(external_exports.object({ login: external_exports.string(), sha: external_exports.string() })).max(20).optional(),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
@@ -32595,7 +32619,9 @@ async function loadView(env, number4) {
       };
     }
   }
-  return { pr, policy, policyErrors, plan, review, stored };
+  const approvedSha = stored?.approval?.headSha;
+  const sinceApproval = policy.bind_approval_to === "plan" && approvedSha && approvedSha !== pr.headSha ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => void 0) } : void 0;
+  return { pr, policy, policyErrors, plan, review, stored, ...sinceApproval ? { sinceApproval } : {} };
 }
 function ownReview(reviews, botLogin) {
   const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
@@ -32640,7 +32666,6 @@ function bindingAfterPush(view) {
       stored: {
         ...fresh,
         state: "approved",
-        approval: { ...prev.approval, headSha: view.pr.headSha },
         confirmed: [],
         next: void 0
       }
@@ -33056,6 +33081,34 @@ function latest(a, b) {
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
+// src/gate/rules/shared-head.ts
+function sharedHeadRefusal(headSha, others) {
+  const refused2 = others.filter(
+    (o) => !o.decision.allowed
+  );
+  const first = refused2[0];
+  if (!first) return void 0;
+  const more = refused2.length > 1 ? ` (and ${refused2.length - 1} more)` : "";
+  return `Commit ${codeSpan(headSha.slice(0, 7))} is also the head of #${first.number}${more}, and its \`proceed/verify\` counts there too, so the approver must satisfy that pull request's policy as well. There: ${first.decision.reason} Who may there: ${first.decision.whoMay}.`;
+}
+function verifiedElsewhereNotice(headSha) {
+  return `Commit ${codeSpan(headSha.slice(0, 7))} was verified for another pull request; this one has a gate of its own, pending until someone this repository's policy allows for it approves (the steps that succeeded are not run again).`;
+}
+
+// src/gate/rules/since-approval.ts
+var PATHS_SHOWN = 20;
+function changedSinceApprovalNotice(approvedSha, headSha, files) {
+  const since = `since the approved commit ${codeSpan(approvedSha.slice(0, 7))}`;
+  const mode = "`bind_approval_to: plan` keeps the approval while the plan file is unchanged";
+  if (!files) {
+    return `The head ${codeSpan(headSha.slice(0, 7))} is not the approved commit, and GitHub could not list the files changed ${since} (${mode}). Check the commits before the steps run.`;
+  }
+  if (files.length === 0) return `No file changed ${since} (${mode}).`;
+  const shown = files.slice(0, PATHS_SHOWN).map((f) => codeSpan(f));
+  const more = files.length > PATHS_SHOWN ? `, and ${files.length - PATHS_SHOWN} more` : "";
+  return `${files.length === 1 ? "One file" : `${files.length} files`} changed ${since}, and the steps will run with ${files.length === 1 ? "it" : "them"} (${mode}): ${shown.join(", ")}${more}.`;
+}
+
 // src/gate/publish.ts
 function result(view, summary, stored = view.stored) {
   return {
@@ -33149,7 +33202,10 @@ ${diagnosticList(errors)}`;
   const base = binding.stored ?? freshState(view);
   const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
   const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  const newestGate = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+  const verifiedElsewhere = newestGate?.status === "completed" && newestGate.conclusion === "success" && stored.state !== "verified";
+  const notice = [binding.notice, verifiedElsewhere ? verifiedElsewhereNotice(sha) : void 0].filter(Boolean).join("\n\n");
+  await writeReview(env, view, reviewBody(view, stored, checks, notice || void 0), stored);
   await upsertCheck(env, checks, sha, CHECK_PLAN, {
     conclusion: "success",
     title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
@@ -33159,7 +33215,7 @@ ${diagnosticList(warnings)}` : ""),
     annotations: annotate(warnings, path)
   });
   const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
+  if (!gate || verifiedElsewhere) {
     await upsertCheck(env, checks, sha, CHECK_VERIFY, {
       status: "queued",
       title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
@@ -33172,8 +33228,10 @@ ${diagnosticList(warnings)}` : ""),
 function reviewBody(view, stored, checks, notice) {
   if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
   const { plan, path, hash: hash2 } = view.plan;
+  const since = view.sinceApproval;
   const notices = [
     notice,
+    since && stored.approval?.headSha === since.approvedSha ? changedSinceApprovalNotice(since.approvedSha, view.pr.headSha, since.files) : void 0,
     stored.reason,
     ...mergePlanConfig(plan.config, view.policy).notices,
     ...mergeVerify(plan.verify, view.policy).notices
@@ -33969,7 +34027,7 @@ async function handleEvent(door, event) {
   switch (event.kind) {
     case "pull_request":
       if (event.action === "closed") return onClosed(env, event.number);
-      return onPush(env, event.number);
+      return onPush(env, event.number, event.action === "synchronize" ? event.sender.login : void 0);
     case "review":
       return onReview(env, event);
     case "comment":
@@ -33978,9 +34036,11 @@ async function handleEvent(door, event) {
       return onButton(env, event);
   }
 }
-async function onPush(env, number4) {
+async function onPush(env, number4, pusher) {
   const view = await loadView(env, number4);
-  return publishPlan(env, view, bindingAfterPush(view));
+  const binding = bindingAfterPush(view);
+  if (pusher && binding.stored) binding.stored = withPusher(binding.stored, pusher, view.pr.headSha);
+  return publishPlan(env, view, binding);
 }
 async function onClosed(env, number4) {
   await forceReleaseLock(env.port, number4);
@@ -34086,7 +34146,10 @@ async function onCommand(env, view, command2, sender, door, handledId, writtenAt
   const number4 = view.pr.number;
   const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
   const actor = await actorOf(env, view.policy, sender, command2);
+  const runs = ["proceed", "retry", "skip", "rollback"].includes(command2);
+  const contributions = runs && !view.policy.self_approval && actor.type === "User" ? contributionsOf(await env.port.listPullRequestCommits(number4), view.stored?.pushers) : [];
   const decision = authorize({
+    contributions,
     command: command2,
     actor,
     prAuthor: view.pr.author.login,
@@ -34098,6 +34161,11 @@ async function onCommand(env, view, command2, sender, door, handledId, writtenAt
   if (!decision.allowed) {
     await env.port.createComment(number4, refusal(`/${command2}`, decision.reason, decision.whoMay));
     return result(view, `Refused /${command2} from ${sender.login}: ${decision.reason}`);
+  }
+  const shared = runs ? sharedHeadRefusal(view.pr.headSha, await otherPullRequests(env, view, sender, command2, door)) : void 0;
+  if (shared) {
+    await env.port.createComment(number4, refusal(`/${command2}`, shared));
+    return result(view, `Refused /${command2} from ${sender.login}: ${shared}`);
   }
   if (command2 === "help") {
     await env.port.createComment(number4, renderHelp(view.policy, allowSkip));
@@ -34167,6 +34235,31 @@ async function onCommand(env, view, command2, sender, door, handledId, writtenAt
       }
       return rollbackPlan(env, valid, stored, sender.login);
   }
+}
+async function otherPullRequests(env, view, sender, command2, door) {
+  const numbers = await env.port.listOpenPullRequestsOnHead(view.pr.headSha);
+  const others = [];
+  for (const n of numbers) {
+    if (n === view.pr.number) continue;
+    const other = await loadView(env, n);
+    const allowSkip = other.plan.kind === "valid" && mergePlanConfig(other.plan.plan.config, other.policy).settings.allow_skip;
+    const decision = other.policyErrors.length ? {
+      allowed: false,
+      reason: "its repository policy is invalid.",
+      whoMay: "nobody until it is fixed"
+    } : authorize({
+      command: command2,
+      actor: await actorOf(env, other.policy, sender, command2),
+      prAuthor: other.pr.author.login,
+      isFork: other.pr.isFork,
+      policy: other.policy,
+      allowSkip,
+      door,
+      contributions: other.policy.self_approval ? [] : contributionsOf(await env.port.listPullRequestCommits(n), other.stored?.pushers)
+    });
+    others.push({ number: n, decision });
+  }
+  return others;
 }
 async function proceed(env, view, stored, login, door) {
   const stopped = {
@@ -34463,6 +34556,28 @@ var MemoryGitHub = class {
   }
   async listOpenPullRequests() {
     return this.pr.state === "open" ? [this.pr.number] : [];
+  }
+  async listOpenPullRequestsOnHead(sha) {
+    return this.pr.state === "open" && this.pr.headSha === sha ? [this.pr.number] : [];
+  }
+  /** The commits from the head back to the base; this GitHub knows no accounts behind them. */
+  async listPullRequestCommits(number4) {
+    this.pullOf(number4);
+    const commits = [];
+    for (let sha = this.pr.headSha; sha && sha !== this.pr.baseSha; ) {
+      const c = this.commits.get(sha);
+      if (!c) break;
+      commits.unshift({ sha, author: null, committer: null });
+      sha = c.parents[0];
+    }
+    return commits;
+  }
+  async compareCommits(base, head) {
+    const [a, b] = [this.commits.get(base), this.commits.get(head)];
+    if (!a || !b) return void 0;
+    const [from, to] = [this.trees.get(a.tree), this.trees.get(b.tree)];
+    const paths = /* @__PURE__ */ new Set([...from.keys(), ...to.keys()]);
+    return [...paths].filter((p) => from.get(p)?.sha !== to.get(p)?.sha).sort();
   }
   async listChangedFiles(number4) {
     this.pullOf(number4);
