@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { stepExternalId } from '../../src/gate/view.js';
 import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, type Row, type RowContext, type RowResult } from '../row.js';
-import { ACTION_TOKEN, runAction, startAction } from '../support/action.js';
+import { runAction, startAction } from '../support/action.js';
 import { ActionScene, ACTION_BOT, PLAN_PATH } from '../support/action-scene.js';
 import { tracedPlan } from '../support/plans.js';
 import { sleep, until } from '../support/processes.js';
