@@ -130,10 +130,70 @@ export const ATTACKS: Attack[] = [
           });
           s.fake.setFile(ownBase, '.github/proceed.yml', 'self_approval: true\n');
           await s.pullRequest('opened');
+          await runAction({
+            fake: s.fake,
+            event: 'pull_request',
+            payload: pullRequestEvent('opened', {
+              number: 8,
+              user: s.author,
+              headSha: s.head,
+              baseSha: ownBase,
+            }),
+            env: s.env(),
+          });
+          // A second after the render, as a person reads before commenting (GitHub's times have whole seconds).
+          await sleep(1_100);
           await commentOn(s, 8, s.author, '/proceed');
+          const answer = s.fake.comments(8).at(-1)?.body ?? '';
+          if (!started(s).length && !/also the head of #7/.test(answer))
+            throw new Error(`#8's /proceed was refused for another reason: ${answer.slice(0, 300)}`);
           const bypass = started(s).map((id) => `step ${id} ran on the approval of #8's author`);
           const gate = s.checks('proceed/verify').at(-1);
           if (gate?.conclusion === 'success') bypass.push('proceed/verify passed on the head #7 shares');
+          return bypass;
+        },
+      ),
+  },
+  {
+    kind: 'a pull request opened on a verified head',
+    play: () =>
+      inScene(
+        'a pull request opened on a verified head',
+        { plan: twoSteps(), policy: 'approvers:\n  users: [carol]\n', writers: ['bob', 'carol'] },
+        async (s) => {
+          await s.pullRequest('opened');
+          await s.comment('carol', '/proceed');
+          if (s.checks('proceed/verify').at(-1)?.conclusion !== 'success')
+            throw new Error('carol could not verify #7');
+          // Afterwards, #9 on the same head into a branch whose policy lets its author approve.
+          const ownBase = 'f'.repeat(40);
+          s.fake.addPullRequest({
+            number: 9,
+            user: s.author,
+            headSha: s.head,
+            baseSha: ownBase,
+            baseRef: 'alice-own',
+            headRef: 'feature-late',
+            files: [{ filename: PLAN_PATH, content: twoSteps() }],
+          });
+          s.fake.setFile(ownBase, '.github/proceed.yml', 'self_approval: true\n');
+          await runAction({
+            fake: s.fake,
+            event: 'pull_request',
+            payload: pullRequestEvent('opened', {
+              number: 9,
+              user: s.author,
+              headSha: s.head,
+              baseSha: ownBase,
+            }),
+            env: s.env(),
+          });
+          const bypass: string[] = [];
+          if (s.checks('proceed/verify').at(-1)?.conclusion === 'success')
+            bypass.push('#9 is mergeable on the success earned by #7');
+          const review = s.fake.reviews(9).find((r) => r.user === ACTION_BOT)?.body ?? '';
+          if (!review.includes('was verified for another pull request'))
+            bypass.push("#9's review does not say why it waits");
           return bypass;
         },
       ),
