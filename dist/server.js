@@ -1282,6 +1282,17 @@ var storedStateSchema = z5.object({
    */
   handled: z5.array(z5.number()).default([]),
   /**
+   * The watermark of commands (issue 12): the newest comment id and review id acted on. GitHub's ids
+   * grow with time, so a command at or below it was handled already or was overtaken by a later one;
+   * unlike `handled`, it never forgets.
+   */
+  lastComment: z5.number().optional(),
+  lastReview: z5.number().optional(),
+  /** When the lifecycle state last changed: a command written before it was about another situation. */
+  changedAt: z5.string().optional(),
+  /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
+  pushers: z5.array(z5.object({ login: z5.string(), sha: z5.string() })).max(20).optional(),
+  /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
@@ -1375,7 +1386,9 @@ async function loadView(env, number) {
       };
     }
   }
-  return { pr, policy, policyErrors, plan, review, stored };
+  const approvedSha = stored?.approval?.headSha;
+  const sinceApproval = policy.bind_approval_to === "plan" && approvedSha && approvedSha !== pr.headSha ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => void 0) } : void 0;
+  return { pr, policy, policyErrors, plan, review, stored, ...sinceApproval ? { sinceApproval } : {} };
 }
 function ownReview(reviews, botLogin) {
   const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
@@ -1420,7 +1433,6 @@ function bindingAfterPush(view) {
       stored: {
         ...fresh,
         state: "approved",
-        approval: { ...prev.approval, headSha: view.pr.headSha },
         confirmed: [],
         next: void 0
       }
@@ -1828,6 +1840,7 @@ function commandOnLine(line, lineNumber) {
     message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
   };
 }
+var HTML_END_MARKERS = { comment: "-->", pi: "?>", decl: ">", cdata: "]]>" };
 var MAX_CONTAINERS = 64;
 var BLOCK_TAGS = new Set(
   "address article aside base basefont blockquote body caption center col colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param search section summary table tbody td tfoot th thead title tr track ul".split(" ")
@@ -1935,6 +1948,9 @@ var BlockScanner = class {
       }
       case "comment":
       case "raw":
+      case "pi":
+      case "decl":
+      case "cdata":
       case "blank-html":
         this.closeLeaf();
         if (start2 === "blank-html") {
@@ -2001,6 +2017,13 @@ var BlockScanner = class {
     this.leaf = void 0;
     if (leaf?.kind !== "paragraph" || leaf.quoted || leaf.lines.length < 2) return;
     for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+    const defined = linkDefinitionsEnd(leaf.lines.map((l) => l.text).join("\n"));
+    let offset = 0;
+    for (const line of leaf.lines) {
+      if (offset >= defined) break;
+      this.visible[line.index] = false;
+      offset += line.text.length + 1;
+    }
   }
 };
 function leafStartAt(text, at, continuesParagraph) {
@@ -2010,6 +2033,9 @@ function leafStartAt(text, at, continuesParagraph) {
   }
   if (c === "<") {
     if (text.startsWith("<!--", at)) return "comment";
+    if (text.startsWith("<?", at)) return "pi";
+    if (text.startsWith("<![CDATA[", at)) return "cdata";
+    if (/^<![A-Za-z]/.test(text.slice(at, at + 3))) return "decl";
     const rest = text.slice(at);
     if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return "raw";
     const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
@@ -2021,7 +2047,8 @@ function leafStartAt(text, at, continuesParagraph) {
   return "text";
 }
 function htmlBlockEnds(end, line) {
-  if (end === "comment") return line.includes("-->");
+  if (end === "comment" || end === "pi" || end === "decl" || end === "cdata")
+    return line.includes(HTML_END_MARKERS[end]);
   if (end === "raw") return /<\/(?:pre|script|style|textarea)>/i.test(line);
   return false;
 }
@@ -2093,7 +2120,7 @@ function expandTabs(line) {
 }
 function linesStartingInsideInlineCode(lines) {
   const text = lines.map((l) => l.text).join("\n");
-  const hidden = inlineHiddenRanges(text);
+  const hidden = inlineHiddenRanges(text, true);
   if (hidden.length === 0) return [];
   const inside = [];
   let offset = 0;
@@ -2106,7 +2133,7 @@ function linesStartingInsideInlineCode(lines) {
   }
   return inside;
 }
-function inlineHiddenRanges(text) {
+function inlineHiddenRanges(text, rawHtml = false) {
   const runsByLength = /* @__PURE__ */ new Map();
   for (let i = 0; i < text.length; ) {
     if (text[i] !== "`") {
@@ -2129,6 +2156,13 @@ function inlineHiddenRanges(text) {
   };
   const ranges = [];
   let commentsCannotClose = false;
+  const cannotClose = /* @__PURE__ */ new Set();
+  const closeAt = (from, closer) => {
+    if (cannotClose.has(closer)) return -1;
+    const at = text.indexOf(closer, from);
+    if (at < 0) cannotClose.add(closer);
+    return at < 0 ? -1 : at + closer.length;
+  };
   for (let i = 0; i < text.length; ) {
     const c = text[i];
     if (c === "\\") {
@@ -2151,9 +2185,91 @@ function inlineHiddenRanges(text) {
         ranges.push([i, close + 3]);
         i = close + 3;
       }
+    } else if (c === "<" && rawHtml) {
+      const end = rawHtmlEnd(text, i, closeAt);
+      if (end === void 0) i++;
+      else {
+        ranges.push([i, end]);
+        i = end;
+      }
     } else i++;
   }
   return ranges;
+}
+var OPEN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/y;
+var LONGEST_TAG = 4096;
+function rawHtmlEnd(text, i, closeAt) {
+  if (text.startsWith("<?", i)) return orUndefined(closeAt(i + 2, "?>"));
+  if (text.startsWith("<![CDATA[", i)) return orUndefined(closeAt(i + 9, "]]>"));
+  if (/^<![A-Za-z]/.test(text.slice(i, i + 3))) return orUndefined(closeAt(i + 2, ">"));
+  if (!/^<[A-Za-z]/.test(text.slice(i, i + 2))) return void 0;
+  const window = text.slice(i, i + LONGEST_TAG);
+  OPEN_TAG.lastIndex = 0;
+  const m = OPEN_TAG.exec(window);
+  return m ? i + m[0].length : void 0;
+}
+function orUndefined(n) {
+  return n < 0 ? void 0 : n;
+}
+function linkDefinitionsEnd(text) {
+  let end = 0;
+  for (; ; ) {
+    const next = linkDefinitionAt(text, end);
+    if (next === void 0) return end;
+    end = next;
+  }
+}
+function linkDefinitionAt(text, p) {
+  let i = p + Math.min(3, indentAt(text, p));
+  if (text[i] !== "[") return void 0;
+  let j = i + 1;
+  for (; j < text.length && j - i <= 1e3; j++) {
+    const c = text[j];
+    if (c === "\\") j++;
+    else if (c === "[") return void 0;
+    else if (c === "]") break;
+  }
+  if (text[j] !== "]" || text[j + 1] !== ":" || !text.slice(i + 1, j).trim()) return void 0;
+  i = skipSpaceAndOneLineEnd(text, j + 2);
+  let destEnd;
+  if (text[i] === "<") {
+    const close = text.slice(i, lineEnd(text, i)).search(/(?<!\\)>/);
+    if (close < 0) return void 0;
+    destEnd = i + close + 1;
+  } else {
+    destEnd = i;
+    while (destEnd < text.length && (text.charCodeAt(destEnd) ?? 0) > 32) destEnd++;
+    if (destEnd === i) return void 0;
+  }
+  const afterDest = restOfLineBlank(text, destEnd) ? lineEnd(text, destEnd) + 1 : void 0;
+  const t = skipSpaceAndOneLineEnd(text, destEnd);
+  const open2 = text[t];
+  const closer = open2 === '"' ? '"' : open2 === "'" ? "'" : open2 === "(" ? ")" : void 0;
+  if (closer && t > destEnd) {
+    let k = t + 1;
+    for (; k < text.length; k++) {
+      const c = text[k];
+      if (c === "\\") k++;
+      else if (c === closer) break;
+      else if (open2 === "(" && c === "(") break;
+      else if (c === "\n" && restOfLineBlank(text, k + 1)) break;
+    }
+    if (text[k] === closer && restOfLineBlank(text, k + 1)) return lineEnd(text, k + 1) + 1;
+  }
+  return afterDest;
+}
+function skipSpaceAndOneLineEnd(text, i) {
+  while (text[i] === " " || text[i] === "	") i++;
+  if (text[i] === "\n") i++;
+  while (text[i] === " " || text[i] === "	") i++;
+  return i;
+}
+function lineEnd(text, i) {
+  const n = text.indexOf("\n", i);
+  return n < 0 ? text.length : n;
+}
+function restOfLineBlank(text, i) {
+  return isBlankFrom(text.slice(i, lineEnd(text, i)), 0);
 }
 
 // src/gate/events.ts
@@ -2422,6 +2538,20 @@ function deploymentLogUrl(env, view) {
 
 // src/gate/lock.ts
 import { z as z8 } from "zod";
+
+// src/gate/lock-trust.ts
+var CLOCK_SKEW_MS = 5 * 6e4;
+function untrustedHolder(holder, now3) {
+  if (holder.kind === "unknown") return "its commit message is not a lock proceed wrote";
+  const ahead = (time) => time !== void 0 && Date.parse(time) - now3.getTime() > CLOCK_SKEW_MS;
+  if (ahead(holder.at) || ahead(holder.beat))
+    return `it claims a time still to come (${holder.beat ?? holder.at})`;
+  if (holder.kind === "workflow-run" && !/^\d+$/.test(holder.id))
+    return `its workflow run "${holder.id}" is not a run id GitHub could vouch for`;
+  return void 0;
+}
+
+// src/gate/lock.ts
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
@@ -2566,6 +2696,7 @@ function parseJson(text) {
   }
 }
 async function isStale(port, holder, maxAgeMs, now3) {
+  if (untrustedHolder(holder, now3)) return true;
   if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
@@ -2714,20 +2845,20 @@ function estimatedAside(summary) {
 }
 function latestStepResults(plan, results) {
   const ids = new Set(plan.steps.map((s) => s.id));
-  const latest = /* @__PURE__ */ new Map();
+  const latest2 = /* @__PURE__ */ new Map();
   for (const result2 of results) {
     if (!ids.has(result2.id)) continue;
-    const previous = latest.get(result2.id);
-    latest.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
+    const previous = latest2.get(result2.id);
+    latest2.set(result2.id, { result: result2, attempts: (previous?.attempts ?? 0) + 1 });
   }
-  return latest;
+  return latest2;
 }
 function rollbackResults(results) {
   return results.filter((r) => r.id.startsWith("rollback:"));
 }
 function reportOutcome(plan, results, verify) {
-  const latest = latestStepResults(plan, results);
-  const statuses = plan.steps.map((s) => latest.get(s.id)?.result.status);
+  const latest2 = latestStepResults(plan, results);
+  const statuses = plan.steps.map((s) => latest2.get(s.id)?.result.status);
   if (statuses.some((s) => s === "failure" || s === "timed-out")) return "failed";
   if (statuses.includes("cancelled") || verify?.status === "cancelled") return "cancelled";
   if (statuses.includes(void 0) || verify === void 0) return "paused";
@@ -3270,6 +3401,112 @@ function howToProceed(plan, opts, budget) {
 ${lines.join("\n")}`;
 }
 
+// src/gate/rules/own-checks.ts
+function appSlugOf(botLogin) {
+  return botLogin.replace(/\[bot\]$/i, "").toLowerCase();
+}
+function ownCheckRuns(checks, botLogin) {
+  const slug = appSlugOf(botLogin);
+  return checks.filter((c) => c.appSlug?.toLowerCase() === slug);
+}
+function portTrustingOwnChecks(port, botLogin) {
+  const listOwn = async (sha, name) => ownCheckRuns(await port.listCheckRuns(sha, name), botLogin);
+  return new Proxy(port, {
+    get(target2, prop) {
+      if (prop === "listCheckRuns") return listOwn;
+      const value = Reflect.get(target2, prop, target2);
+      return typeof value === "function" ? value.bind(target2) : value;
+    }
+  });
+}
+
+// src/gate/rules/replay.ts
+function judgeReplay(stored, origin) {
+  if (!stored) return { kind: "fresh" };
+  const what = origin.kind === "comment" ? "comment" : "review";
+  const handledId = origin.kind === "comment" ? origin.id : -origin.id;
+  const watermark = origin.kind === "comment" ? stored.lastComment : stored.lastReview;
+  if (stored.handled.includes(handledId) || origin.id === watermark) return { kind: "handled" };
+  if (watermark !== void 0 && origin.id < watermark) {
+    return {
+      kind: "stale",
+      reason: `This ${what} is older than a command already acted on (${what} ${watermark}), so it is not acted on again. Comment again if it still holds.`
+    };
+  }
+  if (origin.createdAt && stored.changedAt && writtenBefore(origin.createdAt, stored.changedAt)) {
+    return {
+      kind: "stale",
+      reason: `This ${what} was written before the plan became ${stored.state.replace("-", " ")} (${stored.changedAt}), so it was about another situation. Read the review, then comment again.`
+    };
+  }
+  return { kind: "fresh" };
+}
+function markHandled(stored, origin) {
+  if (origin.kind === "comment") {
+    return {
+      ...stored,
+      handled: [...stored.handled, origin.id],
+      lastComment: Math.max(origin.id, stored.lastComment ?? 0)
+    };
+  }
+  return {
+    ...stored,
+    handled: [...stored.handled, -origin.id],
+    lastReview: Math.max(origin.id, stored.lastReview ?? 0)
+  };
+}
+function stampStateChange(next, previous, now3) {
+  if (!previous) return next;
+  const lastComment = maxDefined(next.lastComment, previous.lastComment);
+  const lastReview = maxDefined(next.lastReview, previous.lastReview);
+  const changedAt = next.state !== previous.state ? now3 : latest(next.changedAt, previous.changedAt);
+  return {
+    ...next,
+    ...lastComment !== void 0 ? { lastComment } : {},
+    ...lastReview !== void 0 ? { lastReview } : {},
+    ...changedAt !== void 0 ? { changedAt } : {}
+  };
+}
+function writtenBefore(createdAt, changedAt) {
+  return Date.parse(createdAt) < Math.floor(Date.parse(changedAt) / 1e3) * 1e3;
+}
+function maxDefined(a, b) {
+  return a === void 0 ? b : b === void 0 ? a : Math.max(a, b);
+}
+function latest(a, b) {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+// src/gate/rules/shared-head.ts
+function sharedHeadRefusal(headSha, others) {
+  const refused = others.filter(
+    (o) => !o.decision.allowed
+  );
+  const first = refused[0];
+  if (!first) return void 0;
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : "";
+  return `Commit ${codeSpan(headSha.slice(0, 7))} is also the head of #${first.number}${more}, and its \`proceed/verify\` counts there too, so the approver must satisfy that pull request's policy as well. There: ${first.decision.reason} Who may there: ${first.decision.whoMay}.`;
+}
+function verifiedElsewhereNotice(headSha) {
+  return `Commit ${codeSpan(headSha.slice(0, 7))} was verified for another pull request; this one has a gate of its own, pending until someone this repository's policy allows for it approves (the steps that succeeded are not run again).`;
+}
+
+// src/gate/rules/since-approval.ts
+var PATHS_SHOWN = 20;
+function changedSinceApprovalNotice(approvedSha, headSha, files) {
+  const since = `since the approved commit ${codeSpan(approvedSha.slice(0, 7))}`;
+  const mode = "`bind_approval_to: plan` keeps the approval while the plan file is unchanged";
+  if (!files) {
+    return `The head ${codeSpan(headSha.slice(0, 7))} is not the approved commit, and GitHub could not list the files changed ${since} (${mode}). Check the commits before the steps run.`;
+  }
+  if (files.length === 0) return `No file changed ${since} (${mode}).`;
+  const shown = files.slice(0, PATHS_SHOWN).map((f) => codeSpan(f));
+  const more = files.length > PATHS_SHOWN ? `, and ${files.length - PATHS_SHOWN} more` : "";
+  return `${files.length === 1 ? "One file" : `${files.length} files`} changed ${since}, and the steps will run with ${files.length === 1 ? "it" : "them"} (${mode}): ${shown.join(", ")}${more}.`;
+}
+
 // src/gate/publish.ts
 function result(view, summary, stored = view.stored) {
   return {
@@ -3363,7 +3600,10 @@ ${diagnosticList(errors)}`;
   const base = binding.stored ?? freshState(view);
   const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
   const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  const newestGate = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+  const verifiedElsewhere = newestGate?.status === "completed" && newestGate.conclusion === "success" && stored.state !== "verified";
+  const notice = [binding.notice, verifiedElsewhere ? verifiedElsewhereNotice(sha) : void 0].filter(Boolean).join("\n\n");
+  await writeReview(env, view, reviewBody(view, stored, checks, notice || void 0), stored);
   await upsertCheck(env, checks, sha, CHECK_PLAN, {
     conclusion: "success",
     title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : "Valid",
@@ -3373,7 +3613,7 @@ ${diagnosticList(warnings)}` : ""),
     annotations: annotate(warnings, path)
   });
   const gate = checks.find((c) => c.name === CHECK_VERIFY);
-  if (!gate) {
+  if (!gate || verifiedElsewhere) {
     await upsertCheck(env, checks, sha, CHECK_VERIFY, {
       status: "queued",
       title: stored.state === "approved" ? "Approved; waiting for execution" : "Waiting for approval",
@@ -3386,8 +3626,10 @@ ${diagnosticList(warnings)}` : ""),
 function reviewBody(view, stored, checks, notice) {
   if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
   const { plan, path, hash } = view.plan;
+  const since = view.sinceApproval;
   const notices = [
     notice,
+    since && stored.approval?.headSha === since.approvedSha ? changedSinceApprovalNotice(since.approvedSha, view.pr.headSha, since.files) : void 0,
     stored.reason,
     ...mergePlanConfig(plan.config, view.policy).notices,
     ...mergeVerify(plan.verify, view.policy).notices
@@ -3425,7 +3667,13 @@ function displayStatus(check) {
   };
   return check.conclusion && map[check.conclusion] || "pending";
 }
+var lastWritten = /* @__PURE__ */ new WeakMap();
 async function writeReview(env, view, body, stored) {
+  const previous = lastWritten.get(view) ?? view.stored;
+  if (stored) {
+    stored = stampStateChange(stored, previous, (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString());
+    lastWritten.set(view, stored);
+  }
   const marker = stored ? encodeState(stored) : "";
   const room = GITHUB_BODY_LIMIT - marker.length;
   const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
@@ -3463,7 +3711,7 @@ async function upsertCheck(env, checks, sha, name, update) {
     completedAt: update.conclusion ? now3 : null,
     title: update.title,
     summary: update.summary,
-    appSlug: null
+    appSlug: appSlugOf(env.botLogin)
   });
   return created.id;
 }
@@ -4828,9 +5076,9 @@ function stepsTotalMs(plan, results) {
   return results.filter((r) => ids.has(r.id)).reduce((sum, r) => sum + r.durationMs, 0);
 }
 function summaryLine(plan, results, verify) {
-  const latest = [...latestStepResults(plan, results).values()];
-  const succeeded = latest.filter((o) => o.result.status === "success").length;
-  const skipped = latest.filter((o) => o.result.status === "skipped").length;
+  const latest2 = [...latestStepResults(plan, results).values()];
+  const succeeded = latest2.filter((o) => o.result.status === "success").length;
+  const skipped = latest2.filter((o) => o.result.status === "skipped").length;
   const showEstimates = plan.config.show_estimated_time;
   const estimate = summarizeEstimate(plan);
   let line = `**${succeeded} of ${plural(plan.steps.length, "step")}** succeeded`;
@@ -4850,7 +5098,7 @@ function statusCell(outcome) {
 }
 function stepsTable(plan, results, budget) {
   const showEstimates = plan.config.show_estimated_time;
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   const columns = [
     "#",
     "Step",
@@ -4861,7 +5109,7 @@ function stepsTable(plan, results, budget) {
   ];
   const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
   const rows = plan.steps.map((step, i) => {
-    const outcome = latest.get(step.id);
+    const outcome = latest2.get(step.id);
     const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
     const actualMs = outcome?.result.durationMs;
     const ran = outcome !== void 0 && outcome.result.status !== "skipped" && outcome.result.status !== "cancelled";
@@ -4927,9 +5175,9 @@ function endedHow(result2) {
 function failureDetails(plan, results, verify, budget) {
   const failed = (r) => r.status === "failure" || r.status === "timed-out";
   const items = [];
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   plan.steps.forEach((step, i) => {
-    const outcome = latest.get(step.id);
+    const outcome = latest2.get(step.id);
     if (outcome && failed(outcome.result))
       items.push({ title: `${i + 1}. ${step.name}`, result: outcome.result });
   });
@@ -4967,21 +5215,21 @@ function stepName(plan, id, budget) {
 }
 function resultLine(plan, results, verify, budget) {
   const outcome = reportOutcome(plan, results, verify);
-  const latest = latestStepResults(plan, results);
+  const latest2 = latestStepResults(plan, results);
   const firstWith = (statuses) => plan.steps.find((s) => {
-    const status = latest.get(s.id)?.result.status;
+    const status = latest2.get(s.id)?.result.status;
     return status !== void 0 && statuses.includes(status);
   });
   let text;
   switch (outcome) {
     case "verified": {
-      const skipped = [...latest.values()].filter((o) => o.result.status === "skipped").length;
+      const skipped = [...latest2.values()].filter((o) => o.result.status === "skipped").length;
       text = skipped ? `\u2705 Complete \u2014 every check passed; ${plural(skipped, "step")} ${skipped === 1 ? "was" : "were"} skipped.` : "\u2705 Complete \u2014 every step and every check passed.";
       break;
     }
     case "failed": {
       const step = firstWith(["failure", "timed-out"]);
-      const reason = step ? latest.get(step.id)?.result.reason : void 0;
+      const reason = step ? latest2.get(step.id)?.result.reason : void 0;
       const why = reason && budget.reason > 0 ? `: ${escapeInline(truncate(reason, Math.min(budget.reason, 300)))}` : ".";
       text = `\u274C Failed at ${step ? stepName(plan, step.id, budget) : "a step"}${why}`;
       break;
@@ -4997,12 +5245,34 @@ function resultLine(plan, results, verify, budget) {
       text = "\u{1F6AB} Cancelled; steps that had not run are marked cancelled.";
       break;
     case "paused": {
-      const next = plan.steps.find((s) => !latest.has(s.id));
+      const next = plan.steps.find((s) => !latest2.has(s.id));
       text = next ? `\u23F8\uFE0F Paused before ${stepName(plan, next.id, budget)}.` : "\u23F8\uFE0F Paused before the verify phase.";
       break;
     }
   }
   return `**Result:** ${text}`;
+}
+
+// src/gate/rules/contributors.ts
+var PUSHERS_KEPT = 20;
+function contributionsOf(commits, pushers = []) {
+  const found = [];
+  for (const p of [...pushers].reverse()) found.push({ login: p.login, how: "pushed", commit: p.sha });
+  for (const c of [...commits].reverse()) {
+    if (c.author) found.push({ login: c.author, how: "authored", commit: c.sha });
+    if (c.committer && c.committer !== c.author)
+      found.push({ login: c.committer, how: "committed", commit: c.sha });
+  }
+  return found;
+}
+function withPusher(stored, login, sha) {
+  const others = (stored.pushers ?? []).filter((p) => p.sha !== sha);
+  return { ...stored, pushers: [...others, { login, sha }].slice(-PUSHERS_KEPT) };
+}
+function contributorRefusal(login, contributions) {
+  const mine = contributions.find((c) => c.login.toLowerCase() === login.toLowerCase());
+  if (!mine) return void 0;
+  return `${codeSpan(login)} ${mine.how} commit ${codeSpan(mine.commit.slice(0, 7))} of this pull request, so counts as one of its authors, and this repository does not let authors approve or run their own plan (\`self_approval: false\`); someone else has to.`;
 }
 
 // src/gate/authorize.ts
@@ -5075,6 +5345,8 @@ function authorize(input) {
       `${who} opened this pull request, and this repository does not let authors approve or run their own plan (\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`
     );
   }
+  const contributed = policy.self_approval ? void 0 : contributorRefusal(actor.login, input.contributions ?? []);
+  if (contributed) return refuse2(contributed);
   return { allowed: true };
 }
 function describeWhoMay(command2, context) {
@@ -5146,14 +5418,17 @@ function watchWhileRunning(env, view, runner, lost) {
       return `new commit ${short(pr.headSha)} was pushed; the approval was for ${short(view.pr.headSha)}`;
     for (const c of await env.port.listComments(view.pr.number, since)) {
       if (Date.parse(c.createdAt) < Date.parse(since) - 1e3 || c.updatedAt !== c.createdAt) continue;
+      let asker = c.user;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
+        if (!by) continue;
+        asker = { login: by, type: "User" };
+      } else {
+        const parsed = parseComment(c.body);
+        if (parsed.kind !== "command" || parsed.command !== "cancel") continue;
       }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== "command" || parsed.command !== "cancel" || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, "cancel");
+      if (!asker) continue;
+      const actor = await actorOf(env, view.policy, asker, "cancel");
       const ok = authorize({
         command: "cancel",
         actor,
@@ -5164,8 +5439,8 @@ function watchWhileRunning(env, view, runner, lost) {
         door: "comment"
       });
       if (ok.allowed) {
-        await env.port.reactToComment(c.id, "eyes");
-        return `cancelled by ${c.user.login}`;
+        if (asker === c.user) await env.port.reactToComment(c.id, "eyes");
+        return `cancelled by ${asker.login}`;
       }
     }
     return void 0;
@@ -5747,7 +6022,7 @@ async function applyEffect(env, view, effect) {
       await port.createComment(view.pr.number, effect.body);
       return void 0;
     case "publish-plan": {
-      const published = await publishPlan(env, view, bindingAfterPush(view));
+      const published = await publishPlan(env, view, effect.binding ?? bindingAfterPush(view));
       return effect.reports ? published : void 0;
     }
     case "check-run":
@@ -5811,7 +6086,18 @@ function renderHelp(policy, allowSkip) {
   ].join("\n");
 }
 
+// src/gate/rules/pinned-head.ts
+function pinnedCommit(args) {
+  const word = /^\S+/.exec(args.trim())?.[0] ?? "";
+  return /^[0-9a-f]{7,40}$/i.test(word) ? word.toLowerCase() : void 0;
+}
+function pinnedHeadRefusal(pin, headSha) {
+  if (!pin || headSha.toLowerCase().startsWith(pin)) return void 0;
+  return `This command names commit ${codeSpan(pin)}, but the head is now ${codeSpan(headSha.slice(0, 7))}: it approves only the commit it names. Read the plan at the head, then comment again with its SHA.`;
+}
+
 // src/gate/decide.ts
+var RUNS = ["proceed", "retry", "skip", "rollback"];
 var done = (view, summary, effects = []) => ({
   kind: "done",
   decision: { state: view.stored, effects, summary }
@@ -5819,7 +6105,8 @@ var done = (view, summary, effects = []) => ({
 function intake(view, event, checks = []) {
   switch (event.kind) {
     case "pull_request":
-      return event.action === "closed" ? { kind: "closed" } : { kind: "push" };
+      if (event.action === "closed") return { kind: "closed" };
+      return event.action === "synchronize" ? { kind: "push", pusher: event.sender.login } : { kind: "push" };
     case "review": {
       if (event.commitId !== view.pr.headSha) {
         return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
@@ -5832,8 +6119,15 @@ function intake(view, event, checks = []) {
           }
         ]);
       }
-      if (view.stored?.handled.includes(-event.reviewId))
-        return done(view, `Review ${event.reviewId} was already handled.`);
+      const replay = judgeReplay(view.stored, { kind: "review", id: event.reviewId });
+      if (replay.kind === "handled") return done(view, `Review ${event.reviewId} was already handled.`);
+      if (replay.kind === "stale") {
+        return done(
+          view,
+          `Approval ${event.reviewId} by ${event.sender.login} not acted on: ${replay.reason}`,
+          [{ kind: "comment", body: refusal("approval", replay.reason) }]
+        );
+      }
       return {
         kind: "command",
         command: "proceed",
@@ -5843,9 +6137,18 @@ function intake(view, event, checks = []) {
       };
     }
     case "comment": {
-      if (view.stored?.handled.includes(event.commentId))
-        return done(view, `Comment ${event.commentId} was already handled.`);
       const parsed = parseComment(event.body);
+      const replay = judgeReplay(view.stored, {
+        kind: "comment",
+        id: event.commentId,
+        ...event.createdAt ? { createdAt: event.createdAt } : {}
+      });
+      if (replay.kind === "handled") return done(view, `Comment ${event.commentId} was already handled.`);
+      if (replay.kind === "stale" && parsed.kind === "command" && !["help", "plan"].includes(parsed.command)) {
+        return done(view, `Comment ${event.commentId} not acted on: ${replay.reason}`, [
+          { kind: "comment", body: refusal(`/${parsed.command}`, replay.reason) }
+        ]);
+      }
       if (parsed.kind === "invalid") {
         return done(view, `Refused a comment: ${parsed.message}`, [
           { kind: "comment", body: refusal("command", parsed.message) }
@@ -5858,7 +6161,8 @@ function intake(view, event, checks = []) {
         sender: event.sender,
         door: "comment",
         handledId: event.commentId,
-        writtenAt: event.createdAt
+        writtenAt: event.createdAt,
+        pin: pinnedCommit(parsed.args)
       };
     }
     case "button": {
@@ -5893,12 +6197,16 @@ function intakeNeedsChecks(view, event) {
 }
 function decide(view, input) {
   switch (input.kind) {
-    case "push":
+    case "push": {
+      const binding = bindingAfterPush(view);
+      if (input.pusher && binding.stored)
+        binding.stored = withPusher(binding.stored, input.pusher, view.pr.headSha);
       return {
-        state: bindingAfterPush(view).stored,
-        effects: [{ kind: "publish-plan", reports: true }],
+        state: binding.stored,
+        effects: [{ kind: "publish-plan", reports: true, binding }],
         summary: "Rendered."
       };
+    }
     case "closed":
       return onClosed(view);
     case "command":
@@ -5934,7 +6242,8 @@ function onCommand(view, input) {
     isFork: view.pr.isFork,
     policy: view.policy,
     allowSkip,
-    door
+    door,
+    contributions: input.contributions ?? []
   });
   if (!decision.allowed) {
     return refuse(
@@ -5945,6 +6254,11 @@ function onCommand(view, input) {
       decision.whoMay
     );
   }
+  const shared = RUNS.includes(command2) ? sharedHeadRefusal(
+    view.pr.headSha,
+    (input.sharedHead ?? []).map((o) => judgeShared(o, command2, door))
+  ) : void 0;
+  if (shared) return refuse(view, `/${command2}`, shared, `Refused /${command2} from ${login}: ${shared}`);
   if (command2 === "help") {
     return {
       state: view.stored,
@@ -5975,8 +6289,16 @@ function onCommand(view, input) {
       summary: `Refused /${command2}: the comment predates the plan at the head.`
     };
   }
+  const moved = RUNS.includes(command2) ? pinnedHeadRefusal(input.pin, valid.pr.headSha) : void 0;
+  if (moved)
+    return refuse(view, `/${command2}`, moved, `Refused /${command2}: it names ${input.pin}, not the head.`);
   let stored = bindingAfterPush(valid).stored ?? freshState(valid);
-  if (input.handledId !== void 0) stored = { ...stored, handled: [...stored.handled, input.handledId] };
+  const handledId = input.handledId;
+  if (handledId !== void 0)
+    stored = markHandled(
+      stored,
+      handledId > 0 ? { kind: "comment", id: handledId } : { kind: "review", id: -handledId }
+    );
   if (overdue(valid, stored, input.now) && stored.next) {
     const expiry = expireCheckpoint(valid, stored, input.now);
     return {
@@ -6061,6 +6383,33 @@ function inState(view, stored, command2, login, door, now3) {
         summary: `/rollback from ${login}.`
       };
   }
+}
+function judgeShared(other, command2, door) {
+  const { view } = other;
+  if (view.policyErrors.length) {
+    return {
+      number: view.pr.number,
+      decision: {
+        allowed: false,
+        reason: "its repository policy is invalid.",
+        whoMay: "nobody until it is fixed"
+      }
+    };
+  }
+  const allowSkip = view.plan.kind === "valid" && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
+  return {
+    number: view.pr.number,
+    decision: authorize({
+      command: command2,
+      actor: other.actor,
+      prAuthor: view.pr.author.login,
+      isFork: view.pr.isFork,
+      policy: view.policy,
+      allowSkip,
+      door,
+      contributions: other.contributions
+    })
+  };
 }
 function execute(stored, trigger, by) {
   return {
@@ -6445,7 +6794,8 @@ function ownCheck(env, check) {
 }
 
 // src/gate/handle.ts
-async function handleEvent(env, event) {
+async function handleEvent(door, event) {
+  const env = trustingOwnChecks(door);
   if (event.kind === "merge_group") return onMergeGroup(env, event);
   if (event.sender.type !== "User") {
     return {
@@ -6479,8 +6829,48 @@ async function handleEvent(env, event) {
   const actor = await actorOf(env, view.policy, taken.sender, taken.command);
   const forEnvironment = environmentApprovers(view, taken.command);
   const environmentActor = forEnvironment ? await actorOf(env, { ...view.policy, approvers: forEnvironment }, taken.sender, taken.command) : void 0;
-  const decision = decide(view, { ...context, ...taken, kind: "command", actor, environmentActor });
+  const runs = RUNS.includes(taken.command);
+  const contributions = runs ? await contributionsFor(env, view, actor) : [];
+  const sharedHead = runs ? await sharedHeadOf(env, view, taken.sender, taken.command) : [];
+  const decision = decide(view, {
+    ...context,
+    ...taken,
+    kind: "command",
+    actor,
+    environmentActor,
+    contributions,
+    sharedHead
+  });
   return applyDecision(env, view, decision);
+}
+function trustingOwnChecks(env) {
+  return { ...env, port: portTrustingOwnChecks(env.port, env.botLogin) };
+}
+async function contributionsFor(env, view, actor) {
+  if (view.policy.self_approval || actor.type !== "User") return [];
+  return contributionsOf(await env.port.listPullRequestCommits(view.pr.number), view.stored?.pushers);
+}
+async function sharedHeadOf(env, view, sender2, command2) {
+  const numbers = await env.port.listOpenPullRequestsOnHead(view.pr.headSha);
+  const others = [];
+  for (const n of numbers) {
+    if (n === view.pr.number) continue;
+    const other = await loadView(env, n);
+    if (other.policyErrors.length) {
+      others.push({
+        view: other,
+        actor: { login: sender2.login, type: "User", permission: "none", teams: [] },
+        contributions: []
+      });
+      continue;
+    }
+    others.push({
+      view: other,
+      actor: await actorOf(env, other.policy, sender2, command2),
+      contributions: other.policy.self_approval ? [] : contributionsOf(await env.port.listPullRequestCommits(n), other.stored?.pushers)
+    });
+  }
+  return others;
 }
 
 // src/github/octokit.ts
@@ -6565,6 +6955,46 @@ var OctokitPort = class {
       });
       numbers.push(...data.map((pr) => pr.number));
       if (data.length < 100) return numbers;
+    }
+  }
+  async listOpenPullRequestsOnHead(sha) {
+    const numbers = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        ...this.base,
+        state: "open",
+        per_page: 100,
+        page
+      });
+      numbers.push(...data.filter((pr) => pr.head.sha === sha).map((pr) => pr.number));
+      if (data.length < 100) return numbers;
+    }
+  }
+  async listPullRequestCommits(number) {
+    const commits = [];
+    for (let page = 1; page <= 3; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", {
+        ...this.base,
+        pull_number: number,
+        per_page: 100,
+        page
+      });
+      for (const c of data)
+        commits.push({ sha: c.sha, author: c.author?.login ?? null, committer: c.committer?.login ?? null });
+      if (data.length < 100) break;
+    }
+    return commits;
+  }
+  async compareCommits(base, head) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+        ...this.base,
+        basehead: `${base}...${head}`
+      });
+      return (data.files ?? []).map((f) => f.filename);
+    } catch (err) {
+      if (httpStatus(err) === 404 || httpStatus(err) === 422) return void 0;
+      throw err;
     }
   }
   async listChangedFiles(number) {

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Measured, Row, RowContext, RowResult } from './row.js';
 import { writeReport } from './report.js';
 import { apiFaults } from './rows/api-faults.js';
+import { attacks } from './rows/attacks.js';
 import { approvalDrift } from './rows/approval-drift.js';
 import { closedMidRun } from './rows/closed-mid-run.js';
 import { crashes } from './rows/crashes.js';
@@ -29,6 +30,7 @@ const ROWS: Row[] = [
   apiFaults,
   hugeOutput,
   closedMidRun,
+  attacks,
 ];
 /** Rows that mostly wait (on retry back-off), run alongside the others so the suite is not as slow as their sum. */
 const ALONGSIDE = new Set<Row>([apiFaults]);

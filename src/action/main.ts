@@ -11,6 +11,7 @@ import {
   type DispatchedRun,
   type GateResult,
 } from '../gate/handle.js';
+import { actingSender } from '../gate/rules/rerun.js';
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
 import { createOctokit, retryBaseFromEnv, writeIntervalFromEnv } from '../github/client.js';
 import { apiFailureMessage } from '../github/failure.js';
@@ -100,7 +101,9 @@ async function runGate(env: NodeJS.ProcessEnv): Promise<void> {
       core.setOutput('state', 'none');
       return;
     }
-    work = { kind: 'event', event };
+    // A re-run attempt acts as whoever re-ran it, not as the sender of the original payload.
+    const sender = actingSender(event.sender, env.GITHUB_RUN_ATTEMPT, env.GITHUB_TRIGGERING_ACTOR);
+    work = { kind: 'event', event: { ...event, sender } };
   }
 
   // Dispatched by the app with `app-url`: the app's token, traded for this job's OIDC token.

@@ -28,7 +28,7 @@ async function applyEffect(env: GateEnv, view: View, effect: Effect): Promise<Ga
       await port.createComment(view.pr.number, effect.body);
       return undefined;
     case 'publish-plan': {
-      const published = await publishPlan(env, view, bindingAfterPush(view));
+      const published = await publishPlan(env, view, effect.binding ?? bindingAfterPush(view));
       return effect.reports ? published : undefined;
     }
     case 'check-run':

@@ -18,6 +18,7 @@
 import { codeSpan } from '../render/markdown.js';
 import { COMMANDS, type CommandName } from './commands.js';
 import { POLICY_FILE, type Policy } from './policy.js';
+import { contributorRefusal, type Contribution } from './rules/contributors.js';
 
 /** Repository permissions, weakest first. */
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
@@ -43,6 +44,8 @@ export interface AuthorizeInput {
   /** The plan's effective `allow_skip` (see `mergePlanConfig`). */
   allowSkip: boolean;
   door: Door;
+  /** Who authored, committed or pushed the pull request's commits: authors too, for `self_approval`. */
+  contributions?: Contribution[];
 }
 
 export type Decision = { allowed: true } | { allowed: false; reason: string; whoMay: string };
@@ -133,6 +136,10 @@ export function authorize(input: AuthorizeInput): Decision {
         `(\`self_approval: false\` in \`${POLICY_FILE}\`); someone else has to.`,
     );
   }
+  const contributed = policy.self_approval
+    ? undefined
+    : contributorRefusal(actor.login, input.contributions ?? []);
+  if (contributed) return refuse(contributed);
   return { allowed: true };
 }
 

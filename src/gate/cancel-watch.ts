@@ -38,14 +38,18 @@ export function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRun
       // GitHub's `since` also returns older comments edited since; edited comments are never commands (SPEC §3).
       if (Date.parse(c.createdAt) < Date.parse(since) - 1_000 || c.updatedAt !== c.createdAt) continue;
       // A Cancel button pressed while this runs reaches it as the bot's own comment (see buttons.ts).
+      // Any workflow posts as github-actions[bot], so the request counts only when the person it names may cancel.
+      let asker = c.user;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
-        if (by) return `cancelled by ${by}`;
-        continue;
+        if (!by) continue;
+        asker = { login: by, type: 'User' };
+      } else {
+        const parsed = parseComment(c.body);
+        if (parsed.kind !== 'command' || parsed.command !== 'cancel') continue;
       }
-      const parsed = parseComment(c.body);
-      if (parsed.kind !== 'command' || parsed.command !== 'cancel' || !c.user) continue;
-      const actor = await actorOf(env, view.policy, c.user, 'cancel');
+      if (!asker) continue;
+      const actor = await actorOf(env, view.policy, asker, 'cancel');
       const ok = authorize({
         command: 'cancel',
         actor,
@@ -56,8 +60,8 @@ export function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRun
         door: 'comment',
       });
       if (ok.allowed) {
-        await env.port.reactToComment(c.id, 'eyes');
-        return `cancelled by ${c.user.login}`;
+        if (asker === c.user) await env.port.reactToComment(c.id, 'eyes');
+        return `cancelled by ${asker.login}`;
       }
     }
     return undefined;

@@ -102,7 +102,13 @@ type Leaf =
   | { kind: 'paragraph'; quoted: boolean; lines: ParagraphLine[] }
   | { kind: 'fence'; char: string; length: number }
   | { kind: 'indented' }
-  | { kind: 'html'; end: 'comment' | 'raw' | 'blank' };
+  | { kind: 'html'; end: HtmlEnd };
+
+/** How an HTML block ends: CommonMark's types 1–5 at a marker, types 6–7 at a blank line. */
+type HtmlEnd = 'comment' | 'raw' | 'pi' | 'decl' | 'cdata' | 'blank';
+
+/** What ends each HTML block that ends at a marker (types 2–5; type 1 is `raw`). */
+const HTML_END_MARKERS = { comment: '-->', pi: '?>', decl: '>', cdata: ']]>' } as const;
 
 /** Deeper nesting is treated as text of the deepest container; it bounds the work per line. */
 const MAX_CONTAINERS = 64;
@@ -246,6 +252,9 @@ class BlockScanner {
       }
       case 'comment':
       case 'raw':
+      case 'pi':
+      case 'decl':
+      case 'cdata':
       case 'blank-html':
         this.closeLeaf();
         if (start === 'blank-html') {
@@ -321,10 +330,19 @@ class BlockScanner {
     this.leaf = undefined;
     if (leaf?.kind !== 'paragraph' || leaf.quoted || leaf.lines.length < 2) return;
     for (const index of linesStartingInsideInlineCode(leaf.lines)) this.visible[index] = false;
+    // Link reference definitions at the paragraph's start render as nothing, however many lines they take.
+    const defined = linkDefinitionsEnd(leaf.lines.map((l) => l.text).join('\n'));
+    let offset = 0;
+    for (const line of leaf.lines) {
+      if (offset >= defined) break;
+      this.visible[line.index] = false;
+      offset += line.text.length + 1;
+    }
   }
 }
 
-type LeafStart = 'blank' | 'indented' | 'fence' | 'comment' | 'raw' | 'blank-html' | 'heading' | 'text';
+type LeafStart =
+  'blank' | 'indented' | 'fence' | Exclude<HtmlEnd, 'blank'> | 'blank-html' | 'heading' | 'text';
 
 /** The kind of block a line starts at `at` (indented at most 3 spaces). */
 function leafStartAt(text: string, at: number, continuesParagraph: boolean): LeafStart {
@@ -335,6 +353,10 @@ function leafStartAt(text: string, at: number, continuesParagraph: boolean): Lea
   }
   if (c === '<') {
     if (text.startsWith('<!--', at)) return 'comment';
+    // Processing instructions, declarations and CDATA: GitHub shows none of their text.
+    if (text.startsWith('<?', at)) return 'pi';
+    if (text.startsWith('<![CDATA[', at)) return 'cdata';
+    if (/^<![A-Za-z]/.test(text.slice(at, at + 3))) return 'decl';
     const rest = text.slice(at);
     if (/^<(?:pre|script|style|textarea)(?:[\s>]|$)/i.test(rest)) return 'raw';
     const tag = /^<\/?([a-z][a-z0-9-]*)(?:[\s>]|\/>|$)/i.exec(rest);
@@ -346,8 +368,9 @@ function leafStartAt(text: string, at: number, continuesParagraph: boolean): Lea
   return 'text';
 }
 
-function htmlBlockEnds(end: 'comment' | 'raw' | 'blank', line: string): boolean {
-  if (end === 'comment') return line.includes('-->');
+function htmlBlockEnds(end: HtmlEnd, line: string): boolean {
+  if (end === 'comment' || end === 'pi' || end === 'decl' || end === 'cdata')
+    return line.includes(HTML_END_MARKERS[end]);
   if (end === 'raw') return /<\/(?:pre|script|style|textarea)>/i.test(line);
   return false;
 }
@@ -438,7 +461,7 @@ function expandTabs(line: string): string {
 
 function linesStartingInsideInlineCode(lines: readonly ParagraphLine[]): number[] {
   const text = lines.map((l) => l.text).join('\n');
-  const hidden = inlineHiddenRanges(text);
+  const hidden = inlineHiddenRanges(text, true);
   if (hidden.length === 0) return [];
   const inside: number[] = [];
   let offset = 0;
@@ -452,8 +475,12 @@ function linesStartingInsideInlineCode(lines: readonly ParagraphLine[]): number[
   return inside;
 }
 
-/** Code spans and HTML comments as [start, end) offsets, in order. */
-function inlineHiddenRanges(text: string): Array<[number, number]> {
+/**
+ * Code spans and HTML comments as [start, end) offsets, in order; with `rawHtml`, also raw HTML whose
+ * inside GitHub does not show as text: tags (a quoted attribute may run over lines), processing
+ * instructions, declarations and CDATA.
+ */
+function inlineHiddenRanges(text: string, rawHtml = false): Array<[number, number]> {
   // Closers are found by length through one cursor per length, so the scan stays linear.
   const runsByLength = new Map<number, number[]>();
   for (let i = 0; i < text.length;) {
@@ -478,6 +505,14 @@ function inlineHiddenRanges(text: string): Array<[number, number]> {
 
   const ranges: Array<[number, number]> = [];
   let commentsCannotClose = false;
+  // Like comments: once an opener finds no closer, no later one of its kind can, so the scan stays linear.
+  const cannotClose = new Set<string>();
+  const closeAt = (from: number, closer: string): number => {
+    if (cannotClose.has(closer)) return -1;
+    const at = text.indexOf(closer, from);
+    if (at < 0) cannotClose.add(closer);
+    return at < 0 ? -1 : at + closer.length;
+  };
   for (let i = 0; i < text.length;) {
     const c = text[i];
     if (c === '\\') {
@@ -500,7 +535,115 @@ function inlineHiddenRanges(text: string): Array<[number, number]> {
         ranges.push([i, close + 3]);
         i = close + 3;
       }
+    } else if (c === '<' && rawHtml) {
+      const end = rawHtmlEnd(text, i, closeAt);
+      if (end === undefined) i++;
+      else {
+        ranges.push([i, end]);
+        i = end;
+      }
     } else i++;
   }
   return ranges;
+}
+
+/** An open tag, attributes and all; quoted values and the spaces between attributes may hold line ends. */
+const OPEN_TAG =
+  /<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/y;
+/** How far an open tag is looked for: a tag longer than this is taken for text. */
+const LONGEST_TAG = 4_096;
+
+/** Where the raw HTML starting at `i` (a `<`) ends, or undefined when it is not raw HTML. */
+function rawHtmlEnd(
+  text: string,
+  i: number,
+  closeAt: (from: number, closer: string) => number,
+): number | undefined {
+  if (text.startsWith('<?', i)) return orUndefined(closeAt(i + 2, '?>'));
+  if (text.startsWith('<![CDATA[', i)) return orUndefined(closeAt(i + 9, ']]>'));
+  if (/^<![A-Za-z]/.test(text.slice(i, i + 3))) return orUndefined(closeAt(i + 2, '>'));
+  if (!/^<[A-Za-z]/.test(text.slice(i, i + 2))) return undefined;
+  const window = text.slice(i, i + LONGEST_TAG);
+  OPEN_TAG.lastIndex = 0;
+  const m = OPEN_TAG.exec(window);
+  return m ? i + m[0].length : undefined;
+}
+
+function orUndefined(n: number): number | undefined {
+  return n < 0 ? undefined : n;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Link reference definitions (`[label]: destination "title"`): shown as nothing, and a destination on
+// the next line or a title over several lines can hold a line that looks like a command.
+
+/** Where the link reference definitions that open a paragraph's text end (0 when there are none). */
+function linkDefinitionsEnd(text: string): number {
+  let end = 0;
+  for (;;) {
+    const next = linkDefinitionAt(text, end);
+    if (next === undefined) return end;
+    end = next;
+  }
+}
+
+/** The offset after one definition starting at `p` (after its line end), or undefined when none starts there. */
+function linkDefinitionAt(text: string, p: number): number | undefined {
+  let i = p + Math.min(3, indentAt(text, p));
+  if (text[i] !== '[') return undefined;
+  // The label: up to 999 characters, no unescaped brackets, not only whitespace.
+  let j = i + 1;
+  for (; j < text.length && j - i <= 1000; j++) {
+    const c = text[j];
+    if (c === '\\') j++;
+    else if (c === '[') return undefined;
+    else if (c === ']') break;
+  }
+  if (text[j] !== ']' || text[j + 1] !== ':' || !text.slice(i + 1, j).trim()) return undefined;
+  i = skipSpaceAndOneLineEnd(text, j + 2);
+  // The destination: `<…>` on one line, or a run without spaces or control characters.
+  let destEnd: number;
+  if (text[i] === '<') {
+    const close = text.slice(i, lineEnd(text, i)).search(/(?<!\\)>/);
+    if (close < 0) return undefined;
+    destEnd = i + close + 1;
+  } else {
+    destEnd = i;
+    // Spaces and ASCII control characters end it.
+    while (destEnd < text.length && (text.charCodeAt(destEnd) ?? 0) > 0x20) destEnd++;
+    if (destEnd === i) return undefined;
+  }
+  const afterDest = restOfLineBlank(text, destEnd) ? lineEnd(text, destEnd) + 1 : undefined;
+  const t = skipSpaceAndOneLineEnd(text, destEnd);
+  const open = text[t];
+  const closer = open === '"' ? '"' : open === "'" ? "'" : open === '(' ? ')' : undefined;
+  if (closer && t > destEnd) {
+    let k = t + 1;
+    for (; k < text.length; k++) {
+      const c = text[k];
+      if (c === '\\') k++;
+      else if (c === closer) break;
+      else if (open === '(' && c === '(') break;
+      // A title ends at a blank line (the paragraph would have ended there).
+      else if (c === '\n' && restOfLineBlank(text, k + 1)) break;
+    }
+    if (text[k] === closer && restOfLineBlank(text, k + 1)) return lineEnd(text, k + 1) + 1;
+  }
+  return afterDest;
+}
+
+function skipSpaceAndOneLineEnd(text: string, i: number): number {
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] === '\n') i++;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+}
+
+function lineEnd(text: string, i: number): number {
+  const n = text.indexOf('\n', i);
+  return n < 0 ? text.length : n;
+}
+
+function restOfLineBlank(text: string, i: number): boolean {
+  return isBlankFrom(text.slice(i, lineEnd(text, i)), 0);
 }

@@ -20,8 +20,20 @@ import { mergePlanConfig, type Policy } from './policy.js';
 import type { CheckRunInfo, CheckRunInput } from './port.js';
 import { renderHelp } from './help.js';
 import { policyProblem, refusal } from './publish.js';
+import { withPusher, type Contribution } from './rules/contributors.js';
+import { pinnedCommit, pinnedHeadRefusal } from './rules/pinned-head.js';
+import { judgeReplay, markHandled } from './rules/replay.js';
+import { sharedHeadRefusal, type OtherPullRequest } from './rules/shared-head.js';
 import type { StoredState } from './state.js';
-import { bindingAfterPush, freshState, short, stepCheckName, stepExternalId, type View } from './view.js';
+import {
+  bindingAfterPush,
+  freshState,
+  short,
+  stepCheckName,
+  stepExternalId,
+  type Binding,
+  type View,
+} from './view.js';
 
 export type ValidView = View & { plan: Extract<View['plan'], { kind: 'valid' }> };
 
@@ -35,7 +47,7 @@ export type Effect =
    * Render the plan: the review, `proceed/plan` and `proceed/verify`, with the binding after a push.
    * `reports`: its outcome is the result (a push, `/plan`), rather than the decision's summary.
    */
-  | { kind: 'publish-plan'; reports: boolean }
+  | { kind: 'publish-plan'; reports: boolean; binding?: Binding }
   | { kind: 'check-run'; check: CheckRunInput }
   /** Write the bot's review for this state (with the check runs as they are then). */
   | { kind: 'write-review'; stored: StoredState }
@@ -76,12 +88,34 @@ export interface CommandInput extends DecideContext {
    * it gives any and the command runs something (`environmentApprovers`); handle.ts loads it.
    */
   environmentActor?: Actor;
+  /** The commit a `/proceed <sha>` names: the command acts only while it is the head (issue 12, attack 10). */
+  pin?: string;
+  /**
+   * Who authored, committed or pushed the pull request's commits (issue 12, attack 5), loaded by the
+   * door for a command that runs steps under `self_approval: false`; authors too, for `authorize`.
+   */
+  contributions?: Contribution[];
+  /**
+   * The other open pull requests with this head (issue 12, attack 1), loaded for a command that runs
+   * steps: each one's view, the actor as its policy sees them, and its contributions.
+   */
+  sharedHead?: SharedHead[];
 }
+
+/** Another open pull request on the same head, as `decide` judges the approver against its policy. */
+export interface SharedHead {
+  view: View;
+  actor: Actor;
+  contributions: Contribution[];
+}
+
+/** The commands that start or change an execution: the ones the issue 12 rules guard. */
+export const RUNS: readonly CommandName[] = ['proceed', 'retry', 'skip', 'rollback'];
 
 export type DecideInput =
   | CommandInput
-  /** Opened, reopened, ready for review, or a push. */
-  | (DecideContext & { kind: 'push' })
+  /** Opened, reopened, ready for review, or a push (`pusher`: the sender of a `synchronize`). */
+  | (DecideContext & { kind: 'push'; pusher?: string })
   /** Closed (the lock is already released). */
   | (DecideContext & { kind: 'closed' });
 
@@ -94,8 +128,9 @@ export type Intake =
       door: Door;
       handledId?: number;
       writtenAt?: string;
+      pin?: string;
     }
-  | { kind: 'push' }
+  | { kind: 'push'; pusher?: string }
   | { kind: 'closed' }
   | { kind: 'done'; decision: Decision };
 
@@ -112,7 +147,9 @@ const done = (view: View, summary: string, effects: Effect[] = []): Intake => ({
 export function intake(view: View, event: GateEvent, checks: CheckRunInfo[] = []): Intake {
   switch (event.kind) {
     case 'pull_request':
-      return event.action === 'closed' ? { kind: 'closed' } : { kind: 'push' };
+      if (event.action === 'closed') return { kind: 'closed' };
+      // Who pushed counts as an author of what they pushed (issue 12, attack 5).
+      return event.action === 'synchronize' ? { kind: 'push', pusher: event.sender.login } : { kind: 'push' };
     case 'review': {
       // An approving review by someone allowed, on the current head, counts as `/proceed` (SPEC §3).
       if (event.commitId !== view.pr.headSha) {
@@ -127,10 +164,16 @@ export function intake(view: View, event: GateEvent, checks: CheckRunInfo[] = []
           },
         ]);
       }
-      // Kept negated beside comment ids (another sequence): a redelivered approval, or a re-run of its
-      // workflow, must not confirm a checkpoint reached since.
-      if (view.stored?.handled.includes(-event.reviewId))
-        return done(view, `Review ${event.reviewId} was already handled.`);
+      // A redelivered approval, or a re-run of its workflow, must not confirm a checkpoint reached since.
+      const replay = judgeReplay(view.stored, { kind: 'review', id: event.reviewId });
+      if (replay.kind === 'handled') return done(view, `Review ${event.reviewId} was already handled.`);
+      if (replay.kind === 'stale') {
+        return done(
+          view,
+          `Approval ${event.reviewId} by ${event.sender.login} not acted on: ${replay.reason}`,
+          [{ kind: 'comment', body: refusal('approval', replay.reason) }],
+        );
+      }
       return {
         kind: 'command',
         command: 'proceed',
@@ -140,9 +183,23 @@ export function intake(view: View, event: GateEvent, checks: CheckRunInfo[] = []
       };
     }
     case 'comment': {
-      if (view.stored?.handled.includes(event.commentId))
-        return done(view, `Comment ${event.commentId} was already handled.`);
       const parsed = parseComment(event.body);
+      // Acted on once, and never once overtaken by a later command or a change of state (issue 12, attack 4).
+      const replay = judgeReplay(view.stored, {
+        kind: 'comment',
+        id: event.commentId,
+        ...(event.createdAt ? { createdAt: event.createdAt } : {}),
+      });
+      if (replay.kind === 'handled') return done(view, `Comment ${event.commentId} was already handled.`);
+      if (
+        replay.kind === 'stale' &&
+        parsed.kind === 'command' &&
+        !['help', 'plan'].includes(parsed.command)
+      ) {
+        return done(view, `Comment ${event.commentId} not acted on: ${replay.reason}`, [
+          { kind: 'comment', body: refusal(`/${parsed.command}`, replay.reason) },
+        ]);
+      }
       if (parsed.kind === 'invalid') {
         return done(view, `Refused a comment: ${parsed.message}`, [
           { kind: 'comment', body: refusal('command', parsed.message) },
@@ -156,6 +213,7 @@ export function intake(view: View, event: GateEvent, checks: CheckRunInfo[] = []
         door: 'comment',
         handledId: event.commentId,
         writtenAt: event.createdAt,
+        pin: pinnedCommit(parsed.args),
       };
     }
     case 'button': {
@@ -204,12 +262,17 @@ export function intakeNeedsChecks(view: View, event: GateEvent): boolean {
 /** The next state and the effects of one input: the whole of what the gate decides. */
 export function decide(view: View, input: DecideInput): Decision {
   switch (input.kind) {
-    case 'push':
+    case 'push': {
+      const binding = bindingAfterPush(view);
+      // Who pushed counts as an author of what they pushed (issue 12, attack 5).
+      if (input.pusher && binding.stored)
+        binding.stored = withPusher(binding.stored, input.pusher, view.pr.headSha);
       return {
-        state: bindingAfterPush(view).stored,
-        effects: [{ kind: 'publish-plan', reports: true }],
+        state: binding.stored,
+        effects: [{ kind: 'publish-plan', reports: true, binding }],
         summary: 'Rendered.',
       };
+    }
     case 'closed':
       return onClosed(view);
     case 'command':
@@ -255,6 +318,7 @@ function onCommand(view: View, input: CommandInput): Decision {
     policy: view.policy,
     allowSkip,
     door,
+    contributions: input.contributions ?? [],
   });
   if (!decision.allowed) {
     return refuse(
@@ -265,6 +329,13 @@ function onCommand(view: View, input: CommandInput): Decision {
       decision.whoMay,
     );
   }
+  const shared = RUNS.includes(command)
+    ? sharedHeadRefusal(
+        view.pr.headSha,
+        (input.sharedHead ?? []).map((o) => judgeShared(o, command, door)),
+      )
+    : undefined;
+  if (shared) return refuse(view, `/${command}`, shared, `Refused /${command} from ${login}: ${shared}`);
   if (command === 'help') {
     return {
       state: view.stored,
@@ -298,8 +369,16 @@ function onCommand(view: View, input: CommandInput): Decision {
       summary: `Refused /${command}: the comment predates the plan at the head.`,
     };
   }
+  const moved = RUNS.includes(command) ? pinnedHeadRefusal(input.pin, valid.pr.headSha) : undefined;
+  if (moved)
+    return refuse(view, `/${command}`, moved, `Refused /${command}: it names ${input.pin}, not the head.`);
   let stored: StoredState = bindingAfterPush(valid).stored ?? freshState(valid);
-  if (input.handledId !== undefined) stored = { ...stored, handled: [...stored.handled, input.handledId] };
+  const handledId = input.handledId;
+  if (handledId !== undefined)
+    stored = markHandled(
+      stored,
+      handledId > 0 ? { kind: 'comment', id: handledId } : { kind: 'review', id: -handledId },
+    );
   if (overdue(valid, stored, input.now) && stored.next) {
     // A late confirmation is not a confirmation: the timeout is said first, and a new /proceed resumes.
     const expiry = expireCheckpoint(valid, stored, input.now);
@@ -400,6 +479,36 @@ function inState(
         summary: `/rollback from ${login}.`,
       };
   }
+}
+
+/** How the policy of another open pull request with this head judges the approver (issue 12, attack 1). */
+function judgeShared(other: SharedHead, command: CommandName, door: Door): OtherPullRequest {
+  const { view } = other;
+  if (view.policyErrors.length) {
+    return {
+      number: view.pr.number,
+      decision: {
+        allowed: false,
+        reason: 'its repository policy is invalid.',
+        whoMay: 'nobody until it is fixed',
+      },
+    };
+  }
+  const allowSkip =
+    view.plan.kind === 'valid' && mergePlanConfig(view.plan.plan.config, view.policy).settings.allow_skip;
+  return {
+    number: view.pr.number,
+    decision: authorize({
+      command,
+      actor: other.actor,
+      prAuthor: view.pr.author.login,
+      isFork: view.pr.isFork,
+      policy: view.policy,
+      allowSkip,
+      door,
+      contributions: other.contributions,
+    }),
+  };
 }
 
 function execute(stored: StoredState, trigger: Trigger, by: string): Decision {

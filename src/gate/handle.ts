@@ -12,10 +12,12 @@ import {
   intake,
   intakeNeedsChecks,
   overdue,
+  RUNS,
   whyUnusable,
+  type SharedHead,
   type ValidView,
 } from './decide.js';
-import type { GateEvent } from './events.js';
+import type { GateEvent, Sender } from './events.js';
 import { executeApproved } from './execute.js';
 import { withPlanLock } from './lock-session.js';
 import { onMergeGroup } from './merge-group-gate.js';
@@ -23,9 +25,13 @@ import { rollbackPlan } from './rollback.js';
 import { forceReleaseLock } from './lock.js';
 import { parseComment } from './commands.js';
 import { decodeState } from './marker.js';
+import type { Actor } from './authorize.js';
+import type { CommandName } from './commands.js';
+import { contributionsOf, type Contribution } from './rules/contributors.js';
+import { portTrustingOwnChecks } from './rules/own-checks.js';
 import { result, reviewBody, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
-import { bound, loadView, short, type GateEnv } from './view.js';
+import { bound, loadView, short, type GateEnv, type View } from './view.js';
 
 export type { GateEnv } from './view.js';
 export type { GateResult } from './publish.js';
@@ -34,7 +40,8 @@ export type { GateResult } from './publish.js';
  * The single entry point: one event in, everything it calls for done. What happens on `/proceed`:
  * `intake` makes it a command, `decide` says what the command does in this state.
  */
-export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateResult> {
+export async function handleEvent(door: GateEnv, event: GateEvent): Promise<GateResult> {
+  const env = trustingOwnChecks(door);
   // GitHub's merge queue asks for the gate on a group's commit, whoever queued it: always answered
   // (merge-group-gate.ts reads the group's pull requests; the verdict is merge-group.ts, pure).
   if (event.kind === 'merge_group') return onMergeGroup(env, event);
@@ -78,8 +85,63 @@ export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateR
   const environmentActor = forEnvironment
     ? await actorOf(env, { ...view.policy, approvers: forEnvironment }, taken.sender, taken.command)
     : undefined;
-  const decision = decide(view, { ...context, ...taken, kind: 'command', actor, environmentActor });
+  // What the issue 12 rules in `decide` judge, read only for a command that runs steps.
+  const runs = RUNS.includes(taken.command);
+  const contributions = runs ? await contributionsFor(env, view, actor) : [];
+  const sharedHead = runs ? await sharedHeadOf(env, view, taken.sender, taken.command) : [];
+  const decision = decide(view, {
+    ...context,
+    ...taken,
+    kind: 'command',
+    actor,
+    environmentActor,
+    contributions,
+    sharedHead,
+  });
   return applyDecision(env, view, decision);
+}
+
+/** The door's environment, reading only the bot's own check runs (issue 12, attack 2). */
+function trustingOwnChecks(env: GateEnv): GateEnv {
+  return { ...env, port: portTrustingOwnChecks(env.port, env.botLogin) };
+}
+
+/** Commit authors and pushers count as authors too (issue 12, attack 5); asked only when it matters. */
+async function contributionsFor(env: GateEnv, view: View, actor: Actor): Promise<Contribution[]> {
+  if (view.policy.self_approval || actor.type !== 'User') return [];
+  return contributionsOf(await env.port.listPullRequestCommits(view.pr.number), view.stored?.pushers);
+}
+
+/** Every other open pull request with this head, for `decide` to judge the approver by its policy (issue 12, attack 1). */
+async function sharedHeadOf(
+  env: GateEnv,
+  view: View,
+  sender: Sender,
+  command: CommandName,
+): Promise<SharedHead[]> {
+  const numbers = await env.port.listOpenPullRequestsOnHead(view.pr.headSha);
+  const others: SharedHead[] = [];
+  for (const n of numbers) {
+    if (n === view.pr.number) continue;
+    const other = await loadView(env, n);
+    if (other.policyErrors.length) {
+      // Refused by decide without asking who the sender is there: its policy cannot be read.
+      others.push({
+        view: other,
+        actor: { login: sender.login, type: 'User', permission: 'none', teams: [] },
+        contributions: [],
+      });
+      continue;
+    }
+    others.push({
+      view: other,
+      actor: await actorOf(env, other.policy, sender, command),
+      contributions: other.policy.self_approval
+        ? []
+        : contributionsOf(await env.port.listPullRequestCommits(n), other.stored?.pushers),
+    });
+  }
+  return others;
 }
 
 /**
@@ -88,7 +150,8 @@ export async function handleEvent(env: GateEnv, event: GateEvent): Promise<GateR
  * One read per open pull request (its reviews); the full view only for a paused one. Each expiry
  * holds the pull request's lock, so it cannot interleave with a `/proceed` that resumes the plan.
  */
-export async function sweepCheckpoints(env: GateEnv): Promise<GateResult> {
+export async function sweepCheckpoints(door: GateEnv): Promise<GateResult> {
+  const env = trustingOwnChecks(door);
   const numbers = await env.port.listOpenPullRequests();
   const ended: number[] = [];
   const skipped: string[] = [];
@@ -166,7 +229,8 @@ export interface DispatchedRun {
  * the plan is exactly the one named, and the approval still binds. Anything else is refused and fails
  * the job, so a hand-started workflow runs nothing that nobody allowed.
  */
-export async function executeRequested(env: GateEnv, run: DispatchedRun): Promise<GateResult> {
+export async function executeRequested(door: GateEnv, run: DispatchedRun): Promise<GateResult> {
+  const env = trustingOwnChecks(door);
   const view = await loadView(env, run.number);
   const refuse = (why: string): GateResult => ({
     ...result(view, `Refused to execute pull request #${run.number}: ${why}`),

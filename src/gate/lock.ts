@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { formatDuration } from '../plan/duration.js';
+import { untrustedHolder } from './lock-trust.js';
 import type { GitHubPort } from './port.js';
 
 /** The ref name under `refs/` that the port's ref methods take; the lock of PR 7 is `proceed/locks/pr-7`. */
@@ -260,6 +261,7 @@ function parseJson(text: string): unknown {
 
 /** Whether the holder has certainly ended (or overstayed); when GitHub cannot tell us, it has not. */
 async function isStale(port: GitHubPort, holder: LockHolder, maxAgeMs: number, now: Date): Promise<boolean> {
+  if (untrustedHolder(holder, now)) return true;
   if (now.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (
     holder.heartbeatMs &&

@@ -11,6 +11,12 @@ export interface GitHubPort {
   getPullRequest(number: number): Promise<PullRequestInfo>;
   /** The numbers of the repository's open pull requests (all pages). */
   listOpenPullRequests(): Promise<number[]>;
+  /** The open pull requests whose head is `sha`: a check run on it counts for every one of them. */
+  listOpenPullRequestsOnHead(sha: string): Promise<number[]>;
+  /** The pull request's commits with the GitHub accounts that authored and committed them (up to 250). */
+  listPullRequestCommits(number: number): Promise<PullRequestCommit[]>;
+  /** The paths that differ between two commits, or undefined when GitHub cannot compare them. */
+  compareCommits(base: string, head: string): Promise<string[] | undefined>;
   /** Every file the pull request changes (all pages). */
   listChangedFiles(number: number): Promise<ChangedFile[]>;
   /** A file's text at a ref or SHA, or undefined when it does not exist there. */
@@ -76,6 +82,13 @@ export interface DeploymentStatusInput {
   /** Where the execution's log is: the workflow run or the pull request's checks. */
   logUrl: string;
   description: string;
+}
+
+export interface PullRequestCommit {
+  sha: string;
+  /** The GitHub logins GitHub matched to the commit's author and committer, when it could. */
+  author: string | null;
+  committer: string | null;
 }
 
 export interface GitCommitInfo {

@@ -6,6 +6,10 @@ import { renderReview, type StepDisplayStatus } from '../render/review.js';
 import { buttons } from './buttons.js';
 import { encodeState, MARKER_BUDGET } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
+import { appSlugOf } from './rules/own-checks.js';
+import { stampStateChange } from './rules/replay.js';
+import { verifiedElsewhereNotice } from './rules/shared-head.js';
+import { changedSinceApprovalNotice } from './rules/since-approval.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import {
   CHECK_PLAN,
@@ -130,7 +134,14 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   // The first render of a head starts the time from which commands are about this plan.
   const firstRender = view.stored?.headSha !== view.pr.headSha || !base.renderedAt;
   const stored = firstRender ? { ...base, renderedAt: (env.now?.() ?? new Date()).toISOString() } : base;
-  await writeReview(env, view, reviewBody(view, stored, checks, binding.notice), stored);
+  const newestGate = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+  // A success earned by another pull request with this head does not pass this one (issue 12, attack 1).
+  const verifiedElsewhere =
+    newestGate?.status === 'completed' && newestGate.conclusion === 'success' && stored.state !== 'verified';
+  const notice = [binding.notice, verifiedElsewhere ? verifiedElsewhereNotice(sha) : undefined]
+    .filter(Boolean)
+    .join('\n\n');
+  await writeReview(env, view, reviewBody(view, stored, checks, notice || undefined), stored);
   await upsertCheck(env, checks, sha, CHECK_PLAN, {
     conclusion: 'success',
     title: warnings.length ? `Valid, with ${warnings.length} warning(s)` : 'Valid',
@@ -141,7 +152,7 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
   });
   const gate = checks.find((c) => c.name === CHECK_VERIFY);
   // The gate is created once per commit; an execution moves it on from there.
-  if (!gate) {
+  if (!gate || verifiedElsewhere) {
     await upsertCheck(env, checks, sha, CHECK_VERIFY, {
       status: 'queued',
       title: stored.state === 'approved' ? 'Approved; waiting for execution' : 'Waiting for approval',
@@ -157,8 +168,12 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
 export function reviewBody(view: View, stored: StoredState, checks: CheckRunInfo[], notice?: string): string {
   if (view.plan.kind !== 'valid') throw new Error('reviewBody needs a valid plan');
   const { plan, path, hash } = view.plan;
+  const since = view.sinceApproval;
   const notices = [
     notice,
+    since && stored.approval?.headSha === since.approvedSha
+      ? changedSinceApprovalNotice(since.approvedSha, view.pr.headSha, since.files)
+      : undefined,
     stored.reason,
     ...mergePlanConfig(plan.config, view.policy).notices,
     ...mergeVerify(plan.verify, view.policy).notices,
@@ -201,6 +216,9 @@ function displayStatus(check: CheckRunInfo): StepDisplayStatus {
   return (check.conclusion && map[check.conclusion]) || 'pending';
 }
 
+/** What each view's review was last written with, so `changedAt` follows every change of state (issue 12). */
+const lastWritten = new WeakMap<View, StoredState>();
+
 /** Creates the bot's review, or edits it in place: one review per pull request (SPEC §4). */
 export async function writeReview(
   env: GateEnv,
@@ -208,6 +226,11 @@ export async function writeReview(
   body: string,
   stored: StoredState | undefined,
 ): Promise<void> {
+  const previous = lastWritten.get(view) ?? view.stored;
+  if (stored) {
+    stored = stampStateChange(stored, previous, (env.now?.() ?? new Date()).toISOString());
+    lastWritten.set(view, stored);
+  }
   const marker = stored ? encodeState(stored) : '';
   // The renderers keep within their budget; this is the backstop for a marker past its own.
   const room = GITHUB_BODY_LIMIT - marker.length;
@@ -270,7 +293,7 @@ export async function upsertCheck(
     completedAt: update.conclusion ? now : null,
     title: update.title,
     summary: update.summary,
-    appSlug: null,
+    appSlug: appSlugOf(env.botLogin),
   });
   return created.id;
 }

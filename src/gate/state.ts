@@ -45,6 +45,20 @@ export const storedStateSchema = z.object({
    */
   handled: z.array(z.number()).default([]),
   /**
+   * The watermark of commands (issue 12): the newest comment id and review id acted on. GitHub's ids
+   * grow with time, so a command at or below it was handled already or was overtaken by a later one;
+   * unlike `handled`, it never forgets.
+   */
+  lastComment: z.number().optional(),
+  lastReview: z.number().optional(),
+  /** When the lifecycle state last changed: a command written before it was about another situation. */
+  changedAt: z.string().optional(),
+  /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
+  pushers: z
+    .array(z.object({ login: z.string(), sha: z.string() }))
+    .max(20)
+    .optional(),
+  /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */

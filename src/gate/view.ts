@@ -58,6 +58,11 @@ export interface View {
   plan: PlanView;
   review: ReviewInfo | undefined;
   stored: StoredState | undefined;
+  /**
+   * With `bind_approval_to: plan` and a head that is not the approved commit: the paths changed since
+   * that commit (undefined inside when GitHub could not compare), for the review to list.
+   */
+  sinceApproval?: { approvedSha: string; files: string[] | undefined };
 }
 
 export type PlanView =
@@ -135,7 +140,12 @@ export async function loadView(env: GateEnv, number: number): Promise<View> {
           };
     }
   }
-  return { pr, policy, policyErrors, plan, review, stored };
+  const approvedSha = stored?.approval?.headSha;
+  const sinceApproval =
+    policy.bind_approval_to === 'plan' && approvedSha && approvedSha !== pr.headSha
+      ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => undefined) }
+      : undefined;
+  return { pr, policy, policyErrors, plan, review, stored, ...(sinceApproval ? { sinceApproval } : {}) };
 }
 
 /** The bot's review: the newest one by the bot's own account. Markers anywhere else are ignored. */
@@ -193,12 +203,12 @@ export function bindingAfterPush(view: View): Binding {
   if (!prev.approval) return { stored: headMoved ? { ...fresh, state: 'proposed', next: undefined } : fresh };
   if (bound(prev, view)) {
     if (!headMoved) return { stored: fresh };
-    // Same plan, new commit: the approval stands, but nothing has run on this commit yet.
+    // Same plan, new commit: the approval stands, but nothing has run on this commit yet. The approval
+    // keeps the commit that was approved; the review lists what changed since (issue 12, attack 7).
     return {
       stored: {
         ...fresh,
         state: 'approved',
-        approval: { ...prev.approval, headSha: view.pr.headSha },
         confirmed: [],
         next: undefined,
       },

@@ -14,6 +14,7 @@ import type {
   PullRequestInfo,
   ReviewInfo,
   WorkflowRunInfo,
+  PullRequestCommit,
 } from '../gate/port.js';
 import { GITHUB_BODY_LIMIT, GITHUB_CHECK_TEXT_LIMIT } from '../render/markdown.js';
 import { descendsFrom, gitBlobSha } from './git-model.js';
@@ -329,6 +330,31 @@ export class MemoryGitHub implements GitHubPort {
 
   async listOpenPullRequests(): Promise<number[]> {
     return this.pr.state === 'open' ? [this.pr.number] : [];
+  }
+
+  async listOpenPullRequestsOnHead(sha: string): Promise<number[]> {
+    return this.pr.state === 'open' && this.pr.headSha === sha ? [this.pr.number] : [];
+  }
+
+  /** The commits from the head back to the base; this GitHub knows no accounts behind them. */
+  async listPullRequestCommits(number: number): Promise<PullRequestCommit[]> {
+    this.pullOf(number);
+    const commits: PullRequestCommit[] = [];
+    for (let sha: string | undefined = this.pr.headSha; sha && sha !== this.pr.baseSha;) {
+      const c = this.commits.get(sha);
+      if (!c) break;
+      commits.unshift({ sha, author: null, committer: null });
+      sha = c.parents[0];
+    }
+    return commits;
+  }
+
+  async compareCommits(base: string, head: string): Promise<string[] | undefined> {
+    const [a, b] = [this.commits.get(base), this.commits.get(head)];
+    if (!a || !b) return undefined;
+    const [from, to] = [this.trees.get(a.tree)!, this.trees.get(b.tree)!];
+    const paths = new Set([...from.keys(), ...to.keys()]);
+    return [...paths].filter((p) => from.get(p)?.sha !== to.get(p)?.sha).sort();
   }
 
   async listChangedFiles(number: number): Promise<ChangedFile[]> {

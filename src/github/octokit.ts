@@ -14,6 +14,7 @@ import type {
   PullRequestInfo,
   ReviewInfo,
   WorkflowRunInfo,
+  PullRequestCommit,
 } from '../gate/port.js';
 import { GITHUB_BODY_LIMIT } from '../render/markdown.js';
 
@@ -124,6 +125,51 @@ export class OctokitPort implements GitHubPort {
       });
       numbers.push(...data.map((pr) => pr.number));
       if (data.length < 100) return numbers;
+    }
+  }
+
+  async listOpenPullRequestsOnHead(sha: string): Promise<number[]> {
+    const numbers: number[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls', {
+        ...this.base,
+        state: 'open',
+        per_page: 100,
+        page,
+      });
+      numbers.push(...data.filter((pr) => pr.head.sha === sha).map((pr) => pr.number));
+      if (data.length < 100) return numbers;
+    }
+  }
+
+  async listPullRequestCommits(number: number): Promise<PullRequestCommit[]> {
+    const commits: PullRequestCommit[] = [];
+    // GitHub lists at most 250 commits of a pull request.
+    for (let page = 1; page <= 3; page++) {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', {
+        ...this.base,
+        pull_number: number,
+        per_page: 100,
+        page,
+      });
+      for (const c of data)
+        commits.push({ sha: c.sha, author: c.author?.login ?? null, committer: c.committer?.login ?? null });
+      if (data.length < 100) break;
+    }
+    return commits;
+  }
+
+  async compareCommits(base: string, head: string): Promise<string[] | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+        ...this.base,
+        basehead: `${base}...${head}`,
+      });
+      return (data.files ?? []).map((f) => f.filename);
+    } catch (err) {
+      // A commit gone after a force-push, or a diff too large: the caller says it could not tell.
+      if (httpStatus(err) === 404 || httpStatus(err) === 422) return undefined;
+      throw err;
     }
   }
 

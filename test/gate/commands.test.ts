@@ -399,3 +399,32 @@ describe('bodies of GitHub’s maximum size', () => {
     expect(parseComment(body)).toEqual(command('proceed', lines));
   });
 });
+
+describe('commands GitHub shows no line of (issue 12, attack 10)', () => {
+  it.each([
+    ['a link reference title over several lines', md('[ok]: https://example.com "title', '/proceed', '"')],
+    ["a link reference's destination on the next line", md('[ok]:', '/proceed')],
+    ['a link reference title in parentheses', md('[ok]: /x (', '/proceed', ')')],
+    [
+      "a single-quoted link reference title after the paragraph's first definition",
+      md('[a]: /a', "[b]: /b '", '/proceed', "'"),
+    ],
+    ['a multi-line HTML attribute', md('see <a title="', '/proceed', '">here</a>')],
+    ['a processing instruction block', md('<?x', '/proceed', '?>')],
+    ['a declaration block', md('<!X', '/proceed', '>')],
+    ['a CDATA block', md('<![CDATA[', '/proceed', ']]>')],
+    ['an inline processing instruction', md('text <?x', '/proceed', '?>')],
+  ])('ignores a command inside %s', (_what, body) => {
+    expect(parseComment(body)).toEqual(NONE);
+  });
+
+  it.each([
+    ['after a one-line link reference definition', md('[ok]: https://example.com', '/proceed'), 2],
+    ['after a closed multi-line attribute', md('see <a title="x">here</a>', '/proceed'), 2],
+    ['after a one-line processing instruction block', md('<?x ?>', '/proceed'), 2],
+    ['after a bracket that is no definition', md('[not a definition', '/proceed'), 2],
+    ['that no attribute name can start with', md('see <img', '/proceed', 'src=x>'), 2],
+  ])('still sees a command %s', (_what, body, line) => {
+    expect(parseComment(body)).toEqual(command('proceed', line));
+  });
+});

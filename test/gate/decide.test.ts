@@ -367,3 +367,175 @@ describe("the plan's environment (issue 14)", () => {
     expect(environmentApprovers(viewIn('proposed'), 'proceed')).toBeUndefined();
   });
 });
+
+describe('decide: the rules against gate bypasses (issue 12)', () => {
+  const sender = { login: 'bob', type: 'User' as const };
+  const strict = (view: View): View => ({ ...view, policy: { ...DEFAULT_POLICY, self_approval: false } });
+  const other = (number: number, author: string, extra: Partial<View> = {}): View => {
+    const view = viewIn('proposed');
+    return { ...view, pr: { ...view.pr, number, author: { login: author, type: 'User' } }, ...extra };
+  };
+
+  it('refuses a run to whoever pushed or committed a commit of the pull request, naming it (attack 5)', () => {
+    const contributions = [{ login: 'bob', how: 'pushed' as const, commit: 'c'.repeat(40) }];
+    const decision = decide(
+      strict(viewIn('proposed')),
+      command('proceed', ACTORS.approver, { contributions }),
+    );
+    expect(decision.effects).toEqual([
+      { kind: 'comment', body: expect.stringContaining('`bob` pushed commit `ccccccc`') },
+    ]);
+    // With self_approval, contributing is no bar.
+    const lenient = decide(
+      { ...viewIn('proposed'), policy: { ...DEFAULT_POLICY, self_approval: true } },
+      command('proceed', ACTORS.approver, { contributions }),
+    );
+    expect(kinds(lenient)).toEqual(['execute']);
+  });
+
+  it('refuses a run the policy of another open pull request on the head refuses, and allows one it allows (attack 1)', () => {
+    const refusedThere = {
+      view: strict(other(8, 'bob')),
+      actor: ACTORS.approver,
+      contributions: [],
+    };
+    const refused = decide(
+      viewIn('proposed'),
+      command('proceed', ACTORS.approver, { sharedHead: [refusedThere] }),
+    );
+    expect(refused.effects).toEqual([
+      { kind: 'comment', body: expect.stringContaining('is also the head of #8') },
+    ]);
+    const allowedThere = { view: other(8, 'carol'), actor: ACTORS.approver, contributions: [] };
+    expect(
+      kinds(decide(viewIn('proposed'), command('proceed', ACTORS.approver, { sharedHead: [allowedThere] }))),
+    ).toEqual(['execute']);
+    const broken = {
+      view: other(9, 'carol', { policyErrors: ['bad'] as never }),
+      actor: ACTORS.approver,
+      contributions: [],
+    };
+    expect(
+      decide(viewIn('proposed'), command('proceed', ACTORS.approver, { sharedHead: [broken] })).effects,
+    ).toEqual([{ kind: 'comment', body: expect.stringContaining('its repository policy is invalid') }]);
+    // /help and /cancel start nothing, so another pull request's policy does not matter to them.
+    expect(
+      kinds(decide(viewIn('paused'), command('cancel', ACTORS.approver, { sharedHead: [refusedThere] }))),
+    ).toEqual(['cancel']);
+  });
+
+  it('acts on /proceed <sha> only while that commit is the head (attack 10)', () => {
+    const moved = decide(viewIn('proposed'), command('proceed', ACTORS.approver, { pin: 'ccccccc' }));
+    expect(moved.effects).toEqual([
+      { kind: 'comment', body: expect.stringContaining('names commit `ccccccc`') },
+    ]);
+    expect(moved.state).toEqual(viewIn('proposed').stored);
+    expect(
+      kinds(decide(viewIn('proposed'), command('proceed', ACTORS.approver, { pin: HEAD.slice(0, 7) }))),
+    ).toEqual(['execute']);
+  });
+
+  it('moves the watermark of comments and reviews with each command acted on (attack 4)', () => {
+    const byComment = decide(viewIn('proposed'), command('proceed', ACTORS.approver, { handledId: 42 }));
+    expect(byComment.effects[0]).toMatchObject({ stored: { handled: [42], lastComment: 42 } });
+    const byReview = decide(
+      viewIn('proposed'),
+      command('proceed', ACTORS.approver, { handledId: -5, door: 'review' }),
+    );
+    expect(byReview.effects[0]).toMatchObject({ stored: { handled: [-5], lastReview: 5 } });
+  });
+
+  it('remembers who pushed the head, and renders with that binding (attack 5)', () => {
+    const decision = decide(viewIn('proposed'), { kind: 'push', pusher: 'carol', now: NOW, policyPath: '' });
+    expect(decision.state?.pushers).toEqual([{ login: 'carol', sha: HEAD }]);
+    expect(decision.effects).toEqual([
+      { kind: 'publish-plan', reports: true, binding: expect.objectContaining({ stored: decision.state }) },
+    ]);
+    expect(
+      intake(viewIn('proposed'), { kind: 'pull_request', action: 'synchronize', number: 7, sender }),
+    ).toEqual({
+      kind: 'push',
+      pusher: 'bob',
+    });
+    expect(intake(viewIn('proposed'), { kind: 'pull_request', action: 'opened', number: 7, sender })).toEqual(
+      {
+        kind: 'push',
+      },
+    );
+  });
+
+  it('turns away a comment below the watermark or written before the last change of state (attack 4)', () => {
+    const below = intake(viewIn('paused', { lastComment: 50 }), {
+      kind: 'comment',
+      number: 7,
+      commentId: 40,
+      body: '/proceed',
+      sender,
+    });
+    expect(below).toMatchObject({
+      kind: 'done',
+      decision: {
+        effects: [
+          { kind: 'comment', body: expect.stringContaining('older than a command already acted on') },
+        ],
+      },
+    });
+    const before = intake(viewIn('paused', { changedAt: '2026-01-02T03:00:00Z' }), {
+      kind: 'comment',
+      number: 7,
+      commentId: 60,
+      body: '/proceed',
+      sender,
+      createdAt: '2026-01-02T02:00:00Z',
+    });
+    expect(before).toMatchObject({
+      kind: 'done',
+      decision: {
+        effects: [
+          { kind: 'comment', body: expect.stringContaining('written before the plan became paused') },
+        ],
+      },
+    });
+    // /help is answered however old.
+    expect(
+      intake(viewIn('paused', { lastComment: 50 }), {
+        kind: 'comment',
+        number: 7,
+        commentId: 40,
+        body: '/help',
+        sender,
+      }),
+    ).toMatchObject({ kind: 'command', command: 'help' });
+    // The watermark itself is a redelivery: nothing to say.
+    expect(
+      intake(viewIn('paused', { lastComment: 50 }), {
+        kind: 'comment',
+        number: 7,
+        commentId: 50,
+        body: '/proceed',
+        sender,
+      }),
+    ).toMatchObject({ kind: 'done', decision: { effects: [] } });
+  });
+
+  it('turns away an approving review older than one acted on, and reads the pin of /proceed <sha>', () => {
+    const review = intake(viewIn('paused', { lastReview: 9 }), {
+      kind: 'review',
+      number: 7,
+      reviewId: 5,
+      state: 'approved',
+      commitId: HEAD,
+      sender,
+    });
+    expect(review).toMatchObject({ kind: 'done', decision: { effects: [{ kind: 'comment' }] } });
+    expect(
+      intake(viewIn('proposed'), {
+        kind: 'comment',
+        number: 7,
+        commentId: 3,
+        body: '/proceed ABCDEF1',
+        sender,
+      }),
+    ).toMatchObject({ kind: 'command', command: 'proceed', pin: 'abcdef1' });
+  });
+});

@@ -267,23 +267,49 @@ describe('lock commits proceed did not write', () => {
     return data;
   }
 
-  it('counts an unparsable holder as taken at the commit’s committer date', async () => {
+  it('takes over an unparsable lock at once (issue 12, attack 6): nobody but proceed vouches for it', async () => {
     seed();
     const foreign = await foreignLock('locked by hand');
-    const takenAt = new Date(foreign.committer.date);
-    const holder = refused(await acquire(REPLICA_B, new Date(takenAt.getTime() + 60_000)));
-    expect(holder).toEqual({ kind: 'unknown', id: foreign.sha, at: foreign.committer.date, sha: '' });
-    const next = held(await acquire(REPLICA_B, new Date(takenAt.getTime() + 2 * HOUR)));
+    const next = held(await acquire(REPLICA_B, new Date(Date.parse(foreign.committer.date) + 1_000)));
     expect((await rawCommit(next.sha)).parents.map((p) => p.sha)).toEqual([foreign.sha]);
+    expect(lockSha()).toBe(next.sha);
   });
 
-  it('treats a lock message for another pull request as unrecognised', async () => {
+  it('takes over a lock message for another pull request at once', async () => {
     seed();
     const foreign = await foreignLock(
       JSON.stringify({ 'proceed-lock': 1, pr: 8, holder: { ...REPLICA_A, at: T0.toISOString(), sha: HEAD } }),
     );
-    const holder = refused(await acquire(REPLICA_B, new Date(Date.parse(foreign.committer.date) + 1_000)));
-    expect(holder.kind).toBe('unknown');
+    const next = held(await acquire(REPLICA_B, new Date(Date.parse(foreign.committer.date) + 1_000)));
+    expect(lockSha()).toBe(next.sha);
+  });
+
+  it.each([
+    ['taken in 2999', { ...REPLICA_A, at: '2999-01-01T00:00:00.000Z', sha: HEAD }],
+    [
+      'beating in 2999',
+      { ...REPLICA_A, heartbeatMs: 1_000, at: T0.toISOString(), beat: '2999-01-01T00:00:00.000Z', sha: HEAD },
+    ],
+    [
+      'held by a workflow run with no run id',
+      { kind: 'workflow-run', id: 'forever', at: T0.toISOString(), sha: HEAD },
+    ],
+  ])('takes over a hand-made lock %s', async (_what, holder) => {
+    seed();
+    await foreignLock(JSON.stringify({ 'proceed-lock': 1, pr: 7, holder }));
+    expect((await acquire(REPLICA_B, minutes(1))).acquired).toBe(true);
+  });
+
+  it('still respects a believable holder minutes ahead of our clock (skew)', async () => {
+    seed();
+    await foreignLock(
+      JSON.stringify({
+        'proceed-lock': 1,
+        pr: 7,
+        holder: { ...REPLICA_A, at: minutes(3).toISOString(), sha: HEAD },
+      }),
+    );
+    expect(refused(await acquire(REPLICA_B, minutes(1))).id).toBe('replica-a');
   });
 });
 

@@ -24,6 +24,7 @@ import {
   appJson,
   checkRunJson,
   collaboratorPermissionJson,
+  commitJson,
   contentFileJson,
   diffEntryJson,
   gitCommitJson,
@@ -331,6 +332,70 @@ export const handlers: Record<string, Handler> = {
     const pr = pullOf(ctx, repo);
     const { page, headers } = paginate(ctx, pr.files);
     return { status: 200, body: page.map((f) => diffEntryJson(ctx.urls, repo, pr, f)), headers };
+  },
+
+  'pulls/list-commits': (ctx) => {
+    const repo = repoOf(ctx);
+    const pr = pullOf(ctx, repo);
+    // Every commit from the head back to the base, oldest first, as GitHub lists them.
+    const chain: string[] = [];
+    const seen = new Set<string>();
+    for (let sha: string | undefined = pr.headSha; sha && sha !== pr.baseSha && !seen.has(sha);) {
+      seen.add(sha);
+      chain.unshift(sha);
+      sha = repo.gitCommits.get(sha)?.parents[0];
+    }
+    const commits = chain.flatMap((sha) => {
+      const commit = repo.gitCommits.get(sha);
+      return commit ? [commitJson(ctx.urls, repo, commit, repo.commitLogins?.get(sha))] : [];
+    });
+    const { page, headers } = paginate(ctx, commits.slice(0, 250));
+    return { status: 200, body: page, headers };
+  },
+
+  'repos/compare-commits-with-basehead': (ctx) => {
+    const repo = repoOf(ctx);
+    const [baseRef = '', headRef = ''] = (ctx.params['basehead'] ?? '').split('...');
+    const base = ctx.store.resolveCommit(repo, baseRef);
+    const head = ctx.store.resolveCommit(repo, headRef);
+    if (!base || !head || !repo.gitCommits.has(base) || !repo.gitCommits.has(head)) throw notFound(ctx);
+    // The files the fake serves at each commit stand for its tree.
+    const [from, to] = [ctx.store.resolveTree(repo, base), ctx.store.resolveTree(repo, head)];
+    const paths = [...new Set([...(from?.keys() ?? []), ...(to?.keys() ?? [])])].sort();
+    const files = paths
+      .filter((p) => from?.get(p) !== to?.get(p))
+      .map((filename) => ({
+        sha: fakeSha('blob', to?.get(filename) ?? ''),
+        filename,
+        status: (!from?.has(filename) ? 'added' : !to?.has(filename) ? 'removed' : 'modified') as
+          'added' | 'removed' | 'modified',
+        additions: 0,
+        deletions: 0,
+        changes: 0,
+        blob_url: `${ctx.urls.html}/${repo.owner}/${repo.name}/blob/${head}/${filename}`,
+        raw_url: `${ctx.urls.html}/${repo.owner}/${repo.name}/raw/${head}/${filename}`,
+        contents_url: `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/contents/${filename}?ref=${head}`,
+      }));
+    const baseCommit = commitJson(ctx.urls, repo, repo.gitCommits.get(base)!);
+    const html = `${ctx.urls.html}/${repo.owner}/${repo.name}/compare/${base}...${head}`;
+    return {
+      status: 200,
+      body: {
+        url: `${ctx.urls.api}/repos/${repo.owner}/${repo.name}/compare/${base}...${head}`,
+        html_url: html,
+        permalink_url: html,
+        diff_url: `${html}.diff`,
+        patch_url: `${html}.patch`,
+        base_commit: baseCommit,
+        merge_base_commit: baseCommit,
+        status: 'ahead' as const,
+        ahead_by: 1,
+        behind_by: 0,
+        total_commits: 1,
+        commits: [commitJson(ctx.urls, repo, repo.gitCommits.get(head)!)],
+        files,
+      },
+    };
   },
 
   'pulls/list-reviews': (ctx) => {

@@ -288,6 +288,9 @@ export class FakeGitHub {
   setPullRequestState(prNumber: number, state: 'open' | 'closed', options?: { merged?: boolean }): void {
     this.repo().setPullRequestState(prNumber, state, options);
   }
+  setCommitLogins(sha: string, logins: { author?: string; committer?: string }): void {
+    this.repo().setCommitLogins(sha, logins);
+  }
   addCommit(sha: string, parents?: string[]): void {
     this.repo().addCommit(sha, parents);
   }

@@ -219,6 +219,8 @@ export interface RepoRecord {
   gitTrees: Set<string>;
   /** Every SHA the repository knows, so refs can only point at existing objects. */
   objects: Set<string>;
+  /** SHA → the GitHub accounts GitHub matched to a commit's author and committer (unset: none matched). */
+  commitLogins?: Map<string, { author?: string; committer?: string }>;
 }
 
 export function repoKey(owner: string, name: string): string {

@@ -493,6 +493,36 @@ export function gitCommitJson(urls: Urls, repo: RepoRecord, commit: GitCommitRec
   };
 }
 
+/** A commit as the pull-request commits and compare endpoints list it, with the accounts GitHub matched. */
+export function commitJson(
+  urls: Urls,
+  repo: RepoRecord,
+  commit: GitCommitRecord,
+  logins: { author?: string; committer?: string } = {},
+): Schemas['commit'] {
+  const r = repoUrls(urls, repo);
+  const git = gitCommitJson(urls, repo, commit);
+  return {
+    url: `${r.api}/commits/${commit.sha}`,
+    sha: commit.sha,
+    node_id: git.node_id,
+    html_url: git.html_url,
+    comments_url: `${r.api}/commits/${commit.sha}/comments`,
+    commit: {
+      url: git.url,
+      author: commit.author,
+      committer: commit.committer,
+      message: commit.message,
+      comment_count: 0,
+      tree: git.tree,
+      verification: git.verification,
+    },
+    author: logins.author ? userJson(urls, logins.author) : null,
+    committer: logins.committer ? userJson(urls, logins.committer) : null,
+    parents: git.parents,
+  };
+}
+
 export function workflowRunJson(
   urls: Urls,
   repo: RepoRecord,

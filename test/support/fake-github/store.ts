@@ -312,6 +312,12 @@ export class RepoHandle {
   }
 
   /** A new head commit on the pull request; `files` (if given) replaces its changed files. */
+  /** Which GitHub accounts GitHub matched to a commit's author and committer (the pull request's commits list them). */
+  setCommitLogins(sha: string, logins: { author?: string; committer?: string }): void {
+    this.record.commitLogins ??= new Map();
+    this.record.commitLogins.set(sha, logins);
+  }
+
   pushCommit(prNumber: number, newHeadSha: string, files?: FileSeed[]): PullRequestRecord {
     const pr = this.pull(prNumber);
     this.store.ensureCommit(this.record, newHeadSha, [pr.headSha]);

@@ -1,0 +1,464 @@
+/**
+ * Attacks (issue 12): a collaborator with write access, or another workflow, tries to get a step run
+ * or a gate passed without a second allowed person, or to stop or block someone else's execution.
+ * Each kind is played end to end through the committed Action bundle against the OpenAPI-checked
+ * fake GitHub and a real git server, and judged from what real processes did (the steps' trace) and
+ * what GitHub holds afterwards (check runs, the bot's review). Every kind that succeeds is a bypass.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { stepExternalId } from '../../src/gate/view.js';
+import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
+import { count, firstOf, inPool, type Row, type RowContext, type RowResult } from '../row.js';
+import { runAction, startAction } from '../support/action.js';
+import { ActionScene, ACTION_BOT, PLAN_PATH } from '../support/action-scene.js';
+import { tracedPlan } from '../../test/support/traced-plans.js';
+import { sleep, until } from '../support/processes.js';
+
+/** Step two waits on $HOLD_FLAG (at most a minute), so something can happen while it runs. */
+const HOLD = 'touch "$HOLD_FLAG"; for i in $(seq 1 1200); do [ -e "$HOLD_FLAG" ] || break; sleep 0.05; done';
+
+const EVIL_TOKEN = 'ghs_other_app_token';
+const EVIL_APP = { id: 4242, slug: 'other-app', name: 'Other app', owner: 'mallory' };
+
+export interface AttackOutcome {
+  kind: string;
+  /** What the attacker got that they should not have; empty when the attack failed. */
+  bypass: string[];
+  problems: string[];
+}
+
+export interface AttackOptions {
+  /** The short form: the replay comes after 0 other commands instead of 21 (past the old window of 20 ids). */
+  short: boolean;
+}
+
+export interface Attack {
+  kind: string;
+  /** Plays the attack on a fresh scene; returns what the attacker got (empty: nothing). */
+  play(o: AttackOptions): Promise<AttackOutcome>;
+}
+
+const started = (s: ActionScene) =>
+  s
+    .trace()
+    .filter((e) => e.kind === 'start')
+    .map((e) => e.id);
+
+async function inScene(
+  kind: string,
+  o: Parameters<typeof ActionScene.create>[0],
+  act: (s: ActionScene) => Promise<string[]>,
+): Promise<AttackOutcome> {
+  const s = await ActionScene.create(o);
+  try {
+    const bypass = await act(s);
+    return { kind, bypass, problems: s.violations() };
+  } catch (err) {
+    return { kind, bypass: [], problems: [`the scenario failed: ${(err as Error).message}`] };
+  } finally {
+    await s.dispose();
+  }
+}
+
+/** A comment on pull request `number` of the scene (not necessarily the scene's own), and its workflow run. */
+async function commentOn(
+  s: ActionScene,
+  number: number,
+  user: string,
+  body: string,
+  env: Record<string, string> = {},
+) {
+  const c = s.fake.addComment(number, { user, body });
+  const payload = issueCommentEvent('created', {
+    number,
+    user,
+    body,
+    commentId: c.id,
+    prAuthor: s.author,
+    ...(c.createdAt ? { createdAt: c.createdAt } : {}),
+  });
+  return {
+    comment: c,
+    exit: await runAction({ fake: s.fake, event: 'issue_comment', payload, env: s.env(env) }),
+  };
+}
+
+/** A `pull_request` event of the scene's pull request whose sender is `sender`. */
+function pushEvent(s: ActionScene, sender: string) {
+  return runAction({
+    fake: s.fake,
+    event: 'pull_request',
+    payload: pullRequestEvent('synchronize', {
+      number: s.number,
+      user: s.author,
+      sender,
+      headSha: s.head,
+      baseSha: s.remote.baseSha,
+    }),
+    env: s.env(),
+  });
+}
+
+const twoSteps = (o: { checkpoint?: boolean; hold?: boolean } = {}) =>
+  tracedPlan({
+    steps: [
+      { id: 'one' },
+      { id: 'two', checkpoint: o.checkpoint ?? false, ...(o.hold ? { body: HOLD } : {}) },
+    ],
+  });
+
+export const ATTACKS: Attack[] = [
+  {
+    kind: 'two pull requests, one head',
+    play: () =>
+      inScene(
+        'two pull requests, one head',
+        { plan: twoSteps(), policy: 'approvers:\n  users: [carol]\n' },
+        async (s) => {
+          // #8: the same head, into a branch of the author's own whose policy lets authors approve.
+          const ownBase = 'e'.repeat(40);
+          s.fake.addPullRequest({
+            number: 8,
+            user: s.author,
+            headSha: s.head,
+            baseSha: ownBase,
+            baseRef: 'alice-own',
+            headRef: 'feature-shared',
+            files: [{ filename: PLAN_PATH, content: twoSteps() }],
+          });
+          s.fake.setFile(ownBase, '.github/proceed.yml', 'self_approval: true\n');
+          await s.pullRequest('opened');
+          await runAction({
+            fake: s.fake,
+            event: 'pull_request',
+            payload: pullRequestEvent('opened', {
+              number: 8,
+              user: s.author,
+              headSha: s.head,
+              baseSha: ownBase,
+            }),
+            env: s.env(),
+          });
+          // A second after the render, as a person reads before commenting (GitHub's times have whole seconds).
+          await sleep(1_100);
+          await commentOn(s, 8, s.author, '/proceed');
+          const answer = s.fake.comments(8).at(-1)?.body ?? '';
+          if (!started(s).length && !/also the head of #7/.test(answer))
+            throw new Error(`#8's /proceed was refused for another reason: ${answer.slice(0, 300)}`);
+          const bypass = started(s).map((id) => `step ${id} ran on the approval of #8's author`);
+          const gate = s.checks('proceed/verify').at(-1);
+          if (gate?.conclusion === 'success') bypass.push('proceed/verify passed on the head #7 shares');
+          return bypass;
+        },
+      ),
+  },
+  {
+    kind: 'a pull request opened on a verified head',
+    play: () =>
+      inScene(
+        'a pull request opened on a verified head',
+        { plan: twoSteps(), policy: 'approvers:\n  users: [carol]\n', writers: ['bob', 'carol'] },
+        async (s) => {
+          await s.pullRequest('opened');
+          await s.comment('carol', '/proceed');
+          if (s.checks('proceed/verify').at(-1)?.conclusion !== 'success')
+            throw new Error('carol could not verify #7');
+          // Afterwards, #9 on the same head into a branch whose policy lets its author approve.
+          const ownBase = 'f'.repeat(40);
+          s.fake.addPullRequest({
+            number: 9,
+            user: s.author,
+            headSha: s.head,
+            baseSha: ownBase,
+            baseRef: 'alice-own',
+            headRef: 'feature-late',
+            files: [{ filename: PLAN_PATH, content: twoSteps() }],
+          });
+          s.fake.setFile(ownBase, '.github/proceed.yml', 'self_approval: true\n');
+          await runAction({
+            fake: s.fake,
+            event: 'pull_request',
+            payload: pullRequestEvent('opened', {
+              number: 9,
+              user: s.author,
+              headSha: s.head,
+              baseSha: ownBase,
+            }),
+            env: s.env(),
+          });
+          const bypass: string[] = [];
+          if (s.checks('proceed/verify').at(-1)?.conclusion === 'success')
+            bypass.push('#9 is mergeable on the success earned by #7');
+          const review = s.fake.reviews(9).find((r) => r.user === ACTION_BOT)?.body ?? '';
+          if (!review.includes('was verified for another pull request'))
+            bypass.push("#9's review does not say why it waits");
+          return bypass;
+        },
+      ),
+  },
+  {
+    kind: 'foreign check runs',
+    play: () =>
+      inScene(
+        'foreign check runs',
+        {
+          plan: twoSteps(),
+          fake: { tokens: { [EVIL_TOKEN]: { login: `${EVIL_APP.slug}[bot]`, type: 'Bot', app: EVIL_APP } } },
+        },
+        async (s) => {
+          await s.pullRequest('opened');
+          const planHash = s.state()?.planHash ?? '';
+          // Another app claims step one succeeded on this commit and plan, so a resume would skip it.
+          const res = await fetch(`${s.fake.url}/repos/octo-org/widgets/check-runs`, {
+            method: 'POST',
+            headers: {
+              authorization: `token ${EVIL_TOKEN}`,
+              'content-type': 'application/json',
+              accept: 'application/vnd.github+json',
+            },
+            body: JSON.stringify({
+              name: 'proceed/one',
+              head_sha: s.head,
+              status: 'completed',
+              conclusion: 'success',
+              external_id: stepExternalId(planHash, 'one'),
+              output: { title: 'Done', summary: 'forged' },
+            }),
+          });
+          if (res.status !== 201) throw new Error(`the forged check run was not created (${res.status})`);
+          await s.comment('bob', '/proceed');
+          return started(s).includes('one') ? [] : ['step one was skipped for another app’s check run'];
+        },
+      ),
+  },
+  {
+    kind: 'replayed command',
+    play: (o) =>
+      inScene('replayed command', { plan: twoSteps({ checkpoint: true }), writers: ['bob'] }, async (s) => {
+        await s.pullRequest('opened');
+        const first = s.fake.addComment(s.number, { user: 'bob', body: '/proceed' });
+        await s.deliverComment(first, 'bob', '/proceed');
+        await s.comment('bob', '/cancel');
+        // More handled commands than the old window of 20 remembered ids.
+        for (let i = 0; i < (o.short ? 0 : 21); i++) await s.comment('bob', '/cancel');
+        // The author re-runs the workflow run of bob's first /proceed: the original payload again.
+        await runAction({
+          fake: s.fake,
+          event: 'issue_comment',
+          payload: s.commentPayload(first, 'bob', '/proceed'),
+          env: s.env({ GITHUB_RUN_ATTEMPT: '2', GITHUB_TRIGGERING_ACTOR: s.author }),
+        });
+        return started(s).includes('two') ? ['a replayed /proceed resumed the plan bob had cancelled'] : [];
+      }),
+  },
+  {
+    kind: 'self-approval by a pusher',
+    play: () =>
+      inScene('self-approval by a pusher', { plan: twoSteps(), writers: ['bob'] }, async (s) => {
+        await s.pullRequest('opened');
+        // bob pushes onto alice's pull request, once as the commit's author and once only as its pusher.
+        const authored = s.push({ 'scripts/one.sh': 'echo bob\n' });
+        s.fake.setCommitLogins(authored, { author: 'bob', committer: 'bob' });
+        await pushEvent(s, 'bob');
+        await s.comment('bob', '/proceed');
+        s.push({ 'scripts/two.sh': 'echo bob again\n' });
+        await pushEvent(s, 'bob');
+        await s.comment('bob', `/proceed`);
+        return started(s).map((id) => `step ${id} ran on the approval of the one who pushed it`);
+      }),
+  },
+  {
+    kind: 'planted lock',
+    play: () =>
+      inScene('planted lock', { plan: twoSteps() }, async (s) => {
+        await s.pullRequest('opened');
+        // A lock ref made by hand, on a commit whose message is no lock of proceed's.
+        const planted = 'd'.repeat(40);
+        s.fake.addCommit(planted, [s.head]);
+        s.fake.setRef(`refs/proceed/locks/pr-${s.number}`, planted);
+        await s.comment('bob', '/proceed');
+        const ran = started(s);
+        return ran.includes('one') && ran.includes('two')
+          ? []
+          : ['a planted lock blocked an allowed /proceed'];
+      }),
+  },
+  {
+    kind: 'silent change under bind_approval_to: plan',
+    play: () =>
+      inScene(
+        'silent change under bind_approval_to: plan',
+        { plan: twoSteps({ checkpoint: true }), policy: 'bind_approval_to: plan\n' },
+        async (s) => {
+          await s.pullRequest('opened');
+          await s.comment('bob', '/proceed');
+          const approved = s.state()?.approval?.headSha;
+          s.push({ 'scripts/migrate.sh': 'echo changed\n' });
+          await s.pullRequest('synchronize');
+          const bypass: string[] = [];
+          const body = s.fake.reviews(s.number).find((r) => r.user === ACTION_BOT)?.body ?? '';
+          if (!body.includes('scripts/migrate.sh'))
+            bypass.push('the review does not name the file changed since the approval');
+          if (s.state()?.approval?.headSha !== approved)
+            bypass.push('the record names a commit nobody approved');
+          return bypass;
+        },
+      ),
+  },
+  {
+    kind: 'invisible command',
+    play: () =>
+      inScene('invisible command', { plan: twoSteps() }, async (s) => {
+        await s.pullRequest('opened');
+        // A link reference definition renders as nothing; its destination is the "command".
+        await s.comment('bob', 'Looks fine to me.\n\n[ok]:\n/proceed');
+        await s.comment('bob', 'Noted.\n\n<a title="\n/proceed\n">thanks</a>');
+        return started(s).map((id) => `step ${id} ran on a command nobody could see`);
+      }),
+  },
+  {
+    kind: '/proceed <sha> after the head moved',
+    play: () =>
+      inScene('/proceed <sha> after the head moved', { plan: twoSteps() }, async (s) => {
+        await s.pullRequest('opened');
+        const read = s.head;
+        s.push({ 'scripts/other.sh': 'echo pushed meanwhile\n' });
+        await s.pullRequest('synchronize');
+        await sleep(1_100);
+        await s.comment('bob', `/proceed ${read.slice(0, 7)}`);
+        return started(s).map(
+          (id) => `step ${id} ran on a /proceed naming ${read.slice(0, 7)}, not the head`,
+        );
+      }),
+  },
+  {
+    kind: 'forged cancel request',
+    play: () =>
+      inScene('forged cancel request', { plan: twoSteps({ hold: true }) }, async (s) => {
+        await s.pullRequest('opened');
+        const run = startAction({
+          fake: s.fake,
+          event: 'issue_comment',
+          payload: s.commentPayload(
+            s.fake.addComment(s.number, { user: 'bob', body: '/proceed' }),
+            'bob',
+            '/proceed',
+          ),
+          env: s.env(),
+        });
+        await until(() => started(s).includes('two'), 30_000, 'step two');
+        // Any workflow posts as github-actions[bot]: one names someone with no access as the canceller.
+        s.fake.addComment(s.number, {
+          user: ACTION_BOT,
+          body: '### Cancel requested\n\n<!-- proceed:cancel-request by=mallory -->',
+        });
+        await sleep(600);
+        s.releaseHold();
+        await run.exit;
+        return s.state()?.state === 'verified'
+          ? []
+          : [`a forged cancel request stopped bob's execution (${s.state()?.state})`];
+      }),
+  },
+  {
+    kind: "a comment drops another's queued command",
+    async play() {
+      const kind = "a comment drops another's queued command";
+      // GitHub keeps one pending run per concurrency group and replaces it with a newer one: the
+      // README's workflow must give two people's comments on one pull request different groups.
+      const group = readmeConcurrencyGroup();
+      if (!group) return { kind, bypass: [], problems: ["the README's workflow was not found"] };
+      const a = evaluateGroup(group, { number: 7, login: 'bob' });
+      const b = evaluateGroup(group, { number: 7, login: 'mallory' });
+      return {
+        kind,
+        bypass: a === b ? [`bob's and mallory's comments share the group "${a}"`] : [],
+        problems: [],
+      };
+    },
+  },
+];
+
+/** The `concurrency.group` of the workflow the README tells users to copy. */
+export function readmeConcurrencyGroup(): string | undefined {
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  for (const block of readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)) {
+    const text = block[1] ?? '';
+    if (!text.includes('issue_comment') || !text.includes('uses:')) continue;
+    const doc = parseYaml(text) as {
+      concurrency?: { group?: string } | string;
+      jobs?: Record<string, { concurrency?: { group?: string } | string }>;
+    };
+    const job = Object.values(doc.jobs ?? {})[0];
+    const c = job?.concurrency ?? doc.concurrency;
+    return typeof c === 'string' ? c : (c?.group ?? '');
+  }
+  return undefined;
+}
+
+/** The group an `issue_comment` event by `login` on pull request `number` gets: `${{ a || b }}` over the event. */
+export function evaluateGroup(group: string, o: { number: number; login: string }): string {
+  const context: Record<string, unknown> = {
+    github: {
+      event_name: 'issue_comment',
+      actor: o.login,
+      triggering_actor: o.login,
+      event: {
+        issue: { number: o.number },
+        comment: { user: { login: o.login } },
+        sender: { login: o.login },
+      },
+    },
+  };
+  return group.replace(/\$\{\{([^}]*)\}\}/g, (_m, expr: string) => {
+    for (const alternative of expr.split('||')) {
+      const value = alternative
+        .trim()
+        .split('.')
+        .reduce<unknown>(
+          (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+          context,
+        );
+      if (value !== undefined && value !== null && value !== '') return String(value);
+    }
+    return '';
+  });
+}
+
+export const attacks: Row = {
+  name: 'attacks',
+  bar: '0 bypasses',
+  how:
+    'The Action bundle against the fake GitHub and a real git server; one fresh pull request per attack of issue 12: two pull ' +
+    "requests on one head (the author's `/proceed` under a lax policy of their own base); another app's `proceed/<step>` success " +
+    "before a resume; a re-run of an approver's old `/proceed` after his `/cancel` and 21 other commands (none in the short " +
+    "form); a collaborator's " +
+    '`/proceed` on commits they authored or pushed; a lock ref planted by hand; a change of another file under ' +
+    '`bind_approval_to: plan`; commands GitHub shows no line of; `/proceed <sha>` after the head moved; a cancel request in a ' +
+    "`github-actions[bot]` comment naming someone with no access; and whether the README's workflow lets one person's comment " +
+    "replace another's queued run. A bypass is whatever the attacker got: a step that ran, a gate that passed, a review that " +
+    'kept silent, an execution stopped or blocked.',
+  async run(ctx: RowContext): Promise<RowResult> {
+    const outcomes = await inPool(ATTACKS, 3, (a) => {
+      ctx.progress(`attacks: ${a.kind}`);
+      return a.play({ short: ctx.short });
+    });
+    const bypassed = outcomes.filter((o) => o.bypass.length);
+    const broken = outcomes.filter((o) => o.problems.length);
+    return {
+      row: this.name,
+      figure: `${count(bypassed.length)} bypasses in ${count(outcomes.length)} attack kinds: ${outcomes.map((o) => o.kind).join('; ')}`,
+      bar: this.bar,
+      ok: bypassed.length === 0 && broken.length === 0,
+      detail: firstOf(
+        [
+          ...bypassed.map((o) => `${o.kind}: ${o.bypass.join('; ')}`),
+          ...broken.map((o) => `${o.kind}: ${o.problems.join('; ')}`),
+        ],
+        10,
+      ),
+    };
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * Replayed commands (issue 12, attack 4): a command is acted on at most once, ever, and never after
+ * the plan's state changed since it was written. "Re-run jobs" on an old workflow run delivers the
+ * original payload again; a window of remembered ids forgets, a watermark does not.
+ */
+import type { StoredState } from '../state.js';
+
+/** Where a command came from: a comment (with when it was written) or an approving review. */
+export interface CommandOrigin {
+  kind: 'comment' | 'review';
+  id: number;
+  createdAt?: string;
+}
+
+export type ReplayVerdict =
+  | { kind: 'fresh' }
+  /** This very command was acted on already: a redelivery, nothing to say. */
+  | { kind: 'handled' }
+  /** Overtaken: a later command was acted on, or the state changed after it was written. */
+  | { kind: 'stale'; reason: string };
+
+export function judgeReplay(stored: StoredState | undefined, origin: CommandOrigin): ReplayVerdict {
+  if (!stored) return { kind: 'fresh' };
+  const what = origin.kind === 'comment' ? 'comment' : 'review';
+  const handledId = origin.kind === 'comment' ? origin.id : -origin.id;
+  const watermark = origin.kind === 'comment' ? stored.lastComment : stored.lastReview;
+  if (stored.handled.includes(handledId) || origin.id === watermark) return { kind: 'handled' };
+  if (watermark !== undefined && origin.id < watermark) {
+    return {
+      kind: 'stale',
+      reason: `This ${what} is older than a command already acted on (${what} ${watermark}), so it is not acted on again. Comment again if it still holds.`,
+    };
+  }
+  if (origin.createdAt && stored.changedAt && writtenBefore(origin.createdAt, stored.changedAt)) {
+    return {
+      kind: 'stale',
+      reason: `This ${what} was written before the plan became ${stored.state.replace('-', ' ')} (${stored.changedAt}), so it was about another situation. Read the review, then comment again.`,
+    };
+  }
+  return { kind: 'fresh' };
+}
+
+/** The state with `origin` acted on: its id remembered and the watermark moved on. */
+export function markHandled(stored: StoredState, origin: CommandOrigin): StoredState {
+  if (origin.kind === 'comment') {
+    return {
+      ...stored,
+      handled: [...stored.handled, origin.id],
+      lastComment: Math.max(origin.id, stored.lastComment ?? 0),
+    };
+  }
+  return {
+    ...stored,
+    handled: [...stored.handled, -origin.id],
+    lastReview: Math.max(origin.id, stored.lastReview ?? 0),
+  };
+}
+
+/**
+ * The state about to be written, with `changedAt` moved to `now` when the lifecycle state differs from
+ * the one last written, and the watermarks never moving back.
+ */
+export function stampStateChange(
+  next: StoredState,
+  previous: StoredState | undefined,
+  now: string,
+): StoredState {
+  if (!previous) return next;
+  const lastComment = maxDefined(next.lastComment, previous.lastComment);
+  const lastReview = maxDefined(next.lastReview, previous.lastReview);
+  const changedAt = next.state !== previous.state ? now : latest(next.changedAt, previous.changedAt);
+  return {
+    ...next,
+    ...(lastComment !== undefined ? { lastComment } : {}),
+    ...(lastReview !== undefined ? { lastReview } : {}),
+    ...(changedAt !== undefined ? { changedAt } : {}),
+  };
+}
+
+/** GitHub's timestamps have whole seconds: compared at that resolution, a comment of the same second is not before. */
+function writtenBefore(createdAt: string, changedAt: string): boolean {
+  return Date.parse(createdAt) < Math.floor(Date.parse(changedAt) / 1000) * 1000;
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
+function latest(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { judgeReplay, markHandled, stampStateChange } from '../../../src/gate/rules/replay.js';
+import type { StoredState } from '../../../src/gate/state.js';
+
+const base: StoredState = {
+  v: 1,
+  state: 'paused',
+  planPath: 'p.plan.yml',
+  planBlob: 'b',
+  planHash: 'h',
+  headSha: 'a'.repeat(40),
+  confirmed: [],
+  handled: [],
+  lastComment: 100,
+  lastReview: 50,
+  changedAt: '2026-01-01T10:00:00.500Z',
+};
+
+describe('judgeReplay: a command is acted on at most once, and never after a later state change', () => {
+  it.each([
+    ['no state yet', undefined, { kind: 'comment', id: 1 }, 'fresh'],
+    ['the newest handled comment again', base, { kind: 'comment', id: 100 }, 'handled'],
+    ['a comment still in the handled list', { ...base, handled: [7] }, { kind: 'comment', id: 7 }, 'handled'],
+    ['an older comment that fell out of the list', base, { kind: 'comment', id: 99 }, 'stale'],
+    ['a newer comment', base, { kind: 'comment', id: 101, createdAt: '2026-01-01T10:00:01Z' }, 'fresh'],
+    [
+      'a newer comment written before the state changed',
+      base,
+      { kind: 'comment', id: 101, createdAt: '2026-01-01T09:59:59Z' },
+      'stale',
+    ],
+    [
+      'a comment of the same second as the change',
+      base,
+      { kind: 'comment', id: 101, createdAt: '2026-01-01T10:00:00Z' },
+      'fresh',
+    ],
+    ['the newest handled review again', base, { kind: 'review', id: 50 }, 'handled'],
+    ['an older review', base, { kind: 'review', id: 49 }, 'stale'],
+    ['a review id that only a comment reached', base, { kind: 'review', id: 60 }, 'fresh'],
+  ] as const)('%s: %s', (_what, stored, origin, verdict) => {
+    expect(judgeReplay(stored as StoredState | undefined, origin).kind).toBe(verdict);
+  });
+
+  it('says why a stale command is not acted on', () => {
+    const v = judgeReplay(base, { kind: 'comment', id: 3 });
+    expect(v).toMatchObject({
+      kind: 'stale',
+      reason: expect.stringMatching(/older than a command already acted on \(comment 100\)/),
+    });
+  });
+});
+
+describe('markHandled and stampStateChange', () => {
+  it('moves the watermark on and never back', () => {
+    expect(markHandled(base, { kind: 'comment', id: 120 })).toMatchObject({
+      lastComment: 120,
+      handled: [120],
+    });
+    expect(markHandled(base, { kind: 'review', id: 70 })).toMatchObject({ lastReview: 70, handled: [-70] });
+    const written = stampStateChange({ ...base, lastComment: 90 }, base, '2026-01-01T11:00:00.000Z');
+    expect(written.lastComment).toBe(100);
+  });
+
+  it('stamps the time only when the state changes', () => {
+    expect(
+      stampStateChange({ ...base, state: 'executing' }, base, '2026-01-01T11:00:00.000Z').changedAt,
+    ).toBe('2026-01-01T11:00:00.000Z');
+    expect(
+      stampStateChange({ ...base, changedAt: undefined }, base, '2026-01-01T11:00:00.000Z').changedAt,
+    ).toBe(base.changedAt);
+  });
+});
