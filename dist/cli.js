@@ -53402,6 +53402,11 @@ function stepCheckName(stepId) {
 function stepExternalId(planHash2, stepId) {
   return `${planHash2.slice(0, 40)}:${stepId}`;
 }
+function unreadablePlan(path, blobSha) {
+  const message = "the pull request changes this plan file, but GitHub does not return it as a file at the head (a symbolic link or a submodule?); commit the plan as a regular YAML file";
+  const at = { severity: "error", file: path, line: 1, col: 1, path: "", message };
+  return { kind: "invalid", path, blobSha, errors: [at], warnings: [] };
+}
 async function loadView(env, number4) {
   const { port } = env;
   const pr = await port.getPullRequest(number4);
@@ -53425,7 +53430,7 @@ async function loadView(env, number4) {
   if (found.kind !== "one") plan = found;
   else {
     const file2 = await port.readFile(found.path, pr.headSha);
-    if (!file2) plan = { kind: "none" };
+    if (!file2) plan = unreadablePlan(found.path, found.blobSha);
     else {
       const parsed = parsePlan(file2.content, found.path);
       plan = parsed.ok ? {

@@ -93,6 +93,14 @@ export function stepExternalId(planHash: string, stepId: string): string {
   return `${planHash.slice(0, 40)}:${stepId}`;
 }
 
+function unreadablePlan(path: string, blobSha: string): PlanView {
+  const message =
+    'the pull request changes this plan file, but GitHub does not return it as a file at the head (a symbolic ' +
+    'link or a submodule?); commit the plan as a regular YAML file';
+  const at = { severity: 'error' as const, file: path, line: 1, col: 1, path: '', message };
+  return { kind: 'invalid', path, blobSha, errors: [at], warnings: [] };
+}
+
 /** Reads the pull request, the base branch's policy, the plan at the head, and the bot's own review. */
 export async function loadView(env: GateEnv, number: number): Promise<View> {
   const { port } = env;
@@ -118,7 +126,9 @@ export async function loadView(env: GateEnv, number: number): Promise<View> {
   if (found.kind !== 'one') plan = found;
   else {
     const file = await port.readFile(found.path, pr.headSha);
-    if (!file) plan = { kind: 'none' };
+    // Changed but unreadable as a file at the head (a symbolic link, a submodule): the gate fails
+    // closed, as for an invalid plan, rather than passing as if the pull request had no plan.
+    if (!file) plan = unreadablePlan(found.path, found.blobSha);
     else {
       const parsed = parsePlan(file.content, found.path);
       plan = parsed.ok

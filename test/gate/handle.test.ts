@@ -98,6 +98,19 @@ describe('handleEvent over MemoryGitHub', () => {
     expect(s.state()).toMatchObject({ state: 'cancelled', reason: 'rolled back by bob' });
   });
 
+  it('fails the gate, not passes it, when the changed plan file cannot be read as a file at the head', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }] }));
+    // GitHub answers a symbolic link's or a submodule's path with no file content.
+    const readFile = s.github.readFile.bind(s.github);
+    s.github.readFile = async (path, ref) => (path.endsWith('.plan.yml') ? undefined : readFile(path, ref));
+    await s.open();
+    expect(newest(s, 'proceed/verify')?.conclusion).not.toBe('success');
+    expect(newest(s, 'proceed/plan')?.conclusion).toBe('failure');
+    expect(JSON.stringify(newest(s, 'proceed/plan'))).toMatch(/regular YAML file/);
+    await s.comment('bob', '/proceed');
+    expect(s.trace()).toEqual([]);
+  });
+
   it('refuses a plan whose working-directory leads outside the checkout where it is read, so its rollback runs nothing', async () => {
     const plan = [
       'version: 1',
