@@ -245,57 +245,7 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
 }
 
-// src/gate/commands.ts
-var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
-function isCommandName(word) {
-  return COMMANDS.includes(word);
-}
-function parseComment(body) {
-  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  const visible = textLines(lines);
-  let first;
-  for (let i = 0; i < lines.length; i++) {
-    if (!visible[i]) continue;
-    const found = commandOnLine(lines[i] ?? "", i + 1);
-    if (!found) continue;
-    if (found.kind === "invalid") return found;
-    if (!first) first = found;
-    else if (found.command !== first.command) {
-      return {
-        kind: "invalid",
-        line: found.line,
-        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
-      };
-    }
-  }
-  return first ?? { kind: "none" };
-}
-var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
-function commandOnLine(line, lineNumber) {
-  const text = line.replace(/^[ \t]+/, "");
-  if (!text.startsWith("/")) return void 0;
-  const token = /^\S*/.exec(text)?.[0] ?? "";
-  const word = token.slice(1).toLowerCase();
-  if (isCommandName(word)) {
-    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
-  }
-  if (word === "" || word.length > LONGEST_TYPO) return void 0;
-  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
-  if (meant) {
-    return {
-      kind: "invalid",
-      line: lineNumber,
-      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
-    };
-  }
-  const suggestion = closestMatch(word, COMMANDS);
-  if (!suggestion) return void 0;
-  return {
-    kind: "invalid",
-    line: lineNumber,
-    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
-  };
-}
+// src/gate/visible-lines.ts
 var HTML_END_MARKERS = { comment: "-->", pi: "?>", decl: ">", cdata: "]]>" };
 var MAX_CONTAINERS = 64;
 var BLOCK_TAGS = new Set(
@@ -726,6 +676,58 @@ function lineEnd(text, i) {
 }
 function restOfLineBlank(text, i) {
   return isBlankFrom(text.slice(i, lineEnd(text, i)), 0);
+}
+
+// src/gate/commands.ts
+var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"];
+function isCommandName(word) {
+  return COMMANDS.includes(word);
+}
+function parseComment(body) {
+  const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  const visible = textLines(lines);
+  let first;
+  for (let i = 0; i < lines.length; i++) {
+    if (!visible[i]) continue;
+    const found = commandOnLine(lines[i] ?? "", i + 1);
+    if (!found) continue;
+    if (found.kind === "invalid") return found;
+    if (!first) first = found;
+    else if (found.command !== first.command) {
+      return {
+        kind: "invalid",
+        line: found.line,
+        message: `this comment gives both \`/${first.command}\` (line ${first.line}) and \`/${found.command}\` (line ${found.line}); write one command per comment`
+      };
+    }
+  }
+  return first ?? { kind: "none" };
+}
+var LONGEST_TYPO = Math.max(...COMMANDS.map((c) => c.length)) + 3;
+function commandOnLine(line, lineNumber) {
+  const text = line.replace(/^[ \t]+/, "");
+  if (!text.startsWith("/")) return void 0;
+  const token = /^\S*/.exec(text)?.[0] ?? "";
+  const word = token.slice(1).toLowerCase();
+  if (isCommandName(word)) {
+    return { kind: "command", command: word, line: lineNumber, args: text.slice(token.length).trim() };
+  }
+  if (word === "" || word.length > LONGEST_TYPO) return void 0;
+  const meant = COMMANDS.find((c) => word.startsWith(c) && /^[.,;:!?)'"`]+$/.test(word.slice(c.length)));
+  if (meant) {
+    return {
+      kind: "invalid",
+      line: lineNumber,
+      message: `${codeSpan(token)} is not a command: write \`/${meant}\` followed by a space or the end of the line`
+    };
+  }
+  const suggestion = closestMatch(word, COMMANDS);
+  if (!suggestion) return void 0;
+  return {
+    kind: "invalid",
+    line: lineNumber,
+    message: `${codeSpan(token)} is not a command; did you mean \`/${suggestion}\`? (\`/help\` lists them)`
+  };
 }
 
 // src/gate/events.ts
