@@ -877,76 +877,6 @@ async function actorOf(env, policy, sender2, command2) {
   return { login: sender2.login, type, permission, teams };
 }
 
-// src/plan/lifecycle.ts
-var LIFECYCLE_STATES = [
-  "proposed",
-  "approved",
-  "executing",
-  "paused",
-  "failed",
-  "cancelled",
-  "verifying",
-  "verified",
-  "verify-failed"
-];
-var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
-var COMMANDS_BY_STATE = {
-  proposed: { proceed: "offer", rollback: "accept" },
-  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
-  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
-  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
-  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
-  cancelled: { proceed: "offer", rollback: "offer" },
-  verified: { rollback: "offer" },
-  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
-};
-function applies(state, command2) {
-  return COMMANDS_BY_STATE[state][command2] !== void 0;
-}
-function offered(state, allows) {
-  return LIFECYCLE_COMMANDS.filter(
-    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
-  );
-}
-var ANY = LIFECYCLE_STATES;
-var EDGES = {
-  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
-  reset: { from: ANY, to: "proposed" },
-  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
-  carry: { from: ANY, to: "approved" },
-  /** `/proceed` or an approving review by someone allowed. */
-  approve: { from: ["proposed"], to: "approved" },
-  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
-  start: {
-    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
-    to: "executing"
-  },
-  /** The execution reached a checkpoint. */
-  pause: { from: ["executing"], to: "paused" },
-  /** A step failed or timed out. */
-  fail: { from: ["executing"], to: "failed" },
-  /** Every step and every verification passed. */
-  verify: { from: ["executing"], to: "verified" },
-  /** A verification failed. */
-  "fail-verify": { from: ["executing"], to: "verify-failed" },
-  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
-  stop: { from: ["executing"], to: "cancelled" },
-  /** `/cancel` while nothing runs. */
-  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
-  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
-  "time-out": { from: ["paused"], to: "cancelled" },
-  /** The pull request was closed while the plan was still going. */
-  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
-  /** `/rollback` undid the completed steps. */
-  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
-  /** A rollback command failed. */
-  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
-};
-function follow(edge) {
-  return EDGES[edge].to;
-}
-
 // src/plan/parse.ts
 import { LineCounter, parseDocument } from "yaml";
 import { z as z4 } from "zod";
@@ -1792,6 +1722,78 @@ function discoverPlan(files, globs) {
 
 // src/gate/state.ts
 import { z as z5 } from "zod";
+
+// src/plan/lifecycle.ts
+var LIFECYCLE_STATES = [
+  "proposed",
+  "approved",
+  "executing",
+  "paused",
+  "failed",
+  "cancelled",
+  "verifying",
+  "verified",
+  "verify-failed"
+];
+var LIFECYCLE_COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback"];
+var COMMANDS_BY_STATE = {
+  proposed: { proceed: "offer", rollback: "accept" },
+  approved: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  executing: { proceed: "accept", retry: "accept", cancel: "offer" },
+  verifying: { proceed: "accept", cancel: "offer", rollback: "accept" },
+  paused: { proceed: "offer", skip: "offer", cancel: "offer", rollback: "accept" },
+  failed: { retry: "offer", skip: "offer", cancel: "offer", rollback: "offer" },
+  cancelled: { proceed: "offer", rollback: "offer" },
+  verified: { rollback: "offer" },
+  "verify-failed": { retry: "offer", cancel: "accept", rollback: "offer" }
+};
+function applies(state, command2) {
+  return COMMANDS_BY_STATE[state][command2] !== void 0;
+}
+function offered(state, allows) {
+  return LIFECYCLE_COMMANDS.filter(
+    (c) => COMMANDS_BY_STATE[state][c] === "offer" && (c !== "skip" || allows.skip) && (c !== "rollback" || allows.rollback)
+  );
+}
+var ANY = LIFECYCLE_STATES;
+var EDGES = {
+  /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
+  reset: { from: ANY, to: "proposed" },
+  /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
+  carry: { from: ANY, to: "approved" },
+  /** `/proceed` or an approving review by someone allowed. */
+  approve: { from: ["proposed"], to: "approved" },
+  /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
+  start: {
+    from: ["approved", "executing", "verifying", "paused", "failed", "cancelled", "verify-failed"],
+    to: "executing"
+  },
+  /** The execution reached a checkpoint. */
+  pause: { from: ["executing"], to: "paused" },
+  /** A step failed or timed out. */
+  fail: { from: ["executing"], to: "failed" },
+  /** Every step and every verification passed. */
+  verify: { from: ["executing"], to: "verified" },
+  /** A verification failed. */
+  "fail-verify": { from: ["executing"], to: "verify-failed" },
+  /** `/cancel`, a close, a push or a lost lock stopped the running execution. */
+  stop: { from: ["executing"], to: "cancelled" },
+  /** `/cancel` while nothing runs. */
+  cancel: { from: ["approved", "verifying", "paused", "failed", "verify-failed"], to: "cancelled" },
+  /** A checkpoint nobody confirmed within `checkpoint_timeout`. */
+  "time-out": { from: ["paused"], to: "cancelled" },
+  /** The pull request was closed while the plan was still going. */
+  close: { from: ["approved", "executing", "paused", "failed"], to: "cancelled" },
+  /** `/rollback` undid the completed steps. */
+  "roll-back": { from: ANY.filter((s) => s !== "executing"), to: "cancelled" },
+  /** A rollback command failed. */
+  "fail-rollback": { from: ANY.filter((s) => s !== "executing"), to: "failed" }
+};
+function follow(edge) {
+  return EDGES[edge].to;
+}
+
+// src/gate/state.ts
 var approvalSchema = z5.object({
   by: z5.string(),
   via: z5.enum(["review", "comment", "button"]),
@@ -2078,46 +2080,6 @@ function short(sha) {
   return sha.slice(0, 7);
 }
 
-// src/gate/buttons.ts
-var BUTTONS = {
-  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
-  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
-  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
-};
-function buttons(env, ...commands) {
-  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
-}
-function liveButtons(check, checks, stored, plan) {
-  const state = stored?.state ?? "proposed";
-  const pending = stored?.requested?.headSha === check.headSha;
-  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
-  if (check.name === CHECK_VERIFY) {
-    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
-    if (newest?.id !== check.id) return [];
-    if (check.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
-    return check.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
-  }
-  const stepId = plan.stepIds.find((id) => check.externalId === stepExternalId(plan.hash, id));
-  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check.id) return [];
-  if (check.status !== "completed") return carries(["executing"], ["cancel"]);
-  if (stored?.next !== stepId) return [];
-  if (check.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
-  if (check.conclusion === "failure" || check.conclusion === "timed_out")
-    return carries(["failed"], ["retry", "cancel"]);
-  return [];
-}
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
-function cancelRequestComment(login) {
-  return `### \u2298 Cancel requested
-
-${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
-
-<!-- proceed:cancel-request by=${login} -->`;
-}
-function cancelRequestedBy(body) {
-  return CANCEL_REQUEST.exec(body)?.[1];
-}
-
 // src/gate/deployments.ts
 function isProduction(policy, environment2) {
   return policy.environments?.[environment2]?.production ?? environment2 === "production";
@@ -2175,7 +2137,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
     }
   };
 }
-async function endOpenDeployment(env, view, logUrl, by) {
+async function endOpenDeployment(env, view, logUrl, why) {
   const environment2 = view.plan.plan.environment;
   if (!environment2) return;
   try {
@@ -2184,7 +2146,7 @@ async function endOpenDeployment(env, view, logUrl, by) {
       await env.port.setDeploymentStatus(open2.id, {
         state: "inactive",
         logUrl,
-        description: `Cancelled by ${by}`
+        description: why
       });
   } catch (err) {
     env.log(`Could not end the deployment to ${environment2}: ${err.message}.`);
@@ -2193,6 +2155,46 @@ async function endOpenDeployment(env, view, logUrl, by) {
 function deploymentLogUrl(env, view) {
   const holder = env.runner?.holder;
   return holder && "url" in holder && typeof holder.url === "string" ? holder.url : `${view.pr.htmlUrl}/checks`;
+}
+
+// src/gate/buttons.ts
+var BUTTONS = {
+  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
+  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
+  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
+};
+function buttons(env, ...commands) {
+  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+}
+function liveButtons(check, checks, stored, plan) {
+  const state = stored?.state ?? "proposed";
+  const pending = stored?.requested?.headSha === check.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
+  if (check.name === CHECK_VERIFY) {
+    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+    if (newest?.id !== check.id) return [];
+    if (check.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
+  }
+  const stepId = plan.stepIds.find((id) => check.externalId === stepExternalId(plan.hash, id));
+  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check.id) return [];
+  if (check.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
+  if (check.conclusion === "failure" || check.conclusion === "timed_out")
+    return carries(["failed"], ["retry", "cancel"]);
+  return [];
+}
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
+function cancelRequestComment(login) {
+  return `### \u2298 Cancel requested
+
+${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
+
+<!-- proceed:cancel-request by=${login} -->`;
+}
+function cancelRequestedBy(body) {
+  return CANCEL_REQUEST.exec(body)?.[1];
 }
 
 // src/gate/lock.ts
@@ -3449,7 +3451,7 @@ async function cancelPlan(env, view, stored, by) {
     ...buttons(env)
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
-  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
 }
 
@@ -5704,6 +5706,9 @@ async function applyEffect(env, view, effect) {
       return rollbackPlan(env, view, effect.stored, effect.by);
     case "cancel":
       return cancel(env, view, effect.stored, effect.by, effect.door);
+    case "end-deployment":
+      await endOpenDeployment(env, view, deploymentLogUrl(env, view), effect.why);
+      return void 0;
   }
 }
 
@@ -5965,6 +5970,7 @@ function onCommand(view, input) {
       effects: [
         { kind: "check-run", check: expiry.check },
         { kind: "write-review", stored: expiry.stored },
+        { kind: "end-deployment", why: `The checkpoint before ${stored.next} timed out` },
         {
           kind: "comment",
           body: refusal(

@@ -53521,46 +53521,6 @@ function short(sha) {
   return sha.slice(0, 7);
 }
 
-// src/gate/buttons.ts
-var BUTTONS = {
-  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
-  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
-  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
-};
-function buttons(env, ...commands) {
-  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
-}
-function liveButtons(check2, checks, stored, plan) {
-  const state = stored?.state ?? "proposed";
-  const pending = stored?.requested?.headSha === check2.headSha;
-  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
-  if (check2.name === CHECK_VERIFY) {
-    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
-    if (newest?.id !== check2.id) return [];
-    if (check2.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
-    return check2.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
-  }
-  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
-  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
-  if (check2.status !== "completed") return carries(["executing"], ["cancel"]);
-  if (stored?.next !== stepId) return [];
-  if (check2.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
-  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
-    return carries(["failed"], ["retry", "cancel"]);
-  return [];
-}
-var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
-function cancelRequestComment(login) {
-  return `### \u2298 Cancel requested
-
-${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
-
-<!-- proceed:cancel-request by=${login} -->`;
-}
-function cancelRequestedBy(body) {
-  return CANCEL_REQUEST.exec(body)?.[1];
-}
-
 // src/gate/deployments.ts
 function isProduction(policy, environment2) {
   return policy.environments?.[environment2]?.production ?? environment2 === "production";
@@ -53618,7 +53578,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
     }
   };
 }
-async function endOpenDeployment(env, view, logUrl, by) {
+async function endOpenDeployment(env, view, logUrl, why) {
   const environment2 = view.plan.plan.environment;
   if (!environment2) return;
   try {
@@ -53627,7 +53587,7 @@ async function endOpenDeployment(env, view, logUrl, by) {
       await env.port.setDeploymentStatus(open3.id, {
         state: "inactive",
         logUrl,
-        description: `Cancelled by ${by}`
+        description: why
       });
   } catch (err) {
     env.log(`Could not end the deployment to ${environment2}: ${err.message}.`);
@@ -53636,6 +53596,46 @@ async function endOpenDeployment(env, view, logUrl, by) {
 function deploymentLogUrl(env, view) {
   const holder = env.runner?.holder;
   return holder && "url" in holder && typeof holder.url === "string" ? holder.url : `${view.pr.htmlUrl}/checks`;
+}
+
+// src/gate/buttons.ts
+var BUTTONS = {
+  proceed: { label: "Proceed", description: "Approve and run, or resume (/proceed)", identifier: "proceed" },
+  retry: { label: "Retry", description: "Run it again, then continue (/retry)", identifier: "retry" },
+  cancel: { label: "Cancel", description: "Stop here; the rest is cancelled", identifier: "cancel" }
+};
+function buttons(env, ...commands) {
+  return env.buttons ? { actions: commands.map((c) => BUTTONS[c]) } : {};
+}
+function liveButtons(check2, checks, stored, plan) {
+  const state = stored?.state ?? "proposed";
+  const pending = stored?.requested?.headSha === check2.headSha;
+  const carries = (hosts, commands) => hosts.includes(state) ? commands.filter((c) => applies(state, c) && (c === "cancel" || !pending)) : [];
+  if (check2.name === CHECK_VERIFY) {
+    const newest = checks.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id)[0];
+    if (newest?.id !== check2.id) return [];
+    if (check2.status !== "completed") return carries(["proposed", "approved"], ["proceed"]);
+    return check2.conclusion === "failure" ? carries(["verify-failed"], ["retry"]) : [];
+  }
+  const stepId = plan.stepIds.find((id) => check2.externalId === stepExternalId(plan.hash, id));
+  if (!stepId || stepChecks(checks, plan.hash, [stepId]).get(stepId)?.id !== check2.id) return [];
+  if (check2.status !== "completed") return carries(["executing"], ["cancel"]);
+  if (stored?.next !== stepId) return [];
+  if (check2.conclusion === "action_required") return carries(["paused"], ["proceed", "cancel"]);
+  if (check2.conclusion === "failure" || check2.conclusion === "timed_out")
+    return carries(["failed"], ["retry", "cancel"]);
+  return [];
+}
+var CANCEL_REQUEST = /<!-- proceed:cancel-request by=([A-Za-z0-9-]+) -->/;
+function cancelRequestComment(login) {
+  return `### \u2298 Cancel requested
+
+${codeSpan(login)} pressed **Cancel**; the running execution stops at its next check.
+
+<!-- proceed:cancel-request by=${login} -->`;
+}
+function cancelRequestedBy(body) {
+  return CANCEL_REQUEST.exec(body)?.[1];
 }
 
 // src/gate/lock-trust.ts
@@ -54296,7 +54296,7 @@ async function cancelPlan(env, view, stored, by) {
     ...buttons(env)
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
-  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
 }
 
@@ -55800,6 +55800,9 @@ async function applyEffect(env, view, effect) {
       return rollbackPlan(env, view, effect.stored, effect.by);
     case "cancel":
       return cancel(env, view, effect.stored, effect.by, effect.door);
+    case "end-deployment":
+      await endOpenDeployment(env, view, deploymentLogUrl(env, view), effect.why);
+      return void 0;
   }
 }
 
@@ -56061,6 +56064,7 @@ function onCommand(view, input2) {
       effects: [
         { kind: "check-run", check: expiry.check },
         { kind: "write-review", stored: expiry.stored },
+        { kind: "end-deployment", why: `The checkpoint before ${stored.next} timed out` },
         {
           kind: "comment",
           body: refusal(

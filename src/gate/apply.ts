@@ -4,6 +4,7 @@
  * own outcome. No decision is taken here beyond what the lock answers.
  */
 import type { Decision, Effect, ValidView } from './decide.js';
+import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { cancel } from './cancel.js';
 import { executeApproved } from './execute.js';
 import { rollbackPlan } from './rollback.js';
@@ -51,5 +52,8 @@ async function applyEffect(env: GateEnv, view: View, effect: Effect): Promise<Ga
       return rollbackPlan(env, view as ValidView, effect.stored, effect.by);
     case 'cancel':
       return cancel(env, view as ValidView, effect.stored, effect.by, effect.door);
+    case 'end-deployment':
+      await endOpenDeployment(env, view as ValidView, deploymentLogUrl(env, view), effect.why);
+      return undefined;
   }
 }

@@ -91,6 +91,6 @@ export async function cancelPlan(
   });
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   // A plan paused at a checkpoint has its deployment open (deployments.ts): it ends as inactive.
-  await endOpenDeployment(env, view, deploymentLogUrl(env, view), by);
+  await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
 }

@@ -56,7 +56,9 @@ export type Effect =
   | { kind: 'execute'; trigger: Trigger; stored: StoredState; by: string }
   | { kind: 'rollback'; stored: StoredState; by: string }
   /** Stop the plan: a running execution through its watcher, anything else here. */
-  | { kind: 'cancel'; stored: StoredState; by: string; door: Door };
+  | { kind: 'cancel'; stored: StoredState; by: string; door: Door }
+  /** End the plan's open GitHub Deployment as inactive, saying why (a checkpoint that timed out). */
+  | { kind: 'end-deployment'; why: string };
 
 export interface Decision {
   /** The state the review holds afterwards (undefined: no plan, nothing stored). */
@@ -387,6 +389,7 @@ function onCommand(view: View, input: CommandInput): Decision {
       effects: [
         { kind: 'check-run', check: expiry.check },
         { kind: 'write-review', stored: expiry.stored },
+        { kind: 'end-deployment', why: `The checkpoint before ${stored.next} timed out` },
         {
           kind: 'comment',
           body: refusal(

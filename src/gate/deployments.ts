@@ -96,12 +96,15 @@ export function deploymentRecorder(
   };
 }
 
-/** A plan cancelled while nothing ran (paused at a checkpoint): its open deployment ends as inactive. */
+/**
+ * A plan cancelled while nothing ran (paused at a checkpoint, or its checkpoint timed out): its open
+ * deployment ends as inactive, with `why` as the status's description.
+ */
 export async function endOpenDeployment(
   env: GateEnv,
   view: ValidView,
   logUrl: string,
-  by: string,
+  why: string,
 ): Promise<void> {
   const environment = view.plan.plan.environment;
   if (!environment) return;
@@ -111,7 +114,7 @@ export async function endOpenDeployment(
       await env.port.setDeploymentStatus(open.id, {
         state: 'inactive',
         logUrl,
-        description: `Cancelled by ${by}`,
+        description: why,
       });
   } catch (err) {
     env.log(`Could not end the deployment to ${environment}: ${(err as Error).message}.`);

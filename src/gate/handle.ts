@@ -31,6 +31,7 @@ import { contributionsOf, type Contribution } from './rules/contributors.js';
 import { portTrustingOwnChecks } from './rules/own-checks.js';
 import { result, reviewBody, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
+import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { bound, loadView, short, type GateEnv, type View } from './view.js';
 
 export type { GateEnv } from './view.js';
@@ -210,6 +211,12 @@ async function sweepOne(env: GateEnv, number: number, onEnded: () => void): Prom
       await env.port.createCheckRun(check);
       const checks = await env.port.listCheckRuns(valid.pr.headSha);
       await writeReview(env, valid, reviewBody(valid, next, checks), next);
+      await endOpenDeployment(
+        env,
+        valid,
+        deploymentLogUrl(env, valid),
+        `The checkpoint before ${stored.next ?? '?'} timed out`,
+      );
       onEnded();
       return result(fresh, 'Ended the checkpoint.', next);
     },

@@ -130,6 +130,20 @@ describe('a plan with environment: production', () => {
     expect(s.deployments().map((d) => d.statuses.map((x) => x.state))).toEqual([['in_progress', 'inactive']]);
   }, 90_000);
 
+  it('ends as inactive when nobody confirms its checkpoint in time', async () => {
+    const s = scene(github(), plan({ checkpoint: true }), 'checkpoint_timeout: 1s\n');
+    await s.open();
+    await s.send('bob', '/proceed');
+    const pausedBy = Date.now();
+    expect(s.deployments().map((d) => d.statuses.map((x) => x.state))).toEqual([['in_progress']]);
+    await new Promise((r) => setTimeout(r, Math.max(0, pausedBy + 1_100 - Date.now())));
+    const late = await s.send('bob', '/proceed');
+    expect(late.code, late.stdout + late.stderr).toBe(0);
+    const [d] = s.deployments();
+    expect(d!.statuses.map((x) => x.state)).toEqual(['in_progress', 'inactive']);
+    expect(d!.statuses.at(-1)!.description).toMatch(/timed out/);
+  }, 90_000);
+
   it('carries one deployment across a checkpoint to its success', async () => {
     const s = scene(github(), plan({ checkpoint: true }));
     await s.open();

@@ -186,10 +186,10 @@ describe('decide: state × command × actor', () => {
     ]);
   });
 
-  it('ends an overdue checkpoint instead of confirming it: a timed-out check run, the review, then why', () => {
+  it('ends an overdue checkpoint instead of confirming it: a timed-out check run, the review, its deployment, then why', () => {
     const view = viewIn('paused', { pausedAt: '2025-12-01T00:00:00Z' });
     const decision = decide(view, command('proceed', ACTORS.approver));
-    expect(kinds(decision)).toEqual(['check-run', 'write-review', 'comment']);
+    expect(kinds(decision)).toEqual(['check-run', 'write-review', 'end-deployment', 'comment']);
     expect(decision.state).toMatchObject({ state: 'cancelled', confirmed: [] });
     expect(decision.effects[0]).toMatchObject({ check: { name: 'proceed/two', conclusion: 'timed_out' } });
   });
