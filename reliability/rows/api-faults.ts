@@ -5,7 +5,7 @@
  * fake's own faults), and those that come after it did the work (the answer lost on the way back).
  */
 import { count, firstOf, inPool, type Row, type RowContext, type RowResult } from '../row.js';
-import { ActionScene } from '../support/action-scene.js';
+import { ActionScene } from '../../test/support/action-scene.js';
 import { startCounts, tracedPlan } from '../../test/support/traced-plans.js';
 
 const STEPS = ['one', 'two', 'three'];

@@ -7,10 +7,10 @@
  */
 import { pullRequestReviewEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
-import { runAction } from '../support/action.js';
-import { ActionScene, PLAN_PATH } from '../support/action-scene.js';
+import { runAction } from '../../test/support/suite-action.js';
+import { ActionScene, PLAN_PATH } from '../../test/support/action-scene.js';
 import { tracedPlan } from '../../test/support/traced-plans.js';
-import { sleep, until } from '../support/processes.js';
+import { sleep, until } from '../../test/support/processes.js';
 
 /** Step two runs until $HOLD_FLAG is removed (at most a minute), so a push can land while it runs. */
 const HOLD = 'touch "$HOLD_FLAG"; for i in $(seq 1 1200); do [ -e "$HOLD_FLAG" ] || break; sleep 0.05; done';

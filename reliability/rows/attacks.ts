@@ -11,10 +11,10 @@ import { parse as parseYaml } from 'yaml';
 import { stepExternalId } from '../../src/gate/view.js';
 import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, type Row, type RowContext, type RowResult } from '../row.js';
-import { runAction, startAction } from '../support/action.js';
-import { ActionScene, ACTION_BOT, PLAN_PATH } from '../support/action-scene.js';
+import { runAction, startAction } from '../../test/support/suite-action.js';
+import { ActionScene, ACTION_BOT, PLAN_PATH } from '../../test/support/action-scene.js';
 import { tracedPlan } from '../../test/support/traced-plans.js';
-import { sleep, until } from '../support/processes.js';
+import { sleep, until } from '../../test/support/processes.js';
 
 /** Step two waits on $HOLD_FLAG (at most a minute), so something can happen while it runs. */
 const HOLD = 'touch "$HOLD_FLAG"; for i in $(seq 1 1200); do [ -e "$HOLD_FLAG" ] || break; sleep 0.05; done';

@@ -4,9 +4,9 @@
  * the steps after it be marked cancelled without running, and the pull request's lock be released.
  */
 import { count, firstOf, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
-import { ActionScene } from '../support/action-scene.js';
+import { ActionScene } from '../../test/support/action-scene.js';
 import { tracedPlan } from '../../test/support/traced-plans.js';
-import { processGroupAlive, sleep, until } from '../support/processes.js';
+import { processGroupAlive, sleep, until } from '../../test/support/processes.js';
 
 /** Step two runs until the test removes $HOLD_FLAG (or for a minute), printing as it goes. */
 const HOLD =

@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
-import { ActionScene } from '../support/action-scene.js';
+import { ActionScene } from '../../test/support/action-scene.js';
 import { MISSED_BEATS } from '../../src/gate/lock.js';
-import { APP, APP_BOT, startReplica, type AppProcessInput, type Replica } from '../support/app-replica.js';
+import { APP, APP_BOT, startReplica, type AppProcessInput, type Replica } from '../../test/support/app-replica.js';
 import { tracedPlan } from '../../test/support/traced-plans.js';
-import { killGroup, sleep, until } from '../support/processes.js';
+import { killGroup, sleep, until } from '../../test/support/processes.js';
 
 const STEPS = ['one', 'two', 'three'];
 /** Each step works for this long, so a kill lands inside it or in the API calls just after it. */

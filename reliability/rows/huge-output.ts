@@ -5,9 +5,9 @@
  */
 import { MAX_CHECK_OUTPUT, MAX_COMMENT_BODY } from '../../test/support/fake-github/index.js';
 import { type Row, type RowContext, type RowResult } from '../row.js';
-import { ActionScene } from '../support/action-scene.js';
+import { ActionScene } from '../../test/support/action-scene.js';
 import { tracedPlan } from '../../test/support/traced-plans.js';
-import { residentBytes } from '../support/processes.js';
+import { residentBytes } from '../../test/support/processes.js';
 
 const MiB = 1024 * 1024;
 const RSS_BAR = 200 * MiB;

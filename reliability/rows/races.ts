@@ -5,9 +5,9 @@
  * GitHub arbitrates, must let each step run exactly once.
  */
 import { count, counted, firstOf, type Row, type RowContext, type RowResult } from '../row.js';
-import { ACTION_TOKEN, type ActionExit, runAction } from '../support/action.js';
-import { ActionScene } from '../support/action-scene.js';
-import { APP, APP_BOT as BOT, startReplica } from '../support/app-replica.js';
+import { ACTION_TOKEN, type ActionExit, runAction } from '../../test/support/suite-action.js';
+import { ActionScene } from '../../test/support/action-scene.js';
+import { APP, APP_BOT as BOT, startReplica } from '../../test/support/app-replica.js';
 import { startCounts, tracedPlan } from '../../test/support/traced-plans.js';
 
 const STEPS = ['one', 'two', 'three'];

@@ -3,21 +3,17 @@
  * a local bare repository, runs the steps as real processes, and reports them as check runs on the
  * OpenAPI-checked fake GitHub.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeState } from '../../src/gate/marker.js';
-import { commentRun, runAction, type ActionRun } from '../support/action.js';
+import { ActionScene } from '../support/action-scene.js';
 import type { FakeGitHub } from '../support/fake-github/index.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { pullRequestEvent } from '../support/payloads.js';
-import { makeRemote, type Remote } from '../support/remote.js';
 
 const BOT = 'github-actions[bot]';
 const PLAN_PATH = 'deploy/release.plan.yml';
 
-/** Each step appends to $RUN_LOG; step two fails while $FAIL_TWO exists; step three waits while $HOLD exists. */
+/** Each step appends to $RUN_LOG; step two fails while $FAIL_FLAG exists; step three waits while $HOLD_FLAG exists. */
 function plan(
   extra: { checkpoint?: boolean; allowSkip?: boolean; stepTwo?: string; verify?: string } = {},
 ): string {
@@ -33,12 +29,12 @@ steps:
     estimate: 1m
   - id: two
     name: Migrate the database
-    run: ${extra.stepTwo ?? 'echo two >> "$RUN_LOG"; test ! -e "$FAIL_TWO"'}
+    run: ${extra.stepTwo ?? 'echo two >> "$RUN_LOG"; test ! -e "$FAIL_FLAG"'}
     rollback: echo undo-two >> "$RUN_LOG"
     estimate: 1m
   - id: three
     name: Switch traffic
-    run: echo three >> "$RUN_LOG"; while [ -e "$HOLD" ]; do sleep 0.05; done
+    run: echo three >> "$RUN_LOG"; while [ -e "$HOLD_FLAG" ]; do sleep 0.05; done
     checkpoint: ${extra.checkpoint ?? false}
     estimate: 1m
 verify:
@@ -46,89 +42,18 @@ verify:
 `;
 }
 
-interface Scene {
-  fake: FakeGitHub;
-  remote: Remote;
-  head: string;
-  dir: string;
-  log: () => string[];
-  env: {
-    GITHUB_SERVER_URL: string;
-    RUN_LOG: string;
-    FAIL_TWO: string;
-    HOLD: string;
-    PROCEED_RETRY_BASE_MS?: string;
-  };
-  send: (user: string, body: string) => Promise<ActionRun>;
-  open: () => Promise<ActionRun>;
-  state: () => ReturnType<typeof decodeState>;
-  checks: (name: string) => ReturnType<FakeGitHub['checkRuns']>;
-}
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const scenes: ActionScene[] = [];
+afterEach(async () => {
+  for (const s of scenes.splice(0)) await s.dispose();
 });
 
-function scene(fake: FakeGitHub, planText = plan(), policy?: string): Scene {
-  const remote = makeRemote(policy ? { '.github/proceed.yml': policy } : {});
-  const head = remote.commit({ [PLAN_PATH]: planText });
-  const dir = mkdtempSync(join(tmpdir(), 'proceed-e2e-'));
-  cleanups.push(
-    () => remote.cleanup(),
-    () => rmSync(dir, { recursive: true, force: true }),
-  );
-  fake.addPullRequest({
-    number: 7,
-    user: 'alice',
-    headSha: head,
-    baseSha: remote.baseSha,
-    files: [{ filename: PLAN_PATH, content: planText }],
-  });
-  if (policy) fake.setFile(remote.baseSha, '.github/proceed.yml', policy);
-  fake.setPermission('alice', 'write');
-  fake.setPermission('bob', 'write');
-  const env = {
-    GITHUB_SERVER_URL: remote.serverUrl,
-    RUN_LOG: join(dir, 'run.log'),
-    FAIL_TWO: join(dir, 'fail-two'),
-    HOLD: join(dir, 'hold'),
-  };
-  let runs = 2000;
-  const s: Scene = {
-    fake,
-    remote,
-    head,
-    dir,
-    env,
-    log: () => (existsSync(env.RUN_LOG) ? readFileSync(env.RUN_LOG, 'utf8').trim().split('\n') : []),
-    open: () =>
-      runAction({
-        fake,
-        event: 'pull_request',
-        payload: pullRequestEvent('opened', {
-          number: 7,
-          user: 'alice',
-          headSha: head,
-          baseSha: remote.baseSha,
-        }),
-        env,
-      }),
-    send: async (user, body) => {
-      // Each comment starts a workflow run, which the lock names as its holder while it runs.
-      const id = runs++;
-      fake.setWorkflowRun({ id, status: 'in_progress' });
-      const run = await commentRun({ fake, user, body, env: { ...env, GITHUB_RUN_ID: String(id) } }).run;
-      fake.setWorkflowRun({ id, status: 'completed', conclusion: run.code === 0 ? 'success' : 'failure' });
-      return run;
-    },
-    state: () => decodeState(fake.reviews(7).find((r) => r.user === BOT)!.body),
-    checks: (name) => fake.checkRuns(head).filter((c) => c.name === name),
-  };
+function scene(fake: FakeGitHub, planText = plan(), policy?: string): ActionScene {
+  const s = ActionScene.on(fake, { plan: planText, policy, firstRunId: 2000 });
+  scenes.push(s);
   return s;
 }
 
-function newest(s: Scene, name: string) {
+function newest(s: ActionScene, name: string) {
   return s.checks(name).at(-1);
 }
 
@@ -137,8 +62,8 @@ describe('executing an approved plan', () => {
 
   it('runs every step in order on the approved commit, one check run each, and passes the gate', async () => {
     const s = scene(github());
-    await s.open();
-    const run = await s.send('bob', '/proceed');
+    await s.pullRequest('opened');
+    const run = await s.comment('bob', '/proceed');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
     for (const id of ['one', 'two', 'three']) {
@@ -157,9 +82,9 @@ describe('executing an approved plan', () => {
 
   it('stops on a failing step, comments the escalation, fails the job, and /retry finishes without re-running step one', async () => {
     const s = scene(github());
-    writeFileSync(s.env.FAIL_TWO, '');
-    await s.open();
-    const failed = await s.send('bob', '/proceed');
+    writeFileSync(s.failFlag, '');
+    await s.pullRequest('opened');
+    const failed = await s.comment('bob', '/proceed');
     expect(failed.code).not.toBe(0);
     expect(s.log()).toEqual(['one', 'two']);
     expect(newest(s, 'proceed/two')!.conclusion).toBe('failure');
@@ -171,8 +96,8 @@ describe('executing an approved plan', () => {
     expect(escalation).toContain('/cancel');
     expect(escalation).not.toContain('/skip');
 
-    rmSync(s.env.FAIL_TWO);
-    const retried = await s.send('bob', '/retry');
+    rmSync(s.failFlag);
+    const retried = await s.comment('bob', '/retry');
     expect(retried.code, retried.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'two', 'three', 'verify']);
     expect(s.checks('proceed/one')).toHaveLength(1);
@@ -183,10 +108,10 @@ describe('executing an approved plan', () => {
   it('skips a failed step with /skip when the plan allows it, and refuses /skip when it does not', async () => {
     const fake = github();
     const s = scene(fake, plan({ allowSkip: true }));
-    writeFileSync(s.env.FAIL_TWO, '');
-    await s.open();
-    await s.send('bob', '/proceed');
-    const skipped = await s.send('bob', '/skip');
+    writeFileSync(s.failFlag, '');
+    await s.pullRequest('opened');
+    await s.comment('bob', '/proceed');
+    const skipped = await s.comment('bob', '/skip');
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(newest(s, 'proceed/two')!.conclusion).toBe('skipped');
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
@@ -195,10 +120,10 @@ describe('executing an approved plan', () => {
 
   it('refuses /skip when the plan does not allow skipping', async () => {
     const s = scene(github());
-    writeFileSync(s.env.FAIL_TWO, '');
-    await s.open();
-    await s.send('bob', '/proceed');
-    await s.send('bob', '/skip');
+    writeFileSync(s.failFlag, '');
+    await s.pullRequest('opened');
+    await s.comment('bob', '/proceed');
+    await s.comment('bob', '/skip');
     expect(s.fake.comments(7).at(-1)!.body).toMatch(/allow_skip/);
     expect(s.log()).toEqual(['one', 'two']);
     expect(s.state()?.state).toBe('failed');
@@ -206,10 +131,10 @@ describe('executing an approved plan', () => {
 
   it('cancels a failed plan with /cancel: the steps not run are marked cancelled', async () => {
     const s = scene(github());
-    writeFileSync(s.env.FAIL_TWO, '');
-    await s.open();
-    await s.send('bob', '/proceed');
-    const run = await s.send('alice', '/cancel');
+    writeFileSync(s.failFlag, '');
+    await s.pullRequest('opened');
+    await s.comment('bob', '/proceed');
+    const run = await s.comment('alice', '/cancel');
     expect(run.code).toBe(0);
     expect(newest(s, 'proceed/three')!.conclusion).toBe('cancelled');
     expect(newest(s, 'proceed/verify')!.conclusion).toBe('cancelled');
@@ -218,9 +143,9 @@ describe('executing an approved plan', () => {
 
   it('runs the rollback commands of completed steps, newest first, each as a check run', async () => {
     const s = scene(github());
-    await s.open();
-    await s.send('bob', '/proceed');
-    const run = await s.send('bob', '/rollback');
+    await s.pullRequest('opened');
+    await s.comment('bob', '/proceed');
+    const run = await s.comment('bob', '/rollback');
     expect(run.code, run.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify', 'undo-two', 'undo-one']);
     expect(newest(s, 'proceed/rollback-two')!.conclusion).toBe('success');
@@ -230,15 +155,15 @@ describe('executing an approved plan', () => {
 
   it('pauses before a checkpoint and resumes on the next /proceed', async () => {
     const s = scene(github(), plan({ checkpoint: true }));
-    await s.open();
-    const paused = await s.send('bob', '/proceed');
+    await s.pullRequest('opened');
+    const paused = await s.comment('bob', '/proceed');
     expect(paused.code).toBe(0);
     expect(s.log()).toEqual(['one', 'two']);
     expect(newest(s, 'proceed/three')!.conclusion).toBe('action_required');
     expect(s.state()).toMatchObject({ state: 'paused', next: 'three' });
     expect(paused.outputs['next-step']).toBe('three');
     expect(s.fake.comments(7).at(-1)!.body).toMatch(/Checkpoint/);
-    const resumed = await s.send('bob', '/proceed');
+    const resumed = await s.comment('bob', '/proceed');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
     expect(s.state()?.state).toBe('verified');
@@ -246,17 +171,17 @@ describe('executing an approved plan', () => {
 
   it('ends a checkpoint nobody confirmed within checkpoint_timeout as timed out, and resumes on a later /proceed', async () => {
     const s = scene(github(), plan({ checkpoint: true }), 'checkpoint_timeout: 1s\n');
-    await s.open();
-    await s.send('bob', '/proceed');
+    await s.pullRequest('opened');
+    await s.comment('bob', '/proceed');
     expect(s.state()?.state).toBe('paused');
     await new Promise((r) => setTimeout(r, 1_100));
-    const late = await s.send('bob', '/proceed');
+    const late = await s.comment('bob', '/proceed');
     expect(late.code).toBe(0);
     expect(s.log()).toEqual(['one', 'two']);
     expect(newest(s, 'proceed/three')!.conclusion).toBe('timed_out');
     expect(s.state()?.state).toBe('cancelled');
     expect(s.fake.comments(7).at(-1)!.body).toMatch(/timed out/);
-    const resumed = await s.send('bob', '/proceed');
+    const resumed = await s.comment('bob', '/proceed');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
     expect(s.state()?.state).toBe('verified');
@@ -265,12 +190,11 @@ describe('executing an approved plan', () => {
   it('ends such a checkpoint on a scheduled run, without waiting for an event, and only once it is overdue', async () => {
     // Long enough that the first sweep comes before it even on a loaded machine.
     const s = scene(github(), plan({ checkpoint: true }), 'checkpoint_timeout: 10s\n');
-    await s.open();
-    await s.send('bob', '/proceed');
+    await s.pullRequest('opened');
+    await s.comment('bob', '/proceed');
     const pausedBy = Date.now();
     expect(s.state()?.state).toBe('paused');
-    const sweep = () =>
-      runAction({ fake: s.fake, event: 'schedule', payload: { schedule: '*/30 * * * *' }, env: s.env });
+    const sweep = () => s.run('schedule', { schedule: '*/30 * * * *' });
     const comments = s.fake.comments(7).length;
 
     const early = await sweep();
@@ -293,7 +217,7 @@ describe('executing an approved plan', () => {
 
     const again = await sweep();
     expect(again.stdout).toMatch(/no checkpoint has waited longer/);
-    const resumed = await s.send('bob', '/proceed');
+    const resumed = await s.comment('bob', '/proceed');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
     expect(s.state()?.state).toBe('verified');
@@ -301,8 +225,8 @@ describe('executing an approved plan', () => {
 
   it('runs each step once when two /proceed arrive at the same moment', async () => {
     const s = scene(github());
-    await s.open();
-    const [a, b] = await Promise.all([s.send('bob', '/proceed'), s.send('bob', '/proceed')]);
+    await s.pullRequest('opened');
+    const [a, b] = await Promise.all([s.comment('bob', '/proceed'), s.comment('bob', '/proceed')]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const counts = s.log().reduce<Record<string, number>>((m, l) => ({ ...m, [l]: (m[l] ?? 0) + 1 }), {});
     expect(counts.one).toBe(1);
@@ -312,33 +236,27 @@ describe('executing an approved plan', () => {
 
   it('resumes after the runner was killed in the middle of step two, without re-running step one', async () => {
     const fake = github();
-    const once = 'if [ -e "$HOLD.once" ]; then rm "$HOLD.once"; echo $$ > "$HOLD.pid"; sleep 30; fi';
+    const once =
+      'if [ -e "$HOLD_FLAG.once" ]; then rm "$HOLD_FLAG.once"; echo $$ > "$HOLD_FLAG.pid"; sleep 30; fi';
     const s = scene(fake, plan({ stepTwo: `echo two >> "$RUN_LOG"; ${once}` }));
-    writeFileSync(`${s.env.HOLD}.once`, '');
-    await s.open();
-    await commentRun({
-      fake,
-      user: 'bob',
-      body: '/proceed',
-      env: { ...s.env, GITHUB_RUN_ID: '1001' },
-      onStart: (child) => {
-        const timer = setInterval(() => {
-          if (!existsSync(`${s.env.HOLD}.pid`)) return;
-          clearInterval(timer);
-          // The whole machine goes: the Action and the step's process group.
-          try {
-            process.kill(-Number(readFileSync(`${s.env.HOLD}.pid`, 'utf8')), 'SIGKILL');
-          } catch {
-            /* already gone */
-          }
-          child.kill('SIGKILL');
-        }, 20);
-      },
-    }).run;
+    writeFileSync(`${s.holdFlag}.once`, '');
+    await s.pullRequest('opened');
+    const killed = s.startComment('bob', '/proceed');
+    const timer = setInterval(() => {
+      if (!existsSync(`${s.holdFlag}.pid`)) return;
+      clearInterval(timer);
+      // The whole machine goes: the Action and the step's process group.
+      try {
+        process.kill(-Number(readFileSync(`${s.holdFlag}.pid`, 'utf8')), 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      killed.child.kill('SIGKILL');
+    }, 20);
+    await killed.exit;
     expect(s.log()).toEqual(['one', 'two']);
     expect(s.state()?.state).toBe('executing');
-    fake.setWorkflowRun({ id: 1001, status: 'completed', conclusion: 'failure' });
-    const resumed = await s.send('bob', '/proceed');
+    const resumed = await s.comment('bob', '/proceed');
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'two', 'three', 'verify']);
     expect(s.checks('proceed/one')).toHaveLength(1);
@@ -348,9 +266,9 @@ describe('executing an approved plan', () => {
   it('stops the running step when the pull request is closed, and releases the lock', async () => {
     const fake = github();
     const s = scene(fake);
-    writeFileSync(s.env.HOLD, '');
-    await s.open();
-    const running = s.send('bob', '/proceed');
+    writeFileSync(s.holdFlag, '');
+    await s.pullRequest('opened');
+    const running = s.comment('bob', '/proceed');
     await until(() => s.log().includes('three'));
     fake.setPullRequestState(7, 'closed');
     const run = await running;
@@ -367,8 +285,8 @@ describe('executing an approved plan', () => {
       github(),
       plan({ stepTwo: 'head -c 3750000 /dev/urandom | base64; echo two >> "$RUN_LOG"' }),
     );
-    await s.open();
-    const run = await s.send('bob', '/proceed');
+    await s.pullRequest('opened');
+    const run = await s.comment('bob', '/proceed');
     expect(run.code, run.stderr).toBe(0);
     const two = newest(s, 'proceed/two')!;
     expect(two.output.text!.length).toBeLessThanOrEqual(65_535);
@@ -382,14 +300,14 @@ describe('guards around execution', () => {
 
   it('refuses a second /proceed while an execution holds the lock, naming the holder', async () => {
     const s = scene(github());
-    writeFileSync(s.env.HOLD, '');
-    await s.open();
-    const first = s.send('bob', '/proceed');
+    writeFileSync(s.holdFlag, '');
+    await s.pullRequest('opened');
+    const first = s.comment('bob', '/proceed');
     await until(() => s.log().includes('three'));
-    const second = await s.send('bob', '/proceed');
+    const second = await s.comment('bob', '/proceed');
     expect(second.code).toBe(0);
     expect(s.fake.comments(7).at(-1)!.body).toMatch(/already being executed by workflow run 2000/);
-    rmSync(s.env.HOLD);
+    rmSync(s.holdFlag);
     expect((await first).code).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
   });
@@ -397,7 +315,7 @@ describe('guards around execution', () => {
   it('does not start the next step after a push to the pull request during execution', async () => {
     const fake = github();
     const s = scene(fake, plan({ stepTwo: 'echo two >> "$RUN_LOG"; sleep 0.4' }));
-    await s.open();
+    await s.pullRequest('opened');
     const pushed = s.remote.commit({ 'src/other.ts': 'x' });
     fake.hooks.beforeRequest = ({ method, body }) => {
       if (method === 'POST' && (body as { name?: string } | undefined)?.name === 'proceed/two') {
@@ -406,7 +324,7 @@ describe('guards around execution', () => {
         ]);
       }
     };
-    const run = await s.send('bob', '/proceed');
+    const run = await s.comment('bob', '/proceed');
     fake.hooks.beforeRequest = undefined;
     expect(s.log()).toEqual(['one', 'two']);
     // Stopped like a cancel, not failed: no step failed.
@@ -423,23 +341,11 @@ describe('guards around execution', () => {
     const other = plan().replace('Switch traffic', 'Switch all traffic at once');
     const head = s.remote.commit({ [PLAN_PATH]: other });
     fake.pushCommit(7, head, [{ filename: PLAN_PATH, content: plan() }]);
-    await runAction({
-      fake,
-      event: 'pull_request',
-      payload: pullRequestEvent('synchronize', {
-        number: 7,
-        user: 'alice',
-        headSha: head,
-        baseSha: s.remote.baseSha,
-      }),
-      env: s.env,
-    });
-    const run = await commentRun({
-      fake,
-      user: 'bob',
-      body: '/proceed',
-      env: s.env,
-    }).run;
+    await s.run(
+      'pull_request',
+      pullRequestEvent('synchronize', { number: 7, user: 'alice', headSha: head, baseSha: s.remote.baseSha }),
+    );
+    const run = await s.comment('bob', '/proceed');
     expect(run.code).toBe(0);
     expect(s.log()).toEqual([]);
     expect(fake.comments(7).at(-1)!.body).toMatch(/not the plan that was approved/);
@@ -447,13 +353,8 @@ describe('guards around execution', () => {
 
   it('masks secret values from the environment in posted logs', async () => {
     const s = scene(github(), plan({ stepTwo: 'echo "token is $DEPLOY_TOKEN"; echo two >> "$RUN_LOG"' }));
-    await s.open();
-    const run = await commentRun({
-      fake: s.fake,
-      user: 'bob',
-      body: '/proceed',
-      env: { ...s.env, DEPLOY_TOKEN: 'hunter2-very-secret' },
-    }).run;
+    await s.pullRequest('opened');
+    const run = await s.comment('bob', '/proceed', { DEPLOY_TOKEN: 'hunter2-very-secret' });
     expect(run.code, run.stderr).toBe(0);
     const text = newest(s, 'proceed/two')!.output.text!;
     expect(text).toContain('token is ***');
@@ -467,9 +368,9 @@ describe('API faults during execution', () => {
   it('completes with 20% of requests answering 502 or a secondary rate limit, posting nothing twice', async () => {
     const fake = github();
     const s = scene(fake);
-    await s.open();
+    await s.pullRequest('opened');
     fake.faults({ rate: 0.2, kinds: ['502', 'secondary-rate-limit'], seed: 7, maxConsecutive: 2 });
-    const run = await s.send('bob', '/proceed');
+    const run = await s.comment('bob', '/proceed');
     fake.faults(null);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
@@ -483,8 +384,8 @@ describe('API faults during execution', () => {
     const fake = github();
     const s = scene(fake);
     // Octokit's backoff (1 s, 4 s, 9 s per request) scaled down: the retries are the same, only faster.
-    s.env.PROCEED_RETRY_BASE_MS = '25';
-    await s.open();
+    s.extraEnv.PROCEED_RETRY_BASE_MS = '25';
+    await s.pullRequest('opened');
     // GitHub goes down once step one's success is recorded: every request fails, past any retry.
     let down = false;
     fake.hooks.beforeRequest = () => {
@@ -493,7 +394,7 @@ describe('API faults during execution', () => {
         fake.faults({ rate: 1, kinds: ['500'] });
       }
     };
-    const failed = await s.send('bob', '/proceed');
+    const failed = await s.comment('bob', '/proceed');
     fake.hooks.beforeRequest = undefined;
     fake.faults(null);
     const said = failed.stdout + failed.stderr;
@@ -501,7 +402,7 @@ describe('API faults during execution', () => {
     expect(said).toMatch(/comment `\/proceed`/);
     expect(said).toMatch(/resume/i);
     // The run that held the lock has ended, so the lock it may have left is provably stale.
-    const resumed = await s.send('bob', '/proceed');
+    const resumed = await s.comment('bob', '/proceed');
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(s.log().filter((l) => l === 'one')).toHaveLength(1);
     expect(s.state()?.state).toBe('verified');

@@ -6,21 +6,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeState } from '../../src/gate/marker.js';
 import type { StoredState } from '../../src/gate/state.js';
-import {
-  type FakeGitHub,
-  type FakeGitHubOptions,
-  startFakeGitHub,
-} from '../../test/support/fake-github/index.js';
-import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
-import { makeRemote, type Remote } from '../../test/support/remote.js';
-import { type ActionExit, runAction, type StartedAction, startAction } from './action.js';
-import { readTrace, type TraceEntry } from '../../test/support/traced-plans.js';
+import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from './fake-github/index.js';
+import { issueCommentEvent, pullRequestEvent } from './payloads.js';
+import { makeRemote, type Remote } from './remote.js';
+import { type ActionExit, runAction, type StartedAction, startAction } from './suite-action.js';
+import { readTrace, type TraceEntry } from './traced-plans.js';
 
 export const ACTION_BOT = 'github-actions[bot]';
 export const PLAN_PATH = 'deploy/release.plan.yml';
@@ -37,6 +33,10 @@ export interface ActionSceneOptions {
   fake?: FakeGitHubOptions;
   /** The account the Action's token posts as (its `bot-login` input). */
   botLogin?: string;
+  /** Added to the runner's variables of every run of this scene (also later, through `extraEnv`). */
+  env?: Record<string, string>;
+  /** The id of the first comment's workflow run (the lock names it as its holder); 5000 unless told. */
+  firstRunId?: number;
 }
 
 export class ActionScene {
@@ -49,14 +49,20 @@ export class ActionScene {
   readonly failFlag: string;
   readonly holdFlag: string;
   head: string;
+  /** Added to the runner's variables of every run from now on. */
+  readonly extraEnv: Record<string, string>;
   private files: Record<string, string>;
-  private nextRunId = 5000;
+  private nextRunId: number;
 
   private constructor(
     readonly fake: FakeGitHub,
     readonly remote: Remote,
     o: ActionSceneOptions,
+    /** Whether `dispose` closes the fake: only when the scene started it. */
+    private readonly ownsFake: boolean,
   ) {
+    this.nextRunId = o.firstRunId ?? 5000;
+    this.extraEnv = { ...o.env };
     this.number = o.number ?? 7;
     this.author = o.author ?? 'alice';
     this.botLogin = o.botLogin ?? ACTION_BOT;
@@ -77,10 +83,17 @@ export class ActionScene {
     for (const login of [this.author, ...(o.writers ?? ['bob'])]) fake.setPermission(login, 'write');
   }
 
+  /** A scene on a fake GitHub of its own, which `dispose` closes. */
   static async create(o: ActionSceneOptions): Promise<ActionScene> {
     const fake = await startFakeGitHub(o.fake);
     const remote = makeRemote(o.policy !== undefined ? { [POLICY]: o.policy } : {});
-    return new ActionScene(fake, remote, o);
+    return new ActionScene(fake, remote, o, true);
+  }
+
+  /** A scene on a fake GitHub the caller owns (a test's `useFakeGitHub()`); `dispose` leaves it open. */
+  static on(fake: FakeGitHub, o: Omit<ActionSceneOptions, 'fake'>): ActionScene {
+    const remote = makeRemote(o.policy !== undefined ? { [POLICY]: o.policy } : {});
+    return new ActionScene(fake, remote, o, false);
   }
 
   /** The runner's variables every run of this scene gets. */
@@ -91,12 +104,18 @@ export class ActionScene {
       FAIL_FLAG: this.failFlag,
       HOLD_FLAG: this.holdFlag,
       'INPUT_BOT-LOGIN': this.botLogin,
+      ...this.extraEnv,
       ...extra,
     };
   }
 
   trace(): TraceEntry[] {
     return readTrace(this.tracePath);
+  }
+
+  /** The lines the steps appended to `$RUN_LOG`, oldest first. */
+  log(): string[] {
+    return existsSync(this.tracePath) ? readFileSync(this.tracePath, 'utf8').trim().split('\n') : [];
   }
 
   state(): StoredState | undefined {
@@ -107,6 +126,11 @@ export class ActionScene {
   /** Check runs named `name` on the head, oldest first. */
   checks(name: string, sha = this.head) {
     return this.fake.checkRuns(sha).filter((c) => c.name === name);
+  }
+
+  /** Any event handled by the Action (a `schedule`, a `pull_request` of another head …). */
+  run(event: string, payload: unknown, env: Record<string, string> = {}): Promise<ActionExit> {
+    return runAction({ fake: this.fake, event, payload, env: this.env(env) });
   }
 
   /** A `pull_request` event (opened, synchronize, closed) handled by the Action. */
@@ -157,8 +181,14 @@ export class ActionScene {
     return { ...started, exit, runId };
   }
 
-  comment(user: string, body: string, env: Record<string, string> = {}): Promise<ActionExit> {
-    return this.startComment(user, body, env).exit;
+  /** A comment and its workflow run to the end; the exit says which run it was (`runId`). */
+  async comment(
+    user: string,
+    body: string,
+    env: Record<string, string> = {},
+  ): Promise<ActionExit & { runId: number }> {
+    const started = this.startComment(user, body, env);
+    return { ...(await started.exit), runId: started.runId };
   }
 
   /** The `issue_comment` payload of a comment on this pull request; it says when the comment was written, if given. */
@@ -250,7 +280,7 @@ export class ActionScene {
   }
 
   async dispose(): Promise<void> {
-    await this.fake.close();
+    if (this.ownsFake) await this.fake.close();
     this.remote.cleanup();
     rmSync(this.root, { recursive: true, force: true });
   }

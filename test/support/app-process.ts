@@ -10,7 +10,7 @@ import { Probot } from 'probot';
 import { instanceId } from '../../src/app/config.js';
 import { createApp } from '../../src/app/index.js';
 import { appOctokit } from '../../src/app/octokit.js';
-import { APP, WEBHOOK_SECRET, privateKey } from '../../test/support/app.js';
+import { APP, WEBHOOK_SECRET, privateKey } from './app.js';
 import type { AppProcessInput } from './app-replica.js';
 
 const input = JSON.parse(process.env.RELIABILITY_APP ?? '{}') as AppProcessInput;

@@ -8,8 +8,8 @@ import {
   startAction as startBundle,
   type ActionExit,
   type StartedAction,
-} from '../../test/support/action.js';
-import type { FakeGitHub } from '../../test/support/fake-github/index.js';
+} from './action.js';
+import type { FakeGitHub } from './fake-github/index.js';
 
 export { BUNDLE };
 

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { APP } from '../../test/support/app.js';
+import { APP } from './app.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -38,7 +38,7 @@ export function startReplica(input: AppProcessInput): Replica {
   // One process (tsx as a loader, not its CLI, which would run the app in a child of its own), so a kill reaches the app.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'reliability/support/app-process.ts')],
+    ['--import', 'tsx', join(ROOT, 'test/support/app-process.ts')],
     {
       cwd: ROOT,
       env: { ...process.env, RELIABILITY_APP: JSON.stringify(input) },
