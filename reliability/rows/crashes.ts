@@ -9,7 +9,13 @@ import { pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, seededRandom, type Row, type RowContext, type RowResult } from '../row.js';
 import { ActionScene } from '../../test/support/action-scene.js';
 import { MISSED_BEATS } from '../../src/gate/lock.js';
-import { APP, APP_BOT, startReplica, type AppProcessInput, type Replica } from '../../test/support/app-replica.js';
+import {
+  APP,
+  APP_BOT,
+  startReplica,
+  type AppProcessInput,
+  type Replica,
+} from '../../test/support/app-replica.js';
 import { tracedPlan } from '../../test/support/traced-plans.js';
 import { killGroup, sleep, until } from '../../test/support/processes.js';
 

@@ -36,15 +36,11 @@ export interface Replica {
 
 export function startReplica(input: AppProcessInput): Replica {
   // One process (tsx as a loader, not its CLI, which would run the app in a child of its own), so a kill reaches the app.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test/support/app-process.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, RELIABILITY_APP: JSON.stringify(input) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/app-process.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, RELIABILITY_APP: JSON.stringify(input) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const lines = createInterface({ input: child.stdout! });

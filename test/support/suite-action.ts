@@ -3,12 +3,7 @@
  * keeping only the tail of the output (a step may print a gigabyte, and the harness must not hold it),
  * and the child handed back while it runs, to be killed or sampled.
  */
-import {
-  BUNDLE,
-  startAction as startBundle,
-  type ActionExit,
-  type StartedAction,
-} from './action.js';
+import { BUNDLE, startAction as startBundle, type ActionExit, type StartedAction } from './action.js';
 import type { FakeGitHub } from './fake-github/index.js';
 
 export { BUNDLE };
