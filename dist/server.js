@@ -3474,6 +3474,20 @@ function stampStateChange(next, previous, now3) {
     ...changedAt !== void 0 ? { changedAt } : {}
   };
 }
+function keepWatermarks(next, current) {
+  if (!current) return next;
+  const lastComment = maxDefined(next.lastComment, current.lastComment);
+  const lastReview = maxDefined(next.lastReview, current.lastReview);
+  const changedAt = latest(next.changedAt, current.changedAt);
+  const handled = [...current.handled.filter((id) => !next.handled.includes(id)), ...next.handled];
+  return {
+    ...next,
+    handled,
+    ...lastComment !== void 0 ? { lastComment } : {},
+    ...lastReview !== void 0 ? { lastReview } : {},
+    ...changedAt !== void 0 ? { changedAt } : {}
+  };
+}
 function writtenBefore(createdAt, changedAt) {
   return Date.parse(createdAt) < Math.floor(Date.parse(changedAt) / 1e3) * 1e3;
 }
@@ -3679,6 +3693,7 @@ async function writeReview(env, view, body, stored) {
   const previous = lastWritten.get(view) ?? view.stored;
   if (stored) {
     stored = stampStateChange(stored, previous, (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString());
+    if (view.review) stored = keepWatermarks(stored, await storedNow(env, view.pr.number, view.review.id));
     lastWritten.set(view, stored);
   }
   const marker = stored ? encodeState(stored) : "";
@@ -3686,6 +3701,11 @@ async function writeReview(env, view, body, stored) {
   const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function storedNow(env, number, reviewId) {
+  const review = (await env.port.listReviews(number)).find((r) => r.id === reviewId);
+  const own = review && review.user?.login.toLowerCase() === env.botLogin.toLowerCase();
+  return own ? decodeState(review.body) : void 0;
 }
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
