@@ -53640,14 +53640,19 @@ function cancelRequestedBy(body) {
 
 // src/gate/lock-trust.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
-function untrustedHolder(holder, now3) {
+function untrustedHolder(holder, now3, committers) {
   if (holder.kind === "unknown") return "its commit message is not a lock proceed wrote";
+  if (committers && !sameIdentity(committers.lock, committers.ours))
+    return `its commit was made by ${committers.lock.name} <${committers.lock.email}>, not by ${committers.ours.name} as proceed's locks are`;
   const ahead = (time3) => time3 !== void 0 && Date.parse(time3) - now3.getTime() > CLOCK_SKEW_MS;
   if (ahead(holder.at) || ahead(holder.beat))
     return `it claims a time still to come (${holder.beat ?? holder.at})`;
   if (holder.kind === "workflow-run" && !/^\d+$/.test(holder.id))
     return `its workflow run "${holder.id}" is not a run id GitHub could vouch for`;
   return void 0;
+}
+function sameIdentity(a, b) {
+  return a.name.toLowerCase() === b.name.toLowerCase() && a.email.toLowerCase() === b.email.toLowerCase();
 }
 
 // src/gate/lock.ts
@@ -53730,6 +53735,7 @@ async function acquireLock(port, o) {
   };
   let create = true;
   let attempted;
+  let ours;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (create) {
       attempted = await lockCommit([]);
@@ -53741,8 +53747,11 @@ async function acquireLock(port, o) {
       create = true;
       continue;
     }
-    const holder = await readHolder(port, fullRef2, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef2 };
+    const { holder, committer } = await readHolder(port, fullRef2, current.sha, o.number);
+    if (attempted) ours ??= (await port.getCommit(attempted.sha))?.committer;
+    const committers = ours ? { lock: committer, ours } : void 0;
+    if (!await isStale(port, holder, o.maxAgeMs, now3(), committers))
+      return { acquired: false, holder, ref: fullRef2 };
     attempted = await lockCommit([current.sha]);
     if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
@@ -53784,8 +53793,9 @@ async function readHolder(port, fullRef2, sha, number4) {
     );
   }
   const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+  const { committer } = commit;
+  if (parsed.success && parsed.data.pr === number4) return { holder: parsed.data.holder, committer };
+  return { holder: { kind: "unknown", id: sha, at: commit.committedAt, sha: "" }, committer };
 }
 function parseJson(text) {
   try {
@@ -53794,8 +53804,8 @@ function parseJson(text) {
     return void 0;
   }
 }
-async function isStale(port, holder, maxAgeMs, now3) {
-  if (untrustedHolder(holder, now3)) return true;
+async function isStale(port, holder, maxAgeMs, now3, committers) {
+  if (untrustedHolder(holder, now3, committers)) return true;
   if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
@@ -57072,7 +57082,13 @@ var MemoryGitHub = class {
   }
   async getCommit(sha) {
     const c = this.commits.get(sha);
-    return c ? { sha: c.sha, message: c.message, tree: c.tree, committedAt: c.committedAt } : void 0;
+    return c ? {
+      sha: c.sha,
+      message: c.message,
+      tree: c.tree,
+      committedAt: c.committedAt,
+      committer: { ...c.committer }
+    } : void 0;
   }
   async getWorkflowRun(id) {
     const run2 = this.runs.get(id);
@@ -57140,7 +57156,14 @@ ${message}`;
     const sha = createHash3("sha1").update(`commit ${bytes.length}\0`).update(bytes).digest("hex");
     const existing = this.commits.get(sha);
     if (existing) return existing;
-    const commit = { sha, message, tree, parents: [...parents], committedAt: at.toISOString() };
+    const commit = {
+      sha,
+      message,
+      tree,
+      parents: [...parents],
+      committedAt: at.toISOString(),
+      committer: { name: this.botLogin, email: `${this.botLogin}@users.noreply.github.com` }
+    };
     this.commits.set(sha, commit);
     return commit;
   }

@@ -2548,14 +2548,19 @@ import { z as z8 } from "zod";
 
 // src/gate/lock-trust.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
-function untrustedHolder(holder, now3) {
+function untrustedHolder(holder, now3, committers) {
   if (holder.kind === "unknown") return "its commit message is not a lock proceed wrote";
+  if (committers && !sameIdentity(committers.lock, committers.ours))
+    return `its commit was made by ${committers.lock.name} <${committers.lock.email}>, not by ${committers.ours.name} as proceed's locks are`;
   const ahead = (time) => time !== void 0 && Date.parse(time) - now3.getTime() > CLOCK_SKEW_MS;
   if (ahead(holder.at) || ahead(holder.beat))
     return `it claims a time still to come (${holder.beat ?? holder.at})`;
   if (holder.kind === "workflow-run" && !/^\d+$/.test(holder.id))
     return `its workflow run "${holder.id}" is not a run id GitHub could vouch for`;
   return void 0;
+}
+function sameIdentity(a, b) {
+  return a.name.toLowerCase() === b.name.toLowerCase() && a.email.toLowerCase() === b.email.toLowerCase();
 }
 
 // src/gate/lock.ts
@@ -2638,6 +2643,7 @@ async function acquireLock(port, o) {
   };
   let create = true;
   let attempted;
+  let ours;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (create) {
       attempted = await lockCommit([]);
@@ -2649,8 +2655,11 @@ async function acquireLock(port, o) {
       create = true;
       continue;
     }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef };
+    const { holder, committer } = await readHolder(port, fullRef, current.sha, o.number);
+    if (attempted) ours ??= (await port.getCommit(attempted.sha))?.committer;
+    const committers = ours ? { lock: committer, ours } : void 0;
+    if (!await isStale(port, holder, o.maxAgeMs, now3(), committers))
+      return { acquired: false, holder, ref: fullRef };
     attempted = await lockCommit([current.sha]);
     if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
@@ -2692,8 +2701,9 @@ async function readHolder(port, fullRef, sha, number) {
     );
   }
   const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+  const { committer } = commit;
+  if (parsed.success && parsed.data.pr === number) return { holder: parsed.data.holder, committer };
+  return { holder: { kind: "unknown", id: sha, at: commit.committedAt, sha: "" }, committer };
 }
 function parseJson(text) {
   try {
@@ -2702,8 +2712,8 @@ function parseJson(text) {
     return void 0;
   }
 }
-async function isStale(port, holder, maxAgeMs, now3) {
-  if (untrustedHolder(holder, now3)) return true;
+async function isStale(port, holder, maxAgeMs, now3, committers) {
+  if (untrustedHolder(holder, now3, committers)) return true;
   if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
@@ -7371,7 +7381,13 @@ var OctokitPort = class {
         ...this.base,
         commit_sha: sha
       });
-      return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
+      return {
+        sha: data.sha,
+        message: data.message,
+        tree: data.tree.sha,
+        committedAt: data.committer.date,
+        committer: { name: data.committer.name, email: data.committer.email }
+      };
     } catch (err) {
       if (httpStatus(err) === 404) return void 0;
       throw err;
