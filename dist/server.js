@@ -5434,6 +5434,10 @@ function minimumWords(minimum) {
 }
 
 // src/gate/cancel-watch.ts
+var SHARED_WORKFLOW_ACCOUNT = "github-actions[bot]";
+function sharedAccount(botLogin) {
+  return botLogin.toLowerCase() === SHARED_WORKFLOW_ACCOUNT;
+}
 function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
@@ -5458,7 +5462,7 @@ function watchWhileRunning(env, view, runner, lost) {
       let asker = c.user;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
-        if (!by) continue;
+        if (!by || sharedAccount(env.botLogin)) continue;
         asker = { login: by, type: "User" };
       } else {
         const parsed = parseComment(c.body);

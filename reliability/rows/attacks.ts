@@ -336,31 +336,37 @@ export const ATTACKS: Attack[] = [
   {
     kind: 'forged cancel request',
     play: () =>
-      inScene('forged cancel request', { plan: twoSteps({ hold: true }) }, async (s) => {
-        await s.pullRequest('opened');
-        const run = startAction({
-          fake: s.fake,
-          event: 'issue_comment',
-          payload: s.commentPayload(
-            s.fake.addComment(s.number, { user: 'bob', body: '/proceed' }),
-            'bob',
-            '/proceed',
-          ),
-          env: s.env(),
-        });
-        await until(() => started(s).includes('two'), 30_000, 'step two');
-        // Any workflow posts as github-actions[bot]: one names someone with no access as the canceller.
-        s.fake.addComment(s.number, {
-          user: ACTION_BOT,
-          body: '### Cancel requested\n\n<!-- proceed:cancel-request by=mallory -->',
-        });
-        await sleep(600);
-        s.releaseHold();
-        await run.exit;
-        return s.state()?.state === 'verified'
-          ? []
-          : [`a forged cancel request stopped bob's execution (${s.state()?.state})`];
-      }),
+      inScene(
+        'forged cancel request',
+        { plan: twoSteps({ hold: true }), writers: ['bob', 'carol'] },
+        async (s) => {
+          await s.pullRequest('opened');
+          const run = startAction({
+            fake: s.fake,
+            event: 'issue_comment',
+            payload: s.commentPayload(
+              s.fake.addComment(s.number, { user: 'bob', body: '/proceed' }),
+              'bob',
+              '/proceed',
+            ),
+            env: s.env(),
+          });
+          await until(() => started(s).includes('two'), 30_000, 'step two');
+          // Any workflow posts as github-actions[bot]: one names real maintainers as the cancellers
+          // (carol may cancel, and so may bob, who approved), although neither asked.
+          for (const by of ['carol', 'bob'])
+            s.fake.addComment(s.number, {
+              user: ACTION_BOT,
+              body: `### ⊘ Cancel requested\n\n\`${by}\` pressed **Cancel**.\n\n<!-- proceed:cancel-request by=${by} -->`,
+            });
+          await sleep(600);
+          s.releaseHold();
+          await run.exit;
+          return s.state()?.state === 'verified'
+            ? []
+            : [`a forged cancel request stopped bob's execution (${s.state()?.state})`];
+        },
+      ),
   },
   {
     kind: "a comment drops another's queued command",
@@ -437,7 +443,7 @@ export const attacks: Row = {
     "form); a collaborator's " +
     '`/proceed` on commits they authored or pushed; a lock ref planted by hand; a change of another file under ' +
     '`bind_approval_to: plan`; commands GitHub shows no line of; `/proceed <sha>` after the head moved; a cancel request in a ' +
-    "`github-actions[bot]` comment naming someone with no access; and whether the README's workflow lets one person's comment " +
+    "`github-actions[bot]` comment naming real maintainers who did not ask; and whether the README's workflow lets one person's comment " +
     "replace another's queued run. A bypass is whatever the attacker got: a step that ran, a gate that passed, a review that " +
     'kept silent, an execution stopped or blocked.',
   async run(ctx: RowContext): Promise<RowResult> {
