@@ -7325,6 +7325,7 @@ async function exchangeToken(ctx, jwt) {
     token: issued.token,
     expiresAt: issued.expiresAt,
     repository: repository.fullName,
+    installationId: installation.id,
     runId,
     botLogin: bot,
     permissions: issued.permissions
@@ -7809,7 +7810,73 @@ function inlineRunner(config, where, installationToken2, log, isolation = { kind
   };
 }
 
+// src/app/issued-tokens.ts
+var DEFAULT_TOKEN_SWEEP_MS = 5 * 6e4;
+var IssuedTokens = class {
+  constructor(github, log, now3 = () => /* @__PURE__ */ new Date()) {
+    this.github = github;
+    this.log = log;
+    this.now = now3;
+  }
+  github;
+  log;
+  now;
+  runs = /* @__PURE__ */ new Map();
+  record(run) {
+    this.runs.set(keyOf(run.owner, run.repo, run.runId), run);
+  }
+  /** The runs whose tokens are still out (for tests and the log). */
+  outstanding() {
+    return [...this.runs.values()];
+  }
+  /** The run ended (its `workflow_run` completed webhook): its token, if this instance gave one, is revoked. */
+  async runEnded(owner, repo, runId) {
+    const run = this.runs.get(keyOf(owner, repo, runId));
+    if (!run) return false;
+    await this.revoke(run, "its run has ended");
+    return true;
+  }
+  /** Revokes the tokens of runs that have ended or that GitHub no longer knows; forgets expired ones. */
+  async sweep() {
+    for (const run of [...this.runs.values()]) {
+      if (Date.parse(run.expiresAt) <= this.now().getTime()) {
+        this.runs.delete(keyOf(run.owner, run.repo, run.runId));
+        continue;
+      }
+      let status;
+      try {
+        status = await this.github.runStatus(run.installationId, run.owner, run.repo, run.runId);
+      } catch (err) {
+        this.log.warn(
+          `proceed: could not read run ${run.runId} of ${run.owner}/${run.repo} to revoke its token (${err.message}); trying again later.`
+        );
+        continue;
+      }
+      if (status === void 0 || status === "completed")
+        await this.revoke(run, status ? "its run has ended" : "GitHub no longer knows its run");
+    }
+  }
+  async revoke(run, why) {
+    try {
+      await this.github.revoke(run.token);
+      this.log.info(`proceed: revoked the token of run ${run.runId} of ${run.owner}/${run.repo}: ${why}.`);
+    } catch (err) {
+      if (err.status !== 401) {
+        this.log.warn(
+          `proceed: could not revoke the token of run ${run.runId} of ${run.owner}/${run.repo} (${err.message}); trying again at the next sweep.`
+        );
+        return;
+      }
+    }
+    this.runs.delete(keyOf(run.owner, run.repo, run.runId));
+  }
+};
+function keyOf(owner, repo, runId) {
+  return `${owner.toLowerCase()}/${repo.toLowerCase()}#${runId}`;
+}
+
 // src/app/token-exchange-http.ts
+import { Octokit as OctokitCore } from "@octokit/core";
 var MAX_BODY_BYTES = 64 * 1024;
 function tokenExchangeHandler(exchange, log) {
   return async (req, res) => {
@@ -7947,6 +8014,10 @@ function probotExchangeGitHub(app) {
         ref: ref.replace(/^refs\//, "")
       });
     },
+    async revokeToken(token) {
+      const { baseUrl } = (await asApp()).request.endpoint.DEFAULTS;
+      await new OctokitCore({ auth: token, baseUrl }).request("DELETE /installation/token");
+    },
     async createToken(installationId, repositoryId, permissions) {
       const { data } = await (await asApp()).request("POST /app/installations/{installation_id}/access_tokens", {
         installation_id: installationId,
@@ -8007,6 +8078,7 @@ var APP_EVENTS = [
   "check_run",
   "merge_group"
 ];
+var DISPATCH_EVENTS = ["workflow_run"];
 var healthz = (req, res) => {
   if (req.method !== "GET" || req.url?.split("?")[0] !== "/healthz") return false;
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("ok");
@@ -8018,19 +8090,35 @@ function createApp(config) {
     const served = addHealthz(options);
     const botLogin = appLogin(app, served);
     if (served && config.executor === "dispatch" && config.tokenExchange) {
+      const github = probotExchangeGitHub(app);
       const exchange = {
         settings: config.tokenExchange,
         workflow: config.workflow,
-        github: probotExchangeGitHub(app),
+        github,
         botLogin,
         verify: oidcVerifier(config.tokenExchange)
       };
-      options.addHandler(
-        tokenExchangeHandler((jwt) => exchangeToken(exchange, jwt), {
-          info: (line) => app.log.info(line),
-          warn: (line) => app.log.warn(line)
-        })
+      const log = { info: (line) => app.log.info(line), warn: (line) => app.log.warn(line) };
+      const issued = new IssuedTokens(
+        {
+          runStatus: async (id, owner, repo, runId) => (await github.workflowRun(id, owner, repo, runId))?.status,
+          revoke: (token) => github.revokeToken(token)
+        },
+        log
       );
+      options.addHandler(
+        tokenExchangeHandler(async (jwt) => {
+          const given = await exchangeToken(exchange, jwt);
+          const [owner = "", repo = ""] = given.repository.split("/");
+          issued.record({ ...given, owner, repo });
+          return given;
+        }, log)
+      );
+      app.on("workflow_run.completed", async (context) => {
+        const { workflow_run: run, repository } = context.payload;
+        await issued.runEnded(repository.owner.login, repository.name, run.id);
+      });
+      setInterval(() => void issued.sweep(), config.tokenSweepMs ?? DEFAULT_TOKEN_SWEEP_MS).unref();
     }
     const isolation = config.executor === "inline" ? inlineIsolation(process.env, {
       info: (line) => app.log.info(line),
@@ -8171,6 +8259,7 @@ async function reportFailure(context, port, event, err) {
 }
 export {
   APP_EVENTS,
+  DISPATCH_EVENTS,
   createApp,
   proceedApp as default,
   healthz

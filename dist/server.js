@@ -1632,6 +1632,7 @@ async function exchangeToken(ctx, jwt) {
     token: issued.token,
     expiresAt: issued.expiresAt,
     repository: repository.fullName,
+    installationId: installation.id,
     runId,
     botLogin: bot,
     permissions: issued.permissions
@@ -7876,7 +7877,73 @@ function inlineRunner(config, where, installationToken2, log, isolation = { kind
   };
 }
 
+// src/app/issued-tokens.ts
+var DEFAULT_TOKEN_SWEEP_MS = 5 * 6e4;
+var IssuedTokens = class {
+  constructor(github, log, now3 = () => /* @__PURE__ */ new Date()) {
+    this.github = github;
+    this.log = log;
+    this.now = now3;
+  }
+  github;
+  log;
+  now;
+  runs = /* @__PURE__ */ new Map();
+  record(run2) {
+    this.runs.set(keyOf(run2.owner, run2.repo, run2.runId), run2);
+  }
+  /** The runs whose tokens are still out (for tests and the log). */
+  outstanding() {
+    return [...this.runs.values()];
+  }
+  /** The run ended (its `workflow_run` completed webhook): its token, if this instance gave one, is revoked. */
+  async runEnded(owner, repo, runId) {
+    const run2 = this.runs.get(keyOf(owner, repo, runId));
+    if (!run2) return false;
+    await this.revoke(run2, "its run has ended");
+    return true;
+  }
+  /** Revokes the tokens of runs that have ended or that GitHub no longer knows; forgets expired ones. */
+  async sweep() {
+    for (const run2 of [...this.runs.values()]) {
+      if (Date.parse(run2.expiresAt) <= this.now().getTime()) {
+        this.runs.delete(keyOf(run2.owner, run2.repo, run2.runId));
+        continue;
+      }
+      let status;
+      try {
+        status = await this.github.runStatus(run2.installationId, run2.owner, run2.repo, run2.runId);
+      } catch (err) {
+        this.log.warn(
+          `proceed: could not read run ${run2.runId} of ${run2.owner}/${run2.repo} to revoke its token (${err.message}); trying again later.`
+        );
+        continue;
+      }
+      if (status === void 0 || status === "completed")
+        await this.revoke(run2, status ? "its run has ended" : "GitHub no longer knows its run");
+    }
+  }
+  async revoke(run2, why) {
+    try {
+      await this.github.revoke(run2.token);
+      this.log.info(`proceed: revoked the token of run ${run2.runId} of ${run2.owner}/${run2.repo}: ${why}.`);
+    } catch (err) {
+      if (err.status !== 401) {
+        this.log.warn(
+          `proceed: could not revoke the token of run ${run2.runId} of ${run2.owner}/${run2.repo} (${err.message}); trying again at the next sweep.`
+        );
+        return;
+      }
+    }
+    this.runs.delete(keyOf(run2.owner, run2.repo, run2.runId));
+  }
+};
+function keyOf(owner, repo, runId) {
+  return `${owner.toLowerCase()}/${repo.toLowerCase()}#${runId}`;
+}
+
 // src/app/token-exchange-http.ts
+import { Octokit as OctokitCore } from "@octokit/core";
 var MAX_BODY_BYTES = 64 * 1024;
 function tokenExchangeHandler(exchange, log) {
   return async (req, res) => {
@@ -8014,6 +8081,10 @@ function probotExchangeGitHub(app) {
         ref: ref.replace(/^refs\//, "")
       });
     },
+    async revokeToken(token) {
+      const { baseUrl } = (await asApp()).request.endpoint.DEFAULTS;
+      await new OctokitCore({ auth: token, baseUrl }).request("DELETE /installation/token");
+    },
     async createToken(installationId, repositoryId, permissions) {
       const { data } = await (await asApp()).request("POST /app/installations/{installation_id}/access_tokens", {
         installation_id: installationId,
@@ -8085,19 +8156,35 @@ function createApp(config) {
     const served = addHealthz(options);
     const botLogin = appLogin(app, served);
     if (served && config.executor === "dispatch" && config.tokenExchange) {
+      const github = probotExchangeGitHub(app);
       const exchange = {
         settings: config.tokenExchange,
         workflow: config.workflow,
-        github: probotExchangeGitHub(app),
+        github,
         botLogin,
         verify: oidcVerifier(config.tokenExchange)
       };
-      options.addHandler(
-        tokenExchangeHandler((jwt) => exchangeToken(exchange, jwt), {
-          info: (line) => app.log.info(line),
-          warn: (line) => app.log.warn(line)
-        })
+      const log = { info: (line) => app.log.info(line), warn: (line) => app.log.warn(line) };
+      const issued = new IssuedTokens(
+        {
+          runStatus: async (id, owner, repo, runId) => (await github.workflowRun(id, owner, repo, runId))?.status,
+          revoke: (token) => github.revokeToken(token)
+        },
+        log
       );
+      options.addHandler(
+        tokenExchangeHandler(async (jwt) => {
+          const given = await exchangeToken(exchange, jwt);
+          const [owner = "", repo = ""] = given.repository.split("/");
+          issued.record({ ...given, owner, repo });
+          return given;
+        }, log)
+      );
+      app.on("workflow_run.completed", async (context) => {
+        const { workflow_run: run2, repository } = context.payload;
+        await issued.runEnded(repository.owner.login, repository.name, run2.id);
+      });
+      setInterval(() => void issued.sweep(), config.tokenSweepMs ?? DEFAULT_TOKEN_SWEEP_MS).unref();
     }
     const isolation = config.executor === "inline" ? inlineIsolation(process.env, {
       info: (line) => app.log.info(line),
