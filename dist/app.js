@@ -1,12 +1,14 @@
 import { createRequire as __proceedRequire } from 'node:module'; const require = __proceedRequire(import.meta.url);
 import {
   APP_EVENTS,
+  DISPATCH_EVENTS,
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-WJYDWDX3.js";
+} from "./app-shared-V6SH7HDT.js";
 export {
   APP_EVENTS,
+  DISPATCH_EVENTS,
   createApp,
   proceedApp as default,
   healthz

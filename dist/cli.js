@@ -53640,14 +53640,19 @@ function cancelRequestedBy(body) {
 
 // src/gate/lock-trust.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
-function untrustedHolder(holder, now3) {
+function untrustedHolder(holder, now3, committers) {
   if (holder.kind === "unknown") return "its commit message is not a lock proceed wrote";
+  if (committers && !sameIdentity(committers.lock, committers.ours))
+    return `its commit was made by ${committers.lock.name} <${committers.lock.email}>, not by ${committers.ours.name} as proceed's locks are`;
   const ahead = (time3) => time3 !== void 0 && Date.parse(time3) - now3.getTime() > CLOCK_SKEW_MS;
   if (ahead(holder.at) || ahead(holder.beat))
     return `it claims a time still to come (${holder.beat ?? holder.at})`;
   if (holder.kind === "workflow-run" && !/^\d+$/.test(holder.id))
     return `its workflow run "${holder.id}" is not a run id GitHub could vouch for`;
   return void 0;
+}
+function sameIdentity(a, b) {
+  return a.name.toLowerCase() === b.name.toLowerCase() && a.email.toLowerCase() === b.email.toLowerCase();
 }
 
 // src/gate/lock.ts
@@ -53730,6 +53735,7 @@ async function acquireLock(port, o) {
   };
   let create = true;
   let attempted;
+  let ours;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (create) {
       attempted = await lockCommit([]);
@@ -53741,8 +53747,11 @@ async function acquireLock(port, o) {
       create = true;
       continue;
     }
-    const holder = await readHolder(port, fullRef2, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef2 };
+    const { holder, committer } = await readHolder(port, fullRef2, current.sha, o.number);
+    if (attempted) ours ??= (await port.getCommit(attempted.sha))?.committer;
+    const committers = ours ? { lock: committer, ours } : void 0;
+    if (!await isStale(port, holder, o.maxAgeMs, now3(), committers))
+      return { acquired: false, holder, ref: fullRef2 };
     attempted = await lockCommit([current.sha]);
     if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
@@ -53784,8 +53793,9 @@ async function readHolder(port, fullRef2, sha, number4) {
     );
   }
   const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number4) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+  const { committer } = commit;
+  if (parsed.success && parsed.data.pr === number4) return { holder: parsed.data.holder, committer };
+  return { holder: { kind: "unknown", id: sha, at: commit.committedAt, sha: "" }, committer };
 }
 function parseJson(text) {
   try {
@@ -53794,8 +53804,8 @@ function parseJson(text) {
     return void 0;
   }
 }
-async function isStale(port, holder, maxAgeMs, now3) {
-  if (untrustedHolder(holder, now3)) return true;
+async function isStale(port, holder, maxAgeMs, now3, committers) {
+  if (untrustedHolder(holder, now3, committers)) return true;
   if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
@@ -53968,6 +53978,20 @@ function stampStateChange(next, previous, now3) {
   const changedAt = next.state !== previous.state ? now3 : latest(next.changedAt, previous.changedAt);
   return {
     ...next,
+    ...lastComment !== void 0 ? { lastComment } : {},
+    ...lastReview !== void 0 ? { lastReview } : {},
+    ...changedAt !== void 0 ? { changedAt } : {}
+  };
+}
+function keepWatermarks(next, current) {
+  if (!current) return next;
+  const lastComment = maxDefined(next.lastComment, current.lastComment);
+  const lastReview = maxDefined(next.lastReview, current.lastReview);
+  const changedAt = latest(next.changedAt, current.changedAt);
+  const handled = [...current.handled.filter((id) => !next.handled.includes(id)), ...next.handled];
+  return {
+    ...next,
+    handled,
     ...lastComment !== void 0 ? { lastComment } : {},
     ...lastReview !== void 0 ? { lastReview } : {},
     ...changedAt !== void 0 ? { changedAt } : {}
@@ -54178,6 +54202,7 @@ async function writeReview(env, view, body, stored) {
   const previous = lastWritten.get(view) ?? view.stored;
   if (stored) {
     stored = stampStateChange(stored, previous, (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString());
+    if (view.review) stored = keepWatermarks(stored, await storedNow(env, view.pr.number, view.review.id));
     lastWritten.set(view, stored);
   }
   const marker = stored ? encodeState(stored) : "";
@@ -54185,6 +54210,11 @@ async function writeReview(env, view, body, stored) {
   const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function storedNow(env, number4, reviewId) {
+  const review = (await env.port.listReviews(number4)).find((r) => r.id === reviewId);
+  const own2 = review && review.user?.login.toLowerCase() === env.botLogin.toLowerCase();
+  return own2 ? decodeState(review.body) : void 0;
 }
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
@@ -55152,6 +55182,10 @@ function minimumWords(minimum) {
 }
 
 // src/gate/cancel-watch.ts
+var SHARED_WORKFLOW_ACCOUNT = "github-actions[bot]";
+function sharedAccount(botLogin) {
+  return botLogin.toLowerCase() === SHARED_WORKFLOW_ACCOUNT;
+}
 function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
@@ -55176,7 +55210,7 @@ function watchWhileRunning(env, view, runner, lost) {
       let asker = c.user;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
-        if (!by) continue;
+        if (!by || sharedAccount(env.botLogin)) continue;
         asker = { login: by, type: "User" };
       } else {
         const parsed = parseComment(c.body);
@@ -57052,7 +57086,13 @@ var MemoryGitHub = class {
   }
   async getCommit(sha) {
     const c = this.commits.get(sha);
-    return c ? { sha: c.sha, message: c.message, tree: c.tree, committedAt: c.committedAt } : void 0;
+    return c ? {
+      sha: c.sha,
+      message: c.message,
+      tree: c.tree,
+      committedAt: c.committedAt,
+      committer: { ...c.committer }
+    } : void 0;
   }
   async getWorkflowRun(id) {
     const run2 = this.runs.get(id);
@@ -57120,7 +57160,14 @@ ${message}`;
     const sha = createHash3("sha1").update(`commit ${bytes.length}\0`).update(bytes).digest("hex");
     const existing = this.commits.get(sha);
     if (existing) return existing;
-    const commit = { sha, message, tree, parents: [...parents], committedAt: at.toISOString() };
+    const commit = {
+      sha,
+      message,
+      tree,
+      parents: [...parents],
+      committedAt: at.toISOString(),
+      committer: { name: this.botLogin, email: `${this.botLogin}@users.noreply.github.com` }
+    };
     this.commits.set(sha, commit);
     return commit;
   }

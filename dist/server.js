@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-WJYDWDX3.js";
+} from "./app-shared-V6SH7HDT.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

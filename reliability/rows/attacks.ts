@@ -5,13 +5,19 @@
  * fake GitHub and a real git server, and judged from what real processes did (the steps' trace) and
  * what GitHub holds afterwards (check runs, the bot's review). Every kind that succeeds is a bypass.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { stepExternalId } from '../../src/gate/view.js';
 import { issueCommentEvent, pullRequestEvent } from '../../test/support/payloads.js';
 import { count, firstOf, inPool, type Row, type RowContext, type RowResult } from '../row.js';
-import { runAction, startAction } from '../../test/support/suite-action.js';
+import { ACTION_TOKEN, runAction, startAction } from '../../test/support/suite-action.js';
+import { RUNNER_CHANNELS } from '../../src/execute/step-env.js';
+import { proceed as proceedCli } from '../../test/support/cli.js';
+import { privateKey, WEBHOOK_SECRET } from '../../test/support/app.js';
+import { freePort } from '../../test/support/free-port.js';
 import { ActionScene, ACTION_BOT, PLAN_PATH } from '../../test/support/action-scene.js';
 import { tracedPlan } from '../../test/support/traced-plans.js';
 import { sleep, until } from '../../test/support/processes.js';
@@ -99,6 +105,39 @@ function pushEvent(s: ActionScene, sender: string) {
     }),
     env: s.env(),
   });
+}
+
+/** A one-step plan whose step runs `script` (YAML-quoted), then fails nothing. */
+const oneStep = (script: string) =>
+  `version: 1\ntitle: One step\nsteps:\n  - id: one\n    name: The step\n    run: ${JSON.stringify(script)}\n    estimate: 1m\n`;
+
+/** Whether a process runs (a zombie waiting for its parent to reap it has ended). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** `npm start` (dist/server.js) in a folder of its own with `env`: its exit code (null: still serving after 60 s) and output. */
+async function startAppBundle(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'proceed-rel-start-'));
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../dist/server.js')], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? -1)));
+  // A hang guard, not a timing: an app that refuses to start exits at once.
+  const code = await Promise.race([exited, sleep(60_000).then(() => null)]);
+  if (code === null) child.kill('SIGKILL');
+  rmSync(cwd, { recursive: true, force: true });
+  return { code, output };
 }
 
 const twoSteps = (o: { checkpoint?: boolean; hold?: boolean } = {}) =>
@@ -336,31 +375,37 @@ export const ATTACKS: Attack[] = [
   {
     kind: 'forged cancel request',
     play: () =>
-      inScene('forged cancel request', { plan: twoSteps({ hold: true }) }, async (s) => {
-        await s.pullRequest('opened');
-        const run = startAction({
-          fake: s.fake,
-          event: 'issue_comment',
-          payload: s.commentPayload(
-            s.fake.addComment(s.number, { user: 'bob', body: '/proceed' }),
-            'bob',
-            '/proceed',
-          ),
-          env: s.env(),
-        });
-        await until(() => started(s).includes('two'), 30_000, 'step two');
-        // Any workflow posts as github-actions[bot]: one names someone with no access as the canceller.
-        s.fake.addComment(s.number, {
-          user: ACTION_BOT,
-          body: '### Cancel requested\n\n<!-- proceed:cancel-request by=mallory -->',
-        });
-        await sleep(600);
-        s.releaseHold();
-        await run.exit;
-        return s.state()?.state === 'verified'
-          ? []
-          : [`a forged cancel request stopped bob's execution (${s.state()?.state})`];
-      }),
+      inScene(
+        'forged cancel request',
+        { plan: twoSteps({ hold: true }), writers: ['bob', 'carol'] },
+        async (s) => {
+          await s.pullRequest('opened');
+          const run = startAction({
+            fake: s.fake,
+            event: 'issue_comment',
+            payload: s.commentPayload(
+              s.fake.addComment(s.number, { user: 'bob', body: '/proceed' }),
+              'bob',
+              '/proceed',
+            ),
+            env: s.env(),
+          });
+          await until(() => started(s).includes('two'), 30_000, 'step two');
+          // Any workflow posts as github-actions[bot]: one names real maintainers as the cancellers
+          // (carol may cancel, and so may bob, who approved), although neither asked.
+          for (const by of ['carol', 'bob'])
+            s.fake.addComment(s.number, {
+              user: ACTION_BOT,
+              body: `### ⊘ Cancel requested\n\n\`${by}\` pressed **Cancel**.\n\n<!-- proceed:cancel-request by=${by} -->`,
+            });
+          await sleep(600);
+          s.releaseHold();
+          await run.exit;
+          return s.state()?.state === 'verified'
+            ? []
+            : [`a forged cancel request stopped bob's execution (${s.state()?.state})`];
+        },
+      ),
   },
   {
     kind: "a comment drops another's queued command",
@@ -377,6 +422,175 @@ export const ATTACKS: Attack[] = [
         bypass: a === b ? [`bob's and mallory's comments share the group "${a}"`] : [],
         problems: [],
       };
+    },
+  },
+  {
+    kind: 'what reaches a step',
+    play: () =>
+      inScene(
+        'what reaches a step',
+        {
+          plan: oneStep(
+            'env > "$DUMP"; for f in "$GITHUB_OUTPUT" "$GITHUB_ENV" "$GITHUB_STATE"; do [ -n "$f" ] && echo state=verified >> "$f"; done; true',
+          ),
+        },
+        async (s) => {
+          await s.pullRequest('opened');
+          const dump = join(s.root, 'env.dump');
+          const runner = {
+            DUMP: dump,
+            ACTIONS_RUNTIME_TOKEN: 'runtime-token-value',
+            ACTIONS_RUNTIME_URL: 'http://127.0.0.1:9/runtime/',
+            ACTIONS_CACHE_URL: 'http://127.0.0.1:9/cache/',
+            ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/results/',
+            GITHUB_ENV: join(s.root, 'github-env'),
+            GITHUB_PATH: join(s.root, 'github-path'),
+            GITHUB_STATE: join(s.root, 'github-state'),
+          };
+          const exit = await s.comment('bob', '/proceed', runner);
+          if (!existsSync(dump)) throw new Error(`the step did not run (${exit.stdout.slice(-300)})`);
+          const names = readFileSync(dump, 'utf8')
+            .split('\n')
+            .map((line) => line.split('=')[0] ?? '');
+          const bypass = [
+            ...RUNNER_CHANNELS.filter((n) => names.includes(n)).map((n) => `${n} reached the step`),
+            ...names.filter((n) => n.startsWith('INPUT_')).map((n) => `${n} reached the step`),
+          ];
+          for (const file of [runner.GITHUB_ENV, runner.GITHUB_PATH, runner.GITHUB_STATE])
+            if (existsSync(file)) bypass.push(`the step wrote ${file}`);
+          if (exit.outputs.state !== s.state()?.state)
+            bypass.push(
+              `the Action's state output says ${exit.outputs.state}, its review ${s.state()?.state}`,
+            );
+          return bypass;
+        },
+      ),
+  },
+  {
+    kind: 'secrets printed encoded',
+    play: () =>
+      inScene(
+        'secrets printed encoded',
+        {
+          plan: oneStep(
+            [
+              // The Action's token, dug out of its parent's environment, printed as it is and encoded.
+              `t=$(tr '\\0' '\\n' < /proc/$PPID/environ | grep -a '^INPUT_GITHUB-TOKEN=' | cut -d= -f2-)`,
+              'echo "raw $t"',
+              'echo "b64 $(printf %s "$t" | base64 -w0)"',
+              'echo "AUTHORIZATION: basic $(printf x-access-token:%s "$t" | base64 -w0)"',
+              'echo "b64-secret $(printf %s "$DEPLOY_SECRET" | base64 -w0)"',
+              'echo "hex $(printf %s "$t" | od -An -tx1 | tr -d " \\n")"',
+            ].join('\n'),
+          ),
+        },
+        async (s) => {
+          await s.pullRequest('opened');
+          const secret = 'deploy-secret-value-4f9c';
+          await s.comment('bob', '/proceed', { DEPLOY_SECRET: secret });
+          const text = s.checks('proceed/one').at(-1)?.output.text ?? '';
+          if (!/raw \*\*\*/.test(text))
+            throw new Error(`the step's output was not posted: ${text.slice(0, 300)}`);
+          const posted = JSON.stringify([
+            s.fake.checkRuns(),
+            s.fake.comments(s.number),
+            s.fake.reviews(s.number),
+          ]);
+          const forms: [string, string][] = [
+            ['the token', ACTION_TOKEN],
+            ['its base64', Buffer.from(ACTION_TOKEN).toString('base64')],
+            ["git's basic header of it", Buffer.from(`x-access-token:${ACTION_TOKEN}`).toString('base64')],
+            ["the deploy secret's base64", Buffer.from(secret).toString('base64')],
+            ['its hex', Buffer.from(ACTION_TOKEN).toString('hex')],
+          ];
+          return forms.filter(([, v]) => posted.includes(v)).map(([what]) => `${what} was posted in clear`);
+        },
+      ),
+  },
+  {
+    kind: 'app started without its secrets',
+    async play() {
+      const kind = 'app started without its secrets';
+      const base = { APP_ID: '1', PRIVATE_KEY: privateKey(), WEBHOOK_SECRET };
+      const cases: [string, Record<string, string>, RegExp][] = [
+        ['no WEBHOOK_SECRET', { WEBHOOK_SECRET: '' }, /WEBHOOK_SECRET is not set/],
+        [
+          'a PRIVATE_KEY that is no key',
+          { PRIVATE_KEY: 'garbage' },
+          /PRIVATE_KEY does not hold a PEM private key/,
+        ],
+        [
+          'an unreadable PRIVATE_KEY_PATH',
+          { PRIVATE_KEY: '', PRIVATE_KEY_PATH: 'nowhere/app.pem' },
+          /PRIVATE_KEY_PATH is "nowhere\/app.pem", which cannot be read/,
+        ],
+        [
+          'no credentials under production (no setup mode)',
+          { APP_ID: '', PRIVATE_KEY: '', WEBHOOK_SECRET: '', NODE_ENV: 'production' },
+          /NODE_ENV is production/,
+        ],
+      ];
+      const bypass: string[] = [];
+      const problems: string[] = [];
+      for (const [what, override, message] of cases) {
+        const { code, output } = await startAppBundle({
+          ...base,
+          PORT: String(await freePort()),
+          ...override,
+        });
+        if (code !== 1)
+          bypass.push(`with ${what} the app ${code === null ? 'kept serving' : `exited ${code}`}`);
+        else if (!message.test(output))
+          problems.push(`with ${what} the app did not say what to set: ${output.slice(0, 200)}`);
+      }
+      return { kind, bypass, problems };
+    },
+  },
+  {
+    kind: 'paths and processes',
+    play: () => {
+      const pids = join(mkdtempSync(join(tmpdir(), 'proceed-rel-pids-')), 'pids');
+      const script = [
+        `nohup sleep 600 >/dev/null 2>&1 & echo $! >> "${pids}"`,
+        `setsid sleep 600 >/dev/null 2>&1 & echo $! >> "${pids}"`,
+        `(setsid sh -c 'sleep 600 & echo $! >> "${pids}"' &) ; sleep 0.2`,
+      ].join('\n');
+      return inScene('paths and processes', { plan: oneStep(script) }, async (s) => {
+        const bypass: string[] = [];
+        // A working directory escaping the checkout, in a step and in a rollback: `proceed validate` refuses both.
+        const dir = mkdtempSync(join(tmpdir(), 'proceed-rel-wd-'));
+        try {
+          const file = join(dir, 'escape.plan.yml');
+          writeFileSync(
+            file,
+            'version: 1\ntitle: Escape\nsteps:\n  - id: one\n    name: One\n    run: cat passwd\n    working-directory: ../../etc\n' +
+              '    rollback:\n      run: cat shadow\n      working-directory: ../../etc\n    estimate: 1m\n',
+          );
+          const validated = await proceedCli(['validate', 'escape.plan.yml'], dir);
+          const output = validated.stdout + validated.stderr;
+          const located = output.match(/escape\.plan\.yml:\d+:\d+/g) ?? [];
+          if (validated.code === 0) bypass.push('proceed validate accepted working-directory: ../../etc');
+          else if (located.length < 2)
+            bypass.push(
+              `proceed validate did not point at both escapes with FILE:LINE:COL: ${output.slice(0, 300)}`,
+            );
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        // Processes a step leaves behind with nohup, setsid and a double fork are gone when the execution ends.
+        await s.pullRequest('opened');
+        await s.comment('bob', '/proceed');
+        const left = existsSync(pids)
+          ? readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number)
+          : [];
+        if (left.length < 3) throw new Error(`the step did not start its three processes (${left.length})`);
+        for (const pid of left.filter(alive)) {
+          bypass.push(`process ${pid} outlived the execution`);
+          process.kill(pid, 'SIGKILL');
+        }
+        rmSync(join(pids, '..'), { recursive: true, force: true });
+        return bypass;
+      });
     },
   },
 ];
@@ -437,8 +651,11 @@ export const attacks: Row = {
     "form); a collaborator's " +
     '`/proceed` on commits they authored or pushed; a lock ref planted by hand; a change of another file under ' +
     '`bind_approval_to: plan`; commands GitHub shows no line of; `/proceed <sha>` after the head moved; a cancel request in a ' +
-    "`github-actions[bot]` comment naming someone with no access; and whether the README's workflow lets one person's comment " +
-    "replace another's queued run. A bypass is whatever the attacker got: a step that ran, a gate that passed, a review that " +
+    "`github-actions[bot]` comment naming real maintainers who did not ask; whether the README's workflow lets one person's comment " +
+    "replace another's queued run; what reaches a step (the runner's channels, `INPUT_*`, forged outputs); a step printing the " +
+    "token and a secret encoded (base64, git's basic header, hex); the app started without a webhook secret or with a bad key; " +
+    'and `working-directory: ../../etc` in a step and a rollback under `proceed validate`, then `nohup`/`setsid`/double-forked ' +
+    'processes left by a step. A bypass is whatever the attacker got: a step that ran, a gate that passed, a review that ' +
     'kept silent, an execution stopped or blocked.',
   async run(ctx: RowContext): Promise<RowResult> {
     const outcomes = await inPool(ATTACKS, 3, (a) => {

@@ -37,6 +37,8 @@ export interface AppConfig {
    * short-lived installation token at `POST <appUrl>/proceed/token` (PROCEED_APP_URL).
    */
   tokenExchange?: TokenExchangeSettings;
+  /** How often the app asks GitHub whether runs it gave tokens to have ended (their tokens are then revoked). Default 5 min. */
+  tokenSweepMs?: number;
 }
 
 /** How often an executing app instance renews its lock, unless PROCEED_LOCK_HEARTBEAT_MS says otherwise. */

@@ -11,6 +11,7 @@ import { claimComment } from './claim.js';
 import { configFromEnv, type AppConfig } from './config.js';
 import { dispatchRun, reportDispatchFailure, type DispatchTarget, type Handoff } from './dispatch.js';
 import { inlineIsolation, inlineRunner, type InlineIsolation, type InlineRunner } from './inline.js';
+import { DEFAULT_TOKEN_SWEEP_MS, IssuedTokens } from './issued-tokens.js';
 import { exchangeToken, oidcVerifier } from './token-exchange.js';
 import { probotExchangeGitHub, tokenExchangeHandler } from './token-exchange-http.js';
 import { oneLineForBadSignatures } from './webhook-log.js';
@@ -24,6 +25,8 @@ export const APP_EVENTS = [
   'merge_group',
 ] as const;
 type AppEvent = (typeof APP_EVENTS)[number];
+/** Subscribed for the `dispatch` executor: a run's completion revokes the token it was given. */
+export const DISPATCH_EVENTS = ['workflow_run'] as const;
 
 type Handler = Parameters<ApplicationFunctionOptions['addHandler']>[0];
 
@@ -47,19 +50,37 @@ export function createApp(config: AppConfig): ApplicationFunction {
     const botLogin = appLogin(app, served);
     // The token exchange is served next to the webhooks; `probot receive` has no server to serve it.
     if (served && config.executor === 'dispatch' && config.tokenExchange) {
+      const github = probotExchangeGitHub(app);
       const exchange = {
         settings: config.tokenExchange,
         workflow: config.workflow,
-        github: probotExchangeGitHub(app),
+        github,
         botLogin,
         verify: oidcVerifier(config.tokenExchange),
       };
-      options.addHandler(
-        tokenExchangeHandler((jwt) => exchangeToken(exchange, jwt), {
-          info: (line) => app.log.info(line),
-          warn: (line) => app.log.warn(line),
-        }),
+      const log = { info: (line: string) => app.log.info(line), warn: (line: string) => app.log.warn(line) };
+      // Each token given out is revoked once its run has ended, even when its job was killed first.
+      const issued = new IssuedTokens(
+        {
+          runStatus: async (id, owner, repo, runId) =>
+            (await github.workflowRun(id, owner, repo, runId))?.status,
+          revoke: (token) => github.revokeToken(token),
+        },
+        log,
       );
+      options.addHandler(
+        tokenExchangeHandler(async (jwt) => {
+          const given = await exchangeToken(exchange, jwt);
+          const [owner = '', repo = ''] = given.repository.split('/');
+          issued.record({ ...given, owner, repo });
+          return given;
+        }, log),
+      );
+      app.on('workflow_run.completed', async (context) => {
+        const { workflow_run: run, repository } = context.payload;
+        await issued.runEnded(repository.owner.login, repository.name, run.id);
+      });
+      setInterval(() => void issued.sweep(), config.tokenSweepMs ?? DEFAULT_TOKEN_SWEEP_MS).unref();
     }
     // Said (or refused, under production) once at start: how inline steps are kept from the app.
     const isolation =

@@ -4,7 +4,7 @@
  * exchange's GitHub operations over the Probot app's credentials.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Octokit } from '@octokit/core';
+import { Octokit as OctokitCore, type Octokit } from '@octokit/core';
 import type { Probot } from 'probot';
 import { httpStatus } from '../github/octokit.js';
 import {
@@ -184,6 +184,11 @@ export function probotExchangeGitHub(app: Probot): ExchangeGitHub {
         repo,
         ref: ref.replace(/^refs\//, ''),
       });
+    },
+    async revokeToken(token) {
+      // The token's own request: Probot's Octokit would authenticate as the app instead.
+      const { baseUrl } = (await asApp()).request.endpoint.DEFAULTS;
+      await new OctokitCore({ auth: token, baseUrl }).request('DELETE /installation/token');
     },
     async createToken(installationId, repositoryId, permissions) {
       const { data } = await (

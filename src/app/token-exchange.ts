@@ -93,6 +93,8 @@ export interface ExchangeGitHub {
   /** The exchange marks (refs/proceed/tokens/…) in the repository. */
   exchangeMarks(installationId: number, owner: string, repo: string): Promise<string[]>;
   deleteRef(installationId: number, owner: string, repo: string, ref: string): Promise<void>;
+  /** `DELETE /installation/token` with the token itself: it is refused (401) from then on. */
+  revokeToken(token: string): Promise<void>;
   createToken(
     installationId: number,
     repositoryId: number,
@@ -115,6 +117,7 @@ export interface IssuedToken {
   token: string;
   expiresAt: string;
   repository: string;
+  installationId: number;
   runId: number;
   botLogin: string;
   permissions: Record<string, string>;
@@ -302,6 +305,7 @@ export async function exchangeToken(ctx: ExchangeContext, jwt: string): Promise<
     token: issued.token,
     expiresAt: issued.expiresAt,
     repository: repository.fullName,
+    installationId: installation.id,
     runId,
     botLogin: bot,
     permissions: issued.permissions,

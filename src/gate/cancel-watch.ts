@@ -6,6 +6,13 @@ import { parseComment } from './commands.js';
 import type { ValidView } from './decide.js';
 import { short, type GateEnv, type PlanRunner } from './view.js';
 
+/** The account every workflow of a repository posts as: nothing it writes proves who asked for it. */
+export const SHARED_WORKFLOW_ACCOUNT = 'github-actions[bot]';
+
+function sharedAccount(botLogin: string): boolean {
+  return botLogin.toLowerCase() === SHARED_WORKFLOW_ACCOUNT;
+}
+
 /**
  * While steps run, the pull request is watched: closed, a new head, or a `/cancel` from someone
  * allowed stops the running step's process group. (A `/cancel` workflow run may be queued behind this
@@ -38,11 +45,13 @@ export function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRun
       // GitHub's `since` also returns older comments edited since; edited comments are never commands (SPEC §3).
       if (Date.parse(c.createdAt) < Date.parse(since) - 1_000 || c.updatedAt !== c.createdAt) continue;
       // A Cancel button pressed while this runs reaches it as the bot's own comment (see buttons.ts).
-      // Any workflow posts as github-actions[bot], so the request counts only when the person it names may cancel.
       let asker = c.user;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
-        if (!by) continue;
+        // Every workflow of the repository posts as github-actions[bot]: a request in that account's
+        // comment is anyone's word for who asked, so it never counts (buttons are the app's, and a
+        // person's own `/cancel` comment is read below).
+        if (!by || sharedAccount(env.botLogin)) continue;
         asker = { login: by, type: 'User' };
       } else {
         const parsed = parseComment(c.body);

@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { formatDuration } from '../plan/duration.js';
-import { untrustedHolder } from './lock-trust.js';
+import { untrustedHolder, type CommitterIdentity } from './lock-trust.js';
 import type { GitHubPort } from './port.js';
 
 /** The ref name under `refs/` that the port's ref methods take; the lock of PR 7 is `proceed/locks/pr-7`. */
@@ -165,6 +165,7 @@ export async function acquireLock(port: GitHubPort, o: AcquireOptions): Promise<
   let create = true;
   // Our last lock commit offered to the ref (by create or by takeover).
   let attempted: { sha: string; holder: LockHolder } | undefined;
+  let ours: CommitterIdentity | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (create) {
       attempted = await lockCommit([]);
@@ -179,8 +180,12 @@ export async function acquireLock(port: GitHubPort, o: AcquireOptions): Promise<
       create = true;
       continue;
     }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!(await isStale(port, holder, o.maxAgeMs, now()))) return { acquired: false, holder, ref: fullRef };
+    const { holder, committer } = await readHolder(port, fullRef, current.sha, o.number);
+    // Who the bot is, as GitHub records it: the committer of the lock commit we just made ourselves.
+    if (attempted) ours ??= (await port.getCommit(attempted.sha))?.committer;
+    const committers = ours ? { lock: committer, ours } : undefined;
+    if (!(await isStale(port, holder, o.maxAgeMs, now(), committers)))
+      return { acquired: false, holder, ref: fullRef };
     attempted = await lockCommit([current.sha]);
     if ((await port.updateRef(ref, attempted.sha, false)) === 'updated') return held(attempted);
     // Someone else moved or deleted it first: look again at who holds it now.
@@ -238,7 +243,7 @@ async function readHolder(
   fullRef: string,
   sha: string,
   number: number,
-): Promise<LockHolder> {
+): Promise<{ holder: LockHolder; committer: CommitterIdentity }> {
   const commit = await port.getCommit(sha);
   if (!commit) {
     throw new Error(
@@ -247,8 +252,9 @@ async function readHolder(
     );
   }
   const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
-  return { kind: 'unknown', id: sha, at: commit.committedAt, sha: '' };
+  const { committer } = commit;
+  if (parsed.success && parsed.data.pr === number) return { holder: parsed.data.holder, committer };
+  return { holder: { kind: 'unknown', id: sha, at: commit.committedAt, sha: '' }, committer };
 }
 
 function parseJson(text: string): unknown {
@@ -260,8 +266,14 @@ function parseJson(text: string): unknown {
 }
 
 /** Whether the holder has certainly ended (or overstayed); when GitHub cannot tell us, it has not. */
-async function isStale(port: GitHubPort, holder: LockHolder, maxAgeMs: number, now: Date): Promise<boolean> {
-  if (untrustedHolder(holder, now)) return true;
+async function isStale(
+  port: GitHubPort,
+  holder: LockHolder,
+  maxAgeMs: number,
+  now: Date,
+  committers?: Parameters<typeof untrustedHolder>[2],
+): Promise<boolean> {
+  if (untrustedHolder(holder, now, committers)) return true;
   if (now.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (
     holder.heartbeatMs &&

@@ -98,6 +98,8 @@ export interface GitCommitInfo {
   tree: string;
   /** The committer date GitHub records (ISO 8601). */
   committedAt: string;
+  /** Who GitHub records as the commit's committer: for a commit made through the API, the account whose token made it. */
+  committer: { name: string; email: string };
 }
 
 export interface WorkflowRunInfo {

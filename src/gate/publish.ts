@@ -4,10 +4,10 @@ import { clip, codeSpan, fitByCutting, GITHUB_BODY_LIMIT } from '../render/markd
 import { diagnosticList, renderPlanProblem } from '../render/problem.js';
 import { renderReview, type StepDisplayStatus } from '../render/review.js';
 import { buttons } from './buttons.js';
-import { encodeState, MARKER_BUDGET } from './marker.js';
+import { decodeState, encodeState, MARKER_BUDGET } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
 import { appSlugOf } from './rules/own-checks.js';
-import { stampStateChange } from './rules/replay.js';
+import { keepWatermarks, stampStateChange } from './rules/replay.js';
 import { verifiedElsewhereNotice } from './rules/shared-head.js';
 import { changedSinceApprovalNotice } from './rules/since-approval.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
@@ -229,6 +229,8 @@ export async function writeReview(
   const previous = lastWritten.get(view) ?? view.stored;
   if (stored) {
     stored = stampStateChange(stored, previous, (env.now?.() ?? new Date()).toISOString());
+    // Another job may have written since this one read: what it marked as spent stays spent.
+    if (view.review) stored = keepWatermarks(stored, await storedNow(env, view.pr.number, view.review.id));
     lastWritten.set(view, stored);
   }
   const marker = stored ? encodeState(stored) : '';
@@ -237,6 +239,13 @@ export async function writeReview(
   const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+
+/** The state in the bot's review as GitHub holds it now (re-read just before it is written over). */
+async function storedNow(env: GateEnv, number: number, reviewId: number): Promise<StoredState | undefined> {
+  const review = (await env.port.listReviews(number)).find((r) => r.id === reviewId);
+  const own = review && review.user?.login.toLowerCase() === env.botLogin.toLowerCase();
+  return own ? decodeState(review.body) : undefined;
 }
 
 export interface CheckUpdate {

@@ -594,7 +594,15 @@ export class MemoryGitHub implements GitHubPort {
 
   async getCommit(sha: string): Promise<GitCommitInfo | undefined> {
     const c = this.commits.get(sha);
-    return c ? { sha: c.sha, message: c.message, tree: c.tree, committedAt: c.committedAt } : undefined;
+    return c
+      ? {
+          sha: c.sha,
+          message: c.message,
+          tree: c.tree,
+          committedAt: c.committedAt,
+          committer: { ...c.committer },
+        }
+      : undefined;
   }
 
   async getWorkflowRun(id: number): Promise<WorkflowRunInfo | undefined> {
@@ -674,7 +682,14 @@ export class MemoryGitHub implements GitHubPort {
     const sha = createHash('sha1').update(`commit ${bytes.length}\0`).update(bytes).digest('hex');
     const existing = this.commits.get(sha);
     if (existing) return existing;
-    const commit: StoredCommit = { sha, message, tree, parents: [...parents], committedAt: at.toISOString() };
+    const commit: StoredCommit = {
+      sha,
+      message,
+      tree,
+      parents: [...parents],
+      committedAt: at.toISOString(),
+      committer: { name: this.botLogin, email: `${this.botLogin}@users.noreply.github.com` },
+    };
     this.commits.set(sha, commit);
     return commit;
   }

@@ -554,7 +554,13 @@ export class OctokitPort implements GitHubPort {
         ...this.base,
         commit_sha: sha,
       });
-      return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
+      return {
+        sha: data.sha,
+        message: data.message,
+        tree: data.tree.sha,
+        committedAt: data.committer.date,
+        committer: { name: data.committer.name, email: data.committer.email },
+      };
     } catch (err) {
       if (httpStatus(err) === 404) return undefined;
       throw err;

@@ -6,9 +6,9 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getOctokit } from '@actions/github';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/gate/lock.js';
+import type { Octokit } from '@octokit/core';
 import { OctokitPort } from '../../src/github/octokit.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { issueCommentEvent, pullRequestReviewEvent } from '../support/payloads.js';
@@ -343,8 +343,9 @@ describe('redeliveries and replicas', () => {
 
 describe('a replica that dies or freezes while it holds the lock', () => {
   const github = useFakeGitHub({ app: APP });
-  const port = () =>
-    new OctokitPort(getOctokit('test-token', { baseUrl: github().url }), 'octo-org', 'widgets');
+  // Another replica of the same app: its lock commits are the app's, as GitHub records them.
+  const port = async (s: Scene) =>
+    new OctokitPort((await s.probot.auth(1)) as unknown as Octokit, 'octo-org', 'widgets');
 
   it('renews the lock while it executes: the ref moves on to a new lock commit every heartbeat', async () => {
     const s = await start(github(), { config: { lockHeartbeatMs: 100 } });
@@ -367,7 +368,7 @@ describe('a replica that dies or freezes while it holds the lock', () => {
     // An instance took the lock and died at once: it promised a beat every 2.5 s and sent none, so
     // it counts as ended 10 s after taking it — long enough for the first /proceed on a loaded machine.
     const takenAt = Date.now();
-    const dead = await acquireLock(port(), {
+    const dead = await acquireLock(await port(s), {
       number: 7,
       headSha: s.head,
       holder: { kind: 'app', id: 'dead-instance', heartbeatMs: 2_500 },
@@ -394,7 +395,7 @@ describe('a replica that dies or freezes while it holds the lock', () => {
     await until(() => s.newest('proceed/three')?.status === 'in_progress');
     const posted = s.fake.requests.filter((r) => r.method !== 'GET').length;
     // Another replica, whose clock says this one has been silent for an hour, takes the lock over.
-    const takeover = await acquireLock(port(), {
+    const takeover = await acquireLock(await port(s), {
       number: 7,
       headSha: s.head,
       holder: { kind: 'app', id: 'other-instance', heartbeatMs: 100 },

@@ -6,9 +6,11 @@
  * not the dispatched run's is refused with a reason and nothing runs; the token cannot reach
  * another repository, and is revoked when the Action ends.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Octokit } from '@octokit/core';
+import { sign } from '@octokit/webhooks-methods';
 import { Probot, Server } from 'probot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/app/config.js';
@@ -19,6 +21,7 @@ import { tokenExchangeHandler } from '../../src/app/token-exchange-http.js';
 import { runAction, type ActionRun } from '../support/action.js';
 import type { FakeGitHub } from '../support/fake-github/index.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
+import { workflowRunEvent } from '../support/payloads.js';
 import { freePort } from '../support/free-port.js';
 import {
   startOidcIssuer,
@@ -26,7 +29,7 @@ import {
   type OidcIssuer,
   type SignOptions,
 } from '../support/oidc-issuer.js';
-import { APP, BOT, WEBHOOK_SECRET, plan, privateKey, scene, type Scene } from '../support/app.js';
+import { APP, BOT, WEBHOOK_SECRET, plan, privateKey, scene, until, type Scene } from '../support/app.js';
 
 let issuer: OidcIssuer;
 beforeAll(async () => {
@@ -40,6 +43,22 @@ interface Dispatching {
   repositoryId: number;
 }
 
+/** A webhook delivered to the replica that serves the exchange, over HTTP and signed, as GitHub sends it. */
+async function webhook(appUrl: string, name: string, payload: unknown): Promise<number> {
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${appUrl}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': name,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
+    },
+    body,
+  });
+  return response.status;
+}
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -50,12 +69,16 @@ afterEach(async () => {
  * `POST /proceed/token` on a real HTTP server, so the exchange needs nothing from the replica that
  * dispatched.
  */
-async function start(fake: FakeGitHub, planText?: string): Promise<Dispatching> {
+async function start(
+  fake: FakeGitHub,
+  planText?: string,
+  config: Partial<AppConfig> = {},
+): Promise<Dispatching> {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const tokenExchange = { appUrl, issuer: issuer.url, audience: appUrl };
   const s = await scene(fake, {
-    config: { executor: 'dispatch', tokenExchange },
+    config: { executor: 'dispatch', tokenExchange, ...config },
     ...(planText ? { plan: planText } : {}),
   });
   cleanups.push(() => s.cleanup());
@@ -297,6 +320,56 @@ describe('dispatch with the OIDC token exchange', () => {
     expect(d.s.log()).toEqual(['one', 'two', 'three', 'verify']);
   });
 
+  it('revokes the token of a run whose job was killed before its Action could, once the run’s completion is delivered', async () => {
+    const d = await start(github());
+    await d.s.open();
+    await d.s.comment('bob', '/proceed');
+    const runId = d.s.fake.dispatches()[0]!.runId;
+    d.s.fake.setWorkflowRun({ id: runId, status: 'in_progress' });
+    // The job trades its OIDC token, then is killed (SIGKILL, a cancelled job): nothing revokes it.
+    const jwt = await issuer.sign(issuer.claims({ repositoryId: d.repositoryId, runId }), {
+      audience: d.appUrl,
+    });
+    const { status: given, body } = await exchange(d.appUrl, jwt);
+    expect(given).toBe(201);
+    const octokit = new Octokit({ auth: String(body.token), baseUrl: d.s.fake.url });
+    const read = () =>
+      status(octokit.request('GET /repos/{owner}/{repo}', { owner: 'octo-org', repo: 'widgets' }));
+    expect(await read()).toBe(200);
+    // Another run's completion leaves it alone.
+    expect(await webhook(d.appUrl, 'workflow_run', workflowRunEvent({ runId: runId + 1000 }))).toBe(200);
+    expect(await read()).toBe(200);
+
+    d.s.fake.setWorkflowRun({ id: runId, status: 'completed', conclusion: 'cancelled' });
+    expect(await webhook(d.appUrl, 'workflow_run', workflowRunEvent({ runId, repoId: d.repositoryId }))).toBe(
+      200,
+    );
+    expect(await read()).toBe(401);
+    expect(scopedTokens(d.s.fake)).toMatchObject([{ revoked: true }]);
+  });
+
+  it('revokes the token of an ended run whose completion it never received, at its sweep', async () => {
+    const d = await start(github(), undefined, { tokenSweepMs: 100 });
+    await d.s.open();
+    await d.s.comment('bob', '/proceed');
+    const runId = d.s.fake.dispatches()[0]!.runId;
+    d.s.fake.setWorkflowRun({ id: runId, status: 'in_progress' });
+    const jwt = await issuer.sign(issuer.claims({ repositoryId: d.repositoryId, runId }), {
+      audience: d.appUrl,
+    });
+    const { body } = await exchange(d.appUrl, jwt);
+    const octokit = new Octokit({ auth: String(body.token), baseUrl: d.s.fake.url });
+    const read = () =>
+      status(octokit.request('GET /repos/{owner}/{repo}', { owner: 'octo-org', repo: 'widgets' }));
+    // Sweeps pass while the run still runs: the token stays good.
+    await until(() => d.s.fake.requests.filter((r) => r.path.endsWith(`/actions/runs/${runId}`)).length >= 3);
+    expect(await read()).toBe(200);
+    // The run ends; its webhook went to another replica (or was lost).
+    d.s.fake.setWorkflowRun({ id: runId, status: 'completed', conclusion: 'failure' });
+    await until(() => scopedTokens(d.s.fake)[0]?.revoked === true);
+    expect(await read()).toBe(401);
+  });
+
   it('refuses the Action of a workflow on another ref: nothing runs', async () => {
     const d = await start(github());
     await d.s.open();
@@ -486,6 +559,7 @@ describe('the token endpoint’s log', () => {
         token: 't',
         expiresAt: '2030-01-01T00:00:00Z',
         repository: 'o/r',
+        installationId: 1,
         runId: 5,
         botLogin: BOT,
         permissions: {},

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { APP_EVENTS } from '../../src/app/index.js';
+import { APP_EVENTS, DISPATCH_EVENTS } from '../../src/app/index.js';
 import { freePort } from '../support/free-port.js';
 import { WEBHOOK_SECRET, privateKey, until } from '../support/app.js';
 
@@ -200,7 +200,7 @@ describe('the app manifest (app.yml)', () => {
   };
 
   it('subscribes to exactly the events the app handles', () => {
-    expect([...manifest.default_events].sort()).toEqual([...APP_EVENTS].sort());
+    expect([...manifest.default_events].sort()).toEqual([...APP_EVENTS, ...DISPATCH_EVENTS].sort());
   });
 
   it('asks for what the gate, the lock, the buttons and the dispatch executor use', () => {

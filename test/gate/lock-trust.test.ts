@@ -31,3 +31,22 @@ describe('lock holders that are not believed', () => {
     expect(!!untrustedHolder(holder, NOW)).toBe(untrusted);
   });
 });
+
+describe('lock commits by another committer than the bot', () => {
+  const bot = { name: 'proceed[bot]', email: '41898282+proceed[bot]@users.noreply.github.com' };
+  it.each([
+    ['committed by the bot', bot, false],
+    ['the bot, other letter case', { name: 'Proceed[bot]', email: bot.email.toUpperCase() }, false],
+    ['committed by a person with their own token', { name: 'mallory', email: 'mallory@example.com' }, true],
+    ["the bot's name with another address (pushed by hand)", { ...bot, email: 'mallory@example.com' }, true],
+    ['another app', { name: 'other-app[bot]', email: '1+other-app[bot]@users.noreply.github.com' }, true],
+  ])('%s', (_what, lock, untrusted) => {
+    const why = untrustedHolder(app(), NOW, { lock, ours: bot });
+    expect(!!why).toBe(untrusted);
+    if (untrusted) expect(why).toContain(`made by ${lock.name}`);
+  });
+
+  it('judges an unknown committer on the holder alone', () => {
+    expect(untrustedHolder(app(), NOW)).toBeUndefined();
+  });
+});

@@ -30,7 +30,8 @@ const RUN: HolderIdentity = {
 };
 
 // Every test fails on any request GitHub's OpenAPI description would not accept.
-const github = useFakeGitHub();
+const MALLORY_TOKEN = 'ghp_mallory';
+const github = useFakeGitHub({ tokens: { [MALLORY_TOKEN]: 'mallory' } });
 
 function seed() {
   github().addPullRequest({ number: 7, user: 'alice', headSha: HEAD, baseSha: BASE });
@@ -254,8 +255,8 @@ describe('stale locks', () => {
 });
 
 describe('lock commits proceed did not write', () => {
-  async function foreignLock(message: string) {
-    const client = octokit();
+  async function foreignLock(message: string, token = 'test-token') {
+    const client = getOctokit(token, { baseUrl: github().url });
     const head = await rawCommit(HEAD);
     const { data } = await client.request('POST /repos/{owner}/{repo}/git/commits', {
       ...repo,
@@ -298,6 +299,32 @@ describe('lock commits proceed did not write', () => {
     seed();
     await foreignLock(JSON.stringify({ 'proceed-lock': 1, pr: 7, holder }));
     expect((await acquire(REPLICA_B, minutes(1))).acquired).toBe(true);
+  });
+
+  it('takes over a believable lock whose commit someone else made with their own token', async () => {
+    seed();
+    // A lock message exactly as proceed writes it, fresh and beating, but committed as mallory.
+    const message = JSON.stringify({
+      'proceed-lock': 1,
+      pr: 7,
+      holder: { ...REPLICA_A, heartbeatMs: 30_000, at: T0.toISOString(), sha: HEAD },
+    });
+    const planted = await foreignLock(message, MALLORY_TOKEN);
+    expect(planted.committer.name).toBe('mallory');
+    const next = held(await acquire(REPLICA_B, minutes(0)));
+    expect((await rawCommit(next.sha)).parents.map((p) => p.sha)).toEqual([planted.sha]);
+    expect(lockSha()).toBe(next.sha);
+  });
+
+  it('respects the same lock when the bot made it with its own token', async () => {
+    seed();
+    const message = JSON.stringify({
+      'proceed-lock': 1,
+      pr: 7,
+      holder: { ...REPLICA_A, heartbeatMs: 30_000, at: T0.toISOString(), sha: HEAD },
+    });
+    await foreignLock(message);
+    expect(refused(await acquire(REPLICA_B, minutes(0))).id).toBe('replica-a');
   });
 
   it('still respects a believable holder minutes ahead of our clock (skew)', async () => {

@@ -434,6 +434,7 @@ describe('refs and commits', () => {
       message: '{"proceed-lock":1}',
       tree: head.tree,
       committedAt: minutes(3).toISOString(),
+      committer: { name: gh.botLogin, email: `${gh.botLogin}@users.noreply.github.com` },
     });
     expect(gh.writes).toEqual([expect.objectContaining({ kind: 'commit', sha, parents: [] })]);
   });

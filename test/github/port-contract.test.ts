@@ -68,6 +68,10 @@ describe.each(ADAPTERS)('the port contract: %s', (_name, world) => {
     expect(await port.updateRef('proceed/locks/pr-7', child.sha, false)).toBe('updated');
     expect(await port.updateRef('proceed/locks/pr-7', other.sha, true)).toBe('updated');
     expect(await port.getCommit(child.sha)).toMatchObject({ sha: child.sha, message: 'lock 1, beat', tree });
+    // A commit made through the port names one committer, the same for each: the lock's proof of its writer.
+    const committer = (await port.getCommit(first.sha))!.committer;
+    expect(committer.name).toMatch(/\S/);
+    expect((await port.getCommit(child.sha))!.committer).toEqual(committer);
     await port.deleteRef('proceed/locks/pr-7');
     expect(await port.getRef('proceed/locks/pr-7')).toBeUndefined();
     expect(await port.updateRef('proceed/locks/pr-7', first.sha, false)).toBe('conflict');

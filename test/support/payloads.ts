@@ -473,3 +473,31 @@ export function mergeGroupEvent<A extends MergeGroupEvent['action']>(
     ...envelope(o, o.user ?? 'octocat'),
   } as unknown as Extract<MergeGroupEvent, { action: A }>;
 }
+
+export interface WorkflowRunOptions extends RepositoryOptions {
+  runId: number;
+  runAttempt?: number;
+  conclusion?: 'success' | 'failure' | 'cancelled';
+  /** The workflow file, e.g. `.github/workflows/proceed.yml`. */
+  path?: string;
+}
+
+/** `workflow_run` completed from GitHub's example: a run of the repository has ended. */
+export function workflowRunEvent(o: WorkflowRunOptions): Record<string, unknown> {
+  const payload = withoutOrganization(example<Record<string, unknown>>('workflow_run', 'completed'));
+  const run = payload['workflow_run'] as Record<string, unknown>;
+  return {
+    ...payload,
+    action: 'completed',
+    workflow_run: {
+      ...run,
+      id: o.runId,
+      run_attempt: o.runAttempt ?? 1,
+      status: 'completed',
+      conclusion: o.conclusion ?? 'cancelled',
+      event: 'workflow_dispatch',
+      path: o.path ?? '.github/workflows/proceed.yml',
+    },
+    ...envelope(o, 'octocat'),
+  };
+}

@@ -77,6 +77,27 @@ export function stampStateChange(
   };
 }
 
+/**
+ * The state about to be written, kept at least as far on as what is stored now (`current`, re-read
+ * just before the write): two jobs can load the state, act and write it back in any order, and the
+ * slower one must not move the watermark, the handled ids or the time of the last change back to what
+ * it had read. The lifecycle state itself is the writer's; only what marks commands as spent is merged.
+ */
+export function keepWatermarks(next: StoredState, current: StoredState | undefined): StoredState {
+  if (!current) return next;
+  const lastComment = maxDefined(next.lastComment, current.lastComment);
+  const lastReview = maxDefined(next.lastReview, current.lastReview);
+  const changedAt = latest(next.changedAt, current.changedAt);
+  const handled = [...current.handled.filter((id) => !next.handled.includes(id)), ...next.handled];
+  return {
+    ...next,
+    handled,
+    ...(lastComment !== undefined ? { lastComment } : {}),
+    ...(lastReview !== undefined ? { lastReview } : {}),
+    ...(changedAt !== undefined ? { changedAt } : {}),
+  };
+}
+
 /** GitHub's timestamps have whole seconds: compared at that resolution, a comment of the same second is not before. */
 function writtenBefore(createdAt: string, changedAt: string): boolean {
   return Date.parse(createdAt) < Math.floor(Date.parse(changedAt) / 1000) * 1000;

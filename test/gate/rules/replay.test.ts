@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { judgeReplay, markHandled, stampStateChange } from '../../../src/gate/rules/replay.js';
+import {
+  judgeReplay,
+  keepWatermarks,
+  markHandled,
+  stampStateChange,
+} from '../../../src/gate/rules/replay.js';
 import type { StoredState } from '../../../src/gate/state.js';
 
 const base: StoredState = {
@@ -69,5 +74,42 @@ describe('markHandled and stampStateChange', () => {
     expect(
       stampStateChange({ ...base, changedAt: undefined }, base, '2026-01-01T11:00:00.000Z').changedAt,
     ).toBe(base.changedAt);
+  });
+});
+
+describe('keepWatermarks: a write never takes back what another writer marked as spent', () => {
+  const later = '2026-01-01T12:00:00.000Z';
+  it.each([
+    ['nothing stored', { ...base, lastComment: 90 }, undefined, { lastComment: 90, lastReview: 50 }],
+    ['stored is behind', { ...base, lastComment: 120 }, base, { lastComment: 120, lastReview: 50 }],
+    [
+      'stored is ahead (a racing writer)',
+      { ...base, lastComment: 90 },
+      { ...base, lastComment: 130 },
+      { lastComment: 130 },
+    ],
+    ['the review watermark too', base, { ...base, lastReview: 80 }, { lastComment: 100, lastReview: 80 }],
+    ['the later change time', base, { ...base, changedAt: later }, { changedAt: later }],
+    ['a watermark only the stored state has', { ...base, lastReview: undefined }, base, { lastReview: 50 }],
+  ] as const)('%s', (_name, next, current, expected) => {
+    expect(keepWatermarks(next, current)).toMatchObject(expected);
+  });
+
+  it('keeps the writer’s lifecycle state and joins both lists of handled ids', () => {
+    const merged = keepWatermarks(
+      { ...base, state: 'executing', handled: [3, 5] },
+      { ...base, state: 'cancelled', handled: [3, 4] },
+    );
+    expect(merged.state).toBe('executing');
+    expect(merged.handled).toEqual([4, 3, 5]);
+  });
+
+  it('makes a command a racing writer acted on stale for the slower one’s state', () => {
+    const slower = keepWatermarks(
+      { ...base, lastComment: 110, handled: [110] },
+      { ...base, lastComment: 120, handled: [120] },
+    );
+    expect(judgeReplay(slower, { kind: 'comment', id: 115 }).kind).toBe('stale');
+    expect(judgeReplay(slower, { kind: 'comment', id: 120 }).kind).toBe('handled');
   });
 });

@@ -2202,14 +2202,19 @@ import { z as z7 } from "zod";
 
 // src/gate/lock-trust.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
-function untrustedHolder(holder, now3) {
+function untrustedHolder(holder, now3, committers) {
   if (holder.kind === "unknown") return "its commit message is not a lock proceed wrote";
+  if (committers && !sameIdentity(committers.lock, committers.ours))
+    return `its commit was made by ${committers.lock.name} <${committers.lock.email}>, not by ${committers.ours.name} as proceed's locks are`;
   const ahead = (time) => time !== void 0 && Date.parse(time) - now3.getTime() > CLOCK_SKEW_MS;
   if (ahead(holder.at) || ahead(holder.beat))
     return `it claims a time still to come (${holder.beat ?? holder.at})`;
   if (holder.kind === "workflow-run" && !/^\d+$/.test(holder.id))
     return `its workflow run "${holder.id}" is not a run id GitHub could vouch for`;
   return void 0;
+}
+function sameIdentity(a, b) {
+  return a.name.toLowerCase() === b.name.toLowerCase() && a.email.toLowerCase() === b.email.toLowerCase();
 }
 
 // src/gate/lock.ts
@@ -2292,6 +2297,7 @@ async function acquireLock(port, o) {
   };
   let create = true;
   let attempted;
+  let ours;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (create) {
       attempted = await lockCommit([]);
@@ -2303,8 +2309,11 @@ async function acquireLock(port, o) {
       create = true;
       continue;
     }
-    const holder = await readHolder(port, fullRef, current.sha, o.number);
-    if (!await isStale(port, holder, o.maxAgeMs, now3())) return { acquired: false, holder, ref: fullRef };
+    const { holder, committer } = await readHolder(port, fullRef, current.sha, o.number);
+    if (attempted) ours ??= (await port.getCommit(attempted.sha))?.committer;
+    const committers = ours ? { lock: committer, ours } : void 0;
+    if (!await isStale(port, holder, o.maxAgeMs, now3(), committers))
+      return { acquired: false, holder, ref: fullRef };
     attempted = await lockCommit([current.sha]);
     if (await port.updateRef(ref, attempted.sha, false) === "updated") return held(attempted);
     create = false;
@@ -2346,8 +2355,9 @@ async function readHolder(port, fullRef, sha, number) {
     );
   }
   const parsed = lockMessageSchema.safeParse(parseJson(commit.message));
-  if (parsed.success && parsed.data.pr === number) return parsed.data.holder;
-  return { kind: "unknown", id: sha, at: commit.committedAt, sha: "" };
+  const { committer } = commit;
+  if (parsed.success && parsed.data.pr === number) return { holder: parsed.data.holder, committer };
+  return { holder: { kind: "unknown", id: sha, at: commit.committedAt, sha: "" }, committer };
 }
 function parseJson(text) {
   try {
@@ -2356,8 +2366,8 @@ function parseJson(text) {
     return void 0;
   }
 }
-async function isStale(port, holder, maxAgeMs, now3) {
-  if (untrustedHolder(holder, now3)) return true;
+async function isStale(port, holder, maxAgeMs, now3, committers) {
+  if (untrustedHolder(holder, now3, committers)) return true;
   if (now3.getTime() - Date.parse(holder.at) > maxAgeMs) return true;
   if (holder.heartbeatMs && now3.getTime() - Date.parse(holder.beat ?? holder.at) > MISSED_BEATS * holder.heartbeatMs)
     return true;
@@ -3128,6 +3138,20 @@ function stampStateChange(next, previous, now3) {
     ...changedAt !== void 0 ? { changedAt } : {}
   };
 }
+function keepWatermarks(next, current) {
+  if (!current) return next;
+  const lastComment = maxDefined(next.lastComment, current.lastComment);
+  const lastReview = maxDefined(next.lastReview, current.lastReview);
+  const changedAt = latest(next.changedAt, current.changedAt);
+  const handled = [...current.handled.filter((id) => !next.handled.includes(id)), ...next.handled];
+  return {
+    ...next,
+    handled,
+    ...lastComment !== void 0 ? { lastComment } : {},
+    ...lastReview !== void 0 ? { lastReview } : {},
+    ...changedAt !== void 0 ? { changedAt } : {}
+  };
+}
 function writtenBefore(createdAt, changedAt) {
   return Date.parse(createdAt) < Math.floor(Date.parse(changedAt) / 1e3) * 1e3;
 }
@@ -3333,6 +3357,7 @@ async function writeReview(env, view, body, stored) {
   const previous = lastWritten.get(view) ?? view.stored;
   if (stored) {
     stored = stampStateChange(stored, previous, (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString());
+    if (view.review) stored = keepWatermarks(stored, await storedNow(env, view.pr.number, view.review.id));
     lastWritten.set(view, stored);
   }
   const marker = stored ? encodeState(stored) : "";
@@ -3340,6 +3365,11 @@ async function writeReview(env, view, body, stored) {
   const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+async function storedNow(env, number, reviewId) {
+  const review = (await env.port.listReviews(number)).find((r) => r.id === reviewId);
+  const own = review && review.user?.login.toLowerCase() === env.botLogin.toLowerCase();
+  return own ? decodeState(review.body) : void 0;
 }
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
@@ -5058,6 +5088,10 @@ function minimumWords(minimum) {
 }
 
 // src/gate/cancel-watch.ts
+var SHARED_WORKFLOW_ACCOUNT = "github-actions[bot]";
+function sharedAccount(botLogin) {
+  return botLogin.toLowerCase() === SHARED_WORKFLOW_ACCOUNT;
+}
 function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
@@ -5082,7 +5116,7 @@ function watchWhileRunning(env, view, runner, lost) {
       let asker = c.user;
       if (c.user?.login.toLowerCase() === env.botLogin.toLowerCase()) {
         const by = cancelRequestedBy(c.body);
-        if (!by) continue;
+        if (!by || sharedAccount(env.botLogin)) continue;
         asker = { login: by, type: "User" };
       } else {
         const parsed = parseComment(c.body);
@@ -7005,7 +7039,13 @@ var OctokitPort = class {
         ...this.base,
         commit_sha: sha
       });
-      return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
+      return {
+        sha: data.sha,
+        message: data.message,
+        tree: data.tree.sha,
+        committedAt: data.committer.date,
+        committer: { name: data.committer.name, email: data.committer.email }
+      };
     } catch (err) {
       if (httpStatus(err) === 404) return void 0;
       throw err;
@@ -7287,6 +7327,7 @@ async function exchangeToken(ctx, jwt) {
     token: issued.token,
     expiresAt: issued.expiresAt,
     repository: repository.fullName,
+    installationId: installation.id,
     runId,
     botLogin: bot,
     permissions: issued.permissions
@@ -7828,7 +7869,73 @@ function inlineRunner(config, where, installationToken2, log, isolation = { kind
   };
 }
 
+// src/app/issued-tokens.ts
+var DEFAULT_TOKEN_SWEEP_MS = 5 * 6e4;
+var IssuedTokens = class {
+  constructor(github, log, now3 = () => /* @__PURE__ */ new Date()) {
+    this.github = github;
+    this.log = log;
+    this.now = now3;
+  }
+  github;
+  log;
+  now;
+  runs = /* @__PURE__ */ new Map();
+  record(run) {
+    this.runs.set(keyOf(run.owner, run.repo, run.runId), run);
+  }
+  /** The runs whose tokens are still out (for tests and the log). */
+  outstanding() {
+    return [...this.runs.values()];
+  }
+  /** The run ended (its `workflow_run` completed webhook): its token, if this instance gave one, is revoked. */
+  async runEnded(owner, repo, runId) {
+    const run = this.runs.get(keyOf(owner, repo, runId));
+    if (!run) return false;
+    await this.revoke(run, "its run has ended");
+    return true;
+  }
+  /** Revokes the tokens of runs that have ended or that GitHub no longer knows; forgets expired ones. */
+  async sweep() {
+    for (const run of [...this.runs.values()]) {
+      if (Date.parse(run.expiresAt) <= this.now().getTime()) {
+        this.runs.delete(keyOf(run.owner, run.repo, run.runId));
+        continue;
+      }
+      let status;
+      try {
+        status = await this.github.runStatus(run.installationId, run.owner, run.repo, run.runId);
+      } catch (err) {
+        this.log.warn(
+          `proceed: could not read run ${run.runId} of ${run.owner}/${run.repo} to revoke its token (${err.message}); trying again later.`
+        );
+        continue;
+      }
+      if (status === void 0 || status === "completed")
+        await this.revoke(run, status ? "its run has ended" : "GitHub no longer knows its run");
+    }
+  }
+  async revoke(run, why) {
+    try {
+      await this.github.revoke(run.token);
+      this.log.info(`proceed: revoked the token of run ${run.runId} of ${run.owner}/${run.repo}: ${why}.`);
+    } catch (err) {
+      if (err.status !== 401) {
+        this.log.warn(
+          `proceed: could not revoke the token of run ${run.runId} of ${run.owner}/${run.repo} (${err.message}); trying again at the next sweep.`
+        );
+        return;
+      }
+    }
+    this.runs.delete(keyOf(run.owner, run.repo, run.runId));
+  }
+};
+function keyOf(owner, repo, runId) {
+  return `${owner.toLowerCase()}/${repo.toLowerCase()}#${runId}`;
+}
+
 // src/app/token-exchange-http.ts
+import { Octokit as OctokitCore } from "@octokit/core";
 var MAX_BODY_BYTES = 64 * 1024;
 function tokenExchangeHandler(exchange, log) {
   return async (req, res) => {
@@ -7966,6 +8073,10 @@ function probotExchangeGitHub(app) {
         ref: ref.replace(/^refs\//, "")
       });
     },
+    async revokeToken(token) {
+      const { baseUrl } = (await asApp()).request.endpoint.DEFAULTS;
+      await new OctokitCore({ auth: token, baseUrl }).request("DELETE /installation/token");
+    },
     async createToken(installationId, repositoryId, permissions) {
       const { data } = await (await asApp()).request("POST /app/installations/{installation_id}/access_tokens", {
         installation_id: installationId,
@@ -8026,6 +8137,7 @@ var APP_EVENTS = [
   "check_run",
   "merge_group"
 ];
+var DISPATCH_EVENTS = ["workflow_run"];
 var healthz = (req, res) => {
   if (req.method !== "GET" || req.url?.split("?")[0] !== "/healthz") return false;
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("ok");
@@ -8037,19 +8149,35 @@ function createApp(config) {
     const served = addHealthz(options);
     const botLogin = appLogin(app, served);
     if (served && config.executor === "dispatch" && config.tokenExchange) {
+      const github = probotExchangeGitHub(app);
       const exchange = {
         settings: config.tokenExchange,
         workflow: config.workflow,
-        github: probotExchangeGitHub(app),
+        github,
         botLogin,
         verify: oidcVerifier(config.tokenExchange)
       };
-      options.addHandler(
-        tokenExchangeHandler((jwt) => exchangeToken(exchange, jwt), {
-          info: (line) => app.log.info(line),
-          warn: (line) => app.log.warn(line)
-        })
+      const log = { info: (line) => app.log.info(line), warn: (line) => app.log.warn(line) };
+      const issued = new IssuedTokens(
+        {
+          runStatus: async (id, owner, repo, runId) => (await github.workflowRun(id, owner, repo, runId))?.status,
+          revoke: (token) => github.revokeToken(token)
+        },
+        log
       );
+      options.addHandler(
+        tokenExchangeHandler(async (jwt) => {
+          const given = await exchangeToken(exchange, jwt);
+          const [owner = "", repo = ""] = given.repository.split("/");
+          issued.record({ ...given, owner, repo });
+          return given;
+        }, log)
+      );
+      app.on("workflow_run.completed", async (context) => {
+        const { workflow_run: run, repository } = context.payload;
+        await issued.runEnded(repository.owner.login, repository.name, run.id);
+      });
+      setInterval(() => void issued.sweep(), config.tokenSweepMs ?? DEFAULT_TOKEN_SWEEP_MS).unref();
     }
     const isolation = config.executor === "inline" ? inlineIsolation(process.env, {
       info: (line) => app.log.info(line),
@@ -8194,6 +8322,7 @@ export {
   configFromEnv,
   startModeFromEnv,
   APP_EVENTS,
+  DISPATCH_EVENTS,
   healthz,
   createApp,
   proceedApp
