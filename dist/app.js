@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-V6SH7HDT.js";
+} from "./app-shared-H3OWEJKJ.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

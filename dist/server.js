@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-V6SH7HDT.js";
+} from "./app-shared-H3OWEJKJ.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

@@ -19,7 +19,17 @@ import { lockMaxAgeMs, withPlanLock } from './lock-session.js';
 import { outcomeComment } from './outcome.js';
 import { mergeVerify } from './policy.js';
 import type { CheckRunInfo } from './port.js';
-import { refusal, result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
+import {
+  lastStored,
+  refusal,
+  result,
+  reviewBody,
+  storedNow,
+  upsertCheck,
+  writeReview,
+  type GateResult,
+} from './publish.js';
+import { overtakenWhileWaiting } from './rules/replay.js';
 import { concludeGate, publishEvent } from './run-checks.js';
 import type { RunRequest, StoredState } from './state.js';
 import { CHECK_VERIFY, short, stepChecks, type GateEnv, type PlanRunner } from './view.js';
@@ -72,6 +82,13 @@ async function runLocked(
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
+  // Decided on the state this job read; another job may have changed it before the lock was free.
+  const current = view.review ? await storedNow(env, number, view.review.id) : undefined;
+  const overtaken = overtakenWhileWaiting(lastStored(view), current);
+  if (overtaken) {
+    await port.createComment(number, refusal(`/${trigger}`, overtaken));
+    return result(view, `Refused /${trigger}: ${overtaken}`, current ?? prior);
+  }
   const checks = await port.listCheckRuns(sha);
   const previous = stepChecks(
     checks,

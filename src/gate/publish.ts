@@ -241,8 +241,17 @@ export async function writeReview(
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
 }
 
+/** What this job last wrote into the view's review, else what it loaded from it. */
+export function lastStored(view: View): StoredState | undefined {
+  return lastWritten.get(view) ?? view.stored;
+}
+
 /** The state in the bot's review as GitHub holds it now (re-read just before it is written over). */
-async function storedNow(env: GateEnv, number: number, reviewId: number): Promise<StoredState | undefined> {
+export async function storedNow(
+  env: GateEnv,
+  number: number,
+  reviewId: number,
+): Promise<StoredState | undefined> {
   const review = (await env.port.listReviews(number)).find((r) => r.id === reviewId);
   const own = review && review.user?.login.toLowerCase() === env.botLogin.toLowerCase();
   return own ? decodeState(review.body) : undefined;

@@ -88,7 +88,43 @@ describe('the replay watermark with two writers', () => {
 
     expect(b.id).toBeGreaterThan(a.id);
     expect(s.state()?.lastComment).toBe(b.id);
-    expect(s.state()?.handled).toEqual(expect.arrayContaining([a.id, b.id]));
+    // Job A is refused once it holds the lock (the plan was cancelled meanwhile) and writes nothing;
+    // its comment stays spent through the watermark, which is past it.
+    expect(s.state()?.handled).toEqual(expect.arrayContaining([b.id]));
+    expect(s.state()!.lastComment!).toBeGreaterThan(a.id);
     for (let i = 1; i < written.length; i++) expect(written[i]).toBeGreaterThanOrEqual(written[i - 1]!);
+  });
+
+  it('does not run a confirmed checkpoint that another job cancelled while the confirmation waited for the lock', async () => {
+    const s = (scene = new MemoryScene({
+      plan: tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }),
+      permissions: { alice: 'write', bob: 'write' },
+    }));
+    await s.open();
+    await s.comment('bob', '/proceed');
+    expect(s.state()).toMatchObject({ state: 'paused', next: 'two' });
+
+    // Job A: bob confirms the checkpoint; it has decided on "paused" and waits to take the lock.
+    const slow = holdingFirstWrite(s.github);
+    const a = await commentThrough({ ...s.env, port: slow.proxy }, s, 'bob', '/proceed');
+    await slow.held;
+    // Job B, meanwhile: alice cancels the paused plan.
+    const b = await commentThrough(s.env, s, 'alice', '/cancel');
+    await b.done;
+    expect(s.state()?.state).toBe('cancelled');
+    slow.release();
+    await a.done;
+
+    // The cancel stands: step two never started, and bob is told why his confirmation did nothing.
+    expect(
+      s
+        .trace()
+        .filter((e) => e.kind === 'start')
+        .map((e) => e.id),
+    ).toEqual(['one']);
+    expect(s.state()?.state).toBe('cancelled');
+    expect(s.github.comments().at(-1)?.body).toMatch(
+      /While this command waited for the lock, the plan became cancelled/,
+    );
   });
 });

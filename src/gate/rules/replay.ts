@@ -112,3 +112,19 @@ function latest(a: string | undefined, b: string | undefined): string | undefine
   if (!b) return a;
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
+
+/**
+ * Why a command that waited for the lock must not run: the state it was decided on (`decidedOn`, what
+ * this job loaded or last wrote) is no longer the stored state (`current`, re-read once the lock is
+ * held), because another job changed it meanwhile (a `/cancel`, another run that ended). Undefined
+ * when nothing changed the lifecycle state; the watermarks and handled ids alone never count.
+ */
+export function overtakenWhileWaiting(
+  decidedOn: StoredState | undefined,
+  current: StoredState | undefined,
+): string | undefined {
+  if (!current || !decidedOn) return undefined;
+  if (current.state === decidedOn.state && current.changedAt === decidedOn.changedAt) return undefined;
+  const when = current.changedAt ? ` (${current.changedAt})` : '';
+  return `While this command waited for the lock, the plan became ${current.state.replace('-', ' ')}${when}, so it was about another situation. Read the review, then comment again.`;
+}

@@ -3,6 +3,7 @@ import {
   judgeReplay,
   keepWatermarks,
   markHandled,
+  overtakenWhileWaiting,
   stampStateChange,
 } from '../../../src/gate/rules/replay.js';
 import type { StoredState } from '../../../src/gate/state.js';
@@ -111,5 +112,32 @@ describe('keepWatermarks: a write never takes back what another writer marked as
     );
     expect(judgeReplay(slower, { kind: 'comment', id: 115 }).kind).toBe('stale');
     expect(judgeReplay(slower, { kind: 'comment', id: 120 }).kind).toBe('handled');
+  });
+});
+
+describe('overtakenWhileWaiting: a command decided on one state does not run on another', () => {
+  const later = '2026-01-01T10:05:00.000Z';
+  it.each<[string, StoredState | undefined, StoredState | undefined, RegExp | undefined]>([
+    ['nothing changed', base, { ...base }, undefined],
+    ['only watermarks and handled ids moved', base, { ...base, lastComment: 120, handled: [120] }, undefined],
+    [
+      'cancelled meanwhile',
+      base,
+      { ...base, state: 'cancelled', changedAt: later },
+      /became cancelled \(2026-01-01T10:05/,
+    ],
+    [
+      'verified by another run',
+      { ...base, state: 'approved' },
+      { ...base, state: 'verified' },
+      /became verified/,
+    ],
+    ['left and came back to the same state', base, { ...base, changedAt: later }, /became paused/],
+    ['no review yet', undefined, base, undefined],
+    ['review unreadable now', base, undefined, undefined],
+  ])('%s', (_, decidedOn, current, expected) => {
+    const reason = overtakenWhileWaiting(decidedOn, current);
+    if (expected) expect(reason).toMatch(expected);
+    else expect(reason).toBeUndefined();
   });
 });

@@ -3163,6 +3163,12 @@ function latest(a, b) {
   if (!b) return a;
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
+function overtakenWhileWaiting(decidedOn, current) {
+  if (!current || !decidedOn) return void 0;
+  if (current.state === decidedOn.state && current.changedAt === decidedOn.changedAt) return void 0;
+  const when = current.changedAt ? ` (${current.changedAt})` : "";
+  return `While this command waited for the lock, the plan became ${current.state.replace("-", " ")}${when}, so it was about another situation. Read the review, then comment again.`;
+}
 
 // src/gate/rules/shared-head.ts
 function sharedHeadRefusal(headSha, others) {
@@ -3365,6 +3371,9 @@ async function writeReview(env, view, body, stored) {
   const full = (body.length <= room ? body : fitByCutting(body, room)) + marker;
   if (view.review) await env.port.updateReview(view.pr.number, view.review.id, full);
   else view.review = await env.port.createReview(view.pr.number, { body: full, commitId: view.pr.headSha });
+}
+function lastStored(view) {
+  return lastWritten.get(view) ?? view.stored;
 }
 async function storedNow(env, number, reviewId) {
   const review = (await env.port.listReviews(number)).find((r) => r.id === reviewId);
@@ -5401,6 +5410,12 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
+  const current = view.review ? await storedNow(env, number, view.review.id) : void 0;
+  const overtaken = overtakenWhileWaiting(lastStored(view), current);
+  if (overtaken) {
+    await port.createComment(number, refusal(`/${trigger}`, overtaken));
+    return result(view, `Refused /${trigger}: ${overtaken}`, current ?? prior);
+  }
   const checks = await port.listCheckRuns(sha);
   const previous = stepChecks(
     checks,
