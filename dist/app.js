@@ -277,9 +277,9 @@ var BlockScanner = class {
     let matched = 0;
     for (const container of this.containers) {
       if (container.kind === "quote") {
-        const indent2 = indentAt(text, pos);
-        if (indent2 > 3 || text[pos + indent2] !== ">") break;
-        pos = afterQuoteMarker(text, pos + indent2);
+        const indent3 = indentAt(text, pos);
+        if (indent3 > 3 || text[pos + indent3] !== ">") break;
+        pos = afterQuoteMarker(text, pos + indent3);
       } else if (isBlankFrom(text, pos)) {
       } else if (indentAt(text, pos) >= container.indent) {
         pos += container.indent;
@@ -309,9 +309,9 @@ var BlockScanner = class {
     const paragraphOpen = this.leaf?.kind === "paragraph";
     const opened = [];
     while (this.containers.length + opened.length < MAX_CONTAINERS) {
-      const indent2 = indentAt(text, pos);
-      if (indent2 >= 4) break;
-      const at2 = pos + indent2;
+      const indent3 = indentAt(text, pos);
+      if (indent3 >= 4) break;
+      const at2 = pos + indent3;
       if (text[at2] === ">") {
         opened.push({ kind: "quote" });
         pos = afterQuoteMarker(text, at2);
@@ -321,13 +321,13 @@ var BlockScanner = class {
       if (!item || isThematicBreak(text, at2)) break;
       const interrupts = allMatched && paragraphOpen && opened.length === 0;
       if (interrupts && (item.empty || item.start > 1)) break;
-      opened.push({ kind: "item", indent: indent2 + item.width });
+      opened.push({ kind: "item", indent: indent3 + item.width });
       pos = item.empty ? text.length : at2 + item.width;
     }
     const blank = isBlankFrom(text, pos);
-    const indent = indentAt(text, pos);
-    const at = pos + indent;
-    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+    const indent2 = indentAt(text, pos);
+    const at = pos + indent2;
+    const start = blank ? "blank" : indent2 >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
     const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
     if (!allMatched && opened.length === 0 && paragraph && start === "text") {
       this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
@@ -459,9 +459,9 @@ function htmlBlockEnds(end, line) {
   return false;
 }
 function isClosingFence(text, pos, fence) {
-  const indent = indentAt(text, pos);
-  if (indent > 3) return false;
-  const at = pos + indent;
+  const indent2 = indentAt(text, pos);
+  if (indent2 > 3) return false;
+  const at = pos + indent2;
   const n = runLength(text, at, fence.char);
   return n >= fence.length && isBlankFrom(text, at + n);
 }
@@ -1064,12 +1064,12 @@ var PositionIndex = class {
     for (let n = path.length; n >= 0; n--) {
       const entry = this.#find(path.slice(0, n));
       if (!entry) continue;
-      const { key, value } = entry;
-      if (value && (isScalar(value) || isAlias(value)) && !isEmptyScalar(value)) {
-        const span2 = this.#span(value);
+      const { key, value: value2 } = entry;
+      if (value2 && (isScalar(value2) || isAlias(value2)) && !isEmptyScalar(value2)) {
+        const span2 = this.#span(value2);
         if (span2) return span2;
       }
-      const span = this.#span(key) ?? this.#span(value);
+      const span = this.#span(key) ?? this.#span(value2);
       if (span) return span;
     }
     return this.root();
@@ -1097,21 +1097,21 @@ var PositionIndex = class {
   }
   #find(path) {
     let key;
-    let value = this.#doc.contents;
+    let value2 = this.#doc.contents;
     for (const segment of path) {
-      const container = this.#resolve(value);
+      const container = this.#resolve(value2);
       if (isMap(container)) {
         const pair = this.#findPair(container, String(segment), 0);
         if (!pair) return void 0;
         key = isNode(pair.key) ? pair.key : void 0;
-        value = pair.value;
+        value2 = pair.value;
       } else if (isSeq(container) && typeof segment === "number") {
         if (segment >= container.items.length) return void 0;
         key = void 0;
-        value = container.items[segment];
+        value2 = container.items[segment];
       } else return void 0;
     }
-    return { key, value: isNode(value) ? value : void 0 };
+    return { key, value: isNode(value2) ? value2 : void 0 };
   }
   /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
   #pairsByKey(map) {
@@ -1144,8 +1144,8 @@ var PositionIndex = class {
 };
 function scalarKey(pair) {
   if (!isScalar(pair.key)) return void 0;
-  const value = pair.key.value;
-  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
+  const value2 = pair.key.value;
+  return typeof value2 === "symbol" ? value2.description ?? "<<" : String(value2);
 }
 function isEmptyScalar(node) {
   return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
@@ -1230,26 +1230,26 @@ var EXPECTED = {
 function describeExpected(expected) {
   return EXPECTED[expected] ?? expected;
 }
-function describeValue(value) {
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
+function describeValue(value2) {
+  if (value2 === null) return "an empty value";
+  if (Array.isArray(value2)) return "a list";
+  switch (typeof value2) {
     case "string": {
-      const shown = value.length > 40 ? `${value.slice(0, 40)}\u2026` : value;
+      const shown = value2.length > 40 ? `${value2.slice(0, 40)}\u2026` : value2;
       return `the string ${JSON.stringify(shown)}`;
     }
     case "number":
-      return `the number ${value}`;
+      return `the number ${value2}`;
     case "boolean":
-      return `${value}`;
+      return `${value2}`;
     case "object":
       return "a mapping";
     default:
-      return typeof value;
+      return typeof value2;
   }
 }
-function literal(value) {
-  return typeof value === "string" ? value : JSON.stringify(value);
+function literal(value2) {
+  return typeof value2 === "string" ? value2 : JSON.stringify(value2);
 }
 var defaultMessage = (issue) => {
   switch (issue.code) {
@@ -1279,14 +1279,14 @@ var defaultMessage = (issue) => {
   }
 };
 function valueAt(data, path) {
-  let value = data;
+  let value2 = data;
   for (const segment of path) {
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) {
+    if (value2 === null || typeof value2 !== "object" || !Object.hasOwn(value2, segment)) {
       return { found: false, value: void 0 };
     }
-    value = value[segment];
+    value2 = value2[segment];
   }
-  return { found: true, value };
+  return { found: true, value: value2 };
 }
 function toSegments(path) {
   return path.map((segment) => typeof segment === "number" ? segment : String(segment));
@@ -1837,6 +1837,11 @@ var storedStateSchema = z5.object({
   /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
   pushers: z5.array(z5.object({ login: z5.string(), sha: z5.string() })).max(20).optional(),
   /**
+   * The plan rendered before the last change of the plan (issue 15, item 5): its commit, path and blob,
+   * from which the review reads it back through the API to show what changed since.
+   */
+  planBefore: z5.object({ sha: z5.string(), path: z5.string(), blob: z5.string() }).optional(),
+  /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
@@ -1950,8 +1955,8 @@ function mergeVerify(planVerify, policy) {
 // src/gate/view.ts
 var DEFAULT_POLL_MS = 1e4;
 function pollIntervalFromEnv(env) {
-  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
-  return Number.isFinite(value) && value >= 50 ? value : DEFAULT_POLL_MS;
+  const value2 = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value2) && value2 >= 50 ? value2 : DEFAULT_POLL_MS;
 }
 var CHECK_PLAN = "proceed/plan";
 var CHECK_VERIFY = "proceed/verify";
@@ -2011,7 +2016,31 @@ async function loadView(env, number) {
   }
   const approvedSha = stored?.approval?.headSha;
   const sinceApproval = policy.bind_approval_to === "plan" && approvedSha && approvedSha !== pr.headSha ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => void 0) } : void 0;
-  return { pr, policy, policyErrors, plan, review, stored, ...sinceApproval ? { sinceApproval } : {} };
+  const before = plan.kind === "valid" && stored ? planBeforeOf(stored, plan) : void 0;
+  const planBefore = before ? await readPlanBefore(port, before) : void 0;
+  return {
+    pr,
+    policy,
+    policyErrors,
+    plan,
+    review,
+    stored,
+    ...sinceApproval ? { sinceApproval } : {},
+    ...planBefore ? { planBefore } : {}
+  };
+}
+function planBeforeOf(stored, plan) {
+  if (stored.planBlob && (stored.planHash !== plan.hash || stored.planPath !== plan.path))
+    return { sha: stored.headSha, path: stored.planPath, blob: stored.planBlob };
+  const kept = stored.planBefore;
+  if (!kept || kept.blob === plan.blobSha) return void 0;
+  return stored.approval?.planHash === plan.hash ? void 0 : kept;
+}
+async function readPlanBefore(port, ref) {
+  const file = await port.readFile(ref.path, ref.sha).catch(() => void 0);
+  if (!file || file.sha !== ref.blob) return { sha: ref.sha, plan: void 0 };
+  const parsed = parsePlan(file.content, ref.path);
+  return { sha: ref.sha, plan: parsed.ok ? parsed.plan : void 0 };
 }
 function ownReview(reviews, botLogin) {
   const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
@@ -2047,7 +2076,9 @@ function bindingAfterPush(view) {
     planPath: view.plan.path,
     planBlob: view.plan.blobSha,
     planHash: view.plan.hash,
-    headSha: view.pr.headSha
+    headSha: view.pr.headSha,
+    // The plan rendered before the last change of the plan, for the review's delta (issue 15, item 5).
+    planBefore: planBeforeOf(prev, view.plan)
   };
   if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
   if (bound(prev, view)) {
@@ -2736,6 +2767,7 @@ function composeReview(plan, opts, budget) {
   const sections = [
     header(plan, opts),
     opts.notice ? alert("IMPORTANT", opts.notice) : "",
+    opts.delta ?? "",
     budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
     full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
     full && plan.requirements?.length ? `### \u{1F4DD} Requirements
@@ -2856,7 +2888,7 @@ _${omissionNote(omitted)}_` : block;
 }
 function environment(env, budget) {
   const entries = Object.entries(env);
-  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
+  const lines = entries.slice(0, budget.items).map(([key, value2]) => `${key}=${truncate(String(value2), budget.itemText, { compact: true })}`);
   if (entries.length > lines.length)
     lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
   return fencedBlock(lines.join("\n"), "sh");
@@ -3062,6 +3094,250 @@ function howToProceed(plan, opts, budget) {
 ${lines.join("\n")}`;
 }
 
+// src/plan/delta.ts
+var STEP_FIELDS = [
+  "name",
+  "run",
+  "shell",
+  "working-directory",
+  "env",
+  "timeout",
+  "checkpoint",
+  "rollback",
+  "estimate",
+  "description"
+];
+function asText(value2) {
+  if (value2 === void 0) return void 0;
+  if (typeof value2 === "string") return value2;
+  if (Array.isArray(value2))
+    return value2.map((v) => typeof v === "string" ? v : JSON.stringify(v)).join("\n");
+  if (typeof value2 === "object" && value2 !== null) {
+    const sorted = Object.fromEntries(Object.entries(value2).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+    return Object.entries(sorted).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join("\n");
+  }
+  return String(value2);
+}
+function compare(fields, before, after) {
+  const out = [];
+  for (const field of fields) {
+    const a = asText(before[field]);
+    const b = asText(after[field]);
+    if (a === b) continue;
+    out.push({ field, ...a !== void 0 ? { before: a } : {}, ...b !== void 0 ? { after: b } : {} });
+  }
+  return out;
+}
+function verification(v) {
+  return typeof v === "string" ? { run: v, shell: "bash" } : v;
+}
+function keptInOrder(a, b) {
+  const len = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      len[i][j] = a[i] === b[j] ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
+  const kept = /* @__PURE__ */ new Set();
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      kept.add(a[i]);
+      i++;
+      j++;
+    } else if (len[i + 1][j] >= len[i][j + 1]) i++;
+    else j++;
+  }
+  return kept;
+}
+function diffPlans(before, after) {
+  const oldIds = before.steps.map((s) => s.id);
+  const newIds = after.steps.map((s) => s.id);
+  const oldById = new Map(before.steps.map((s, i) => [s.id, { step: s, position: i + 1 }]));
+  const newById = new Map(after.steps.map((s, i) => [s.id, { step: s, position: i + 1 }]));
+  const added = after.steps.map((s, i) => ({ id: s.id, name: s.name, position: i + 1 })).filter((s) => !oldById.has(s.id));
+  const removed = before.steps.map((s, i) => ({ id: s.id, name: s.name, position: i + 1 })).filter((s) => !newById.has(s.id));
+  const common = newIds.filter((id) => oldById.has(id));
+  const kept = keptInOrder(
+    oldIds.filter((id) => newById.has(id)),
+    common
+  );
+  const moved = common.filter((id) => !kept.has(id)).map((id) => ({
+    id,
+    name: newById.get(id).step.name,
+    from: oldById.get(id).position,
+    to: newById.get(id).position
+  }));
+  const changed = [];
+  for (const id of common) {
+    const now3 = newById.get(id);
+    const changes = compare(STEP_FIELDS, oldById.get(id).step, now3.step);
+    if (changes.length) changed.push({ id, name: now3.step.name, position: now3.position, changes });
+  }
+  const oldVerify = before.verify ?? {};
+  const newVerify = after.verify ?? {};
+  const verify = {
+    added: Object.keys(newVerify).filter((k) => !Object.hasOwn(oldVerify, k)),
+    removed: Object.keys(oldVerify).filter((k) => !Object.hasOwn(newVerify, k)),
+    changed: []
+  };
+  for (const name of Object.keys(newVerify)) {
+    if (!Object.hasOwn(oldVerify, name)) continue;
+    const a = verification(oldVerify[name]);
+    const b = verification(newVerify[name]);
+    const changes = compare(["run", "shell", "working-directory", "env", "timeout"], a, b);
+    if (changes.length) verify.changed.push({ name, changes });
+  }
+  const planFields = compare(
+    ["title", "environment", "estimate", "risks", "requirements", "description"],
+    before,
+    after
+  );
+  const configFields = compare(
+    Object.keys({ ...before.config, ...after.config }),
+    before.config,
+    after.config
+  ).map((c) => ({ ...c, field: `config.${c.field}` }));
+  return { added, removed, moved, changed, verify, plan: [...planFields, ...configFields] };
+}
+function isEmptyDelta(d) {
+  return !d.added.length && !d.removed.length && !d.moved.length && !d.changed.length && !d.verify.added.length && !d.verify.removed.length && !d.verify.changed.length && !d.plan.length;
+}
+var MAX_DIFF_CELLS = 25e4;
+function diffLines(before, after) {
+  const a = before.replace(/\n$/, "").split("\n");
+  const b = after.replace(/\n$/, "").split("\n");
+  if (a.length * b.length > MAX_DIFF_CELLS)
+    return [
+      ...a.map((text) => ({ kind: "-", text })),
+      ...b.map((text) => ({ kind: "+", text }))
+    ];
+  const len = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
+  for (let i2 = a.length - 1; i2 >= 0; i2--)
+    for (let j2 = b.length - 1; j2 >= 0; j2--)
+      len[i2][j2] = a[i2] === b[j2] ? len[i2 + 1][j2 + 1] + 1 : Math.max(len[i2 + 1][j2], len[i2][j2 + 1]);
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      out.push({ kind: " ", text: a[i] });
+      i++;
+      j++;
+    } else if (len[i + 1][j] >= len[i][j + 1]) out.push({ kind: "-", text: a[i++] });
+    else out.push({ kind: "+", text: b[j++] });
+  }
+  while (i < a.length) out.push({ kind: "-", text: a[i++] });
+  while (j < b.length) out.push({ kind: "+", text: b[j++] });
+  return out;
+}
+
+// src/render/delta.ts
+var DIFF_LINES = 40;
+var CONTEXT = 2;
+var INLINE = 80;
+var DELTA_MAX_LENGTH = 12e3;
+var LABEL = { run: "command", rollback: "rollback command" };
+function renderPlanDelta(delta, opts) {
+  const max = opts.maxLength ?? DELTA_MAX_LENGTH;
+  const commit = codeSpan(opts.sha.slice(0, 7));
+  const heading = `### \u{1F500} Changed since the plan you may have approved (commit ${commit})`;
+  if (!delta) {
+    return `${heading}
+
+The plan changed since ${commit}, but the plan rendered then could not be read back (the commit may have been force-pushed away), so the change cannot be shown: review the whole plan below.`;
+  }
+  if (isEmptyDelta(delta)) {
+    return `${heading}
+
+The plan file changed since ${commit}, but no step, command or setting did (only its formatting or comments).`;
+  }
+  const intro = "A push changed the plan: an approval of the earlier plan no longer counts. Review these changes, then approve again.";
+  const compose = (items2) => `${heading}
+
+${intro}
+
+${items2.join("\n")}`;
+  const full = compose(deltaItems(delta, true));
+  if (full.length <= max) return full;
+  const items = deltaItems(delta, false);
+  const named = compose(items);
+  if (named.length <= max) return named;
+  const kept = [];
+  let length = heading.length + intro.length + 120;
+  for (const item of items) {
+    if (length + item.length + 1 > max) break;
+    kept.push(item);
+    length += item.length + 1;
+  }
+  return compose([
+    ...kept,
+    `- \u2026 ${items.length - kept.length} more change(s): compare the plan file with ${commit}.`
+  ]);
+}
+function stepLabel(id, name) {
+  return `${codeSpan(id)} (${escapeInline(truncate(name, 80, { compact: true }))})`;
+}
+function deltaItems(d, diffs) {
+  const items = [];
+  for (const s of d.added) items.push(`- \u2795 Step ${s.position} ${stepLabel(s.id, s.name)} added`);
+  for (const s of d.removed)
+    items.push(`- \u2796 Step ${stepLabel(s.id, s.name)} removed (it was step ${s.position})`);
+  for (const s of d.moved)
+    items.push(`- \u2195\uFE0F Step ${stepLabel(s.id, s.name)} moved from position ${s.from} to ${s.to}`);
+  for (const s of d.changed)
+    items.push(fieldItem(`\u270F\uFE0F Step ${s.position} ${stepLabel(s.id, s.name)}`, s.changes, diffs));
+  for (const name of d.verify.added) items.push(`- \u2795 Verification ${codeSpan(name)} added`);
+  for (const name of d.verify.removed) items.push(`- \u2796 Verification ${codeSpan(name)} removed`);
+  for (const v of d.verify.changed)
+    items.push(fieldItem(`\u270F\uFE0F Verification ${codeSpan(v.name)}`, v.changes, diffs));
+  if (d.plan.length) items.push(fieldItem("\u2699\uFE0F The plan", d.plan, diffs));
+  return items;
+}
+function fieldItem(what, changes, diffs) {
+  const inline = [];
+  const blocks = [];
+  for (const c of changes) {
+    const label = LABEL[c.field] ?? c.field;
+    const long = [c.before, c.after].some((v) => v !== void 0 && (v.length > INLINE || v.includes("\n")));
+    if (!long) {
+      inline.push(`${label} ${value(c.before)} \u2192 ${value(c.after)}`);
+      continue;
+    }
+    if (!diffs) {
+      inline.push(`${label} changed`);
+      continue;
+    }
+    inline.push(`${label} changed`);
+    blocks.push(indent(fencedBlock(hunks(diffLines(c.before ?? "", c.after ?? "")), "diff")));
+  }
+  return [`- ${what}: ${inline.join("; ")}`, ...blocks].join("\n");
+}
+function value(v) {
+  return v === void 0 ? "_(not set)_" : codeSpan(v);
+}
+function indent(block) {
+  return block.split("\n").map((line) => `  ${line}`).join("\n");
+}
+function hunks(lines) {
+  const near = lines.map(
+    (_, i) => lines.slice(Math.max(0, i - CONTEXT), i + CONTEXT + 1).some((l) => l.kind !== " ")
+  );
+  const out = [];
+  let gap = false;
+  lines.forEach((line, i) => {
+    if (!near[i]) {
+      gap = true;
+      return;
+    }
+    if (gap && out.length) out.push("  \u2026");
+    gap = false;
+    out.push(`${line.kind} ${line.text}`);
+  });
+  if (out.length > DIFF_LINES) {
+    const rest = out.length - DIFF_LINES;
+    return [...out.slice(0, DIFF_LINES), `  \u2026 ${rest} more line(s)`].join("\n");
+  }
+  return out.join("\n");
+}
+
 // src/gate/rules/own-checks.ts
 function appSlugOf(botLogin) {
   return botLogin.replace(/\[bot\]$/i, "").toLowerCase();
@@ -3075,8 +3351,8 @@ function portTrustingOwnChecks(port, botLogin) {
   return new Proxy(port, {
     get(target2, prop) {
       if (prop === "listCheckRuns") return listOwn;
-      const value = Reflect.get(target2, prop, target2);
-      return typeof value === "function" ? value.bind(target2) : value;
+      const value2 = Reflect.get(target2, prop, target2);
+      return typeof value2 === "function" ? value2.bind(target2) : value2;
     }
   });
 }
@@ -3304,8 +3580,11 @@ function reviewBody(view, stored, checks, notice) {
     const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : void 0;
     steps[id] = { status: displayStatus(check), ...durationMs !== void 0 ? { durationMs } : {} };
   }
+  const before = view.planBefore;
+  const delta = before && stored.planBefore?.sha === before.sha && stored.approval?.planHash !== hash ? renderPlanDelta(before.plan ? diffPlans(before.plan, plan) : void 0, { sha: before.sha }) : void 0;
   return renderReview(plan, {
     maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    ...delta ? { delta } : {},
     planPath: path,
     state: stored.state,
     ...Object.keys(steps).length ? { steps } : {},
@@ -3814,7 +4093,7 @@ function workspaceBase(tmp) {
 import { readFileSync as readFileSync2 } from "node:fs";
 function secretsInEnvironment(env) {
   const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
-  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
+  return Object.entries(env).filter(([key, value2]) => name.test(key) && value2 && value2.length >= 6).map(([, value2]) => value2);
 }
 var SHORTEST_FORM = 6;
 function base64Alignments(bytes) {
@@ -3856,8 +4135,8 @@ function withEncodings(secrets) {
 function appCredentials(env) {
   const found = secretsInEnvironment(env);
   for (const key of ["PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_CLIENT_SECRET"]) {
-    const value = env[key];
-    if (value) found.push(value, value.replace(/\\n/g, "\n"));
+    const value2 = env[key];
+    if (value2) found.push(value2, value2.replace(/\\n/g, "\n"));
   }
   if (env.PRIVATE_KEY_PATH) {
     try {
@@ -3865,7 +4144,7 @@ function appCredentials(env) {
     } catch {
     }
   }
-  return [...new Set(found.filter((value) => value.length > 0))];
+  return [...new Set(found.filter((value2) => value2.length > 0))];
 }
 
 // src/execute/tail.ts
@@ -4465,7 +4744,7 @@ async function executePlan(opts) {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
-    for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
+    for (const [key, value2] of Object.entries(cmd.env ?? {})) env[key] = String(value2);
     Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
       [EXECUTION_MARK]: executionId
     });
@@ -7249,16 +7528,16 @@ async function exchangeToken(ctx, jwt) {
     );
   const defaultRef = `refs/heads/${repository.defaultBranch}`;
   const workflowRef = `${repository.fullName}/.github/workflows/${ctx.workflow}@${defaultRef}`;
-  for (const [claim, value] of [
+  for (const [claim, value2] of [
     ["ref", claims.ref],
     ["workflow_ref", claims.workflow_ref],
     ["job_workflow_ref", claims.job_workflow_ref]
   ]) {
     const expected = claim === "ref" ? defaultRef : workflowRef;
-    if (value.toLowerCase() !== expected.toLowerCase())
+    if (value2.toLowerCase() !== expected.toLowerCase())
       throw forbid(
         "wrong-workflow",
-        `the run's ${claim} is ${value}; the app only gives tokens to ${workflowRef}, the workflow reviewed on the default branch`
+        `the run's ${claim} is ${value2}; the app only gives tokens to ${workflowRef}, the workflow reviewed on the default branch`
       );
   }
   const run = await fromGitHub(() => ctx.github.workflowRun(installation.id, owner, repo, runId));
@@ -7610,9 +7889,9 @@ function gitEnv(config) {
   const entries = [["credential.helper", ""], ["core.askPass", ""], ...config];
   const inherited = Number(env.GIT_CONFIG_COUNT ?? 0);
   const base = Number.isSafeInteger(inherited) && inherited > 0 ? inherited : 0;
-  entries.forEach(([key, value], i) => {
+  entries.forEach(([key, value2], i) => {
     env[`GIT_CONFIG_KEY_${base + i}`] = key;
-    env[`GIT_CONFIG_VALUE_${base + i}`] = value;
+    env[`GIT_CONFIG_VALUE_${base + i}`] = value2;
   });
   env.GIT_CONFIG_COUNT = String(base + entries.length);
   return env;
@@ -7924,8 +8203,8 @@ function probotExchangeGitHub(app) {
 
 // src/app/webhook-log.ts
 var REMEMBERED = 100;
-function signatureFailure(value) {
-  const candidates = [value, value?.err];
+function signatureFailure(value2) {
+  const candidates = [value2, value2?.err];
   for (const candidate of candidates) {
     if (!(candidate instanceof Error)) continue;
     const errors = candidate instanceof AggregateError ? [...candidate.errors] : [candidate];

@@ -59,6 +59,11 @@ export const storedStateSchema = z.object({
     .max(20)
     .optional(),
   /**
+   * The plan rendered before the last change of the plan (issue 15, item 5): its commit, path and blob,
+   * from which the review reads it back through the API to show what changed since.
+   */
+  planBefore: z.object({ sha: z.string(), path: z.string(), blob: z.string() }).optional(),
+  /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
