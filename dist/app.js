@@ -1848,7 +1848,9 @@ var storedStateSchema = z5.object({
   requested: z5.object({
     command: z5.enum(["proceed", "retry", "skip", "rollback"]),
     by: z5.string(),
-    headSha: z5.string()
+    headSha: z5.string(),
+    /** How the person asked (review, comment, button), for the audit record. */
+    via: z5.enum(["review", "comment", "button"]).optional()
   }).optional()
 });
 
@@ -2132,7 +2134,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
       );
     }
   };
-  const status = (state, description) => attempt(`set the deployment ${state}`, async () => {
+  const status2 = (state, description) => attempt(`set the deployment ${state}`, async () => {
     if (id !== void 0) await env.port.setDeploymentStatus(id, { state, logUrl, description });
   });
   return {
@@ -2153,7 +2155,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
           description: `${view.plan.plan.title} (#${view.pr.number}, approved by ${approvedBy ?? "someone allowed"})`
         })).id;
       });
-      if (!resumed) await status("in_progress", `Executing ${view.plan.path}`);
+      if (!resumed) await status2("in_progress", `Executing ${view.plan.path}`);
     },
     finish: async (report) => {
       if (id === void 0) return;
@@ -2164,7 +2166,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
         cancelled: "inactive"
       };
       const state = states[report.outcome];
-      if (state) await status(state, report.reason ?? `The plan is ${report.outcome}`);
+      if (state) await status2(state, report.reason ?? `The plan is ${report.outcome}`);
     }
   };
 }
@@ -2349,8 +2351,8 @@ async function forceReleaseLock(port, number) {
 }
 function describeHolder(holder, now3) {
   const age = now3.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const when2 = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when2}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
   let alive = "";
   if (holder.heartbeatMs) {
@@ -2358,7 +2360,7 @@ function describeHolder(holder, now3) {
     const limit = MISSED_BEATS * holder.heartbeatMs;
     alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
   }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when2}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
 }
 async function headTree(port, headSha, number) {
   const head = await port.getCommit(headSha);
@@ -2449,6 +2451,437 @@ function startHeartbeat(env, lock, intervalMs, lost) {
 function lockMaxAgeMs(plan) {
   const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
   return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/plan/audit-record.ts
+import { z as z8 } from "zod";
+var AUDIT_VERSION = 1;
+var via = z8.enum(["review", "comment", "button"]).describe("How the person said it: an approving review, a comment, a check-run button");
+var status = z8.enum(["success", "failure", "timed-out", "skipped", "cancelled"]);
+var auditStepSchema = z8.object({
+  id: z8.string(),
+  name: z8.string(),
+  /** The command as written in the plan (absent only when `commandsOmitted` says why). */
+  run: z8.string().optional(),
+  shell: z8.string(),
+  workingDirectory: z8.string().optional(),
+  checkpoint: z8.boolean(),
+  rollback: z8.string().optional()
+});
+var auditRecordSchema = z8.object({
+  proceedAudit: z8.literal(AUDIT_VERSION),
+  repository: z8.string().describe("owner/name"),
+  pullRequest: z8.number().int(),
+  /** The commit the steps ran on (the head, exactly as checked out). */
+  commit: z8.string(),
+  plan: z8.object({
+    path: z8.string(),
+    /** SHA-256 of the plan file: what was approved, and the only plan that ran. */
+    hash: z8.string(),
+    title: z8.string(),
+    environment: z8.string().optional(),
+    steps: z8.array(auditStepSchema),
+    verify: z8.array(z8.object({ name: z8.string(), run: z8.string().optional(), shell: z8.string() })),
+    /** Set when the commands were left out to fit GitHub's limit: the plan file at `commit` has them (its hash is `hash`). */
+    commandsOmitted: z8.boolean().optional()
+  }),
+  /** The commit the approval was given on (with `bind_approval_to: plan` it may be older than `commit`). */
+  approvedCommit: z8.string().optional(),
+  approvals: z8.array(
+    z8.object({ by: z8.string(), via, at: z8.string(), commit: z8.string(), planHash: z8.string() })
+  ),
+  checkpoints: z8.array(z8.object({ step: z8.string(), by: z8.string(), via: via.optional(), at: z8.string() })),
+  /** Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase). */
+  interventions: z8.array(
+    z8.object({
+      action: z8.enum(["cancel", "skip", "retry"]),
+      by: z8.string(),
+      via: via.optional(),
+      at: z8.string(),
+      step: z8.string().optional()
+    })
+  ),
+  /** Each job that executed (the first, and every resume): who started it, where, how it ended. */
+  jobs: z8.array(
+    z8.object({
+      trigger: z8.enum(["proceed", "retry", "skip"]),
+      by: z8.string(),
+      via: via.optional(),
+      /** The workflow run or app instance that ran it. */
+      runner: z8.object({ kind: z8.string(), id: z8.string(), url: z8.string().optional() }),
+      startedAt: z8.string(),
+      endedAt: z8.string(),
+      outcome: z8.enum(["verified", "verify-failed", "failed", "paused", "cancelled"]),
+      /** The step it stopped at (paused, failed, cancelled). */
+      next: z8.string().optional(),
+      reason: z8.string().optional()
+    })
+  ),
+  /** Every attempt of every step, in the order they happened; `attempt` counts the step's entries. */
+  steps: z8.array(
+    z8.object({
+      id: z8.string(),
+      attempt: z8.number().int().positive(),
+      status,
+      exitCode: z8.number().int().nullable(),
+      signal: z8.string().nullable(),
+      startedAt: z8.string(),
+      endedAt: z8.string(),
+      durationMs: z8.number(),
+      reason: z8.string().optional()
+    })
+  ),
+  verifications: z8.array(
+    z8.object({
+      name: z8.string(),
+      attempt: z8.number().int().positive(),
+      status,
+      exitCode: z8.number().int().nullable(),
+      signal: z8.string().nullable(),
+      startedAt: z8.string(),
+      endedAt: z8.string(),
+      durationMs: z8.number()
+    })
+  ),
+  /** Older step and verification entries dropped to fit GitHub's limit (the check runs of the steps keep each result). */
+  droppedEntries: z8.number().int().optional(),
+  /** The state the plan was left in, and when the record was last written. */
+  state: z8.string(),
+  updatedAt: z8.string()
+});
+function auditJson(record) {
+  return JSON.stringify(record, null, 1).replace(
+    /[<>&`]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function parseAuditRecord(text) {
+  let value2;
+  try {
+    value2 = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `the record is not valid JSON (${err.message})` };
+  }
+  const version = value2?.proceedAudit;
+  if (version !== AUDIT_VERSION)
+    return {
+      ok: false,
+      message: `the record has format version ${JSON.stringify(version)}; this proceed reads version ${AUDIT_VERSION} (upgrade proceed)`
+    };
+  const parsed = auditRecordSchema.safeParse(value2);
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `the record does not have the expected shape: ${parsed.error.issues[0]?.message ?? ""}`
+    };
+  return { ok: true, record: parsed.data };
+}
+
+// src/render/audit.ts
+var AUDIT_START = "<!-- proceed:audit -->";
+var AUDIT_END = "<!-- proceed:audit-end -->";
+var JSON_OPEN = "```json";
+var JSON_CLOSE = "```";
+var cell = (text) => codeSpan(text, { inTable: true });
+var when = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+function renderAuditTables(r) {
+  const parts = [];
+  parts.push(
+    `Plan ${codeSpan(r.plan.path)} (SHA-256 ${codeSpan(r.plan.hash.slice(0, 12))}) ran on ${codeSpan(r.commit.slice(0, 7))}` + (r.approvedCommit ? `, approved on ${codeSpan(r.approvedCommit.slice(0, 7))}` : "") + (r.plan.environment ? `, environment ${codeSpan(r.plan.environment)}` : "") + `; the plan is now **${r.state}**.`
+  );
+  if (r.approvals.length)
+    parts.push(
+      "**Approvals**\n\n" + table(
+        ["Who", "When", "How", "Commit"],
+        ["left", "left", "left", "left"],
+        r.approvals.map((a) => [cell(a.by), when(a.at), a.via, cell(a.commit.slice(0, 7))])
+      )
+    );
+  if (r.checkpoints.length)
+    parts.push(
+      "**Checkpoints confirmed**\n\n" + table(
+        ["Before step", "Who", "When", "How"],
+        ["left", "left", "left", "left"],
+        r.checkpoints.map((c) => [cell(c.step), cell(c.by), when(c.at), c.via ?? "\u2014"])
+      )
+    );
+  if (r.interventions.length)
+    parts.push(
+      "**Cancelled, skipped, retried**\n\n" + table(
+        ["What", "Who", "When", "Step"],
+        ["left", "left", "left", "left"],
+        r.interventions.map((i) => [i.action, cell(i.by), when(i.at), i.step ? cell(i.step) : "\u2014"])
+      )
+    );
+  if (r.steps.length)
+    parts.push(
+      "**Steps**\n\n" + table(
+        ["Step", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.steps.map((s) => [
+          cell(s.id),
+          String(s.attempt),
+          s.status,
+          s.exitCode !== null ? String(s.exitCode) : s.signal ?? "\u2014",
+          when(s.startedAt),
+          when(s.endedAt)
+        ])
+      )
+    );
+  if (r.verifications.length)
+    parts.push(
+      "**Verifications**\n\n" + table(
+        ["Check", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.verifications.map((v) => [
+          cell(v.name),
+          String(v.attempt),
+          v.status,
+          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "\u2014",
+          when(v.startedAt),
+          when(v.endedAt)
+        ])
+      )
+    );
+  if (r.jobs.length)
+    parts.push(
+      "**Executions**\n\n" + table(
+        ["Started by", "Command", "Runner", "Started", "Ended", "Outcome"],
+        ["left", "left", "left", "left", "left", "left"],
+        r.jobs.map((j) => [
+          cell(j.by),
+          `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
+          cell(`${j.runner.kind} ${j.runner.id}`),
+          when(j.startedAt),
+          when(j.endedAt),
+          `${j.outcome}${j.next ? ` at ${cell(j.next)}` : ""}`
+        ])
+      )
+    );
+  return parts.join("\n\n");
+}
+function jsonBlock(json) {
+  return `<details><summary>The record as JSON (<code>proceed audit PR --json</code> prints it)</summary>
+
+${JSON_OPEN}
+${json}
+${JSON_CLOSE}
+
+</details>`;
+}
+function fitRecord(record, room) {
+  let r = record;
+  if (jsonBlock(auditJson(r)).length <= room) return r;
+  r = {
+    ...r,
+    plan: {
+      ...r.plan,
+      commandsOmitted: true,
+      steps: r.plan.steps.map(({ run: _run, rollback: _rollback, ...s }) => s),
+      verify: r.plan.verify.map(({ run: _run, ...v }) => v)
+    }
+  };
+  while (jsonBlock(auditJson(r)).length > room && (r.steps.length || r.verifications.length)) {
+    const drop = Math.max(1, Math.ceil((r.steps.length + r.verifications.length) / 10));
+    const fromSteps = Math.min(drop, r.steps.length);
+    r = {
+      ...r,
+      steps: r.steps.slice(fromSteps),
+      verifications: r.verifications.slice(drop - fromSteps),
+      droppedEntries: (r.droppedEntries ?? 0) + drop
+    };
+  }
+  return r;
+}
+function auditCheckText(record, rest = "", limit = GITHUB_CHECK_TEXT_LIMIT) {
+  const heading = "## \u{1F9FE} Audit record";
+  const fitted = fitRecord(record, limit - heading.length - AUDIT_START.length - AUDIT_END.length - 400);
+  const json = jsonBlock(auditJson(fitted));
+  const head = `${AUDIT_START}
+${heading}
+
+${json}
+
+`;
+  const human = `${renderAuditTables(fitted)}
+
+${AUDIT_END}${rest ? `
+
+${rest}` : ""}`;
+  const room = limit - head.length;
+  if (human.length <= room) return head + human;
+  const note = "\n\n\u2026 cut to fit GitHub\u2019s size limit; the JSON above is the whole record.";
+  const kept = human.slice(0, Math.max(0, room - note.length - AUDIT_END.length - 2));
+  const line = kept.lastIndexOf("\n");
+  return `${head}${line > 0 ? kept.slice(0, line) : kept}${note}
+
+${AUDIT_END}`;
+}
+function withoutAudit(text) {
+  if (!text) return "";
+  if (!text.startsWith(AUDIT_START)) return text;
+  const end = text.indexOf(AUDIT_END);
+  return end < 0 ? "" : text.slice(end + AUDIT_END.length).replace(/^\n+/, "");
+}
+function extractAuditRecord(text) {
+  const start = text?.indexOf(AUDIT_START) ?? -1;
+  if (!text || start < 0) return { kind: "none" };
+  const open2 = text.indexOf(`${JSON_OPEN}
+`, start);
+  const close = open2 < 0 ? -1 : text.indexOf(`
+${JSON_CLOSE}
+`, open2 + JSON_OPEN.length);
+  if (open2 < 0 || close < 0) return { kind: "invalid", message: "the record\u2019s JSON block is not there" };
+  const parsed = parseAuditRecord(text.slice(open2 + JSON_OPEN.length + 1, close));
+  return parsed.ok ? { kind: "record", record: parsed.record } : { kind: "invalid", message: parsed.message };
+}
+function auditSummary(record) {
+  return auditCheckText(record, "", 1e6);
+}
+
+// src/gate/audit.ts
+var GATES_READ = 5;
+function baseRecord(previous, view, stored, verify, at) {
+  const { plan, path, hash } = view.plan;
+  const same = previous && previous.commit === view.pr.headSha && previous.plan.hash === hash;
+  const record = same ? structuredClone(previous) : {
+    proceedAudit: AUDIT_VERSION,
+    repository: "",
+    pullRequest: view.pr.number,
+    commit: view.pr.headSha,
+    plan: {
+      path,
+      hash,
+      title: plan.title,
+      ...plan.environment ? { environment: plan.environment } : {},
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        ...s.run !== void 0 ? { run: s.run } : {},
+        shell: s.shell,
+        ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
+        checkpoint: s.checkpoint,
+        ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
+      })),
+      verify: Object.entries(verify).map(
+        ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash" } : { name, run: v.run, shell: v.shell }
+      )
+    },
+    approvals: [],
+    checkpoints: [],
+    interventions: [],
+    jobs: [],
+    steps: [],
+    verifications: [],
+    state: stored.state,
+    updatedAt: at
+  };
+  const a = stored.approval;
+  if (a) {
+    record.approvedCommit = a.headSha;
+    if (!record.approvals.some((x) => x.by === a.by && x.at === a.at))
+      record.approvals.push({ by: a.by, via: a.via, at: a.at, commit: a.headSha, planHash: a.planHash });
+  }
+  return record;
+}
+var endOf = (r) => new Date(Date.parse(r.startedAt) + r.durationMs).toISOString();
+function recordExecution(previous, view, prior, verify, job, repository) {
+  const r = baseRecord(previous, view, prior, verify, job.endedAt);
+  r.repository = repository;
+  if (job.confirmed)
+    r.checkpoints.push({
+      step: job.confirmed,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt
+    });
+  if (job.trigger !== "proceed")
+    r.interventions.push({
+      action: job.trigger,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt,
+      step: prior.next ?? (prior.state === "verify-failed" ? "verify" : void 0)
+    });
+  for (const s of job.steps) {
+    const attempt = r.steps.filter((e) => e.id === s.id).length + 1;
+    r.steps.push({
+      id: s.id,
+      attempt,
+      status: s.status,
+      exitCode: s.exitCode,
+      signal: s.signal,
+      startedAt: s.startedAt,
+      endedAt: endOf(s),
+      durationMs: s.durationMs,
+      ...s.reason ? { reason: s.reason.slice(0, 300) } : {}
+    });
+  }
+  for (const v of job.report.verify?.checks ?? []) {
+    const attempt = r.verifications.filter((e) => e.name === v.id).length + 1;
+    r.verifications.push({
+      name: v.id,
+      attempt,
+      status: v.status,
+      exitCode: v.exitCode,
+      signal: v.signal,
+      startedAt: v.startedAt,
+      endedAt: endOf(v),
+      durationMs: v.durationMs
+    });
+  }
+  if (job.cancelledBy)
+    r.interventions.push({
+      action: "cancel",
+      by: job.cancelledBy,
+      at: job.endedAt,
+      ...job.report.next ? { step: job.report.next.stepId } : {}
+    });
+  r.jobs.push({
+    trigger: job.trigger,
+    by: job.by,
+    ...job.via ? { via: job.via } : {},
+    runner: { kind: job.runner.kind, id: job.runner.id, ...job.runner.url ? { url: job.runner.url } : {} },
+    startedAt: job.startedAt,
+    endedAt: job.endedAt,
+    outcome: job.report.outcome,
+    ...job.report.next ? { next: job.report.next.stepId } : {},
+    ...job.report.reason ? { reason: job.report.reason.slice(0, 300) } : {}
+  });
+  r.state = job.state;
+  r.updatedAt = job.endedAt;
+  return r;
+}
+function recordCancel(previous, view, stored, verify, cancel2, repository) {
+  const r = baseRecord(previous, view, stored, verify, cancel2.at);
+  r.repository = repository;
+  r.interventions.push({
+    action: "cancel",
+    by: cancel2.by,
+    at: cancel2.at,
+    ...stored.next ? { step: stored.next } : {}
+  });
+  r.state = cancel2.state;
+  r.updatedAt = cancel2.at;
+  return r;
+}
+async function readAuditRecord(port, gates) {
+  const newest = gates.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id).slice(0, GATES_READ);
+  for (const check of newest) {
+    const found = extractAuditRecord(await port.getCheckRunText(check.id));
+    if (found.kind === "record") return { record: found.record, check };
+  }
+  return void 0;
+}
+async function attachAuditRecord(port, sha, record) {
+  const gate = (await port.listCheckRuns(sha, CHECK_VERIFY)).sort((a, b) => b.id - a.id)[0];
+  if (!gate) return;
+  const own = withoutAudit(await port.getCheckRunText(gate.id));
+  await port.updateCheckRun(gate.id, {
+    title: gate.title ?? "proceed/verify",
+    summary: gate.summary || gate.title || "proceed/verify",
+    text: auditCheckText(record, own)
+  });
 }
 
 // src/render/problem.ts
@@ -2583,8 +3016,8 @@ var STEP_STATUS_TEXT = {
   cancelled: "Cancelled",
   waiting: "Waiting at checkpoint"
 };
-function stepStatusLabel(status) {
-  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
+function stepStatusLabel(status2) {
+  return `${STEP_STATUS_ICON[status2]} ${STEP_STATUS_TEXT[status2]}`;
 }
 var STATE_LABEL = {
   proposed: "\u23F3 Awaiting approval",
@@ -2652,14 +3085,14 @@ function renderFlowDiagram(plan, opts = {}) {
   plan.steps.forEach((step, i) => {
     const node = `s${i + 1}`;
     const checkpoint = stopsBefore(plan, i);
-    const status = statuses[step.id] ?? "pending";
-    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
+    const status2 = statuses[step.id] ?? "pending";
+    const icon = status2 === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status2]} `;
     const estimateMs = stepEstimateMs(step);
     const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
     const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
     nodes.push(checkpoint ? `  ${node}{{"${label}"}}` : `  ${node}["${label}"]`);
     edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node}` : `  ${previous} --> ${node}`);
-    const statusClass = STATUS_CLASS[status];
+    const statusClass = STATUS_CLASS[status2];
     if (statusClass) addClass(statusClass, node);
     else if (checkpoint) addClass(CHECKPOINT_CLASS, node);
     previous = node;
@@ -2945,10 +3378,10 @@ ${intro}
   const long = [];
   const cells = shown.map((row) => {
     const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    let cell2;
+    if (!multiline) cell2 = codeSpan(row.run, { inTable: true });
     else if (budget.details) {
-      cell = "see below";
+      cell2 = "see below";
       long.push(
         `<details>
 <summary><b>${escapeHtml(row.name)}</b></summary>
@@ -2958,7 +3391,7 @@ ${command(row.run, row.shell, budget)}
 </details>`
       );
     } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+      cell2 = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
         inTable: true
       });
     const notes = [
@@ -2968,7 +3401,7 @@ ${command(row.run, row.shell, budget)}
     ].filter((n) => n !== "");
     return [
       `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      notes.length ? `${cell2} \xB7 ${notes.join(" \xB7 ")}` : cell2,
       { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
     ];
   });
@@ -3027,8 +3460,8 @@ function howToProceed(plan, opts, budget) {
   const has = (command2) => commands.includes(command2);
   const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
   const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status = opts.steps?.[s.id]?.status;
-    return status !== void 0 && wanted.includes(status);
+    const status2 = opts.steps?.[s.id]?.status;
+    return status2 !== void 0 && wanted.includes(status2);
   });
   switch (opts.state) {
     case "proposed": {
@@ -3623,14 +4056,14 @@ async function writeReview(env, view, body, stored) {
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
   const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const status2 = update.conclusion ? "completed" : update.status ?? "queued";
   const input = {
-    status,
+    status: status2,
     title: update.title,
     summary: update.summary,
     ...update.text !== void 0 ? { text: update.text } : {},
     ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
-    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...status2 === "in_progress" ? { startedAt: now3 } : {},
     ...update.annotations ? { annotations: update.annotations } : {},
     ...update.externalId ? { externalId: update.externalId } : {},
     ...update.actions ? { actions: update.actions } : {}
@@ -3644,10 +4077,10 @@ async function upsertCheck(env, checks, sha, name, update) {
     id: created.id,
     name,
     headSha: sha,
-    status,
+    status: status2,
     conclusion: update.conclusion ?? null,
     externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now3 : null,
+    startedAt: status2 === "in_progress" ? now3 : null,
     completedAt: update.conclusion ? now3 : null,
     title: update.title,
     summary: update.summary,
@@ -3729,6 +4162,19 @@ async function cancelPlan(env, view, stored, by) {
     summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
     ...buttons(env)
   });
+  if (stored.approval) {
+    const audited = await readAuditRecord(env.port, checks);
+    const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+    const record = recordCancel(
+      same,
+      view,
+      stored,
+      mergeVerify(view.plan.plan.verify, view.policy).verify,
+      { by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
+      `${env.port.owner}/${env.port.repo}`
+    );
+    await attachAuditRecord(env.port, sha, record);
+  }
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
@@ -4645,8 +5091,8 @@ function statusOf(outcome) {
   if (outcome.spawnError !== void 0) return "failure";
   return outcome.exitCode === 0 ? "success" : "failure";
 }
-function reasonOf(outcome, status, timeoutMs) {
-  switch (status) {
+function reasonOf(outcome, status2, timeoutMs) {
+  switch (status2) {
     case "cancelled":
       return "cancelled while running; its processes were stopped";
     case "timed-out":
@@ -4772,11 +5218,11 @@ async function executePlan(opts) {
       fifos
     });
     if (outcome.pid !== void 0) groups.add(outcome.pid);
-    const status = statusOf(outcome);
-    const reason = reasonOf(outcome, status, timeoutMs);
+    const status2 = statusOf(outcome);
+    const reason = reasonOf(outcome, status2, timeoutMs);
     const result2 = {
       id: cmd.id,
-      status,
+      status: status2,
       exitCode: outcome.exitCode,
       signal: outcome.signal,
       startedAt: outcome.startedAt,
@@ -4787,9 +5233,9 @@ async function executePlan(opts) {
     };
     return result2;
   };
-  const settled = (id, status, reason, estimate) => ({
+  const settled = (id, status2, reason, estimate) => ({
     id,
-    status,
+    status: status2,
     exitCode: null,
     signal: null,
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
@@ -5157,8 +5603,8 @@ function resultLine(plan, results, verify, budget) {
   const outcome = reportOutcome(plan, results, verify);
   const latest2 = latestStepResults(plan, results);
   const firstWith = (statuses) => plan.steps.find((s) => {
-    const status = latest2.get(s.id)?.result.status;
-    return status !== void 0 && statuses.includes(status);
+    const status2 = latest2.get(s.id)?.result.status;
+    return status2 !== void 0 && statuses.includes(status2);
   });
   let text;
   switch (outcome) {
@@ -5341,6 +5787,7 @@ function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   let stopReason;
+  let cancelledBy;
   const onLost = () => {
     stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
     controller.abort(stopReason);
@@ -5380,6 +5827,7 @@ function watchWhileRunning(env, view, runner, lost) {
       });
       if (ok.allowed) {
         if (asker === c.user) await env.port.reactToComment(c.id, "eyes");
+        cancelledBy ??= asker.login;
         return `cancelled by ${asker.login}`;
       }
     }
@@ -5406,6 +5854,7 @@ function watchWhileRunning(env, view, runner, lost) {
     // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
     // more before the guard gives up and stops the run.
     guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check().catch(() => check())),
+    cancelledBy: () => cancelledBy,
     stop: () => {
       clearInterval(timer);
       lost.removeEventListener("abort", onLost);
@@ -5618,11 +6067,11 @@ function ways(plan, state, text) {
 }
 
 // src/gate/execute.ts
-async function executeApproved(env, view, stored, trigger, by) {
+async function executeApproved(env, view, stored, trigger, by, door) {
   const { port } = env;
   const number = view.pr.number;
   const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
+  if (!runner) return handOff(env, view, stored, trigger, by, door);
   return withPlanLock(
     env,
     view,
@@ -5638,11 +6087,13 @@ async function executeApproved(env, view, stored, trigger, by) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+    (lost) => runLocked(env, view, stored, { trigger, by, ...door ? { door } : {} }, runner, lost)
   );
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
+async function runLocked(env, view, prior, asked, runner, lost) {
   const { port } = env;
+  const { trigger } = asked;
+  const startedAt = now2(env).toISOString();
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
@@ -5658,8 +6109,11 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       done2.set(id, resultFromCheck(id, check));
   }
   const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
+  const confirms = trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next ? prior.next : void 0;
+  if (confirms) confirmed.add(confirms);
+  const audited = await readAuditRecord(port, checks);
+  const verify = mergeVerify(plan.verify, view.policy).verify;
+  const ran = [];
   const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
   let stored = {
     ...prior,
@@ -5702,7 +6156,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       cwd: workspace.dir,
       env: runner.env,
       extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
+      verify,
       done: done2,
       confirmed,
       skip,
@@ -5713,6 +6167,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       onFailure: async () => "stop",
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
+        if (event.type === "step-finished") ran.push(event.result);
         if (lost.aborted) return;
         await publishEvent(env, view, checks, stepRuns, event);
         await deployment?.onEvent(event);
@@ -5741,6 +6196,28 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
+  const confirmedIndex = confirms ? plan.steps.findIndex((s) => s.id === confirms) : -1;
+  const record = recordExecution(
+    audited && audited.record.commit === sha && audited.record.plan.hash === hash ? audited.record : void 0,
+    view,
+    prior,
+    verify,
+    {
+      trigger,
+      by: asked.by,
+      ...asked.door ? { via: asked.door } : {},
+      runner: runner.holder,
+      startedAt,
+      endedAt: now2(env).toISOString(),
+      report,
+      steps: ran,
+      ...confirmedIndex >= 0 && stopsBefore(plan, confirmedIndex) ? { confirmed: confirms } : {},
+      ...watch.cancelledBy() ? { cancelledBy: watch.cancelledBy() } : {},
+      state: stored.state
+    },
+    `${port.owner}/${port.repo}`
+  );
+  await attachAuditRecord(port, sha, record);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
   const comment = outcomeComment(view, report, stored);
   if (comment) await port.createComment(number, comment);
@@ -5748,6 +6225,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   return {
     ...result(view, summary, stored),
     failed: report.outcome === "failed" || report.outcome === "verify-failed",
+    audit: auditSummary(record),
     ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
   };
 }
@@ -5784,8 +6262,8 @@ function resultFromCheck(id, check) {
 function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
+async function handOff(env, view, stored, command2, by, door) {
+  const requested = { command: command2, by, headSha: view.pr.headSha, ...door ? { via: door } : {} };
   const next = { ...stored, requested };
   await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
@@ -5980,7 +6458,7 @@ async function applyEffect(env, view, effect) {
       await forceReleaseLock(port, view.pr.number);
       return void 0;
     case "execute":
-      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by, effect.door);
     case "rollback":
       return rollbackPlan(env, view, effect.stored, effect.by);
     case "cancel":
@@ -6309,11 +6787,11 @@ function inState(view, stored, command2, login, door, now3) {
           confirmed: []
         };
       }
-      return execute(next, "proceed", login);
+      return execute(next, "proceed", login, door);
     }
     case "retry":
     case "skip":
-      return execute(stored, command2, login);
+      return execute(stored, command2, login, door);
     case "cancel":
       return {
         state: stored,
@@ -6355,10 +6833,10 @@ function judgeShared(other, command2, door) {
     })
   };
 }
-function execute(stored, trigger, by) {
+function execute(stored, trigger, by, door) {
   return {
     state: stored,
-    effects: [{ kind: "execute", trigger, stored, by }],
+    effects: [{ kind: "execute", trigger, stored, by, ...door ? { door } : {} }],
     summary: `/${trigger} from ${by}.`
   };
 }
@@ -6823,8 +7301,8 @@ var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CREATE_ATTEMPTS = 4;
 function outcomeUnknown(err) {
-  const status = httpStatus(err);
-  return status !== void 0 && status >= 500;
+  const status2 = httpStatus(err);
+  return status2 !== void 0 && status2 >= 500;
 }
 function postId() {
   return randomBytes2(6).toString("hex");
@@ -7145,6 +7623,18 @@ var OctokitPort = class {
       });
     }
   }
+  async getCheckRunText(id) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        ...this.base,
+        check_run_id: id
+      });
+      return data.output?.text ?? null;
+    } catch (err) {
+      if (httpStatus(err) === 404) return void 0;
+      throw err;
+    }
+  }
   async listCheckRuns(sha, name) {
     const runs = [];
     for (let page = 1; ; page++) {
@@ -7204,13 +7694,13 @@ var OctokitPort = class {
     if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${String(data.message)}`);
     return { id: Number(data.id) };
   }
-  async setDeploymentStatus(id, status) {
+  async setDeploymentStatus(id, status2) {
     await this.octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
       ...this.base,
       deployment_id: id,
-      state: status.state,
-      log_url: status.logUrl,
-      description: status.description.slice(0, 140)
+      state: status2.state,
+      log_url: status2.logUrl,
+      description: status2.description.slice(0, 140)
     });
   }
   async findDeployment(sha, environment2) {
@@ -7362,14 +7852,14 @@ function apiFailureMessage(err, apiUrl, resume) {
     const why = NETWORK_CODES[code] ?? "the request got no answer";
     return `could not reach the GitHub API at ${apiUrl}: ${why} (${code}: ${message}). Check that the API URL is right and the host is reachable from here, then run it again.`;
   }
-  const status = httpStatus(err);
-  if (status === 401)
+  const status2 = httpStatus(err);
+  if (status2 === 401)
     return `the GitHub API at ${apiUrl} refused the token (HTTP 401: ${message}). Check that the token is valid and not expired.`;
-  if (status === 403 || status === 404)
-    return `the GitHub API at ${apiUrl} answered HTTP ${status}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
-  if (status !== void 0 && status >= 500)
-    return `the GitHub API at ${apiUrl} kept failing after retries (HTTP ${status}: ${message}). ${resume ?? "Run it again later."}`;
-  return `${message}${status === void 0 ? "" : ` (HTTP ${status})`}. Run it again; if it persists, report it.`;
+  if (status2 === 403 || status2 === 404)
+    return `the GitHub API at ${apiUrl} answered HTTP ${status2}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
+  if (status2 !== void 0 && status2 >= 500)
+    return `the GitHub API at ${apiUrl} kept failing after retries (HTTP ${status2}: ${message}). ${resume ?? "Run it again later."}`;
+  return `${message}${status2 === void 0 ? "" : ` (HTTP ${status2})`}. Run it again; if it persists, report it.`;
 }
 
 // src/app/claim.ts
@@ -7396,7 +7886,7 @@ import { hostname } from "node:os";
 
 // src/app/token-exchange.ts
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
-import { z as z8 } from "zod";
+import { z as z9 } from "zod";
 var TOKEN_EXCHANGE_PATH = "/proceed/token";
 var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 var EXECUTION_PERMISSIONS = {
@@ -7409,23 +7899,23 @@ var EXECUTION_PERMISSIONS = {
 };
 var OPTIONAL_PERMISSIONS = { members: "read" };
 var ExchangeRefusal = class extends Error {
-  constructor(status, reason, message) {
+  constructor(status2, reason, message) {
     super(message);
-    this.status = status;
+    this.status = status2;
     this.reason = reason;
   }
   status;
   reason;
 };
-var ActionsClaims = z8.object({
-  repository: z8.string().regex(/^[\w.-]+\/[\w.-]+$/),
-  repository_id: z8.string().regex(/^\d+$/),
-  event_name: z8.string(),
-  ref: z8.string(),
-  workflow_ref: z8.string(),
-  job_workflow_ref: z8.string(),
-  run_id: z8.string().regex(/^\d+$/),
-  run_attempt: z8.string().regex(/^\d+$/)
+var ActionsClaims = z9.object({
+  repository: z9.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  repository_id: z9.string().regex(/^\d+$/),
+  event_name: z9.string(),
+  ref: z9.string(),
+  workflow_ref: z9.string(),
+  job_workflow_ref: z9.string(),
+  run_id: z9.string().regex(/^\d+$/),
+  run_attempt: z9.string().regex(/^\d+$/)
 });
 function exchangeMarkRef(runId, attempt) {
   return `${MARK_PREFIX}${runId}-${attempt}`;
@@ -7686,8 +8176,8 @@ async function dispatchRun(octokit, target2, number, handoff) {
   return typeof runId === "number" ? runId : void 0;
 }
 async function reportDispatchFailure(port, target2, number, handoff, err) {
-  const status = httpStatus(err);
-  const why = status === 404 ? `there is no ${codeSpan(`.github/workflows/${target2.workflow}`)} on ${codeSpan(target2.ref)}, or the app may not read it` : status === 422 ? `the workflow on ${codeSpan(target2.ref)} has no \`workflow_dispatch\` trigger with the inputs \`pr\`, \`sha\` and \`plan-hash\`` : `GitHub answered: ${codeSpan(err.message ?? String(err))}`;
+  const status2 = httpStatus(err);
+  const why = status2 === 404 ? `there is no ${codeSpan(`.github/workflows/${target2.workflow}`)} on ${codeSpan(target2.ref)}, or the app may not read it` : status2 === 422 ? `the workflow on ${codeSpan(target2.ref)} has no \`workflow_dispatch\` trigger with the inputs \`pr\`, \`sha\` and \`plan-hash\`` : `GitHub answered: ${codeSpan(err.message ?? String(err))}`;
   await port.createComment(
     number,
     `**\`/${handoff.command}\` was allowed, but its run could not be started:** ${why}. Add the workflow from the README ("The GitHub App") to the default branch, then comment \`/${handoff.command}\` again.`
@@ -7821,9 +8311,9 @@ async function inspectWorkspace(workspace, sha) {
   const at = head.stdout.trim();
   if (at !== sha)
     return { usable: false, reason: `is at ${at.slice(0, 7)}, not the approved ${sha.slice(0, 7)}` };
-  const status = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
-  if (!status.ok) return { usable: false, reason: "has a status git cannot read" };
-  if (status.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
+  const status2 = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
+  if (!status2.ok) return { usable: false, reason: "has a status git cannot read" };
+  if (status2.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
   return { usable: true };
 }
 function invalidOptions(o) {
@@ -8088,8 +8578,8 @@ function tokenExchangeHandler(exchange, log) {
     return true;
   };
 }
-function answer(res, status, body) {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
+function answer(res, status2, body) {
+  res.writeHead(status2, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
 }
 async function readToken(req) {
   const chunks = [];

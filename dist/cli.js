@@ -21612,21 +21612,21 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url2, status = 302) {
+      static redirect(url2, status2 = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
         url2 = webidl.converters.USVString(url2);
-        status = webidl.converters["unsigned short"](status);
+        status2 = webidl.converters["unsigned short"](status2);
         let parsedURL;
         try {
           parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
           throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
         }
-        if (!redirectStatusSet.has(status)) {
-          throw new RangeError(`Invalid status code ${status}`);
+        if (!redirectStatusSet.has(status2)) {
+          throw new RangeError(`Invalid status code ${status2}`);
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
-        responseObject[kState].status = status;
+        responseObject[kState].status = status2;
         const value2 = isomorphicEncode(URLSerializer(parsedURL));
         responseObject[kState].headersList.append("location", value2, true);
         return responseObject;
@@ -23518,13 +23518,13 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status: status2, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status, statusText, headersList, socket });
+          response = makeResponse({ status: status2, statusText, headersList, socket });
         } else {
           const iterator2 = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator2.next();
-          response = makeResponse({ status, statusText, headersList });
+          response = makeResponse({ status: status2, statusText, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -23648,8 +23648,8 @@ var require_fetch = __commonJS({
             onResponseStarted() {
               timingInfo.finalNetworkResponseStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
             },
-            onHeaders(status, rawHeaders, resume, statusText) {
-              if (status < 200) {
+            onHeaders(status2, rawHeaders, resume, statusText) {
+              if (status2 < 200) {
                 return;
               }
               let location = "";
@@ -23659,8 +23659,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status2);
+              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status2) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -23698,7 +23698,7 @@ var require_fetch = __commonJS({
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve5({
-                status,
+                status: status2,
                 statusText,
                 headersList,
                 body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
@@ -23732,8 +23732,8 @@ var require_fetch = __commonJS({
               fetchParams.controller.terminate(error62);
               reject(error62);
             },
-            onUpgrade(status, rawHeaders, socket) {
-              if (status !== 101) {
+            onUpgrade(status2, rawHeaders, socket) {
+              if (status2 !== 101) {
                 return;
               }
               const headersList = new HeadersList();
@@ -23741,8 +23741,8 @@ var require_fetch = __commonJS({
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
               resolve5({
-                status,
-                statusText: STATUS_CODES[status],
+                status: status2,
+                statusText: STATUS_CODES[status2],
                 headersList,
                 socket
               });
@@ -29169,12 +29169,12 @@ var require_light = __commonJS({
             }
           };
         }
-        _addListener(name, status, cb) {
+        _addListener(name, status2, cb) {
           var base;
           if ((base = this._events)[name] == null) {
             base[name] = [];
           }
-          this._events[name].push({ cb, status });
+          this._events[name].push({ cb, status: status2 });
           return this.instance;
         }
         listenerCount(name) {
@@ -29347,10 +29347,10 @@ var require_light = __commonJS({
           }
         }
         _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          var status2;
+          status2 = this._states.jobStatus(this.options.id);
+          if (!(status2 === expected || expected === "DONE" && status2 === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status2}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
           }
         }
         doReceive() {
@@ -29654,10 +29654,10 @@ var require_light = __commonJS({
           var ref;
           return (ref = this.status[this._jobs[id]]) != null ? ref : null;
         }
-        statusJobs(status) {
+        statusJobs(status2) {
           var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
+          if (status2 != null) {
+            pos = this.status.indexOf(status2);
             if (pos < 0) {
               throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
             }
@@ -30015,8 +30015,8 @@ var require_light = __commonJS({
           jobStatus(id) {
             return this._states.jobStatus(id);
           }
-          jobs(status) {
-            return this._states.statusJobs(status);
+          jobs(status2) {
+            return this._states.statusJobs(status2);
           }
           counts() {
             return this._states.statusCounts();
@@ -30351,7 +30351,7 @@ var require_light = __commonJS({
 });
 
 // src/cli/main.ts
-import { parseArgs as parseArgs2 } from "node:util";
+import { parseArgs as parseArgs3 } from "node:util";
 import { readFile as readFile5, stat as stat2 } from "node:fs/promises";
 import { resolve as resolve4 } from "node:path";
 
@@ -51341,8 +51341,8 @@ var STEP_STATUS_MARK = {
   cancelled: "\u2298",
   waiting: "\u2016"
 };
-function stepStatusLabel(status) {
-  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
+function stepStatusLabel(status2) {
+  return `${STEP_STATUS_ICON[status2]} ${STEP_STATUS_TEXT[status2]}`;
 }
 var STATE_LABEL = {
   proposed: "\u23F3 Awaiting approval",
@@ -51410,14 +51410,14 @@ function renderFlowDiagram(plan, opts = {}) {
   plan.steps.forEach((step, i) => {
     const node2 = `s${i + 1}`;
     const checkpoint = stopsBefore(plan, i);
-    const status = statuses[step.id] ?? "pending";
-    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
+    const status2 = statuses[step.id] ?? "pending";
+    const icon = status2 === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status2]} `;
     const estimateMs = stepEstimateMs(step);
     const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
     const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
     nodes.push(checkpoint ? `  ${node2}{{"${label}"}}` : `  ${node2}["${label}"]`);
     edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node2}` : `  ${previous} --> ${node2}`);
-    const statusClass = STATUS_CLASS[status];
+    const statusClass = STATUS_CLASS[status2];
     if (statusClass) addClass(statusClass, node2);
     else if (checkpoint) addClass(CHECKPOINT_CLASS, node2);
     previous = node2;
@@ -51570,7 +51570,7 @@ function stepsSection(plan, opts, budget) {
   const rows = Math.min(budget.rows, plan.steps.length);
   const showEstimates = plan.config.show_estimated_time;
   const progress = opts.steps !== void 0;
-  const columns = [
+  const columns2 = [
     "#",
     "Step",
     ...showEstimates ? ["Estimate"] : [],
@@ -51578,7 +51578,7 @@ function stepsSection(plan, opts, budget) {
     "Checkpoint",
     "Status"
   ];
-  const align = columns.map(
+  const align = columns2.map(
     (c) => c === "#" || c === "Estimate" || c === "Actual" ? "right" : c === "Checkpoint" ? "center" : "left"
   );
   const body = plan.steps.slice(0, rows).map((step, i) => {
@@ -51593,7 +51593,7 @@ function stepsSection(plan, opts, budget) {
       stepStatusLabel(state?.status ?? "pending")
     ];
   });
-  const parts = [`### \u{1FA9C} Steps`, table(columns, align, body)];
+  const parts = [`### \u{1FA9C} Steps`, table(columns2, align, body)];
   if (rows < plan.steps.length) parts.push(omissionNote(plan.steps.length - rows, "steps"));
   const totals = [];
   if (showEstimates) totals.push(`\u23F1\uFE0F **Estimated time:** ${describeEstimate(summarizeEstimate(plan))}`);
@@ -51703,10 +51703,10 @@ ${intro}
   const long = [];
   const cells = shown.map((row) => {
     const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    let cell2;
+    if (!multiline) cell2 = codeSpan(row.run, { inTable: true });
     else if (budget.details) {
-      cell = "see below";
+      cell2 = "see below";
       long.push(
         `<details>
 <summary><b>${escapeHtml(row.name)}</b></summary>
@@ -51716,7 +51716,7 @@ ${command(row.run, row.shell, budget)}
 </details>`
       );
     } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+      cell2 = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
         inTable: true
       });
     const notes = [
@@ -51726,7 +51726,7 @@ ${command(row.run, row.shell, budget)}
     ].filter((n) => n !== "");
     return [
       `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      notes.length ? `${cell2} \xB7 ${notes.join(" \xB7 ")}` : cell2,
       { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
     ];
   });
@@ -51785,8 +51785,8 @@ function howToProceed(plan, opts, budget) {
   const has = (command2) => commands.includes(command2);
   const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
   const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status = opts.steps?.[s.id]?.status;
-    return status !== void 0 && wanted.includes(status);
+    const status2 = opts.steps?.[s.id]?.status;
+    return status2 !== void 0 && wanted.includes(status2);
   });
   switch (opts.state) {
     case "proposed": {
@@ -51999,8 +51999,8 @@ function outcomeText(plan, results, verify, outcome) {
     }
     case "failed": {
       const index = plan.steps.findIndex((s) => {
-        const status = latest2.get(s.id)?.result.status;
-        return status === "failure" || status === "timed-out";
+        const status2 = latest2.get(s.id)?.result.status;
+        return status2 === "failure" || status2 === "timed-out";
       });
       return `failed at ${stepRef2(index)}`;
     }
@@ -52679,8 +52679,8 @@ function statusOf(outcome) {
   if (outcome.spawnError !== void 0) return "failure";
   return outcome.exitCode === 0 ? "success" : "failure";
 }
-function reasonOf(outcome, status, timeoutMs) {
-  switch (status) {
+function reasonOf(outcome, status2, timeoutMs) {
+  switch (status2) {
     case "cancelled":
       return "cancelled while running; its processes were stopped";
     case "timed-out":
@@ -52806,11 +52806,11 @@ async function executePlan(opts) {
       fifos
     });
     if (outcome.pid !== void 0) groups2.add(outcome.pid);
-    const status = statusOf(outcome);
-    const reason = reasonOf(outcome, status, timeoutMs);
+    const status2 = statusOf(outcome);
+    const reason = reasonOf(outcome, status2, timeoutMs);
     const result2 = {
       id: cmd.id,
-      status,
+      status: status2,
       exitCode: outcome.exitCode,
       signal: outcome.signal,
       startedAt: outcome.startedAt,
@@ -52821,9 +52821,9 @@ async function executePlan(opts) {
     };
     return result2;
   };
-  const settled = (id, status, reason, estimate) => ({
+  const settled = (id, status2, reason, estimate) => ({
     id,
-    status,
+    status: status2,
     exitCode: null,
     signal: null,
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
@@ -53296,7 +53296,9 @@ var storedStateSchema = external_exports.object({
   requested: external_exports.object({
     command: external_exports.enum(["proceed", "retry", "skip", "rollback"]),
     by: external_exports.string(),
-    headSha: external_exports.string()
+    headSha: external_exports.string(),
+    /** How the person asked (review, comment, button), for the audit record. */
+    via: external_exports.enum(["review", "comment", "button"]).optional()
   }).optional()
 });
 
@@ -53574,7 +53576,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
       );
     }
   };
-  const status = (state, description) => attempt(`set the deployment ${state}`, async () => {
+  const status2 = (state, description) => attempt(`set the deployment ${state}`, async () => {
     if (id !== void 0) await env.port.setDeploymentStatus(id, { state, logUrl, description });
   });
   return {
@@ -53595,7 +53597,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
           description: `${view.plan.plan.title} (#${view.pr.number}, approved by ${approvedBy ?? "someone allowed"})`
         })).id;
       });
-      if (!resumed) await status("in_progress", `Executing ${view.plan.path}`);
+      if (!resumed) await status2("in_progress", `Executing ${view.plan.path}`);
     },
     finish: async (report2) => {
       if (id === void 0) return;
@@ -53606,7 +53608,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
         cancelled: "inactive"
       };
       const state = states[report2.outcome];
-      if (state) await status(state, report2.reason ?? `The plan is ${report2.outcome}`);
+      if (state) await status2(state, report2.reason ?? `The plan is ${report2.outcome}`);
     }
   };
 }
@@ -53788,8 +53790,8 @@ async function forceReleaseLock(port, number4) {
 }
 function describeHolder(holder, now3) {
   const age = now3.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const when3 = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when3}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
   let alive = "";
   if (holder.heartbeatMs) {
@@ -53797,7 +53799,7 @@ function describeHolder(holder, now3) {
     const limit = MISSED_BEATS * holder.heartbeatMs;
     alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
   }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when3}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
 }
 async function headTree(port, headSha, number4) {
   const head = await port.getCommit(headSha);
@@ -53888,6 +53890,436 @@ function startHeartbeat(env, lock, intervalMs, lost) {
 function lockMaxAgeMs(plan) {
   const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
   return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/plan/audit-record.ts
+var AUDIT_VERSION = 1;
+var via = external_exports.enum(["review", "comment", "button"]).describe("How the person said it: an approving review, a comment, a check-run button");
+var status = external_exports.enum(["success", "failure", "timed-out", "skipped", "cancelled"]);
+var auditStepSchema = external_exports.object({
+  id: external_exports.string(),
+  name: external_exports.string(),
+  /** The command as written in the plan (absent only when `commandsOmitted` says why). */
+  run: external_exports.string().optional(),
+  shell: external_exports.string(),
+  workingDirectory: external_exports.string().optional(),
+  checkpoint: external_exports.boolean(),
+  rollback: external_exports.string().optional()
+});
+var auditRecordSchema = external_exports.object({
+  proceedAudit: external_exports.literal(AUDIT_VERSION),
+  repository: external_exports.string().describe("owner/name"),
+  pullRequest: external_exports.number().int(),
+  /** The commit the steps ran on (the head, exactly as checked out). */
+  commit: external_exports.string(),
+  plan: external_exports.object({
+    path: external_exports.string(),
+    /** SHA-256 of the plan file: what was approved, and the only plan that ran. */
+    hash: external_exports.string(),
+    title: external_exports.string(),
+    environment: external_exports.string().optional(),
+    steps: external_exports.array(auditStepSchema),
+    verify: external_exports.array(external_exports.object({ name: external_exports.string(), run: external_exports.string().optional(), shell: external_exports.string() })),
+    /** Set when the commands were left out to fit GitHub's limit: the plan file at `commit` has them (its hash is `hash`). */
+    commandsOmitted: external_exports.boolean().optional()
+  }),
+  /** The commit the approval was given on (with `bind_approval_to: plan` it may be older than `commit`). */
+  approvedCommit: external_exports.string().optional(),
+  approvals: external_exports.array(
+    external_exports.object({ by: external_exports.string(), via, at: external_exports.string(), commit: external_exports.string(), planHash: external_exports.string() })
+  ),
+  checkpoints: external_exports.array(external_exports.object({ step: external_exports.string(), by: external_exports.string(), via: via.optional(), at: external_exports.string() })),
+  /** Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase). */
+  interventions: external_exports.array(
+    external_exports.object({
+      action: external_exports.enum(["cancel", "skip", "retry"]),
+      by: external_exports.string(),
+      via: via.optional(),
+      at: external_exports.string(),
+      step: external_exports.string().optional()
+    })
+  ),
+  /** Each job that executed (the first, and every resume): who started it, where, how it ended. */
+  jobs: external_exports.array(
+    external_exports.object({
+      trigger: external_exports.enum(["proceed", "retry", "skip"]),
+      by: external_exports.string(),
+      via: via.optional(),
+      /** The workflow run or app instance that ran it. */
+      runner: external_exports.object({ kind: external_exports.string(), id: external_exports.string(), url: external_exports.string().optional() }),
+      startedAt: external_exports.string(),
+      endedAt: external_exports.string(),
+      outcome: external_exports.enum(["verified", "verify-failed", "failed", "paused", "cancelled"]),
+      /** The step it stopped at (paused, failed, cancelled). */
+      next: external_exports.string().optional(),
+      reason: external_exports.string().optional()
+    })
+  ),
+  /** Every attempt of every step, in the order they happened; `attempt` counts the step's entries. */
+  steps: external_exports.array(
+    external_exports.object({
+      id: external_exports.string(),
+      attempt: external_exports.number().int().positive(),
+      status,
+      exitCode: external_exports.number().int().nullable(),
+      signal: external_exports.string().nullable(),
+      startedAt: external_exports.string(),
+      endedAt: external_exports.string(),
+      durationMs: external_exports.number(),
+      reason: external_exports.string().optional()
+    })
+  ),
+  verifications: external_exports.array(
+    external_exports.object({
+      name: external_exports.string(),
+      attempt: external_exports.number().int().positive(),
+      status,
+      exitCode: external_exports.number().int().nullable(),
+      signal: external_exports.string().nullable(),
+      startedAt: external_exports.string(),
+      endedAt: external_exports.string(),
+      durationMs: external_exports.number()
+    })
+  ),
+  /** Older step and verification entries dropped to fit GitHub's limit (the check runs of the steps keep each result). */
+  droppedEntries: external_exports.number().int().optional(),
+  /** The state the plan was left in, and when the record was last written. */
+  state: external_exports.string(),
+  updatedAt: external_exports.string()
+});
+function auditJson(record2) {
+  return JSON.stringify(record2, null, 1).replace(
+    /[<>&`]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function parseAuditRecord(text) {
+  let value2;
+  try {
+    value2 = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `the record is not valid JSON (${err.message})` };
+  }
+  const version2 = value2?.proceedAudit;
+  if (version2 !== AUDIT_VERSION)
+    return {
+      ok: false,
+      message: `the record has format version ${JSON.stringify(version2)}; this proceed reads version ${AUDIT_VERSION} (upgrade proceed)`
+    };
+  const parsed = auditRecordSchema.safeParse(value2);
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `the record does not have the expected shape: ${parsed.error.issues[0]?.message ?? ""}`
+    };
+  return { ok: true, record: parsed.data };
+}
+
+// src/render/audit.ts
+var AUDIT_START = "<!-- proceed:audit -->";
+var AUDIT_END = "<!-- proceed:audit-end -->";
+var JSON_OPEN = "```json";
+var JSON_CLOSE = "```";
+var cell = (text) => codeSpan(text, { inTable: true });
+var when = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+function renderAuditTables(r) {
+  const parts = [];
+  parts.push(
+    `Plan ${codeSpan(r.plan.path)} (SHA-256 ${codeSpan(r.plan.hash.slice(0, 12))}) ran on ${codeSpan(r.commit.slice(0, 7))}` + (r.approvedCommit ? `, approved on ${codeSpan(r.approvedCommit.slice(0, 7))}` : "") + (r.plan.environment ? `, environment ${codeSpan(r.plan.environment)}` : "") + `; the plan is now **${r.state}**.`
+  );
+  if (r.approvals.length)
+    parts.push(
+      "**Approvals**\n\n" + table(
+        ["Who", "When", "How", "Commit"],
+        ["left", "left", "left", "left"],
+        r.approvals.map((a) => [cell(a.by), when(a.at), a.via, cell(a.commit.slice(0, 7))])
+      )
+    );
+  if (r.checkpoints.length)
+    parts.push(
+      "**Checkpoints confirmed**\n\n" + table(
+        ["Before step", "Who", "When", "How"],
+        ["left", "left", "left", "left"],
+        r.checkpoints.map((c) => [cell(c.step), cell(c.by), when(c.at), c.via ?? "\u2014"])
+      )
+    );
+  if (r.interventions.length)
+    parts.push(
+      "**Cancelled, skipped, retried**\n\n" + table(
+        ["What", "Who", "When", "Step"],
+        ["left", "left", "left", "left"],
+        r.interventions.map((i) => [i.action, cell(i.by), when(i.at), i.step ? cell(i.step) : "\u2014"])
+      )
+    );
+  if (r.steps.length)
+    parts.push(
+      "**Steps**\n\n" + table(
+        ["Step", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.steps.map((s) => [
+          cell(s.id),
+          String(s.attempt),
+          s.status,
+          s.exitCode !== null ? String(s.exitCode) : s.signal ?? "\u2014",
+          when(s.startedAt),
+          when(s.endedAt)
+        ])
+      )
+    );
+  if (r.verifications.length)
+    parts.push(
+      "**Verifications**\n\n" + table(
+        ["Check", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.verifications.map((v) => [
+          cell(v.name),
+          String(v.attempt),
+          v.status,
+          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "\u2014",
+          when(v.startedAt),
+          when(v.endedAt)
+        ])
+      )
+    );
+  if (r.jobs.length)
+    parts.push(
+      "**Executions**\n\n" + table(
+        ["Started by", "Command", "Runner", "Started", "Ended", "Outcome"],
+        ["left", "left", "left", "left", "left", "left"],
+        r.jobs.map((j) => [
+          cell(j.by),
+          `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
+          cell(`${j.runner.kind} ${j.runner.id}`),
+          when(j.startedAt),
+          when(j.endedAt),
+          `${j.outcome}${j.next ? ` at ${cell(j.next)}` : ""}`
+        ])
+      )
+    );
+  return parts.join("\n\n");
+}
+function jsonBlock(json2) {
+  return `<details><summary>The record as JSON (<code>proceed audit PR --json</code> prints it)</summary>
+
+${JSON_OPEN}
+${json2}
+${JSON_CLOSE}
+
+</details>`;
+}
+function fitRecord(record2, room) {
+  let r = record2;
+  if (jsonBlock(auditJson(r)).length <= room) return r;
+  r = {
+    ...r,
+    plan: {
+      ...r.plan,
+      commandsOmitted: true,
+      steps: r.plan.steps.map(({ run: _run, rollback: _rollback, ...s }) => s),
+      verify: r.plan.verify.map(({ run: _run, ...v }) => v)
+    }
+  };
+  while (jsonBlock(auditJson(r)).length > room && (r.steps.length || r.verifications.length)) {
+    const drop = Math.max(1, Math.ceil((r.steps.length + r.verifications.length) / 10));
+    const fromSteps = Math.min(drop, r.steps.length);
+    r = {
+      ...r,
+      steps: r.steps.slice(fromSteps),
+      verifications: r.verifications.slice(drop - fromSteps),
+      droppedEntries: (r.droppedEntries ?? 0) + drop
+    };
+  }
+  return r;
+}
+function auditCheckText(record2, rest = "", limit = GITHUB_CHECK_TEXT_LIMIT) {
+  const heading2 = "## \u{1F9FE} Audit record";
+  const fitted = fitRecord(record2, limit - heading2.length - AUDIT_START.length - AUDIT_END.length - 400);
+  const json2 = jsonBlock(auditJson(fitted));
+  const head = `${AUDIT_START}
+${heading2}
+
+${json2}
+
+`;
+  const human = `${renderAuditTables(fitted)}
+
+${AUDIT_END}${rest ? `
+
+${rest}` : ""}`;
+  const room = limit - head.length;
+  if (human.length <= room) return head + human;
+  const note = "\n\n\u2026 cut to fit GitHub\u2019s size limit; the JSON above is the whole record.";
+  const kept = human.slice(0, Math.max(0, room - note.length - AUDIT_END.length - 2));
+  const line = kept.lastIndexOf("\n");
+  return `${head}${line > 0 ? kept.slice(0, line) : kept}${note}
+
+${AUDIT_END}`;
+}
+function withoutAudit(text) {
+  if (!text) return "";
+  if (!text.startsWith(AUDIT_START)) return text;
+  const end = text.indexOf(AUDIT_END);
+  return end < 0 ? "" : text.slice(end + AUDIT_END.length).replace(/^\n+/, "");
+}
+function extractAuditRecord(text) {
+  const start = text?.indexOf(AUDIT_START) ?? -1;
+  if (!text || start < 0) return { kind: "none" };
+  const open3 = text.indexOf(`${JSON_OPEN}
+`, start);
+  const close = open3 < 0 ? -1 : text.indexOf(`
+${JSON_CLOSE}
+`, open3 + JSON_OPEN.length);
+  if (open3 < 0 || close < 0) return { kind: "invalid", message: "the record\u2019s JSON block is not there" };
+  const parsed = parseAuditRecord(text.slice(open3 + JSON_OPEN.length + 1, close));
+  return parsed.ok ? { kind: "record", record: parsed.record } : { kind: "invalid", message: parsed.message };
+}
+function auditSummary(record2) {
+  return auditCheckText(record2, "", 1e6);
+}
+
+// src/gate/audit.ts
+var GATES_READ = 5;
+function baseRecord(previous, view, stored, verify, at) {
+  const { plan, path, hash: hash2 } = view.plan;
+  const same = previous && previous.commit === view.pr.headSha && previous.plan.hash === hash2;
+  const record2 = same ? structuredClone(previous) : {
+    proceedAudit: AUDIT_VERSION,
+    repository: "",
+    pullRequest: view.pr.number,
+    commit: view.pr.headSha,
+    plan: {
+      path,
+      hash: hash2,
+      title: plan.title,
+      ...plan.environment ? { environment: plan.environment } : {},
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        ...s.run !== void 0 ? { run: s.run } : {},
+        shell: s.shell,
+        ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
+        checkpoint: s.checkpoint,
+        ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
+      })),
+      verify: Object.entries(verify).map(
+        ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash" } : { name, run: v.run, shell: v.shell }
+      )
+    },
+    approvals: [],
+    checkpoints: [],
+    interventions: [],
+    jobs: [],
+    steps: [],
+    verifications: [],
+    state: stored.state,
+    updatedAt: at
+  };
+  const a = stored.approval;
+  if (a) {
+    record2.approvedCommit = a.headSha;
+    if (!record2.approvals.some((x) => x.by === a.by && x.at === a.at))
+      record2.approvals.push({ by: a.by, via: a.via, at: a.at, commit: a.headSha, planHash: a.planHash });
+  }
+  return record2;
+}
+var endOf = (r) => new Date(Date.parse(r.startedAt) + r.durationMs).toISOString();
+function recordExecution(previous, view, prior, verify, job, repository) {
+  const r = baseRecord(previous, view, prior, verify, job.endedAt);
+  r.repository = repository;
+  if (job.confirmed)
+    r.checkpoints.push({
+      step: job.confirmed,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt
+    });
+  if (job.trigger !== "proceed")
+    r.interventions.push({
+      action: job.trigger,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt,
+      step: prior.next ?? (prior.state === "verify-failed" ? "verify" : void 0)
+    });
+  for (const s of job.steps) {
+    const attempt = r.steps.filter((e) => e.id === s.id).length + 1;
+    r.steps.push({
+      id: s.id,
+      attempt,
+      status: s.status,
+      exitCode: s.exitCode,
+      signal: s.signal,
+      startedAt: s.startedAt,
+      endedAt: endOf(s),
+      durationMs: s.durationMs,
+      ...s.reason ? { reason: s.reason.slice(0, 300) } : {}
+    });
+  }
+  for (const v of job.report.verify?.checks ?? []) {
+    const attempt = r.verifications.filter((e) => e.name === v.id).length + 1;
+    r.verifications.push({
+      name: v.id,
+      attempt,
+      status: v.status,
+      exitCode: v.exitCode,
+      signal: v.signal,
+      startedAt: v.startedAt,
+      endedAt: endOf(v),
+      durationMs: v.durationMs
+    });
+  }
+  if (job.cancelledBy)
+    r.interventions.push({
+      action: "cancel",
+      by: job.cancelledBy,
+      at: job.endedAt,
+      ...job.report.next ? { step: job.report.next.stepId } : {}
+    });
+  r.jobs.push({
+    trigger: job.trigger,
+    by: job.by,
+    ...job.via ? { via: job.via } : {},
+    runner: { kind: job.runner.kind, id: job.runner.id, ...job.runner.url ? { url: job.runner.url } : {} },
+    startedAt: job.startedAt,
+    endedAt: job.endedAt,
+    outcome: job.report.outcome,
+    ...job.report.next ? { next: job.report.next.stepId } : {},
+    ...job.report.reason ? { reason: job.report.reason.slice(0, 300) } : {}
+  });
+  r.state = job.state;
+  r.updatedAt = job.endedAt;
+  return r;
+}
+function recordCancel(previous, view, stored, verify, cancel2, repository) {
+  const r = baseRecord(previous, view, stored, verify, cancel2.at);
+  r.repository = repository;
+  r.interventions.push({
+    action: "cancel",
+    by: cancel2.by,
+    at: cancel2.at,
+    ...stored.next ? { step: stored.next } : {}
+  });
+  r.state = cancel2.state;
+  r.updatedAt = cancel2.at;
+  return r;
+}
+async function readAuditRecord(port, gates) {
+  const newest = gates.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id).slice(0, GATES_READ);
+  for (const check2 of newest) {
+    const found = extractAuditRecord(await port.getCheckRunText(check2.id));
+    if (found.kind === "record") return { record: found.record, check: check2 };
+  }
+  return void 0;
+}
+async function attachAuditRecord(port, sha, record2) {
+  const gate = (await port.listCheckRuns(sha, CHECK_VERIFY)).sort((a, b) => b.id - a.id)[0];
+  if (!gate) return;
+  const own2 = withoutAudit(await port.getCheckRunText(gate.id));
+  await port.updateCheckRun(gate.id, {
+    title: gate.title ?? "proceed/verify",
+    summary: gate.summary || gate.title || "proceed/verify",
+    text: auditCheckText(record2, own2)
+  });
 }
 
 // src/render/problem.ts
@@ -54468,14 +54900,14 @@ async function writeReview(env, view, body, stored) {
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
   const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const status2 = update.conclusion ? "completed" : update.status ?? "queued";
   const input2 = {
-    status,
+    status: status2,
     title: update.title,
     summary: update.summary,
     ...update.text !== void 0 ? { text: update.text } : {},
     ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
-    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...status2 === "in_progress" ? { startedAt: now3 } : {},
     ...update.annotations ? { annotations: update.annotations } : {},
     ...update.externalId ? { externalId: update.externalId } : {},
     ...update.actions ? { actions: update.actions } : {}
@@ -54489,10 +54921,10 @@ async function upsertCheck(env, checks, sha, name, update) {
     id: created.id,
     name,
     headSha: sha,
-    status,
+    status: status2,
     conclusion: update.conclusion ?? null,
     externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now3 : null,
+    startedAt: status2 === "in_progress" ? now3 : null,
     completedAt: update.conclusion ? now3 : null,
     title: update.title,
     summary: update.summary,
@@ -54574,6 +55006,19 @@ async function cancelPlan(env, view, stored, by) {
     summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
     ...buttons(env)
   });
+  if (stored.approval) {
+    const audited = await readAuditRecord(env.port, checks);
+    const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+    const record2 = recordCancel(
+      same,
+      view,
+      stored,
+      mergeVerify(view.plan.plan.verify, view.policy).verify,
+      { by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
+      `${env.port.owner}/${env.port.repo}`
+    );
+    await attachAuditRecord(env.port, sha, record2);
+  }
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
@@ -54648,7 +55093,7 @@ function statusCell(outcome) {
 function stepsTable(plan, results, budget) {
   const showEstimates = plan.config.show_estimated_time;
   const latest2 = latestStepResults(plan, results);
-  const columns = [
+  const columns2 = [
     "#",
     "Step",
     ...showEstimates ? ["Estimate"] : [],
@@ -54656,7 +55101,7 @@ function stepsTable(plan, results, budget) {
     ...showEstimates ? ["\u0394"] : [],
     "Status"
   ];
-  const align = columns.map((c) => c === "Step" || c === "Status" ? "left" : "right");
+  const align = columns2.map((c) => c === "Step" || c === "Status" ? "left" : "right");
   const rows = plan.steps.map((step, i) => {
     const outcome = latest2.get(step.id);
     const estimateMs = outcome?.result.estimateMs ?? stepEstimateMs(step);
@@ -54686,7 +55131,7 @@ function stepsTable(plan, results, budget) {
   ]);
   return `### \u{1FA9C} Steps
 
-${table(columns, align, rows)}`;
+${table(columns2, align, rows)}`;
 }
 function checkRows(checks, budget) {
   return checks.slice(0, budget.items).map((c) => [
@@ -54766,8 +55211,8 @@ function resultLine2(plan, results, verify, budget) {
   const outcome = reportOutcome(plan, results, verify);
   const latest2 = latestStepResults(plan, results);
   const firstWith = (statuses) => plan.steps.find((s) => {
-    const status = latest2.get(s.id)?.result.status;
-    return status !== void 0 && statuses.includes(status);
+    const status2 = latest2.get(s.id)?.result.status;
+    return status2 !== void 0 && statuses.includes(status2);
   });
   let text;
   switch (outcome) {
@@ -55435,6 +55880,7 @@ function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   let stopReason;
+  let cancelledBy;
   const onLost = () => {
     stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
     controller.abort(stopReason);
@@ -55474,6 +55920,7 @@ function watchWhileRunning(env, view, runner, lost) {
       });
       if (ok.allowed) {
         if (asker === c.user) await env.port.reactToComment(c.id, "eyes");
+        cancelledBy ??= asker.login;
         return `cancelled by ${asker.login}`;
       }
     }
@@ -55500,6 +55947,7 @@ function watchWhileRunning(env, view, runner, lost) {
     // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
     // more before the guard gives up and stops the run.
     guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check2().catch(() => check2())),
+    cancelledBy: () => cancelledBy,
     stop: () => {
       clearInterval(timer);
       lost.removeEventListener("abort", onLost);
@@ -55712,11 +56160,11 @@ function ways(plan, state, text) {
 }
 
 // src/gate/execute.ts
-async function executeApproved(env, view, stored, trigger, by) {
+async function executeApproved(env, view, stored, trigger, by, door) {
   const { port } = env;
   const number4 = view.pr.number;
   const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
+  if (!runner) return handOff(env, view, stored, trigger, by, door);
   return withPlanLock(
     env,
     view,
@@ -55732,11 +56180,13 @@ async function executeApproved(env, view, stored, trigger, by) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+    (lost) => runLocked(env, view, stored, { trigger, by, ...door ? { door } : {} }, runner, lost)
   );
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
+async function runLocked(env, view, prior, asked, runner, lost) {
   const { port } = env;
+  const { trigger } = asked;
+  const startedAt = now2(env).toISOString();
   const { plan, hash: hash2, path } = view.plan;
   const number4 = view.pr.number;
   const sha = view.pr.headSha;
@@ -55752,8 +56202,11 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       done2.set(id, resultFromCheck(id, check2));
   }
   const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
+  const confirms = trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next ? prior.next : void 0;
+  if (confirms) confirmed.add(confirms);
+  const audited = await readAuditRecord(port, checks);
+  const verify = mergeVerify(plan.verify, view.policy).verify;
+  const ran = [];
   const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
   let stored = {
     ...prior,
@@ -55796,7 +56249,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       cwd: workspace.dir,
       env: runner.env,
       extraEnv: { PROCEED_PR: String(number4), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
+      verify,
       done: done2,
       confirmed,
       skip,
@@ -55807,6 +56260,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       onFailure: async () => "stop",
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
+        if (event.type === "step-finished") ran.push(event.result);
         if (lost.aborted) return;
         await publishEvent(env, view, checks, stepRuns, event);
         await deployment?.onEvent(event);
@@ -55835,6 +56289,28 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   await deployment?.finish(report2);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report2);
+  const confirmedIndex = confirms ? plan.steps.findIndex((s) => s.id === confirms) : -1;
+  const record2 = recordExecution(
+    audited && audited.record.commit === sha && audited.record.plan.hash === hash2 ? audited.record : void 0,
+    view,
+    prior,
+    verify,
+    {
+      trigger,
+      by: asked.by,
+      ...asked.door ? { via: asked.door } : {},
+      runner: runner.holder,
+      startedAt,
+      endedAt: now2(env).toISOString(),
+      report: report2,
+      steps: ran,
+      ...confirmedIndex >= 0 && stopsBefore(plan, confirmedIndex) ? { confirmed: confirms } : {},
+      ...watch.cancelledBy() ? { cancelledBy: watch.cancelledBy() } : {},
+      state: stored.state
+    },
+    `${port.owner}/${port.repo}`
+  );
+  await attachAuditRecord(port, sha, record2);
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
   const comment = outcomeComment(view, report2, stored);
   if (comment) await port.createComment(number4, comment);
@@ -55842,6 +56318,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   return {
     ...result(view, summary, stored),
     failed: report2.outcome === "failed" || report2.outcome === "verify-failed",
+    audit: auditSummary(record2),
     ...report2.outcome === "verified" || report2.outcome === "verify-failed" ? { report: renderReport(plan, report2.results, report2.verify) } : {}
   };
 }
@@ -55878,8 +56355,8 @@ function resultFromCheck(id, check2) {
 function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
+async function handOff(env, view, stored, command2, by, door) {
+  const requested = { command: command2, by, headSha: view.pr.headSha, ...door ? { via: door } : {} };
   const next = { ...stored, requested };
   await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
@@ -56074,7 +56551,7 @@ async function applyEffect(env, view, effect) {
       await forceReleaseLock(port, view.pr.number);
       return void 0;
     case "execute":
-      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by, effect.door);
     case "rollback":
       return rollbackPlan(env, view, effect.stored, effect.by);
     case "cancel":
@@ -56403,11 +56880,11 @@ function inState(view, stored, command2, login, door, now3) {
           confirmed: []
         };
       }
-      return execute(next, "proceed", login);
+      return execute(next, "proceed", login, door);
     }
     case "retry":
     case "skip":
-      return execute(stored, command2, login);
+      return execute(stored, command2, login, door);
     case "cancel":
       return {
         state: stored,
@@ -56449,10 +56926,10 @@ function judgeShared(other, command2, door) {
     })
   };
 }
-function execute(stored, trigger, by) {
+function execute(stored, trigger, by, door) {
   return {
     state: stored,
-    effects: [{ kind: "execute", trigger, stored, by }],
+    effects: [{ kind: "execute", trigger, stored, by, ...door ? { door } : {} }],
     summary: `/${trigger} from ${by}.`
   };
 }
@@ -56937,9 +57414,9 @@ var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CHECK_TEXT_LIMIT2 = GITHUB_CHECK_TEXT_LIMIT;
 var SEED_EPOCH_SECONDS = 17e8;
 var MemoryGitHubError = class extends Error {
-  constructor(status, message) {
+  constructor(status2, message) {
     super(message);
-    this.status = status;
+    this.status = status2;
     this.name = "MemoryGitHubError";
   }
   status;
@@ -57238,6 +57715,10 @@ var MemoryGitHub = class {
     Object.assign(run2, next);
     this.record({ kind: "check-run-update", update: input2, ...snapshot(run2) });
   }
+  async getCheckRunText(id) {
+    const run2 = this.checks.find((c) => c.id === id);
+    return run2 ? run2.text : void 0;
+  }
   async listCheckRuns(sha, name) {
     const out = [];
     for (let i = this.checks.length - 1; i >= 0; i--) {
@@ -57277,10 +57758,10 @@ var MemoryGitHub = class {
     this.deploymentList.push({ id, ...input2, statuses: [] });
     return { id };
   }
-  async setDeploymentStatus(id, status) {
+  async setDeploymentStatus(id, status2) {
     const d = this.deploymentList.find((x) => x.id === id);
     if (!d) throw new MemoryGitHubError(404, `no deployment ${id}`);
-    d.statuses.push({ ...status });
+    d.statuses.push({ ...status2 });
   }
   async findDeployment(sha, environment2) {
     const d = this.deploymentList.filter((x) => x.sha === sha && x.environment === environment2).at(-1);
@@ -58884,7 +59365,7 @@ async function fetchWrapper(requestOptions) {
     requestError.cause = error62;
     throw requestError;
   }
-  const status = fetchResponse.status;
+  const status2 = fetchResponse.status;
   const url2 = fetchResponse.url;
   const responseHeaders = {};
   for (const [key, value2] of fetchResponse.headers) {
@@ -58892,7 +59373,7 @@ async function fetchWrapper(requestOptions) {
   }
   const octokitResponse = {
     url: url2,
-    status,
+    status: status2,
     headers: responseHeaders,
     data: ""
   };
@@ -58903,28 +59384,28 @@ async function fetchWrapper(requestOptions) {
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }
-  if (status === 204 || status === 205) {
+  if (status2 === 204 || status2 === 205) {
     return octokitResponse;
   }
   if (requestOptions.method === "HEAD") {
-    if (status < 400) {
+    if (status2 < 400) {
       return octokitResponse;
     }
-    throw new RequestError(fetchResponse.statusText, status, {
+    throw new RequestError(fetchResponse.statusText, status2, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status === 304) {
+  if (status2 === 304) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
+    throw new RequestError("Not modified", status2, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status >= 400) {
+  if (status2 >= 400) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+    throw new RequestError(toErrorMessage(octokitResponse.data), status2, {
       response: octokitResponse,
       request: requestOptions
     });
@@ -62210,8 +62691,530 @@ function createOctokit(o) {
 }
 
 // src/github/octokit.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+var ANNOTATIONS_PER_REQUEST = 50;
+var BODY_LIMIT2 = GITHUB_BODY_LIMIT;
+var CREATE_ATTEMPTS = 4;
+function outcomeUnknown(err) {
+  const status2 = httpStatus(err);
+  return status2 !== void 0 && status2 >= 500;
+}
+function postId() {
+  return randomBytes2(6).toString("hex");
+}
+function postTag(id) {
+  return `
+
+<!-- proceed:post ${id} -->`;
+}
+var EXTERNAL_POST = /#p-[0-9a-f]{12}$/;
 function httpStatus(err) {
   return typeof err === "object" && err !== null && "status" in err ? Number(err.status) : void 0;
+}
+var OctokitPort = class {
+  constructor(octokit, owner, repo, retryBaseMs = 1e3) {
+    this.octokit = octokit;
+    this.owner = owner;
+    this.repo = repo;
+    this.retryBaseMs = retryBaseMs;
+  }
+  octokit;
+  owner;
+  repo;
+  retryBaseMs;
+  get base() {
+    return { owner: this.owner, repo: this.repo };
+  }
+  /** Creates once: on an unknown outcome, `find` looks for what an earlier try made before trying again. */
+  async createOnce(create, find) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        const found = await find();
+        if (found !== void 0) return found;
+        if (attempt >= CREATE_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, attempt ** 2 * this.retryBaseMs));
+      }
+    }
+  }
+  async getPullRequest(number4) {
+    const { data: pr } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      ...this.base,
+      pull_number: number4
+    });
+    const headRepo = pr.head.repo?.full_name ?? "";
+    return {
+      number: pr.number,
+      state: pr.state === "closed" ? "closed" : "open",
+      merged: !!pr.merged,
+      draft: !!pr.draft,
+      title: pr.title,
+      author: { login: pr.user.login, type: pr.user.type },
+      headSha: pr.head.sha,
+      headRef: pr.head.ref,
+      headRepo,
+      baseSha: pr.base.sha,
+      baseRef: pr.base.ref,
+      isFork: headRepo.toLowerCase() !== `${this.owner}/${this.repo}`.toLowerCase(),
+      htmlUrl: pr.html_url
+    };
+  }
+  async listOpenPullRequests() {
+    const numbers = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        ...this.base,
+        state: "open",
+        per_page: 100,
+        page
+      });
+      numbers.push(...data.map((pr) => pr.number));
+      if (data.length < 100) return numbers;
+    }
+  }
+  async listOpenPullRequestsOnHead(sha) {
+    const numbers = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        ...this.base,
+        state: "open",
+        per_page: 100,
+        page
+      });
+      numbers.push(...data.filter((pr) => pr.head.sha === sha).map((pr) => pr.number));
+      if (data.length < 100) return numbers;
+    }
+  }
+  async listPullRequestCommits(number4) {
+    const commits = [];
+    for (let page = 1; page <= 3; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", {
+        ...this.base,
+        pull_number: number4,
+        per_page: 100,
+        page
+      });
+      for (const c of data)
+        commits.push({ sha: c.sha, author: c.author?.login ?? null, committer: c.committer?.login ?? null });
+      if (data.length < 100) break;
+    }
+    return commits;
+  }
+  async compareCommits(base, head) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+        ...this.base,
+        basehead: `${base}...${head}`
+      });
+      return (data.files ?? []).map((f) => f.filename);
+    } catch (err) {
+      if (httpStatus(err) === 404 || httpStatus(err) === 422) return void 0;
+      throw err;
+    }
+  }
+  async listChangedFiles(number4) {
+    const files = [];
+    for (let page = 1; page <= 30; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+        ...this.base,
+        pull_number: number4,
+        per_page: 100,
+        page
+      });
+      for (const f of data)
+        files.push({
+          filename: f.filename,
+          status: f.status,
+          sha: f.status === "removed" ? null : f.sha || null
+        });
+      if (data.length < 100) break;
+    }
+    return files;
+  }
+  async readFile(path, ref) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+        ...this.base,
+        path,
+        ref
+      });
+      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
+      return { content: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+    } catch (err) {
+      if (httpStatus(err) === 404) return void 0;
+      throw err;
+    }
+  }
+  async getPermission(login) {
+    try {
+      const { data } = await this.octokit.request(
+        "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+        {
+          ...this.base,
+          username: login
+        }
+      );
+      const role = data.role_name ?? data.permission;
+      if (["admin", "maintain", "write", "triage", "read"].includes(role)) return role;
+      if (role === "none") return "none";
+      return ["admin", "write", "read"].includes(data.permission) ? data.permission : "none";
+    } catch (err) {
+      if (httpStatus(err) === 404) return "none";
+      throw err;
+    }
+  }
+  async isTeamMember(org, teamSlug, login) {
+    try {
+      const { data } = await this.octokit.request(
+        "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
+        {
+          org,
+          team_slug: teamSlug,
+          username: login
+        }
+      );
+      return data.state === "active";
+    } catch (err) {
+      if (httpStatus(err) === 404) return false;
+      throw err;
+    }
+  }
+  async listReviews(number4) {
+    const reviews = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        ...this.base,
+        pull_number: number4,
+        per_page: 100,
+        page
+      });
+      for (const r of data) reviews.push(toReview(r));
+      if (data.length < 100) return reviews;
+    }
+  }
+  async createReview(number4, input2) {
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request(
+          "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+          {
+            ...this.base,
+            pull_number: number4,
+            commit_id: input2.commitId,
+            body: input2.body,
+            event: "COMMENT",
+            request: { retries: 0 }
+          }
+        );
+        return toReview(data);
+      },
+      async () => (await this.listReviews(number4)).find((r) => r.body === input2.body)
+    );
+  }
+  async updateReview(number4, reviewId, body) {
+    await this.octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}", {
+      ...this.base,
+      pull_number: number4,
+      review_id: reviewId,
+      body
+    });
+  }
+  async createComment(number4, body) {
+    const tag = postTag(postId());
+    const posted = body.length + tag.length <= BODY_LIMIT2 ? body + tag : body;
+    const since = new Date(Date.now() - 10 * 6e4).toISOString();
+    return this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request(
+          "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+          { ...this.base, issue_number: number4, body: posted, request: { retries: 0 } }
+        );
+        return { id: Number(data.id), url: data.html_url };
+      },
+      async () => {
+        const found = (await this.listComments(number4, since)).find((c) => c.body === posted);
+        return found && { id: found.id, url: found.url ?? "" };
+      }
+    );
+  }
+  async listComments(number4, since) {
+    const comments = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        {
+          ...this.base,
+          issue_number: number4,
+          since,
+          per_page: 100,
+          page
+        }
+      );
+      for (const c of data) {
+        comments.push({
+          id: Number(c.id),
+          body: c.body ?? "",
+          user: c.user ? { login: c.user.login, type: c.user.type } : null,
+          createdAt: c.created_at,
+          updatedAt: c.updated_at,
+          url: c.html_url
+        });
+      }
+      if (data.length < 100) return comments;
+    }
+  }
+  async reactToComment(commentId, content) {
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+      ...this.base,
+      comment_id: commentId,
+      content
+    });
+  }
+  async createCheckRun(input2) {
+    const annotations = input2.annotations ?? [];
+    const externalId = `${input2.externalId ?? ""}#p-${postId()}`;
+    const created = await this.createOnce(
+      async () => {
+        const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+          ...this.base,
+          ...checkRunBody(input2, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+          external_id: externalId,
+          name: input2.name,
+          head_sha: input2.headSha,
+          request: { retries: 0 }
+        });
+        return { id: Number(data.id), url: data.html_url ?? "" };
+      },
+      async () => {
+        const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+          ...this.base,
+          ref: input2.headSha,
+          check_name: input2.name,
+          filter: "all",
+          per_page: 100
+        });
+        const found = data.check_runs.find((r) => r.external_id === externalId);
+        return found && { id: Number(found.id), url: found.html_url ?? "" };
+      }
+    );
+    for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await this.updateCheckRun(created.id, {
+        title: input2.title,
+        summary: input2.summary,
+        annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST)
+      });
+    }
+    return created;
+  }
+  async updateCheckRun(id, input2) {
+    const annotations = input2.annotations ?? [];
+    for (let i = 0; i === 0 || i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        ...this.base,
+        check_run_id: id,
+        ...checkRunBody(input2, annotations.slice(i, i + ANNOTATIONS_PER_REQUEST))
+      });
+    }
+  }
+  async getCheckRunText(id) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        ...this.base,
+        check_run_id: id
+      });
+      return data.output?.text ?? null;
+    } catch (err) {
+      if (httpStatus(err) === 404) return void 0;
+      throw err;
+    }
+  }
+  async listCheckRuns(sha, name) {
+    const runs = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+        ...this.base,
+        ref: sha,
+        per_page: 100,
+        page,
+        filter: "all",
+        ...name ? { check_name: name } : {}
+      });
+      for (const r of data.check_runs) {
+        runs.push({
+          id: Number(r.id),
+          name: r.name,
+          headSha: r.head_sha,
+          status: r.status,
+          conclusion: r.conclusion ?? null,
+          externalId: r.external_id ? r.external_id.replace(EXTERNAL_POST, "") || null : null,
+          startedAt: r.started_at ?? null,
+          completedAt: r.completed_at ?? null,
+          title: r.output?.title ?? null,
+          summary: r.output?.summary ?? null,
+          appSlug: r.app?.slug ?? null
+        });
+      }
+      if (data.check_runs.length < 100) break;
+    }
+    return runs.sort((a, b) => b.id - a.id);
+  }
+  async createRef(ref, sha) {
+    try {
+      await this.octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+        ...this.base,
+        ref: `refs/${ref}`,
+        sha
+      });
+      return "created";
+    } catch (err) {
+      if (httpStatus(err) === 422 && /already exists/i.test(err.message)) return "exists";
+      throw err;
+    }
+  }
+  async createDeployment(input2) {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      ref: input2.sha,
+      environment: input2.environment,
+      task: "deploy",
+      description: input2.description.slice(0, 140),
+      production_environment: input2.production,
+      transient_environment: false,
+      auto_merge: false,
+      // GitHub would wait for the commit's statuses; proceed/verify is what this deployment produces.
+      required_contexts: []
+    });
+    if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${String(data.message)}`);
+    return { id: Number(data.id) };
+  }
+  async setDeploymentStatus(id, status2) {
+    await this.octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      ...this.base,
+      deployment_id: id,
+      state: status2.state,
+      log_url: status2.logUrl,
+      description: status2.description.slice(0, 140)
+    });
+  }
+  async findDeployment(sha, environment2) {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/deployments", {
+      ...this.base,
+      sha,
+      environment: environment2,
+      per_page: 1
+    });
+    const newest = data[0];
+    if (!newest) return void 0;
+    const statuses = await this.octokit.request(
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+      { ...this.base, deployment_id: Number(newest.id), per_page: 1 }
+    );
+    return { id: Number(newest.id), state: statuses.data[0]?.state };
+  }
+  async listRefs(prefix) {
+    const name = prefix.replace(/^refs\//, "");
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
+      ...this.base,
+      ref: name.replace(/\/+$/, "")
+    });
+    return data.filter((r) => r.ref.startsWith(`refs/${name}`)).map((r) => ({ ref: r.ref, sha: r.object.sha }));
+  }
+  async getRef(ref) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+        ...this.base,
+        ref
+      });
+      return { sha: data.object.sha };
+    } catch (err) {
+      if (httpStatus(err) === 404) return void 0;
+      throw err;
+    }
+  }
+  async deleteRef(ref) {
+    try {
+      await this.octokit.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { ...this.base, ref });
+    } catch (err) {
+      if (httpStatus(err) !== 404 && httpStatus(err) !== 422) throw err;
+    }
+  }
+  async updateRef(ref, sha, force) {
+    try {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+        ...this.base,
+        ref,
+        sha,
+        force
+      });
+      return "updated";
+    } catch (err) {
+      if (httpStatus(err) === 422) return "conflict";
+      throw err;
+    }
+  }
+  async createCommit(input2) {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.base,
+      message: input2.message,
+      tree: input2.tree,
+      parents: input2.parents
+    });
+    return { sha: data.sha };
+  }
+  async getCommit(sha) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+        ...this.base,
+        commit_sha: sha
+      });
+      return { sha: data.sha, message: data.message, tree: data.tree.sha, committedAt: data.committer.date };
+    } catch (err) {
+      if (httpStatus(err) === 404) return void 0;
+      throw err;
+    }
+  }
+  async getWorkflowRun(id) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+        ...this.base,
+        run_id: id
+      });
+      return { status: data.status, conclusion: data.conclusion, attempt: Number(data.run_attempt ?? 1) };
+    } catch (err) {
+      if (httpStatus(err) === 404) return void 0;
+      throw err;
+    }
+  }
+};
+function toReview(r) {
+  return {
+    id: Number(r.id),
+    body: r.body ?? "",
+    state: r.state,
+    commitId: r.commit_id,
+    user: r.user ? { login: r.user.login, type: r.user.type } : null
+  };
+}
+function checkRunBody(input2, annotations) {
+  const body = {};
+  if (input2.status) body.status = input2.status;
+  if (input2.conclusion) body.conclusion = input2.conclusion;
+  if (input2.externalId !== void 0) body.external_id = input2.externalId;
+  if (input2.detailsUrl) body.details_url = input2.detailsUrl;
+  if (input2.startedAt) body.started_at = input2.startedAt;
+  if (input2.completedAt) body.completed_at = input2.completedAt;
+  if (input2.actions) body.actions = input2.actions;
+  if (input2.title !== void 0 && input2.summary !== void 0) {
+    body.output = {
+      title: input2.title,
+      summary: input2.summary,
+      ...input2.text !== void 0 ? { text: input2.text } : {},
+      ...annotations && annotations.length ? { annotations } : {}
+    };
+  }
+  return body;
 }
 
 // src/cli/setup-check.ts
@@ -62737,10 +63740,10 @@ async function optional2(read) {
   try {
     return await read();
   } catch (err) {
-    const status = httpStatus(err);
-    if (status === 404 || status === 403) return void 0;
+    const status2 = httpStatus(err);
+    if (status2 === 404 || status2 === 403) return void 0;
     throw new ReadError(
-      `GitHub answered ${status ?? "no"} status: ${err.message}. Check the token and GITHUB_API_URL, then run doctor again.`
+      `GitHub answered ${status2 ?? "no"} status: ${err.message}. Check the token and GITHUB_API_URL, then run doctor again.`
     );
   }
 }
@@ -62748,10 +63751,245 @@ async function must(read, what, fix) {
   try {
     return await read();
   } catch (err) {
-    const status = httpStatus(err);
-    const why = status === 401 ? "the token was refused (401); pass a valid one with --token or GITHUB_TOKEN" : status === 404 ? `GitHub has no ${what.replace(/^the /, "")} visible to this token (404). ${fix}` : `${err.message}${status ? ` (HTTP ${status})` : ""}. ${fix}`;
+    const status2 = httpStatus(err);
+    const why = status2 === 401 ? "the token was refused (401); pass a valid one with --token or GITHUB_TOKEN" : status2 === 404 ? `GitHub has no ${what.replace(/^the /, "")} visible to this token (404). ${fix}` : `${err.message}${status2 ? ` (HTTP ${status2})` : ""}. ${fix}`;
     throw new ReadError(`could not read ${what}: ${why}`);
   }
+}
+
+// src/cli/audit.ts
+import { parseArgs as parseArgs2 } from "node:util";
+
+// src/github/failure.ts
+var NETWORK_CODES = {
+  ECONNREFUSED: "the connection was refused",
+  ECONNRESET: "the connection was reset",
+  ENOTFOUND: "the host name did not resolve (DNS)",
+  EAI_AGAIN: "the host name could not be resolved right now (DNS)",
+  ETIMEDOUT: "the connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+  UND_ERR_SOCKET: "the connection broke",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate could not be verified"
+};
+function networkErrorCode(err) {
+  for (let at = err, depth = 0; at && typeof at === "object" && depth < 6; depth++) {
+    const code = at.code;
+    if (typeof code === "string" && (code in NETWORK_CODES || /^E[A-Z_]+$/.test(code))) return code;
+    at = at.cause;
+  }
+  return void 0;
+}
+function apiFailureMessage(err, apiUrl, resume) {
+  const message = err?.message ?? String(err);
+  const code = networkErrorCode(err);
+  if (code) {
+    const why = NETWORK_CODES[code] ?? "the request got no answer";
+    return `could not reach the GitHub API at ${apiUrl}: ${why} (${code}: ${message}). Check that the API URL is right and the host is reachable from here, then run it again.`;
+  }
+  const status2 = httpStatus(err);
+  if (status2 === 401)
+    return `the GitHub API at ${apiUrl} refused the token (HTTP 401: ${message}). Check that the token is valid and not expired.`;
+  if (status2 === 403 || status2 === 404)
+    return `the GitHub API at ${apiUrl} answered HTTP ${status2}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
+  if (status2 !== void 0 && status2 >= 500)
+    return `the GitHub API at ${apiUrl} kept failing after retries (HTTP ${status2}: ${message}). ${resume ?? "Run it again later."}`;
+  return `${message}${status2 === void 0 ? "" : ` (HTTP ${status2})`}. Run it again; if it persists, report it.`;
+}
+
+// src/cli/audit.ts
+var AUDIT_USAGE = `Usage: proceed audit PR [--repo OWNER/NAME] [--json]
+
+Reads the audit record of pull request PR's execution through the API and prints it: the plan and its
+hash, the commit it ran on, who approved it (when, how), who confirmed each checkpoint, every step's
+attempts (start, end, exit code), the verifications, and who cancelled, skipped or retried.
+
+Options:
+      --repo OWNER/NAME  the repository (default: $GITHUB_REPOSITORY)
+      --json             print the record's JSON as stored (format: docs/what-the-bot-posts.md)
+  -h, --help             this text
+
+The token is $GITHUB_TOKEN (read access to checks and pull requests is enough); the API is
+$GITHUB_API_URL (default https://api.github.com).
+Exit status: 0 printed, 1 no record (or the pull request or API could not be read), 2 wrong usage.`;
+var EXIT2 = { ok: 0, failed: 1, usage: 2 };
+var COMMITS_READ = 20;
+async function audit(argv, term, env) {
+  let parsed;
+  try {
+    parsed = parseArgs2({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        repo: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" }
+      }
+    });
+  } catch (err) {
+    return usage2(term, err.message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    term.out(AUDIT_USAGE);
+    return EXIT2.ok;
+  }
+  if (positionals.length !== 1)
+    return usage2(term, "give exactly one pull request number, e.g. proceed audit 42");
+  const ref = positionals[0].replace(/^#/, "");
+  if (!/^[1-9]\d{0,9}$/.test(ref)) return usage2(term, `"${positionals[0]}" is not a pull request number`);
+  const number4 = Number(ref);
+  const repository = values.repo ?? env.GITHUB_REPOSITORY ?? "";
+  const [owner, repo, ...rest] = repository.split("/");
+  if (!owner || !repo || rest.length) {
+    return usage2(
+      term,
+      repository ? `--repo needs OWNER/NAME; it is "${repository}"` : "which repository? pass --repo OWNER/NAME or set GITHUB_REPOSITORY"
+    );
+  }
+  const token = env.GITHUB_TOKEN;
+  if (!token) return usage2(term, "no token: set GITHUB_TOKEN to a token that can read the repository");
+  const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
+  const port = new OctokitPort(createOctokit({ token, baseUrl: apiUrl, log: () => {
+  } }), owner, repo);
+  let found;
+  try {
+    found = await findRecord(port, number4, `${owner}/${repo}`);
+  } catch (err) {
+    term.error(`proceed audit: ${apiFailureMessage(err, apiUrl)}`);
+    return EXIT2.failed;
+  }
+  if (typeof found === "string") {
+    term.error(`proceed audit: ${found}`);
+    return EXIT2.failed;
+  }
+  term.out(values.json ? auditJson(found.record) : renderAuditText(found.record, found.appSlug));
+  return EXIT2.ok;
+}
+function usage2(term, message) {
+  term.error(`proceed audit: ${message}
+
+${AUDIT_USAGE}`);
+  return EXIT2.usage;
+}
+async function findRecord(port, number4, repository) {
+  let head;
+  try {
+    head = (await port.getPullRequest(number4)).headSha;
+  } catch (err) {
+    if (httpStatus(err) === 404)
+      return `${repository} has no pull request #${number4} (or the token cannot see it); check the number and --repo.`;
+    throw err;
+  }
+  const commits = (await port.listPullRequestCommits(number4)).map((c) => c.sha).reverse();
+  const shas = [head, ...commits.filter((sha) => sha !== head)].slice(0, COMMITS_READ);
+  for (const sha of shas) {
+    const found = await readAuditRecord(port, await port.listCheckRuns(sha, CHECK_VERIFY));
+    if (found) return { record: found.record, appSlug: found.check.appSlug };
+  }
+  return `pull request #${number4} of ${repository} has no audit record: no ${CHECK_VERIFY} check run on its head ${head.slice(0, 7)}${shas.length > 1 ? ` or its ${shas.length - 1} newest commit(s) before it` : ""} carries one. A record is written when an execution ends (verified, failed, paused at a checkpoint or cancelled); has the plan been run?`;
+}
+var when2 = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+function columns(header2, rows) {
+  const widths = header2.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header2), ...rows.map(line)].map((l) => `  ${l}`);
+}
+function renderAuditText(r, appSlug = null) {
+  const out = [];
+  out.push(`Audit record of ${r.repository}#${r.pullRequest}${appSlug ? ` (posted by ${appSlug})` : ""}`);
+  out.push(`  Plan        ${r.plan.path}: ${r.plan.title}`);
+  out.push(`  Plan hash   ${r.plan.hash}`);
+  out.push(`  Ran on      ${r.commit}`);
+  if (r.approvedCommit) out.push(`  Approved on ${r.approvedCommit}`);
+  if (r.plan.environment) out.push(`  Environment ${r.plan.environment}`);
+  out.push(`  State       ${r.state} (recorded ${when2(r.updatedAt)})`);
+  out.push("", "Approvals");
+  out.push(
+    ...r.approvals.length ? columns(
+      ["WHO", "WHEN", "HOW", "COMMIT"],
+      r.approvals.map((a) => [a.by, when2(a.at), a.via, a.commit.slice(0, 7)])
+    ) : ["  none recorded"]
+  );
+  out.push("", "Checkpoints confirmed");
+  out.push(
+    ...r.checkpoints.length ? columns(
+      ["BEFORE STEP", "WHO", "WHEN", "HOW"],
+      r.checkpoints.map((c) => [c.step, c.by, when2(c.at), c.via ?? "-"])
+    ) : ["  none"]
+  );
+  out.push("", "Cancelled, skipped, retried");
+  out.push(
+    ...r.interventions.length ? columns(
+      ["WHAT", "WHO", "WHEN", "STEP"],
+      r.interventions.map((i) => [i.action, i.by, when2(i.at), i.step ?? "-"])
+    ) : ["  none"]
+  );
+  out.push("", "Step attempts");
+  out.push(
+    ...r.steps.length ? columns(
+      ["STEP", "ATTEMPT", "RESULT", "EXIT", "STARTED", "ENDED"],
+      r.steps.map((s) => [
+        s.id,
+        String(s.attempt),
+        s.status,
+        s.exitCode !== null ? String(s.exitCode) : s.signal ?? "-",
+        when2(s.startedAt),
+        when2(s.endedAt)
+      ])
+    ) : ["  none"]
+  );
+  if (r.droppedEntries) out.push(`  (${r.droppedEntries} older entries were dropped to fit GitHub's limit)`);
+  if (r.verifications.length) {
+    out.push("", "Verifications");
+    out.push(
+      ...columns(
+        ["CHECK", "ATTEMPT", "RESULT", "EXIT", "STARTED", "ENDED"],
+        r.verifications.map((v) => [
+          v.name,
+          String(v.attempt),
+          v.status,
+          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "-",
+          when2(v.startedAt),
+          when2(v.endedAt)
+        ])
+      )
+    );
+  }
+  out.push("", "Executions");
+  out.push(
+    ...columns(
+      ["STARTED BY", "COMMAND", "RUNNER", "STARTED", "ENDED", "OUTCOME"],
+      r.jobs.map((j) => [
+        j.by,
+        `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
+        j.runner.url ?? `${j.runner.kind} ${j.runner.id}`,
+        when2(j.startedAt),
+        when2(j.endedAt),
+        `${j.outcome}${j.next ? ` at ${j.next}` : ""}`
+      ])
+    )
+  );
+  out.push("", "What the plan runs (exactly as approved)");
+  if (r.plan.commandsOmitted)
+    out.push(
+      `  The commands were left out to fit GitHub's limit: see ${r.plan.path} at ${r.commit} (SHA-256 ${r.plan.hash}).`
+    );
+  r.plan.steps.forEach((s, i) => {
+    out.push(`  ${i + 1}. ${s.id}: ${s.name}${s.checkpoint ? "  [checkpoint before it]" : ""}`);
+    const dir = s.workingDirectory ? ` (in ${s.workingDirectory})` : "";
+    if (s.run !== void 0)
+      for (const line of s.run.replace(/\n$/, "").split("\n")) out.push(`       ${s.shell}${dir}$ ${line}`);
+  });
+  for (const v of r.plan.verify) {
+    out.push(`  verify ${v.name}`);
+    if (v.run !== void 0)
+      for (const line of v.run.replace(/\n$/, "").split("\n")) out.push(`       ${v.shell}$ ${line}`);
+  }
+  return out.map((line) => revealInvisible(line)).join("\n");
 }
 
 // package.json
@@ -62834,6 +64072,9 @@ Commands:
                                 comments /proceed (and again at each checkpoint), the steps run locally;
                                 prints exactly the review, check runs and comments the bot would post
   doctor --repo OWNER/NAME      check a repository's setup through the API (proceed doctor --help)
+  audit PR [--repo OWNER/NAME] [--json]
+                                print the audit record of a pull request's execution, read through the
+                                API: approvals, checkpoints, each step's attempts (proceed audit --help)
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
@@ -62845,14 +64086,15 @@ Options:
   -v, --version    the version
 
 Exit status: 0 valid / verified, 1 invalid / failed / refused, 2 wrong usage.`;
-var EXIT2 = { ok: 0, failed: 1, usage: 2 };
+var EXIT3 = { ok: 0, failed: 1, usage: 2 };
 var UsageError = class extends Error {
 };
 async function main(argv, term = Terminal.fromProcess()) {
   if (argv[0] === "doctor") return doctor(argv.slice(1), term, process.env);
+  if (argv[0] === "audit") return audit(argv.slice(1), term, process.env);
   let parsed;
   try {
-    parsed = parseArgs2({
+    parsed = parseArgs3({
       args: argv,
       allowPositionals: true,
       options: {
@@ -62868,17 +64110,17 @@ async function main(argv, term = Terminal.fromProcess()) {
     term.error(`proceed: ${err.message}
 
 ${USAGE}`);
-    return EXIT2.usage;
+    return EXIT3.usage;
   }
   const { values, positionals } = parsed;
   if (values.version) {
     term.out(package_default.version);
-    return EXIT2.ok;
+    return EXIT3.ok;
   }
   const [command2, ...files] = positionals;
   if (values.help || command2 === "help") {
     term.out(USAGE);
-    return EXIT2.ok;
+    return EXIT3.ok;
   }
   try {
     switch (command2) {
@@ -62911,7 +64153,7 @@ ${USAGE}`);
       term.error(`proceed: ${err.message}
 
 ${USAGE}`);
-      return EXIT2.usage;
+      return EXIT3.usage;
     }
     throw err;
   }
@@ -62931,16 +64173,16 @@ async function validate2(files, term) {
       term.out(`${file2}: valid, ${result2.plan.steps.length} step(s)${w ? `, ${w} warning(s)` : ""}`);
     }
   }
-  return invalid ? EXIT2.failed : EXIT2.ok;
+  return invalid ? EXIT3.failed : EXIT3.ok;
 }
 async function render(file2, term) {
   const result2 = await loadPlanFile(file2);
   if (!result2.ok) {
     report(result2, term);
-    return EXIT2.failed;
+    return EXIT3.failed;
   }
   term.out(renderReview(result2.plan, { planPath: file2, state: "proposed" }));
-  return EXIT2.ok;
+  return EXIT3.ok;
 }
 async function workingDirectory2(cwd) {
   const dir = resolve4(cwd ?? process.cwd());
@@ -62953,7 +64195,7 @@ async function run(file2, opts, term) {
   const cwd = await workingDirectory2(opts.cwd);
   const loaded = await loadPlanFile(file2);
   report(loaded, term);
-  if (!loaded.ok) return EXIT2.failed;
+  if (!loaded.ok) return EXIT3.failed;
   const { plan, source, hash: hash2 } = loaded;
   const done2 = /* @__PURE__ */ new Set();
   let startedAt;
@@ -62973,10 +64215,10 @@ async function run(file2, opts, term) {
       term.error(
         'proceed: refusing to run without approval: there is no terminal to ask "Proceed with execution?".\nPass --yes to approve the plan non-interactively.'
       );
-      return EXIT2.failed;
+      return EXIT3.failed;
     } else if (!await term.confirm("Proceed with execution?")) {
       term.out("Not approved; nothing was run.");
-      return EXIT2.failed;
+      return EXIT3.failed;
     }
   }
   const abort = new AbortController();
@@ -63062,12 +64304,12 @@ async function run(file2, opts, term) {
       );
       term.out(`Fix the cause, then resume with: proceed run ${file2} --from ${result2.next.stepId}`);
     } else if (result2.reason) term.out(result2.reason);
-    return result2.outcome === "verified" ? EXIT2.ok : EXIT2.failed;
+    return result2.outcome === "verified" ? EXIT3.ok : EXIT3.failed;
   } catch (err) {
     progress.finish();
     if (err instanceof PlanChangedError) {
       term.error(`proceed: ${err.message}`);
-      return EXIT2.failed;
+      return EXIT3.failed;
     }
     throw err;
   } finally {

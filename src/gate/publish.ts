@@ -34,6 +34,8 @@ export interface GateResult {
   summary: string;
   /** The completion report, when an execution ended. */
   report?: string;
+  /** The audit record of the execution that ended (Markdown with its JSON), for the job summary. */
+  audit?: string;
   /** A run that was allowed but that this door cannot execute (it has no runner): the door passes it on. */
   handoff?: RunRequest & { planHash: string };
 }

@@ -72,6 +72,8 @@ export const storedStateSchema = z.object({
       command: z.enum(['proceed', 'retry', 'skip', 'rollback']),
       by: z.string(),
       headSha: z.string(),
+      /** How the person asked (review, comment, button), for the audit record. */
+      via: z.enum(['review', 'comment', 'button']).optional(),
     })
     .optional(),
 });
