@@ -6217,7 +6217,11 @@ async function runLocked(env, view, prior, asked, runner, lost) {
     },
     `${port.owner}/${port.repo}`
   );
-  await attachAuditRecord(port, sha, record);
+  await attachAuditRecord(port, sha, record).catch(
+    (err) => env.log(
+      `Could not attach the audit record to ${CHECK_VERIFY}: ${err.message}. It is in this job's summary.`
+    )
+  );
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
   const comment = outcomeComment(view, report, stored);
   if (comment) await port.createComment(number, comment);

@@ -56310,7 +56310,11 @@ async function runLocked(env, view, prior, asked, runner, lost) {
     },
     `${port.owner}/${port.repo}`
   );
-  await attachAuditRecord(port, sha, record2);
+  await attachAuditRecord(port, sha, record2).catch(
+    (err) => env.log(
+      `Could not attach the audit record to ${CHECK_VERIFY}: ${err.message}. It is in this job's summary.`
+    )
+  );
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
   const comment = outcomeComment(view, report2, stored);
   if (comment) await port.createComment(number4, comment);
@@ -63801,7 +63805,7 @@ function apiFailureMessage(err, apiUrl, resume) {
 }
 
 // src/cli/audit.ts
-var AUDIT_USAGE = `Usage: proceed audit PR [--repo OWNER/NAME] [--json]
+var AUDIT_USAGE = `Usage: proceed audit PR [--repo OWNER/NAME] [--app SLUG] [--json]
 
 Reads the audit record of pull request PR's execution through the API and prints it: the plan and its
 hash, the commit it ran on, who approved it (when, how), who confirmed each checkpoint, every step's
@@ -63809,6 +63813,8 @@ attempts (start, end, exit code), the verifications, and who cancelled, skipped 
 
 Options:
       --repo OWNER/NAME  the repository (default: $GITHUB_REPOSITORY)
+      --app SLUG         only a record posted by this app: your proceed app's slug, or github-actions
+                         for the Action (default: any app; the one that posted it is named)
       --json             print the record's JSON as stored (format: docs/what-the-bot-posts.md)
   -h, --help             this text
 
@@ -63826,6 +63832,7 @@ async function audit(argv, term, env) {
       options: {
         repo: { type: "string" },
         json: { type: "boolean" },
+        app: { type: "string" },
         help: { type: "boolean", short: "h" }
       }
     });
@@ -63857,7 +63864,7 @@ async function audit(argv, term, env) {
   } }), owner, repo);
   let found;
   try {
-    found = await findRecord(port, number4, `${owner}/${repo}`);
+    found = await findRecord(port, number4, `${owner}/${repo}`, values.app?.toLowerCase());
   } catch (err) {
     term.error(`proceed audit: ${apiFailureMessage(err, apiUrl)}`);
     return EXIT2.failed;
@@ -63875,7 +63882,7 @@ function usage2(term, message) {
 ${AUDIT_USAGE}`);
   return EXIT2.usage;
 }
-async function findRecord(port, number4, repository) {
+async function findRecord(port, number4, repository, app) {
   let head;
   try {
     head = (await port.getPullRequest(number4)).headSha;
@@ -63887,10 +63894,13 @@ async function findRecord(port, number4, repository) {
   const commits = (await port.listPullRequestCommits(number4)).map((c) => c.sha).reverse();
   const shas = [head, ...commits.filter((sha) => sha !== head)].slice(0, COMMITS_READ);
   for (const sha of shas) {
-    const found = await readAuditRecord(port, await port.listCheckRuns(sha, CHECK_VERIFY));
+    const gates = (await port.listCheckRuns(sha, CHECK_VERIFY)).filter(
+      (c) => app === void 0 || c.appSlug?.toLowerCase() === app
+    );
+    const found = await readAuditRecord(port, gates);
     if (found) return { record: found.record, appSlug: found.check.appSlug };
   }
-  return `pull request #${number4} of ${repository} has no audit record: no ${CHECK_VERIFY} check run on its head ${head.slice(0, 7)}${shas.length > 1 ? ` or its ${shas.length - 1} newest commit(s) before it` : ""} carries one. A record is written when an execution ends (verified, failed, paused at a checkpoint or cancelled); has the plan been run?`;
+  return `pull request #${number4} of ${repository} has no audit record: no ${CHECK_VERIFY} check run${app ? ` of the app ${app}` : ""} on its head ${head.slice(0, 7)}${shas.length > 1 ? ` or its ${shas.length - 1} newest commit(s) before it` : ""} carries one. A record is written when an execution ends (verified, failed, paused at a checkpoint or cancelled); has the plan been run?`;
 }
 var when2 = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
 function columns(header2, rows) {

@@ -15,7 +15,7 @@ import { auditJson, type AuditRecord } from '../plan/audit-record.js';
 import { revealInvisible } from '../render/markdown.js';
 import type { Terminal } from './terminal.js';
 
-export const AUDIT_USAGE = `Usage: proceed audit PR [--repo OWNER/NAME] [--json]
+export const AUDIT_USAGE = `Usage: proceed audit PR [--repo OWNER/NAME] [--app SLUG] [--json]
 
 Reads the audit record of pull request PR's execution through the API and prints it: the plan and its
 hash, the commit it ran on, who approved it (when, how), who confirmed each checkpoint, every step's
@@ -23,6 +23,8 @@ attempts (start, end, exit code), the verifications, and who cancelled, skipped 
 
 Options:
       --repo OWNER/NAME  the repository (default: $GITHUB_REPOSITORY)
+      --app SLUG         only a record posted by this app: your proceed app's slug, or github-actions
+                         for the Action (default: any app; the one that posted it is named)
       --json             print the record's JSON as stored (format: docs/what-the-bot-posts.md)
   -h, --help             this text
 
@@ -43,6 +45,7 @@ export async function audit(argv: string[], term: Terminal, env: NodeJS.ProcessE
       options: {
         repo: { type: 'string' },
         json: { type: 'boolean' },
+        app: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -76,7 +79,7 @@ export async function audit(argv: string[], term: Terminal, env: NodeJS.ProcessE
 
   let found: { record: AuditRecord; appSlug: string | null } | string;
   try {
-    found = await findRecord(port, number, `${owner}/${repo}`);
+    found = await findRecord(port, number, `${owner}/${repo}`, values.app?.toLowerCase());
   } catch (err) {
     term.error(`proceed audit: ${apiFailureMessage(err, apiUrl)}`);
     return EXIT.failed;
@@ -99,6 +102,7 @@ async function findRecord(
   port: GitHubPort,
   number: number,
   repository: string,
+  app: string | undefined,
 ): Promise<{ record: AuditRecord; appSlug: string | null } | string> {
   let head: string;
   try {
@@ -111,11 +115,14 @@ async function findRecord(
   const commits = (await port.listPullRequestCommits(number)).map((c) => c.sha).reverse();
   const shas = [head, ...commits.filter((sha) => sha !== head)].slice(0, COMMITS_READ);
   for (const sha of shas) {
-    const found = await readAuditRecord(port, await port.listCheckRuns(sha, CHECK_VERIFY));
+    const gates = (await port.listCheckRuns(sha, CHECK_VERIFY)).filter(
+      (c) => app === undefined || c.appSlug?.toLowerCase() === app,
+    );
+    const found = await readAuditRecord(port, gates);
     if (found) return { record: found.record, appSlug: found.check.appSlug };
   }
   return (
-    `pull request #${number} of ${repository} has no audit record: no ${CHECK_VERIFY} check run on its head ` +
+    `pull request #${number} of ${repository} has no audit record: no ${CHECK_VERIFY} check run${app ? ` of the app ${app}` : ''} on its head ` +
     `${head.slice(0, 7)}${shas.length > 1 ? ` or its ${shas.length - 1} newest commit(s) before it` : ''} carries one. ` +
     'A record is written when an execution ends (verified, failed, paused at a checkpoint or cancelled); has the plan been run?'
   );

@@ -215,7 +215,12 @@ async function runLocked(
     },
     `${port.owner}/${port.repo}`,
   );
-  await attachAuditRecord(port, sha, record);
+  // A record GitHub would not take must not cost the outcome its review and comment: it is in the job summary too.
+  await attachAuditRecord(port, sha, record).catch((err: unknown) =>
+    env.log(
+      `Could not attach the audit record to ${CHECK_VERIFY}: ${(err as Error).message}. It is in this job's summary.`,
+    ),
+  );
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
   const comment = outcomeComment(view, report, stored);
   if (comment) await port.createComment(number, comment);

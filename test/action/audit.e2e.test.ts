@@ -4,7 +4,7 @@
  * `proceed/verify` and lands in the job summary; `proceed audit` (the CLI as a real process against the
  * fake's URL) reads it back, as a table and as JSON, and says clearly when it cannot.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,6 @@ import { proceed, ROOT } from '../support/cli.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
 import { pullRequestEvent } from '../support/payloads.js';
 import { makeRemote } from '../support/remote.js';
-import { writeFileSync } from 'node:fs';
 
 const PLAN_PATH = 'deploy/migrate.plan.yml';
 
@@ -144,7 +143,7 @@ describe('the audit record', () => {
     expect(out).toContain('3. migrate: Run the production migration  [checkpoint before it]');
     expect(out).toContain('bash$ echo migrate >> "$RUN_LOG"');
 
-    const json = await proceed(['audit', '7', '--json'], ROOT, {
+    const json = await proceed(['audit', '7', '--json', '--app', 'github-actions'], ROOT, {
       ...cli,
       GITHUB_REPOSITORY: 'octo-org/widgets',
     });
@@ -168,7 +167,13 @@ describe('the audit record', () => {
     ]);
     expect(r.jobs[0]!.runner.url).toMatch(/\/actions\/runs\/3000$/);
     expect(r.state).toBe('verified');
-    expect(existsSync(env.RUN_LOG)).toBe(true);
+    // A record posted by another app is not taken for the bot's.
+    const other = await proceed(['audit', '7', '--app', 'some-other-app'], ROOT, {
+      ...cli,
+      GITHUB_REPOSITORY: 'octo-org/widgets',
+    });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('no proceed/verify check run of the app some-other-app on its head');
   });
 
   it('says clearly, without a stack trace, when there is no token, no such pull request, or no record', async () => {
