@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-H3OWEJKJ.js";
+} from "./app-shared-C27Y3VRG.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

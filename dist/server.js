@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-H3OWEJKJ.js";
+} from "./app-shared-C27Y3VRG.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

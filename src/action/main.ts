@@ -186,6 +186,8 @@ async function runGate(env: NodeJS.ProcessEnv): Promise<void> {
   if (env.GITHUB_STEP_SUMMARY) {
     const summary = core.summary.addHeading('proceed', 2).addRaw(result.summary, true);
     if (result.report) summary.addEOL().addRaw(result.report, true);
+    // The audit record of the execution that ended (issue 15, item 6): tables, then its JSON whole.
+    if (result.audit) summary.addEOL().addRaw(result.audit, true);
     await summary.write();
   }
   if (result.failed) core.setFailed(result.summary);

@@ -13,6 +13,7 @@ import { Terminal } from './terminal.js';
 import { Progress } from './progress.js';
 import { simulate } from './simulate.js';
 import { doctor } from './doctor.js';
+import { audit } from './audit.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 const USAGE = `Usage: proceed <command> [options]
@@ -28,6 +29,9 @@ Commands:
                                 comments /proceed (and again at each checkpoint), the steps run locally;
                                 prints exactly the review, check runs and comments the bot would post
   doctor --repo OWNER/NAME      check a repository's setup through the API (proceed doctor --help)
+  audit PR [--repo OWNER/NAME] [--json]
+                                print the audit record of a pull request's execution, read through the
+                                API: approvals, checkpoints, each step's attempts (proceed audit --help)
 
 Options:
   -y, --yes        answer every question (approval, checkpoints) with yes
@@ -48,6 +52,7 @@ class UsageError extends Error {}
 export async function main(argv: string[], term: Terminal = Terminal.fromProcess()): Promise<number> {
   // doctor has options of its own (doctor.ts).
   if (argv[0] === 'doctor') return doctor(argv.slice(1), term, process.env);
+  if (argv[0] === 'audit') return audit(argv.slice(1), term, process.env);
   let parsed;
   try {
     parsed = parseArgs({

@@ -47,7 +47,7 @@ async function applyEffect(env: GateEnv, view: View, effect: Effect): Promise<Ga
       await forceReleaseLock(port, view.pr.number);
       return undefined;
     case 'execute':
-      return executeApproved(env, view as ValidView, effect.stored, effect.trigger, effect.by);
+      return executeApproved(env, view as ValidView, effect.stored, effect.trigger, effect.by, effect.door);
     case 'rollback':
       return rollbackPlan(env, view as ValidView, effect.stored, effect.by);
     case 'cancel':

@@ -22,6 +22,8 @@ export function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRun
   const controller = new AbortController();
   const since = (env.now?.() ?? new Date()).toISOString();
   let stopReason: string | undefined;
+  /** Who cancelled, once an allowed `/cancel` (or Cancel button) was found: for the audit record. */
+  let cancelledBy: string | undefined;
   // Taken over by someone who found our heartbeats missing: they run the plan now, we stop.
   const onLost = () => {
     stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
@@ -70,6 +72,7 @@ export function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRun
       });
       if (ok.allowed) {
         if (asker === c.user) await env.port.reactToComment(c.id, 'eyes');
+        cancelledBy ??= asker.login;
         return `cancelled by ${asker.login}`;
       }
     }
@@ -100,6 +103,7 @@ export function watchWhileRunning(env: GateEnv, view: ValidView, runner: PlanRun
     // more before the guard gives up and stops the run.
     guard: async () =>
       stopReason ?? (Date.now() - lookedAt < runner.pollMs ? undefined : await check().catch(() => check())),
+    cancelledBy: () => cancelledBy,
     stop: () => {
       clearInterval(timer);
       lost.removeEventListener('abort', onLost);

@@ -9,6 +9,8 @@ import { buttons, cancelRequestComment } from './buttons.js';
 import type { ValidView } from './decide.js';
 import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { withPlanLock } from './lock-session.js';
+import { attachAuditRecord, readAuditRecord, recordCancel } from './audit.js';
+import { mergeVerify } from './policy.js';
 import { result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
 import { CHECK_VERIFY, stepCheckName, stepChecks, stepExternalId, type GateEnv } from './view.js';
@@ -89,6 +91,23 @@ export async function cancelPlan(
     summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
     ...buttons(env),
   });
+  // Who cancelled goes in the audit record of the approved plan (issue 15, item 6).
+  if (stored.approval) {
+    const audited = await readAuditRecord(env.port, checks);
+    const same =
+      audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash
+        ? audited.record
+        : undefined;
+    const record = recordCancel(
+      same,
+      view,
+      stored,
+      mergeVerify(view.plan.plan.verify, view.policy).verify,
+      { by, at: (env.now?.() ?? new Date()).toISOString(), state: next.state },
+      `${env.port.owner}/${env.port.repo}`,
+    );
+    await attachAuditRecord(env.port, sha, record);
+  }
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   // A plan paused at a checkpoint has its deployment open (deployments.ts): it ends as inactive.
   await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);

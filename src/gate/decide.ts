@@ -53,7 +53,7 @@ export type Effect =
   | { kind: 'write-review'; stored: StoredState }
   | { kind: 'release-lock' }
   /** Take the lock and run the approved plan from its first step not done (or hand it over, without a runner). */
-  | { kind: 'execute'; trigger: Trigger; stored: StoredState; by: string }
+  | { kind: 'execute'; trigger: Trigger; stored: StoredState; by: string; door?: Door }
   | { kind: 'rollback'; stored: StoredState; by: string }
   /** Stop the plan: a running execution through its watcher, anything else here. */
   | { kind: 'cancel'; stored: StoredState; by: string; door: Door }
@@ -464,11 +464,11 @@ function inState(
           confirmed: [],
         };
       }
-      return execute(next, 'proceed', login);
+      return execute(next, 'proceed', login, door);
     }
     case 'retry':
     case 'skip':
-      return execute(stored, command, login);
+      return execute(stored, command, login, door);
     case 'cancel':
       return {
         state: stored,
@@ -514,10 +514,10 @@ function judgeShared(other: SharedHead, command: CommandName, door: Door): Other
   };
 }
 
-function execute(stored: StoredState, trigger: Trigger, by: string): Decision {
+function execute(stored: StoredState, trigger: Trigger, by: string, door?: Door): Decision {
   return {
     state: stored,
-    effects: [{ kind: 'execute', trigger, stored, by }],
+    effects: [{ kind: 'execute', trigger, stored, by, ...(door ? { door } : {}) }],
     summary: `/${trigger} from ${by}.`,
   };
 }

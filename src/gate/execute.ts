@@ -8,6 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { executePlan, PlanChangedError, type ExecutionReport } from '../execute/executor.js';
 import type { StepResult } from '../execute/events.js';
+import { stopsBefore } from '../plan/checkpoints.js';
+import { auditSummary } from '../render/audit.js';
+import { attachAuditRecord, readAuditRecord, recordExecution } from './audit.js';
+import type { Door } from './authorize.js';
 import { follow, type EdgeName } from '../plan/lifecycle.js';
 import { codeSpan } from '../render/markdown.js';
 import { renderReport } from '../render/report.js';
@@ -45,11 +49,12 @@ export async function executeApproved(
   stored: StoredState,
   trigger: Trigger,
   by: string,
+  door?: Door,
 ): Promise<GateResult> {
   const { port } = env;
   const number = view.pr.number;
   const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
+  if (!runner) return handOff(env, view, stored, trigger, by, door);
 
   return withPlanLock(
     env,
@@ -66,7 +71,7 @@ export async function executeApproved(
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost),
+    (lost) => runLocked(env, view, stored, { trigger, by, ...(door ? { door } : {}) }, runner, lost),
   );
 }
 
@@ -74,11 +79,13 @@ async function runLocked(
   env: GateEnv,
   view: ValidView,
   prior: StoredState,
-  trigger: Trigger,
+  asked: { trigger: Trigger; by: string; door?: Door },
   runner: PlanRunner,
   lost: AbortSignal,
 ): Promise<GateResult> {
   const { port } = env;
+  const { trigger } = asked;
+  const startedAt = now(env).toISOString();
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
@@ -104,8 +111,15 @@ async function runLocked(
   }
   const confirmed = new Set(prior.confirmed);
   // A /proceed where the plan stopped at a checkpoint (paused, or cancelled there by a timeout) confirms it.
-  if (trigger === 'proceed' && (prior.state === 'paused' || prior.state === 'cancelled') && prior.next)
-    confirmed.add(prior.next);
+  const confirms =
+    trigger === 'proceed' && (prior.state === 'paused' || prior.state === 'cancelled') && prior.next
+      ? prior.next
+      : undefined;
+  if (confirms) confirmed.add(confirms);
+  // What this commit and plan's audit record holds so far (issue 15, item 6): this job adds to it.
+  const audited = await readAuditRecord(port, checks);
+  const verify = mergeVerify(plan.verify, view.policy).verify;
+  const ran: StepResult[] = [];
   const skip = new Set(trigger === 'skip' && prior.next ? [prior.next] : []);
 
   let stored: StoredState = {
@@ -153,7 +167,7 @@ async function runLocked(
       cwd: workspace.dir,
       env: runner.env,
       extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
+      verify,
       done,
       confirmed,
       skip,
@@ -164,6 +178,7 @@ async function runLocked(
       onFailure: async () => 'stop',
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
+        if (event.type === 'step-finished') ran.push(event.result);
         if (lost.aborted) return;
         await publishEvent(env, view, checks, stepRuns, event);
         await deployment?.onEvent(event);
@@ -193,6 +208,36 @@ async function runLocked(
   await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
+  // The audit record: this job added to what the commit and plan had, on proceed/verify and in the job summary.
+  const confirmedIndex = confirms ? plan.steps.findIndex((s) => s.id === confirms) : -1;
+  const record = recordExecution(
+    audited && audited.record.commit === sha && audited.record.plan.hash === hash
+      ? audited.record
+      : undefined,
+    view,
+    prior,
+    verify,
+    {
+      trigger,
+      by: asked.by,
+      ...(asked.door ? { via: asked.door } : {}),
+      runner: runner.holder,
+      startedAt,
+      endedAt: now(env).toISOString(),
+      report,
+      steps: ran,
+      ...(confirmedIndex >= 0 && stopsBefore(plan, confirmedIndex) ? { confirmed: confirms } : {}),
+      ...(watch.cancelledBy() ? { cancelledBy: watch.cancelledBy() } : {}),
+      state: stored.state,
+    },
+    `${port.owner}/${port.repo}`,
+  );
+  // A record GitHub would not take must not cost the outcome its review and comment: it is in the job summary too.
+  await attachAuditRecord(port, sha, record).catch((err: unknown) =>
+    env.log(
+      `Could not attach the audit record to ${CHECK_VERIFY}: ${(err as Error).message}. It is in this job's summary.`,
+    ),
+  );
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
   const comment = outcomeComment(view, report, stored);
   if (comment) await port.createComment(number, comment);
@@ -200,6 +245,7 @@ async function runLocked(
   return {
     ...result(view, summary, stored),
     failed: report.outcome === 'failed' || report.outcome === 'verify-failed',
+    audit: auditSummary(record),
     ...(report.outcome === 'verified' || report.outcome === 'verify-failed'
       ? { report: renderReport(plan, report.results, report.verify) }
       : {}),
@@ -257,8 +303,9 @@ export async function handOff(
   stored: StoredState,
   command: RunRequest['command'],
   by: string,
+  door?: Door,
 ): Promise<GateResult> {
-  const requested: RunRequest = { command, by, headSha: view.pr.headSha };
+  const requested: RunRequest = { command, by, headSha: view.pr.headSha, ...(door ? { via: door } : {}) };
   const next: StoredState = { ...stored, requested };
   await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {

@@ -264,5 +264,5 @@ export async function executeRequested(door: GateEnv, run: DispatchedRun): Promi
     return refuse('the approval no longer holds for this commit and plan; approve again.');
   const next: StoredState = { ...stored, requested: undefined };
   if (request.command === 'rollback') return rollbackPlan(env, valid, next, request.by);
-  return executeApproved(env, valid, next, request.command, request.by);
+  return executeApproved(env, valid, next, request.command, request.by, request.via);
 }

@@ -39,6 +39,8 @@ export interface GitHubPort {
   updateCheckRun(id: number, input: Partial<CheckRunInput>): Promise<void>;
   /** Check runs on a commit, newest first, optionally only those with one name. */
   listCheckRuns(sha: string, name?: string): Promise<CheckRunInfo[]>;
+  /** A check run's output text (null when it has none), or undefined when there is no check run `id`. */
+  getCheckRunText(id: number): Promise<string | null | undefined>;
 
   /** Creates a ref; 'exists' when GitHub answers that it already exists (the lock's arbitration). */
   createRef(ref: string, sha: string): Promise<'created' | 'exists'>;

@@ -3,6 +3,8 @@ import type { CheckAnnotation, CheckConclusion, CheckRunInfo, CheckRunInput } fr
 import { clip, codeSpan, fitByCutting, GITHUB_BODY_LIMIT } from '../render/markdown.js';
 import { diagnosticList, renderPlanProblem } from '../render/problem.js';
 import { renderReview, type StepDisplayStatus } from '../render/review.js';
+import { diffPlans } from '../plan/delta.js';
+import { renderPlanDelta } from '../render/delta.js';
 import { buttons } from './buttons.js';
 import { decodeState, encodeState, MARKER_BUDGET } from './marker.js';
 import { mergePlanConfig, mergeVerify } from './policy.js';
@@ -32,6 +34,8 @@ export interface GateResult {
   summary: string;
   /** The completion report, when an execution ended. */
   report?: string;
+  /** The audit record of the execution that ended (Markdown with its JSON), for the job summary. */
+  audit?: string;
   /** A run that was allowed but that this door cannot execute (it has no runner): the door passes it on. */
   handoff?: RunRequest & { planHash: string };
 }
@@ -190,8 +194,15 @@ export function reviewBody(view: View, stored: StoredState, checks: CheckRunInfo
         : undefined;
     steps[id] = { status: displayStatus(check), ...(durationMs !== undefined ? { durationMs } : {}) };
   }
+  // What changed since the plan rendered before, until the changed plan is approved (issue 15, item 5).
+  const before = view.planBefore;
+  const delta =
+    before && stored.planBefore?.sha === before.sha && stored.approval?.planHash !== hash
+      ? renderPlanDelta(before.plan ? diffPlans(before.plan, plan) : undefined, { sha: before.sha })
+      : undefined;
   return renderReview(plan, {
     maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    ...(delta ? { delta } : {}),
     planPath: path,
     state: stored.state,
     ...(Object.keys(steps).length ? { steps } : {}),

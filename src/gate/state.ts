@@ -59,6 +59,11 @@ export const storedStateSchema = z.object({
     .max(20)
     .optional(),
   /**
+   * The plan rendered before the last change of the plan (issue 15, item 5): its commit, path and blob,
+   * from which the review reads it back through the API to show what changed since.
+   */
+  planBefore: z.object({ sha: z.string(), path: z.string(), blob: z.string() }).optional(),
+  /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
@@ -67,6 +72,8 @@ export const storedStateSchema = z.object({
       command: z.enum(['proceed', 'retry', 'skip', 'rollback']),
       by: z.string(),
       headSha: z.string(),
+      /** How the person asked (review, comment, button), for the audit record. */
+      via: z.enum(['review', 'comment', 'button']).optional(),
     })
     .optional(),
 });

@@ -63,6 +63,11 @@ export interface View {
    * that commit (undefined inside when GitHub could not compare), for the review to list.
    */
   sinceApproval?: { approvedSha: string; files: string[] | undefined };
+  /**
+   * The plan rendered before the plan changed (issue 15, item 5), read back at its commit: `plan`
+   * undefined when it could not be (the commit is gone, or the file there is not what was rendered).
+   */
+  planBefore?: { sha: string; plan: Plan | undefined };
 }
 
 export type PlanView =
@@ -155,7 +160,48 @@ export async function loadView(env: GateEnv, number: number): Promise<View> {
     policy.bind_approval_to === 'plan' && approvedSha && approvedSha !== pr.headSha
       ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => undefined) }
       : undefined;
-  return { pr, policy, policyErrors, plan, review, stored, ...(sinceApproval ? { sinceApproval } : {}) };
+  const before = plan.kind === 'valid' && stored ? planBeforeOf(stored, plan) : undefined;
+  const planBefore = before ? await readPlanBefore(port, before) : undefined;
+  return {
+    pr,
+    policy,
+    policyErrors,
+    plan,
+    review,
+    stored,
+    ...(sinceApproval ? { sinceApproval } : {}),
+    ...(planBefore ? { planBefore } : {}),
+  };
+}
+
+type PlanRef = NonNullable<StoredState['planBefore']>;
+
+/**
+ * Which earlier plan the review compares the plan at the head with: the one rendered last, when the
+ * plan changed since; else the one remembered from the last change, until someone approves the plan.
+ */
+export function planBeforeOf(
+  stored: StoredState,
+  plan: { path: string; hash: string; blobSha: string },
+): PlanRef | undefined {
+  if (stored.planBlob && (stored.planHash !== plan.hash || stored.planPath !== plan.path))
+    return { sha: stored.headSha, path: stored.planPath, blob: stored.planBlob };
+  const kept = stored.planBefore;
+  if (!kept || kept.blob === plan.blobSha) return undefined;
+  // Approved since the change: the change was reviewed, there is nothing more to show.
+  return stored.approval?.planHash === plan.hash ? undefined : kept;
+}
+
+/**
+ * The earlier plan, read back at its commit (a file is kept by its commit for as long as GitHub keeps
+ * the commit, so nothing about it has to fit in the review's marker); it counts only when the file
+ * there is exactly the blob that was rendered.
+ */
+async function readPlanBefore(port: GitHubPort, ref: PlanRef): Promise<View['planBefore']> {
+  const file = await port.readFile(ref.path, ref.sha).catch(() => undefined);
+  if (!file || file.sha !== ref.blob) return { sha: ref.sha, plan: undefined };
+  const parsed = parsePlan(file.content, ref.path);
+  return { sha: ref.sha, plan: parsed.ok ? parsed.plan : undefined };
 }
 
 /** The bot's review: the newest one by the bot's own account. Markers anywhere else are ignored. */
@@ -209,6 +255,8 @@ export function bindingAfterPush(view: View): Binding {
     planBlob: view.plan.blobSha,
     planHash: view.plan.hash,
     headSha: view.pr.headSha,
+    // The plan rendered before the last change of the plan, for the review's delta (issue 15, item 5).
+    planBefore: planBeforeOf(prev, view.plan),
   };
   if (!prev.approval) return { stored: headMoved ? { ...fresh, state: 'proposed', next: undefined } : fresh };
   if (bound(prev, view)) {

@@ -486,6 +486,11 @@ export class MemoryGitHub implements GitHubPort {
     this.record({ kind: 'check-run-update', update: input, ...snapshot(run) });
   }
 
+  async getCheckRunText(id: number): Promise<string | null | undefined> {
+    const run = this.checks.find((c) => c.id === id);
+    return run ? run.text : undefined;
+  }
+
   async listCheckRuns(sha: string, name?: string): Promise<CheckRunInfo[]> {
     const out: CheckRunInfo[] = [];
     for (let i = this.checks.length - 1; i >= 0; i--) {

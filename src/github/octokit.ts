@@ -393,6 +393,19 @@ export class OctokitPort implements GitHubPort {
     }
   }
 
+  async getCheckRunText(id: number): Promise<string | null | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+        ...this.base,
+        check_run_id: id,
+      });
+      return data.output?.text ?? null;
+    } catch (err) {
+      if (httpStatus(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
   async listCheckRuns(sha: string, name?: string): Promise<CheckRunInfo[]> {
     const runs: CheckRunInfo[] = [];
     for (let page = 1; ; page++) {

@@ -39,6 +39,8 @@ export interface ReviewOptions {
   steps?: Record<string, { status: StepDisplayStatus; durationMs?: number }>;
   /** Trusted Markdown from the bot, e.g. why approval was reset. */
   notice?: string;
+  /** Trusted Markdown: what changed since the plan rendered before (src/render/delta.ts). */
+  delta?: string;
   /** Trusted: who approved, and the commit the approval binds to. */
   approval?: { by: string; sha: string };
   /** Verifications the repository policy adds, name → command (trusted). */
@@ -191,6 +193,7 @@ export function composeReview(plan: Plan, opts: ReviewOptions, budget: ReviewBud
   const sections = [
     header(plan, opts),
     opts.notice ? alert('IMPORTANT', opts.notice) : '',
+    opts.delta ?? '',
     budget !== FULL ? alert('NOTE', budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : '',
     full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : '',
     full && plan.requirements?.length

@@ -94,7 +94,9 @@ describe('what reaches a step of the Action', () => {
 
     expect(run.code, 'the failing step fails the job').not.toBe(0);
     expect(run.outputs.state).toBe('failed');
-    expect(run.summary).not.toContain('state=verified');
+    // The summary quotes the plan's commands in its audit record; what the step would have appended is a line of its own.
+    expect(run.summary).not.toMatch(/^state=verified$/m);
+    expect(run.summary).toContain('## 🧾 Audit record');
     for (const file of [env.GITHUB_ENV, env.GITHUB_PATH, env.GITHUB_STATE])
       expect(existsSync(file)).toBe(false);
 

@@ -170,6 +170,7 @@ describe('decide: state × command × actor', () => {
         kind: 'execute',
         trigger: 'proceed',
         by: 'bob',
+        door: 'comment',
         stored: expect.objectContaining({
           state: 'approved',
           handled: [42],

@@ -111,6 +111,31 @@ describe.each(ADAPTERS)('the port contract: %s', (_name, world) => {
     });
   });
 
+  it('reads a check run’s output text back by id: null without one, undefined for no such check run', async () => {
+    const { port, head } = world();
+    const text = 'line one\n```json\n{"a":1}\n```';
+    const withText = await port.createCheckRun({
+      name: 'proceed/verify',
+      headSha: head,
+      status: 'queued',
+      title: 'Queued',
+      summary: 'v',
+      text,
+    });
+    const without = await port.createCheckRun({
+      name: 'proceed/plan',
+      headSha: head,
+      status: 'queued',
+      title: 'Q',
+      summary: 's',
+    });
+    expect(await port.getCheckRunText(withText.id)).toBe(text);
+    await port.updateCheckRun(withText.id, { title: 'Queued', summary: 'v', text: 'replaced' });
+    expect(await port.getCheckRunText(withText.id)).toBe('replaced');
+    expect(await port.getCheckRunText(without.id)).toBeFalsy();
+    expect(await port.getCheckRunText(987_654_321)).toBeUndefined();
+  });
+
   it('keeps the bot’s review and comments, and lists comments since a time, oldest first', async () => {
     const { port, head } = world();
     const since = new Date(Date.now() - 60_000).toISOString();

@@ -277,9 +277,9 @@ var BlockScanner = class {
     let matched = 0;
     for (const container of this.containers) {
       if (container.kind === "quote") {
-        const indent2 = indentAt(text, pos);
-        if (indent2 > 3 || text[pos + indent2] !== ">") break;
-        pos = afterQuoteMarker(text, pos + indent2);
+        const indent3 = indentAt(text, pos);
+        if (indent3 > 3 || text[pos + indent3] !== ">") break;
+        pos = afterQuoteMarker(text, pos + indent3);
       } else if (isBlankFrom(text, pos)) {
       } else if (indentAt(text, pos) >= container.indent) {
         pos += container.indent;
@@ -309,9 +309,9 @@ var BlockScanner = class {
     const paragraphOpen = this.leaf?.kind === "paragraph";
     const opened = [];
     while (this.containers.length + opened.length < MAX_CONTAINERS) {
-      const indent2 = indentAt(text, pos);
-      if (indent2 >= 4) break;
-      const at2 = pos + indent2;
+      const indent3 = indentAt(text, pos);
+      if (indent3 >= 4) break;
+      const at2 = pos + indent3;
       if (text[at2] === ">") {
         opened.push({ kind: "quote" });
         pos = afterQuoteMarker(text, at2);
@@ -321,13 +321,13 @@ var BlockScanner = class {
       if (!item || isThematicBreak(text, at2)) break;
       const interrupts = allMatched && paragraphOpen && opened.length === 0;
       if (interrupts && (item.empty || item.start > 1)) break;
-      opened.push({ kind: "item", indent: indent2 + item.width });
+      opened.push({ kind: "item", indent: indent3 + item.width });
       pos = item.empty ? text.length : at2 + item.width;
     }
     const blank = isBlankFrom(text, pos);
-    const indent = indentAt(text, pos);
-    const at = pos + indent;
-    const start = blank ? "blank" : indent >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
+    const indent2 = indentAt(text, pos);
+    const at = pos + indent2;
+    const start = blank ? "blank" : indent2 >= 4 ? opened.length === 0 && paragraphOpen ? "text" : "indented" : leafStartAt(text, at, allMatched && paragraphOpen && opened.length === 0);
     const paragraph = this.leaf?.kind === "paragraph" ? this.leaf : void 0;
     if (!allMatched && opened.length === 0 && paragraph && start === "text") {
       this.addParagraphLine(paragraph, index, text.slice(pos).trimStart());
@@ -459,9 +459,9 @@ function htmlBlockEnds(end, line) {
   return false;
 }
 function isClosingFence(text, pos, fence) {
-  const indent = indentAt(text, pos);
-  if (indent > 3) return false;
-  const at = pos + indent;
+  const indent2 = indentAt(text, pos);
+  if (indent2 > 3) return false;
+  const at = pos + indent2;
   const n = runLength(text, at, fence.char);
   return n >= fence.length && isBlankFrom(text, at + n);
 }
@@ -1064,12 +1064,12 @@ var PositionIndex = class {
     for (let n = path.length; n >= 0; n--) {
       const entry = this.#find(path.slice(0, n));
       if (!entry) continue;
-      const { key, value } = entry;
-      if (value && (isScalar(value) || isAlias(value)) && !isEmptyScalar(value)) {
-        const span2 = this.#span(value);
+      const { key, value: value2 } = entry;
+      if (value2 && (isScalar(value2) || isAlias(value2)) && !isEmptyScalar(value2)) {
+        const span2 = this.#span(value2);
         if (span2) return span2;
       }
-      const span = this.#span(key) ?? this.#span(value);
+      const span = this.#span(key) ?? this.#span(value2);
       if (span) return span;
     }
     return this.root();
@@ -1097,21 +1097,21 @@ var PositionIndex = class {
   }
   #find(path) {
     let key;
-    let value = this.#doc.contents;
+    let value2 = this.#doc.contents;
     for (const segment of path) {
-      const container = this.#resolve(value);
+      const container = this.#resolve(value2);
       if (isMap(container)) {
         const pair = this.#findPair(container, String(segment), 0);
         if (!pair) return void 0;
         key = isNode(pair.key) ? pair.key : void 0;
-        value = pair.value;
+        value2 = pair.value;
       } else if (isSeq(container) && typeof segment === "number") {
         if (segment >= container.items.length) return void 0;
         key = void 0;
-        value = container.items[segment];
+        value2 = container.items[segment];
       } else return void 0;
     }
-    return { key, value: isNode(value) ? value : void 0 };
+    return { key, value: isNode(value2) ? value2 : void 0 };
   }
   /** Built once per mapping: a plan may have many keys and every diagnostic looks one up. */
   #pairsByKey(map) {
@@ -1144,8 +1144,8 @@ var PositionIndex = class {
 };
 function scalarKey(pair) {
   if (!isScalar(pair.key)) return void 0;
-  const value = pair.key.value;
-  return typeof value === "symbol" ? value.description ?? "<<" : String(value);
+  const value2 = pair.key.value;
+  return typeof value2 === "symbol" ? value2.description ?? "<<" : String(value2);
 }
 function isEmptyScalar(node) {
   return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
@@ -1230,26 +1230,26 @@ var EXPECTED = {
 function describeExpected(expected) {
   return EXPECTED[expected] ?? expected;
 }
-function describeValue(value) {
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
+function describeValue(value2) {
+  if (value2 === null) return "an empty value";
+  if (Array.isArray(value2)) return "a list";
+  switch (typeof value2) {
     case "string": {
-      const shown = value.length > 40 ? `${value.slice(0, 40)}\u2026` : value;
+      const shown = value2.length > 40 ? `${value2.slice(0, 40)}\u2026` : value2;
       return `the string ${JSON.stringify(shown)}`;
     }
     case "number":
-      return `the number ${value}`;
+      return `the number ${value2}`;
     case "boolean":
-      return `${value}`;
+      return `${value2}`;
     case "object":
       return "a mapping";
     default:
-      return typeof value;
+      return typeof value2;
   }
 }
-function literal(value) {
-  return typeof value === "string" ? value : JSON.stringify(value);
+function literal(value2) {
+  return typeof value2 === "string" ? value2 : JSON.stringify(value2);
 }
 var defaultMessage = (issue) => {
   switch (issue.code) {
@@ -1279,14 +1279,14 @@ var defaultMessage = (issue) => {
   }
 };
 function valueAt(data, path) {
-  let value = data;
+  let value2 = data;
   for (const segment of path) {
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) {
+    if (value2 === null || typeof value2 !== "object" || !Object.hasOwn(value2, segment)) {
       return { found: false, value: void 0 };
     }
-    value = value[segment];
+    value2 = value2[segment];
   }
-  return { found: true, value };
+  return { found: true, value: value2 };
 }
 function toSegments(path) {
   return path.map((segment) => typeof segment === "number" ? segment : String(segment));
@@ -1837,13 +1837,20 @@ var storedStateSchema = z5.object({
   /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
   pushers: z5.array(z5.object({ login: z5.string(), sha: z5.string() })).max(20).optional(),
   /**
+   * The plan rendered before the last change of the plan (issue 15, item 5): its commit, path and blob,
+   * from which the review reads it back through the API to show what changed since.
+   */
+  planBefore: z5.object({ sha: z5.string(), path: z5.string(), blob: z5.string() }).optional(),
+  /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
   requested: z5.object({
     command: z5.enum(["proceed", "retry", "skip", "rollback"]),
     by: z5.string(),
-    headSha: z5.string()
+    headSha: z5.string(),
+    /** How the person asked (review, comment, button), for the audit record. */
+    via: z5.enum(["review", "comment", "button"]).optional()
   }).optional()
 });
 
@@ -1950,8 +1957,8 @@ function mergeVerify(planVerify, policy) {
 // src/gate/view.ts
 var DEFAULT_POLL_MS = 1e4;
 function pollIntervalFromEnv(env) {
-  const value = Number(env.PROCEED_POLL_INTERVAL_MS);
-  return Number.isFinite(value) && value >= 50 ? value : DEFAULT_POLL_MS;
+  const value2 = Number(env.PROCEED_POLL_INTERVAL_MS);
+  return Number.isFinite(value2) && value2 >= 50 ? value2 : DEFAULT_POLL_MS;
 }
 var CHECK_PLAN = "proceed/plan";
 var CHECK_VERIFY = "proceed/verify";
@@ -2011,7 +2018,31 @@ async function loadView(env, number) {
   }
   const approvedSha = stored?.approval?.headSha;
   const sinceApproval = policy.bind_approval_to === "plan" && approvedSha && approvedSha !== pr.headSha ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => void 0) } : void 0;
-  return { pr, policy, policyErrors, plan, review, stored, ...sinceApproval ? { sinceApproval } : {} };
+  const before = plan.kind === "valid" && stored ? planBeforeOf(stored, plan) : void 0;
+  const planBefore = before ? await readPlanBefore(port, before) : void 0;
+  return {
+    pr,
+    policy,
+    policyErrors,
+    plan,
+    review,
+    stored,
+    ...sinceApproval ? { sinceApproval } : {},
+    ...planBefore ? { planBefore } : {}
+  };
+}
+function planBeforeOf(stored, plan) {
+  if (stored.planBlob && (stored.planHash !== plan.hash || stored.planPath !== plan.path))
+    return { sha: stored.headSha, path: stored.planPath, blob: stored.planBlob };
+  const kept = stored.planBefore;
+  if (!kept || kept.blob === plan.blobSha) return void 0;
+  return stored.approval?.planHash === plan.hash ? void 0 : kept;
+}
+async function readPlanBefore(port, ref) {
+  const file = await port.readFile(ref.path, ref.sha).catch(() => void 0);
+  if (!file || file.sha !== ref.blob) return { sha: ref.sha, plan: void 0 };
+  const parsed = parsePlan(file.content, ref.path);
+  return { sha: ref.sha, plan: parsed.ok ? parsed.plan : void 0 };
 }
 function ownReview(reviews, botLogin) {
   const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
@@ -2047,7 +2078,9 @@ function bindingAfterPush(view) {
     planPath: view.plan.path,
     planBlob: view.plan.blobSha,
     planHash: view.plan.hash,
-    headSha: view.pr.headSha
+    headSha: view.pr.headSha,
+    // The plan rendered before the last change of the plan, for the review's delta (issue 15, item 5).
+    planBefore: planBeforeOf(prev, view.plan)
   };
   if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
   if (bound(prev, view)) {
@@ -2101,7 +2134,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
       );
     }
   };
-  const status = (state, description) => attempt(`set the deployment ${state}`, async () => {
+  const status2 = (state, description) => attempt(`set the deployment ${state}`, async () => {
     if (id !== void 0) await env.port.setDeploymentStatus(id, { state, logUrl, description });
   });
   return {
@@ -2122,7 +2155,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
           description: `${view.plan.plan.title} (#${view.pr.number}, approved by ${approvedBy ?? "someone allowed"})`
         })).id;
       });
-      if (!resumed) await status("in_progress", `Executing ${view.plan.path}`);
+      if (!resumed) await status2("in_progress", `Executing ${view.plan.path}`);
     },
     finish: async (report) => {
       if (id === void 0) return;
@@ -2133,7 +2166,7 @@ function deploymentRecorder(env, view, logUrl, approvedBy) {
         cancelled: "inactive"
       };
       const state = states[report.outcome];
-      if (state) await status(state, report.reason ?? `The plan is ${report.outcome}`);
+      if (state) await status2(state, report.reason ?? `The plan is ${report.outcome}`);
     }
   };
 }
@@ -2327,8 +2360,8 @@ async function forceReleaseLock(port, number) {
 }
 function describeHolder(holder, now3) {
   const age = now3.getTime() - Date.parse(holder.at);
-  const when = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
-  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when}`;
+  const when2 = age < 0 ? `taken at ${holder.at}` : age < 1e3 ? "taken just now" : `taken ${formatDuration(Math.floor(age / 1e3) * 1e3)} ago`;
+  if (holder.kind === "unknown") return `an unrecognised lock (commit ${holder.id.slice(0, 7)}), ${when2}`;
   const who = holder.kind === "workflow-run" ? `workflow run ${holder.id}${holder.attempt && holder.attempt > 1 ? ` (attempt ${holder.attempt})` : ""}` : `app instance ${holder.id}`;
   let alive = "";
   if (holder.heartbeatMs) {
@@ -2336,7 +2369,7 @@ function describeHolder(holder, now3) {
     const limit = MISSED_BEATS * holder.heartbeatMs;
     alive = `; last seen ${seen < 1e3 ? "just now" : `${formatDuration(Math.floor(seen / 1e3) * 1e3)} ago`}, and counted as ended once not seen for ${formatDuration(Math.max(1e3, Math.ceil(limit / 1e3) * 1e3))}`;
   }
-  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
+  return `${who}${holder.url ? ` (${holder.url})` : ""}, ${when2}${holder.sha ? ` for ${holder.sha.slice(0, 7)}` : ""}${alive}`;
 }
 async function headTree(port, headSha, number) {
   const head = await port.getCommit(headSha);
@@ -2428,6 +2461,437 @@ function startHeartbeat(env, lock, intervalMs, lost) {
 function lockMaxAgeMs(plan) {
   const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
   return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
+}
+
+// src/plan/audit-record.ts
+import { z as z8 } from "zod";
+var AUDIT_VERSION = 1;
+var via = z8.enum(["review", "comment", "button"]).describe("How the person said it: an approving review, a comment, a check-run button");
+var status = z8.enum(["success", "failure", "timed-out", "skipped", "cancelled"]);
+var auditStepSchema = z8.object({
+  id: z8.string(),
+  name: z8.string(),
+  /** The command as written in the plan (absent only when `commandsOmitted` says why). */
+  run: z8.string().optional(),
+  shell: z8.string(),
+  workingDirectory: z8.string().optional(),
+  checkpoint: z8.boolean(),
+  rollback: z8.string().optional()
+});
+var auditRecordSchema = z8.object({
+  proceedAudit: z8.literal(AUDIT_VERSION),
+  repository: z8.string().describe("owner/name"),
+  pullRequest: z8.number().int(),
+  /** The commit the steps ran on (the head, exactly as checked out). */
+  commit: z8.string(),
+  plan: z8.object({
+    path: z8.string(),
+    /** SHA-256 of the plan file: what was approved, and the only plan that ran. */
+    hash: z8.string(),
+    title: z8.string(),
+    environment: z8.string().optional(),
+    steps: z8.array(auditStepSchema),
+    verify: z8.array(z8.object({ name: z8.string(), run: z8.string().optional(), shell: z8.string() })),
+    /** Set when the commands were left out to fit GitHub's limit: the plan file at `commit` has them (its hash is `hash`). */
+    commandsOmitted: z8.boolean().optional()
+  }),
+  /** The commit the approval was given on (with `bind_approval_to: plan` it may be older than `commit`). */
+  approvedCommit: z8.string().optional(),
+  approvals: z8.array(
+    z8.object({ by: z8.string(), via, at: z8.string(), commit: z8.string(), planHash: z8.string() })
+  ),
+  checkpoints: z8.array(z8.object({ step: z8.string(), by: z8.string(), via: via.optional(), at: z8.string() })),
+  /** Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase). */
+  interventions: z8.array(
+    z8.object({
+      action: z8.enum(["cancel", "skip", "retry"]),
+      by: z8.string(),
+      via: via.optional(),
+      at: z8.string(),
+      step: z8.string().optional()
+    })
+  ),
+  /** Each job that executed (the first, and every resume): who started it, where, how it ended. */
+  jobs: z8.array(
+    z8.object({
+      trigger: z8.enum(["proceed", "retry", "skip"]),
+      by: z8.string(),
+      via: via.optional(),
+      /** The workflow run or app instance that ran it. */
+      runner: z8.object({ kind: z8.string(), id: z8.string(), url: z8.string().optional() }),
+      startedAt: z8.string(),
+      endedAt: z8.string(),
+      outcome: z8.enum(["verified", "verify-failed", "failed", "paused", "cancelled"]),
+      /** The step it stopped at (paused, failed, cancelled). */
+      next: z8.string().optional(),
+      reason: z8.string().optional()
+    })
+  ),
+  /** Every attempt of every step, in the order they happened; `attempt` counts the step's entries. */
+  steps: z8.array(
+    z8.object({
+      id: z8.string(),
+      attempt: z8.number().int().positive(),
+      status,
+      exitCode: z8.number().int().nullable(),
+      signal: z8.string().nullable(),
+      startedAt: z8.string(),
+      endedAt: z8.string(),
+      durationMs: z8.number(),
+      reason: z8.string().optional()
+    })
+  ),
+  verifications: z8.array(
+    z8.object({
+      name: z8.string(),
+      attempt: z8.number().int().positive(),
+      status,
+      exitCode: z8.number().int().nullable(),
+      signal: z8.string().nullable(),
+      startedAt: z8.string(),
+      endedAt: z8.string(),
+      durationMs: z8.number()
+    })
+  ),
+  /** Older step and verification entries dropped to fit GitHub's limit (the check runs of the steps keep each result). */
+  droppedEntries: z8.number().int().optional(),
+  /** The state the plan was left in, and when the record was last written. */
+  state: z8.string(),
+  updatedAt: z8.string()
+});
+function auditJson(record) {
+  return JSON.stringify(record, null, 1).replace(
+    /[<>&`]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function parseAuditRecord(text) {
+  let value2;
+  try {
+    value2 = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `the record is not valid JSON (${err.message})` };
+  }
+  const version = value2?.proceedAudit;
+  if (version !== AUDIT_VERSION)
+    return {
+      ok: false,
+      message: `the record has format version ${JSON.stringify(version)}; this proceed reads version ${AUDIT_VERSION} (upgrade proceed)`
+    };
+  const parsed = auditRecordSchema.safeParse(value2);
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `the record does not have the expected shape: ${parsed.error.issues[0]?.message ?? ""}`
+    };
+  return { ok: true, record: parsed.data };
+}
+
+// src/render/audit.ts
+var AUDIT_START = "<!-- proceed:audit -->";
+var AUDIT_END = "<!-- proceed:audit-end -->";
+var JSON_OPEN = "```json";
+var JSON_CLOSE = "```";
+var cell = (text) => codeSpan(text, { inTable: true });
+var when = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+function renderAuditTables(r) {
+  const parts = [];
+  parts.push(
+    `Plan ${codeSpan(r.plan.path)} (SHA-256 ${codeSpan(r.plan.hash.slice(0, 12))}) ran on ${codeSpan(r.commit.slice(0, 7))}` + (r.approvedCommit ? `, approved on ${codeSpan(r.approvedCommit.slice(0, 7))}` : "") + (r.plan.environment ? `, environment ${codeSpan(r.plan.environment)}` : "") + `; the plan is now **${r.state}**.`
+  );
+  if (r.approvals.length)
+    parts.push(
+      "**Approvals**\n\n" + table(
+        ["Who", "When", "How", "Commit"],
+        ["left", "left", "left", "left"],
+        r.approvals.map((a) => [cell(a.by), when(a.at), a.via, cell(a.commit.slice(0, 7))])
+      )
+    );
+  if (r.checkpoints.length)
+    parts.push(
+      "**Checkpoints confirmed**\n\n" + table(
+        ["Before step", "Who", "When", "How"],
+        ["left", "left", "left", "left"],
+        r.checkpoints.map((c) => [cell(c.step), cell(c.by), when(c.at), c.via ?? "\u2014"])
+      )
+    );
+  if (r.interventions.length)
+    parts.push(
+      "**Cancelled, skipped, retried**\n\n" + table(
+        ["What", "Who", "When", "Step"],
+        ["left", "left", "left", "left"],
+        r.interventions.map((i) => [i.action, cell(i.by), when(i.at), i.step ? cell(i.step) : "\u2014"])
+      )
+    );
+  if (r.steps.length)
+    parts.push(
+      "**Steps**\n\n" + table(
+        ["Step", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.steps.map((s) => [
+          cell(s.id),
+          String(s.attempt),
+          s.status,
+          s.exitCode !== null ? String(s.exitCode) : s.signal ?? "\u2014",
+          when(s.startedAt),
+          when(s.endedAt)
+        ])
+      )
+    );
+  if (r.verifications.length)
+    parts.push(
+      "**Verifications**\n\n" + table(
+        ["Check", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.verifications.map((v) => [
+          cell(v.name),
+          String(v.attempt),
+          v.status,
+          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "\u2014",
+          when(v.startedAt),
+          when(v.endedAt)
+        ])
+      )
+    );
+  if (r.jobs.length)
+    parts.push(
+      "**Executions**\n\n" + table(
+        ["Started by", "Command", "Runner", "Started", "Ended", "Outcome"],
+        ["left", "left", "left", "left", "left", "left"],
+        r.jobs.map((j) => [
+          cell(j.by),
+          `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
+          cell(`${j.runner.kind} ${j.runner.id}`),
+          when(j.startedAt),
+          when(j.endedAt),
+          `${j.outcome}${j.next ? ` at ${cell(j.next)}` : ""}`
+        ])
+      )
+    );
+  return parts.join("\n\n");
+}
+function jsonBlock(json) {
+  return `<details><summary>The record as JSON (<code>proceed audit PR --json</code> prints it)</summary>
+
+${JSON_OPEN}
+${json}
+${JSON_CLOSE}
+
+</details>`;
+}
+function fitRecord(record, room) {
+  let r = record;
+  if (jsonBlock(auditJson(r)).length <= room) return r;
+  r = {
+    ...r,
+    plan: {
+      ...r.plan,
+      commandsOmitted: true,
+      steps: r.plan.steps.map(({ run: _run, rollback: _rollback, ...s }) => s),
+      verify: r.plan.verify.map(({ run: _run, ...v }) => v)
+    }
+  };
+  while (jsonBlock(auditJson(r)).length > room && (r.steps.length || r.verifications.length)) {
+    const drop = Math.max(1, Math.ceil((r.steps.length + r.verifications.length) / 10));
+    const fromSteps = Math.min(drop, r.steps.length);
+    r = {
+      ...r,
+      steps: r.steps.slice(fromSteps),
+      verifications: r.verifications.slice(drop - fromSteps),
+      droppedEntries: (r.droppedEntries ?? 0) + drop
+    };
+  }
+  return r;
+}
+function auditCheckText(record, rest = "", limit = GITHUB_CHECK_TEXT_LIMIT) {
+  const heading = "## \u{1F9FE} Audit record";
+  const fitted = fitRecord(record, limit - heading.length - AUDIT_START.length - AUDIT_END.length - 400);
+  const json = jsonBlock(auditJson(fitted));
+  const head = `${AUDIT_START}
+${heading}
+
+${json}
+
+`;
+  const human = `${renderAuditTables(fitted)}
+
+${AUDIT_END}${rest ? `
+
+${rest}` : ""}`;
+  const room = limit - head.length;
+  if (human.length <= room) return head + human;
+  const note = "\n\n\u2026 cut to fit GitHub\u2019s size limit; the JSON above is the whole record.";
+  const kept = human.slice(0, Math.max(0, room - note.length - AUDIT_END.length - 2));
+  const line = kept.lastIndexOf("\n");
+  return `${head}${line > 0 ? kept.slice(0, line) : kept}${note}
+
+${AUDIT_END}`;
+}
+function withoutAudit(text) {
+  if (!text) return "";
+  if (!text.startsWith(AUDIT_START)) return text;
+  const end = text.indexOf(AUDIT_END);
+  return end < 0 ? "" : text.slice(end + AUDIT_END.length).replace(/^\n+/, "");
+}
+function extractAuditRecord(text) {
+  const start = text?.indexOf(AUDIT_START) ?? -1;
+  if (!text || start < 0) return { kind: "none" };
+  const open2 = text.indexOf(`${JSON_OPEN}
+`, start);
+  const close = open2 < 0 ? -1 : text.indexOf(`
+${JSON_CLOSE}
+`, open2 + JSON_OPEN.length);
+  if (open2 < 0 || close < 0) return { kind: "invalid", message: "the record\u2019s JSON block is not there" };
+  const parsed = parseAuditRecord(text.slice(open2 + JSON_OPEN.length + 1, close));
+  return parsed.ok ? { kind: "record", record: parsed.record } : { kind: "invalid", message: parsed.message };
+}
+function auditSummary(record) {
+  return auditCheckText(record, "", 1e6);
+}
+
+// src/gate/audit.ts
+var GATES_READ = 5;
+function baseRecord(previous, view, stored, verify, at) {
+  const { plan, path, hash } = view.plan;
+  const same = previous && previous.commit === view.pr.headSha && previous.plan.hash === hash;
+  const record = same ? structuredClone(previous) : {
+    proceedAudit: AUDIT_VERSION,
+    repository: "",
+    pullRequest: view.pr.number,
+    commit: view.pr.headSha,
+    plan: {
+      path,
+      hash,
+      title: plan.title,
+      ...plan.environment ? { environment: plan.environment } : {},
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        ...s.run !== void 0 ? { run: s.run } : {},
+        shell: s.shell,
+        ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
+        checkpoint: s.checkpoint,
+        ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
+      })),
+      verify: Object.entries(verify).map(
+        ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash" } : { name, run: v.run, shell: v.shell }
+      )
+    },
+    approvals: [],
+    checkpoints: [],
+    interventions: [],
+    jobs: [],
+    steps: [],
+    verifications: [],
+    state: stored.state,
+    updatedAt: at
+  };
+  const a = stored.approval;
+  if (a) {
+    record.approvedCommit = a.headSha;
+    if (!record.approvals.some((x) => x.by === a.by && x.at === a.at))
+      record.approvals.push({ by: a.by, via: a.via, at: a.at, commit: a.headSha, planHash: a.planHash });
+  }
+  return record;
+}
+var endOf = (r) => new Date(Date.parse(r.startedAt) + r.durationMs).toISOString();
+function recordExecution(previous, view, prior, verify, job, repository) {
+  const r = baseRecord(previous, view, prior, verify, job.endedAt);
+  r.repository = repository;
+  if (job.confirmed)
+    r.checkpoints.push({
+      step: job.confirmed,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt
+    });
+  if (job.trigger !== "proceed")
+    r.interventions.push({
+      action: job.trigger,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt,
+      step: prior.next ?? (prior.state === "verify-failed" ? "verify" : void 0)
+    });
+  for (const s of job.steps) {
+    const attempt = r.steps.filter((e) => e.id === s.id).length + 1;
+    r.steps.push({
+      id: s.id,
+      attempt,
+      status: s.status,
+      exitCode: s.exitCode,
+      signal: s.signal,
+      startedAt: s.startedAt,
+      endedAt: endOf(s),
+      durationMs: s.durationMs,
+      ...s.reason ? { reason: s.reason.slice(0, 300) } : {}
+    });
+  }
+  for (const v of job.report.verify?.checks ?? []) {
+    const attempt = r.verifications.filter((e) => e.name === v.id).length + 1;
+    r.verifications.push({
+      name: v.id,
+      attempt,
+      status: v.status,
+      exitCode: v.exitCode,
+      signal: v.signal,
+      startedAt: v.startedAt,
+      endedAt: endOf(v),
+      durationMs: v.durationMs
+    });
+  }
+  if (job.cancelledBy)
+    r.interventions.push({
+      action: "cancel",
+      by: job.cancelledBy,
+      at: job.endedAt,
+      ...job.report.next ? { step: job.report.next.stepId } : {}
+    });
+  r.jobs.push({
+    trigger: job.trigger,
+    by: job.by,
+    ...job.via ? { via: job.via } : {},
+    runner: { kind: job.runner.kind, id: job.runner.id, ...job.runner.url ? { url: job.runner.url } : {} },
+    startedAt: job.startedAt,
+    endedAt: job.endedAt,
+    outcome: job.report.outcome,
+    ...job.report.next ? { next: job.report.next.stepId } : {},
+    ...job.report.reason ? { reason: job.report.reason.slice(0, 300) } : {}
+  });
+  r.state = job.state;
+  r.updatedAt = job.endedAt;
+  return r;
+}
+function recordCancel(previous, view, stored, verify, cancel2, repository) {
+  const r = baseRecord(previous, view, stored, verify, cancel2.at);
+  r.repository = repository;
+  r.interventions.push({
+    action: "cancel",
+    by: cancel2.by,
+    at: cancel2.at,
+    ...stored.next ? { step: stored.next } : {}
+  });
+  r.state = cancel2.state;
+  r.updatedAt = cancel2.at;
+  return r;
+}
+async function readAuditRecord(port, gates) {
+  const newest = gates.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id).slice(0, GATES_READ);
+  for (const check of newest) {
+    const found = extractAuditRecord(await port.getCheckRunText(check.id));
+    if (found.kind === "record") return { record: found.record, check };
+  }
+  return void 0;
+}
+async function attachAuditRecord(port, sha, record) {
+  const gate = (await port.listCheckRuns(sha, CHECK_VERIFY)).sort((a, b) => b.id - a.id)[0];
+  if (!gate) return;
+  const own = withoutAudit(await port.getCheckRunText(gate.id));
+  await port.updateCheckRun(gate.id, {
+    title: gate.title ?? "proceed/verify",
+    summary: gate.summary || gate.title || "proceed/verify",
+    text: auditCheckText(record, own)
+  });
 }
 
 // src/render/problem.ts
@@ -2562,8 +3026,8 @@ var STEP_STATUS_TEXT = {
   cancelled: "Cancelled",
   waiting: "Waiting at checkpoint"
 };
-function stepStatusLabel(status) {
-  return `${STEP_STATUS_ICON[status]} ${STEP_STATUS_TEXT[status]}`;
+function stepStatusLabel(status2) {
+  return `${STEP_STATUS_ICON[status2]} ${STEP_STATUS_TEXT[status2]}`;
 }
 var STATE_LABEL = {
   proposed: "\u23F3 Awaiting approval",
@@ -2631,14 +3095,14 @@ function renderFlowDiagram(plan, opts = {}) {
   plan.steps.forEach((step, i) => {
     const node = `s${i + 1}`;
     const checkpoint = stopsBefore(plan, i);
-    const status = statuses[step.id] ?? "pending";
-    const icon = status === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status]} `;
+    const status2 = statuses[step.id] ?? "pending";
+    const icon = status2 === "pending" ? checkpoint ? "\u23F8\uFE0F " : "" : `${STEP_STATUS_ICON[status2]} `;
     const estimateMs = stepEstimateMs(step);
     const estimate = showEstimates && estimateMs !== void 0 ? `<br/>~${formatDuration(estimateMs)}` : "";
     const label = `${icon}${i + 1}. ${mermaidLabel(truncate(step.name, maxLabel, { compact: true }))}${estimate}`;
     nodes.push(checkpoint ? `  ${node}{{"${label}"}}` : `  ${node}["${label}"]`);
     edges.push(checkpoint ? `  ${previous} -->|"\u23F8\uFE0F checkpoint"| ${node}` : `  ${previous} --> ${node}`);
-    const statusClass = STATUS_CLASS[status];
+    const statusClass = STATUS_CLASS[status2];
     if (statusClass) addClass(statusClass, node);
     else if (checkpoint) addClass(CHECKPOINT_CLASS, node);
     previous = node;
@@ -2746,6 +3210,7 @@ function composeReview(plan, opts, budget) {
   const sections = [
     header(plan, opts),
     opts.notice ? alert("IMPORTANT", opts.notice) : "",
+    opts.delta ?? "",
     budget !== FULL ? alert("NOTE", budget.essentials ? ESSENTIALS_ONLY : SHORTENED) : "",
     full && plan.description && budget.text > 0 ? plainMarkdown(truncate(plan.description, budget.text)) : "",
     full && plan.requirements?.length ? `### \u{1F4DD} Requirements
@@ -2866,7 +3331,7 @@ _${omissionNote(omitted)}_` : block;
 }
 function environment(env, budget) {
   const entries = Object.entries(env);
-  const lines = entries.slice(0, budget.items).map(([key, value]) => `${key}=${truncate(String(value), budget.itemText, { compact: true })}`);
+  const lines = entries.slice(0, budget.items).map(([key, value2]) => `${key}=${truncate(String(value2), budget.itemText, { compact: true })}`);
   if (entries.length > lines.length)
     lines.push(`# ${omissionNote(entries.length - lines.length, "variables")}`);
   return fencedBlock(lines.join("\n"), "sh");
@@ -2923,10 +3388,10 @@ ${intro}
   const long = [];
   const cells = shown.map((row) => {
     const multiline = row.run.includes("\n") || row.run.length > INLINE_COMMAND;
-    let cell;
-    if (!multiline) cell = codeSpan(row.run, { inTable: true });
+    let cell2;
+    if (!multiline) cell2 = codeSpan(row.run, { inTable: true });
     else if (budget.details) {
-      cell = "see below";
+      cell2 = "see below";
       long.push(
         `<details>
 <summary><b>${escapeHtml(row.name)}</b></summary>
@@ -2936,7 +3401,7 @@ ${command(row.run, row.shell, budget)}
 </details>`
       );
     } else
-      cell = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
+      cell2 = codeSpan(truncate(row.run, Math.min(budget.command, INLINE_COMMAND), { compact: true }), {
         inTable: true
       });
     const notes = [
@@ -2946,7 +3411,7 @@ ${command(row.run, row.shell, budget)}
     ].filter((n) => n !== "");
     return [
       `**${escapeInline(truncate(row.name, 60, { compact: true }))}**`,
-      notes.length ? `${cell} \xB7 ${notes.join(" \xB7 ")}` : cell,
+      notes.length ? `${cell2} \xB7 ${notes.join(" \xB7 ")}` : cell2,
       { plan: "plan", policy: "repository policy", both: "plan, repository policy" }[row.source]
     ];
   });
@@ -3005,8 +3470,8 @@ function howToProceed(plan, opts, budget) {
   const has = (command2) => commands.includes(command2);
   const rollback = has("rollback") ? " `/rollback` runs the rollback commands of completed steps, newest first." : "";
   const statusIndex = (wanted) => plan.steps.findIndex((s) => {
-    const status = opts.steps?.[s.id]?.status;
-    return status !== void 0 && wanted.includes(status);
+    const status2 = opts.steps?.[s.id]?.status;
+    return status2 !== void 0 && wanted.includes(status2);
   });
   switch (opts.state) {
     case "proposed": {
@@ -3072,6 +3537,250 @@ function howToProceed(plan, opts, budget) {
 ${lines.join("\n")}`;
 }
 
+// src/plan/delta.ts
+var STEP_FIELDS = [
+  "name",
+  "run",
+  "shell",
+  "working-directory",
+  "env",
+  "timeout",
+  "checkpoint",
+  "rollback",
+  "estimate",
+  "description"
+];
+function asText(value2) {
+  if (value2 === void 0) return void 0;
+  if (typeof value2 === "string") return value2;
+  if (Array.isArray(value2))
+    return value2.map((v) => typeof v === "string" ? v : JSON.stringify(v)).join("\n");
+  if (typeof value2 === "object" && value2 !== null) {
+    const sorted = Object.fromEntries(Object.entries(value2).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+    return Object.entries(sorted).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join("\n");
+  }
+  return String(value2);
+}
+function compare(fields, before, after) {
+  const out = [];
+  for (const field of fields) {
+    const a = asText(before[field]);
+    const b = asText(after[field]);
+    if (a === b) continue;
+    out.push({ field, ...a !== void 0 ? { before: a } : {}, ...b !== void 0 ? { after: b } : {} });
+  }
+  return out;
+}
+function verification(v) {
+  return typeof v === "string" ? { run: v, shell: "bash" } : v;
+}
+function keptInOrder(a, b) {
+  const len = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      len[i][j] = a[i] === b[j] ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
+  const kept = /* @__PURE__ */ new Set();
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      kept.add(a[i]);
+      i++;
+      j++;
+    } else if (len[i + 1][j] >= len[i][j + 1]) i++;
+    else j++;
+  }
+  return kept;
+}
+function diffPlans(before, after) {
+  const oldIds = before.steps.map((s) => s.id);
+  const newIds = after.steps.map((s) => s.id);
+  const oldById = new Map(before.steps.map((s, i) => [s.id, { step: s, position: i + 1 }]));
+  const newById = new Map(after.steps.map((s, i) => [s.id, { step: s, position: i + 1 }]));
+  const added = after.steps.map((s, i) => ({ id: s.id, name: s.name, position: i + 1 })).filter((s) => !oldById.has(s.id));
+  const removed = before.steps.map((s, i) => ({ id: s.id, name: s.name, position: i + 1 })).filter((s) => !newById.has(s.id));
+  const common = newIds.filter((id) => oldById.has(id));
+  const kept = keptInOrder(
+    oldIds.filter((id) => newById.has(id)),
+    common
+  );
+  const moved = common.filter((id) => !kept.has(id)).map((id) => ({
+    id,
+    name: newById.get(id).step.name,
+    from: oldById.get(id).position,
+    to: newById.get(id).position
+  }));
+  const changed = [];
+  for (const id of common) {
+    const now3 = newById.get(id);
+    const changes = compare(STEP_FIELDS, oldById.get(id).step, now3.step);
+    if (changes.length) changed.push({ id, name: now3.step.name, position: now3.position, changes });
+  }
+  const oldVerify = before.verify ?? {};
+  const newVerify = after.verify ?? {};
+  const verify = {
+    added: Object.keys(newVerify).filter((k) => !Object.hasOwn(oldVerify, k)),
+    removed: Object.keys(oldVerify).filter((k) => !Object.hasOwn(newVerify, k)),
+    changed: []
+  };
+  for (const name of Object.keys(newVerify)) {
+    if (!Object.hasOwn(oldVerify, name)) continue;
+    const a = verification(oldVerify[name]);
+    const b = verification(newVerify[name]);
+    const changes = compare(["run", "shell", "working-directory", "env", "timeout"], a, b);
+    if (changes.length) verify.changed.push({ name, changes });
+  }
+  const planFields = compare(
+    ["title", "environment", "estimate", "risks", "requirements", "description"],
+    before,
+    after
+  );
+  const configFields = compare(
+    Object.keys({ ...before.config, ...after.config }),
+    before.config,
+    after.config
+  ).map((c) => ({ ...c, field: `config.${c.field}` }));
+  return { added, removed, moved, changed, verify, plan: [...planFields, ...configFields] };
+}
+function isEmptyDelta(d) {
+  return !d.added.length && !d.removed.length && !d.moved.length && !d.changed.length && !d.verify.added.length && !d.verify.removed.length && !d.verify.changed.length && !d.plan.length;
+}
+var MAX_DIFF_CELLS = 25e4;
+function diffLines(before, after) {
+  const a = before.replace(/\n$/, "").split("\n");
+  const b = after.replace(/\n$/, "").split("\n");
+  if (a.length * b.length > MAX_DIFF_CELLS)
+    return [
+      ...a.map((text) => ({ kind: "-", text })),
+      ...b.map((text) => ({ kind: "+", text }))
+    ];
+  const len = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
+  for (let i2 = a.length - 1; i2 >= 0; i2--)
+    for (let j2 = b.length - 1; j2 >= 0; j2--)
+      len[i2][j2] = a[i2] === b[j2] ? len[i2 + 1][j2 + 1] + 1 : Math.max(len[i2 + 1][j2], len[i2][j2 + 1]);
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      out.push({ kind: " ", text: a[i] });
+      i++;
+      j++;
+    } else if (len[i + 1][j] >= len[i][j + 1]) out.push({ kind: "-", text: a[i++] });
+    else out.push({ kind: "+", text: b[j++] });
+  }
+  while (i < a.length) out.push({ kind: "-", text: a[i++] });
+  while (j < b.length) out.push({ kind: "+", text: b[j++] });
+  return out;
+}
+
+// src/render/delta.ts
+var DIFF_LINES = 40;
+var CONTEXT = 2;
+var INLINE = 80;
+var DELTA_MAX_LENGTH = 12e3;
+var LABEL = { run: "command", rollback: "rollback command" };
+function renderPlanDelta(delta, opts) {
+  const max = opts.maxLength ?? DELTA_MAX_LENGTH;
+  const commit = codeSpan(opts.sha.slice(0, 7));
+  const heading = `### \u{1F500} Changed since the plan you may have approved (commit ${commit})`;
+  if (!delta) {
+    return `${heading}
+
+The plan changed since ${commit}, but the plan rendered then could not be read back (the commit may have been force-pushed away), so the change cannot be shown: review the whole plan below.`;
+  }
+  if (isEmptyDelta(delta)) {
+    return `${heading}
+
+The plan file changed since ${commit}, but no step, command or setting did (only its formatting or comments).`;
+  }
+  const intro = "A push changed the plan: an approval of the earlier plan no longer counts. Review these changes, then approve again.";
+  const compose = (items2) => `${heading}
+
+${intro}
+
+${items2.join("\n")}`;
+  const full = compose(deltaItems(delta, true));
+  if (full.length <= max) return full;
+  const items = deltaItems(delta, false);
+  const named = compose(items);
+  if (named.length <= max) return named;
+  const kept = [];
+  let length = heading.length + intro.length + 120;
+  for (const item of items) {
+    if (length + item.length + 1 > max) break;
+    kept.push(item);
+    length += item.length + 1;
+  }
+  return compose([
+    ...kept,
+    `- \u2026 ${items.length - kept.length} more change(s): compare the plan file with ${commit}.`
+  ]);
+}
+function stepLabel(id, name) {
+  return `${codeSpan(id)} (${escapeInline(truncate(name, 80, { compact: true }))})`;
+}
+function deltaItems(d, diffs) {
+  const items = [];
+  for (const s of d.added) items.push(`- \u2795 Step ${s.position} ${stepLabel(s.id, s.name)} added`);
+  for (const s of d.removed)
+    items.push(`- \u2796 Step ${stepLabel(s.id, s.name)} removed (it was step ${s.position})`);
+  for (const s of d.moved)
+    items.push(`- \u2195\uFE0F Step ${stepLabel(s.id, s.name)} moved from position ${s.from} to ${s.to}`);
+  for (const s of d.changed)
+    items.push(fieldItem(`\u270F\uFE0F Step ${s.position} ${stepLabel(s.id, s.name)}`, s.changes, diffs));
+  for (const name of d.verify.added) items.push(`- \u2795 Verification ${codeSpan(name)} added`);
+  for (const name of d.verify.removed) items.push(`- \u2796 Verification ${codeSpan(name)} removed`);
+  for (const v of d.verify.changed)
+    items.push(fieldItem(`\u270F\uFE0F Verification ${codeSpan(v.name)}`, v.changes, diffs));
+  if (d.plan.length) items.push(fieldItem("\u2699\uFE0F The plan", d.plan, diffs));
+  return items;
+}
+function fieldItem(what, changes, diffs) {
+  const inline = [];
+  const blocks = [];
+  for (const c of changes) {
+    const label = LABEL[c.field] ?? c.field;
+    const long = [c.before, c.after].some((v) => v !== void 0 && (v.length > INLINE || v.includes("\n")));
+    if (!long) {
+      inline.push(`${label} ${value(c.before)} \u2192 ${value(c.after)}`);
+      continue;
+    }
+    if (!diffs) {
+      inline.push(`${label} changed`);
+      continue;
+    }
+    inline.push(`${label} changed`);
+    blocks.push(indent(fencedBlock(hunks(diffLines(c.before ?? "", c.after ?? "")), "diff")));
+  }
+  return [`- ${what}: ${inline.join("; ")}`, ...blocks].join("\n");
+}
+function value(v) {
+  return v === void 0 ? "_(not set)_" : codeSpan(v);
+}
+function indent(block) {
+  return block.split("\n").map((line) => `  ${line}`).join("\n");
+}
+function hunks(lines) {
+  const near = lines.map(
+    (_, i) => lines.slice(Math.max(0, i - CONTEXT), i + CONTEXT + 1).some((l) => l.kind !== " ")
+  );
+  const out = [];
+  let gap = false;
+  lines.forEach((line, i) => {
+    if (!near[i]) {
+      gap = true;
+      return;
+    }
+    if (gap && out.length) out.push("  \u2026");
+    gap = false;
+    out.push(`${line.kind} ${line.text}`);
+  });
+  if (out.length > DIFF_LINES) {
+    const rest = out.length - DIFF_LINES;
+    return [...out.slice(0, DIFF_LINES), `  \u2026 ${rest} more line(s)`].join("\n");
+  }
+  return out.join("\n");
+}
+
 // src/gate/rules/own-checks.ts
 function appSlugOf(botLogin) {
   return botLogin.replace(/\[bot\]$/i, "").toLowerCase();
@@ -3085,8 +3794,8 @@ function portTrustingOwnChecks(port, botLogin) {
   return new Proxy(port, {
     get(target2, prop) {
       if (prop === "listCheckRuns") return listOwn;
-      const value = Reflect.get(target2, prop, target2);
-      return typeof value === "function" ? value.bind(target2) : value;
+      const value2 = Reflect.get(target2, prop, target2);
+      return typeof value2 === "function" ? value2.bind(target2) : value2;
     }
   });
 }
@@ -3166,8 +3875,8 @@ function latest(a, b) {
 function overtakenWhileWaiting(decidedOn, current) {
   if (!current || !decidedOn) return void 0;
   if (current.state === decidedOn.state && current.changedAt === decidedOn.changedAt) return void 0;
-  const when = current.changedAt ? ` (${current.changedAt})` : "";
-  return `While this command waited for the lock, the plan became ${current.state.replace("-", " ")}${when}, so it was about another situation. Read the review, then comment again.`;
+  const when2 = current.changedAt ? ` (${current.changedAt})` : "";
+  return `While this command waited for the lock, the plan became ${current.state.replace("-", " ")}${when2}, so it was about another situation. Read the review, then comment again.`;
 }
 
 // src/gate/rules/shared-head.ts
@@ -3334,8 +4043,11 @@ function reviewBody(view, stored, checks, notice) {
     const durationMs = check.startedAt && check.completedAt ? Date.parse(check.completedAt) - Date.parse(check.startedAt) : void 0;
     steps[id] = { status: displayStatus(check), ...durationMs !== void 0 ? { durationMs } : {} };
   }
+  const before = view.planBefore;
+  const delta = before && stored.planBefore?.sha === before.sha && stored.approval?.planHash !== hash ? renderPlanDelta(before.plan ? diffPlans(before.plan, plan) : void 0, { sha: before.sha }) : void 0;
   return renderReview(plan, {
     maxLength: GITHUB_BODY_LIMIT - MARKER_BUDGET,
+    ...delta ? { delta } : {},
     planPath: path,
     state: stored.state,
     ...Object.keys(steps).length ? { steps } : {},
@@ -3383,14 +4095,14 @@ async function storedNow(env, number, reviewId) {
 async function upsertCheck(env, checks, sha, name, update) {
   const newest = checks.filter((c) => c.name === name).sort((a, b) => b.id - a.id)[0];
   const now3 = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
-  const status = update.conclusion ? "completed" : update.status ?? "queued";
+  const status2 = update.conclusion ? "completed" : update.status ?? "queued";
   const input = {
-    status,
+    status: status2,
     title: update.title,
     summary: update.summary,
     ...update.text !== void 0 ? { text: update.text } : {},
     ...update.conclusion ? { conclusion: update.conclusion, completedAt: now3 } : {},
-    ...status === "in_progress" ? { startedAt: now3 } : {},
+    ...status2 === "in_progress" ? { startedAt: now3 } : {},
     ...update.annotations ? { annotations: update.annotations } : {},
     ...update.externalId ? { externalId: update.externalId } : {},
     ...update.actions ? { actions: update.actions } : {}
@@ -3404,10 +4116,10 @@ async function upsertCheck(env, checks, sha, name, update) {
     id: created.id,
     name,
     headSha: sha,
-    status,
+    status: status2,
     conclusion: update.conclusion ?? null,
     externalId: update.externalId ?? null,
-    startedAt: status === "in_progress" ? now3 : null,
+    startedAt: status2 === "in_progress" ? now3 : null,
     completedAt: update.conclusion ? now3 : null,
     title: update.title,
     summary: update.summary,
@@ -3489,6 +4201,19 @@ async function cancelPlan(env, view, stored, by) {
     summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
     ...buttons(env)
   });
+  if (stored.approval) {
+    const audited = await readAuditRecord(env.port, checks);
+    const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+    const record = recordCancel(
+      same,
+      view,
+      stored,
+      mergeVerify(view.plan.plan.verify, view.policy).verify,
+      { by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
+      `${env.port.owner}/${env.port.repo}`
+    );
+    await attachAuditRecord(env.port, sha, record);
+  }
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
@@ -3853,7 +4578,7 @@ function workspaceBase(tmp) {
 import { readFileSync as readFileSync2 } from "node:fs";
 function secretsInEnvironment(env) {
   const name = /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY/i;
-  return Object.entries(env).filter(([key, value]) => name.test(key) && value && value.length >= 6).map(([, value]) => value);
+  return Object.entries(env).filter(([key, value2]) => name.test(key) && value2 && value2.length >= 6).map(([, value2]) => value2);
 }
 var SHORTEST_FORM = 6;
 function base64Alignments(bytes) {
@@ -3895,8 +4620,8 @@ function withEncodings(secrets) {
 function appCredentials(env) {
   const found = secretsInEnvironment(env);
   for (const key of ["PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_CLIENT_SECRET"]) {
-    const value = env[key];
-    if (value) found.push(value, value.replace(/\\n/g, "\n"));
+    const value2 = env[key];
+    if (value2) found.push(value2, value2.replace(/\\n/g, "\n"));
   }
   if (env.PRIVATE_KEY_PATH) {
     try {
@@ -3904,7 +4629,7 @@ function appCredentials(env) {
     } catch {
     }
   }
-  return [...new Set(found.filter((value) => value.length > 0))];
+  return [...new Set(found.filter((value2) => value2.length > 0))];
 }
 
 // src/execute/tail.ts
@@ -4405,8 +5130,8 @@ function statusOf(outcome) {
   if (outcome.spawnError !== void 0) return "failure";
   return outcome.exitCode === 0 ? "success" : "failure";
 }
-function reasonOf(outcome, status, timeoutMs) {
-  switch (status) {
+function reasonOf(outcome, status2, timeoutMs) {
+  switch (status2) {
     case "cancelled":
       return "cancelled while running; its processes were stopped";
     case "timed-out":
@@ -4504,7 +5229,7 @@ async function executePlan(opts) {
     const timeoutMs = cmd.timeout !== void 0 ? parseDuration(cmd.timeout) : void 0;
     const dir = resolveWorkingDirectory(opts.cwd, cmd.workingDirectory);
     const env = { ...baseEnv };
-    for (const [key, value] of Object.entries(cmd.env ?? {})) env[key] = String(value);
+    for (const [key, value2] of Object.entries(cmd.env ?? {})) env[key] = String(value2);
     Object.assign(env, { PROCEED_PLAN: opts.planPath }, extraEnv, opts.extraEnv, {
       [EXECUTION_MARK]: executionId
     });
@@ -4532,11 +5257,11 @@ async function executePlan(opts) {
       fifos
     });
     if (outcome.pid !== void 0) groups.add(outcome.pid);
-    const status = statusOf(outcome);
-    const reason = reasonOf(outcome, status, timeoutMs);
+    const status2 = statusOf(outcome);
+    const reason = reasonOf(outcome, status2, timeoutMs);
     const result2 = {
       id: cmd.id,
-      status,
+      status: status2,
       exitCode: outcome.exitCode,
       signal: outcome.signal,
       startedAt: outcome.startedAt,
@@ -4547,9 +5272,9 @@ async function executePlan(opts) {
     };
     return result2;
   };
-  const settled = (id, status, reason, estimate) => ({
+  const settled = (id, status2, reason, estimate) => ({
     id,
-    status,
+    status: status2,
     exitCode: null,
     signal: null,
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
@@ -4917,8 +5642,8 @@ function resultLine(plan, results, verify, budget) {
   const outcome = reportOutcome(plan, results, verify);
   const latest2 = latestStepResults(plan, results);
   const firstWith = (statuses) => plan.steps.find((s) => {
-    const status = latest2.get(s.id)?.result.status;
-    return status !== void 0 && statuses.includes(status);
+    const status2 = latest2.get(s.id)?.result.status;
+    return status2 !== void 0 && statuses.includes(status2);
   });
   let text;
   switch (outcome) {
@@ -5105,6 +5830,7 @@ function watchWhileRunning(env, view, runner, lost) {
   const controller = new AbortController();
   const since = (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString();
   let stopReason;
+  let cancelledBy;
   const onLost = () => {
     stopReason ??= `${String(lost.reason)} (this execution stopped sending heartbeats in time)`;
     controller.abort(stopReason);
@@ -5144,6 +5870,7 @@ function watchWhileRunning(env, view, runner, lost) {
       });
       if (ok.allowed) {
         if (asker === c.user) await env.port.reactToComment(c.id, "eyes");
+        cancelledBy ??= asker.login;
         return `cancelled by ${asker.login}`;
       }
     }
@@ -5170,6 +5897,7 @@ function watchWhileRunning(env, view, runner, lost) {
     // A look that failed past Octokit's retries (or a poll's that the guard joined) is tried once
     // more before the guard gives up and stops the run.
     guard: async () => stopReason ?? (Date.now() - lookedAt < runner.pollMs ? void 0 : await check().catch(() => check())),
+    cancelledBy: () => cancelledBy,
     stop: () => {
       clearInterval(timer);
       lost.removeEventListener("abort", onLost);
@@ -5382,11 +6110,11 @@ function ways(plan, state, text) {
 }
 
 // src/gate/execute.ts
-async function executeApproved(env, view, stored, trigger, by) {
+async function executeApproved(env, view, stored, trigger, by, door) {
   const { port } = env;
   const number = view.pr.number;
   const runner = env.runner;
-  if (!runner) return handOff(env, view, stored, trigger, by);
+  if (!runner) return handOff(env, view, stored, trigger, by, door);
   return withPlanLock(
     env,
     view,
@@ -5402,11 +6130,13 @@ async function executeApproved(env, view, stored, trigger, by) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+    (lost) => runLocked(env, view, stored, { trigger, by, ...door ? { door } : {} }, runner, lost)
   );
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
+async function runLocked(env, view, prior, asked, runner, lost) {
   const { port } = env;
+  const { trigger } = asked;
+  const startedAt = now2(env).toISOString();
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
@@ -5428,8 +6158,11 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       done2.set(id, resultFromCheck(id, check));
   }
   const confirmed = new Set(prior.confirmed);
-  if (trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next)
-    confirmed.add(prior.next);
+  const confirms = trigger === "proceed" && (prior.state === "paused" || prior.state === "cancelled") && prior.next ? prior.next : void 0;
+  if (confirms) confirmed.add(confirms);
+  const audited = await readAuditRecord(port, checks);
+  const verify = mergeVerify(plan.verify, view.policy).verify;
+  const ran = [];
   const skip = new Set(trigger === "skip" && prior.next ? [prior.next] : []);
   let stored = {
     ...prior,
@@ -5472,7 +6205,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       cwd: workspace.dir,
       env: runner.env,
       extraEnv: { PROCEED_PR: String(number), PROCEED_SHA: sha },
-      verify: mergeVerify(plan.verify, view.policy).verify,
+      verify,
       done: done2,
       confirmed,
       skip,
@@ -5483,6 +6216,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       onFailure: async () => "stop",
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
+        if (event.type === "step-finished") ran.push(event.result);
         if (lost.aborted) return;
         await publishEvent(env, view, checks, stepRuns, event);
         await deployment?.onEvent(event);
@@ -5511,6 +6245,32 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   await deployment?.finish(report);
   const fresh = await port.listCheckRuns(sha);
   await concludeGate(env, view, fresh, report);
+  const confirmedIndex = confirms ? plan.steps.findIndex((s) => s.id === confirms) : -1;
+  const record = recordExecution(
+    audited && audited.record.commit === sha && audited.record.plan.hash === hash ? audited.record : void 0,
+    view,
+    prior,
+    verify,
+    {
+      trigger,
+      by: asked.by,
+      ...asked.door ? { via: asked.door } : {},
+      runner: runner.holder,
+      startedAt,
+      endedAt: now2(env).toISOString(),
+      report,
+      steps: ran,
+      ...confirmedIndex >= 0 && stopsBefore(plan, confirmedIndex) ? { confirmed: confirms } : {},
+      ...watch.cancelledBy() ? { cancelledBy: watch.cancelledBy() } : {},
+      state: stored.state
+    },
+    `${port.owner}/${port.repo}`
+  );
+  await attachAuditRecord(port, sha, record).catch(
+    (err) => env.log(
+      `Could not attach the audit record to ${CHECK_VERIFY}: ${err.message}. It is in this job's summary.`
+    )
+  );
   await writeReview(env, view, reviewBody(view, stored, fresh), stored);
   const comment = outcomeComment(view, report, stored);
   if (comment) await port.createComment(number, comment);
@@ -5518,6 +6278,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
   return {
     ...result(view, summary, stored),
     failed: report.outcome === "failed" || report.outcome === "verify-failed",
+    audit: auditSummary(record),
     ...report.outcome === "verified" || report.outcome === "verify-failed" ? { report: renderReport(plan, report.results, report.verify) } : {}
   };
 }
@@ -5554,8 +6315,8 @@ function resultFromCheck(id, check) {
 function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
-async function handOff(env, view, stored, command2, by) {
-  const requested = { command: command2, by, headSha: view.pr.headSha };
+async function handOff(env, view, stored, command2, by, door) {
+  const requested = { command: command2, by, headSha: view.pr.headSha, ...door ? { via: door } : {} };
   const next = { ...stored, requested };
   await writeReview(env, view, reviewBody(view, next, await env.port.listCheckRuns(view.pr.headSha)), next);
   return {
@@ -5750,7 +6511,7 @@ async function applyEffect(env, view, effect) {
       await forceReleaseLock(port, view.pr.number);
       return void 0;
     case "execute":
-      return executeApproved(env, view, effect.stored, effect.trigger, effect.by);
+      return executeApproved(env, view, effect.stored, effect.trigger, effect.by, effect.door);
     case "rollback":
       return rollbackPlan(env, view, effect.stored, effect.by);
     case "cancel":
@@ -6079,11 +6840,11 @@ function inState(view, stored, command2, login, door, now3) {
           confirmed: []
         };
       }
-      return execute(next, "proceed", login);
+      return execute(next, "proceed", login, door);
     }
     case "retry":
     case "skip":
-      return execute(stored, command2, login);
+      return execute(stored, command2, login, door);
     case "cancel":
       return {
         state: stored,
@@ -6125,10 +6886,10 @@ function judgeShared(other, command2, door) {
     })
   };
 }
-function execute(stored, trigger, by) {
+function execute(stored, trigger, by, door) {
   return {
     state: stored,
-    effects: [{ kind: "execute", trigger, stored, by }],
+    effects: [{ kind: "execute", trigger, stored, by, ...door ? { door } : {} }],
     summary: `/${trigger} from ${by}.`
   };
 }
@@ -6593,8 +7354,8 @@ var ANNOTATIONS_PER_REQUEST = 50;
 var BODY_LIMIT = GITHUB_BODY_LIMIT;
 var CREATE_ATTEMPTS = 4;
 function outcomeUnknown(err) {
-  const status = httpStatus(err);
-  return status !== void 0 && status >= 500;
+  const status2 = httpStatus(err);
+  return status2 !== void 0 && status2 >= 500;
 }
 function postId() {
   return randomBytes2(6).toString("hex");
@@ -6915,6 +7676,18 @@ var OctokitPort = class {
       });
     }
   }
+  async getCheckRunText(id) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        ...this.base,
+        check_run_id: id
+      });
+      return data.output?.text ?? null;
+    } catch (err) {
+      if (httpStatus(err) === 404) return void 0;
+      throw err;
+    }
+  }
   async listCheckRuns(sha, name) {
     const runs = [];
     for (let page = 1; ; page++) {
@@ -6974,13 +7747,13 @@ var OctokitPort = class {
     if (!("id" in data)) throw new Error(`GitHub did not create the deployment: ${String(data.message)}`);
     return { id: Number(data.id) };
   }
-  async setDeploymentStatus(id, status) {
+  async setDeploymentStatus(id, status2) {
     await this.octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
       ...this.base,
       deployment_id: id,
-      state: status.state,
-      log_url: status.logUrl,
-      description: status.description.slice(0, 140)
+      state: status2.state,
+      log_url: status2.logUrl,
+      description: status2.description.slice(0, 140)
     });
   }
   async findDeployment(sha, environment2) {
@@ -7138,14 +7911,14 @@ function apiFailureMessage(err, apiUrl, resume) {
     const why = NETWORK_CODES[code] ?? "the request got no answer";
     return `could not reach the GitHub API at ${apiUrl}: ${why} (${code}: ${message}). Check that the API URL is right and the host is reachable from here, then run it again.`;
   }
-  const status = httpStatus(err);
-  if (status === 401)
+  const status2 = httpStatus(err);
+  if (status2 === 401)
     return `the GitHub API at ${apiUrl} refused the token (HTTP 401: ${message}). Check that the token is valid and not expired.`;
-  if (status === 403 || status === 404)
-    return `the GitHub API at ${apiUrl} answered HTTP ${status}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
-  if (status !== void 0 && status >= 500)
-    return `the GitHub API at ${apiUrl} kept failing after retries (HTTP ${status}: ${message}). ${resume ?? "Run it again later."}`;
-  return `${message}${status === void 0 ? "" : ` (HTTP ${status})`}. Run it again; if it persists, report it.`;
+  if (status2 === 403 || status2 === 404)
+    return `the GitHub API at ${apiUrl} answered HTTP ${status2}: ${message}. Check the token's permissions (see the README's permissions) and that the repository exists.`;
+  if (status2 !== void 0 && status2 >= 500)
+    return `the GitHub API at ${apiUrl} kept failing after retries (HTTP ${status2}: ${message}). ${resume ?? "Run it again later."}`;
+  return `${message}${status2 === void 0 ? "" : ` (HTTP ${status2})`}. Run it again; if it persists, report it.`;
 }
 
 // src/app/claim.ts
@@ -7174,7 +7947,7 @@ import { resolve as resolve3 } from "node:path";
 
 // src/app/token-exchange.ts
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
-import { z as z8 } from "zod";
+import { z as z9 } from "zod";
 var TOKEN_EXCHANGE_PATH = "/proceed/token";
 var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 var EXECUTION_PERMISSIONS = {
@@ -7187,23 +7960,23 @@ var EXECUTION_PERMISSIONS = {
 };
 var OPTIONAL_PERMISSIONS = { members: "read" };
 var ExchangeRefusal = class extends Error {
-  constructor(status, reason, message) {
+  constructor(status2, reason, message) {
     super(message);
-    this.status = status;
+    this.status = status2;
     this.reason = reason;
   }
   status;
   reason;
 };
-var ActionsClaims = z8.object({
-  repository: z8.string().regex(/^[\w.-]+\/[\w.-]+$/),
-  repository_id: z8.string().regex(/^\d+$/),
-  event_name: z8.string(),
-  ref: z8.string(),
-  workflow_ref: z8.string(),
-  job_workflow_ref: z8.string(),
-  run_id: z8.string().regex(/^\d+$/),
-  run_attempt: z8.string().regex(/^\d+$/)
+var ActionsClaims = z9.object({
+  repository: z9.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  repository_id: z9.string().regex(/^\d+$/),
+  event_name: z9.string(),
+  ref: z9.string(),
+  workflow_ref: z9.string(),
+  job_workflow_ref: z9.string(),
+  run_id: z9.string().regex(/^\d+$/),
+  run_attempt: z9.string().regex(/^\d+$/)
 });
 function exchangeMarkRef(runId, attempt) {
   return `${MARK_PREFIX}${runId}-${attempt}`;
@@ -7306,16 +8079,16 @@ async function exchangeToken(ctx, jwt) {
     );
   const defaultRef = `refs/heads/${repository.defaultBranch}`;
   const workflowRef = `${repository.fullName}/.github/workflows/${ctx.workflow}@${defaultRef}`;
-  for (const [claim, value] of [
+  for (const [claim, value2] of [
     ["ref", claims.ref],
     ["workflow_ref", claims.workflow_ref],
     ["job_workflow_ref", claims.job_workflow_ref]
   ]) {
     const expected = claim === "ref" ? defaultRef : workflowRef;
-    if (value.toLowerCase() !== expected.toLowerCase())
+    if (value2.toLowerCase() !== expected.toLowerCase())
       throw forbid(
         "wrong-workflow",
-        `the run's ${claim} is ${value}; the app only gives tokens to ${workflowRef}, the workflow reviewed on the default branch`
+        `the run's ${claim} is ${value2}; the app only gives tokens to ${workflowRef}, the workflow reviewed on the default branch`
       );
   }
   const run = await fromGitHub(() => ctx.github.workflowRun(installation.id, owner, repo, runId));
@@ -7522,8 +8295,8 @@ async function dispatchRun(octokit, target2, number, handoff) {
   return typeof runId === "number" ? runId : void 0;
 }
 async function reportDispatchFailure(port, target2, number, handoff, err) {
-  const status = httpStatus(err);
-  const why = status === 404 ? `there is no ${codeSpan(`.github/workflows/${target2.workflow}`)} on ${codeSpan(target2.ref)}, or the app may not read it` : status === 422 ? `the workflow on ${codeSpan(target2.ref)} has no \`workflow_dispatch\` trigger with the inputs \`pr\`, \`sha\` and \`plan-hash\`` : `GitHub answered: ${codeSpan(err.message ?? String(err))}`;
+  const status2 = httpStatus(err);
+  const why = status2 === 404 ? `there is no ${codeSpan(`.github/workflows/${target2.workflow}`)} on ${codeSpan(target2.ref)}, or the app may not read it` : status2 === 422 ? `the workflow on ${codeSpan(target2.ref)} has no \`workflow_dispatch\` trigger with the inputs \`pr\`, \`sha\` and \`plan-hash\`` : `GitHub answered: ${codeSpan(err.message ?? String(err))}`;
   await port.createComment(
     number,
     `**\`/${handoff.command}\` was allowed, but its run could not be started:** ${why}. Add the workflow from the README ("The GitHub App") to the default branch, then comment \`/${handoff.command}\` again.`
@@ -7657,9 +8430,9 @@ async function inspectWorkspace(workspace, sha) {
   const at = head.stdout.trim();
   if (at !== sha)
     return { usable: false, reason: `is at ${at.slice(0, 7)}, not the approved ${sha.slice(0, 7)}` };
-  const status = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
-  if (!status.ok) return { usable: false, reason: "has a status git cannot read" };
-  if (status.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
+  const status2 = await git(["--no-optional-locks", "status", "--porcelain"], workspace);
+  if (!status2.ok) return { usable: false, reason: "has a status git cannot read" };
+  if (status2.stdout.trim() !== "") return { usable: false, reason: "has uncommitted or untracked changes" };
   return { usable: true };
 }
 function invalidOptions(o) {
@@ -7725,9 +8498,9 @@ function gitEnv(config) {
   const entries = [["credential.helper", ""], ["core.askPass", ""], ...config];
   const inherited = Number(env.GIT_CONFIG_COUNT ?? 0);
   const base = Number.isSafeInteger(inherited) && inherited > 0 ? inherited : 0;
-  entries.forEach(([key, value], i) => {
+  entries.forEach(([key, value2], i) => {
     env[`GIT_CONFIG_KEY_${base + i}`] = key;
-    env[`GIT_CONFIG_VALUE_${base + i}`] = value;
+    env[`GIT_CONFIG_VALUE_${base + i}`] = value2;
   });
   env.GIT_CONFIG_COUNT = String(base + entries.length);
   return env;
@@ -7917,17 +8690,17 @@ var IssuedTokens = class {
         this.runs.delete(keyOf(run.owner, run.repo, run.runId));
         continue;
       }
-      let status;
+      let status2;
       try {
-        status = await this.github.runStatus(run.installationId, run.owner, run.repo, run.runId);
+        status2 = await this.github.runStatus(run.installationId, run.owner, run.repo, run.runId);
       } catch (err) {
         this.log.warn(
           `proceed: could not read run ${run.runId} of ${run.owner}/${run.repo} to revoke its token (${err.message}); trying again later.`
         );
         continue;
       }
-      if (status === void 0 || status === "completed")
-        await this.revoke(run, status ? "its run has ended" : "GitHub no longer knows its run");
+      if (status2 === void 0 || status2 === "completed")
+        await this.revoke(run, status2 ? "its run has ended" : "GitHub no longer knows its run");
     }
   }
   async revoke(run, why) {
@@ -7990,8 +8763,8 @@ function tokenExchangeHandler(exchange, log) {
     return true;
   };
 }
-function answer(res, status, body) {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
+function answer(res, status2, body) {
+  res.writeHead(status2, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
 }
 async function readToken(req) {
   const chunks = [];
@@ -8109,8 +8882,8 @@ function probotExchangeGitHub(app) {
 
 // src/app/webhook-log.ts
 var REMEMBERED = 100;
-function signatureFailure(value) {
-  const candidates = [value, value?.err];
+function signatureFailure(value2) {
+  const candidates = [value2, value2?.err];
   for (const candidate of candidates) {
     if (!(candidate instanceof Error)) continue;
     const errors = candidate instanceof AggregateError ? [...candidate.errors] : [candidate];
