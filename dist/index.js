@@ -58136,6 +58136,16 @@ async function executeRequested(door, run2) {
     return refuse2(`the plan at ${short(run2.headSha)} is not the plan this run is for (its hash differs).`);
   if (!bound(stored, valid))
     return refuse2("the approval no longer holds for this commit and plan; approve again.");
+  const need = needOf(valid);
+  if (need.ttl) {
+    const live = liveApprovals(stored, {
+      headSha: valid.pr.headSha,
+      planHash: valid.plan.hash,
+      bindTo: valid.policy.bind_approval_to
+    });
+    const status = quorumStatus(live, need, env.now?.() ?? /* @__PURE__ */ new Date());
+    if (!status.satisfied) return refuse2(shortfallWords(status, need));
+  }
   const next = { ...stored, requested: void 0 };
   if (request2.command === "rollback") return rollbackPlan(env, valid, next, request2.by);
   return executeApproved(env, valid, next, request2.command, request2.by);

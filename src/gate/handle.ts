@@ -11,6 +11,7 @@ import {
   expireCheckpoint,
   intake,
   intakeNeedsChecks,
+  needOf,
   overdue,
   RUNS,
   whyUnusable,
@@ -30,6 +31,7 @@ import type { CommandName } from './commands.js';
 import { contributionsOf, type Contribution } from './rules/contributors.js';
 import { portTrustingOwnChecks } from './rules/own-checks.js';
 import { ownerTeams } from './rules/codeowners.js';
+import { liveApprovals, quorumStatus, shortfallWords } from './rules/quorum.js';
 import { checkpointApprovers } from '../plan/schema.js';
 import { result, reviewBody, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
@@ -281,6 +283,17 @@ export async function executeRequested(door: GateEnv, run: DispatchedRun): Promi
     return refuse(`the plan at ${short(run.headSha)} is not the plan this run is for (its hash differs).`);
   if (!bound(stored, valid))
     return refuse('the approval no longer holds for this commit and plan; approve again.');
+  // Handed over some time ago: under `approval_ttl` the approvals must still count now (issue 15).
+  const need = needOf(valid);
+  if (need.ttl) {
+    const live = liveApprovals(stored, {
+      headSha: valid.pr.headSha,
+      planHash: valid.plan.hash,
+      bindTo: valid.policy.bind_approval_to,
+    });
+    const status = quorumStatus(live, need, env.now?.() ?? new Date());
+    if (!status.satisfied) return refuse(shortfallWords(status, need));
+  }
   const next: StoredState = { ...stored, requested: undefined };
   if (request.command === 'rollback') return rollbackPlan(env, valid, next, request.by);
   return executeApproved(env, valid, next, request.command, request.by);
