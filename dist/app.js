@@ -1910,7 +1910,7 @@ import { z as z6 } from "zod";
 var POLICY_FILE = ".github/proceed.yml";
 var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
 var MERGE_QUEUE_MODES = ["verified", "re-verify"];
-var durationSchema = z6.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var durationSchema = z6.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
 var MAX_APPROVALS = 10;
 var CODEOWNERS_MODES = ["plan", "changed-files"];
 var approverFields = {

@@ -53356,7 +53356,7 @@ function decodeState(body) {
 var POLICY_FILE = ".github/proceed.yml";
 var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
 var MERGE_QUEUE_MODES = ["verified", "re-verify"];
-var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var durationSchema = external_exports.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
 var MAX_APPROVALS = 10;
 var CODEOWNERS_MODES = ["plan", "changed-files"];
 var approverFields = {

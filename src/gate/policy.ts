@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Diagnostic } from '../plan/diagnostics.js';
-import { isDuration, parseDuration } from '../plan/duration.js';
+import { DURATION_PATTERN, isDuration, parseDuration } from '../plan/duration.js';
 import { parseYamlWithSchema } from '../plan/parse.js';
 import { loginSchema, teamSchema, verifySchema, type PlanConfig, type Verification } from '../plan/schema.js';
 
@@ -19,7 +19,8 @@ export const MERGE_QUEUE_MODES = ['verified', 're-verify'] as const;
 
 const durationSchema = z
   .string()
-  .refine(isDuration, { message: 'must be a duration such as 90s, 10m or 1h30m' })
+  // A pattern rather than a check, so schema/policy.schema.json says it too.
+  .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration such as 90s, 10m or 1h30m' })
   .refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: 'must be longer than 0s' })
   .describe('A duration: 90s, 10m, 1h30m');
 
