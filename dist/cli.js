@@ -56440,7 +56440,7 @@ function startOrResume(view, stored, trigger, input2) {
   };
   const entry = approvalEntry(login, door, now3, view.pr.headSha, view.plan.hash, actor.teams);
   let next = { ...stored, approvals: recordApproval(liveApprovals(stored, binding), entry) };
-  const at = stored.state === "paused" && stored.next ? stored.next : void 0;
+  const at = waitingAt(stored);
   const step = at ? view.plan.plan.steps.find((s) => s.id === at) : void 0;
   const gate = step && trigger !== "retry" ? checkpointApprovers(step) : void 0;
   if (at && gate) {
@@ -56493,6 +56493,9 @@ function startOrResume(view, stored, trigger, input2) {
     };
   }
   return execute({ ...next, confirmations: void 0 }, trigger, login);
+}
+function waitingAt(stored) {
+  return stored && (stored.state === "paused" || stored.state === "cancelled") ? stored.next : void 0;
 }
 function waitFor(stored, why, summary) {
   return {
@@ -56978,7 +56981,7 @@ async function handleEvent(door, event) {
 function judgedTeams(view, command2) {
   if (!RUNS.includes(command2) || view.plan.kind !== "valid") return [];
   const owners = (view.codeOwners?.paths ?? []).flatMap((p) => ownerTeams(p.owners));
-  const waiting = view.stored?.state === "paused" ? view.stored.next : void 0;
+  const waiting = waitingAt(view.stored);
   const step = waiting ? view.plan.plan.steps.find((s) => s.id === waiting) : void 0;
   const forCheckpoint = step ? checkpointApprovers(step)?.teams ?? [] : [];
   return [...owners, ...forCheckpoint];

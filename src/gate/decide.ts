@@ -500,8 +500,9 @@ function startOrResume(
   const entry = approvalEntry(login, door, now, view.pr.headSha, view.plan.hash, actor.teams);
   let next: StoredState = { ...stored, approvals: recordApproval(liveApprovals(stored, binding), entry) };
 
-  // A checkpoint that names who may pass it (a `/proceed` confirms it, a `/skip` passes over it).
-  const at = stored.state === 'paused' && stored.next ? stored.next : undefined;
+  // A checkpoint that names who may pass it (a `/proceed` confirms it, a `/skip` passes over it), also
+  // once the plan was cancelled there (a timeout): the `/proceed` that resumes it confirms it too.
+  const at = waitingAt(stored);
   const step = at ? view.plan.plan.steps.find((s) => s.id === at) : undefined;
   const gate = step && trigger !== 'retry' ? checkpointApprovers(step) : undefined;
   if (at && gate) {
@@ -556,6 +557,11 @@ function startOrResume(
     };
   }
   return execute({ ...next, confirmations: undefined }, trigger, login);
+}
+
+/** The step a `/proceed` would confirm the checkpoint of: where the plan paused, or was cancelled. */
+export function waitingAt(stored: StoredState | undefined): string | undefined {
+  return stored && (stored.state === 'paused' || stored.state === 'cancelled') ? stored.next : undefined;
 }
 
 /** The approvals recorded, not enough yet: the review shows them, the reply says what is missing. */

@@ -12,6 +12,7 @@ import {
   intake,
   intakeNeedsChecks,
   needOf,
+  waitingAt,
   overdue,
   RUNS,
   whyUnusable,
@@ -117,7 +118,7 @@ export async function handleEvent(door: GateEnv, event: GateEvent): Promise<Gate
 function judgedTeams(view: View, command: CommandName): string[] {
   if (!RUNS.includes(command) || view.plan.kind !== 'valid') return [];
   const owners = (view.codeOwners?.paths ?? []).flatMap((p) => ownerTeams(p.owners));
-  const waiting = view.stored?.state === 'paused' ? view.stored.next : undefined;
+  const waiting = waitingAt(view.stored);
   const step = waiting ? view.plan.plan.steps.find((s) => s.id === waiting) : undefined;
   const forCheckpoint = step ? (checkpointApprovers(step)?.teams ?? []) : [];
   return [...owners, ...forCheckpoint];

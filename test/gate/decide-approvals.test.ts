@@ -302,6 +302,14 @@ describe("a checkpoint's own approvers", () => {
     expect(kinds(second)).toEqual(['execute']);
   });
 
+  it('is still passed only by them once the plan was cancelled there by a timeout', () => {
+    const timedOut = viewIn('cancelled', { stored: { next: 'migrate', reason: 'the checkpoint timed out' } });
+    const d = decide(timedOut, command('proceed', ACTORS.bob));
+    expect(kinds(d)).toEqual(['comment']);
+    expect(reply(d)).toContain('not one of the people the plan names for the checkpoint before `migrate`');
+    expect(kinds(decide(timedOut, command('proceed', ACTORS.erin)))).toEqual(['execute']);
+  });
+
   it('leaves a plain checkpoint to anyone the policy allows', () => {
     const view = viewIn('paused', { stored: { next: 'one', pausedAt: '2026-01-04T23:59:00Z' } });
     expect(kinds(decide(view, command('proceed', ACTORS.bob)))).toEqual(['execute']);
