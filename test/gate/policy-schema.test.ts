@@ -85,3 +85,20 @@ describe('the policy JSON Schema agrees with zod', () => {
     expect(validate(data)).toBe(false);
   });
 });
+
+describe('the documentation of the policy', () => {
+  const schema = policyJsonSchema() as {
+    properties: Record<string, { properties?: Record<string, unknown> }>;
+  };
+  const keys = [
+    ...Object.keys(schema.properties),
+    ...Object.keys(schema.properties['approvers']?.properties ?? {}),
+  ];
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const policyDoc = readFileSync(join(root, 'docs/policy.md'), 'utf8');
+
+  it.each(keys)('names %s in README.md and docs/policy.md', (key) => {
+    expect(readme).toContain(`${key}:`);
+    expect(policyDoc).toContain(`${key}:`);
+  });
+});
