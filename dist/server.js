@@ -1531,7 +1531,7 @@ function approvalsBlock(approvals, need, now3) {
     const expired = status.expired.includes(a);
     return `- ${codeSpan(a.by)} approved ${codeSpan(a.headSha.slice(0, 7))} by ${a.via === "review" ? "review" : a.via === "button" ? "button" : "`/proceed`"} at ${a.at}` + (until ? expired ? ` (expired at ${until}, older than \`approval_ttl\`)` : ` (counts until ${until})` : "");
   });
-  const ttl = need.ttl ? `; each counts for \`approval_ttl: ${need.ttl.text}\` (${formatDuration(need.ttl.ms)})` : "";
+  const ttl = need.ttl ? `; each counts for \`approval_ttl: ${need.ttl.text}\`` : "";
   const owners = need.codeowners ? `; a code owner of ${need.codeowners.mode === "plan" ? "the plan file" : "every changed path"} among them` : "";
   const head = `**Approvals:** ${need.count} needed${owners}${ttl}.`;
   const tail = status.satisfied ? "Enough approvals to run." : shortfallWords(status, need);

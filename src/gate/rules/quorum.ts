@@ -5,7 +5,7 @@
  * `authorize` allowed its author, so every recorded approval is an allowed person's. Pure: the time
  * comes in, and the code owners of the paths were read by `loadView`.
  */
-import { formatDuration, parseDuration } from '../../plan/duration.js';
+import { parseDuration } from '../../plan/duration.js';
 import { codeSpan } from '../../render/markdown.js';
 import type { Door } from '../authorize.js';
 import { POLICY_FILE, type CodeownersMode, type Policy } from '../policy.js';
@@ -189,9 +189,7 @@ export function approvalsBlock(approvals: readonly ApprovalEntry[], need: Approv
         : '')
     );
   });
-  const ttl = need.ttl
-    ? `; each counts for \`approval_ttl: ${need.ttl.text}\` (${formatDuration(need.ttl.ms)})`
-    : '';
+  const ttl = need.ttl ? `; each counts for \`approval_ttl: ${need.ttl.text}\`` : '';
   const owners = need.codeowners
     ? `; a code owner of ${need.codeowners.mode === 'plan' ? 'the plan file' : 'every changed path'} among them`
     : '';
