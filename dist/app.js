@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-C27Y3VRG.js";
+} from "./app-shared-XPG4NKT5.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

@@ -8997,9 +8997,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch2(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch3(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -9015,16 +9015,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex2 = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
-      const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex2, options, { glob, posix: posix2 });
+      const matcher2 = (input2, returnObject = false) => {
+        const { isMatch, match, output: output2 } = picomatch3.test(input2, regex2, options, { glob, posix: posix2 });
         const result2 = { glob, state, regex: regex2, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -9046,11 +9046,11 @@ var require_picomatch = __commonJS({
         return returnObject ? result2 : true;
       };
       if (returnState) {
-        matcher.state = state;
+        matcher2.state = state;
       }
-      return matcher;
+      return matcher2;
     };
-    picomatch2.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
+    picomatch3.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -9067,24 +9067,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex2, options, posix2);
+          match = picomatch3.matchBase(input2, regex2, options, posix2);
         } else {
           match = regex2.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+    picomatch3.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex2.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input2, options) => scan(input2, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input2, options) => scan(input2, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -9095,13 +9095,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex2 = picomatch2.toRegex(source, options);
+      const regex2 = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex2.state = state;
       }
       return regex2;
     };
-    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -9112,9 +9112,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input2, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -9123,8 +9123,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
-    module.exports = picomatch2;
+    picomatch3.constants = constants2;
+    module.exports = picomatch3;
   }
 });
 
@@ -9134,14 +9134,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -20107,7 +20107,7 @@ var require_mock_utils = __commonJS({
       const url2 = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url2.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher2) => matchValue(matcher2, url2.host))) {
         return true;
       }
       return false;
@@ -20537,14 +20537,14 @@ var require_mock_agent = __commonJS({
       activate() {
         this[kIsMockActive] = true;
       }
-      enableNetConnect(matcher) {
-        if (typeof matcher === "string" || typeof matcher === "function" || matcher instanceof RegExp) {
+      enableNetConnect(matcher2) {
+        if (typeof matcher2 === "string" || typeof matcher2 === "function" || matcher2 instanceof RegExp) {
           if (Array.isArray(this[kNetConnect])) {
-            this[kNetConnect].push(matcher);
+            this[kNetConnect].push(matcher2);
           } else {
-            this[kNetConnect] = [matcher];
+            this[kNetConnect] = [matcher2];
           }
-        } else if (typeof matcher === "undefined") {
+        } else if (typeof matcher2 === "undefined") {
           this[kNetConnect] = true;
         } else {
           throw new InvalidArgumentError("Unsupported matcher. Must be one of String|Function|RegExp.");
@@ -50731,6 +50731,17 @@ var workingDirectory = external_exports.string().min(1).superRefine((dir, ctx) =
   const escape = workingDirectoryEscape(dir);
   if (escape) ctx.addIssue({ code: "custom", message: escape });
 });
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var MAX_CHECKPOINT_APPROVALS = 10;
+var checkpointApproversSchema = external_exports.strictObject({
+  permission: external_exports.enum(["write", "maintain", "admin"]).optional().describe("Minimum repository permission to confirm (never below the policy's)"),
+  users: external_exports.array(loginSchema).default([]).describe("Only these logins may confirm (or the teams)"),
+  teams: external_exports.array(teamSchema).default([]).describe("Only members of these org/team slugs may confirm (or the users)"),
+  count: external_exports.number().int({ message: "must be a whole number of confirmations" }).min(1, { message: "must be at least 1" }).max(MAX_CHECKPOINT_APPROVALS, { message: `must be at most ${MAX_CHECKPOINT_APPROVALS}` }).default(1).describe("How many distinct allowed people must confirm before the step runs")
+}).describe("Who may pass this checkpoint");
 var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 var stepSchema = external_exports.strictObject({
   id: external_exports.string().regex(STEP_ID_PATTERN, {
@@ -50744,7 +50755,9 @@ var stepSchema = external_exports.strictObject({
   env: envSchema.optional(),
   timeout: duration3.optional().describe("The process group is killed after it"),
   estimate: duration3.optional(),
-  checkpoint: external_exports.boolean().default(false).describe("Stop before this step until someone allowed confirms"),
+  checkpoint: external_exports.union([external_exports.boolean(), external_exports.strictObject({ approvers: checkpointApproversSchema })]).default(false).describe(
+    "Stop before this step until someone allowed confirms; `{ approvers: \u2026 }` says who may confirm it"
+  ),
   rollback: external_exports.string().min(1).optional().describe("Undoes the step; run by /rollback")
 }).describe("One step of the plan, run in order");
 var verificationSchema = external_exports.union([
@@ -50771,6 +50784,9 @@ var configSchema = external_exports.strictObject({
   max_plan_steps: external_exports.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
   show_estimated_time: external_exports.boolean().default(true)
 }).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function checkpointApprovers(step) {
+  return typeof step.checkpoint === "object" ? step.checkpoint.approvers : void 0;
+}
 function slugify2(name) {
   const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
   return slug || "step";
@@ -51252,7 +51268,7 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
 function stopsBefore(plan, index) {
   const step = plan.steps[index];
   if (!step) return false;
-  return step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
+  return !!step.checkpoint || plan.config.checkpoint_between_steps && index > 0;
 }
 function checkpointIndexes(plan) {
   return plan.steps.flatMap((_, i) => stopsBefore(plan, i) ? [i] : []);
@@ -53228,13 +53244,16 @@ function discoverPlan(files, globs) {
 }
 
 // src/gate/actor.ts
-async function actorOf(env, policy, sender, command2) {
+async function actorOf(env, policy, sender, command2, alsoTeams = []) {
   const type = sender.type === "User" || sender.type === "Organization" ? sender.type : "Bot";
   if (command2 === "help" || command2 === "plan" || type !== "User")
     return { login: sender.login, type, permission: "none", teams: [] };
   const permission = await env.port.getPermission(sender.login);
   const teams = [];
-  for (const team of policy.approvers.teams) {
+  const asked = /* @__PURE__ */ new Map();
+  for (const team of [...policy.approvers.teams, ...alsoTeams])
+    if (!asked.has(team.toLowerCase())) asked.set(team.toLowerCase(), team);
+  for (const team of asked.values()) {
     const [org, slug] = team.split("/");
     if (await env.port.isTeamMember(org, slug, sender.login)) teams.push(team);
   }
@@ -53250,6 +53269,15 @@ var approvalSchema = external_exports.object({
   planBlob: external_exports.string(),
   planHash: external_exports.string()
 });
+var approvalEntrySchema = external_exports.object({
+  by: external_exports.string(),
+  via: external_exports.enum(["review", "comment", "button"]),
+  at: external_exports.string(),
+  headSha: external_exports.string(),
+  planHash: external_exports.string(),
+  teams: external_exports.array(external_exports.string()).max(50).default([])
+});
+var confirmationSchema = external_exports.object({ step: external_exports.string(), by: external_exports.string(), at: external_exports.string() });
 var storedStateSchema = external_exports.object({
   v: external_exports.literal(1),
   state: external_exports.enum(LIFECYCLE_STATES),
@@ -53258,6 +53286,10 @@ var storedStateSchema = external_exports.object({
   planHash: external_exports.string(),
   headSha: external_exports.string(),
   approval: approvalSchema.optional(),
+  /** Every approval given for this head and plan, at most one per person (the newest). */
+  approvals: external_exports.array(approvalEntrySchema).max(20).optional(),
+  /** Confirmations of the checkpoint the plan waits at, while fewer than its approvers' `count`. */
+  confirmations: external_exports.array(confirmationSchema).max(20).optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
   confirmed: external_exports.array(external_exports.string()).default([]),
   /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
@@ -53332,24 +53364,34 @@ function decodeState(body) {
 var POLICY_FILE = ".github/proceed.yml";
 var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
 var MERGE_QUEUE_MODES = ["verified", "re-verify"];
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = external_exports.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = external_exports.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var durationSchema = external_exports.string().refine(isDuration, { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var approversSchema = external_exports.strictObject({
+var durationSchema = external_exports.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var MAX_APPROVALS = 10;
+var CODEOWNERS_MODES = ["plan", "changed-files"];
+var approverFields = {
   permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
   users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs")
-}).describe(
-  "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set"
-);
+  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs"),
+  count: external_exports.number().int({ message: "must be a whole number of approvals" }).min(1, { message: "must be at least 1" }).max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` }).default(1).describe(
+    "How many distinct allowed people must approve the same head and plan before anything runs (reviews and /proceed both count)"
+  )
+};
+var approversDescription = "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set; `count` of them must approve";
+var approversSchema = external_exports.strictObject(approverFields).describe(approversDescription);
+var globalApproversSchema = external_exports.strictObject({
+  ...approverFields,
+  codeowners: external_exports.enum(CODEOWNERS_MODES).optional().describe(
+    "At least one approver must be a code owner (CODEOWNERS on the base branch) of the plan file (plan) or of every changed path (changed-files)"
+  )
+}).describe(approversDescription);
 var policySchema = external_exports.strictObject({
-  approvers: approversSchema.prefault({}),
+  approvers: globalApproversSchema.prefault({}),
   self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
   forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
   bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
   checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  approval_ttl: durationSchema.optional().describe(
+    "An approval older than this no longer starts or resumes an execution; /proceed or an approving review renews it"
+  ),
   verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
   environments: external_exports.record(
     external_exports.string().min(1),
@@ -53399,6 +53441,176 @@ function mergeVerify(planVerify, policy) {
     } else verify[name] = check2;
   }
   return { verify, notices };
+}
+
+// src/gate/rules/codeowners.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var CODEOWNERS_LOCATIONS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+function parseCodeowners(text, path) {
+  const rules = [];
+  const skipped = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const tokens = tokenize(raw);
+    const [pattern, ...rest] = tokens;
+    if (!pattern) return;
+    if (pattern.startsWith("!") || /[[\]]/.test(pattern)) {
+      skipped.push(`${line}: ${pattern} (GitHub supports neither \`!\` nor \`[ ]\` in CODEOWNERS)`);
+      return;
+    }
+    rules.push({ pattern, owners: rest, line, matches: matcher(pattern) });
+  });
+  return { path, rules, skipped };
+}
+function tokenize(raw) {
+  const tokens = [];
+  let current = "";
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === "\\" && i + 1 < raw.length) {
+      current += raw[++i];
+      continue;
+    }
+    if (c === "#") break;
+    if (/\s/.test(c)) {
+      if (current) tokens.push(current);
+      current = "";
+      continue;
+    }
+    current += c;
+  }
+  if (current) tokens.push(current);
+  return tokens;
+}
+function matcher(pattern) {
+  let glob = pattern;
+  const directoryOnly = glob.endsWith("/");
+  glob = glob.replace(/\/+$/, "");
+  const anchored = glob.startsWith("/") || glob.includes("/");
+  glob = glob.replace(/^\/+/, "");
+  if (!glob) glob = "**";
+  if (!anchored) glob = `**/${glob}`;
+  const test = (0, import_picomatch2.default)(glob, { dot: true });
+  const ownsUnderMatch = !glob.endsWith("/*") && glob !== "*";
+  return (path) => {
+    const clean = path.replace(/^\/+/, "");
+    if (!directoryOnly && test(clean)) return true;
+    if (!ownsUnderMatch) return false;
+    const parts = clean.split("/");
+    for (let n = parts.length - 1; n >= 1; n--) if (test(parts.slice(0, n).join("/"))) return true;
+    return false;
+  };
+}
+function ownersOf(codeowners, path) {
+  for (let i = codeowners.rules.length - 1; i >= 0; i--) {
+    const rule = codeowners.rules[i];
+    if (rule.matches(path)) return rule.owners;
+  }
+  return [];
+}
+function ownerTeams(owners) {
+  return owners.filter((o) => /^@[^/@\s]+\/[^/@\s]+$/.test(o)).map((o) => o.slice(1));
+}
+function isOwner(owners, login, teams) {
+  const lower = login.toLowerCase();
+  const memberOf = new Set(teams.map((t) => t.toLowerCase()));
+  return owners.some((owner) => {
+    if (!owner.startsWith("@")) return false;
+    const name = owner.slice(1).toLowerCase();
+    return name.includes("/") ? memberOf.has(name) : name === lower;
+  });
+}
+function ownerWords(owners) {
+  return owners.map((o) => codeSpan(o)).join(", ");
+}
+
+// src/gate/rules/quorum.ts
+function approvalNeed(policy, environment2, codeowners) {
+  const forEnvironment = environment2 ? policy.environments?.[environment2]?.approvers?.count : void 0;
+  return {
+    count: Math.max(policy.approvers.count, forEnvironment ?? 1),
+    ...policy.approval_ttl ? { ttl: { text: policy.approval_ttl, ms: parseDuration(policy.approval_ttl) } } : {},
+    ...codeowners ? { codeowners } : {}
+  };
+}
+function asksMore(need) {
+  return need.count > 1 || !!need.ttl || !!need.codeowners;
+}
+function liveApprovals(stored, binding) {
+  return (stored?.approvals ?? []).filter(
+    (a) => a.planHash === binding.planHash && (binding.bindTo === "plan" || a.headSha === binding.headSha)
+  );
+}
+function recordApproval(approvals, entry) {
+  const others = approvals.filter((a) => a.by.toLowerCase() !== entry.by.toLowerCase());
+  return [...others, entry].slice(-20);
+}
+function approvalEntry(by, via2, at, headSha, planHash2, teams) {
+  return { by, via: via2, at: at.toISOString(), headSha, planHash: planHash2, teams: [...teams].slice(0, 50) };
+}
+function quorumStatus(approvals, need, now3) {
+  const expired = need.ttl ? approvals.filter((a) => now3.getTime() - Date.parse(a.at) > need.ttl.ms) : [];
+  const fresh = approvals.filter((a) => !expired.includes(a));
+  const missing = Math.max(0, need.count - fresh.length);
+  const owners = need.codeowners;
+  const problem = owners ? codeownersProblem(owners) : void 0;
+  const ownersMissing = owners ? owners.paths.filter((p) => !fresh.some((a) => isOwner(p.owners, a.by, a.teams))) : [];
+  return {
+    satisfied: missing === 0 && !problem && ownersMissing.length === 0,
+    fresh,
+    expired,
+    missing,
+    ownersMissing,
+    ...problem ? { problem } : {}
+  };
+}
+function codeownersProblem(owners) {
+  const key = `\`approvers.codeowners: ${owners.mode}\``;
+  if (!owners.file) {
+    return `${key} in ${codeSpan(POLICY_FILE)} needs a CODEOWNERS file on the base branch, and there is none (looked for ${CODEOWNERS_LOCATIONS.map((l) => codeSpan(l)).join(", ")}). Add one there, or remove the key.`;
+  }
+  if (owners.unowned.length) {
+    return `${key} needs a code owner of the plan file ${codeSpan(owners.unowned[0])}, and no line of ${codeSpan(owners.file)} on the base branch gives it one. Add a line owning it there.`;
+  }
+  return void 0;
+}
+var PATHS_SHOWN = 10;
+function shortfallWords(status2, need) {
+  const parts = [];
+  if (status2.expired.length && need.ttl) {
+    const names = status2.expired.map((a) => codeSpan(a.by)).join(", ");
+    parts.push(
+      `The approval${status2.expired.length === 1 ? "" : "s"} of ${names} ${status2.expired.length === 1 ? "is" : "are"} older than \`approval_ttl: ${need.ttl.text}\` and no longer ${status2.expired.length === 1 ? "counts" : "count"}; to renew, approve the pull request again or comment \`/proceed\`.`
+    );
+  }
+  if (status2.missing > 0) {
+    parts.push(
+      `${status2.fresh.length} of ${need.count} approvals given: ${status2.missing} more ${status2.missing === 1 ? "is" : "are"} needed from other people allowed to approve (an approving review or \`/proceed\`).`
+    );
+  }
+  if (status2.problem) parts.push(status2.problem);
+  else if (status2.ownersMissing.length) {
+    const shown = status2.ownersMissing.slice(0, PATHS_SHOWN).map((p) => `${codeSpan(p.path)} (owners: ${ownerWords(p.owners)})`);
+    const more = status2.ownersMissing.length > PATHS_SHOWN ? `, and ${status2.ownersMissing.length - PATHS_SHOWN} more` : "";
+    const file2 = need.codeowners?.file ? ` in ${codeSpan(need.codeowners.file)}` : "";
+    parts.push(
+      `A code owner${file2} must approve too: nobody who approved owns ${shown.join(", ")}${more}. One of those owners has to approve.`
+    );
+  }
+  return parts.join(" ");
+}
+function approvalsBlock(approvals, need, now3) {
+  const status2 = quorumStatus(approvals, need, now3);
+  const rows = approvals.map((a) => {
+    const until = need.ttl ? new Date(Date.parse(a.at) + need.ttl.ms).toISOString() : void 0;
+    const expired = status2.expired.includes(a);
+    return `- ${codeSpan(a.by)} approved ${codeSpan(a.headSha.slice(0, 7))} by ${a.via === "review" ? "review" : a.via === "button" ? "button" : "`/proceed`"} at ${a.at}` + (until ? expired ? ` (expired at ${until}, older than \`approval_ttl\`)` : ` (counts until ${until})` : "");
+  });
+  const ttl = need.ttl ? `; each counts for \`approval_ttl: ${need.ttl.text}\`` : "";
+  const owners = need.codeowners ? `; a code owner of ${need.codeowners.mode === "plan" ? "the plan file" : "every changed path"} among them` : "";
+  const head = `**Approvals:** ${need.count} needed${owners}${ttl}.`;
+  const tail = status2.satisfied ? "Enough approvals to run." : shortfallWords(status2, need);
+  return [head, rows.length ? rows.join("\n") : "- none yet", tail].join("\n\n");
 }
 
 // src/gate/view.ts
@@ -53462,6 +53674,7 @@ async function loadView(env, number4) {
   const sinceApproval = policy.bind_approval_to === "plan" && approvedSha && approvedSha !== pr.headSha ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => void 0) } : void 0;
   const before = plan.kind === "valid" && stored ? planBeforeOf(stored, plan) : void 0;
   const planBefore = before ? await readPlanBefore(port, before) : void 0;
+  const codeOwners = policy.approvers.codeowners && plan.kind === "valid" ? await loadCodeOwners(port, pr.baseSha, policy.approvers.codeowners, plan.path, files) : void 0;
   return {
     pr,
     policy,
@@ -53470,7 +53683,8 @@ async function loadView(env, number4) {
     review,
     stored,
     ...sinceApproval ? { sinceApproval } : {},
-    ...planBefore ? { planBefore } : {}
+    ...planBefore ? { planBefore } : {},
+    ...codeOwners ? { codeOwners } : {}
   };
 }
 function planBeforeOf(stored, plan) {
@@ -53485,6 +53699,26 @@ async function readPlanBefore(port, ref) {
   if (!file2 || file2.sha !== ref.blob) return { sha: ref.sha, plan: void 0 };
   const parsed = parsePlan(file2.content, ref.path);
   return { sha: ref.sha, plan: parsed.ok ? parsed.plan : void 0 };
+}
+async function loadCodeOwners(port, baseSha, mode, planPath, files) {
+  let found;
+  for (const location of CODEOWNERS_LOCATIONS) {
+    const file2 = await port.readFile(location, baseSha);
+    if (file2) {
+      found = { path: location, content: file2.content };
+      break;
+    }
+  }
+  if (!found) return { mode, file: void 0, paths: [], unowned: [] };
+  const codeowners = parseCodeowners(found.content, found.path);
+  const wanted = mode === "plan" ? [planPath] : files.map((f) => f.filename);
+  const paths = wanted.map((path) => ({ path, owners: ownersOf(codeowners, path) }));
+  return {
+    mode,
+    file: found.path,
+    paths: paths.filter((p) => p.owners.length > 0),
+    unowned: mode === "plan" ? paths.filter((p) => !p.owners.length).map((p) => p.path) : []
+  };
 }
 function ownReview(reviews, botLogin) {
   const own2 = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
@@ -53515,6 +53749,12 @@ function bindingAfterPush(view) {
   const prev = view.stored;
   if (!prev) return { stored: freshState(view) };
   const headMoved = prev.headSha !== view.pr.headSha;
+  const live = liveApprovals(prev, {
+    headSha: view.pr.headSha,
+    planHash: view.plan.hash,
+    bindTo: view.policy.bind_approval_to
+  });
+  const voided = (prev.approvals ?? []).filter((a) => !live.includes(a));
   const fresh = {
     ...prev,
     planPath: view.plan.path,
@@ -53522,9 +53762,17 @@ function bindingAfterPush(view) {
     planHash: view.plan.hash,
     headSha: view.pr.headSha,
     // The plan rendered before the last change of the plan, for the review's delta (issue 15, item 5).
-    planBefore: planBeforeOf(prev, view.plan)
+    planBefore: planBeforeOf(prev, view.plan),
+    ...prev.approvals ? { approvals: live } : {},
+    ...headMoved ? { confirmations: void 0 } : {}
   };
-  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh };
+  if (!prev.approval) {
+    const notice = voided.length ? `The approval${voided.length === 1 ? "" : "s"} of ${voided.map((a) => codeSpan(a.by)).join(", ")} ${voided.length === 1 ? "was" : "were"} reset: new commit ${codeSpan(short(view.pr.headSha))} changed what was approved. Approve again or comment \`/proceed\`.` : void 0;
+    return {
+      stored: headMoved ? { ...fresh, state: "proposed", next: void 0 } : fresh,
+      ...notice ? { notice } : {}
+    };
+  }
   if (bound(prev, view)) {
     if (!headMoved) return { stored: fresh };
     return {
@@ -53539,8 +53787,15 @@ function bindingAfterPush(view) {
   const planChanged = prev.approval.planHash !== view.plan.hash || prev.planPath !== view.plan.path;
   const why = planChanged ? `the plan changed in ${codeSpan(short(view.pr.headSha))}` : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
   return {
-    stored: { ...fresh, state: "proposed", approval: void 0, confirmed: [], next: void 0 },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`
+    stored: {
+      ...fresh,
+      state: "proposed",
+      approval: void 0,
+      approvals: [],
+      confirmed: [],
+      next: void 0
+    },
+    notice: `Approval by ${[prev.approval.by, ...voided.map((a) => a.by)].filter((by, i, all) => all.findIndex((o) => o.toLowerCase() === by.toLowerCase()) === i).map((by) => codeSpan(by)).join(", ")} was reset: ${why}. Approve again or comment \`/proceed\`.`
   };
 }
 function stepChecks(checks, planHash2, stepIds) {
@@ -53914,6 +54169,8 @@ var auditStepSchema = external_exports.object({
   shell: external_exports.string(),
   workingDirectory: external_exports.string().optional(),
   checkpoint: external_exports.boolean(),
+  /** Who alone may confirm the checkpoint, when the plan names them (issue 15, item 3). */
+  checkpointApprovers: checkpointApproversSchema.optional(),
   rollback: external_exports.string().optional()
 });
 var auditRecordSchema = external_exports.object({
@@ -54208,7 +54465,8 @@ function baseRecord(previous, view, stored, verify, at) {
         ...s.run !== void 0 ? { run: s.run } : {},
         shell: s.shell,
         ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
-        checkpoint: s.checkpoint,
+        checkpoint: s.checkpoint !== false,
+        ...typeof s.checkpoint === "object" ? { checkpointApprovers: s.checkpoint.approvers } : {},
         ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
       })),
       verify: Object.entries(verify).map(
@@ -54225,10 +54483,10 @@ function baseRecord(previous, view, stored, verify, at) {
     updatedAt: at
   };
   const a = stored.approval;
-  if (a) {
-    record2.approvedCommit = a.headSha;
-    if (!record2.approvals.some((x) => x.by === a.by && x.at === a.at))
-      record2.approvals.push({ by: a.by, via: a.via, at: a.at, commit: a.headSha, planHash: a.planHash });
+  if (a) record2.approvedCommit = a.headSha;
+  for (const x of [...stored.approvals ?? [], ...a ? [a] : []]) {
+    if (!record2.approvals.some((y) => y.by === x.by && y.at === x.at))
+      record2.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
   }
   return record2;
 }
@@ -54738,7 +54996,7 @@ function verifiedElsewhereNotice(headSha) {
 }
 
 // src/gate/rules/since-approval.ts
-var PATHS_SHOWN = 20;
+var PATHS_SHOWN2 = 20;
 function changedSinceApprovalNotice(approvedSha, headSha, files) {
   const since = `since the approved commit ${codeSpan(approvedSha.slice(0, 7))}`;
   const mode = "`bind_approval_to: plan` keeps the approval while the plan file is unchanged";
@@ -54746,8 +55004,8 @@ function changedSinceApprovalNotice(approvedSha, headSha, files) {
     return `The head ${codeSpan(headSha.slice(0, 7))} is not the approved commit, and GitHub could not list the files changed ${since} (${mode}). Check the commits before the steps run.`;
   }
   if (files.length === 0) return `No file changed ${since} (${mode}).`;
-  const shown = files.slice(0, PATHS_SHOWN).map((f) => codeSpan(f));
-  const more = files.length > PATHS_SHOWN ? `, and ${files.length - PATHS_SHOWN} more` : "";
+  const shown = files.slice(0, PATHS_SHOWN2).map((f) => codeSpan(f));
+  const more = files.length > PATHS_SHOWN2 ? `, and ${files.length - PATHS_SHOWN2} more` : "";
   return `${files.length === 1 ? "One file" : `${files.length} files`} changed ${since}, and the steps will run with ${files.length === 1 ? "it" : "them"} (${mode}): ${shown.join(", ")}${more}.`;
 }
 
@@ -54867,12 +55125,15 @@ ${diagnosticList(warnings)}` : ""),
   }
   return result(view, `Plan ${path}: ${stored.state}.`, stored);
 }
-function reviewBody(view, stored, checks, notice) {
+function reviewBody(view, stored, checks, notice, now3 = /* @__PURE__ */ new Date()) {
   if (view.plan.kind !== "valid") throw new Error("reviewBody needs a valid plan");
   const { plan, path, hash: hash2 } = view.plan;
   const since = view.sinceApproval;
+  const need = approvalNeed(view.policy, plan.environment, view.codeOwners);
+  const approvals = asksMore(need) ? approvalsBlock(stored.approvals ?? [], need, now3) : void 0;
   const notices = [
     notice,
+    approvals,
     since && stored.approval?.headSha === since.approvedSha ? changedSinceApprovalNotice(since.approvedSha, view.pr.headSha, since.files) : void 0,
     stored.reason,
     ...mergePlanConfig(plan.config, view.policy).notices,
@@ -55998,7 +56259,38 @@ function watchWhileRunning(env, view, runner, lost) {
   };
 }
 
+// src/gate/rules/checkpoint-approvers.ts
+function checkpointRefusal(approvers, actor, step) {
+  const who = codeSpan(actor.login);
+  const at = `the checkpoint before ${codeSpan(step)}`;
+  if (approvers.permission && !atLeast(actor.permission, approvers.permission))
+    return `${who} has ${actor.permission} access; ${at} needs ${approvers.permission} access or more.`;
+  const { users, teams } = approvers;
+  if (!users.length && !teams.length) return void 0;
+  if (users.some((u) => u.toLowerCase() === actor.login.toLowerCase())) return void 0;
+  const memberOf = new Set(actor.teams.map((t) => t.toLowerCase()));
+  if (teams.some((t) => memberOf.has(t.toLowerCase()))) return void 0;
+  return `${who} is not one of the people the plan names for ${at}.`;
+}
+function checkpointWhoMay(approvers) {
+  const names = [
+    ...approvers.users.length ? [`are ${approvers.users.map((u) => codeSpan(u)).join(" or ")}`] : [],
+    ...approvers.teams.length ? [`belong to ${approvers.teams.map((t) => codeSpan(t)).join(" or ")}`] : []
+  ];
+  const floor = approvers.permission ? `people with ${approvers.permission} access or more` : "people allowed to approve";
+  const count = approvers.count > 1 ? ` (${approvers.count} of them must confirm)` : "";
+  return `${floor}${names.length ? ` who ${names.join(", or ")}` : ""}${count}`;
+}
+function recordConfirmation(confirmations, step, by, at) {
+  const kept = confirmations.filter((c) => c.step === step && c.by.toLowerCase() !== by.toLowerCase());
+  return [...kept, { step, by, at: at.toISOString() }].slice(-20);
+}
+
 // src/gate/run-checks.ts
+function whoMayConfirm(step) {
+  const approvers = checkpointApprovers(step);
+  return approvers ? ` Who may confirm: ${checkpointWhoMay(approvers)}.` : "";
+}
 var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 async function publishEvent(env, view, checks, stepRuns, event) {
   const { port } = env;
@@ -56055,7 +56347,7 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         externalId: stepExternalId(hash2, event.step.id),
         completedAt: now(env).toISOString(),
         title: "Checkpoint: waiting for /proceed",
-        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
+        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` + whoMayConfirm(event.step),
         ...buttons(env, "proceed", "cancel")
       });
       return;
@@ -56164,7 +56456,7 @@ function outcomeComment(view, report2, stored) {
     case "paused":
       return step ? `### \u23F8\uFE0F Checkpoint before step ${report2.next.index + 1}: ${codeSpan(step.name)}
 
-Steps so far succeeded. The plan stops here until someone allowed confirms.
+Steps so far succeeded. The plan stops here until someone allowed confirms.${whoMayConfirm(step)}
 
 ` + ways(plan, "paused", {
         proceed: `- \`/proceed\` runs step ${report2.next.index + 1} and continues`,
@@ -56596,7 +56888,13 @@ async function applyEffect(env, view, effect) {
       await writeReview(
         env,
         view,
-        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        reviewBody(
+          view,
+          effect.stored,
+          await port.listCheckRuns(view.pr.headSha),
+          void 0,
+          env.now?.() ?? /* @__PURE__ */ new Date()
+        ),
         effect.stored
       );
       return void 0;
@@ -56885,9 +57183,11 @@ function onCommand(view, input2) {
       summary: `Checkpoint timed out; /${command2} not acted on.`
     };
   }
-  return inState(valid, stored, command2, login, door, input2.now);
+  return inState(valid, stored, command2, input2);
 }
-function inState(view, stored, command2, login, door, now3) {
+function inState(view, stored, command2, input2) {
+  const { door } = input2;
+  const login = input2.actor.login;
   if (!applies(stored.state, command2)) {
     if (command2 === "rollback") {
       return refuse(
@@ -56916,28 +57216,10 @@ function inState(view, stored, command2, login, door, now3) {
     };
   }
   switch (command2) {
-    case "proceed": {
-      let next = stored;
-      if (!next.approval || next.state === "proposed") {
-        next = {
-          ...next,
-          state: follow("approve"),
-          approval: {
-            by: login,
-            via: door,
-            at: now3.toISOString(),
-            headSha: view.pr.headSha,
-            planBlob: view.plan.blobSha,
-            planHash: view.plan.hash
-          },
-          confirmed: []
-        };
-      }
-      return execute(next, "proceed", login, door);
-    }
+    case "proceed":
     case "retry":
     case "skip":
-      return execute(stored, command2, login, door);
+      return startOrResume(view, stored, command2, input2);
     case "cancel":
       return {
         state: stored,
@@ -56951,6 +57233,89 @@ function inState(view, stored, command2, login, door, now3) {
         summary: `/rollback from ${login}.`
       };
   }
+}
+function startOrResume(view, stored, trigger, input2) {
+  const { actor, door, now: now3 } = input2;
+  const login = actor.login;
+  const binding = {
+    headSha: view.pr.headSha,
+    planHash: view.plan.hash,
+    bindTo: view.policy.bind_approval_to
+  };
+  const entry = approvalEntry(login, door, now3, view.pr.headSha, view.plan.hash, actor.teams);
+  let next = { ...stored, approvals: recordApproval(liveApprovals(stored, binding), entry) };
+  const at = waitingAt(stored);
+  const step = at ? view.plan.plan.steps.find((s) => s.id === at) : void 0;
+  const gate = step && trigger !== "retry" ? checkpointApprovers(step) : void 0;
+  if (at && gate) {
+    const why = checkpointRefusal(gate, actor, at);
+    if (why)
+      return refuse(
+        view,
+        `/${trigger}`,
+        why,
+        `Refused /${trigger} from ${login} at the checkpoint before ${at}.`,
+        checkpointWhoMay(gate),
+        stored
+      );
+    if (trigger === "proceed") {
+      const confirmations = recordConfirmation(next.confirmations ?? [], at, login, now3);
+      next = { ...next, confirmations };
+      if (confirmations.length < gate.count) {
+        const more = gate.count - confirmations.length;
+        return waitFor(
+          next,
+          `${codeSpan(login)} confirmed the checkpoint before ${codeSpan(at)} (${confirmations.length} of ${gate.count}): ${more} more confirmation${more === 1 ? " is" : "s are"} needed from ${checkpointWhoMay(gate)}.`,
+          `/proceed from ${login}: checkpoint before ${at} confirmed ${confirmations.length} of ${gate.count}.`
+        );
+      }
+    }
+  }
+  const need = needOf(view);
+  const status2 = quorumStatus(next.approvals ?? [], need, now3);
+  if (!status2.satisfied) {
+    const words = shortfallWords(status2, need);
+    return waitFor(
+      next,
+      words,
+      `/${trigger} from ${login}: approval recorded, not enough to run (${status2.fresh.length} of ${need.count}).`
+    );
+  }
+  if (!next.approval || next.state === "proposed") {
+    next = {
+      ...next,
+      state: follow("approve"),
+      approval: {
+        by: login,
+        via: door,
+        at: now3.toISOString(),
+        headSha: view.pr.headSha,
+        planBlob: view.plan.blobSha,
+        planHash: view.plan.hash
+      },
+      confirmed: []
+    };
+  }
+  return execute({ ...next, confirmations: void 0 }, trigger, login, door);
+}
+function waitingAt(stored) {
+  return stored && (stored.state === "paused" || stored.state === "cancelled") ? stored.next : void 0;
+}
+function waitFor(stored, why, summary) {
+  return {
+    state: stored,
+    effects: [
+      { kind: "write-review", stored },
+      { kind: "comment", body: `### \u23F3 Waiting for approvals
+
+${why}` }
+    ],
+    summary
+  };
+}
+function needOf(view) {
+  const environment2 = view.plan.kind === "valid" ? view.plan.plan.environment : void 0;
+  return approvalNeed(view.policy, environment2, view.codeOwners);
 }
 function judgeShared(other, command2, door) {
   const { view } = other;
@@ -57394,7 +57759,13 @@ async function handleEvent(door, event) {
   if (taken.kind === "done") return applyDecision(env, view, taken.decision);
   if (taken.kind !== "command")
     return applyDecision(env, view, decide(view, { kind: taken.kind, ...context3 }));
-  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  const actor = await actorOf(
+    env,
+    view.policy,
+    taken.sender,
+    taken.command,
+    judgedTeams(view, taken.command)
+  );
   const forEnvironment = environmentApprovers(view, taken.command);
   const environmentActor = forEnvironment ? await actorOf(env, { ...view.policy, approvers: forEnvironment }, taken.sender, taken.command) : void 0;
   const runs = RUNS.includes(taken.command);
@@ -57410,6 +57781,14 @@ async function handleEvent(door, event) {
     sharedHead
   });
   return applyDecision(env, view, decision);
+}
+function judgedTeams(view, command2) {
+  if (!RUNS.includes(command2) || view.plan.kind !== "valid") return [];
+  const owners = (view.codeOwners?.paths ?? []).flatMap((p) => ownerTeams(p.owners));
+  const waiting = waitingAt(view.stored);
+  const step = waiting ? view.plan.plan.steps.find((s) => s.id === waiting) : void 0;
+  const forCheckpoint = step ? checkpointApprovers(step)?.teams ?? [] : [];
+  return [...owners, ...forCheckpoint];
 }
 function trustingOwnChecks(env) {
   return { ...env, port: portTrustingOwnChecks(env.port, env.botLogin) };

@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-C27Y3VRG.js";
+} from "./app-shared-XPG4NKT5.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

@@ -39,7 +39,13 @@ async function applyEffect(env: GateEnv, view: View, effect: Effect): Promise<Ga
       await writeReview(
         env,
         view,
-        reviewBody(view, effect.stored, await port.listCheckRuns(view.pr.headSha)),
+        reviewBody(
+          view,
+          effect.stored,
+          await port.listCheckRuns(view.pr.headSha),
+          undefined,
+          env.now?.() ?? new Date(),
+        ),
         effect.stored,
       );
       return undefined;

@@ -65,7 +65,8 @@ function baseRecord(
             ...(s.run !== undefined ? { run: s.run } : {}),
             shell: s.shell,
             ...(s['working-directory'] ? { workingDirectory: s['working-directory'] } : {}),
-            checkpoint: s.checkpoint,
+            checkpoint: s.checkpoint !== false,
+            ...(typeof s.checkpoint === 'object' ? { checkpointApprovers: s.checkpoint.approvers } : {}),
             ...(s.rollback !== undefined ? { rollback: s.rollback } : {}),
           })),
           verify: Object.entries(verify).map(([name, v]) =>
@@ -82,10 +83,11 @@ function baseRecord(
         updatedAt: at,
       };
   const a = stored.approval;
-  if (a) {
-    record.approvedCommit = a.headSha;
-    if (!record.approvals.some((x) => x.by === a.by && x.at === a.at))
-      record.approvals.push({ by: a.by, via: a.via, at: a.at, commit: a.headSha, planHash: a.planHash });
+  if (a) record.approvedCommit = a.headSha;
+  // Every approval that counted: the quorum's (issue 15, item 1) and the one the execution is bound to.
+  for (const x of [...(stored.approvals ?? []), ...(a ? [a] : [])]) {
+    if (!record.approvals.some((y) => y.by === x.by && y.at === x.at))
+      record.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
   }
   return record;
 }

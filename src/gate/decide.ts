@@ -11,6 +11,7 @@
  */
 import { parseDuration } from '../plan/duration.js';
 import { applies, EDGES, follow, type LifecycleCommand } from '../plan/lifecycle.js';
+import { checkpointApprovers } from '../plan/schema.js';
 import { codeSpan } from '../render/markdown.js';
 import { authorize, type Actor, type Door } from './authorize.js';
 import { liveButtons } from './buttons.js';
@@ -22,6 +23,16 @@ import { renderHelp } from './help.js';
 import { policyProblem, refusal } from './publish.js';
 import { withPusher, type Contribution } from './rules/contributors.js';
 import { pinnedCommit, pinnedHeadRefusal } from './rules/pinned-head.js';
+import { checkpointRefusal, checkpointWhoMay, recordConfirmation } from './rules/checkpoint-approvers.js';
+import {
+  approvalEntry,
+  approvalNeed,
+  liveApprovals,
+  quorumStatus,
+  recordApproval,
+  shortfallWords,
+  type ApprovalNeed,
+} from './rules/quorum.js';
 import { judgeReplay, markHandled } from './rules/replay.js';
 import { sharedHeadRefusal, type OtherPullRequest } from './rules/shared-head.js';
 import type { StoredState } from './state.js';
@@ -401,7 +412,7 @@ function onCommand(view: View, input: CommandInput): Decision {
       summary: `Checkpoint timed out; /${command} not acted on.`,
     };
   }
-  return inState(valid, stored, command, login, door, input.now);
+  return inState(valid, stored, command, input);
 }
 
 /** A lifecycle command, authorized, on a valid plan: what it does in the stored state (the table's guard). */
@@ -409,10 +420,10 @@ function inState(
   view: ValidView,
   stored: StoredState,
   command: LifecycleCommand,
-  login: string,
-  door: Door,
-  now: Date,
+  input: CommandInput,
 ): Decision {
+  const { door } = input;
+  const login = input.actor.login;
   if (!applies(stored.state, command)) {
     if (command === 'rollback') {
       return refuse(
@@ -447,28 +458,10 @@ function inState(
     };
   }
   switch (command) {
-    case 'proceed': {
-      let next = stored;
-      if (!next.approval || next.state === 'proposed') {
-        next = {
-          ...next,
-          state: follow('approve'),
-          approval: {
-            by: login,
-            via: door,
-            at: now.toISOString(),
-            headSha: view.pr.headSha,
-            planBlob: view.plan.blobSha,
-            planHash: view.plan.hash,
-          },
-          confirmed: [],
-        };
-      }
-      return execute(next, 'proceed', login, door);
-    }
+    case 'proceed':
     case 'retry':
     case 'skip':
-      return execute(stored, command, login, door);
+      return startOrResume(view, stored, command, input);
     case 'cancel':
       return {
         state: stored,
@@ -482,6 +475,111 @@ function inState(
         summary: `/rollback from ${login}.`,
       };
   }
+}
+
+/**
+ * A `/proceed` (or approval), `/retry` or `/skip` by someone `authorize` allowed (issue 15): the
+ * sender's approval is recorded (or renewed); a checkpoint with approvers of its own is passed only by
+ * them, `count` of them; and nothing starts or resumes until the quorum holds — `approvers.count`
+ * distinct approvals of this head and plan, none older than `approval_ttl`, a code owner among them
+ * when the policy asks. Short of that, the plan stays where it is and the reply says what is missing.
+ */
+function startOrResume(
+  view: ValidView,
+  stored: StoredState,
+  trigger: Trigger,
+  input: CommandInput,
+): Decision {
+  const { actor, door, now } = input;
+  const login = actor.login;
+  const binding = {
+    headSha: view.pr.headSha,
+    planHash: view.plan.hash,
+    bindTo: view.policy.bind_approval_to,
+  };
+  const entry = approvalEntry(login, door, now, view.pr.headSha, view.plan.hash, actor.teams);
+  let next: StoredState = { ...stored, approvals: recordApproval(liveApprovals(stored, binding), entry) };
+
+  // A checkpoint that names who may pass it (a `/proceed` confirms it, a `/skip` passes over it), also
+  // once the plan was cancelled there (a timeout): the `/proceed` that resumes it confirms it too.
+  const at = waitingAt(stored);
+  const step = at ? view.plan.plan.steps.find((s) => s.id === at) : undefined;
+  const gate = step && trigger !== 'retry' ? checkpointApprovers(step) : undefined;
+  if (at && gate) {
+    const why = checkpointRefusal(gate, actor, at);
+    if (why)
+      return refuse(
+        view,
+        `/${trigger}`,
+        why,
+        `Refused /${trigger} from ${login} at the checkpoint before ${at}.`,
+        checkpointWhoMay(gate),
+        stored,
+      );
+    if (trigger === 'proceed') {
+      const confirmations = recordConfirmation(next.confirmations ?? [], at, login, now);
+      next = { ...next, confirmations };
+      if (confirmations.length < gate.count) {
+        const more = gate.count - confirmations.length;
+        return waitFor(
+          next,
+          `${codeSpan(login)} confirmed the checkpoint before ${codeSpan(at)} (${confirmations.length} of ${gate.count}): ` +
+            `${more} more confirmation${more === 1 ? ' is' : 's are'} needed from ${checkpointWhoMay(gate)}.`,
+          `/proceed from ${login}: checkpoint before ${at} confirmed ${confirmations.length} of ${gate.count}.`,
+        );
+      }
+    }
+  }
+
+  const need = needOf(view);
+  const status = quorumStatus(next.approvals ?? [], need, now);
+  if (!status.satisfied) {
+    const words = shortfallWords(status, need);
+    return waitFor(
+      next,
+      words,
+      `/${trigger} from ${login}: approval recorded, not enough to run (${status.fresh.length} of ${need.count}).`,
+    );
+  }
+  if (!next.approval || next.state === 'proposed') {
+    next = {
+      ...next,
+      state: follow('approve'),
+      approval: {
+        by: login,
+        via: door,
+        at: now.toISOString(),
+        headSha: view.pr.headSha,
+        planBlob: view.plan.blobSha,
+        planHash: view.plan.hash,
+      },
+      confirmed: [],
+    };
+  }
+  return execute({ ...next, confirmations: undefined }, trigger, login, door);
+}
+
+/** The step a `/proceed` would confirm the checkpoint of: where the plan paused, or was cancelled. */
+export function waitingAt(stored: StoredState | undefined): string | undefined {
+  return stored && (stored.state === 'paused' || stored.state === 'cancelled') ? stored.next : undefined;
+}
+
+/** The approvals recorded, not enough yet: the review shows them, the reply says what is missing. */
+function waitFor(stored: StoredState, why: string, summary: string): Decision {
+  return {
+    state: stored,
+    effects: [
+      { kind: 'write-review', stored },
+      { kind: 'comment', body: `### ⏳ Waiting for approvals\n\n${why}` },
+    ],
+    summary,
+  };
+}
+
+/** What the quorum needs on this view: the policy's and its environment's count, the ttl, the code owners. */
+export function needOf(view: View): ApprovalNeed {
+  const environment = view.plan.kind === 'valid' ? view.plan.plan.environment : undefined;
+  return approvalNeed(view.policy, environment, view.codeOwners);
 }
 
 /** How the policy of another open pull request with this head judges the approver (issue 12, attack 1). */

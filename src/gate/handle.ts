@@ -11,6 +11,8 @@ import {
   expireCheckpoint,
   intake,
   intakeNeedsChecks,
+  needOf,
+  waitingAt,
   overdue,
   RUNS,
   whyUnusable,
@@ -29,6 +31,9 @@ import type { Actor } from './authorize.js';
 import type { CommandName } from './commands.js';
 import { contributionsOf, type Contribution } from './rules/contributors.js';
 import { portTrustingOwnChecks } from './rules/own-checks.js';
+import { ownerTeams } from './rules/codeowners.js';
+import { liveApprovals, quorumStatus, shortfallWords } from './rules/quorum.js';
+import { checkpointApprovers } from '../plan/schema.js';
 import { result, reviewBody, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
 import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
@@ -79,7 +84,14 @@ export async function handleEvent(door: GateEnv, event: GateEvent): Promise<Gate
   if (taken.kind === 'done') return applyDecision(env, view, taken.decision);
   if (taken.kind !== 'command')
     return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
-  const actor = await actorOf(env, view.policy, taken.sender, taken.command);
+  // The teams `decide` judges besides the policy's: the code owners' and the waiting checkpoint's (issue 15).
+  const actor = await actorOf(
+    env,
+    view.policy,
+    taken.sender,
+    taken.command,
+    judgedTeams(view, taken.command),
+  );
   // The plan's environment may have approvers of its own (policy `environments`): the sender is read
   // under them here, and `decide` judges the command with both actors (decide.ts, `environmentRefusal`).
   const forEnvironment = environmentApprovers(view, taken.command);
@@ -100,6 +112,16 @@ export async function handleEvent(door: GateEnv, event: GateEvent): Promise<Gate
     sharedHead,
   });
   return applyDecision(env, view, decision);
+}
+
+/** Teams whose membership `decide` needs for a command that runs steps: code owners', the waiting checkpoint's. */
+function judgedTeams(view: View, command: CommandName): string[] {
+  if (!RUNS.includes(command) || view.plan.kind !== 'valid') return [];
+  const owners = (view.codeOwners?.paths ?? []).flatMap((p) => ownerTeams(p.owners));
+  const waiting = waitingAt(view.stored);
+  const step = waiting ? view.plan.plan.steps.find((s) => s.id === waiting) : undefined;
+  const forCheckpoint = step ? (checkpointApprovers(step)?.teams ?? []) : [];
+  return [...owners, ...forCheckpoint];
 }
 
 /** The door's environment, reading only the bot's own check runs (issue 12, attack 2). */
@@ -262,6 +284,17 @@ export async function executeRequested(door: GateEnv, run: DispatchedRun): Promi
     return refuse(`the plan at ${short(run.headSha)} is not the plan this run is for (its hash differs).`);
   if (!bound(stored, valid))
     return refuse('the approval no longer holds for this commit and plan; approve again.');
+  // Handed over some time ago: under `approval_ttl` the approvals must still count now (issue 15).
+  const need = needOf(valid);
+  if (need.ttl) {
+    const live = liveApprovals(stored, {
+      headSha: valid.pr.headSha,
+      planHash: valid.plan.hash,
+      bindTo: valid.policy.bind_approval_to,
+    });
+    const status = quorumStatus(live, need, env.now?.() ?? new Date());
+    if (!status.satisfied) return refuse(shortfallWords(status, need));
+  }
   const next: StoredState = { ...stored, requested: undefined };
   if (request.command === 'rollback') return rollbackPlan(env, valid, next, request.by);
   return executeApproved(env, valid, next, request.command, request.by, request.via);

@@ -8,7 +8,7 @@ import { offered, type LifecycleCommand, type LifecycleState } from '../plan/lif
 import { codeSpan } from '../render/markdown.js';
 import { renderReport } from '../render/report.js';
 import type { ValidView } from './decide.js';
-import { escapeReason } from './run-checks.js';
+import { escapeReason, whoMayConfirm } from './run-checks.js';
 import type { StoredState } from './state.js';
 import { stepCheckName } from './view.js';
 
@@ -23,7 +23,7 @@ export function outcomeComment(
     case 'paused':
       return step
         ? `### ⏸️ Checkpoint before step ${report.next!.index + 1}: ${codeSpan(step.name)}\n\n` +
-            `Steps so far succeeded. The plan stops here until someone allowed confirms.\n\n` +
+            `Steps so far succeeded. The plan stops here until someone allowed confirms.${whoMayConfirm(step)}\n\n` +
             ways(plan, 'paused', {
               proceed: `- \`/proceed\` runs step ${report.next!.index + 1} and continues`,
               skip: '- `/skip` skips it and continues',

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import type { Diagnostic } from '../plan/diagnostics.js';
-import { isDuration, parseDuration } from '../plan/duration.js';
+import { DURATION_PATTERN, isDuration, parseDuration } from '../plan/duration.js';
 import { parseYamlWithSchema } from '../plan/parse.js';
-import { verifySchema, type PlanConfig, type Verification } from '../plan/schema.js';
+import { loginSchema, teamSchema, verifySchema, type PlanConfig, type Verification } from '../plan/schema.js';
 
 export const POLICY_FILE = '.github/proceed.yml';
 
@@ -17,48 +17,59 @@ export const APPROVER_PERMISSIONS = ['write', 'maintain', 'admin'] as const;
 /** How `proceed/verify` is decided on a merge queue's group commit (see gate/merge-group.ts). */
 export const MERGE_QUEUE_MODES = ['verified', 're-verify'] as const;
 
-// GitHub logins: letters, digits and hyphens, at most 39 characters (some old accounts have double or
-// trailing hyphens, so those are accepted). A leading `@` is accepted, as people write logins that
-// way, and dropped.
-const LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-const TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-
-const loginSchema = z
-  .string()
-  .trim()
-  .regex(LOGIN, { message: 'must be a GitHub login such as octocat' })
-  .transform((login) => login.replace(/^@/, ''))
-  .describe('A GitHub login');
-
-const teamSchema = z
-  .string()
-  .trim()
-  .regex(TEAM, { message: 'must be a team as org/team-slug, such as octo-org/deployers' })
-  .transform((team) => team.replace(/^@/, ''))
-  .describe('A team, as org/team-slug');
-
 const durationSchema = z
   .string()
-  .refine(isDuration, { message: 'must be a duration such as 90s, 10m or 1h30m' })
+  // A pattern rather than a check, so schema/policy.schema.json says it too.
+  .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration such as 90s, 10m or 1h30m' })
   .refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: 'must be longer than 0s' })
   .describe('A duration: 90s, 10m, 1h30m');
 
-export const approversSchema = z
+/** The most approvals a quorum may ask for (a review's state keeps each of them). */
+export const MAX_APPROVALS = 10;
+
+/** Which paths need a code owner among the approvers (`approvers.codeowners`). */
+export const CODEOWNERS_MODES = ['plan', 'changed-files'] as const;
+export type CodeownersMode = (typeof CODEOWNERS_MODES)[number];
+
+const approverFields = {
+  permission: z
+    .enum(APPROVER_PERMISSIONS)
+    .default('write')
+    .describe('Minimum repository permission to approve or /proceed'),
+  users: z.array(loginSchema).default([]).describe('Optional allowlist of logins'),
+  teams: z.array(teamSchema).default([]).describe('Optional allowlist of org/team slugs'),
+  count: z
+    .number()
+    .int({ message: 'must be a whole number of approvals' })
+    .min(1, { message: 'must be at least 1' })
+    .max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` })
+    .default(1)
+    .describe(
+      'How many distinct allowed people must approve the same head and plan before anything runs (reviews and /proceed both count)',
+    ),
+};
+
+const approversDescription =
+  'Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set; `count` of them must approve';
+
+export const approversSchema = z.strictObject(approverFields).describe(approversDescription);
+
+/** The global approvers: those of an environment, and whether a code owner must be among them. */
+export const globalApproversSchema = z
   .strictObject({
-    permission: z
-      .enum(APPROVER_PERMISSIONS)
-      .default('write')
-      .describe('Minimum repository permission to approve or /proceed'),
-    users: z.array(loginSchema).default([]).describe('Optional allowlist of logins'),
-    teams: z.array(teamSchema).default([]).describe('Optional allowlist of org/team slugs'),
+    ...approverFields,
+    codeowners: z
+      .enum(CODEOWNERS_MODES)
+      .optional()
+      .describe(
+        'At least one approver must be a code owner (CODEOWNERS on the base branch) of the plan file (plan) or of every changed path (changed-files)',
+      ),
   })
-  .describe(
-    'Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set',
-  );
+  .describe(approversDescription);
 
 export const policySchema = z
   .strictObject({
-    approvers: approversSchema.prefault({}),
+    approvers: globalApproversSchema.prefault({}),
     self_approval: z
       .boolean()
       .default(false)
@@ -71,6 +82,11 @@ export const policySchema = z
     checkpoint_timeout: durationSchema
       .default('24h')
       .describe('A paused plan whose checkpoint nobody confirms ends as timed out'),
+    approval_ttl: durationSchema
+      .optional()
+      .describe(
+        'An approval older than this no longer starts or resumes an execution; /proceed or an approving review renews it',
+      ),
     verify: verifySchema.default({}).describe('Always run in the verify phase, whatever the plan says'),
     environments: z
       .record(
@@ -105,6 +121,8 @@ export const policySchema = z
 export type PolicyInput = z.input<typeof policySchema>;
 export type Policy = z.output<typeof policySchema>;
 export type ApproverPermission = (typeof APPROVER_PERMISSIONS)[number];
+/** Approvers as `authorize` reads them (the global ones, or an environment's). */
+export type Approvers = z.output<typeof approversSchema>;
 
 /** What an absent or empty `.github/proceed.yml` means. */
 export const DEFAULT_POLICY: Policy = policySchema.parse({});
@@ -190,4 +208,18 @@ export function mergeVerify(
     } else verify[name] = check;
   }
   return { verify, notices };
+}
+
+/** JSON Schema for editors, generated from `policySchema` (committed as schema/policy.schema.json). */
+export function policyJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(policySchema, { io: 'input', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    $schema: schema.$schema,
+    $id: 'https://github.com/proceed/proceed/schema/policy.schema.json',
+    title: 'proceed repository policy',
+    ...schema,
+  };
 }

@@ -12,6 +12,7 @@ import { appSlugOf } from './rules/own-checks.js';
 import { keepWatermarks, stampStateChange } from './rules/replay.js';
 import { verifiedElsewhereNotice } from './rules/shared-head.js';
 import { changedSinceApprovalNotice } from './rules/since-approval.js';
+import { approvalNeed, approvalsBlock, asksMore } from './rules/quorum.js';
 import type { LifecycleState, RunRequest, StoredState } from './state.js';
 import {
   CHECK_PLAN,
@@ -169,12 +170,22 @@ export async function publishPlan(env: GateEnv, view: View, binding: Binding): P
 }
 
 /** The review's Markdown for a valid plan in `stored`'s state, with each step's status from its check runs. */
-export function reviewBody(view: View, stored: StoredState, checks: CheckRunInfo[], notice?: string): string {
+export function reviewBody(
+  view: View,
+  stored: StoredState,
+  checks: CheckRunInfo[],
+  notice?: string,
+  now: Date = new Date(),
+): string {
   if (view.plan.kind !== 'valid') throw new Error('reviewBody needs a valid plan');
   const { plan, path, hash } = view.plan;
   const since = view.sinceApproval;
+  // Who approved, on which commit, until when, and what is still needed, when the policy asks more than one approval.
+  const need = approvalNeed(view.policy, plan.environment, view.codeOwners);
+  const approvals = asksMore(need) ? approvalsBlock(stored.approvals ?? [], need, now) : undefined;
   const notices = [
     notice,
+    approvals,
     since && stored.approval?.headSha === since.approvedSha
       ? changedSinceApprovalNotice(since.approvedSha, view.pr.headSha, since.files)
       : undefined,

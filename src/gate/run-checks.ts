@@ -5,7 +5,8 @@
 import type { ExecutionReport } from '../execute/executor.js';
 import type { ExecEvent, StepResult } from '../execute/events.js';
 import { formatDuration } from '../plan/duration.js';
-import type { Plan, Step } from '../plan/schema.js';
+import { checkpointApprovers, type Plan, type Step } from '../plan/schema.js';
+import { checkpointWhoMay } from './rules/checkpoint-approvers.js';
 import {
   clipStart,
   codeSpan,
@@ -18,6 +19,12 @@ import type { ValidView } from './decide.js';
 import type { CheckConclusion, CheckRunInfo } from './port.js';
 import { upsertCheck } from './publish.js';
 import { CHECK_VERIFY, short, stepCheckName, stepExternalId, type GateEnv } from './view.js';
+
+/** " Who may confirm: …" for a checkpoint that names its approvers (issue 15); empty otherwise. */
+export function whoMayConfirm(step: Step): string {
+  const approvers = checkpointApprovers(step);
+  return approvers ? ` Who may confirm: ${checkpointWhoMay(approvers)}.` : '';
+}
 
 const CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 
@@ -84,7 +91,9 @@ export async function publishEvent(
         externalId: stepExternalId(hash, event.step.id),
         completedAt: now(env).toISOString(),
         title: 'Checkpoint: waiting for /proceed',
-        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
+        summary:
+          `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` +
+          whoMayConfirm(event.step),
         ...buttons(env, 'proceed', 'cancel'),
       });
       return;

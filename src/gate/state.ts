@@ -17,6 +17,26 @@ export const approvalSchema = z.object({
 export type Approval = z.infer<typeof approvalSchema>;
 
 /**
+ * One person's approval of a head and plan (issue 15): who, when, through which door, on which commit.
+ * A quorum (`approvers.count`) is counted from these; `teams` are the teams the approver was found a
+ * member of when they approved (the policy's, the code owners', a checkpoint's), so `decide` can judge
+ * code ownership later without asking GitHub again.
+ */
+export const approvalEntrySchema = z.object({
+  by: z.string(),
+  via: z.enum(['review', 'comment', 'button']),
+  at: z.string(),
+  headSha: z.string(),
+  planHash: z.string(),
+  teams: z.array(z.string()).max(50).default([]),
+});
+export type ApprovalEntry = z.infer<typeof approvalEntrySchema>;
+
+/** A confirmation of one step's checkpoint by one person (a checkpoint with `approvers.count`). */
+export const confirmationSchema = z.object({ step: z.string(), by: z.string(), at: z.string() });
+export type Confirmation = z.infer<typeof confirmationSchema>;
+
+/**
  * What the bot remembers about a pull request, kept in a hidden marker at the end of its own
  * review (the app is stateless; only the bot can edit its review, so the marker is trusted there
  * and ignored anywhere else).
@@ -29,6 +49,10 @@ export const storedStateSchema = z.object({
   planHash: z.string(),
   headSha: z.string(),
   approval: approvalSchema.optional(),
+  /** Every approval given for this head and plan, at most one per person (the newest). */
+  approvals: z.array(approvalEntrySchema).max(20).optional(),
+  /** Confirmations of the checkpoint the plan waits at, while fewer than its approvers' `count`. */
+  confirmations: z.array(confirmationSchema).max(20).optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
   confirmed: z.array(z.string()).default([]),
   /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */

@@ -8,6 +8,8 @@ import { discoverPlan } from './discover.js';
 import { decodeState } from './marker.js';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy.js';
 import type { StoredState } from './state.js';
+import { CODEOWNERS_LOCATIONS, ownersOf, parseCodeowners } from './rules/codeowners.js';
+import { liveApprovals, type CodeOwnersView } from './rules/quorum.js';
 
 /** What the gate needs from the door it runs behind. */
 export interface GateEnv {
@@ -68,6 +70,8 @@ export interface View {
    * undefined when it could not be (the commit is gone, or the file there is not what was rendered).
    */
   planBefore?: { sha: string; plan: Plan | undefined };
+  /** With `approvers.codeowners` and a valid plan: the code owners of the paths that need one (issue 15). */
+  codeOwners?: CodeOwnersView;
 }
 
 export type PlanView =
@@ -162,6 +166,10 @@ export async function loadView(env: GateEnv, number: number): Promise<View> {
       : undefined;
   const before = plan.kind === 'valid' && stored ? planBeforeOf(stored, plan) : undefined;
   const planBefore = before ? await readPlanBefore(port, before) : undefined;
+  const codeOwners =
+    policy.approvers.codeowners && plan.kind === 'valid'
+      ? await loadCodeOwners(port, pr.baseSha, policy.approvers.codeowners, plan.path, files)
+      : undefined;
   return {
     pr,
     policy,
@@ -171,6 +179,7 @@ export async function loadView(env: GateEnv, number: number): Promise<View> {
     stored,
     ...(sinceApproval ? { sinceApproval } : {}),
     ...(planBefore ? { planBefore } : {}),
+    ...(codeOwners ? { codeOwners } : {}),
   };
 }
 
@@ -202,6 +211,39 @@ async function readPlanBefore(port: GitHubPort, ref: PlanRef): Promise<View['pla
   if (!file || file.sha !== ref.blob) return { sha: ref.sha, plan: undefined };
   const parsed = parsePlan(file.content, ref.path);
   return { sha: ref.sha, plan: parsed.ok ? parsed.plan : undefined };
+}
+
+/**
+ * The code owners of the plan file (`plan`) or of every changed path (`changed-files`), from the
+ * base branch's CODEOWNERS (the first of GitHub's locations that exists), so a pull request cannot
+ * name its own owners. A changed path no line owns needs no owner, as on GitHub; an unowned plan file
+ * under `plan` is reported, since nobody could then meet the policy.
+ */
+async function loadCodeOwners(
+  port: GitHubPort,
+  baseSha: string,
+  mode: CodeOwnersView['mode'],
+  planPath: string,
+  files: { filename: string }[],
+): Promise<CodeOwnersView> {
+  let found: { path: string; content: string } | undefined;
+  for (const location of CODEOWNERS_LOCATIONS) {
+    const file = await port.readFile(location, baseSha);
+    if (file) {
+      found = { path: location, content: file.content };
+      break;
+    }
+  }
+  if (!found) return { mode, file: undefined, paths: [], unowned: [] };
+  const codeowners = parseCodeowners(found.content, found.path);
+  const wanted = mode === 'plan' ? [planPath] : files.map((f) => f.filename);
+  const paths = wanted.map((path) => ({ path, owners: ownersOf(codeowners, path) }));
+  return {
+    mode,
+    file: found.path,
+    paths: paths.filter((p) => p.owners.length > 0),
+    unowned: mode === 'plan' ? paths.filter((p) => !p.owners.length).map((p) => p.path) : [],
+  };
 }
 
 /** The bot's review: the newest one by the bot's own account. Markers anywhere else are ignored. */
@@ -249,6 +291,12 @@ export function bindingAfterPush(view: View): Binding {
   const prev = view.stored;
   if (!prev) return { stored: freshState(view) };
   const headMoved = prev.headSha !== view.pr.headSha;
+  const live = liveApprovals(prev, {
+    headSha: view.pr.headSha,
+    planHash: view.plan.hash,
+    bindTo: view.policy.bind_approval_to,
+  });
+  const voided = (prev.approvals ?? []).filter((a) => !live.includes(a));
   const fresh: StoredState = {
     ...prev,
     planPath: view.plan.path,
@@ -257,8 +305,19 @@ export function bindingAfterPush(view: View): Binding {
     headSha: view.pr.headSha,
     // The plan rendered before the last change of the plan, for the review's delta (issue 15, item 5).
     planBefore: planBeforeOf(prev, view.plan),
+    ...(prev.approvals ? { approvals: live } : {}),
+    ...(headMoved ? { confirmations: undefined } : {}),
   };
-  if (!prev.approval) return { stored: headMoved ? { ...fresh, state: 'proposed', next: undefined } : fresh };
+  if (!prev.approval) {
+    // Approvals short of the quorum are voided by a push as a full approval is (issue 15).
+    const notice = voided.length
+      ? `The approval${voided.length === 1 ? '' : 's'} of ${voided.map((a) => codeSpan(a.by)).join(', ')} ${voided.length === 1 ? 'was' : 'were'} reset: new commit ${codeSpan(short(view.pr.headSha))} changed what was approved. Approve again or comment \`/proceed\`.`
+      : undefined;
+    return {
+      stored: headMoved ? { ...fresh, state: 'proposed', next: undefined } : fresh,
+      ...(notice ? { notice } : {}),
+    };
+  }
   if (bound(prev, view)) {
     if (!headMoved) return { stored: fresh };
     // Same plan, new commit: the approval stands, but nothing has run on this commit yet. The approval
@@ -277,8 +336,18 @@ export function bindingAfterPush(view: View): Binding {
     ? `the plan changed in ${codeSpan(short(view.pr.headSha))}`
     : `new commit ${codeSpan(short(view.pr.headSha))} was pushed (\`bind_approval_to: head\`)`;
   return {
-    stored: { ...fresh, state: 'proposed', approval: undefined, confirmed: [], next: undefined },
-    notice: `Approval by ${codeSpan(prev.approval.by)} was reset: ${why}. Approve again or comment \`/proceed\`.`,
+    stored: {
+      ...fresh,
+      state: 'proposed',
+      approval: undefined,
+      approvals: [],
+      confirmed: [],
+      next: undefined,
+    },
+    notice: `Approval by ${[prev.approval.by, ...voided.map((a) => a.by)]
+      .filter((by, i, all) => all.findIndex((o) => o.toLowerCase() === by.toLowerCase()) === i)
+      .map((by) => codeSpan(by))
+      .join(', ')} was reset: ${why}. Approve again or comment \`/proceed\`.`,
   };
 }
 

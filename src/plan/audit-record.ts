@@ -6,6 +6,7 @@
  * reads it back. Documented in docs/what-the-bot-posts.md; this schema is the format.
  */
 import { z } from 'zod';
+import { checkpointApproversSchema } from './schema.js';
 
 /** The format's version: a reader refuses records of another one rather than misread them. */
 export const AUDIT_VERSION = 1;
@@ -23,6 +24,8 @@ export const auditStepSchema = z.object({
   shell: z.string(),
   workingDirectory: z.string().optional(),
   checkpoint: z.boolean(),
+  /** Who alone may confirm the checkpoint, when the plan names them (issue 15, item 3). */
+  checkpointApprovers: checkpointApproversSchema.optional(),
   rollback: z.string().optional(),
 });
 

@@ -8,7 +8,7 @@ import type { Plan } from './schema.js';
 export function stopsBefore(plan: Plan, index: number): boolean {
   const step = plan.steps[index];
   if (!step) return false;
-  return step.checkpoint || (plan.config.checkpoint_between_steps && index > 0);
+  return !!step.checkpoint || (plan.config.checkpoint_between_steps && index > 0);
 }
 
 /** 0-based indexes of the steps execution stops before. */

@@ -48,6 +48,55 @@ const workingDirectory = z
     if (escape) ctx.addIssue({ code: 'custom', message: escape });
   });
 
+// GitHub logins: letters, digits and hyphens, at most 39 characters (some old accounts have double or
+// trailing hyphens, so those are accepted). A leading `@` is accepted, as people write logins that
+// way, and dropped.
+const LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+const TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+export const loginSchema = z
+  .string()
+  .trim()
+  .regex(LOGIN, { message: 'must be a GitHub login such as octocat' })
+  .transform((login) => login.replace(/^@/, ''))
+  .describe('A GitHub login');
+
+export const teamSchema = z
+  .string()
+  .trim()
+  .regex(TEAM, { message: 'must be a team as org/team-slug, such as octo-org/deployers' })
+  .transform((team) => team.replace(/^@/, ''))
+  .describe('A team, as org/team-slug');
+
+/** The most confirmations a checkpoint may ask for. */
+export const MAX_CHECKPOINT_APPROVALS = 10;
+
+/**
+ * Who may pass one checkpoint (on top of the repository policy's approvers: a plan only tightens).
+ * `permission` raises the floor, `users` and `teams` narrow it, `count` distinct people must confirm.
+ */
+export const checkpointApproversSchema = z
+  .strictObject({
+    permission: z
+      .enum(['write', 'maintain', 'admin'])
+      .optional()
+      .describe("Minimum repository permission to confirm (never below the policy's)"),
+    users: z.array(loginSchema).default([]).describe('Only these logins may confirm (or the teams)'),
+    teams: z
+      .array(teamSchema)
+      .default([])
+      .describe('Only members of these org/team slugs may confirm (or the users)'),
+    count: z
+      .number()
+      .int({ message: 'must be a whole number of confirmations' })
+      .min(1, { message: 'must be at least 1' })
+      .max(MAX_CHECKPOINT_APPROVALS, { message: `must be at most ${MAX_CHECKPOINT_APPROVALS}` })
+      .default(1)
+      .describe('How many distinct allowed people must confirm before the step runs'),
+  })
+  .describe('Who may pass this checkpoint');
+export type CheckpointApprovers = z.output<typeof checkpointApproversSchema>;
+
 export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export const stepSchema = z
@@ -75,7 +124,12 @@ export const stepSchema = z
     env: envSchema.optional(),
     timeout: duration.optional().describe('The process group is killed after it'),
     estimate: duration.optional(),
-    checkpoint: z.boolean().default(false).describe('Stop before this step until someone allowed confirms'),
+    checkpoint: z
+      .union([z.boolean(), z.strictObject({ approvers: checkpointApproversSchema })])
+      .default(false)
+      .describe(
+        'Stop before this step until someone allowed confirms; `{ approvers: … }` says who may confirm it',
+      ),
     rollback: z.string().min(1).optional().describe('Undoes the step; run by /rollback'),
   })
   .describe('One step of the plan, run in order');
@@ -113,6 +167,11 @@ export const configSchema = z
     show_estimated_time: z.boolean().default(true),
   })
   .describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+
+/** The approvers a step's checkpoint names, or undefined when anyone the policy allows may confirm it. */
+export function checkpointApprovers(step: Pick<Step, 'checkpoint'>): CheckpointApprovers | undefined {
+  return typeof step.checkpoint === 'object' ? step.checkpoint.approvers : undefined;
+}
 
 /** Lowercase slug of a step name, used when a step has no `id`. */
 export function slugify(name: string): string {

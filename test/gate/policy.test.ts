@@ -19,7 +19,8 @@ const messages = (input: unknown) => {
 describe('defaults', () => {
   it('are the safe defaults of SPEC §2', () => {
     expect(DEFAULT_POLICY).toEqual({
-      approvers: { permission: 'write', users: [], teams: [] },
+      // Issue 15: one approval, no code owner required, approvals never expire.
+      approvers: { permission: 'write', users: [], teams: [], count: 1 },
       self_approval: false,
       forks: false,
       bind_approval_to: 'head',
@@ -44,7 +45,7 @@ describe('defaults', () => {
   it('fill in every key a partial policy leaves out, inside approvers too', () => {
     expect(policy({ approvers: { users: ['alice'] }, forks: true })).toEqual({
       ...DEFAULT_POLICY,
-      approvers: { permission: 'write', users: ['alice'], teams: [] },
+      approvers: { permission: 'write', users: ['alice'], teams: [], count: 1 },
       forks: true,
     });
   });

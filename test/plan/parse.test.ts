@@ -305,7 +305,7 @@ describe('schema errors', () => {
       [3, 8, 'risks', 'must be a list, got the string "a single string"'],
       [7, 14, 'steps[0].timeout', 'must be a duration such as 90s, 10m or 1h30m, got the number 90'],
       [8, 15, 'steps[0].estimate', 'must be a duration such as 90s, 10m or 1h30m'],
-      [9, 17, 'steps[0].checkpoint', 'must be true or false, got the string "yes"'],
+      [9, 17, 'steps[0].checkpoint', 'must be a boolean or a mapping, got the string "yes"'],
       [
         10,
         12,
