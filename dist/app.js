@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-XPG4NKT5.js";
+} from "./app-shared-SMYL4R5X.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

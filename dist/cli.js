@@ -54484,8 +54484,9 @@ function baseRecord(previous, view, stored, verify, at) {
   };
   const a = stored.approval;
   if (a) record2.approvedCommit = a.headSha;
-  for (const x of [...stored.approvals ?? [], ...a ? [a] : []]) {
-    if (!record2.approvals.some((y) => y.by === x.by && y.at === x.at))
+  const quorum = view.policy.approvers.count > 1 ? stored.approvals ?? [] : [];
+  for (const x of [...a ? [a] : [], ...quorum]) {
+    if (!record2.approvals.some((y) => y.by === x.by && y.commit === x.headSha && y.planHash === x.planHash))
       record2.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
   }
   return record2;

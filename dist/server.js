@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-XPG4NKT5.js";
+} from "./app-shared-SMYL4R5X.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

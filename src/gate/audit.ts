@@ -84,9 +84,12 @@ function baseRecord(
       };
   const a = stored.approval;
   if (a) record.approvedCommit = a.headSha;
-  // Every approval that counted: the quorum's (issue 15, item 1) and the one the execution is bound to.
-  for (const x of [...(stored.approvals ?? []), ...(a ? [a] : [])]) {
-    if (!record.approvals.some((y) => y.by === x.by && y.at === x.at))
+  // The approval the execution is bound to and, under a quorum (issue 15, item 1), every other one
+  // that counted: one entry per person, commit and plan (a later /proceed by the same person renews
+  // it, it is not a second approval; /retry and /skip are interventions, listed below).
+  const quorum = view.policy.approvers.count > 1 ? (stored.approvals ?? []) : [];
+  for (const x of [...(a ? [a] : []), ...quorum]) {
+    if (!record.approvals.some((y) => y.by === x.by && y.commit === x.headSha && y.planHash === x.planHash))
       record.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
   }
   return record;
