@@ -8113,14 +8113,17 @@ async function onWebhook(context, config, botLogin, served, isolation) {
     context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
     return;
   }
+  if (event.kind === "comment" && parseComment(event.body).kind === "none") {
+    context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
+    return;
+  }
   const where = context.repo();
   const octokit = context.octokit;
   if (!served) withoutRetries(octokit);
   const port = new OctokitPort(octokit, where.owner, where.repo);
   let inline;
   try {
-    const comment = event.kind === "comment" ? parseComment(event.body) : void 0;
-    if (event.kind === "comment" && comment?.kind !== "none" && event.sender.type === "User") {
+    if (event.kind === "comment" && event.sender.type === "User") {
       if (!await claimComment(octokit, where, event.commentId)) {
         log(`proceed: comment ${event.commentId} on #${event.number} was already seen; nothing to do.`);
         return;
