@@ -61902,25 +61902,75 @@ throttling.triggersNotification = triggersNotification;
 // src/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 var RATE_LIMIT_RETRIES = 4;
-var DEFAULT_WRITE_INTERVAL_MS = 1e3;
-var DEFAULT_NOTIFY_INTERVAL_MS = 3e3;
+var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 10, hourBurst: 200 };
+var NOTIFY_BUDGET = { perMinute: 20, perHour: 150, burst: 3, hourBurst: 50 };
+var HEARTBEAT_MS = 100;
+function minuteBucket(b) {
+  return {
+    maxConcurrent: 1,
+    reservoir: b.burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: Math.ceil(6e4 / (b.perMinute - b.burst)),
+    reservoirIncreaseMaximum: b.burst,
+    heartbeatInterval: HEARTBEAT_MS
+  };
+}
+function hourBucket(b) {
+  return new import_light3.default({
+    reservoir: b.hourBurst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: Math.ceil(36e5 / (b.perHour - b.hourBurst)),
+    reservoirIncreaseMaximum: b.hourBurst,
+    heartbeatInterval: 1e3
+  });
+}
+function pacing(o = {}) {
+  if (o.fixedIntervalMs !== void 0) {
+    const gap = o.fixedIntervalMs;
+    return {
+      write: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
+      notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
+      backOff: async () => void 0
+    };
+  }
+  const content = o.content ?? CONTENT_BUDGET;
+  const notify = o.notify ?? NOTIFY_BUDGET;
+  const groups2 = [content, notify].map((budget) => {
+    const group = new import_light3.default.Group(minuteBucket(budget));
+    const hour = hourBucket(budget);
+    group.on("created", (limiter) => limiter.chain(hour));
+    return { group, hour };
+  });
+  const [write, notifications] = groups2;
+  return {
+    write: write.group,
+    notifications: notifications.group,
+    backOff: async () => {
+      for (const { group } of groups2)
+        for (const { limiter } of group.limiters())
+          await limiter.updateSettings({ reservoir: 0 });
+    }
+  };
+}
 function createOctokit(o) {
-  const write = o.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
-  const notify = o.writeIntervalMs ?? DEFAULT_NOTIFY_INTERVAL_MS;
+  const pace = o.pacing ?? pacing(o.writeIntervalMs === void 0 ? {} : { fixedIntervalMs: o.writeIntervalMs });
   return getOctokit(
     o.token,
     {
       baseUrl: o.baseUrl,
       ...o.retryBaseMs === void 0 ? {} : { retry: { retryAfterBaseValue: o.retryBaseMs } },
       throttle: {
-        write: new import_light3.default.Group({ maxConcurrent: 1, minTime: write }),
-        notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: notify }),
+        write: pace.write,
+        notifications: pace.notifications,
         onRateLimit: (retryAfter, options, _o, retryCount) => {
           o.log(`Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
           return retryCount < RATE_LIMIT_RETRIES;
         },
-        onSecondaryRateLimit: (retryAfter, options, _o, retryCount) => {
-          o.log(`Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
+        onSecondaryRateLimit: async (retryAfter, options, _o, retryCount) => {
+          o.log(
+            `Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s, and slowing the writes after it.`
+          );
+          await pace.backOff();
           return retryCount < RATE_LIMIT_RETRIES;
         }
       }
