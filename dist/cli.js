@@ -321,8 +321,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
+            const [handle2, prefix] = parts;
+            this.tags[handle2] = prefix;
             return true;
           }
           case "%YAML": {
@@ -369,10 +369,10 @@ var require_directives = __commonJS({
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        const [, handle2, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
+        const prefix = this.tags[handle2];
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
@@ -381,7 +381,7 @@ var require_directives = __commonJS({
             return null;
           }
         }
-        if (handle === "!")
+        if (handle2 === "!")
           return source;
         onError(`Could not resolve tag: ${source}`);
         return null;
@@ -391,9 +391,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
+        for (const [handle2, prefix] of Object.entries(this.tags)) {
           if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+            return handle2 + escapeTagName(tag.substring(prefix.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -410,11 +410,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+        for (const [handle2, prefix] of tagEntries) {
+          if (handle2 === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines.push(`%TAG ${handle2} ${prefix}`);
         }
         return lines.join("\n");
       }
@@ -55230,71 +55230,77 @@ function watchWhileRunning(env, view, runner, lost) {
 
 // src/gate/run-checks.ts
 var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
-async function publishEvent(env, view, checks, stepRuns, event) {
-  const { port } = env;
+async function publishEvent(env, view, checks, stepRuns, event, publisher) {
   const sha = view.pr.headSha;
   const hash2 = view.plan.hash;
   switch (event.type) {
-    case "step-started": {
-      const created = await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: "in_progress",
-        startedAt: event.startedAt,
-        externalId: stepExternalId(hash2, event.step.id),
-        title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
-        summary: `${codeSpan(event.step.name)} started.`,
-        ...buttons(env, "cancel")
-      });
-      stepRuns.set(event.step.id, created.id);
-      return;
-    }
-    case "step-finished": {
-      const output2 = stepOutput(event.step, event.index, view.plan.plan, event.result);
-      const id = stepRuns.get(event.step.id);
-      stepRuns.delete(event.step.id);
-      const failed = event.result.status === "failure" || event.result.status === "timed-out";
-      if (id !== void 0) {
-        await port.updateCheckRun(id, {
-          status: "completed",
-          conclusion: conclusionOf(event.result),
-          completedAt: now(env).toISOString(),
-          ...output2,
-          ...failed ? buttons(env, "retry", "cancel") : buttons(env)
-        });
-      } else {
-        await port.createCheckRun({
+    case "step-started":
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
           name: stepCheckName(event.step.id),
           headSha: sha,
-          status: "completed",
-          conclusion: conclusionOf(event.result),
+          status: "in_progress",
+          startedAt: event.startedAt,
           externalId: stepExternalId(hash2, event.step.id),
-          completedAt: now(env).toISOString(),
-          ...output2
-        });
-      }
+          title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
+          summary: `${codeSpan(event.step.name)} started.`,
+          ...buttons(env, "cancel")
+        })
+      );
+      return;
+    case "step-finished": {
+      const output2 = stepOutput(event.step, event.index, view.plan.plan, event.result);
+      const failed = event.result.status === "failure" || event.result.status === "timed-out";
+      const ran = event.result.status !== "skipped" && event.result.status !== "cancelled";
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(
+          env,
+          stepRuns,
+          event.step.id,
+          {
+            name: stepCheckName(event.step.id),
+            headSha: sha,
+            status: "completed",
+            conclusion: conclusionOf(event.result),
+            externalId: stepExternalId(hash2, event.step.id),
+            ...ran ? { startedAt: event.result.startedAt } : {},
+            completedAt: now(env).toISOString(),
+            ...output2,
+            ...failed ? buttons(env, "retry", "cancel") : buttons(env)
+          },
+          true
+        )
+      );
+      await publisher.settle(stepKey(event.step.id));
       return;
     }
     case "paused":
       if (event.reason !== "checkpoint") return;
-      await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: "completed",
-        conclusion: "action_required",
-        externalId: stepExternalId(hash2, event.step.id),
-        completedAt: now(env).toISOString(),
-        title: "Checkpoint: waiting for /proceed",
-        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
-        ...buttons(env, "proceed", "cancel")
-      });
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
+          name: stepCheckName(event.step.id),
+          headSha: sha,
+          status: "completed",
+          conclusion: "action_required",
+          externalId: stepExternalId(hash2, event.step.id),
+          completedAt: now(env).toISOString(),
+          title: "Checkpoint: waiting for /proceed",
+          summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.`,
+          ...buttons(env, "proceed", "cancel")
+        })
+      );
       return;
     case "verify-started":
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        status: "in_progress",
-        title: "Verifying",
-        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
-        ...buttons(env)
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          status: "in_progress",
+          title: "Verifying",
+          summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
+          ...buttons(env)
+        });
       });
       return;
     case "verify-finished": {
@@ -55302,20 +55308,41 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         (c) => `- ${c.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? "\u2014"}, ${formatDuration(c.durationMs)}`
       );
       const failures = event.result.checks.filter((c) => c.status !== "success");
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        conclusion: event.result.status === "success" ? "success" : "failure",
-        title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
-        summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
-        text: clipText(failures.map((c) => `### ${c.id}
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          conclusion: event.result.status === "success" ? "success" : "failure",
+          title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
+          summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
+          text: clipText(
+            failures.map((c) => `### ${c.id}
 
-${logBlock(c.tail.slice(-8e3))}`).join("\n\n")),
-        ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
+${logBlock(c.tail.slice(-8e3))}`).join("\n\n")
+          ),
+          ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
+        });
       });
       return;
     }
     default:
       return;
   }
+}
+var GATE_KEY = "check:proceed/verify";
+function stepKey(stepId) {
+  return `check:step:${stepId}`;
+}
+function stepSync(env, stepRuns, stepId, input2, final = false) {
+  return async () => {
+    const id = stepRuns.get(stepId);
+    if (id !== void 0) {
+      const { name: _name, headSha: _sha, externalId: _external, startedAt: _started, ...edit } = input2;
+      await env.port.updateCheckRun(id, edit);
+      if (final) stepRuns.delete(stepId);
+      return;
+    }
+    const created = await env.port.createCheckRun(input2);
+    if (!final) stepRuns.set(stepId, created.id);
+  };
 }
 async function concludeGate(env, view, checks, report2) {
   const sha = view.pr.headSha;
@@ -55432,6 +55459,82 @@ function ways(plan, state, text) {
   return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
 }
 
+// src/gate/publisher.ts
+function tick() {
+  let resolve5;
+  const promise2 = new Promise((r) => resolve5 = r);
+  return { promise: promise2, resolve: resolve5 };
+}
+function createPublisher() {
+  const pending = /* @__PURE__ */ new Map();
+  const urgent = /* @__PURE__ */ new Set();
+  const failed = /* @__PURE__ */ new Map();
+  let inFlight;
+  let working = false;
+  let written = tick();
+  const next = () => {
+    for (const key of urgent) if (pending.has(key)) return key;
+    return pending.keys().next().value;
+  };
+  const work = async () => {
+    for (let key = next(); key !== void 0; key = next()) {
+      const sync = pending.get(key);
+      pending.delete(key);
+      urgent.delete(key);
+      inFlight = key;
+      try {
+        await sync();
+        failed.delete(key);
+      } catch (err) {
+        failed.set(key, err);
+      }
+      inFlight = void 0;
+      const done2 = written;
+      written = tick();
+      done2.resolve();
+    }
+    working = false;
+  };
+  const busy = (key) => pending.has(key) || inFlight === key;
+  return {
+    want(key, sync) {
+      pending.set(key, sync);
+      if (working) return;
+      working = true;
+      void Promise.resolve().then(work);
+    },
+    async settle(key) {
+      if (pending.has(key)) urgent.add(key);
+      while (busy(key)) await written.promise;
+      if (failed.has(key)) throw failed.get(key);
+    },
+    async flush() {
+      while (pending.size || inFlight !== void 0) await written.promise;
+      for (const err of failed.values()) throw err;
+    }
+  };
+}
+function until(publisher, stopped) {
+  return {
+    want: (key, sync) => publisher.want(key, async () => {
+      if (!stopped()) await sync();
+    }),
+    settle: (key) => publisher.settle(key),
+    flush: () => publisher.flush()
+  };
+}
+async function flushed(publisher, work) {
+  let value;
+  try {
+    value = await work();
+  } catch (err) {
+    await publisher.flush().catch(() => void 0);
+    throw err;
+  }
+  await publisher.flush();
+  return value;
+}
+
 // src/gate/execute.ts
 async function executeApproved(env, view, stored, trigger, by) {
   const { port } = env;
@@ -55453,10 +55556,13 @@ async function executeApproved(env, view, stored, trigger, by) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, trigger, runner, lost)
+    (lost) => {
+      const publisher = until(env.publisher ?? createPublisher(), () => lost.aborted);
+      return flushed(publisher, () => runLocked(env, view, stored, trigger, runner, lost, publisher));
+    }
   );
 }
-async function runLocked(env, view, prior, trigger, runner, lost) {
+async function runLocked(env, view, prior, trigger, runner, lost, publisher) {
   const { port } = env;
   const { plan, hash: hash2, path } = view.plan;
   const number4 = view.pr.number;
@@ -55484,19 +55590,24 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     reason: void 0,
     confirmed: [...confirmed]
   };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  const executing = stored;
+  publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, executing, checks), executing));
   if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
+    publisher.want(GATE_KEY, async () => {
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: "queued",
+        title: "Executing the approved plan",
+        summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+        ...buttons(env)
+      });
     });
   }
   const workspace = await runner.workspace(sha, number4);
   if (!workspace.ok) {
     stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    const back = stored;
+    publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, back, checks), back));
+    await publisher.flush();
     await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
     return {
       ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
@@ -55529,14 +55640,16 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
       // Once the lock is lost, the new holder owns the check runs and the review: we only stop.
       onEvent: async (event) => {
         if (lost.aborted) return;
-        await publishEvent(env, view, checks, stepRuns, event);
-        await deployment?.onEvent(event);
+        if (deployment && event.type === "step-started")
+          publisher.want(DEPLOYMENT_KEY, () => deployment.onEvent(event));
+        await publishEvent(env, view, checks, stepRuns, event, publisher);
       }
     });
   } catch (err) {
     watch.stop();
     if (!(err instanceof PlanChangedError)) throw err;
     stored = { ...prior };
+    await publisher.flush();
     await writeReview(env, view, reviewBody(view, stored, checks), stored);
     await port.createComment(
       number4,
@@ -55548,6 +55661,7 @@ async function runLocked(env, view, prior, trigger, runner, lost) {
     return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
   }
   watch.stop();
+  await publisher.flush();
   if (lost.aborted) {
     env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
@@ -55596,6 +55710,8 @@ function resultFromCheck(id, check2) {
     reason: "already done on this commit and plan; not run again"
   };
 }
+var REVIEW_KEY = "review";
+var DEPLOYMENT_KEY = "deployment";
 function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
@@ -56554,7 +56670,10 @@ function ownCheck(env, check2) {
 
 // src/gate/handle.ts
 async function handleEvent(door, event) {
-  const env = trustingOwnChecks(door);
+  const env = { ...trustingOwnChecks(door), publisher: door.publisher ?? createPublisher() };
+  return flushed(env.publisher, () => handle(env, event));
+}
+async function handle(env, event) {
   if (event.kind === "merge_group") return onMergeGroup(env, event);
   if (event.sender.type !== "User") {
     return {
@@ -56574,7 +56693,8 @@ async function handleEvent(door, event) {
     const parsed = parseComment(event.body);
     if (parsed.kind === "none")
       return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-    await env.port.reactToComment(event.commentId, "eyes");
+    const { commentId } = event;
+    env.publisher.want(`reaction:${commentId}`, () => env.port.reactToComment(commentId, "eyes"));
   }
   if (event.kind === "pull_request" && event.action === "closed")
     await forceReleaseLock(env.port, event.number);
@@ -61936,10 +62056,9 @@ function pacing(o = {}) {
   const content = o.content ?? CONTENT_BUDGET;
   const notify = o.notify ?? NOTIFY_BUDGET;
   const groups2 = [content, notify].map((budget) => {
-    const group = new import_light3.default.Group(minuteBucket(budget));
-    const hour = hourBucket(budget);
-    group.on("created", (limiter) => limiter.chain(hour));
-    return { group, hour };
+    const group = new import_light3.default.Group({ ...minuteBucket(budget), timeout: 36e5 });
+    group.on("created", (limiter) => limiter.chain(hourBucket(budget)));
+    return { group };
   });
   const [write, notifications] = groups2;
   return {

@@ -7,6 +7,7 @@ import { codeSpan } from '../render/markdown.js';
 import { discoverPlan } from './discover.js';
 import { decodeState } from './marker.js';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy.js';
+import type { Publisher } from './publisher.js';
 import type { StoredState } from './state.js';
 
 /** What the gate needs from the door it runs behind. */
@@ -25,6 +26,11 @@ export interface GateEnv {
   runner?: PlanRunner;
   /** Put Proceed, Retry and Cancel buttons on check runs: only a door that receives `check_run` events can answer them. */
   buttons?: boolean;
+  /**
+   * Writes that no guarantee waits for go out through it, beside the work (publisher.ts); the entry
+   * points make one per event and flush it before they return.
+   */
+  publisher?: Publisher;
 }
 
 /** The door's means to execute: a checkout of the approved commit, the lock's holder, the steps' environment. */

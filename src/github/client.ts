@@ -70,7 +70,7 @@ export interface Pacing {
 
 /**
  * The throttling plugin's write groups, spending writes from `content` and notifying writes also from
- * `notify`; each group's limiter is chained to its hour's bucket. With `fixedIntervalMs` (for a
+ * `notify`; each group's limiter (one per key) is chained to an hour's bucket of its own. With `fixedIntervalMs` (for a
  * GitHub-compatible API with other limits, and tests) writes are spaced that far apart instead.
  */
 export function pacing(
@@ -87,10 +87,11 @@ export function pacing(
   const content = o.content ?? CONTENT_BUDGET;
   const notify = o.notify ?? NOTIFY_BUDGET;
   const groups = [content, notify].map((budget) => {
-    const group = new Bottleneck.Group(minuteBucket(budget));
-    const hour = hourBucket(budget);
-    group.on('created', (limiter: Limiter) => limiter.chain(hour));
-    return { group, hour };
+    // A limiter per key (the throttling plugin's `id`: one per installation in the app), each with its
+    // hour's bucket; kept an hour after its last use, so that an hour's bucket is not refilled early.
+    const group = new Bottleneck.Group({ ...minuteBucket(budget), timeout: 3_600_000 });
+    group.on('created', (limiter: Limiter) => limiter.chain(hourBucket(budget)));
+    return { group };
   });
   const [write, notifications] = groups as [(typeof groups)[0], (typeof groups)[0]];
   return {
@@ -179,5 +180,8 @@ export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 
 function millisecondsFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const value = Number(env[name]);
-  return env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
+  // Empty is unset, so that a workflow (or the bench) can undo a value set further up.
+  return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0
+    ? value
+    : undefined;
 }
