@@ -5371,19 +5371,26 @@ function tick() {
   const promise = new Promise((r) => resolve3 = r);
   return { promise, resolve: resolve3 };
 }
-function createPublisher() {
+function createPublisher(o = {}) {
   const pending = /* @__PURE__ */ new Map();
   const urgent = /* @__PURE__ */ new Set();
   const failed = /* @__PURE__ */ new Map();
   let inFlight;
   let working = false;
   let written = tick();
+  let waited = tick();
+  let flushing = 0;
   const next = () => {
     for (const key of urgent) if (pending.has(key)) return key;
     return pending.keys().next().value;
   };
   const work = async () => {
     for (let key = next(); key !== void 0; key = next()) {
+      if (o.room && !flushing && !urgent.has(key)) {
+        await Promise.race([o.room(), waited.promise]);
+        key = next();
+        if (key === void 0) break;
+      }
       const sync = pending.get(key);
       pending.delete(key);
       urgent.delete(key);
@@ -5401,6 +5408,11 @@ function createPublisher() {
     }
     working = false;
   };
+  const wake = () => {
+    const w = waited;
+    waited = tick();
+    w.resolve();
+  };
   const busy = (key) => pending.has(key) || inFlight === key;
   return {
     want(key, sync) {
@@ -5410,12 +5422,21 @@ function createPublisher() {
       void Promise.resolve().then(work);
     },
     async settle(key) {
-      if (pending.has(key)) urgent.add(key);
+      if (pending.has(key)) {
+        urgent.add(key);
+        wake();
+      }
       while (busy(key)) await written.promise;
       if (failed.has(key)) throw failed.get(key);
     },
     async flush() {
-      while (pending.size || inFlight !== void 0) await written.promise;
+      flushing++;
+      wake();
+      try {
+        while (pending.size || inFlight !== void 0) await written.promise;
+      } finally {
+        flushing--;
+      }
       for (const err of failed.values()) throw err;
     }
   };

@@ -55465,19 +55465,26 @@ function tick() {
   const promise2 = new Promise((r) => resolve5 = r);
   return { promise: promise2, resolve: resolve5 };
 }
-function createPublisher() {
+function createPublisher(o = {}) {
   const pending = /* @__PURE__ */ new Map();
   const urgent = /* @__PURE__ */ new Set();
   const failed = /* @__PURE__ */ new Map();
   let inFlight;
   let working = false;
   let written = tick();
+  let waited = tick();
+  let flushing = 0;
   const next = () => {
     for (const key of urgent) if (pending.has(key)) return key;
     return pending.keys().next().value;
   };
   const work = async () => {
     for (let key = next(); key !== void 0; key = next()) {
+      if (o.room && !flushing && !urgent.has(key)) {
+        await Promise.race([o.room(), waited.promise]);
+        key = next();
+        if (key === void 0) break;
+      }
       const sync = pending.get(key);
       pending.delete(key);
       urgent.delete(key);
@@ -55495,6 +55502,11 @@ function createPublisher() {
     }
     working = false;
   };
+  const wake = () => {
+    const w = waited;
+    waited = tick();
+    w.resolve();
+  };
   const busy = (key) => pending.has(key) || inFlight === key;
   return {
     want(key, sync) {
@@ -55504,12 +55516,21 @@ function createPublisher() {
       void Promise.resolve().then(work);
     },
     async settle(key) {
-      if (pending.has(key)) urgent.add(key);
+      if (pending.has(key)) {
+        urgent.add(key);
+        wake();
+      }
       while (busy(key)) await written.promise;
       if (failed.has(key)) throw failed.get(key);
     },
     async flush() {
-      while (pending.size || inFlight !== void 0) await written.promise;
+      flushing++;
+      wake();
+      try {
+        while (pending.size || inFlight !== void 0) await written.promise;
+      } finally {
+        flushing--;
+      }
       for (const err of failed.values()) throw err;
     }
   };
@@ -62022,7 +62043,7 @@ throttling.triggersNotification = triggersNotification;
 // src/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 var RATE_LIMIT_RETRIES = 4;
-var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 10, hourBurst: 200 };
+var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 20, hourBurst: 200 };
 var NOTIFY_BUDGET = { perMinute: 20, perHour: 150, burst: 3, hourBurst: 50 };
 var HEARTBEAT_MS = 100;
 function minuteBucket(b) {
@@ -62050,14 +62071,20 @@ function pacing(o = {}) {
     return {
       write: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
       notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
-      backOff: async () => void 0
+      backOff: async () => void 0,
+      roomFor: async () => void 0
     };
   }
   const content = o.content ?? CONTENT_BUDGET;
   const notify = o.notify ?? NOTIFY_BUDGET;
+  const hours = [];
   const groups2 = [content, notify].map((budget) => {
     const group = new import_light3.default.Group({ ...minuteBucket(budget), timeout: 36e5 });
-    group.on("created", (limiter) => limiter.chain(hourBucket(budget)));
+    group.on("created", (limiter) => {
+      const hour = hourBucket(budget);
+      hours.push(hour);
+      limiter.chain(hour);
+    });
     return { group };
   });
   const [write, notifications] = groups2;
@@ -62068,6 +62095,14 @@ function pacing(o = {}) {
       for (const { group } of groups2)
         for (const { limiter } of group.limiters())
           await limiter.updateSettings({ reservoir: 0 });
+    },
+    roomFor: async (reserve) => {
+      for (; ; ) {
+        const limiters = [...write.group.limiters().map((l) => l.limiter), ...hours];
+        const left = await Promise.all(limiters.map((l) => l.currentReservoir()));
+        if (left.every((n) => n === null || n > reserve)) return;
+        await new Promise((resolve5) => setTimeout(resolve5, HEARTBEAT_MS).unref());
+      }
     }
   };
 }

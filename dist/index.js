@@ -56502,19 +56502,26 @@ function tick() {
   const promise2 = new Promise((r) => resolve3 = r);
   return { promise: promise2, resolve: resolve3 };
 }
-function createPublisher() {
+function createPublisher(o = {}) {
   const pending = /* @__PURE__ */ new Map();
   const urgent = /* @__PURE__ */ new Set();
   const failed = /* @__PURE__ */ new Map();
   let inFlight;
   let working = false;
   let written = tick();
+  let waited = tick();
+  let flushing = 0;
   const next = () => {
     for (const key of urgent) if (pending.has(key)) return key;
     return pending.keys().next().value;
   };
   const work = async () => {
     for (let key = next(); key !== void 0; key = next()) {
+      if (o.room && !flushing && !urgent.has(key)) {
+        await Promise.race([o.room(), waited.promise]);
+        key = next();
+        if (key === void 0) break;
+      }
       const sync = pending.get(key);
       pending.delete(key);
       urgent.delete(key);
@@ -56532,6 +56539,11 @@ function createPublisher() {
     }
     working = false;
   };
+  const wake = () => {
+    const w = waited;
+    waited = tick();
+    w.resolve();
+  };
   const busy = (key) => pending.has(key) || inFlight === key;
   return {
     want(key, sync) {
@@ -56541,12 +56553,21 @@ function createPublisher() {
       void Promise.resolve().then(work);
     },
     async settle(key) {
-      if (pending.has(key)) urgent.add(key);
+      if (pending.has(key)) {
+        urgent.add(key);
+        wake();
+      }
       while (busy(key)) await written.promise;
       if (failed.has(key)) throw failed.get(key);
     },
     async flush() {
-      while (pending.size || inFlight !== void 0) await written.promise;
+      flushing++;
+      wake();
+      try {
+        while (pending.size || inFlight !== void 0) await written.promise;
+      } finally {
+        flushing--;
+      }
       for (const err of failed.values()) throw err;
     }
   };
@@ -62361,7 +62382,7 @@ throttling.triggersNotification = triggersNotification;
 // src/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 var RATE_LIMIT_RETRIES = 4;
-var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 10, hourBurst: 200 };
+var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 20, hourBurst: 200 };
 var NOTIFY_BUDGET = { perMinute: 20, perHour: 150, burst: 3, hourBurst: 50 };
 var HEARTBEAT_MS = 100;
 function minuteBucket(b) {
@@ -62389,14 +62410,20 @@ function pacing(o = {}) {
     return {
       write: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
       notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
-      backOff: async () => void 0
+      backOff: async () => void 0,
+      roomFor: async () => void 0
     };
   }
   const content = o.content ?? CONTENT_BUDGET;
   const notify = o.notify ?? NOTIFY_BUDGET;
+  const hours = [];
   const groups2 = [content, notify].map((budget) => {
     const group = new import_light3.default.Group({ ...minuteBucket(budget), timeout: 36e5 });
-    group.on("created", (limiter) => limiter.chain(hourBucket(budget)));
+    group.on("created", (limiter) => {
+      const hour = hourBucket(budget);
+      hours.push(hour);
+      limiter.chain(hour);
+    });
     return { group };
   });
   const [write, notifications] = groups2;
@@ -62407,6 +62434,14 @@ function pacing(o = {}) {
       for (const { group } of groups2)
         for (const { limiter } of group.limiters())
           await limiter.updateSettings({ reservoir: 0 });
+    },
+    roomFor: async (reserve) => {
+      for (; ; ) {
+        const limiters = [...write.group.limiters().map((l) => l.limiter), ...hours];
+        const left = await Promise.all(limiters.map((l) => l.currentReservoir()));
+        if (left.every((n) => n === null || n > reserve)) return;
+        await new Promise((resolve3) => setTimeout(resolve3, HEARTBEAT_MS).unref());
+      }
     }
   };
 }
@@ -63311,6 +63346,7 @@ function displayUrl(url2) {
 }
 
 // src/action/main.ts
+var ROOM_KEPT = 5;
 async function run(env = process.env) {
   try {
     await runGate(env);
@@ -63387,11 +63423,13 @@ async function runGate(env) {
   }
   const token = appToken?.token ?? getInput("github-token", { required: true });
   delete process.env["INPUT_GITHUB-TOKEN"];
+  const writeIntervalMs = writeIntervalFromEnv(env);
+  const pace = pacing(writeIntervalMs === void 0 ? {} : { fixedIntervalMs: writeIntervalMs });
   const octokit = createOctokit({
     token,
     baseUrl: apiUrl(env),
     log: (line) => info(line),
-    writeIntervalMs: writeIntervalFromEnv(env),
+    pacing: pace,
     retryBaseMs: retryBaseFromEnv(env)
   });
   const port = new OctokitPort(octokit, owner, repo, retryBaseFromEnv(env));
@@ -63403,6 +63441,9 @@ async function runGate(env) {
     planGlobs: parseGlobList(getInput("plan-files")),
     policyPath: getInput("policy-file") || POLICY_FILE,
     log: (line) => info(line),
+    // What no guarantee waits for goes out only while the budget keeps room for the writes that end
+    // the job (the gate, the review, the outcome comment, the lock) and the next step's result.
+    publisher: createPublisher({ room: () => pace.roomFor(ROOM_KEPT) }),
     runner: {
       workspace: (sha, number4) => checkoutApproved({
         workspace: env.GITHUB_WORKSPACE || process.cwd(),

@@ -5717,19 +5717,26 @@ function tick() {
   const promise = new Promise((r) => resolve4 = r);
   return { promise, resolve: resolve4 };
 }
-function createPublisher() {
+function createPublisher(o = {}) {
   const pending = /* @__PURE__ */ new Map();
   const urgent = /* @__PURE__ */ new Set();
   const failed = /* @__PURE__ */ new Map();
   let inFlight;
   let working = false;
   let written = tick();
+  let waited = tick();
+  let flushing = 0;
   const next = () => {
     for (const key of urgent) if (pending.has(key)) return key;
     return pending.keys().next().value;
   };
   const work = async () => {
     for (let key = next(); key !== void 0; key = next()) {
+      if (o.room && !flushing && !urgent.has(key)) {
+        await Promise.race([o.room(), waited.promise]);
+        key = next();
+        if (key === void 0) break;
+      }
       const sync = pending.get(key);
       pending.delete(key);
       urgent.delete(key);
@@ -5747,6 +5754,11 @@ function createPublisher() {
     }
     working = false;
   };
+  const wake = () => {
+    const w = waited;
+    waited = tick();
+    w.resolve();
+  };
   const busy = (key) => pending.has(key) || inFlight === key;
   return {
     want(key, sync) {
@@ -5756,12 +5768,21 @@ function createPublisher() {
       void Promise.resolve().then(work);
     },
     async settle(key) {
-      if (pending.has(key)) urgent.add(key);
+      if (pending.has(key)) {
+        urgent.add(key);
+        wake();
+      }
       while (busy(key)) await written.promise;
       if (failed.has(key)) throw failed.get(key);
     },
     async flush() {
-      while (pending.size || inFlight !== void 0) await written.promise;
+      flushing++;
+      wake();
+      try {
+        while (pending.size || inFlight !== void 0) await written.promise;
+      } finally {
+        flushing--;
+      }
       for (const err of failed.values()) throw err;
     }
   };
@@ -8328,7 +8349,7 @@ import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck/light.js";
-var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 10, hourBurst: 200 };
+var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 20, hourBurst: 200 };
 var NOTIFY_BUDGET = { perMinute: 20, perHour: 150, burst: 3, hourBurst: 50 };
 var HEARTBEAT_MS = 100;
 function minuteBucket(b) {
@@ -8356,14 +8377,20 @@ function pacing(o = {}) {
     return {
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: gap }),
       notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: gap }),
-      backOff: async () => void 0
+      backOff: async () => void 0,
+      roomFor: async () => void 0
     };
   }
   const content = o.content ?? CONTENT_BUDGET;
   const notify = o.notify ?? NOTIFY_BUDGET;
+  const hours = [];
   const groups = [content, notify].map((budget) => {
     const group = new Bottleneck.Group({ ...minuteBucket(budget), timeout: 36e5 });
-    group.on("created", (limiter) => limiter.chain(hourBucket(budget)));
+    group.on("created", (limiter) => {
+      const hour = hourBucket(budget);
+      hours.push(hour);
+      limiter.chain(hour);
+    });
     return { group };
   });
   const [write, notifications] = groups;
@@ -8374,6 +8401,14 @@ function pacing(o = {}) {
       for (const { group } of groups)
         for (const { limiter } of group.limiters())
           await limiter.updateSettings({ reservoir: 0 });
+    },
+    roomFor: async (reserve) => {
+      for (; ; ) {
+        const limiters = [...write.group.limiters().map((l) => l.limiter), ...hours];
+        const left = await Promise.all(limiters.map((l) => l.currentReservoir()));
+        if (left.every((n) => n === null || n > reserve)) return;
+        await new Promise((resolve4) => setTimeout(resolve4, HEARTBEAT_MS).unref());
+      }
     }
   };
 }

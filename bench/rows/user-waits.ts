@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commentRun, makeWorkspace, runAction } from '../../test/support/action.js';
+import { CONTENT_BUDGET } from '../../src/github/client.js';
 import { startFakeGitHub } from '../../test/support/fake-github/index.js';
 import { pullRequestEvent } from '../../test/support/payloads.js';
 import { makeRemote } from '../../test/support/remote.js';
@@ -32,7 +33,7 @@ const PER_MINUTE = 80;
 const PER_HOUR = 500;
 const NO_TIMED_POLL_MS = String(60 * 60 * 1000);
 
-interface Flow {
+export interface Flow {
   steps: number;
   seconds: number;
   paced: boolean;
@@ -55,15 +56,16 @@ function timedPlan(steps: number, seconds: number, mark: string): string {
   const lines = ['version: 1', `title: Bench plan with ${steps} steps of ${seconds} s`, 'steps:'];
   for (let i = 1; i <= steps; i++) {
     const stamp = i === 1 ? `date +%s%N >> '${mark}'; ` : '';
-    const work = seconds ? `sleep ${seconds}` : 'true';
-    lines.push(`  - id: step-${i}`, `    name: Step ${i}`, `    run: "${stamp}${work} step-${i}"`);
+    // Each command distinct, so that the plan draws no duplicate-command warning.
+    const work = seconds ? `sleep ${seconds}; : step-${i}` : `true step-${i}`;
+    lines.push(`  - id: step-${i}`, `    name: Step ${i}`, `    run: "${stamp}${work}"`);
     lines.push('    estimate: 1m');
   }
   lines.push('verify:', '  tests: "true"');
   return `${lines.join('\n')}\n`;
 }
 
-async function flow(steps: number, seconds: number, paced: boolean): Promise<Flow> {
+export async function flow(steps: number, seconds: number, paced: boolean): Promise<Flow> {
   const fake = await startFakeGitHub();
   fake.secondaryLimits({ perMinute: PER_MINUTE, perHour: PER_HOUR });
   const remote = makeRemote();
@@ -179,7 +181,7 @@ export async function userWaits(): Promise<Row[]> {
     for (const m of missed) {
       const f = find(floor, m.steps, m.seconds);
       notes6.push(
-        `Why ${label(m)} misses: ${s(m.jobEndMs)} paced against ${s(f.jobEndMs)} unpaced; ${s(m.jobEndMs - f.jobEndMs)} of it is pacing (${m.writes} writes, of which the budget lets 10 go at once and then one every ~0.86 s), the rest the Action itself on this machine (the floor). ` +
+        `Why ${label(m)} misses: ${s(m.jobEndMs)} paced against ${s(f.jobEndMs)} unpaced; ${s(m.jobEndMs - f.jobEndMs)} of it is pacing (${m.writes} writes, of which the budget lets ${CONTENT_BUDGET.burst} go at once and then one every ${(60 / (CONTENT_BUDGET.perMinute - CONTENT_BUDGET.burst)).toFixed(2)} s), the rest the Action itself on this machine (the floor). ` +
           'Meeting it by pacing less would cost the requirement that writes stay within GitHub’s secondary limits (80 content-creating requests a minute); meeting it with this pacing needs fewer writes per run (each step costs one: its result, which a resume needs before the next step starts).',
       );
     }

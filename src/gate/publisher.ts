@@ -40,7 +40,17 @@ function tick(): Tick {
   return { promise, resolve };
 }
 
-export function createPublisher(): Publisher {
+export interface PublisherOptions {
+  /**
+   * Resolves when a write that nobody waits for may go out without delaying one that somebody does:
+   * the door's budget of writes has room beyond the next step's result (client.ts, `Pacing.roomFor`).
+   * While it waits, a newer state of the object replaces the waiting one, which is how a step that
+   * finished meanwhile gets one check run, completed. Default: at once.
+   */
+  room?: () => Promise<void>;
+}
+
+export function createPublisher(o: PublisherOptions = {}): Publisher {
   // Insertion order is the order objects were first wanted since their last write.
   const pending = new Map<string, Sync>();
   const urgent = new Set<string>();
@@ -49,6 +59,9 @@ export function createPublisher(): Publisher {
   let inFlight: string | undefined;
   let working = false;
   let written = tick();
+  /** Resolved when someone starts waiting (`settle`, `flush`): a write waiting for room goes now. */
+  let waited = tick();
+  let flushing = 0;
 
   const next = (): string | undefined => {
     for (const key of urgent) if (pending.has(key)) return key;
@@ -57,6 +70,11 @@ export function createPublisher(): Publisher {
 
   const work = async () => {
     for (let key = next(); key !== undefined; key = next()) {
+      if (o.room && !flushing && !urgent.has(key)) {
+        await Promise.race([o.room(), waited.promise]);
+        key = next();
+        if (key === undefined) break;
+      }
       const sync = pending.get(key)!;
       pending.delete(key);
       urgent.delete(key);
@@ -75,6 +93,12 @@ export function createPublisher(): Publisher {
     working = false;
   };
 
+  const wake = () => {
+    const w = waited;
+    waited = tick();
+    w.resolve();
+  };
+
   const busy = (key: string) => pending.has(key) || inFlight === key;
 
   return {
@@ -86,12 +110,21 @@ export function createPublisher(): Publisher {
       void Promise.resolve().then(work);
     },
     async settle(key) {
-      if (pending.has(key)) urgent.add(key);
+      if (pending.has(key)) {
+        urgent.add(key);
+        wake();
+      }
       while (busy(key)) await written.promise;
       if (failed.has(key)) throw failed.get(key);
     },
     async flush() {
-      while (pending.size || inFlight !== undefined) await written.promise;
+      flushing++;
+      wake();
+      try {
+        while (pending.size || inFlight !== undefined) await written.promise;
+      } finally {
+        flushing--;
+      }
       for (const err of failed.values()) throw err;
     },
   };

@@ -22,9 +22,11 @@ export interface WriteBudget {
 
 /**
  * GitHub's secondary limits on content-creating requests (POST, PATCH, PUT, DELETE): 80 a minute,
- * 500 an hour (docs.github.com, "Rate limits for the REST API", secondary rate limits).
+ * 500 an hour (docs.github.com, "Rate limits for the REST API", secondary rate limits). A burst of
+ * 20, then one a second (GitHub's advice for writes in a row): a run's first writes and its last
+ * ones go at once, the steps' results at the steady rate.
  */
-export const CONTENT_BUDGET: WriteBudget = { perMinute: 80, perHour: 500, burst: 10, hourBurst: 200 };
+export const CONTENT_BUDGET: WriteBudget = { perMinute: 80, perHour: 500, burst: 20, hourBurst: 200 };
 /**
  * Writes that notify people (comments, reviews) are held to fewer: GitHub limits them further without
  * saying by how much; Octokit's own default is one every 3 s (20 a minute), kept as the ceiling.
@@ -66,6 +68,11 @@ export interface Pacing {
   notifications: Group;
   /** After a secondary limit: every bucket empties, so writes resume at the steady rate. */
   backOff(): Promise<void>;
+  /**
+   * Resolves once a write may go out and leave `reserve` tokens for the writes somebody waits for
+   * (publisher.ts sends what nobody waits for only then). Looks every heartbeat, on an unref'd timer.
+   */
+  roomFor(reserve: number): Promise<void>;
 }
 
 /**
@@ -82,15 +89,21 @@ export function pacing(
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: gap }),
       notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: gap }),
       backOff: async () => undefined,
+      roomFor: async () => undefined,
     };
   }
   const content = o.content ?? CONTENT_BUDGET;
   const notify = o.notify ?? NOTIFY_BUDGET;
+  const hours: Limiter[] = [];
   const groups = [content, notify].map((budget) => {
     // A limiter per key (the throttling plugin's `id`: one per installation in the app), each with its
     // hour's bucket; kept an hour after its last use, so that an hour's bucket is not refilled early.
     const group = new Bottleneck.Group({ ...minuteBucket(budget), timeout: 3_600_000 });
-    group.on('created', (limiter: Limiter) => limiter.chain(hourBucket(budget)));
+    group.on('created', (limiter: Limiter) => {
+      const hour = hourBucket(budget);
+      hours.push(hour);
+      limiter.chain(hour);
+    });
     return { group };
   });
   const [write, notifications] = groups as [(typeof groups)[0], (typeof groups)[0]];
@@ -101,6 +114,14 @@ export function pacing(
       for (const { group } of groups)
         for (const { limiter } of group.limiters())
           await limiter.updateSettings({ reservoir: 0 } as Bottleneck.ConstructorOptions);
+    },
+    roomFor: async (reserve) => {
+      for (;;) {
+        const limiters = [...write.group.limiters().map((l) => l.limiter), ...hours];
+        const left = await Promise.all(limiters.map((l) => l.currentReservoir()));
+        if (left.every((n) => n === null || n > reserve)) return;
+        await new Promise<void>((resolve) => setTimeout(resolve, HEARTBEAT_MS).unref());
+      }
     },
   };
 }

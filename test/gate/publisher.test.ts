@@ -137,6 +137,34 @@ describe('the publisher', () => {
     expect(gh.inFlight()).toBe(0);
   });
 
+  it('holds what nobody waits for until the budget has room, so a state that became stale meanwhile is never sent', async () => {
+    const gh = heldWrites();
+    let room!: () => void;
+    const p = createPublisher({ room: () => new Promise<void>((resolve) => (room = resolve)) });
+    p.want('step-1', gh.write('step-1 in_progress'));
+    await turn();
+    expect(gh.sent).toEqual([]);
+    // The step finishes before the budget has room: its result goes at once, and only it.
+    p.want('step-1', gh.write('step-1 completed'));
+    const settled = p.settle('step-1');
+    await gh.answer();
+    await settled;
+    expect(gh.sent).toEqual(['step-1 completed']);
+    // A write nobody waits for goes once there is room…
+    p.want('review', gh.write('review'));
+    await turn();
+    expect(gh.sent).toEqual(['step-1 completed']);
+    room();
+    await gh.answer();
+    expect(gh.sent).toEqual(['step-1 completed', 'review']);
+    // …or when the job ends: a flush sends everything without waiting for room.
+    p.want('gate', gh.write('gate'));
+    const flushing = p.flush();
+    await gh.answer();
+    await flushing;
+    expect(gh.sent).toEqual(['step-1 completed', 'review', 'gate']);
+  });
+
   it('drops what is not sent yet once the lock is lost', async () => {
     const gh = heldWrites();
     let lost = false;

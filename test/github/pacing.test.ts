@@ -66,6 +66,23 @@ describe('the budget of writes', () => {
     expect(done).toEqual([1, 2, 3, 4]);
   });
 
+  it('says when a write would leave tokens for the writes somebody waits for', async () => {
+    const pace = pacing({ content: { perMinute: 4, perHour: 200, burst: 3, hourBurst: 100 } });
+    // No write yet: the whole burst is there.
+    await pace.roomFor(1);
+    const limiter = pace.write.key('proceed');
+    await limiter.schedule(async () => undefined);
+    await pace.roomFor(1);
+    await limiter.schedule(async () => undefined);
+    let room = false;
+    const waiting = pace.roomFor(1).then(() => (room = true));
+    await limiter.schedule({ weight: 0 }, async () => undefined);
+    expect(room).toBe(false);
+    await limiter.incrementReservoir(1);
+    await waiting;
+    expect(await limiter.currentReservoir()).toBe(2);
+  });
+
   it('spends notifying writes from their own, smaller budget as well', async () => {
     const pace = pacing({ notify: { perMinute: 2, perHour: 100, burst: 1, hourBurst: 50 } });
     const limiter = pace.notifications.key('proceed');
