@@ -125,6 +125,9 @@ async function startApp(kind: Kind, fake: FakeGitHub, privateKey: string, cwd: s
       HOST: '127.0.0.1',
       PORT: String(port),
       BENCH_API_URL: fake.url,
+      // These deliveries run nothing; under NODE_ENV=production the inline executor must otherwise be
+      // isolated (src/app/inline.ts), which needs privileges this machine may not grant.
+      PROCEED_INLINE_UNISOLATED: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
