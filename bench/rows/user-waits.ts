@@ -225,7 +225,7 @@ export async function userWaits(): Promise<Row[]> {
     `The fake counts content-creating requests (every method but GET and HEAD) in a sliding minute and refuses those past ${PER_MINUTE} a minute or ${PER_HOUR} an hour with GitHub’s secondary-limit 403.`,
     `Most in any minute, per paced plan: ${paced.map((p) => `${label(p)} ${p.perMinute}`).join(', ')}; refused: ${paced.reduce((n, p) => n + p.limited, 0)}.`,
     `Writes of the /proceed run: 10×0 s ${ten.writes}, 50×0 s ${fifty.writes}. In the 50-step run, once the burst of ${CONTENT_BUDGET.burst} was spent: ${fifty.stepWritesAfterBurst} check-run writes for ${fifty.stepsAfterBurst} steps, ${perStep.toFixed(2)} per step (a step’s in_progress check run coalesces into its result when the budget holds it back).`,
-    `Unpaced (the floors), the Action would pass GitHub’s limits: the busiest minute held ${floor.map((f) => `${label(f)} ${f.perMinute}`).join(', ')} content-creating requests (the fake enforces no limit on the floors).`,
+    `Unpaced (the floors, on which the fake enforces no limit), the busiest minute held ${floor.map((f) => `${label(f)} ${f.perMinute}`).join(', ')} content-creating requests: past ${PER_MINUTE}, GitHub would have refused some.`,
   ];
   if (!limitsHold)
     notes7.push(
