@@ -2013,6 +2013,10 @@ async function loadView(env, number) {
   const sinceApproval = policy.bind_approval_to === "plan" && approvedSha && approvedSha !== pr.headSha ? { approvedSha, files: await port.compareCommits(approvedSha, pr.headSha).catch(() => void 0) } : void 0;
   return { pr, policy, policyErrors, plan, review, stored, ...sinceApproval ? { sinceApproval } : {} };
 }
+function decodeOwnState(reviews, botLogin) {
+  const review = ownReview(reviews, botLogin);
+  return review ? decodeState(review.body) : void 0;
+}
 function ownReview(reviews, botLogin) {
   const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
   return own.find((r) => decodeState(r.body)) ?? own[0];
@@ -3329,6 +3333,9 @@ function displayStatus(check) {
   return check.conclusion && map[check.conclusion] || "pending";
 }
 var lastWritten = /* @__PURE__ */ new WeakMap();
+function knownState(view) {
+  return lastWritten.get(view) ?? view.stored;
+}
 async function writeReview(env, view, body, stored) {
   const previous = lastWritten.get(view) ?? view.stored;
   if (stored) {
@@ -5494,6 +5501,16 @@ async function runLocked(env, view, prior, trigger, runner, lost, publisher) {
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
+  const known = knownState(view);
+  const current = decodeOwnState(await port.listReviews(number), env.botLogin);
+  if (known && current && (current.state !== known.state || current.changedAt !== known.changedAt)) {
+    env.log(`While /${trigger} waited for the lock, the plan became ${current.state}; nothing was run.`);
+    return result(
+      view,
+      `Nothing run: the plan became ${current.state} while /${trigger} waited for the lock.`,
+      current
+    );
+  }
   const checks = await port.listCheckRuns(sha);
   const previous = stepChecks(
     checks,

@@ -19,7 +19,16 @@ import { lockMaxAgeMs, withPlanLock } from './lock-session.js';
 import { outcomeComment } from './outcome.js';
 import { mergeVerify } from './policy.js';
 import type { CheckRunInfo } from './port.js';
-import { refusal, result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
+import {
+  knownState,
+  refusal,
+  result,
+  reviewBody,
+  upsertCheck,
+  writeReview,
+  type GateResult,
+} from './publish.js';
+import { decodeOwnState } from './view.js';
 import { createPublisher, flushed, until, type Publisher } from './publisher.js';
 import { concludeGate, GATE_KEY, publishEvent } from './run-checks.js';
 import type { RunRequest, StoredState } from './state.js';
@@ -78,6 +87,18 @@ async function runLocked(
   const { plan, hash, path } = view.plan;
   const number = view.pr.number;
   const sha = view.pr.headSha;
+  // The command was decided on a view read before the lock: an execution that held the lock
+  // meanwhile may have moved the plan on (run it to the end, say). Then there is nothing left to do.
+  const known = knownState(view);
+  const current = decodeOwnState(await port.listReviews(number), env.botLogin);
+  if (known && current && (current.state !== known.state || current.changedAt !== known.changedAt)) {
+    env.log(`While /${trigger} waited for the lock, the plan became ${current.state}; nothing was run.`);
+    return result(
+      view,
+      `Nothing run: the plan became ${current.state} while /${trigger} waited for the lock.`,
+      current,
+    );
+  }
   const checks = await port.listCheckRuns(sha);
   const previous = stepChecks(
     checks,
