@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-SMYL4R5X.js";
+} from "./app-shared-6E4NAY6G.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

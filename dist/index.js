@@ -21211,8 +21211,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
+            const [handle2, prefix] = parts;
+            this.tags[handle2] = prefix;
             return true;
           }
           case "%YAML": {
@@ -21259,10 +21259,10 @@ var require_directives = __commonJS({
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        const [, handle2, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
+        const prefix = this.tags[handle2];
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
@@ -21271,7 +21271,7 @@ var require_directives = __commonJS({
             return null;
           }
         }
-        if (handle === "!")
+        if (handle2 === "!")
           return source;
         onError(`Could not resolve tag: ${source}`);
         return null;
@@ -21281,9 +21281,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
+        for (const [handle2, prefix] of Object.entries(this.tags)) {
           if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+            return handle2 + escapeTagName(tag.substring(prefix.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -21300,11 +21300,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+        for (const [handle2, prefix] of tagEntries) {
+          if (handle2 === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines.push(`%TAG ${handle2} ${prefix}`);
         }
         return lines.join("\n");
       }
@@ -53045,9 +53045,9 @@ function shortfallWords(status2, need) {
 function approvalsBlock(approvals, need, now3) {
   const status2 = quorumStatus(approvals, need, now3);
   const rows = approvals.map((a) => {
-    const until = need.ttl ? new Date(Date.parse(a.at) + need.ttl.ms).toISOString() : void 0;
+    const until2 = need.ttl ? new Date(Date.parse(a.at) + need.ttl.ms).toISOString() : void 0;
     const expired = status2.expired.includes(a);
-    return `- ${codeSpan(a.by)} approved ${codeSpan(a.headSha.slice(0, 7))} by ${a.via === "review" ? "review" : a.via === "button" ? "button" : "`/proceed`"} at ${a.at}` + (until ? expired ? ` (expired at ${until}, older than \`approval_ttl\`)` : ` (counts until ${until})` : "");
+    return `- ${codeSpan(a.by)} approved ${codeSpan(a.headSha.slice(0, 7))} by ${a.via === "review" ? "review" : a.via === "button" ? "button" : "`/proceed`"} at ${a.at}` + (until2 ? expired ? ` (expired at ${until2}, older than \`approval_ttl\`)` : ` (counts until ${until2})` : "");
   });
   const ttl = need.ttl ? `; each counts for \`approval_ttl: ${need.ttl.text}\`` : "";
   const owners = need.codeowners ? `; a code owner of ${need.codeowners.mode === "plan" ? "the plan file" : "every changed path"} among them` : "";
@@ -57330,71 +57330,77 @@ function whoMayConfirm(step) {
   return approvers ? ` Who may confirm: ${checkpointWhoMay(approvers)}.` : "";
 }
 var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
-async function publishEvent(env, view, checks, stepRuns, event) {
-  const { port } = env;
+async function publishEvent(env, view, checks, stepRuns, event, publisher) {
   const sha = view.pr.headSha;
   const hash2 = view.plan.hash;
   switch (event.type) {
-    case "step-started": {
-      const created = await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: "in_progress",
-        startedAt: event.startedAt,
-        externalId: stepExternalId(hash2, event.step.id),
-        title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
-        summary: `${codeSpan(event.step.name)} started.`,
-        ...buttons(env, "cancel")
-      });
-      stepRuns.set(event.step.id, created.id);
-      return;
-    }
-    case "step-finished": {
-      const output2 = stepOutput(event.step, event.index, view.plan.plan, event.result);
-      const id = stepRuns.get(event.step.id);
-      stepRuns.delete(event.step.id);
-      const failed = event.result.status === "failure" || event.result.status === "timed-out";
-      if (id !== void 0) {
-        await port.updateCheckRun(id, {
-          status: "completed",
-          conclusion: conclusionOf(event.result),
-          completedAt: now(env).toISOString(),
-          ...output2,
-          ...failed ? buttons(env, "retry", "cancel") : buttons(env)
-        });
-      } else {
-        await port.createCheckRun({
+    case "step-started":
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
           name: stepCheckName(event.step.id),
           headSha: sha,
-          status: "completed",
-          conclusion: conclusionOf(event.result),
+          status: "in_progress",
+          startedAt: event.startedAt,
           externalId: stepExternalId(hash2, event.step.id),
-          completedAt: now(env).toISOString(),
-          ...output2
-        });
-      }
+          title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
+          summary: `${codeSpan(event.step.name)} started.`,
+          ...buttons(env, "cancel")
+        })
+      );
+      return;
+    case "step-finished": {
+      const output2 = stepOutput(event.step, event.index, view.plan.plan, event.result);
+      const failed = event.result.status === "failure" || event.result.status === "timed-out";
+      const ran = event.result.status !== "skipped" && event.result.status !== "cancelled";
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(
+          env,
+          stepRuns,
+          event.step.id,
+          {
+            name: stepCheckName(event.step.id),
+            headSha: sha,
+            status: "completed",
+            conclusion: conclusionOf(event.result),
+            externalId: stepExternalId(hash2, event.step.id),
+            ...ran ? { startedAt: event.result.startedAt } : {},
+            completedAt: now(env).toISOString(),
+            ...output2,
+            ...failed ? buttons(env, "retry", "cancel") : buttons(env)
+          },
+          true
+        )
+      );
+      await publisher.settle(stepKey(event.step.id));
       return;
     }
     case "paused":
       if (event.reason !== "checkpoint") return;
-      await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: "completed",
-        conclusion: "action_required",
-        externalId: stepExternalId(hash2, event.step.id),
-        completedAt: now(env).toISOString(),
-        title: "Checkpoint: waiting for /proceed",
-        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` + whoMayConfirm(event.step),
-        ...buttons(env, "proceed", "cancel")
-      });
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
+          name: stepCheckName(event.step.id),
+          headSha: sha,
+          status: "completed",
+          conclusion: "action_required",
+          externalId: stepExternalId(hash2, event.step.id),
+          completedAt: now(env).toISOString(),
+          title: "Checkpoint: waiting for /proceed",
+          summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` + whoMayConfirm(event.step),
+          ...buttons(env, "proceed", "cancel")
+        })
+      );
       return;
     case "verify-started":
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        status: "in_progress",
-        title: "Verifying",
-        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
-        ...buttons(env)
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          status: "in_progress",
+          title: "Verifying",
+          summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
+          ...buttons(env)
+        });
       });
       return;
     case "verify-finished": {
@@ -57402,20 +57408,41 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         (c) => `- ${c.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? "\u2014"}, ${formatDuration(c.durationMs)}`
       );
       const failures = event.result.checks.filter((c) => c.status !== "success");
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        conclusion: event.result.status === "success" ? "success" : "failure",
-        title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
-        summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
-        text: clipText(failures.map((c) => `### ${c.id}
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          conclusion: event.result.status === "success" ? "success" : "failure",
+          title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
+          summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
+          text: clipText(
+            failures.map((c) => `### ${c.id}
 
-${logBlock(c.tail.slice(-8e3))}`).join("\n\n")),
-        ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
+${logBlock(c.tail.slice(-8e3))}`).join("\n\n")
+          ),
+          ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
+        });
       });
       return;
     }
     default:
       return;
   }
+}
+var GATE_KEY = "check:proceed/verify";
+function stepKey(stepId) {
+  return `check:step:${stepId}`;
+}
+function stepSync(env, stepRuns, stepId, input2, final = false) {
+  return async () => {
+    const id = stepRuns.get(stepId);
+    if (id !== void 0) {
+      const { name: _name, headSha: _sha, externalId: _external, startedAt: _started, ...edit } = input2;
+      await env.port.updateCheckRun(id, edit);
+      if (final) stepRuns.delete(stepId);
+      return;
+    }
+    const created = await env.port.createCheckRun(input2);
+    if (!final) stepRuns.set(stepId, created.id);
+  };
 }
 async function concludeGate(env, view, checks, report) {
   const sha = view.pr.headSha;
@@ -57532,6 +57559,103 @@ function ways(plan, state, text) {
   return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
 }
 
+// src/gate/publisher.ts
+function tick() {
+  let resolve3;
+  const promise2 = new Promise((r) => resolve3 = r);
+  return { promise: promise2, resolve: resolve3 };
+}
+function createPublisher(o = {}) {
+  const pending = /* @__PURE__ */ new Map();
+  const urgent = /* @__PURE__ */ new Set();
+  const failed = /* @__PURE__ */ new Map();
+  let inFlight;
+  let working = false;
+  let written = tick();
+  let waited = tick();
+  let flushing = 0;
+  const next = () => {
+    for (const key of urgent) if (pending.has(key)) return key;
+    return pending.keys().next().value;
+  };
+  const work = async () => {
+    for (let key = next(); key !== void 0; key = next()) {
+      if (o.room && !flushing && !urgent.has(key)) {
+        await Promise.race([o.room(), waited.promise]);
+        key = next();
+        if (key === void 0) break;
+      }
+      const sync = pending.get(key);
+      pending.delete(key);
+      urgent.delete(key);
+      inFlight = key;
+      try {
+        await sync();
+        failed.delete(key);
+      } catch (err) {
+        failed.set(key, err);
+      }
+      inFlight = void 0;
+      const done2 = written;
+      written = tick();
+      done2.resolve();
+    }
+    working = false;
+  };
+  const wake = () => {
+    const w = waited;
+    waited = tick();
+    w.resolve();
+  };
+  const busy = (key) => pending.has(key) || inFlight === key;
+  return {
+    want(key, sync) {
+      pending.set(key, sync);
+      if (working) return;
+      working = true;
+      void Promise.resolve().then(work);
+    },
+    async settle(key) {
+      if (pending.has(key)) {
+        urgent.add(key);
+        wake();
+      }
+      while (busy(key)) await written.promise;
+      if (failed.has(key)) throw failed.get(key);
+    },
+    async flush() {
+      flushing++;
+      wake();
+      try {
+        while (pending.size || inFlight !== void 0) await written.promise;
+      } finally {
+        flushing--;
+      }
+      for (const err of failed.values()) throw err;
+    }
+  };
+}
+function until(publisher, stopped) {
+  return {
+    want: (key, sync) => publisher.want(key, async () => {
+      if (!stopped()) await sync();
+    }),
+    settle: (key) => publisher.settle(key),
+    flush: () => publisher.flush()
+  };
+}
+async function flushed(publisher, work) {
+  let value2;
+  try {
+    value2 = await work();
+  } catch (err) {
+    await publisher.flush().catch(() => void 0);
+    throw err;
+  }
+  await publisher.flush();
+  return value2;
+}
+
 // src/gate/execute.ts
 async function executeApproved(env, view, stored, trigger, by, door) {
   const { port } = env;
@@ -57553,10 +57677,14 @@ async function executeApproved(env, view, stored, trigger, by, door) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, { trigger, by, ...door ? { door } : {} }, runner, lost)
+    (lost) => {
+      const publisher = until(env.publisher ?? createPublisher(), () => lost.aborted);
+      const asked = { trigger, by, ...door ? { door } : {} };
+      return flushed(publisher, () => runLocked(env, view, stored, asked, runner, lost, publisher));
+    }
   );
 }
-async function runLocked(env, view, prior, asked, runner, lost) {
+async function runLocked(env, view, prior, asked, runner, lost, publisher) {
   const { port } = env;
   const { trigger } = asked;
   const startedAt = now2(env).toISOString();
@@ -57595,19 +57723,24 @@ async function runLocked(env, view, prior, asked, runner, lost) {
     reason: void 0,
     confirmed: [...confirmed]
   };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  const executing = stored;
+  publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, executing, checks), executing));
   if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
+    publisher.want(GATE_KEY, async () => {
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: "queued",
+        title: "Executing the approved plan",
+        summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+        ...buttons(env)
+      });
     });
   }
   const workspace = await runner.workspace(sha, number4);
   if (!workspace.ok) {
     stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    const back = stored;
+    publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, back, checks), back));
+    await publisher.flush();
     await port.createComment(number4, refusal(`/${trigger}`, workspace.message));
     return {
       ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
@@ -57641,14 +57774,16 @@ async function runLocked(env, view, prior, asked, runner, lost) {
       onEvent: async (event) => {
         if (event.type === "step-finished") ran.push(event.result);
         if (lost.aborted) return;
-        await publishEvent(env, view, checks, stepRuns, event);
-        await deployment?.onEvent(event);
+        if (deployment && event.type === "step-started")
+          publisher.want(DEPLOYMENT_KEY, () => deployment.onEvent(event));
+        await publishEvent(env, view, checks, stepRuns, event, publisher);
       }
     });
   } catch (err) {
     watch.stop();
     if (!(err instanceof PlanChangedError)) throw err;
     stored = { ...prior };
+    await publisher.flush();
     await writeReview(env, view, reviewBody(view, stored, checks), stored);
     await port.createComment(
       number4,
@@ -57660,6 +57795,7 @@ async function runLocked(env, view, prior, asked, runner, lost) {
     return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
   }
   watch.stop();
+  await publisher.flush();
   if (lost.aborted) {
     env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
@@ -57735,6 +57871,8 @@ function resultFromCheck(id, check2) {
     reason: "already done on this commit and plan; not run again"
   };
 }
+var REVIEW_KEY = "review";
+var DEPLOYMENT_KEY = "deployment";
 function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
@@ -58766,7 +58904,10 @@ function ownCheck(env, check2) {
 
 // src/gate/handle.ts
 async function handleEvent(door, event) {
-  const env = trustingOwnChecks(door);
+  const env = { ...trustingOwnChecks(door), publisher: door.publisher ?? createPublisher() };
+  return flushed(env.publisher, () => handle(env, event));
+}
+async function handle(env, event) {
   if (event.kind === "merge_group") return onMergeGroup(env, event);
   if (event.sender.type !== "User") {
     return {
@@ -58786,7 +58927,8 @@ async function handleEvent(door, event) {
     const parsed = parseComment(event.body);
     if (parsed.kind === "none")
       return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-    await env.port.reactToComment(event.commentId, "eyes");
+    const { commentId } = event;
+    env.publisher.want(`reaction:${commentId}`, () => env.port.reactToComment(commentId, "eyes"));
   }
   if (event.kind === "pull_request" && event.action === "closed")
     await forceReleaseLock(env.port, event.number);
@@ -63440,25 +63582,88 @@ throttling.triggersNotification = triggersNotification;
 // src/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 var RATE_LIMIT_RETRIES = 4;
-var DEFAULT_WRITE_INTERVAL_MS = 1e3;
-var DEFAULT_NOTIFY_INTERVAL_MS = 3e3;
+var CONTENT_BUDGET = { perMinute: 80, perHour: 500, burst: 20, hourBurst: 200 };
+var NOTIFY_BUDGET = { perMinute: 20, perHour: 150, burst: 3, hourBurst: 50 };
+var HEARTBEAT_MS = 100;
+function minuteBucket(b) {
+  return {
+    maxConcurrent: 1,
+    reservoir: b.burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: Math.ceil(6e4 / (b.perMinute - b.burst)),
+    reservoirIncreaseMaximum: b.burst,
+    heartbeatInterval: HEARTBEAT_MS
+  };
+}
+function hourBucket(b) {
+  return new import_light3.default({
+    reservoir: b.hourBurst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: Math.ceil(36e5 / (b.perHour - b.hourBurst)),
+    reservoirIncreaseMaximum: b.hourBurst,
+    heartbeatInterval: 1e3
+  });
+}
+function pacing(o = {}) {
+  if (o.fixedIntervalMs !== void 0) {
+    const gap = o.fixedIntervalMs;
+    return {
+      write: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
+      notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: gap }),
+      backOff: async () => void 0,
+      roomFor: async () => void 0
+    };
+  }
+  const content = o.content ?? CONTENT_BUDGET;
+  const notify = o.notify ?? NOTIFY_BUDGET;
+  const hours = [];
+  const groups2 = [content, notify].map((budget) => {
+    const group = new import_light3.default.Group({ ...minuteBucket(budget), timeout: 36e5 });
+    group.on("created", (limiter) => {
+      const hour = hourBucket(budget);
+      hours.push(hour);
+      limiter.chain(hour);
+    });
+    return { group };
+  });
+  const [write, notifications] = groups2;
+  return {
+    write: write.group,
+    notifications: notifications.group,
+    backOff: async () => {
+      for (const { group } of groups2)
+        for (const { limiter } of group.limiters())
+          await limiter.updateSettings({ reservoir: 0 });
+    },
+    roomFor: async (reserve) => {
+      for (; ; ) {
+        const limiters = [...write.group.limiters().map((l) => l.limiter), ...hours];
+        const left = await Promise.all(limiters.map((l) => l.currentReservoir()));
+        if (left.every((n) => n === null || n > reserve)) return;
+        await new Promise((resolve3) => setTimeout(resolve3, HEARTBEAT_MS).unref());
+      }
+    }
+  };
+}
 function createOctokit(o) {
-  const write = o.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
-  const notify = o.writeIntervalMs ?? DEFAULT_NOTIFY_INTERVAL_MS;
+  const pace = o.pacing ?? pacing(o.writeIntervalMs === void 0 ? {} : { fixedIntervalMs: o.writeIntervalMs });
   return getOctokit(
     o.token,
     {
       baseUrl: o.baseUrl,
       ...o.retryBaseMs === void 0 ? {} : { retry: { retryAfterBaseValue: o.retryBaseMs } },
       throttle: {
-        write: new import_light3.default.Group({ maxConcurrent: 1, minTime: write }),
-        notifications: new import_light3.default.Group({ maxConcurrent: 1, minTime: notify }),
+        write: pace.write,
+        notifications: pace.notifications,
         onRateLimit: (retryAfter, options, _o, retryCount) => {
           o.log(`Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
           return retryCount < RATE_LIMIT_RETRIES;
         },
-        onSecondaryRateLimit: (retryAfter, options, _o, retryCount) => {
-          o.log(`Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
+        onSecondaryRateLimit: async (retryAfter, options, _o, retryCount) => {
+          o.log(
+            `Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s, and slowing the writes after it.`
+          );
+          await pace.backOff();
           return retryCount < RATE_LIMIT_RETRIES;
         }
       }
@@ -63475,7 +63680,7 @@ function retryBaseFromEnv(env) {
 }
 function millisecondsFromEnv(env, name) {
   const value2 = Number(env[name]);
-  return env[name] !== void 0 && Number.isFinite(value2) && value2 >= 0 ? value2 : void 0;
+  return env[name] !== void 0 && env[name] !== "" && Number.isFinite(value2) && value2 >= 0 ? value2 : void 0;
 }
 
 // src/github/octokit.ts
@@ -64359,6 +64564,7 @@ function displayUrl(url2) {
 }
 
 // src/action/main.ts
+var ROOM_KEPT = 5;
 async function run(env = process.env) {
   try {
     await runGate(env);
@@ -64435,11 +64641,13 @@ async function runGate(env) {
   }
   const token = appToken?.token ?? getInput("github-token", { required: true });
   delete process.env["INPUT_GITHUB-TOKEN"];
+  const writeIntervalMs = writeIntervalFromEnv(env);
+  const pace = pacing(writeIntervalMs === void 0 ? {} : { fixedIntervalMs: writeIntervalMs });
   const octokit = createOctokit({
     token,
     baseUrl: apiUrl(env),
     log: (line) => info(line),
-    writeIntervalMs: writeIntervalFromEnv(env),
+    pacing: pace,
     retryBaseMs: retryBaseFromEnv(env)
   });
   const port = new OctokitPort(octokit, owner, repo, retryBaseFromEnv(env));
@@ -64451,6 +64659,9 @@ async function runGate(env) {
     planGlobs: parseGlobList(getInput("plan-files")),
     policyPath: getInput("policy-file") || POLICY_FILE,
     log: (line) => info(line),
+    // What no guarantee waits for goes out only while the budget keeps room for the writes that end
+    // the job (the gate, the review, the outcome comment, the lock) and the next step's result.
+    publisher: createPublisher({ room: () => pace.roomFor(ROOM_KEPT) }),
     runner: {
       workspace: (sha, number4) => checkoutApproved({
         workspace: env.GITHUB_WORKSPACE || process.cwd(),

@@ -4,7 +4,7 @@ import { renderReview } from '../../src/render/review.js';
 import { bytes, median, ms, type Row } from '../measure.js';
 import { largestPlan, PLAN_PATH } from '../plans.js';
 
-const TARGET_MS = 20;
+const TARGET_MS = 10;
 const WARM_UP = 10;
 
 export function planRender(o: { iterations: number }): Row {

@@ -13,7 +13,8 @@ import {
 } from '../gate/handle.js';
 import { actingSender } from '../gate/rules/rerun.js';
 import { pollIntervalFromEnv, type GateEnv } from '../gate/view.js';
-import { createOctokit, retryBaseFromEnv, writeIntervalFromEnv } from '../github/client.js';
+import { createOctokit, pacing, retryBaseFromEnv, writeIntervalFromEnv } from '../github/client.js';
+import { createPublisher } from '../gate/publisher.js';
 import { apiFailureMessage } from '../github/failure.js';
 import { OctokitPort } from '../github/octokit.js';
 import { type AppToken, revokeToken, tokenFromApp } from './app-token.js';
@@ -29,6 +30,9 @@ import { stepEnvironment } from '../execute/step-env.js';
  * and tests can import it and call `run` once. `run` never rejects: whatever stops it ends in
  * `core.setFailed` with a message that says what happened and what to do.
  */
+/** Tokens of the write budget kept for what somebody waits for (see `publisher` below). */
+const ROOM_KEPT = 5;
+
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     await runGate(env);
@@ -120,11 +124,13 @@ async function runGate(env: NodeJS.ProcessEnv): Promise<void> {
   const token = appToken?.token ?? core.getInput('github-token', { required: true });
   // Read once, then out of this process's environment: nothing spawned later inherits it.
   delete process.env['INPUT_GITHUB-TOKEN'];
+  const writeIntervalMs = writeIntervalFromEnv(env);
+  const pace = pacing(writeIntervalMs === undefined ? {} : { fixedIntervalMs: writeIntervalMs });
   const octokit = createOctokit({
     token,
     baseUrl: apiUrl(env),
     log: (line) => core.info(line),
-    writeIntervalMs: writeIntervalFromEnv(env),
+    pacing: pace,
     retryBaseMs: retryBaseFromEnv(env),
   });
   const port = new OctokitPort(octokit, owner, repo, retryBaseFromEnv(env));
@@ -136,6 +142,9 @@ async function runGate(env: NodeJS.ProcessEnv): Promise<void> {
     planGlobs: parseGlobList(core.getInput('plan-files')),
     policyPath: core.getInput('policy-file') || POLICY_FILE,
     log: (line) => core.info(line),
+    // What no guarantee waits for goes out only while the budget keeps room for the writes that end
+    // the job (the gate, the review, the outcome comment, the lock) and the next step's result.
+    publisher: createPublisher({ room: () => pace.roomFor(ROOM_KEPT) }),
     runner: {
       workspace: (sha, number) =>
         checkoutApproved({

@@ -165,14 +165,18 @@ async function onWebhook(
     context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
     return;
   }
+  // The common case, answered before any port, runner or login is built: a comment with no command.
+  if (event.kind === 'comment' && parseComment(event.body).kind === 'none') {
+    context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
+    return;
+  }
   const where = context.repo() as { owner: string; repo: string };
   const octokit = context.octokit as unknown as Octokit;
   if (!served) withoutRetries(octokit);
   const port = new OctokitPort(octokit, where.owner, where.repo);
   let inline: InlineRunner | undefined;
   try {
-    const comment = event.kind === 'comment' ? parseComment(event.body) : undefined;
-    if (event.kind === 'comment' && comment?.kind !== 'none' && event.sender.type === 'User') {
+    if (event.kind === 'comment' && event.sender.type === 'User') {
       if (!(await claimComment(octokit, where, event.commentId))) {
         log(`proceed: comment ${event.commentId} on #${event.number} was already seen; nothing to do.`);
         return;

@@ -1,4 +1,5 @@
 import { ProbotOctokit } from 'probot';
+import { pacing } from '../github/client.js';
 
 /** How often a request limited by GitHub (primary or secondary) is tried again before giving up. */
 const RATE_LIMIT_RETRIES = 4;
@@ -30,11 +31,17 @@ export function appOctokit(overrides: AppOctokitOptions = {}): typeof ProbotOcto
       octokit.log.warn(`${kind} on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
       return retryCount < RATE_LIMIT_RETRIES;
     };
+  // Writes are spent from a budget of GitHub's secondary limits, per installation (client.ts).
+  const pace = pacing();
   return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
     ...overrides,
     throttle: {
       ...(options.throttle as Record<string, unknown> | undefined),
+      // Probot's clustered throttling (Redis) keeps its own groups, shared between replicas.
+      ...((options.throttle as { connection?: unknown } | undefined)?.connection
+        ? {}
+        : { write: pace.write, notifications: pace.notifications }),
       onRateLimit: wait('Rate limited'),
       onSecondaryRateLimit: wait('Secondary rate limit'),
       ...overrides.throttle,

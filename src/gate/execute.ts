@@ -34,7 +34,8 @@ import {
   type GateResult,
 } from './publish.js';
 import { overtakenWhileWaiting } from './rules/replay.js';
-import { concludeGate, publishEvent } from './run-checks.js';
+import { createPublisher, flushed, until, type Publisher } from './publisher.js';
+import { concludeGate, GATE_KEY, publishEvent } from './run-checks.js';
 import type { RunRequest, StoredState } from './state.js';
 import { CHECK_VERIFY, short, stepChecks, type GateEnv, type PlanRunner } from './view.js';
 
@@ -71,7 +72,12 @@ export async function executeApproved(
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, { trigger, by, ...(door ? { door } : {}) }, runner, lost),
+    (lost) => {
+      // Flushed before the lock is released, whatever happens in the run.
+      const publisher = until(env.publisher ?? createPublisher(), () => lost.aborted);
+      const asked = { trigger, by, ...(door ? { door } : {}) };
+      return flushed(publisher, () => runLocked(env, view, stored, asked, runner, lost, publisher));
+    },
   );
 }
 
@@ -82,6 +88,7 @@ async function runLocked(
   asked: { trigger: Trigger; by: string; door?: Door },
   runner: PlanRunner,
   lost: AbortSignal,
+  publisher: Publisher,
 ): Promise<GateResult> {
   const { port } = env;
   const { trigger } = asked;
@@ -122,6 +129,8 @@ async function runLocked(
   const ran: StepResult[] = [];
   const skip = new Set(trigger === 'skip' && prior.next ? [prior.next] : []);
 
+  // The review's progress, the gate and the steps' in-progress check runs go out beside the work
+  // (`publisher`); once the lock is lost, the new holder owns them and nothing more is written.
   let stored: StoredState = {
     ...prior,
     state: 'executing',
@@ -130,21 +139,26 @@ async function runLocked(
     reason: undefined,
     confirmed: [...confirmed],
   };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  const executing = stored;
+  publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, executing, checks), executing));
   if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: 'queued',
-      title: 'Executing the approved plan',
-      summary:
-        'This check concludes `success` only when every step and every verification of the approved plan passed on this commit.',
-      ...buttons(env),
+    publisher.want(GATE_KEY, async () => {
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: 'queued',
+        title: 'Executing the approved plan',
+        summary:
+          'This check concludes `success` only when every step and every verification of the approved plan passed on this commit.',
+        ...buttons(env),
+      });
     });
   }
 
   const workspace = await runner.workspace(sha, number);
   if (!workspace.ok) {
     stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    const back = stored;
+    publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, back, checks), back));
+    await publisher.flush();
     await port.createComment(number, refusal(`/${trigger}`, workspace.message));
     return {
       ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
@@ -180,14 +194,17 @@ async function runLocked(
       onEvent: async (event) => {
         if (event.type === 'step-finished') ran.push(event.result);
         if (lost.aborted) return;
-        await publishEvent(env, view, checks, stepRuns, event);
-        await deployment?.onEvent(event);
+        // The deployment is created when the first step starts, beside it.
+        if (deployment && event.type === 'step-started')
+          publisher.want(DEPLOYMENT_KEY, () => deployment.onEvent(event));
+        await publishEvent(env, view, checks, stepRuns, event, publisher);
       },
     });
   } catch (err) {
     watch.stop();
     if (!(err instanceof PlanChangedError)) throw err;
     stored = { ...prior };
+    await publisher.flush();
     await writeReview(env, view, reviewBody(view, stored, checks), stored);
     await port.createComment(
       number,
@@ -199,6 +216,8 @@ async function runLocked(
     return result(view, 'Refused: the checked-out plan differs from the approved one.', stored);
   }
   watch.stop();
+  // Everything wanted is on GitHub before the job ends or pauses.
+  await publisher.flush();
   if (lost.aborted) {
     env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
@@ -286,6 +305,10 @@ function resultFromCheck(id: string, check: CheckRunInfo): StepResult {
     reason: 'already done on this commit and plan; not run again',
   };
 }
+
+/** The publisher's objects this file writes beside the work (run-checks.ts writes the check runs). */
+const REVIEW_KEY = 'review';
+const DEPLOYMENT_KEY = 'deployment';
 
 function now(env: GateEnv): Date {
   return env.now?.() ?? new Date();

@@ -21,6 +21,7 @@ import {
 } from './decide.js';
 import type { GateEvent, Sender } from './events.js';
 import { executeApproved } from './execute.js';
+import { createPublisher, flushed, type Publisher } from './publisher.js';
 import { withPlanLock } from './lock-session.js';
 import { onMergeGroup } from './merge-group-gate.js';
 import { rollbackPlan } from './rollback.js';
@@ -47,7 +48,11 @@ export type { GateResult } from './publish.js';
  * `intake` makes it a command, `decide` says what the command does in this state.
  */
 export async function handleEvent(door: GateEnv, event: GateEvent): Promise<GateResult> {
-  const env = trustingOwnChecks(door);
+  const env = { ...trustingOwnChecks(door), publisher: door.publisher ?? createPublisher() };
+  return flushed(env.publisher, () => handle(env, event));
+}
+
+async function handle(env: GateEnv & { publisher: Publisher }, event: GateEvent): Promise<GateResult> {
   // GitHub's merge queue asks for the gate on a group's commit, whoever queued it: always answered
   // (merge-group-gate.ts reads the group's pull requests; the verdict is merge-group.ts, pure).
   if (event.kind === 'merge_group') return onMergeGroup(env, event);
@@ -70,8 +75,9 @@ export async function handleEvent(door: GateEnv, event: GateEvent): Promise<Gate
     const parsed = parseComment(event.body);
     if (parsed.kind === 'none')
       return { state: 'none', failed: false, summary: 'Ignored: the comment has no command.' };
-    // The 👀 comes first, before anything is read, so the commenter sees the command was received.
-    await env.port.reactToComment(event.commentId, 'eyes');
+    // The 👀 is the first write, so the commenter sees the command was received; nothing waits for it.
+    const { commentId } = event;
+    env.publisher.want(`reaction:${commentId}`, () => env.port.reactToComment(commentId, 'eyes'));
   }
   // Closing frees the lock whatever the view says, before it is read.
   if (event.kind === 'pull_request' && event.action === 'closed')

@@ -16,7 +16,8 @@ import {
 } from '../render/markdown.js';
 import { buttons } from './buttons.js';
 import type { ValidView } from './decide.js';
-import type { CheckConclusion, CheckRunInfo } from './port.js';
+import type { CheckConclusion, CheckRunInfo, CheckRunInput } from './port.js';
+import type { Publisher } from './publisher.js';
 import { upsertCheck } from './publish.js';
 import { CHECK_VERIFY, short, stepCheckName, stepExternalId, type GateEnv } from './view.js';
 
@@ -28,83 +29,97 @@ export function whoMayConfirm(step: Step): string {
 
 const CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
 
-/** Turns the executor's events into check runs: one per step (in progress, then its conclusion), and the gate. */
+/**
+ * Turns the executor's events into check runs: one per step (in progress, then its conclusion), and
+ * the gate. Only a step's result is waited for (the next step starts after it is on GitHub); the rest
+ * goes out beside the work through `publisher`, one object per step and one for the gate.
+ */
 export async function publishEvent(
   env: GateEnv,
   view: ValidView,
   checks: CheckRunInfo[],
   stepRuns: Map<string, number>,
   event: ExecEvent,
+  publisher: Publisher,
 ): Promise<void> {
-  const { port } = env;
   const sha = view.pr.headSha;
   const hash = view.plan.hash;
   switch (event.type) {
-    case 'step-started': {
-      const created = await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: 'in_progress',
-        startedAt: event.startedAt,
-        externalId: stepExternalId(hash, event.step.id),
-        title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
-        summary: `${codeSpan(event.step.name)} started.`,
-        ...buttons(env, 'cancel'),
-      });
-      stepRuns.set(event.step.id, created.id);
-      return;
-    }
-    case 'step-finished': {
-      const output = stepOutput(event.step, event.index, view.plan.plan, event.result);
-      const id = stepRuns.get(event.step.id);
-      stepRuns.delete(event.step.id);
-      const failed = event.result.status === 'failure' || event.result.status === 'timed-out';
-      if (id !== undefined) {
-        await port.updateCheckRun(id, {
-          status: 'completed',
-          conclusion: conclusionOf(event.result),
-          completedAt: now(env).toISOString(),
-          ...output,
-          ...(failed ? buttons(env, 'retry', 'cancel') : buttons(env)),
-        });
-      } else {
-        // A step that never started (cancelled, skipped) still gets its check run.
-        await port.createCheckRun({
+    case 'step-started':
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
           name: stepCheckName(event.step.id),
           headSha: sha,
-          status: 'completed',
-          conclusion: conclusionOf(event.result),
+          status: 'in_progress',
+          startedAt: event.startedAt,
           externalId: stepExternalId(hash, event.step.id),
-          completedAt: now(env).toISOString(),
-          ...output,
-        });
-      }
+          title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
+          summary: `${codeSpan(event.step.name)} started.`,
+          ...buttons(env, 'cancel'),
+        }),
+      );
+      return;
+    case 'step-finished': {
+      const output = stepOutput(event.step, event.index, view.plan.plan, event.result);
+      const failed = event.result.status === 'failure' || event.result.status === 'timed-out';
+      const ran = event.result.status !== 'skipped' && event.result.status !== 'cancelled';
+      // Edits the in-progress check run; creates the result once, completed, when that never went out
+      // (or the step never started: cancelled, skipped).
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(
+          env,
+          stepRuns,
+          event.step.id,
+          {
+            name: stepCheckName(event.step.id),
+            headSha: sha,
+            status: 'completed',
+            conclusion: conclusionOf(event.result),
+            externalId: stepExternalId(hash, event.step.id),
+            ...(ran ? { startedAt: event.result.startedAt } : {}),
+            completedAt: now(env).toISOString(),
+            ...output,
+            ...(failed ? buttons(env, 'retry', 'cancel') : buttons(env)),
+          },
+          true,
+        ),
+      );
+      // Step k's result is on GitHub before step k + 1 starts: a resume never runs it again.
+      await publisher.settle(stepKey(event.step.id));
       return;
     }
     case 'paused':
       if (event.reason !== 'checkpoint') return;
-      await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: 'completed',
-        conclusion: 'action_required',
-        externalId: stepExternalId(hash, event.step.id),
-        completedAt: now(env).toISOString(),
-        title: 'Checkpoint: waiting for /proceed',
-        summary:
-          `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` +
-          whoMayConfirm(event.step),
-        ...buttons(env, 'proceed', 'cancel'),
-      });
+      // Flushed before the job pauses (execute.ts).
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
+          name: stepCheckName(event.step.id),
+          headSha: sha,
+          status: 'completed',
+          conclusion: 'action_required',
+          externalId: stepExternalId(hash, event.step.id),
+          completedAt: now(env).toISOString(),
+          title: 'Checkpoint: waiting for /proceed',
+          summary:
+            `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` +
+            whoMayConfirm(event.step),
+          ...buttons(env, 'proceed', 'cancel'),
+        }),
+      );
       return;
     case 'verify-started':
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        status: 'in_progress',
-        title: 'Verifying',
-        summary: event.names.length
-          ? `Running ${event.names.map((n) => codeSpan(n)).join(', ')}.`
-          : 'Nothing to run.',
-        ...buttons(env),
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          status: 'in_progress',
+          title: 'Verifying',
+          summary: event.names.length
+            ? `Running ${event.names.map((n) => codeSpan(n)).join(', ')}.`
+            : 'Nothing to run.',
+          ...buttons(env),
+        });
       });
       return;
     case 'verify-finished': {
@@ -113,21 +128,58 @@ export async function publishEvent(
           `- ${c.status === 'success' ? '✅' : '❌'} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? '—'}, ${formatDuration(c.durationMs)}`,
       );
       const failures = event.result.checks.filter((c) => c.status !== 'success');
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        conclusion: event.result.status === 'success' ? 'success' : 'failure',
-        title:
-          event.result.status === 'success'
-            ? 'Verified: every step and every check passed'
-            : `${failures.length} check(s) failed`,
-        summary: clipStart(lines.join('\n') || 'No checks to run; every step passed.', CHECK_TEXT_LIMIT).text,
-        text: clipText(failures.map((c) => `### ${c.id}\n\n${logBlock(c.tail.slice(-8_000))}`).join('\n\n')),
-        ...(event.result.status === 'success' ? buttons(env) : buttons(env, 'retry')),
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          conclusion: event.result.status === 'success' ? 'success' : 'failure',
+          title:
+            event.result.status === 'success'
+              ? 'Verified: every step and every check passed'
+              : `${failures.length} check(s) failed`,
+          summary: clipStart(lines.join('\n') || 'No checks to run; every step passed.', CHECK_TEXT_LIMIT)
+            .text,
+          text: clipText(
+            failures.map((c) => `### ${c.id}\n\n${logBlock(c.tail.slice(-8_000))}`).join('\n\n'),
+          ),
+          ...(event.result.status === 'success' ? buttons(env) : buttons(env, 'retry')),
+        });
       });
       return;
     }
     default:
       return;
   }
+}
+
+/** The publisher's object for the gate, `proceed/verify`. */
+export const GATE_KEY = 'check:proceed/verify';
+
+function stepKey(stepId: string): string {
+  return `check:step:${stepId}`;
+}
+
+/**
+ * Writes a step's check run as `input` says: an edit of the one this execution created for the step,
+ * or a new one. A `final` state (the result) ends that check run: a later state of the step, such as
+ * a checkpoint's, is a check run of its own.
+ */
+function stepSync(
+  env: GateEnv,
+  stepRuns: Map<string, number>,
+  stepId: string,
+  input: CheckRunInput,
+  final = false,
+): () => Promise<void> {
+  return async () => {
+    const id = stepRuns.get(stepId);
+    if (id !== undefined) {
+      const { name: _name, headSha: _sha, externalId: _external, startedAt: _started, ...edit } = input;
+      await env.port.updateCheckRun(id, edit);
+      if (final) stepRuns.delete(stepId);
+      return;
+    }
+    const created = await env.port.createCheckRun(input);
+    if (!final) stepRuns.set(stepId, created.id);
+  };
 }
 
 /** After a run that did not reach the verify phase, the gate says why it is not passing. */

@@ -7,6 +7,7 @@ import { codeSpan } from '../render/markdown.js';
 import { discoverPlan } from './discover.js';
 import { decodeState } from './marker.js';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy.js';
+import type { Publisher } from './publisher.js';
 import type { StoredState } from './state.js';
 import { CODEOWNERS_LOCATIONS, ownersOf, parseCodeowners } from './rules/codeowners.js';
 import { liveApprovals, type CodeOwnersView } from './rules/quorum.js';
@@ -27,6 +28,11 @@ export interface GateEnv {
   runner?: PlanRunner;
   /** Put Proceed, Retry and Cancel buttons on check runs: only a door that receives `check_run` events can answer them. */
   buttons?: boolean;
+  /**
+   * Writes that no guarantee waits for go out through it, beside the work (publisher.ts); the entry
+   * points make one per event and flush it before they return.
+   */
+  publisher?: Publisher;
 }
 
 /** The door's means to execute: a checkout of the approved commit, the lock's holder, the steps' environment. */
@@ -247,6 +253,12 @@ async function loadCodeOwners(
 }
 
 /** The bot's review: the newest one by the bot's own account. Markers anywhere else are ignored. */
+/** The state in the bot's own review among `reviews`, if any. */
+export function decodeOwnState(reviews: ReviewInfo[], botLogin: string): StoredState | undefined {
+  const review = ownReview(reviews, botLogin);
+  return review ? decodeState(review.body) : undefined;
+}
+
 function ownReview(reviews: ReviewInfo[], botLogin: string): ReviewInfo | undefined {
   const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
   return own.find((r) => decodeState(r.body)) ?? own[0];

@@ -271,6 +271,20 @@ describe('redeliveries and replicas', () => {
     expect(s.botComments()).toHaveLength(after);
   });
 
+  it('ignores a comment without a command before asking GitHub anything (no login, no token, no claim)', async () => {
+    const s = await start(github());
+    await s.open();
+    // A fresh replica has not asked for its login yet: the comment must not make it ask.
+    const fresh = await s.replica();
+    const before = s.fake.requests.length;
+    await s.comment('bob', 'Looks good to me, thanks!\n\n> /proceed\n\n`/proceed` later', fresh);
+    expect(s.fake.requests.slice(before)).toEqual([]);
+    // The same replica still answers a command afterwards.
+    await s.comment('bob', '/help', fresh);
+    expect(s.fake.requests.length).toBeGreaterThan(before);
+    expect(s.botComments()).toHaveLength(1);
+  });
+
   it('does not let a redelivered approving review confirm a checkpoint reached since', async () => {
     const s = await start(github(), { plan: plan({ checkpoint: true }) });
     await s.open();

@@ -46,13 +46,17 @@
  * `dispatches()`, `workflowRuns()`, `pullRequest(pr)`. A dispatch queues a workflow run; a test moves
  * it on with `setWorkflowRun({ id, status, conclusion })`.
  *
+ * Secondary limits: `fake.contentPerMinute()` says how many content-creating requests (writes) came
+ * within any 60 s; `fake.secondaryLimits({ perMinute: 80, perHour: 500 })` answers those past the
+ * limit with GitHub's 403 and `retry-after`, as GitHub does (off by default).
+ *
  * Faults: `fake.faults({ rate, kinds, seed, timeoutMs, match, limit })` fails valid requests with
  * 500, 502, a secondary rate limit (403, `retry-after`), a primary rate limit (403,
  * `x-ratelimit-remaining: 0`), a timeout (held, then 504) or a connection reset; a faulted request
  * changes no state — unless `after: true`, which carries it out and then loses the answer. `fake.faults(null)` turns them off. `fake.hooks.beforeRequest` runs before each
- * routed request is handled, to act mid-flow. Octokit's throttling plugin spaces writes 1 s apart
- * (comments 3 s) by default: give it `throttle.write`/`throttle.notifications` Bottleneck groups
- * with `minTime: 0` in tests, as faults.test.ts does.
+ * routed request is handled, to act mid-flow. Octokit's throttling plugin paces writes (src/github/client.ts:
+ * a budget, past its burst about one a second): give it `throttle.write`/`throttle.notifications`
+ * Bottleneck groups with `minTime: 0` in tests, as faults.test.ts does.
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -153,6 +157,18 @@ export interface RecordedRequest {
   operationId?: string;
   actor?: string;
   fault?: FaultKind;
+  /** Refused with a secondary rate limit because the content-creating budget was spent (`secondaryLimits`). */
+  limited?: boolean;
+}
+
+/** GitHub's secondary limits on content-creating requests, enforced when a test or the bench asks. */
+export interface SecondaryLimits {
+  /** At most this many in any 60 s (GitHub: 80). */
+  perMinute?: number;
+  /** At most this many in any hour (GitHub: 500). */
+  perHour?: number;
+  /** Seconds in the 403's `retry-after` (default 60, what GitHub usually says). */
+  retryAfterSeconds?: number;
 }
 
 export interface Violation {
@@ -219,6 +235,10 @@ export class FakeGitHub {
   private readonly validateResponses: boolean;
   private readonly urls: { api: string; html: string };
   private faultPlan: FaultPlan | undefined;
+  private limits: SecondaryLimits | undefined;
+  /** When each content-creating request arrived (ms, by the fake's clock), in order. */
+  private readonly contentTimes: number[] = [];
+  private readonly clock: () => Date;
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
 
   /** @internal use startFakeGitHub */
@@ -230,6 +250,7 @@ export class FakeGitHub {
     this.url = `http://127.0.0.1:${port}`;
     this.urls = { api: this.url, html: (options.htmlUrl ?? 'https://github.com').replace(/\/$/, '') };
     const clock = options.now ?? (() => new Date());
+    this.clock = clock;
     this.store = new Store(() => isoSeconds(clock()));
     this.defaultActor = toActor(options.actor ?? GITHUB_ACTIONS_BOT);
     this.installation = new InstallationTokens(options.installation);
@@ -365,6 +386,41 @@ export class FakeGitHub {
   faults(options: FaultOptions | null): FaultPlan | undefined {
     this.faultPlan = options ? new FaultPlan(options) : undefined;
     return this.faultPlan;
+  }
+
+  /**
+   * Answers content-creating requests past `perMinute` in the last 60 s (or `perHour` in the last
+   * hour) with GitHub's secondary-limit 403 and `retry-after`, changing nothing; null turns it off.
+   * Counting goes on either way (`contentPerMinute()`).
+   */
+  secondaryLimits(limits: SecondaryLimits | null): void {
+    this.limits = limits ?? undefined;
+  }
+
+  /**
+   * Content-creating requests (every method but GET and HEAD, an installation token's issue aside)
+   * that GitHub would count: the most that arrived within any 60 s, and in all.
+   */
+  contentPerMinute(): { max: number; total: number } {
+    const t = this.contentTimes;
+    let max = 0;
+    for (let end = 0, start = 0; end < t.length; end++) {
+      while (t[end]! - t[start]! >= 60_000) start++;
+      max = Math.max(max, end - start + 1);
+    }
+    return { max, total: t.length };
+  }
+
+  private withinLimits(): boolean {
+    const now = this.clock().getTime();
+    const limits = this.limits;
+    if (limits) {
+      const since = (ms: number) => this.contentTimes.filter((at) => now - at < ms).length;
+      if (limits.perMinute !== undefined && since(60_000) >= limits.perMinute) return false;
+      if (limits.perHour !== undefined && since(3_600_000) >= limits.perHour) return false;
+    }
+    this.contentTimes.push(now);
+    return true;
   }
 
   async close(): Promise<void> {
@@ -508,6 +564,25 @@ export class FakeGitHub {
       body,
       actor,
     });
+
+    const creates =
+      method !== 'GET' &&
+      method !== 'HEAD' &&
+      operation.operationId !== 'apps/create-installation-access-token';
+    if (creates && !this.withinLimits()) {
+      record.limited = true;
+      return send({
+        status: 403,
+        headers: { 'retry-after': String(this.limits?.retryAfterSeconds ?? 60) },
+        body: {
+          message:
+            'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.',
+          documentation_url:
+            'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          status: '403',
+        },
+      });
+    }
 
     const fault = this.faultPlan?.pick({ method, path, operationId: operation.operationId });
     if (fault) record.fault = fault;

@@ -2155,9 +2155,9 @@ function shortfallWords(status2, need) {
 function approvalsBlock(approvals, need, now3) {
   const status2 = quorumStatus(approvals, need, now3);
   const rows = approvals.map((a) => {
-    const until = need.ttl ? new Date(Date.parse(a.at) + need.ttl.ms).toISOString() : void 0;
+    const until2 = need.ttl ? new Date(Date.parse(a.at) + need.ttl.ms).toISOString() : void 0;
     const expired = status2.expired.includes(a);
-    return `- ${codeSpan(a.by)} approved ${codeSpan(a.headSha.slice(0, 7))} by ${a.via === "review" ? "review" : a.via === "button" ? "button" : "`/proceed`"} at ${a.at}` + (until ? expired ? ` (expired at ${until}, older than \`approval_ttl\`)` : ` (counts until ${until})` : "");
+    return `- ${codeSpan(a.by)} approved ${codeSpan(a.headSha.slice(0, 7))} by ${a.via === "review" ? "review" : a.via === "button" ? "button" : "`/proceed`"} at ${a.at}` + (until2 ? expired ? ` (expired at ${until2}, older than \`approval_ttl\`)` : ` (counts until ${until2})` : "");
   });
   const ttl = need.ttl ? `; each counts for \`approval_ttl: ${need.ttl.text}\`` : "";
   const owners = need.codeowners ? `; a code owner of ${need.codeowners.mode === "plan" ? "the plan file" : "every changed path"} among them` : "";
@@ -6200,71 +6200,77 @@ function whoMayConfirm(step) {
   return approvers ? ` Who may confirm: ${checkpointWhoMay(approvers)}.` : "";
 }
 var CHECK_TEXT_LIMIT = GITHUB_CHECK_TEXT_LIMIT;
-async function publishEvent(env, view, checks, stepRuns, event) {
-  const { port } = env;
+async function publishEvent(env, view, checks, stepRuns, event, publisher) {
   const sha = view.pr.headSha;
   const hash = view.plan.hash;
   switch (event.type) {
-    case "step-started": {
-      const created = await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: "in_progress",
-        startedAt: event.startedAt,
-        externalId: stepExternalId(hash, event.step.id),
-        title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
-        summary: `${codeSpan(event.step.name)} started.`,
-        ...buttons(env, "cancel")
-      });
-      stepRuns.set(event.step.id, created.id);
-      return;
-    }
-    case "step-finished": {
-      const output = stepOutput(event.step, event.index, view.plan.plan, event.result);
-      const id = stepRuns.get(event.step.id);
-      stepRuns.delete(event.step.id);
-      const failed = event.result.status === "failure" || event.result.status === "timed-out";
-      if (id !== void 0) {
-        await port.updateCheckRun(id, {
-          status: "completed",
-          conclusion: conclusionOf(event.result),
-          completedAt: now(env).toISOString(),
-          ...output,
-          ...failed ? buttons(env, "retry", "cancel") : buttons(env)
-        });
-      } else {
-        await port.createCheckRun({
+    case "step-started":
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
           name: stepCheckName(event.step.id),
           headSha: sha,
-          status: "completed",
-          conclusion: conclusionOf(event.result),
+          status: "in_progress",
+          startedAt: event.startedAt,
           externalId: stepExternalId(hash, event.step.id),
-          completedAt: now(env).toISOString(),
-          ...output
-        });
-      }
+          title: `Running step ${event.index + 1} of ${view.plan.plan.steps.length}`,
+          summary: `${codeSpan(event.step.name)} started.`,
+          ...buttons(env, "cancel")
+        })
+      );
+      return;
+    case "step-finished": {
+      const output = stepOutput(event.step, event.index, view.plan.plan, event.result);
+      const failed = event.result.status === "failure" || event.result.status === "timed-out";
+      const ran = event.result.status !== "skipped" && event.result.status !== "cancelled";
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(
+          env,
+          stepRuns,
+          event.step.id,
+          {
+            name: stepCheckName(event.step.id),
+            headSha: sha,
+            status: "completed",
+            conclusion: conclusionOf(event.result),
+            externalId: stepExternalId(hash, event.step.id),
+            ...ran ? { startedAt: event.result.startedAt } : {},
+            completedAt: now(env).toISOString(),
+            ...output,
+            ...failed ? buttons(env, "retry", "cancel") : buttons(env)
+          },
+          true
+        )
+      );
+      await publisher.settle(stepKey(event.step.id));
       return;
     }
     case "paused":
       if (event.reason !== "checkpoint") return;
-      await port.createCheckRun({
-        name: stepCheckName(event.step.id),
-        headSha: sha,
-        status: "completed",
-        conclusion: "action_required",
-        externalId: stepExternalId(hash, event.step.id),
-        completedAt: now(env).toISOString(),
-        title: "Checkpoint: waiting for /proceed",
-        summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` + whoMayConfirm(event.step),
-        ...buttons(env, "proceed", "cancel")
-      });
+      publisher.want(
+        stepKey(event.step.id),
+        stepSync(env, stepRuns, event.step.id, {
+          name: stepCheckName(event.step.id),
+          headSha: sha,
+          status: "completed",
+          conclusion: "action_required",
+          externalId: stepExternalId(hash, event.step.id),
+          completedAt: now(env).toISOString(),
+          title: "Checkpoint: waiting for /proceed",
+          summary: `The plan stops before step ${event.index + 1}, ${codeSpan(event.step.name)}, until someone allowed comments \`/proceed\`.` + whoMayConfirm(event.step),
+          ...buttons(env, "proceed", "cancel")
+        })
+      );
       return;
     case "verify-started":
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        status: "in_progress",
-        title: "Verifying",
-        summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
-        ...buttons(env)
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          status: "in_progress",
+          title: "Verifying",
+          summary: event.names.length ? `Running ${event.names.map((n) => codeSpan(n)).join(", ")}.` : "Nothing to run.",
+          ...buttons(env)
+        });
       });
       return;
     case "verify-finished": {
@@ -6272,20 +6278,41 @@ async function publishEvent(env, view, checks, stepRuns, event) {
         (c) => `- ${c.status === "success" ? "\u2705" : "\u274C"} ${codeSpan(c.id)}: ${c.status}, exit ${c.exitCode ?? c.signal ?? "\u2014"}, ${formatDuration(c.durationMs)}`
       );
       const failures = event.result.checks.filter((c) => c.status !== "success");
-      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-        conclusion: event.result.status === "success" ? "success" : "failure",
-        title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
-        summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
-        text: clipText(failures.map((c) => `### ${c.id}
+      publisher.want(GATE_KEY, async () => {
+        await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+          conclusion: event.result.status === "success" ? "success" : "failure",
+          title: event.result.status === "success" ? "Verified: every step and every check passed" : `${failures.length} check(s) failed`,
+          summary: clipStart(lines.join("\n") || "No checks to run; every step passed.", CHECK_TEXT_LIMIT).text,
+          text: clipText(
+            failures.map((c) => `### ${c.id}
 
-${logBlock(c.tail.slice(-8e3))}`).join("\n\n")),
-        ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
+${logBlock(c.tail.slice(-8e3))}`).join("\n\n")
+          ),
+          ...event.result.status === "success" ? buttons(env) : buttons(env, "retry")
+        });
       });
       return;
     }
     default:
       return;
   }
+}
+var GATE_KEY = "check:proceed/verify";
+function stepKey(stepId) {
+  return `check:step:${stepId}`;
+}
+function stepSync(env, stepRuns, stepId, input, final = false) {
+  return async () => {
+    const id = stepRuns.get(stepId);
+    if (id !== void 0) {
+      const { name: _name, headSha: _sha, externalId: _external, startedAt: _started, ...edit } = input;
+      await env.port.updateCheckRun(id, edit);
+      if (final) stepRuns.delete(stepId);
+      return;
+    }
+    const created = await env.port.createCheckRun(input);
+    if (!final) stepRuns.set(stepId, created.id);
+  };
 }
 async function concludeGate(env, view, checks, report) {
   const sha = view.pr.headSha;
@@ -6402,6 +6429,103 @@ function ways(plan, state, text) {
   return offered(state, allows).flatMap((command2) => text[command2] ?? []).join("\n");
 }
 
+// src/gate/publisher.ts
+function tick() {
+  let resolve4;
+  const promise = new Promise((r) => resolve4 = r);
+  return { promise, resolve: resolve4 };
+}
+function createPublisher(o = {}) {
+  const pending = /* @__PURE__ */ new Map();
+  const urgent = /* @__PURE__ */ new Set();
+  const failed = /* @__PURE__ */ new Map();
+  let inFlight;
+  let working = false;
+  let written = tick();
+  let waited = tick();
+  let flushing = 0;
+  const next = () => {
+    for (const key of urgent) if (pending.has(key)) return key;
+    return pending.keys().next().value;
+  };
+  const work = async () => {
+    for (let key = next(); key !== void 0; key = next()) {
+      if (o.room && !flushing && !urgent.has(key)) {
+        await Promise.race([o.room(), waited.promise]);
+        key = next();
+        if (key === void 0) break;
+      }
+      const sync = pending.get(key);
+      pending.delete(key);
+      urgent.delete(key);
+      inFlight = key;
+      try {
+        await sync();
+        failed.delete(key);
+      } catch (err) {
+        failed.set(key, err);
+      }
+      inFlight = void 0;
+      const done2 = written;
+      written = tick();
+      done2.resolve();
+    }
+    working = false;
+  };
+  const wake = () => {
+    const w = waited;
+    waited = tick();
+    w.resolve();
+  };
+  const busy = (key) => pending.has(key) || inFlight === key;
+  return {
+    want(key, sync) {
+      pending.set(key, sync);
+      if (working) return;
+      working = true;
+      void Promise.resolve().then(work);
+    },
+    async settle(key) {
+      if (pending.has(key)) {
+        urgent.add(key);
+        wake();
+      }
+      while (busy(key)) await written.promise;
+      if (failed.has(key)) throw failed.get(key);
+    },
+    async flush() {
+      flushing++;
+      wake();
+      try {
+        while (pending.size || inFlight !== void 0) await written.promise;
+      } finally {
+        flushing--;
+      }
+      for (const err of failed.values()) throw err;
+    }
+  };
+}
+function until(publisher, stopped) {
+  return {
+    want: (key, sync) => publisher.want(key, async () => {
+      if (!stopped()) await sync();
+    }),
+    settle: (key) => publisher.settle(key),
+    flush: () => publisher.flush()
+  };
+}
+async function flushed(publisher, work) {
+  let value2;
+  try {
+    value2 = await work();
+  } catch (err) {
+    await publisher.flush().catch(() => void 0);
+    throw err;
+  }
+  await publisher.flush();
+  return value2;
+}
+
 // src/gate/execute.ts
 async function executeApproved(env, view, stored, trigger, by, door) {
   const { port } = env;
@@ -6423,10 +6547,14 @@ async function executeApproved(env, view, stored, trigger, by, door) {
       );
       return result(view, `Refused /${trigger}: another execution holds the lock.`, stored);
     },
-    (lost) => runLocked(env, view, stored, { trigger, by, ...door ? { door } : {} }, runner, lost)
+    (lost) => {
+      const publisher = until(env.publisher ?? createPublisher(), () => lost.aborted);
+      const asked = { trigger, by, ...door ? { door } : {} };
+      return flushed(publisher, () => runLocked(env, view, stored, asked, runner, lost, publisher));
+    }
   );
 }
-async function runLocked(env, view, prior, asked, runner, lost) {
+async function runLocked(env, view, prior, asked, runner, lost, publisher) {
   const { port } = env;
   const { trigger } = asked;
   const startedAt = now2(env).toISOString();
@@ -6465,19 +6593,24 @@ async function runLocked(env, view, prior, asked, runner, lost) {
     reason: void 0,
     confirmed: [...confirmed]
   };
-  await writeReview(env, view, reviewBody(view, stored, checks), stored);
+  const executing = stored;
+  publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, executing, checks), executing));
   if (env.buttons) {
-    await upsertCheck(env, checks, sha, CHECK_VERIFY, {
-      status: "queued",
-      title: "Executing the approved plan",
-      summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
-      ...buttons(env)
+    publisher.want(GATE_KEY, async () => {
+      await upsertCheck(env, checks, sha, CHECK_VERIFY, {
+        status: "queued",
+        title: "Executing the approved plan",
+        summary: "This check concludes `success` only when every step and every verification of the approved plan passed on this commit.",
+        ...buttons(env)
+      });
     });
   }
   const workspace = await runner.workspace(sha, number);
   if (!workspace.ok) {
     stored = { ...prior };
-    await writeReview(env, view, reviewBody(view, stored, checks), stored);
+    const back = stored;
+    publisher.want(REVIEW_KEY, () => writeReview(env, view, reviewBody(view, back, checks), back));
+    await publisher.flush();
     await port.createComment(number, refusal(`/${trigger}`, workspace.message));
     return {
       ...result(view, `Could not check out ${short(sha)}: ${workspace.message}`, stored),
@@ -6511,14 +6644,16 @@ async function runLocked(env, view, prior, asked, runner, lost) {
       onEvent: async (event) => {
         if (event.type === "step-finished") ran.push(event.result);
         if (lost.aborted) return;
-        await publishEvent(env, view, checks, stepRuns, event);
-        await deployment?.onEvent(event);
+        if (deployment && event.type === "step-started")
+          publisher.want(DEPLOYMENT_KEY, () => deployment.onEvent(event));
+        await publishEvent(env, view, checks, stepRuns, event, publisher);
       }
     });
   } catch (err) {
     watch.stop();
     if (!(err instanceof PlanChangedError)) throw err;
     stored = { ...prior };
+    await publisher.flush();
     await writeReview(env, view, reviewBody(view, stored, checks), stored);
     await port.createComment(
       number,
@@ -6530,6 +6665,7 @@ async function runLocked(env, view, prior, asked, runner, lost) {
     return result(view, "Refused: the checked-out plan differs from the approved one.", stored);
   }
   watch.stop();
+  await publisher.flush();
   if (lost.aborted) {
     env.log(`Stopped: ${String(lost.reason)}; the execution that took it over carries on.`);
     return { ...result(view, `Stopped: ${String(lost.reason)}.`, stored), failed: true };
@@ -6605,6 +6741,8 @@ function resultFromCheck(id, check) {
     reason: "already done on this commit and plan; not run again"
   };
 }
+var REVIEW_KEY = "review";
+var DEPLOYMENT_KEY = "deployment";
 function now2(env) {
   return env.now?.() ?? /* @__PURE__ */ new Date();
 }
@@ -7636,7 +7774,10 @@ function ownCheck(env, check) {
 
 // src/gate/handle.ts
 async function handleEvent(door, event) {
-  const env = trustingOwnChecks(door);
+  const env = { ...trustingOwnChecks(door), publisher: door.publisher ?? createPublisher() };
+  return flushed(env.publisher, () => handle(env, event));
+}
+async function handle(env, event) {
   if (event.kind === "merge_group") return onMergeGroup(env, event);
   if (event.sender.type !== "User") {
     return {
@@ -7656,7 +7797,8 @@ async function handleEvent(door, event) {
     const parsed = parseComment(event.body);
     if (parsed.kind === "none")
       return { state: "none", failed: false, summary: "Ignored: the comment has no command." };
-    await env.port.reactToComment(event.commentId, "eyes");
+    const { commentId } = event;
+    env.publisher.want(`reaction:${commentId}`, () => env.port.reactToComment(commentId, "eyes"));
   }
   if (event.kind === "pull_request" && event.action === "closed")
     await forceReleaseLock(env.port, event.number);
@@ -9401,14 +9543,17 @@ async function onWebhook(context, config, botLogin, served, isolation) {
     context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
     return;
   }
+  if (event.kind === "comment" && parseComment(event.body).kind === "none") {
+    context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
+    return;
+  }
   const where = context.repo();
   const octokit = context.octokit;
   if (!served) withoutRetries(octokit);
   const port = new OctokitPort(octokit, where.owner, where.repo);
   let inline;
   try {
-    const comment = event.kind === "comment" ? parseComment(event.body) : void 0;
-    if (event.kind === "comment" && comment?.kind !== "none" && event.sender.type === "User") {
+    if (event.kind === "comment" && event.sender.type === "User") {
       if (!await claimComment(octokit, where, event.commentId)) {
         log(`proceed: comment ${event.commentId} on #${event.number} was already seen; nothing to do.`);
         return;
