@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-6E4NAY6G.js";
+} from "./app-shared-XJRP36E4.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

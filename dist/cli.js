@@ -57901,7 +57901,7 @@ async function handle(env, event) {
   const context3 = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
   if (taken.kind === "done") return applyDecision(env, view, taken.decision);
   if (taken.kind !== "command")
-    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context3 }));
+    return applyDecision(env, view, decide(view, { ...taken, ...context3 }));
   const actor = await actorOf(
     env,
     view.policy,

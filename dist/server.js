@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-6E4NAY6G.js";
+} from "./app-shared-XJRP36E4.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

@@ -297,12 +297,13 @@ export const ATTACKS: Attack[] = [
     play: () =>
       inScene('self-approval by a pusher', { plan: twoSteps(), writers: ['bob'] }, async (s) => {
         await s.pullRequest('opened');
-        // bob pushes onto alice's pull request, once as the commit's author and once only as its pusher.
-        const authored = s.push({ 'scripts/one.sh': 'echo bob\n' });
-        s.fake.setCommitLogins(authored, { author: 'bob', committer: 'bob' });
+        // bob pushes onto alice's pull request, first only as the pusher (GitHub records no login of
+        // his on the commit), then as the commit's author.
+        s.push({ 'scripts/one.sh': 'echo bob\n' });
         await pushEvent(s, 'bob');
         await s.comment('bob', '/proceed');
-        s.push({ 'scripts/two.sh': 'echo bob again\n' });
+        const authored = s.push({ 'scripts/two.sh': 'echo bob again\n' });
+        s.fake.setCommitLogins(authored, { author: 'bob', committer: 'bob' });
         await pushEvent(s, 'bob');
         await s.comment('bob', `/proceed`);
         return started(s).map((id) => `step ${id} ran on the approval of the one who pushed it`);

@@ -89,7 +89,8 @@ async function handle(env: GateEnv & { publisher: Publisher }, event: GateEvent)
   const context = { now: env.now?.() ?? new Date(), policyPath: env.policyPath };
   if (taken.kind === 'done') return applyDecision(env, view, taken.decision);
   if (taken.kind !== 'command')
-    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
+    // The whole intake (a push carries who pushed: issue 12, attack 5), not only its kind.
+    return applyDecision(env, view, decide(view, { ...taken, ...context }));
   // The teams `decide` judges besides the policy's: the code owners' and the waiting checkpoint's (issue 15).
   const actor = await actorOf(
     env,

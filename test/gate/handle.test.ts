@@ -5,7 +5,8 @@
  * steps themselves wrote.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryScene } from '../support/memory-scene.js';
+import { MemoryScene, NUMBER } from '../support/memory-scene.js';
+import { pullRequestEvent } from '../support/payloads.js';
 import { startCounts, tracedPlan } from '../support/traced-plans.js';
 
 const PERMISSIONS = { alice: 'write', bob: 'write', eve: 'read' } as const;
@@ -50,6 +51,29 @@ describe('handleEvent over MemoryGitHub', () => {
     await s.comment('alice', '/proceed');
     expect(lastComment(s)).toContain('`/proceed` refused');
     expect(s.state()?.state).toBe('proposed');
+    expect(s.trace()).toEqual([]);
+  });
+
+  it('counts the one who pushed a commit as its author: their own /proceed is refused, naming the commit', async () => {
+    const s = start(tracedPlan({ steps: [{ id: 'one' }] }));
+    await s.open();
+    // bob pushes onto alice's pull request a commit GitHub records no author or committer for.
+    const pushed = s.github.push({ 'scripts/one.sh': 'echo bob\n' });
+    const pr = s.github.pullRequest;
+    await s.deliver(
+      'pull_request',
+      pullRequestEvent('synchronize', {
+        number: NUMBER,
+        user: s.author,
+        sender: 'bob',
+        headSha: pushed,
+        baseSha: pr.baseSha,
+      }),
+    );
+    expect(s.state()?.pushers).toEqual([{ login: 'bob', sha: pushed }]);
+    await s.comment('bob', '/proceed');
+    expect(lastComment(s)).toContain('`/proceed` refused');
+    expect(lastComment(s)).toContain(pushed.slice(0, 7));
     expect(s.trace()).toEqual([]);
   });
 

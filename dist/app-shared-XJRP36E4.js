@@ -7808,7 +7808,7 @@ async function handle(env, event) {
   const context = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };
   if (taken.kind === "done") return applyDecision(env, view, taken.decision);
   if (taken.kind !== "command")
-    return applyDecision(env, view, decide(view, { kind: taken.kind, ...context }));
+    return applyDecision(env, view, decide(view, { ...taken, ...context }));
   const actor = await actorOf(
     env,
     view.policy,
