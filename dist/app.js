@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-XJRP36E4.js";
+} from "./app-shared-YD6XWIP6.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

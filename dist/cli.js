@@ -51017,6 +51017,8 @@ var EDGES = {
   reset: { from: ANY, to: "proposed" },
   /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
   carry: { from: ANY, to: "approved" },
+  /** The approving review an approval rests on was dismissed before anything ran (issue 15). */
+  withdraw: { from: ["approved"], to: "proposed" },
   /** `/proceed` or an approving review by someone allowed. */
   approve: { from: ["proposed"], to: "approved" },
   /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
@@ -57111,6 +57113,8 @@ function intake(view, event, checks = []) {
     case "pull_request":
       if (event.action === "closed") return { kind: "closed" };
       return event.action === "synchronize" ? { kind: "push", pusher: event.sender.login } : { kind: "push" };
+    case "review-dismissed":
+      return { kind: "withdraw", reviewer: event.reviewer, by: event.sender.login };
     case "review": {
       if (event.commitId !== view.pr.headSha) {
         return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
@@ -57213,6 +57217,8 @@ function decide(view, input2) {
     }
     case "closed":
       return onClosed(view);
+    case "withdraw":
+      return onWithdraw(view, input2.reviewer, input2.by);
     case "command":
       return onCommand(view, input2);
   }
@@ -57234,6 +57240,37 @@ function onClosed(view) {
     };
   }
   return { state: stored, effects: [], summary: `Pull request #${number4} closed; the lock is released.` };
+}
+function onWithdraw(view, reviewer, by) {
+  const stored = view.stored;
+  const theirs = (a) => a.via === "review" && a.by.toLowerCase() === reviewer.toLowerCase();
+  const bound2 = stored?.approval !== void 0 && theirs(stored.approval);
+  const approvals = (stored?.approvals ?? []).filter((a) => !theirs(a));
+  if (!stored || !bound2 && approvals.length === (stored.approvals ?? []).length)
+    return {
+      state: stored,
+      effects: [],
+      summary: `The dismissed review of ${reviewer} gave no approval that counts.`
+    };
+  if (["executing", "verifying", "verified"].includes(stored.state)) {
+    return {
+      state: stored,
+      effects: [],
+      summary: `The review of ${reviewer} was dismissed while the plan is ${stored.state}; that does not stop or undo it (\`/cancel\` stops a running execution).`
+    };
+  }
+  const next = {
+    ...stored,
+    ...stored.approvals ? { approvals } : {},
+    ...bound2 ? { approval: void 0 } : {},
+    ...bound2 && stored.state === "approved" ? { state: follow("withdraw") } : {}
+  };
+  const notice = `The approval of ${codeSpan(reviewer)} was withdrawn: ${codeSpan(by)} dismissed the review that gave it. Approve again or comment \`/proceed\`.`;
+  return {
+    state: next,
+    effects: [{ kind: "publish-plan", reports: true, binding: { stored: next, notice } }],
+    summary: `The approval of ${reviewer} was withdrawn: ${by} dismissed their review.`
+  };
 }
 function onCommand(view, input2) {
   const { command: command2, actor, door } = input2;
@@ -57872,7 +57909,7 @@ async function handleEvent(door, event) {
 }
 async function handle(env, event) {
   if (event.kind === "merge_group") return onMergeGroup(env, event);
-  if (event.sender.type !== "User") {
+  if (event.sender.type !== "User" && event.kind !== "review-dismissed") {
     return {
       state: "none",
       failed: false,
@@ -63889,6 +63926,12 @@ var ACTION_EVENTS = [
     types: ["submitted"],
     level: "fail",
     why: "an approving review starts the plan"
+  },
+  {
+    name: "pull_request_review",
+    types: ["dismissed"],
+    level: "warn",
+    why: "a dismissed approving review withdraws its approval"
   },
   { name: "issue_comment", types: ["created"], level: "fail", why: "/proceed and the other commands" },
   { name: "schedule", types: [], level: "warn", why: "ends checkpoints nobody confirmed in time" }

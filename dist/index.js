@@ -52362,7 +52362,12 @@ var pullRequestPayload = external_exports.object({
 });
 var reviewPayload = external_exports.object({
   action: external_exports.string(),
-  review: external_exports.object({ id: external_exports.number(), state: external_exports.string(), commit_id: external_exports.string() }),
+  review: external_exports.object({
+    id: external_exports.number(),
+    state: external_exports.string(),
+    commit_id: external_exports.string(),
+    user: external_exports.object({ login: external_exports.string() }).nullable().optional()
+  }),
   pull_request: external_exports.object({ number: external_exports.number().int().positive() }),
   sender
 });
@@ -52421,6 +52426,17 @@ function toGateEvent(name, payload) {
     case "pull_request_review": {
       const p = reviewPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
+      if (p.data.action === "dismissed") {
+        const reviewer = p.data.review.user?.login;
+        if (!reviewer) return { kind: "ignored", reason: "the dismissed review names no reviewer" };
+        return {
+          kind: "review-dismissed",
+          number: p.data.pull_request.number,
+          reviewId: p.data.review.id,
+          reviewer,
+          sender: p.data.sender
+        };
+      }
       if (p.data.action !== "submitted")
         return { kind: "ignored", reason: `pull_request_review.${p.data.action} is not acted on` };
       return {
@@ -52754,6 +52770,8 @@ var EDGES = {
   reset: { from: ANY, to: "proposed" },
   /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
   carry: { from: ANY, to: "approved" },
+  /** The approving review an approval rests on was dismissed before anything ran (issue 15). */
+  withdraw: { from: ["approved"], to: "proposed" },
   /** `/proceed` or an approving review by someone allowed. */
   approve: { from: ["proposed"], to: "approved" },
   /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */
@@ -58148,6 +58166,8 @@ function intake(view, event, checks = []) {
     case "pull_request":
       if (event.action === "closed") return { kind: "closed" };
       return event.action === "synchronize" ? { kind: "push", pusher: event.sender.login } : { kind: "push" };
+    case "review-dismissed":
+      return { kind: "withdraw", reviewer: event.reviewer, by: event.sender.login };
     case "review": {
       if (event.commitId !== view.pr.headSha) {
         return done(view, `Approval by ${event.sender.login} ignored: it is for an older commit.`, [
@@ -58250,6 +58270,8 @@ function decide(view, input2) {
     }
     case "closed":
       return onClosed(view);
+    case "withdraw":
+      return onWithdraw(view, input2.reviewer, input2.by);
     case "command":
       return onCommand(view, input2);
   }
@@ -58271,6 +58293,37 @@ function onClosed(view) {
     };
   }
   return { state: stored, effects: [], summary: `Pull request #${number4} closed; the lock is released.` };
+}
+function onWithdraw(view, reviewer, by) {
+  const stored = view.stored;
+  const theirs = (a) => a.via === "review" && a.by.toLowerCase() === reviewer.toLowerCase();
+  const bound2 = stored?.approval !== void 0 && theirs(stored.approval);
+  const approvals = (stored?.approvals ?? []).filter((a) => !theirs(a));
+  if (!stored || !bound2 && approvals.length === (stored.approvals ?? []).length)
+    return {
+      state: stored,
+      effects: [],
+      summary: `The dismissed review of ${reviewer} gave no approval that counts.`
+    };
+  if (["executing", "verifying", "verified"].includes(stored.state)) {
+    return {
+      state: stored,
+      effects: [],
+      summary: `The review of ${reviewer} was dismissed while the plan is ${stored.state}; that does not stop or undo it (\`/cancel\` stops a running execution).`
+    };
+  }
+  const next = {
+    ...stored,
+    ...stored.approvals ? { approvals } : {},
+    ...bound2 ? { approval: void 0 } : {},
+    ...bound2 && stored.state === "approved" ? { state: follow("withdraw") } : {}
+  };
+  const notice2 = `The approval of ${codeSpan(reviewer)} was withdrawn: ${codeSpan(by)} dismissed the review that gave it. Approve again or comment \`/proceed\`.`;
+  return {
+    state: next,
+    effects: [{ kind: "publish-plan", reports: true, binding: { stored: next, notice: notice2 } }],
+    summary: `The approval of ${reviewer} was withdrawn: ${by} dismissed their review.`
+  };
 }
 function onCommand(view, input2) {
   const { command: command2, actor, door } = input2;
@@ -58909,7 +58962,7 @@ async function handleEvent(door, event) {
 }
 async function handle(env, event) {
   if (event.kind === "merge_group") return onMergeGroup(env, event);
-  if (event.sender.type !== "User") {
+  if (event.sender.type !== "User" && event.kind !== "review-dismissed") {
     return {
       state: "none",
       failed: false,

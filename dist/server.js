@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-XJRP36E4.js";
+} from "./app-shared-YD6XWIP6.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

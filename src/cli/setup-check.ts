@@ -54,6 +54,12 @@ const ACTION_EVENTS: { name: string; types: string[]; level: 'fail' | 'warn'; wh
     level: 'fail',
     why: 'an approving review starts the plan',
   },
+  {
+    name: 'pull_request_review',
+    types: ['dismissed'],
+    level: 'warn',
+    why: 'a dismissed approving review withdraws its approval',
+  },
   { name: 'issue_comment', types: ['created'], level: 'fail', why: '/proceed and the other commands' },
   { name: 'schedule', types: [], level: 'warn', why: 'ends checkpoints nobody confirmed in time' },
 ];

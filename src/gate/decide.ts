@@ -130,7 +130,9 @@ export type DecideInput =
   /** Opened, reopened, ready for review, or a push (`pusher`: the sender of a `synchronize`). */
   | (DecideContext & { kind: 'push'; pusher?: string })
   /** Closed (the lock is already released). */
-  | (DecideContext & { kind: 'closed' });
+  | (DecideContext & { kind: 'closed' })
+  /** `reviewer`'s approving review was dismissed by `by`. */
+  | (DecideContext & { kind: 'withdraw'; reviewer: string; by: string });
 
 /** An event, once read: the command it stands for, or the decision that ends it here. */
 export type Intake =
@@ -145,6 +147,8 @@ export type Intake =
     }
   | { kind: 'push'; pusher?: string }
   | { kind: 'closed' }
+  /** An approving review was dismissed: what it approved no longer counts (issue 15). */
+  | { kind: 'withdraw'; reviewer: string; by: string }
   | { kind: 'done'; decision: Decision };
 
 const done = (view: View, summary: string, effects: Effect[] = []): Intake => ({
@@ -163,6 +167,8 @@ export function intake(view: View, event: GateEvent, checks: CheckRunInfo[] = []
       if (event.action === 'closed') return { kind: 'closed' };
       // Who pushed counts as an author of what they pushed (issue 12, attack 5).
       return event.action === 'synchronize' ? { kind: 'push', pusher: event.sender.login } : { kind: 'push' };
+    case 'review-dismissed':
+      return { kind: 'withdraw', reviewer: event.reviewer, by: event.sender.login };
     case 'review': {
       // An approving review by someone allowed, on the current head, counts as `/proceed` (SPEC §3).
       if (event.commitId !== view.pr.headSha) {
@@ -288,6 +294,8 @@ export function decide(view: View, input: DecideInput): Decision {
     }
     case 'closed':
       return onClosed(view);
+    case 'withdraw':
+      return onWithdraw(view, input.reviewer, input.by);
     case 'command':
       return onCommand(view, input);
   }
@@ -315,6 +323,45 @@ function onClosed(view: View): Decision {
     };
   }
   return { state: stored, effects: [], summary: `Pull request #${number} closed; the lock is released.` };
+}
+
+/**
+ * A dismissed approving review no longer counts, as on GitHub (issue 15): the approvals it gave are
+ * removed. Before anything ran the plan goes back to `proposed` (`withdraw`); a plan stopped part-way
+ * keeps its state, and its next `/proceed` is a new approval by whoever gives it; a running execution
+ * is not stopped by a dismissal (`/cancel` stops it), nor is a verified plan undone.
+ */
+function onWithdraw(view: View, reviewer: string, by: string): Decision {
+  const stored = view.stored;
+  const theirs = (a: { by: string; via: Door }) =>
+    a.via === 'review' && a.by.toLowerCase() === reviewer.toLowerCase();
+  const bound = stored?.approval !== undefined && theirs(stored.approval);
+  const approvals = (stored?.approvals ?? []).filter((a) => !theirs(a));
+  if (!stored || (!bound && approvals.length === (stored.approvals ?? []).length))
+    return {
+      state: stored,
+      effects: [],
+      summary: `The dismissed review of ${reviewer} gave no approval that counts.`,
+    };
+  if (['executing', 'verifying', 'verified'].includes(stored.state)) {
+    return {
+      state: stored,
+      effects: [],
+      summary: `The review of ${reviewer} was dismissed while the plan is ${stored.state}; that does not stop or undo it (\`/cancel\` stops a running execution).`,
+    };
+  }
+  const next: StoredState = {
+    ...stored,
+    ...(stored.approvals ? { approvals } : {}),
+    ...(bound ? { approval: undefined } : {}),
+    ...(bound && stored.state === 'approved' ? { state: follow('withdraw') } : {}),
+  };
+  const notice = `The approval of ${codeSpan(reviewer)} was withdrawn: ${codeSpan(by)} dismissed the review that gave it. Approve again or comment \`/proceed\`.`;
+  return {
+    state: next,
+    effects: [{ kind: 'publish-plan', reports: true, binding: { stored: next, notice } }],
+    summary: `The approval of ${reviewer} was withdrawn: ${by} dismissed their review.`,
+  };
 }
 
 /** Every command, from a comment, a review or a button: who may, then what it does in this state. */

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export type GateEvent =
   | { kind: 'pull_request'; action: string; number: number; sender: Sender }
   | { kind: 'review'; number: number; reviewId: number; state: string; commitId: string; sender: Sender }
+  /** An approving review dismissed (`pull_request_review.dismissed`): `reviewer` wrote it, `sender` dismissed it. */
+  | { kind: 'review-dismissed'; number: number; reviewId: number; reviewer: string; sender: Sender }
   | { kind: 'comment'; number: number; commentId: number; body: string; sender: Sender; createdAt?: string }
   | {
       kind: 'button';
@@ -50,7 +52,12 @@ const pullRequestPayload = z.object({
 });
 const reviewPayload = z.object({
   action: z.string(),
-  review: z.object({ id: z.number(), state: z.string(), commit_id: z.string() }),
+  review: z.object({
+    id: z.number(),
+    state: z.string(),
+    commit_id: z.string(),
+    user: z.object({ login: z.string() }).nullable().optional(),
+  }),
   pull_request: z.object({ number: z.number().int().positive() }),
   sender,
 });
@@ -113,6 +120,17 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
     case 'pull_request_review': {
       const p = reviewPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
+      if (p.data.action === 'dismissed') {
+        const reviewer = p.data.review.user?.login;
+        if (!reviewer) return { kind: 'ignored', reason: 'the dismissed review names no reviewer' };
+        return {
+          kind: 'review-dismissed',
+          number: p.data.pull_request.number,
+          reviewId: p.data.review.id,
+          reviewer,
+          sender: p.data.sender,
+        };
+      }
       if (p.data.action !== 'submitted')
         return { kind: 'ignored', reason: `pull_request_review.${p.data.action} is not acted on` };
       return {

@@ -56,7 +56,8 @@ async function handle(env: GateEnv & { publisher: Publisher }, event: GateEvent)
   // GitHub's merge queue asks for the gate on a group's commit, whoever queued it: always answered
   // (merge-group-gate.ts reads the group's pull requests; the verdict is merge-group.ts, pure).
   if (event.kind === 'merge_group') return onMergeGroup(env, event);
-  if (event.sender.type !== 'User') {
+  // A dismissal withdraws an approval whoever dismissed it (GitHub's own stale-review dismissal too).
+  if (event.sender.type !== 'User' && event.kind !== 'review-dismissed') {
     return {
       state: 'none',
       failed: false,

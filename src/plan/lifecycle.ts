@@ -72,12 +72,17 @@ export interface Edge {
 
 const ANY: readonly LifecycleState[] = LIFECYCLE_STATES;
 
-/** Every transition of the lifecycle. A push that voids the approval (`reset`) is the only way back to `proposed`. */
+/**
+ * Every transition of the lifecycle. A push that voids the approval (`reset`) and the dismissal of the
+ * review the approval rests on (`withdraw`) are the only ways back to `proposed`.
+ */
 export const EDGES = {
   /** A push voided the approval (another plan, or a new head under `bind_approval_to: head`). */
   reset: { from: ANY, to: 'proposed' },
   /** The same plan on a new commit under `bind_approval_to: plan`: still approved, nothing run there yet. */
   carry: { from: ANY, to: 'approved' },
+  /** The approving review an approval rests on was dismissed before anything ran (issue 15). */
+  withdraw: { from: ['approved'], to: 'proposed' },
   /** `/proceed` or an approving review by someone allowed. */
   approve: { from: ['proposed'], to: 'approved' },
   /** An execution starts or resumes (`/proceed`, `/retry`, `/skip`). */

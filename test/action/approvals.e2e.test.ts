@@ -115,6 +115,28 @@ function scene(fake: FakeGitHub, planText: string, base: Record<string, string> 
         env: { ...env, GITHUB_RUN_ID: String(runs++) },
       });
     },
+    /** `by` dismisses the newest review of `reviewer` (GitHub marks it DISMISSED and sends the event). */
+    dismiss: async (reviewer: string, by: string): Promise<ActionRun> => {
+      const review = fake
+        .reviews(7)
+        .filter((r) => r.user === reviewer)
+        .at(-1)!;
+      return runAction({
+        fake,
+        event: 'pull_request_review',
+        payload: pullRequestReviewEvent('dismissed', {
+          number: 7,
+          user: reviewer,
+          sender: by,
+          state: 'dismissed',
+          headSha: head,
+          baseSha: remote.baseSha,
+          prAuthor: 'alice',
+          reviewId: review.id,
+        }),
+        env: { ...env, GITHUB_RUN_ID: String(runs++) },
+      });
+    },
   };
 }
 
@@ -149,6 +171,20 @@ describe('approvers.count: 2', () => {
       ['carol', 'comment', s.head],
       ['bob', 'review', s.head],
     ]);
+  }, 120_000);
+
+  it('no longer counts an approving review once it is dismissed', async () => {
+    const s = scene(github(), plan(), policy);
+    await s.open();
+    await s.approve('bob');
+    const dismissed = await s.dismiss('bob', 'erin');
+    expect(dismissed.code, dismissed.stdout + dismissed.stderr).toBe(0);
+    expect(s.state().stored.approvals).toEqual([]);
+    expect(s.state().body).toContain('The approval of `bob` was withdrawn: `erin` dismissed the review');
+    const carol = await s.send('carol', '/proceed');
+    expect(carol.code, carol.stdout + carol.stderr).toBe(0);
+    expect(s.log()).toEqual([]);
+    expect(s.lastComment()).toContain('1 of 2 approvals given: 1 more is needed');
   }, 120_000);
 
   it('counts one person once, whatever the door', async () => {

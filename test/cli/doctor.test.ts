@@ -133,7 +133,7 @@ describe('proceed doctor finds each misconfiguration', () => {
     const fake = github();
     setUp(fake, {
       workflow: WORKFLOW.replace(/ {2}issue_comment:.*\n/, '').replace(
-        '{ types: [submitted] }',
+        '{ types: [submitted, dismissed] }',
         '{ types: [dismissed] }',
       ),
     });
@@ -142,6 +142,16 @@ describe('proceed doctor finds each misconfiguration', () => {
     expect(r.out).toContain('✗ workflow: .github/workflows/proceed.yml does not run on `issue_comment`');
     expect(r.out).toContain('→ Add `issue_comment: { types: [created] }` under `on:`');
     expect(r.out).toContain('runs on `pull_request_review` but not its `submitted` activity');
+  });
+
+  it('a workflow whose reviews are not heard when dismissed only warns', async () => {
+    const fake = github();
+    setUp(fake, {
+      workflow: WORKFLOW.replace('{ types: [submitted, dismissed] }', '{ types: [submitted] }'),
+    });
+    const r = await runDoctor(fake);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('runs on `pull_request_review` but not its `dismissed` activity');
   });
 
   it('a workflow without schedule or closed only warns', async () => {

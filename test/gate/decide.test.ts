@@ -540,3 +540,80 @@ describe('decide: the rules against gate bypasses (issue 12)', () => {
     ).toMatchObject({ kind: 'command', command: 'proceed', pin: 'abcdef1' });
   });
 });
+
+describe('decide: a dismissed approving review (issue 15)', () => {
+  const sender = { login: 'alice', type: 'User' as const };
+  const byReview = {
+    by: 'bob',
+    via: 'review' as const,
+    at: '2026-01-01T00:00:00Z',
+    headSha: HEAD,
+    planBlob: 'blob',
+    planHash: 'hash',
+  };
+  const withdraw = { kind: 'withdraw' as const, reviewer: 'bob', by: 'alice', now: NOW, policyPath: '' };
+  const entry = (by: string, via: 'review' | 'comment') => ({
+    by,
+    via,
+    at: '2026-01-01T00:00:00Z',
+    headSha: HEAD,
+    planHash: 'hash',
+    teams: [],
+  });
+
+  it('turns a dismissal into a withdrawal of the reviewer’s approval', () => {
+    expect(
+      intake(viewIn('approved'), {
+        kind: 'review-dismissed',
+        number: 7,
+        reviewId: 5,
+        reviewer: 'bob',
+        sender,
+      }),
+    ).toEqual({ kind: 'withdraw', reviewer: 'bob', by: sender.login });
+  });
+
+  it.each<[string, LifecycleState, LifecycleState]>([
+    ['approved, nothing run: back to proposed', 'approved', 'proposed'],
+    ['paused part-way: stays paused, the next /proceed approves anew', 'paused', 'paused'],
+    ['failed: stays failed', 'failed', 'failed'],
+  ])('%s', (_, from, to) => {
+    const d = decide(viewIn(from, { approval: byReview }), withdraw);
+    expect(d.state?.state).toBe(to);
+    expect(d.state?.approval).toBeUndefined();
+    expect(d.effects).toEqual([
+      {
+        kind: 'publish-plan',
+        reports: true,
+        binding: {
+          stored: d.state,
+          notice: expect.stringContaining('The approval of `bob` was withdrawn: `alice` dismissed'),
+        },
+      },
+    ]);
+  });
+
+  it.each<LifecycleState>(['executing', 'verifying', 'verified'])(
+    'neither stops nor undoes a plan that is %s',
+    (state) => {
+      const d = decide(viewIn(state, { approval: byReview }), withdraw);
+      expect(d.effects).toEqual([]);
+      expect(d.state?.approval).toEqual(byReview);
+    },
+  );
+
+  it('removes the reviewer’s quorum entry given by review, not one given by comment, nor others’', () => {
+    const quorum = [entry('bob', 'review'), entry('carol', 'comment')];
+    const d = decide(viewIn('proposed', { approvals: quorum }), withdraw);
+    expect(d.state?.approvals).toEqual([entry('carol', 'comment')]);
+    const byComment = decide(viewIn('proposed', { approvals: [entry('bob', 'comment')] }), withdraw);
+    expect(byComment.effects).toEqual([]);
+    expect(byComment.state?.approvals).toEqual([entry('bob', 'comment')]);
+  });
+
+  it('leaves an approval given by /proceed alone: only a review can be dismissed', () => {
+    const d = decide(viewIn('approved'), withdraw);
+    expect(d.effects).toEqual([]);
+    expect(d.state?.approval?.via).toBe('comment');
+  });
+});

@@ -77,6 +77,30 @@ describe('handleEvent over MemoryGitHub', () => {
     expect(s.trace()).toEqual([]);
   });
 
+  it('withdraws the approval of a dismissed review: under a quorum of two, it no longer counts', async () => {
+    const s = (scene = new MemoryScene({
+      plan: tracedPlan({ steps: [{ id: 'one' }] }),
+      policy: 'approvers:\n  count: 2\n',
+      permissions: { ...PERMISSIONS, carol: 'write' },
+    }));
+    await s.open();
+    await s.review('bob');
+    expect(s.state()?.approvals?.map((a) => a.by)).toEqual(['bob']);
+    const review = s.github.reviews().find((r) => r.user?.login === 'bob')!;
+    // A bot's dismissal counts too (GitHub's own dismissal of stale approvals, say).
+    await s.dismiss('bob', review.id, 'dismiss-bot[bot]', 'Bot');
+    expect(s.state()?.approvals).toEqual([]);
+    const body = s.github.reviews().find((r) => r.user?.login !== 'bob')!.body;
+    expect(body).toContain('The approval of `bob` was withdrawn: `dismiss-bot[bot]` dismissed the review');
+    // carol's approval is now the only one: nothing runs.
+    await s.comment('carol', '/proceed');
+    expect(s.trace()).toEqual([]);
+    expect(lastComment(s)).toContain('1 of 2 approvals given');
+    // bob approves again: two, and it runs.
+    await s.comment('bob', '/proceed');
+    expect([...startCounts(s.trace())].map(([id]) => id)).toEqual(['one', 'verify']);
+  });
+
   it('pauses at a checkpoint, and a second /proceed confirms it and runs on', async () => {
     const s = start(tracedPlan({ steps: [{ id: 'one' }, { id: 'two', checkpoint: true }] }));
     await s.open();

@@ -171,6 +171,22 @@ export class MemoryScene {
     );
   }
 
+  /** `reviewer`'s review `reviewId` dismissed by `by` (`pull_request_review.dismissed`). */
+  dismiss(reviewer: string, reviewId: number, by: string, type: 'User' | 'Bot' = 'User'): Promise<Delivery> {
+    const pr = this.github.pullRequest;
+    const payload = pullRequestReviewEvent('dismissed', {
+      number: NUMBER,
+      headSha: pr.headSha,
+      baseSha: pr.baseSha,
+      reviewId,
+      state: 'dismissed',
+      user: reviewer,
+      sender: by,
+      prAuthor: this.author,
+    });
+    return this.deliver('pull_request_review', { ...payload, sender: { ...payload.sender, type } });
+  }
+
   /** A press of `identifier` on the newest check run named `checkName` (the gate offers buttons on live ones only). */
   button(login: string, identifier: string, checkName = 'proceed/verify'): Promise<Delivery> {
     const check = this.github
