@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-YD6XWIP6.js";
+} from "./app-shared-Q4PPG7CI.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

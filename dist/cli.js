@@ -55180,7 +55180,7 @@ function displayStatus(check2) {
 }
 var lastWritten = /* @__PURE__ */ new WeakMap();
 async function writeReview(env, view, body, stored) {
-  const previous = lastWritten.get(view) ?? view.stored;
+  const previous = lastStored(view);
   if (stored) {
     stored = stampStateChange(stored, previous, (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString());
     if (view.review) stored = keepWatermarks(stored, await storedNow(env, view.pr.number, view.review.id));

@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-YD6XWIP6.js";
+} from "./app-shared-Q4PPG7CI.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

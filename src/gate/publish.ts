@@ -241,11 +241,6 @@ function displayStatus(check: CheckRunInfo): StepDisplayStatus {
 /** What each view's review was last written with, so `changedAt` follows every change of state (issue 12). */
 const lastWritten = new WeakMap<View, StoredState>();
 
-/** The state the review holds as far as this process knows: what it last wrote there, or what it read. */
-export function knownState(view: View): StoredState | undefined {
-  return lastWritten.get(view) ?? view.stored;
-}
-
 /** Creates the bot's review, or edits it in place: one review per pull request (SPEC §4). */
 export async function writeReview(
   env: GateEnv,
@@ -253,7 +248,7 @@ export async function writeReview(
   body: string,
   stored: StoredState | undefined,
 ): Promise<void> {
-  const previous = lastWritten.get(view) ?? view.stored;
+  const previous = lastStored(view);
   if (stored) {
     stored = stampStateChange(stored, previous, (env.now?.() ?? new Date()).toISOString());
     // Another job may have written since this one read: what it marked as spent stays spent.

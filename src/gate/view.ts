@@ -253,12 +253,6 @@ async function loadCodeOwners(
 }
 
 /** The bot's review: the newest one by the bot's own account. Markers anywhere else are ignored. */
-/** The state in the bot's own review among `reviews`, if any. */
-export function decodeOwnState(reviews: ReviewInfo[], botLogin: string): StoredState | undefined {
-  const review = ownReview(reviews, botLogin);
-  return review ? decodeState(review.body) : undefined;
-}
-
 function ownReview(reviews: ReviewInfo[], botLogin: string): ReviewInfo | undefined {
   const own = reviews.filter((r) => r.user?.login.toLowerCase() === botLogin.toLowerCase());
   return own.find((r) => decodeState(r.body)) ?? own[0];
