@@ -36,7 +36,10 @@ async function main(): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'proceed-bench-'));
   const rows: Row[] = [];
   const broken: string[] = [];
-  const steps: [string, () => Promise<Row | Row[]> | Row][] = [
+  // `npm run bench -- --only <word>`: just the rows whose name contains it, printed, docs/ left alone.
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  const all: [string, () => Promise<Row | Row[]> | Row][] = [
     ['Action cold start', () => coldStart({ runs: 15, scratch })],
     ['API requests for N = 1, 10, 50', () => apiRequests()],
     ['executor overhead', () => executorOverhead({ rounds: 3 })],
@@ -44,6 +47,7 @@ async function main(): Promise<number> {
     ['app webhooks', () => appWebhooks({ deliveries: 10_000, blocks: 10 })],
     ['what users wait for, with the shipped pacing', () => userWaits()],
   ];
+  const steps = only ? all.filter(([name]) => name.includes(only)) : all;
   const freshness = await bundleFreshness();
   try {
     for (const [name, measure] of steps) {
@@ -72,6 +76,10 @@ async function main(): Promise<number> {
   for (const [i, row] of rows.entries())
     for (const why of row.notes.filter((n) => row.holds === false && n.startsWith('Why')))
       console.log(`${i + 1}. ${why}\n`);
+  if (only) {
+    for (const row of rows) console.log(`\n${row.notes.join('\n\n')}`);
+    return broken.length ? 1 : 0;
+  }
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   const markdown = markdownReport({ rows, machine: machine(), date: new Date(), durationMs, notes });
   // Formatted as `npm run lint` checks it, so that a fresh report passes `prettier --check .`.
