@@ -150,10 +150,11 @@ export async function apiRequests(): Promise<Row> {
       `Why writes miss: the steps cost exactly ${WRITES_PER_STEP} writes each (a check run created in progress, then completed), as the target allows; it is the ${formula(writeLine).split(' + ')[1]} writes around them that pass ${WRITES_FIXED}. ` +
         `The writes that do not grow with N, by operation: ${fixedByOperation(small, large, true)}. ` +
         'In this flow: opening posts the review, `proceed/plan` and the gate `proceed/verify`; the `/proceed` run adds the 👀 reaction, the lock (a commit naming its holder, then the ref pointing at it), the review set to executing, the gate set in progress, the gate concluded, the review set to verified, the completion report comment, and the lock released.',
-      'What would fix it: (a) conclude the gate without first marking it in progress (−1; the step check runs already show progress); ' +
-        '(b) take the lock with one write, a ref to the approved head commit instead of a holder commit plus a ref (−1; the holder would be named in the review’s state, written right after, leaving a short window in which a crashed holder is known only by its ref); ' +
-        '(c) skip the review’s “executing” edit and edit it once at the end (−1; but SPEC §4 edits the review as state changes). ' +
-        'The 👀 reaction, the completion comment and releasing the lock are required by SPEC §3–§5. So 2N + 10 is reachable without giving up a SPEC requirement; 2N + 8 is not without revisiting the SPEC.',
+      'What it would cost: each of those writes serves a requirement. Opening posts the review (SPEC §4: one review, edited in place), `proceed/plan` (§4: the validation, with annotations on the plan’s lines) and the gate (§4: it exists from the first render, so that branch protection has a check to require). ' +
+        'The `/proceed` run adds the 👀 reaction (§3: every command gets one), the lock as a commit naming its holder plus the ref that points at it (§5: a lock GitHub arbitrates that names its holder; a ref alone names nobody, and a crashed holder would be known only by its ref), ' +
+        'the review set to executing and then to verified (§4: edited as state changes), the gate set verifying and then concluded (issue 17 keeps the gate’s “verifying” published beside the work; concluding it is the gate itself), the completion report (§4) and the lock released (§5). ' +
+        `Reaching ${WRITES_PER_STEP}N + ${WRITES_FIXED} means dropping four of them, for instance the gate’s “verifying” (−1: a verify phase of minutes would show as queued), the holder commit (−1: §5’s named holder), the “executing” edit (−1: §4) and one of the reaction, the completion report or the release, which SPEC §3–§5 require outright. ` +
+        'The project keeps them: the excess is a fixed 4 writes a run, spent from the budget’s burst, and row 7 shows that a 50-step run stays within GitHub’s secondary limits at 1 write per step once the burst is spent.',
     );
   if (!readsHold)
     notes.push(
