@@ -53950,8 +53950,8 @@ function baseRecord(previous, view, stored, verify, at) {
   };
   const a = stored.approval;
   if (a) record2.approvedCommit = a.headSha;
-  const quorum = view.policy.approvers.count > 1 ? stored.approvals ?? [] : [];
-  for (const x of [...a ? [a] : [], ...quorum]) {
+  const quorum2 = view.policy.approvers.count > 1 ? stored.approvals ?? [] : [];
+  for (const x of [...a ? [a] : [], ...quorum2]) {
     if (!record2.approvals.some((y) => y.by === x.by && y.commit === x.headSha && y.planHash === x.planHash))
       record2.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
   }
@@ -58117,6 +58117,29 @@ var EFFECT = {
   plan: "Render the plan again.",
   help: "Show this list."
 };
+function quorum(policy) {
+  const { count, codeowners } = policy.approvers;
+  const who = count === 1 ? "One person who may `/proceed` must approve" : `${count} different people who may \`/proceed\` must approve (each with an approving review or \`/proceed\`)`;
+  const owner = codeowners === "plan" ? ", and one of them must be a code owner of the plan file (CODEOWNERS on the base branch)" : codeowners === "changed-files" ? ", and among them a code owner of every changed path that has owners (CODEOWNERS on the base branch)" : "";
+  return `${who} the current head and plan before anything runs${owner}.`;
+}
+function environmentNotes(policy) {
+  const environments = Object.entries(policy.environments ?? {});
+  if (!environments.length) return [];
+  return [
+    `A plan may name only these environments (\`environment:\`): ${environments.map(([name]) => `\`${name}\``).join(", ")}.`,
+    ...environments.flatMap(([name, env]) => {
+      if (!env.approvers) return [];
+      const people = describeWhoMay("proceed", {
+        policy: { ...policy, approvers: { ...env.approvers, codeowners: void 0 } },
+        allowSkip: false
+      });
+      const count = Math.max(policy.approvers.count, env.approvers.count);
+      const quorum2 = count > policy.approvers.count ? `, and ${count} different people must approve it` : "";
+      return [`Whoever approves or runs a plan for \`${name}\` must also be one of ${people}${quorum2}.`];
+    })
+  ];
+}
 function renderHelp(policy, allowSkip) {
   const rows = COMMANDS.map(
     (command2) => `| \`/${command2}\` | ${EFFECT[command2]} | ${describeWhoMay(command2, { policy, allowSkip })} |`
@@ -58124,7 +58147,12 @@ function renderHelp(policy, allowSkip) {
   const binding = policy.bind_approval_to === "head" ? "An approval holds for the commit it was given on: any new commit needs a new approval." : "An approval holds until the plan file changes: commits that leave the plan alone keep it.";
   const notes = [
     "An approving review from someone who may `/proceed` counts as `/proceed`.",
+    quorum(policy),
     binding,
+    ...policy.approval_ttl ? [
+      `An approval older than ${policy.approval_ttl} no longer starts or resumes the plan: approve again or comment \`/proceed\` to renew it.`
+    ] : [],
+    ...environmentNotes(policy),
     `A plan paused at a checkpoint that nobody confirms within ${policy.checkpoint_timeout} ends as timed out.`,
     policy.forks ? "Plans of pull requests from forks run like any other, once approved." : "Plans of pull requests from forks never run (`forks: false`).",
     policy.self_approval ? "The pull request's author may approve and run their own plan (`self_approval: true`)." : "The pull request's author may not approve or run their own plan, only `/cancel` it (`self_approval: false`).",

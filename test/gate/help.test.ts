@@ -102,3 +102,49 @@ describe('mentions', () => {
     expect(help).toContain('`octo/sre`');
   });
 });
+
+describe('the notes on approvals', () => {
+  it('say one approval is enough by default, and nothing of expiry or environments', () => {
+    const help = renderHelp(DEFAULT_POLICY, false);
+    expect(help).toContain(
+      '- One person who may `/proceed` must approve the current head and plan before anything runs.',
+    );
+    expect(help).not.toContain('older than');
+    expect(help).not.toContain('environment');
+  });
+
+  it('give the quorum, the code owners and the expiry the policy asks for', () => {
+    const help = renderHelp(
+      policy({ approvers: { count: 2, codeowners: 'changed-files' }, approval_ttl: '72h' }),
+      false,
+    );
+    expect(help).toContain(
+      '- 2 different people who may `/proceed` must approve (each with an approving review or `/proceed`) the current head and plan before anything runs, and among them a code owner of every changed path that has owners (CODEOWNERS on the base branch).',
+    );
+    expect(help).toContain(
+      '- An approval older than 72h no longer starts or resumes the plan: approve again or comment `/proceed` to renew it.',
+    );
+    expect(renderHelp(policy({ approvers: { codeowners: 'plan' } }), false)).toContain(
+      'must approve the current head and plan before anything runs, and one of them must be a code owner of the plan file',
+    );
+  });
+
+  it('list the environments and who approves for each', () => {
+    const help = renderHelp(
+      policy({
+        environments: {
+          staging: {},
+          production: { approvers: { teams: ['octo/release'], count: 2 } },
+        },
+      }),
+      false,
+    );
+    expect(help).toContain(
+      '- A plan may name only these environments (`environment:`): `staging`, `production`.',
+    );
+    expect(help).toContain(
+      "- Whoever approves or runs a plan for `production` must also be one of people with write access or more who belong to `octo/release`, and are not the pull request's author, and 2 different people must approve it.",
+    );
+    expect(help).not.toContain('plan for `staging`');
+  });
+});
