@@ -345,6 +345,14 @@ function judgeApp(
       fix: "Subscribe to them in the app's settings (Permissions & events).",
     });
   }
+  if (door.executor === 'dispatch' && !app.events.includes('workflow_run')) {
+    findings.push({
+      level: 'warn',
+      subject: 'app',
+      message: `The app ${door.slug} is not subscribed to \`workflow_run\`, so a dispatched job that is killed before it revokes its token leaves that token live until the app's next sweep (every 5 minutes) instead of until the run completes.`,
+      fix: "Subscribe to `workflow_run` in the app's settings (Permissions & events), as app.yml lists.",
+    });
+  }
   if (door.executor === 'dispatch') {
     const workflow = proceedWorkflows(facts.workflows).find(
       (w) => w.execute && w.path.endsWith(`/${door.workflow}`),

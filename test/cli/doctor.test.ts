@@ -285,6 +285,20 @@ describe('proceed doctor finds each misconfiguration', () => {
     fake.setFile('main', '.github/workflows/proceed.yml', DISPATCH_WORKFLOW);
     const present = await runDoctor(fake, '--app', 'proceed-bot', '--executor', 'dispatch');
     expect(present.code, present.out).toBe(0);
+    expect(present.out).toContain('The app proceed-bot is not subscribed to `workflow_run`');
+    settings.apps.set('proceed-bot', { ...APP, events: [...APP.events, 'workflow_run'] });
+    const subscribed = await runDoctor(fake, '--app', 'proceed-bot', '--executor', 'dispatch');
+    expect(subscribed.code, subscribed.out).toBe(0);
+    expect(subscribed.out).not.toContain('workflow_run');
+  });
+
+  it('leaves workflow_run alone for the inline executor, which gives out no tokens', async () => {
+    const fake = github();
+    const settings = setUp(fake, { workflow: null, appId: APP.id });
+    settings.apps.set('proceed-bot', APP);
+    const r = await runDoctor(fake, '--app', 'proceed-bot');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toContain('workflow_run');
   });
 
   it('an app slug GitHub does not know', async () => {
