@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-7XQHENG7.js";
+} from "./app-shared-V2PKBDNS.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

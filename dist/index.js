@@ -52517,6 +52517,134 @@ async function actorOf(env, policy, sender2, command2, alsoTeams = []) {
   return { login: sender2.login, type, permission, teams };
 }
 
+// src/plan/audit-record.ts
+var AUDIT_VERSION = 1;
+var via = external_exports.enum(["review", "comment", "button"]).describe("How the person said it: an approving review, a comment, a check-run button");
+var status = external_exports.enum(["success", "failure", "timed-out", "skipped", "cancelled"]);
+var auditStepSchema = external_exports.object({
+  id: external_exports.string(),
+  name: external_exports.string(),
+  /** The command as written in the plan (absent only when `commandsOmitted` says why). */
+  run: external_exports.string().optional(),
+  shell: external_exports.string(),
+  workingDirectory: external_exports.string().optional(),
+  checkpoint: external_exports.boolean(),
+  /** Who alone may confirm the checkpoint, when the plan names them (issue 15, item 3). */
+  checkpointApprovers: checkpointApproversSchema.optional(),
+  rollback: external_exports.string().optional()
+});
+var auditRecordSchema = external_exports.object({
+  proceedAudit: external_exports.literal(AUDIT_VERSION),
+  repository: external_exports.string().describe("owner/name"),
+  pullRequest: external_exports.number().int(),
+  /** The commit the steps ran on (the head, exactly as checked out). */
+  commit: external_exports.string(),
+  plan: external_exports.object({
+    path: external_exports.string(),
+    /** SHA-256 of the plan file: what was approved, and the only plan that ran. */
+    hash: external_exports.string(),
+    title: external_exports.string(),
+    environment: external_exports.string().optional(),
+    steps: external_exports.array(auditStepSchema),
+    verify: external_exports.array(external_exports.object({ name: external_exports.string(), run: external_exports.string().optional(), shell: external_exports.string() })),
+    /** Set when the commands were left out to fit GitHub's limit: the plan file at `commit` has them (its hash is `hash`). */
+    commandsOmitted: external_exports.boolean().optional()
+  }),
+  /** The commit the approval was given on (with `bind_approval_to: plan` it may be older than `commit`). */
+  approvedCommit: external_exports.string().optional(),
+  approvals: external_exports.array(
+    external_exports.object({ by: external_exports.string(), via, at: external_exports.string(), commit: external_exports.string(), planHash: external_exports.string() })
+  ),
+  checkpoints: external_exports.array(external_exports.object({ step: external_exports.string(), by: external_exports.string(), via: via.optional(), at: external_exports.string() })),
+  /**
+   * Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase); a
+   * checkpoint nobody confirmed in time is a `time-out` by the policy's `checkpoint_timeout`.
+   */
+  interventions: external_exports.array(
+    external_exports.object({
+      action: external_exports.enum(["cancel", "skip", "retry", "time-out"]),
+      by: external_exports.string(),
+      via: via.optional(),
+      at: external_exports.string(),
+      step: external_exports.string().optional()
+    })
+  ),
+  /** Each job that executed (the first, and every resume): who started it, where, how it ended. */
+  jobs: external_exports.array(
+    external_exports.object({
+      trigger: external_exports.enum(["proceed", "retry", "skip"]),
+      by: external_exports.string(),
+      via: via.optional(),
+      /** The workflow run or app instance that ran it. */
+      runner: external_exports.object({ kind: external_exports.string(), id: external_exports.string(), url: external_exports.string().optional() }),
+      startedAt: external_exports.string(),
+      endedAt: external_exports.string(),
+      outcome: external_exports.enum(["verified", "verify-failed", "failed", "paused", "cancelled"]),
+      /** The step it stopped at (paused, failed, cancelled). */
+      next: external_exports.string().optional(),
+      reason: external_exports.string().optional()
+    })
+  ),
+  /** Every attempt of every step, in the order they happened; `attempt` counts the step's entries. */
+  steps: external_exports.array(
+    external_exports.object({
+      id: external_exports.string(),
+      attempt: external_exports.number().int().positive(),
+      status,
+      exitCode: external_exports.number().int().nullable(),
+      signal: external_exports.string().nullable(),
+      startedAt: external_exports.string(),
+      endedAt: external_exports.string(),
+      durationMs: external_exports.number(),
+      reason: external_exports.string().optional()
+    })
+  ),
+  verifications: external_exports.array(
+    external_exports.object({
+      name: external_exports.string(),
+      attempt: external_exports.number().int().positive(),
+      status,
+      exitCode: external_exports.number().int().nullable(),
+      signal: external_exports.string().nullable(),
+      startedAt: external_exports.string(),
+      endedAt: external_exports.string(),
+      durationMs: external_exports.number()
+    })
+  ),
+  /** Older step and verification entries dropped to fit GitHub's limit (the check runs of the steps keep each result). */
+  droppedEntries: external_exports.number().int().optional(),
+  /** The state the plan was left in, and when the record was last written. */
+  state: external_exports.string(),
+  updatedAt: external_exports.string()
+});
+function auditJson(record2) {
+  return JSON.stringify(record2, null, 1).replace(
+    /[<>&`]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function parseAuditRecord(text) {
+  let value2;
+  try {
+    value2 = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `the record is not valid JSON (${err.message})` };
+  }
+  const version2 = value2?.proceedAudit;
+  if (version2 !== AUDIT_VERSION)
+    return {
+      ok: false,
+      message: `the record has format version ${JSON.stringify(version2)}; this proceed reads version ${AUDIT_VERSION} (upgrade proceed)`
+    };
+  const parsed = auditRecordSchema.safeParse(value2);
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `the record does not have the expected shape: ${parsed.error.issues[0]?.message ?? ""}`
+    };
+  return { ok: true, record: parsed.data };
+}
+
 // src/render/markdown.ts
 var ZERO_WIDTH_SPACE = "\u200B";
 var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
@@ -52730,6 +52858,168 @@ function fitByCutting(body, max, tail = "", where = "see the plan file") {
   const kept = body.slice(0, room);
   const lastLine2 = kept.lastIndexOf("\n");
   return `${lastLine2 > 0 ? kept.slice(0, lastLine2) : kept}${note}${tail}`;
+}
+
+// src/render/audit.ts
+var AUDIT_START = "<!-- proceed:audit -->";
+var AUDIT_END = "<!-- proceed:audit-end -->";
+var JSON_OPEN = "```json";
+var JSON_CLOSE = "```";
+var cell = (text) => codeSpan(text, { inTable: true });
+var when = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+function renderAuditTables(r) {
+  const parts = [];
+  parts.push(
+    `Plan ${codeSpan(r.plan.path)} (SHA-256 ${codeSpan(r.plan.hash.slice(0, 12))}) ran on ${codeSpan(r.commit.slice(0, 7))}` + (r.approvedCommit ? `, approved on ${codeSpan(r.approvedCommit.slice(0, 7))}` : "") + (r.plan.environment ? `, environment ${codeSpan(r.plan.environment)}` : "") + `; the plan is now **${r.state}**.`
+  );
+  if (r.approvals.length)
+    parts.push(
+      "**Approvals**\n\n" + table(
+        ["Who", "When", "How", "Commit"],
+        ["left", "left", "left", "left"],
+        r.approvals.map((a) => [cell(a.by), when(a.at), a.via, cell(a.commit.slice(0, 7))])
+      )
+    );
+  if (r.checkpoints.length)
+    parts.push(
+      "**Checkpoints confirmed**\n\n" + table(
+        ["Before step", "Who", "When", "How"],
+        ["left", "left", "left", "left"],
+        r.checkpoints.map((c) => [cell(c.step), cell(c.by), when(c.at), c.via ?? "\u2014"])
+      )
+    );
+  if (r.interventions.length)
+    parts.push(
+      "**Cancelled, skipped, retried**\n\n" + table(
+        ["What", "Who", "When", "Step"],
+        ["left", "left", "left", "left"],
+        r.interventions.map((i) => [i.action, cell(i.by), when(i.at), i.step ? cell(i.step) : "\u2014"])
+      )
+    );
+  if (r.steps.length)
+    parts.push(
+      "**Steps**\n\n" + table(
+        ["Step", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.steps.map((s) => [
+          cell(s.id),
+          String(s.attempt),
+          s.status,
+          s.exitCode !== null ? String(s.exitCode) : s.signal ?? "\u2014",
+          when(s.startedAt),
+          when(s.endedAt)
+        ])
+      )
+    );
+  if (r.verifications.length)
+    parts.push(
+      "**Verifications**\n\n" + table(
+        ["Check", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.verifications.map((v) => [
+          cell(v.name),
+          String(v.attempt),
+          v.status,
+          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "\u2014",
+          when(v.startedAt),
+          when(v.endedAt)
+        ])
+      )
+    );
+  if (r.jobs.length)
+    parts.push(
+      "**Executions**\n\n" + table(
+        ["Started by", "Command", "Runner", "Started", "Ended", "Outcome"],
+        ["left", "left", "left", "left", "left", "left"],
+        r.jobs.map((j) => [
+          cell(j.by),
+          `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
+          cell(`${j.runner.kind} ${j.runner.id}`),
+          when(j.startedAt),
+          when(j.endedAt),
+          `${j.outcome}${j.next ? ` at ${cell(j.next)}` : ""}`
+        ])
+      )
+    );
+  return parts.join("\n\n");
+}
+function jsonBlock(json2) {
+  return `<details><summary>The record as JSON (<code>proceed audit PR --json</code> prints it)</summary>
+
+${JSON_OPEN}
+${json2}
+${JSON_CLOSE}
+
+</details>`;
+}
+function fitRecord(record2, room) {
+  let r = record2;
+  if (jsonBlock(auditJson(r)).length <= room) return r;
+  r = {
+    ...r,
+    plan: {
+      ...r.plan,
+      commandsOmitted: true,
+      steps: r.plan.steps.map(({ run: _run, rollback: _rollback, ...s }) => s),
+      verify: r.plan.verify.map(({ run: _run, ...v }) => v)
+    }
+  };
+  while (jsonBlock(auditJson(r)).length > room && (r.steps.length || r.verifications.length)) {
+    const drop = Math.max(1, Math.ceil((r.steps.length + r.verifications.length) / 10));
+    const fromSteps = Math.min(drop, r.steps.length);
+    r = {
+      ...r,
+      steps: r.steps.slice(fromSteps),
+      verifications: r.verifications.slice(drop - fromSteps),
+      droppedEntries: (r.droppedEntries ?? 0) + drop
+    };
+  }
+  return r;
+}
+function auditCheckText(record2, rest = "", limit = GITHUB_CHECK_TEXT_LIMIT) {
+  const heading = "## \u{1F9FE} Audit record";
+  const fitted = fitRecord(record2, limit - heading.length - AUDIT_START.length - AUDIT_END.length - 400);
+  const json2 = jsonBlock(auditJson(fitted));
+  const head = `${AUDIT_START}
+${heading}
+
+${json2}
+
+`;
+  const human = `${renderAuditTables(fitted)}
+
+${AUDIT_END}${rest ? `
+
+${rest}` : ""}`;
+  const room = limit - head.length;
+  if (human.length <= room) return head + human;
+  const note = "\n\n\u2026 cut to fit GitHub\u2019s size limit; the JSON above is the whole record.";
+  const kept = human.slice(0, Math.max(0, room - note.length - AUDIT_END.length - 2));
+  const line = kept.lastIndexOf("\n");
+  return `${head}${line > 0 ? kept.slice(0, line) : kept}${note}
+
+${AUDIT_END}`;
+}
+function withoutAudit(text) {
+  if (!text) return "";
+  if (!text.startsWith(AUDIT_START)) return text;
+  const end = text.indexOf(AUDIT_END);
+  return end < 0 ? "" : text.slice(end + AUDIT_END.length).replace(/^\n+/, "");
+}
+function extractAuditRecord(text) {
+  const start = text?.indexOf(AUDIT_START) ?? -1;
+  if (!text || start < 0) return { kind: "none" };
+  const open4 = text.indexOf(`${JSON_OPEN}
+`, start);
+  const close = open4 < 0 ? -1 : text.indexOf(`
+${JSON_CLOSE}
+`, open4 + JSON_OPEN.length);
+  if (open4 < 0 || close < 0) return { kind: "invalid", message: "the record\u2019s JSON block is not there" };
+  const parsed = parseAuditRecord(text.slice(open4 + JSON_OPEN.length + 1, close));
+  return parsed.ok ? { kind: "record", record: parsed.record } : { kind: "invalid", message: parsed.message };
+}
+function auditSummary(record2) {
+  return auditCheckText(record2, "", 1e6);
 }
 
 // src/plan/lifecycle.ts
@@ -53276,6 +53566,161 @@ function short(sha) {
   return sha.slice(0, 7);
 }
 
+// src/gate/audit.ts
+var GATES_READ = 5;
+function baseRecord(previous, view, stored, verify, at) {
+  const { plan, path, hash: hash2 } = view.plan;
+  const same = previous && previous.commit === view.pr.headSha && previous.plan.hash === hash2;
+  const record2 = same ? structuredClone(previous) : {
+    proceedAudit: AUDIT_VERSION,
+    repository: "",
+    pullRequest: view.pr.number,
+    commit: view.pr.headSha,
+    plan: {
+      path,
+      hash: hash2,
+      title: plan.title,
+      ...plan.environment ? { environment: plan.environment } : {},
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        ...s.run !== void 0 ? { run: s.run } : {},
+        shell: s.shell,
+        ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
+        checkpoint: s.checkpoint !== false,
+        ...typeof s.checkpoint === "object" ? { checkpointApprovers: s.checkpoint.approvers } : {},
+        ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
+      })),
+      verify: Object.entries(verify).map(
+        ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash" } : { name, run: v.run, shell: v.shell }
+      )
+    },
+    approvals: [],
+    checkpoints: [],
+    interventions: [],
+    jobs: [],
+    steps: [],
+    verifications: [],
+    state: stored.state,
+    updatedAt: at
+  };
+  const a = stored.approval;
+  if (a) record2.approvedCommit = a.headSha;
+  const quorum2 = view.policy.approvers.count > 1 ? stored.approvals ?? [] : [];
+  for (const x of [...a ? [a] : [], ...quorum2]) {
+    if (!record2.approvals.some((y) => y.by === x.by && y.commit === x.headSha && y.planHash === x.planHash))
+      record2.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
+  }
+  return record2;
+}
+var endOf = (r) => new Date(Date.parse(r.startedAt) + r.durationMs).toISOString();
+function recordExecution(previous, view, prior, verify, job, repository) {
+  const r = baseRecord(previous, view, prior, verify, job.endedAt);
+  r.repository = repository;
+  if (job.confirmed)
+    r.checkpoints.push({
+      step: job.confirmed,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt
+    });
+  if (job.trigger !== "proceed")
+    r.interventions.push({
+      action: job.trigger,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt,
+      step: prior.next ?? (prior.state === "verify-failed" ? "verify" : void 0)
+    });
+  for (const s of job.steps) {
+    const attempt = r.steps.filter((e) => e.id === s.id).length + 1;
+    r.steps.push({
+      id: s.id,
+      attempt,
+      status: s.status,
+      exitCode: s.exitCode,
+      signal: s.signal,
+      startedAt: s.startedAt,
+      endedAt: endOf(s),
+      durationMs: s.durationMs,
+      ...s.reason ? { reason: s.reason.slice(0, 300) } : {}
+    });
+  }
+  for (const v of job.report.verify?.checks ?? []) {
+    const attempt = r.verifications.filter((e) => e.name === v.id).length + 1;
+    r.verifications.push({
+      name: v.id,
+      attempt,
+      status: v.status,
+      exitCode: v.exitCode,
+      signal: v.signal,
+      startedAt: v.startedAt,
+      endedAt: endOf(v),
+      durationMs: v.durationMs
+    });
+  }
+  if (job.cancelledBy)
+    r.interventions.push({
+      action: "cancel",
+      by: job.cancelledBy,
+      at: job.endedAt,
+      ...job.report.next ? { step: job.report.next.stepId } : {}
+    });
+  r.jobs.push({
+    trigger: job.trigger,
+    by: job.by,
+    ...job.via ? { via: job.via } : {},
+    runner: { kind: job.runner.kind, id: job.runner.id, ...job.runner.url ? { url: job.runner.url } : {} },
+    startedAt: job.startedAt,
+    endedAt: job.endedAt,
+    outcome: job.report.outcome,
+    ...job.report.next ? { next: job.report.next.stepId } : {},
+    ...job.report.reason ? { reason: job.report.reason.slice(0, 300) } : {}
+  });
+  r.state = job.state;
+  r.updatedAt = job.endedAt;
+  return r;
+}
+function recordIntervention(previous, view, stored, verify, intervention, repository) {
+  const r = baseRecord(previous, view, stored, verify, intervention.at);
+  r.repository = repository;
+  r.interventions.push({
+    action: intervention.action,
+    by: intervention.by,
+    at: intervention.at,
+    ...stored.next ? { step: stored.next } : {}
+  });
+  r.state = intervention.state;
+  r.updatedAt = intervention.at;
+  return r;
+}
+async function auditIntervention(port, view, stored, verify, intervention, checks) {
+  if (!stored.approval) return;
+  const sha = view.pr.headSha;
+  const audited = await readAuditRecord(port, checks ?? await port.listCheckRuns(sha, CHECK_VERIFY));
+  const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+  const record2 = recordIntervention(same, view, stored, verify, intervention, `${port.owner}/${port.repo}`);
+  await attachAuditRecord(port, sha, record2);
+}
+async function readAuditRecord(port, gates) {
+  const newest = gates.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id).slice(0, GATES_READ);
+  for (const check2 of newest) {
+    const found = extractAuditRecord(await port.getCheckRunText(check2.id));
+    if (found.kind === "record") return { record: found.record, check: check2 };
+  }
+  return void 0;
+}
+async function attachAuditRecord(port, sha, record2) {
+  const gate = (await port.listCheckRuns(sha, CHECK_VERIFY)).sort((a, b) => b.id - a.id)[0];
+  if (!gate) return;
+  const own2 = withoutAudit(await port.getCheckRunText(gate.id));
+  await port.updateCheckRun(gate.id, {
+    title: gate.title ?? "proceed/verify",
+    summary: gate.summary || gate.title || "proceed/verify",
+    text: auditCheckText(record2, own2)
+  });
+}
+
 // src/gate/deployments.ts
 function isProduction(policy, environment2) {
   return policy.environments?.[environment2]?.production ?? environment2 === "production";
@@ -53621,440 +54066,6 @@ function startHeartbeat(env, lock, intervalMs, lost) {
 function lockMaxAgeMs(plan) {
   const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
   return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-
-// src/plan/audit-record.ts
-var AUDIT_VERSION = 1;
-var via = external_exports.enum(["review", "comment", "button"]).describe("How the person said it: an approving review, a comment, a check-run button");
-var status = external_exports.enum(["success", "failure", "timed-out", "skipped", "cancelled"]);
-var auditStepSchema = external_exports.object({
-  id: external_exports.string(),
-  name: external_exports.string(),
-  /** The command as written in the plan (absent only when `commandsOmitted` says why). */
-  run: external_exports.string().optional(),
-  shell: external_exports.string(),
-  workingDirectory: external_exports.string().optional(),
-  checkpoint: external_exports.boolean(),
-  /** Who alone may confirm the checkpoint, when the plan names them (issue 15, item 3). */
-  checkpointApprovers: checkpointApproversSchema.optional(),
-  rollback: external_exports.string().optional()
-});
-var auditRecordSchema = external_exports.object({
-  proceedAudit: external_exports.literal(AUDIT_VERSION),
-  repository: external_exports.string().describe("owner/name"),
-  pullRequest: external_exports.number().int(),
-  /** The commit the steps ran on (the head, exactly as checked out). */
-  commit: external_exports.string(),
-  plan: external_exports.object({
-    path: external_exports.string(),
-    /** SHA-256 of the plan file: what was approved, and the only plan that ran. */
-    hash: external_exports.string(),
-    title: external_exports.string(),
-    environment: external_exports.string().optional(),
-    steps: external_exports.array(auditStepSchema),
-    verify: external_exports.array(external_exports.object({ name: external_exports.string(), run: external_exports.string().optional(), shell: external_exports.string() })),
-    /** Set when the commands were left out to fit GitHub's limit: the plan file at `commit` has them (its hash is `hash`). */
-    commandsOmitted: external_exports.boolean().optional()
-  }),
-  /** The commit the approval was given on (with `bind_approval_to: plan` it may be older than `commit`). */
-  approvedCommit: external_exports.string().optional(),
-  approvals: external_exports.array(
-    external_exports.object({ by: external_exports.string(), via, at: external_exports.string(), commit: external_exports.string(), planHash: external_exports.string() })
-  ),
-  checkpoints: external_exports.array(external_exports.object({ step: external_exports.string(), by: external_exports.string(), via: via.optional(), at: external_exports.string() })),
-  /** Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase). */
-  interventions: external_exports.array(
-    external_exports.object({
-      action: external_exports.enum(["cancel", "skip", "retry"]),
-      by: external_exports.string(),
-      via: via.optional(),
-      at: external_exports.string(),
-      step: external_exports.string().optional()
-    })
-  ),
-  /** Each job that executed (the first, and every resume): who started it, where, how it ended. */
-  jobs: external_exports.array(
-    external_exports.object({
-      trigger: external_exports.enum(["proceed", "retry", "skip"]),
-      by: external_exports.string(),
-      via: via.optional(),
-      /** The workflow run or app instance that ran it. */
-      runner: external_exports.object({ kind: external_exports.string(), id: external_exports.string(), url: external_exports.string().optional() }),
-      startedAt: external_exports.string(),
-      endedAt: external_exports.string(),
-      outcome: external_exports.enum(["verified", "verify-failed", "failed", "paused", "cancelled"]),
-      /** The step it stopped at (paused, failed, cancelled). */
-      next: external_exports.string().optional(),
-      reason: external_exports.string().optional()
-    })
-  ),
-  /** Every attempt of every step, in the order they happened; `attempt` counts the step's entries. */
-  steps: external_exports.array(
-    external_exports.object({
-      id: external_exports.string(),
-      attempt: external_exports.number().int().positive(),
-      status,
-      exitCode: external_exports.number().int().nullable(),
-      signal: external_exports.string().nullable(),
-      startedAt: external_exports.string(),
-      endedAt: external_exports.string(),
-      durationMs: external_exports.number(),
-      reason: external_exports.string().optional()
-    })
-  ),
-  verifications: external_exports.array(
-    external_exports.object({
-      name: external_exports.string(),
-      attempt: external_exports.number().int().positive(),
-      status,
-      exitCode: external_exports.number().int().nullable(),
-      signal: external_exports.string().nullable(),
-      startedAt: external_exports.string(),
-      endedAt: external_exports.string(),
-      durationMs: external_exports.number()
-    })
-  ),
-  /** Older step and verification entries dropped to fit GitHub's limit (the check runs of the steps keep each result). */
-  droppedEntries: external_exports.number().int().optional(),
-  /** The state the plan was left in, and when the record was last written. */
-  state: external_exports.string(),
-  updatedAt: external_exports.string()
-});
-function auditJson(record2) {
-  return JSON.stringify(record2, null, 1).replace(
-    /[<>&`]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-function parseAuditRecord(text) {
-  let value2;
-  try {
-    value2 = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, message: `the record is not valid JSON (${err.message})` };
-  }
-  const version2 = value2?.proceedAudit;
-  if (version2 !== AUDIT_VERSION)
-    return {
-      ok: false,
-      message: `the record has format version ${JSON.stringify(version2)}; this proceed reads version ${AUDIT_VERSION} (upgrade proceed)`
-    };
-  const parsed = auditRecordSchema.safeParse(value2);
-  if (!parsed.success)
-    return {
-      ok: false,
-      message: `the record does not have the expected shape: ${parsed.error.issues[0]?.message ?? ""}`
-    };
-  return { ok: true, record: parsed.data };
-}
-
-// src/render/audit.ts
-var AUDIT_START = "<!-- proceed:audit -->";
-var AUDIT_END = "<!-- proceed:audit-end -->";
-var JSON_OPEN = "```json";
-var JSON_CLOSE = "```";
-var cell = (text) => codeSpan(text, { inTable: true });
-var when = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
-function renderAuditTables(r) {
-  const parts = [];
-  parts.push(
-    `Plan ${codeSpan(r.plan.path)} (SHA-256 ${codeSpan(r.plan.hash.slice(0, 12))}) ran on ${codeSpan(r.commit.slice(0, 7))}` + (r.approvedCommit ? `, approved on ${codeSpan(r.approvedCommit.slice(0, 7))}` : "") + (r.plan.environment ? `, environment ${codeSpan(r.plan.environment)}` : "") + `; the plan is now **${r.state}**.`
-  );
-  if (r.approvals.length)
-    parts.push(
-      "**Approvals**\n\n" + table(
-        ["Who", "When", "How", "Commit"],
-        ["left", "left", "left", "left"],
-        r.approvals.map((a) => [cell(a.by), when(a.at), a.via, cell(a.commit.slice(0, 7))])
-      )
-    );
-  if (r.checkpoints.length)
-    parts.push(
-      "**Checkpoints confirmed**\n\n" + table(
-        ["Before step", "Who", "When", "How"],
-        ["left", "left", "left", "left"],
-        r.checkpoints.map((c) => [cell(c.step), cell(c.by), when(c.at), c.via ?? "\u2014"])
-      )
-    );
-  if (r.interventions.length)
-    parts.push(
-      "**Cancelled, skipped, retried**\n\n" + table(
-        ["What", "Who", "When", "Step"],
-        ["left", "left", "left", "left"],
-        r.interventions.map((i) => [i.action, cell(i.by), when(i.at), i.step ? cell(i.step) : "\u2014"])
-      )
-    );
-  if (r.steps.length)
-    parts.push(
-      "**Steps**\n\n" + table(
-        ["Step", "Attempt", "Result", "Exit", "Started", "Ended"],
-        ["left", "right", "left", "right", "left", "left"],
-        r.steps.map((s) => [
-          cell(s.id),
-          String(s.attempt),
-          s.status,
-          s.exitCode !== null ? String(s.exitCode) : s.signal ?? "\u2014",
-          when(s.startedAt),
-          when(s.endedAt)
-        ])
-      )
-    );
-  if (r.verifications.length)
-    parts.push(
-      "**Verifications**\n\n" + table(
-        ["Check", "Attempt", "Result", "Exit", "Started", "Ended"],
-        ["left", "right", "left", "right", "left", "left"],
-        r.verifications.map((v) => [
-          cell(v.name),
-          String(v.attempt),
-          v.status,
-          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "\u2014",
-          when(v.startedAt),
-          when(v.endedAt)
-        ])
-      )
-    );
-  if (r.jobs.length)
-    parts.push(
-      "**Executions**\n\n" + table(
-        ["Started by", "Command", "Runner", "Started", "Ended", "Outcome"],
-        ["left", "left", "left", "left", "left", "left"],
-        r.jobs.map((j) => [
-          cell(j.by),
-          `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
-          cell(`${j.runner.kind} ${j.runner.id}`),
-          when(j.startedAt),
-          when(j.endedAt),
-          `${j.outcome}${j.next ? ` at ${cell(j.next)}` : ""}`
-        ])
-      )
-    );
-  return parts.join("\n\n");
-}
-function jsonBlock(json2) {
-  return `<details><summary>The record as JSON (<code>proceed audit PR --json</code> prints it)</summary>
-
-${JSON_OPEN}
-${json2}
-${JSON_CLOSE}
-
-</details>`;
-}
-function fitRecord(record2, room) {
-  let r = record2;
-  if (jsonBlock(auditJson(r)).length <= room) return r;
-  r = {
-    ...r,
-    plan: {
-      ...r.plan,
-      commandsOmitted: true,
-      steps: r.plan.steps.map(({ run: _run, rollback: _rollback, ...s }) => s),
-      verify: r.plan.verify.map(({ run: _run, ...v }) => v)
-    }
-  };
-  while (jsonBlock(auditJson(r)).length > room && (r.steps.length || r.verifications.length)) {
-    const drop = Math.max(1, Math.ceil((r.steps.length + r.verifications.length) / 10));
-    const fromSteps = Math.min(drop, r.steps.length);
-    r = {
-      ...r,
-      steps: r.steps.slice(fromSteps),
-      verifications: r.verifications.slice(drop - fromSteps),
-      droppedEntries: (r.droppedEntries ?? 0) + drop
-    };
-  }
-  return r;
-}
-function auditCheckText(record2, rest = "", limit = GITHUB_CHECK_TEXT_LIMIT) {
-  const heading = "## \u{1F9FE} Audit record";
-  const fitted = fitRecord(record2, limit - heading.length - AUDIT_START.length - AUDIT_END.length - 400);
-  const json2 = jsonBlock(auditJson(fitted));
-  const head = `${AUDIT_START}
-${heading}
-
-${json2}
-
-`;
-  const human = `${renderAuditTables(fitted)}
-
-${AUDIT_END}${rest ? `
-
-${rest}` : ""}`;
-  const room = limit - head.length;
-  if (human.length <= room) return head + human;
-  const note = "\n\n\u2026 cut to fit GitHub\u2019s size limit; the JSON above is the whole record.";
-  const kept = human.slice(0, Math.max(0, room - note.length - AUDIT_END.length - 2));
-  const line = kept.lastIndexOf("\n");
-  return `${head}${line > 0 ? kept.slice(0, line) : kept}${note}
-
-${AUDIT_END}`;
-}
-function withoutAudit(text) {
-  if (!text) return "";
-  if (!text.startsWith(AUDIT_START)) return text;
-  const end = text.indexOf(AUDIT_END);
-  return end < 0 ? "" : text.slice(end + AUDIT_END.length).replace(/^\n+/, "");
-}
-function extractAuditRecord(text) {
-  const start = text?.indexOf(AUDIT_START) ?? -1;
-  if (!text || start < 0) return { kind: "none" };
-  const open4 = text.indexOf(`${JSON_OPEN}
-`, start);
-  const close = open4 < 0 ? -1 : text.indexOf(`
-${JSON_CLOSE}
-`, open4 + JSON_OPEN.length);
-  if (open4 < 0 || close < 0) return { kind: "invalid", message: "the record\u2019s JSON block is not there" };
-  const parsed = parseAuditRecord(text.slice(open4 + JSON_OPEN.length + 1, close));
-  return parsed.ok ? { kind: "record", record: parsed.record } : { kind: "invalid", message: parsed.message };
-}
-function auditSummary(record2) {
-  return auditCheckText(record2, "", 1e6);
-}
-
-// src/gate/audit.ts
-var GATES_READ = 5;
-function baseRecord(previous, view, stored, verify, at) {
-  const { plan, path, hash: hash2 } = view.plan;
-  const same = previous && previous.commit === view.pr.headSha && previous.plan.hash === hash2;
-  const record2 = same ? structuredClone(previous) : {
-    proceedAudit: AUDIT_VERSION,
-    repository: "",
-    pullRequest: view.pr.number,
-    commit: view.pr.headSha,
-    plan: {
-      path,
-      hash: hash2,
-      title: plan.title,
-      ...plan.environment ? { environment: plan.environment } : {},
-      steps: plan.steps.map((s) => ({
-        id: s.id,
-        name: s.name,
-        ...s.run !== void 0 ? { run: s.run } : {},
-        shell: s.shell,
-        ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
-        checkpoint: s.checkpoint !== false,
-        ...typeof s.checkpoint === "object" ? { checkpointApprovers: s.checkpoint.approvers } : {},
-        ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
-      })),
-      verify: Object.entries(verify).map(
-        ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash" } : { name, run: v.run, shell: v.shell }
-      )
-    },
-    approvals: [],
-    checkpoints: [],
-    interventions: [],
-    jobs: [],
-    steps: [],
-    verifications: [],
-    state: stored.state,
-    updatedAt: at
-  };
-  const a = stored.approval;
-  if (a) record2.approvedCommit = a.headSha;
-  const quorum2 = view.policy.approvers.count > 1 ? stored.approvals ?? [] : [];
-  for (const x of [...a ? [a] : [], ...quorum2]) {
-    if (!record2.approvals.some((y) => y.by === x.by && y.commit === x.headSha && y.planHash === x.planHash))
-      record2.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
-  }
-  return record2;
-}
-var endOf = (r) => new Date(Date.parse(r.startedAt) + r.durationMs).toISOString();
-function recordExecution(previous, view, prior, verify, job, repository) {
-  const r = baseRecord(previous, view, prior, verify, job.endedAt);
-  r.repository = repository;
-  if (job.confirmed)
-    r.checkpoints.push({
-      step: job.confirmed,
-      by: job.by,
-      ...job.via ? { via: job.via } : {},
-      at: job.startedAt
-    });
-  if (job.trigger !== "proceed")
-    r.interventions.push({
-      action: job.trigger,
-      by: job.by,
-      ...job.via ? { via: job.via } : {},
-      at: job.startedAt,
-      step: prior.next ?? (prior.state === "verify-failed" ? "verify" : void 0)
-    });
-  for (const s of job.steps) {
-    const attempt = r.steps.filter((e) => e.id === s.id).length + 1;
-    r.steps.push({
-      id: s.id,
-      attempt,
-      status: s.status,
-      exitCode: s.exitCode,
-      signal: s.signal,
-      startedAt: s.startedAt,
-      endedAt: endOf(s),
-      durationMs: s.durationMs,
-      ...s.reason ? { reason: s.reason.slice(0, 300) } : {}
-    });
-  }
-  for (const v of job.report.verify?.checks ?? []) {
-    const attempt = r.verifications.filter((e) => e.name === v.id).length + 1;
-    r.verifications.push({
-      name: v.id,
-      attempt,
-      status: v.status,
-      exitCode: v.exitCode,
-      signal: v.signal,
-      startedAt: v.startedAt,
-      endedAt: endOf(v),
-      durationMs: v.durationMs
-    });
-  }
-  if (job.cancelledBy)
-    r.interventions.push({
-      action: "cancel",
-      by: job.cancelledBy,
-      at: job.endedAt,
-      ...job.report.next ? { step: job.report.next.stepId } : {}
-    });
-  r.jobs.push({
-    trigger: job.trigger,
-    by: job.by,
-    ...job.via ? { via: job.via } : {},
-    runner: { kind: job.runner.kind, id: job.runner.id, ...job.runner.url ? { url: job.runner.url } : {} },
-    startedAt: job.startedAt,
-    endedAt: job.endedAt,
-    outcome: job.report.outcome,
-    ...job.report.next ? { next: job.report.next.stepId } : {},
-    ...job.report.reason ? { reason: job.report.reason.slice(0, 300) } : {}
-  });
-  r.state = job.state;
-  r.updatedAt = job.endedAt;
-  return r;
-}
-function recordCancel(previous, view, stored, verify, cancel2, repository) {
-  const r = baseRecord(previous, view, stored, verify, cancel2.at);
-  r.repository = repository;
-  r.interventions.push({
-    action: "cancel",
-    by: cancel2.by,
-    at: cancel2.at,
-    ...stored.next ? { step: stored.next } : {}
-  });
-  r.state = cancel2.state;
-  r.updatedAt = cancel2.at;
-  return r;
-}
-async function readAuditRecord(port, gates) {
-  const newest = gates.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id).slice(0, GATES_READ);
-  for (const check2 of newest) {
-    const found = extractAuditRecord(await port.getCheckRunText(check2.id));
-    if (found.kind === "record") return { record: found.record, check: check2 };
-  }
-  return void 0;
-}
-async function attachAuditRecord(port, sha, record2) {
-  const gate = (await port.listCheckRuns(sha, CHECK_VERIFY)).sort((a, b) => b.id - a.id)[0];
-  if (!gate) return;
-  const own2 = withoutAudit(await port.getCheckRunText(gate.id));
-  await port.updateCheckRun(gate.id, {
-    title: gate.title ?? "proceed/verify",
-    summary: gate.summary || gate.title || "proceed/verify",
-    text: auditCheckText(record2, own2)
-  });
 }
 
 // src/render/problem.ts
@@ -55367,19 +55378,14 @@ async function cancelPlan(env, view, stored, by) {
     summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
     ...buttons(env)
   });
-  if (stored.approval) {
-    const audited = await readAuditRecord(env.port, checks);
-    const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
-    const record2 = recordCancel(
-      same,
-      view,
-      stored,
-      mergeVerify(view.plan.plan.verify, view.policy).verify,
-      { by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
-      `${env.port.owner}/${env.port.repo}`
-    );
-    await attachAuditRecord(env.port, sha, record2);
-  }
+  await auditIntervention(
+    env.port,
+    view,
+    stored,
+    mergeVerify(view.plan.plan.verify, view.policy).verify,
+    { action: "cancel", by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
+    checks
+  );
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
@@ -58104,6 +58110,12 @@ async function applyEffect(env, view, effect) {
     case "end-deployment":
       await endOpenDeployment(env, view, deploymentLogUrl(env, view), effect.why);
       return void 0;
+    case "audit": {
+      const valid = view;
+      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
+      await auditIntervention(port, valid, effect.stored, verify, effect.intervention);
+      return void 0;
+    }
   }
 }
 
@@ -58427,6 +58439,7 @@ function onCommand(view, input2) {
       state: expiry.stored,
       effects: [
         { kind: "check-run", check: expiry.check },
+        { kind: "audit", stored, intervention: expiry.intervention },
         { kind: "write-review", stored: expiry.stored },
         { kind: "end-deployment", why: `The checkpoint before ${stored.next} timed out` },
         {
@@ -58655,6 +58668,12 @@ function overdue(view, stored, now3) {
 function expireCheckpoint(view, stored, now3) {
   const step = stored.next ?? "";
   return {
+    intervention: {
+      action: "time-out",
+      by: `checkpoint_timeout (${view.policy.checkpoint_timeout})`,
+      at: now3.toISOString(),
+      state: follow("time-out")
+    },
     check: {
       name: stepCheckName(step),
       headSha: view.pr.headSha,
@@ -59126,8 +59145,10 @@ async function sweepOne(env, number4, onEnded) {
       const valid = fresh;
       const now3 = env.now?.() ?? /* @__PURE__ */ new Date();
       if (!overdue(valid, stored2, now3)) return result(fresh, "Nothing to end.");
-      const { stored: next, check: check2 } = expireCheckpoint(valid, stored2, now3);
+      const { stored: next, check: check2, intervention } = expireCheckpoint(valid, stored2, now3);
       await env.port.createCheckRun(check2);
+      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
+      await auditIntervention(env.port, valid, stored2, verify, intervention);
       const checks = await env.port.listCheckRuns(valid.pr.headSha);
       await writeReview(env, valid, reviewBody(valid, next, checks), next);
       await endOpenDeployment(

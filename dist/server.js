@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-7XQHENG7.js";
+} from "./app-shared-V2PKBDNS.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

@@ -3,12 +3,14 @@
  * check run, the review) or one of the execution paths (run, roll back, cancel), which report their
  * own outcome. No decision is taken here beyond what the lock answers.
  */
+import { auditIntervention } from './audit.js';
 import type { Decision, Effect, ValidView } from './decide.js';
 import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { cancel } from './cancel.js';
 import { executeApproved } from './execute.js';
 import { rollbackPlan } from './rollback.js';
 import { forceReleaseLock } from './lock.js';
+import { mergeVerify } from './policy.js';
 import { publishPlan, result, reviewBody, writeReview, type GateResult } from './publish.js';
 import { bindingAfterPush, type GateEnv, type View } from './view.js';
 
@@ -61,5 +63,11 @@ async function applyEffect(env: GateEnv, view: View, effect: Effect): Promise<Ga
     case 'end-deployment':
       await endOpenDeployment(env, view as ValidView, deploymentLogUrl(env, view), effect.why);
       return undefined;
+    case 'audit': {
+      const valid = view as ValidView;
+      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
+      await auditIntervention(port, valid, effect.stored, verify, effect.intervention);
+      return undefined;
+    }
   }
 }

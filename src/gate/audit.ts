@@ -1,6 +1,6 @@
 /**
  * The audit record of an execution (issue 15, item 6): built from what the job did (pure: `recordExecution`,
- * `recordCancel`), read back from and attached to the `proceed/verify` check run of the commit, so a
+ * `recordIntervention`), read back from and attached to the `proceed/verify` check run of the commit, so a
  * resume (a checkpoint's pause, then the next job) adds to the record instead of starting over.
  */
 import type { ExecutionReport } from '../execute/executor.js';
@@ -173,26 +173,60 @@ export function recordExecution(
   return r;
 }
 
-/** The record after a `/cancel` of a plan that was not running (paused at a checkpoint, or stopped). */
-export function recordCancel(
+/** An intervention outside an execution: a `/cancel` of a plan not running, a checkpoint that timed out. */
+export interface Intervention {
+  action: 'cancel' | 'time-out';
+  /** Who cancelled; for a time-out, the policy's setting that ended it. */
+  by: string;
+  at: string;
+  /** The state the plan is left in. */
+  state: string;
+}
+
+/** The record after an intervention on a plan that was not running (paused at a checkpoint, or stopped). */
+export function recordIntervention(
   previous: AuditRecord | undefined,
   view: ValidView,
   stored: StoredState,
   verify: Record<string, Verification>,
-  cancel: { by: string; at: string; state: string },
+  intervention: Intervention,
   repository: string,
 ): AuditRecord {
-  const r = baseRecord(previous, view, stored, verify, cancel.at);
+  const r = baseRecord(previous, view, stored, verify, intervention.at);
   r.repository = repository;
   r.interventions.push({
-    action: 'cancel',
-    by: cancel.by,
-    at: cancel.at,
+    action: intervention.action,
+    by: intervention.by,
+    at: intervention.at,
     ...(stored.next ? { step: stored.next } : {}),
   });
-  r.state = cancel.state;
-  r.updatedAt = cancel.at;
+  r.state = intervention.state;
+  r.updatedAt = intervention.at;
   return r;
+}
+
+/**
+ * Adds an intervention to the audit record of the approved plan on its commit (a plan never approved
+ * has no record to add to): reads the record from the commit's `proceed/verify` check runs
+ * (`checks`, else read here), starts a new one for another commit or plan, and attaches it.
+ */
+export async function auditIntervention(
+  port: GitHubPort,
+  view: ValidView,
+  stored: StoredState,
+  verify: Record<string, Verification>,
+  intervention: Intervention,
+  checks?: CheckRunInfo[],
+): Promise<void> {
+  if (!stored.approval) return;
+  const sha = view.pr.headSha;
+  const audited = await readAuditRecord(port, checks ?? (await port.listCheckRuns(sha, CHECK_VERIFY)));
+  const same =
+    audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash
+      ? audited.record
+      : undefined;
+  const record = recordIntervention(same, view, stored, verify, intervention, `${port.owner}/${port.repo}`);
+  await attachAuditRecord(port, sha, record);
 }
 
 /** The newest record on `sha` in the given `proceed/verify` check runs, read through the port. */

@@ -9,7 +9,7 @@ import { buttons, cancelRequestComment } from './buttons.js';
 import type { ValidView } from './decide.js';
 import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { withPlanLock } from './lock-session.js';
-import { attachAuditRecord, readAuditRecord, recordCancel } from './audit.js';
+import { auditIntervention } from './audit.js';
 import { mergeVerify } from './policy.js';
 import { result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
@@ -92,22 +92,14 @@ export async function cancelPlan(
     ...buttons(env),
   });
   // Who cancelled goes in the audit record of the approved plan (issue 15, item 6).
-  if (stored.approval) {
-    const audited = await readAuditRecord(env.port, checks);
-    const same =
-      audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash
-        ? audited.record
-        : undefined;
-    const record = recordCancel(
-      same,
-      view,
-      stored,
-      mergeVerify(view.plan.plan.verify, view.policy).verify,
-      { by, at: (env.now?.() ?? new Date()).toISOString(), state: next.state },
-      `${env.port.owner}/${env.port.repo}`,
-    );
-    await attachAuditRecord(env.port, sha, record);
-  }
+  await auditIntervention(
+    env.port,
+    view,
+    stored,
+    mergeVerify(view.plan.plan.verify, view.policy).verify,
+    { action: 'cancel', by, at: (env.now?.() ?? new Date()).toISOString(), state: next.state },
+    checks,
+  );
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   // A plan paused at a checkpoint has its deployment open (deployments.ts): it ends as inactive.
   await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);

@@ -9,6 +9,7 @@
  * the states where its table says it applies. New rules go here: add a field to `CommandInput` (or
  * `DecideContext`) and a guard to `decide`; the effects stay the same.
  */
+import type { Intervention } from './audit.js';
 import { parseDuration } from '../plan/duration.js';
 import { applies, EDGES, follow, type LifecycleCommand } from '../plan/lifecycle.js';
 import { checkpointApprovers } from '../plan/schema.js';
@@ -69,7 +70,9 @@ export type Effect =
   /** Stop the plan: a running execution through its watcher, anything else here. */
   | { kind: 'cancel'; stored: StoredState; by: string; door: Door }
   /** End the plan's open GitHub Deployment as inactive, saying why (a checkpoint that timed out). */
-  | { kind: 'end-deployment'; why: string };
+  | { kind: 'end-deployment'; why: string }
+  /** Add an intervention outside an execution (a checkpoint that timed out) to the audit record of `stored`'s approval. */
+  | { kind: 'audit'; stored: StoredState; intervention: Intervention };
 
 export interface Decision {
   /** The state the review holds afterwards (undefined: no plan, nothing stored). */
@@ -446,6 +449,7 @@ function onCommand(view: View, input: CommandInput): Decision {
       state: expiry.stored,
       effects: [
         { kind: 'check-run', check: expiry.check },
+        { kind: 'audit', stored, intervention: expiry.intervention },
         { kind: 'write-review', stored: expiry.stored },
         { kind: 'end-deployment', why: `The checkpoint before ${stored.next} timed out` },
         {
@@ -746,14 +750,23 @@ export function overdue(view: View, stored: StoredState, now: Date): boolean {
   return now.getTime() - Date.parse(stored.pausedAt) > parseDuration(view.policy.checkpoint_timeout);
 }
 
-/** A checkpoint nobody confirmed within `checkpoint_timeout` ends the plan as timed out: the state, and the step's check run saying so. */
+/**
+ * A checkpoint nobody confirmed within `checkpoint_timeout` ends the plan as timed out: the state, the
+ * step's check run saying so, and the time-out for the audit record.
+ */
 export function expireCheckpoint(
   view: ValidView,
   stored: StoredState,
   now: Date,
-): { stored: StoredState; check: CheckRunInput } {
+): { stored: StoredState; check: CheckRunInput; intervention: Intervention } {
   const step = stored.next ?? '';
   return {
+    intervention: {
+      action: 'time-out',
+      by: `checkpoint_timeout (${view.policy.checkpoint_timeout})`,
+      at: now.toISOString(),
+      state: follow('time-out'),
+    },
     check: {
       name: stepCheckName(step),
       headSha: view.pr.headSha,

@@ -52,10 +52,13 @@ export const auditRecordSchema = z.object({
     z.object({ by: z.string(), via, at: z.string(), commit: z.string(), planHash: z.string() }),
   ),
   checkpoints: z.array(z.object({ step: z.string(), by: z.string(), via: via.optional(), at: z.string() })),
-  /** Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase). */
+  /**
+   * Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase); a
+   * checkpoint nobody confirmed in time is a `time-out` by the policy's `checkpoint_timeout`.
+   */
   interventions: z.array(
     z.object({
-      action: z.enum(['cancel', 'skip', 'retry']),
+      action: z.enum(['cancel', 'skip', 'retry', 'time-out']),
       by: z.string(),
       via: via.optional(),
       at: z.string(),

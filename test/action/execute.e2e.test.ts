@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { extractAuditRecord } from '../../src/render/audit.js';
 import { ActionScene } from '../support/action-scene.js';
 import type { FakeGitHub } from '../support/fake-github/index.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
@@ -55,6 +56,13 @@ function scene(fake: FakeGitHub, planText = plan(), policy?: string): ActionScen
 
 function newest(s: ActionScene, name: string) {
   return s.checks(name).at(-1);
+}
+
+/** The time-outs in the audit record on the newest `proceed/verify` of the head. */
+function timeOuts(s: ActionScene) {
+  const found = extractAuditRecord(newest(s, 'proceed/verify')?.output.text ?? '');
+  if (found.kind !== 'record') throw new Error(`no audit record on proceed/verify: ${found.kind}`);
+  return found.record.interventions.filter((i) => i.action === 'time-out');
 }
 
 describe('executing an approved plan', () => {
@@ -181,6 +189,9 @@ describe('executing an approved plan', () => {
     expect(newest(s, 'proceed/three')!.conclusion).toBe('timed_out');
     expect(s.state()?.state).toBe('cancelled');
     expect(s.fake.comments(7).at(-1)!.body).toMatch(/timed out/);
+    expect(timeOuts(s)).toEqual([
+      { action: 'time-out', by: 'checkpoint_timeout (1s)', at: expect.any(String), step: 'three' },
+    ]);
     const resumed = await s.comment('bob', '/proceed');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(s.log()).toEqual(['one', 'two', 'three', 'verify']);
@@ -214,6 +225,10 @@ describe('executing an approved plan', () => {
     // The review and the check run say it; no comment (SPEC §4 keeps comments for fewer things).
     expect(s.fake.comments(7)).toHaveLength(comments);
     expect(s.fake.refs().filter((r) => r.ref.includes('locks'))).toHaveLength(0);
+    // The audit record of the approved plan keeps the time-out (issue 15, item 6).
+    expect(timeOuts(s)).toEqual([
+      { action: 'time-out', by: 'checkpoint_timeout (10s)', at: expect.any(String), step: 'three' },
+    ]);
 
     const again = await sweep();
     expect(again.stdout).toMatch(/no checkpoint has waited longer/);

@@ -4,7 +4,7 @@
  * record's JSON in the check run text, whole within GitHub's limit however large, and read back.
  */
 import { describe, expect, it } from 'vitest';
-import { recordCancel, recordExecution, type JobFacts } from '../../src/gate/audit.js';
+import { recordExecution, recordIntervention, type JobFacts } from '../../src/gate/audit.js';
 import type { ValidView } from '../../src/gate/decide.js';
 import { DEFAULT_POLICY } from '../../src/gate/policy.js';
 import type { StoredState } from '../../src/gate/state.js';
@@ -215,12 +215,12 @@ describe('the audit record', () => {
 
   it('starts over for another commit or plan, and records who cancelled', () => {
     const other = { ...history(), commit: 'b'.repeat(40) };
-    const cancelled = recordCancel(
+    const cancelled = recordIntervention(
       other,
       view,
       stored('paused', 'migrate'),
       verify,
-      { by: 'erin', at: '2026-01-02T00:00:00.000Z', state: 'cancelled' },
+      { action: 'cancel', by: 'erin', at: '2026-01-02T00:00:00.000Z', state: 'cancelled' },
       'o/r',
     );
     expect(cancelled.jobs).toEqual([]);

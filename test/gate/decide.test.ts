@@ -187,12 +187,16 @@ describe('decide: state × command × actor', () => {
     ]);
   });
 
-  it('ends an overdue checkpoint instead of confirming it: a timed-out check run, the review, its deployment, then why', () => {
+  it('ends an overdue checkpoint instead of confirming it: a timed-out check run, the audit record, the review, its deployment, then why', () => {
     const view = viewIn('paused', { pausedAt: '2025-12-01T00:00:00Z' });
     const decision = decide(view, command('proceed', ACTORS.approver));
-    expect(kinds(decision)).toEqual(['check-run', 'write-review', 'end-deployment', 'comment']);
+    expect(kinds(decision)).toEqual(['check-run', 'audit', 'write-review', 'end-deployment', 'comment']);
     expect(decision.state).toMatchObject({ state: 'cancelled', confirmed: [] });
     expect(decision.effects[0]).toMatchObject({ check: { name: 'proceed/two', conclusion: 'timed_out' } });
+    expect(decision.effects[1]).toMatchObject({
+      stored: { state: 'paused', next: 'two' },
+      intervention: { action: 'time-out', by: 'checkpoint_timeout (24h)', state: 'cancelled' },
+    });
   });
 
   it('refuses a comment written before the plan at the head was rendered, and renders it again', () => {

@@ -896,9 +896,460 @@ async function actorOf(env, policy, sender2, command2, alsoTeams = []) {
   return { login: sender2.login, type, permission, teams };
 }
 
+// src/plan/audit-record.ts
+import { z as z3 } from "zod";
+
+// src/plan/schema.ts
+import { posix } from "node:path";
+import { z as z2 } from "zod";
+
+// src/plan/duration.ts
+var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
+var durationRe = new RegExp(DURATION_PATTERN);
+function isDuration(text) {
+  return text.length > 0 && durationRe.test(text);
+}
+function parseDuration(text) {
+  const m = durationRe.exec(text);
+  if (!m || text.length === 0)
+    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
+  const [, h, min, s] = m;
+  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
+}
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  let s = Math.round(ms / 1e3);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
+}
+
+// src/plan/schema.ts
+var MAX_PLAN_STEPS = 50;
+var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
+var duration = z2.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
+var shellSchema = z2.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
+var envSchema = z2.record(
+  z2.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
+  z2.union([z2.string(), z2.number(), z2.boolean()])
+).describe("Extra environment variables for the command");
+function workingDirectoryEscape(dir) {
+  const slashed = dir.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
+    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
+  }
+  const normal = posix.normalize(slashed);
+  if (normal === ".." || normal.startsWith("../")) {
+    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
+  }
+  return void 0;
+}
+var workingDirectory = z2.string().min(1).superRefine((dir, ctx) => {
+  const escape = workingDirectoryEscape(dir);
+  if (escape) ctx.addIssue({ code: "custom", message: escape });
+});
+var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+var loginSchema = z2.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
+var teamSchema = z2.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
+var MAX_CHECKPOINT_APPROVALS = 10;
+var checkpointApproversSchema = z2.strictObject({
+  permission: z2.enum(["write", "maintain", "admin"]).optional().describe("Minimum repository permission to confirm (never below the policy's)"),
+  users: z2.array(loginSchema).default([]).describe("Only these logins may confirm (or the teams)"),
+  teams: z2.array(teamSchema).default([]).describe("Only members of these org/team slugs may confirm (or the users)"),
+  count: z2.number().int({ message: "must be a whole number of confirmations" }).min(1, { message: "must be at least 1" }).max(MAX_CHECKPOINT_APPROVALS, { message: `must be at most ${MAX_CHECKPOINT_APPROVALS}` }).default(1).describe("How many distinct allowed people must confirm before the step runs")
+}).describe("Who may pass this checkpoint");
+var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var stepSchema = z2.strictObject({
+  id: z2.string().regex(STEP_ID_PATTERN, {
+    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
+  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
+  name: z2.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
+  description: z2.string().optional(),
+  run: z2.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
+  shell: shellSchema.default("bash"),
+  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
+  env: envSchema.optional(),
+  timeout: duration.optional().describe("The process group is killed after it"),
+  estimate: duration.optional(),
+  checkpoint: z2.union([z2.boolean(), z2.strictObject({ approvers: checkpointApproversSchema })]).default(false).describe(
+    "Stop before this step until someone allowed confirms; `{ approvers: \u2026 }` says who may confirm it"
+  ),
+  rollback: z2.string().min(1).optional().describe("Undoes the step; run by /rollback")
+}).describe("One step of the plan, run in order");
+var verificationSchema = z2.union([
+  z2.string().min(1, { message: "must not be empty" }),
+  z2.strictObject({
+    run: z2.string().min(1, { message: "must not be empty" }),
+    shell: shellSchema.default("bash"),
+    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
+    env: envSchema.optional(),
+    timeout: duration.optional()
+  })
+]);
+var ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
+var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var verifySchema = z2.record(
+  z2.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
+  verificationSchema
+).describe("Phase 3: every command must pass for proceed/verify to succeed");
+var configSchema = z2.strictObject({
+  require_approval: z2.boolean().default(true),
+  stop_on_error: z2.boolean().default(true),
+  allow_skip: z2.boolean().default(false),
+  checkpoint_between_steps: z2.boolean().default(false),
+  max_plan_steps: z2.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  show_estimated_time: z2.boolean().default(true)
+}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
+function checkpointApprovers(step) {
+  return typeof step.checkpoint === "object" ? step.checkpoint.approvers : void 0;
+}
+function slugify(name) {
+  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  return slug || "step";
+}
+var planSchema = z2.strictObject({
+  version: z2.literal(1, { message: "must be 1" }),
+  title: z2.string().trim().min(1, { message: "must not be empty" }).max(300),
+  description: z2.string().optional(),
+  requirements: z2.array(z2.string()).optional().describe("What was gathered before planning"),
+  risks: z2.array(z2.string()).optional().describe("Shown in the approval request"),
+  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
+  steps: z2.array(stepSchema).min(1, { message: "needs at least one step" }),
+  verify: verifySchema.optional(),
+  environment: z2.string().regex(ENVIRONMENT_NAME, { message: "must be an environment name such as production or staging" }).optional().describe(
+    "The GitHub environment this plan deploys to: its execution is recorded as a deployment there (the repository's Environments page)"
+  ),
+  config: configSchema.default({
+    require_approval: true,
+    stop_on_error: true,
+    allow_skip: false,
+    checkpoint_between_steps: false,
+    max_plan_steps: MAX_PLAN_STEPS,
+    show_estimated_time: true
+  })
+}).superRefine((plan, ctx) => {
+  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
+  if (plan.steps.length > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["steps"],
+      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  plan.steps.forEach((step, i) => {
+    const id = step.id ?? slugify(step.name);
+    const first = seen.get(id);
+    if (first !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
+        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
+      });
+    } else seen.set(id, i);
+  });
+}).transform((plan) => ({
+  ...plan,
+  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
+})).describe("A proceed plan: what will be done, step by step, and how success is verified");
+
+// src/plan/audit-record.ts
+var AUDIT_VERSION = 1;
+var via = z3.enum(["review", "comment", "button"]).describe("How the person said it: an approving review, a comment, a check-run button");
+var status = z3.enum(["success", "failure", "timed-out", "skipped", "cancelled"]);
+var auditStepSchema = z3.object({
+  id: z3.string(),
+  name: z3.string(),
+  /** The command as written in the plan (absent only when `commandsOmitted` says why). */
+  run: z3.string().optional(),
+  shell: z3.string(),
+  workingDirectory: z3.string().optional(),
+  checkpoint: z3.boolean(),
+  /** Who alone may confirm the checkpoint, when the plan names them (issue 15, item 3). */
+  checkpointApprovers: checkpointApproversSchema.optional(),
+  rollback: z3.string().optional()
+});
+var auditRecordSchema = z3.object({
+  proceedAudit: z3.literal(AUDIT_VERSION),
+  repository: z3.string().describe("owner/name"),
+  pullRequest: z3.number().int(),
+  /** The commit the steps ran on (the head, exactly as checked out). */
+  commit: z3.string(),
+  plan: z3.object({
+    path: z3.string(),
+    /** SHA-256 of the plan file: what was approved, and the only plan that ran. */
+    hash: z3.string(),
+    title: z3.string(),
+    environment: z3.string().optional(),
+    steps: z3.array(auditStepSchema),
+    verify: z3.array(z3.object({ name: z3.string(), run: z3.string().optional(), shell: z3.string() })),
+    /** Set when the commands were left out to fit GitHub's limit: the plan file at `commit` has them (its hash is `hash`). */
+    commandsOmitted: z3.boolean().optional()
+  }),
+  /** The commit the approval was given on (with `bind_approval_to: plan` it may be older than `commit`). */
+  approvedCommit: z3.string().optional(),
+  approvals: z3.array(
+    z3.object({ by: z3.string(), via, at: z3.string(), commit: z3.string(), planHash: z3.string() })
+  ),
+  checkpoints: z3.array(z3.object({ step: z3.string(), by: z3.string(), via: via.optional(), at: z3.string() })),
+  /**
+   * Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase); a
+   * checkpoint nobody confirmed in time is a `time-out` by the policy's `checkpoint_timeout`.
+   */
+  interventions: z3.array(
+    z3.object({
+      action: z3.enum(["cancel", "skip", "retry", "time-out"]),
+      by: z3.string(),
+      via: via.optional(),
+      at: z3.string(),
+      step: z3.string().optional()
+    })
+  ),
+  /** Each job that executed (the first, and every resume): who started it, where, how it ended. */
+  jobs: z3.array(
+    z3.object({
+      trigger: z3.enum(["proceed", "retry", "skip"]),
+      by: z3.string(),
+      via: via.optional(),
+      /** The workflow run or app instance that ran it. */
+      runner: z3.object({ kind: z3.string(), id: z3.string(), url: z3.string().optional() }),
+      startedAt: z3.string(),
+      endedAt: z3.string(),
+      outcome: z3.enum(["verified", "verify-failed", "failed", "paused", "cancelled"]),
+      /** The step it stopped at (paused, failed, cancelled). */
+      next: z3.string().optional(),
+      reason: z3.string().optional()
+    })
+  ),
+  /** Every attempt of every step, in the order they happened; `attempt` counts the step's entries. */
+  steps: z3.array(
+    z3.object({
+      id: z3.string(),
+      attempt: z3.number().int().positive(),
+      status,
+      exitCode: z3.number().int().nullable(),
+      signal: z3.string().nullable(),
+      startedAt: z3.string(),
+      endedAt: z3.string(),
+      durationMs: z3.number(),
+      reason: z3.string().optional()
+    })
+  ),
+  verifications: z3.array(
+    z3.object({
+      name: z3.string(),
+      attempt: z3.number().int().positive(),
+      status,
+      exitCode: z3.number().int().nullable(),
+      signal: z3.string().nullable(),
+      startedAt: z3.string(),
+      endedAt: z3.string(),
+      durationMs: z3.number()
+    })
+  ),
+  /** Older step and verification entries dropped to fit GitHub's limit (the check runs of the steps keep each result). */
+  droppedEntries: z3.number().int().optional(),
+  /** The state the plan was left in, and when the record was last written. */
+  state: z3.string(),
+  updatedAt: z3.string()
+});
+function auditJson(record) {
+  return JSON.stringify(record, null, 1).replace(
+    /[<>&`]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function parseAuditRecord(text) {
+  let value2;
+  try {
+    value2 = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `the record is not valid JSON (${err.message})` };
+  }
+  const version = value2?.proceedAudit;
+  if (version !== AUDIT_VERSION)
+    return {
+      ok: false,
+      message: `the record has format version ${JSON.stringify(version)}; this proceed reads version ${AUDIT_VERSION} (upgrade proceed)`
+    };
+  const parsed = auditRecordSchema.safeParse(value2);
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `the record does not have the expected shape: ${parsed.error.issues[0]?.message ?? ""}`
+    };
+  return { ok: true, record: parsed.data };
+}
+
+// src/render/audit.ts
+var AUDIT_START = "<!-- proceed:audit -->";
+var AUDIT_END = "<!-- proceed:audit-end -->";
+var JSON_OPEN = "```json";
+var JSON_CLOSE = "```";
+var cell = (text) => codeSpan(text, { inTable: true });
+var when = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+function renderAuditTables(r) {
+  const parts = [];
+  parts.push(
+    `Plan ${codeSpan(r.plan.path)} (SHA-256 ${codeSpan(r.plan.hash.slice(0, 12))}) ran on ${codeSpan(r.commit.slice(0, 7))}` + (r.approvedCommit ? `, approved on ${codeSpan(r.approvedCommit.slice(0, 7))}` : "") + (r.plan.environment ? `, environment ${codeSpan(r.plan.environment)}` : "") + `; the plan is now **${r.state}**.`
+  );
+  if (r.approvals.length)
+    parts.push(
+      "**Approvals**\n\n" + table(
+        ["Who", "When", "How", "Commit"],
+        ["left", "left", "left", "left"],
+        r.approvals.map((a) => [cell(a.by), when(a.at), a.via, cell(a.commit.slice(0, 7))])
+      )
+    );
+  if (r.checkpoints.length)
+    parts.push(
+      "**Checkpoints confirmed**\n\n" + table(
+        ["Before step", "Who", "When", "How"],
+        ["left", "left", "left", "left"],
+        r.checkpoints.map((c) => [cell(c.step), cell(c.by), when(c.at), c.via ?? "\u2014"])
+      )
+    );
+  if (r.interventions.length)
+    parts.push(
+      "**Cancelled, skipped, retried**\n\n" + table(
+        ["What", "Who", "When", "Step"],
+        ["left", "left", "left", "left"],
+        r.interventions.map((i) => [i.action, cell(i.by), when(i.at), i.step ? cell(i.step) : "\u2014"])
+      )
+    );
+  if (r.steps.length)
+    parts.push(
+      "**Steps**\n\n" + table(
+        ["Step", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.steps.map((s) => [
+          cell(s.id),
+          String(s.attempt),
+          s.status,
+          s.exitCode !== null ? String(s.exitCode) : s.signal ?? "\u2014",
+          when(s.startedAt),
+          when(s.endedAt)
+        ])
+      )
+    );
+  if (r.verifications.length)
+    parts.push(
+      "**Verifications**\n\n" + table(
+        ["Check", "Attempt", "Result", "Exit", "Started", "Ended"],
+        ["left", "right", "left", "right", "left", "left"],
+        r.verifications.map((v) => [
+          cell(v.name),
+          String(v.attempt),
+          v.status,
+          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "\u2014",
+          when(v.startedAt),
+          when(v.endedAt)
+        ])
+      )
+    );
+  if (r.jobs.length)
+    parts.push(
+      "**Executions**\n\n" + table(
+        ["Started by", "Command", "Runner", "Started", "Ended", "Outcome"],
+        ["left", "left", "left", "left", "left", "left"],
+        r.jobs.map((j) => [
+          cell(j.by),
+          `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
+          cell(`${j.runner.kind} ${j.runner.id}`),
+          when(j.startedAt),
+          when(j.endedAt),
+          `${j.outcome}${j.next ? ` at ${cell(j.next)}` : ""}`
+        ])
+      )
+    );
+  return parts.join("\n\n");
+}
+function jsonBlock(json) {
+  return `<details><summary>The record as JSON (<code>proceed audit PR --json</code> prints it)</summary>
+
+${JSON_OPEN}
+${json}
+${JSON_CLOSE}
+
+</details>`;
+}
+function fitRecord(record, room) {
+  let r = record;
+  if (jsonBlock(auditJson(r)).length <= room) return r;
+  r = {
+    ...r,
+    plan: {
+      ...r.plan,
+      commandsOmitted: true,
+      steps: r.plan.steps.map(({ run: _run, rollback: _rollback, ...s }) => s),
+      verify: r.plan.verify.map(({ run: _run, ...v }) => v)
+    }
+  };
+  while (jsonBlock(auditJson(r)).length > room && (r.steps.length || r.verifications.length)) {
+    const drop = Math.max(1, Math.ceil((r.steps.length + r.verifications.length) / 10));
+    const fromSteps = Math.min(drop, r.steps.length);
+    r = {
+      ...r,
+      steps: r.steps.slice(fromSteps),
+      verifications: r.verifications.slice(drop - fromSteps),
+      droppedEntries: (r.droppedEntries ?? 0) + drop
+    };
+  }
+  return r;
+}
+function auditCheckText(record, rest = "", limit = GITHUB_CHECK_TEXT_LIMIT) {
+  const heading = "## \u{1F9FE} Audit record";
+  const fitted = fitRecord(record, limit - heading.length - AUDIT_START.length - AUDIT_END.length - 400);
+  const json = jsonBlock(auditJson(fitted));
+  const head = `${AUDIT_START}
+${heading}
+
+${json}
+
+`;
+  const human = `${renderAuditTables(fitted)}
+
+${AUDIT_END}${rest ? `
+
+${rest}` : ""}`;
+  const room = limit - head.length;
+  if (human.length <= room) return head + human;
+  const note = "\n\n\u2026 cut to fit GitHub\u2019s size limit; the JSON above is the whole record.";
+  const kept = human.slice(0, Math.max(0, room - note.length - AUDIT_END.length - 2));
+  const line = kept.lastIndexOf("\n");
+  return `${head}${line > 0 ? kept.slice(0, line) : kept}${note}
+
+${AUDIT_END}`;
+}
+function withoutAudit(text) {
+  if (!text) return "";
+  if (!text.startsWith(AUDIT_START)) return text;
+  const end = text.indexOf(AUDIT_END);
+  return end < 0 ? "" : text.slice(end + AUDIT_END.length).replace(/^\n+/, "");
+}
+function extractAuditRecord(text) {
+  const start = text?.indexOf(AUDIT_START) ?? -1;
+  if (!text || start < 0) return { kind: "none" };
+  const open2 = text.indexOf(`${JSON_OPEN}
+`, start);
+  const close = open2 < 0 ? -1 : text.indexOf(`
+${JSON_CLOSE}
+`, open2 + JSON_OPEN.length);
+  if (open2 < 0 || close < 0) return { kind: "invalid", message: "the record\u2019s JSON block is not there" };
+  const parsed = parseAuditRecord(text.slice(open2 + JSON_OPEN.length + 1, close));
+  return parsed.ok ? { kind: "record", record: parsed.record } : { kind: "invalid", message: parsed.message };
+}
+function auditSummary(record) {
+  return auditCheckText(record, "", 1e6);
+}
+
 // src/plan/parse.ts
 import { LineCounter, parseDocument } from "yaml";
-import { z as z4 } from "zod";
+import { z as z5 } from "zod";
 
 // src/plan/diagnostics.ts
 var PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -1171,7 +1622,7 @@ function isEmptyScalar(node) {
 }
 
 // src/plan/schema-messages.ts
-import { z as z2 } from "zod";
+import { z as z4 } from "zod";
 function schemasAt(schema, path) {
   let current = unwrap(schema);
   for (const segment of path) {
@@ -1228,7 +1679,7 @@ function requiredKeys(schema) {
   return unwrap(schema).flatMap((s) => {
     const def = s._zod.def;
     if (def.type !== "object") return [];
-    return Object.entries(def.shape).filter(([, field]) => !z2.safeParse(field, void 0).success).map(([key]) => key);
+    return Object.entries(def.shape).filter(([, field]) => !z4.safeParse(field, void 0).success).map(([key]) => key);
   });
 }
 function listWords(words, conjunction) {
@@ -1487,164 +1938,6 @@ function conversionDiagnostic(doc, error, positions, file) {
   return diagnostic(aliases[0], `cannot read the YAML: ${reason}`);
 }
 
-// src/plan/schema.ts
-import { posix } from "node:path";
-import { z as z3 } from "zod";
-
-// src/plan/duration.ts
-var DURATION_PATTERN = "^(?=\\d)(\\d+h)?(\\d+m)?(\\d+s)?$";
-var durationRe = new RegExp(DURATION_PATTERN);
-function isDuration(text) {
-  return text.length > 0 && durationRe.test(text);
-}
-function parseDuration(text) {
-  const m = durationRe.exec(text);
-  if (!m || text.length === 0)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 10m or 1h30m)`);
-  const [, h, min, s] = m;
-  return ((parseInt(h ?? "0", 10) * 60 + parseInt(min ?? "0", 10)) * 60 + parseInt(s ?? "0", 10)) * 1e3;
-}
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) return "\u2014";
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1e3);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || !h && !m ? `${s}s` : ""].join("");
-}
-
-// src/plan/schema.ts
-var MAX_PLAN_STEPS = 50;
-var DURATION_MESSAGE = "must be a duration such as 90s, 10m or 1h30m";
-var duration = z3.string({ error: DURATION_MESSAGE }).regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE }).describe("A duration: 90s, 10m, 1h30m");
-var shellSchema = z3.enum(["bash", "sh", "pwsh", "python"]).describe("bash runs with -eo pipefail; sh with -e; pwsh and python run the command as a script");
-var envSchema = z3.record(
-  z3.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
-  z3.union([z3.string(), z3.number(), z3.boolean()])
-).describe("Extra environment variables for the command");
-function workingDirectoryEscape(dir) {
-  const slashed = dir.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    return `"${dir}" is an absolute path; give a directory relative to the repository root, e.g. db`;
-  }
-  const normal = posix.normalize(slashed);
-  if (normal === ".." || normal.startsWith("../")) {
-    return `"${dir}" leads outside the repository; give a directory inside it, relative to the repository root`;
-  }
-  return void 0;
-}
-var workingDirectory = z3.string().min(1).superRefine((dir, ctx) => {
-  const escape = workingDirectoryEscape(dir);
-  if (escape) ctx.addIssue({ code: "custom", message: escape });
-});
-var LOGIN = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-var TEAM = /^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-var loginSchema = z3.string().trim().regex(LOGIN, { message: "must be a GitHub login such as octocat" }).transform((login) => login.replace(/^@/, "")).describe("A GitHub login");
-var teamSchema = z3.string().trim().regex(TEAM, { message: "must be a team as org/team-slug, such as octo-org/deployers" }).transform((team) => team.replace(/^@/, "")).describe("A team, as org/team-slug");
-var MAX_CHECKPOINT_APPROVALS = 10;
-var checkpointApproversSchema = z3.strictObject({
-  permission: z3.enum(["write", "maintain", "admin"]).optional().describe("Minimum repository permission to confirm (never below the policy's)"),
-  users: z3.array(loginSchema).default([]).describe("Only these logins may confirm (or the teams)"),
-  teams: z3.array(teamSchema).default([]).describe("Only members of these org/team slugs may confirm (or the users)"),
-  count: z3.number().int({ message: "must be a whole number of confirmations" }).min(1, { message: "must be at least 1" }).max(MAX_CHECKPOINT_APPROVALS, { message: `must be at most ${MAX_CHECKPOINT_APPROVALS}` }).default(1).describe("How many distinct allowed people must confirm before the step runs")
-}).describe("Who may pass this checkpoint");
-var STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var stepSchema = z3.strictObject({
-  id: z3.string().regex(STEP_ID_PATTERN, {
-    message: "must be lowercase letters, digits, - or _, starting with a letter or digit, at most 63 characters"
-  }).optional().describe("Unique id; the check run is proceed/<id>. Default: a slug of name"),
-  name: z3.string().trim().min(1, { message: "must not be empty" }).max(200).describe("What the step does, in a few words"),
-  description: z3.string().optional(),
-  run: z3.string().min(1, { message: "must not be empty" }).optional().describe("The command to run"),
-  shell: shellSchema.default("bash"),
-  "working-directory": workingDirectory.optional().describe("Relative to the repository root; the step and its rollback run there"),
-  env: envSchema.optional(),
-  timeout: duration.optional().describe("The process group is killed after it"),
-  estimate: duration.optional(),
-  checkpoint: z3.union([z3.boolean(), z3.strictObject({ approvers: checkpointApproversSchema })]).default(false).describe(
-    "Stop before this step until someone allowed confirms; `{ approvers: \u2026 }` says who may confirm it"
-  ),
-  rollback: z3.string().min(1).optional().describe("Undoes the step; run by /rollback")
-}).describe("One step of the plan, run in order");
-var verificationSchema = z3.union([
-  z3.string().min(1, { message: "must not be empty" }),
-  z3.strictObject({
-    run: z3.string().min(1, { message: "must not be empty" }),
-    shell: shellSchema.default("bash"),
-    "working-directory": workingDirectory.optional().describe("Relative to the repository root"),
-    env: envSchema.optional(),
-    timeout: duration.optional()
-  })
-]);
-var ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,254}$/;
-var VERIFY_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-var verifySchema = z3.record(
-  z3.string().regex(VERIFY_NAME, { message: "must be lowercase letters, digits, - or _" }),
-  verificationSchema
-).describe("Phase 3: every command must pass for proceed/verify to succeed");
-var configSchema = z3.strictObject({
-  require_approval: z3.boolean().default(true),
-  stop_on_error: z3.boolean().default(true),
-  allow_skip: z3.boolean().default(false),
-  checkpoint_between_steps: z3.boolean().default(false),
-  max_plan_steps: z3.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
-  show_estimated_time: z3.boolean().default(true)
-}).describe("The pattern's switches; they may tighten the repository policy, never loosen it");
-function checkpointApprovers(step) {
-  return typeof step.checkpoint === "object" ? step.checkpoint.approvers : void 0;
-}
-function slugify(name) {
-  const slug = name.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
-  return slug || "step";
-}
-var planSchema = z3.strictObject({
-  version: z3.literal(1, { message: "must be 1" }),
-  title: z3.string().trim().min(1, { message: "must not be empty" }).max(300),
-  description: z3.string().optional(),
-  requirements: z3.array(z3.string()).optional().describe("What was gathered before planning"),
-  risks: z3.array(z3.string()).optional().describe("Shown in the approval request"),
-  estimate: duration.optional().describe("Default: the sum of the steps' estimates"),
-  steps: z3.array(stepSchema).min(1, { message: "needs at least one step" }),
-  verify: verifySchema.optional(),
-  environment: z3.string().regex(ENVIRONMENT_NAME, { message: "must be an environment name such as production or staging" }).optional().describe(
-    "The GitHub environment this plan deploys to: its execution is recorded as a deployment there (the repository's Environments page)"
-  ),
-  config: configSchema.default({
-    require_approval: true,
-    stop_on_error: true,
-    allow_skip: false,
-    checkpoint_between_steps: false,
-    max_plan_steps: MAX_PLAN_STEPS,
-    show_estimated_time: true
-  })
-}).superRefine((plan, ctx) => {
-  const max = Math.min(plan.config.max_plan_steps, MAX_PLAN_STEPS);
-  if (plan.steps.length > max) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["steps"],
-      message: `has ${plan.steps.length} steps, more than max_plan_steps (${max}); split the work into smaller plans`
-    });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  plan.steps.forEach((step, i) => {
-    const id = step.id ?? slugify(step.name);
-    const first = seen.get(id);
-    if (first !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: step.id ? ["steps", i, "id"] : ["steps", i, "name"],
-        message: `step id "${id}" is already used by steps[${first}]; give one of them a different id`
-      });
-    } else seen.set(id, i);
-  });
-}).transform((plan) => ({
-  ...plan,
-  steps: plan.steps.map((step) => ({ ...step, id: step.id ?? slugify(step.name) }))
-})).describe("A proceed plan: what will be done, step by step, and how success is verified");
-
 // src/plan/parse.ts
 function capErrors(errors, file) {
   if (errors.length <= MAX_ERRORS) return errors;
@@ -1702,7 +1995,7 @@ function parseYamlWithSchema(source, file, schema) {
     return { ok: false, errors: capErrors(dedupeByPosition(sortDiagnostics(syntaxErrors)), file), warnings };
   }
   if (doc.contents === null) {
-    const empty = z4.safeParse(schema, {});
+    const empty = z5.safeParse(schema, {});
     if (empty.success) return { ok: true, value: empty.data, positions, warnings };
     const required = requiredKeys(schema);
     const needs = required.length ? `; it needs at least ${listWords(required, "and")}` : "";
@@ -1714,7 +2007,7 @@ function parseYamlWithSchema(source, file, schema) {
   } catch (error) {
     return { ok: false, errors: [conversionDiagnostic(doc, error, positions, file)], warnings };
   }
-  const result2 = z4.safeParse(schema, data, { error: defaultMessage });
+  const result2 = z5.safeParse(schema, data, { error: defaultMessage });
   if (result2.success) return { ok: true, value: result2.data, positions, warnings };
   const ctx = { data, schema, positions, file };
   const errors = result2.error.issues.slice(0, MAX_ERRORS + 1).flatMap((issue) => issueDiagnostics(issue, ctx));
@@ -1756,7 +2049,7 @@ function discoverPlan(files, globs) {
 }
 
 // src/gate/state.ts
-import { z as z5 } from "zod";
+import { z as z6 } from "zod";
 
 // src/plan/lifecycle.ts
 var LIFECYCLE_STATES = [
@@ -1831,76 +2124,76 @@ function follow(edge) {
 }
 
 // src/gate/state.ts
-var approvalSchema = z5.object({
-  by: z5.string(),
-  via: z5.enum(["review", "comment", "button"]),
-  at: z5.string(),
-  headSha: z5.string(),
-  planBlob: z5.string(),
-  planHash: z5.string()
+var approvalSchema = z6.object({
+  by: z6.string(),
+  via: z6.enum(["review", "comment", "button"]),
+  at: z6.string(),
+  headSha: z6.string(),
+  planBlob: z6.string(),
+  planHash: z6.string()
 });
-var approvalEntrySchema = z5.object({
-  by: z5.string(),
-  via: z5.enum(["review", "comment", "button"]),
-  at: z5.string(),
-  headSha: z5.string(),
-  planHash: z5.string(),
-  teams: z5.array(z5.string()).max(50).default([])
+var approvalEntrySchema = z6.object({
+  by: z6.string(),
+  via: z6.enum(["review", "comment", "button"]),
+  at: z6.string(),
+  headSha: z6.string(),
+  planHash: z6.string(),
+  teams: z6.array(z6.string()).max(50).default([])
 });
-var confirmationSchema = z5.object({ step: z5.string(), by: z5.string(), at: z5.string() });
-var storedStateSchema = z5.object({
-  v: z5.literal(1),
-  state: z5.enum(LIFECYCLE_STATES),
-  planPath: z5.string(),
-  planBlob: z5.string(),
-  planHash: z5.string(),
-  headSha: z5.string(),
+var confirmationSchema = z6.object({ step: z6.string(), by: z6.string(), at: z6.string() });
+var storedStateSchema = z6.object({
+  v: z6.literal(1),
+  state: z6.enum(LIFECYCLE_STATES),
+  planPath: z6.string(),
+  planBlob: z6.string(),
+  planHash: z6.string(),
+  headSha: z6.string(),
   approval: approvalSchema.optional(),
   /** Every approval given for this head and plan, at most one per person (the newest). */
-  approvals: z5.array(approvalEntrySchema).max(20).optional(),
+  approvals: z6.array(approvalEntrySchema).max(20).optional(),
   /** Confirmations of the checkpoint the plan waits at, while fewer than its approvers' `count`. */
-  confirmations: z5.array(confirmationSchema).max(20).optional(),
+  confirmations: z6.array(confirmationSchema).max(20).optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z5.array(z5.string()).default([]),
+  confirmed: z6.array(z6.string()).default([]),
   /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z5.string().optional(),
+  renderedAt: z6.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z5.string().optional(),
+  next: z6.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z5.string().optional(),
+  pausedAt: z6.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z5.string().max(300).optional(),
+  reason: z6.string().max(300).optional(),
   /**
    * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
    * redelivered webhook or a re-run workflow does nothing twice.
    */
-  handled: z5.array(z5.number()).default([]),
+  handled: z6.array(z6.number()).default([]),
   /**
    * The watermark of commands (issue 12): the newest comment id and review id acted on. GitHub's ids
    * grow with time, so a command at or below it was handled already or was overtaken by a later one;
    * unlike `handled`, it never forgets.
    */
-  lastComment: z5.number().optional(),
-  lastReview: z5.number().optional(),
+  lastComment: z6.number().optional(),
+  lastReview: z6.number().optional(),
   /** When the lifecycle state last changed: a command written before it was about another situation. */
-  changedAt: z5.string().optional(),
+  changedAt: z6.string().optional(),
   /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
-  pushers: z5.array(z5.object({ login: z5.string(), sha: z5.string() })).max(20).optional(),
+  pushers: z6.array(z6.object({ login: z6.string(), sha: z6.string() })).max(20).optional(),
   /**
    * The plan rendered before the last change of the plan (issue 15, item 5): its commit, path and blob,
    * from which the review reads it back through the API to show what changed since.
    */
-  planBefore: z5.object({ sha: z5.string(), path: z5.string(), blob: z5.string() }).optional(),
+  planBefore: z6.object({ sha: z6.string(), path: z6.string(), blob: z6.string() }).optional(),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
-  requested: z5.object({
-    command: z5.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z5.string(),
-    headSha: z5.string(),
+  requested: z6.object({
+    command: z6.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z6.string(),
+    headSha: z6.string(),
     /** How the person asked (review, comment, button), for the audit record. */
-    via: z5.enum(["review", "comment", "button"]).optional()
+    via: z6.enum(["review", "comment", "button"]).optional()
   }).optional()
 });
 
@@ -1931,43 +2224,43 @@ function decodeState(body) {
 }
 
 // src/gate/policy.ts
-import { z as z6 } from "zod";
+import { z as z7 } from "zod";
 var POLICY_FILE = ".github/proceed.yml";
 var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
 var MERGE_QUEUE_MODES = ["verified", "re-verify"];
-var durationSchema = z6.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var durationSchema = z7.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
 var MAX_APPROVALS = 10;
 var CODEOWNERS_MODES = ["plan", "changed-files"];
 var approverFields = {
-  permission: z6.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: z6.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: z6.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs"),
-  count: z6.number().int({ message: "must be a whole number of approvals" }).min(1, { message: "must be at least 1" }).max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` }).default(1).describe(
+  permission: z7.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: z7.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: z7.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs"),
+  count: z7.number().int({ message: "must be a whole number of approvals" }).min(1, { message: "must be at least 1" }).max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` }).default(1).describe(
     "How many distinct allowed people must approve the same head and plan before anything runs (reviews and /proceed both count)"
   )
 };
 var approversDescription = "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set; `count` of them must approve";
-var approversSchema = z6.strictObject(approverFields).describe(approversDescription);
-var globalApproversSchema = z6.strictObject({
+var approversSchema = z7.strictObject(approverFields).describe(approversDescription);
+var globalApproversSchema = z7.strictObject({
   ...approverFields,
-  codeowners: z6.enum(CODEOWNERS_MODES).optional().describe(
+  codeowners: z7.enum(CODEOWNERS_MODES).optional().describe(
     "At least one approver must be a code owner (CODEOWNERS on the base branch) of the plan file (plan) or of every changed path (changed-files)"
   )
 }).describe(approversDescription);
-var policySchema = z6.strictObject({
+var policySchema = z7.strictObject({
   approvers: globalApproversSchema.prefault({}),
-  self_approval: z6.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: z6.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: z6.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  self_approval: z7.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: z7.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: z7.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
   checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
   approval_ttl: durationSchema.optional().describe(
     "An approval older than this no longer starts or resumes an execution; /proceed or an approving review renews it"
   ),
   verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
-  environments: z6.record(
-    z6.string().min(1),
-    z6.strictObject({
-      production: z6.boolean().optional().describe(
+  environments: z7.record(
+    z7.string().min(1),
+    z7.strictObject({
+      production: z7.boolean().optional().describe(
         "Recorded as a production environment (default: the environment is named 'production')"
       ),
       approvers: approversSchema.optional().describe(
@@ -1975,7 +2268,7 @@ var policySchema = z6.strictObject({
       )
     }).prefault({})
   ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
-  merge_queue: z6.enum(MERGE_QUEUE_MODES).default("verified").describe(
+  merge_queue: z7.enum(MERGE_QUEUE_MODES).default("verified").describe(
     "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
   )
 }).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
@@ -2386,6 +2679,161 @@ function short(sha) {
   return sha.slice(0, 7);
 }
 
+// src/gate/audit.ts
+var GATES_READ = 5;
+function baseRecord(previous, view, stored, verify, at) {
+  const { plan, path, hash } = view.plan;
+  const same = previous && previous.commit === view.pr.headSha && previous.plan.hash === hash;
+  const record = same ? structuredClone(previous) : {
+    proceedAudit: AUDIT_VERSION,
+    repository: "",
+    pullRequest: view.pr.number,
+    commit: view.pr.headSha,
+    plan: {
+      path,
+      hash,
+      title: plan.title,
+      ...plan.environment ? { environment: plan.environment } : {},
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        name: s.name,
+        ...s.run !== void 0 ? { run: s.run } : {},
+        shell: s.shell,
+        ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
+        checkpoint: s.checkpoint !== false,
+        ...typeof s.checkpoint === "object" ? { checkpointApprovers: s.checkpoint.approvers } : {},
+        ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
+      })),
+      verify: Object.entries(verify).map(
+        ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash" } : { name, run: v.run, shell: v.shell }
+      )
+    },
+    approvals: [],
+    checkpoints: [],
+    interventions: [],
+    jobs: [],
+    steps: [],
+    verifications: [],
+    state: stored.state,
+    updatedAt: at
+  };
+  const a = stored.approval;
+  if (a) record.approvedCommit = a.headSha;
+  const quorum2 = view.policy.approvers.count > 1 ? stored.approvals ?? [] : [];
+  for (const x of [...a ? [a] : [], ...quorum2]) {
+    if (!record.approvals.some((y) => y.by === x.by && y.commit === x.headSha && y.planHash === x.planHash))
+      record.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
+  }
+  return record;
+}
+var endOf = (r) => new Date(Date.parse(r.startedAt) + r.durationMs).toISOString();
+function recordExecution(previous, view, prior, verify, job, repository) {
+  const r = baseRecord(previous, view, prior, verify, job.endedAt);
+  r.repository = repository;
+  if (job.confirmed)
+    r.checkpoints.push({
+      step: job.confirmed,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt
+    });
+  if (job.trigger !== "proceed")
+    r.interventions.push({
+      action: job.trigger,
+      by: job.by,
+      ...job.via ? { via: job.via } : {},
+      at: job.startedAt,
+      step: prior.next ?? (prior.state === "verify-failed" ? "verify" : void 0)
+    });
+  for (const s of job.steps) {
+    const attempt = r.steps.filter((e) => e.id === s.id).length + 1;
+    r.steps.push({
+      id: s.id,
+      attempt,
+      status: s.status,
+      exitCode: s.exitCode,
+      signal: s.signal,
+      startedAt: s.startedAt,
+      endedAt: endOf(s),
+      durationMs: s.durationMs,
+      ...s.reason ? { reason: s.reason.slice(0, 300) } : {}
+    });
+  }
+  for (const v of job.report.verify?.checks ?? []) {
+    const attempt = r.verifications.filter((e) => e.name === v.id).length + 1;
+    r.verifications.push({
+      name: v.id,
+      attempt,
+      status: v.status,
+      exitCode: v.exitCode,
+      signal: v.signal,
+      startedAt: v.startedAt,
+      endedAt: endOf(v),
+      durationMs: v.durationMs
+    });
+  }
+  if (job.cancelledBy)
+    r.interventions.push({
+      action: "cancel",
+      by: job.cancelledBy,
+      at: job.endedAt,
+      ...job.report.next ? { step: job.report.next.stepId } : {}
+    });
+  r.jobs.push({
+    trigger: job.trigger,
+    by: job.by,
+    ...job.via ? { via: job.via } : {},
+    runner: { kind: job.runner.kind, id: job.runner.id, ...job.runner.url ? { url: job.runner.url } : {} },
+    startedAt: job.startedAt,
+    endedAt: job.endedAt,
+    outcome: job.report.outcome,
+    ...job.report.next ? { next: job.report.next.stepId } : {},
+    ...job.report.reason ? { reason: job.report.reason.slice(0, 300) } : {}
+  });
+  r.state = job.state;
+  r.updatedAt = job.endedAt;
+  return r;
+}
+function recordIntervention(previous, view, stored, verify, intervention, repository) {
+  const r = baseRecord(previous, view, stored, verify, intervention.at);
+  r.repository = repository;
+  r.interventions.push({
+    action: intervention.action,
+    by: intervention.by,
+    at: intervention.at,
+    ...stored.next ? { step: stored.next } : {}
+  });
+  r.state = intervention.state;
+  r.updatedAt = intervention.at;
+  return r;
+}
+async function auditIntervention(port, view, stored, verify, intervention, checks) {
+  if (!stored.approval) return;
+  const sha = view.pr.headSha;
+  const audited = await readAuditRecord(port, checks ?? await port.listCheckRuns(sha, CHECK_VERIFY));
+  const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+  const record = recordIntervention(same, view, stored, verify, intervention, `${port.owner}/${port.repo}`);
+  await attachAuditRecord(port, sha, record);
+}
+async function readAuditRecord(port, gates) {
+  const newest = gates.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id).slice(0, GATES_READ);
+  for (const check of newest) {
+    const found = extractAuditRecord(await port.getCheckRunText(check.id));
+    if (found.kind === "record") return { record: found.record, check };
+  }
+  return void 0;
+}
+async function attachAuditRecord(port, sha, record) {
+  const gate = (await port.listCheckRuns(sha, CHECK_VERIFY)).sort((a, b) => b.id - a.id)[0];
+  if (!gate) return;
+  const own = withoutAudit(await port.getCheckRunText(gate.id));
+  await port.updateCheckRun(gate.id, {
+    title: gate.title ?? "proceed/verify",
+    summary: gate.summary || gate.title || "proceed/verify",
+    text: auditCheckText(record, own)
+  });
+}
+
 // src/gate/deployments.ts
 function isProduction(policy, environment2) {
   return policy.environments?.[environment2]?.production ?? environment2 === "production";
@@ -2504,7 +2952,7 @@ function cancelRequestedBy(body) {
 }
 
 // src/gate/lock.ts
-import { z as z7 } from "zod";
+import { z as z8 } from "zod";
 
 // src/gate/lock-trust.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
@@ -2527,16 +2975,16 @@ function sameIdentity(a, b) {
 var LOCK_REF_PREFIX = "proceed/locks/pr-";
 var MAX_ROUNDS = 5;
 var MISSED_BEATS = 4;
-var isoTime = z7.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
-var holderIdentitySchema = z7.object({
-  kind: z7.enum(["workflow-run", "app"]),
+var isoTime = z8.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO 8601 time");
+var holderIdentitySchema = z8.object({
+  kind: z8.enum(["workflow-run", "app"]),
   /** The workflow run's id, or the app instance's. */
-  id: z7.string().min(1),
-  url: z7.string().optional(),
+  id: z8.string().min(1),
+  url: z8.string().optional(),
   /** The workflow run's attempt (`GITHUB_RUN_ATTEMPT`): a later attempt means this one has ended. */
-  attempt: z7.number().int().positive().optional(),
+  attempt: z8.number().int().positive().optional(),
   /** The holder moves the lock on at least this often while it lives (app instances; see `beat`). */
-  heartbeatMs: z7.number().int().positive().optional()
+  heartbeatMs: z8.number().int().positive().optional()
 });
 var lockHolderSchema = holderIdentitySchema.extend({
   /** When the lock was taken. */
@@ -2544,11 +2992,11 @@ var lockHolderSchema = holderIdentitySchema.extend({
   /** The holder's last heartbeat, when it promised them. */
   beat: isoTime.optional(),
   /** The head commit being executed. */
-  sha: z7.string()
+  sha: z8.string()
 });
-var lockMessageSchema = z7.object({
-  "proceed-lock": z7.literal(1),
-  pr: z7.number().int(),
+var lockMessageSchema = z8.object({
+  "proceed-lock": z8.literal(1),
+  pr: z8.number().int(),
   holder: lockHolderSchema
 });
 async function acquireLock(port, o) {
@@ -2734,441 +3182,6 @@ function startHeartbeat(env, lock, intervalMs, lost) {
 function lockMaxAgeMs(plan) {
   const total = plan.steps.reduce((sum, s) => sum + (s.timeout ? parseDuration(s.timeout) : JOB_LIMIT_MS), 0);
   return Math.min(total, JOB_LIMIT_MS) + 10 * 60 * 1e3;
-}
-
-// src/plan/audit-record.ts
-import { z as z8 } from "zod";
-var AUDIT_VERSION = 1;
-var via = z8.enum(["review", "comment", "button"]).describe("How the person said it: an approving review, a comment, a check-run button");
-var status = z8.enum(["success", "failure", "timed-out", "skipped", "cancelled"]);
-var auditStepSchema = z8.object({
-  id: z8.string(),
-  name: z8.string(),
-  /** The command as written in the plan (absent only when `commandsOmitted` says why). */
-  run: z8.string().optional(),
-  shell: z8.string(),
-  workingDirectory: z8.string().optional(),
-  checkpoint: z8.boolean(),
-  /** Who alone may confirm the checkpoint, when the plan names them (issue 15, item 3). */
-  checkpointApprovers: checkpointApproversSchema.optional(),
-  rollback: z8.string().optional()
-});
-var auditRecordSchema = z8.object({
-  proceedAudit: z8.literal(AUDIT_VERSION),
-  repository: z8.string().describe("owner/name"),
-  pullRequest: z8.number().int(),
-  /** The commit the steps ran on (the head, exactly as checked out). */
-  commit: z8.string(),
-  plan: z8.object({
-    path: z8.string(),
-    /** SHA-256 of the plan file: what was approved, and the only plan that ran. */
-    hash: z8.string(),
-    title: z8.string(),
-    environment: z8.string().optional(),
-    steps: z8.array(auditStepSchema),
-    verify: z8.array(z8.object({ name: z8.string(), run: z8.string().optional(), shell: z8.string() })),
-    /** Set when the commands were left out to fit GitHub's limit: the plan file at `commit` has them (its hash is `hash`). */
-    commandsOmitted: z8.boolean().optional()
-  }),
-  /** The commit the approval was given on (with `bind_approval_to: plan` it may be older than `commit`). */
-  approvedCommit: z8.string().optional(),
-  approvals: z8.array(
-    z8.object({ by: z8.string(), via, at: z8.string(), commit: z8.string(), planHash: z8.string() })
-  ),
-  checkpoints: z8.array(z8.object({ step: z8.string(), by: z8.string(), via: via.optional(), at: z8.string() })),
-  /** Who cancelled, skipped or retried, when, and at which step (`verify` for the verify phase). */
-  interventions: z8.array(
-    z8.object({
-      action: z8.enum(["cancel", "skip", "retry"]),
-      by: z8.string(),
-      via: via.optional(),
-      at: z8.string(),
-      step: z8.string().optional()
-    })
-  ),
-  /** Each job that executed (the first, and every resume): who started it, where, how it ended. */
-  jobs: z8.array(
-    z8.object({
-      trigger: z8.enum(["proceed", "retry", "skip"]),
-      by: z8.string(),
-      via: via.optional(),
-      /** The workflow run or app instance that ran it. */
-      runner: z8.object({ kind: z8.string(), id: z8.string(), url: z8.string().optional() }),
-      startedAt: z8.string(),
-      endedAt: z8.string(),
-      outcome: z8.enum(["verified", "verify-failed", "failed", "paused", "cancelled"]),
-      /** The step it stopped at (paused, failed, cancelled). */
-      next: z8.string().optional(),
-      reason: z8.string().optional()
-    })
-  ),
-  /** Every attempt of every step, in the order they happened; `attempt` counts the step's entries. */
-  steps: z8.array(
-    z8.object({
-      id: z8.string(),
-      attempt: z8.number().int().positive(),
-      status,
-      exitCode: z8.number().int().nullable(),
-      signal: z8.string().nullable(),
-      startedAt: z8.string(),
-      endedAt: z8.string(),
-      durationMs: z8.number(),
-      reason: z8.string().optional()
-    })
-  ),
-  verifications: z8.array(
-    z8.object({
-      name: z8.string(),
-      attempt: z8.number().int().positive(),
-      status,
-      exitCode: z8.number().int().nullable(),
-      signal: z8.string().nullable(),
-      startedAt: z8.string(),
-      endedAt: z8.string(),
-      durationMs: z8.number()
-    })
-  ),
-  /** Older step and verification entries dropped to fit GitHub's limit (the check runs of the steps keep each result). */
-  droppedEntries: z8.number().int().optional(),
-  /** The state the plan was left in, and when the record was last written. */
-  state: z8.string(),
-  updatedAt: z8.string()
-});
-function auditJson(record) {
-  return JSON.stringify(record, null, 1).replace(
-    /[<>&`]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-function parseAuditRecord(text) {
-  let value2;
-  try {
-    value2 = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, message: `the record is not valid JSON (${err.message})` };
-  }
-  const version = value2?.proceedAudit;
-  if (version !== AUDIT_VERSION)
-    return {
-      ok: false,
-      message: `the record has format version ${JSON.stringify(version)}; this proceed reads version ${AUDIT_VERSION} (upgrade proceed)`
-    };
-  const parsed = auditRecordSchema.safeParse(value2);
-  if (!parsed.success)
-    return {
-      ok: false,
-      message: `the record does not have the expected shape: ${parsed.error.issues[0]?.message ?? ""}`
-    };
-  return { ok: true, record: parsed.data };
-}
-
-// src/render/audit.ts
-var AUDIT_START = "<!-- proceed:audit -->";
-var AUDIT_END = "<!-- proceed:audit-end -->";
-var JSON_OPEN = "```json";
-var JSON_CLOSE = "```";
-var cell = (text) => codeSpan(text, { inTable: true });
-var when = (iso) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
-function renderAuditTables(r) {
-  const parts = [];
-  parts.push(
-    `Plan ${codeSpan(r.plan.path)} (SHA-256 ${codeSpan(r.plan.hash.slice(0, 12))}) ran on ${codeSpan(r.commit.slice(0, 7))}` + (r.approvedCommit ? `, approved on ${codeSpan(r.approvedCommit.slice(0, 7))}` : "") + (r.plan.environment ? `, environment ${codeSpan(r.plan.environment)}` : "") + `; the plan is now **${r.state}**.`
-  );
-  if (r.approvals.length)
-    parts.push(
-      "**Approvals**\n\n" + table(
-        ["Who", "When", "How", "Commit"],
-        ["left", "left", "left", "left"],
-        r.approvals.map((a) => [cell(a.by), when(a.at), a.via, cell(a.commit.slice(0, 7))])
-      )
-    );
-  if (r.checkpoints.length)
-    parts.push(
-      "**Checkpoints confirmed**\n\n" + table(
-        ["Before step", "Who", "When", "How"],
-        ["left", "left", "left", "left"],
-        r.checkpoints.map((c) => [cell(c.step), cell(c.by), when(c.at), c.via ?? "\u2014"])
-      )
-    );
-  if (r.interventions.length)
-    parts.push(
-      "**Cancelled, skipped, retried**\n\n" + table(
-        ["What", "Who", "When", "Step"],
-        ["left", "left", "left", "left"],
-        r.interventions.map((i) => [i.action, cell(i.by), when(i.at), i.step ? cell(i.step) : "\u2014"])
-      )
-    );
-  if (r.steps.length)
-    parts.push(
-      "**Steps**\n\n" + table(
-        ["Step", "Attempt", "Result", "Exit", "Started", "Ended"],
-        ["left", "right", "left", "right", "left", "left"],
-        r.steps.map((s) => [
-          cell(s.id),
-          String(s.attempt),
-          s.status,
-          s.exitCode !== null ? String(s.exitCode) : s.signal ?? "\u2014",
-          when(s.startedAt),
-          when(s.endedAt)
-        ])
-      )
-    );
-  if (r.verifications.length)
-    parts.push(
-      "**Verifications**\n\n" + table(
-        ["Check", "Attempt", "Result", "Exit", "Started", "Ended"],
-        ["left", "right", "left", "right", "left", "left"],
-        r.verifications.map((v) => [
-          cell(v.name),
-          String(v.attempt),
-          v.status,
-          v.exitCode !== null ? String(v.exitCode) : v.signal ?? "\u2014",
-          when(v.startedAt),
-          when(v.endedAt)
-        ])
-      )
-    );
-  if (r.jobs.length)
-    parts.push(
-      "**Executions**\n\n" + table(
-        ["Started by", "Command", "Runner", "Started", "Ended", "Outcome"],
-        ["left", "left", "left", "left", "left", "left"],
-        r.jobs.map((j) => [
-          cell(j.by),
-          `/${j.trigger}${j.via ? ` (${j.via})` : ""}`,
-          cell(`${j.runner.kind} ${j.runner.id}`),
-          when(j.startedAt),
-          when(j.endedAt),
-          `${j.outcome}${j.next ? ` at ${cell(j.next)}` : ""}`
-        ])
-      )
-    );
-  return parts.join("\n\n");
-}
-function jsonBlock(json) {
-  return `<details><summary>The record as JSON (<code>proceed audit PR --json</code> prints it)</summary>
-
-${JSON_OPEN}
-${json}
-${JSON_CLOSE}
-
-</details>`;
-}
-function fitRecord(record, room) {
-  let r = record;
-  if (jsonBlock(auditJson(r)).length <= room) return r;
-  r = {
-    ...r,
-    plan: {
-      ...r.plan,
-      commandsOmitted: true,
-      steps: r.plan.steps.map(({ run: _run, rollback: _rollback, ...s }) => s),
-      verify: r.plan.verify.map(({ run: _run, ...v }) => v)
-    }
-  };
-  while (jsonBlock(auditJson(r)).length > room && (r.steps.length || r.verifications.length)) {
-    const drop = Math.max(1, Math.ceil((r.steps.length + r.verifications.length) / 10));
-    const fromSteps = Math.min(drop, r.steps.length);
-    r = {
-      ...r,
-      steps: r.steps.slice(fromSteps),
-      verifications: r.verifications.slice(drop - fromSteps),
-      droppedEntries: (r.droppedEntries ?? 0) + drop
-    };
-  }
-  return r;
-}
-function auditCheckText(record, rest = "", limit = GITHUB_CHECK_TEXT_LIMIT) {
-  const heading = "## \u{1F9FE} Audit record";
-  const fitted = fitRecord(record, limit - heading.length - AUDIT_START.length - AUDIT_END.length - 400);
-  const json = jsonBlock(auditJson(fitted));
-  const head = `${AUDIT_START}
-${heading}
-
-${json}
-
-`;
-  const human = `${renderAuditTables(fitted)}
-
-${AUDIT_END}${rest ? `
-
-${rest}` : ""}`;
-  const room = limit - head.length;
-  if (human.length <= room) return head + human;
-  const note = "\n\n\u2026 cut to fit GitHub\u2019s size limit; the JSON above is the whole record.";
-  const kept = human.slice(0, Math.max(0, room - note.length - AUDIT_END.length - 2));
-  const line = kept.lastIndexOf("\n");
-  return `${head}${line > 0 ? kept.slice(0, line) : kept}${note}
-
-${AUDIT_END}`;
-}
-function withoutAudit(text) {
-  if (!text) return "";
-  if (!text.startsWith(AUDIT_START)) return text;
-  const end = text.indexOf(AUDIT_END);
-  return end < 0 ? "" : text.slice(end + AUDIT_END.length).replace(/^\n+/, "");
-}
-function extractAuditRecord(text) {
-  const start = text?.indexOf(AUDIT_START) ?? -1;
-  if (!text || start < 0) return { kind: "none" };
-  const open2 = text.indexOf(`${JSON_OPEN}
-`, start);
-  const close = open2 < 0 ? -1 : text.indexOf(`
-${JSON_CLOSE}
-`, open2 + JSON_OPEN.length);
-  if (open2 < 0 || close < 0) return { kind: "invalid", message: "the record\u2019s JSON block is not there" };
-  const parsed = parseAuditRecord(text.slice(open2 + JSON_OPEN.length + 1, close));
-  return parsed.ok ? { kind: "record", record: parsed.record } : { kind: "invalid", message: parsed.message };
-}
-function auditSummary(record) {
-  return auditCheckText(record, "", 1e6);
-}
-
-// src/gate/audit.ts
-var GATES_READ = 5;
-function baseRecord(previous, view, stored, verify, at) {
-  const { plan, path, hash } = view.plan;
-  const same = previous && previous.commit === view.pr.headSha && previous.plan.hash === hash;
-  const record = same ? structuredClone(previous) : {
-    proceedAudit: AUDIT_VERSION,
-    repository: "",
-    pullRequest: view.pr.number,
-    commit: view.pr.headSha,
-    plan: {
-      path,
-      hash,
-      title: plan.title,
-      ...plan.environment ? { environment: plan.environment } : {},
-      steps: plan.steps.map((s) => ({
-        id: s.id,
-        name: s.name,
-        ...s.run !== void 0 ? { run: s.run } : {},
-        shell: s.shell,
-        ...s["working-directory"] ? { workingDirectory: s["working-directory"] } : {},
-        checkpoint: s.checkpoint !== false,
-        ...typeof s.checkpoint === "object" ? { checkpointApprovers: s.checkpoint.approvers } : {},
-        ...s.rollback !== void 0 ? { rollback: s.rollback } : {}
-      })),
-      verify: Object.entries(verify).map(
-        ([name, v]) => typeof v === "string" ? { name, run: v, shell: "bash" } : { name, run: v.run, shell: v.shell }
-      )
-    },
-    approvals: [],
-    checkpoints: [],
-    interventions: [],
-    jobs: [],
-    steps: [],
-    verifications: [],
-    state: stored.state,
-    updatedAt: at
-  };
-  const a = stored.approval;
-  if (a) record.approvedCommit = a.headSha;
-  const quorum2 = view.policy.approvers.count > 1 ? stored.approvals ?? [] : [];
-  for (const x of [...a ? [a] : [], ...quorum2]) {
-    if (!record.approvals.some((y) => y.by === x.by && y.commit === x.headSha && y.planHash === x.planHash))
-      record.approvals.push({ by: x.by, via: x.via, at: x.at, commit: x.headSha, planHash: x.planHash });
-  }
-  return record;
-}
-var endOf = (r) => new Date(Date.parse(r.startedAt) + r.durationMs).toISOString();
-function recordExecution(previous, view, prior, verify, job, repository) {
-  const r = baseRecord(previous, view, prior, verify, job.endedAt);
-  r.repository = repository;
-  if (job.confirmed)
-    r.checkpoints.push({
-      step: job.confirmed,
-      by: job.by,
-      ...job.via ? { via: job.via } : {},
-      at: job.startedAt
-    });
-  if (job.trigger !== "proceed")
-    r.interventions.push({
-      action: job.trigger,
-      by: job.by,
-      ...job.via ? { via: job.via } : {},
-      at: job.startedAt,
-      step: prior.next ?? (prior.state === "verify-failed" ? "verify" : void 0)
-    });
-  for (const s of job.steps) {
-    const attempt = r.steps.filter((e) => e.id === s.id).length + 1;
-    r.steps.push({
-      id: s.id,
-      attempt,
-      status: s.status,
-      exitCode: s.exitCode,
-      signal: s.signal,
-      startedAt: s.startedAt,
-      endedAt: endOf(s),
-      durationMs: s.durationMs,
-      ...s.reason ? { reason: s.reason.slice(0, 300) } : {}
-    });
-  }
-  for (const v of job.report.verify?.checks ?? []) {
-    const attempt = r.verifications.filter((e) => e.name === v.id).length + 1;
-    r.verifications.push({
-      name: v.id,
-      attempt,
-      status: v.status,
-      exitCode: v.exitCode,
-      signal: v.signal,
-      startedAt: v.startedAt,
-      endedAt: endOf(v),
-      durationMs: v.durationMs
-    });
-  }
-  if (job.cancelledBy)
-    r.interventions.push({
-      action: "cancel",
-      by: job.cancelledBy,
-      at: job.endedAt,
-      ...job.report.next ? { step: job.report.next.stepId } : {}
-    });
-  r.jobs.push({
-    trigger: job.trigger,
-    by: job.by,
-    ...job.via ? { via: job.via } : {},
-    runner: { kind: job.runner.kind, id: job.runner.id, ...job.runner.url ? { url: job.runner.url } : {} },
-    startedAt: job.startedAt,
-    endedAt: job.endedAt,
-    outcome: job.report.outcome,
-    ...job.report.next ? { next: job.report.next.stepId } : {},
-    ...job.report.reason ? { reason: job.report.reason.slice(0, 300) } : {}
-  });
-  r.state = job.state;
-  r.updatedAt = job.endedAt;
-  return r;
-}
-function recordCancel(previous, view, stored, verify, cancel2, repository) {
-  const r = baseRecord(previous, view, stored, verify, cancel2.at);
-  r.repository = repository;
-  r.interventions.push({
-    action: "cancel",
-    by: cancel2.by,
-    at: cancel2.at,
-    ...stored.next ? { step: stored.next } : {}
-  });
-  r.state = cancel2.state;
-  r.updatedAt = cancel2.at;
-  return r;
-}
-async function readAuditRecord(port, gates) {
-  const newest = gates.filter((c) => c.name === CHECK_VERIFY).sort((a, b) => b.id - a.id).slice(0, GATES_READ);
-  for (const check of newest) {
-    const found = extractAuditRecord(await port.getCheckRunText(check.id));
-    if (found.kind === "record") return { record: found.record, check };
-  }
-  return void 0;
-}
-async function attachAuditRecord(port, sha, record) {
-  const gate = (await port.listCheckRuns(sha, CHECK_VERIFY)).sort((a, b) => b.id - a.id)[0];
-  if (!gate) return;
-  const own = withoutAudit(await port.getCheckRunText(gate.id));
-  await port.updateCheckRun(gate.id, {
-    title: gate.title ?? "proceed/verify",
-    summary: gate.summary || gate.title || "proceed/verify",
-    text: auditCheckText(record, own)
-  });
 }
 
 // src/render/problem.ts
@@ -4481,19 +4494,14 @@ async function cancelPlan(env, view, stored, by) {
     summary: `Cancelled by ${codeSpan(by)}; this commit is not verified. \`/proceed\` resumes from the first step that did not succeed.`,
     ...buttons(env)
   });
-  if (stored.approval) {
-    const audited = await readAuditRecord(env.port, checks);
-    const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
-    const record = recordCancel(
-      same,
-      view,
-      stored,
-      mergeVerify(view.plan.plan.verify, view.policy).verify,
-      { by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
-      `${env.port.owner}/${env.port.repo}`
-    );
-    await attachAuditRecord(env.port, sha, record);
-  }
+  await auditIntervention(
+    env.port,
+    view,
+    stored,
+    mergeVerify(view.plan.plan.verify, view.policy).verify,
+    { action: "cancel", by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
+    checks
+  );
   await writeReview(env, view, reviewBody(view, next, fresh), next);
   await endOpenDeployment(env, view, deploymentLogUrl(env, view), `Cancelled by ${by}`);
   return result(view, `Cancelled by ${by}.`, next);
@@ -6974,6 +6982,12 @@ async function applyEffect(env, view, effect) {
     case "end-deployment":
       await endOpenDeployment(env, view, deploymentLogUrl(env, view), effect.why);
       return void 0;
+    case "audit": {
+      const valid = view;
+      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
+      await auditIntervention(port, valid, effect.stored, verify, effect.intervention);
+      return void 0;
+    }
   }
 }
 
@@ -7297,6 +7311,7 @@ function onCommand(view, input) {
       state: expiry.stored,
       effects: [
         { kind: "check-run", check: expiry.check },
+        { kind: "audit", stored, intervention: expiry.intervention },
         { kind: "write-review", stored: expiry.stored },
         { kind: "end-deployment", why: `The checkpoint before ${stored.next} timed out` },
         {
@@ -7525,6 +7540,12 @@ function overdue(view, stored, now3) {
 function expireCheckpoint(view, stored, now3) {
   const step = stored.next ?? "";
   return {
+    intervention: {
+      action: "time-out",
+      by: `checkpoint_timeout (${view.policy.checkpoint_timeout})`,
+      at: now3.toISOString(),
+      state: follow("time-out")
+    },
     check: {
       name: stepCheckName(step),
       headSha: view.pr.headSha,
