@@ -4,17 +4,13 @@
  * `proceed/verify` and lands in the job summary; `proceed audit` (the CLI as a real process against the
  * fake's URL) reads it back, as a table and as JSON, and says clearly when it cannot.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAuditRecord } from '../../src/plan/audit-record.js';
 import { extractAuditRecord } from '../../src/render/audit.js';
-import { commentRun, runAction, type ActionRun } from '../support/action.js';
+import { ActionScene } from '../support/action-scene.js';
 import { proceed, ROOT } from '../support/cli.js';
 import { useFakeGitHub } from '../support/fake-github/use-fake-github.js';
-import { pullRequestEvent } from '../support/payloads.js';
-import { makeRemote } from '../support/remote.js';
 
 const PLAN_PATH = 'deploy/migrate.plan.yml';
 
@@ -30,7 +26,7 @@ steps:
     run: echo backup >> "$RUN_LOG"
   - id: seed
     name: Seed reference data
-    run: echo seed >> "$RUN_LOG"; test ! -e "$FAIL_SEED"
+    run: echo seed >> "$RUN_LOG"; test ! -e "$FAIL_FLAG"
   - id: migrate
     name: Run the production migration
     run: echo migrate >> "$RUN_LOG"
@@ -50,73 +46,34 @@ describe('the audit record', () => {
 
   it('accumulates over a failure, a retry, a skip and a checkpoint, and proceed audit reads it back', async () => {
     const fake = github();
-    const remote = makeRemote();
-    const dir = mkdtempSync(join(tmpdir(), 'proceed-audit-'));
-    cleanups.push(
-      () => remote.cleanup(),
-      () => rmSync(dir, { recursive: true, force: true }),
-    );
-    const head = remote.commit({ [PLAN_PATH]: plan() });
-    fake.addPullRequest({
-      number: 7,
-      user: 'alice',
-      headSha: head,
-      baseSha: remote.baseSha,
-      files: [{ filename: PLAN_PATH, content: plan() }],
+    const s = ActionScene.on(fake, {
+      plan: plan(),
+      planPath: PLAN_PATH,
+      writers: ['bob', 'carol', 'dana'],
+      firstRunId: 3000,
     });
-    for (const login of ['alice', 'bob', 'carol', 'dana']) fake.setPermission(login, 'write');
-    const env = {
-      GITHUB_SERVER_URL: remote.serverUrl,
-      RUN_LOG: join(dir, 'run.log'),
-      FAIL_SEED: join(dir, 'fail-seed'),
-    };
-    let runId = 3000;
-    const send = async (user: string, body: string): Promise<ActionRun> => {
-      const id = runId++;
-      fake.setWorkflowRun({ id, status: 'in_progress' });
-      const run = await commentRun({ fake, user, body, env: { ...env, GITHUB_RUN_ID: String(id) } }).run;
-      fake.setWorkflowRun({ id, status: 'completed', conclusion: run.code === 0 ? 'success' : 'failure' });
-      return run;
-    };
-    const opened = await runAction({
-      fake,
-      event: 'pull_request',
-      payload: pullRequestEvent('opened', {
-        number: 7,
-        user: 'alice',
-        headSha: head,
-        baseSha: remote.baseSha,
-      }),
-      env,
-    });
+    cleanups.push(() => void s.dispose());
+    const head = s.head;
+    const opened = await s.pullRequest('opened');
     expect(opened.code, opened.stderr).toBe(0);
 
-    writeFileSync(env.FAIL_SEED, '');
-    const first = await send('bob', '/proceed');
+    writeFileSync(s.failFlag, '');
+    const first = await s.comment('bob', '/proceed');
     expect(first.code).toBe(1); // seed failed
-    const retried = await send('bob', '/retry');
+    const retried = await s.comment('bob', '/retry');
     expect(retried.code).toBe(1); // and again
-    rmSync(env.FAIL_SEED);
-    const skipped = await send('carol', '/skip');
+    rmSync(s.failFlag);
+    const skipped = await s.comment('carol', '/skip');
     expect(skipped.code, skipped.stderr).toBe(0); // paused at the checkpoint before migrate
     expect(skipped.summary).toContain('## 🧾 Audit record');
-    const confirmed = await send('dana', '/proceed');
+    const confirmed = await s.comment('dana', '/proceed');
     expect(confirmed.code, confirmed.stderr).toBe(0);
-    expect(readFileSync(env.RUN_LOG, 'utf8').trim().split('\n')).toEqual([
-      'backup',
-      'seed',
-      'seed',
-      'migrate',
-      'verify',
-    ]);
+    expect(s.log()).toEqual(['backup', 'seed', 'seed', 'migrate', 'verify']);
 
     // The job summary of the last job holds the whole record; so does proceed/verify.
     const inSummary = extractAuditRecord(confirmed.summary);
     expect(inSummary.kind).toBe('record');
-    const gate = fake
-      .checkRuns(head)
-      .filter((c) => c.name === 'proceed/verify')
-      .at(-1)!;
+    const gate = s.checks('proceed/verify').at(-1)!;
     expect(gate.conclusion).toBe('success');
     const onGate = extractAuditRecord(gate.output.text);
     expect(onGate).toEqual(inSummary);

@@ -24,6 +24,8 @@ const POLICY = '.github/proceed.yml';
 
 export interface ActionSceneOptions {
   plan: string;
+  /** Where the plan file is in the pull request; PLAN_PATH unless told. */
+  planPath?: string;
   policy?: string;
   number?: number;
   author?: string;
@@ -70,7 +72,7 @@ export class ActionScene {
     this.tracePath = join(this.root, 'trace.log');
     this.failFlag = join(this.root, 'fail');
     this.holdFlag = join(this.root, 'hold');
-    this.files = { [PLAN_PATH]: o.plan };
+    this.files = { [o.planPath ?? PLAN_PATH]: o.plan };
     this.head = remote.commit(this.files);
     fake.addPullRequest({
       number: this.number,
