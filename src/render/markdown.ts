@@ -202,15 +202,24 @@ const TAB = 9;
  * that it drops carriage returns and the spaces and tabs that start a line: this counts the rest.
  */
 export function escapedLengthAtLeast(text: string, enough = Infinity): number {
+  // Counting stops at the first count past `enough`: that count, whatever follows.
+  const past = enough >= 0 ? Math.floor(enough) + 1 : 0;
   let kept = 0;
-  let lineStart = true;
-  for (let i = 0; i < text.length && kept <= enough; i++) {
-    const c = text.charCodeAt(i);
-    if (c === CR || (lineStart && (c === SPACE || c === TAB))) continue;
-    kept++;
-    lineStart = c === LF;
+  let cr = text.indexOf('\r');
+  // A line at a time, found with indexOf rather than read character by character.
+  for (let i = 0; i < text.length && kept < past;) {
+    let c = text.charCodeAt(i);
+    while (c === SPACE || c === TAB || c === CR) c = text.charCodeAt(++i);
+    if (i >= text.length) break;
+    const newline = text.indexOf('\n', i);
+    const end = newline === -1 ? text.length : newline + 1;
+    if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
+    let dropped = 0;
+    for (; cr !== -1 && cr < end; cr = text.indexOf('\r', cr + 1)) dropped++;
+    kept += end - i - dropped;
+    i = end;
   }
-  return kept;
+  return Math.max(0, Math.min(kept, past));
 }
 
 /** Newlines (and the blank space around them) become one space: for headings, list items and table cells. */
@@ -283,9 +292,16 @@ export function fencedBlock(code: string, language = ''): string {
 export function fencedLengthAtLeast(code: string, language = '', enough = Infinity): number {
   let end = code.length;
   while (end > 0 && (code.charCodeAt(end - 1) === LF || code.charCodeAt(end - 1) === CR)) end--;
-  let kept = 8 + language.length;
-  for (let i = 0; i < end && kept <= enough; i++) if (code.charCodeAt(i) !== CR) kept++;
-  return kept;
+  const fences = 8 + language.length;
+  // Counting stops at the first count past `enough`: that count, whatever follows.
+  const past = enough >= 0 ? Math.floor(enough) + 1 : 0;
+  if (fences >= past) return fences;
+  let dropped = 0;
+  for (let cr = code.indexOf('\r'); cr !== -1 && cr < end; cr = code.indexOf('\r', cr + 1)) {
+    if (fences + cr - dropped >= past) break;
+    dropped++;
+  }
+  return Math.min(fences + end - dropped, past);
 }
 
 /** Markdown (already safe) as a blockquote. */

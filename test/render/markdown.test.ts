@@ -331,6 +331,43 @@ describe('the length bounds are never more than what escaping and fencing produc
     );
   });
 
+  it('count what reading one character at a time counts, up to the first count past `enough`', () => {
+    // The definitions, character by character.
+    const escaped = (t: string, enough: number) => {
+      let kept = 0;
+      let lineStart = true;
+      for (let i = 0; i < t.length && kept <= enough; i++) {
+        const c = t[i];
+        if (c === '\r' || (lineStart && (c === ' ' || c === '\t'))) continue;
+        kept++;
+        lineStart = c === '\n';
+      }
+      return kept;
+    };
+    const fenced = (t: string, language: string, enough: number) => {
+      const code = t.replace(/[\r\n]+$/, '');
+      let kept = 8 + language.length;
+      for (let i = 0; i < code.length && kept <= enough; i++) if (code[i] !== '\r') kept++;
+      return kept;
+    };
+    const spaced = fc
+      .array(fc.constantFrom('\r', '\n', '\r\n', ' ', '\t', 'x', 'yz', '  - a', '\u00e9'), { maxLength: 60 })
+      .map((parts) => parts.join(''));
+    const enough = fc.oneof(
+      fc.integer({ min: -3, max: 80 }),
+      fc.double({ min: -2, max: 60, noNaN: true }),
+      fc.constant(Infinity),
+      fc.constant(Number.NaN),
+    );
+    fc.assert(
+      fc.property(fc.oneof(text, spaced), enough, fc.constantFrom('', 'sh'), (t, n, language) => {
+        expect(escapedLengthAtLeast(t, n)).toBe(escaped(t, n));
+        expect(fencedLengthAtLeast(t, language, n)).toBe(fenced(t, language, n));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('stop counting once past `enough`', () => {
     expect(escapedLengthAtLeast('x'.repeat(1000), 10)).toBe(11);
     expect(fencedLengthAtLeast('x'.repeat(1000), 'sh', 20)).toBe(21);
