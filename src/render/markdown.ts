@@ -51,15 +51,21 @@ export function breakCommentOpeners(text: string): string {
   return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
 }
 
+/** HTML's `&`, `<` and `>`; emphasis, code, links and images, tables, strikethrough and math. */
+const MARKUP = /[&<>\\`*_[\]|~$]/;
+const MARKUP_ALL = new RegExp(MARKUP.source, 'g');
+
+/** `&`, `<`, `>` as entities and the other markup characters backslash-escaped, in one pass. */
+function escapeMarkup(text: string): string {
+  if (!MARKUP.test(text)) return text;
+  return text.replace(MARKUP_ALL, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`,
+  );
+}
+
 function escapeMarkdownLine(line: string): string {
-  const escaped = line
-    // Leading indentation would turn the line into an indented code block.
-    .replace(/^[ \t]+/, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Emphasis, code, links and images, tables, strikethrough and math.
-    .replace(/[\\`*_[\]|~$]/g, '\\$&');
+  // Leading indentation would turn the line into an indented code block.
+  const escaped = escapeMarkup(line.replace(/^[ \t]+/, ''));
   return (
     escaped
       // Headings, list items, setext underlines and thematic breaks only start a line.
@@ -109,17 +115,16 @@ function inlineCode(body: string, delimiterLength: number): string {
 
 /** Text in the middle of a line: markup characters escaped, spaces kept (no line-start rules apply). */
 function escapeMidLine(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~$]/g, '\\$&');
+  return escapeMarkup(text);
 }
 
 /**
  * One line of plan text with its code spans, emphasis and http(s) links kept and all else escaped;
  * `lineStart`: the text begins a line (or a list item), where headings and lists could begin.
  */
+/** What `plainInline` looks at: the characters that may start a code span, a link or emphasis. */
+const MARKUP_START = /[`[*_]/g;
+
 function plainInline(line: string, lineStart: boolean): string {
   let out = '';
   let text = '';
@@ -131,8 +136,11 @@ function plainInline(line: string, lineStart: boolean): string {
   for (let i = 0; i < line.length;) {
     const c = line[i]!;
     if (c !== '`' && c !== '[' && c !== '*' && c !== '_') {
-      text += c;
-      i += 1;
+      // Up to the next character that may start markup, in one piece.
+      MARKUP_START.lastIndex = i;
+      const next = MARKUP_START.exec(line)?.index ?? line.length;
+      text += line.slice(i, next);
+      i = next;
       continue;
     }
     const rest = line.slice(i);

@@ -257,6 +257,31 @@ describe('fitByCutting, the last resort', () => {
   });
 });
 
+describe('escaping in one pass', () => {
+  it('escapes as replacing each kind of character in turn does', () => {
+    // HTML's characters first, then backslashes before markup: no replacement makes what a later one matches.
+    const inTurn = (t: string) =>
+      t
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~$]/g, '\\$&');
+    const line = fc
+      .array(fc.oneof(fc.constantFrom(...'&<>\\`*_[]|~$#+=-1.) @\tx'), fc.string({ maxLength: 2 })), {
+        maxLength: 30,
+      })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(line, (t) => {
+        // One line (printable ASCII), not starting with what only a line's start escapes, no mentions.
+        const mid = `x${t.replace(/[\n@]/g, '')}`;
+        expect(escapeText(mid)).toBe(inTurn(mid));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('the length bounds are never more than what escaping and fencing produce', () => {
   // Mostly what escaping removes (carriage returns, indentation, trailing newlines), so that a bound
   // counting any of it would pass the real length.
