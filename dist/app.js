@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-Q4PPG7CI.js";
+} from "./app-shared-VNH2GEEY.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,
