@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-V2PKBDNS.js";
+} from "./app-shared-37AH6RYF.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

@@ -51471,18 +51471,35 @@ function planHash(source) {
 // src/plan/lint.ts
 function trivialCommand(run2, shell = "bash") {
   if (shell !== "bash" && shell !== "sh") return void 0;
-  const lines = run2.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-  const [first] = lines;
-  if (first === void 0) return "holds only comments, so it does nothing";
-  const heredoc = heredocWrite(lines);
-  if (heredoc) return heredoc;
-  const kinds = lines.map(classifyLine);
-  if (kinds.every((kind) => kind === "print" || kind === "noop")) {
-    return kinds.includes("print") ? "only prints text" : "does nothing";
+  const lines = commandLines(run2);
+  const first = lines.next();
+  if (first.done) return "holds only comments, so it does nothing";
+  const heredoc = heredocStart(first.value);
+  if (heredoc) {
+    const rest = [...lines];
+    return heredocWrite(heredoc, rest) ?? judgeLines(first.value, rest.values());
   }
-  const [only] = kinds;
-  if (lines.length === 1 && only && typeof only === "object") return only.does;
-  return void 0;
+  return judgeLines(first.value, lines);
+}
+function* commandLines(run2) {
+  for (let start = 0; start <= run2.length; ) {
+    let end = run2.indexOf("\n", start);
+    if (end === -1) end = run2.length;
+    const line = run2.slice(start, end).trim();
+    if (line !== "" && !line.startsWith("#")) yield line;
+    start = end + 1;
+  }
+}
+function judgeLines(first, rest) {
+  const kind = classifyLine(first);
+  if (kind !== "print" && kind !== "noop") return kind && rest.next().done ? kind.does : void 0;
+  let prints = kind === "print";
+  for (let next = rest.next(); !next.done; next = rest.next()) {
+    const other = classifyLine(next.value);
+    if (other === "print") prints = true;
+    else if (other !== "noop") return void 0;
+  }
+  return prints ? "only prints text" : "does nothing";
 }
 function withoutQuotes(line) {
   return line.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, "Q");
@@ -51507,15 +51524,16 @@ function classifyLine(line) {
 function target(line) {
   return />>?\s*("[^"]*"|'[^']*'|\S+)$/.exec(line)?.[1] ?? "";
 }
-function heredocWrite(lines) {
-  const [first, ...rest] = lines;
-  if (first === void 0) return void 0;
+function heredocStart(first) {
   const match = /^cat\s+>\s*(?<file>[^\s<>]+)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first) ?? /^cat\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>\s+>\s*(?<file>[^\s<>]+)$/.exec(first) ?? /^tee\s+(?<file>[^\s<>-][^\s<>]*)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first);
   const groups2 = match?.groups;
-  if (!groups2 || rest.at(-1) !== groups2.tag) return void 0;
+  return groups2 ? { file: groups2.file ?? "", quote: groups2.q ?? "", tag: groups2.tag ?? "" } : void 0;
+}
+function heredocWrite(start, rest) {
+  if (rest.at(-1) !== start.tag) return void 0;
   const body = rest.slice(0, -1);
-  if (groups2.q === "" && body.some((line) => /\$\(|`/.test(line))) return void 0;
-  return `only writes a single file (\`${groups2.file ?? ""}\`)`;
+  if (start.quote === "" && body.some((line) => /\$\(|`/.test(line))) return void 0;
+  return `only writes a single file (\`${start.file}\`)`;
 }
 function lintPlan(plan, positions, file2) {
   const warnings = [];
@@ -51538,11 +51556,11 @@ function lintPlan(plan, positions, file2) {
   const firstWithCommand = /* @__PURE__ */ new Map();
   plan.steps.forEach((step, i) => {
     const stepPath = ["steps", i];
-    const stepSpan = positions.value(stepPath) ?? positions.locate(stepPath);
+    const stepSpan = () => positions.value(stepPath) ?? positions.locate(stepPath);
     if (step.run === void 0) {
       warn(
         stepPath,
-        stepSpan,
+        stepSpan(),
         "has no command (`run`), which is over-planning; merge it into a meaningful step, or give it the command that does the work"
       );
     } else {
@@ -51556,9 +51574,12 @@ function lintPlan(plan, positions, file2) {
         );
       }
       const command2 = step.run.trim();
-      const first = firstWithCommand.get(command2);
-      if (first === void 0) firstWithCommand.set(command2, i);
-      else {
+      const sameLength = firstWithCommand.get(command2.length);
+      const first = sameLength?.find((earlier) => earlier.command === command2)?.index;
+      if (first === void 0) {
+        if (sameLength) sameLength.push({ command: command2, index: i });
+        else firstWithCommand.set(command2.length, [{ command: command2, index: i }]);
+      } else {
         const earlier = plan.steps[first];
         warn(
           runPath,
@@ -51570,7 +51591,7 @@ function lintPlan(plan, positions, file2) {
     if (plan.config.show_estimated_time && step.estimate === void 0) {
       warn(
         stepPath,
-        stepSpan,
+        stepSpan(),
         "has no estimate while config.show_estimated_time is on; add one (for example `estimate: 5m`) or set show_estimated_time: false"
       );
     }
@@ -52202,18 +52223,23 @@ function dedupeByPosition(diagnostics) {
 function documentError(file2, message, span = DOCUMENT_START) {
   return { severity: "error", file: file2, ...span, path: "", message };
 }
-function parseYamlWithSchema(source, file2, schema) {
+function readYaml(source) {
   const lines = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(source, {
+    lineCounter: lines,
+    prettyErrors: false,
+    merge: true,
+    // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
+    uniqueKeys: false,
+    stringKeys: true
+  });
+  return { doc, lines };
+}
+function parseYamlWithSchema(source, file2, schema) {
   let doc;
+  let lines;
   try {
-    doc = (0, import_yaml3.parseDocument)(source, {
-      lineCounter: lines,
-      prettyErrors: false,
-      merge: true,
-      // yaml's own duplicate check compares every pair with every other; duplicateKeyErrors is linear.
-      uniqueKeys: false,
-      stringKeys: true
-    });
+    ({ doc, lines } = readYaml(source));
   } catch (error63) {
     const reason = error63 instanceof Error ? error63.message : String(error63);
     return { ok: false, errors: [documentError(file2, `cannot read the YAML: ${reason}`)], warnings: [] };
@@ -52664,8 +52690,17 @@ function neutralizeMentions(text) {
 function breakCommentOpeners(text) {
   return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
 }
+var MARKUP = /[&<>\\`*_[\]|~$]/;
+var MARKUP_ALL = new RegExp(MARKUP.source, "g");
+function escapeMarkup(text) {
+  if (!MARKUP.test(text)) return text;
+  return text.replace(
+    MARKUP_ALL,
+    (c) => c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`
+  );
+}
 function escapeMarkdownLine(line) {
-  const escaped = line.replace(/^[ \t]+/, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+  const escaped = escapeMarkup(line.replace(/^[ \t]+/, ""));
   return escaped.replace(/^[#+=-]/, "\\$&").replace(/^(\d+)([.)])/, "$1\\$2");
 }
 function escapeText(text) {
@@ -52691,8 +52726,9 @@ function inlineCode(body, delimiterLength) {
   return `${delimiter}${pad}${shown}${pad}${delimiter}`;
 }
 function escapeMidLine(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$]/g, "\\$&");
+  return escapeMarkup(text);
 }
+var MARKUP_START = /[`[*_]/g;
 function plainInline(line, lineStart) {
   let out = "";
   let text = "";
@@ -52704,8 +52740,10 @@ function plainInline(line, lineStart) {
   for (let i = 0; i < line.length; ) {
     const c = line[i];
     if (c !== "`" && c !== "[" && c !== "*" && c !== "_") {
-      text += c;
-      i += 1;
+      MARKUP_START.lastIndex = i;
+      const next = MARKUP_START.exec(line)?.index ?? line.length;
+      text += line.slice(i, next);
+      i = next;
       continue;
     }
     const rest = line.slice(i);
@@ -52756,15 +52794,22 @@ var LF = 10;
 var SPACE = 32;
 var TAB = 9;
 function escapedLengthAtLeast(text, enough = Infinity) {
+  const past = enough >= 0 ? Math.floor(enough) + 1 : 0;
   let kept = 0;
-  let lineStart = true;
-  for (let i = 0; i < text.length && kept <= enough; i++) {
-    const c = text.charCodeAt(i);
-    if (c === CR || lineStart && (c === SPACE || c === TAB)) continue;
-    kept++;
-    lineStart = c === LF;
+  let cr = text.indexOf("\r");
+  for (let i = 0; i < text.length && kept < past; ) {
+    let c = text.charCodeAt(i);
+    while (c === SPACE || c === TAB || c === CR) c = text.charCodeAt(++i);
+    if (i >= text.length) break;
+    const newline = text.indexOf("\n", i);
+    const end = newline === -1 ? text.length : newline + 1;
+    if (cr !== -1 && cr < i) cr = text.indexOf("\r", i);
+    let dropped = 0;
+    for (; cr !== -1 && cr < end; cr = text.indexOf("\r", cr + 1)) dropped++;
+    kept += end - i - dropped;
+    i = end;
   }
-  return kept;
+  return Math.max(0, Math.min(kept, past));
 }
 function singleLine(text) {
   return text.replace(/[ \t]*(?:\r?\n)+[ \t]*/g, " ").trim();
@@ -52804,9 +52849,15 @@ ${fence}`;
 function fencedLengthAtLeast(code, language = "", enough = Infinity) {
   let end = code.length;
   while (end > 0 && (code.charCodeAt(end - 1) === LF || code.charCodeAt(end - 1) === CR)) end--;
-  let kept = 8 + language.length;
-  for (let i = 0; i < end && kept <= enough; i++) if (code.charCodeAt(i) !== CR) kept++;
-  return kept;
+  const fences = 8 + language.length;
+  const past = enough >= 0 ? Math.floor(enough) + 1 : 0;
+  if (fences >= past) return fences;
+  let dropped = 0;
+  for (let cr = code.indexOf("\r"); cr !== -1 && cr < end; cr = code.indexOf("\r", cr + 1)) {
+    if (fences + cr - dropped >= past) break;
+    dropped++;
+  }
+  return Math.min(fences + end - dropped, past);
 }
 function blockquote(markdown) {
   return markdown.split("\n").map((line) => line === "" ? ">" : `> ${line}`).join("\n");

@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-V2PKBDNS.js";
+} from "./app-shared-37AH6RYF.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

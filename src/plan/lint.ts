@@ -9,23 +9,46 @@ import type { Plan, Shell } from './schema.js';
  */
 export function trivialCommand(run: string, shell: Shell = 'bash'): string | undefined {
   if (shell !== 'bash' && shell !== 'sh') return undefined;
-  const lines = run
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  const [first] = lines;
-  if (first === undefined) return 'holds only comments, so it does nothing';
+  // Read line by line and only as far as the verdict needs: a long script is judged by its first
+  // line that does real work, not split and classified whole.
+  const lines = commandLines(run);
+  const first = lines.next();
+  if (first.done) return 'holds only comments, so it does nothing';
 
-  const heredoc = heredocWrite(lines);
-  if (heredoc) return heredoc;
-
-  const kinds = lines.map(classifyLine);
-  if (kinds.every((kind) => kind === 'print' || kind === 'noop')) {
-    return kinds.includes('print') ? 'only prints text' : 'does nothing';
+  const heredoc = heredocStart(first.value);
+  if (heredoc) {
+    const rest = [...lines];
+    return heredocWrite(heredoc, rest) ?? judgeLines(first.value, rest.values());
   }
-  const [only] = kinds;
-  if (lines.length === 1 && only && typeof only === 'object') return only.does;
-  return undefined;
+  return judgeLines(first.value, lines);
+}
+
+/** The lines of a command that do something, trimmed: no blank lines, no comments. */
+function* commandLines(run: string): Generator<string, void, undefined> {
+  for (let start = 0; start <= run.length;) {
+    let end = run.indexOf('\n', start);
+    if (end === -1) end = run.length;
+    // Trimming drops the `\r` of a CRLF line end too.
+    const line = run.slice(start, end).trim();
+    if (line !== '' && !line.startsWith('#')) yield line;
+    start = end + 1;
+  }
+}
+
+/**
+ * Lines that only print or do nothing: which of the two; a single line that does one thing: what
+ * it does; anything else: undefined, decided at the first line that is neither print nor no-op.
+ */
+function judgeLines(first: string, rest: Iterator<string>): string | undefined {
+  const kind = classifyLine(first);
+  if (kind !== 'print' && kind !== 'noop') return kind && rest.next().done ? kind.does : undefined;
+  let prints = kind === 'print';
+  for (let next = rest.next(); !next.done; next = rest.next()) {
+    const other = classifyLine(next.value);
+    if (other === 'print') prints = true;
+    else if (other !== 'noop') return undefined;
+  }
+  return prints ? 'only prints text' : 'does nothing';
 }
 
 type LineKind = 'print' | 'noop' | { does: string } | undefined;
@@ -58,20 +81,29 @@ function target(line: string): string {
   return />>?\s*("[^"]*"|'[^']*'|\S+)$/.exec(line)?.[1] ?? '';
 }
 
-/** `cat > f <<EOF … EOF`, `cat <<'EOF' > f …`, `tee f <<EOF …`: the whole command writes one file. */
-function heredocWrite(lines: readonly string[]): string | undefined {
-  const [first, ...rest] = lines;
-  if (first === undefined) return undefined;
+interface HeredocStart {
+  file: string;
+  quote: string;
+  tag: string;
+}
+
+/** `cat > f <<EOF`, `cat <<'EOF' > f`, `tee f <<EOF`: a first line that starts writing one file from a heredoc. */
+function heredocStart(first: string): HeredocStart | undefined {
   const match =
     /^cat\s+>\s*(?<file>[^\s<>]+)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first) ??
     /^cat\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>\s+>\s*(?<file>[^\s<>]+)$/.exec(first) ??
     /^tee\s+(?<file>[^\s<>-][^\s<>]*)\s+<<-?\s*(?<q>['"]?)(?<tag>\w+)\k<q>$/.exec(first);
   const groups = match?.groups;
-  if (!groups || rest.at(-1) !== groups.tag) return undefined;
+  return groups ? { file: groups.file ?? '', quote: groups.q ?? '', tag: groups.tag ?? '' } : undefined;
+}
+
+/** `cat > f <<EOF … EOF`, `cat <<'EOF' > f …`, `tee f <<EOF …`: the whole command writes one file. */
+function heredocWrite(start: HeredocStart, rest: readonly string[]): string | undefined {
+  if (rest.at(-1) !== start.tag) return undefined;
   // With an unquoted delimiter the body's `$(…)` runs, so the command may do more than write.
   const body = rest.slice(0, -1);
-  if (groups.q === '' && body.some((line) => /\$\(|`/.test(line))) return undefined;
-  return `only writes a single file (\`${groups.file ?? ''}\`)`;
+  if (start.quote === '' && body.some((line) => /\$\(|`/.test(line))) return undefined;
+  return `only writes a single file (\`${start.file}\`)`;
 }
 
 /** Warnings for the plan anti-patterns: over-planning, no verify phase, missing estimates, duplicate commands. */
@@ -95,14 +127,18 @@ export function lintPlan(plan: Plan, positions: PositionIndex, file: string): Di
     );
   }
 
-  const firstWithCommand = new Map<string, number>();
+  // The first step of each distinct command, by the command's length: a Map keyed by the commands
+  // themselves would hash every long script in full, where comparing two scripts of one length
+  // stops at their first difference.
+  const firstWithCommand = new Map<number, { command: string; index: number }[]>();
   plan.steps.forEach((step, i) => {
     const stepPath = ['steps', i];
-    const stepSpan = positions.value(stepPath) ?? positions.locate(stepPath);
+    // Looked up only for a warning about the step itself; most steps draw none.
+    const stepSpan = () => positions.value(stepPath) ?? positions.locate(stepPath);
     if (step.run === undefined) {
       warn(
         stepPath,
-        stepSpan,
+        stepSpan(),
         'has no command (`run`), which is over-planning; merge it into a meaningful step, or give it the command that does the work',
       );
     } else {
@@ -116,9 +152,12 @@ export function lintPlan(plan: Plan, positions: PositionIndex, file: string): Di
         );
       }
       const command = step.run.trim();
-      const first = firstWithCommand.get(command);
-      if (first === undefined) firstWithCommand.set(command, i);
-      else {
+      const sameLength = firstWithCommand.get(command.length);
+      const first = sameLength?.find((earlier) => earlier.command === command)?.index;
+      if (first === undefined) {
+        if (sameLength) sameLength.push({ command, index: i });
+        else firstWithCommand.set(command.length, [{ command, index: i }]);
+      } else {
         const earlier = plan.steps[first];
         warn(
           runPath,
@@ -130,7 +169,7 @@ export function lintPlan(plan: Plan, positions: PositionIndex, file: string): Di
     if (plan.config.show_estimated_time && step.estimate === undefined) {
       warn(
         stepPath,
-        stepSpan,
+        stepSpan(),
         'has no estimate while config.show_estimated_time is on; add one (for example `estimate: 5m`) or set show_estimated_time: false',
       );
     }

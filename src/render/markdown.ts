@@ -51,15 +51,21 @@ export function breakCommentOpeners(text: string): string {
   return text.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
 }
 
+/** HTML's `&`, `<` and `>`; emphasis, code, links and images, tables, strikethrough and math. */
+const MARKUP = /[&<>\\`*_[\]|~$]/;
+const MARKUP_ALL = new RegExp(MARKUP.source, 'g');
+
+/** `&`, `<`, `>` as entities and the other markup characters backslash-escaped, in one pass. */
+function escapeMarkup(text: string): string {
+  if (!MARKUP.test(text)) return text;
+  return text.replace(MARKUP_ALL, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`,
+  );
+}
+
 function escapeMarkdownLine(line: string): string {
-  const escaped = line
-    // Leading indentation would turn the line into an indented code block.
-    .replace(/^[ \t]+/, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Emphasis, code, links and images, tables, strikethrough and math.
-    .replace(/[\\`*_[\]|~$]/g, '\\$&');
+  // Leading indentation would turn the line into an indented code block.
+  const escaped = escapeMarkup(line.replace(/^[ \t]+/, ''));
   return (
     escaped
       // Headings, list items, setext underlines and thematic breaks only start a line.
@@ -109,17 +115,16 @@ function inlineCode(body: string, delimiterLength: number): string {
 
 /** Text in the middle of a line: markup characters escaped, spaces kept (no line-start rules apply). */
 function escapeMidLine(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~$]/g, '\\$&');
+  return escapeMarkup(text);
 }
 
 /**
  * One line of plan text with its code spans, emphasis and http(s) links kept and all else escaped;
  * `lineStart`: the text begins a line (or a list item), where headings and lists could begin.
  */
+/** What `plainInline` looks at: the characters that may start a code span, a link or emphasis. */
+const MARKUP_START = /[`[*_]/g;
+
 function plainInline(line: string, lineStart: boolean): string {
   let out = '';
   let text = '';
@@ -131,8 +136,11 @@ function plainInline(line: string, lineStart: boolean): string {
   for (let i = 0; i < line.length;) {
     const c = line[i]!;
     if (c !== '`' && c !== '[' && c !== '*' && c !== '_') {
-      text += c;
-      i += 1;
+      // Up to the next character that may start markup, in one piece.
+      MARKUP_START.lastIndex = i;
+      const next = MARKUP_START.exec(line)?.index ?? line.length;
+      text += line.slice(i, next);
+      i = next;
       continue;
     }
     const rest = line.slice(i);
@@ -202,15 +210,24 @@ const TAB = 9;
  * that it drops carriage returns and the spaces and tabs that start a line: this counts the rest.
  */
 export function escapedLengthAtLeast(text: string, enough = Infinity): number {
+  // Counting stops at the first count past `enough`: that count, whatever follows.
+  const past = enough >= 0 ? Math.floor(enough) + 1 : 0;
   let kept = 0;
-  let lineStart = true;
-  for (let i = 0; i < text.length && kept <= enough; i++) {
-    const c = text.charCodeAt(i);
-    if (c === CR || (lineStart && (c === SPACE || c === TAB))) continue;
-    kept++;
-    lineStart = c === LF;
+  let cr = text.indexOf('\r');
+  // A line at a time, found with indexOf rather than read character by character.
+  for (let i = 0; i < text.length && kept < past;) {
+    let c = text.charCodeAt(i);
+    while (c === SPACE || c === TAB || c === CR) c = text.charCodeAt(++i);
+    if (i >= text.length) break;
+    const newline = text.indexOf('\n', i);
+    const end = newline === -1 ? text.length : newline + 1;
+    if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
+    let dropped = 0;
+    for (; cr !== -1 && cr < end; cr = text.indexOf('\r', cr + 1)) dropped++;
+    kept += end - i - dropped;
+    i = end;
   }
-  return kept;
+  return Math.max(0, Math.min(kept, past));
 }
 
 /** Newlines (and the blank space around them) become one space: for headings, list items and table cells. */
@@ -283,9 +300,16 @@ export function fencedBlock(code: string, language = ''): string {
 export function fencedLengthAtLeast(code: string, language = '', enough = Infinity): number {
   let end = code.length;
   while (end > 0 && (code.charCodeAt(end - 1) === LF || code.charCodeAt(end - 1) === CR)) end--;
-  let kept = 8 + language.length;
-  for (let i = 0; i < end && kept <= enough; i++) if (code.charCodeAt(i) !== CR) kept++;
-  return kept;
+  const fences = 8 + language.length;
+  // Counting stops at the first count past `enough`: that count, whatever follows.
+  const past = enough >= 0 ? Math.floor(enough) + 1 : 0;
+  if (fences >= past) return fences;
+  let dropped = 0;
+  for (let cr = code.indexOf('\r'); cr !== -1 && cr < end; cr = code.indexOf('\r', cr + 1)) {
+    if (fences + cr - dropped >= past) break;
+    dropped++;
+  }
+  return Math.min(fences + end - dropped, past);
 }
 
 /** Markdown (already safe) as a blockquote. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/plan/diagnostics.js';
 import { lintPlan, trivialCommand } from '../../src/plan/lint.js';
@@ -112,6 +113,65 @@ describe('trivialCommand', () => {
     expect(trivialCommand(run)).toBeUndefined();
   });
 
+  it('judges a command of many lines as classifying every line would', () => {
+    // What each line is on its own, from the one-line verdicts pinned above.
+    const kindOf = (line: string) => {
+      const verdict = trivialCommand(line);
+      if (verdict === 'only prints text') return 'print';
+      if (verdict === 'does nothing') return 'noop';
+      return verdict;
+    };
+    // The rule read whole: every line prints or does nothing, or one line does one thing.
+    const whole = (run: string): string | undefined => {
+      const lines = run
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+      if (lines.length === 0) return 'holds only comments, so it does nothing';
+      const heredoc = /^(cat|tee)\b.*<</.test(lines[0]!) ? trivialCommand(run) : undefined;
+      if (heredoc?.startsWith('only writes')) return heredoc;
+      const kinds = lines.map(kindOf);
+      if (kinds.every((k) => k === 'print' || k === 'noop'))
+        return kinds.includes('print') ? 'only prints text' : 'does nothing';
+      return lines.length === 1 && kinds[0] !== 'print' && kinds[0] !== 'noop' ? kinds[0] : undefined;
+    };
+    const line = fc.constantFrom(
+      'echo hi',
+      'printf x',
+      'true',
+      ':',
+      'exit 0',
+      'touch a.txt',
+      'mkdir -p out',
+      'echo x > f',
+      'npm test',
+      './scripts/migrate.sh --region 1',
+      '# comment',
+      '',
+      '   ',
+      '  echo indented  ',
+      'echo a \\',
+      'EOF',
+      'cat > f <<EOF',
+      "cat <<'EOF' > g",
+      'tee t <<EOF',
+      'echo $(date)',
+    );
+    const ending = fc.constantFrom('\n', '\r\n');
+    const command = fc.array(fc.tuple(line, ending), { maxLength: 8 }).chain((lines) =>
+      fc.boolean().map((trailing) => {
+        const joined = lines.map(([l, e]) => l + e).join('');
+        return trailing ? joined : joined.replace(/\r?\n$/, '');
+      }),
+    );
+    fc.assert(
+      fc.property(command, (run) => {
+        expect(trivialCommand(run)).toBe(whole(run));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('only judges sh and bash commands', () => {
     expect(trivialCommand('echo hi', 'sh')).toBe('only prints text');
     expect(trivialCommand('echo hi', 'pwsh')).toBeUndefined();
@@ -201,6 +261,25 @@ describe('duplicate commands', () => {
         'steps[2].run',
         'runs the same command as steps[0] (`build`); merge the two steps or remove this one',
       ],
+    ]);
+  });
+
+  it('tells commands of the same length apart and names the first step of each', () => {
+    const source = yaml(
+      'version: 1',
+      'title: t',
+      VERIFY,
+      NO_ESTIMATES,
+      'steps:',
+      '  - { name: One, run: make aaa }',
+      '  - { name: Two, run: make bbb }',
+      '  - { name: Three, run: make bbb }',
+      '  - { name: Four, run: make aaa }',
+      '  - { name: Five, run: make ccc }',
+    );
+    expect(warningsOf(source)).toEqual([
+      [8, 25, 'steps[2].run', expect.stringMatching(/^runs the same command as steps\[1\] \(`two`\)/)],
+      [9, 24, 'steps[3].run', expect.stringMatching(/^runs the same command as steps\[0\] \(`one`\)/)],
     ]);
   });
 });

@@ -257,6 +257,31 @@ describe('fitByCutting, the last resort', () => {
   });
 });
 
+describe('escaping in one pass', () => {
+  it('escapes as replacing each kind of character in turn does', () => {
+    // HTML's characters first, then backslashes before markup: no replacement makes what a later one matches.
+    const inTurn = (t: string) =>
+      t
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~$]/g, '\\$&');
+    const line = fc
+      .array(fc.oneof(fc.constantFrom(...'&<>\\`*_[]|~$#+=-1.) @\tx'), fc.string({ maxLength: 2 })), {
+        maxLength: 30,
+      })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(line, (t) => {
+        // One line (printable ASCII), not starting with what only a line's start escapes, no mentions.
+        const mid = `x${t.replace(/[\n@]/g, '')}`;
+        expect(escapeText(mid)).toBe(inTurn(mid));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('the length bounds are never more than what escaping and fencing produce', () => {
   // Mostly what escaping removes (carriage returns, indentation, trailing newlines), so that a bound
   // counting any of it would pass the real length.
@@ -328,6 +353,43 @@ describe('the length bounds are never more than what escaping and fencing produc
     expect(escapedLengthAtLeast('plain words\nand more')).toBe(escapeText('plain words\nand more').length);
     expect(fencedLengthAtLeast('make test\nmake lint', 'sh')).toBe(
       fencedBlock('make test\nmake lint', 'sh').length,
+    );
+  });
+
+  it('count what reading one character at a time counts, up to the first count past `enough`', () => {
+    // The definitions, character by character.
+    const escaped = (t: string, enough: number) => {
+      let kept = 0;
+      let lineStart = true;
+      for (let i = 0; i < t.length && kept <= enough; i++) {
+        const c = t[i];
+        if (c === '\r' || (lineStart && (c === ' ' || c === '\t'))) continue;
+        kept++;
+        lineStart = c === '\n';
+      }
+      return kept;
+    };
+    const fenced = (t: string, language: string, enough: number) => {
+      const code = t.replace(/[\r\n]+$/, '');
+      let kept = 8 + language.length;
+      for (let i = 0; i < code.length && kept <= enough; i++) if (code[i] !== '\r') kept++;
+      return kept;
+    };
+    const spaced = fc
+      .array(fc.constantFrom('\r', '\n', '\r\n', ' ', '\t', 'x', 'yz', '  - a', '\u00e9'), { maxLength: 60 })
+      .map((parts) => parts.join(''));
+    const enough = fc.oneof(
+      fc.integer({ min: -3, max: 80 }),
+      fc.double({ min: -2, max: 60, noNaN: true }),
+      fc.constant(Infinity),
+      fc.constant(Number.NaN),
+    );
+    fc.assert(
+      fc.property(fc.oneof(text, spaced), enough, fc.constantFrom('', 'sh'), (t, n, language) => {
+        expect(escapedLengthAtLeast(t, n)).toBe(escaped(t, n));
+        expect(fencedLengthAtLeast(t, language, n)).toBe(fenced(t, language, n));
+      }),
+      { numRuns: 2000 },
     );
   });
 
