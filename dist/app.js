@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-37AH6RYF.js";
+} from "./app-shared-7HWXWV2P.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-37AH6RYF.js";
+} from "./app-shared-7HWXWV2P.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

@@ -90,8 +90,11 @@ export function createApp(config: AppConfig): ApplicationFunction {
             warn: (line) => app.log.warn(line),
           })
         : undefined;
-    app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context as unknown as Context<AppEvent>, config, botLogin, served, isolation);
+    // Not async: most deliveries are ignored, and are answered here without a promise, a closure or a log call.
+    app.on([...APP_EVENTS], (context) => {
+      const event = toActionable(context as unknown as Context<AppEvent>);
+      if (!event) return Promise.resolve();
+      return onWebhook(context as unknown as Context<AppEvent>, event, config, botLogin, served, isolation);
     });
   };
 }
@@ -148,28 +151,38 @@ function appLogin(app: Probot, served: boolean): () => Promise<string> {
   };
 }
 
+/**
+ * The gate event a delivery is, or undefined when there is nothing to do for it (said at debug, or
+ * at warn for a payload GitHub would not send). Synchronous, before any port, runner or login is
+ * built: the common case is an event the gate does not act on, or a comment with no command.
+ */
+function toActionable(context: Context<AppEvent>): GateEvent | undefined {
+  const event = toGateEvent(context.name, context.payload);
+  if (event.kind === 'ignored') {
+    if (context.log.isLevelEnabled('debug')) context.log.debug(`proceed: ${event.reason}.`);
+    return undefined;
+  }
+  if (event.kind === 'invalid') {
+    context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
+    return undefined;
+  }
+  if (event.kind === 'comment' && parseComment(event.body).kind === 'none') {
+    if (context.log.isLevelEnabled('debug'))
+      context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
+    return undefined;
+  }
+  return event;
+}
+
 async function onWebhook(
   context: Context<AppEvent>,
+  event: GateEvent,
   config: AppConfig,
   botLogin: () => Promise<string>,
   served: boolean,
   isolation: InlineIsolation | undefined,
 ): Promise<void> {
   const log = (line: string) => context.log.info(line);
-  const event = toGateEvent(context.name, context.payload);
-  if (event.kind === 'ignored') {
-    context.log.debug(`proceed: ${event.reason}.`);
-    return;
-  }
-  if (event.kind === 'invalid') {
-    context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
-    return;
-  }
-  // The common case, answered before any port, runner or login is built: a comment with no command.
-  if (event.kind === 'comment' && parseComment(event.body).kind === 'none') {
-    context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
-    return;
-  }
   const where = context.repo() as { owner: string; repo: string };
   const octokit = context.octokit as unknown as Octokit;
   if (!served) withoutRetries(octokit);

@@ -9646,8 +9646,10 @@ function createApp(config) {
       info: (line) => app.log.info(line),
       warn: (line) => app.log.warn(line)
     }) : void 0;
-    app.on([...APP_EVENTS], async (context) => {
-      await onWebhook(context, config, botLogin, served, isolation);
+    app.on([...APP_EVENTS], (context) => {
+      const event = toActionable(context);
+      if (!event) return Promise.resolve();
+      return onWebhook(context, event, config, botLogin, served, isolation);
     });
   };
 }
@@ -9685,21 +9687,25 @@ function appLogin(app, served) {
     return login;
   };
 }
-async function onWebhook(context, config, botLogin, served, isolation) {
-  const log = (line) => context.log.info(line);
+function toActionable(context) {
   const event = toGateEvent(context.name, context.payload);
   if (event.kind === "ignored") {
-    context.log.debug(`proceed: ${event.reason}.`);
-    return;
+    if (context.log.isLevelEnabled("debug")) context.log.debug(`proceed: ${event.reason}.`);
+    return void 0;
   }
   if (event.kind === "invalid") {
     context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
-    return;
+    return void 0;
   }
   if (event.kind === "comment" && parseComment(event.body).kind === "none") {
-    context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
-    return;
+    if (context.log.isLevelEnabled("debug"))
+      context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
+    return void 0;
   }
+  return event;
+}
+async function onWebhook(context, event, config, botLogin, served, isolation) {
+  const log = (line) => context.log.info(line);
   const where = context.repo();
   const octokit = context.octokit;
   if (!served) withoutRetries(octokit);
