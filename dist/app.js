@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-Q4PPG7CI.js";
+} from "./app-shared-BXHTDXZ2.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

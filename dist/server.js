@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-Q4PPG7CI.js";
+} from "./app-shared-BXHTDXZ2.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";
