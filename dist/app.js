@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-BXHTDXZ2.js";
+} from "./app-shared-LTF3VGNB.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

@@ -53631,16 +53631,17 @@ function unreadablePlan(path, blobSha) {
 }
 async function loadView(env, number4, o = {}) {
   const { port } = env;
-  const pr = await port.getPullRequest(number4);
+  const prRead = port.getPullRequest(number4);
+  const lists = Promise.all([port.listChangedFiles(number4), port.listReviews(number4)]);
+  lists.catch(() => void 0);
+  const pr = await prRead;
   o.withHead?.(pr.headSha);
-  const filesRead = port.listChangedFiles(number4);
-  const planRead = filesRead.then(async (files2) => {
+  const planRead = lists.then(async ([files2]) => {
     const found2 = discoverPlan(files2, env.planGlobs);
     return { found: found2, file: found2.kind === "one" ? await port.readFile(found2.path, pr.headSha) : void 0 };
   });
-  const [files, reviews, policyFile, { found, file: file2 }] = await Promise.all([
-    filesRead,
-    port.listReviews(number4),
+  const [[files, reviews], policyFile, { found, file: file2 }] = await Promise.all([
+    lists,
     // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
     port.readFile(env.policyPath, pr.baseSha),
     planRead

@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-BXHTDXZ2.js";
+} from "./app-shared-LTF3VGNB.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

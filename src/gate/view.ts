@@ -124,21 +124,24 @@ export interface LoadOptions {
 
 /**
  * Reads the pull request, the base branch's policy, the plan at the head, and the bot's own review.
- * What does not depend on another answer goes out at once: after the pull request, its files, its
- * reviews and the policy together, and the plan as soon as the files say which one it is.
+ * What does not depend on another answer goes out at once: the pull request, its files and its
+ * reviews together; the policy as soon as the base is known, the plan once the head and the files
+ * say which one it is.
  */
 export async function loadView(env: GateEnv, number: number, o: LoadOptions = {}): Promise<View> {
   const { port } = env;
-  const pr = await port.getPullRequest(number);
+  const prRead = port.getPullRequest(number);
+  const lists = Promise.all([port.listChangedFiles(number), port.listReviews(number)]);
+  // Reported only once the pull request was read: a failure to read it is the one that counts.
+  lists.catch(() => undefined);
+  const pr = await prRead;
   o.withHead?.(pr.headSha);
-  const filesRead = port.listChangedFiles(number);
-  const planRead = filesRead.then(async (files) => {
+  const planRead = lists.then(async ([files]) => {
     const found = discoverPlan(files, env.planGlobs);
     return { found, file: found.kind === 'one' ? await port.readFile(found.path, pr.headSha) : undefined };
   });
-  const [files, reviews, policyFile, { found, file }] = await Promise.all([
-    filesRead,
-    port.listReviews(number),
+  const [[files, reviews], policyFile, { found, file }] = await Promise.all([
+    lists,
     // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
     port.readFile(env.policyPath, pr.baseSha),
     planRead,

@@ -2205,16 +2205,17 @@ function unreadablePlan(path, blobSha) {
 }
 async function loadView(env, number, o = {}) {
   const { port } = env;
-  const pr = await port.getPullRequest(number);
+  const prRead = port.getPullRequest(number);
+  const lists = Promise.all([port.listChangedFiles(number), port.listReviews(number)]);
+  lists.catch(() => void 0);
+  const pr = await prRead;
   o.withHead?.(pr.headSha);
-  const filesRead = port.listChangedFiles(number);
-  const planRead = filesRead.then(async (files2) => {
+  const planRead = lists.then(async ([files2]) => {
     const found2 = discoverPlan(files2, env.planGlobs);
     return { found: found2, file: found2.kind === "one" ? await port.readFile(found2.path, pr.headSha) : void 0 };
   });
-  const [files, reviews, policyFile, { found, file }] = await Promise.all([
-    filesRead,
-    port.listReviews(number),
+  const [[files, reviews], policyFile, { found, file }] = await Promise.all([
+    lists,
     // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
     port.readFile(env.policyPath, pr.baseSha),
     planRead
