@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-7HWXWV2P.js";
+} from "./app-shared-R7WVNM73.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

@@ -51083,8 +51083,9 @@ var INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202
 var GITHUB_BODY_LIMIT = 65536;
 var GITHUB_CHECK_TEXT_LIMIT = 65535;
 var DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1024;
-var numberFormat = new Intl.NumberFormat("en-US");
+var numberFormat;
 function formatCount(n) {
+  numberFormat ??= new Intl.NumberFormat("en-US");
   return numberFormat.format(n);
 }
 function revealInvisible(text) {
@@ -53970,14 +53971,22 @@ function unreadablePlan(path, blobSha) {
   const at = { severity: "error", file: path, line: 1, col: 1, path: "", message };
   return { kind: "invalid", path, blobSha, errors: [at], warnings: [] };
 }
-async function loadView(env, number4) {
+async function loadView(env, number4, o = {}) {
   const { port } = env;
-  const pr = await port.getPullRequest(number4);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number4),
-    port.listReviews(number4),
+  const prRead = port.getPullRequest(number4);
+  const lists = Promise.all([port.listChangedFiles(number4), port.listReviews(number4)]);
+  lists.catch(() => void 0);
+  const pr = await prRead;
+  o.withHead?.(pr.headSha);
+  const planRead = lists.then(async ([files2]) => {
+    const found2 = discoverPlan(files2, env.planGlobs);
+    return { found: found2, file: found2.kind === "one" ? await port.readFile(found2.path, pr.headSha) : void 0 };
+  });
+  const [[files, reviews], policyFile, { found, file: file2 }] = await Promise.all([
+    lists,
     // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
-    port.readFile(env.policyPath, pr.baseSha)
+    port.readFile(env.policyPath, pr.baseSha),
+    planRead
   ]);
   let policy = DEFAULT_POLICY;
   let policyErrors = [];
@@ -53988,11 +53997,9 @@ async function loadView(env, number4) {
   }
   const review = ownReview(reviews, env.botLogin);
   const stored = review ? decodeState(review.body) : void 0;
-  const found = discoverPlan(files, env.planGlobs);
   let plan;
   if (found.kind !== "one") plan = found;
   else {
-    const file2 = await port.readFile(found.path, pr.headSha);
     if (!file2) plan = unreadablePlan(found.path, found.blobSha);
     else {
       const parsed = parsePlan(file2.content, found.path);
@@ -58000,6 +58007,57 @@ function ownCheck(env, check2) {
   return check2.appSlug !== null && `${check2.appSlug}[bot]`.toLowerCase() === env.botLogin.toLowerCase();
 }
 
+// src/gate/read-ahead.ts
+var READS = /* @__PURE__ */ new Set([
+  "getPullRequest",
+  "listOpenPullRequests",
+  "listOpenPullRequestsOnHead",
+  "listPullRequestCommits",
+  "compareCommits",
+  "listChangedFiles",
+  "readFile",
+  "getPermission",
+  "isTeamMember",
+  "listReviews",
+  "listComments",
+  "listCheckRuns",
+  "getCheckRunText",
+  "getRef",
+  "getCommit",
+  "getWorkflowRun",
+  "listRefs",
+  "findDeployment"
+]);
+function readingAhead(port) {
+  let ahead;
+  const listCheckRuns = (sha, name) => {
+    const taken = ahead;
+    ahead = void 0;
+    return name === void 0 && taken?.sha === sha ? taken.answer : port.listCheckRuns(sha, name);
+  };
+  const proxy = new Proxy(port, {
+    get(target2, prop) {
+      if (prop === "listCheckRuns") return listCheckRuns;
+      const value2 = Reflect.get(target2, prop, target2);
+      if (typeof value2 !== "function") return value2;
+      const call = value2.bind(target2);
+      if (typeof prop === "string" && READS.has(prop)) return call;
+      return (...args) => {
+        ahead = void 0;
+        return call(...args);
+      };
+    }
+  });
+  return {
+    port: proxy,
+    checkRuns(sha) {
+      const answer = port.listCheckRuns(sha);
+      answer.catch(() => void 0);
+      ahead = { sha, answer };
+    }
+  };
+}
+
 // src/gate/handle.ts
 async function handleEvent(door, event) {
   const env = { ...trustingOwnChecks(door), publisher: door.publisher ?? createPublisher() };
@@ -58030,7 +58088,9 @@ async function handle(env, event) {
   }
   if (event.kind === "pull_request" && event.action === "closed")
     await forceReleaseLock(env.port, event.number);
-  const view = await loadView(env, event.number);
+  const ahead = event.kind === "pull_request" && event.action !== "closed" ? readingAhead(env.port) : void 0;
+  if (ahead) env = { ...env, port: ahead.port };
+  const view = await loadView(env, event.number, { withHead: ahead && ((sha) => ahead.checkRuns(sha)) });
   const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
   const taken = intake(view, event, checks);
   const context3 = { now: env.now?.() ?? /* @__PURE__ */ new Date(), policyPath: env.policyPath };

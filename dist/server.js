@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-7HWXWV2P.js";
+} from "./app-shared-R7WVNM73.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

@@ -201,6 +201,13 @@ interface Measured {
   sizes: { action: number; floor: number };
 }
 
+/**
+ * How many of the Action's requests wait for the one before (src/gate/view.ts `loadView`, handle.ts):
+ * the pull request (with its files and reviews beside it), the plan (with the policy and the head's
+ * check runs beside it), then the review and the two check runs, one write at a time.
+ */
+const IN_A_ROW = 5;
+
 function explanation({ action, floor, gaps, pipeline, requests, sizes }: Measured): string[] {
   const extra = action.wall - floor.wall;
   const extraLoad = action.load - floor.load;
@@ -213,19 +220,25 @@ function explanation({ action, floor, gaps, pipeline, requests, sizes }: Measure
     .slice(0, 3)
     .map((g) => `${ms(g.action - g.floor)} before ${g.name}`);
   const perRequest = pipeline.proceed - pipeline.bare;
-  const pipelineTotal = perRequest * (requests - 1);
+  // The first request's pipeline is counted before it; the others in a row wait for it in turn.
+  const pipelineTotal = perRequest * (IN_A_ROW - 1);
   return [
     `Why it misses: the Action takes ${ms(extra)} more than the floor. ` +
-      `Before its first request: ${ms(extraBeforeFirst)} (${pct(extraBeforeFirst)}), of which ${ms(extraLoad)} is loading and evaluating a bundle ${(sizes.action / sizes.floor).toFixed(1)}× the floor's size. ` +
-      `Between requests: ${ms(between)} (${pct(between)}); the widest extra gaps are ${widest.join(', ')}. ` +
-      `Octokit's pipeline alone costs ${ms(perRequest)} more per request than a bare client (measured warm), about ${ms(pipelineTotal)} over those ${requests - 1} gaps, ` +
-      'because every request is scheduled through three Bottleneck limiters (the throttling plugin’s retry limiter and its global group, and a new Bottleneck the retry plugin creates per request; writes through one or two more), and Bottleneck’s local datastore yields to the event loop with a `setTimeout(0)` at each of its steps. ' +
+      `Before its first request: ${ms(extraBeforeFirst)} (${pct(extraBeforeFirst)}), of which ${ms(extraLoad)} is loading and evaluating a bundle ${(sizes.action / sizes.floor).toFixed(1)}× the floor's size ` +
+      '(compiling zod, yaml, Octokit and src/, building the zod schemas, and `new Intl.NumberFormat` at the top of src/render/markdown.ts, ≈9 ms alone on Node 20 and more on Node 24, as it loads ICU). ' +
+      `After it: ${ms(between)} (${pct(between)}); the widest extra gaps are ${widest.join(', ')}. ` +
+      `Of the ${requests} requests the floor sends one after another, the Action sends ${requests - IN_A_ROW} beside others (the files and reviews with the pull request; the policy, the head's check runs and the plan together once the pull request and its files are in), so ${IN_A_ROW} wait in a row. ` +
+      `Octokit's pipeline costs ${ms(perRequest)} more per request than a bare client (measured warm), about ${ms(pipelineTotal)} over the ${IN_A_ROW - 1} after the first, ` +
+      'because every request is scheduled through three Bottleneck limiters (the throttling plugin’s retry limiter and its global group, and a new Bottleneck the retry plugin creates per request; writes through one or two more), and Bottleneck’s local datastore yields to the event loop with a `setTimeout(0)` at each of its steps (13 timers for one GET). ' +
       (between - pipelineTotal > between / 10
-        ? `The remaining ${ms(between - pipelineTotal)} is validating plan and policy (YAML and zod) and rendering the review, run once, cold, by V8.`
+        ? `The remaining ${ms(between - pipelineTotal)} is validating plan and policy (YAML and zod) and rendering the review, run once, cold, by V8 (the widest gap is before the review).`
         : 'That is most of it; the widest gaps follow parsing the plan and rendering the review, which add to it.') +
-      ` The target leaves ${ms(floor.wall * (TARGET - 1))} above the floor (${TARGET}× ${ms(floor.wall)}); the pipeline alone takes about ${ms(perRequest * requests)} over the ${requests} requests, so the target cannot hold while every request goes through it, however fast the rest.`,
-    'What would fix it, and why it stays: most of the gap is two things the project keeps on purpose. (1) Octokit’s throttling and retry plugins, which SPEC §5 and the project’s rules ask for instead of hand-written rate-limit handling: measured warm against the fake, a GET costs ≈3 ms through a bare client, ≈8 ms with the retry plugin alone, ≈14 ms with the throttling plugin alone and ≈19 ms with both — the cost is Bottleneck’s, per request, whatever the answer. Routing reads around the throttle would lose its handling of secondary rate limits on reads, so the cost is accepted; it would shrink only upstream (Bottleneck yielding with `setImmediate` instead of `setTimeout(0)`). ' +
-      '(2) Loading zod and yaml (≈1 MB of the bundle), which `pull_request.opened` needs to validate the plan and the policy; splitting the bundle by event would defer only the executor, checkout and lock (a small share of src/’s 220 KB), and minifying does not shorten loading here (measured: 119 ms as built, 126 ms minified, Node 24). ' +
-      'The reads that do not depend on each other are already sent together (`loadView`: files, reviews and the policy file at once). A floor built on the same Octokit would isolate what proceed adds; against this floor the target holds only if GitHub calls cost what a bare `fetch` does.',
+      ` The target leaves ${ms(floor.wall * (TARGET - 1))} above the floor (${TARGET}× ${ms(floor.wall)})` +
+      (extraLoad > floor.wall * (TARGET - 1)
+        ? ': less than loading alone adds, so it cannot hold with this bundle however fast the requests go.'
+        : `; loading adds ${ms(extraLoad)} and the pipeline about ${ms(perRequest * IN_A_ROW)} over the ${IN_A_ROW} requests in a row.`),
+    'What would fix it, and why it stays: most of the gap is two things the project keeps on purpose. (1) Octokit’s throttling and retry plugins, which SPEC §5 and the project’s rules ask for instead of hand-written rate-limit handling: measured warm against the fake, a GET costs ≈3 ms through a bare client, ≈8 ms with the retry plugin alone, ≈14 ms with the throttling plugin alone and ≈19 ms with both — the cost is Bottleneck’s, per request, whatever the answer, and no option of Bottleneck or of the plugins removes its timers. Routing reads around the global group (a stand-in without Bottleneck, not a supported option) saved ≈15–30 ms in interleaved runs but leans on the plugin’s internals, and routing reads around the throttle altogether would lose its handling of secondary rate limits on reads, so the cost is accepted; it would shrink only upstream (Bottleneck yielding with `setImmediate` instead of `setTimeout(0)`). Writes stay one at a time, in order (GitHub’s advice, and the write group’s maxConcurrent 1). ' +
+      '(2) Loading zod and yaml (≈1 MB of the bundle), which `pull_request.opened` needs to validate the plan and the policy; splitting the bundle by event would defer only the executor, checkout and lock (a small share of src/’s 220 KB), and minifying does not shorten loading here (measured: 119 ms as built, 126 ms minified, Node 24). Zod’s locales (≈360 KB of the bundle) come in because src/ imports the `z` namespace object; leaving them out would take a stub in the build for a few milliseconds of compiling. Octokit through Node’s own `fetch` instead of the bundled undici (which @actions/core loads anyway, and which carries the runner’s proxy settings) was no faster. ' +
+      'Left for src/render: making the `Intl.NumberFormat` lazy, or formatting counts without Intl, takes those milliseconds off every start. A floor built on the same Octokit would isolate what proceed adds; against this floor the target holds only if GitHub calls cost what a bare `fetch` does and the bundle loads as fast as @actions/core.',
   ];
 }

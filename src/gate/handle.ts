@@ -27,6 +27,7 @@ import { onMergeGroup } from './merge-group-gate.js';
 import { rollbackPlan } from './rollback.js';
 import { forceReleaseLock } from './lock.js';
 import { parseComment } from './commands.js';
+import { readingAhead } from './read-ahead.js';
 import { decodeState } from './marker.js';
 import type { Actor } from './authorize.js';
 import type { CommandName } from './commands.js';
@@ -86,7 +87,12 @@ async function handle(env: GateEnv & { publisher: Publisher }, event: GateEvent)
   if (event.kind === 'pull_request' && event.action === 'closed')
     await forceReleaseLock(env.port, event.number);
 
-  const view = await loadView(env, event.number);
+  // A pull request event other than a close is a push to `decide`: it publishes the plan, which begins
+  // by reading the head's check runs; that read goes out with the view's instead of after it (read-ahead.ts).
+  const ahead =
+    event.kind === 'pull_request' && event.action !== 'closed' ? readingAhead(env.port) : undefined;
+  if (ahead) env = { ...env, port: ahead.port };
+  const view = await loadView(env, event.number, { withHead: ahead && ((sha) => ahead.checkRuns(sha)) });
   const checks = intakeNeedsChecks(view, event) ? await env.port.listCheckRuns(view.pr.headSha) : [];
   const taken = intake(view, event, checks);
   const context = { now: env.now?.() ?? new Date(), policyPath: env.policyPath };

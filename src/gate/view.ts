@@ -116,15 +116,35 @@ function unreadablePlan(path: string, blobSha: string): PlanView {
   return { kind: 'invalid', path, blobSha, errors: [at], warnings: [] };
 }
 
-/** Reads the pull request, the base branch's policy, the plan at the head, and the bot's own review. */
-export async function loadView(env: GateEnv, number: number): Promise<View> {
+/** What `loadView` may do beside its own reads. */
+export interface LoadOptions {
+  /** Called with the head's SHA as soon as it is known, to start a read that needs only it (read-ahead.ts). */
+  withHead?: (sha: string) => void;
+}
+
+/**
+ * Reads the pull request, the base branch's policy, the plan at the head, and the bot's own review.
+ * What does not depend on another answer goes out at once: the pull request, its files and its
+ * reviews together; the policy as soon as the base is known, the plan once the head and the files
+ * say which one it is.
+ */
+export async function loadView(env: GateEnv, number: number, o: LoadOptions = {}): Promise<View> {
   const { port } = env;
-  const pr = await port.getPullRequest(number);
-  const [files, reviews, policyFile] = await Promise.all([
-    port.listChangedFiles(number),
-    port.listReviews(number),
+  const prRead = port.getPullRequest(number);
+  const lists = Promise.all([port.listChangedFiles(number), port.listReviews(number)]);
+  // Reported only once the pull request was read: a failure to read it is the one that counts.
+  lists.catch(() => undefined);
+  const pr = await prRead;
+  o.withHead?.(pr.headSha);
+  const planRead = lists.then(async ([files]) => {
+    const found = discoverPlan(files, env.planGlobs);
+    return { found, file: found.kind === 'one' ? await port.readFile(found.path, pr.headSha) : undefined };
+  });
+  const [[files, reviews], policyFile, { found, file }] = await Promise.all([
+    lists,
     // The base branch's copy, never the pull request's: a pull request cannot weaken its own gate.
     port.readFile(env.policyPath, pr.baseSha),
+    planRead,
   ]);
   let policy = DEFAULT_POLICY;
   let policyErrors: Diagnostic[] = [];
@@ -136,11 +156,9 @@ export async function loadView(env: GateEnv, number: number): Promise<View> {
   const review = ownReview(reviews, env.botLogin);
   const stored = review ? decodeState(review.body) : undefined;
 
-  const found = discoverPlan(files, env.planGlobs);
   let plan: PlanView;
   if (found.kind !== 'one') plan = found;
   else {
-    const file = await port.readFile(found.path, pr.headSha);
     // Changed but unreadable as a file at the head (a symbolic link, a submodule): the gate fails
     // closed, as for an invalid plan, rather than passing as if the pull request had no plan.
     if (!file) plan = unreadablePlan(found.path, found.blobSha);

@@ -21,10 +21,12 @@ export const GITHUB_CHECK_TEXT_LIMIT = 65_535;
 /** Room left for the hidden state marker that callers append to a body. */
 export const DEFAULT_MAX_LENGTH = GITHUB_BODY_LIMIT - 1_024;
 
-const numberFormat = new Intl.NumberFormat('en-US');
+/** Made on first use: building it loads ICU's data, which would cost every start of the Action. */
+let numberFormat: Intl.NumberFormat | undefined;
 
 /** `18765` → `18,765`. */
 export function formatCount(n: number): string {
+  numberFormat ??= new Intl.NumberFormat('en-US');
   return numberFormat.format(n);
 }
 
