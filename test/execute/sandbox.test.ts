@@ -113,7 +113,12 @@ describe('an execution sandbox', () => {
     }
     // The PIDs the step saw are its namespace's; the host's are found below this process.
     expect(readFileSync(pids, 'utf8').trim().split('\n')).toHaveLength(2);
-    const sleeping = sleepersUnder(process.pid);
+    // A background child may not have exec'd `sleep` yet (still `env` or `setsid`) on a loaded machine.
+    let sleeping = sleepersUnder(process.pid);
+    for (let tries = 0; sleeping.length < 2 && tries < 200; tries++) {
+      await new Promise((r) => setTimeout(r, 50));
+      sleeping = sleepersUnder(process.pid);
+    }
     expect(sleeping).toHaveLength(2);
     await sandbox.close();
     for (const pid of sleeping) expect(isRunning(pid), String(pid)).toBe(false);
