@@ -141,6 +141,6 @@ async function start() {
 }
 start().catch((err) => {
   const message = err instanceof ConfigError ? err.message : `the app could not start: ${err.message}`;
-  console.error(`proceed: ${message}`);
-  process.exit(1);
+  process.stderr.write(`proceed: ${message}
+`, () => process.exit(1));
 });

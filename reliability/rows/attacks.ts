@@ -132,7 +132,8 @@ async function startAppBundle(env: Record<string, string>): Promise<{ code: numb
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? -1)));
+  // 'close', not 'exit': 'exit' can come before the pipes are drained, and the message would be lost.
+  const exited = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
   // A hang guard, not a timing: an app that refuses to start exits at once.
   const code = await Promise.race([exited, sleep(60_000).then(() => null)]);
   if (code === null) child.kill('SIGKILL');

@@ -41,6 +41,6 @@ async function start(): Promise<void> {
 start().catch((err: unknown) => {
   const message =
     err instanceof ConfigError ? err.message : `the app could not start: ${(err as Error).message}`;
-  console.error(`proceed: ${message}`);
-  process.exit(1);
+  // Exit once the message is written: a pipe's writes are asynchronous, and exit would cut them.
+  process.stderr.write(`proceed: ${message}\n`, () => process.exit(1));
 });

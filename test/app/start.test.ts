@@ -40,7 +40,8 @@ function npmStart(env: Record<string, string>): Started {
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? -1)));
+  // 'close', not 'exit': 'exit' can come before the pipes are drained, and the message would be lost.
+  const exited = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
   return { child, output: () => output, exited };
 }
 
