@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-R7WVNM73.js";
+} from "./app-shared-VL3QLDFF.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

@@ -53604,6 +53604,89 @@ function auditSummary(record2) {
   return auditCheckText(record2, "", 1e6);
 }
 
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var MERGE_QUEUE_MODES = ["verified", "re-verify"];
+var durationSchema = external_exports.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var MAX_APPROVALS = 10;
+var CODEOWNERS_MODES = ["plan", "changed-files"];
+var approverFields = {
+  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs"),
+  count: external_exports.number().int({ message: "must be a whole number of approvals" }).min(1, { message: "must be at least 1" }).max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` }).default(1).describe(
+    "How many distinct allowed people must approve the same head and plan before anything runs (reviews and /proceed both count)"
+  )
+};
+var approversDescription = "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set; `count` of them must approve";
+var approversSchema = external_exports.strictObject(approverFields).describe(approversDescription);
+var globalApproversSchema = external_exports.strictObject({
+  ...approverFields,
+  codeowners: external_exports.enum(CODEOWNERS_MODES).optional().describe(
+    "At least one approver must be a code owner (CODEOWNERS on the base branch) of the plan file (plan) or of every changed path (changed-files)"
+  )
+}).describe(approversDescription);
+var policySchema = external_exports.strictObject({
+  approvers: globalApproversSchema.prefault({}),
+  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  approval_ttl: durationSchema.optional().describe(
+    "An approval older than this no longer starts or resumes an execution; /proceed or an approving review renews it"
+  ),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
+  environments: external_exports.record(
+    external_exports.string().min(1),
+    external_exports.strictObject({
+      production: external_exports.boolean().optional().describe(
+        "Recorded as a production environment (default: the environment is named 'production')"
+      ),
+      approvers: approversSchema.optional().describe(
+        "Who may approve a plan for this environment: needed on top of the global `approvers`"
+      )
+    }).prefault({})
+  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
+  merge_queue: external_exports.enum(MERGE_QUEUE_MODES).default("verified").describe(
+    "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
+  )
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function parsePolicyFile(content, path) {
+  if (content === void 0) return { policy: DEFAULT_POLICY, errors: [] };
+  const parsed = parseYamlWithSchema(content, path, policySchema);
+  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
+}
+function mergePlanConfig(config2, policy) {
+  const notices = [];
+  if (!config2.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config2,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check2] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check2;
+  }
+  return { verify, notices };
+}
+
 // src/gate/state.ts
 var approvalSchema = external_exports.object({
   by: external_exports.string(),
@@ -53702,89 +53785,6 @@ function decodeState(body) {
   } catch {
     return void 0;
   }
-}
-
-// src/gate/policy.ts
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var MERGE_QUEUE_MODES = ["verified", "re-verify"];
-var durationSchema = external_exports.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var MAX_APPROVALS = 10;
-var CODEOWNERS_MODES = ["plan", "changed-files"];
-var approverFields = {
-  permission: external_exports.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: external_exports.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: external_exports.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs"),
-  count: external_exports.number().int({ message: "must be a whole number of approvals" }).min(1, { message: "must be at least 1" }).max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` }).default(1).describe(
-    "How many distinct allowed people must approve the same head and plan before anything runs (reviews and /proceed both count)"
-  )
-};
-var approversDescription = "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set; `count` of them must approve";
-var approversSchema = external_exports.strictObject(approverFields).describe(approversDescription);
-var globalApproversSchema = external_exports.strictObject({
-  ...approverFields,
-  codeowners: external_exports.enum(CODEOWNERS_MODES).optional().describe(
-    "At least one approver must be a code owner (CODEOWNERS on the base branch) of the plan file (plan) or of every changed path (changed-files)"
-  )
-}).describe(approversDescription);
-var policySchema = external_exports.strictObject({
-  approvers: globalApproversSchema.prefault({}),
-  self_approval: external_exports.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: external_exports.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: external_exports.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  approval_ttl: durationSchema.optional().describe(
-    "An approval older than this no longer starts or resumes an execution; /proceed or an approving review renews it"
-  ),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
-  environments: external_exports.record(
-    external_exports.string().min(1),
-    external_exports.strictObject({
-      production: external_exports.boolean().optional().describe(
-        "Recorded as a production environment (default: the environment is named 'production')"
-      ),
-      approvers: approversSchema.optional().describe(
-        "Who may approve a plan for this environment: needed on top of the global `approvers`"
-      )
-    }).prefault({})
-  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
-  merge_queue: external_exports.enum(MERGE_QUEUE_MODES).default("verified").describe(
-    "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
-  )
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function parsePolicyFile(content, path) {
-  if (content === void 0) return { policy: DEFAULT_POLICY, errors: [] };
-  const parsed = parseYamlWithSchema(content, path, policySchema);
-  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
-}
-function mergePlanConfig(config2, policy) {
-  const notices = [];
-  if (!config2.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config2,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check2] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check2;
-  }
-  return { verify, notices };
 }
 
 // src/gate/rules/codeowners.ts
@@ -54288,11 +54288,12 @@ function recordIntervention(previous, view, stored, verify, intervention, reposi
   r.updatedAt = intervention.at;
   return r;
 }
-async function auditIntervention(port, view, stored, verify, intervention, checks) {
+async function auditIntervention(port, view, stored, intervention, checks) {
   if (!stored.approval) return;
   const sha = view.pr.headSha;
   const audited = await readAuditRecord(port, checks ?? await port.listCheckRuns(sha, CHECK_VERIFY));
   const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+  const { verify } = mergeVerify(view.plan.plan.verify, view.policy);
   const record2 = recordIntervention(same, view, stored, verify, intervention, `${port.owner}/${port.repo}`);
   await attachAuditRecord(port, sha, record2);
 }
@@ -55382,7 +55383,6 @@ async function cancelPlan(env, view, stored, by) {
     env.port,
     view,
     stored,
-    mergeVerify(view.plan.plan.verify, view.policy).verify,
     { action: "cancel", by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
     checks
   );
@@ -57115,12 +57115,9 @@ async function applyEffect(env, view, effect) {
     case "end-deployment":
       await endOpenDeployment(env, view, deploymentLogUrl(env, view), effect.why);
       return void 0;
-    case "audit": {
-      const valid = view;
-      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
-      await auditIntervention(port, valid, effect.stored, verify, effect.intervention);
+    case "audit":
+      await auditIntervention(port, view, effect.stored, effect.intervention);
       return void 0;
-    }
   }
 }
 

@@ -53752,11 +53752,12 @@ function recordIntervention(previous, view, stored, verify, intervention, reposi
   r.updatedAt = intervention.at;
   return r;
 }
-async function auditIntervention(port, view, stored, verify, intervention, checks) {
+async function auditIntervention(port, view, stored, intervention, checks) {
   if (!stored.approval) return;
   const sha = view.pr.headSha;
   const audited = await readAuditRecord(port, checks ?? await port.listCheckRuns(sha, CHECK_VERIFY));
   const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+  const { verify } = mergeVerify(view.plan.plan.verify, view.policy);
   const record2 = recordIntervention(same, view, stored, verify, intervention, `${port.owner}/${port.repo}`);
   await attachAuditRecord(port, sha, record2);
 }
@@ -55440,7 +55441,6 @@ async function cancelPlan(env, view, stored, by) {
     env.port,
     view,
     stored,
-    mergeVerify(view.plan.plan.verify, view.policy).verify,
     { action: "cancel", by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
     checks
   );
@@ -58168,12 +58168,9 @@ async function applyEffect(env, view, effect) {
     case "end-deployment":
       await endOpenDeployment(env, view, deploymentLogUrl(env, view), effect.why);
       return void 0;
-    case "audit": {
-      const valid = view;
-      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
-      await auditIntervention(port, valid, effect.stored, verify, effect.intervention);
+    case "audit":
+      await auditIntervention(port, view, effect.stored, effect.intervention);
       return void 0;
-    }
   }
 }
 
@@ -59258,8 +59255,7 @@ async function sweepOne(env, number4, onEnded) {
       if (!overdue(valid, stored2, now3)) return result(fresh, "Nothing to end.");
       const { stored: next, check: check2, intervention } = expireCheckpoint(valid, stored2, now3);
       await env.port.createCheckRun(check2);
-      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
-      await auditIntervention(env.port, valid, stored2, verify, intervention);
+      await auditIntervention(env.port, valid, stored2, intervention);
       const checks = await env.port.listCheckRuns(valid.pr.headSha);
       await writeReview(env, valid, reviewBody(valid, next, checks), next);
       await endOpenDeployment(

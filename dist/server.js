@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-R7WVNM73.js";
+} from "./app-shared-VL3QLDFF.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

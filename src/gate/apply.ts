@@ -10,7 +10,6 @@ import { cancel } from './cancel.js';
 import { executeApproved } from './execute.js';
 import { rollbackPlan } from './rollback.js';
 import { forceReleaseLock } from './lock.js';
-import { mergeVerify } from './policy.js';
 import { publishPlan, result, reviewBody, writeReview, type GateResult } from './publish.js';
 import { bindingAfterPush, type GateEnv, type View } from './view.js';
 
@@ -63,11 +62,8 @@ async function applyEffect(env: GateEnv, view: View, effect: Effect): Promise<Ga
     case 'end-deployment':
       await endOpenDeployment(env, view as ValidView, deploymentLogUrl(env, view), effect.why);
       return undefined;
-    case 'audit': {
-      const valid = view as ValidView;
-      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
-      await auditIntervention(port, valid, effect.stored, verify, effect.intervention);
+    case 'audit':
+      await auditIntervention(port, view as ValidView, effect.stored, effect.intervention);
       return undefined;
-    }
   }
 }

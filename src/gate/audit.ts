@@ -11,6 +11,7 @@ import { auditCheckText, extractAuditRecord, withoutAudit } from '../render/audi
 import type { Door } from './authorize.js';
 import type { Trigger, ValidView } from './decide.js';
 import type { HolderIdentity } from './lock.js';
+import { mergeVerify } from './policy.js';
 import type { CheckRunInfo, GitHubPort } from './port.js';
 import type { StoredState } from './state.js';
 import { CHECK_VERIFY } from './view.js';
@@ -214,7 +215,6 @@ export async function auditIntervention(
   port: GitHubPort,
   view: ValidView,
   stored: StoredState,
-  verify: Record<string, Verification>,
   intervention: Intervention,
   checks?: CheckRunInfo[],
 ): Promise<void> {
@@ -225,6 +225,7 @@ export async function auditIntervention(
     audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash
       ? audited.record
       : undefined;
+  const { verify } = mergeVerify(view.plan.plan.verify, view.policy);
   const record = recordIntervention(same, view, stored, verify, intervention, `${port.owner}/${port.repo}`);
   await attachAuditRecord(port, sha, record);
 }

@@ -10,7 +10,6 @@ import type { ValidView } from './decide.js';
 import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { withPlanLock } from './lock-session.js';
 import { auditIntervention } from './audit.js';
-import { mergeVerify } from './policy.js';
 import { result, reviewBody, upsertCheck, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
 import { CHECK_VERIFY, stepCheckName, stepChecks, stepExternalId, type GateEnv } from './view.js';
@@ -96,7 +95,6 @@ export async function cancelPlan(
     env.port,
     view,
     stored,
-    mergeVerify(view.plan.plan.verify, view.policy).verify,
     { action: 'cancel', by, at: (env.now?.() ?? new Date()).toISOString(), state: next.state },
     checks,
   );

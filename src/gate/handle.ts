@@ -40,7 +40,6 @@ import { result, reviewBody, writeReview, type GateResult } from './publish.js';
 import type { StoredState } from './state.js';
 import { deploymentLogUrl, endOpenDeployment } from './deployments.js';
 import { auditIntervention } from './audit.js';
-import { mergeVerify } from './policy.js';
 import { bound, loadView, short, type GateEnv, type View } from './view.js';
 
 export type { GateEnv } from './view.js';
@@ -247,8 +246,7 @@ async function sweepOne(env: GateEnv, number: number, onEnded: () => void): Prom
       if (!overdue(valid, stored, now)) return result(fresh, 'Nothing to end.');
       const { stored: next, check, intervention } = expireCheckpoint(valid, stored, now);
       await env.port.createCheckRun(check);
-      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
-      await auditIntervention(env.port, valid, stored, verify, intervention);
+      await auditIntervention(env.port, valid, stored, intervention);
       const checks = await env.port.listCheckRuns(valid.pr.headSha);
       await writeReview(env, valid, reviewBody(valid, next, checks), next);
       await endOpenDeployment(

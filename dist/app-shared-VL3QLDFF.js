@@ -1373,6 +1373,9 @@ function auditSummary(record) {
   return auditCheckText(record, "", 1e6);
 }
 
+// src/gate/policy.ts
+import { z as z6 } from "zod";
+
 // src/plan/parse.ts
 import { LineCounter, parseDocument } from "yaml";
 import { z as z5 } from "zod";
@@ -2085,6 +2088,89 @@ function parsePlan(source, file) {
   };
 }
 
+// src/gate/policy.ts
+var POLICY_FILE = ".github/proceed.yml";
+var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
+var MERGE_QUEUE_MODES = ["verified", "re-verify"];
+var durationSchema = z6.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
+var MAX_APPROVALS = 10;
+var CODEOWNERS_MODES = ["plan", "changed-files"];
+var approverFields = {
+  permission: z6.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
+  users: z6.array(loginSchema).default([]).describe("Optional allowlist of logins"),
+  teams: z6.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs"),
+  count: z6.number().int({ message: "must be a whole number of approvals" }).min(1, { message: "must be at least 1" }).max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` }).default(1).describe(
+    "How many distinct allowed people must approve the same head and plan before anything runs (reviews and /proceed both count)"
+  )
+};
+var approversDescription = "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set; `count` of them must approve";
+var approversSchema = z6.strictObject(approverFields).describe(approversDescription);
+var globalApproversSchema = z6.strictObject({
+  ...approverFields,
+  codeowners: z6.enum(CODEOWNERS_MODES).optional().describe(
+    "At least one approver must be a code owner (CODEOWNERS on the base branch) of the plan file (plan) or of every changed path (changed-files)"
+  )
+}).describe(approversDescription);
+var policySchema = z6.strictObject({
+  approvers: globalApproversSchema.prefault({}),
+  self_approval: z6.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
+  forks: z6.boolean().default(false).describe("Execute plans of pull requests from forks"),
+  bind_approval_to: z6.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
+  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
+  approval_ttl: durationSchema.optional().describe(
+    "An approval older than this no longer starts or resumes an execution; /proceed or an approving review renews it"
+  ),
+  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
+  environments: z6.record(
+    z6.string().min(1),
+    z6.strictObject({
+      production: z6.boolean().optional().describe(
+        "Recorded as a production environment (default: the environment is named 'production')"
+      ),
+      approvers: approversSchema.optional().describe(
+        "Who may approve a plan for this environment: needed on top of the global `approvers`"
+      )
+    }).prefault({})
+  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
+  merge_queue: z6.enum(MERGE_QUEUE_MODES).default("verified").describe(
+    "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
+  )
+}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
+var DEFAULT_POLICY = policySchema.parse({});
+function parsePolicyFile(content, path) {
+  if (content === void 0) return { policy: DEFAULT_POLICY, errors: [] };
+  const parsed = parseYamlWithSchema(content, path, policySchema);
+  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
+}
+function mergePlanConfig(config, policy) {
+  const notices = [];
+  if (!config.require_approval) {
+    notices.push(
+      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
+    );
+  }
+  return {
+    settings: {
+      ...config,
+      require_approval: true,
+      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
+    },
+    notices
+  };
+}
+function mergeVerify(planVerify, policy) {
+  const verify = { ...policy.verify };
+  const notices = [];
+  for (const [name, check] of Object.entries(planVerify ?? {})) {
+    if (Object.hasOwn(verify, name)) {
+      notices.push(
+        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
+      );
+    } else verify[name] = check;
+  }
+  return { verify, notices };
+}
+
 // src/gate/discover.ts
 import picomatch from "picomatch";
 var DEFAULT_PLAN_GLOBS = ["**/*.plan.yml", "**/*.plan.yaml"];
@@ -2101,7 +2187,7 @@ function discoverPlan(files, globs) {
 }
 
 // src/gate/state.ts
-import { z as z6 } from "zod";
+import { z as z7 } from "zod";
 
 // src/plan/lifecycle.ts
 var LIFECYCLE_STATES = [
@@ -2176,76 +2262,76 @@ function follow(edge) {
 }
 
 // src/gate/state.ts
-var approvalSchema = z6.object({
-  by: z6.string(),
-  via: z6.enum(["review", "comment", "button"]),
-  at: z6.string(),
-  headSha: z6.string(),
-  planBlob: z6.string(),
-  planHash: z6.string()
+var approvalSchema = z7.object({
+  by: z7.string(),
+  via: z7.enum(["review", "comment", "button"]),
+  at: z7.string(),
+  headSha: z7.string(),
+  planBlob: z7.string(),
+  planHash: z7.string()
 });
-var approvalEntrySchema = z6.object({
-  by: z6.string(),
-  via: z6.enum(["review", "comment", "button"]),
-  at: z6.string(),
-  headSha: z6.string(),
-  planHash: z6.string(),
-  teams: z6.array(z6.string()).max(50).default([])
+var approvalEntrySchema = z7.object({
+  by: z7.string(),
+  via: z7.enum(["review", "comment", "button"]),
+  at: z7.string(),
+  headSha: z7.string(),
+  planHash: z7.string(),
+  teams: z7.array(z7.string()).max(50).default([])
 });
-var confirmationSchema = z6.object({ step: z6.string(), by: z6.string(), at: z6.string() });
-var storedStateSchema = z6.object({
-  v: z6.literal(1),
-  state: z6.enum(LIFECYCLE_STATES),
-  planPath: z6.string(),
-  planBlob: z6.string(),
-  planHash: z6.string(),
-  headSha: z6.string(),
+var confirmationSchema = z7.object({ step: z7.string(), by: z7.string(), at: z7.string() });
+var storedStateSchema = z7.object({
+  v: z7.literal(1),
+  state: z7.enum(LIFECYCLE_STATES),
+  planPath: z7.string(),
+  planBlob: z7.string(),
+  planHash: z7.string(),
+  headSha: z7.string(),
   approval: approvalSchema.optional(),
   /** Every approval given for this head and plan, at most one per person (the newest). */
-  approvals: z6.array(approvalEntrySchema).max(20).optional(),
+  approvals: z7.array(approvalEntrySchema).max(20).optional(),
   /** Confirmations of the checkpoint the plan waits at, while fewer than its approvers' `count`. */
-  confirmations: z6.array(confirmationSchema).max(20).optional(),
+  confirmations: z7.array(confirmationSchema).max(20).optional(),
   /** Step ids whose checkpoint someone allowed has confirmed, for this approval. */
-  confirmed: z6.array(z6.string()).default([]),
+  confirmed: z7.array(z7.string()).default([]),
   /** When the bot first rendered the plan at `headSha`: a command written before it was written about another plan. */
-  renderedAt: z6.string().optional(),
+  renderedAt: z7.string().optional(),
   /** The step a resume starts from, after a pause at a checkpoint or a failure. */
-  next: z6.string().optional(),
+  next: z7.string().optional(),
   /** When the plan paused at a checkpoint; it times out after the policy's `checkpoint_timeout`. */
-  pausedAt: z6.string().optional(),
+  pausedAt: z7.string().optional(),
   /** Why the plan stopped (failed, cancelled, timed out), for the review. */
-  reason: z6.string().max(300).optional(),
+  reason: z7.string().max(300).optional(),
   /**
    * Ids of comments (and, negated, of approving reviews) already acted on, newest last, so a
    * redelivered webhook or a re-run workflow does nothing twice.
    */
-  handled: z6.array(z6.number()).default([]),
+  handled: z7.array(z7.number()).default([]),
   /**
    * The watermark of commands (issue 12): the newest comment id and review id acted on. GitHub's ids
    * grow with time, so a command at or below it was handled already or was overtaken by a later one;
    * unlike `handled`, it never forgets.
    */
-  lastComment: z6.number().optional(),
-  lastReview: z6.number().optional(),
+  lastComment: z7.number().optional(),
+  lastReview: z7.number().optional(),
   /** When the lifecycle state last changed: a command written before it was about another situation. */
-  changedAt: z6.string().optional(),
+  changedAt: z7.string().optional(),
   /** Who pushed commits onto the pull request (the senders of its `synchronize` events), for `self_approval`. */
-  pushers: z6.array(z6.object({ login: z6.string(), sha: z6.string() })).max(20).optional(),
+  pushers: z7.array(z7.object({ login: z7.string(), sha: z7.string() })).max(20).optional(),
   /**
    * The plan rendered before the last change of the plan (issue 15, item 5): its commit, path and blob,
    * from which the review reads it back through the API to show what changed since.
    */
-  planBefore: z6.object({ sha: z6.string(), path: z6.string(), blob: z6.string() }).optional(),
+  planBefore: z7.object({ sha: z7.string(), path: z7.string(), blob: z7.string() }).optional(),
   /**
    * A run that someone allowed asked for on `headSha`, recorded by a door that cannot execute it
    * (the app's `dispatch` executor); the Action in `mode: execute` runs exactly this and nothing else.
    */
-  requested: z6.object({
-    command: z6.enum(["proceed", "retry", "skip", "rollback"]),
-    by: z6.string(),
-    headSha: z6.string(),
+  requested: z7.object({
+    command: z7.enum(["proceed", "retry", "skip", "rollback"]),
+    by: z7.string(),
+    headSha: z7.string(),
     /** How the person asked (review, comment, button), for the audit record. */
-    via: z6.enum(["review", "comment", "button"]).optional()
+    via: z7.enum(["review", "comment", "button"]).optional()
   }).optional()
 });
 
@@ -2273,90 +2359,6 @@ function decodeState(body) {
   } catch {
     return void 0;
   }
-}
-
-// src/gate/policy.ts
-import { z as z7 } from "zod";
-var POLICY_FILE = ".github/proceed.yml";
-var APPROVER_PERMISSIONS = ["write", "maintain", "admin"];
-var MERGE_QUEUE_MODES = ["verified", "re-verify"];
-var durationSchema = z7.string().regex(new RegExp(DURATION_PATTERN), { message: "must be a duration such as 90s, 10m or 1h30m" }).refine((text) => !isDuration(text) || parseDuration(text) > 0, { message: "must be longer than 0s" }).describe("A duration: 90s, 10m, 1h30m");
-var MAX_APPROVALS = 10;
-var CODEOWNERS_MODES = ["plan", "changed-files"];
-var approverFields = {
-  permission: z7.enum(APPROVER_PERMISSIONS).default("write").describe("Minimum repository permission to approve or /proceed"),
-  users: z7.array(loginSchema).default([]).describe("Optional allowlist of logins"),
-  teams: z7.array(teamSchema).default([]).describe("Optional allowlist of org/team slugs"),
-  count: z7.number().int({ message: "must be a whole number of approvals" }).min(1, { message: "must be at least 1" }).max(MAX_APPROVALS, { message: `must be at most ${MAX_APPROVALS}` }).default(1).describe(
-    "How many distinct allowed people must approve the same head and plan before anything runs (reviews and /proceed both count)"
-  )
-};
-var approversDescription = "Who may approve and run: everyone with `permission` or more, narrowed to `users` and `teams` when either is set; `count` of them must approve";
-var approversSchema = z7.strictObject(approverFields).describe(approversDescription);
-var globalApproversSchema = z7.strictObject({
-  ...approverFields,
-  codeowners: z7.enum(CODEOWNERS_MODES).optional().describe(
-    "At least one approver must be a code owner (CODEOWNERS on the base branch) of the plan file (plan) or of every changed path (changed-files)"
-  )
-}).describe(approversDescription);
-var policySchema = z7.strictObject({
-  approvers: globalApproversSchema.prefault({}),
-  self_approval: z7.boolean().default(false).describe("May the pull request's author /proceed their own plan"),
-  forks: z7.boolean().default(false).describe("Execute plans of pull requests from forks"),
-  bind_approval_to: z7.enum(["head", "plan"]).default("head").describe("head: any new commit voids approval; plan: only a change of the plan file does"),
-  checkpoint_timeout: durationSchema.default("24h").describe("A paused plan whose checkpoint nobody confirms ends as timed out"),
-  approval_ttl: durationSchema.optional().describe(
-    "An approval older than this no longer starts or resumes an execution; /proceed or an approving review renews it"
-  ),
-  verify: verifySchema.default({}).describe("Always run in the verify phase, whatever the plan says"),
-  environments: z7.record(
-    z7.string().min(1),
-    z7.strictObject({
-      production: z7.boolean().optional().describe(
-        "Recorded as a production environment (default: the environment is named 'production')"
-      ),
-      approvers: approversSchema.optional().describe(
-        "Who may approve a plan for this environment: needed on top of the global `approvers`"
-      )
-    }).prefault({})
-  ).optional().describe("The environments plans may name (`environment:`); when set, any other is refused"),
-  merge_queue: z7.enum(MERGE_QUEUE_MODES).default("verified").describe(
-    "verified: a merge group passes when every pull request in it is verified on its head; re-verify: also run the verify phase on the group's commit"
-  )
-}).describe("proceed repository policy (.github/proceed.yml, read from the base branch)");
-var DEFAULT_POLICY = policySchema.parse({});
-function parsePolicyFile(content, path) {
-  if (content === void 0) return { policy: DEFAULT_POLICY, errors: [] };
-  const parsed = parseYamlWithSchema(content, path, policySchema);
-  return parsed.ok ? { policy: parsed.value, errors: [] } : { policy: DEFAULT_POLICY, errors: parsed.errors };
-}
-function mergePlanConfig(config, policy) {
-  const notices = [];
-  if (!config.require_approval) {
-    notices.push(
-      "`require_approval: false` in the plan is ignored: this repository always requires approval before a step runs (`.github/proceed.yml`)."
-    );
-  }
-  return {
-    settings: {
-      ...config,
-      require_approval: true,
-      checkpoint_timeout_ms: parseDuration(policy.checkpoint_timeout)
-    },
-    notices
-  };
-}
-function mergeVerify(planVerify, policy) {
-  const verify = { ...policy.verify };
-  const notices = [];
-  for (const [name, check] of Object.entries(planVerify ?? {})) {
-    if (Object.hasOwn(verify, name)) {
-      notices.push(
-        `\`verify.${name}\` in the plan is replaced by \`verify.${name}\` of \`.github/proceed.yml\`, which always runs; give the plan's check another name to run both.`
-      );
-    } else verify[name] = check;
-  }
-  return { verify, notices };
 }
 
 // src/gate/rules/codeowners.ts
@@ -2865,11 +2867,12 @@ function recordIntervention(previous, view, stored, verify, intervention, reposi
   r.updatedAt = intervention.at;
   return r;
 }
-async function auditIntervention(port, view, stored, verify, intervention, checks) {
+async function auditIntervention(port, view, stored, intervention, checks) {
   if (!stored.approval) return;
   const sha = view.pr.headSha;
   const audited = await readAuditRecord(port, checks ?? await port.listCheckRuns(sha, CHECK_VERIFY));
   const same = audited && audited.record.commit === sha && audited.record.plan.hash === view.plan.hash ? audited.record : void 0;
+  const { verify } = mergeVerify(view.plan.plan.verify, view.policy);
   const record = recordIntervention(same, view, stored, verify, intervention, `${port.owner}/${port.repo}`);
   await attachAuditRecord(port, sha, record);
 }
@@ -4556,7 +4559,6 @@ async function cancelPlan(env, view, stored, by) {
     env.port,
     view,
     stored,
-    mergeVerify(view.plan.plan.verify, view.policy).verify,
     { action: "cancel", by, at: (env.now?.() ?? /* @__PURE__ */ new Date()).toISOString(), state: next.state },
     checks
   );
@@ -7040,12 +7042,9 @@ async function applyEffect(env, view, effect) {
     case "end-deployment":
       await endOpenDeployment(env, view, deploymentLogUrl(env, view), effect.why);
       return void 0;
-    case "audit": {
-      const valid = view;
-      const { verify } = mergeVerify(valid.plan.plan.verify, valid.policy);
-      await auditIntervention(port, valid, effect.stored, verify, effect.intervention);
+    case "audit":
+      await auditIntervention(port, view, effect.stored, effect.intervention);
       return void 0;
-    }
   }
 }
 
