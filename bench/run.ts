@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     ['API requests for N = 1, 10, 50', () => apiRequests()],
     ['executor overhead', () => executorOverhead({ rounds: 3 })],
     ['plan parse + validate + render', () => planRender({ iterations: 50 })],
-    ['app webhooks', () => appWebhooks({ deliveries: 10_000, blocks: 10 })],
+    ['app webhooks', () => appWebhooks({ deliveries: 10_000, blocks: 20 })],
     ['what users wait for, with the shipped pacing', () => userWaits()],
   ];
   const steps = only ? all.filter(([name]) => name.includes(only)) : all;

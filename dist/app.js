@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-VL3QLDFF.js";
+} from "./app-shared-OV4OTZVM.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

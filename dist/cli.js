@@ -56052,7 +56052,9 @@ var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"
 function isCommandName(word) {
   return COMMANDS.includes(word);
 }
+var SLASH_LINE = /(?:^\uFEFF?|[\r\n])[ \t]*\//;
 function parseComment(body) {
+  if (!SLASH_LINE.test(body)) return { kind: "none" };
   const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
   const visible = textLines(lines);
   let first;

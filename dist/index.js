@@ -52434,14 +52434,24 @@ function invalid(name, error63) {
     message: `the ${name} event payload is not what GitHub sends: ${where}: ${first?.message ?? "invalid"}`
   };
 }
+var ACTED_ON = {
+  pull_request: PR_ACTIONS,
+  pull_request_target: PR_ACTIONS,
+  pull_request_review: ["submitted", "dismissed"],
+  issue_comment: ["created"],
+  check_run: ["requested_action"],
+  merge_group: ["checks_requested"]
+};
 function toGateEvent(name, payload) {
+  const action = payload?.action;
+  const actions = ACTED_ON[name];
+  if (actions && typeof action === "string" && !actions.includes(action))
+    return { kind: "ignored", reason: `${name}.${action} is not acted on` };
   switch (name) {
     case "pull_request":
     case "pull_request_target": {
       const p = pullRequestPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (!PR_ACTIONS.includes(p.data.action))
-        return { kind: "ignored", reason: `pull_request.${p.data.action} is not acted on` };
       return {
         kind: "pull_request",
         action: p.data.action,
@@ -52463,8 +52473,6 @@ function toGateEvent(name, payload) {
           sender: p.data.sender
         };
       }
-      if (p.data.action !== "submitted")
-        return { kind: "ignored", reason: `pull_request_review.${p.data.action} is not acted on` };
       return {
         kind: "review",
         number: p.data.pull_request.number,
@@ -52477,8 +52485,6 @@ function toGateEvent(name, payload) {
     case "issue_comment": {
       const p = commentPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "created")
-        return { kind: "ignored", reason: `issue_comment.${p.data.action} is not acted on` };
       if (!p.data.issue.pull_request)
         return { kind: "ignored", reason: "the comment is on an issue, not a pull request" };
       return {
@@ -52493,8 +52499,8 @@ function toGateEvent(name, payload) {
     case "check_run": {
       const p = checkRunPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "requested_action" || !p.data.requested_action)
-        return { kind: "ignored", reason: `check_run.${p.data.action} is not acted on` };
+      if (!p.data.requested_action)
+        return { kind: "ignored", reason: "the check run names no requested action" };
       const pr = p.data.check_run.pull_requests[0];
       if (!pr) return { kind: "ignored", reason: "the check run belongs to no pull request" };
       return {
@@ -52509,8 +52515,6 @@ function toGateEvent(name, payload) {
     case "merge_group": {
       const p = mergeGroupPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "checks_requested")
-        return { kind: "ignored", reason: `merge_group.${p.data.action} is not acted on` };
       const g = p.data.merge_group;
       return {
         kind: "merge_group",
@@ -57105,7 +57109,9 @@ var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"
 function isCommandName(word) {
   return COMMANDS.includes(word);
 }
+var SLASH_LINE = /(?:^\uFEFF?|[\r\n])[ \t]*\//;
 function parseComment(body) {
+  if (!SLASH_LINE.test(body)) return { kind: "none" };
   const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
   const visible = textLines(lines);
   let first;

@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-VL3QLDFF.js";
+} from "./app-shared-OV4OTZVM.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";
@@ -93,15 +93,16 @@ function appOctokit(overrides = {}) {
     return retryCount < RATE_LIMIT_RETRIES;
   };
   const pace = pacing();
+  const groups = { write: pace.write, notifications: pace.notifications };
+  const limits = { onRateLimit: wait("Rate limited"), onSecondaryRateLimit: wait("Secondary rate limit") };
   return ProbotOctokit.defaults((options) => ({
     ...options,
     ...overrides,
     throttle: {
       ...options.throttle,
       // Probot's clustered throttling (Redis) keeps its own groups, shared between replicas.
-      ...options.throttle?.connection ? {} : { write: pace.write, notifications: pace.notifications },
-      onRateLimit: wait("Rate limited"),
-      onSecondaryRateLimit: wait("Secondary rate limit"),
+      ...options.throttle?.connection ? {} : groups,
+      ...limits,
       ...overrides.throttle
     },
     ...overrides.retry ? { retry: { ...options.retry, ...overrides.retry } } : {}

@@ -157,6 +157,12 @@ function appLogin(app: Probot, served: boolean): () => Promise<string> {
  * built: the common case is an event the gate does not act on, or a comment with no command.
  */
 function toActionable(context: Context<AppEvent>): GateEvent | undefined {
+  const comment = context.name === 'issue_comment' ? withoutCommand(context.payload) : undefined;
+  if (comment) {
+    if (context.log.isLevelEnabled('debug'))
+      context.log.debug(`proceed: comment ${comment.id} on #${comment.number} has no command; ignored.`);
+    return undefined;
+  }
   const event = toGateEvent(context.name, context.payload);
   if (event.kind === 'ignored') {
     if (context.log.isLevelEnabled('debug')) context.log.debug(`proceed: ${event.reason}.`);
@@ -166,12 +172,24 @@ function toActionable(context: Context<AppEvent>): GateEvent | undefined {
     context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
     return undefined;
   }
-  if (event.kind === 'comment' && parseComment(event.body).kind === 'none') {
-    if (context.log.isLevelEnabled('debug'))
-      context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
-    return undefined;
-  }
   return event;
+}
+
+/**
+ * The comment a new comment's delivery is when it holds no command, read before the payload is
+ * validated: most comments are conversation, and nothing else of them is used. A body that is not
+ * a string (or null) is left to `toGateEvent` to call invalid.
+ */
+function withoutCommand(payload: unknown): { id: unknown; number: unknown } | undefined {
+  const p = payload as {
+    action?: unknown;
+    comment?: { id?: unknown; body?: unknown };
+    issue?: { number?: unknown };
+  };
+  const body = p.comment?.body;
+  if (p.action !== 'created' || (body !== null && typeof body !== 'string')) return undefined;
+  if (parseComment(body ?? '').kind !== 'none') return undefined;
+  return { id: p.comment?.id, number: p.issue?.number };
 }
 
 async function onWebhook(

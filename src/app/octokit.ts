@@ -33,17 +33,17 @@ export function appOctokit(overrides: AppOctokitOptions = {}): typeof ProbotOcto
     };
   // Writes are spent from a budget of GitHub's secondary limits, per installation (client.ts).
   const pace = pacing();
+  // Made once: Probot builds an Octokit for every delivery, and these are the same for all.
+  const groups = { write: pace.write, notifications: pace.notifications };
+  const limits = { onRateLimit: wait('Rate limited'), onSecondaryRateLimit: wait('Secondary rate limit') };
   return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
     ...overrides,
     throttle: {
       ...(options.throttle as Record<string, unknown> | undefined),
       // Probot's clustered throttling (Redis) keeps its own groups, shared between replicas.
-      ...((options.throttle as { connection?: unknown } | undefined)?.connection
-        ? {}
-        : { write: pace.write, notifications: pace.notifications }),
-      onRateLimit: wait('Rate limited'),
-      onSecondaryRateLimit: wait('Secondary rate limit'),
+      ...((options.throttle as { connection?: unknown } | undefined)?.connection ? {} : groups),
+      ...limits,
       ...overrides.throttle,
     },
     ...(overrides.retry ? { retry: { ...(options.retry as object), ...overrides.retry } } : {}),

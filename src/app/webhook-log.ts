@@ -28,28 +28,24 @@ function signatureFailure(value: unknown): { id: string; name: string } | undefi
   return undefined;
 }
 
-/** Makes `log` (Probot's logger, and every child it makes) say a signature failure in one line. */
+/**
+ * Makes `log` (Probot's logger, and every child it makes) say a signature failure in one line.
+ * Pino makes a child as an object whose prototype is its parent, so the `error` set here is every
+ * child's too, called on the child (`this`), with its bindings; nothing is done per child, and
+ * Probot makes two children for every delivery.
+ */
 export function oneLineForBadSignatures(log: Log): void {
   const reported: string[] = [];
-  const wrap = (target: Log): void => {
-    const error = target.error.bind(target);
-    const child = target.child.bind(target);
-    target.error = ((first: unknown, ...rest: unknown[]) => {
-      const failure = signatureFailure(first);
-      if (!failure) return (error as (...args: unknown[]) => void)(first, ...rest);
-      if (reported.includes(failure.id)) return;
-      reported.push(failure.id);
-      if (reported.length > REMEMBERED) reported.shift();
-      target.warn(
-        `webhook refused: delivery ${failure.id} (${failure.name}) is not signed with WEBHOOK_SECRET; nothing ran. ` +
-          "If GitHub sent it, set WEBHOOK_SECRET to the secret in the app's settings.",
-      );
-    }) as Log['error'];
-    target.child = ((...args: Parameters<Log['child']>) => {
-      const made = child(...args);
-      wrap(made as unknown as Log);
-      return made;
-    }) as Log['child'];
-  };
-  wrap(log);
+  const error = log.error;
+  log.error = function (this: Log, first: unknown, ...rest: unknown[]) {
+    const failure = signatureFailure(first);
+    if (!failure) return (error as (...args: unknown[]) => void).call(this, first, ...rest);
+    if (reported.includes(failure.id)) return;
+    reported.push(failure.id);
+    if (reported.length > REMEMBERED) reported.shift();
+    this.warn(
+      `webhook refused: delivery ${failure.id} (${failure.name}) is not signed with WEBHOOK_SECRET; nothing ran. ` +
+        "If GitHub sent it, set WEBHOOK_SECRET to the secret in the app's settings.",
+    );
+  } as Log['error'];
 }

@@ -31,7 +31,12 @@ export function isCommandName(word: string): word is CommandName {
   return (COMMANDS as readonly string[]).includes(word);
 }
 
+/** A line that starts with `/` after spaces or tabs: no command can be in a comment without one. */
+const SLASH_LINE = /(?:^\uFEFF?|[\r\n])[ \t]*\//;
+
 export function parseComment(body: string): ParsedComment {
+  // Most comments hold no slash at the start of a line; they need no block structure to say so.
+  if (!SLASH_LINE.test(body)) return { kind: 'none' };
   const lines = body.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const visible = textLines(lines);
 

@@ -101,15 +101,36 @@ function invalid(name: string, error: z.ZodError): Invalid {
   };
 }
 
-/** Turns a GitHub event (name + payload) into a gate event, or says why it is not one. */
+/**
+ * The actions of each event the gate acts on; any other is ignored before its payload is read.
+ * Edited comments are ignored (SPEC §3): an edit must not turn an old comment into a command. A
+ * merge group `destroyed` (merged, ejected, or the queue moved on) needs nothing: its commit is not
+ * merged.
+ */
+const ACTED_ON: Record<string, readonly string[]> = {
+  pull_request: PR_ACTIONS,
+  pull_request_target: PR_ACTIONS,
+  pull_request_review: ['submitted', 'dismissed'],
+  issue_comment: ['created'],
+  check_run: ['requested_action'],
+  merge_group: ['checks_requested'],
+};
+
+/**
+ * Turns a GitHub event (name + payload) into a gate event, or says why it is not one. An action
+ * the gate never acts on is ignored at once, without validating the rest of the payload: most
+ * deliveries are such (a label, another app's check run), and nothing of them is read.
+ */
 export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored | Invalid {
+  const action = (payload as { action?: unknown } | null | undefined)?.action;
+  const actions = ACTED_ON[name];
+  if (actions && typeof action === 'string' && !actions.includes(action))
+    return { kind: 'ignored', reason: `${name}.${action} is not acted on` };
   switch (name) {
     case 'pull_request':
     case 'pull_request_target': {
       const p = pullRequestPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (!PR_ACTIONS.includes(p.data.action))
-        return { kind: 'ignored', reason: `pull_request.${p.data.action} is not acted on` };
       return {
         kind: 'pull_request',
         action: p.data.action,
@@ -131,8 +152,6 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
           sender: p.data.sender,
         };
       }
-      if (p.data.action !== 'submitted')
-        return { kind: 'ignored', reason: `pull_request_review.${p.data.action} is not acted on` };
       return {
         kind: 'review',
         number: p.data.pull_request.number,
@@ -145,9 +164,6 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
     case 'issue_comment': {
       const p = commentPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      // Edited comments are ignored (SPEC §3): an edit must not turn an old comment into a command.
-      if (p.data.action !== 'created')
-        return { kind: 'ignored', reason: `issue_comment.${p.data.action} is not acted on` };
       if (!p.data.issue.pull_request)
         return { kind: 'ignored', reason: 'the comment is on an issue, not a pull request' };
       return {
@@ -162,8 +178,8 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
     case 'check_run': {
       const p = checkRunPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== 'requested_action' || !p.data.requested_action)
-        return { kind: 'ignored', reason: `check_run.${p.data.action} is not acted on` };
+      if (!p.data.requested_action)
+        return { kind: 'ignored', reason: 'the check run names no requested action' };
       const pr = p.data.check_run.pull_requests[0];
       if (!pr) return { kind: 'ignored', reason: 'the check run belongs to no pull request' };
       return {
@@ -178,9 +194,6 @@ export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored
     case 'merge_group': {
       const p = mergeGroupPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      // `destroyed` (merged, ejected, or the queue moved on) needs nothing: its commit is not merged.
-      if (p.data.action !== 'checks_requested')
-        return { kind: 'ignored', reason: `merge_group.${p.data.action} is not acted on` };
       const g = p.data.merge_group;
       return {
         kind: 'merge_group',

@@ -285,6 +285,24 @@ describe('redeliveries and replicas', () => {
     expect(s.botComments()).toHaveLength(1);
   });
 
+  it('says at debug, like the other ignored events, that a comment without a command was ignored', async () => {
+    const s = await start(github());
+    await s.open();
+    const fresh = await s.replica();
+    // Every delivery's logger is a child of the app's (pino makes children from their parent).
+    const debug: string[] = [];
+    fresh.log.level = 'debug';
+    fresh.log.debug = ((message: unknown) => void debug.push(String(message))) as typeof fresh.log.debug;
+    const before = s.fake.requests.length;
+    await s.comment('bob', 'Could the migration log its batch sizes?', fresh);
+    await s.comment('bob', 'Still open: /proceed is not at the start of a line', fresh);
+    expect(s.fake.requests.slice(before)).toEqual([]);
+    expect(debug.filter((line) => line.startsWith('proceed:'))).toEqual([
+      expect.stringMatching(/^proceed: comment \d+ on #7 has no command; ignored\.$/),
+      expect.stringMatching(/^proceed: comment \d+ on #7 has no command; ignored\.$/),
+    ]);
+  });
+
   it('does not let a redelivered approving review confirm a checkpoint reached since', async () => {
     const s = await start(github(), { plan: plan({ checkpoint: true }) });
     await s.open();

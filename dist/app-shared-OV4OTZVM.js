@@ -709,7 +709,9 @@ var COMMANDS = ["proceed", "retry", "skip", "cancel", "rollback", "plan", "help"
 function isCommandName(word) {
   return COMMANDS.includes(word);
 }
+var SLASH_LINE = /(?:^\uFEFF?|[\r\n])[ \t]*\//;
 function parseComment(body) {
+  if (!SLASH_LINE.test(body)) return { kind: "none" };
   const lines = body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
   const visible = textLines(lines);
   let first;
@@ -813,14 +815,24 @@ function invalid(name, error) {
     message: `the ${name} event payload is not what GitHub sends: ${where}: ${first?.message ?? "invalid"}`
   };
 }
+var ACTED_ON = {
+  pull_request: PR_ACTIONS,
+  pull_request_target: PR_ACTIONS,
+  pull_request_review: ["submitted", "dismissed"],
+  issue_comment: ["created"],
+  check_run: ["requested_action"],
+  merge_group: ["checks_requested"]
+};
 function toGateEvent(name, payload) {
+  const action = payload?.action;
+  const actions = ACTED_ON[name];
+  if (actions && typeof action === "string" && !actions.includes(action))
+    return { kind: "ignored", reason: `${name}.${action} is not acted on` };
   switch (name) {
     case "pull_request":
     case "pull_request_target": {
       const p = pullRequestPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (!PR_ACTIONS.includes(p.data.action))
-        return { kind: "ignored", reason: `pull_request.${p.data.action} is not acted on` };
       return {
         kind: "pull_request",
         action: p.data.action,
@@ -842,8 +854,6 @@ function toGateEvent(name, payload) {
           sender: p.data.sender
         };
       }
-      if (p.data.action !== "submitted")
-        return { kind: "ignored", reason: `pull_request_review.${p.data.action} is not acted on` };
       return {
         kind: "review",
         number: p.data.pull_request.number,
@@ -856,8 +866,6 @@ function toGateEvent(name, payload) {
     case "issue_comment": {
       const p = commentPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "created")
-        return { kind: "ignored", reason: `issue_comment.${p.data.action} is not acted on` };
       if (!p.data.issue.pull_request)
         return { kind: "ignored", reason: "the comment is on an issue, not a pull request" };
       return {
@@ -872,8 +880,8 @@ function toGateEvent(name, payload) {
     case "check_run": {
       const p = checkRunPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "requested_action" || !p.data.requested_action)
-        return { kind: "ignored", reason: `check_run.${p.data.action} is not acted on` };
+      if (!p.data.requested_action)
+        return { kind: "ignored", reason: "the check run names no requested action" };
       const pr = p.data.check_run.pull_requests[0];
       if (!pr) return { kind: "ignored", reason: "the check run belongs to no pull request" };
       return {
@@ -888,8 +896,6 @@ function toGateEvent(name, payload) {
     case "merge_group": {
       const p = mergeGroupPayload.safeParse(payload);
       if (!p.success) return invalid(name, p.error);
-      if (p.data.action !== "checks_requested")
-        return { kind: "ignored", reason: `merge_group.${p.data.action} is not acted on` };
       const g = p.data.merge_group;
       return {
         kind: "merge_group",
@@ -9629,26 +9635,17 @@ function signatureFailure(value2) {
 }
 function oneLineForBadSignatures(log) {
   const reported = [];
-  const wrap = (target2) => {
-    const error = target2.error.bind(target2);
-    const child = target2.child.bind(target2);
-    target2.error = ((first, ...rest) => {
-      const failure = signatureFailure(first);
-      if (!failure) return error(first, ...rest);
-      if (reported.includes(failure.id)) return;
-      reported.push(failure.id);
-      if (reported.length > REMEMBERED) reported.shift();
-      target2.warn(
-        `webhook refused: delivery ${failure.id} (${failure.name}) is not signed with WEBHOOK_SECRET; nothing ran. If GitHub sent it, set WEBHOOK_SECRET to the secret in the app's settings.`
-      );
-    });
-    target2.child = ((...args) => {
-      const made = child(...args);
-      wrap(made);
-      return made;
-    });
+  const error = log.error;
+  log.error = function(first, ...rest) {
+    const failure = signatureFailure(first);
+    if (!failure) return error.call(this, first, ...rest);
+    if (reported.includes(failure.id)) return;
+    reported.push(failure.id);
+    if (reported.length > REMEMBERED) reported.shift();
+    this.warn(
+      `webhook refused: delivery ${failure.id} (${failure.name}) is not signed with WEBHOOK_SECRET; nothing ran. If GitHub sent it, set WEBHOOK_SECRET to the secret in the app's settings.`
+    );
   };
-  wrap(log);
 }
 
 // src/app/index.ts
@@ -9747,6 +9744,12 @@ function appLogin(app, served) {
   };
 }
 function toActionable(context) {
+  const comment = context.name === "issue_comment" ? withoutCommand(context.payload) : void 0;
+  if (comment) {
+    if (context.log.isLevelEnabled("debug"))
+      context.log.debug(`proceed: comment ${comment.id} on #${comment.number} has no command; ignored.`);
+    return void 0;
+  }
   const event = toGateEvent(context.name, context.payload);
   if (event.kind === "ignored") {
     if (context.log.isLevelEnabled("debug")) context.log.debug(`proceed: ${event.reason}.`);
@@ -9756,12 +9759,14 @@ function toActionable(context) {
     context.log.warn(`proceed: ${event.message} (delivery ${context.id}).`);
     return void 0;
   }
-  if (event.kind === "comment" && parseComment(event.body).kind === "none") {
-    if (context.log.isLevelEnabled("debug"))
-      context.log.debug(`proceed: comment ${event.commentId} on #${event.number} has no command; ignored.`);
-    return void 0;
-  }
   return event;
+}
+function withoutCommand(payload) {
+  const p = payload;
+  const body = p.comment?.body;
+  if (p.action !== "created" || body !== null && typeof body !== "string") return void 0;
+  if (parseComment(body ?? "").kind !== "none") return void 0;
+  return { id: p.comment?.id, number: p.issue?.number };
 }
 async function onWebhook(context, event, config, botLogin, served, isolation) {
   const log = (line) => context.log.info(line);
