@@ -12,6 +12,9 @@ import {
 const head = fakeSha('events', 'head');
 const base = fakeSha('events', 'base');
 const pr = { number: 7, user: 'alice', headSha: head, baseSha: base };
+/** bob pressing the Proceed button on a check run of the pull requests given (default #7). */
+const button = (pullRequests = [{ number: 7 }]) =>
+  checkRunEvent('requested_action', { user: 'bob', headSha: head, identifier: 'proceed', pullRequests });
 
 describe('toGateEvent', () => {
   it('turns the events the gate acts on into gate events, from GitHub’s own payloads', () => {
@@ -33,17 +36,12 @@ describe('toGateEvent', () => {
         issueCommentEvent('created', { number: 7, user: 'bob', body: '/proceed', commentId: 5 }),
       ),
     ).toMatchObject({ kind: 'comment', number: 7, commentId: 5, body: '/proceed' });
-    expect(
-      toGateEvent(
-        'check_run',
-        checkRunEvent('requested_action', {
-          user: 'bob',
-          headSha: head,
-          identifier: 'proceed',
-          pullRequests: [{ number: 7 }],
-        }),
-      ),
-    ).toMatchObject({ kind: 'button', number: 7, identifier: 'proceed', headSha: head });
+    expect(toGateEvent('check_run', button())).toMatchObject({
+      kind: 'button',
+      number: 7,
+      identifier: 'proceed',
+      headSha: head,
+    });
     const headRef = `refs/heads/gh-readonly-queue/main/pr-7-${base}`;
     expect(
       toGateEvent(
@@ -102,23 +100,11 @@ describe('toGateEvent', () => {
         issueCommentEvent('created', { number: 7, user: 'bob', body: '/proceed', isPullRequest: false }),
       ),
     ).toEqual({ kind: 'ignored', reason: 'the comment is on an issue, not a pull request' });
-    expect(
-      toGateEvent(
-        'check_run',
-        checkRunEvent('requested_action', {
-          user: 'bob',
-          headSha: head,
-          identifier: 'proceed',
-          pullRequests: [],
-        }),
-      ),
-    ).toEqual({ kind: 'ignored', reason: 'the check run belongs to no pull request' });
-    const { requested_action: _, ...noAction } = checkRunEvent('requested_action', {
-      user: 'bob',
-      headSha: head,
-      identifier: 'proceed',
-      pullRequests: [{ number: 7 }],
+    expect(toGateEvent('check_run', button([]))).toEqual({
+      kind: 'ignored',
+      reason: 'the check run belongs to no pull request',
     });
+    const { requested_action: _, ...noAction } = button();
     expect(toGateEvent('check_run', noAction)).toEqual({
       kind: 'ignored',
       reason: 'the check run names no requested action',
