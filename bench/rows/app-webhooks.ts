@@ -364,7 +364,7 @@ export async function appWebhooks(o: { deliveries: number; blocks: number }): Pr
     notes.push(
       'What the app does for these deliveries (src/app/index.ts `toActionable`, synchronously in its handler: no promise, port, runner, login or log call): a comment is read for a command before its payload is validated (`parseComment`, which answers at once when no line starts with `/`), and the label and the check run are ignored on their `action` alone (`toGateEvent` validates only the events it acts on). Octokit is built per delivery by Probot; the app’s options for it (src/app/octokit.ts) are made once. ' +
         'Measured on 2026-12-07 by swapping parts into the proceed slot (capacity from CPU time, 4 runs each, before the last two of those changes): the proceed app with Probot’s own Octokit 0.94×–0.96×, bare Probot with the app’s Octokit 0.93×–1.04×, bare against bare 0.89×–1.05×, the proceed app as it was 0.89×–0.96×; on 2026-12-04, with every payload validated first, 0.81×–0.83×. ' +
-        'RSS growth, the same way (2 or 3 runs each, 10,000 deliveries): bare Probot with the app’s Octokit +19.1 and +20.8 MiB against bare’s +7.8 and +13.4 MiB, and +12.4–14.6 MiB (as bare) when that Octokit leaves out the budget’s write groups (src/github/client.ts `pacing`), which these deliveries never use; the heap after a full GC does not grow either way, so it is memory the process keeps, not a leak, and why passing the groups costs it is not known yet.',
+        'RSS growth, the same way (2 or 3 runs each, 10,000 deliveries): bare Probot with the app’s Octokit +19.1 and +20.8 MiB against bare’s +7.8 and +13.4 MiB; with that Octokit leaving out the budget’s write groups, +12.4–14.6 MiB. Outside the bench, building 30,000 installation Octokits through Probot, as a delivery does, grows the committed heap 12–15 MiB more with the app’s Octokit class than with Probot’s own (RSS +27 against +17 MiB), with or without the groups: its extra layer of options allocates about 185 bytes more per instance, and V8 sizes its young generation up for it. The heap after a full GC does not grow either way: it is memory the process keeps, not a leak.',
     );
     if (!throughputHolds)
       notes.push(
@@ -373,7 +373,7 @@ export async function appWebhooks(o: { deliveries: number; blocks: number }): Pr
       );
     if (!rssHolds)
       notes.push(
-        `Why RSS misses: it grew ${bytes(growth)} over the run; the heap after a full GC went ${bytes(proceed.heapBefore)} → ${bytes(proceed.heapAfter)}; the app’s Octokit passing the budget’s write groups accounts for about 6–7 MiB of it (above).`,
+        `Why RSS misses: it grew ${bytes(growth)} over the run; the heap after a full GC went ${bytes(proceed.heapBefore)} → ${bytes(proceed.heapAfter)}; the app’s Octokit class accounts for some of it (above).`,
       );
     return {
       what: 'App webhooks over loopback (signatures checked)',
