@@ -5,7 +5,7 @@ import {
   createApp,
   healthz,
   proceedApp
-} from "./app-shared-OV4OTZVM.js";
+} from "./app-shared-ZN42WQKO.js";
 export {
   APP_EVENTS,
   DISPATCH_EVENTS,

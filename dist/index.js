@@ -52442,10 +52442,12 @@ var ACTED_ON = {
   check_run: ["requested_action"],
   merge_group: ["checks_requested"]
 };
+function actsOn(name, action) {
+  return typeof action === "string" && (ACTED_ON[name]?.includes(action) ?? false);
+}
 function toGateEvent(name, payload) {
   const action = payload?.action;
-  const actions = ACTED_ON[name];
-  if (actions && typeof action === "string" && !actions.includes(action))
+  if (typeof action === "string" && ACTED_ON[name] && !actsOn(name, action))
     return { kind: "ignored", reason: `${name}.${action} is not acted on` };
   switch (name) {
     case "pull_request":

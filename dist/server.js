@@ -5,7 +5,7 @@ import {
   healthz,
   proceedApp,
   startModeFromEnv
-} from "./app-shared-OV4OTZVM.js";
+} from "./app-shared-ZN42WQKO.js";
 
 // src/app/server.ts
 import { readFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { parseComment } from '../gate/commands.js';
-import { toGateEvent, type GateEvent } from '../gate/events.js';
+import { actsOn, toGateEvent, type GateEvent } from '../gate/events.js';
 import { handleEvent } from '../gate/handle.js';
 import type { GateEnv } from '../gate/view.js';
 import { apiFailureMessage, networkErrorCode } from '../github/failure.js';
@@ -187,7 +187,7 @@ function withoutCommand(payload: unknown): { id: unknown; number: unknown } | un
     issue?: { number?: unknown };
   };
   const body = p.comment?.body;
-  if (p.action !== 'created' || (body !== null && typeof body !== 'string')) return undefined;
+  if (!actsOn('issue_comment', p.action) || (body !== null && typeof body !== 'string')) return undefined;
   if (parseComment(body ?? '').kind !== 'none') return undefined;
   return { id: p.comment?.id, number: p.issue?.number };
 }

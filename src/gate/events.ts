@@ -116,6 +116,11 @@ const ACTED_ON: Record<string, readonly string[]> = {
   merge_group: ['checks_requested'],
 };
 
+/** Whether the gate acts on this action of this event (an event it has no list for: never). */
+export function actsOn(name: string, action: unknown): boolean {
+  return typeof action === 'string' && (ACTED_ON[name]?.includes(action) ?? false);
+}
+
 /**
  * Turns a GitHub event (name + payload) into a gate event, or says why it is not one. An action
  * the gate never acts on is ignored at once, without validating the rest of the payload: most
@@ -123,8 +128,7 @@ const ACTED_ON: Record<string, readonly string[]> = {
  */
 export function toGateEvent(name: string, payload: unknown): GateEvent | Ignored | Invalid {
   const action = (payload as { action?: unknown } | null | undefined)?.action;
-  const actions = ACTED_ON[name];
-  if (actions && typeof action === 'string' && !actions.includes(action))
+  if (typeof action === 'string' && ACTED_ON[name] && !actsOn(name, action))
     return { kind: 'ignored', reason: `${name}.${action} is not acted on` };
   switch (name) {
     case 'pull_request':

@@ -823,10 +823,12 @@ var ACTED_ON = {
   check_run: ["requested_action"],
   merge_group: ["checks_requested"]
 };
+function actsOn(name, action) {
+  return typeof action === "string" && (ACTED_ON[name]?.includes(action) ?? false);
+}
 function toGateEvent(name, payload) {
   const action = payload?.action;
-  const actions = ACTED_ON[name];
-  if (actions && typeof action === "string" && !actions.includes(action))
+  if (typeof action === "string" && ACTED_ON[name] && !actsOn(name, action))
     return { kind: "ignored", reason: `${name}.${action} is not acted on` };
   switch (name) {
     case "pull_request":
@@ -9764,7 +9766,7 @@ function toActionable(context) {
 function withoutCommand(payload) {
   const p = payload;
   const body = p.comment?.body;
-  if (p.action !== "created" || body !== null && typeof body !== "string") return void 0;
+  if (!actsOn("issue_comment", p.action) || body !== null && typeof body !== "string") return void 0;
   if (parseComment(body ?? "").kind !== "none") return void 0;
   return { id: p.comment?.id, number: p.issue?.number };
 }
